@@ -1,0 +1,243 @@
+//! The one permission policy: "may this user do this to that". Handlers ask [`require`];
+//! nothing else decides access.
+
+use super::rules::Role;
+use crate::error::AppError;
+
+/// A member's role inside one organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum OrgRole {
+    /// May edit the profile and manage members.
+    Admin,
+    /// May see the organization's private data.
+    Member,
+}
+
+impl OrgRole {
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgRole::Admin => "admin",
+            OrgRole::Member => "member",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(s: &str) -> Option<OrgRole> {
+        match s {
+            "admin" => Some(OrgRole::Admin),
+            "member" => Some(OrgRole::Member),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in user as the policy sees it.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    /// User id.
+    pub user_id: i64,
+    /// Platform roles.
+    pub roles: Vec<Role>,
+    /// Organizations the user belongs to, with the role there.
+    pub orgs: Vec<(i64, OrgRole)>,
+    /// Purchasing units the user buys for.
+    pub units: Vec<i64>,
+}
+
+impl Actor {
+    /// Holds a platform role.
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The user's role in an organization, if a member.
+    pub fn org_role(&self, org_id: i64) -> Option<OrgRole> {
+        self.orgs
+            .iter()
+            .find(|(id, _)| *id == org_id)
+            .map(|(_, r)| *r)
+    }
+
+    /// A member of at least one purchasing unit.
+    pub fn is_buyer(&self) -> bool {
+        !self.units.is_empty()
+    }
+}
+
+/// Something a user may want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See one's own workspace.
+    ViewWorkspace,
+    /// Register an organization profile.
+    CreateOrg,
+    /// Edit an organization's profile.
+    EditOrg(i64),
+    /// Add or remove an organization's members.
+    ManageOrgMembers(i64),
+    /// See an organization's private contact data and members.
+    ViewOrgPrivate(i64),
+    /// Record a rating grade (regulator).
+    SetRating,
+    /// Put on or take off a credit list (regulator).
+    SetCredit,
+    /// Create purchasing units and add buyers (administrator).
+    ManageUnits,
+    /// Grant and revoke platform roles (administrator).
+    ManageUsers,
+}
+
+/// Whether an actor (or an anonymous visitor, `None`) may do an action.
+pub fn may(actor: Option<&Actor>, action: Action) -> bool {
+    let Some(a) = actor else { return false };
+    match action {
+        Action::ViewWorkspace | Action::CreateOrg => true,
+        Action::EditOrg(id) | Action::ManageOrgMembers(id) => {
+            a.org_role(id) == Some(OrgRole::Admin) || a.has(Role::Admin)
+        }
+        Action::ViewOrgPrivate(id) => {
+            a.org_role(id).is_some() || a.has(Role::Regulator) || a.has(Role::Admin)
+        }
+        // Ratings and credit lists are civil-affairs decisions: administrators run the
+        // platform but do not regulate.
+        Action::SetRating | Action::SetCredit => a.has(Role::Regulator),
+        Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
+    }
+}
+
+/// `Ok` when allowed; otherwise "log in first" for anonymous visitors and "forbidden" for
+/// signed-in users.
+pub fn require(actor: Option<&Actor>, action: Action) -> Result<(), AppError> {
+    if may(actor, action) {
+        Ok(())
+    } else if actor.is_none() {
+        Err(AppError::LoginRequired)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role], orgs: &[(i64, OrgRole)], units: &[i64]) -> Actor {
+        Actor {
+            user_id: 1,
+            roles: roles.to_vec(),
+            orgs: orgs.to_vec(),
+            units: units.to_vec(),
+        }
+    }
+
+    const ALL_ACTIONS: [Action; 9] = [
+        Action::ViewWorkspace,
+        Action::CreateOrg,
+        Action::EditOrg(7),
+        Action::ManageOrgMembers(7),
+        Action::ViewOrgPrivate(7),
+        Action::SetRating,
+        Action::SetCredit,
+        Action::ManageUnits,
+        Action::ManageUsers,
+    ];
+
+    /// The whole policy as a table: for each kind of actor, the actions on organization 7
+    /// it may take. Every (actor, action) pair not listed must be refused.
+    #[test]
+    fn policy_table() {
+        use Action::*;
+        let cases: Vec<(&str, Option<Actor>, Vec<Action>)> = vec![
+            ("anonymous", None, vec![]),
+            (
+                "plain user",
+                Some(actor(&[], &[], &[])),
+                vec![ViewWorkspace, CreateOrg],
+            ),
+            (
+                "buyer",
+                Some(actor(&[], &[], &[3])),
+                vec![ViewWorkspace, CreateOrg],
+            ),
+            (
+                "admin of org 7",
+                Some(actor(&[], &[(7, OrgRole::Admin)], &[])),
+                vec![
+                    ViewWorkspace,
+                    CreateOrg,
+                    EditOrg(7),
+                    ManageOrgMembers(7),
+                    ViewOrgPrivate(7),
+                ],
+            ),
+            (
+                "member of org 7",
+                Some(actor(&[], &[(7, OrgRole::Member)], &[])),
+                vec![ViewWorkspace, CreateOrg, ViewOrgPrivate(7)],
+            ),
+            (
+                "admin of org 8",
+                Some(actor(&[], &[(8, OrgRole::Admin)], &[])),
+                vec![ViewWorkspace, CreateOrg],
+            ),
+            (
+                "regulator",
+                Some(actor(&[Role::Regulator], &[], &[])),
+                vec![
+                    ViewWorkspace,
+                    CreateOrg,
+                    ViewOrgPrivate(7),
+                    SetRating,
+                    SetCredit,
+                ],
+            ),
+            (
+                "platform admin",
+                Some(actor(&[Role::Admin], &[], &[])),
+                vec![
+                    ViewWorkspace,
+                    CreateOrg,
+                    EditOrg(7),
+                    ManageOrgMembers(7),
+                    ViewOrgPrivate(7),
+                    ManageUnits,
+                    ManageUsers,
+                ],
+            ),
+            (
+                "evaluator",
+                Some(actor(&[Role::Evaluator], &[], &[])),
+                vec![ViewWorkspace, CreateOrg],
+            ),
+            (
+                "incubator manager",
+                Some(actor(&[Role::IncubatorManager], &[], &[])),
+                vec![ViewWorkspace, CreateOrg],
+            ),
+        ];
+        for (name, a, allowed) in cases {
+            for action in ALL_ACTIONS {
+                assert_eq!(
+                    may(a.as_ref(), action),
+                    allowed.contains(&action),
+                    "{name} / {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn require_distinguishes_anonymous_from_forbidden() {
+        assert!(matches!(
+            require(None, Action::CreateOrg),
+            Err(AppError::LoginRequired)
+        ));
+        let a = actor(&[], &[], &[]);
+        assert!(matches!(
+            require(Some(&a), Action::SetRating),
+            Err(AppError::Forbidden)
+        ));
+        assert!(require(Some(&a), Action::CreateOrg).is_ok());
+    }
+}

@@ -1,0 +1,236 @@
+//! Account handlers: sign-up, log-in (throttled), log-out, workspace, roles.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::{Form, Query};
+use maud::Markup;
+
+use super::rules::{self, Role, SignupForm, Throttle};
+use super::{Action, model, require, views};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, keys, layout, parse_id, see_other, unprocessable};
+
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+/// Starts a signed-in session: a new session id (no fixation), the user id, a new CSRF token.
+async fn sign_in(ctx: &mut Ctx, user_id: i64) -> AppResult<()> {
+    ctx.session.cycle_id().await.map_err(session_err)?;
+    ctx.session
+        .insert(keys::USER_ID, user_id)
+        .await
+        .map_err(session_err)?;
+    let t = crate::web::csrf::new_token();
+    ctx.session
+        .insert(keys::CSRF, &t)
+        .await
+        .map_err(session_err)?;
+    ctx.csrf = Some(t);
+    Ok(())
+}
+
+/// Only local paths are followed after log-in (no open redirect).
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/me"
+    }
+}
+
+/// `GET /signup`
+pub async fn signup_form(mut ctx: Ctx) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::signup(ctx.lang, &SignupForm::default(), &Default::default(), &csrf);
+    Ok(layout::page(&ctx, &ctx.t("signup.title"), body))
+}
+
+/// `POST /signup`
+pub async fn signup(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<SignupForm>,
+) -> AppResult<Response> {
+    let mut res = rules::validate_signup(&f, ctx.lang);
+    if let Ok(v) = &res
+        && model::find_by_email(&st.db, &v.email).await?.is_some()
+    {
+        let mut e = crate::error::FieldErrors::default();
+        e.add("email", ctx.t("signup.email_taken"));
+        res = Err(e);
+    }
+    match res {
+        Ok(v) => {
+            let hash = super::hash_password(&v.password).map_err(AppError::Internal)?;
+            let u = model::create_user(
+                &st.db,
+                &v.email,
+                &hash,
+                &v.display_name,
+                &[],
+                st.clock.now(),
+            )
+            .await?;
+            sign_in(&mut ctx, u.id).await?;
+            ctx.set_flash("success", ctx.t("signup.welcome")).await?;
+            Ok(see_other("/me"))
+        }
+        Err(e) => {
+            let csrf = ctx.ensure_csrf().await?;
+            let body = views::signup(ctx.lang, &f, &e, &csrf);
+            Ok(unprocessable(layout::page(
+                &ctx,
+                &ctx.t("signup.title"),
+                body,
+            )))
+        }
+    }
+}
+
+/// Query of the log-in page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// `GET /login`
+pub async fn login_form(mut ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::login(ctx.lang, "", safe_next(&q.next), None, &csrf);
+    Ok(layout::page(&ctx, &ctx.t("login.title"), body))
+}
+
+/// Log-in form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`
+pub async fn login(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<LoginForm>,
+) -> AppResult<Response> {
+    let email = rules::normalize_email(&f.email);
+    let now = st.clock.now();
+    let cfg = &st.config;
+    let since = now - cfg.login_window_secs;
+    let email_subject = format!("email:{email}");
+    let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
+    let by_email = model::failures_since(&st.db, &email_subject, since).await?;
+    let by_ip = model::failures_since(&st.db, &ip_subject, since).await?;
+    let next = safe_next(&f.next).to_string();
+    let (status, message) = match rules::throttle(
+        now,
+        cfg.login_window_secs,
+        by_email,
+        cfg.login_max_failures,
+        by_ip,
+        cfg.login_max_failures_per_ip,
+    ) {
+        Throttle::Locked { retry_after } => {
+            let minutes = (retry_after + 59) / 60;
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.lang
+                    .tf("login.throttled", &[("minutes", &minutes.to_string())]),
+            )
+        }
+        Throttle::Allow => {
+            let user = model::find_by_email(&st.db, &email).await?;
+            let hash = user
+                .as_ref()
+                .map(|u| u.password_hash.clone())
+                .unwrap_or_else(|| super::dummy_hash().to_string());
+            let password = f.password.clone();
+            let ok = tokio::task::spawn_blocking(move || super::verify_password(&password, &hash))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            match user.filter(|_| ok) {
+                Some(u) => {
+                    model::clear_failures(&st.db, &email_subject).await?;
+                    sign_in(&mut ctx, u.id).await?;
+                    return Ok(see_other(&next));
+                }
+                None => {
+                    model::record_failure(&st.db, &[email_subject, ip_subject], now).await?;
+                    (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.failed"))
+                }
+            }
+        }
+    };
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::login(ctx.lang, &f.email, &next, Some(&message), &csrf);
+    Ok((status, layout::page(&ctx, &ctx.t("login.title"), body)).into_response())
+}
+
+/// `POST /logout`
+pub async fn logout(ctx: Ctx) -> AppResult<Response> {
+    ctx.session.flush().await.map_err(session_err)?;
+    Ok(see_other("/"))
+}
+
+/// `GET /me`
+pub async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ViewWorkspace)?;
+    let u = ctx.require_user()?;
+    let events = if u.actor.has(Role::Regulator) {
+        crate::orgs::model::recent_events(&st.db, 10).await?
+    } else {
+        vec![]
+    };
+    let body = views::workspace(ctx.lang, u, &events);
+    Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
+}
+
+/// `GET /admin/users`
+pub async fn users(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ManageUsers)?;
+    let csrf = ctx.ensure_csrf().await?;
+    let list = model::list_users(&st.db, 200).await?;
+    let body = views::users(ctx.lang, &list, &csrf);
+    Ok(layout::page(&ctx, &ctx.t("users.admin_title"), body))
+}
+
+/// Role switch form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    grant: String,
+}
+
+/// `POST /admin/users/{id}/roles`
+pub async fn set_role(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<RoleForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ManageUsers)?;
+    let uid = parse_id(&id)?;
+    use sea_orm::EntityTrait;
+    model::user::Entity::find_by_id(uid)
+        .one(&st.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(ctx.t("form.choose")))?;
+    if f.grant == "1" {
+        model::grant_role(&st.db, uid, role, st.clock.now()).await?;
+    } else {
+        model::revoke_role(&st.db, uid, role).await?;
+    }
+    ctx.set_flash("success", ctx.t("users.saved")).await?;
+    Ok(see_other("/admin/users"))
+}

@@ -1,0 +1,70 @@
+//! Settings from the command line and environment, validated at boot.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to know about its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Listen address.
+    pub bind: SocketAddr,
+    /// Where the SQLite database (and later the search index) lives.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`; `None` means the SQLite file under `data_dir`.
+    pub database_url: Option<String>,
+    /// Mark cookies `Secure` (behind HTTPS in production).
+    pub secure_cookies: bool,
+    /// Largest accepted request body in bytes; larger ones get 413.
+    pub body_limit: usize,
+    /// Failed log-ins for one e-mail address within the window before it is throttled.
+    pub login_max_failures: u32,
+    /// Failed log-ins from one client address within the window before it is throttled.
+    pub login_max_failures_per_ip: u32,
+    /// Throttling window in seconds.
+    pub login_window_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            secure_cookies: false,
+            body_limit: 1024 * 1024,
+            login_max_failures: 5,
+            login_max_failures_per_ip: 30,
+            login_window_secs: 15 * 60,
+        }
+    }
+}
+
+impl Config {
+    /// The database URL in force: `DATABASE_URL` or the SQLite file in the data directory.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.trim().is_empty() => u.trim().to_string(),
+            _ => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("civicbridge.db").display()
+            ),
+        }
+    }
+
+    /// Checks the settings that cannot be checked by their types.
+    pub fn validate(&self) -> Result<(), String> {
+        let url = self.effective_database_url();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            return Err(format!(
+                "DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got {url:?})"
+            ));
+        }
+        if self.body_limit < 1024 {
+            return Err("body limit must be at least 1024 bytes".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,56 @@
+//! # CivicBridge (社会组织服务对接平台)
+//!
+//! A marketplace where government purchasing units buy public services from social
+//! organizations, with the policy's 30% target in view. This page is the codemap: what
+//! lives where, what each room guarantees, and what it may call.
+//!
+//! ## Shape
+//! `main.rs` (clap) → [`app`] (state, middleware, server) → [`routes`] (every route, grouped
+//! by room, with its declared access) → a room's `routes.rs` (thin handlers) → its
+//! `rules.rs` (pure logic) and `model.rs` (sea-orm entities and queries) → its `views.rs`
+//! (maud, no queries) inside [`web::layout`].
+//!
+//! ## Rooms
+//! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
+//!   throttling, and the one permission policy ([`accounts::policy`]). Passwords only as
+//!   argon2id hashes. Calls `orgs`/`units` for memberships.
+//! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
+//!   members, regulator-kept rating grade and credit status (each change logged with who,
+//!   when, why in the same transaction).
+//! - [`units`] — purchasing units tied to division codes and the buyers who act for them.
+//! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
+//!   immutable reference data.
+//! - [`seed`] — deterministic demo data; calls the other rooms' models.
+//!
+//! ## Shared pieces
+//! - [`web`] — request context ([`web::Ctx`]: language, session, current user, CSRF token,
+//!   flash), layout, form helpers, CSRF middleware (every non-GET request), language and
+//!   error-page middleware, embedded static assets, the home page.
+//! - [`error`] — the one error type, [`error::AppError`], rendered by `web::middleware`
+//!   as a page in the user's language or JSON under `/api/`; [`error::FieldErrors`] for forms.
+//! - [`clock`] — the injectable clock; all "now" comes from it. Instants are stored as Unix
+//!   seconds (UTC) and shown in Asia/Shanghai.
+//! - [`config`], [`db`] — settings and the SQLite/PostgreSQL connection.
+//!
+//! ## Invariants across rooms
+//! - A room reaches another only through what that room's `mod.rs` exports.
+//! - Every state-changing request carries the session's CSRF token (middleware, not
+//!   handlers); every handler that reads or changes non-public data asks
+//!   `accounts::require`.
+//! - Bad input comes back as the same form with the typed values and a message per field,
+//!   status 422; nothing is written.
+
+rust_i18n::i18n!("src/locales", fallback = "zh-CN");
+
+pub mod accounts;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod orgs;
+pub mod regions;
+pub mod routes;
+pub mod seed;
+pub mod units;
+pub mod web;

@@ -1,0 +1,15 @@
+//! Organizations: the registry of social organizations and other suppliers — profiles,
+//! unified social credit codes, service domains, members, and the regulator-kept rating
+//! grade and credit status.
+//!
+//! Invariants: a stored USCC passed [`rules::validate_uscc`] and is unique; `league_code`
+//! and `county_code` always derive from `division_code`; rating and credit status change
+//! only through the regulator routes, each change with an event row in the same
+//! transaction. May call: `accounts` (policy, users), `regions`, `web`.
+
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod views;
+
+pub use model::{OrgStats, memberships_of, stats};

@@ -1,0 +1,600 @@
+//! Organization entities and their queries.
+
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, Condition, JoinType, QueryOrder, QuerySelect, TransactionTrait};
+use time::Date;
+
+use super::rules::{CreditStatus, ListFilter, OrgDraft, PAGE_SIZE, RatingDecision};
+use crate::accounts::OrgRole;
+
+/// `organizations`
+pub mod organization {
+    use sea_orm::entity::prelude::*;
+
+    /// An organization's profile.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "organizations")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Registered name.
+        pub name: String,
+        /// Unified social credit code.
+        pub uscc: String,
+        /// `OrgKind::code()`.
+        pub kind: String,
+        /// Date of registration.
+        pub registration_date: time::Date,
+        /// `AuthorityLevel::code()`.
+        pub authority_level: String,
+        /// Most precise division code.
+        pub division_code: String,
+        /// League/city containing it (Inner Mongolia only).
+        pub league_code: Option<String>,
+        /// Banner/county containing it.
+        pub county_code: Option<String>,
+        /// Staff.
+        pub staff_count: i32,
+        /// Contact person (public).
+        pub contact_name: String,
+        /// Contact phone (private).
+        pub contact_phone: String,
+        /// Contact e-mail (private).
+        pub contact_email: String,
+        /// Introduction.
+        pub intro: String,
+        /// 1–5, set by regulators.
+        pub rating_grade: Option<i16>,
+        /// Last day the grade holds.
+        pub rating_valid_until: Option<time::Date>,
+        /// `CreditStatus::code()`, set by regulators.
+        pub credit_status: String,
+        /// Who registered the profile.
+        pub created_by: Option<i64>,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `org_domains`
+pub mod org_domain {
+    use sea_orm::entity::prelude::*;
+
+    /// One service domain of an organization.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_domains")]
+    pub struct Model {
+        /// Organization.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        /// Domain code.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub domain: String,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `org_members`
+pub mod org_member {
+    use sea_orm::entity::prelude::*;
+
+    /// A user's membership of an organization.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_members")]
+    pub struct Model {
+        /// Organization.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub org_id: i64,
+        /// User.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        /// `OrgRole::code()`.
+        pub role: String,
+        /// Unix seconds.
+        pub added_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `org_regulatory_events`
+pub mod reg_event {
+    use sea_orm::entity::prelude::*;
+
+    /// A regulator's rating or credit decision.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "org_regulatory_events")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Organization.
+        pub org_id: i64,
+        /// Regulator.
+        pub actor_id: Option<i64>,
+        /// `rating` or `credit`.
+        pub kind: String,
+        /// Before.
+        pub old_value: String,
+        /// After.
+        pub new_value: String,
+        /// Why.
+        pub reason: String,
+        /// Unix seconds.
+        pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use organization::Model as Org;
+
+/// One page of the public list.
+pub struct OrgPage {
+    /// Rows with their domains.
+    pub items: Vec<(Org, Vec<String>)>,
+    /// Matching rows in all.
+    pub total: u64,
+}
+
+fn filter_condition(f: &ListFilter, today: Date) -> Condition {
+    use organization::Column as C;
+    let mut c = Condition::all();
+    if let Some(l) = &f.league {
+        c = c.add(C::LeagueCode.eq(l.clone()));
+    }
+    if let Some(v) = &f.county {
+        c = c.add(C::CountyCode.eq(v.clone()));
+    }
+    if let Some(k) = f.kind {
+        c = c.add(C::Kind.eq(k.code()));
+    }
+    if let Some(g) = f.min_rating {
+        c = c
+            .add(C::RatingGrade.gte(g))
+            .add(C::RatingValidUntil.gte(today));
+    }
+    if let Some(d) = &f.domain {
+        c = c.add(
+            C::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(org_domain::Column::OrgId)
+                    .from(org_domain::Entity)
+                    .and_where(org_domain::Column::Domain.eq(d.clone()))
+                    .to_owned(),
+            ),
+        );
+    }
+    c
+}
+
+/// The public list, newest first.
+pub async fn list(db: &DatabaseConnection, f: &ListFilter, today: Date) -> Result<OrgPage, DbErr> {
+    let cond = filter_condition(f, today);
+    let total = organization::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let rows = organization::Entity::find()
+        .filter(cond)
+        .order_by_desc(organization::Column::Id)
+        .offset((f.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+    let domains = org_domain::Entity::find()
+        .filter(org_domain::Column::OrgId.is_in(ids))
+        .all(db)
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|o| {
+            let ds = domains
+                .iter()
+                .filter(|d| d.org_id == o.id)
+                .map(|d| d.domain.clone())
+                .collect();
+            (o, ds)
+        })
+        .collect();
+    Ok(OrgPage { items, total })
+}
+
+/// One organization with its domains.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<(Org, Vec<String>)>, DbErr> {
+    let Some(o) = organization::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let ds = org_domain::Entity::find()
+        .filter(org_domain::Column::OrgId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| d.domain)
+        .collect();
+    Ok(Some((o, ds)))
+}
+
+/// Whether a USCC is registered to an organization other than `except`.
+pub async fn uscc_taken(
+    db: &impl ConnectionTrait,
+    uscc: &str,
+    except: Option<i64>,
+) -> Result<bool, DbErr> {
+    let mut q = organization::Entity::find().filter(organization::Column::Uscc.eq(uscc));
+    if let Some(id) = except {
+        q = q.filter(organization::Column::Id.ne(id));
+    }
+    Ok(q.count(db).await? > 0)
+}
+
+fn apply(am: &mut organization::ActiveModel, d: &OrgDraft, now: i64) {
+    am.name = Set(d.name.clone());
+    am.uscc = Set(d.uscc.clone());
+    am.kind = Set(d.kind.code().to_string());
+    am.registration_date = Set(d.registration_date);
+    am.authority_level = Set(d.authority_level.code().to_string());
+    am.division_code = Set(d.division_code.clone());
+    am.league_code = Set(d.league_code.clone());
+    am.county_code = Set(d.county_code.clone());
+    am.staff_count = Set(d.staff_count);
+    am.contact_name = Set(d.contact_name.clone());
+    am.contact_phone = Set(d.contact_phone.clone());
+    am.contact_email = Set(d.contact_email.clone());
+    am.intro = Set(d.intro.clone());
+    am.updated_at = Set(now);
+}
+
+async fn set_domains(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    domains: &[String],
+) -> Result<(), DbErr> {
+    org_domain::Entity::delete_many()
+        .filter(org_domain::Column::OrgId.eq(org_id))
+        .exec(db)
+        .await?;
+    if !domains.is_empty() {
+        org_domain::Entity::insert_many(domains.iter().map(|d| org_domain::ActiveModel {
+            org_id: Set(org_id),
+            domain: Set(d.clone()),
+        }))
+        .exec(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Registers an organization; the creator becomes its administrator. One transaction.
+pub async fn create(
+    db: &DatabaseConnection,
+    d: &OrgDraft,
+    creator: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let txn = db.begin().await?;
+    let mut am = organization::ActiveModel {
+        credit_status: Set(CreditStatus::Normal.code().to_string()),
+        rating_grade: Set(None),
+        rating_valid_until: Set(None),
+        created_by: Set(Some(creator)),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut am, d, now);
+    let org = am.insert(&txn).await?;
+    set_domains(&txn, org.id, &d.domains).await?;
+    org_member::ActiveModel {
+        org_id: Set(org.id),
+        user_id: Set(creator),
+        role: Set(OrgRole::Admin.code().to_string()),
+        added_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(org.id)
+}
+
+/// Updates a profile (not its rating or credit status). One transaction.
+pub async fn update(db: &DatabaseConnection, id: i64, d: &OrgDraft, now: i64) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    let Some(o) = organization::Entity::find_by_id(id).one(&txn).await? else {
+        return Err(DbErr::RecordNotFound(format!("organization {id}")));
+    };
+    let mut am: organization::ActiveModel = o.into();
+    apply(&mut am, d, now);
+    am.update(&txn).await?;
+    set_domains(&txn, id, &d.domains).await?;
+    txn.commit().await
+}
+
+async fn log_event(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    actor: i64,
+    kind: &str,
+    old: String,
+    new: String,
+    reason: &str,
+    now: i64,
+) -> Result<(), DbErr> {
+    reg_event::ActiveModel {
+        org_id: Set(org_id),
+        actor_id: Set(Some(actor)),
+        kind: Set(kind.to_string()),
+        old_value: Set(old),
+        new_value: Set(new),
+        reason: Set(reason.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn rating_text(grade: Option<i16>, until: Option<Date>) -> String {
+    match (grade, until) {
+        (Some(g), Some(u)) => format!("{g}A until {u}"),
+        _ => "none".to_string(),
+    }
+}
+
+/// Records a rating decision with its event. One transaction.
+pub async fn set_rating(
+    db: &DatabaseConnection,
+    org: &Org,
+    decision: RatingDecision,
+    reason: &str,
+    actor: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    let old = rating_text(org.rating_grade, org.rating_valid_until);
+    let new = rating_text(decision.map(|d| d.0), decision.map(|d| d.1));
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::RatingGrade,
+            Expr::value(decision.map(|d| d.0)),
+        )
+        .col_expr(
+            organization::Column::RatingValidUntil,
+            Expr::value(decision.map(|d| d.1)),
+        )
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(org.id))
+        .exec(&txn)
+        .await?;
+    log_event(&txn, org.id, actor, "rating", old, new, reason, now).await?;
+    txn.commit().await
+}
+
+/// Moves an organization on or off a credit list, with its event. One transaction.
+pub async fn set_credit(
+    db: &DatabaseConnection,
+    org: &Org,
+    status: CreditStatus,
+    reason: &str,
+    actor: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    organization::Entity::update_many()
+        .col_expr(
+            organization::Column::CreditStatus,
+            Expr::value(status.code()),
+        )
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(org.id))
+        .exec(&txn)
+        .await?;
+    log_event(
+        &txn,
+        org.id,
+        actor,
+        "credit",
+        org.credit_status.clone(),
+        status.code().to_string(),
+        reason,
+        now,
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Regulatory events of one organization, newest first.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<reg_event::Model>, DbErr> {
+    reg_event::Entity::find()
+        .filter(reg_event::Column::OrgId.eq(org_id))
+        .order_by_desc(reg_event::Column::At)
+        .order_by_desc(reg_event::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The latest regulatory events across organizations, with the organization's name.
+pub async fn recent_events(
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> Result<Vec<(reg_event::Model, String)>, DbErr> {
+    let evs = reg_event::Entity::find()
+        .order_by_desc(reg_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = evs.iter().map(|e| e.org_id).collect();
+    let names: Vec<(i64, String)> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Name)
+        .filter(organization::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(evs
+        .into_iter()
+        .map(|e| {
+            let n = names
+                .iter()
+                .find(|(id, _)| *id == e.org_id)
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default();
+            (e, n)
+        })
+        .collect())
+}
+
+/// The organizations a user belongs to: id, name, role.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<(i64, String, OrgRole)>, DbErr> {
+    let rows: Vec<(i64, String, String)> = org_member::Entity::find()
+        .select_only()
+        .column(org_member::Column::OrgId)
+        .column(organization::Column::Name)
+        .column(org_member::Column::Role)
+        .join(
+            JoinType::InnerJoin,
+            org_member::Entity::belongs_to(organization::Entity)
+                .from(org_member::Column::OrgId)
+                .to(organization::Column::Id)
+                .into(),
+        )
+        .filter(org_member::Column::UserId.eq(user_id))
+        .order_by_asc(org_member::Column::OrgId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n, r)| OrgRole::parse(&r).map(|r| (id, n, r)))
+        .collect())
+}
+
+/// Members of an organization: user id, display name, e-mail, role.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<(i64, String, String, OrgRole)>, DbErr> {
+    use crate::accounts::model::user;
+    let rows: Vec<(i64, String, String, String)> = org_member::Entity::find()
+        .select_only()
+        .column(org_member::Column::UserId)
+        .column(user::Column::DisplayName)
+        .column(user::Column::Email)
+        .column(org_member::Column::Role)
+        .join(
+            JoinType::InnerJoin,
+            org_member::Entity::belongs_to(user::Entity)
+                .from(org_member::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(org_member::Column::OrgId.eq(org_id))
+        .order_by_asc(org_member::Column::AddedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, n, e, r)| OrgRole::parse(&r).map(|r| (id, n, e, r)))
+        .collect())
+}
+
+/// Adds or changes a membership.
+pub async fn set_member(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    user_id: i64,
+    role: OrgRole,
+    now: i64,
+) -> Result<(), DbErr> {
+    let existing = org_member::Entity::find_by_id((org_id, user_id))
+        .one(db)
+        .await?;
+    match existing {
+        Some(m) => {
+            let mut am: org_member::ActiveModel = m.into();
+            am.role = Set(role.code().to_string());
+            am.update(db).await?;
+        }
+        None => {
+            org_member::ActiveModel {
+                org_id: Set(org_id),
+                user_id: Set(user_id),
+                role: Set(role.code().to_string()),
+                added_at: Set(now),
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Figures for the home page and dashboards.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct OrgStats {
+    /// All registered profiles.
+    pub total: u64,
+    /// Social organizations among them.
+    pub social: u64,
+    /// Holding a valid grade of 3A or above.
+    pub rated_3a: u64,
+    /// On either credit list.
+    pub listed: u64,
+}
+
+/// Computes [`OrgStats`].
+pub async fn stats(db: &DatabaseConnection, today: Date) -> Result<OrgStats, DbErr> {
+    use organization::Column as C;
+    let total = organization::Entity::find().count(db).await?;
+    let social = organization::Entity::find()
+        .filter(C::Kind.is_in(["social_group", "foundation", "social_service_agency"]))
+        .count(db)
+        .await?;
+    let rated_3a = organization::Entity::find()
+        .filter(C::RatingGrade.gte(3))
+        .filter(C::RatingValidUntil.gte(today))
+        .count(db)
+        .await?;
+    let listed = organization::Entity::find()
+        .filter(C::CreditStatus.ne("normal"))
+        .count(db)
+        .await?;
+    Ok(OrgStats {
+        total,
+        social,
+        rated_3a,
+        listed,
+    })
+}

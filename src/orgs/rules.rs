@@ -1,0 +1,1146 @@
+//! Pure organization rules: kinds, grades, credit status, the service-domain taxonomy, the
+//! unified social credit code (GB 32100-2015), profile validation and list filters.
+
+use time::Date;
+
+use crate::error::FieldErrors;
+use crate::regions::{Level, regions};
+use crate::web::i18n::Lang;
+
+/// Legal form of an organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 社会团体 (registration type character 1 under civil affairs).
+    SocialGroup,
+    /// 基金会 (type 3).
+    Foundation,
+    /// 社会服务机构, formerly 民办非企业单位 (type 2).
+    SocialServiceAgency,
+    /// 企业: may win tenders but does not count as a social organization.
+    Enterprise,
+    /// 事业单位.
+    PublicInstitution,
+}
+
+impl OrgKind {
+    /// All kinds in display order.
+    pub const ALL: [OrgKind; 5] = [
+        OrgKind::SocialGroup,
+        OrgKind::Foundation,
+        OrgKind::SocialServiceAgency,
+        OrgKind::Enterprise,
+        OrgKind::PublicInstitution,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            OrgKind::SocialGroup => "social_group",
+            OrgKind::Foundation => "foundation",
+            OrgKind::SocialServiceAgency => "social_service_agency",
+            OrgKind::Enterprise => "enterprise",
+            OrgKind::PublicInstitution => "public_institution",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("kind.{}", self.code()))
+    }
+
+    /// A social organization in the policy's sense (counts toward the 30% share).
+    pub fn is_social_org(self) -> bool {
+        matches!(
+            self,
+            OrgKind::SocialGroup | OrgKind::Foundation | OrgKind::SocialServiceAgency
+        )
+    }
+
+    /// The USCC organization-type character for civil-affairs registrations.
+    pub fn civil_affairs_type_char(self) -> Option<char> {
+        match self {
+            OrgKind::SocialGroup => Some('1'),
+            OrgKind::SocialServiceAgency => Some('2'),
+            OrgKind::Foundation => Some('3'),
+            _ => None,
+        }
+    }
+}
+
+/// Level of the registering civil-affairs authority (登记管理机关).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityLevel {
+    /// 自治区 (or a province elsewhere).
+    Region,
+    /// 盟/市.
+    LeagueCity,
+    /// 旗/县/区.
+    BannerCounty,
+}
+
+impl AuthorityLevel {
+    /// All levels.
+    pub const ALL: [AuthorityLevel; 3] = [
+        AuthorityLevel::Region,
+        AuthorityLevel::LeagueCity,
+        AuthorityLevel::BannerCounty,
+    ];
+
+    /// Stored code (shared with [`Level`]).
+    pub fn code(self) -> &'static str {
+        self.level().code()
+    }
+
+    fn level(self) -> Level {
+        match self {
+            AuthorityLevel::Region => Level::Region,
+            AuthorityLevel::LeagueCity => Level::LeagueCity,
+            AuthorityLevel::BannerCounty => Level::BannerCounty,
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(s: &str) -> Option<AuthorityLevel> {
+        AuthorityLevel::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("authority.{}", self.code()))
+    }
+}
+
+/// Position on the credit lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditStatus {
+    /// Not listed.
+    Normal,
+    /// 活动异常名录.
+    Abnormal,
+    /// 严重违法失信名单.
+    Dishonest,
+}
+
+impl CreditStatus {
+    /// All states.
+    pub const ALL: [CreditStatus; 3] = [
+        CreditStatus::Normal,
+        CreditStatus::Abnormal,
+        CreditStatus::Dishonest,
+    ];
+
+    /// Stored code.
+    pub fn code(self) -> &'static str {
+        match self {
+            CreditStatus::Normal => "normal",
+            CreditStatus::Abnormal => "abnormal",
+            CreditStatus::Dishonest => "dishonest",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn parse(s: &str) -> Option<CreditStatus> {
+        CreditStatus::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("credit.{}", self.code()))
+    }
+}
+
+/// Rating grades run 1A–5A, valid for five years.
+pub const RATING_VALID_YEARS: i32 = 5;
+
+/// Localized grade label, e.g. "4A".
+pub fn grade_label(grade: i16) -> String {
+    format!("{grade}A")
+}
+
+/// Whether a rating still holds on a day.
+pub fn rating_valid(valid_until: Option<Date>, today: Date) -> bool {
+    valid_until.is_some_and(|d| d >= today)
+}
+
+/// The fixed service-domain taxonomy: code, Chinese label, English label.
+pub const DOMAINS: &[(&str, &str, &str)] = &[
+    ("elderly", "养老服务", "Elderly care"),
+    ("children_youth", "儿童青少年", "Children and youth"),
+    ("disability", "助残服务", "Disability services"),
+    ("social_assistance", "社会救助", "Social assistance"),
+    ("community", "社区治理", "Community governance"),
+    ("rural", "乡村振兴", "Rural revitalization"),
+    ("education", "教育培训", "Education and training"),
+    ("health", "医疗卫生", "Health"),
+    ("mental_health", "心理健康", "Mental health"),
+    ("culture_sports", "文化体育", "Culture and sports"),
+    ("environment", "生态环保", "Environment"),
+    ("legal", "法律服务", "Legal aid"),
+    ("employment", "就业创业", "Employment"),
+    ("volunteer", "志愿服务", "Volunteering"),
+    ("industry", "行业服务", "Industry services"),
+    ("ethnic_unity", "民族团结", "Ethnic unity"),
+];
+
+/// Localized label of a domain code (the code itself when unknown).
+pub fn domain_label(code: &str, lang: Lang) -> String {
+    DOMAINS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, zh, en)| {
+            if lang == Lang::En {
+                (*en).to_string()
+            } else {
+                (*zh).to_string()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// Whether a code is in the taxonomy.
+pub fn is_domain(code: &str) -> bool {
+    DOMAINS.iter().any(|(c, _, _)| *c == code)
+}
+
+// ---------------------------------------------------------------------------------------
+// Unified social credit code
+
+/// The 31 characters allowed in a USCC, in value order (no I, O, S, V, Z).
+pub const USCC_ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Why a code is not a valid USCC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UsccError {
+    /// Not 18 characters.
+    Length(usize),
+    /// A character outside the alphabet, at a 1-based position.
+    BadChar {
+        /// 1-based position.
+        pos: usize,
+        /// The offending character.
+        ch: char,
+    },
+    /// The 18th character is not the computed check character.
+    CheckChar {
+        /// What the first 17 characters require.
+        expected: char,
+        /// What was given.
+        found: char,
+    },
+    /// Characters 3–8 are not a known division.
+    Division(String),
+    /// The organization-type character (2nd) does not match the chosen kind.
+    KindMismatch {
+        /// The 1st character.
+        dept: char,
+        /// The 2nd character.
+        type_char: char,
+        /// The kind the form says.
+        kind: OrgKind,
+    },
+}
+
+impl UsccError {
+    /// A message that says exactly what is wrong.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            UsccError::Length(n) => lang.tf("uscc.bad_length", &[("len", &n.to_string())]),
+            UsccError::BadChar { pos, ch } => lang.tf(
+                "uscc.bad_char",
+                &[("pos", &pos.to_string()), ("ch", &ch.to_string())],
+            ),
+            UsccError::CheckChar { expected, found } => lang.tf(
+                "uscc.bad_check",
+                &[
+                    ("expected", &expected.to_string()),
+                    ("found", &found.to_string()),
+                ],
+            ),
+            UsccError::Division(d) => lang.tf("uscc.bad_division", &[("code", d)]),
+            UsccError::KindMismatch {
+                dept,
+                type_char,
+                kind,
+            } => lang.tf(
+                "uscc.kind_mismatch",
+                &[
+                    ("dept", &dept.to_string()),
+                    ("type", &type_char.to_string()),
+                    ("kind", &kind.label(lang)),
+                    ("expected", &expected_prefix(*kind)),
+                ],
+            ),
+        }
+    }
+}
+
+fn expected_prefix(kind: OrgKind) -> String {
+    match kind.civil_affairs_type_char() {
+        Some(c) => format!("5{c}"),
+        None => match kind {
+            OrgKind::Enterprise => "9".into(),
+            _ => "1".into(),
+        },
+    }
+}
+
+/// Normalizes what a user typed: trims, drops inner spaces and dashes, upper-cases.
+pub fn normalize_uscc(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+fn value_of(c: char) -> Option<u32> {
+    USCC_ALPHABET.find(c).map(|i| i as u32)
+}
+
+/// The check character for the first 17 characters (which must be in the alphabet).
+pub fn uscc_check_char(first17: &str) -> Option<char> {
+    let mut sum = 0;
+    for (i, c) in first17.chars().enumerate() {
+        sum += value_of(c)? * USCC_WEIGHTS.get(i)?;
+    }
+    let v = (31 - sum % 31) % 31;
+    USCC_ALPHABET.chars().nth(v as usize)
+}
+
+/// Validates a normalized code's structure: length, alphabet, check character.
+pub fn check_uscc_structure(code: &str) -> Result<(), UsccError> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(UsccError::Length(chars.len()));
+    }
+    if let Some((i, &ch)) = chars
+        .iter()
+        .enumerate()
+        .find(|(_, c)| value_of(**c).is_none())
+    {
+        return Err(UsccError::BadChar { pos: i + 1, ch });
+    }
+    let first17: String = chars[..17].iter().collect();
+    let expected = uscc_check_char(&first17).ok_or(UsccError::Length(chars.len()))?;
+    if chars[17] != expected {
+        return Err(UsccError::CheckChar {
+            expected,
+            found: chars[17],
+        });
+    }
+    Ok(())
+}
+
+/// Full validation against the organization's kind: structure, then the division code, then
+/// the registration department/type characters. Civil-affairs kinds must carry `5` and
+/// their type character; a `5` code cannot belong to an enterprise or public institution.
+pub fn validate_uscc(code: &str, kind: Option<OrgKind>) -> Result<(), UsccError> {
+    check_uscc_structure(code)?;
+    let division = &code[2..8];
+    if !regions().is_known_registration_division(division) {
+        return Err(UsccError::Division(division.to_string()));
+    }
+    let mut cs = code.chars();
+    let (dept, type_char) = (cs.next().unwrap_or('0'), cs.next().unwrap_or('0'));
+    if let Some(kind) = kind {
+        let ok = match kind.civil_affairs_type_char() {
+            Some(t) => dept == '5' && type_char == t,
+            None => dept != '5',
+        };
+        if !ok {
+            return Err(UsccError::KindMismatch {
+                dept,
+                type_char,
+                kind,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Builds a valid code from its parts (used by the demo-data generator and tests).
+pub fn make_uscc(dept: char, type_char: char, division: &str, entity: &str) -> Option<String> {
+    let first17 = format!("{dept}{type_char}{division}{entity}");
+    if first17.chars().count() != 17 {
+        return None;
+    }
+    let c = uscc_check_char(&first17)?;
+    Some(format!("{first17}{c}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Profile form
+
+/// What the user typed on the organization form. Every field is a string so that whatever
+/// was typed comes back on the form when it is refused.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct OrgForm {
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// USCC as typed.
+    #[serde(default)]
+    pub uscc: String,
+    /// Kind code.
+    #[serde(default)]
+    pub kind: String,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub registration_date: String,
+    /// Authority level code.
+    #[serde(default)]
+    pub authority_level: String,
+    /// League/city code (Inner Mongolia).
+    #[serde(default)]
+    pub div_league: String,
+    /// Banner/county code.
+    #[serde(default)]
+    pub div_county: String,
+    /// Township code.
+    #[serde(default)]
+    pub div_township: String,
+    /// A 6-digit division code outside Inner Mongolia, used when no league is chosen.
+    #[serde(default)]
+    pub div_outside: String,
+    /// Domain codes (repeated field).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Staff count.
+    #[serde(default)]
+    pub staff_count: String,
+    /// Contact person.
+    #[serde(default)]
+    pub contact_name: String,
+    /// Contact phone.
+    #[serde(default)]
+    pub contact_phone: String,
+    /// Contact e-mail.
+    #[serde(default)]
+    pub contact_email: String,
+    /// Introduction.
+    #[serde(default)]
+    pub intro: String,
+}
+
+/// A validated profile, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgDraft {
+    /// Name.
+    pub name: String,
+    /// Normalized USCC.
+    pub uscc: String,
+    /// Kind.
+    pub kind: OrgKind,
+    /// Registration date.
+    pub registration_date: Date,
+    /// Authority level.
+    pub authority_level: AuthorityLevel,
+    /// Most precise division chosen.
+    pub division_code: String,
+    /// League/city, when in Inner Mongolia.
+    pub league_code: Option<String>,
+    /// Banner/county, when known.
+    pub county_code: Option<String>,
+    /// Domains, deduplicated, in taxonomy order.
+    pub domains: Vec<String>,
+    /// Staff count.
+    pub staff_count: i32,
+    /// Contact person.
+    pub contact_name: String,
+    /// Contact phone.
+    pub contact_phone: String,
+    /// Contact e-mail.
+    pub contact_email: String,
+    /// Introduction.
+    pub intro: String,
+}
+
+/// The league and county codes a division lies in (for the indexed filter columns).
+pub fn division_parts(code: &str) -> (Option<String>, Option<String>) {
+    let r = regions();
+    (
+        r.league_of(code).map(|d| d.code.clone()),
+        r.county_of(code).map(|d| d.code.clone()),
+    )
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(
+        s.trim(),
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+}
+
+/// Validates the profile form. `today` bounds the registration date.
+pub fn validate_org(f: &OrgForm, today: Date, lang: Lang) -> Result<OrgDraft, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let name = f.name.trim();
+    if name.chars().count() < 2 {
+        e.add("name", lang.t("org.err.name"));
+    } else if name.chars().count() > 100 {
+        e.add("name", lang.tf("form.too_long", &[("max", "100")]));
+    }
+    let kind = OrgKind::parse(&f.kind);
+    if kind.is_none() {
+        e.add("kind", lang.t("form.choose"));
+    }
+    let uscc = normalize_uscc(&f.uscc);
+    if uscc.is_empty() {
+        e.add("uscc", lang.t("form.required"));
+    } else if let Err(err) = validate_uscc(&uscc, kind) {
+        e.add("uscc", err.message(lang));
+    }
+    let registration_date = parse_date(&f.registration_date);
+    match registration_date {
+        None => e.add("registration_date", lang.t("form.bad_date")),
+        Some(d) if d > today => e.add("registration_date", lang.t("org.err.future_date")),
+        Some(d) if d.year() < 1949 => e.add("registration_date", lang.t("form.bad_date")),
+        _ => {}
+    }
+    let authority_level = AuthorityLevel::parse(&f.authority_level);
+    if authority_level.is_none() {
+        e.add("authority_level", lang.t("form.choose"));
+    }
+    let r = regions();
+    let mut division_code = None;
+    for code in [&f.div_township, &f.div_county, &f.div_league] {
+        let code = code.trim();
+        if !code.is_empty() {
+            division_code = Some(code.to_string());
+            break;
+        }
+    }
+    match &division_code {
+        Some(code) => {
+            if r.get(code).is_none() {
+                e.add("div_league", lang.t("org.err.division"));
+            } else {
+                // The finer choices must lie inside the coarser ones (a browser without
+                // JavaScript can submit any combination).
+                let county_ok = f.div_county.trim().is_empty()
+                    || r.league_of(f.div_county.trim()).map(|d| d.code.as_str())
+                        == Some(f.div_league.trim());
+                let township_ok = f.div_township.trim().is_empty()
+                    || r.county_of(f.div_township.trim()).map(|d| d.code.as_str())
+                        == Some(f.div_county.trim());
+                if !county_ok || !township_ok {
+                    e.add("div_county", lang.t("org.err.division_mismatch"));
+                }
+            }
+        }
+        None => {
+            let outside = f.div_outside.trim();
+            if outside.is_empty() {
+                e.add("div_league", lang.t("org.err.division_required"));
+            } else if outside.starts_with("15") || !r.is_known_registration_division(outside) {
+                e.add("div_outside", lang.t("org.err.outside"));
+            } else {
+                division_code = Some(outside.to_string());
+            }
+        }
+    }
+    let mut domains: Vec<String> = DOMAINS
+        .iter()
+        .filter(|(c, _, _)| f.domains.iter().any(|d| d == c))
+        .map(|(c, _, _)| (*c).to_string())
+        .collect();
+    domains.dedup();
+    if domains.is_empty() {
+        e.add("domains", lang.t("org.err.domains"));
+    } else if f.domains.iter().any(|d| !is_domain(d)) {
+        e.add("domains", lang.t("form.choose"));
+    }
+    let staff_count = f
+        .staff_count
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (0..=1_000_000).contains(n));
+    if staff_count.is_none() {
+        e.add("staff_count", lang.t("org.err.staff"));
+    }
+    let contact_name = f.contact_name.trim();
+    if contact_name.is_empty() {
+        e.add("contact_name", lang.t("form.required"));
+    } else if contact_name.chars().count() > 50 {
+        e.add("contact_name", lang.tf("form.too_long", &[("max", "50")]));
+    }
+    let phone = f.contact_phone.trim();
+    let phone_ok = (5..=20).contains(&phone.len())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')'));
+    if !phone_ok {
+        e.add("contact_phone", lang.t("org.err.phone"));
+    }
+    let email = f.contact_email.trim().to_lowercase();
+    if !email.is_empty() && !validator::ValidateEmail::validate_email(&email) {
+        e.add("contact_email", lang.t("signup.bad_email"));
+    }
+    let intro = f.intro.trim();
+    if intro.chars().count() > 5000 {
+        e.add("intro", lang.tf("form.too_long", &[("max", "5000")]));
+    }
+    if !e.is_empty() {
+        return Err(e);
+    }
+    let division_code = division_code.unwrap_or_default();
+    let (league_code, county_code) = division_parts(&division_code);
+    Ok(OrgDraft {
+        name: name.to_string(),
+        uscc,
+        kind: kind.unwrap_or(OrgKind::SocialGroup),
+        registration_date: registration_date.unwrap_or(today),
+        authority_level: authority_level.unwrap_or(AuthorityLevel::Region),
+        division_code,
+        league_code,
+        county_code,
+        domains,
+        staff_count: staff_count.unwrap_or(0),
+        contact_name: contact_name.to_string(),
+        contact_phone: phone.to_string(),
+        contact_email: email,
+        intro: intro.to_string(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Regulator forms
+
+/// What a regulator typed to record a rating.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RatingForm {
+    /// "1".."5", or "none" to clear.
+    #[serde(default)]
+    pub grade: String,
+    /// Date of the rating decision, YYYY-MM-DD.
+    #[serde(default)]
+    pub rated_on: String,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A validated rating: grade and valid-until date, or cleared.
+pub type RatingDecision = Option<(i16, Date)>;
+
+/// Validates a rating: a grade 1–5 decided on a date not in the future, valid five years.
+pub fn validate_rating(
+    f: &RatingForm,
+    today: Date,
+    lang: Lang,
+) -> Result<(RatingDecision, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let reason = f.reason.trim().to_string();
+    if reason.is_empty() {
+        e.add("reason", lang.t("form.required"));
+    }
+    if f.grade == "none" {
+        return e.into_result((None, reason));
+    }
+    let grade = f.grade.parse::<i16>().ok().filter(|g| (1..=5).contains(g));
+    if grade.is_none() {
+        e.add("grade", lang.t("form.choose"));
+    }
+    let rated_on = parse_date(&f.rated_on);
+    match rated_on {
+        None => e.add("rated_on", lang.t("form.bad_date")),
+        Some(d) if d > today => e.add("rated_on", lang.t("org.err.future_date")),
+        _ => {}
+    }
+    let valid_until = rated_on.and_then(|d| {
+        d.replace_year(d.year() + RATING_VALID_YEARS)
+            .ok()
+            .or_else(|| {
+                // 29 February: the rating runs to 28 February five years on.
+                d.previous_day()
+                    .and_then(|p| p.replace_year(p.year() + RATING_VALID_YEARS).ok())
+            })
+    });
+    let decision = grade.zip(valid_until);
+    e.into_result((decision, reason))
+}
+
+/// What a regulator typed to change the credit status.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct CreditForm {
+    /// Status code.
+    #[serde(default)]
+    pub status: String,
+    /// Why (the list entry keeps it).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Validates a credit-status change; moving to the same status is refused as a no-op.
+pub fn validate_credit(
+    f: &CreditForm,
+    current: CreditStatus,
+    lang: Lang,
+) -> Result<(CreditStatus, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let status = CreditStatus::parse(&f.status);
+    match status {
+        None => e.add("status", lang.t("form.choose")),
+        Some(s) if s == current => e.add("status", lang.t("org.err.same_status")),
+        _ => {}
+    }
+    let reason = f.reason.trim().to_string();
+    if reason.is_empty() {
+        e.add("reason", lang.t("form.required"));
+    } else if reason.chars().count() > 2000 {
+        e.add("reason", lang.tf("form.too_long", &[("max", "2000")]));
+    }
+    e.into_result((status.unwrap_or(current), reason))
+}
+
+// ---------------------------------------------------------------------------------------
+// Public list
+
+/// Filters of the public list, from the query string. Unknown values are ignored rather than
+/// refused: a shared link with a stale filter still shows a page.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct ListQuery {
+    /// League/city code.
+    #[serde(default)]
+    pub league: String,
+    /// Banner/county code.
+    #[serde(default)]
+    pub county: String,
+    /// Kind code.
+    #[serde(default)]
+    pub kind: String,
+    /// Domain code.
+    #[serde(default)]
+    pub domain: String,
+    /// Minimum grade "1".."5".
+    #[serde(default)]
+    pub rating: String,
+    /// 1-based page.
+    #[serde(default)]
+    pub page: String,
+}
+
+/// The filters that apply.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// League/city.
+    pub league: Option<String>,
+    /// Banner/county.
+    pub county: Option<String>,
+    /// Kind.
+    pub kind: Option<OrgKind>,
+    /// Domain.
+    pub domain: Option<String>,
+    /// Minimum currently valid grade.
+    pub min_rating: Option<i16>,
+    /// 1-based page.
+    pub page: u64,
+}
+
+/// Rows per page of the public list.
+pub const PAGE_SIZE: u64 = 20;
+
+/// Reads the filters that apply from the query.
+pub fn parse_list_query(q: &ListQuery) -> ListFilter {
+    let r = regions();
+    let league = Some(q.league.trim())
+        .filter(|c| r.get(c).is_some_and(|d| d.level == Level::LeagueCity))
+        .map(str::to_string);
+    let county = Some(q.county.trim())
+        .filter(|c| r.get(c).is_some_and(|d| d.level == Level::BannerCounty))
+        .filter(|c| {
+            league
+                .as_deref()
+                .is_none_or(|l| r.league_of(c).is_some_and(|d| d.code == l))
+        })
+        .map(str::to_string);
+    ListFilter {
+        league,
+        county,
+        kind: OrgKind::parse(q.kind.trim()),
+        domain: Some(q.domain.trim())
+            .filter(|d| is_domain(d))
+            .map(str::to_string),
+        min_rating: q
+            .rating
+            .trim()
+            .parse::<i16>()
+            .ok()
+            .filter(|g| (1..=5).contains(g)),
+        page: q
+            .page
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|p| *p >= 1 && *p <= 100_000)
+            .unwrap_or(1),
+    }
+}
+
+/// Page numbers to show around the current one (0 stands for a gap).
+pub fn page_window(current: u64, total_pages: u64) -> Vec<u64> {
+    let mut v = Vec::new();
+    for p in 1..=total_pages {
+        if p == 1 || p == total_pages || (p + 2 >= current && p <= current + 2) {
+            v.push(p);
+        } else if v.last() != Some(&0) {
+            v.push(0);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const VALID: &str = "91350100M000100Y43";
+
+    #[test]
+    fn documented_example_is_valid() {
+        assert_eq!(check_uscc_structure(VALID), Ok(()));
+        assert_eq!(uscc_check_char(&VALID[..17]), Some('3'));
+    }
+
+    #[test]
+    fn length_errors_report_the_length() {
+        assert_eq!(
+            check_uscc_structure("91350100M000100Y4"),
+            Err(UsccError::Length(17))
+        );
+        assert_eq!(check_uscc_structure(""), Err(UsccError::Length(0)));
+        assert_eq!(
+            check_uscc_structure("91350100M000100Y433"),
+            Err(UsccError::Length(19))
+        );
+    }
+
+    #[test]
+    fn each_forbidden_letter_is_named_with_its_position() {
+        for bad in ['I', 'O', 'S', 'V', 'Z', 'a', '-', '统'] {
+            let code: String = format!("9135010{bad}M000100Y43");
+            assert_eq!(
+                check_uscc_structure(&code),
+                Err(UsccError::BadChar { pos: 8, ch: bad }),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrong_check_char_names_the_expected_one() {
+        assert_eq!(
+            check_uscc_structure("91350100M000100Y44"),
+            Err(UsccError::CheckChar {
+                expected: '3',
+                found: '4'
+            })
+        );
+        let msg = UsccError::CheckChar {
+            expected: '3',
+            found: '4',
+        }
+        .message(Lang::En);
+        assert!(msg.contains('3') && msg.contains('4'), "{msg}");
+    }
+
+    #[test]
+    fn every_single_character_change_is_caught() {
+        // The check character detects any single substitution.
+        let good = make_uscc('5', '1', "150102", "MJ0000001").unwrap();
+        assert_eq!(validate_uscc(&good, Some(OrgKind::SocialGroup)), Ok(()));
+        let chars: Vec<char> = good.chars().collect();
+        for i in 0..17 {
+            for c in USCC_ALPHABET.chars().filter(|c| *c != chars[i]) {
+                let mut m = chars.clone();
+                m[i] = c;
+                let s: String = m.into_iter().collect();
+                assert!(check_uscc_structure(&s).is_err(), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn division_must_exist() {
+        let c = make_uscc('5', '1', "150199", "MJ0000001").unwrap();
+        assert_eq!(
+            validate_uscc(&c, None),
+            Err(UsccError::Division("150199".into()))
+        );
+        let c = make_uscc('5', '1', "110105", "MJ0000001").unwrap();
+        assert_eq!(
+            validate_uscc(&c, Some(OrgKind::SocialGroup)),
+            Ok(()),
+            "Beijing registrations are allowed"
+        );
+        let c = make_uscc('5', '1', "990000", "MJ0000001").unwrap();
+        assert!(matches!(
+            validate_uscc(&c, None),
+            Err(UsccError::Division(_))
+        ));
+    }
+
+    #[test]
+    fn type_character_must_match_kind() {
+        let group = make_uscc('5', '1', "150100", "MJ0000001").unwrap();
+        let agency = make_uscc('5', '2', "150100", "MJ0000001").unwrap();
+        let foundation = make_uscc('5', '3', "150100", "MJ0000001").unwrap();
+        let company = make_uscc('9', '1', "150100", "MA0000001").unwrap();
+        assert_eq!(validate_uscc(&group, Some(OrgKind::SocialGroup)), Ok(()));
+        assert_eq!(
+            validate_uscc(&agency, Some(OrgKind::SocialServiceAgency)),
+            Ok(())
+        );
+        assert_eq!(
+            validate_uscc(&foundation, Some(OrgKind::Foundation)),
+            Ok(())
+        );
+        assert_eq!(validate_uscc(&company, Some(OrgKind::Enterprise)), Ok(()));
+        assert_eq!(
+            validate_uscc(&group, Some(OrgKind::Foundation)),
+            Err(UsccError::KindMismatch {
+                dept: '5',
+                type_char: '1',
+                kind: OrgKind::Foundation
+            })
+        );
+        assert!(validate_uscc(&company, Some(OrgKind::SocialGroup)).is_err());
+        assert!(validate_uscc(&group, Some(OrgKind::Enterprise)).is_err());
+        let msg = validate_uscc(&group, Some(OrgKind::Foundation))
+            .unwrap_err()
+            .message(Lang::Zh);
+        assert!(msg.contains("53"), "{msg}");
+    }
+
+    #[test]
+    fn normalization() {
+        assert_eq!(normalize_uscc(" 91350100m000100y43 "), VALID);
+        assert_eq!(normalize_uscc("913501-00M0 00100Y43"), VALID);
+    }
+
+    fn good_form() -> OrgForm {
+        OrgForm {
+            name: "新城区阳光养老服务中心".into(),
+            uscc: make_uscc('5', '2', "150102", "MJ0000001").unwrap(),
+            kind: "social_service_agency".into(),
+            registration_date: "2019-05-06".into(),
+            authority_level: "banner_county".into(),
+            div_league: "150100".into(),
+            div_county: "150102".into(),
+            div_township: "150102001".into(),
+            domains: vec!["elderly".into(), "community".into()],
+            staff_count: "12".into(),
+            contact_name: "王芳".into(),
+            contact_phone: "0471-1234567".into(),
+            contact_email: "".into(),
+            intro: "为社区老人提供服务。".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_form_validates() {
+        let d = validate_org(&good_form(), date!(2026 - 11 - 27), Lang::Zh).unwrap();
+        assert_eq!(d.division_code, "150102001");
+        assert_eq!(d.league_code.as_deref(), Some("150100"));
+        assert_eq!(d.county_code.as_deref(), Some("150102"));
+        assert_eq!(d.domains, vec!["elderly", "community"]);
+        assert_eq!(d.kind, OrgKind::SocialServiceAgency);
+    }
+
+    #[test]
+    fn form_errors_name_their_fields() {
+        let today = date!(2026 - 11 - 27);
+        let cases: Vec<(&str, Box<dyn Fn(&mut OrgForm)>)> = vec![
+            ("name", Box::new(|f| f.name = "x".into())),
+            ("uscc", Box::new(|f| f.uscc = "123".into())),
+            ("kind", Box::new(|f| f.kind = "bank".into())),
+            (
+                "registration_date",
+                Box::new(|f| f.registration_date = "2030-01-01".into()),
+            ),
+            (
+                "registration_date",
+                Box::new(|f| f.registration_date = "yesterday".into()),
+            ),
+            (
+                "authority_level",
+                Box::new(|f| f.authority_level = "".into()),
+            ),
+            ("div_county", Box::new(|f| f.div_county = "150202".into())),
+            (
+                "div_league",
+                Box::new(|f| {
+                    f.div_league = "".into();
+                    f.div_county = "".into();
+                    f.div_township = "".into();
+                }),
+            ),
+            (
+                "div_outside",
+                Box::new(|f| {
+                    f.div_league = "".into();
+                    f.div_county = "".into();
+                    f.div_township = "".into();
+                    f.div_outside = "990000".into();
+                }),
+            ),
+            ("domains", Box::new(|f| f.domains.clear())),
+            ("staff_count", Box::new(|f| f.staff_count = "-1".into())),
+            ("staff_count", Box::new(|f| f.staff_count = "many".into())),
+            ("contact_name", Box::new(|f| f.contact_name = " ".into())),
+            (
+                "contact_phone",
+                Box::new(|f| f.contact_phone = "call me".into()),
+            ),
+            (
+                "contact_email",
+                Box::new(|f| f.contact_email = "nope".into()),
+            ),
+        ];
+        for (field, change) in cases {
+            let mut f = good_form();
+            change(&mut f);
+            let e = validate_org(&f, today, Lang::En).unwrap_err();
+            assert!(e.get(field).is_some(), "{field}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn outside_region_division_is_accepted() {
+        let mut f = good_form();
+        f.div_league.clear();
+        f.div_county.clear();
+        f.div_township.clear();
+        f.div_outside = "110105".into();
+        f.uscc = make_uscc('5', '2', "110105", "MJ0000002").unwrap();
+        let d = validate_org(&f, date!(2026 - 11 - 27), Lang::Zh).unwrap();
+        assert_eq!(d.division_code, "110105");
+        assert_eq!(d.league_code, None);
+    }
+
+    #[test]
+    fn rating_validation() {
+        let today = date!(2026 - 11 - 27);
+        let f = RatingForm {
+            grade: "4".into(),
+            rated_on: "2024-02-29".into(),
+            reason: "评估结论".into(),
+        };
+        let (d, _) = validate_rating(&f, today, Lang::Zh).unwrap();
+        assert_eq!(d, Some((4, date!(2029 - 02 - 28))));
+        let f = RatingForm {
+            grade: "6".into(),
+            rated_on: "2030-01-01".into(),
+            reason: "".into(),
+        };
+        let e = validate_rating(&f, today, Lang::Zh).unwrap_err();
+        assert!(
+            e.get("grade").is_some() && e.get("rated_on").is_some() && e.get("reason").is_some()
+        );
+        let f = RatingForm {
+            grade: "none".into(),
+            rated_on: "".into(),
+            reason: "撤销".into(),
+        };
+        assert_eq!(validate_rating(&f, today, Lang::Zh).unwrap().0, None);
+        assert!(rating_valid(Some(today), today));
+        assert!(!rating_valid(Some(date!(2026 - 11 - 26)), today));
+        assert!(!rating_valid(None, today));
+    }
+
+    #[test]
+    fn credit_validation() {
+        let f = CreditForm {
+            status: "abnormal".into(),
+            reason: "未按时报送年报".into(),
+        };
+        assert_eq!(
+            validate_credit(&f, CreditStatus::Normal, Lang::Zh)
+                .unwrap()
+                .0,
+            CreditStatus::Abnormal
+        );
+        assert!(
+            validate_credit(&f, CreditStatus::Abnormal, Lang::Zh)
+                .unwrap_err()
+                .get("status")
+                .is_some()
+        );
+        let f = CreditForm {
+            status: "x".into(),
+            reason: "".into(),
+        };
+        let e = validate_credit(&f, CreditStatus::Normal, Lang::Zh).unwrap_err();
+        assert!(e.get("status").is_some() && e.get("reason").is_some());
+    }
+
+    #[test]
+    fn list_query_parsing_ignores_junk() {
+        let q = ListQuery {
+            league: "150100".into(),
+            county: "150202".into(), // a Baotou district: not inside Hohhot
+            kind: "foundation".into(),
+            domain: "elderly".into(),
+            rating: "3".into(),
+            page: "0".into(),
+        };
+        let f = parse_list_query(&q);
+        assert_eq!(f.league.as_deref(), Some("150100"));
+        assert_eq!(f.county, None);
+        assert_eq!(f.kind, Some(OrgKind::Foundation));
+        assert_eq!(f.min_rating, Some(3));
+        assert_eq!(f.page, 1);
+        let f = parse_list_query(&ListQuery {
+            league: "x".into(),
+            rating: "9".into(),
+            page: "7".into(),
+            ..Default::default()
+        });
+        assert_eq!(
+            f,
+            ListFilter {
+                page: 7,
+                ..Default::default()
+            }
+        );
+    }
+
+    #[test]
+    fn pagination_window() {
+        assert_eq!(page_window(1, 1), vec![1]);
+        assert_eq!(page_window(1, 10), vec![1, 2, 3, 0, 10]);
+        assert_eq!(page_window(5, 10), vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
+        assert_eq!(page_window(10, 10), vec![1, 0, 8, 9, 10]);
+        assert!(page_window(1, 0).is_empty());
+    }
+
+    #[test]
+    fn kinds_and_labels_round_trip() {
+        for k in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(k.code()), Some(k));
+            assert!(!k.label(Lang::Zh).starts_with("zh-CN."), "{k:?}");
+        }
+        for s in CreditStatus::ALL {
+            assert_eq!(CreditStatus::parse(s.code()), Some(s));
+        }
+        for a in AuthorityLevel::ALL {
+            assert_eq!(AuthorityLevel::parse(a.code()), Some(a));
+        }
+        assert!(OrgKind::Foundation.is_social_org() && !OrgKind::Enterprise.is_social_org());
+        assert_eq!(domain_label("elderly", Lang::En), "Elderly care");
+    }
+}

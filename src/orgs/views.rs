@@ -1,0 +1,387 @@
+//! Organization pages: list, profile, form, regulator panel. Data in, markup out.
+
+use maud::{Markup, html};
+use time::Date;
+
+use super::model::{Org, reg_event};
+use super::rules::{
+    AuthorityLevel, CreditStatus, DOMAINS, ListFilter, ListQuery, OrgForm, OrgKind, PAGE_SIZE,
+    domain_label, grade_label, page_window, rating_valid,
+};
+use crate::accounts::OrgRole;
+use crate::error::FieldErrors;
+use crate::regions::regions;
+use crate::web::forms::{
+    checks, csrf_field, division_picker, error_summary, input, select, textarea,
+};
+use crate::web::i18n::Lang;
+
+/// Badge for the rating grade (greyed out when expired).
+pub fn rating_badge(grade: Option<i16>, until: Option<Date>, today: Date, lang: Lang) -> Markup {
+    html! {
+        @if let (Some(g), Some(u)) = (grade, until) {
+            @if rating_valid(Some(u), today) {
+                span.badge.badge-grade title=(lang.tf("org.rating_until", &[("date", &u.to_string())])) { (grade_label(g)) }
+            } @else {
+                span.badge.badge-expired title=(lang.t("org.rating_expired")) { (grade_label(g)) }
+            }
+        }
+    }
+}
+
+/// Badge for the credit status; nothing for a clean record in lists.
+pub fn credit_badge(status: &str, lang: Lang, show_normal: bool) -> Markup {
+    let s = CreditStatus::parse(status).unwrap_or(CreditStatus::Normal);
+    html! {
+        @if s != CreditStatus::Normal || show_normal {
+            span class=(format!("badge badge-credit-{}", s.code())) { (s.label(lang)) }
+        }
+    }
+}
+
+fn kind_label(code: &str, lang: Lang) -> String {
+    OrgKind::parse(code)
+        .map(|k| k.label(lang))
+        .unwrap_or_else(|| code.to_string())
+}
+
+fn options_kinds(lang: Lang) -> Vec<(String, String)> {
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.label(lang)))
+        .collect()
+}
+
+fn options_domains(lang: Lang) -> Vec<(String, String)> {
+    DOMAINS
+        .iter()
+        .map(|(c, _, _)| ((*c).to_string(), domain_label(c, lang)))
+        .collect()
+}
+
+fn list_href(q: &ListQuery, page: u64) -> String {
+    let mut q = q.clone();
+    q.page = page.to_string();
+    let pairs: Vec<(&str, &str)> = [
+        ("league", q.league.as_str()),
+        ("county", q.county.as_str()),
+        ("kind", q.kind.as_str()),
+        ("domain", q.domain.as_str()),
+        ("rating", q.rating.as_str()),
+        ("page", q.page.as_str()),
+    ]
+    .into_iter()
+    .filter(|(k, v)| !v.is_empty() && !(*k == "page" && *v == "1"))
+    .collect();
+    let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    if qs.is_empty() {
+        "/orgs".into()
+    } else {
+        format!("/orgs?{qs}")
+    }
+}
+
+/// The public list page body.
+pub fn list(
+    lang: Lang,
+    q: &ListQuery,
+    f: &ListFilter,
+    items: &[(Org, Vec<String>)],
+    total: u64,
+    today: Date,
+    can_create: bool,
+) -> Markup {
+    let pages = total.div_ceil(PAGE_SIZE);
+    let none = FieldErrors::default();
+    html! {
+        div.page-head {
+            h1.page-title { (lang.t("orgs.title")) }
+            @if can_create { a.btn.btn-primary href="/orgs/new" { (lang.t("orgs.new")) } }
+        }
+        p.lead { (lang.t("orgs.lead")) }
+        form.filters method="get" action="/orgs" {
+            (division_picker("", lang, f.league.as_deref().unwrap_or(""), f.county.as_deref().unwrap_or(""), "", false, &none))
+            (select("kind", &lang.t("org.kind"), &options_kinds(lang), &q.kind, Some(&lang.t("form.any")), &none))
+            (select("domain", &lang.t("org.domains"), &options_domains(lang), &q.domain, Some(&lang.t("form.any")), &none))
+            (select("rating", &lang.t("orgs.min_rating"),
+                &(1..=5).map(|g| (g.to_string(), format!("≥ {}", grade_label(g)))).collect::<Vec<_>>(),
+                &q.rating, Some(&lang.t("form.any")), &none))
+            div.actions {
+                button.btn.btn-primary type="submit" { (lang.t("form.filter")) }
+                a.reset href="/orgs" { (lang.t("form.reset")) }
+            }
+        }
+        p.result-count { (lang.tf("orgs.count", &[("n", &total.to_string())])) }
+        @if items.is_empty() {
+            div.empty { (lang.t("orgs.empty")) }
+        } @else {
+            div.table-wrap { table.data-table {
+                thead { tr {
+                    th { (lang.t("org.name")) }
+                    th { (lang.t("org.kind")) }
+                    th { (lang.t("org.division")) }
+                    th { (lang.t("org.domains")) }
+                    th { (lang.t("org.rating")) }
+                } }
+                tbody {
+                    @for (o, ds) in items {
+                        tr {
+                            td { a href=(format!("/orgs/{}", o.id)) { (o.name) } " " (credit_badge(&o.credit_status, lang, false)) }
+                            td { span.badge.badge-kind { (kind_label(&o.kind, lang)) } }
+                            td { (regions().path(&o.division_code, lang)) }
+                            td { @for d in ds { span.tag { (domain_label(d, lang)) } " " } }
+                            td { (rating_badge(o.rating_grade, o.rating_valid_until, today, lang)) }
+                        }
+                    }
+                }
+            } }
+        }
+        @if pages > 1 {
+            nav.pagination aria-label=(lang.t("form.pages")) {
+                @for p in page_window(f.page, pages) {
+                    @if p == 0 { span.gap { "…" } }
+                    @else if p == f.page { span.current aria-current="page" { (p) } }
+                    @else { a href=(list_href(q, p)) { (p) } }
+                }
+            }
+        }
+    }
+}
+
+/// What the profile page may show beyond the public data.
+pub struct ProfileExtras<'a> {
+    /// Show phone and e-mail.
+    pub private: bool,
+    /// Show the edit link.
+    pub can_edit: bool,
+    /// Members (when allowed to see them).
+    pub members: Option<&'a [(i64, String, String, OrgRole)]>,
+    /// Member-management form.
+    pub can_manage_members: bool,
+    /// Regulator forms.
+    pub can_regulate: bool,
+    /// CSRF token for the forms shown.
+    pub csrf: Option<&'a str>,
+}
+
+/// The profile page body.
+pub fn profile(
+    lang: Lang,
+    o: &Org,
+    domains: &[String],
+    events: &[reg_event::Model],
+    today: Date,
+    x: &ProfileExtras,
+    reg_errors: &FieldErrors,
+) -> Markup {
+    let r = regions();
+    html! {
+        div.page-head {
+            h1.page-title { (o.name) }
+            @if x.can_edit { a.btn.btn-secondary href=(format!("/orgs/{}/edit", o.id)) { (lang.t("org.edit")) } }
+        }
+        p {
+            span.badge.badge-kind { (kind_label(&o.kind, lang)) } " "
+            (rating_badge(o.rating_grade, o.rating_valid_until, today, lang)) " "
+            (credit_badge(&o.credit_status, lang, true))
+        }
+        div.profile-grid {
+            div {
+                section.section {
+                    h2 { (lang.t("org.basic")) }
+                    dl.props {
+                        dt { (lang.t("org.uscc")) } dd { code { (o.uscc) } }
+                        dt { (lang.t("org.kind")) } dd { (kind_label(&o.kind, lang)) }
+                        dt { (lang.t("org.registration_date")) } dd { (o.registration_date) }
+                        dt { (lang.t("org.authority_level")) }
+                        dd { (AuthorityLevel::parse(&o.authority_level).map(|a| a.label(lang)).unwrap_or_default()) }
+                        dt { (lang.t("org.division")) } dd { (r.path(&o.division_code, lang)) }
+                        dt { (lang.t("org.domains")) } dd { @for d in domains { span.tag { (domain_label(d, lang)) } " " } }
+                        dt { (lang.t("org.staff_count")) } dd { (o.staff_count) }
+                        dt { (lang.t("org.rating")) }
+                        dd {
+                            @match (o.rating_grade, o.rating_valid_until) {
+                                (Some(g), Some(u)) => {
+                                    (grade_label(g)) " · "
+                                    @if rating_valid(Some(u), today) { (lang.tf("org.rating_until", &[("date", &u.to_string())])) }
+                                    @else { (lang.t("org.rating_expired")) }
+                                }
+                                _ => { span.muted { (lang.t("org.unrated")) } }
+                            }
+                        }
+                        dt { (lang.t("org.contact_name")) } dd { (o.contact_name) }
+                        @if x.private {
+                            dt { (lang.t("org.contact_phone")) } dd { (o.contact_phone) }
+                            dt { (lang.t("org.contact_email")) } dd { (o.contact_email) }
+                        }
+                    }
+                }
+                section.section {
+                    h2 { (lang.t("org.intro")) }
+                    @if o.intro.is_empty() { p.muted { (lang.t("org.no_intro")) } }
+                    @else { @for para in o.intro.split('\n').filter(|p| !p.trim().is_empty()) { p { (para) } } }
+                }
+                section.section {
+                    h2 { (lang.t("org.history")) }
+                    @if events.is_empty() { p.muted { (lang.t("org.no_history")) } }
+                    @else {
+                        div.table-wrap { table.data-table {
+                            thead { tr { th { (lang.t("org.event_when")) } th { (lang.t("org.event_what")) } th { (lang.t("org.event_reason")) } } }
+                            tbody { @for e in events { tr {
+                                td { (crate::clock::display_instant(e.at)) }
+                                td { (lang.t(&format!("org.event.{}", e.kind))) ": " (event_value(&e.kind, &e.old_value, lang)) " → " (event_value(&e.kind, &e.new_value, lang)) }
+                                td { (e.reason) }
+                            } } }
+                        } }
+                    }
+                }
+            }
+            aside.side-panel {
+                @if let Some(ms) = x.members {
+                    h2 { (lang.t("org.members")) }
+                    ul.plain { @for (_, name, email, role) in ms {
+                        li { (name) " " span.muted { (email) } " " span.badge.badge-role { (lang.t(&format!("org.role.{}", role.code()))) } }
+                    } }
+                    @if x.can_manage_members && let Some(t) = x.csrf {
+                        form.form method="post" action=(format!("/orgs/{}/members", o.id)) {
+                            (csrf_field(t))
+                            (input("email", "email", &lang.t("org.member_email"), "", None, &FieldErrors::default(), true))
+                            (select("role", &lang.t("org.member_role"),
+                                &[("member".to_string(), lang.t("org.role.member")), ("admin".to_string(), lang.t("org.role.admin"))],
+                                "member", None, &FieldErrors::default()))
+                            div.actions { button.btn.btn-secondary type="submit" { (lang.t("org.add_member")) } }
+                        }
+                    }
+                }
+                @if x.can_regulate && let Some(t) = x.csrf {
+                    h2 { (lang.t("org.regulate")) }
+                    (error_summary(reg_errors, lang))
+                    form.form method="post" action=(format!("/orgs/{}/rating", o.id)) {
+                        (csrf_field(t))
+                        (select("grade", &lang.t("org.rating"),
+                            &(1..=5).map(|g| (g.to_string(), grade_label(g))).chain([("none".to_string(), lang.t("org.clear_rating"))]).collect::<Vec<_>>(),
+                            "", Some(&lang.t("form.choose_one")), reg_errors))
+                        (input("date", "rated_on", &lang.t("org.rated_on"), "", None, reg_errors, false))
+                        (input("text", "reason", &lang.t("org.reason"), "", None, reg_errors, true))
+                        div.actions { button.btn.btn-primary type="submit" { (lang.t("org.save_rating")) } }
+                    }
+                    form.form method="post" action=(format!("/orgs/{}/credit", o.id)) {
+                        (csrf_field(t))
+                        (select("status", &lang.t("org.credit"),
+                            &CreditStatus::ALL.iter().map(|s| (s.code().to_string(), s.label(lang))).collect::<Vec<_>>(),
+                            &o.credit_status, None, reg_errors))
+                        (input("text", "reason", &lang.t("org.reason"), "", None, &FieldErrors::default(), true))
+                        div.actions { button.btn.btn-danger type="submit" { (lang.t("org.save_credit")) } }
+                    }
+                }
+                @if !x.private && x.members.is_none() && !x.can_regulate {
+                    p.muted { (lang.t("org.public_note")) }
+                }
+            }
+        }
+    }
+}
+
+fn event_value(kind: &str, v: &str, lang: Lang) -> String {
+    if kind == "credit" {
+        CreditStatus::parse(v)
+            .map(|s| s.label(lang))
+            .unwrap_or_else(|| v.to_string())
+    } else if v == "none" {
+        lang.t("org.unrated")
+    } else {
+        v.replace("until", &lang.t("org.until"))
+    }
+}
+
+/// The create/edit form. `action` is where it posts.
+pub fn form(
+    lang: Lang,
+    title: &str,
+    action: &str,
+    f: &OrgForm,
+    e: &FieldErrors,
+    csrf: &str,
+) -> Markup {
+    let levels: Vec<(String, String)> = AuthorityLevel::ALL
+        .iter()
+        .map(|a| (a.code().to_string(), a.label(lang)))
+        .collect();
+    html! {
+        h1.page-title { (title) }
+        (error_summary(e, lang))
+        form.form method="post" action=(action) novalidate {
+            (csrf_field(csrf))
+            fieldset {
+                legend { (lang.t("org.basic")) }
+                (input("text", "name", &lang.t("org.name"), &f.name, None, e, true))
+                div.form-row {
+                    (select("kind", &lang.t("org.kind"), &options_kinds(lang), &f.kind, Some(&lang.t("form.choose_one")), e))
+                    (input("text", "uscc", &lang.t("org.uscc"), &f.uscc, Some(&lang.t("org.uscc_hint")), e, true))
+                }
+                div.form-row {
+                    (input("date", "registration_date", &lang.t("org.registration_date"), &f.registration_date, None, e, true))
+                    (select("authority_level", &lang.t("org.authority_level"), &levels, &f.authority_level, Some(&lang.t("form.choose_one")), e))
+                }
+            }
+            fieldset {
+                legend { (lang.t("org.division")) }
+                (division_picker("div_", lang, &f.div_league, &f.div_county, &f.div_township, true, e))
+                (input("text", "div_outside", &lang.t("org.outside"), &f.div_outside, Some(&lang.t("org.outside_hint")), e, false))
+            }
+            (checks("domains", &lang.t("org.domains"), &options_domains(lang), &f.domains, e))
+            fieldset {
+                legend { (lang.t("org.contact")) }
+                div.form-row {
+                    (input("number", "staff_count", &lang.t("org.staff_count"), &f.staff_count, None, e, true))
+                    (input("text", "contact_name", &lang.t("org.contact_name"), &f.contact_name, None, e, true))
+                }
+                div.form-row {
+                    (input("tel", "contact_phone", &lang.t("org.contact_phone"), &f.contact_phone, Some(&lang.t("org.private_hint")), e, true))
+                    (input("email", "contact_email", &lang.t("org.contact_email"), &f.contact_email, Some(&lang.t("org.private_hint")), e, false))
+                }
+            }
+            (textarea("intro", &lang.t("org.intro"), &f.intro, None, e))
+            div.actions { button.btn.btn-primary type="submit" { (lang.t("form.save")) } }
+        }
+    }
+}
+
+/// The form pre-filled from a stored profile.
+pub fn form_from(o: &Org, domains: &[String]) -> OrgForm {
+    let r = regions();
+    let league = r
+        .league_of(&o.division_code)
+        .map(|d| d.code.clone())
+        .unwrap_or_default();
+    let county = r
+        .county_of(&o.division_code)
+        .map(|d| d.code.clone())
+        .unwrap_or_default();
+    let in_region = r.get(&o.division_code).is_some();
+    OrgForm {
+        name: o.name.clone(),
+        uscc: o.uscc.clone(),
+        kind: o.kind.clone(),
+        registration_date: o.registration_date.to_string(),
+        authority_level: o.authority_level.clone(),
+        div_township: if o.division_code.len() == 9 {
+            o.division_code.clone()
+        } else {
+            String::new()
+        },
+        div_league: league,
+        div_county: county,
+        div_outside: if in_region {
+            String::new()
+        } else {
+            o.division_code.clone()
+        },
+        domains: domains.to_vec(),
+        staff_count: o.staff_count.to_string(),
+        contact_name: o.contact_name.clone(),
+        contact_phone: o.contact_phone.clone(),
+        contact_email: o.contact_email.clone(),
+        intro: o.intro.clone(),
+    }
+}

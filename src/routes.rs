@@ -1,0 +1,119 @@
+//! Every route of the application, grouped by room, each with the access it declares. The
+//! declaration is what the route × role test checks the real behaviour against; the
+//! handlers themselves enforce access through `accounts::policy`.
+
+use axum::Router;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+use crate::{accounts, orgs, units, web};
+
+/// Who a route is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone.
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// An administrator of the organization in the path (or a platform administrator).
+    OrgAdmin,
+    /// A regulator.
+    Regulator,
+    /// A platform administrator.
+    Admin,
+}
+
+/// One registered route.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    /// HTTP method.
+    pub method: Method,
+    /// Path pattern, e.g. `/orgs/{id}`.
+    pub path: &'static str,
+    /// Declared access.
+    pub access: Access,
+}
+
+struct Table {
+    router: Router<AppState>,
+    infos: Vec<RouteInfo>,
+}
+
+impl Table {
+    fn get<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.router = self.router.route(path, get(h));
+        self.infos.push(RouteInfo {
+            method: Method::GET,
+            path,
+            access,
+        });
+        self
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(
+        mut self,
+        path: &'static str,
+        access: Access,
+        h: H,
+    ) -> Self {
+        self.router = self.router.route(path, post(h));
+        self.infos.push(RouteInfo {
+            method: Method::POST,
+            path,
+            access,
+        });
+        self
+    }
+}
+
+/// The router and the list of what it serves.
+pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
+    use Access::*;
+    let t = Table {
+        router: Router::new(),
+        infos: Vec::new(),
+    }
+    // site
+    .get("/", Public, web::home::home)
+    .get("/healthz", Public, web::home::healthz)
+    .get("/static/{*path}", Public, web::assets::serve)
+    .get("/api/v1/regions", Public, web::home::regions_api)
+    // accounts
+    .get("/signup", Public, accounts::routes::signup_form)
+    .post("/signup", Public, accounts::routes::signup)
+    .get("/login", Public, accounts::routes::login_form)
+    .post("/login", Public, accounts::routes::login)
+    .post("/logout", Public, accounts::routes::logout)
+    .get("/me", SignedIn, accounts::routes::me)
+    .get("/admin/users", Admin, accounts::routes::users)
+    .post("/admin/users/{id}/roles", Admin, accounts::routes::set_role)
+    // orgs
+    .get("/orgs", Public, orgs::routes::list)
+    .get("/orgs/new", SignedIn, orgs::routes::new_form)
+    .post("/orgs", SignedIn, orgs::routes::create)
+    .get("/orgs/{id}", Public, orgs::routes::show)
+    .get("/orgs/{id}/edit", OrgAdmin, orgs::routes::edit_form)
+    .post("/orgs/{id}/edit", OrgAdmin, orgs::routes::update)
+    .post("/orgs/{id}/members", OrgAdmin, orgs::routes::add_member)
+    .post("/orgs/{id}/rating", Regulator, orgs::routes::set_rating)
+    .post("/orgs/{id}/credit", Regulator, orgs::routes::set_credit)
+    .get("/api/v1/orgs", Public, orgs::routes::api_list)
+    .get("/api/v1/orgs/{id}", Public, orgs::routes::api_show)
+    // units
+    .get("/units", Public, units::routes::list)
+    .get("/admin/units", Admin, units::routes::admin)
+    .post("/admin/units", Admin, units::routes::create)
+    .post(
+        "/admin/units/{id}/members",
+        Admin,
+        units::routes::add_member,
+    );
+    (t.router, t.infos)
+}

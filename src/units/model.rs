@@ -1,0 +1,181 @@
+//! Purchasing-unit entities and queries.
+
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, JoinType, QueryOrder, QuerySelect};
+
+use super::rules::UnitDraft;
+
+/// `purchasing_units`
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    /// A purchasing unit.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "purchasing_units")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Name, unique.
+        pub name: String,
+        /// `regions::Level::code()`.
+        pub level: String,
+        /// Division.
+        pub division_code: String,
+        /// League/city containing it.
+        pub league_code: Option<String>,
+        /// Banner/county containing it.
+        pub county_code: Option<String>,
+        /// Unix seconds.
+        pub created_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `unit_members`
+pub mod unit_member {
+    use sea_orm::entity::prelude::*;
+
+    /// A buyer acting for a unit.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "unit_members")]
+    pub struct Model {
+        /// Unit.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub unit_id: i64,
+        /// User.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        /// Unix seconds.
+        pub added_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use unit::Model as Unit;
+
+/// Units, optionally of one league/city, ordered by division then name.
+pub async fn list(db: &impl ConnectionTrait, league: Option<&str>) -> Result<Vec<Unit>, DbErr> {
+    let mut q = unit::Entity::find();
+    if let Some(l) = league {
+        q = q.filter(unit::Column::LeagueCode.eq(l));
+    }
+    q.order_by_asc(unit::Column::DivisionCode)
+        .order_by_asc(unit::Column::Name)
+        .all(db)
+        .await
+}
+
+/// One unit.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Unit>, DbErr> {
+    unit::Entity::find_by_id(id).one(db).await
+}
+
+/// Whether the name is taken.
+pub async fn name_taken(db: &impl ConnectionTrait, name: &str) -> Result<bool, DbErr> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::Name.eq(name))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// Creates a unit.
+pub async fn create(db: &impl ConnectionTrait, d: &UnitDraft, now: i64) -> Result<i64, DbErr> {
+    let u = unit::ActiveModel {
+        name: Set(d.name.clone()),
+        level: Set(d.level.code().to_string()),
+        division_code: Set(d.division_code.clone()),
+        league_code: Set(d.league_code.clone()),
+        county_code: Set(d.county_code.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(u.id)
+}
+
+/// Adds a buyer (idempotent).
+pub async fn add_member(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    if unit_member::Entity::find_by_id((unit_id, user_id))
+        .one(db)
+        .await?
+        .is_none()
+    {
+        unit_member::ActiveModel {
+            unit_id: Set(unit_id),
+            user_id: Set(user_id),
+            added_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The units a user buys for: id, name.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<(i64, String)>, DbErr> {
+    unit_member::Entity::find()
+        .select_only()
+        .column(unit_member::Column::UnitId)
+        .column(unit::Column::Name)
+        .join(
+            JoinType::InnerJoin,
+            unit_member::Entity::belongs_to(unit::Entity)
+                .from(unit_member::Column::UnitId)
+                .to(unit::Column::Id)
+                .into(),
+        )
+        .filter(unit_member::Column::UserId.eq(user_id))
+        .order_by_asc(unit_member::Column::UnitId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Buyers of a unit: display name, e-mail.
+pub async fn members(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+) -> Result<Vec<(String, String)>, DbErr> {
+    use crate::accounts::model::user;
+    unit_member::Entity::find()
+        .select_only()
+        .column(user::Column::DisplayName)
+        .column(user::Column::Email)
+        .join(
+            JoinType::InnerJoin,
+            unit_member::Entity::belongs_to(user::Entity)
+                .from(unit_member::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .filter(unit_member::Column::UnitId.eq(unit_id))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Number of units.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    unit::Entity::find().count(db).await
+}

@@ -1,0 +1,190 @@
+//! The web layer shared by every room: request context ([`Ctx`]), page layout, form helpers,
+//! CSRF, languages, static assets and the error pages.
+//!
+//! Invariants: every state-changing request passed the CSRF check before a handler ran;
+//! every page is rendered in the request's language. May call: `accounts` (current user).
+
+pub mod assets;
+pub mod csrf;
+pub mod forms;
+pub mod home;
+pub mod i18n;
+pub mod layout;
+pub mod middleware;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use crate::accounts::{Actor, CurrentUser};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+pub use i18n::Lang;
+
+/// Session keys.
+pub mod keys {
+    /// The signed-in user's id.
+    pub const USER_ID: &str = "uid";
+    /// The CSRF token bound to the session.
+    pub const CSRF: &str = "csrf";
+    /// A one-shot message for the next page.
+    pub const FLASH: &str = "flash";
+}
+
+/// A one-shot message shown at the top of the next page.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Flash {
+    /// `success`, `error` or `info`.
+    pub kind: String,
+    /// Localized text.
+    pub text: String,
+}
+
+/// Everything a handler needs to know about the request beyond its own inputs.
+pub struct Ctx {
+    /// Interface language.
+    pub lang: Lang,
+    /// The session (created lazily: an anonymous visitor reading public pages has none).
+    pub session: Session,
+    /// The signed-in user.
+    pub user: Option<CurrentUser>,
+    /// The CSRF token, when the session has one.
+    pub csrf: Option<String>,
+    /// The flash message to show on this page (GET only).
+    pub flash: Option<Flash>,
+    /// Request path, for navigation highlighting and return links.
+    pub path: String,
+    /// The peer address, for log-in throttling.
+    pub client_ip: Option<String>,
+}
+
+impl Ctx {
+    /// The policy's view of the user.
+    pub fn actor(&self) -> Option<&Actor> {
+        self.user.as_ref().map(|u| &u.actor)
+    }
+
+    /// Translates a key in the request's language.
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The CSRF token, creating one (and so the session) if needed. Called by handlers that
+    /// render a form.
+    pub async fn ensure_csrf(&mut self) -> AppResult<String> {
+        if let Some(t) = &self.csrf {
+            return Ok(t.clone());
+        }
+        let t = csrf::new_token();
+        self.session
+            .insert(keys::CSRF, &t)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.csrf = Some(t.clone());
+        Ok(t)
+    }
+
+    /// Leaves a message for the next page.
+    pub async fn set_flash(&self, kind: &str, text: String) -> AppResult<()> {
+        self.session
+            .insert(
+                keys::FLASH,
+                Flash {
+                    kind: kind.into(),
+                    text,
+                },
+            )
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// The signed-in user or "log in first".
+    pub fn require_user(&self) -> AppResult<&CurrentUser> {
+        self.user.as_ref().ok_or(AppError::LoginRequired)
+    }
+}
+
+fn session_err(e: tower_sessions::session::Error) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state)
+            .await
+            .unwrap_or_default();
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, m)| AppError::Internal(m.to_string()))?;
+        let mut user = None;
+        let mut csrf = None;
+        let mut flash = None;
+        // Only a request that carries a cookie can have a session: skip the store otherwise,
+        // which keeps anonymous public pages free of database round trips for sessions.
+        if parts.headers.contains_key(axum::http::header::COOKIE) {
+            if let Some(uid) = session
+                .get::<i64>(keys::USER_ID)
+                .await
+                .map_err(session_err)?
+            {
+                user = crate::accounts::load_current_user(&state.db, uid).await?;
+            }
+            csrf = session
+                .get::<String>(keys::CSRF)
+                .await
+                .map_err(session_err)?;
+            if parts.method == Method::GET {
+                flash = session
+                    .remove::<Flash>(keys::FLASH)
+                    .await
+                    .map_err(session_err)?;
+            }
+        }
+        let client_ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(Ctx {
+            lang,
+            session,
+            user,
+            csrf,
+            flash,
+            path: parts.uri.path().to_string(),
+            client_ip,
+        })
+    }
+}
+
+/// A 303 redirect after a successful form post.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// A page re-rendered because its form had errors: 422, so tools see the failure, with the
+/// form and the typed values in the body.
+pub fn unprocessable(markup: maud::Markup) -> Response {
+    (StatusCode::UNPROCESSABLE_ENTITY, markup).into_response()
+}
+
+impl Ctx {
+    /// Translates a key whose text has a `%{name}` placeholder.
+    pub fn tf_name(&self, key: &str, name: &str) -> String {
+        self.lang.tf(key, &[("name", name)])
+    }
+}
+
+/// Parses an id path segment; anything else is "not found", not a 400.
+pub fn parse_id(s: &str) -> AppResult<i64> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(AppError::NotFound)
+}
