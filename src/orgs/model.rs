@@ -213,11 +213,12 @@ pub async fn list(db: &DatabaseConnection, f: &ListFilter, today: Date) -> Resul
     let items = rows
         .into_iter()
         .map(|o| {
-            let ds = domains
+            let mut ds: Vec<String> = domains
                 .iter()
                 .filter(|d| d.org_id == o.id)
                 .map(|d| d.domain.clone())
                 .collect();
+            super::rules::sort_domains(&mut ds);
             (o, ds)
         })
         .collect();
@@ -229,13 +230,14 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<(Org, Vec<
     let Some(o) = organization::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    let ds = org_domain::Entity::find()
+    let mut ds: Vec<String> = org_domain::Entity::find()
         .filter(org_domain::Column::OrgId.eq(id))
         .all(db)
         .await?
         .into_iter()
         .map(|d| d.domain)
         .collect();
+    super::rules::sort_domains(&mut ds);
     Ok(Some((o, ds)))
 }
 

@@ -205,6 +205,16 @@ pub fn domain_label(code: &str, lang: Lang) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
+/// Puts domain codes in taxonomy order (the order of [`DOMAINS`]), unknown codes last.
+pub fn sort_domains(domains: &mut [String]) {
+    domains.sort_by_key(|d| {
+        DOMAINS
+            .iter()
+            .position(|(c, _, _)| c == d)
+            .unwrap_or(usize::MAX)
+    });
+}
+
 /// Whether a code is in the taxonomy.
 pub fn is_domain(code: &str) -> bool {
     DOMAINS.iter().any(|(c, _, _)| *c == code)

@@ -1,0 +1,900 @@
+//! Integration tests through HTTP, as a user reaches the application: sign-up, log-in,
+//! organizations, permissions, CSRF, errors. They run on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+mod common;
+
+use axum::http::StatusCode;
+use civicbridge::accounts::{OrgRole, Role};
+use civicbridge::routes::{Access, table};
+use common::{Client, PW, TestApp, org_form_values, uscc};
+
+fn form_pairs(m: &std::collections::HashMap<&'static str, String>) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = m.iter().map(|(k, v)| (*k, v.clone())).collect();
+    v.push(("domains", "elderly".into()));
+    v.push(("domains", "community".into()));
+    v
+}
+
+async fn post_org(
+    c: &mut Client,
+    path: &str,
+    values: &std::collections::HashMap<&'static str, String>,
+) -> common::Resp {
+    let pairs = form_pairs(values);
+    let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    c.post(path, &refs).await
+}
+
+#[tokio::test]
+async fn new_user_signs_up_registers_an_org_and_finds_it_in_public() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let r = c.get("/signup").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = c
+        .post(
+            "/signup",
+            &[
+                ("email", "Li.Ming@Example.org"),
+                ("display_name", "李明"),
+                ("password", PW),
+                ("password_confirm", PW),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/me"));
+    let r = c.get("/me").await;
+    assert!(r.text("h1.page-title").contains("李明"), "{}", r.text("h1"));
+    assert!(r.text(".flash").contains("注册成功"));
+
+    c.get("/orgs/new").await;
+    let values = org_form_values(1, "新城区阳光养老服务中心");
+    let r = post_org(&mut c, "/orgs", &values).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let org_url = r.location().unwrap().to_string();
+    assert!(org_url.starts_with("/orgs/"));
+
+    let mut public = app.client();
+    let list = public.get("/orgs").await;
+    assert!(
+        list.text("table.data-table a")
+            .contains("新城区阳光养老服务中心")
+    );
+    let page = public.get(&org_url).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text("h1.page-title")
+            .contains("新城区阳光养老服务中心")
+    );
+    assert!(page.text("dl.props").contains(&uscc(1)));
+    assert!(page.text("dl.props").contains("呼和浩特市 · 新城区"));
+    assert!(
+        !page.body.contains("0471-7654321"),
+        "private phone shown to the public"
+    );
+    assert!(
+        !page.body.contains("private@example.org"),
+        "private e-mail shown to the public"
+    );
+
+    // Its own member sees the private contact data.
+    let mine = c.get(&org_url).await;
+    assert!(mine.body.contains("0471-7654321"));
+
+    let id = org_url.trim_start_matches("/orgs/");
+    let api = public.get(&format!("/api/v1/orgs/{id}")).await;
+    let j = api.json();
+    assert_eq!(j["uscc"], uscc(1));
+    assert_eq!(j["league_code"], "150100");
+    assert_eq!(j["domains"], serde_json::json!(["elderly", "community"]));
+    assert!(j.get("contact_phone").is_none());
+    let api = public.get("/api/v1/orgs?league=150100").await.json();
+    assert_eq!(api["total"], 1);
+    assert_eq!(api["items"][0]["name"], "新城区阳光养老服务中心");
+    assert!(!api.to_string().contains("0471-7654321"));
+}
+
+#[tokio::test]
+async fn invalid_uscc_comes_back_with_the_problem_and_the_typed_values() {
+    let app = TestApp::new().await;
+    let (mut c, _) = app.signed_in("a@example.org", &[]).await;
+    c.get("/orgs/new").await;
+    let good = uscc(7);
+    let wrong_check = {
+        let last = good.chars().last().unwrap();
+        let other = if last == '0' { '1' } else { '0' };
+        format!("{}{}", &good[..17], other)
+    };
+    let cases = [
+        ("51150102MJ000000", "16".to_string()),
+        ("51150102MJ00000O7X", "O".to_string()),
+        (
+            wrong_check.as_str(),
+            good.chars().last().unwrap().to_string(),
+        ),
+    ];
+    for (code, must_mention) in cases {
+        let mut v = org_form_values(7, "输入保留测试协会");
+        v.insert("uscc", code.to_string());
+        let r = post_org(&mut c, "/orgs", &v).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{code}");
+        let msg = r.text(".field.has-error .error-msg");
+        assert!(
+            msg.contains(&must_mention),
+            "{code}: message {msg:?} should mention {must_mention}"
+        );
+        assert_eq!(
+            r.value("input[name=name]").as_deref(),
+            Some("输入保留测试协会")
+        );
+        assert_eq!(r.value("input[name=uscc]").as_deref(), Some(code));
+        assert_eq!(
+            r.value("input[name=contact_phone]").as_deref(),
+            Some("0471-7654321")
+        );
+        assert_eq!(
+            r.count("input[name=domains][checked]"),
+            2,
+            "checked domains kept"
+        );
+    }
+    // The wrong check character message names the expected one, in English too.
+    let mut v = org_form_values(7, "x2");
+    v.insert("uscc", wrong_check.clone());
+    c.get("/orgs/new?lang=en").await;
+    let r = post_org(&mut c, "/orgs", &v).await;
+    assert!(
+        r.text(".error-msg").contains("Wrong check character"),
+        "{}",
+        r.text(".error-msg")
+    );
+    assert_eq!(app.count("organizations").await, 0, "nothing written");
+    assert_eq!(app.count("org_domains").await, 0);
+}
+
+#[tokio::test]
+async fn duplicate_uscc_is_refused() {
+    let app = TestApp::new().await;
+    let (mut c, uid) = app.signed_in("a@example.org", &[]).await;
+    app.org(uid, 3, "已登记机构").await;
+    c.get("/orgs/new").await;
+    let r = post_org(&mut c, "/orgs", &org_form_values(3, "重复代码机构")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text(".error-msg").contains("已登记"));
+    assert_eq!(app.count("organizations").await, 1);
+}
+
+#[tokio::test]
+async fn every_state_changing_route_requires_the_csrf_token() {
+    let app = TestApp::new().await;
+    let (mut c, uid) = app
+        .signed_in("root@example.org", &[Role::Admin, Role::Regulator])
+        .await;
+    let org = app.org(uid, 1, "令牌测试机构").await;
+    let (_, infos) = table();
+    let posts: Vec<_> = infos
+        .iter()
+        .filter(|i| i.method != axum::http::Method::GET)
+        .collect();
+    assert!(posts.len() >= 8, "all POST routes are listed");
+    for info in posts {
+        let path = info.path.replace("{id}", &org.to_string());
+        let body = "reason=x&status=abnormal&grade=3&rated_on=2026-01-01&email=root%40example.org";
+        let without = c.post_raw(&path, body).await;
+        assert_eq!(
+            without.status,
+            StatusCode::FORBIDDEN,
+            "{path} without token"
+        );
+        assert!(without.text(".error-page").contains("表单已失效"), "{path}");
+        let wrong = c
+            .post_raw(&path, &format!("{body}&_csrf=not-the-token"))
+            .await;
+        assert_eq!(
+            wrong.status,
+            StatusCode::FORBIDDEN,
+            "{path} with a wrong token"
+        );
+    }
+    // Nothing changed.
+    let o = civicbridge::orgs::model::get(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(o.credit_status, "normal");
+    assert_eq!(o.rating_grade, None);
+    // The header form of the token is accepted.
+    let token = c.csrf.clone().unwrap();
+    let req = axum::http::Request::post("/logout")
+        .header("x-csrf-token", token)
+        .header(
+            axum::http::header::COOKIE,
+            c.cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(c.request(req).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_member_cannot_edit_another_organization() {
+    let app = TestApp::new().await;
+    let (mut a, a_id) = app.signed_in("a@example.org", &[]).await;
+    let (_b, b_id) = app.signed_in("b@example.org", &[]).await;
+    let org_a = app.org(a_id, 1, "甲机构").await;
+    let org_b = app.org(b_id, 2, "乙机构").await;
+    assert_eq!(
+        a.get(&format!("/orgs/{org_a}/edit")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.get(&format!("/orgs/{org_b}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut v = org_form_values(2, "被篡改的名称");
+    v.insert("uscc", uscc(2));
+    let r = post_org(&mut a, &format!("/orgs/{org_b}/edit"), &v).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = a
+        .post(
+            &format!("/orgs/{org_b}/members"),
+            &[("email", "a@example.org"), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let o = civicbridge::orgs::model::get(&app.state.db, org_b)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(o.name, "乙机构");
+    // A plain member of org A cannot edit it either.
+    let (mut m, m_id) = app.signed_in("m@example.org", &[]).await;
+    app.add_member(org_a, m_id, OrgRole::Member).await;
+    assert_eq!(
+        m.get(&format!("/orgs/{org_a}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Its administrator can.
+    let mut v = org_form_values(1, "甲机构（更名）");
+    v.insert("uscc", uscc(1));
+    let r = post_org(&mut a, &format!("/orgs/{org_a}/edit"), &v).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    assert!(
+        a.get(&format!("/orgs/{org_a}"))
+            .await
+            .text("h1")
+            .contains("甲机构（更名）")
+    );
+}
+
+#[tokio::test]
+async fn only_regulators_change_rating_and_credit() {
+    let app = TestApp::new().await;
+    let (mut owner, owner_id) = app.signed_in("owner@example.org", &[]).await;
+    let (mut admin, _) = app.signed_in("admin@example.org", &[Role::Admin]).await;
+    let (mut reg, _) = app.signed_in("reg@example.org", &[Role::Regulator]).await;
+    let org = app.org(owner_id, 1, "被评估机构").await;
+    let rating = [
+        ("grade", "4"),
+        ("rated_on", "2026-06-01"),
+        ("reason", "2026年度等级评估结论"),
+    ];
+    let credit = [
+        ("status", "abnormal"),
+        ("reason", "未按时报送2025年度工作报告"),
+    ];
+    for c in [&mut owner, &mut admin] {
+        c.get(&format!("/orgs/{org}")).await;
+        assert_eq!(
+            c.post(&format!("/orgs/{org}/rating"), &rating).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.post(&format!("/orgs/{org}/credit"), &credit).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let mut anon = app.client();
+    let r = anon.post(&format!("/orgs/{org}/rating"), &rating).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(r.location().unwrap().starts_with("/login"));
+    let o = civicbridge::orgs::model::get(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!((o.rating_grade, o.credit_status.as_str()), (None, "normal"));
+
+    reg.get(&format!("/orgs/{org}")).await;
+    assert_eq!(
+        reg.post(&format!("/orgs/{org}/rating"), &rating)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        reg.post(&format!("/orgs/{org}/credit"), &credit)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let o = civicbridge::orgs::model::get(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(o.rating_grade, Some(4));
+    assert_eq!(o.rating_valid_until.unwrap().to_string(), "2031-06-01");
+    assert_eq!(o.credit_status, "abnormal");
+    assert_eq!(app.count("org_regulatory_events").await, 2);
+    let page = app.client().get(&format!("/orgs/{org}")).await;
+    assert!(page.text(".badge-grade").contains("4A"));
+    assert!(page.text(".badge-credit-abnormal").contains("活动异常名录"));
+    assert!(
+        page.text("table.data-table")
+            .contains("未按时报送2025年度工作报告")
+    );
+    // A bad regulator form is refused with messages and writes nothing.
+    let r = reg
+        .post(
+            &format!("/orgs/{org}/rating"),
+            &[("grade", "9"), ("rated_on", "2030-01-01"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.count(".form-errors li") >= 3);
+    assert_eq!(app.count("org_regulatory_events").await, 2);
+}
+
+/// Walks every route in the router with every kind of user and checks the outcome against
+/// the access the route declares.
+#[tokio::test]
+async fn route_role_matrix() {
+    let app = TestApp::new().await;
+    let owner_id = app.user("owner@example.org", &[]).await;
+    let org = app.org(owner_id, 1, "矩阵测试机构").await;
+    let member_id = app.user("member@example.org", &[]).await;
+    app.add_member(org, member_id, OrgRole::Member).await;
+    let buyer_id = app.user("buyer@example.org", &[]).await;
+    let unit = civicbridge::units::model::create(
+        &app.state.db,
+        &civicbridge::units::rules::draft("矩阵测试民政局", "150100").unwrap(),
+        common::T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(&app.state.db, unit, buyer_id, common::T0)
+        .await
+        .unwrap();
+    app.user("plain@example.org", &[]).await;
+    app.user("regulator@example.org", &[Role::Regulator]).await;
+    app.user("admin@example.org", &[Role::Admin]).await;
+    app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    app.user("incubator@example.org", &[Role::IncubatorManager])
+        .await;
+
+    // (persona, e-mail or none, which declared accesses it satisfies)
+    let personas: [(&str, Option<&str>, &[Access]); 9] = [
+        ("anonymous", None, &[Access::Public]),
+        (
+            "plain",
+            Some("plain@example.org"),
+            &[Access::Public, Access::SignedIn],
+        ),
+        (
+            "org admin",
+            Some("owner@example.org"),
+            &[Access::Public, Access::SignedIn, Access::OrgAdmin],
+        ),
+        (
+            "org member",
+            Some("member@example.org"),
+            &[Access::Public, Access::SignedIn],
+        ),
+        (
+            "buyer",
+            Some("buyer@example.org"),
+            &[Access::Public, Access::SignedIn],
+        ),
+        (
+            "regulator",
+            Some("regulator@example.org"),
+            &[Access::Public, Access::SignedIn, Access::Regulator],
+        ),
+        (
+            "admin",
+            Some("admin@example.org"),
+            &[
+                Access::Public,
+                Access::SignedIn,
+                Access::OrgAdmin,
+                Access::Admin,
+            ],
+        ),
+        (
+            "evaluator",
+            Some("evaluator@example.org"),
+            &[Access::Public, Access::SignedIn],
+        ),
+        (
+            "incubator",
+            Some("incubator@example.org"),
+            &[Access::Public, Access::SignedIn],
+        ),
+    ];
+    let (_, infos) = table();
+    let ids = |p: &str| {
+        p.replace(
+            "{id}",
+            &if p.starts_with("/admin/users") {
+                owner_id.to_string()
+            } else if p.starts_with("/admin/units") {
+                unit.to_string()
+            } else {
+                org.to_string()
+            },
+        )
+        .replace("{*path}", "css/app.css")
+    };
+    let mut checked = 0;
+    for (name, email, allowed) in personas {
+        for info in &infos {
+            // Log-out ends the session the next routes need: check it with a fresh one.
+            let mut c = app.client();
+            if let Some(e) = email {
+                c.login(e, PW).await;
+            }
+            let path = ids(info.path);
+            let r = if info.method == axum::http::Method::GET {
+                c.get(&path).await
+            } else {
+                c.get("/login").await;
+                c.post(&path, &[]).await
+            };
+            let to_login = r.status == StatusCode::SEE_OTHER
+                && r.location().is_some_and(|l| l.starts_with("/login"));
+            let denied = r.status == StatusCode::FORBIDDEN || to_login;
+            let should_pass = allowed.contains(&info.access);
+            assert!(
+                r.status != StatusCode::INTERNAL_SERVER_ERROR,
+                "{name} {} {path}: 500",
+                info.method
+            );
+            if should_pass {
+                assert!(
+                    !denied,
+                    "{name} should reach {} {path} ({:?}) but got {}",
+                    info.method, info.access, r.status
+                );
+            } else {
+                assert!(
+                    denied,
+                    "{name} must not reach {} {path} ({:?}) but got {}",
+                    info.method, info.access, r.status
+                );
+                if email.is_none() {
+                    assert!(
+                        to_login,
+                        "anonymous {} {path} should be sent to log in",
+                        info.method
+                    );
+                } else {
+                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{name} {path}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, infos.len() * 9);
+}
+
+#[tokio::test]
+async fn wrong_passwords_get_a_generic_message_and_are_throttled() {
+    let app = TestApp::new().await;
+    app.user("known@example.org", &[]).await;
+    let mut c = app.client();
+    c.get("/login").await;
+    let known = c
+        .post(
+            "/login",
+            &[("email", "known@example.org"), ("password", "wrong-one")],
+        )
+        .await;
+    let unknown = c
+        .post(
+            "/login",
+            &[("email", "nobody@example.org"), ("password", "wrong-one")],
+        )
+        .await;
+    assert_eq!(known.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        known.text(".form-errors"),
+        unknown.text(".form-errors"),
+        "same message either way"
+    );
+    assert!(known.text(".form-errors").contains("邮箱或密码不正确"));
+    assert_eq!(
+        known.value("input[name=email]").as_deref(),
+        Some("known@example.org")
+    );
+    for _ in 0..4 {
+        c.post(
+            "/login",
+            &[("email", "known@example.org"), ("password", "wrong-again")],
+        )
+        .await;
+    }
+    // Five failures: now even the right password is refused for a while.
+    let r = c
+        .post(
+            "/login",
+            &[("email", "known@example.org"), ("password", PW)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.text(".form-errors").contains("分钟后再试"),
+        "{}",
+        r.text(".form-errors")
+    );
+    // Other addresses are not locked.
+    app.user("other@example.org", &[]).await;
+    let r = c
+        .post(
+            "/login",
+            &[("email", "other@example.org"), ("password", PW)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // After the window passes the right password works again.
+    app.clock().advance(16 * 60);
+    let mut c2 = app.client();
+    c2.get("/login").await;
+    let r = c2
+        .post(
+            "/login",
+            &[("email", "known@example.org"), ("password", PW)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = TestApp::new().await;
+    let (mut c, _) = app.signed_in("a@example.org", &[]).await;
+    assert_eq!(c.get("/me").await.status, StatusCode::OK);
+    assert_eq!(c.post("/logout", &[]).await.status, StatusCode::SEE_OTHER);
+    let r = c.get("/me").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/login?next=%2Fme"));
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let r = c.get("/login").await;
+    let cookie = r
+        .headers
+        .get(axum::http::header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie.starts_with("cb_session="));
+    assert!(cookie.contains("HttpOnly"));
+    assert!(cookie.contains("SameSite=Lax"));
+    assert_eq!(app.count("sessions").await, 1, "stored server-side");
+}
+
+#[tokio::test]
+async fn errors_are_pages_not_crashes() {
+    let app = TestApp::with_config(civicbridge::config::Config {
+        body_limit: 4096,
+        ..Default::default()
+    })
+    .await;
+    let (mut c, _) = app.signed_in("a@example.org", &[]).await;
+    let big = format!("name={}", "x".repeat(10_000));
+    let r = c.post("/orgs", &[("name", &"x".repeat(10_000))]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", &big[..10]);
+    assert!(r.text(".error-page").contains("413"));
+    let r = c.get("/no/such/page").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text(".error-page h1").contains("404"));
+    assert!(
+        r.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    for p in [
+        "/orgs/999999",
+        "/orgs/abc",
+        "/orgs/-1",
+        "/orgs/0/edit",
+        "/api/v1/orgs/xyz",
+    ] {
+        assert_eq!(c.get(p).await.status, StatusCode::NOT_FOUND, "{p}");
+    }
+    let r = c.get("/api/v1/orgs/424242").await;
+    assert_eq!(r.json()["error"]["status"], 404);
+    // Malformed bodies and junk queries never produce a 500.
+    c.get("/orgs/new").await;
+    let token = c.csrf.clone().unwrap();
+    for body in ["%%%", "name=%FF%FE", "domains[]=x&staff_count=1e9", "=&&=="] {
+        let r = c.post_raw("/orgs", &format!("{body}&_csrf={token}")).await;
+        assert!(r.status.is_client_error(), "{body}: {}", r.status);
+    }
+    for q in [
+        "?page=-3",
+        "?page=99999999999",
+        "?league=abc&county=150102&rating=x&kind=%00",
+        "?domain=elderly&rating=5",
+    ] {
+        assert_eq!(
+            c.get(&format!("/orgs{q}")).await.status,
+            StatusCode::OK,
+            "{q}"
+        );
+    }
+    let r = c
+        .request(
+            axum::http::Request::delete("/orgs")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.status.is_client_error());
+}
+
+#[tokio::test]
+async fn language_follows_query_cookie_and_header() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    assert_eq!(c.get("/orgs").await.text("h1"), "社会组织名录");
+    let r = c.get("/orgs?lang=en").await;
+    assert_eq!(r.text("h1"), "Organization directory");
+    assert!(
+        r.headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|v| v.to_str().unwrap().starts_with("lang=en"))
+    );
+    assert_eq!(
+        c.get("/orgs").await.text("h1"),
+        "Organization directory",
+        "cookie remembered"
+    );
+    let req = axum::http::Request::get("/")
+        .header("accept-language", "en-US,en;q=0.8")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = app.client().request(req).await;
+    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(!r.body.contains("zh-CN."), "no untranslated keys");
+}
+
+#[tokio::test]
+async fn public_list_filters_and_pages() {
+    let app = TestApp::new().await;
+    civicbridge::seed::run(&app.state.db, app.clock(), 300, 11, false)
+        .await
+        .unwrap();
+    let mut c = app.client();
+    let all = c.get("/api/v1/orgs").await.json();
+    assert_eq!(all["total"], 300);
+    assert_eq!(all["items"].as_array().unwrap().len(), 20);
+    let mut sum = 0;
+    for l in civicbridge::regions::regions().leagues() {
+        let j = c
+            .get(&format!("/api/v1/orgs?league={}", l.code))
+            .await
+            .json();
+        for item in j["items"].as_array().unwrap() {
+            assert_eq!(item["league_code"], l.code.as_str());
+        }
+        sum += j["total"].as_u64().unwrap();
+    }
+    assert_eq!(sum, 300, "every organization is in exactly one league");
+    let j = c
+        .get("/api/v1/orgs?kind=foundation&domain=elderly")
+        .await
+        .json();
+    for item in j["items"].as_array().unwrap() {
+        assert_eq!(item["kind"], "foundation");
+        assert!(
+            item["domains"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("elderly"))
+        );
+    }
+    let j = c.get("/api/v1/orgs?rating=4").await.json();
+    assert!(j["total"].as_u64().unwrap() > 0);
+    for item in j["items"].as_array().unwrap() {
+        let g = item["rating"]["grade"].as_str().unwrap();
+        assert!(g == "4A" || g == "5A");
+        assert_eq!(item["rating"]["valid"], true);
+    }
+    let p1 = c.get("/api/v1/orgs?page=1").await.json();
+    let p2 = c.get("/api/v1/orgs?page=2").await.json();
+    assert_ne!(p1["items"][0]["id"], p2["items"][0]["id"]);
+    let html = c.get("/orgs?page=2").await;
+    assert_eq!(html.text(".pagination .current"), "2");
+    assert_eq!(html.count("table.data-table tbody tr"), 20);
+    let none = c
+        .get("/orgs?league=152900&kind=enterprise&domain=legal&rating=5")
+        .await;
+    if none.count("table.data-table tbody tr") == 0 {
+        assert!(none.text(".empty").contains("清除"));
+    }
+}
+
+#[tokio::test]
+async fn admin_creates_units_and_adds_buyers() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.signed_in("admin@example.org", &[Role::Admin]).await;
+    let (_, buyer) = app.signed_in("buyer@example.org", &[]).await;
+    admin.get("/admin/units").await;
+    let r = admin
+        .post(
+            "/admin/units",
+            &[
+                ("name", "新城区民政局"),
+                ("u_league", "150100"),
+                ("u_county", "150102"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            "/admin/units",
+            &[
+                ("name", "新城区民政局"),
+                ("u_league", "150100"),
+                ("u_county", "150102"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "duplicate name");
+    assert_eq!(r.value("input[name=name]").as_deref(), Some("新城区民政局"));
+    let r = admin
+        .post(
+            "/admin/units",
+            &[
+                ("name", "错配单位"),
+                ("u_league", "150200"),
+                ("u_county", "150102"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "county outside league"
+    );
+    let units = civicbridge::units::model::list(&app.state.db, None)
+        .await
+        .unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0].level, "banner_county");
+    let r = admin
+        .post(
+            &format!("/admin/units/{}/members", units[0].id),
+            &[("email", "buyer@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let m = civicbridge::units::memberships_of(&app.state.db, buyer)
+        .await
+        .unwrap();
+    assert_eq!(m, vec![(units[0].id, "新城区民政局".to_string())]);
+    let list = app.client().get("/units?league=150100").await;
+    assert!(list.text("table").contains("新城区民政局"));
+    // Role administration: grant and revoke.
+    admin.get("/admin/users").await;
+    let r = admin
+        .post(
+            &format!("/admin/users/{buyer}/roles"),
+            &[("role", "evaluator"), ("grant", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        civicbridge::accounts::model::roles_of(&app.state.db, buyer)
+            .await
+            .unwrap()
+            .contains(&Role::Evaluator)
+    );
+    admin
+        .post(
+            &format!("/admin/users/{buyer}/roles"),
+            &[("role", "evaluator"), ("grant", "0")],
+        )
+        .await;
+    assert!(
+        civicbridge::accounts::model::roles_of(&app.state.db, buyer)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn health_home_and_static_assets() {
+    let app = TestApp::new().await;
+    civicbridge::seed::run(&app.state.db, app.clock(), 40, 1, false)
+        .await
+        .unwrap();
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    let home = c.get("/").await;
+    assert!(
+        home.text(".stats").contains("40"),
+        "live count shown: {}",
+        home.text(".stats")
+    );
+    let css = c.get("/static/css/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers
+            .get("cache-control")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
+    assert_eq!(c.get("/static/nope.js").await.status, StatusCode::NOT_FOUND);
+    let regions = c.get("/api/v1/regions?parent=150100").await.json();
+    assert!(
+        regions["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "新城区")
+    );
+}
+
+#[tokio::test]
+async fn seeding_is_deterministic_and_repeatable() {
+    let app = TestApp::new().await;
+    let r = civicbridge::seed::run(&app.state.db, app.clock(), 120, 5, false)
+        .await
+        .unwrap();
+    assert_eq!((r.users, r.orgs), (6, 120));
+    assert!(r.units >= 13, "a unit for every league/city and the region");
+    let r = civicbridge::seed::run(&app.state.db, app.clock(), 30, 5, false)
+        .await
+        .unwrap();
+    assert_eq!((r.users, r.units, r.orgs), (0, 0, 30));
+    assert_eq!(app.count("organizations").await, 150);
+    // The demo organization user administers an organization and can log in.
+    let mut c = app.client();
+    c.login("org@demo.civicbridge.cn", civicbridge::seed::DEMO_PASSWORD)
+        .await;
+    let me = c.get("/me").await;
+    assert_eq!(me.count("#my-orgs a[href^='/orgs/']"), 1);
+}
