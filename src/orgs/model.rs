@@ -335,23 +335,28 @@ pub async fn update(db: &DatabaseConnection, id: i64, d: &OrgDraft, now: i64) ->
     txn.commit().await
 }
 
+/// One regulatory decision to record.
+struct Decision<'a> {
+    kind: &'a str,
+    old: String,
+    new: String,
+    reason: &'a str,
+}
+
 async fn log_event(
     db: &impl ConnectionTrait,
     org_id: i64,
     actor: i64,
-    kind: &str,
-    old: String,
-    new: String,
-    reason: &str,
+    d: Decision<'_>,
     now: i64,
 ) -> Result<(), DbErr> {
     reg_event::ActiveModel {
         org_id: Set(org_id),
         actor_id: Set(Some(actor)),
-        kind: Set(kind.to_string()),
-        old_value: Set(old),
-        new_value: Set(new),
-        reason: Set(reason.to_string()),
+        kind: Set(d.kind.to_string()),
+        old_value: Set(d.old),
+        new_value: Set(d.new),
+        reason: Set(d.reason.to_string()),
         at: Set(now),
         ..Default::default()
     }
@@ -392,7 +397,19 @@ pub async fn set_rating(
         .filter(organization::Column::Id.eq(org.id))
         .exec(&txn)
         .await?;
-    log_event(&txn, org.id, actor, "rating", old, new, reason, now).await?;
+    log_event(
+        &txn,
+        org.id,
+        actor,
+        Decision {
+            kind: "rating",
+            old,
+            new,
+            reason,
+        },
+        now,
+    )
+    .await?;
     txn.commit().await
 }
 
@@ -419,10 +436,12 @@ pub async fn set_credit(
         &txn,
         org.id,
         actor,
-        "credit",
-        org.credit_status.clone(),
-        status.code().to_string(),
-        reason,
+        Decision {
+            kind: "credit",
+            old: org.credit_status.clone(),
+            new: status.code().to_string(),
+            reason,
+        },
         now,
     )
     .await?;

@@ -974,7 +974,8 @@ mod tests {
     #[test]
     fn form_errors_name_their_fields() {
         let today = date!(2026 - 11 - 27);
-        let cases: Vec<(&str, Box<dyn Fn(&mut OrgForm)>)> = vec![
+        type Change = Box<dyn Fn(&mut OrgForm)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("name", Box::new(|f| f.name = "x".into())),
             ("uscc", Box::new(|f| f.uscc = "123".into())),
             ("kind", Box::new(|f| f.kind = "bank".into())),

@@ -71,7 +71,7 @@ fn list_href(q: &ListQuery, page: u64) -> String {
         ("page", q.page.as_str()),
     ]
     .into_iter()
-    .filter(|(k, v)| !v.is_empty() && !(*k == "page" && *v == "1"))
+    .filter(|(k, v)| !(v.is_empty() || (*k == "page" && *v == "1")))
     .collect();
     let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
     if qs.is_empty() {
