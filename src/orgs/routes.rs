@@ -93,6 +93,25 @@ pub async fn show(
     render_profile(&st, &mut ctx, &id, &FieldErrors::default()).await
 }
 
+/// The form's own rules, then the one that needs the database: the code is not registered to
+/// another organization.
+async fn validate(
+    st: &AppState,
+    ctx: &Ctx,
+    f: &OrgForm,
+    except: Option<i64>,
+) -> AppResult<Result<rules::OrgDraft, FieldErrors>> {
+    let draft = rules::validate_org(f, st.clock.today(), ctx.lang);
+    if let Ok(d) = &draft
+        && model::uscc_taken(&st.db, &d.uscc, except).await?
+    {
+        let mut e = FieldErrors::default();
+        e.add("uscc", ctx.t("org.err.uscc_taken"));
+        return Ok(Err(e));
+    }
+    Ok(draft)
+}
+
 /// `GET /orgs/new`
 pub async fn new_form(mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::CreateOrg)?;
@@ -116,14 +135,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     require(ctx.actor(), Action::CreateOrg)?;
     let user_id = ctx.require_user()?.actor.user_id;
-    let mut draft = rules::validate_org(&f, st.clock.today(), ctx.lang);
-    if let Ok(d) = &draft
-        && model::uscc_taken(&st.db, &d.uscc, None).await?
-    {
-        let mut e = FieldErrors::default();
-        e.add("uscc", ctx.t("org.err.uscc_taken"));
-        draft = Err(e);
-    }
+    let draft = validate(&st, &ctx, &f, None).await?;
     match draft {
         Ok(d) => {
             let id = model::create(&st.db, &d, user_id, st.clock.now()).await?;
@@ -168,14 +180,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let (o, _) = load(&st, &id).await?;
     require(ctx.actor(), Action::EditOrg(o.id))?;
-    let mut draft = rules::validate_org(&f, st.clock.today(), ctx.lang);
-    if let Ok(d) = &draft
-        && model::uscc_taken(&st.db, &d.uscc, Some(o.id)).await?
-    {
-        let mut e = FieldErrors::default();
-        e.add("uscc", ctx.t("org.err.uscc_taken"));
-        draft = Err(e);
-    }
+    let draft = validate(&st, &ctx, &f, Some(o.id)).await?;
     match draft {
         Ok(d) => {
             model::update(&st.db, o.id, &d, st.clock.now()).await?;
