@@ -16,6 +16,22 @@ mod m0007_create_organizations;
 mod m0008_create_org_domains;
 mod m0009_create_org_members;
 mod m0010_create_org_regulatory_events;
+mod m0011_create_tenders;
+mod m0012_create_tender_criteria;
+mod m0013_create_tender_milestones;
+mod m0014_create_tender_amendments;
+mod m0015_create_enquiries;
+mod m0016_create_bids;
+mod m0017_create_bid_files;
+mod m0018_create_tender_evaluators;
+mod m0019_create_bid_scores;
+mod m0020_create_awards;
+mod m0021_create_challenges;
+mod m0022_create_contracts;
+mod m0023_create_contract_milestones;
+mod m0024_create_payments;
+mod m0025_create_audit_events;
+mod m0026_create_audit_head;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -34,6 +50,22 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_create_org_domains::Migration),
             Box::new(m0009_create_org_members::Migration),
             Box::new(m0010_create_org_regulatory_events::Migration),
+            Box::new(m0011_create_tenders::Migration),
+            Box::new(m0012_create_tender_criteria::Migration),
+            Box::new(m0013_create_tender_milestones::Migration),
+            Box::new(m0014_create_tender_amendments::Migration),
+            Box::new(m0015_create_enquiries::Migration),
+            Box::new(m0016_create_bids::Migration),
+            Box::new(m0017_create_bid_files::Migration),
+            Box::new(m0018_create_tender_evaluators::Migration),
+            Box::new(m0019_create_bid_scores::Migration),
+            Box::new(m0020_create_awards::Migration),
+            Box::new(m0021_create_challenges::Migration),
+            Box::new(m0022_create_contracts::Migration),
+            Box::new(m0023_create_contract_milestones::Migration),
+            Box::new(m0024_create_payments::Migration),
+            Box::new(m0025_create_audit_events::Migration),
+            Box::new(m0026_create_audit_head::Migration),
         ]
     }
 }

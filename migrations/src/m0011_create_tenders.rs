@@ -1,0 +1,150 @@
+use sea_orm_migration::prelude::*;
+
+use crate::m0005_create_purchasing_units::PurchasingUnits;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+pub enum Tenders {
+    Table,
+    Id,
+    UnitId,
+    CreatedBy,
+    Title,
+    Description,
+    Domain,
+    DivisionCode,
+    LeagueCode,
+    CountyCode,
+    BudgetFen,
+    Method,
+    EvalMethod,
+    PriceWeight,
+    MinGrade,
+    SocialOnly,
+    AllowedLeagues,
+    MinYears,
+    EnquiryDeadline,
+    BidDeadline,
+    ContractMonths,
+    MinBids,
+    State,
+    StateReason,
+    PublishedAt,
+    OpenedAt,
+    Seq,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Tenders::Table)
+                .col(
+                    ColumnDef::new(Tenders::Id)
+                        .big_integer()
+                        .not_null()
+                        .auto_increment()
+                        .primary_key(),
+                )
+                .col(ColumnDef::new(Tenders::UnitId).big_integer().not_null())
+                .col(ColumnDef::new(Tenders::CreatedBy).big_integer())
+                .col(ColumnDef::new(Tenders::Title).string_len(200).not_null())
+                .col(ColumnDef::new(Tenders::Description).text().not_null())
+                .col(ColumnDef::new(Tenders::Domain).string_len(32).not_null())
+                .col(
+                    ColumnDef::new(Tenders::DivisionCode)
+                        .string_len(12)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(Tenders::LeagueCode).string_len(6))
+                .col(ColumnDef::new(Tenders::CountyCode).string_len(6))
+                .col(ColumnDef::new(Tenders::BudgetFen).big_integer().not_null())
+                .col(ColumnDef::new(Tenders::Method).string_len(32).not_null())
+                .col(
+                    ColumnDef::new(Tenders::EvalMethod)
+                        .string_len(32)
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Tenders::PriceWeight)
+                        .small_integer()
+                        .not_null(),
+                )
+                .col(ColumnDef::new(Tenders::MinGrade).small_integer())
+                .col(ColumnDef::new(Tenders::SocialOnly).boolean().not_null())
+                .col(
+                    ColumnDef::new(Tenders::AllowedLeagues)
+                        .string_len(200)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(Tenders::MinYears).small_integer().not_null())
+                .col(
+                    ColumnDef::new(Tenders::EnquiryDeadline)
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Tenders::BidDeadline)
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Tenders::ContractMonths)
+                        .small_integer()
+                        .not_null(),
+                )
+                .col(ColumnDef::new(Tenders::MinBids).small_integer().not_null())
+                .col(ColumnDef::new(Tenders::State).string_len(16).not_null())
+                .col(ColumnDef::new(Tenders::StateReason).text().not_null())
+                .col(ColumnDef::new(Tenders::PublishedAt).big_integer())
+                .col(ColumnDef::new(Tenders::OpenedAt).big_integer())
+                .col(ColumnDef::new(Tenders::Seq).big_integer().not_null())
+                .col(ColumnDef::new(Tenders::CreatedAt).big_integer().not_null())
+                .col(ColumnDef::new(Tenders::UpdatedAt).big_integer().not_null())
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Tenders::Table, Tenders::UnitId)
+                        .to(PurchasingUnits::Table, PurchasingUnits::Id)
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_tenders_state_deadline")
+                .table(Tenders::Table)
+                .col(Tenders::State)
+                .col(Tenders::BidDeadline)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_tenders_unit")
+                .table(Tenders::Table)
+                .col(Tenders::UnitId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_tenders_league")
+                .table(Tenders::Table)
+                .col(Tenders::LeagueCode)
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(Tenders::Table).to_owned())
+            .await
+    }
+}
