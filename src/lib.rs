@@ -44,10 +44,12 @@ rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 
 pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod money;
 pub mod orgs;
 pub mod regions;
 pub mod routes;

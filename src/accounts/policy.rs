@@ -86,6 +86,27 @@ pub enum Action {
     ManageUnits,
     /// Grant and revoke platform roles (administrator).
     ManageUsers,
+    /// Draft tenders, answer enquiries, open evaluation, award, answer challenges for a
+    /// purchasing unit (its buyers).
+    ManageTenders(i64),
+    /// Ask a question on a published tender (anyone signed in).
+    AskQuestion,
+    /// Submit, revise or withdraw a bid, and file a challenge, for an organization (its
+    /// administrators).
+    BidFor(i64),
+    /// See an organization's own bids and receipts (its members).
+    ViewOrgBids(i64),
+    /// Score the bids of a tender: an evaluator assigned to it.
+    ScoreBids {
+        /// Whether the user is assigned to the tender in question.
+        assigned: bool,
+    },
+    /// Act for the buyer on a contract of a purchasing unit: sign, accept or return
+    /// milestones, record payments, complete and rate (the unit's buyers).
+    ContractBuyer(i64),
+    /// Act for the supplier on a contract of an organization: sign, report on milestones
+    /// (its administrators).
+    ContractSupplier(i64),
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -103,6 +124,15 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         // platform but do not regulate.
         Action::SetRating | Action::SetCredit => a.has(Role::Regulator),
         Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
+        // Buying decisions belong to the unit's own buyers; administrators and regulators
+        // oversee but do not act for a unit.
+        Action::ManageTenders(unit) | Action::ContractBuyer(unit) => a.units.contains(&unit),
+        Action::AskQuestion => true,
+        Action::BidFor(org) | Action::ContractSupplier(org) => {
+            a.org_role(org) == Some(OrgRole::Admin)
+        }
+        Action::ViewOrgBids(org) => a.org_role(org).is_some(),
+        Action::ScoreBids { assigned } => assigned && a.has(Role::Evaluator),
     }
 }
 
@@ -131,7 +161,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 9] = [
+    const ALL_ACTIONS: [Action; 17] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
@@ -141,6 +171,14 @@ mod tests {
         Action::SetCredit,
         Action::ManageUnits,
         Action::ManageUsers,
+        Action::ManageTenders(3),
+        Action::AskQuestion,
+        Action::BidFor(7),
+        Action::ViewOrgBids(7),
+        Action::ScoreBids { assigned: true },
+        Action::ScoreBids { assigned: false },
+        Action::ContractBuyer(3),
+        Action::ContractSupplier(7),
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -148,72 +186,64 @@ mod tests {
     #[test]
     fn policy_table() {
         use Action::*;
+        let signed_in = [ViewWorkspace, CreateOrg, AskQuestion];
+        let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         let cases: Vec<(&str, Option<Actor>, Vec<Action>)> = vec![
             ("anonymous", None, vec![]),
+            ("plain user", Some(actor(&[], &[], &[])), with(&[])),
             (
-                "plain user",
-                Some(actor(&[], &[], &[])),
-                vec![ViewWorkspace, CreateOrg],
-            ),
-            (
-                "buyer",
+                "buyer of unit 3",
                 Some(actor(&[], &[], &[3])),
-                vec![ViewWorkspace, CreateOrg],
+                with(&[ManageTenders(3), ContractBuyer(3)]),
             ),
+            ("buyer of unit 4", Some(actor(&[], &[], &[4])), with(&[])),
             (
                 "admin of org 7",
                 Some(actor(&[], &[(7, OrgRole::Admin)], &[])),
-                vec![
-                    ViewWorkspace,
-                    CreateOrg,
+                with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
                     ViewOrgPrivate(7),
-                ],
+                    BidFor(7),
+                    ViewOrgBids(7),
+                    ContractSupplier(7),
+                ]),
             ),
             (
                 "member of org 7",
                 Some(actor(&[], &[(7, OrgRole::Member)], &[])),
-                vec![ViewWorkspace, CreateOrg, ViewOrgPrivate(7)],
+                with(&[ViewOrgPrivate(7), ViewOrgBids(7)]),
             ),
             (
                 "admin of org 8",
                 Some(actor(&[], &[(8, OrgRole::Admin)], &[])),
-                vec![ViewWorkspace, CreateOrg],
+                with(&[]),
             ),
             (
                 "regulator",
                 Some(actor(&[Role::Regulator], &[], &[])),
-                vec![
-                    ViewWorkspace,
-                    CreateOrg,
-                    ViewOrgPrivate(7),
-                    SetRating,
-                    SetCredit,
-                ],
+                with(&[ViewOrgPrivate(7), SetRating, SetCredit]),
             ),
             (
                 "platform admin",
                 Some(actor(&[Role::Admin], &[], &[])),
-                vec![
-                    ViewWorkspace,
-                    CreateOrg,
+                with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,
-                ],
+                ]),
             ),
             (
                 "evaluator",
                 Some(actor(&[Role::Evaluator], &[], &[])),
-                vec![ViewWorkspace, CreateOrg],
+                with(&[ScoreBids { assigned: true }]),
             ),
             (
                 "incubator manager",
                 Some(actor(&[Role::IncubatorManager], &[], &[])),
-                vec![ViewWorkspace, CreateOrg],
+                with(&[]),
             ),
         ];
         for (name, a, allowed) in cases {
