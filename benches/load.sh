@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Issue 2 load benchmark: the public organization list over 100,000 demo organizations,
-# served by the release build and loaded from loopback with wrk.
+# served by the release build and loaded from loopback with wrk, with /healthz (a trivial
+# handler in the same binary) as the ceiling.
 #
 # Usage (from the repository root):
 #   benches/load.sh
 #
 # Environment (all optional):
-#   CARGO_TARGET_DIR  where cargo builds (default: ./target); the binary is taken from
+#   CARGO_TARGET_DIR  where cargo builds (default: ./target); the binary used is
 #                     $CARGO_TARGET_DIR/release/civicbridge
-#   ORGS              organizations to seed            (default: 100000)
-#   LEAGUE            league/city code to filter by    (default: 150100, Hohhot)
-#   CONNECTIONS       wrk connections                  (default: 64)
-#   THREADS           wrk threads                      (default: 2)
-#   DURATION          wrk duration per endpoint        (default: 20s)
-#   WARMUP            warm-up duration per endpoint    (default: 5s)
-#   SKIP_BUILD=1      use the existing release binary without running cargo
+#   ORGS              organizations to seed                   (default: 100000)
+#   LEAGUE            league/city code the list is filtered by (default: 150100, Hohhot)
+#   CONNECTIONS       wrk connections                         (default: 64)
+#   THREADS           wrk threads                             (default: 2)
+#   DURATION          measured wrk run per endpoint           (default: 20s)
+#   WARMUP            unmeasured warm-up per endpoint         (default: 5s)
+#   RUNS              measured runs per endpoint              (default: 1)
+#   SKIP_BUILD=1      use the existing release binary, don't run cargo
 #   KEEP_DATA=1       keep the temporary data directory (its path is printed)
 #
-# Requires: cargo, wrk, curl. Only 127.0.0.1 is ever contacted.
+# Requires cargo, wrk and curl (Debian: apt-get install wrk curl). The build runs with
+# --offline so the script itself never leaves the machine (run `cargo fetch` once if the
+# dependencies aren't downloaded yet); everything else talks to 127.0.0.1 only.
+# Targets (issue 2): list >= 3,000 req/s and p99 <= 50 ms on 2 cores, memory <= 150 MB.
 set -euo pipefail
 
 ORGS=${ORGS:-100000}
@@ -26,9 +31,14 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
+RUNS=${RUNS:-1}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET_DIR/release/civicbridge"
 
+if [[ ! -f Cargo.toml || ! -d benches ]]; then
+    echo "error: run from the repository root" >&2
+    exit 1
+fi
 for tool in wrk curl; do
     if ! command -v "$tool" >/dev/null 2>&1; then
         echo "error: $tool is required (Debian/Ubuntu: apt-get install $tool)" >&2
@@ -37,11 +47,11 @@ for tool in wrk curl; do
 done
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    echo "== building release binary ($BIN)"
-    cargo build --release --bin civicbridge
+    echo "== building $BIN"
+    cargo build --release --offline --bin civicbridge
 fi
 if [[ ! -x "$BIN" ]]; then
-    echo "error: $BIN not found (build it or set CARGO_TARGET_DIR)" >&2
+    echo "error: $BIN not found (build it, or set CARGO_TARGET_DIR)" >&2
     exit 1
 fi
 
@@ -58,22 +68,26 @@ cleanup() {
         rm -rf "$DATA_DIR"
     fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 echo "== machine"
 echo "nproc: $(nproc)"
 grep -m1 'model name' /proc/cpuinfo || true
 rustc --version 2>/dev/null || true
 wrk --version 2>&1 | head -n1 || true
+echo "binary: $BIN ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ', dirty tree'))"
 
+echo
 echo "== seeding $ORGS organizations into $DATA_DIR"
 seed_start=$(date +%s.%N)
 RUST_LOG=warn "$BIN" --data-dir "$DATA_DIR" seed --orgs "$ORGS"
 seed_end=$(date +%s.%N)
-awk -v a="$seed_start" -v b="$seed_end" 'BEGIN { printf "seed wall time (incl. migrations): %.1f s\n", b - a }'
+awk -v a="$seed_start" -v b="$seed_end" \
+    'BEGIN { printf "seed wall time, process start to exit (incl. migrations): %.1f s\n", b - a }'
 du -sh "$DATA_DIR"
 
-# A free loopback port: ask the kernel for one, then hand it to the server.
+# A loopback port nobody listens on (connecting to it is refused).
 free_port() {
     local p
     for p in $(shuf -i 20000-60000 -n 50); do
@@ -87,15 +101,17 @@ free_port() {
 PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 
-echo "== starting server on $BASE"
-RUST_LOG=warn "$BIN" --data-dir "$DATA_DIR" serve --bind "127.0.0.1:$PORT" >"$DATA_DIR/server.log" 2>&1 &
+echo
+echo "== starting the server on $BASE"
+RUST_LOG=warn "$BIN" --data-dir "$DATA_DIR" serve --bind "127.0.0.1:$PORT" \
+    >"$DATA_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
     if curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null; then
         break
     fi
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "error: server exited" >&2
+        echo "error: the server exited" >&2
         cat "$DATA_DIR/server.log" >&2
         exit 1
     fi
@@ -103,10 +119,10 @@ for _ in $(seq 1 100); do
 done
 curl -fsS -o /dev/null "$BASE/healthz"
 
-rss() {
+mem() {
     grep -E '^(VmRSS|VmHWM)' "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | paste -sd ' ' -
 }
-echo "after start: $(rss)"
+echo "memory after start: $(mem)"
 
 ENDPOINTS=(
     "/healthz"
@@ -115,19 +131,34 @@ ENDPOINTS=(
     "/api/v1/orgs?league=$LEAGUE"
 )
 
-echo "== response sizes"
+echo
+echo "== response sizes (status, bytes)"
 for ep in "${ENDPOINTS[@]}"; do
-    curl -fsS -o /dev/null -w "%{http_code} %{size_download} bytes  $ep\n" "$BASE$ep"
+    curl -fsS -o /dev/null -w "%{http_code} %{size_download}  $ep\n" "$BASE$ep"
 done
 
+SUMMARY=$'| endpoint | run | req/s | p50 | p99 | errors |\n|---|---|---|---|---|---|\n'
 for ep in "${ENDPOINTS[@]}"; do
     echo
-    echo "== $ep"
+    echo "== $ep: warm-up $WARMUP"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$BASE$ep" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$ep"
-    echo "memory: $(rss)"
+    for run in $(seq 1 "$RUNS"); do
+        echo "== $ep: run $run, wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+        out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$ep")
+        echo "$out"
+        echo "memory: $(mem)"
+        row=$(awk '
+            /Requests\/sec/ { rps = $2 }
+            $1 == "50%" { p50 = $2 }
+            $1 == "99%" { p99 = $2 }
+            /Non-2xx|Socket errors/ { err = err $0 " " }
+            END { if (err == "") err = "0"; printf "%s | %s | %s | %s", rps, p50, p99, err }
+        ' <<<"$out")
+        SUMMARY+="| \`$ep\` | $run | $row |"$'\n'
+    done
 done
 
 echo
-echo "== peak server memory"
-rss
+echo "== summary ($THREADS threads, $CONNECTIONS connections, $DURATION per run, $ORGS organizations)"
+printf '%s' "$SUMMARY"
+echo "peak server memory: $(mem)"

@@ -28,6 +28,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Settings.
     pub config: Arc<Config>,
+    /// The bid-sealing key (never stored in the database).
+    pub seal: crate::seal::SealKey,
 }
 
 /// Name of the session cookie.
@@ -78,10 +80,12 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     }
     let db = crate::db::connect(&url).await?;
     crate::db::migrate(&db).await?;
+    let seal = crate::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
     Ok(AppState {
         db,
         clock,
         config: Arc::new(config),
+        seal,
     })
 }
 

@@ -22,6 +22,11 @@ pub struct Config {
     pub login_max_failures_per_ip: u32,
     /// Throttling window in seconds.
     pub login_window_secs: i64,
+    /// `CIVICBRIDGE_SEAL_KEY`: the bid-sealing key as 64 hex characters; when absent the key
+    /// lives in `seal.key` in the data directory.
+    pub seal_key: Option<String>,
+    /// Procurement rules that vary by locality.
+    pub procurement: crate::procurement::rules::ProcurementSettings,
 }
 
 impl Default for Config {
@@ -35,6 +40,8 @@ impl Default for Config {
             login_max_failures: 5,
             login_max_failures_per_ip: 30,
             login_window_secs: 15 * 60,
+            seal_key: None,
+            procurement: Default::default(),
         }
     }
 }

@@ -89,6 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut config = Config {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
+        seal_key: std::env::var("CIVICBRIDGE_SEAL_KEY").ok(),
         ..Config::default()
     };
     match cli.command {

@@ -1,0 +1,314 @@
+//! Contract handlers: extract, authorize, call, render. A refused change (wrong state,
+//! signing blocked) re-renders the page with the reason and status 409; bad input
+//! re-renders it with the messages next to the fields and status 422; nothing is written
+//! in either case.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Form;
+use maud::Markup;
+
+use super::model::{Contract, Milestone};
+use super::rules::{
+    self, CompletionForm, ContractEvent, MilestoneEvent, PaymentForm, ReportForm, ReturnForm,
+};
+use super::views::{self, Open, PageData, Viewer};
+use super::{Refused, Side, milestone_state, signatures, state_of};
+use crate::accounts::{Action, Role, may, require};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::{Ctx, Flash, layout, parse_id, see_other, unprocessable};
+
+async fn load(st: &AppState, id: &str) -> AppResult<Contract> {
+    super::get(&st.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn load_milestone(st: &AppState, c: &Contract, mid: &str) -> AppResult<Milestone> {
+    let mid = parse_id(mid)?;
+    super::milestones(&st.db, c.id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == mid)
+        .ok_or(AppError::NotFound)
+}
+
+fn user_id(ctx: &Ctx) -> AppResult<i64> {
+    Ok(ctx.require_user()?.actor.user_id)
+}
+
+/// Renders the contract page for the current viewer, with one form possibly reopened.
+async fn render(
+    st: &AppState,
+    ctx: &mut Ctx,
+    c: &Contract,
+    open: Open<'_>,
+    errors: &FieldErrors,
+) -> AppResult<Markup> {
+    let actor = ctx.actor();
+    let buyer = may(actor, Action::ContractBuyer(c.unit_id));
+    let supplier = may(actor, Action::ContractSupplier(c.org_id));
+    let private = buyer
+        || supplier
+        || may(actor, Action::ViewOrgBids(c.org_id))
+        || actor.is_some_and(|a| a.has(Role::Regulator));
+    let may_sign = state_of(c) == super::ContractState::Pending
+        && ((buyer && c.buyer_signed_at.is_none()) || (supplier && c.org_signed_at.is_none()));
+    let block = if may_sign {
+        crate::procurement::signing_block(&st.db, c.tender_id, st.clock.now())
+            .await?
+            .map(|b| b.message(ctx.lang))
+    } else {
+        None
+    };
+    let csrf = if buyer || supplier {
+        Some(ctx.ensure_csrf().await?)
+    } else {
+        None
+    };
+    let milestones = super::milestones(&st.db, c.id).await?;
+    let payments = super::payments(&st.db, c.id).await?;
+    let timeline = crate::audit::timeline(&st.db, "contract", c.id, true).await?;
+    let unit = crate::units::model::get(&st.db, c.unit_id).await?;
+    let org = crate::orgs::model::get(&st.db, c.org_id).await?;
+    let tender = crate::procurement::get(&st.db, c.tender_id).await?;
+    let data = PageData {
+        contract: c,
+        tender_title: tender.as_ref().map(|t| t.title.as_str()),
+        unit_name: unit.as_ref().map(|u| u.name.as_str()),
+        org_name: org.as_ref().map(|(o, _)| o.name.as_str()),
+        milestones: &milestones,
+        payments: &payments,
+        timeline: &timeline,
+    };
+    let viewer = Viewer {
+        buyer,
+        supplier,
+        private,
+        block,
+        csrf: csrf.as_deref(),
+        today: st.clock.today(),
+    };
+    let body = views::page(ctx.lang, &data, &viewer, open, errors);
+    let title = ctx.lang.tf("contract.title", &[("id", &c.id.to_string())]);
+    Ok(layout::page(ctx, &title, body))
+}
+
+/// The page again with the reason a change was refused, status 409.
+async fn conflict(st: &AppState, ctx: &mut Ctx, id: i64, r: Refused) -> AppResult<Response> {
+    ctx.flash = Some(Flash {
+        kind: "error".into(),
+        text: r.message(ctx.lang),
+    });
+    let c = super::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    let page = render(st, ctx, &c, Open::Nothing, &FieldErrors::default()).await?;
+    Ok((StatusCode::CONFLICT, page).into_response())
+}
+
+/// After a change: a message and back to the page.
+async fn done(ctx: &Ctx, id: i64, key: &str) -> AppResult<Response> {
+    ctx.set_flash("success", ctx.t(key)).await?;
+    Ok(see_other(&format!("/contracts/{id}")))
+}
+
+/// `GET /contracts/{id}`
+pub async fn show(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let c = load(&st, &id).await?;
+    render(&st, &mut ctx, &c, Open::Nothing, &FieldErrors::default()).await
+}
+
+/// The signing form.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SignForm {
+    /// `buyer` or `supplier`.
+    #[serde(default)]
+    pub side: String,
+}
+
+/// `POST /contracts/{id}/sign` — the buyer (`ContractBuyer(unit)`) or the supplier
+/// (`ContractSupplier(org)`), as the form's `side` says.
+pub async fn sign(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<SignForm>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    let buyer = Action::ContractBuyer(c.unit_id);
+    let supplier = Action::ContractSupplier(c.org_id);
+    let Some(side) = Side::parse(f.side.trim()) else {
+        // Not a party: log in / forbidden. A party with a broken form: bad request.
+        if !may(ctx.actor(), buyer) && !may(ctx.actor(), supplier) {
+            require(ctx.actor(), buyer)?;
+        }
+        return Err(AppError::BadRequest(ctx.t("contract.err.side")));
+    };
+    require(
+        ctx.actor(),
+        match side {
+            Side::Buyer => buyer,
+            Side::Supplier => supplier,
+        },
+    )?;
+    let uid = user_id(&ctx)?;
+    match super::sign(&st.db, c.id, side, uid, st.clock.now()).await? {
+        Ok(super::ContractState::Active) => done(&ctx, c.id, "contract.activated").await,
+        Ok(_) => done(&ctx, c.id, "contract.signed").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// Refuses early, before validating the form, when the milestone event cannot apply now:
+/// the form would not even be on the page.
+fn precheck(c: &Contract, m: &Milestone, e: MilestoneEvent) -> Result<(), Refused> {
+    milestone_state(m)
+        .apply(e, state_of(c))
+        .map(|_| ())
+        .map_err(Refused::Milestone)
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/report` — the supplier.
+pub async fn report(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+    Form(f): Form<ReportForm>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractSupplier(c.org_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    if let Err(r) = precheck(&c, &m, MilestoneEvent::SubmitReport) {
+        return conflict(&st, &mut ctx, c.id, r).await;
+    }
+    let text = match rules::validate_report(&f, ctx.lang) {
+        Ok(t) => t,
+        Err(e) => {
+            let page = render(&st, &mut ctx, &c, Open::Report(m.id, &f), &e).await?;
+            return Ok(unprocessable(page));
+        }
+    };
+    let uid = user_id(&ctx)?;
+    match super::submit_report(&st.db, c.id, m.id, &text, uid, st.clock.now()).await? {
+        Ok(()) => done(&ctx, c.id, "contract.report_submitted").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/accept` — the buyer.
+pub async fn accept(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    let uid = user_id(&ctx)?;
+    match super::accept_milestone(&st.db, c.id, m.id, uid, st.clock.now()).await? {
+        Ok(()) => done(&ctx, c.id, "contract.milestone_accepted").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/return` — the buyer.
+pub async fn return_milestone(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+    Form(f): Form<ReturnForm>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    if let Err(r) = precheck(&c, &m, MilestoneEvent::Return) {
+        return conflict(&st, &mut ctx, c.id, r).await;
+    }
+    let reason = match rules::validate_return(&f, ctx.lang) {
+        Ok(t) => t,
+        Err(e) => {
+            let page = render(&st, &mut ctx, &c, Open::Return(m.id, &f), &e).await?;
+            return Ok(unprocessable(page));
+        }
+    };
+    let uid = user_id(&ctx)?;
+    match super::return_milestone(&st.db, c.id, m.id, &reason, uid, st.clock.now()).await? {
+        Ok(()) => done(&ctx, c.id, "contract.milestone_returned").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/payment` — the buyer.
+pub async fn payment(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+    Form(f): Form<PaymentForm>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    if let Err(r) = precheck(&c, &m, MilestoneEvent::RecordPayment) {
+        return conflict(&st, &mut ctx, c.id, r).await;
+    }
+    let accepted_on = rules::shanghai_date(m.decided_at.unwrap_or(c.created_at));
+    let draft = rules::validate_payment(
+        &f,
+        crate::money::Fen(m.amount_fen),
+        accepted_on,
+        st.clock.today(),
+        ctx.lang,
+    );
+    let draft = match draft {
+        Ok(d) => d,
+        Err(e) => {
+            let page = render(&st, &mut ctx, &c, Open::Payment(m.id, &f), &e).await?;
+            return Ok(unprocessable(page));
+        }
+    };
+    let uid = user_id(&ctx)?;
+    match super::record_payment(&st.db, c.id, m.id, &draft, uid, st.clock.now()).await? {
+        Ok(_) => done(&ctx, c.id, "contract.payment_recorded").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// `POST /contracts/{id}/complete` — the buyer.
+pub async fn complete(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<CompletionForm>,
+) -> AppResult<Response> {
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
+    if let Err(e) = state_of(&c).apply(ContractEvent::Complete, signatures(&c)) {
+        return conflict(&st, &mut ctx, c.id, Refused::Contract(e)).await;
+    }
+    let states: Vec<_> = super::milestones(&st.db, c.id)
+        .await?
+        .iter()
+        .map(milestone_state)
+        .collect();
+    let unpaid = rules::unpaid(&states);
+    if unpaid > 0 {
+        return conflict(&st, &mut ctx, c.id, Refused::Unpaid(unpaid)).await;
+    }
+    let (rating, comment) = match rules::validate_completion(&f, ctx.lang) {
+        Ok(x) => x,
+        Err(e) => {
+            let page = render(&st, &mut ctx, &c, Open::Complete(&f), &e).await?;
+            return Ok(unprocessable(page));
+        }
+    };
+    let uid = user_id(&ctx)?;
+    match super::complete(&st.db, c.id, rating, &comment, uid, st.clock.now()).await? {
+        Ok(()) => done(&ctx, c.id, "contract.completed").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}

@@ -1,0 +1,396 @@
+//! Procurement entities. Queries live in `mod.rs`, next to the operations that use them.
+
+/// `tenders`
+pub mod tender {
+    use sea_orm::entity::prelude::*;
+
+    /// A service tender (政府购买服务项目).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tenders")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Purchasing unit.
+        pub unit_id: i64,
+        /// Drafting buyer.
+        pub created_by: Option<i64>,
+        /// Title.
+        pub title: String,
+        /// Description.
+        pub description: String,
+        /// Service domain code.
+        pub domain: String,
+        /// Place of service.
+        pub division_code: String,
+        /// League/city of the place.
+        pub league_code: Option<String>,
+        /// Banner/county of the place.
+        pub county_code: Option<String>,
+        /// Budget ceiling in fen.
+        pub budget_fen: i64,
+        /// `Method::code()`.
+        pub method: String,
+        /// `EvalMethod::code()`.
+        pub eval_method: String,
+        /// Price weight in points (comprehensive scoring).
+        pub price_weight: i16,
+        /// Minimum rating grade.
+        pub min_grade: Option<i16>,
+        /// Set aside for social organizations.
+        pub social_only: bool,
+        /// Comma-separated league/city codes; empty = anywhere.
+        pub allowed_leagues: String,
+        /// Minimum whole years since registration.
+        pub min_years: i16,
+        /// Unix seconds.
+        pub enquiry_deadline: i64,
+        /// Unix seconds; also the opening instant.
+        pub bid_deadline: i64,
+        /// Contract term.
+        pub contract_months: i16,
+        /// Valid bids needed at opening (open tenders).
+        pub min_bids: i16,
+        /// `TenderState::code()`.
+        pub state: String,
+        /// Why it was cancelled or failed.
+        pub state_reason: String,
+        /// Unix seconds.
+        pub published_at: Option<i64>,
+        /// Unix seconds.
+        pub opened_at: Option<i64>,
+        /// Bumped by every bid write: the row lock that orders bids against opening.
+        pub seq: i64,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `tender_criteria`
+pub mod criterion {
+    use sea_orm::entity::prelude::*;
+
+    /// A technical evaluation criterion.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tender_criteria")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Order.
+        pub position: i16,
+        /// Name.
+        pub name: String,
+        /// Maximum points.
+        pub weight: i16,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `tender_milestones`
+pub mod milestone {
+    use sea_orm::entity::prelude::*;
+
+    /// A planned payment milestone.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tender_milestones")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Order.
+        pub position: i16,
+        /// Name.
+        pub name: String,
+        /// Share of the contract value in basis points.
+        pub percent_bp: i32,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `tender_amendments`
+pub mod amendment {
+    use sea_orm::entity::prelude::*;
+
+    /// A recorded change to a published tender.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tender_amendments")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Buyer.
+        pub actor_id: Option<i64>,
+        /// What changed.
+        pub summary: String,
+        /// Before.
+        pub old_bid_deadline: i64,
+        /// After.
+        pub new_bid_deadline: i64,
+        /// Unix seconds.
+        pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `enquiries`
+pub mod enquiry {
+    use sea_orm::entity::prelude::*;
+
+    /// A question and its answer (public without the asker).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "enquiries")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Private.
+        pub asker_id: Option<i64>,
+        /// Question.
+        pub question: String,
+        /// Answer.
+        pub answer: Option<String>,
+        /// Unix seconds.
+        pub asked_at: i64,
+        /// Unix seconds.
+        pub answered_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `bids`
+pub mod bid {
+    use sea_orm::entity::prelude::*;
+
+    /// A sealed bid.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "bids")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Bidder.
+        pub org_id: i64,
+        /// User.
+        pub submitted_by: Option<i64>,
+        /// `BidState::code()`.
+        pub state: String,
+        /// AEAD ciphertext of the content (base64).
+        pub sealed: String,
+        /// SHA-256 receipt commitment (hex).
+        pub commitment: String,
+        /// 1 for the first submission, +1 per revision.
+        pub revision: i32,
+        /// Unix seconds of the latest revision.
+        pub submitted_at: i64,
+        /// Price, filled at opening.
+        pub opened_price_fen: Option<i64>,
+        /// Proposal, filled at opening.
+        pub opened_proposal: Option<String>,
+        /// Commitment salt, revealed at opening.
+        pub opened_salt: Option<String>,
+        /// Why it failed qualification.
+        pub disqualify_reason: Option<String>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `bid_files`
+pub mod bid_file {
+    use sea_orm::entity::prelude::*;
+
+    /// A sealed attachment of a bid.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "bid_files")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Bid.
+        pub bid_id: i64,
+        /// File name.
+        pub name: String,
+        /// Type.
+        pub mime: String,
+        /// Bytes.
+        pub size: i64,
+        /// Digest of the plain file (inside the commitment).
+        pub sha256: String,
+        /// AEAD ciphertext (base64).
+        pub sealed: String,
+        /// Unix seconds.
+        pub uploaded_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `tender_evaluators`
+pub mod evaluator {
+    use sea_orm::entity::prelude::*;
+
+    /// An evaluator assigned to a tender.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tender_evaluators")]
+    pub struct Model {
+        /// Tender.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tender_id: i64,
+        /// Evaluator.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        /// Unix seconds.
+        pub assigned_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `bid_scores`
+pub mod score {
+    use sea_orm::entity::prelude::*;
+
+    /// Points one evaluator gave one bid on one criterion.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "bid_scores")]
+    pub struct Model {
+        /// Bid.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub bid_id: i64,
+        /// Evaluator.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub evaluator_id: i64,
+        /// Criterion.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub criterion_id: i64,
+        /// Points.
+        pub points: i32,
+        /// Unix seconds.
+        pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `awards`
+pub mod award {
+    use sea_orm::entity::prelude::*;
+
+    /// The award of a tender.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "awards")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Winning bid.
+        pub bid_id: i64,
+        /// Buyer.
+        pub awarded_by: Option<i64>,
+        /// Awarded value.
+        pub value_fen: i64,
+        /// Why, when not the top-ranked bid (empty otherwise).
+        pub justification: String,
+        /// Unix seconds.
+        pub awarded_at: i64,
+        /// Unix seconds.
+        pub standstill_ends_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `challenges`
+pub mod challenge {
+    use sea_orm::entity::prelude::*;
+
+    /// A bidder's challenge (质疑) to an award.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "challenges")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// Challenger.
+        pub org_id: i64,
+        /// User.
+        pub filed_by: Option<i64>,
+        /// The challenge.
+        pub text: String,
+        /// Unix seconds.
+        pub filed_at: i64,
+        /// Buyer's answer.
+        pub answer: Option<String>,
+        /// Unix seconds.
+        pub answered_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

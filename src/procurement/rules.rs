@@ -1,0 +1,1252 @@
+//! Pure procurement rules: the tender and bid state machines, tender validation,
+//! eligibility, amendments, bids, enquiries, awards and challenges.
+
+use time::Date;
+
+use crate::error::FieldErrors;
+use crate::money::Fen;
+use crate::orgs::rules::{CreditStatus, OrgKind, is_domain, rating_valid};
+use crate::regions::{Level, regions};
+use crate::web::i18n::Lang;
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $c:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// Stored code.
+            pub fn code(self) -> &'static str { match self { $($name::$v => $c),+ } }
+            /// Parses a stored code.
+            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.code() == s) }
+        }
+    };
+}
+
+code_enum! {
+    /// Where a tender is in its life.
+    TenderState {
+        /// Being written by the buyer; not public.
+        Draft = "draft",
+        /// Public: enquiries and bids accepted until their deadlines.
+        Published = "published",
+        /// Bids decrypted and the opening record published.
+        Opened = "opened",
+        /// Evaluators are scoring.
+        Evaluating = "evaluating",
+        /// Awarded; the standstill runs.
+        Awarded = "awarded",
+        /// Contract signed by both sides.
+        Contracted = "contracted",
+        /// Contract fulfilled.
+        Completed = "completed",
+        /// Stopped by the buyer, with a reason.
+        Cancelled = "cancelled",
+        /// Failed (e.g. too few bids), with a reason.
+        Unsuccessful = "unsuccessful",
+    }
+}
+
+code_enum! {
+    /// What can happen to a tender.
+    TenderEvent {
+        /// Make public.
+        Publish = "publish",
+        /// Open the bids at the deadline.
+        Open = "open",
+        /// Start scoring.
+        StartEvaluation = "start_evaluation",
+        /// Award a bid.
+        Award = "award",
+        /// Both sides signed the contract.
+        Contract = "contract",
+        /// Contract fulfilled.
+        Complete = "complete",
+        /// Buyer cancels.
+        Cancel = "cancel",
+        /// The procedure failed.
+        Fail = "fail",
+    }
+}
+
+/// An event that is not allowed in a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IllegalTransition {
+    /// The state.
+    pub from: TenderState,
+    /// The refused event.
+    pub event: TenderEvent,
+}
+
+impl TenderState {
+    /// Final states accept no event.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            TenderState::Completed | TenderState::Cancelled | TenderState::Unsuccessful
+        )
+    }
+
+    /// The one transition function.
+    pub fn apply(self, event: TenderEvent) -> Result<TenderState, IllegalTransition> {
+        use TenderEvent as E;
+        use TenderState as S;
+        let next = match (self, event) {
+            (S::Draft, E::Publish) => S::Published,
+            (S::Published, E::Open) => S::Opened,
+            (S::Opened, E::StartEvaluation) => S::Evaluating,
+            (S::Evaluating, E::Award) => S::Awarded,
+            (S::Awarded, E::Contract) => S::Contracted,
+            (S::Contracted, E::Complete) => S::Completed,
+            (s, E::Cancel) if !s.is_final() => S::Cancelled,
+            (s, E::Fail) if !s.is_final() => S::Unsuccessful,
+            _ => return Err(IllegalTransition { from: self, event }),
+        };
+        Ok(next)
+    }
+
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("tender.state.{}", self.code()))
+    }
+
+    /// The OCDS tender status code.
+    pub fn ocds(self) -> &'static str {
+        match self {
+            TenderState::Draft => "planned",
+            TenderState::Published | TenderState::Opened | TenderState::Evaluating => "active",
+            TenderState::Awarded | TenderState::Contracted | TenderState::Completed => "complete",
+            TenderState::Cancelled => "cancelled",
+            TenderState::Unsuccessful => "unsuccessful",
+        }
+    }
+}
+
+code_enum! {
+    /// Procurement method.
+    Method {
+        /// 公开招标
+        OpenTender = "open_tender",
+        /// 邀请招标
+        Invitation = "invitation",
+        /// 竞争性谈判
+        CompetitiveNegotiation = "competitive_negotiation",
+        /// 竞争性磋商
+        CompetitiveConsultation = "competitive_consultation",
+        /// 单一来源
+        SingleSource = "single_source",
+        /// 询价
+        RequestForQuotation = "request_for_quotation",
+    }
+}
+
+impl Method {
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("tender.method.{}", self.code()))
+    }
+}
+
+code_enum! {
+    /// Evaluation method.
+    EvalMethod {
+        /// 最低评标价法
+        LowestPrice = "lowest_price",
+        /// 综合评分法
+        Comprehensive = "comprehensive",
+    }
+}
+
+impl EvalMethod {
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("tender.eval.{}", self.code()))
+    }
+}
+
+code_enum! {
+    /// Where a bid is.
+    BidState {
+        /// Sealed, may be revised or withdrawn until the deadline.
+        Submitted = "submitted",
+        /// Withdrawn by the bidder before the deadline.
+        Withdrawn = "withdrawn",
+        /// Decrypted at opening.
+        Opened = "opened",
+        /// Found not qualified at evaluation.
+        Disqualified = "disqualified",
+    }
+}
+
+code_enum! {
+    /// What can happen to a bid.
+    BidEvent {
+        /// Replace the content before the deadline.
+        Revise = "revise",
+        /// Withdraw before the deadline.
+        Withdraw = "withdraw",
+        /// Decrypt at opening.
+        Open = "open",
+        /// Fail qualification.
+        Disqualify = "disqualify",
+    }
+}
+
+impl BidState {
+    /// The one transition function of a bid.
+    pub fn apply(self, e: BidEvent) -> Option<BidState> {
+        use BidEvent as E;
+        use BidState as S;
+        match (self, e) {
+            (S::Submitted, E::Revise) => Some(S::Submitted),
+            (S::Submitted, E::Withdraw) => Some(S::Withdrawn),
+            (S::Submitted, E::Open) => Some(S::Opened),
+            (S::Opened, E::Disqualify) => Some(S::Disqualified),
+            _ => None,
+        }
+    }
+
+    /// Localized name.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("bid.state.{}", self.code()))
+    }
+}
+
+/// Platform settings the rules need.
+#[derive(Debug, Clone)]
+pub struct ProcurementSettings {
+    /// Valid bids an open tender needs at opening.
+    pub min_bids_open_tender: i16,
+    /// Standstill in working days.
+    pub standstill_working_days: u32,
+    /// Minimum price weight for service tenders, in points.
+    pub min_price_weight: i16,
+}
+
+impl Default for ProcurementSettings {
+    fn default() -> Self {
+        ProcurementSettings {
+            min_bids_open_tender: 3,
+            standstill_working_days: 7,
+            min_price_weight: 10,
+        }
+    }
+}
+
+/// What a buyer typed on the tender form. Criteria and milestones come as parallel lists.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TenderForm {
+    /// Unit id.
+    #[serde(default)]
+    pub unit_id: String,
+    /// Title.
+    #[serde(default)]
+    pub title: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Domain code.
+    #[serde(default)]
+    pub domain: String,
+    /// League of the place.
+    #[serde(default)]
+    pub t_league: String,
+    /// Banner/county of the place.
+    #[serde(default)]
+    pub t_county: String,
+    /// Township of the place.
+    #[serde(default)]
+    pub t_township: String,
+    /// Budget in yuan.
+    #[serde(default)]
+    pub budget: String,
+    /// Method code.
+    #[serde(default)]
+    pub method: String,
+    /// Evaluation method code.
+    #[serde(default)]
+    pub eval_method: String,
+    /// Price weight in points.
+    #[serde(default)]
+    pub price_weight: String,
+    /// Criterion names.
+    #[serde(default)]
+    pub criterion_name: Vec<String>,
+    /// Criterion weights.
+    #[serde(default)]
+    pub criterion_weight: Vec<String>,
+    /// Minimum grade "" or 1–5.
+    #[serde(default)]
+    pub min_grade: String,
+    /// "1" when set aside for social organizations.
+    #[serde(default)]
+    pub social_only: String,
+    /// Allowed league codes.
+    #[serde(default)]
+    pub allowed_leagues: Vec<String>,
+    /// Minimum years since registration.
+    #[serde(default)]
+    pub min_years: String,
+    /// Enquiry deadline, `YYYY-MM-DDTHH:MM` Shanghai time.
+    #[serde(default)]
+    pub enquiry_deadline: String,
+    /// Bid deadline, same format.
+    #[serde(default)]
+    pub bid_deadline: String,
+    /// Contract term in months.
+    #[serde(default)]
+    pub contract_months: String,
+    /// Milestone names.
+    #[serde(default)]
+    pub milestone_name: Vec<String>,
+    /// Milestone percentages.
+    #[serde(default)]
+    pub milestone_percent: Vec<String>,
+}
+
+/// A validated tender.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenderDraft {
+    /// Unit.
+    pub unit_id: i64,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Domain.
+    pub domain: String,
+    /// Place.
+    pub division_code: String,
+    /// Budget.
+    pub budget: Fen,
+    /// Method.
+    pub method: Method,
+    /// Evaluation.
+    pub eval_method: EvalMethod,
+    /// Price weight (points; 100 for lowest price).
+    pub price_weight: i16,
+    /// Criteria: name, weight.
+    pub criteria: Vec<(String, i16)>,
+    /// Minimum grade.
+    pub min_grade: Option<i16>,
+    /// Set-aside.
+    pub social_only: bool,
+    /// Allowed leagues (empty = anywhere).
+    pub allowed_leagues: Vec<String>,
+    /// Minimum years.
+    pub min_years: i16,
+    /// Unix seconds.
+    pub enquiry_deadline: i64,
+    /// Unix seconds.
+    pub bid_deadline: i64,
+    /// Months.
+    pub contract_months: i16,
+    /// Milestones: name, basis points.
+    pub milestones: Vec<(String, i32)>,
+}
+
+/// Parses `YYYY-MM-DDTHH:MM` (a `datetime-local` field) as Asia/Shanghai time.
+pub fn parse_local(s: &str) -> Option<i64> {
+    let s = s.trim().replace(' ', "T");
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let dt = time::PrimitiveDateTime::parse(&s, &fmt).ok()?;
+    Some(dt.assume_offset(crate::clock::SHANGHAI).unix_timestamp())
+}
+
+/// Formats an instant for a `datetime-local` field in Asia/Shanghai time.
+pub fn format_local(unix: i64) -> String {
+    crate::clock::display_instant(unix).replace(' ', "T")
+}
+
+/// Parses a percentage with up to two decimals into basis points.
+fn parse_percent_bp(s: &str) -> Option<i32> {
+    let f = Fen::parse_yuan(s)?; // same grammar: digits with up to two decimals
+    i32::try_from(f.0).ok()
+}
+
+/// Validates a tender. `units` are the purchasing units the buyer may act for.
+pub fn validate_tender(
+    f: &TenderForm,
+    units: &[i64],
+    now: i64,
+    settings: &ProcurementSettings,
+    lang: Lang,
+) -> Result<TenderDraft, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let unit_id = f
+        .unit_id
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|u| units.contains(u));
+    if unit_id.is_none() {
+        e.add("unit_id", lang.t("form.choose"));
+    }
+    let title = f.title.trim();
+    if !(4..=200).contains(&title.chars().count()) {
+        e.add("title", lang.t("tender.err.title"));
+    }
+    let description = f.description.trim();
+    if description.chars().count() < 10 || description.chars().count() > 20_000 {
+        e.add("description", lang.t("tender.err.description"));
+    }
+    if !is_domain(f.domain.trim()) {
+        e.add("domain", lang.t("form.choose"));
+    }
+    let r = regions();
+    let (l, c, t) = (f.t_league.trim(), f.t_county.trim(), f.t_township.trim());
+    let division = [t, c, l].into_iter().find(|s| !s.is_empty());
+    let consistent = (c.is_empty() || r.league_of(c).is_some_and(|d| d.code == l))
+        && (t.is_empty() || r.county_of(t).is_some_and(|d| d.code == c));
+    match division {
+        None => e.add("t_league", lang.t("tender.err.place")),
+        Some(code) if r.get(code).is_none() || !consistent => {
+            e.add("t_county", lang.t("org.err.division_mismatch"))
+        }
+        _ => {}
+    }
+    let budget = Fen::parse_yuan(&f.budget).filter(|b| b.0 > 0);
+    if budget.is_none() {
+        e.add("budget", lang.t("tender.err.budget"));
+    }
+    let method = Method::parse(f.method.trim());
+    if method.is_none() {
+        e.add("method", lang.t("form.choose"));
+    }
+    let eval_method = EvalMethod::parse(f.eval_method.trim());
+    let mut criteria = Vec::new();
+    let mut price_weight = 100;
+    match eval_method {
+        None => e.add("eval_method", lang.t("form.choose")),
+        Some(EvalMethod::LowestPrice) => {}
+        Some(EvalMethod::Comprehensive) => {
+            let pw = f
+                .price_weight
+                .trim()
+                .parse::<i16>()
+                .ok()
+                .filter(|p| (0..=100).contains(p));
+            match pw {
+                None => e.add("price_weight", lang.t("tender.err.weight")),
+                Some(p) if p < settings.min_price_weight => e.add(
+                    "price_weight",
+                    lang.tf(
+                        "tender.err.price_weight_min",
+                        &[("min", &settings.min_price_weight.to_string())],
+                    ),
+                ),
+                Some(p) if method == Some(Method::CompetitiveConsultation) && p > 30 => e.add(
+                    "price_weight",
+                    lang.t("tender.err.price_weight_consultation"),
+                ),
+                Some(p) => price_weight = p,
+            }
+            for (i, name) in f.criterion_name.iter().enumerate() {
+                let name = name.trim();
+                let w = f.criterion_weight.get(i).map(|w| w.trim()).unwrap_or("");
+                if name.is_empty() && w.is_empty() {
+                    continue;
+                }
+                match (
+                    name.chars().count(),
+                    w.parse::<i16>().ok().filter(|w| (1..=100).contains(w)),
+                ) {
+                    (1..=100, Some(w)) => criteria.push((name.to_string(), w)),
+                    _ => {
+                        e.add(
+                            "criteria",
+                            lang.tf("tender.err.criterion", &[("n", &(i + 1).to_string())]),
+                        );
+                        break;
+                    }
+                }
+            }
+            if criteria.is_empty() {
+                e.add("criteria", lang.t("tender.err.no_criteria"));
+            } else if pw.is_some() {
+                let sum: i32 = criteria.iter().map(|(_, w)| i32::from(*w)).sum::<i32>()
+                    + i32::from(price_weight);
+                if sum != 100 {
+                    e.add(
+                        "criteria",
+                        lang.tf("tender.err.weights_sum", &[("sum", &sum.to_string())]),
+                    );
+                }
+            }
+        }
+    }
+    let min_grade = match f.min_grade.trim() {
+        "" | "0" => None,
+        g => match g.parse::<i16>().ok().filter(|g| (1..=5).contains(g)) {
+            Some(g) => Some(g),
+            None => {
+                e.add("min_grade", lang.t("form.choose"));
+                None
+            }
+        },
+    };
+    let mut allowed_leagues = Vec::new();
+    for code in &f.allowed_leagues {
+        match r.get(code.trim()) {
+            Some(d) if d.level == Level::LeagueCity => allowed_leagues.push(d.code.clone()),
+            _ => e.add("allowed_leagues", lang.t("form.choose")),
+        }
+    }
+    allowed_leagues.dedup();
+    let min_years = match f.min_years.trim() {
+        "" => Some(0),
+        s => s.parse::<i16>().ok().filter(|y| (0..=50).contains(y)),
+    };
+    if min_years.is_none() {
+        e.add("min_years", lang.t("tender.err.years"));
+    }
+    let enquiry = parse_local(&f.enquiry_deadline);
+    let bid = parse_local(&f.bid_deadline);
+    match enquiry {
+        None => e.add("enquiry_deadline", lang.t("tender.err.datetime")),
+        Some(q) if q <= now => e.add("enquiry_deadline", lang.t("tender.err.past")),
+        _ => {}
+    }
+    match (enquiry, bid) {
+        (_, None) => e.add("bid_deadline", lang.t("tender.err.datetime")),
+        (_, Some(b)) if b <= now => e.add("bid_deadline", lang.t("tender.err.past")),
+        (Some(q), Some(b)) if b <= q => e.add("bid_deadline", lang.t("tender.err.order")),
+        _ => {}
+    }
+    let months = f
+        .contract_months
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|m| (1..=36).contains(m));
+    if months.is_none() {
+        e.add("contract_months", lang.t("tender.err.months"));
+    }
+    let mut milestones = Vec::new();
+    for (i, name) in f.milestone_name.iter().enumerate() {
+        let name = name.trim();
+        let p = f.milestone_percent.get(i).map(|p| p.trim()).unwrap_or("");
+        if name.is_empty() && p.is_empty() {
+            continue;
+        }
+        match (
+            name.chars().count(),
+            parse_percent_bp(p).filter(|bp| *bp > 0 && *bp <= 10_000),
+        ) {
+            (1..=100, Some(bp)) => milestones.push((name.to_string(), bp)),
+            _ => {
+                e.add(
+                    "milestones",
+                    lang.tf("tender.err.milestone", &[("n", &(i + 1).to_string())]),
+                );
+                break;
+            }
+        }
+    }
+    let sum_bp: i32 = milestones.iter().map(|(_, bp)| bp).sum();
+    if milestones.is_empty() {
+        e.add("milestones", lang.t("tender.err.no_milestones"));
+    } else if sum_bp != 10_000 && e.get("milestones").is_none() {
+        let shown = format!("{}.{:02}", sum_bp / 100, sum_bp % 100);
+        e.add(
+            "milestones",
+            lang.tf("tender.err.milestones_sum", &[("sum", &shown)]),
+        );
+    }
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(TenderDraft {
+        unit_id: unit_id.unwrap_or_default(),
+        title: title.to_string(),
+        description: description.to_string(),
+        domain: f.domain.trim().to_string(),
+        division_code: division.unwrap_or_default().to_string(),
+        budget: budget.unwrap_or_default(),
+        method: method.unwrap_or(Method::OpenTender),
+        eval_method: eval_method.unwrap_or(EvalMethod::LowestPrice),
+        price_weight,
+        criteria,
+        min_grade,
+        social_only: f.social_only == "1",
+        allowed_leagues,
+        min_years: min_years.unwrap_or(0),
+        enquiry_deadline: enquiry.unwrap_or_default(),
+        bid_deadline: bid.unwrap_or_default(),
+        contract_months: months.unwrap_or(12),
+        milestones,
+    })
+}
+
+/// An amendment close to the deadline must move the deadline back: within this window…
+pub const LATE_AMENDMENT_WINDOW: i64 = 2 * DAY;
+/// …by at least this much.
+pub const LATE_AMENDMENT_EXTENSION: i64 = 2 * DAY;
+
+/// Checks the deadlines of an amendment to a published tender.
+pub fn check_amendment(
+    now: i64,
+    old_enquiry: i64,
+    old_bid: i64,
+    new_enquiry: i64,
+    new_bid: i64,
+    lang: Lang,
+) -> Result<(), FieldErrors> {
+    let mut e = FieldErrors::default();
+    if now >= old_bid {
+        e.add("bid_deadline", lang.t("tender.err.amend_closed"));
+        return Err(e);
+    }
+    if new_bid <= now {
+        e.add("bid_deadline", lang.t("tender.err.past"));
+    } else if new_enquiry >= new_bid {
+        e.add("bid_deadline", lang.t("tender.err.order"));
+    }
+    if old_bid - now < LATE_AMENDMENT_WINDOW && new_bid < old_bid + LATE_AMENDMENT_EXTENSION {
+        e.add("bid_deadline", lang.t("tender.err.late_amendment"));
+    }
+    if new_enquiry != old_enquiry && new_enquiry <= now {
+        e.add("enquiry_deadline", lang.t("tender.err.past"));
+    }
+    e.into_result(())
+}
+
+/// What eligibility looks at about an organization.
+#[derive(Debug, Clone)]
+pub struct OrgFacts {
+    /// Kind.
+    pub kind: OrgKind,
+    /// Credit status.
+    pub credit: CreditStatus,
+    /// Grade and valid-until.
+    pub rating: Option<(i16, Date)>,
+    /// Registration date.
+    pub registered: Date,
+    /// League/city (None outside the region).
+    pub league: Option<String>,
+}
+
+/// What eligibility looks at about a tender.
+#[derive(Debug, Clone, Default)]
+pub struct Eligibility {
+    /// Minimum grade.
+    pub min_grade: Option<i16>,
+    /// Set-aside.
+    pub social_only: bool,
+    /// Allowed leagues; empty = anywhere.
+    pub allowed_leagues: Vec<String>,
+    /// Minimum whole years since registration.
+    pub min_years: i16,
+}
+
+/// Why an organization may not bid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ineligible {
+    /// On a credit list.
+    Credit(CreditStatus),
+    /// No valid grade at the minimum.
+    Grade {
+        /// Required.
+        required: i16,
+        /// Held and still valid, if any.
+        held: Option<i16>,
+    },
+    /// The tender is set aside for social organizations.
+    NotSocial,
+    /// Outside the allowed leagues/cities.
+    Place,
+    /// Registered too recently.
+    TooYoung {
+        /// Required years.
+        required: i16,
+    },
+}
+
+impl Ineligible {
+    /// A message naming the rule.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Ineligible::Credit(s) => lang.tf("elig.credit", &[("status", &s.label(lang))]),
+            Ineligible::Grade { required, held } => lang.tf(
+                "elig.grade",
+                &[
+                    ("required", &format!("{required}A")),
+                    (
+                        "held",
+                        &held
+                            .map(|g| format!("{g}A"))
+                            .unwrap_or_else(|| lang.t("org.unrated")),
+                    ),
+                ],
+            ),
+            Ineligible::NotSocial => lang.t("elig.social"),
+            Ineligible::Place => lang.t("elig.place"),
+            Ineligible::TooYoung { required } => {
+                lang.tf("elig.young", &[("years", &required.to_string())])
+            }
+        }
+    }
+}
+
+/// Whole years between two dates.
+pub fn whole_years(from: Date, to: Date) -> i32 {
+    let mut y = to.year() - from.year();
+    if (to.month() as u8, to.day()) < (from.month() as u8, from.day()) {
+        y -= 1;
+    }
+    y
+}
+
+/// Every reason an organization may not bid (empty = eligible). A clean credit record is
+/// always required.
+pub fn eligibility(t: &Eligibility, o: &OrgFacts, today: Date) -> Vec<Ineligible> {
+    let mut out = Vec::new();
+    if o.credit != CreditStatus::Normal {
+        out.push(Ineligible::Credit(o.credit));
+    }
+    if let Some(req) = t.min_grade {
+        let held = o
+            .rating
+            .filter(|(_, until)| rating_valid(Some(*until), today))
+            .map(|(g, _)| g);
+        if held.is_none_or(|g| g < req) {
+            out.push(Ineligible::Grade {
+                required: req,
+                held,
+            });
+        }
+    }
+    if t.social_only && !o.kind.is_social_org() {
+        out.push(Ineligible::NotSocial);
+    }
+    if !t.allowed_leagues.is_empty()
+        && !o
+            .league
+            .as_ref()
+            .is_some_and(|l| t.allowed_leagues.contains(l))
+    {
+        out.push(Ineligible::Place);
+    }
+    if whole_years(o.registered, today) < i32::from(t.min_years) {
+        out.push(Ineligible::TooYoung {
+            required: t.min_years,
+        });
+    }
+    out
+}
+
+/// What a bidder typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct BidForm {
+    /// Organization bidding.
+    #[serde(default)]
+    pub org_id: String,
+    /// Price in yuan.
+    #[serde(default)]
+    pub price: String,
+    /// Technical proposal.
+    #[serde(default)]
+    pub proposal: String,
+}
+
+/// Validates a bid's price and proposal against the budget.
+pub fn validate_bid(f: &BidForm, budget: Fen, lang: Lang) -> Result<(Fen, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let price = Fen::parse_yuan(&f.price);
+    match price {
+        None => e.add("price", lang.t("bid.err.price")),
+        Some(p) if p.0 <= 0 => e.add("price", lang.t("bid.err.price")),
+        Some(p) if p > budget => e.add(
+            "price",
+            lang.tf("bid.err.over_budget", &[("budget", &budget.to_string())]),
+        ),
+        _ => {}
+    }
+    let proposal = f.proposal.trim();
+    if proposal.chars().count() < 10 {
+        e.add("proposal", lang.t("bid.err.proposal"));
+    } else if proposal.chars().count() > 50_000 {
+        e.add("proposal", lang.tf("form.too_long", &[("max", "50000")]));
+    }
+    e.into_result((price.unwrap_or_default(), proposal.to_string()))
+}
+
+/// Attachments: allowed types by extension, with their MIME type.
+pub const ALLOWED_FILES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+];
+/// Largest attachment.
+pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
+/// Most attachments per bid.
+pub const MAX_FILES: usize = 5;
+
+/// Checks an attachment's name and size; returns its MIME type.
+pub fn check_file(
+    name: &str,
+    size: usize,
+    existing: usize,
+    lang: Lang,
+) -> Result<&'static str, String> {
+    if existing >= MAX_FILES {
+        return Err(lang.tf("bid.err.too_many_files", &[("max", &MAX_FILES.to_string())]));
+    }
+    if size == 0 {
+        return Err(lang.t("bid.err.empty_file"));
+    }
+    if size > MAX_FILE_BYTES {
+        return Err(lang.tf("bid.err.file_size", &[("max", "5 MB")]));
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    ALLOWED_FILES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, m)| *m)
+        .ok_or_else(|| lang.t("bid.err.file_type"))
+}
+
+/// Checks a question, answer or challenge text.
+pub fn check_text(s: &str, min: usize, max: usize, lang: Lang) -> Result<String, String> {
+    let t = s.trim();
+    let n = t.chars().count();
+    if n < min {
+        Err(lang.tf("form.too_short", &[("min", &min.to_string())]))
+    } else if n > max {
+        Err(lang.tf("form.too_long", &[("max", &max.to_string())]))
+    } else {
+        Ok(t.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    /// Every (state, event) pair: the allowed ones from the table succeed with the listed
+    /// next state, every other one is refused.
+    #[test]
+    fn tender_transition_table_is_exact() {
+        use TenderEvent as E;
+        use TenderState as S;
+        let allowed: &[(S, E, S)] = &[
+            (S::Draft, E::Publish, S::Published),
+            (S::Published, E::Open, S::Opened),
+            (S::Opened, E::StartEvaluation, S::Evaluating),
+            (S::Evaluating, E::Award, S::Awarded),
+            (S::Awarded, E::Contract, S::Contracted),
+            (S::Contracted, E::Complete, S::Completed),
+        ];
+        for &s in S::ALL {
+            for &e in E::ALL {
+                let expected = allowed
+                    .iter()
+                    .find(|(f, ev, _)| *f == s && *ev == e)
+                    .map(|(_, _, to)| *to)
+                    .or_else(|| match e {
+                        E::Cancel if !s.is_final() => Some(S::Cancelled),
+                        E::Fail if !s.is_final() => Some(S::Unsuccessful),
+                        _ => None,
+                    });
+                match expected {
+                    Some(to) => assert_eq!(s.apply(e), Ok(to), "{s:?} {e:?}"),
+                    None => assert_eq!(
+                        s.apply(e),
+                        Err(IllegalTransition { from: s, event: e }),
+                        "{s:?} {e:?}"
+                    ),
+                }
+            }
+        }
+        assert_eq!(S::ALL.len(), 9);
+        assert_eq!(E::ALL.len(), 8);
+    }
+
+    #[test]
+    fn bid_transition_table_is_exact() {
+        use BidEvent as E;
+        use BidState as S;
+        let allowed = [
+            (S::Submitted, E::Revise, S::Submitted),
+            (S::Submitted, E::Withdraw, S::Withdrawn),
+            (S::Submitted, E::Open, S::Opened),
+            (S::Opened, E::Disqualify, S::Disqualified),
+        ];
+        for &s in S::ALL {
+            for &e in E::ALL {
+                let exp = allowed
+                    .iter()
+                    .find(|(f, ev, _)| *f == s && *ev == e)
+                    .map(|x| x.2);
+                assert_eq!(s.apply(e), exp, "{s:?} {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for &s in TenderState::ALL {
+            assert_eq!(TenderState::parse(s.code()), Some(s));
+        }
+        for &m in Method::ALL {
+            assert_eq!(Method::parse(m.code()), Some(m));
+        }
+        assert_eq!(EvalMethod::parse("x"), None);
+    }
+
+    const NOW: i64 = 1_795_780_800; // 2026-11-27 12:00 UTC = 20:00 Shanghai
+
+    fn good() -> TenderForm {
+        TenderForm {
+            unit_id: "3".into(),
+            title: "社区居家养老服务项目".into(),
+            description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
+            domain: "elderly".into(),
+            t_league: "150100".into(),
+            t_county: "150102".into(),
+            budget: "500,000".into(),
+            method: "open_tender".into(),
+            eval_method: "comprehensive".into(),
+            price_weight: "30".into(),
+            criterion_name: vec!["服务方案".into(), "团队与经验".into(), "".into()],
+            criterion_weight: vec!["40".into(), "30".into(), "".into()],
+            min_years: "2".into(),
+            enquiry_deadline: "2026-12-05T17:00".into(),
+            bid_deadline: "2026-12-15T09:30".into(),
+            contract_months: "12".into(),
+            milestone_name: vec!["启动".into(), "中期".into(), "结项".into()],
+            milestone_percent: vec!["30".into(), "40".into(), "30".into()],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_good_tender_validates() {
+        let d = validate_tender(
+            &good(),
+            &[3],
+            NOW,
+            &ProcurementSettings::default(),
+            Lang::Zh,
+        )
+        .unwrap();
+        assert_eq!(d.budget, Fen(50_000_000));
+        assert_eq!(
+            d.criteria,
+            vec![("服务方案".to_string(), 40), ("团队与经验".to_string(), 30)]
+        );
+        assert_eq!(d.milestones.iter().map(|m| m.1).sum::<i32>(), 10_000);
+        assert_eq!(d.division_code, "150102");
+        // 09:30 Shanghai is 01:30 UTC.
+        assert_eq!(
+            crate::clock::display_instant(d.bid_deadline),
+            "2026-12-15 09:30"
+        );
+    }
+
+    #[test]
+    fn each_bad_tender_input_names_its_field() {
+        type Change = Box<dyn Fn(&mut TenderForm)>;
+        let cases: Vec<(&str, Change)> = vec![
+            ("unit_id", Box::new(|f| f.unit_id = "4".into())),
+            ("title", Box::new(|f| f.title = "短".into())),
+            ("description", Box::new(|f| f.description = "太短".into())),
+            ("domain", Box::new(|f| f.domain = "x".into())),
+            ("budget", Box::new(|f| f.budget = "-5".into())),
+            ("budget", Box::new(|f| f.budget = "0".into())),
+            ("method", Box::new(|f| f.method = "auction".into())),
+            ("price_weight", Box::new(|f| f.price_weight = "5".into())),
+            (
+                "criteria",
+                Box::new(|f| f.criterion_weight[0] = "35".into()),
+            ),
+            ("criteria", Box::new(|f| f.criterion_name.clear())),
+            (
+                "enquiry_deadline",
+                Box::new(|f| f.enquiry_deadline = "2020-01-01T00:00".into()),
+            ),
+            (
+                "bid_deadline",
+                Box::new(|f| f.bid_deadline = "2026-12-01T00:00".into()),
+            ),
+            (
+                "bid_deadline",
+                Box::new(|f| f.bid_deadline = "tomorrow".into()),
+            ),
+            (
+                "contract_months",
+                Box::new(|f| f.contract_months = "48".into()),
+            ),
+            (
+                "milestones",
+                Box::new(|f| f.milestone_percent[2] = "20".into()),
+            ),
+            (
+                "milestones",
+                Box::new(|f| f.milestone_percent[1] = "abc".into()),
+            ),
+            ("min_years", Box::new(|f| f.min_years = "-1".into())),
+            (
+                "allowed_leagues",
+                Box::new(|f| f.allowed_leagues = vec!["150102".into()]),
+            ),
+            ("t_county", Box::new(|f| f.t_county = "150202".into())),
+        ];
+        for (field, change) in cases {
+            let mut f = good();
+            change(&mut f);
+            let e = validate_tender(&f, &[3], NOW, &ProcurementSettings::default(), Lang::En)
+                .unwrap_err();
+            assert!(e.get(field).is_some(), "{field}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn weights_and_price_weight_rules() {
+        let s = ProcurementSettings::default();
+        let mut f = good();
+        f.criterion_weight = vec!["50".into(), "40".into()];
+        f.price_weight = "10".into();
+        assert!(
+            validate_tender(&f, &[3], NOW, &s, Lang::Zh).is_ok(),
+            "10% is the floor"
+        );
+        f.method = "competitive_consultation".into();
+        f.criterion_weight = vec!["30".into(), "30".into()];
+        f.price_weight = "40".into();
+        let e = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap_err();
+        assert!(
+            e.get("price_weight").is_some(),
+            "consultation caps price weight at 30"
+        );
+        let mut f = good();
+        f.eval_method = "lowest_price".into();
+        f.criterion_name.clear();
+        let d = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap();
+        assert_eq!((d.price_weight, d.criteria.len()), (100, 0));
+        let mut f = good();
+        f.criterion_weight[0] = "41".into();
+        let e = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap_err();
+        assert!(e.get("criteria").unwrap().contains("101"), "{e:?}");
+        let mut f = good();
+        f.milestone_percent = vec!["33.33".into(), "33.33".into(), "33.34".into()];
+        assert!(validate_tender(&f, &[3], NOW, &s, Lang::Zh).is_ok());
+    }
+
+    #[test]
+    fn amendments_near_the_deadline_must_extend_it() {
+        let bid = NOW + 10 * DAY;
+        let q = NOW + 5 * DAY;
+        assert!(
+            check_amendment(NOW, q, bid, q, bid, Lang::Zh).is_ok(),
+            "far from the deadline: no extension needed"
+        );
+        let late = bid - DAY; // one day before the deadline
+        assert!(check_amendment(late, q, bid, q, bid, Lang::Zh).is_err());
+        assert!(check_amendment(late, q, bid, q, bid + 2 * DAY - 1, Lang::Zh).is_err());
+        assert!(check_amendment(late, q, bid, q, bid + 2 * DAY, Lang::Zh).is_ok());
+        assert!(
+            check_amendment(bid, q, bid, q, bid + 5 * DAY, Lang::Zh).is_err(),
+            "after the deadline: closed"
+        );
+        assert!(
+            check_amendment(NOW, q, bid, bid + DAY, bid, Lang::Zh).is_err(),
+            "enquiry after bid deadline"
+        );
+    }
+
+    fn org() -> OrgFacts {
+        OrgFacts {
+            kind: OrgKind::SocialServiceAgency,
+            credit: CreditStatus::Normal,
+            rating: Some((4, date!(2028 - 01 - 01))),
+            registered: date!(2020 - 03 - 01),
+            league: Some("150100".into()),
+        }
+    }
+
+    #[test]
+    fn each_eligibility_rule_fires_alone() {
+        let today = date!(2026 - 11 - 27);
+        let t = Eligibility {
+            min_grade: Some(3),
+            social_only: true,
+            allowed_leagues: vec!["150100".into()],
+            min_years: 5,
+        };
+        assert!(eligibility(&t, &org(), today).is_empty());
+        let cases: Vec<(OrgFacts, Ineligible)> = vec![
+            (
+                OrgFacts {
+                    credit: CreditStatus::Abnormal,
+                    ..org()
+                },
+                Ineligible::Credit(CreditStatus::Abnormal),
+            ),
+            (
+                OrgFacts {
+                    credit: CreditStatus::Dishonest,
+                    ..org()
+                },
+                Ineligible::Credit(CreditStatus::Dishonest),
+            ),
+            (
+                OrgFacts {
+                    rating: Some((2, date!(2028 - 01 - 01))),
+                    ..org()
+                },
+                Ineligible::Grade {
+                    required: 3,
+                    held: Some(2),
+                },
+            ),
+            (
+                OrgFacts {
+                    rating: Some((5, date!(2026 - 11 - 26))),
+                    ..org()
+                },
+                Ineligible::Grade {
+                    required: 3,
+                    held: None,
+                },
+            ),
+            (
+                OrgFacts {
+                    rating: None,
+                    ..org()
+                },
+                Ineligible::Grade {
+                    required: 3,
+                    held: None,
+                },
+            ),
+            (
+                OrgFacts {
+                    kind: OrgKind::Enterprise,
+                    ..org()
+                },
+                Ineligible::NotSocial,
+            ),
+            (
+                OrgFacts {
+                    league: Some("150200".into()),
+                    ..org()
+                },
+                Ineligible::Place,
+            ),
+            (
+                OrgFacts {
+                    league: None,
+                    ..org()
+                },
+                Ineligible::Place,
+            ),
+            (
+                OrgFacts {
+                    registered: date!(2021 - 11 - 28),
+                    ..org()
+                },
+                Ineligible::TooYoung { required: 5 },
+            ),
+        ];
+        for (o, why) in cases {
+            assert_eq!(eligibility(&t, &o, today), vec![why.clone()], "{why:?}");
+            assert!(!why.message(Lang::Zh).is_empty());
+        }
+        // Credit is checked even when the tender asks for nothing else.
+        let open = Eligibility::default();
+        assert_eq!(
+            eligibility(
+                &open,
+                &OrgFacts {
+                    credit: CreditStatus::Abnormal,
+                    ..org()
+                },
+                today
+            )
+            .len(),
+            1
+        );
+        assert_eq!(whole_years(date!(2021 - 11 - 27), today), 5);
+    }
+
+    #[test]
+    fn bid_validation() {
+        let budget = Fen(10_000_000);
+        let ok = BidForm {
+            price: "99,000".into(),
+            proposal: "我们将组建专业团队开展服务。".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            validate_bid(&ok, budget, Lang::Zh).unwrap().0,
+            Fen(9_900_000)
+        );
+        for (price, field) in [
+            ("-1", "price"),
+            ("0", "price"),
+            ("100000.01", "price"),
+            ("abc", "price"),
+        ] {
+            let f = BidForm {
+                price: price.into(),
+                ..ok.clone()
+            };
+            assert!(
+                validate_bid(&f, budget, Lang::Zh)
+                    .unwrap_err()
+                    .get(field)
+                    .is_some(),
+                "{price}"
+            );
+        }
+        let f = BidForm {
+            proposal: "短".into(),
+            ..ok.clone()
+        };
+        assert!(
+            validate_bid(&f, budget, Lang::Zh)
+                .unwrap_err()
+                .get("proposal")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn file_rules() {
+        assert_eq!(
+            check_file("方案.PDF", 1000, 0, Lang::Zh),
+            Ok("application/pdf")
+        );
+        assert!(check_file("a.exe", 1000, 0, Lang::Zh).is_err());
+        assert!(check_file("a.pdf", MAX_FILE_BYTES + 1, 0, Lang::Zh).is_err());
+        assert!(check_file("a.pdf", 0, 0, Lang::Zh).is_err());
+        assert!(check_file("a.pdf", 10, MAX_FILES, Lang::Zh).is_err());
+        assert!(check_file("noext", 10, 0, Lang::Zh).is_err());
+    }
+
+    #[test]
+    fn local_time_parsing() {
+        assert_eq!(parse_local("2026-11-27T20:00"), Some(NOW));
+        assert_eq!(format_local(NOW), "2026-11-27T20:00");
+        assert_eq!(parse_local("2026-13-01T00:00"), None);
+    }
+}
