@@ -59,6 +59,9 @@ enum Command {
         /// Random seed: the same seed gives the same data.
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Demo tenders per state (draft … completed) for the demo buyer's unit; 0 for none.
+        #[arg(long, default_value_t = 2)]
+        tenders_per_state: usize,
     },
 }
 
@@ -109,6 +112,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 if users == 0 {
                     println!("First run: generating demo data ({DEMO_ORGS} organizations)…");
                     civicbridge::seed::run(&state.db, &state.clock, DEMO_ORGS, 2026, true).await?;
+                    civicbridge::seed::procurement::run(
+                        &state.db,
+                        &state.seal,
+                        state.clock.now(),
+                        2,
+                    )
+                    .await?;
                 }
                 println!(
                     "Demo accounts (password: {}):",
@@ -159,10 +169,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Seed { orgs, seed } => {
+        Command::Seed {
+            orgs,
+            seed,
+            tenders_per_state,
+        } => {
             let state = app::init(config, Clock::System).await?;
             let started = std::time::Instant::now();
             let r = civicbridge::seed::run(&state.db, &state.clock, orgs, seed, true).await?;
+            let tenders = civicbridge::seed::procurement::run(
+                &state.db,
+                &state.seal,
+                state.clock.now(),
+                tenders_per_state,
+            )
+            .await?;
+            println!("demo tenders: {tenders}");
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",
                 r.users,

@@ -196,7 +196,12 @@ pub async fn files_of_bid(db: &impl ConnectionTrait, bid_id: i64) -> Result<Vec<
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(name, size, sha256, uploaded_at)| FileInfo { name, size, sha256, uploaded_at })
+        .map(|(name, size, sha256, uploaded_at)| FileInfo {
+            name,
+            size,
+            sha256,
+            uploaded_at,
+        })
         .collect())
 }
 
@@ -214,7 +219,13 @@ mod tests {
             sort: "x".into(),
             page: "-3".into(),
         };
-        assert_eq!(parse_list_query(&q), TenderFilter { page: 1, ..Default::default() });
+        assert_eq!(
+            parse_list_query(&q),
+            TenderFilter {
+                page: 1,
+                ..Default::default()
+            }
+        );
         let q = TenderListQuery {
             state: "published".into(),
             domain: "elderly".into(),

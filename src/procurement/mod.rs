@@ -9,9 +9,12 @@
 //! content is sealed with the key outside the database until opening. May call: `audit`,
 //! `contracts` (create at award), `orgs` (eligibility facts, names), `seal`.
 
+pub mod list;
 pub mod model;
+pub mod routes;
 pub mod rules;
 pub mod scoring;
+pub mod views;
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -1168,10 +1171,12 @@ pub async fn assign_evaluator(
         },
     )
     .await?;
-    if state == TenderState::Opened {
+    // Re-read inside the transaction: the caller's copy may predate another assignment.
+    let current = get(&txn, t.id).await?.unwrap_or_else(|| t.clone());
+    if state_of(&current) == TenderState::Opened {
         let r = transition(
             &txn,
-            t,
+            &current,
             TenderEvent::StartEvaluation,
             "",
             Some(actor),

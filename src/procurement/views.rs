@@ -91,8 +91,14 @@ fn event_label(action: &str, lang: Lang) -> String {
     if s == key { action.to_string() } else { s }
 }
 
-fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: impl Fn(T) -> String) -> Vec<(String, String)> {
-    all.iter().map(|v| (code(*v).to_string(), label(*v))).collect()
+fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: impl Fn(T) -> String,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v)))
+        .collect()
 }
 
 fn options_domains(lang: Lang) -> Vec<(String, String)> {
@@ -104,7 +110,9 @@ fn options_domains(lang: Lang) -> Vec<(String, String)> {
 
 fn options_leagues(lang: Lang) -> Vec<(String, String)> {
     let r = regions();
-    r.leagues().map(|d| (d.code.clone(), r.name(&d.code, lang))).collect()
+    r.leagues()
+        .map(|d| (d.code.clone(), r.name(&d.code, lang)))
+        .collect()
 }
 
 fn options_states(lang: Lang) -> Vec<(String, String)> {
@@ -157,7 +165,11 @@ fn list_href(q: &TenderListQuery, page: u64) -> String {
     .filter(|(k, v)| !(v.is_empty() || (*k == "page" && *v == "1")))
     .collect();
     let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    if qs.is_empty() { "/tenders".into() } else { format!("/tenders?{qs}") }
+    if qs.is_empty() {
+        "/tenders".into()
+    } else {
+        format!("/tenders?{qs}")
+    }
 }
 
 /// A row of the public list.
@@ -333,7 +345,12 @@ fn name_of(opening: &[OpeningLine], bid_id: i64) -> String {
         .unwrap_or_default()
 }
 
-fn ranking_table(lang: Lang, t: &tender::Model, ranking: &[Ranked], opening: &[OpeningLine]) -> Markup {
+fn ranking_table(
+    lang: Lang,
+    t: &tender::Model,
+    ranking: &[Ranked],
+    opening: &[OpeningLine],
+) -> Markup {
     let comprehensive = t.eval_method == EvalMethod::Comprehensive.code();
     html! {
         div.table-wrap { table.data-table.ranking {
@@ -547,10 +564,18 @@ fn award_section(lang: Lang, d: &ShowData) -> Markup {
 
 fn challenges(lang: Lang, d: &ShowData) -> Markup {
     let t = &d.t;
-    let window = d.award.as_ref().is_some_and(|a| d.now < a.standstill_ends_at)
+    let window = d
+        .award
+        .as_ref()
+        .is_some_and(|a| d.now < a.standstill_ends_at)
         && state_of(t) == TenderState::Awarded;
     let (cv, ce) = d.inline.errors("challenge", "text");
-    let orgs: Vec<(String, String)> = d.viewer.admin_orgs.iter().map(|(i, n)| (i.to_string(), n.clone())).collect();
+    let orgs: Vec<(String, String)> = d
+        .viewer
+        .admin_orgs
+        .iter()
+        .map(|(i, n)| (i.to_string(), n.clone()))
+        .collect();
     html! {
         section.section id="challenges" {
             h2 { (lang.t("challenge.title")) }
@@ -709,10 +734,23 @@ pub fn tender_form(
     e: &FieldErrors,
     csrf: &str,
 ) -> Markup {
-    let unit_opts: Vec<(String, String)> = units.iter().map(|(i, n)| (i.to_string(), n.clone())).collect();
-    let grades: Vec<(String, String)> = (1..=5).map(|g| (g.to_string(), format!("≥ {}", grade_label(g)))).collect();
-    let crit_rows = f.criterion_name.len().max(f.criterion_weight.len()).max(FORM_ROWS);
-    let ms_rows = f.milestone_name.len().max(f.milestone_percent.len()).max(FORM_ROWS);
+    let unit_opts: Vec<(String, String)> = units
+        .iter()
+        .map(|(i, n)| (i.to_string(), n.clone()))
+        .collect();
+    let grades: Vec<(String, String)> = (1..=5)
+        .map(|g| (g.to_string(), format!("≥ {}", grade_label(g))))
+        .collect();
+    let crit_rows = f
+        .criterion_name
+        .len()
+        .max(f.criterion_weight.len())
+        .max(FORM_ROWS);
+    let ms_rows = f
+        .milestone_name
+        .len()
+        .max(f.milestone_percent.len())
+        .max(FORM_ROWS);
     let at = |v: &[String], i: usize| v.get(i).cloned().unwrap_or_default();
     let none = FieldErrors::default();
     html! {
@@ -790,7 +828,11 @@ pub fn tender_form(
 }
 
 /// The form pre-filled from a stored draft.
-pub fn form_from(t: &tender::Model, crits: &[criterion::Model], ms: &[milestone::Model]) -> TenderForm {
+pub fn form_from(
+    t: &tender::Model,
+    crits: &[criterion::Model],
+    ms: &[milestone::Model],
+) -> TenderForm {
     let r = regions();
     TenderForm {
         unit_id: t.unit_id.to_string(),
@@ -799,7 +841,10 @@ pub fn form_from(t: &tender::Model, crits: &[criterion::Model], ms: &[milestone:
         domain: t.domain.clone(),
         t_league: t.league_code.clone().unwrap_or_default(),
         t_county: t.county_code.clone().unwrap_or_default(),
-        t_township: if r.get(&t.division_code).is_some_and(|d| d.level == crate::regions::Level::Township) {
+        t_township: if r
+            .get(&t.division_code)
+            .is_some_and(|d| d.level == crate::regions::Level::Township)
+        {
             t.division_code.clone()
         } else {
             String::new()
@@ -807,12 +852,25 @@ pub fn form_from(t: &tender::Model, crits: &[criterion::Model], ms: &[milestone:
         budget: Fen(t.budget_fen).to_input(),
         method: t.method.clone(),
         eval_method: t.eval_method.clone(),
-        price_weight: if t.eval_method == EvalMethod::Comprehensive.code() { t.price_weight.to_string() } else { String::new() },
+        price_weight: if t.eval_method == EvalMethod::Comprehensive.code() {
+            t.price_weight.to_string()
+        } else {
+            String::new()
+        },
         criterion_name: crits.iter().map(|c| c.name.clone()).collect(),
         criterion_weight: crits.iter().map(|c| c.weight.to_string()).collect(),
         min_grade: t.min_grade.map(|g| g.to_string()).unwrap_or_default(),
-        social_only: if t.social_only { "1".into() } else { String::new() },
-        allowed_leagues: t.allowed_leagues.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        social_only: if t.social_only {
+            "1".into()
+        } else {
+            String::new()
+        },
+        allowed_leagues: t
+            .allowed_leagues
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         min_years: t.min_years.to_string(),
         enquiry_deadline: super::rules::format_local(t.enquiry_deadline),
         bid_deadline: super::rules::format_local(t.bid_deadline),
@@ -823,7 +881,13 @@ pub fn form_from(t: &tender::Model, crits: &[criterion::Model], ms: &[milestone:
 }
 
 /// The amendment form.
-pub fn amend_form(lang: Lang, t: &tender::Model, f: &AmendForm, e: &FieldErrors, csrf: &str) -> Markup {
+pub fn amend_form(
+    lang: Lang,
+    t: &tender::Model,
+    f: &AmendForm,
+    e: &FieldErrors,
+    csrf: &str,
+) -> Markup {
     html! {
         h1.page-title { (lang.tf("tender.amend_title", &[("title", &t.title)])) }
         p.lead { (lang.t("tender.amend_lead")) }
@@ -1031,7 +1095,17 @@ pub fn evaluation_page(lang: Lang, p: &EvalPage) -> Markup {
         .as_ref()
         .map(|r| {
             r.iter()
-                .map(|x| (x.bid_id.to_string(), format!("{}. {} · {}", x.rank, name_of(&p.opening, x.bid_id), Fen(x.price_fen))))
+                .map(|x| {
+                    (
+                        x.bid_id.to_string(),
+                        format!(
+                            "{}. {} · {}",
+                            x.rank,
+                            name_of(&p.opening, x.bid_id),
+                            Fen(x.price_fen)
+                        ),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
