@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::{accounts, orgs, units, web};
+use crate::{accounts, orgs, procurement, units, web};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,12 @@ pub enum Access {
     Regulator,
     /// A platform administrator.
     Admin,
+    /// A buyer of the purchasing unit the tender in the path belongs to.
+    UnitBuyer,
+    /// An administrator of an organization that may bid (chosen in the form).
+    OrgBidder,
+    /// An evaluator assigned to the tender in the path.
+    AssignedEvaluator,
 }
 
 /// One registered route.
@@ -114,6 +120,106 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/admin/units/{id}/members",
         Admin,
         units::routes::add_member,
+    )
+    // procurement
+    .get("/tenders", Public, procurement::routes::list)
+    .get("/tenders/new", UnitBuyer, procurement::routes::new_form)
+    .post("/tenders", UnitBuyer, procurement::routes::create)
+    .get("/tenders/{id}", Public, procurement::routes::show)
+    .get(
+        "/tenders/{id}/edit",
+        UnitBuyer,
+        procurement::routes::edit_form,
+    )
+    .post("/tenders/{id}/edit", UnitBuyer, procurement::routes::update)
+    .post(
+        "/tenders/{id}/publish",
+        UnitBuyer,
+        procurement::routes::publish,
+    )
+    .get(
+        "/tenders/{id}/amend",
+        UnitBuyer,
+        procurement::routes::amend_form,
+    )
+    .post("/tenders/{id}/amend", UnitBuyer, procurement::routes::amend)
+    .post(
+        "/tenders/{id}/cancel",
+        UnitBuyer,
+        procurement::routes::cancel,
+    )
+    .post(
+        "/tenders/{id}/enquiries",
+        SignedIn,
+        procurement::routes::ask,
+    )
+    .post(
+        "/tenders/{id}/enquiries/{qid}/answer",
+        UnitBuyer,
+        procurement::routes::answer,
+    )
+    .post(
+        "/tenders/{id}/evaluators",
+        UnitBuyer,
+        procurement::routes::assign_evaluator,
+    )
+    .post(
+        "/tenders/{id}/bids/{bid}/disqualify",
+        UnitBuyer,
+        procurement::routes::disqualify,
+    )
+    .get(
+        "/tenders/{id}/evaluation",
+        UnitBuyer,
+        procurement::routes::evaluation,
+    )
+    .post("/tenders/{id}/award", UnitBuyer, procurement::routes::award)
+    .post(
+        "/tenders/{id}/challenges/{cid}/answer",
+        UnitBuyer,
+        procurement::routes::answer_challenge,
+    )
+    .get(
+        "/tenders/{id}/bid",
+        OrgBidder,
+        procurement::routes::bid_form,
+    )
+    .post(
+        "/tenders/{id}/bid",
+        OrgBidder,
+        procurement::routes::submit_bid,
+    )
+    .post(
+        "/tenders/{id}/bid/withdraw",
+        OrgBidder,
+        procurement::routes::withdraw_bid,
+    )
+    .post(
+        "/tenders/{id}/bid/files",
+        OrgBidder,
+        procurement::routes::upload_file
+            .layer(axum::extract::DefaultBodyLimit::max(6 * 1024 * 1024)),
+    )
+    .post(
+        "/tenders/{id}/challenges",
+        OrgBidder,
+        procurement::routes::file_challenge,
+    )
+    .get(
+        "/tenders/{id}/score",
+        AssignedEvaluator,
+        procurement::routes::score_form,
+    )
+    .post(
+        "/tenders/{id}/score",
+        AssignedEvaluator,
+        procurement::routes::save_scores,
+    )
+    .get("/api/v1/tenders", Public, procurement::routes::api_list)
+    .get(
+        "/api/v1/tenders/{id}",
+        Public,
+        procurement::routes::api_show,
     );
     (t.router, t.infos)
 }
