@@ -49,15 +49,31 @@ async fn send(http: &Http, req: Request<Body>) -> (u16, Vec<String>, String) {
         .filter_map(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").to_string())
         .collect();
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes()).to_string();
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes())
+        .to_string();
     (status, cookies, body)
 }
 
 impl Session {
     async fn login(http: &Http, base: &str, email: &str) -> Session {
-        let (_, cookies, body) = send(http, Request::get(format!("{base}/login")).body(Body::empty()).unwrap()).await;
-        let mut s = Session { base: base.to_string(), cookie: cookies.join("; "), csrf: find_csrf(&body).expect("csrf") };
-        let form = serde_urlencoded::to_string([("email", email), ("password", PASSWORD), ("_csrf", &s.csrf)]).unwrap();
+        let (_, cookies, body) = send(
+            http,
+            Request::get(format!("{base}/login"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let mut s = Session {
+            base: base.to_string(),
+            cookie: cookies.join("; "),
+            csrf: find_csrf(&body).expect("csrf"),
+        };
+        let form = serde_urlencoded::to_string([
+            ("email", email),
+            ("password", PASSWORD),
+            ("_csrf", &s.csrf),
+        ])
+        .unwrap();
         let (status, cookies, _) = send(http, s.post("/login", form)).await;
         assert_eq!(status, 303, "log-in of {email}");
         s.cookie = cookies.join("; ");
@@ -67,7 +83,10 @@ impl Session {
     }
 
     fn get(&self, path: &str) -> Request<Body> {
-        Request::get(format!("{}{path}", self.base)).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
+        Request::get(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())
+            .unwrap()
     }
 
     fn post(&self, path: &str, form: String) -> Request<Body> {
@@ -95,18 +114,40 @@ async fn main() {
         login_max_failures_per_ip: 1_000_000,
         ..Config::default()
     };
-    let backend = if config.database_url.is_some() { "PostgreSQL" } else { "SQLite" };
-    let state = civicbridge::app::init(config, Clock::System).await.expect("init");
+    let backend = if config.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let state = civicbridge::app::init(config, Clock::System)
+        .await
+        .expect("init");
     let db = state.db.clone();
     let now = state.clock.now();
     // Set-up (not measured): a unit and buyer, 50 published tenders, 200 eligible
     // organizations each with an administrator.
     let hash = civicbridge::accounts::hash_password(PASSWORD).unwrap();
-    let buyer = civicbridge::accounts::model::create_user(&db, &format!("buyer-{now}@bench.test"), &hash, "buyer", &[], now).await.unwrap().id;
-    let unit = civicbridge::units::model::create(&db, &civicbridge::units::rules::draft(&format!("压测民政局{now}"), "150100").unwrap(), now)
+    let buyer = civicbridge::accounts::model::create_user(
+        &db,
+        &format!("buyer-{now}@bench.test"),
+        &hash,
+        "buyer",
+        &[],
+        now,
+    )
+    .await
+    .unwrap()
+    .id;
+    let unit = civicbridge::units::model::create(
+        &db,
+        &civicbridge::units::rules::draft(&format!("压测民政局{now}"), "150100").unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(&db, unit, buyer, now)
         .await
         .unwrap();
-    civicbridge::units::model::add_member(&db, unit, buyer, now).await.unwrap();
     let deadline = now + 3600;
     let mut tenders = Vec::new();
     for i in 0..TENDERS {
@@ -126,19 +167,34 @@ async fn main() {
             milestone_percent: vec!["100".into()],
             ..Default::default()
         };
-        let d = rules::validate_tender(&f, &[unit], now, &Default::default(), Lang::Zh).expect("tender");
-        let id = procurement::create_draft(&db, &d, buyer, now).await.unwrap();
+        let d = rules::validate_tender(&f, &[unit], now, &Default::default(), Lang::Zh)
+            .expect("tender");
+        let id = procurement::create_draft(&db, &d, buyer, now)
+            .await
+            .unwrap();
         let t = procurement::get(&db, id).await.unwrap().unwrap();
-        procurement::publish(&db, &t, &Default::default(), buyer, now).await.unwrap().unwrap();
+        procurement::publish(&db, &t, &Default::default(), buyer, now)
+            .await
+            .unwrap()
+            .unwrap();
         tenders.push(id);
     }
     let mut users = Vec::new();
     for n in 0..CLIENTS {
         let email = format!("bidder{n}-{now}@bench.test");
-        let uid = civicbridge::accounts::model::create_user(&db, &email, &hash, "bidder", &[], now).await.unwrap().id;
+        let uid = civicbridge::accounts::model::create_user(&db, &email, &hash, "bidder", &[], now)
+            .await
+            .unwrap()
+            .id;
         let form = civicbridge::orgs::rules::OrgForm {
             name: format!("压测社会工作服务中心{n}"),
-            uscc: civicbridge::orgs::rules::make_uscc('5', '2', "150102", &format!("MJ{:07}", now % 1000 * 1000 + n as i64)).unwrap(),
+            uscc: civicbridge::orgs::rules::make_uscc(
+                '5',
+                '2',
+                "150102",
+                &format!("MJ{:07}", now % 1000 * 1000 + n as i64),
+            )
+            .unwrap(),
             kind: "social_service_agency".into(),
             registration_date: "2015-01-01".into(),
             authority_level: "banner_county".into(),
@@ -150,18 +206,30 @@ async fn main() {
             contact_phone: "0471-1234567".into(),
             ..Default::default()
         };
-        let d = civicbridge::orgs::rules::validate_org(&form, state.clock.today(), Lang::Zh).expect("org");
-        let org = civicbridge::orgs::model::create(&db, &d, uid, now).await.unwrap();
-        civicbridge::orgs::model::set_member(&db, org, uid, OrgRole::Admin, now).await.unwrap();
+        let d = civicbridge::orgs::rules::validate_org(&form, state.clock.today(), Lang::Zh)
+            .expect("org");
+        let org = civicbridge::orgs::model::create(&db, &d, uid, now)
+            .await
+            .unwrap();
+        civicbridge::orgs::model::set_member(&db, org, uid, OrgRole::Admin, now)
+            .await
+            .unwrap();
         users.push((email, org));
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = civicbridge::app::router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
-    let http: Http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(CLIENTS).build_http();
+    let http: Http = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(CLIENTS)
+        .build_http();
     let mut sessions = Vec::new();
     for (email, org) in &users {
         sessions.push((Session::login(&http, &base, email).await, *org));
@@ -179,12 +247,16 @@ async fn main() {
                 let form = serde_urlencoded::to_string([
                     ("org_id", org.to_string()),
                     ("price", format!("{}", 500_000 + i * 10 + k)),
-                    ("proposal", "本机构将组建专业团队按月提供服务并提交服务记录。".to_string()),
+                    (
+                        "proposal",
+                        "本机构将组建专业团队按月提供服务并提交服务记录。".to_string(),
+                    ),
                     ("_csrf", s.csrf.clone()),
                 ])
                 .unwrap();
                 let t0 = Instant::now();
-                let (status, _, body) = send(&http, s.post(&format!("/tenders/{tender}/bid"), form)).await;
+                let (status, _, body) =
+                    send(&http, s.post(&format!("/tenders/{tender}/bid"), form)).await;
                 let ok = (status == 200 || status == 303) && !body.contains("form-errors");
                 out.push((t0.elapsed(), ok, tender, org));
             }
@@ -219,14 +291,37 @@ async fn main() {
     let total = CLIENTS * BIDS_PER_CLIENT;
     println!("bid burst on {backend}: {total} submissions, {CLIENTS} clients, {TENDERS} tenders");
     println!("  elapsed        {:.2} s", elapsed.as_secs_f64());
-    println!("  throughput     {:.0} bids/s", total as f64 / elapsed.as_secs_f64());
-    println!("  latency p50    {:.1} ms", percentile(&lat, 0.50).as_secs_f64() * 1000.0);
-    println!("  latency p99    {:.1} ms", percentile(&lat, 0.99).as_secs_f64() * 1000.0);
-    println!("  latency max    {:.1} ms", lat.last().unwrap().as_secs_f64() * 1000.0);
+    println!(
+        "  throughput     {:.0} bids/s",
+        total as f64 / elapsed.as_secs_f64()
+    );
+    println!(
+        "  latency p50    {:.1} ms",
+        percentile(&lat, 0.50).as_secs_f64() * 1000.0
+    );
+    println!(
+        "  latency p99    {:.1} ms",
+        percentile(&lat, 0.99).as_secs_f64() * 1000.0
+    );
+    println!(
+        "  latency max    {:.1} ms",
+        lat.last().unwrap().as_secs_f64() * 1000.0
+    );
     println!("  acknowledged   {}", acknowledged.len());
     println!("  stored         {n_stored}");
-    println!("  lost           {}", acknowledged.len() as i64 - n_stored.min(acknowledged.len() as i64));
+    println!(
+        "  lost           {}",
+        acknowledged.len() as i64 - n_stored.min(acknowledged.len() as i64)
+    );
     println!("  accepted late  {}", i64::from(last >= deadline));
-    assert_eq!(acknowledged.len() as i64, n_stored, "every acknowledged bid is stored, nothing else");
-    assert_eq!(acknowledged.len(), total, "every submission before the deadline is accepted");
+    assert_eq!(
+        acknowledged.len() as i64,
+        n_stored,
+        "every acknowledged bid is stored, nothing else"
+    );
+    assert_eq!(
+        acknowledged.len(),
+        total,
+        "every submission before the deadline is accepted"
+    );
 }

@@ -32,6 +32,11 @@ pub struct AppState {
     pub seal: crate::seal::SealKey,
 }
 
+/// The largest request at all: a bid attachment upload (its route raises axum's per-route
+/// limit to this); every other route keeps `Config::body_limit`, enforced by axum's
+/// `DefaultBodyLimit` and the CSRF check's buffering.
+pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
+
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "cb_session";
 
@@ -54,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .layer(sessions)
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(RequestBodyLimitLayer::new(limit.max(UPLOAD_LIMIT)))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),

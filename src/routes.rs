@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::{accounts, orgs, procurement, units, web};
+use crate::{accounts, contracts, orgs, procurement, units, web};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +29,15 @@ pub enum Access {
     OrgBidder,
     /// An evaluator assigned to the tender in the path.
     AssignedEvaluator,
+    /// Before the award: the tender's buyers, its assigned evaluators and regulators
+    /// (everyone after the award).
+    TenderOversight,
+    /// Either party of the contract in the path.
+    ContractParty,
+    /// A buyer of the contract's purchasing unit.
+    ContractBuyer,
+    /// An administrator of the contract's supplier.
+    ContractSupplier,
 }
 
 /// One registered route.
@@ -170,7 +179,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     )
     .get(
         "/tenders/{id}/evaluation",
-        UnitBuyer,
+        TenderOversight,
         procurement::routes::evaluation,
     )
     .post("/tenders/{id}/award", UnitBuyer, procurement::routes::award)
@@ -197,8 +206,9 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post(
         "/tenders/{id}/bid/files",
         OrgBidder,
-        procurement::routes::upload_file
-            .layer(axum::extract::DefaultBodyLimit::max(6 * 1024 * 1024)),
+        procurement::routes::upload_file.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
     )
     .post(
         "/tenders/{id}/challenges",
@@ -220,6 +230,38 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/api/v1/tenders/{id}",
         Public,
         procurement::routes::api_show,
+    )
+    // contracts
+    .get("/contracts/{id}", Public, contracts::routes::show)
+    .post(
+        "/contracts/{id}/sign",
+        ContractParty,
+        contracts::routes::sign,
+    )
+    .post(
+        "/contracts/{id}/milestones/{mid}/report",
+        ContractSupplier,
+        contracts::routes::report,
+    )
+    .post(
+        "/contracts/{id}/milestones/{mid}/accept",
+        ContractBuyer,
+        contracts::routes::accept,
+    )
+    .post(
+        "/contracts/{id}/milestones/{mid}/return",
+        ContractBuyer,
+        contracts::routes::return_milestone,
+    )
+    .post(
+        "/contracts/{id}/milestones/{mid}/payment",
+        ContractBuyer,
+        contracts::routes::payment,
+    )
+    .post(
+        "/contracts/{id}/complete",
+        ContractBuyer,
+        contracts::routes::complete,
     );
     (t.router, t.infos)
 }

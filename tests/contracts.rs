@@ -150,6 +150,16 @@ async fn tender_state(app: &TestApp, id: i64) -> String {
     .await
 }
 
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    scalar(
+        app,
+        &format!("SELECT id AS v FROM users WHERE email = '{email}'"),
+    )
+    .await
+    .parse()
+    .unwrap()
+}
+
 async fn audit_count(app: &TestApp) -> i64 {
     app.count("audit_events").await
 }
@@ -589,10 +599,12 @@ async fn milestones_run_from_report_to_payment_and_completion() {
         )
         .await;
     }
-    let paid: i64 = scalar(&app, "SELECT SUM(amount_fen) AS v FROM payments")
+    let paid: i64 = contracts::payments(&app.state.db, f.contract)
         .await
-        .parse()
-        .unwrap();
+        .unwrap()
+        .iter()
+        .map(|p| p.amount_fen)
+        .sum();
     assert_eq!(paid, 10_000_001, "payments add up to the value");
 
     // Only the buyer completes; a bad rating comes back as 422.
@@ -849,4 +861,87 @@ async fn workspace_lists_and_seed_checks() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = app.client().get("/contracts/abc").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+/// Both sides signing at the same instant, and the same payment recorded twice at once:
+/// the contract row lock serializes them, so the contract is activated exactly once and the
+/// milestone paid exactly once.
+#[tokio::test]
+async fn concurrent_changes_serialize() {
+    let app = TestApp::new().await;
+    let f = fixture(&app).await;
+    let db = &app.state.db;
+    let buyer = user_id(&app, "buyer@example.org").await;
+    let owner = user_id(&app, "owner@example.org").await;
+    let (a, b) = tokio::join!(
+        contracts::sign(db, f.contract, contracts::Side::Buyer, buyer, T0),
+        contracts::sign(db, f.contract, contracts::Side::Supplier, owner, T0),
+    );
+    let states = [a.unwrap().unwrap(), b.unwrap().unwrap()];
+    assert!(
+        states.contains(&contracts::ContractState::Active),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&contracts::ContractState::Pending),
+        "{states:?}"
+    );
+    let activated = scalar(
+        &app,
+        "SELECT COUNT(*) AS v FROM audit_events WHERE entity = 'contract' AND action = 'activated'",
+    )
+    .await;
+    assert_eq!(activated, "1");
+    assert_eq!(tender_state(&app, f.tender).await, "contracted");
+
+    let m = f.ms[0];
+    contracts::submit_report(db, f.contract, m, REPORT, owner, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    contracts::accept_milestone(db, f.contract, m, buyer, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let draft = contracts::rules::PaymentDraft {
+        amount: Fen(3_000_000),
+        paid_on: time::macros::date!(2026 - 11 - 27),
+        reference: "GK-1".into(),
+    };
+    let (a, b) = tokio::join!(
+        contracts::record_payment(db, f.contract, m, &draft, buyer, T0),
+        contracts::record_payment(db, f.contract, m, &draft, buyer, T0),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.is_ok() != b.is_ok(), "exactly one payment: {a:?} {b:?}");
+    assert_eq!(app.count("payments").await, 1);
+    // A wrong amount is refused by the operation itself, not only by the form.
+    let m2 = f.ms[1];
+    contracts::submit_report(db, f.contract, m2, REPORT, owner, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    contracts::accept_milestone(db, f.contract, m2, buyer, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let wrong = contracts::rules::PaymentDraft {
+        amount: Fen(1),
+        ..draft
+    };
+    assert_eq!(
+        contracts::record_payment(db, f.contract, m2, &wrong, buyer, T0)
+            .await
+            .unwrap(),
+        Err(contracts::Refused::AmountMismatch {
+            expected: Fen(3_000_000)
+        })
+    );
+    // A milestone of this contract cannot be reached through another contract's id.
+    let missing = contracts::accept_milestone(db, f.contract + 1, m2, buyer, T0).await;
+    assert!(missing.is_err(), "{missing:?}");
+    assert_eq!(
+        civicbridge::audit::verify_all(db).await.unwrap(),
+        Ok(audit_count(&app).await)
+    );
 }

@@ -365,103 +365,230 @@ async fn only_regulators_change_rating_and_credit() {
 }
 
 /// Walks every route in the router with every kind of user and checks the outcome against
-/// the access the route declares.
+/// the access the route declares. Fixtures: an organization whose administrator bid on a
+/// tender under evaluation (with an assigned evaluator) of the buyer's unit, and a contract
+/// between that unit and that organization.
 #[tokio::test]
 async fn route_role_matrix() {
+    use civicbridge::procurement::{self, rules};
     let app = TestApp::new().await;
+    let db = &app.state.db;
     let owner_id = app.user("owner@example.org", &[]).await;
     let org = app.org(owner_id, 1, "矩阵测试机构").await;
     let member_id = app.user("member@example.org", &[]).await;
     app.add_member(org, member_id, OrgRole::Member).await;
     let buyer_id = app.user("buyer@example.org", &[]).await;
     let unit = civicbridge::units::model::create(
-        &app.state.db,
+        db,
         &civicbridge::units::rules::draft("矩阵测试民政局", "150100").unwrap(),
         common::T0,
     )
     .await
     .unwrap();
-    civicbridge::units::model::add_member(&app.state.db, unit, buyer_id, common::T0)
+    civicbridge::units::model::add_member(db, unit, buyer_id, common::T0)
         .await
         .unwrap();
     app.user("plain@example.org", &[]).await;
     app.user("regulator@example.org", &[Role::Regulator]).await;
     app.user("admin@example.org", &[Role::Admin]).await;
-    app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    let evaluator_id = app.user("evaluator@example.org", &[Role::Evaluator]).await;
     app.user("incubator@example.org", &[Role::IncubatorManager])
         .await;
 
+    // A tender under evaluation with three bids (one from `org`) and an enquiry.
+    let deadline = common::T0 + 86_400;
+    let form = rules::TenderForm {
+        unit_id: unit.to_string(),
+        title: "矩阵测试服务项目".into(),
+        description: "用于权限矩阵测试的政府购买服务项目。".into(),
+        domain: "elderly".into(),
+        t_league: "150100".into(),
+        budget: "100000".into(),
+        method: "open_tender".into(),
+        eval_method: "lowest_price".into(),
+        enquiry_deadline: rules::format_local(deadline - 3600),
+        bid_deadline: rules::format_local(deadline),
+        contract_months: "12".into(),
+        milestone_name: vec!["全部".into()],
+        milestone_percent: vec!["100".into()],
+        ..Default::default()
+    };
+    let d = rules::validate_tender(
+        &form,
+        &[unit],
+        common::T0,
+        &Default::default(),
+        civicbridge::web::Lang::Zh,
+    )
+    .unwrap();
+    let tender = procurement::create_draft(db, &d, buyer_id, common::T0)
+        .await
+        .unwrap();
+    let t = procurement::get(db, tender).await.unwrap().unwrap();
+    procurement::publish(db, &t, &Default::default(), buyer_id, common::T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let t = procurement::get(db, tender).await.unwrap().unwrap();
+    let qid = procurement::ask(db, &t, owner_id, "请问服务对象有多少人？", common::T0 + 1)
+        .await
+        .unwrap()
+        .unwrap();
+    let other_owner = app.user("other@example.org", &[]).await;
+    let mut bid = 0;
+    for (n, (who, o)) in [
+        (owner_id, org),
+        (other_owner, app.org(other_owner, 2, "乙机构").await),
+        (other_owner, app.org(other_owner, 3, "丙机构").await),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = procurement::submit_bid(
+            db,
+            &app.state.seal,
+            &t,
+            o,
+            civicbridge::money::Fen(5_000_000 + n as i64),
+            "我们将组建专业团队提供服务。",
+            who,
+            common::T0 + 2,
+            app.clock().today(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        if n == 0 {
+            bid = r.bid_id;
+        }
+    }
+    procurement::open_if_due(db, &app.state.seal, tender, deadline)
+        .await
+        .unwrap();
+    let t = procurement::get(db, tender).await.unwrap().unwrap();
+    procurement::assign_evaluator(db, &t, evaluator_id, buyer_id, deadline)
+        .await
+        .unwrap()
+        .unwrap();
+    app.clock().advance(86_400 + 60);
+
+    // A contract between the unit and `org` (its own draft tender, so it stays independent).
+    let contract_tender = procurement::create_draft(db, &d, buyer_id, common::T0)
+        .await
+        .unwrap();
+    let contract = civicbridge::contracts::create_from_award(
+        db,
+        &civicbridge::contracts::ContractSeed {
+            tender_id: contract_tender,
+            unit_id: unit,
+            org_id: org,
+            value: civicbridge::money::Fen(5_000_000),
+            supplier_is_social: true,
+            division_code: "150100".into(),
+            milestones: vec![("全部".into(), 10_000)],
+        },
+        common::T0,
+    )
+    .await
+    .unwrap();
+    let mid = civicbridge::contracts::milestones(db, contract)
+        .await
+        .unwrap()[0]
+        .id;
+
+    use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 9] = [
-        ("anonymous", None, &[Access::Public]),
-        (
-            "plain",
-            Some("plain@example.org"),
-            &[Access::Public, Access::SignedIn],
-        ),
+        ("anonymous", None, &[Public]),
+        ("plain", Some("plain@example.org"), &[Public, SignedIn]),
         (
             "org admin",
             Some("owner@example.org"),
-            &[Access::Public, Access::SignedIn, Access::OrgAdmin],
+            &[
+                Public,
+                SignedIn,
+                OrgAdmin,
+                OrgBidder,
+                ContractParty,
+                ContractSupplier,
+            ],
         ),
         (
             "org member",
             Some("member@example.org"),
-            &[Access::Public, Access::SignedIn],
+            &[Public, SignedIn],
         ),
         (
             "buyer",
             Some("buyer@example.org"),
-            &[Access::Public, Access::SignedIn],
+            &[
+                Public,
+                SignedIn,
+                UnitBuyer,
+                TenderOversight,
+                ContractParty,
+                ContractBuyer,
+            ],
         ),
         (
             "regulator",
             Some("regulator@example.org"),
-            &[Access::Public, Access::SignedIn, Access::Regulator],
+            &[Public, SignedIn, Regulator, TenderOversight],
         ),
         (
             "admin",
             Some("admin@example.org"),
-            &[
-                Access::Public,
-                Access::SignedIn,
-                Access::OrgAdmin,
-                Access::Admin,
-            ],
+            &[Public, SignedIn, OrgAdmin, Admin],
         ),
         (
             "evaluator",
             Some("evaluator@example.org"),
-            &[Access::Public, Access::SignedIn],
+            &[Public, SignedIn, AssignedEvaluator, TenderOversight],
         ),
         (
             "incubator",
             Some("incubator@example.org"),
-            &[Access::Public, Access::SignedIn],
+            &[Public, SignedIn],
         ),
     ];
     let (_, infos) = table();
     let ids = |p: &str| {
-        p.replace(
-            "{id}",
-            &if p.starts_with("/admin/users") {
-                owner_id.to_string()
-            } else if p.starts_with("/admin/units") {
-                unit.to_string()
-            } else {
-                org.to_string()
-            },
-        )
-        .replace("{*path}", "css/app.css")
+        let id = if p.starts_with("/admin/users") {
+            owner_id
+        } else if p.starts_with("/admin/units") {
+            unit
+        } else if p.contains("/tenders") {
+            tender
+        } else if p.starts_with("/contracts") {
+            contract
+        } else {
+            org
+        };
+        p.replace("{id}", &id.to_string())
+            .replace("{qid}", &qid.to_string())
+            .replace("{bid}", &bid.to_string())
+            .replace("{cid}", "999999")
+            .replace("{mid}", &mid.to_string())
+            .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
     for (name, email, allowed) in personas {
+        let mut session = app.client();
+        if let Some(e) = email {
+            session.login(e, PW).await;
+        }
         for info in &infos {
             // Log-out ends the session the next routes need: check it with a fresh one.
-            let mut c = app.client();
-            if let Some(e) = email {
-                c.login(e, PW).await;
-            }
+            let mut fresh;
+            let c = if info.path == "/logout" {
+                fresh = app.client();
+                if let Some(e) = email {
+                    fresh.login(e, PW).await;
+                }
+                &mut fresh
+            } else {
+                &mut session
+            };
             let path = ids(info.path);
             let r = if info.method == axum::http::Method::GET {
                 c.get(&path).await

@@ -189,7 +189,8 @@ pub async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     } else {
         vec![]
     };
-    let body = views::workspace(ctx.lang, u, &events);
+    let sections = crate::procurement::routes::workspace_sections(&st, &ctx).await?;
+    let body = views::workspace(ctx.lang, u, &events, sections);
     Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
 }
 

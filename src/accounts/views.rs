@@ -48,7 +48,12 @@ pub fn login(lang: Lang, email: &str, next: &str, message: Option<&str>, csrf: &
 }
 
 /// The signed-in user's workspace.
-pub fn workspace(lang: Lang, u: &CurrentUser, events: &[(reg_event::Model, String)]) -> Markup {
+pub fn workspace(
+    lang: Lang,
+    u: &CurrentUser,
+    events: &[(reg_event::Model, String)],
+    procurement: Markup,
+) -> Markup {
     html! {
         div.page-head {
             h1.page-title { (lang.tf("me.title", &[("name", &u.display_name)])) }
@@ -76,6 +81,7 @@ pub fn workspace(lang: Lang, u: &CurrentUser, events: &[(reg_event::Model, Strin
                 @if u.units.is_empty() { p.muted { (lang.t("me.no_units")) } }
                 @else { ul.plain { @for (_, name) in &u.units { li { (name) } } } }
             }
+            (procurement)
             @if u.actor.has(Role::Regulator) {
                 div.panel id="regulation" {
                     h2 { (lang.t("me.regulation")) }

@@ -139,6 +139,7 @@ pub async fn sign(
     Path(id): Path<String>,
     Form(f): Form<SignForm>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     let buyer = Action::ContractBuyer(c.unit_id);
     let supplier = Action::ContractSupplier(c.org_id);
@@ -156,7 +157,6 @@ pub async fn sign(
             Side::Supplier => supplier,
         },
     )?;
-    let uid = user_id(&ctx)?;
     match super::sign(&st.db, c.id, side, uid, st.clock.now()).await? {
         Ok(super::ContractState::Active) => done(&ctx, c.id, "contract.activated").await,
         Ok(_) => done(&ctx, c.id, "contract.signed").await,
@@ -180,6 +180,7 @@ pub async fn report(
     Path((id, mid)): Path<(String, String)>,
     Form(f): Form<ReportForm>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     require(ctx.actor(), Action::ContractSupplier(c.org_id))?;
     let m = load_milestone(&st, &c, &mid).await?;
@@ -193,7 +194,6 @@ pub async fn report(
             return Ok(unprocessable(page));
         }
     };
-    let uid = user_id(&ctx)?;
     match super::submit_report(&st.db, c.id, m.id, &text, uid, st.clock.now()).await? {
         Ok(()) => done(&ctx, c.id, "contract.report_submitted").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
@@ -206,10 +206,10 @@ pub async fn accept(
     mut ctx: Ctx,
     Path((id, mid)): Path<(String, String)>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
     let m = load_milestone(&st, &c, &mid).await?;
-    let uid = user_id(&ctx)?;
     match super::accept_milestone(&st.db, c.id, m.id, uid, st.clock.now()).await? {
         Ok(()) => done(&ctx, c.id, "contract.milestone_accepted").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
@@ -223,6 +223,7 @@ pub async fn return_milestone(
     Path((id, mid)): Path<(String, String)>,
     Form(f): Form<ReturnForm>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
     let m = load_milestone(&st, &c, &mid).await?;
@@ -236,7 +237,6 @@ pub async fn return_milestone(
             return Ok(unprocessable(page));
         }
     };
-    let uid = user_id(&ctx)?;
     match super::return_milestone(&st.db, c.id, m.id, &reason, uid, st.clock.now()).await? {
         Ok(()) => done(&ctx, c.id, "contract.milestone_returned").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
@@ -250,6 +250,7 @@ pub async fn payment(
     Path((id, mid)): Path<(String, String)>,
     Form(f): Form<PaymentForm>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
     let m = load_milestone(&st, &c, &mid).await?;
@@ -271,7 +272,6 @@ pub async fn payment(
             return Ok(unprocessable(page));
         }
     };
-    let uid = user_id(&ctx)?;
     match super::record_payment(&st.db, c.id, m.id, &draft, uid, st.clock.now()).await? {
         Ok(_) => done(&ctx, c.id, "contract.payment_recorded").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
@@ -285,6 +285,7 @@ pub async fn complete(
     Path(id): Path<String>,
     Form(f): Form<CompletionForm>,
 ) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
     let c = load(&st, &id).await?;
     require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
     if let Err(e) = state_of(&c).apply(ContractEvent::Complete, signatures(&c)) {
@@ -306,7 +307,6 @@ pub async fn complete(
             return Ok(unprocessable(page));
         }
     };
-    let uid = user_id(&ctx)?;
     match super::complete(&st.db, c.id, rating, &comment, uid, st.clock.now()).await? {
         Ok(()) => done(&ctx, c.id, "contract.completed").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,

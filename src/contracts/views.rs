@@ -157,7 +157,7 @@ pub fn page(lang: Lang, d: &PageData, v: &Viewer, open: Open, errors: &FieldErro
             (state_badge(state, lang))
         }
         p.lead {
-            (lang.t("contract.for_tender")) " "
+            (lang.t("contract.for_tender"))
             a href=(format!("/tenders/{}", c.tender_id)) {
                 (d.tender_title.map(str::to_string).unwrap_or_else(|| format!("#{}", c.tender_id)))
             }

@@ -140,6 +140,18 @@ fn form_id(s: &str) -> i64 {
     s.trim().parse::<i64>().ok().filter(|i| *i > 0).unwrap_or(0)
 }
 
+/// The organization chosen in a form: none chosen is a bad request ("choose one"); one the
+/// user does not administer is forbidden.
+fn chosen_org(ctx: &Ctx, field: &str) -> AppResult<i64> {
+    match form_id(field) {
+        0 => Err(AppError::BadRequest(ctx.t("form.choose"))),
+        org => {
+            require(ctx.actor(), Action::BidFor(org))?;
+            Ok(org)
+        }
+    }
+}
+
 async fn flash_refusal(ctx: &Ctx, r: &Refusal, to: &str) -> AppResult<Response> {
     ctx.set_flash("error", r.message(ctx.lang)).await?;
     Ok(see_other(to))
@@ -744,8 +756,7 @@ pub async fn withdraw_bid(
     Form(f): Form<OrgIdForm>,
 ) -> AppResult<Response> {
     let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
-    let org = form_id(&f.org_id);
-    require(ctx.actor(), Action::BidFor(org))?;
+    let org = chosen_org(&ctx, &f.org_id)?;
     let to = format!("/tenders/{}/bid", t.id);
     match super::withdraw_bid(&st.db, &t, org, uid, st.clock.now()).await? {
         Ok(()) => flash_ok(&ctx, "bid.withdrawn", &to).await,
@@ -802,9 +813,11 @@ pub async fn upload_file(
     State(st): State<AppState>,
     mut ctx: Ctx,
     Path(id): Path<String>,
-    mut mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> AppResult<Response> {
+    // Who may upload is decided before the body is looked at.
     let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
+    let mut mp = mp.map_err(|_| AppError::BadRequest(ctx.t("bid.err.no_file")))?;
     let lang = ctx.lang;
     let mut e = FieldErrors::default();
     let (org_field, file) = match read_upload(&mut mp, lang).await {
@@ -814,9 +827,8 @@ pub async fn upload_file(
             (String::new(), None)
         }
     };
-    let org = form_id(&org_field);
     if e.is_empty() {
-        require(ctx.actor(), Action::BidFor(org))?;
+        let org = chosen_org(&ctx, &org_field)?;
         match file {
             None => e.add("file", lang.t("bid.err.no_file")),
             Some((name, bytes)) => {
@@ -1192,8 +1204,7 @@ pub async fn file_challenge(
     Form(f): Form<ChallengeForm>,
 ) -> AppResult<Response> {
     let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
-    let org = form_id(&f.org_id);
-    require(ctx.actor(), Action::BidFor(org))?;
+    let org = chosen_org(&ctx, &f.org_id)?;
     let text = match rules::check_text(&f.text, 10, 5000, ctx.lang) {
         Ok(s) => s,
         Err(m) => {

@@ -43,6 +43,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     let nav: Vec<(&str, String)> = {
         let mut v = vec![
             ("/", lang.t("nav.home")),
+            ("/tenders", lang.t("nav.tenders")),
             ("/orgs", lang.t("nav.orgs")),
             ("/units", lang.t("nav.units")),
         ];

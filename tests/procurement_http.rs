@@ -1,0 +1,591 @@
+//! Procurement through HTTP: a buyer drafts and publishes, three organizations bid, nothing
+//! leaks before the deadline, the opening shows the prices, an evaluator scores, the buyer
+//! awards; and the tender form refuses bad input with messages and writes nothing.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use civicbridge::accounts::Role;
+use civicbridge::web::Lang;
+use common::{Client, PW, T0, TestApp};
+
+const DAY: i64 = 86_400;
+
+/// A unit with one buyer; returns the buyer's signed-in client and the unit id.
+async fn buyer(app: &TestApp) -> (Client, i64) {
+    let uid = app.user("buyer@example.org", &[]).await;
+    let unit = civicbridge::units::model::create(
+        &app.state.db,
+        &civicbridge::units::rules::draft("呼和浩特市新城区民政局", "150102").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(&app.state.db, unit, uid, T0)
+        .await
+        .unwrap();
+    let mut c = app.client();
+    c.login("buyer@example.org", PW).await;
+    (c, unit)
+}
+
+/// A valid tender form (clock at T0 = 2026-11-27 20:00 Shanghai).
+fn tender_fields(unit: i64) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = vec![
+        ("unit_id", unit.to_string()),
+        ("title", "新城区社区居家养老服务项目".into()),
+        (
+            "description",
+            "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
+        ),
+        ("domain", "elderly".into()),
+        ("t_league", "150100".into()),
+        ("t_county", "150102".into()),
+        ("t_township", String::new()),
+        ("budget", "500,000".into()),
+        ("method", "open_tender".into()),
+        ("eval_method", "comprehensive".into()),
+        ("price_weight", "30".into()),
+        ("min_grade", String::new()),
+        ("min_years", "2".into()),
+        ("enquiry_deadline", "2026-12-05T17:00".into()),
+        ("bid_deadline", "2026-12-15T09:30".into()),
+        ("contract_months", "12".into()),
+    ];
+    let crits = [
+        ("服务方案", "40"),
+        ("团队与经验", "30"),
+        ("", ""),
+        ("", ""),
+        ("", ""),
+    ];
+    for (n, w) in crits {
+        v.push(("criterion_name", n.into()));
+        v.push(("criterion_weight", w.into()));
+    }
+    let ms = [
+        ("启动", "30"),
+        ("中期", "40"),
+        ("结项", "30"),
+        ("", ""),
+        ("", ""),
+    ];
+    for (n, p) in ms {
+        v.push(("milestone_name", n.into()));
+        v.push(("milestone_percent", p.into()));
+    }
+    v
+}
+
+fn set(fields: &mut [(&'static str, String)], name: &str, value: &str) {
+    for f in fields.iter_mut().filter(|f| f.0 == name) {
+        f.1 = value.to_string();
+    }
+}
+
+fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+const PROPOSAL: &str = "组建由持证社工和护理员组成的专业团队，每周上门探访并提供助餐、助洁服务。";
+
+const PRICES: [(&str, &str); 3] = [
+    ("451234", "¥451,234.00"),
+    ("462345", "¥462,345.00"),
+    ("473456", "¥473,456.00"),
+];
+
+/// Sends a multipart upload of one file for an organization, with the CSRF token in the
+/// query as the bid page's form does.
+async fn upload(c: &mut Client, tender: i64, org: i64, name: &str, bytes: &[u8]) -> common::Resp {
+    let boundary = "----cb-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n{org}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let token = c.csrf.clone().unwrap_or_default();
+    let qs = serde_urlencoded::to_string([("_csrf", token.as_str())]).unwrap();
+    let cookies = c
+        .cookies
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/tenders/{tender}/bid/files?{qs}"))
+        .header(header::COOKIE, cookies)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    c.request(req).await
+}
+
+/// The procurement panels of the workspace as a user sees them.
+async fn workspace(app: &TestApp, email: &str) -> String {
+    let u = civicbridge::accounts::model::find_by_email(&app.state.db, email)
+        .await
+        .unwrap()
+        .unwrap();
+    let user = civicbridge::accounts::load_current_user(&app.state.db, u.id)
+        .await
+        .unwrap();
+    let store = civicbridge::accounts::store::DbSessionStore::new(app.state.db.clone());
+    let ctx = civicbridge::web::Ctx {
+        lang: Lang::Zh,
+        session: tower_sessions::Session::new(None, std::sync::Arc::new(store), None),
+        user,
+        csrf: None,
+        flash: None,
+        path: "/me".into(),
+        client_ip: None,
+    };
+    civicbridge::procurement::routes::workspace_sections(&app.state, &ctx)
+        .await
+        .unwrap()
+        .into_string()
+}
+
+#[tokio::test]
+async fn a_tender_from_draft_to_award_over_http() {
+    let app = TestApp::new().await;
+    let (mut b, unit) = buyer(&app).await;
+
+    // Draft.
+    let r = b.get("/tenders/new").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("input[name=criterion_name]"), 5);
+    assert_eq!(r.count("input[name=milestone_percent]"), 5);
+    assert_eq!(r.count("input[type=datetime-local]"), 2);
+    let fields = tender_fields(unit);
+    let r = b.post("/tenders", &as_refs(&fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let loc = r.location().unwrap().to_string();
+    let id: i64 = loc.trim_start_matches("/tenders/").parse().unwrap();
+    let page = format!("/tenders/{id}");
+
+    // A draft is the buyer's alone.
+    assert_eq!(b.get(&page).await.status, StatusCode::OK);
+    assert_eq!(app.client().get(&page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client()
+            .get(&format!("/api/v1/tenders/{id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Publish.
+    b.get(&page).await;
+    let r = b.post(&format!("{page}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app.client().get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for anchor in [
+        "notice",
+        "amendments",
+        "qa",
+        "opening",
+        "evaluation",
+        "award",
+        "challenges",
+        "contract",
+        "timeline",
+    ] {
+        assert_eq!(r.count(&format!("#{anchor}")), 1, "#{anchor}");
+    }
+    assert!(r.text("#notice").contains("¥500,000.00"));
+    assert!(r.text("#notice").contains("2026-12-15 09:30"));
+    assert!(r.text("#notice").contains("服务方案"));
+    assert!(
+        r.text("#timeline")
+            .contains(&Lang::Zh.t("tender.event.published"))
+    );
+    let list = app.client().get("/tenders").await;
+    assert!(list.body.contains("新城区社区居家养老服务项目"));
+    let api = app.client().get("/api/v1/tenders").await.json();
+    assert_eq!(api["total"], 1);
+    assert_eq!(api["items"][0]["state"], "published");
+    assert_eq!(api["items"][0]["ocds_status"], "active");
+
+    // A question, answered by the buyer; the asker is not shown.
+    let (mut asker, _) = app.signed_in("asker@example.org", &[]).await;
+    asker.get(&page).await;
+    let r = asker
+        .post(&format!("{page}/enquiries"), &[("question", "短")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = asker
+        .post(
+            &format!("{page}/enquiries"),
+            &[("question", "是否接受联合体投标？")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = b.get(&page).await;
+    assert!(!r.text("#qa").contains("asker@example.org"));
+    let action = {
+        let doc = r.doc();
+        let sel = scraper::Selector::parse("#qa form").unwrap();
+        doc.select(&sel)
+            .next()
+            .and_then(|f| f.value().attr("action").map(str::to_string))
+            .expect("answer form for the buyer")
+    };
+    let r = b.post(&action, &[("answer", "不接受联合体投标。")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.client()
+            .get(&page)
+            .await
+            .text("#qa")
+            .contains("不接受联合体投标")
+    );
+
+    // Three organizations bid.
+    let mut bidders = Vec::new();
+    for (i, (price, _)) in PRICES.iter().enumerate() {
+        let n = i as u32 + 1;
+        let email = format!("org{n}@example.org");
+        let (mut c, uid) = app.signed_in(&email, &[]).await;
+        let org = app.org(uid, n, &format!("青城社工服务中心{n}")).await;
+        let r = c.get(&format!("{page}/bid")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert!(r.body.contains(&Lang::Zh.t("bid.eligible")));
+        if n == 1 {
+            // Over budget: refused, nothing written.
+            let r = c
+                .post(
+                    &format!("{page}/bid"),
+                    &[
+                        ("org_id", &org.to_string()),
+                        ("price", "500000.01"),
+                        ("proposal", PROPOSAL),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert_eq!(r.value("#price").as_deref(), Some("500000.01"));
+            assert_eq!(app.count("bids").await, 0);
+        }
+        let r = c
+            .post(
+                &format!("{page}/bid"),
+                &[
+                    ("org_id", &org.to_string()),
+                    ("price", price),
+                    ("proposal", PROPOSAL),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let commitment = r.text("code.commitment");
+        assert_eq!(commitment.len(), 64, "{commitment}");
+        assert!(r.body.contains(&Lang::Zh.t("bid.keep_receipt")));
+        bidders.push((c, org));
+    }
+    assert_eq!(app.count("bids").await, 3);
+    let ws = workspace(&app, "org2@example.org").await;
+    assert!(
+        ws.contains("ws-open-tenders") && ws.contains("新城区社区居家养老服务项目"),
+        "{ws}"
+    );
+    assert!(
+        ws.contains("ws-bids") && ws.contains("青城社工服务中心2"),
+        "{ws}"
+    );
+    let ws = workspace(&app, "buyer@example.org").await;
+    assert!(
+        ws.contains("ws-tenders") && ws.contains(&format!("/tenders/{id}")),
+        "{ws}"
+    );
+    assert!(!ws.contains("ws-bids"));
+
+    // An attachment (multipart, token in the query) gives a new receipt; a wrong type is refused.
+    {
+        let (c, org) = &mut bidders[0];
+        c.get(&format!("{page}/bid")).await;
+        let r = upload(c, id, *org, "方案.exe", b"MZ...").await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(&Lang::Zh.t("bid.err.file_type")));
+        let r = upload(c, id, *org, "服务方案.pdf", b"%PDF-1.4 test file").await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.text("code.commitment").len(), 64);
+        let r = c.get(&format!("{page}/bid")).await;
+        assert!(r.body.contains("服务方案.pdf"));
+    }
+
+    // Before the deadline nothing about the bids is public.
+    for path in [
+        page.clone(),
+        format!("/api/v1/tenders/{id}"),
+        "/tenders".into(),
+    ] {
+        let r = app.client().get(&path).await;
+        for (typed, shown) in PRICES {
+            assert!(
+                !r.body.contains(typed) && !r.body.contains(shown),
+                "{path} leaks {typed}"
+            );
+            assert!(
+                !r.body.contains(&format!("{typed}00")),
+                "{path} leaks fen of {typed}"
+            );
+        }
+        assert!(
+            !r.body.contains("青城社工服务中心"),
+            "{path} leaks a bidder"
+        );
+    }
+    let r = app.client().get(&page).await;
+    assert!(r.text("#opening").contains("2026-12-15 09:30"));
+    assert_eq!(r.count("#opening table"), 0);
+    assert!(
+        app.client()
+            .get(&format!("/api/v1/tenders/{id}"))
+            .await
+            .json()["opening"]
+            .is_null()
+    );
+
+    // After the deadline the first look opens the bids.
+    app.clock().advance(20 * DAY);
+    let r = app.client().get(&page).await;
+    let opening = r.text("#opening");
+    for (i, (_, shown)) in PRICES.iter().enumerate() {
+        assert!(opening.contains(shown), "{opening}");
+        assert!(opening.contains(&format!("青城社工服务中心{}", i + 1)));
+    }
+    let api = app
+        .client()
+        .get(&format!("/api/v1/tenders/{id}"))
+        .await
+        .json();
+    assert_eq!(api["tender"]["state"], "opened");
+    assert_eq!(api["opening"].as_array().unwrap().len(), 3);
+    assert_eq!(api["opening"][0]["price_fen"], 45_123_400);
+    // The bidder's receipt checks out against the revealed content.
+    let r = bidders[0].0.get(&format!("{page}/bid")).await;
+    assert!(r.body.contains(&Lang::Zh.t("bid.check_ok")), "{}", r.body);
+    assert!(!r.body.contains(&Lang::Zh.t("bid.check_bad")));
+
+    // An evaluator is assigned and scores.
+    app.user("expert@example.org", &[Role::Evaluator]).await;
+    b.get(&page).await;
+    let r = b
+        .post(
+            &format!("{page}/evaluators"),
+            &[("email", "nobody@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = b
+        .post(
+            &format!("{page}/evaluators"),
+            &[("email", "expert@example.org")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut e = app.client();
+    e.login("expert@example.org", PW).await;
+    let r = e.get(&format!("{page}/score")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let names: Vec<String> = {
+        let doc = r.doc();
+        let sel = scraper::Selector::parse("input[name^=p_]").unwrap();
+        doc.select(&sel)
+            .filter_map(|i| i.value().attr("name").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(names.len(), 6, "3 bids × 2 criteria");
+    let bid_ids: BTreeSet<i64> = names
+        .iter()
+        .map(|n| n.split('_').nth(1).unwrap().parse().unwrap())
+        .collect();
+    let bid_ids: Vec<i64> = bid_ids.into_iter().collect();
+    // Points per bid (in bid order = org order) for criteria 1 and 2.
+    let table = [[35, 25], [30, 20], [20, 15]];
+    let mut crit_ids: Vec<i64> = names
+        .iter()
+        .map(|n| n.split('_').nth(2).unwrap().parse().unwrap())
+        .collect();
+    crit_ids.sort();
+    crit_ids.dedup();
+    let mut good: Vec<(String, String)> = Vec::new();
+    for (bi, bid) in bid_ids.iter().enumerate() {
+        for (ci, crit) in crit_ids.iter().enumerate() {
+            good.push((format!("p_{bid}_{crit}"), table[bi][ci].to_string()));
+        }
+    }
+    let mut bad = good.clone();
+    bad[0].1 = "abc".into();
+    bad[1].1 = "31".into(); // above the weight of 30
+    let r = e
+        .post(
+            &format!("{page}/score"),
+            &bad.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.value(&format!("input[name={}]", bad[0].0)).as_deref(),
+        Some("abc")
+    );
+    assert!(r.text(".form-errors").contains('2'));
+    assert_eq!(app.count("bid_scores").await, 0);
+    let r = e
+        .post(
+            &format!("{page}/score"),
+            &good
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("bid_scores").await, 6);
+    let ws = workspace(&app, "expert@example.org").await;
+    assert!(
+        ws.contains("ws-evaluate") && ws.contains(&format!("/tenders/{id}/score")),
+        "{ws}"
+    );
+
+    // Before the award the report is the buyer's and the evaluator's, not the public's.
+    assert_eq!(
+        e.get(&format!("{page}/evaluation")).await.status,
+        StatusCode::OK
+    );
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    assert_eq!(
+        plain.get(&format!("{page}/evaluation")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = b.get(&format!("{page}/evaluation")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Lowest price 451,234 gets the full 30 price points; technical 35 + 25.
+    let ranking = r.text("table.ranking");
+    assert!(ranking.contains("90.000"), "{ranking}");
+    assert!(ranking.contains("青城社工服务中心1"));
+
+    // Award the top bid.
+    let r = b
+        .post(
+            &format!("{page}/award"),
+            &[("bid_id", &bid_ids[0].to_string()), ("justification", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = app.client().get(&page).await;
+    let award = r.text("#award");
+    assert!(award.contains("青城社工服务中心1"), "{award}");
+    assert!(award.contains("¥451,234.00"));
+    assert!(r.text("#evaluation").contains("90.000"));
+    assert!(
+        r.text("#timeline")
+            .contains(&Lang::Zh.t("tender.event.awarded"))
+    );
+    let api = app
+        .client()
+        .get(&format!("/api/v1/tenders/{id}"))
+        .await
+        .json();
+    assert_eq!(api["tender"]["state"], "awarded");
+    assert_eq!(api["tender"]["ocds_status"], "complete");
+    assert_eq!(api["award"]["value_fen"], 45_123_400);
+    // After the award the report is public.
+    assert_eq!(
+        app.client().get(&format!("{page}/evaluation")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn the_tender_form_refuses_bad_input_and_writes_nothing() {
+    let app = TestApp::new().await;
+    let (mut b, unit) = buyer(&app).await;
+    b.get("/tenders/new").await;
+    let zh = Lang::Zh;
+    let cases: Vec<(&str, &str, String)> = vec![
+        // weights 50 + 30 + price 30 = 110
+        (
+            "criterion_weight",
+            "50",
+            zh.tf("tender.err.weights_sum", &[("sum", "110")]),
+        ),
+        (
+            "price_weight",
+            "5",
+            zh.tf("tender.err.price_weight_min", &[("min", "10")]),
+        ),
+        ("bid_deadline", "2026-12-01T09:00", zh.t("tender.err.order")),
+    ];
+    for (field, value, message) in cases {
+        let mut f = tender_fields(unit);
+        if field == "criterion_weight" {
+            // Only the first criterion's weight.
+            if let Some(x) = f.iter_mut().find(|x| x.0 == field) {
+                x.1 = value.to_string();
+            }
+        } else {
+            set(&mut f, field, value);
+        }
+        let r = b.post("/tenders", &as_refs(&f)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        assert!(
+            r.text(".form-errors").contains(&message),
+            "{field}: {}",
+            r.text(".form-errors")
+        );
+        // The typed values come back.
+        assert_eq!(
+            r.value("#title").as_deref(),
+            Some("新城区社区居家养老服务项目")
+        );
+        assert_eq!(r.value("#budget").as_deref(), Some("500,000"));
+        assert_eq!(app.count("tenders").await, 0, "{field}");
+    }
+    // Junk everywhere: still a 422 page, not an error.
+    let r = b
+        .post(
+            "/tenders",
+            &[
+                ("unit_id", "x"),
+                ("budget", "-1"),
+                ("enquiry_deadline", "tomorrow"),
+                ("criterion_weight", "a"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("tenders").await, 0);
+    // Someone who buys for no unit may not draft.
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    assert_eq!(
+        plain.get("/tenders/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = plain.post("/tenders", &as_refs(&tender_fields(unit))).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("tenders").await, 0);
+    // Junk filters on the public list are ignored.
+    let r = app
+        .client()
+        .get("/tenders?state=draft&domain=%3Cx%3E&league=999&method=auction&sort=up&page=-1")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
