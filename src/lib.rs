@@ -18,6 +18,21 @@
 //!   members, regulator-kept rating grade and credit status (each change logged with who,
 //!   when, why in the same transaction).
 //! - [`units`] — purchasing units tied to division codes and the buyers who act for them.
+//! - [`procurement`] — government purchase of services: tenders (one state machine,
+//!   `rules::TenderState::apply`), amendments, enquiries, sealed bids with receipts, opening,
+//!   evaluation (`scoring`: comprehensive and lowest-price, exact integer milli-points),
+//!   awards with a working-day standstill, challenges. A bid write and the opening both start
+//!   with a conditional UPDATE of the tender row (state and deadline in the WHERE clause), so
+//!   the deadline is decided inside the writing transaction and the row lock orders bids
+//!   against opening. Calls `audit`, `contracts` (create at award), `orgs`, `seal`.
+//! - [`contracts`] — contracts created at award: signatures (refused during the standstill
+//!   or with an unanswered challenge), milestones (report → accept/return → offline payment),
+//!   completion with a performance rating that stays on the supplier's track record. Keeps
+//!   supplier kind and value for the 30% share. Calls `audit`, `procurement` (signing block,
+//!   tender state follows the contract).
+//! - [`audit`] — the hash-chained log: appended in the same transaction as every state change,
+//!   serialized on one head row; `civicbridge audit verify` names the first broken entry;
+//!   public timelines. Calls nothing else.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //! - [`seed`] — deterministic demo data; calls the other rooms' models.
@@ -28,6 +43,9 @@
 //!   error-page middleware, embedded static assets, the home page.
 //! - [`error`] — the one error type, [`error::AppError`], rendered by `web::middleware`
 //!   as a page in the user's language or JSON under `/api/`; [`error::FieldErrors`] for forms.
+//! - [`seal`] — XChaCha20-Poly1305 sealing with a key outside the database, and the salted
+//!   SHA-256 receipt commitment.
+//! - [`money`] — [`money::Fen`], integer fen; exact splits by basis points.
 //! - [`clock`] — the injectable clock; all "now" comes from it. Instants are stored as Unix
 //!   seconds (UTC) and shown in Asia/Shanghai.
 //! - [`config`], [`db`] — settings and the SQLite/PostgreSQL connection.
