@@ -330,13 +330,30 @@ async fn the_deadline_holds_under_concurrency() {
     app.clock().advance(deadline - 2 - T0); // two seconds before the deadline
     let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
     let today = app.clock().today();
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let done = Arc::new(AtomicUsize::new(0));
+    let advanced = Arc::new(AtomicBool::new(false));
+    // The deadline arrives once 50 bids are in, with the others in flight; opening runs at
+    // once. The last 50 clients start only after that, so the race always crosses it.
+    let advancer = {
+        let (app, done, advanced) = (app.clone(), done.clone(), advanced.clone());
+        tokio::spawn(async move {
+            while done.load(Ordering::SeqCst) < 50 {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+            app.clock().advance(2);
+            procurement::open_if_due(&app.state.db, &app.state.seal, id, app.clock().now())
+                .await
+                .unwrap();
+            advanced.store(true, Ordering::SeqCst);
+        })
+    };
     let mut tasks = Vec::new();
     for (i, org) in orgs.iter().copied().enumerate() {
-        let app = app.clone();
-        let t = t.clone();
+        let (app, t, done, advanced) = (app.clone(), t.clone(), done.clone(), advanced.clone());
         tasks.push(tokio::spawn(async move {
-            if i % 50 == 49 {
-                app.clock().advance(1); // the deadline arrives while submissions are in flight
+            while i >= 150 && !advanced.load(Ordering::SeqCst) {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             }
             let now = app.clock().now();
             let r = procurement::submit_bid(
@@ -352,11 +369,7 @@ async fn the_deadline_holds_under_concurrency() {
             )
             .await
             .unwrap();
-            if i % 40 == 0 {
-                procurement::open_if_due(&app.state.db, &app.state.seal, t.id, app.clock().now())
-                    .await
-                    .unwrap();
-            }
+            done.fetch_add(1, Ordering::SeqCst);
             (now, r)
         }));
     }
@@ -378,7 +391,14 @@ async fn the_deadline_holds_under_concurrency() {
         .await
         .unwrap();
     let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
-    assert_eq!(t.state, "opened");
+    assert_eq!(
+        t.state,
+        if acknowledged.len() >= 3 {
+            "opened"
+        } else {
+            "unsuccessful"
+        }
+    );
     let mut opened: Vec<i64> = procurement::opening_record(&app.state.db, &t)
         .await
         .unwrap()
@@ -527,4 +547,276 @@ async fn audit_verify_names_the_tampered_entry() {
     let out = run(&app);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("removed"));
+}
+
+/// Three eligible bidders (one administrator each) on a published tender; returns their
+/// (org, user, e-mail).
+async fn three_bids(
+    app: &TestApp,
+    id: i64,
+    at: i64,
+    marker_price: Fen,
+    proposal: &str,
+) -> Vec<(i64, i64, String)> {
+    let mut out = Vec::new();
+    for n in 1..=3u32 {
+        let email = format!("bidder{n}@example.org");
+        let uid = app.user(&email, &[]).await;
+        let org = app
+            .org(uid, 500 + n, &format!("投标社会工作服务中心{n}"))
+            .await;
+        let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
+        let price = Fen(marker_price.0 + i64::from(n) - 1);
+        procurement::submit_bid(
+            &app.state.db,
+            &app.state.seal,
+            &t,
+            org,
+            price,
+            proposal,
+            uid,
+            at,
+            app.clock().today(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        out.push((org, uid, email));
+    }
+    out
+}
+
+/// Before opening, no page or API — for anyone, administrators and regulators included —
+/// shows a price or a word of a proposal.
+#[tokio::test]
+async fn no_route_reveals_bid_content_before_opening() {
+    let app = TestApp::new().await;
+    let deadline = T0 + 5 * 86_400;
+    let (id, _) = published_tender(&app, deadline, "comprehensive").await;
+    let bidders = three_bids(
+        &app,
+        id,
+        T0 + 60,
+        Fen(876_543_219),
+        "密封标记ZX81：我们的方案是每周上门两次。",
+    )
+    .await;
+    app.user("admin@example.org", &[Role::Admin]).await;
+    app.user("regulator@example.org", &[Role::Regulator]).await;
+    app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    let buyer_email = civicbridge::accounts::model::user::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.email.starts_with("buyer"))
+        .unwrap()
+        .email;
+    let secrets = [
+        "8,765,432",
+        "8765432.1",
+        "876543219",
+        "876543220",
+        "密封标记ZX81",
+        "每周上门两次",
+    ];
+    let (_, infos) = civicbridge::routes::table();
+    let personas = [
+        None,
+        Some("admin@example.org"),
+        Some("regulator@example.org"),
+        Some("evaluator@example.org"),
+        Some(buyer_email.as_str()),
+        Some(bidders[0].2.as_str()),
+    ];
+    for who in personas {
+        let mut c = app.client();
+        if let Some(e) = who {
+            c.login(e, common::PW).await;
+        }
+        for info in infos.iter().filter(|i| i.method == axum::http::Method::GET) {
+            let path = info
+                .path
+                .replace(
+                    "{id}",
+                    &if info.path.contains("orgs") {
+                        bidders[0].0
+                    } else {
+                        id
+                    }
+                    .to_string(),
+                )
+                .replace("{*path}", "css/app.css");
+            for p in [path.clone(), format!("{path}?lang=en")] {
+                let r = c.get(&p).await;
+                assert_ne!(
+                    r.status,
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    "{p}"
+                );
+                for s in secrets {
+                    assert!(!r.body.contains(s), "{who:?} saw {s:?} on {p}");
+                }
+            }
+        }
+    }
+    // After the deadline the same pages show the prices.
+    app.clock().advance(deadline - T0);
+    let page = app.client().get(&format!("/tenders/{id}")).await;
+    assert!(
+        page.body.contains("8,765,432.19"),
+        "opening record shows the price"
+    );
+}
+
+/// The contract cannot be signed while the standstill runs or a challenge is unanswered.
+#[tokio::test]
+async fn signing_waits_for_the_standstill_and_for_answers() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let deadline = T0 + 86_400;
+    let (id, buyer) = published_tender(&app, deadline, "lowest_price").await;
+    let bidders = three_bids(&app, id, T0 + 60, Fen(40_000_000), PROPOSAL).await;
+    app.clock().advance(deadline - T0);
+    procurement::open_if_due(db, &app.state.seal, id, app.clock().now())
+        .await
+        .unwrap();
+    let evaluator = app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    procurement::assign_evaluator(db, &t, evaluator, buyer, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    let ranked = procurement::ranking(db, &t).await.unwrap().unwrap();
+    assert_eq!(ranked[0].price_fen, 40_000_000, "lowest price wins");
+    // Awarding another than the top-ranked bid needs a justification.
+    let second = ranked[1].bid_id;
+    assert_eq!(
+        procurement::award(
+            db,
+            &t,
+            second,
+            "",
+            &Default::default(),
+            buyer,
+            app.clock().now()
+        )
+        .await
+        .unwrap(),
+        Err(Refusal::JustificationRequired)
+    );
+    procurement::award(
+        db,
+        &t,
+        ranked[0].bid_id,
+        "",
+        &Default::default(),
+        buyer,
+        app.clock().now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let award = procurement::award_of(db, id).await.unwrap().unwrap();
+    assert!(
+        award.standstill_ends_at >= app.clock().now() + 7 * 86_400,
+        "7 working days"
+    );
+    let contract = civicbridge::contracts::of_tender(db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    let (winner_org, winner_user, winner_email) = bidders
+        .iter()
+        .find(|b| b.0 == contract.org_id)
+        .cloned()
+        .unwrap();
+    let (loser_org, loser_user, _) = bidders.iter().find(|b| b.0 != winner_org).cloned().unwrap();
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    procurement::file_challenge(
+        db,
+        &t,
+        loser_org,
+        "评审打分未说明理由，请复核。",
+        loser_user,
+        app.clock().now() + 60,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let buyer_email = civicbridge::accounts::model::user::Entity::find_by_id(buyer)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    let mut b = app.client();
+    b.login(&buyer_email, common::PW).await;
+    let url = format!("/contracts/{}", contract.id);
+    b.get(&url).await;
+    let r = b.post(&format!("{url}/sign"), &[("side", "buyer")]).await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::CONFLICT,
+        "standstill running"
+    );
+    assert!(
+        r.body.contains("公示期"),
+        "{}",
+        r.text(".flash, .form-errors")
+    );
+    // After the standstill, the unanswered challenge still blocks.
+    app.clock()
+        .advance(award.standstill_ends_at - app.clock().now() + 1);
+    b.get(&url).await;
+    let r = b.post(&format!("{url}/sign"), &[("side", "buyer")]).await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::CONFLICT,
+        "unanswered challenge"
+    );
+    // A challenge after the standstill is refused.
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    assert_eq!(
+        procurement::file_challenge(
+            db,
+            &t,
+            loser_org,
+            "再次质疑，请复核评分。",
+            loser_user,
+            app.clock().now()
+        )
+        .await
+        .unwrap(),
+        Err(Refusal::StandstillOver)
+    );
+    let ch = procurement::challenges(db, id).await.unwrap()[0].id;
+    procurement::answer_challenge(
+        db,
+        &t,
+        ch,
+        "经复核，评分符合评审办法。",
+        buyer,
+        app.clock().now(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    b.get(&url).await;
+    let r = b.post(&format!("{url}/sign"), &[("side", "buyer")]).await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER, "{}", r.body);
+    let mut w = app.client();
+    w.login(&winner_email, common::PW).await;
+    w.get(&url).await;
+    let r = w
+        .post(&format!("{url}/sign"), &[("side", "supplier")])
+        .await;
+    assert_eq!(r.status, axum::http::StatusCode::SEE_OTHER);
+    assert_eq!(
+        procurement::get(db, id).await.unwrap().unwrap().state,
+        "contracted"
+    );
+    let _ = winner_user;
+    assert!(civicbridge::audit::verify_all(db).await.unwrap().is_ok());
 }
