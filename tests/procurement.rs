@@ -386,10 +386,10 @@ async fn the_deadline_holds_under_concurrency() {
             Err(other) => panic!("{other:?}"),
         }
     }
+    advancer.await.unwrap();
     app.clock().advance(10);
-    procurement::open_if_due(&app.state.db, &app.state.seal, id, app.clock().now())
-        .await
-        .unwrap();
+    let again = procurement::open_if_due(&app.state.db, &app.state.seal, id, app.clock().now());
+    assert!(!again.await.unwrap(), "opened once, by the advancer");
     let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
     assert_eq!(
         t.state,
