@@ -91,6 +91,31 @@ impl Refusal {
     }
 }
 
+/// Appends a tender event to the audit log (inside the caller's transaction).
+async fn log_tender(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    actor_id: Option<i64>,
+    action: &str,
+    detail: serde_json::Value,
+    public: bool,
+    now: i64,
+) -> Result<(), DbErr> {
+    audit::append(
+        db,
+        Entry {
+            at: now,
+            actor_id,
+            entity: "tender",
+            entity_id: tender_id,
+            action,
+            detail,
+            public,
+        },
+    )
+    .await
+}
+
 /// Result of an operation: a database failure, or a refusal, or the value.
 pub type OpResult<T> = Result<Result<T, Refusal>, DbErr>;
 
@@ -249,17 +274,14 @@ pub async fn create_draft(
     row.created_at = Set(now);
     let t = row.insert(&txn).await?;
     replace_parts(&txn, t.id, d).await?;
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "drafted",
-            detail: serde_json::json!({}),
-            public: false,
-        },
+        t.id,
+        Some(actor),
+        "drafted",
+        serde_json::json!({}),
+        false,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -282,17 +304,14 @@ pub async fn update_draft(
     row.id = Set(t.id);
     row.update(&txn).await?;
     replace_parts(&txn, t.id, d).await?;
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "draft_edited",
-            detail: serde_json::json!({}),
-            public: false,
-        },
+        t.id,
+        Some(actor),
+        "draft_edited",
+        serde_json::json!({}),
+        false,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -391,19 +410,7 @@ pub async fn amend(
     }
     .insert(&txn)
     .await?;
-    audit::append(
-        &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "amended",
-            detail: serde_json::json!({ "summary": summary, "old_bid_deadline": t.bid_deadline, "new_bid_deadline": new_bid }),
-            public: true,
-        },
-    )
-    .await?;
+    log_tender(&txn, t.id, Some(actor), "amended", serde_json::json!({ "summary": summary, "old_bid_deadline": t.bid_deadline, "new_bid_deadline": new_bid }), true, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -447,17 +454,14 @@ pub async fn ask(
     }
     .insert(&txn)
     .await?;
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(asker),
-            entity: "tender",
-            entity_id: t.id,
-            action: "question",
-            detail: serde_json::json!({ "enquiry": q.id }),
-            public: true,
-        },
+        t.id,
+        Some(asker),
+        "question",
+        serde_json::json!({ "enquiry": q.id }),
+        true,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -486,17 +490,14 @@ pub async fn answer(
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "answer",
-            detail: serde_json::json!({ "enquiry": enquiry_id }),
-            public: true,
-        },
+        t.id,
+        Some(actor),
+        "answer",
+        serde_json::json!({ "enquiry": enquiry_id }),
+        true,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -970,17 +971,14 @@ pub async fn open_if_due(
             .unwrap_or_default();
         record.push(serde_json::json!({ "bid": b.id, "org": name, "price_fen": body.content.price_fen, "commitment": b.commitment }));
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: None,
-            entity: "tender",
-            entity_id: tender_id,
-            action: "opened",
-            detail: serde_json::json!({ "bids": record }),
-            public: true,
-        },
+        tender_id,
+        None,
+        "opened",
+        serde_json::json!({ "bids": record }),
+        true,
+        now,
     )
     .await?;
     let opened = get(&txn, tender_id).await?.unwrap_or(t);
@@ -1158,17 +1156,14 @@ pub async fn assign_evaluator(
         .insert(&txn)
         .await?;
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "evaluator_assigned",
-            detail: serde_json::json!({ "evaluator": user_id }),
-            public: false,
-        },
+        t.id,
+        Some(actor),
+        "evaluator_assigned",
+        serde_json::json!({ "evaluator": user_id }),
+        false,
+        now,
     )
     .await?;
     // Re-read inside the transaction: the caller's copy may predate another assignment.
@@ -1220,17 +1215,14 @@ pub async fn disqualify(
     if n != 1 {
         return Ok(Err(Refusal::BadBid));
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "bid_disqualified",
-            detail: serde_json::json!({ "bid": bid_id, "reason": reason }),
-            public: true,
-        },
+        t.id,
+        Some(actor),
+        "bid_disqualified",
+        serde_json::json!({ "bid": bid_id, "reason": reason }),
+        true,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -1293,17 +1285,14 @@ pub async fn save_scores(
         .insert(&txn)
         .await?;
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(evaluator_id),
-            entity: "tender",
-            entity_id: t.id,
-            action: "scored",
-            detail: serde_json::json!({ "entries": points.len() }),
-            public: false,
-        },
+        t.id,
+        Some(evaluator_id),
+        "scored",
+        serde_json::json!({ "entries": points.len() }),
+        false,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -1505,17 +1494,14 @@ pub async fn file_challenge(
     }
     .insert(&txn)
     .await?;
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(user),
-            entity: "tender",
-            entity_id: t.id,
-            action: "challenge_filed",
-            detail: serde_json::json!({ "challenge": c.id }),
-            public: true,
-        },
+        t.id,
+        Some(user),
+        "challenge_filed",
+        serde_json::json!({ "challenge": c.id }),
+        true,
+        now,
     )
     .await?;
     txn.commit().await?;
@@ -1544,17 +1530,14 @@ pub async fn answer_challenge(
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
-    audit::append(
+    log_tender(
         &txn,
-        Entry {
-            at: now,
-            actor_id: Some(actor),
-            entity: "tender",
-            entity_id: t.id,
-            action: "challenge_answered",
-            detail: serde_json::json!({ "challenge": challenge_id }),
-            public: true,
-        },
+        t.id,
+        Some(actor),
+        "challenge_answered",
+        serde_json::json!({ "challenge": challenge_id }),
+        true,
+        now,
     )
     .await?;
     txn.commit().await?;
