@@ -109,6 +109,19 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             }
         }
     });
+    // Opening at the deadline does not wait for a visitor: every 15 s the due tenders open.
+    let (db, seal, clock) = (state.db.clone(), state.seal.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            match crate::procurement::open_due(&db, &seal, clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
+                Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
+            }
+        }
+    });
     let app = router(state);
     axum::serve(
         listener,

@@ -820,3 +820,38 @@ async fn signing_waits_for_the_standstill_and_for_answers() {
     let _ = winner_user;
     assert!(civicbridge::audit::verify_all(db).await.unwrap().is_ok());
 }
+
+/// The background job opens every tender whose deadline passed, and only those.
+#[tokio::test]
+async fn the_opening_job_opens_due_tenders() {
+    let app = TestApp::new().await;
+    let (due, _) = published_tender(&app, T0 + 7200, "lowest_price").await;
+    let (later, _) = published_tender(&app, T0 + 14_400, "lowest_price").await;
+    three_bids(&app, due, T0 + 10, Fen(1_000_000), PROPOSAL).await;
+    let n = procurement::open_due(&app.state.db, &app.state.seal, T0 + 7200)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert_eq!(
+        procurement::get(&app.state.db, due)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "opened"
+    );
+    assert_eq!(
+        procurement::get(&app.state.db, later)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
+        "published"
+    );
+    assert_eq!(
+        procurement::open_due(&app.state.db, &app.state.seal, T0 + 7201)
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -189,7 +189,19 @@ pub async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     } else {
         vec![]
     };
-    let sections = crate::procurement::routes::workspace_sections(&st, &ctx).await?;
+    let mut contracts = crate::contracts::of_units(&st.db, &u.actor.units).await?;
+    for (org, _) in &u.actor.orgs {
+        contracts.extend(crate::contracts::of_org(&st.db, *org).await?);
+    }
+    let sections = maud::html! {
+        (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
+        @if !contracts.is_empty() {
+            div.panel id="my-contracts" {
+                h2 { (ctx.t("contract.my_contracts")) }
+                (crate::contracts::views::list_table(ctx.lang, &contracts))
+            }
+        }
+    };
     let body = views::workspace(ctx.lang, u, &events, sections);
     Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
 }

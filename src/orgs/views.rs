@@ -162,6 +162,8 @@ pub struct ProfileExtras<'a> {
     pub can_regulate: bool,
     /// CSRF token for the forms shown.
     pub csrf: Option<&'a str>,
+    /// The contract track record, rendered by the contracts room.
+    pub track_record: Markup,
 }
 
 /// The profile page body.
@@ -221,6 +223,7 @@ pub fn profile(
                     @if o.intro.is_empty() { p.muted { (lang.t("org.no_intro")) } }
                     @else { @for para in o.intro.split('\n').filter(|p| !p.trim().is_empty()) { p { (para) } } }
                 }
+                (x.track_record)
                 section.section {
                     h2 { (lang.t("org.history")) }
                     @if events.is_empty() { p.muted { (lang.t("org.no_history")) } }
