@@ -122,6 +122,17 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             }
         }
     });
+    // Link freshly recorded audit entries into the hash chain.
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::audit::chain_pending(&db).await {
+                tracing::warn!(error = %e, "audit chaining failed; will retry");
+            }
+        }
+    });
     let app = router(state);
     axum::serve(
         listener,

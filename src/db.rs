@@ -22,7 +22,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .create_if_missing(true)
         });
     } else {
-        opts.max_connections(16).min_connections(1);
+        opts.max_connections(48).min_connections(1);
     }
     Database::connect(opts).await
 }
@@ -30,4 +30,43 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// A write transaction. On SQLite, write transactions in this process take turns on one
+/// async lock before `BEGIN`: SQLite admits one writer at a time anyway, and queueing here
+/// (FIFO, no polling) is much fairer and faster under a burst than letting connections
+/// collide and back off in SQLite's busy handler. PostgreSQL needs no such lock.
+pub struct WriteTxn {
+    txn: sea_orm::DatabaseTransaction,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+impl std::ops::Deref for WriteTxn {
+    type Target = sea_orm::DatabaseTransaction;
+
+    fn deref(&self) -> &Self::Target {
+        &self.txn
+    }
+}
+
+impl WriteTxn {
+    /// Commits and gives the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Begins a write transaction (see [`WriteTxn`]).
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    use sea_orm::TransactionTrait;
+    let turn = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    };
+    Ok(WriteTxn {
+        txn: db.begin().await?,
+        _turn: turn,
+    })
 }

@@ -30,9 +30,10 @@
 //!   completion with a performance rating that stays on the supplier's track record. Keeps
 //!   supplier kind and value for the 30% share. Calls `audit`, `procurement` (signing block,
 //!   tender state follows the contract).
-//! - [`audit`] — the hash-chained log: appended in the same transaction as every state change,
-//!   serialized on one head row; `civicbridge audit verify` names the first broken entry;
-//!   public timelines. Calls nothing else.
+//! - [`audit`] — the hash-chained log: an entry is recorded in the same transaction as every
+//!   state change; a chainer (every second, and before verification) links committed entries
+//!   into one chain under the head row's lock, so writers never queue on the chain;
+//!   `civicbridge audit verify` names the first broken entry; public timelines. Calls `db`.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //! - [`seed`] — deterministic demo data; calls the other rooms' models.

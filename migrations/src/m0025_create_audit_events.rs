@@ -14,6 +14,8 @@ pub enum AuditEvents {
     Action,
     Detail,
     Public,
+    /// Position in the chain, set by the chainer after commit (NULL while pending).
+    ChainSeq,
     PrevHash,
     Hash,
 }
@@ -51,11 +53,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(AuditEvents::Detail).text().not_null())
                 .col(ColumnDef::new(AuditEvents::Public).boolean().not_null())
                 .col(
-                    ColumnDef::new(AuditEvents::PrevHash)
-                        .string_len(64)
-                        .not_null(),
+                    ColumnDef::new(AuditEvents::ChainSeq)
+                        .big_integer()
+                        .unique_key(),
                 )
-                .col(ColumnDef::new(AuditEvents::Hash).string_len(64).not_null())
+                .col(ColumnDef::new(AuditEvents::PrevHash).string_len(64))
+                .col(ColumnDef::new(AuditEvents::Hash).string_len(64))
                 .to_owned(),
         )
         .await?;
@@ -65,6 +68,15 @@ impl MigrationTrait for Migration {
                 .table(AuditEvents::Table)
                 .col(AuditEvents::Entity)
                 .col(AuditEvents::EntityId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("idx_audit_pending")
+                .table(AuditEvents::Table)
+                .col(AuditEvents::ChainSeq)
+                .col(AuditEvents::Id)
                 .to_owned(),
         )
         .await?;

@@ -25,10 +25,12 @@ pub mod event {
         pub detail: String,
         /// Shown on public timelines.
         pub public: bool,
-        /// Previous entry's hash.
-        pub prev_hash: String,
-        /// This entry's hash.
-        pub hash: String,
+        /// Position in the chain; `None` until the chainer links it (shortly after commit).
+        pub chain_seq: Option<i64>,
+        /// Previous entry's hash (set with `chain_seq`).
+        pub prev_hash: Option<String>,
+        /// This entry's hash (set with `chain_seq`).
+        pub hash: Option<String>,
     }
 
     /// None navigated.

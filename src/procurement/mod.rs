@@ -19,7 +19,7 @@ pub mod views;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use crate::audit::{self, Entry};
@@ -264,7 +264,7 @@ pub async fn create_draft(
     actor: i64,
     now: i64,
 ) -> Result<i64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut row = tender_row(d, now);
     row.created_by = Set(Some(actor));
     row.state = Set(TenderState::Draft.code().to_string());
@@ -272,10 +272,10 @@ pub async fn create_draft(
     row.min_bids = Set(1);
     row.seq = Set(0);
     row.created_at = Set(now);
-    let t = row.insert(&txn).await?;
-    replace_parts(&txn, t.id, d).await?;
+    let t = row.insert(&*txn).await?;
+    replace_parts(&*txn, t.id, d).await?;
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "drafted",
@@ -299,13 +299,13 @@ pub async fn update_draft(
     if state_of(t) != TenderState::Draft {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut row = tender_row(d, now);
     row.id = Set(t.id);
-    row.update(&txn).await?;
-    replace_parts(&txn, t.id, d).await?;
+    row.update(&*txn).await?;
+    replace_parts(&*txn, t.id, d).await?;
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "draft_edited",
@@ -329,7 +329,7 @@ pub async fn publish(
     if t.bid_deadline <= now || t.enquiry_deadline <= now {
         return Ok(Err(Refusal::BidsClosed));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let min_bids = if t.method == Method::OpenTender.code() {
         settings.min_bids_open_tender
     } else {
@@ -338,10 +338,10 @@ pub async fn publish(
     tender::Entity::update_many()
         .col_expr(tender::Column::MinBids, Expr::value(min_bids))
         .filter(tender::Column::Id.eq(t.id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     let detail = serde_json::json!({ "title": t.title, "budget_fen": t.budget_fen, "bid_deadline": t.bid_deadline });
-    let r = transition(&txn, t, TenderEvent::Publish, "", Some(actor), now, detail).await?;
+    let r = transition(&*txn, t, TenderEvent::Publish, "", Some(actor), now, detail).await?;
     if r.is_ok() {
         txn.commit().await?;
     }
@@ -356,9 +356,9 @@ pub async fn cancel(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let r = transition(
-        &txn,
+        &*txn,
         t,
         TenderEvent::Cancel,
         reason,
@@ -384,7 +384,7 @@ pub async fn amend(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let n = tender::Entity::update_many()
         .col_expr(tender::Column::EnquiryDeadline, Expr::value(new_enquiry))
         .col_expr(tender::Column::BidDeadline, Expr::value(new_bid))
@@ -393,7 +393,7 @@ pub async fn amend(
         .filter(tender::Column::Id.eq(t.id))
         .filter(tender::Column::State.eq("published"))
         .filter(tender::Column::BidDeadline.gt(now))
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if n != 1 {
@@ -408,9 +408,9 @@ pub async fn amend(
         at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    log_tender(&txn, t.id, Some(actor), "amended", serde_json::json!({ "summary": summary, "old_bid_deadline": t.bid_deadline, "new_bid_deadline": new_bid }), true, now).await?;
+    log_tender(&*txn, t.id, Some(actor), "amended", serde_json::json!({ "summary": summary, "old_bid_deadline": t.bid_deadline, "new_bid_deadline": new_bid }), true, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -444,7 +444,7 @@ pub async fn ask(
     if now >= t.enquiry_deadline {
         return Ok(Err(Refusal::EnquiriesClosed));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let q = enquiry::ActiveModel {
         tender_id: Set(t.id),
         asker_id: Set(Some(asker)),
@@ -452,10 +452,10 @@ pub async fn ask(
         asked_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(asker),
         "question",
@@ -477,21 +477,21 @@ pub async fn answer(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let n = enquiry::Entity::update_many()
         .col_expr(enquiry::Column::Answer, Expr::value(text))
         .col_expr(enquiry::Column::AnsweredAt, Expr::value(now))
         .filter(enquiry::Column::Id.eq(enquiry_id))
         .filter(enquiry::Column::TenderId.eq(t.id))
         .filter(enquiry::Column::AnsweredAt.is_null())
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "answer",
@@ -725,13 +725,13 @@ pub async fn submit_bid(
     if !why.is_empty() {
         return Ok(Err(Refusal::Ineligible(why)));
     }
-    let txn = db.begin().await?;
-    if !lock_open_for_bids(&txn, t.id, now).await? {
+    let txn = crate::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
-    let existing = live_bid(&txn, t.id, org_id).await?;
+    let existing = live_bid(&*txn, t.id, org_id).await?;
     let (revision, files) = match &existing {
-        Some(b) => (b.revision + 1, file_list(&txn, b.id).await?),
+        Some(b) => (b.revision + 1, file_list(&*txn, b.id).await?),
         None => (1, vec![]),
     };
     let content = BidContent {
@@ -742,7 +742,7 @@ pub async fn submit_bid(
         proposal: proposal.to_string(),
         files,
     };
-    let r = write_sealed(&txn, key, existing, content, user, now).await?;
+    let r = write_sealed(&*txn, key, existing, content, user, now).await?;
     txn.commit().await?;
     Ok(Ok(r))
 }
@@ -774,16 +774,16 @@ pub async fn attach_file(
     now: i64,
     lang: Lang,
 ) -> OpResult<Receipt> {
-    let txn = db.begin().await?;
-    if !lock_open_for_bids(&txn, t.id, now).await? {
+    let txn = crate::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
-    let Some(b) = live_bid(&txn, t.id, org_id).await? else {
+    let Some(b) = live_bid(&*txn, t.id, org_id).await? else {
         return Ok(Err(Refusal::NoLiveBid));
     };
     let existing = bid_file::Entity::find()
         .filter(bid_file::Column::BidId.eq(b.id))
-        .count(&txn)
+        .count(&*txn)
         .await? as usize;
     let mime = match rules::check_file(name, bytes.len(), existing, lang) {
         Ok(m) => m,
@@ -803,15 +803,15 @@ pub async fn attach_file(
         uploaded_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    let files = file_list(&txn, b.id).await?;
+    let files = file_list(&*txn, b.id).await?;
     let content = BidContent {
         revision: b.revision + 1,
         files,
         ..old.content
     };
-    let r = write_sealed(&txn, key, Some(b), content, user, now).await?;
+    let r = write_sealed(&*txn, key, Some(b), content, user, now).await?;
     txn.commit().await?;
     Ok(Ok(r))
 }
@@ -824,20 +824,20 @@ pub async fn withdraw_bid(
     user: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
-    if !lock_open_for_bids(&txn, t.id, now).await? {
+    let txn = crate::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
-    let Some(b) = live_bid(&txn, t.id, org_id).await? else {
+    let Some(b) = live_bid(&*txn, t.id, org_id).await? else {
         return Ok(Err(Refusal::NoLiveBid));
     };
     bid::Entity::update_many()
         .col_expr(bid::Column::State, Expr::value(BidState::Withdrawn.code()))
         .filter(bid::Column::Id.eq(b.id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     audit::append(
-        &txn,
+        &*txn,
         Entry {
             at: now,
             actor_id: Some(user),
@@ -920,7 +920,13 @@ pub async fn open_if_due(
     tender_id: i64,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    // Every tender page calls this: a plain read settles the common case (not due) without
+    // taking a write transaction.
+    match get(db, tender_id).await? {
+        Some(t) if t.state == TenderState::Published.code() && t.bid_deadline <= now => {}
+        _ => return Ok(false),
+    }
+    let txn = crate::db::begin_write(db).await?;
     // The conditional UPDATE is the lock: concurrent bid writes either committed before it
     // (and are opened) or find the state changed (and are refused).
     let n = tender::Entity::update_many()
@@ -933,20 +939,20 @@ pub async fn open_if_due(
         .filter(tender::Column::Id.eq(tender_id))
         .filter(tender::Column::State.eq(TenderState::Published.code()))
         .filter(tender::Column::BidDeadline.lte(now))
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if n != 1 {
         return Ok(false);
     }
-    let t = get(&txn, tender_id)
+    let t = get(&*txn, tender_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("tender {tender_id}")))?;
     let live = bid::Entity::find()
         .filter(bid::Column::TenderId.eq(tender_id))
         .filter(bid::Column::State.eq(BidState::Submitted.code()))
         .order_by_asc(bid::Column::Id)
-        .all(&txn)
+        .all(&*txn)
         .await?;
     let mut record = Vec::new();
     for b in &live {
@@ -963,16 +969,16 @@ pub async fn open_if_due(
             )
             .col_expr(bid::Column::OpenedSalt, Expr::value(body.salt.clone()))
             .filter(bid::Column::Id.eq(b.id))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
-        let name = crate::orgs::model::get(&txn, b.org_id)
+        let name = crate::orgs::model::get(&*txn, b.org_id)
             .await?
             .map(|(o, _)| o.name)
             .unwrap_or_default();
         record.push(serde_json::json!({ "bid": b.id, "org": name, "price_fen": body.content.price_fen, "commitment": b.commitment }));
     }
     log_tender(
-        &txn,
+        &*txn,
         tender_id,
         None,
         "opened",
@@ -981,12 +987,12 @@ pub async fn open_if_due(
         now,
     )
     .await?;
-    let opened = get(&txn, tender_id).await?.unwrap_or(t);
+    let opened = get(&*txn, tender_id).await?.unwrap_or(t);
     let needed = std::cmp::max(opened.min_bids, 1);
     if live.len() < needed as usize {
         let reason = format!("valid bids {} < {}", live.len(), needed);
         let r = transition(
-            &txn,
+            &*txn,
             &opened,
             TenderEvent::Fail,
             &reason,
@@ -1146,18 +1152,18 @@ pub async fn assign_evaluator(
     if memberships.iter().any(|(org, _, _)| bidders.contains(org)) {
         return Ok(Err(Refusal::ConflictOfInterest));
     }
-    let txn = db.begin().await?;
-    if !is_evaluator(&txn, t.id, user_id).await? {
+    let txn = crate::db::begin_write(db).await?;
+    if !is_evaluator(&*txn, t.id, user_id).await? {
         evaluator::ActiveModel {
             tender_id: Set(t.id),
             user_id: Set(user_id),
             assigned_at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
     }
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "evaluator_assigned",
@@ -1167,10 +1173,10 @@ pub async fn assign_evaluator(
     )
     .await?;
     // Re-read inside the transaction: the caller's copy may predate another assignment.
-    let current = get(&txn, t.id).await?.unwrap_or_else(|| t.clone());
+    let current = get(&*txn, t.id).await?.unwrap_or_else(|| t.clone());
     if state_of(&current) == TenderState::Opened {
         let r = transition(
-            &txn,
+            &*txn,
             &current,
             TenderEvent::StartEvaluation,
             "",
@@ -1199,7 +1205,7 @@ pub async fn disqualify(
     if state_of(t) != TenderState::Evaluating {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let n = bid::Entity::update_many()
         .col_expr(
             bid::Column::State,
@@ -1209,14 +1215,14 @@ pub async fn disqualify(
         .filter(bid::Column::Id.eq(bid_id))
         .filter(bid::Column::TenderId.eq(t.id))
         .filter(bid::Column::State.eq(BidState::Opened.code()))
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if n != 1 {
         return Ok(Err(Refusal::BadBid));
     }
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "bid_disqualified",
@@ -1270,10 +1276,10 @@ pub async fn save_scores(
             ))));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (b, c, p) in points {
         score::Entity::delete_by_id((*b, evaluator_id, *c))
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
         score::ActiveModel {
             bid_id: Set(*b),
@@ -1282,11 +1288,11 @@ pub async fn save_scores(
             points: Set(*p),
             at: Set(now),
         }
-        .insert(&txn)
+        .insert(&*txn)
         .await?;
     }
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(evaluator_id),
         "scored",
@@ -1401,7 +1407,7 @@ pub async fn award(
         return Ok(Err(Refusal::BadBid));
     };
     let standstill = scoring::add_working_days(now, settings.standstill_working_days, &[]);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let a = award::ActiveModel {
         tender_id: Set(t.id),
         bid_id: Set(bid_id),
@@ -1416,9 +1422,9 @@ pub async fn award(
         standstill_ends_at: Set(standstill),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    let org = crate::orgs::model::get(&txn, b.org_id)
+    let org = crate::orgs::model::get(&*txn, b.org_id)
         .await?
         .map(|(o, _)| o);
     let detail = serde_json::json!({
@@ -1429,16 +1435,16 @@ pub async fn award(
         "justification": a.justification,
         "standstill_ends_at": standstill,
     });
-    if let Err(e) = transition(&txn, t, TenderEvent::Award, "", Some(actor), now, detail).await? {
+    if let Err(e) = transition(&*txn, t, TenderEvent::Award, "", Some(actor), now, detail).await? {
         return Ok(Err(e));
     }
     let social = org
         .as_ref()
         .and_then(|o| crate::orgs::rules::OrgKind::parse(&o.kind))
         .is_some_and(|k| k.is_social_org());
-    let ms = milestones(&txn, t.id).await?;
+    let ms = milestones(&*txn, t.id).await?;
     crate::contracts::create_from_award(
-        &txn,
+        &*txn,
         &crate::contracts::ContractSeed {
             tender_id: t.id,
             unit_id: t.unit_id,
@@ -1483,7 +1489,7 @@ pub async fn file_challenge(
     if !is_bidder {
         return Ok(Err(Refusal::NotABidder));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let c = challenge::ActiveModel {
         tender_id: Set(t.id),
         org_id: Set(org_id),
@@ -1492,10 +1498,10 @@ pub async fn file_challenge(
         filed_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(user),
         "challenge_filed",
@@ -1517,21 +1523,21 @@ pub async fn answer_challenge(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let n = challenge::Entity::update_many()
         .col_expr(challenge::Column::Answer, Expr::value(text))
         .col_expr(challenge::Column::AnsweredAt, Expr::value(now))
         .filter(challenge::Column::Id.eq(challenge_id))
         .filter(challenge::Column::TenderId.eq(t.id))
         .filter(challenge::Column::AnsweredAt.is_null())
-        .exec(&txn)
+        .exec(&*txn)
         .await?
         .rows_affected;
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
     log_tender(
-        &txn,
+        &*txn,
         t.id,
         Some(actor),
         "challenge_answered",
