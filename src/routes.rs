@@ -32,6 +32,8 @@ pub enum Access {
     /// Before the award: the tender's buyers, its assigned evaluators and regulators
     /// (everyone after the award).
     TenderOversight,
+    /// Like `TenderOversight` before the award, plus the members of the bidding organization.
+    BidReaders,
     /// Either party of the contract in the path.
     ContractParty,
     /// A buyer of the contract's purchasing unit.
@@ -230,6 +232,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/api/v1/tenders/{id}",
         Public,
         procurement::routes::api_show,
+    )
+    .get(
+        "/tenders/{id}/bids/{bid}/files/{fid}",
+        BidReaders,
+        procurement::routes::download_file,
     )
     // contracts
     .get("/contracts/{id}", Public, contracts::routes::show)

@@ -511,12 +511,13 @@ async fn route_role_matrix() {
                 OrgBidder,
                 ContractParty,
                 ContractSupplier,
+                BidReaders,
             ],
         ),
         (
             "org member",
             Some("member@example.org"),
-            &[Public, SignedIn],
+            &[Public, SignedIn, BidReaders],
         ),
         (
             "buyer",
@@ -528,12 +529,13 @@ async fn route_role_matrix() {
                 TenderOversight,
                 ContractParty,
                 ContractBuyer,
+                BidReaders,
             ],
         ),
         (
             "regulator",
             Some("regulator@example.org"),
-            &[Public, SignedIn, Regulator, TenderOversight],
+            &[Public, SignedIn, Regulator, TenderOversight, BidReaders],
         ),
         (
             "admin",
@@ -543,7 +545,13 @@ async fn route_role_matrix() {
         (
             "evaluator",
             Some("evaluator@example.org"),
-            &[Public, SignedIn, AssignedEvaluator, TenderOversight],
+            &[
+                Public,
+                SignedIn,
+                AssignedEvaluator,
+                TenderOversight,
+                BidReaders,
+            ],
         ),
         (
             "incubator",
@@ -569,6 +577,8 @@ async fn route_role_matrix() {
             .replace("{bid}", &bid.to_string())
             .replace("{cid}", "999999")
             .replace("{mid}", &mid.to_string())
+            .replace("{fid}", "999999")
+            .replace("{fid}", "999999")
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;

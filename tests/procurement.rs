@@ -855,3 +855,79 @@ async fn the_opening_job_opens_due_tenders() {
         0
     );
 }
+
+/// Attachments open with the bids: before opening nobody can fetch them; after, the
+/// assigned evaluator gets the exact bytes and an outsider is refused.
+#[tokio::test]
+async fn attachments_open_with_the_bids() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let deadline = T0 + 86_400;
+    let (id, buyer) = published_tender(&app, deadline, "comprehensive").await;
+    let bidders = three_bids(&app, id, T0 + 60, Fen(1_000_000), PROPOSAL).await;
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    let content = b"%PDF-1.4 sealed attachment 123".to_vec();
+    let (org, uid, _) = bidders[0].clone();
+    let r = procurement::attach_file(
+        db,
+        &app.state.seal,
+        &t,
+        org,
+        "方案.pdf",
+        &content,
+        uid,
+        T0 + 70,
+        Lang::Zh,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let file_id = civicbridge::procurement::list::files_of_bid(db, r.bid_id)
+        .await
+        .unwrap()[0]
+        .id;
+    let url = format!("/tenders/{id}/bids/{}/files/{file_id}", r.bid_id);
+    let evaluator = app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    app.user("outsider@example.org", &[]).await;
+    let mut buyer_client = app.client();
+    let buyer_email = civicbridge::accounts::model::user::Entity::find_by_id(buyer)
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .email;
+    buyer_client.login(&buyer_email, common::PW).await;
+    assert_eq!(
+        buyer_client.get(&url).await.status,
+        axum::http::StatusCode::NOT_FOUND,
+        "sealed before opening"
+    );
+    app.clock().advance(deadline - T0);
+    procurement::open_if_due(db, &app.state.seal, id, app.clock().now())
+        .await
+        .unwrap();
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    procurement::assign_evaluator(db, &t, evaluator, buyer, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut e = app.client();
+    e.login("evaluator@example.org", common::PW).await;
+    let got = e.get(&url).await;
+    assert_eq!(got.status, axum::http::StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), &content[..]);
+    assert_eq!(got.headers.get("content-type").unwrap(), "application/pdf");
+    let score_page = e.get(&format!("/tenders/{id}/score")).await;
+    assert!(
+        score_page.body.contains(&url),
+        "the scoring sheet links the attachment"
+    );
+    let mut o = app.client();
+    o.login("outsider@example.org", common::PW).await;
+    assert_eq!(o.get(&url).await.status, axum::http::StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.client().get(&url).await.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "anonymous: log in"
+    );
+}

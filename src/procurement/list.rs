@@ -171,6 +171,8 @@ pub async fn tenders_of_evaluator(
 /// An attachment's metadata (the sealed bytes stay in the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
+    /// Key (for the download link after opening).
+    pub id: i64,
     /// File name.
     pub name: String,
     /// Bytes.
@@ -183,8 +185,9 @@ pub struct FileInfo {
 
 /// Attachments of a bid (metadata only), in upload order.
 pub async fn files_of_bid(db: &impl ConnectionTrait, bid_id: i64) -> Result<Vec<FileInfo>, DbErr> {
-    let rows: Vec<(String, i64, String, i64)> = bid_file::Entity::find()
+    let rows: Vec<(i64, String, i64, String, i64)> = bid_file::Entity::find()
         .select_only()
+        .column(bid_file::Column::Id)
         .column(bid_file::Column::Name)
         .column(bid_file::Column::Size)
         .column(bid_file::Column::Sha256)
@@ -196,7 +199,8 @@ pub async fn files_of_bid(db: &impl ConnectionTrait, bid_id: i64) -> Result<Vec<
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(name, size, sha256, uploaded_at)| FileInfo {
+        .map(|(id, name, size, sha256, uploaded_at)| FileInfo {
+            id,
             name,
             size,
             sha256,

@@ -1057,6 +1057,32 @@ pub async fn opening_record(
     Ok(out)
 }
 
+/// An attachment of an opened bid, decrypted: name, MIME type, bytes. `None` before opening,
+/// or when the file does not belong to the bid.
+pub async fn open_file(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+    file_id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, DbErr> {
+    let Some(b) = bid::Entity::find_by_id(bid_id).one(db).await? else {
+        return Ok(None);
+    };
+    if b.opened_salt.is_none() {
+        return Ok(None);
+    }
+    let Some(f) = bid_file::Entity::find_by_id(file_id).one(db).await? else {
+        return Ok(None);
+    };
+    if f.bid_id != bid_id {
+        return Ok(None);
+    }
+    let bytes = key
+        .open(&format!("file:{bid_id}"), &f.sealed)
+        .map_err(|e| DbErr::Custom(format!("file {file_id}: {e}")))?;
+    Ok(Some((f.name, f.mime, bytes)))
+}
+
 /// Recomputes an opened bid's commitment from its revealed content (what a bidder does with
 /// its receipt). `None` before opening.
 pub async fn verify_opened_bid(

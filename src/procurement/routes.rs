@@ -1074,8 +1074,13 @@ async fn render_score(
         vec![]
     };
     let csrf = ctx.ensure_csrf().await?;
+    let mut files = HashMap::new();
+    for (b, _) in &bids {
+        files.insert(b.id, list::files_of_bid(&st.db, b.id).await?);
+    }
     let p = views::ScorePage {
         open: state_of(&t) == TenderState::Evaluating,
+        files,
         bids,
         criteria,
         values,
@@ -1086,6 +1091,56 @@ async fn render_score(
     };
     let title = ctx.lang.tf("eval.score_title", &[("title", &p.t.title)]);
     Ok(layout::page(ctx, &title, views::score_page(ctx.lang, &p)))
+}
+
+/// `GET /tenders/{id}/bids/{bid}/files/{fid}`: an attachment of an opened bid, for the
+/// tender's buyers, assigned evaluators, regulators and the bidder's own members. Before
+/// opening there is nothing to download (404).
+pub async fn download_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid_id, file_id)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let t = load_visible(&st, &ctx, &id).await?;
+    let (bid_id, file_id) = (parse_id(&bid_id)?, parse_id(&file_id)?);
+    use sea_orm::EntityTrait;
+    let b = bid::Entity::find_by_id(bid_id)
+        .one(&st.db)
+        .await?
+        .filter(|b| b.tender_id == t.id)
+        .ok_or(AppError::NotFound)?;
+    let is_assigned = assigned(&st, &ctx, &t).await?;
+    if !(may_see_evaluation(&ctx, &t, is_assigned, false)
+        || may(ctx.actor(), Action::ViewOrgBids(b.org_id)))
+    {
+        return Err(if ctx.user.is_none() {
+            AppError::LoginRequired
+        } else {
+            AppError::Forbidden
+        });
+    }
+    let (name, mime, bytes) = super::open_file(&st.db, &st.seal, b.id, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let disposition = format!(
+        "attachment; filename=\"file\"; filename*=UTF-8''{}",
+        crate::web::middleware::urlencode(&name)
+    );
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    for (k, v) in [
+        (axum::http::header::CONTENT_TYPE, mime),
+        (axum::http::header::CONTENT_DISPOSITION, disposition),
+        (
+            axum::http::header::CACHE_CONTROL,
+            "private, no-store".to_string(),
+        ),
+    ] {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    Ok(res)
 }
 
 async fn load_for_evaluator(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(tender::Model, i64)> {

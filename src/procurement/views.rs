@@ -1189,6 +1189,8 @@ pub fn evaluation_page(lang: Lang, p: &EvalPage) -> Markup {
 pub struct ScorePage {
     /// The tender.
     pub t: tender::Model,
+    /// Attachments of each bid.
+    pub files: HashMap<i64, Vec<FileInfo>>,
     /// Opened (qualified) bids with the bidder's name.
     pub bids: Vec<(bid::Model, String)>,
     /// Criteria.
@@ -1234,7 +1236,14 @@ pub fn score_page(lang: Lang, p: &ScorePage) -> Markup {
                     tbody { @for (b, name) in &p.bids { tr {
                         td { (name) }
                         td.num { (Fen(b.opened_price_fen.unwrap_or_default())) }
-                        td { details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) } }
+                        td {
+                            details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) }
+                            @if let Some(fs) = p.files.get(&b.id) {
+                                ul.plain { @for f in fs {
+                                    li { a href=(format!("/tenders/{}/bids/{}/files/{}", t.id, b.id, f.id)) { (f.name) } " " span.muted { (f.size / 1024 + 1) " KB" } }
+                                } }
+                            }
+                        }
                         @for c in &p.criteria {
                             @let n = format!("p_{}_{}", b.id, c.id);
                             td.has-error[p.bad.contains(&n)] {
