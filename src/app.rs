@@ -30,6 +30,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The bid-sealing key (never stored in the database).
     pub seal: crate::seal::SealKey,
+    /// Short-lived totals of the public organization list.
+    pub org_counts: Arc<crate::orgs::model::counts::Cache>,
 }
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
@@ -91,6 +93,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         clock,
         config: Arc::new(config),
         seal,
+        org_counts: Default::default(),
     })
 }
 

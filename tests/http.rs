@@ -49,6 +49,8 @@ async fn new_user_signs_up_registers_an_org_and_finds_it_in_public() {
     assert!(r.text("h1.page-title").contains("李明"), "{}", r.text("h1"));
     assert!(r.text(".flash").contains("注册成功"));
 
+    // The list's total is cached briefly; a registration through this server shows at once.
+    assert_eq!(c.get("/api/v1/orgs?league=150100").await.json()["total"], 0);
     c.get("/orgs/new").await;
     let values = org_form_values(1, "新城区阳光养老服务中心");
     let r = post_org(&mut c, "/orgs", &values).await;

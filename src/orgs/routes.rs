@@ -22,7 +22,7 @@ pub async fn list(
 ) -> AppResult<Markup> {
     let f = rules::parse_list_query(&q);
     let today = st.clock.today();
-    let page = model::list(&st.db, &f, today).await?;
+    let page = model::list(&st.db, &st.org_counts, &f, today).await?;
     let body = views::list(
         ctx.lang,
         &q,
@@ -143,6 +143,7 @@ pub async fn create(
     match draft {
         Ok(d) => {
             let id = model::create(&st.db, &d, user_id, st.clock.now()).await?;
+            st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.created")).await?;
             Ok(see_other(&format!("/orgs/{id}")))
         }
@@ -188,6 +189,7 @@ pub async fn update(
     match draft {
         Ok(d) => {
             model::update(&st.db, o.id, &d, st.clock.now()).await?;
+            st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -260,6 +262,7 @@ pub async fn set_rating(
         Ok((decision, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
             model::set_rating(&st.db, &o, decision, &reason, uid, st.clock.now()).await?;
+            st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.rating_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -282,6 +285,7 @@ pub async fn set_credit(
         Ok((status, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
             model::set_credit(&st.db, &o, status, &reason, uid, st.clock.now()).await?;
+            st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.credit_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -363,7 +367,7 @@ pub async fn api_list(
 ) -> AppResult<Response> {
     let f = rules::parse_list_query(&q);
     let today = st.clock.today();
-    let page = model::list(&st.db, &f, today).await?;
+    let page = model::list(&st.db, &st.org_counts, &f, today).await?;
     let items: Vec<OrgJson> = page
         .items
         .into_iter()
