@@ -601,13 +601,15 @@ pub async fn org_facts(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Option<rules::OrgFacts>, DbErr> {
-    Ok(crate::orgs::model::get(db, org_id)
+    use crate::orgs::model::organization;
+    use crate::orgs::rules::{CreditStatus, OrgKind};
+    Ok(organization::Entity::find_by_id(org_id)
+        .one(db)
         .await?
-        .map(|(o, _)| rules::OrgFacts {
-            kind: crate::orgs::rules::OrgKind::parse(&o.kind)
-                .unwrap_or(crate::orgs::rules::OrgKind::Enterprise),
-            credit: crate::orgs::rules::CreditStatus::parse(&o.credit_status)
-                .unwrap_or(crate::orgs::rules::CreditStatus::Dishonest),
+        .map(|o| rules::OrgFacts {
+            kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
+            // An unreadable status counts as the worst, never as clean.
+            credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
             rating: o.rating_grade.zip(o.rating_valid_until),
             registered: o.registration_date,
             league: o.league_code,

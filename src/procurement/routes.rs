@@ -102,8 +102,16 @@ fn state_of(t: &tender::Model) -> TenderState {
 
 /// Opens the tender if due, then loads it.
 async fn fetch(st: &AppState, id: i64) -> AppResult<tender::Model> {
-    super::open_if_due(&st.db, &st.seal, id, st.clock.now()).await?;
-    super::get(&st.db, id).await?.ok_or(AppError::NotFound)
+    let t = super::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    let now = st.clock.now();
+    // Opening is lazy too: the first look after the deadline opens the bids.
+    if state_of(&t) == TenderState::Published
+        && t.bid_deadline <= now
+        && super::open_if_due(&st.db, &st.seal, id, now).await?
+    {
+        return super::get(&st.db, id).await?.ok_or(AppError::NotFound);
+    }
+    Ok(t)
 }
 
 /// A tender the viewer may see: drafts only for the unit's buyers.
