@@ -63,18 +63,64 @@ pub fn dummy_hash() -> &'static str {
     &DUMMY
 }
 
-/// Loads the signed-in user, or `None` when the id no longer exists.
+/// Loads the signed-in user, or `None` when the id no longer exists. Every signed-in request
+/// does this, so it is one round trip: the user, their roles and their memberships come back
+/// as rows of one `UNION ALL` (kind, id, name, extra).
 pub async fn load_current_user(
     db: &DatabaseConnection,
     user_id: i64,
 ) -> Result<Option<CurrentUser>, DbErr> {
-    use sea_orm::EntityTrait;
-    let Some(u) = model::user::Entity::find_by_id(user_id).one(db).await? else {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = db.get_database_backend();
+    let p = |n: u32| {
+        if backend == sea_orm::DatabaseBackend::Postgres {
+            format!("${n}")
+        } else {
+            "?".to_string()
+        }
+    };
+    let sql = format!(
+        "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} \
+         UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
+         UNION ALL SELECT 'org', m.org_id, o.name, m.role FROM org_members m \
+           JOIN organizations o ON o.id = m.org_id WHERE m.user_id = {} \
+         UNION ALL SELECT 'unit', m.unit_id, u.name, '' FROM unit_members m \
+           JOIN purchasing_units u ON u.id = m.unit_id WHERE m.user_id = {} \
+         ORDER BY 1, 2",
+        p(1),
+        p(2),
+        p(3),
+        p(4)
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [
+                user_id.into(),
+                user_id.into(),
+                user_id.into(),
+                user_id.into(),
+            ],
+        ))
+        .await?;
+    let mut user = None;
+    let (mut roles, mut orgs, mut units) = (Vec::new(), Vec::new(), Vec::new());
+    for r in rows {
+        let kind: String = r.try_get("", "kind")?;
+        let id: i64 = r.try_get("", "id")?;
+        let name: String = r.try_get("", "name")?;
+        let extra: String = r.try_get("", "extra")?;
+        match kind.as_str() {
+            "user" => user = Some((name, extra)),
+            "role" => roles.extend(Role::parse(&name)),
+            "org" => orgs.extend(OrgRole::parse(&extra).map(|role| (id, name, role))),
+            _ => units.push((id, name)),
+        }
+    }
+    let Some((display_name, email)) = user else {
         return Ok(None);
     };
-    let roles = model::roles_of(db, user_id).await?;
-    let orgs = crate::orgs::memberships_of(db, user_id).await?;
-    let units = crate::units::memberships_of(db, user_id).await?;
     Ok(Some(CurrentUser {
         actor: Actor {
             user_id,
@@ -82,8 +128,8 @@ pub async fn load_current_user(
             orgs: orgs.iter().map(|(id, _, r)| (*id, *r)).collect(),
             units: units.iter().map(|(id, _)| *id).collect(),
         },
-        email: u.email,
-        display_name: u.display_name,
+        email,
+        display_name,
         orgs,
         units,
     }))
