@@ -47,6 +47,7 @@
 //! - [`seal`] — XChaCha20-Poly1305 sealing with a key outside the database, and the salted
 //!   SHA-256 receipt commitment.
 //! - [`money`] — [`money::Fen`], integer fen; exact splits by basis points.
+//! - `codes` — `code_enum!`, the one way a stored state or kind maps to its enum.
 //! - [`clock`] — the injectable clock; all "now" comes from it. Instants are stored as Unix
 //!   seconds (UTC) and shown in Asia/Shanghai.
 //! - [`config`], [`db`] — settings and the SQLite/PostgreSQL connection.
@@ -65,6 +66,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod clock;
+mod codes;
 pub mod config;
 pub mod contracts;
 pub mod db;

@@ -12,21 +12,7 @@ use crate::web::i18n::Lang;
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
-macro_rules! code_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $c:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-        pub enum $name { $($(#[$vm])* $v),+ }
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            /// Stored code.
-            pub fn code(self) -> &'static str { match self { $($name::$v => $c),+ } }
-            /// Parses a stored code.
-            pub fn parse(s: &str) -> Option<$name> { $name::ALL.iter().copied().find(|v| v.code() == s) }
-        }
-    };
-}
+use crate::codes::code_enum;
 
 code_enum! {
     /// Where a tender is in its life.
