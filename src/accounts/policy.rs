@@ -101,6 +101,17 @@ pub enum Action {
         /// Whether the user is assigned to the tender in question.
         assigned: bool,
     },
+    /// Read a tender's evaluation (scores, ranking) and its bids' attachments before the
+    /// award: the unit's buyers, the tender's assigned evaluators and regulators. After the
+    /// award the evaluation report is public (the attachments are not).
+    ViewEvaluation {
+        /// The tender's purchasing unit.
+        unit: i64,
+        /// Whether the user is assigned to evaluate the tender.
+        assigned: bool,
+        /// Whether the tender has been awarded (report only).
+        awarded: bool,
+    },
     /// Act for the buyer on a contract of a purchasing unit: sign, accept or return
     /// milestones, record payments, complete and rate (the unit's buyers).
     ContractBuyer(i64),
@@ -111,6 +122,9 @@ pub enum Action {
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
 pub fn may(actor: Option<&Actor>, action: Action) -> bool {
+    if let Action::ViewEvaluation { awarded: true, .. } = action {
+        return true;
+    }
     let Some(a) = actor else { return false };
     match action {
         Action::ViewWorkspace | Action::CreateOrg => true,
@@ -133,6 +147,16 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         }
         Action::ViewOrgBids(org) => a.org_role(org).is_some(),
         Action::ScoreBids { assigned } => assigned && a.has(Role::Evaluator),
+        Action::ViewEvaluation {
+            unit,
+            assigned,
+            awarded,
+        } => {
+            awarded
+                || a.units.contains(&unit)
+                || (assigned && a.has(Role::Evaluator))
+                || a.has(Role::Regulator)
+        }
     }
 }
 
@@ -161,7 +185,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 17] = [
+    const ALL_ACTIONS: [Action; 19] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
@@ -179,6 +203,16 @@ mod tests {
         Action::ScoreBids { assigned: false },
         Action::ContractBuyer(3),
         Action::ContractSupplier(7),
+        Action::ViewEvaluation {
+            unit: 3,
+            assigned: true,
+            awarded: false,
+        },
+        Action::ViewEvaluation {
+            unit: 3,
+            assigned: false,
+            awarded: true,
+        },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -186,15 +220,25 @@ mod tests {
     #[test]
     fn policy_table() {
         use Action::*;
-        let signed_in = [ViewWorkspace, CreateOrg, AskQuestion];
+        let report = ViewEvaluation {
+            unit: 3,
+            assigned: false,
+            awarded: true,
+        };
+        let early = ViewEvaluation {
+            unit: 3,
+            assigned: true,
+            awarded: false,
+        };
+        let signed_in = [ViewWorkspace, CreateOrg, AskQuestion, report];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         let cases: Vec<(&str, Option<Actor>, Vec<Action>)> = vec![
-            ("anonymous", None, vec![]),
+            ("anonymous", None, vec![report]),
             ("plain user", Some(actor(&[], &[], &[])), with(&[])),
             (
                 "buyer of unit 3",
                 Some(actor(&[], &[], &[3])),
-                with(&[ManageTenders(3), ContractBuyer(3)]),
+                with(&[ManageTenders(3), ContractBuyer(3), early]),
             ),
             ("buyer of unit 4", Some(actor(&[], &[], &[4])), with(&[])),
             (
@@ -222,7 +266,7 @@ mod tests {
             (
                 "regulator",
                 Some(actor(&[Role::Regulator], &[], &[])),
-                with(&[ViewOrgPrivate(7), SetRating, SetCredit]),
+                with(&[ViewOrgPrivate(7), SetRating, SetCredit, early]),
             ),
             (
                 "platform admin",
@@ -238,7 +282,7 @@ mod tests {
             (
                 "evaluator",
                 Some(actor(&[Role::Evaluator], &[], &[])),
-                with(&[ScoreBids { assigned: true }]),
+                with(&[ScoreBids { assigned: true }, early]),
             ),
             (
                 "incubator manager",

@@ -173,10 +173,14 @@ async fn flash_ok(ctx: &Ctx, key: &str, to: &str) -> AppResult<Response> {
 /// Who may read the evaluation report: everyone once awarded; before that the unit's
 /// buyers, the assigned evaluators and regulators.
 fn may_see_evaluation(ctx: &Ctx, t: &tender::Model, assigned: bool, awarded: bool) -> bool {
-    awarded
-        || may(ctx.actor(), Action::ManageTenders(t.unit_id))
-        || may(ctx.actor(), Action::ScoreBids { assigned })
-        || ctx.actor().is_some_and(|a| a.has(Role::Regulator))
+    may(
+        ctx.actor(),
+        Action::ViewEvaluation {
+            unit: t.unit_id,
+            assigned,
+            awarded,
+        },
+    )
 }
 
 async fn assigned(st: &AppState, ctx: &Ctx, t: &tender::Model) -> AppResult<bool> {
