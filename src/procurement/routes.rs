@@ -899,8 +899,24 @@ pub async fn assign_evaluator(
     }
 }
 
-fn score_error_message(e: &scoring::ScoreError) -> String {
-    e.to_string()
+/// The scoring problems a buyer meets in practice get a sentence in their language; the
+/// others are internal-consistency errors and keep their technical text.
+fn score_error_message(e: &scoring::ScoreError, lang: Lang) -> String {
+    match e {
+        scoring::ScoreError::NoEvaluators => lang.t("eval.err.no_scores"),
+        scoring::ScoreError::IncompleteScoring {
+            bid_id,
+            evaluator_id,
+            ..
+        } => lang.tf(
+            "eval.err.incomplete",
+            &[
+                ("bid", &bid_id.to_string()),
+                ("evaluator", &evaluator_id.to_string()),
+            ],
+        ),
+        other => other.to_string(),
+    }
 }
 
 async fn render_evaluation(
@@ -932,7 +948,7 @@ async fn render_evaluation(
         bids: super::opened_bids(db, t.id).await?,
         ranking: super::ranking(db, &t)
             .await?
-            .map_err(|e| score_error_message(&e)),
+            .map_err(|e| score_error_message(&e, ctx.lang)),
         evaluators: super::evaluators(db, t.id).await?,
         award,
         buyer,
