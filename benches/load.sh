@@ -119,6 +119,12 @@ for _ in $(seq 1 100); do
 done
 curl -fsS -o /dev/null "$BASE/healthz"
 
+# CPU ticks: the whole machine (busy, total), the server, and this script's waited-for
+# children (wrk). What's left of "busy" is other processes, which spoil a measurement.
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+child_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+
 mem() {
     grep -E '^(VmRSS|VmHWM)' "/proc/$SERVER_PID/status" | tr -s ' \t' ' ' | paste -sd ' ' -
 }
@@ -137,16 +143,30 @@ for ep in "${ENDPOINTS[@]}"; do
     curl -fsS -o /dev/null -w "%{http_code} %{size_download}  $ep\n" "$BASE$ep"
 done
 
-SUMMARY=$'| endpoint | run | req/s | p50 | p99 | errors |\n|---|---|---|---|---|---|\n'
+SUMMARY=$'| endpoint | run | req/s | p50 | p99 | errors | server CPU | other CPU |\n|---|---|---|---|---|---|---|---|\n'
 for ep in "${ENDPOINTS[@]}"; do
     echo
     echo "== $ep: warm-up $WARMUP"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$BASE$ep" >/dev/null
     for run in $(seq 1 "$RUNS"); do
         echo "== $ep: run $run, wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency"
+        read -r busy0 total0 < <(machine_ticks)
+        srv0=$(server_ticks)
+        kids0=$(child_ticks)
         out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$BASE$ep")
+        read -r busy1 total1 < <(machine_ticks)
+        srv1=$(server_ticks)
+        kids1=$(child_ticks)
         echo "$out"
         echo "memory: $(mem)"
+        ncpu=$(nproc)
+        srv_pct=$(( 100 * ncpu * (srv1 - srv0) / (total1 - total0) ))
+        other_pct=$(( 100 * ncpu * (busy1 - busy0 - (srv1 - srv0) - (kids1 - kids0)) / (total1 - total0) ))
+        if (( other_pct < 0 )); then other_pct=0; fi
+        echo "cpu: server ${srv_pct}% (100% = one core), other processes ${other_pct}%"
+        if (( other_pct > 10 )); then
+            echo "warning: other processes used ${other_pct}% of a core during this run; its numbers are not representative" >&2
+        fi
         row=$(awk '
             /Requests\/sec/ { rps = $2 }
             $1 == "50%" { p50 = $2 }
@@ -154,11 +174,12 @@ for ep in "${ENDPOINTS[@]}"; do
             /Non-2xx|Socket errors/ { err = err $0 " " }
             END { if (err == "") err = "0"; printf "%s | %s | %s | %s", rps, p50, p99, err }
         ' <<<"$out")
-        SUMMARY+="| \`$ep\` | $run | $row |"$'\n'
+        SUMMARY+="| \`$ep\` | $run | $row | ${srv_pct}% | ${other_pct}% |"$'\n'
     done
 done
 
 echo
 echo "== summary ($THREADS threads, $CONNECTIONS connections, $DURATION per run, $ORGS organizations)"
 printf '%s' "$SUMMARY"
+echo "(CPU columns: 100% = one core; \"other\" is everything but the server and wrk, and should be near 0)"
 echo "peak server memory: $(mem)"
