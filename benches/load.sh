@@ -76,7 +76,11 @@ echo "nproc: $(nproc)"
 grep -m1 'model name' /proc/cpuinfo || true
 rustc --version 2>/dev/null || true
 wrk --version 2>&1 | head -n1 || true
-echo "binary: $BIN ($(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ', dirty tree'))"
+if [[ "${SKIP_BUILD:-0}" == 1 ]]; then
+    echo "binary: $BIN (prebuilt $(date -r "$BIN" '+%F %T'))"
+else
+    echo "binary: $BIN (built from $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes'))"
+fi
 
 echo
 echo "== seeding $ORGS organizations into $DATA_DIR"
@@ -145,7 +149,7 @@ for ep in "${ENDPOINTS[@]}"; do
     curl -fsS -o /dev/null -w "%{http_code} %{size_download}  $ep\n" "$BASE$ep"
 done
 
-SUMMARY=$'| endpoint | run | req/s | p50 | p99 | errors | server CPU | other CPU |\n|---|---|---|---|---|---|---|---|\n'
+SUMMARY=$'| endpoint | run | req/s | p50 | p99 | errors | server CPU | server ms/req | other CPU |\n|---|---|---|---|---|---|---|---|---|\n'
 for ep in "${ENDPOINTS[@]}"; do
     echo
     echo "== $ep: warm-up $WARMUP"
@@ -165,7 +169,10 @@ for ep in "${ENDPOINTS[@]}"; do
         srv_pct=$(( 100 * ncpu * (srv1 - srv0) / (total1 - total0) ))
         other_pct=$(( 100 * ncpu * (busy1 - busy0 - (srv1 - srv0) - (kids1 - kids0)) / (total1 - total0) ))
         if (( other_pct < 0 )); then other_pct=0; fi
-        echo "cpu: server ${srv_pct}% (100% = one core), other processes ${other_pct}%"
+        requests=$(awk '/requests in/ { print $1 }' <<<"$out")
+        srv_ms=$(awk -v t="$((srv1 - srv0))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+            'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0) }')
+        echo "cpu: server ${srv_pct}% (100% = one core), ${srv_ms} ms per request; other processes ${other_pct}%"
         if (( other_pct > 10 )); then
             echo "warning: other processes used ${other_pct}% of a core during this run; its numbers are not representative" >&2
         fi
@@ -176,12 +183,13 @@ for ep in "${ENDPOINTS[@]}"; do
             /Non-2xx|Socket errors/ { err = err $0 " " }
             END { if (err == "") err = "0"; printf "%s | %s | %s | %s", rps, p50, p99, err }
         ' <<<"$out")
-        SUMMARY+="| \`$ep\` | $run | $row | ${srv_pct}% | ${other_pct}% |"$'\n'
+        SUMMARY+="| \`$ep\` | $run | $row | ${srv_pct}% | ${srv_ms} | ${other_pct}% |"$'\n'
     done
 done
 
 echo
 echo "== summary ($THREADS threads, $CONNECTIONS connections, $DURATION per run, $ORGS organizations)"
 printf '%s' "$SUMMARY"
-echo "(CPU columns: 100% = one core; \"other\" is everything but the server and wrk, and should be near 0)"
+echo "(server CPU: 100% = one core; server ms/req: server CPU time per request; other CPU:"
+echo " everything but the server and wrk, which should be near 0 for the run to count)"
 echo "peak server memory: $(mem)"
