@@ -32,6 +32,7 @@ mod m0023_create_contract_milestones;
 mod m0024_create_payments;
 mod m0025_create_audit_events;
 mod m0026_create_audit_head;
+mod m0027_index_organizations_id;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0024_create_payments::Migration),
             Box::new(m0025_create_audit_events::Migration),
             Box::new(m0026_create_audit_head::Migration),
+            Box::new(m0027_index_organizations_id::Migration),
         ]
     }
 }

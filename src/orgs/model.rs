@@ -266,11 +266,19 @@ pub async fn list(
             n
         }
     };
-    let rows = organization::Entity::find()
-        .filter(cond)
-        .order_by_desc(organization::Column::Id)
-        .offset((f.page - 1) * PAGE_SIZE)
+    // The page's ids first, from an index alone, then their rows: skipping a deep offset
+    // then walks index entries instead of whole rows.
+    let page_ids = sea_orm::sea_query::Query::select()
+        .column(organization::Column::Id)
+        .from(organization::Entity)
+        .cond_where(cond)
+        .order_by(organization::Column::Id, sea_orm::sea_query::Order::Desc)
         .limit(PAGE_SIZE)
+        .offset((f.page - 1) * PAGE_SIZE)
+        .to_owned();
+    let rows = organization::Entity::find()
+        .filter(organization::Column::Id.in_subquery(page_ids))
+        .order_by_desc(organization::Column::Id)
         .all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
