@@ -454,9 +454,11 @@ pub fn validate_tender(
             }
             if criteria.is_empty() {
                 e.add("criteria", lang.t("tender.err.no_criteria"));
-            } else if pw.is_some() {
-                let sum: i32 = criteria.iter().map(|(_, w)| i32::from(*w)).sum::<i32>()
-                    + i32::from(price_weight);
+            } else if let Some(typed) = pw {
+                // The sum uses the price weight as typed, even when it is refused on its own
+                // (below the minimum), so the two messages agree with what the user sees.
+                let sum: i32 =
+                    criteria.iter().map(|(_, w)| i32::from(*w)).sum::<i32>() + i32::from(typed);
                 if sum != 100 {
                     e.add(
                         "criteria",
@@ -1028,6 +1030,13 @@ mod tests {
         f.criterion_name.clear();
         let d = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap();
         assert_eq!((d.price_weight, d.criteria.len()), (100, 0));
+        let mut f = good();
+        f.price_weight = "5".into();
+        let e = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap_err();
+        assert!(
+            e.get("criteria").unwrap().contains("75"),
+            "sum uses the typed price weight: {e:?}"
+        );
         let mut f = good();
         f.criterion_weight[0] = "41".into();
         let e = validate_tender(&f, &[3], NOW, &s, Lang::Zh).unwrap_err();
