@@ -317,6 +317,16 @@ pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<(Org, Vec<
     Ok(Some((o, ds)))
 }
 
+/// An organization's name alone (one narrow query, for lists and records of other rooms).
+pub async fn name_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<String>, DbErr> {
+    organization::Entity::find_by_id(id)
+        .select_only()
+        .column(organization::Column::Name)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// Whether a USCC is registered to an organization other than `except`.
 pub async fn uscc_taken(
     db: &impl ConnectionTrait,

@@ -973,9 +973,8 @@ pub async fn open_if_due(
             .filter(bid::Column::Id.eq(b.id))
             .exec(&*txn)
             .await?;
-        let name = crate::orgs::model::get(&*txn, b.org_id)
+        let name = crate::orgs::model::name_of(&*txn, b.org_id)
             .await?
-            .map(|(o, _)| o.name)
             .unwrap_or_default();
         record.push(serde_json::json!({ "bid": b.id, "org": name, "price_fen": body.content.price_fen, "commitment": b.commitment }));
     }
@@ -1043,9 +1042,8 @@ pub async fn opening_record(
         .await?;
     let mut out = Vec::new();
     for b in bids {
-        let name = crate::orgs::model::get(db, b.org_id)
+        let name = crate::orgs::model::name_of(db, b.org_id)
             .await?
-            .map(|(o, _)| o.name)
             .unwrap_or_default();
         out.push(OpeningLine {
             bid_id: b.id,

@@ -198,9 +198,8 @@ async fn unit_name(st: &AppState, unit_id: i64) -> AppResult<String> {
 }
 
 async fn org_name(st: &AppState, org_id: i64) -> AppResult<String> {
-    Ok(crate::orgs::model::get(&st.db, org_id)
+    Ok(crate::orgs::model::name_of(&st.db, org_id)
         .await?
-        .map(|(o, _)| o.name)
         .unwrap_or_default())
 }
 
