@@ -32,6 +32,8 @@ pub struct AppState {
     pub seal: crate::seal::SealKey,
     /// Short-lived totals of the public organization list.
     pub org_counts: Arc<crate::orgs::model::counts::Cache>,
+    /// The search engine (embedded or Meilisearch).
+    pub search: crate::search::Search,
 }
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
@@ -88,12 +90,14 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     let db = crate::db::connect(&url).await?;
     crate::db::migrate(&db).await?;
     let seal = crate::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
+    let search = crate::search::Search::open(&config)?;
     Ok(AppState {
         db,
         clock,
         config: Arc::new(config),
         seal,
         org_counts: Default::default(),
+        search,
     })
 }
 
@@ -136,6 +140,7 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
             }
         }
     });
+    spawn_search_jobs(&state);
     let app = router(state);
     axum::serve(
         listener,
@@ -144,6 +149,47 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown())
     .await?;
     Ok(())
+}
+
+/// Rebuilds a freshly created embedded index from the database, then keeps delivering the
+/// search outbox: right away while rows are waiting, else every half second.
+fn spawn_search_jobs(state: &AppState) {
+    let (db, search, clock) = (state.db.clone(), state.search.clone(), state.clock.clone());
+    tokio::spawn(async move {
+        if search.needs_rebuild {
+            for kind in crate::search::Kind::ALL {
+                let r = crate::search::reindex(
+                    &db,
+                    search.backend().as_ref(),
+                    kind,
+                    clock.now(),
+                    2000,
+                    |_| {},
+                )
+                .await;
+                match r {
+                    Ok(n) => tracing::info!(kind = kind.code(), records = n, "search index built"),
+                    Err(e) => tracing::warn!(error = %e, "building the search index failed"),
+                }
+            }
+        }
+        let mut last_prune = 0i64;
+        loop {
+            let now = clock.now();
+            match crate::search::drain_once(&db, search.backend().as_ref(), now).await {
+                Ok(d) if d.rows as u64 >= crate::search::BATCH => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "search outbox: database error; will retry"),
+            }
+            if now - last_prune > 3600 {
+                last_prune = now;
+                if let Err(e) = crate::search::model::prune(&db, now - 86_400).await {
+                    tracing::warn!(error = %e, "search outbox: pruning failed");
+                }
+            }
+            search.wait(std::time::Duration::from_millis(500)).await;
+        }
+    });
 }
 
 async fn shutdown() {

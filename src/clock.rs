@@ -42,7 +42,7 @@ impl Clock {
 
     /// Today's date in Asia/Shanghai.
     pub fn today(&self) -> time::Date {
-        self.now_utc().to_offset(SHANGHAI).date()
+        shanghai_date(self.now())
     }
 
     /// Moves a fixed clock forward; no effect on the system clock.
@@ -51,6 +51,14 @@ impl Clock {
             t.fetch_add(seconds, Ordering::SeqCst);
         }
     }
+}
+
+/// The date in Asia/Shanghai at a Unix instant.
+pub fn shanghai_date(unix_seconds: i64) -> time::Date {
+    OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .to_offset(SHANGHAI)
+        .date()
 }
 
 /// Formats a Unix instant for display in Asia/Shanghai, e.g. `2026-11-27 13:32`.

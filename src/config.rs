@@ -27,6 +27,13 @@ pub struct Config {
     pub seal_key: Option<String>,
     /// Procurement rules that vary by locality.
     pub procurement: crate::procurement::rules::ProcurementSettings,
+    /// `MEILISEARCH_URL`: search with Meilisearch there; `None` uses the embedded index.
+    pub meilisearch_url: Option<String>,
+    /// `MEILISEARCH_API_KEY`, when the server needs one.
+    pub meilisearch_api_key: Option<String>,
+    /// `MEILISEARCH_INDEX_PREFIX`: index names start with it (several deployments or test
+    /// runs can share one server).
+    pub search_index_prefix: String,
 }
 
 impl Default for Config {
@@ -42,6 +49,9 @@ impl Default for Config {
             login_window_secs: 15 * 60,
             seal_key: None,
             procurement: Default::default(),
+            meilisearch_url: None,
+            meilisearch_api_key: None,
+            search_index_prefix: "civicbridge_".to_string(),
         }
     }
 }
@@ -67,6 +77,17 @@ impl Config {
         {
             return Err(format!(
                 "DATABASE_URL must start with sqlite:, postgres:// or postgresql:// (got {url:?})"
+            ));
+        }
+        if let Some(u) = self
+            .meilisearch_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(format!(
+                "MEILISEARCH_URL must start with http:// or https:// (got {u:?})"
             ));
         }
         if self.body_limit < 1024 {

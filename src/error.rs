@@ -29,6 +29,10 @@ pub enum AppError {
     /// Anything else unexpected: logged, never shown in detail.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A service the page needs (the search engine) is down; the message is localized and
+    /// the cause is logged.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
 }
 
 /// Marker put on error responses so the error middleware knows how to render them.
@@ -49,6 +53,7 @@ impl AppError {
             AppError::LoginRequired => StatusCode::UNAUTHORIZED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Db(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -62,6 +67,7 @@ impl IntoResponse for AppError {
         let message = match &self {
             AppError::BadRequest(m) => Some(m.clone()),
             AppError::Csrf => Some("csrf".to_string()),
+            AppError::Unavailable(m) => Some(m.clone()),
             _ => None,
         };
         let mut res = (status, status.canonical_reason().unwrap_or("error")).into_response();

@@ -77,6 +77,7 @@ pub mod procurement;
 pub mod regions;
 pub mod routes;
 pub mod seal;
+pub mod search;
 pub mod seed;
 pub mod units;
 pub mod web;

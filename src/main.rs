@@ -51,6 +51,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Rebuild every search index from the database (embedded: stop the server first).
+    Reindex,
     /// Add demo users, purchasing units and N organizations.
     Seed {
         /// Organizations to generate.
@@ -93,6 +95,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         seal_key: std::env::var("CIVICBRIDGE_SEAL_KEY").ok(),
+        meilisearch_url: std::env::var("MEILISEARCH_URL").ok(),
+        meilisearch_api_key: std::env::var("MEILISEARCH_API_KEY").ok(),
+        search_index_prefix: std::env::var("MEILISEARCH_INDEX_PREFIX")
+            .unwrap_or_else(|_| "civicbridge_".to_string()),
         ..Config::default()
     };
     match cli.command {
@@ -103,7 +109,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             config.bind = bind;
             config.secure_cookies = secure_cookies;
-            let state = app::init(config, Clock::System).await?;
+            let mut state = app::init(config, Clock::System).await?;
             if demo {
                 use sea_orm::{EntityTrait, PaginatorTrait};
                 let users = civicbridge::accounts::model::user::Entity::find()
@@ -119,6 +125,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         2,
                     )
                     .await?;
+                    // Seeding writes in bulk, past the outbox: build the index afresh.
+                    state.search.needs_rebuild = true;
                 }
                 println!(
                     "Demo accounts (password: {}):",
@@ -130,6 +138,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("CivicBridge is listening on http://{}", state.config.bind);
             app::serve(state).await
+        }
+        Command::Reindex => {
+            let state = app::init(config, Clock::System).await?;
+            reindex(&state).await
         }
         Command::Migrate => {
             app::init(config, Clock::System).await?;
@@ -185,6 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             println!("demo tenders: {tenders}");
+            reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",
                 r.users,
@@ -195,4 +208,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Rebuilds every index with a progress bar per kind and prints the throughput.
+async fn reindex(state: &app::AppState) -> anyhow::Result<()> {
+    use civicbridge::search::{self, Kind};
+    use indicatif::{ProgressBar, ProgressStyle};
+    let backend = state.search.backend();
+    for kind in Kind::ALL {
+        let total = search::model::record_count(&state.db, kind).await?;
+        let bar = ProgressBar::new(total).with_style(
+            ProgressStyle::with_template(
+                "{prefix:>14} [{bar:40}] {pos}/{len} {per_sec} ETA {eta}",
+            )?
+            .progress_chars("=> "),
+        );
+        bar.set_prefix(kind.uid());
+        let started = std::time::Instant::now();
+        let n = search::reindex(
+            &state.db,
+            backend.as_ref(),
+            kind,
+            state.clock.now(),
+            5000,
+            |done| bar.set_position(done),
+        )
+        .await?;
+        bar.finish();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "{}: {n} records in {secs:.1} s ({:.0}/s) into {}",
+            kind.uid(),
+            n as f64 / secs.max(1e-9),
+            backend.name()
+        );
+    }
+    Ok(())
 }

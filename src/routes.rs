@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::{accounts, contracts, orgs, procurement, units, web};
+use crate::{accounts, contracts, orgs, procurement, search, units, web};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,6 +123,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post("/orgs/{id}/credit", Regulator, orgs::routes::set_credit)
     .get("/api/v1/orgs", Public, orgs::routes::api_list)
     .get("/api/v1/orgs/{id}", Public, orgs::routes::api_show)
+    // search
+    .get("/search", Public, search::routes::all)
+    .get("/search/tenders", Public, search::routes::tenders)
+    .get("/search/orgs", Public, search::routes::orgs)
+    .get("/api/v1/search", Public, search::routes::api)
     // units
     .get("/units", Public, units::routes::list)
     .get("/admin/units", Admin, units::routes::admin)

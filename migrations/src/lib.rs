@@ -33,6 +33,8 @@ mod m0024_create_payments;
 mod m0025_create_audit_events;
 mod m0026_create_audit_head;
 mod m0027_index_organizations_id;
+mod m0028_create_search_outbox;
+mod m0029_index_search_outbox_pending;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -68,6 +70,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_create_audit_events::Migration),
             Box::new(m0026_create_audit_head::Migration),
             Box::new(m0027_index_organizations_id::Migration),
+            Box::new(m0028_create_search_outbox::Migration),
+            Box::new(m0029_index_search_outbox_pending::Migration),
         ]
     }
 }

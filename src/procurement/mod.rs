@@ -181,6 +181,7 @@ async fn transition(
         let current = get(db, t.id).await?.map(|t| state_of(&t)).unwrap_or(from);
         return Ok(Err(Refusal::WrongState(current)));
     }
+    crate::search::enqueue(db, crate::search::Kind::Tenders, t.id, now).await?;
     audit::append(
         db,
         Entry {
@@ -399,6 +400,8 @@ pub async fn amend(
     if n != 1 {
         return Ok(Err(Refusal::BidsClosed));
     }
+    // The new deadline is part of the public notice, so the index must follow.
+    crate::search::enqueue(&*txn, crate::search::Kind::Tenders, t.id, now).await?;
     amendment::ActiveModel {
         tender_id: Set(t.id),
         actor_id: Set(Some(actor)),
@@ -947,6 +950,7 @@ pub async fn open_if_due(
     if n != 1 {
         return Ok(false);
     }
+    crate::search::enqueue(&*txn, crate::search::Kind::Tenders, tender_id, now).await?;
     let t = get(&*txn, tender_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("tender {tender_id}")))?;

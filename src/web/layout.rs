@@ -75,6 +75,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 aria-current=[active(href).then_some("page")] { (label) } }
                         }
                     } }
+                    (crate::search::views::header_box(lang))
                     div.user-menu {
                         @if let Some(u) = &ctx.user {
                             span.user-name { (u.display_name) }

@@ -85,6 +85,7 @@ fn describe(lang: Lang, status: StatusCode, message: Option<String>) -> (String,
         413 => "too_large",
         415 | 422 => "bad_request",
         429 => "too_many",
+        503 => "unavailable",
         s if s >= 500 => "internal",
         _ => "bad_request",
     };

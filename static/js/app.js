@@ -22,3 +22,8 @@ document.addEventListener("DOMContentLoaded", function () {
     if (s.value) s.dispatchEvent(new Event("change", { bubbles: true }));
   });
 });
+// Sort menus submit their form when changed (a button does it without JavaScript).
+document.addEventListener("change", function (ev) {
+  var el = ev.target;
+  if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+});

@@ -319,3 +319,8 @@ impl Client {
         r
     }
 }
+
+/// Percent-encodes one query-string value.
+pub fn enc(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_string()
+}

@@ -1,0 +1,255 @@
+//! Search across tenders and organizations.
+//!
+//! One [`Backend`] trait with two engines: [`embedded::Embedded`] (tantivy + jieba, under the
+//! data directory; the default) and [`meili::Meili`] (Meilisearch, when `MEILISEARCH_URL` is
+//! set). Both read the index definitions in `search/*.json` ([`rules::Kind::def`]).
+//!
+//! Indexing goes through a transactional outbox: every write that changes a searchable record
+//! calls [`enqueue`] in its own transaction; [`drain_once`] (a background job in `serve`)
+//! builds the current public documents of the changed records, hands them to the engine, and
+//! marks the rows done only after the engine acknowledged them. A crash in between resends
+//! the same documents, which replace themselves by key, so delivery is at least once and
+//! idempotent. While the engine is down the rows wait with exponential backoff.
+
+pub mod embedded;
+pub mod meili;
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sea_orm::{DatabaseConnection, DbErr};
+
+pub use model::enqueue;
+pub use rules::{Found, Kind, Request};
+
+/// A document: attribute → JSON value.
+pub type Document = serde_json::Map<String, serde_json::Value>;
+
+/// What can go wrong with a search engine.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The engine is unreachable or failed; worth retrying.
+    #[error("search engine: {0}")]
+    Engine(String),
+    /// The request or a document does not fit the index definition.
+    #[error("invalid: {0}")]
+    Invalid(String),
+}
+
+/// A search engine holding one index per [`Kind`].
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync {
+    /// Short name for logs and the health page.
+    fn name(&self) -> &'static str;
+    /// Creates the indexes and applies the definitions (idempotent).
+    async fn prepare(&self) -> Result<(), SearchError>;
+    /// Adds or replaces documents by key and deletes keys; returns once the engine has
+    /// applied them and they are visible to searches.
+    async fn apply(
+        &self,
+        kind: Kind,
+        upserts: Vec<Document>,
+        deletes: Vec<i64>,
+    ) -> Result<(), SearchError>;
+    /// Removes every document of a kind.
+    async fn clear(&self, kind: Kind) -> Result<(), SearchError>;
+    /// Searches one kind.
+    async fn search(&self, kind: Kind, req: &Request) -> Result<Found, SearchError>;
+    /// Documents in the index of a kind.
+    async fn count(&self, kind: Kind) -> Result<u64, SearchError>;
+}
+
+/// The engine in use, shared by the server's handlers and jobs.
+#[derive(Clone)]
+pub struct Search {
+    backend: Arc<dyn Backend>,
+    /// Set when the embedded index was created empty and must be rebuilt from the database.
+    pub needs_rebuild: bool,
+    kick: Arc<tokio::sync::Notify>,
+}
+
+impl Search {
+    /// Wraps a backend.
+    pub fn new(backend: Arc<dyn Backend>, needs_rebuild: bool) -> Search {
+        Search {
+            backend,
+            needs_rebuild,
+            kick: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// Opens the configured engine: Meilisearch when a URL is set, else the embedded index
+    /// under `<data>/search`.
+    pub fn open(config: &crate::config::Config) -> anyhow::Result<Search> {
+        match config
+            .meilisearch_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => Ok(Search::new(
+                Arc::new(meili::Meili::new(
+                    url.trim(),
+                    config.meilisearch_api_key.as_deref(),
+                    &config.search_index_prefix,
+                )?),
+                false,
+            )),
+            None => {
+                let e = embedded::Embedded::open(&config.data_dir.join("search"))?;
+                let fresh = e.fresh();
+                Ok(Search::new(Arc::new(e), fresh))
+            }
+        }
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &Arc<dyn Backend> {
+        &self.backend
+    }
+
+    /// Wakes the drainer (after a commit that enqueued something).
+    pub fn kick(&self) {
+        self.kick.notify_one();
+    }
+
+    /// Waits until kicked or `timeout` passes.
+    pub async fn wait(&self, timeout: std::time::Duration) {
+        let _ = tokio::time::timeout(timeout, self.kick.notified()).await;
+    }
+}
+
+/// Rows taken per drain round.
+pub const BATCH: u64 = 500;
+/// Longest wait between retries, in seconds.
+pub const MAX_BACKOFF: i64 = 300;
+
+/// Seconds to wait after `attempts` failed deliveries: 2, 4, 8 … capped at [`MAX_BACKOFF`].
+pub fn backoff(attempts: i32) -> i64 {
+    let exp = attempts.clamp(0, 16) as u32;
+    (2i64 << exp).min(MAX_BACKOFF)
+}
+
+/// What one drain round did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Drained {
+    /// Outbox rows marked done.
+    pub rows: usize,
+    /// Documents sent (added or replaced).
+    pub upserts: usize,
+    /// Keys deleted.
+    pub deletes: usize,
+    /// Rows that failed and wait for a retry.
+    pub failed: usize,
+}
+
+/// Delivers due outbox rows once: at most [`BATCH`] rows, grouped by kind.
+pub async fn drain_once(
+    db: &DatabaseConnection,
+    backend: &dyn Backend,
+    now: i64,
+) -> Result<Drained, DbErr> {
+    let rows = model::due(db, now, BATCH).await?;
+    let mut by_kind: BTreeMap<Kind, (Vec<i64>, Vec<i64>, i32)> = BTreeMap::new();
+    let mut unknown = Vec::new();
+    for r in &rows {
+        match Kind::parse(&r.kind) {
+            Some(k) => {
+                let e = by_kind.entry(k).or_default();
+                e.0.push(r.id);
+                if !e.1.contains(&r.record_id) {
+                    e.1.push(r.record_id);
+                }
+                e.2 = e.2.max(r.attempts);
+            }
+            None => unknown.push(r.id),
+        }
+    }
+    let mut out = Drained::default();
+    // A row of a kind this build does not know cannot be delivered; it is closed, not retried.
+    model::mark_done(db, &unknown, now).await?;
+    let today = crate::clock::shanghai_date(now);
+    for (kind, (row_ids, record_ids, attempts)) in by_kind {
+        let (docs, deletes) = model::documents(db, kind, &record_ids, today).await?;
+        let (n_up, n_del) = (docs.len(), deletes.len());
+        match backend.apply(kind, docs, deletes).await {
+            Ok(()) => {
+                model::mark_done(db, &row_ids, now).await?;
+                out.rows += row_ids.len();
+                out.upserts += n_up;
+                out.deletes += n_del;
+            }
+            Err(e) => {
+                tracing::warn!(kind = kind.code(), error = %e, "search delivery failed; will retry");
+                model::mark_failed(db, &row_ids, now + backoff(attempts), &e.to_string()).await?;
+                out.failed += row_ids.len();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Drains until nothing due is left or a round fails (tests and the CLI).
+pub async fn drain_all(
+    db: &DatabaseConnection,
+    backend: &dyn Backend,
+    now: i64,
+) -> Result<Drained, DbErr> {
+    let mut total = Drained::default();
+    loop {
+        let d = drain_once(db, backend, now).await?;
+        total.rows += d.rows;
+        total.upserts += d.upserts;
+        total.deletes += d.deletes;
+        total.failed += d.failed;
+        if d.rows == 0 || d.failed > 0 {
+            return Ok(total);
+        }
+    }
+}
+
+/// Rebuilds one kind's index from the database: empties it, then sends every public record
+/// in key order. `progress` is called with the records done so far.
+pub async fn reindex(
+    db: &DatabaseConnection,
+    backend: &dyn Backend,
+    kind: Kind,
+    now: i64,
+    batch: u64,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<u64> {
+    backend.prepare().await?;
+    backend.clear(kind).await?;
+    let today = crate::clock::shanghai_date(now);
+    let mut after = 0i64;
+    let mut done = 0u64;
+    loop {
+        let ids = model::ids_after(db, kind, after, batch).await?;
+        let Some(&last) = ids.last() else { break };
+        let (docs, _) = model::documents(db, kind, &ids, today).await?;
+        backend.apply(kind, docs, vec![]).await?;
+        done += ids.len() as u64;
+        after = last;
+        progress(done);
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_caps() {
+        assert_eq!(backoff(0), 2);
+        assert_eq!(backoff(1), 4);
+        assert_eq!(backoff(2), 8);
+        assert_eq!(backoff(7), 256);
+        assert_eq!(backoff(8), MAX_BACKOFF);
+        assert_eq!(backoff(1000), MAX_BACKOFF);
+        assert_eq!(backoff(-3), 2);
+    }
+}

@@ -1,0 +1,357 @@
+//! The outbox table and the documents built from the database. A document carries public
+//! fields only: the builders below name every field they copy, so sealed bid content,
+//! contact phone and e-mail, drafts and anything else not public can never reach an index.
+
+use std::collections::{HashMap, HashSet};
+
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+use super::Document;
+use super::rules::{self, Kind};
+use crate::orgs::model::{org_domain, organization};
+use crate::orgs::rules as org_rules;
+use crate::procurement::model::tender;
+use crate::units::model::unit;
+use crate::web::Lang;
+
+/// `search_outbox`
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// One change to a searchable record, waiting to reach the search engine.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "search_outbox")]
+    pub struct Model {
+        /// Key; also the order of changes.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// `Kind::code()`.
+        pub kind: String,
+        /// The record's key.
+        pub record_id: i64,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Failed deliveries so far.
+        pub attempts: i32,
+        /// Not tried again before this instant (unix seconds).
+        pub next_attempt_at: i64,
+        /// When the engine acknowledged it; `None` while pending.
+        pub done_at: Option<i64>,
+        /// The last delivery error, for operators.
+        pub last_error: Option<String>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Records that a searchable record changed; call inside the transaction that changes it.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    record_id: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    outbox::ActiveModel {
+        kind: Set(kind.code().to_string()),
+        record_id: Set(record_id),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// The oldest pending rows that are due, at most `limit`.
+pub async fn due(
+    db: &impl ConnectionTrait,
+    now: i64,
+    limit: u64,
+) -> Result<Vec<outbox::Model>, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::DoneAt.is_null())
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Marks rows delivered.
+pub async fn mark_done(db: &impl ConnectionTrait, ids: &[i64], now: i64) -> Result<(), DbErr> {
+    for chunk in ids.chunks(500) {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::DoneAt, Expr::value(now))
+            .filter(outbox::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Records a failed delivery: one more attempt, not before `retry_at`.
+pub async fn mark_failed(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    retry_at: i64,
+    error: &str,
+) -> Result<(), DbErr> {
+    let error: String = error.chars().take(500).collect();
+    for chunk in ids.chunks(500) {
+        outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(retry_at))
+            .col_expr(outbox::Column::LastError, Expr::value(error.clone()))
+            .filter(outbox::Column::Id.is_in(chunk.to_vec()))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Deletes delivered rows older than `before`.
+pub async fn prune(db: &impl ConnectionTrait, before: i64) -> Result<u64, DbErr> {
+    Ok(outbox::Entity::delete_many()
+        .filter(outbox::Column::DoneAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Rows not yet delivered.
+pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    outbox::Entity::find()
+        .filter(outbox::Column::DoneAt.is_null())
+        .count(db)
+        .await
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents
+
+/// A tender as the index sees it (public notice fields only).
+#[derive(Debug, Serialize)]
+struct TenderDoc {
+    id: i64,
+    title: String,
+    description: String,
+    unit_name: String,
+    domain: String,
+    domain_label: String,
+    place: String,
+    league: Option<String>,
+    county: Option<String>,
+    state: String,
+    is_open: i64,
+    method: String,
+    budget_fen: i64,
+    budget_band: &'static str,
+    published_at: i64,
+    bid_deadline: i64,
+}
+
+/// An organization as the index sees it (registry fields only; no contact details).
+#[derive(Debug, Serialize)]
+struct OrgDoc {
+    id: i64,
+    name: String,
+    uscc: String,
+    kind: String,
+    intro: String,
+    domains: Vec<String>,
+    domain_labels: Vec<String>,
+    place: String,
+    league: Option<String>,
+    county: Option<String>,
+    rating: String,
+    rating_grade: i64,
+    credit_status: String,
+    credit_listed: i64,
+    registered_on: i64,
+}
+
+fn to_document(v: impl Serialize) -> Document {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::Object(m)) => m,
+        _ => Document::new(),
+    }
+}
+
+fn both_labels(code: &str) -> String {
+    format!(
+        "{} {}",
+        org_rules::domain_label(code, Lang::Zh),
+        org_rules::domain_label(code, Lang::En)
+    )
+}
+
+fn place(division: &str) -> String {
+    crate::regions::regions().path(division, Lang::Zh)
+}
+
+/// The value a rating facet shows: the grade while it holds, else `none`.
+pub fn rating_value(
+    grade: Option<i16>,
+    valid_until: Option<time::Date>,
+    today: time::Date,
+) -> String {
+    match grade {
+        Some(g) if org_rules::rating_valid(valid_until, today) => org_rules::grade_label(g),
+        _ => "none".to_string(),
+    }
+}
+
+/// Documents for these records; ids that no longer exist or are not public come back as
+/// deletions.
+pub async fn documents(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    ids: &[i64],
+    today: time::Date,
+) -> Result<(Vec<Document>, Vec<i64>), DbErr> {
+    let mut docs = Vec::new();
+    let mut found: HashSet<i64> = HashSet::new();
+    for chunk in ids.chunks(1000) {
+        match kind {
+            Kind::Tenders => {
+                let rows = tender::Entity::find()
+                    .filter(tender::Column::Id.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await?;
+                let unit_ids: Vec<i64> = rows.iter().map(|t| t.unit_id).collect();
+                let units: HashMap<i64, String> = unit::Entity::find()
+                    .filter(unit::Column::Id.is_in(unit_ids))
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|u| (u.id, u.name))
+                    .collect();
+                for t in rows {
+                    if t.state == "draft" || t.published_at.is_none() {
+                        continue;
+                    }
+                    found.insert(t.id);
+                    docs.push(to_document(TenderDoc {
+                        id: t.id,
+                        unit_name: units.get(&t.unit_id).cloned().unwrap_or_default(),
+                        domain_label: both_labels(&t.domain),
+                        place: place(&t.division_code),
+                        is_open: i64::from(t.state == "published"),
+                        budget_band: rules::budget_band(t.budget_fen),
+                        published_at: t.published_at.unwrap_or_default(),
+                        bid_deadline: t.bid_deadline,
+                        title: t.title,
+                        description: t.description,
+                        domain: t.domain,
+                        league: t.league_code,
+                        county: t.county_code,
+                        state: t.state,
+                        method: t.method,
+                        budget_fen: t.budget_fen,
+                    }));
+                }
+            }
+            Kind::Orgs => {
+                let rows = organization::Entity::find()
+                    .filter(organization::Column::Id.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await?;
+                let mut domains: HashMap<i64, Vec<String>> = HashMap::new();
+                for d in org_domain::Entity::find()
+                    .filter(org_domain::Column::OrgId.is_in(chunk.to_vec()))
+                    .all(db)
+                    .await?
+                {
+                    domains.entry(d.org_id).or_default().push(d.domain);
+                }
+                for o in rows {
+                    found.insert(o.id);
+                    let mut ds = domains.remove(&o.id).unwrap_or_default();
+                    org_rules::sort_domains(&mut ds);
+                    let rating = rating_value(o.rating_grade, o.rating_valid_until, today);
+                    let grade = if rating == "none" {
+                        0
+                    } else {
+                        i64::from(o.rating_grade.unwrap_or(0))
+                    };
+                    docs.push(to_document(OrgDoc {
+                        id: o.id,
+                        domain_labels: ds.iter().map(|d| both_labels(d)).collect(),
+                        domains: ds,
+                        place: place(&o.division_code),
+                        rating,
+                        rating_grade: grade,
+                        credit_listed: i64::from(o.credit_status != "normal"),
+                        registered_on: o.registration_date.midnight().assume_utc().unix_timestamp(),
+                        name: o.name,
+                        uscc: o.uscc,
+                        kind: o.kind,
+                        intro: o.intro,
+                        league: o.league_code,
+                        county: o.county_code,
+                        credit_status: o.credit_status,
+                    }));
+                }
+            }
+        }
+    }
+    let deletes = ids
+        .iter()
+        .copied()
+        .filter(|id| !found.contains(id))
+        .collect();
+    Ok((docs, deletes))
+}
+
+/// Keys of all records of a kind after `after`, in order, at most `limit` (for rebuilds).
+pub async fn ids_after(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    match kind {
+        Kind::Tenders => {
+            tender::Entity::find()
+                .select_only()
+                .column(tender::Column::Id)
+                .filter(tender::Column::Id.gt(after))
+                .order_by_asc(tender::Column::Id)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await
+        }
+        Kind::Orgs => {
+            organization::Entity::find()
+                .select_only()
+                .column(organization::Column::Id)
+                .filter(organization::Column::Id.gt(after))
+                .order_by_asc(organization::Column::Id)
+                .limit(limit)
+                .into_tuple()
+                .all(db)
+                .await
+        }
+    }
+}
+
+/// Records of a kind (for the progress bar).
+pub async fn record_count(db: &impl ConnectionTrait, kind: Kind) -> Result<u64, DbErr> {
+    match kind {
+        Kind::Tenders => tender::Entity::find().count(db).await,
+        Kind::Orgs => organization::Entity::find().count(db).await,
+    }
+}

@@ -1,0 +1,239 @@
+//! Handlers of the search pages and `/api/v1/search`. Everything searched is public, so
+//! these need no permission check; what is public is decided when documents are built
+//! (`model::documents`).
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::Markup;
+
+use super::rules::{self, Found, Kind, ParamError};
+use super::{SearchError, views};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::{Ctx, Lang, layout};
+
+/// Hits per kind on the page across kinds.
+const PREVIEW: usize = 5;
+
+fn params_of(raw: Option<String>) -> Vec<(String, String)> {
+    raw.and_then(|q| serde_urlencoded::from_str(&q).ok())
+        .unwrap_or_default()
+}
+
+fn engine_error(e: SearchError, lang: Lang) -> AppError {
+    match e {
+        SearchError::Engine(m) => {
+            tracing::warn!(error = %m, "search engine unavailable");
+            AppError::Unavailable(lang.t("search.unavailable"))
+        }
+        SearchError::Invalid(m) => AppError::Internal(m),
+    }
+}
+
+async fn run(st: &AppState, kind: Kind, req: &rules::Request, lang: Lang) -> AppResult<Found> {
+    st.search
+        .backend()
+        .search(kind, req)
+        .await
+        .map_err(|e| engine_error(e, lang))
+}
+
+async fn kind_page(
+    st: &AppState,
+    ctx: &Ctx,
+    kind: Kind,
+    params: &[(String, String)],
+) -> AppResult<Markup> {
+    let (req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
+    let found = run(st, kind, &req, ctx.lang).await?;
+    let tokens = rules::match_tokens(&rules::analyze(kind.def(), &req.text));
+    let title = ctx.t(&format!("search.title.{}", kind.code()));
+    let body = views::kind_page(
+        &views::KindPage {
+            kind,
+            params,
+            text: &req.text,
+            tokens: &tokens,
+            found: &found,
+            page,
+            per_page: rules::PER_PAGE,
+            errors: &errors,
+        },
+        ctx.lang,
+    );
+    Ok(layout::page(ctx, &title, body))
+}
+
+/// `GET /search`: every kind at once (or one kind with `kind=`).
+pub async fn all(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Markup> {
+    let params = params_of(raw);
+    if let Some(kind) = params
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .and_then(|(_, v)| Kind::parse(v))
+    {
+        return kind_page(&st, &ctx, kind, &params).await;
+    }
+    let only_q: Vec<(String, String)> = params.iter().filter(|(k, _)| k == "q").cloned().collect();
+    let mut results = Vec::new();
+    let mut errors: Vec<ParamError> = Vec::new();
+    let mut text = String::new();
+    let mut tokens = Vec::new();
+    for kind in Kind::ALL {
+        let (mut req, _, errs) = rules::parse_params(kind, &only_q, PREVIEW);
+        req.facets = false;
+        for e in errs {
+            if !errors.contains(&e) {
+                errors.push(e);
+            }
+        }
+        tokens.extend(rules::match_tokens(&rules::analyze(kind.def(), &req.text)));
+        text = req.text.clone();
+        results.push((kind, run(&st, kind, &req, ctx.lang).await?));
+    }
+    tokens.sort();
+    tokens.dedup();
+    let body = views::all_page(&text, &tokens, &results, &errors, ctx.lang);
+    Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))
+}
+
+/// `GET /search/tenders`
+pub async fn tenders(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Markup> {
+    kind_page(&st, &ctx, Kind::Tenders, &params_of(raw)).await
+}
+
+/// `GET /search/orgs`
+pub async fn orgs(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Markup> {
+    kind_page(&st, &ctx, Kind::Orgs, &params_of(raw)).await
+}
+
+fn api_error_text(e: &ParamError, lang: Lang) -> serde_json::Value {
+    let (param, value) = match e {
+        ParamError::QueryTooLong => ("q", String::new()),
+        ParamError::Page(v) => ("page", v.clone()),
+        ParamError::Sort(v) => ("sort", v.clone()),
+        ParamError::Facet { param, value } => (param.as_str(), value.clone()),
+    };
+    let message = views::param_error_text(e, lang);
+    serde_json::json!({ "param": param, "value": value, "message": message })
+}
+
+fn hits_json(kind: Kind, found: &Found, tokens: &[String]) -> Vec<serde_json::Value> {
+    let def = kind.def();
+    found
+        .hits
+        .iter()
+        .map(|h| {
+            let mut h = h.clone();
+            let marks: serde_json::Map<String, serde_json::Value> = def
+                .ext
+                .highlight
+                .iter()
+                .filter_map(|a| {
+                    let text = h.get(a)?.as_str()?;
+                    let p = rules::highlight(text, tokens, 200);
+                    p.iter()
+                        .any(|x| x.hit)
+                        .then(|| (a.clone(), serde_json::json!(p)))
+                })
+                .collect();
+            h.insert("_highlight".into(), serde_json::Value::Object(marks));
+            serde_json::Value::Object(h)
+        })
+        .collect()
+}
+
+/// `GET /api/v1/search`: the same parameters as the pages, plus `kind` (`tenders`, `orgs`;
+/// absent for both) and `per_page` (≤ 100). Unusable parameters get 422 with a message each.
+pub async fn api(
+    State(st): State<AppState>,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let params = params_of(raw);
+    let get = |n: &str| params.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    let mut errors = Vec::new();
+    let kinds: Vec<Kind> = match get("kind").filter(|k| !k.is_empty()) {
+        None | Some("all") => Kind::ALL.to_vec(),
+        Some(k) => match Kind::parse(k) {
+            Some(k) => vec![k],
+            None => {
+                errors.push(serde_json::json!({ "param": "kind", "value": k, "message": lang.tf("search.err.kind", &[("value", k)]) }));
+                vec![]
+            }
+        },
+    };
+    let per_page = match get("per_page").filter(|v| !v.is_empty()) {
+        None => rules::PER_PAGE,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if (1..=rules::MAX_PER_PAGE).contains(&n) => n,
+            _ => {
+                errors.push(serde_json::json!({ "param": "per_page", "value": v, "message": lang.tf("search.err.per_page", &[("max", &rules::MAX_PER_PAGE.to_string())]) }));
+                rules::PER_PAGE
+            }
+        },
+    };
+    let mut parsed = Vec::new();
+    for kind in &kinds {
+        let (req, page, errs) = rules::parse_params(*kind, &params, per_page);
+        for e in &errs {
+            // A facet of the other kind is fine when both kinds are searched.
+            let foreign = matches!(e, ParamError::Facet { param, .. } if kinds.len() > 1 && !rules::facets_of(*kind).any(|(p, _)| p == param));
+            let j = api_error_text(e, lang);
+            if !foreign && !errors.contains(&j) {
+                errors.push(j);
+            }
+        }
+        parsed.push((*kind, req, page));
+    }
+    if !errors.is_empty() {
+        let body = serde_json::json!({ "error": { "status": 422, "title": lang.t("search.err.title"), "params": errors } });
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+    }
+    let mut out = serde_json::Map::new();
+    for (kind, req, page) in parsed {
+        let found = run(&st, kind, &req, lang).await?;
+        let tokens = rules::match_tokens(&rules::analyze(kind.def(), &req.text));
+        let facets: serde_json::Map<String, serde_json::Value> = rules::facets_of(kind)
+            .map(|(param, attr)| {
+                let values: Vec<serde_json::Value> = found
+                    .facets
+                    .get(attr)
+                    .map(|v| {
+                        v.iter()
+                            .map(|(value, n)| serde_json::json!({ "value": value, "count": n }))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                (param.to_string(), serde_json::Value::Array(values))
+            })
+            .collect();
+        out.insert(
+            kind.code().to_string(),
+            serde_json::json!({
+                "query": req.text,
+                "total": found.total,
+                "page": page,
+                "per_page": per_page,
+                "pages": rules::page_count(found.total, per_page),
+                "hits": hits_json(kind, &found, &tokens),
+                "facets": facets,
+            }),
+        );
+    }
+    Ok(Json(serde_json::Value::Object(out)).into_response())
+}

@@ -1,0 +1,941 @@
+//! Pure search logic shared by both backends: the index definitions read from `search/`,
+//! query analysis (Chinese word segmentation, stop words, synonyms), the filter model and its
+//! Meilisearch expression, budget bands, highlighting and the page parameters.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+use tantivy::tokenizer::{TokenStream, Tokenizer};
+use tantivy_jieba::JiebaTokenizer;
+
+/// Results per page on the search pages and the API (the API accepts up to [`MAX_PER_PAGE`]).
+pub const PER_PAGE: usize = 20;
+/// Largest page size the API accepts.
+pub const MAX_PER_PAGE: usize = 100;
+/// Longest query kept, in characters; longer input is refused with a message.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// A searchable kind; one index each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Public tenders (never drafts).
+    Tenders,
+    /// Registered organizations.
+    Orgs,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 2] = [Kind::Tenders, Kind::Orgs];
+
+    /// Index name and the file name in `search/`.
+    pub fn uid(self) -> &'static str {
+        match self {
+            Kind::Tenders => "tenders",
+            Kind::Orgs => "organizations",
+        }
+    }
+
+    /// Code in URLs and the outbox.
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::Tenders => "tenders",
+            Kind::Orgs => "orgs",
+        }
+    }
+
+    /// Parses [`Kind::code`].
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The index definition.
+    pub fn def(self) -> &'static IndexDef {
+        static TENDERS: LazyLock<IndexDef> =
+            LazyLock::new(|| IndexDef::parse(include_str!("../../search/tenders.json")));
+        static ORGS: LazyLock<IndexDef> =
+            LazyLock::new(|| IndexDef::parse(include_str!("../../search/organizations.json")));
+        match self {
+            Kind::Tenders => &TENDERS,
+            Kind::Orgs => &ORGS,
+        }
+    }
+}
+
+/// CivicBridge's own part of an index file (`x-civicbridge`), which Meilisearch does not take.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Extension {
+    /// Primary key attribute.
+    pub primary_key: String,
+    /// Attributes holding integers (booleans are stored as 0/1).
+    pub numeric: Vec<String>,
+    /// Attributes whose whole value, typed exactly, ranks a document first.
+    pub exact: Vec<String>,
+    /// Filterable attributes offered as facets with counts, in display order.
+    pub facets: Vec<String>,
+    /// Sort options of the pages: name → `attribute:asc|desc`.
+    pub sorts: BTreeMap<String, String>,
+    /// Attributes shown with highlighted matches.
+    pub highlight: Vec<String>,
+}
+
+/// One index definition: Meilisearch's settings plus [`Extension`].
+#[derive(Debug, Clone)]
+pub struct IndexDef {
+    /// The settings object to send to Meilisearch (without `x-civicbridge`).
+    pub settings: serde_json::Value,
+    /// Searchable attributes, most important first.
+    pub searchable: Vec<String>,
+    /// Filterable attributes.
+    pub filterable: Vec<String>,
+    /// Sortable attributes.
+    pub sortable: Vec<String>,
+    /// Attributes returned in hits.
+    pub displayed: Vec<String>,
+    /// Ranking rules in order.
+    pub ranking: Vec<RankingRule>,
+    /// Word → words that also match it.
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Words ignored in queries.
+    pub stop_words: Vec<String>,
+    /// CivicBridge's part.
+    pub ext: Extension,
+}
+
+/// A ranking rule of the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RankingRule {
+    /// `words`, `typo`, `proximity`, `attribute`, `exactness`: relevance.
+    Relevance(String),
+    /// `sort`: where the user's chosen sort applies.
+    Sort,
+    /// `attribute:asc|desc`: a custom rule on a numeric attribute.
+    Custom {
+        /// Attribute.
+        attr: String,
+        /// Larger first.
+        desc: bool,
+    },
+}
+
+impl IndexDef {
+    /// Parses one file of `search/`. Panics on a malformed file: the files are compiled in
+    /// and a unit test parses both, so a broken one never ships.
+    pub fn parse(json: &str) -> IndexDef {
+        let mut v: serde_json::Value = serde_json::from_str(json).expect("search/*.json parses");
+        let ext: Extension = serde_json::from_value(
+            v.as_object_mut()
+                .and_then(|o| o.remove("x-civicbridge"))
+                .expect("x-civicbridge present"),
+        )
+        .expect("x-civicbridge well formed");
+        let strings = |key: &str| -> Vec<String> {
+            v.get(key)
+                .and_then(|a| a.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ranking = strings("rankingRules")
+            .into_iter()
+            .map(|r| match r.split_once(':') {
+                Some((attr, dir)) => RankingRule::Custom {
+                    attr: attr.to_string(),
+                    desc: dir == "desc",
+                },
+                None if r == "sort" => RankingRule::Sort,
+                None => RankingRule::Relevance(r),
+            })
+            .collect();
+        let synonyms = v
+            .get("synonyms")
+            .cloned()
+            .map(|s| serde_json::from_value(s).expect("synonyms map"))
+            .unwrap_or_default();
+        IndexDef {
+            searchable: strings("searchableAttributes"),
+            filterable: strings("filterableAttributes"),
+            sortable: strings("sortableAttributes"),
+            displayed: strings("displayedAttributes"),
+            ranking,
+            synonyms,
+            stop_words: strings("stopWords"),
+            settings: v,
+            ext,
+        }
+    }
+
+    /// Whether an attribute holds integers.
+    pub fn is_numeric(&self, attr: &str) -> bool {
+        self.ext.numeric.iter().any(|a| a == attr)
+    }
+
+    /// `(attribute, descending)` of a sort option name.
+    pub fn sort_of(&self, name: &str) -> Option<(&str, bool)> {
+        self.ext.sorts.get(name).and_then(|s| {
+            let (attr, dir) = s.split_once(':')?;
+            Some((attr, dir == "desc"))
+        })
+    }
+
+    /// Checks that the file is consistent with itself; returns the first problem.
+    pub fn check(&self) -> Result<(), String> {
+        for f in &self.ext.facets {
+            if !self.filterable.contains(f) {
+                return Err(format!("facet {f} is not filterable"));
+            }
+        }
+        for s in self.ext.sorts.values() {
+            let attr = s.split(':').next().unwrap_or_default();
+            if !self.sortable.iter().any(|a| a == attr) {
+                return Err(format!("sort {s} is not on a sortable attribute"));
+            }
+            if !self.is_numeric(attr) {
+                return Err(format!("sort {s} is not on a numeric attribute"));
+            }
+        }
+        for r in &self.ranking {
+            if let RankingRule::Custom { attr, .. } = r
+                && !self.is_numeric(attr)
+            {
+                return Err(format!("ranking rule on {attr} needs a numeric attribute"));
+            }
+        }
+        for a in self.ext.exact.iter().chain(&self.ext.highlight) {
+            if !self.searchable.contains(a) {
+                return Err(format!("{a} is not searchable"));
+            }
+        }
+        if !self.displayed.contains(&self.ext.primary_key) {
+            return Err("the primary key must be displayed".into());
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis
+
+/// The name the embedded engine registers the Chinese tokenizer under.
+pub const TOKENIZER: &str = "cb_jieba";
+
+/// The tokenizer for indexing: jieba in search mode, so a long word also yields its
+/// sub-words (心理健康 → 心理, 健康, 心理健康) and a query for a part finds the whole.
+pub fn index_tokenizer() -> JiebaTokenizer {
+    JiebaTokenizer::new()
+}
+
+/// Normalizes a token: lower case, full-width ASCII folded to half-width.
+pub fn normalize(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_wordlike(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
+}
+
+/// Splits text into normalized words with jieba (whole words, not search-mode sub-words),
+/// keeping order and dropping punctuation and spaces.
+pub fn words(text: &str) -> Vec<String> {
+    let mut tok = JiebaTokenizer::with_search_mode(false);
+    let mut stream = tok.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = &stream.token().text;
+        if is_wordlike(t) {
+            out.push(normalize(t));
+        }
+    }
+    out
+}
+
+/// Tokens of text as the index stores them (search mode, normalized), with byte ranges.
+pub fn index_tokens(text: &str) -> Vec<(usize, usize, String)> {
+    let mut tok = index_tokenizer();
+    let mut stream = tok.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let t = stream.token();
+        if is_wordlike(&t.text) {
+            out.push((t.offset_from, t.offset_to, normalize(&t.text)));
+        }
+    }
+    out
+}
+
+/// One word of a query and the ways it may match: itself or a synonym, each as the tokens
+/// that must all be present.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    /// The word as typed (normalized).
+    pub word: String,
+    /// Alternatives; the first is the word itself.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+/// Longest run of words tried as one synonym key (for keys jieba splits, like 为老).
+const SYNONYM_SPAN: usize = 4;
+
+/// Analyzes a query: words in order, stop words dropped, repeats dropped, synonyms attached.
+/// A synonym key that jieba splits into several words (为老 → 为 · 老) is recognised as a
+/// run of consecutive words and treated as one word.
+pub fn analyze(def: &IndexDef, query: &str) -> Vec<QueryWord> {
+    let toks = words(query);
+    let mut out: Vec<QueryWord> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let run = (i + 1..=(i + SYNONYM_SPAN).min(toks.len()))
+            .rev()
+            .find(|&j| def.synonyms.contains_key(&toks[i..j].concat()));
+        let (end, word) = match run {
+            Some(j) => (j, toks[i..j].concat()),
+            None => (i + 1, toks[i].clone()),
+        };
+        let parts = toks[i..end].to_vec();
+        i = end;
+        if def.stop_words.iter().any(|s| *s == word) || out.iter().any(|q| q.word == word) {
+            continue;
+        }
+        let mut alternatives = vec![parts];
+        if let Some(syns) = def.synonyms.get(&word) {
+            for s in syns {
+                let toks = words(s);
+                if !toks.is_empty() && !alternatives.contains(&toks) {
+                    alternatives.push(toks);
+                }
+            }
+        }
+        out.push(QueryWord { word, alternatives });
+    }
+    out
+}
+
+/// Every token that counts as a match of the query, for highlighting.
+pub fn match_tokens(words: &[QueryWord]) -> Vec<String> {
+    // A split alternative (为 · 老) highlights as a whole, never its single characters.
+    let mut out: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.alternatives.iter().map(|a| a.concat()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A piece of highlighted text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Piece {
+    /// Text.
+    pub text: String,
+    /// Part of a match.
+    pub hit: bool,
+}
+
+/// Splits text into pieces marking the tokens that match; long text is cropped to about
+/// `crop` characters around the first match (with "…" where cut).
+pub fn highlight(text: &str, tokens: &[String], crop: usize) -> Vec<Piece> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    if !tokens.is_empty() {
+        for (from, to, t) in index_tokens(text) {
+            if tokens.binary_search(&t).is_ok() {
+                ranges.push((from, to));
+            }
+        }
+    }
+    ranges.sort();
+    // Merge overlapping ranges (search mode yields a word and its sub-words).
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (f, t) in ranges {
+        match merged.last_mut() {
+            Some(last) if f <= last.1 => last.1 = last.1.max(t),
+            _ => merged.push((f, t)),
+        }
+    }
+    let (start, end, cut_front, cut_back) = crop_window(text, merged.first().copied(), crop);
+    let mut pieces = Vec::new();
+    if cut_front {
+        pieces.push(Piece {
+            text: "…".into(),
+            hit: false,
+        });
+    }
+    let mut pos = start;
+    for (f, t) in merged {
+        if t <= start || f >= end {
+            continue;
+        }
+        let (f, t) = (f.max(start), t.min(end));
+        if f > pos {
+            pieces.push(Piece {
+                text: text[pos..f].to_string(),
+                hit: false,
+            });
+        }
+        pieces.push(Piece {
+            text: text[f..t].to_string(),
+            hit: true,
+        });
+        pos = t;
+    }
+    if pos < end {
+        pieces.push(Piece {
+            text: text[pos..end].to_string(),
+            hit: false,
+        });
+    }
+    if cut_back {
+        pieces.push(Piece {
+            text: "…".into(),
+            hit: false,
+        });
+    }
+    pieces
+}
+
+/// Byte window of about `crop` characters starting a little before the first match.
+fn crop_window(
+    text: &str,
+    first: Option<(usize, usize)>,
+    crop: usize,
+) -> (usize, usize, bool, bool) {
+    let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+    if chars.len() <= crop {
+        return (0, text.len(), false, false);
+    }
+    let first_char = first
+        .map(|(f, _)| chars.partition_point(|&i| i < f))
+        .unwrap_or(0);
+    let lead = crop / 4;
+    let mut s = first_char.saturating_sub(lead);
+    if s + crop > chars.len() {
+        s = chars.len() - crop;
+    }
+    let e = s + crop;
+    let start = chars[s];
+    let end = chars.get(e).copied().unwrap_or(text.len());
+    (start, end, s > 0, e < chars.len())
+}
+
+// ---------------------------------------------------------------------------------------
+// Filters and requests
+
+/// What to search for, the same for every backend.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// The text typed (may be empty: everything, in ranking order).
+    pub text: String,
+    /// Facet filters: attribute → accepted values (any of them); all attributes must hold.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// `(attribute, descending)` chosen by the user; `None` is relevance.
+    pub sort: Option<(String, bool)>,
+    /// Results skipped.
+    pub offset: usize,
+    /// Results returned.
+    pub limit: usize,
+    /// Count facet values.
+    pub facets: bool,
+}
+
+/// What a backend found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    /// All matches.
+    pub total: u64,
+    /// The page of hits: displayed attributes only.
+    pub hits: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Facet attribute → (value, count), most frequent first, then by value.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+/// Meilisearch filter expression for the facet filters.
+pub fn meili_filter(filters: &BTreeMap<String, Vec<String>>) -> Option<String> {
+    let parts: Vec<String> = filters
+        .iter()
+        .filter(|(_, vs)| !vs.is_empty())
+        .map(|(attr, vs)| {
+            let list: Vec<String> = vs.iter().map(|v| quote(v)).collect();
+            format!("{attr} IN [{}]", list.join(", "))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" AND "))
+}
+
+/// A value quoted for a Meilisearch filter expression.
+pub fn quote(v: &str) -> String {
+    format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Orders facet counts: most frequent first, then by value, so both backends agree.
+pub fn order_facet(mut counts: Vec<(String, u64)>) -> Vec<(String, u64)> {
+    counts.retain(|(_, n)| *n > 0);
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
+}
+
+/// Budget bands of the tender facet, in yuan: (code, lower bound inclusive).
+pub const BUDGET_BANDS: [(&str, i64); 4] = [
+    ("under_100k", 0),
+    ("100k_500k", 100_000),
+    ("500k_2m", 500_000),
+    ("over_2m", 2_000_000),
+];
+
+/// The band of a budget in fen.
+pub fn budget_band(fen: i64) -> &'static str {
+    let yuan = fen.div_euclid(100);
+    BUDGET_BANDS
+        .iter()
+        .rev()
+        .find(|(_, lo)| yuan >= *lo)
+        .map(|(c, _)| *c)
+        .unwrap_or(BUDGET_BANDS[0].0)
+}
+
+/// The 1-based page and offset for a page number, clamped to what the index can return.
+pub fn page_offset(page: usize, per_page: usize) -> usize {
+    page.saturating_sub(1).saturating_mul(per_page)
+}
+
+/// Number of pages for a total.
+pub fn page_count(total: u64, per_page: usize) -> usize {
+    (total as usize).div_ceil(per_page.max(1))
+}
+
+// ---------------------------------------------------------------------------------------
+// Page and API parameters
+
+/// A facet as the pages and the API name it: (kind, URL parameter, index attribute).
+pub const FACETS: &[(Kind, &str, &str)] = &[
+    (Kind::Tenders, "state", "state"),
+    (Kind::Tenders, "method", "method"),
+    (Kind::Tenders, "domain", "domain"),
+    (Kind::Tenders, "budget", "budget_band"),
+    (Kind::Tenders, "league", "league"),
+    (Kind::Tenders, "county", "county"),
+    (Kind::Orgs, "type", "kind"),
+    (Kind::Orgs, "domain", "domains"),
+    (Kind::Orgs, "rating", "rating"),
+    (Kind::Orgs, "credit", "credit_status"),
+    (Kind::Orgs, "league", "league"),
+    (Kind::Orgs, "county", "county"),
+];
+
+/// The facets of a kind: (parameter, attribute).
+pub fn facets_of(kind: Kind) -> impl Iterator<Item = (&'static str, &'static str)> {
+    FACETS
+        .iter()
+        .filter(move |(k, _, _)| *k == kind)
+        .map(|(_, p, a)| (*p, *a))
+}
+
+/// Sort options of a kind, relevance first.
+pub fn sorts_of(kind: Kind) -> Vec<&'static str> {
+    let mut v = vec!["relevance"];
+    v.extend(kind.def().ext.sorts.keys().map(String::as_str));
+    v
+}
+
+/// Whether a value is one the facet can take.
+pub fn valid_value(param: &str, value: &str) -> bool {
+    use crate::orgs::rules::{CreditStatus, OrgKind, is_domain};
+    use crate::procurement::rules::{Method, TenderState};
+    let regions = crate::regions::regions();
+    match param {
+        "state" => TenderState::parse(value).is_some_and(|s| s != TenderState::Draft),
+        "method" => Method::parse(value).is_some(),
+        "domain" => is_domain(value),
+        "budget" => BUDGET_BANDS.iter().any(|(c, _)| *c == value),
+        "league" => regions
+            .get(value)
+            .is_some_and(|d| d.level == crate::regions::Level::LeagueCity),
+        "county" => regions
+            .get(value)
+            .is_some_and(|d| d.level == crate::regions::Level::BannerCounty),
+        "type" => OrgKind::parse(value).is_some(),
+        "rating" => value == "none" || (1..=5).any(|g| format!("{g}A") == value),
+        "credit" => CreditStatus::parse(value).is_some(),
+        _ => false,
+    }
+}
+
+/// A parameter that could not be used, for the message next to the results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamError {
+    /// The query is longer than [`MAX_QUERY_CHARS`]; it was cut.
+    QueryTooLong,
+    /// Not a page number.
+    Page(String),
+    /// Not a sort option of this kind.
+    Sort(String),
+    /// Not a value of this facet.
+    Facet {
+        /// Parameter.
+        param: String,
+        /// Value given.
+        value: String,
+    },
+}
+
+/// Turns URL parameters into a request for one kind. Unusable parameters are left out and
+/// reported; the rest still applies, so a bad link shows results plus a message.
+pub fn parse_params(
+    kind: Kind,
+    params: &[(String, String)],
+    per_page: usize,
+) -> (Request, usize, Vec<ParamError>) {
+    let mut errors = Vec::new();
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+    };
+    let mut text = get("q").unwrap_or_default().to_string();
+    if text.chars().count() > MAX_QUERY_CHARS {
+        text = text.chars().take(MAX_QUERY_CHARS).collect();
+        errors.push(ParamError::QueryTooLong);
+    }
+    let page = match get("page").filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if n >= 1 && n <= 10_000 => n,
+            _ => {
+                errors.push(ParamError::Page(p.to_string()));
+                1
+            }
+        },
+    };
+    let sort = match get("sort").filter(|s| !s.is_empty() && *s != "relevance") {
+        None => None,
+        Some(s) => match kind.def().sort_of(s) {
+            Some((attr, desc)) => Some((attr.to_string(), desc)),
+            None => {
+                errors.push(ParamError::Sort(s.to_string()));
+                None
+            }
+        },
+    };
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (param, attr) in facets_of(kind) {
+        for (_, v) in params.iter().filter(|(k, _)| k == param) {
+            let v = v.trim();
+            if v.is_empty() {
+                continue;
+            }
+            if valid_value(param, v) {
+                let e = filters.entry(attr.to_string()).or_default();
+                if !e.iter().any(|x| x == v) {
+                    e.push(v.to_string());
+                }
+            } else {
+                errors.push(ParamError::Facet {
+                    param: param.to_string(),
+                    value: v.to_string(),
+                });
+            }
+        }
+    }
+    let req = Request {
+        text,
+        filters,
+        sort,
+        offset: page_offset(page, per_page),
+        limit: per_page,
+        facets: true,
+    };
+    (req, page, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_index_files_parse_and_hold_together() {
+        for k in Kind::ALL {
+            let d = k.def();
+            d.check().unwrap_or_else(|e| panic!("{}: {e}", k.uid()));
+            assert!(!d.searchable.is_empty());
+            assert!(d.settings.get("x-civicbridge").is_none());
+            assert!(d.settings.get("searchableAttributes").is_some());
+        }
+    }
+
+    #[test]
+    fn tender_ranking_puts_open_first_and_orgs_rank_exact_matches() {
+        let t = Kind::Tenders.def();
+        assert_eq!(
+            t.ranking[0],
+            RankingRule::Custom {
+                attr: "is_open".into(),
+                desc: true
+            }
+        );
+        let o = Kind::Orgs.def();
+        assert!(o.ext.exact.contains(&"name".to_string()));
+        assert!(o.ext.exact.contains(&"uscc".to_string()));
+    }
+
+    #[test]
+    fn sort_options_resolve() {
+        let t = Kind::Tenders.def();
+        assert_eq!(t.sort_of("deadline"), Some(("bid_deadline", false)));
+        assert_eq!(t.sort_of("budget"), Some(("budget_fen", true)));
+        assert_eq!(t.sort_of("nope"), None);
+    }
+
+    #[test]
+    fn check_names_inconsistencies() {
+        let mut d = Kind::Tenders.def().clone();
+        d.ext.facets.push("title".into());
+        assert!(d.check().unwrap_err().contains("title"));
+        let mut d = Kind::Tenders.def().clone();
+        d.ext.sorts.insert("x".into(), "title:asc".into());
+        assert!(d.check().is_err());
+        let mut d = Kind::Tenders.def().clone();
+        d.ranking.push(RankingRule::Custom {
+            attr: "title".into(),
+            desc: true,
+        });
+        assert!(d.check().is_err());
+    }
+
+    #[test]
+    fn words_segments_chinese_and_drops_punctuation() {
+        let w = words("青少年心理，服务！");
+        assert!(w.contains(&"青少年".to_string()), "{w:?}");
+        assert!(w.contains(&"心理".to_string()), "{w:?}");
+        assert!(!w.iter().any(|x| x == "，" || x == "！"));
+    }
+
+    #[test]
+    fn a_uscc_is_one_word() {
+        let code = "52150402MJ0000004X";
+        assert_eq!(words(code), vec![code.to_lowercase()]);
+        let toks: Vec<String> = index_tokens(code).into_iter().map(|t| t.2).collect();
+        assert!(toks.contains(&code.to_lowercase()), "{toks:?}");
+    }
+
+    #[test]
+    fn normalize_folds_case_and_full_width() {
+        assert_eq!(normalize("ＡＢｃ１"), "abc1");
+        assert_eq!(normalize("MJ"), "mj");
+    }
+
+    #[test]
+    fn index_tokens_include_sub_words_of_long_words() {
+        let toks: Vec<String> = index_tokens("心理健康服务")
+            .into_iter()
+            .map(|t| t.2)
+            .collect();
+        assert!(toks.contains(&"心理".to_string()), "{toks:?}");
+        assert!(toks.contains(&"健康".to_string()), "{toks:?}");
+    }
+
+    #[test]
+    fn analyze_drops_stop_words_and_repeats_and_adds_synonyms() {
+        let d = Kind::Tenders.def();
+        let q = analyze(d, "养老的养老");
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].word, "养老");
+        assert!(q[0].alternatives.contains(&vec!["老年人".to_string()]));
+        assert_eq!(analyze(d, "的 和 ，").len(), 0);
+        // A key jieba splits is still one word with its synonyms.
+        let q = analyze(d, "为老服务");
+        assert_eq!(q[0].word, "为老", "{q:?}");
+        assert!(
+            q[0].alternatives.contains(&vec!["养老".to_string()]),
+            "{q:?}"
+        );
+    }
+
+    #[test]
+    fn highlight_marks_matching_tokens() {
+        let toks = vec!["养老".to_string()];
+        let p = highlight("社区养老服务项目", &toks, 80);
+        let marked: Vec<&str> = p
+            .iter()
+            .filter(|p| p.hit)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(marked, vec!["养老"]);
+        let joined: String = p.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(joined, "社区养老服务项目");
+    }
+
+    #[test]
+    fn highlight_without_match_or_tokens_is_plain() {
+        let p = highlight("社区服务", &[], 80);
+        assert_eq!(p.len(), 1);
+        assert!(!p[0].hit);
+        assert!(highlight("", &["x".into()], 80).is_empty());
+    }
+
+    #[test]
+    fn highlight_crops_long_text_around_the_first_match() {
+        let text = format!("{}养老{}", "甲".repeat(100), "乙".repeat(100));
+        let p = highlight(&text, &["养老".to_string()], 20);
+        assert_eq!(p.first().unwrap().text, "…");
+        assert_eq!(p.last().unwrap().text, "…");
+        assert!(p.iter().any(|x| x.hit && x.text == "养老"));
+        let body: usize = p[1..p.len() - 1]
+            .iter()
+            .map(|x| x.text.chars().count())
+            .sum();
+        assert_eq!(body, 20);
+    }
+
+    #[test]
+    fn meili_filter_quotes_and_joins() {
+        let mut f = BTreeMap::new();
+        assert_eq!(meili_filter(&f), None);
+        f.insert("state".to_string(), vec!["published".to_string()]);
+        f.insert("league".to_string(), vec!["150100".into(), "15\"02".into()]);
+        f.insert("empty".to_string(), vec![]);
+        assert_eq!(
+            meili_filter(&f).unwrap(),
+            "league IN [\"150100\", \"15\\\"02\"] AND state IN [\"published\"]"
+        );
+    }
+
+    #[test]
+    fn budget_bands_cover_every_amount() {
+        assert_eq!(budget_band(0), "under_100k");
+        assert_eq!(budget_band(9_999_999), "under_100k");
+        assert_eq!(budget_band(10_000_000), "100k_500k");
+        assert_eq!(budget_band(50_000_000), "500k_2m");
+        assert_eq!(budget_band(200_000_000), "over_2m");
+        assert_eq!(budget_band(-5), "under_100k");
+    }
+
+    #[test]
+    fn facets_order_by_count_then_value_and_drop_zeros() {
+        let v = order_facet(vec![
+            ("b".into(), 2),
+            ("a".into(), 2),
+            ("c".into(), 5),
+            ("z".into(), 0),
+        ]);
+        assert_eq!(v, vec![("c".into(), 5), ("a".into(), 2), ("b".into(), 2)]);
+    }
+
+    #[test]
+    fn pages() {
+        assert_eq!(page_offset(1, 20), 0);
+        assert_eq!(page_offset(0, 20), 0);
+        assert_eq!(page_offset(3, 20), 40);
+        assert_eq!(page_count(0, 20), 0);
+        assert_eq!(page_count(41, 20), 3);
+    }
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.code()), Some(k));
+        }
+        assert_eq!(Kind::parse("bids"), None);
+    }
+
+    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn params_become_a_request() {
+        let (r, page, errs) = parse_params(
+            Kind::Tenders,
+            &p(&[
+                ("q", " 养老 "),
+                ("state", "published"),
+                ("budget", "100k_500k"),
+                ("sort", "deadline"),
+                ("page", "3"),
+                ("league", "150100"),
+            ]),
+            20,
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(page, 3);
+        assert_eq!(r.text, "养老");
+        assert_eq!(r.offset, 40);
+        assert_eq!(r.sort, Some(("bid_deadline".to_string(), false)));
+        assert_eq!(r.filters["state"], vec!["published".to_string()]);
+        assert_eq!(r.filters["budget_band"], vec!["100k_500k".to_string()]);
+        assert_eq!(r.filters["league"], vec!["150100".to_string()]);
+    }
+
+    #[test]
+    fn bad_params_are_reported_and_left_out() {
+        let long = "养".repeat(MAX_QUERY_CHARS + 5);
+        let (r, page, errs) = parse_params(
+            Kind::Orgs,
+            &p(&[
+                ("q", &long),
+                ("page", "x"),
+                ("sort", "budget"),
+                ("rating", "9A"),
+                ("state", "published"),
+                ("credit", "dishonest"),
+                ("league", "150102"),
+            ]),
+            20,
+        );
+        assert_eq!(page, 1);
+        assert_eq!(r.text.chars().count(), MAX_QUERY_CHARS);
+        assert!(errs.contains(&ParamError::QueryTooLong));
+        assert!(errs.contains(&ParamError::Page("x".into())));
+        assert!(errs.contains(&ParamError::Sort("budget".into())));
+        assert!(errs.contains(&ParamError::Facet {
+            param: "rating".into(),
+            value: "9A".into()
+        }));
+        // A county code is not a league.
+        assert!(errs.contains(&ParamError::Facet {
+            param: "league".into(),
+            value: "150102".into()
+        }));
+        // `state` is not an organization facet: ignored, not an error.
+        assert!(!r.filters.contains_key("state"));
+        assert_eq!(r.filters["credit_status"], vec!["dishonest".to_string()]);
+        assert_eq!(r.sort, None);
+    }
+
+    #[test]
+    fn draft_is_never_a_searchable_state() {
+        assert!(!valid_value("state", "draft"));
+        assert!(valid_value("state", "awarded"));
+        assert!(valid_value("rating", "none"));
+        assert!(valid_value("rating", "5A"));
+        assert!(!valid_value("rating", "0A"));
+        assert!(!valid_value("nope", "x"));
+    }
+
+    #[test]
+    fn every_facet_is_in_its_index_definition() {
+        for (kind, _, attr) in FACETS {
+            assert!(
+                kind.def().ext.facets.iter().any(|f| f == attr),
+                "{attr} missing from {}",
+                kind.uid()
+            );
+        }
+        for k in Kind::ALL {
+            assert_eq!(facets_of(k).count(), k.def().ext.facets.len());
+        }
+        assert_eq!(sorts_of(Kind::Tenders)[0], "relevance");
+    }
+}

@@ -1,0 +1,1135 @@
+//! The search conformance suite, written once and run against every backend: the embedded
+//! engine always, Meilisearch when `MEILISEARCH_URL` points at a server. Records are written
+//! through the rooms' own operations (so the outbox is what feeds the engine), then the
+//! engine is asked through the `Backend` trait. Also: outbox durability with the engine down
+//! and a crash between acknowledgement and marking done, and that no sealed or private field
+//! ever comes back.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use civicbridge::config::Config;
+use civicbridge::money::Fen;
+use civicbridge::orgs::rules::{AuthorityLevel, CreditStatus, OrgDraft, OrgKind, make_uscc};
+use civicbridge::procurement::{self, rules as prules};
+use civicbridge::search::{self, Backend, Document, Found, Kind, Request, SearchError};
+use civicbridge::web::Lang;
+use common::{T0, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+
+/// Every backend this machine can exercise, each with a config for a fresh app.
+fn backends() -> Vec<(&'static str, Config)> {
+    let mut v = vec![("embedded", Config::default())];
+    match std::env::var("MEILISEARCH_URL") {
+        Ok(url) if !url.trim().is_empty() => v.push((
+            "meilisearch",
+            Config {
+                meilisearch_url: Some(url),
+                meilisearch_api_key: std::env::var("MEILISEARCH_API_KEY").ok(),
+                search_index_prefix: format!("cbtest_{}_", rand::random::<u32>()),
+                ..Config::default()
+            },
+        )),
+        _ => eprintln!("MEILISEARCH_URL is not set: the Meilisearch backend is not exercised"),
+    }
+    v
+}
+
+struct OrgSpec {
+    key: &'static str,
+    name: &'static str,
+    kind: OrgKind,
+    county: &'static str,
+    domains: &'static [&'static str],
+    intro: &'static str,
+    registered: &'static str,
+}
+
+const ORGS: &[OrgSpec] = &[
+    OrgSpec {
+        key: "sun",
+        name: "呼和浩特市新城区阳光养老服务中心",
+        kind: OrgKind::SocialServiceAgency,
+        county: "150102",
+        domains: &["elderly"],
+        intro: "为社区老人提供助餐、助浴和探访服务。",
+        registered: "2015-03-01",
+    },
+    OrgSpec {
+        key: "sun_union",
+        name: "呼和浩特市新城区阳光养老服务中心联合会",
+        kind: OrgKind::SocialGroup,
+        county: "150105",
+        domains: &["elderly", "industry"],
+        intro: "联合辖区服务机构开展行业自律与培训。",
+        registered: "2021-06-01",
+    },
+    OrgSpec {
+        key: "youth",
+        name: "包头市青少年心理健康促进会",
+        kind: OrgKind::SocialGroup,
+        county: "150203",
+        domains: &["children_youth", "mental_health"],
+        intro: "开展青少年心理辅导、危机干预和家长课堂。",
+        registered: "2018-09-10",
+    },
+    OrgSpec {
+        key: "rural",
+        name: "赤峰市乡村振兴发展基金会",
+        kind: OrgKind::Foundation,
+        county: "150402",
+        domains: &["rural"],
+        intro: "资助乡村振兴产业项目和农牧民技能培训。",
+        registered: "2012-01-15",
+    },
+    OrgSpec {
+        key: "disab",
+        name: "鄂尔多斯市东胜区残障人士支持中心",
+        kind: OrgKind::SocialServiceAgency,
+        county: "150602",
+        domains: &["disability"],
+        intro: "为残障人士提供康复训练和就业支持。",
+        registered: "2019-04-20",
+    },
+    OrgSpec {
+        key: "elder",
+        name: "海拉尔区老年人关爱协会",
+        kind: OrgKind::SocialGroup,
+        county: "150702",
+        domains: &["volunteer"],
+        intro: "组织志愿者上门陪伴独居的老年人。",
+        registered: "2016-11-11",
+    },
+    OrgSpec {
+        key: "minor",
+        name: "科尔沁区未成年人保护中心",
+        kind: OrgKind::SocialServiceAgency,
+        county: "150502",
+        domains: &["children_youth"],
+        intro: "开展未成年人保护与家庭教育指导。",
+        registered: "2020-02-02",
+    },
+    OrgSpec {
+        key: "green",
+        name: "海勃湾区环保志愿者协会",
+        kind: OrgKind::SocialGroup,
+        county: "150302",
+        domains: &["environment", "volunteer"],
+        intro: "组织河道清理和垃圾分类宣传。",
+        registered: "2013-07-07",
+    },
+];
+
+struct TenderSpec {
+    key: &'static str,
+    title: &'static str,
+    description: &'static str,
+    domain: &'static str,
+    county: &'static str,
+    budget_yuan: i64,
+    method: &'static str,
+    deadline_days: i64,
+}
+
+const TENDERS: &[TenderSpec] = &[
+    TenderSpec {
+        key: "home_care",
+        title: "社区居家养老服务项目",
+        description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。",
+        domain: "elderly",
+        county: "150102",
+        budget_yuan: 500_000,
+        method: "open_tender",
+        deadline_days: 20,
+    },
+    TenderSpec {
+        key: "home_care_old",
+        title: "社区居家养老服务项目（上一期）",
+        description: "上一期的居家养老服务，已取消。",
+        domain: "elderly",
+        county: "150105",
+        budget_yuan: 3_000_000,
+        method: "open_tender",
+        deadline_days: 30,
+    },
+    TenderSpec {
+        key: "psych",
+        title: "青少年心理健康辅导服务",
+        description: "在中小学开展心理健康讲座和个案辅导。",
+        domain: "mental_health",
+        county: "150203",
+        budget_yuan: 80_000,
+        method: "competitive_consultation",
+        deadline_days: 25,
+    },
+    TenderSpec {
+        key: "rural",
+        title: "乡村振兴农牧民技能培训项目",
+        description: "面向嘎查村农牧民开展电商和养殖技能培训。",
+        domain: "rural",
+        county: "150402",
+        budget_yuan: 1_200_000,
+        method: "open_tender",
+        deadline_days: 15,
+    },
+    TenderSpec {
+        key: "disab",
+        title: "残疾人居家康复服务",
+        description: "为持证残疾人提供上门康复指导。",
+        domain: "disability",
+        county: "150602",
+        budget_yuan: 300_000,
+        method: "competitive_negotiation",
+        deadline_days: 40,
+    },
+];
+
+struct Fixture {
+    app: TestApp,
+    orgs: HashMap<&'static str, i64>,
+    tenders: HashMap<&'static str, i64>,
+    buyer: i64,
+    name: &'static str,
+}
+
+fn backend(app: &TestApp) -> Arc<dyn Backend> {
+    app.state.search.backend().clone()
+}
+
+async fn drain(app: &TestApp, now: i64) -> search::Drained {
+    search::drain_all(&app.state.db, backend(app).as_ref(), now)
+        .await
+        .unwrap()
+}
+
+fn uscc_for(spec: &OrgSpec, n: u32) -> String {
+    let t = spec.kind.civil_affairs_type_char().unwrap();
+    make_uscc('5', t, spec.county, &format!("MJ{n:07}")).unwrap()
+}
+
+async fn create_org(
+    app: &TestApp,
+    owner: i64,
+    spec: &OrgSpec,
+    n: u32,
+    phone: &str,
+    email: &str,
+) -> i64 {
+    let (league, county) = civicbridge::orgs::rules::division_parts(spec.county);
+    let d = OrgDraft {
+        name: spec.name.into(),
+        uscc: uscc_for(spec, n),
+        kind: spec.kind,
+        registration_date: time::Date::parse(
+            spec.registered,
+            &time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .unwrap(),
+        authority_level: AuthorityLevel::BannerCounty,
+        division_code: spec.county.into(),
+        league_code: league,
+        county_code: county,
+        domains: spec.domains.iter().map(|d| d.to_string()).collect(),
+        staff_count: 10,
+        contact_name: "王芳".into(),
+        contact_phone: phone.into(),
+        contact_email: email.into(),
+        intro: spec.intro.into(),
+    };
+    civicbridge::orgs::model::create(&app.state.db, &d, owner, T0)
+        .await
+        .unwrap()
+}
+
+async fn create_tender(
+    app: &TestApp,
+    unit: i64,
+    buyer: i64,
+    spec: &TenderSpec,
+    publish_at: i64,
+) -> i64 {
+    let (league, _) = civicbridge::orgs::rules::division_parts(spec.county);
+    let deadline = T0 + spec.deadline_days * 86_400;
+    let f = prules::TenderForm {
+        unit_id: unit.to_string(),
+        title: spec.title.into(),
+        description: spec.description.into(),
+        domain: spec.domain.into(),
+        t_league: league.unwrap(),
+        t_county: spec.county.into(),
+        budget: spec.budget_yuan.to_string(),
+        method: spec.method.into(),
+        eval_method: "comprehensive".into(),
+        price_weight: "30".into(),
+        criterion_name: vec!["服务方案".into(), "团队与经验".into()],
+        criterion_weight: vec!["40".into(), "30".into()],
+        enquiry_deadline: prules::format_local(deadline - 3 * 86_400),
+        bid_deadline: prules::format_local(deadline),
+        contract_months: "12".into(),
+        milestone_name: vec!["启动".into(), "结项".into()],
+        milestone_percent: vec!["40".into(), "60".into()],
+        ..Default::default()
+    };
+    let d = prules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", spec.key));
+    let id = procurement::create_draft(&app.state.db, &d, buyer, T0)
+        .await
+        .unwrap();
+    let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
+    procurement::publish(&app.state.db, &t, &Default::default(), buyer, publish_at)
+        .await
+        .unwrap()
+        .unwrap();
+    id
+}
+
+/// The data set: eight organizations (one on a credit list, two rated), five published
+/// tenders (one then cancelled) and one draft that must never be found.
+async fn fixture(name: &'static str, config: Config) -> Fixture {
+    let app = TestApp::with_config(config).await;
+    let owner = app.user(&format!("owner-{name}@example.org"), &[]).await;
+    let mut orgs = HashMap::new();
+    for (i, spec) in ORGS.iter().enumerate() {
+        let id = create_org(
+            &app,
+            owner,
+            spec,
+            i as u32 + 1,
+            &format!("0471-PRIVATE{i:03}"),
+            &format!("secret{i}@private.example"),
+        )
+        .await;
+        orgs.insert(spec.key, id);
+    }
+    let regulator = app
+        .user(
+            &format!("reg-{name}@example.org"),
+            &[civicbridge::accounts::Role::Regulator],
+        )
+        .await;
+    let org_of = |k: &str| orgs[k];
+    let today = app.state.clock.today();
+    for (k, grade) in [("sun", 5i16), ("youth", 3)] {
+        let (o, _) = civicbridge::orgs::model::get(&app.state.db, org_of(k))
+            .await
+            .unwrap()
+            .unwrap();
+        let until = today.replace_year(today.year() + 3).unwrap();
+        civicbridge::orgs::model::set_rating(
+            &app.state.db,
+            &o,
+            Some((grade, until)),
+            "评估",
+            regulator,
+            T0,
+        )
+        .await
+        .unwrap();
+    }
+    let (g, _) = civicbridge::orgs::model::get(&app.state.db, org_of("green"))
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::orgs::model::set_credit(
+        &app.state.db,
+        &g,
+        CreditStatus::Abnormal,
+        "未按时年报",
+        regulator,
+        T0,
+    )
+    .await
+    .unwrap();
+
+    let buyer = app.user(&format!("buyer-{name}@example.org"), &[]).await;
+    let unit = civicbridge::units::model::create(
+        &app.state.db,
+        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(&app.state.db, unit, buyer, T0)
+        .await
+        .unwrap();
+    let mut tenders = HashMap::new();
+    for (i, spec) in TENDERS.iter().enumerate() {
+        // Published one minute apart, so "newest" has one answer.
+        let id = create_tender(&app, unit, buyer, spec, T0 + 60 * i as i64).await;
+        tenders.insert(spec.key, id);
+    }
+    let old = procurement::get(&app.state.db, tenders["home_care_old"])
+        .await
+        .unwrap()
+        .unwrap();
+    procurement::cancel(&app.state.db, &old, "需求变更", buyer, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    // A draft with a unique word: never public, never found.
+    let draft = TenderSpec {
+        key: "draft",
+        title: "草稿保密测试项目",
+        description: "草稿内容，仅供内部编辑使用。",
+        domain: "elderly",
+        county: "150102",
+        budget_yuan: 100_000,
+        method: "open_tender",
+        deadline_days: 10,
+    };
+    let (league, _) = civicbridge::orgs::rules::division_parts(draft.county);
+    let f = prules::TenderForm {
+        unit_id: unit.to_string(),
+        title: draft.title.into(),
+        description: draft.description.into(),
+        domain: draft.domain.into(),
+        t_league: league.unwrap(),
+        budget: "100000".into(),
+        method: "open_tender".into(),
+        eval_method: "lowest_price".into(),
+        price_weight: "100".into(),
+        enquiry_deadline: prules::format_local(T0 + 5 * 86_400),
+        bid_deadline: prules::format_local(T0 + 10 * 86_400),
+        contract_months: "6".into(),
+        milestone_name: vec!["结项".into()],
+        milestone_percent: vec!["100".into()],
+        ..Default::default()
+    };
+    let d = prules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh).unwrap();
+    procurement::create_draft(&app.state.db, &d, buyer, T0)
+        .await
+        .unwrap();
+
+    // Publications are stamped up to five minutes after T0: drain once they are all due.
+    let d = drain(&app, T0 + 600).await;
+    assert_eq!(d.failed, 0, "{name}: delivery failed");
+    assert!(d.rows > 0);
+    Fixture {
+        app,
+        orgs,
+        tenders,
+        buyer,
+        name,
+    }
+}
+
+fn req(text: &str) -> Request {
+    Request {
+        text: text.into(),
+        limit: 50,
+        facets: true,
+        ..Default::default()
+    }
+}
+
+fn with(mut r: Request, attr: &str, value: &str) -> Request {
+    r.filters
+        .entry(attr.to_string())
+        .or_default()
+        .push(value.to_string());
+    r
+}
+
+async fn find(f: &Fixture, kind: Kind, r: &Request) -> Found {
+    backend(&f.app)
+        .search(kind, r)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", f.name))
+}
+
+fn ids(found: &Found) -> Vec<i64> {
+    found
+        .hits
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect()
+}
+
+fn facet(found: &Found, attr: &str) -> BTreeMap<String, u64> {
+    found
+        .facets
+        .get(attr)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+#[tokio::test]
+async fn chinese_queries_find_the_right_records() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        let t = |k: &str| f.tenders[k];
+
+        let r = find(&f, Kind::Orgs, &req("养老")).await;
+        let got = ids(&r);
+        for k in ["sun", "sun_union", "elder"] {
+            assert!(got.contains(&o(k)), "{name}: 养老 should find {k}: {got:?}");
+        }
+        assert!(!got.contains(&o("green")), "{name}: {got:?}");
+        // The word as typed ranks above its synonym.
+        assert!(
+            got.iter().position(|x| *x == o("sun")) < got.iter().position(|x| *x == o("elder")),
+            "{name}: {got:?}"
+        );
+
+        let r = find(&f, Kind::Tenders, &req("养老")).await;
+        assert!(ids(&r).contains(&t("home_care")), "{name}");
+
+        let r = find(&f, Kind::Orgs, &req("青少年心理")).await;
+        assert_eq!(ids(&r).first(), Some(&o("youth")), "{name}: {:?}", ids(&r));
+        let r = find(&f, Kind::Tenders, &req("青少年心理")).await;
+        assert_eq!(ids(&r).first(), Some(&t("psych")), "{name}");
+
+        let r = find(&f, Kind::Orgs, &req("乡村振兴")).await;
+        assert_eq!(ids(&r), vec![o("rural")], "{name}");
+        let r = find(&f, Kind::Tenders, &req("乡村振兴")).await;
+        assert_eq!(ids(&r), vec![t("rural")], "{name}");
+
+        // A full name ranks its organization first, above one whose name contains it.
+        let r = find(&f, Kind::Orgs, &req("呼和浩特市新城区阳光养老服务中心")).await;
+        assert_eq!(ids(&r).first(), Some(&o("sun")), "{name}: {:?}", ids(&r));
+        assert!(ids(&r).contains(&o("sun_union")), "{name}");
+
+        // A USCC finds its organization first, in any letter case.
+        let code = uscc_for(&ORGS[3], 4);
+        let r = find(&f, Kind::Orgs, &req(&code)).await;
+        assert_eq!(
+            ids(&r).first(),
+            Some(&o("rural")),
+            "{name}: {code} {:?}",
+            ids(&r)
+        );
+        let r = find(&f, Kind::Orgs, &req(&code.to_lowercase())).await;
+        assert_eq!(ids(&r).first(), Some(&o("rural")), "{name}: lower case");
+
+        // Nothing for a word that is nowhere; the draft is never found.
+        assert_eq!(
+            find(&f, Kind::Orgs, &req("航天发射")).await.total,
+            0,
+            "{name}"
+        );
+        assert_eq!(
+            find(&f, Kind::Tenders, &req("草稿保密测试")).await.total,
+            0,
+            "{name}"
+        );
+        let all = find(&f, Kind::Tenders, &req("")).await;
+        assert_eq!(
+            all.total,
+            TENDERS.len() as u64,
+            "{name}: drafts must not be indexed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn synonyms_match_both_ways() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        let r = find(&f, Kind::Orgs, &req("残疾人")).await;
+        assert!(ids(&r).contains(&o("disab")), "{name}: 残疾人 → 残障");
+        let r = find(&f, Kind::Tenders, &req("残障")).await;
+        assert!(
+            ids(&r).contains(&f.tenders["disab"]),
+            "{name}: 残障 → 残疾人"
+        );
+        let r = find(&f, Kind::Orgs, &req("青少年")).await;
+        assert!(ids(&r).contains(&o("minor")), "{name}: 青少年 → 未成年人");
+        let r = find(&f, Kind::Orgs, &req("未成年人")).await;
+        assert!(ids(&r).contains(&o("youth")), "{name}: 未成年人 → 青少年");
+        let r = find(&f, Kind::Orgs, &req("为老")).await;
+        assert!(
+            ids(&r).contains(&o("sun")) && ids(&r).contains(&o("elder")),
+            "{name}: 为老"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_facet_filters_and_counts() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        let t = |k: &str| f.tenders[k];
+        let everything = find(&f, Kind::Tenders, &req("")).await;
+        assert_eq!(
+            facet(&everything, "state"),
+            BTreeMap::from([("cancelled".into(), 1), ("published".into(), 4)]),
+            "{name}"
+        );
+        assert_eq!(facet(&everything, "budget_band")["500k_2m"], 2, "{name}");
+        let cases: Vec<(&str, &str, Vec<i64>)> = vec![
+            ("state", "cancelled", vec![t("home_care_old")]),
+            ("method", "competitive_consultation", vec![t("psych")]),
+            (
+                "domain",
+                "elderly",
+                vec![t("home_care"), t("home_care_old")],
+            ),
+            ("budget_band", "under_100k", vec![t("psych")]),
+            ("budget_band", "over_2m", vec![t("home_care_old")]),
+            ("league", "150400", vec![t("rural")]),
+            ("county", "150602", vec![t("disab")]),
+        ];
+        for (attr, value, mut want) in cases {
+            let r = find(&f, Kind::Tenders, &with(req(""), attr, value)).await;
+            let mut got = ids(&r);
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{name}: tenders {attr}={value}");
+            assert_eq!(r.total, want.len() as u64);
+            assert_eq!(
+                facet(&everything, attr).get(value).copied(),
+                Some(want.len() as u64),
+                "{name}: count of {attr}={value}"
+            );
+        }
+        let everyone = find(&f, Kind::Orgs, &req("")).await;
+        let cases: Vec<(&str, &str, Vec<i64>)> = vec![
+            ("kind", "foundation", vec![o("rural")]),
+            ("domains", "volunteer", vec![o("elder"), o("green")]),
+            ("rating", "5A", vec![o("sun")]),
+            ("rating", "3A", vec![o("youth")]),
+            ("credit_status", "abnormal", vec![o("green")]),
+            ("league", "150100", vec![o("sun"), o("sun_union")]),
+            ("county", "150105", vec![o("sun_union")]),
+        ];
+        for (attr, value, mut want) in cases {
+            let r = find(&f, Kind::Orgs, &with(req(""), attr, value)).await;
+            let mut got = ids(&r);
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{name}: orgs {attr}={value}");
+            assert_eq!(
+                facet(&everyone, attr).get(value).copied(),
+                Some(want.len() as u64),
+                "{name}: count of {attr}={value}"
+            );
+        }
+        assert_eq!(
+            facet(&everyone, "rating")["none"],
+            ORGS.len() as u64 - 2,
+            "{name}"
+        );
+        // Two values of one facet: either; two facets: both.
+        let r = find(
+            &f,
+            Kind::Orgs,
+            &with(with(req(""), "kind", "foundation"), "kind", "social_group"),
+        )
+        .await;
+        assert_eq!(r.total, 5, "{name}");
+        let r = find(
+            &f,
+            Kind::Orgs,
+            &with(
+                with(req(""), "kind", "social_group"),
+                "domains",
+                "volunteer",
+            ),
+        )
+        .await;
+        let mut got = ids(&r);
+        got.sort();
+        let mut want = vec![o("elder"), o("green")];
+        want.sort();
+        assert_eq!(got, want, "{name}");
+        // Facet counts follow the query.
+        let r = find(&f, Kind::Orgs, &req("养老")).await;
+        assert_eq!(
+            facet(&r, "league").get("150100").copied(),
+            Some(2),
+            "{name}"
+        );
+        assert_eq!(facet(&r, "league").get("150400"), None, "{name}");
+    }
+}
+
+#[tokio::test]
+async fn sorting_and_ranking_rules() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let t = |k: &str| f.tenders[k];
+        let o = |k: &str| f.orgs[k];
+        let sorted = |attr: &str, desc: bool| {
+            let mut r = req("");
+            r.sort = Some((attr.to_string(), desc));
+            r
+        };
+        // Open tenders come first whatever the sort; the cancelled one last.
+        let r = find(&f, Kind::Tenders, &sorted("budget_fen", true)).await;
+        assert_eq!(
+            ids(&r),
+            vec![
+                t("rural"),
+                t("home_care"),
+                t("disab"),
+                t("psych"),
+                t("home_care_old")
+            ],
+            "{name}: budget"
+        );
+        let r = find(&f, Kind::Tenders, &sorted("bid_deadline", false)).await;
+        assert_eq!(
+            ids(&r),
+            vec![
+                t("rural"),
+                t("home_care"),
+                t("psych"),
+                t("disab"),
+                t("home_care_old")
+            ],
+            "{name}: deadline"
+        );
+        let r = find(&f, Kind::Tenders, &sorted("published_at", true)).await;
+        assert_eq!(
+            ids(&r),
+            vec![
+                t("disab"),
+                t("rural"),
+                t("psych"),
+                t("home_care"),
+                t("home_care_old")
+            ],
+            "{name}: newest"
+        );
+        // The same words: the open tender above the cancelled one even though the cancelled
+        // one's title has more text matching nothing.
+        let r = find(&f, Kind::Tenders, &req("社区居家养老服务项目")).await;
+        assert_eq!(ids(&r)[..2], [t("home_care"), t("home_care_old")], "{name}");
+        let r = find(&f, Kind::Orgs, &sorted("registered_on", true)).await;
+        assert_eq!(ids(&r).first(), Some(&o("sun_union")), "{name}: newest org");
+        assert_eq!(ids(&r).last(), Some(&o("rural")), "{name}: oldest org");
+        let r = find(&f, Kind::Orgs, &sorted("rating_grade", true)).await;
+        assert_eq!(ids(&r)[..2], [o("sun"), o("youth")], "{name}: rating");
+    }
+}
+
+#[tokio::test]
+async fn pages_cover_every_result_once() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let mut r = req("");
+        r.sort = Some(("registered_on".into(), true));
+        let all = ids(&find(&f, Kind::Orgs, &r).await);
+        assert_eq!(all.len(), ORGS.len());
+        let mut seen = Vec::new();
+        for page in 0..4 {
+            let mut p = r.clone();
+            p.offset = page * 3;
+            p.limit = 3;
+            let found = find(&f, Kind::Orgs, &p).await;
+            assert_eq!(
+                found.total,
+                ORGS.len() as u64,
+                "{name}: total on every page"
+            );
+            seen.extend(ids(&found));
+        }
+        assert_eq!(seen, all, "{name}: pages in order, none twice");
+    }
+}
+
+#[tokio::test]
+async fn updates_and_deletes_become_visible() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let db = &f.app.state.db;
+        // Rename an organization through the room's update.
+        let (o, ds) = civicbridge::orgs::model::get(db, f.orgs["rural"])
+            .await
+            .unwrap()
+            .unwrap();
+        let d = OrgDraft {
+            name: "赤峰市草原生态保护基金会".into(),
+            uscc: o.uscc.clone(),
+            kind: OrgKind::Foundation,
+            registration_date: o.registration_date,
+            authority_level: AuthorityLevel::BannerCounty,
+            division_code: o.division_code.clone(),
+            league_code: o.league_code.clone(),
+            county_code: o.county_code.clone(),
+            domains: vec!["environment".into()],
+            staff_count: o.staff_count,
+            contact_name: o.contact_name.clone(),
+            contact_phone: o.contact_phone.clone(),
+            contact_email: o.contact_email.clone(),
+            intro: "保护草原生态。".into(),
+        };
+        assert_eq!(ds, vec!["rural".to_string()]);
+        civicbridge::orgs::model::update(db, o.id, &d, T0 + 10)
+            .await
+            .unwrap();
+        // Not visible before the outbox is drained…
+        assert_eq!(
+            ids(&find(&f, Kind::Orgs, &req("草原生态")).await),
+            Vec::<i64>::new(),
+            "{name}"
+        );
+        drain(&f.app, T0 + 10).await;
+        // …and then the new text is found and the old is gone, facets follow.
+        assert_eq!(
+            ids(&find(&f, Kind::Orgs, &req("草原生态")).await),
+            vec![o.id],
+            "{name}"
+        );
+        let r = find(&f, Kind::Orgs, &req("乡村振兴")).await;
+        assert_eq!(r.total, 0, "{name}: {:?}", r.hits);
+        let r = find(&f, Kind::Orgs, &with(req(""), "domains", "environment")).await;
+        assert!(ids(&r).contains(&o.id), "{name}");
+
+        // A state change: cancelling an open tender moves it down and out of "published".
+        let t = procurement::get(db, f.tenders["psych"])
+            .await
+            .unwrap()
+            .unwrap();
+        procurement::cancel(db, &t, "预算调整", f.buyer, T0 + 20)
+            .await
+            .unwrap()
+            .unwrap();
+        drain(&f.app, T0 + 20).await;
+        let r = find(&f, Kind::Tenders, &with(req(""), "state", "published")).await;
+        assert!(!ids(&r).contains(&t.id), "{name}");
+        let r = find(&f, Kind::Tenders, &req("心理健康")).await;
+        assert_eq!(r.hits[0]["state"], "cancelled", "{name}");
+        assert_eq!(r.hits[0]["is_open"], 0, "{name}");
+
+        // A record gone from the database is deleted from the index by the outbox.
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("DELETE FROM org_domains WHERE org_id = {}", f.orgs["green"]),
+        ))
+        .await
+        .unwrap();
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("DELETE FROM organizations WHERE id = {}", f.orgs["green"]),
+        ))
+        .await
+        .unwrap();
+        search::enqueue(db, Kind::Orgs, f.orgs["green"], T0 + 30)
+            .await
+            .unwrap();
+        let d = drain(&f.app, T0 + 30).await;
+        assert_eq!(d.deletes, 1, "{name}");
+        let r = find(&f, Kind::Orgs, &req("海勃湾区环保志愿者协会")).await;
+        assert!(!ids(&r).contains(&f.orgs["green"]), "{name}");
+        assert_eq!(
+            backend(&f.app).count(Kind::Orgs).await.unwrap(),
+            ORGS.len() as u64 - 1,
+            "{name}"
+        );
+    }
+}
+
+/// Every value in a JSON tree, as text.
+fn all_text(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                out.push_str(k);
+                out.push('\n');
+                all_text(v, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| all_text(v, out)),
+        other => {
+            out.push_str(&other.to_string());
+            out.push('\n');
+        }
+    }
+}
+
+#[tokio::test]
+async fn no_sealed_or_private_field_is_ever_returned() {
+    const SECRET_PROPOSAL: &str = "绝密投标方案鲲鹏";
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let db = &f.app.state.db;
+        // A sealed bid with a unique word in its proposal, from an eligible organization.
+        let bidder = f.app.user(&format!("bidder-{name}@example.org"), &[]).await;
+        let org = f.orgs["sun"];
+        f.app
+            .add_member(org, bidder, civicbridge::accounts::OrgRole::Admin)
+            .await;
+        let t = procurement::get(db, f.tenders["home_care"])
+            .await
+            .unwrap()
+            .unwrap();
+        procurement::submit_bid(
+            db,
+            &f.app.state.seal,
+            &t,
+            org,
+            Fen(40_000_000),
+            SECRET_PROPOSAL,
+            bidder,
+            T0 + 5,
+            f.app.state.clock.today(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        drain(&f.app, T0 + 5).await;
+        for kind in Kind::ALL {
+            for q in [
+                SECRET_PROPOSAL,
+                "鲲鹏",
+                "PRIVATE001",
+                "private.example",
+                "secret1",
+            ] {
+                assert_eq!(
+                    find(&f, kind, &req(q)).await.total,
+                    0,
+                    "{name}: {q} found in {}",
+                    kind.uid()
+                );
+            }
+            let mut r = req("");
+            r.limit = 100;
+            let everything = find(&f, kind, &r).await;
+            let displayed = &kind.def().displayed;
+            let mut text = String::new();
+            for h in &everything.hits {
+                for k in h.keys() {
+                    assert!(
+                        displayed.contains(k),
+                        "{name}: {k} is not a displayed attribute"
+                    );
+                }
+                all_text(&serde_json::Value::Object(h.clone()), &mut text);
+            }
+            for secret in [
+                SECRET_PROPOSAL,
+                "PRIVATE",
+                "private.example",
+                "contact_phone",
+                "contact_email",
+                "proposal",
+                "price",
+            ] {
+                assert!(
+                    !text.contains(secret),
+                    "{name}: {secret} leaked through {}",
+                    kind.uid()
+                );
+            }
+        }
+        // And through the HTTP API.
+        let mut c = f.app.client();
+        for q in ["鲲鹏", "PRIVATE001", ""] {
+            let res = c
+                .get(&format!("/api/v1/search?q={}&per_page=100", common::enc(q)))
+                .await;
+            assert_eq!(res.status, 200);
+            let hits: Vec<serde_json::Value> = ["tenders", "orgs"]
+                .iter()
+                .flat_map(|k| {
+                    res.json()[*k]["hits"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            let body = serde_json::Value::Array(hits).to_string();
+            for secret in [SECRET_PROPOSAL, "PRIVATE", "private.example"] {
+                assert!(!body.contains(secret), "{name}: {secret} in the API answer");
+            }
+        }
+    }
+}
+
+/// A backend that can be switched off, to stand for an engine that is down.
+struct Flaky {
+    inner: Arc<dyn Backend>,
+    down: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Backend for Flaky {
+    fn name(&self) -> &'static str {
+        "flaky"
+    }
+    async fn prepare(&self) -> Result<(), SearchError> {
+        self.inner.prepare().await
+    }
+    async fn apply(
+        &self,
+        kind: Kind,
+        upserts: Vec<Document>,
+        deletes: Vec<i64>,
+    ) -> Result<(), SearchError> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(SearchError::Engine("connection refused".into()));
+        }
+        self.inner.apply(kind, upserts, deletes).await
+    }
+    async fn clear(&self, kind: Kind) -> Result<(), SearchError> {
+        self.inner.clear(kind).await
+    }
+    async fn search(&self, kind: Kind, req: &Request) -> Result<Found, SearchError> {
+        self.inner.search(kind, req).await
+    }
+    async fn count(&self, kind: Kind) -> Result<u64, SearchError> {
+        self.inner.count(kind).await
+    }
+}
+
+async fn pending(app: &TestApp) -> u64 {
+    search::model::pending(&app.state.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_outbox_survives_an_engine_outage_and_a_crash() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let flaky = Flaky {
+            inner: backend(&f.app),
+            down: AtomicBool::new(true),
+        };
+        let owner = f.app.user(&format!("late-{name}@example.org"), &[]).await;
+        let mut late = Vec::new();
+        for i in 0..12u32 {
+            let spec = OrgSpec {
+                key: "late",
+                name: "",
+                kind: OrgKind::SocialGroup,
+                county: "150802",
+                domains: &["culture_sports"],
+                intro: "在巴彦淖尔开展群众文化活动。",
+                registered: "2022-01-01",
+            };
+            let name_i: &'static str =
+                Box::leak(format!("临河区群众文化协会第{i}分会").into_boxed_str());
+            let spec = OrgSpec {
+                name: name_i,
+                ..spec
+            };
+            late.push(create_org(&f.app, owner, &spec, 100 + i, "0478-1", "a@b.example").await);
+        }
+        // The engine is down: nothing is delivered, nothing is lost, retries back off.
+        let d = search::drain_all(&f.app.state.db, &flaky, T0)
+            .await
+            .unwrap();
+        assert_eq!((d.rows, d.failed), (0, 12), "{name}");
+        assert_eq!(pending(&f.app).await, 12);
+        let d = search::drain_all(&f.app.state.db, &flaky, T0 + 1)
+            .await
+            .unwrap();
+        assert_eq!(d.failed, 0, "{name}: not due again before the backoff");
+        let d = search::drain_all(&f.app.state.db, &flaky, T0 + 2)
+            .await
+            .unwrap();
+        assert_eq!(d.failed, 12, "{name}: due again after 2 s");
+        let d = search::drain_all(&f.app.state.db, &flaky, T0 + 5)
+            .await
+            .unwrap();
+        assert_eq!(d.failed, 0, "{name}: the second wait is 4 s");
+        // Back up: everything arrives, once.
+        flaky.down.store(false, Ordering::SeqCst);
+        let d = search::drain_all(&f.app.state.db, &flaky, T0 + 60)
+            .await
+            .unwrap();
+        assert_eq!((d.rows, d.failed), (12, 0), "{name}");
+        assert_eq!(pending(&f.app).await, 0);
+        let r = find(&f, Kind::Orgs, &with(req("群众文化"), "county", "150802")).await;
+        let mut got = ids(&r);
+        got.sort();
+        assert_eq!(got, late, "{name}: none missing, none twice");
+
+        // A crash after the engine acknowledged but before the rows were marked done: the
+        // rows are sent again, and the index holds each record once.
+        let (o, ds) = civicbridge::orgs::model::get(&f.app.state.db, late[0])
+            .await
+            .unwrap()
+            .unwrap();
+        let d = OrgDraft {
+            name: "临河区群众文化协会总会".into(),
+            uscc: o.uscc.clone(),
+            kind: OrgKind::SocialGroup,
+            registration_date: o.registration_date,
+            authority_level: AuthorityLevel::BannerCounty,
+            division_code: o.division_code.clone(),
+            league_code: o.league_code.clone(),
+            county_code: o.county_code.clone(),
+            domains: ds,
+            staff_count: 3,
+            contact_name: o.contact_name.clone(),
+            contact_phone: o.contact_phone.clone(),
+            contact_email: o.contact_email.clone(),
+            intro: o.intro.clone(),
+        };
+        civicbridge::orgs::model::update(&f.app.state.db, o.id, &d, T0 + 70)
+            .await
+            .unwrap();
+        let rows = search::model::due(&f.app.state.db, T0 + 70, 100)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        let (docs, deletes) = search::model::documents(
+            &f.app.state.db,
+            Kind::Orgs,
+            &[o.id],
+            f.app.state.clock.today(),
+        )
+        .await
+        .unwrap();
+        flaky.apply(Kind::Orgs, docs, deletes).await.unwrap();
+        // (crash: mark_done never ran)
+        assert_eq!(pending(&f.app).await, 1);
+        let d = search::drain_all(&f.app.state.db, &flaky, T0 + 71)
+            .await
+            .unwrap();
+        assert_eq!((d.rows, d.upserts), (1, 1), "{name}");
+        assert_eq!(pending(&f.app).await, 0);
+        let r = find(&f, Kind::Orgs, &req("临河区群众文化协会总会")).await;
+        assert_eq!(ids(&r).iter().filter(|x| **x == o.id).count(), 1, "{name}");
+        let r = find(&f, Kind::Orgs, &with(req(""), "county", "150802")).await;
+        assert_eq!(r.total, 12, "{name}: still twelve documents");
+        assert_eq!(
+            backend(&f.app).count(Kind::Orgs).await.unwrap(),
+            ORGS.len() as u64 + 12,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_from_the_database() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let b = backend(&f.app);
+        b.clear(Kind::Orgs).await.unwrap();
+        assert_eq!(b.count(Kind::Orgs).await.unwrap(), 0);
+        let mut seen = Vec::new();
+        let n = search::reindex(&f.app.state.db, b.as_ref(), Kind::Orgs, T0, 3, |d| {
+            seen.push(d)
+        })
+        .await
+        .unwrap();
+        assert_eq!(n, ORGS.len() as u64, "{name}");
+        assert_eq!(seen, vec![3, 6, 8], "{name}: progress per batch");
+        assert_eq!(
+            b.count(Kind::Orgs).await.unwrap(),
+            ORGS.len() as u64,
+            "{name}"
+        );
+        // Drafts are read but not indexed.
+        let n = search::reindex(&f.app.state.db, b.as_ref(), Kind::Tenders, T0, 100, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(n, TENDERS.len() as u64 + 1, "{name}");
+        assert_eq!(
+            b.count(Kind::Tenders).await.unwrap(),
+            TENDERS.len() as u64,
+            "{name}"
+        );
+    }
+}
