@@ -1133,3 +1133,310 @@ async fn reindex_rebuilds_from_the_database() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The pages and the API, as a user reaches them.
+
+#[tokio::test]
+async fn search_pages_work_without_javascript() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let mut c = f.app.client();
+        // One box in the header of every page.
+        let home = c.get("/").await;
+        assert_eq!(home.status, 200);
+        assert_eq!(
+            home.count("header form[action='/search'][method='get'] input[name='q']"),
+            1,
+            "{name}"
+        );
+
+        // Across kinds: both groups, matches marked.
+        let r = c.get(&format!("/search?q={}", common::enc("养老"))).await;
+        assert_eq!(r.status, 200, "{name}");
+        assert_eq!(r.count(".search-group"), 2);
+        assert!(r.text(".search-hit mark").contains("养老"), "{name}");
+        assert!(r.text(".search-group").contains("社区居家养老服务项目"));
+        assert!(r.text(".search-group").contains("阳光养老服务中心"));
+
+        // Per kind, with a facet: only that league, the filter shown and removable.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}&league=150100",
+                common::enc("养老")
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(
+            r.count(".search-hit"),
+            2,
+            "{name}: {}",
+            r.text(".search-hit")
+        );
+        assert!(r.text(".active-filters").contains("呼和浩特市"));
+        let doc = r.doc();
+        let sel = scraper::Selector::parse(".active-filters a.chip").unwrap();
+        let remove = doc
+            .select(&sel)
+            .next()
+            .unwrap()
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_string();
+        assert!(!remove.contains("league="), "{remove}");
+        assert!(remove.contains("q="), "{remove}");
+        // Facet counts are links that keep the query.
+        let sel = scraper::Selector::parse(".facets a").unwrap();
+        let facet_links: Vec<String> = doc
+            .select(&sel)
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect();
+        assert!(
+            facet_links
+                .iter()
+                .any(|h| h.contains("type=") && h.contains("league=150100")),
+            "{facet_links:?}"
+        );
+        // Search-as-you-type is an enhancement of the same form.
+        assert_eq!(r.count("form.search-form[method='get'] input[name='q'][hx-get='/search/orgs'][hx-select='#search-results']"), 1);
+        assert_eq!(
+            r.count("form.search-form input[type='hidden'][name='league'][value='150100']"),
+            1
+        );
+
+        // A credit-listed organization is flagged in results.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}",
+                common::enc("海勃湾区环保志愿者协会")
+            ))
+            .await;
+        assert_eq!(r.count(".search-hit .badge-credit-abnormal"), 1, "{name}");
+
+        // Sorting and the state facet on tenders.
+        let r = c.get("/search/tenders?sort=budget&state=published").await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.count(".search-hit"), 4);
+        assert_eq!(
+            r.count("select[name='sort'] option[selected][value='budget']"),
+            1
+        );
+        let first = r.text(".search-hit:first-child .hit-title");
+        assert!(first.contains("乡村振兴"), "{name}: {first}");
+
+        // No results: say so and offer to remove each filter.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}&league=150900&type=foundation",
+                common::enc("养老")
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(r.text(".no-results").contains("没有找到"), "{name}");
+        assert_eq!(r.count(".no-results li a"), 2);
+
+        // Bad parameters: a message each, the rest still applies.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}&rating=9A&page=x&sort=budget",
+                common::enc("养老")
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        let errs = r.text(".form-errors");
+        assert!(
+            errs.contains("9A") && errs.contains("x") && errs.contains("budget"),
+            "{errs}"
+        );
+        assert!(r.count(".search-hit") >= 3);
+        let long = "养".repeat(150);
+        let r = c
+            .get(&format!("/search/tenders?q={}", common::enc(&long)))
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(r.text(".form-errors").contains("100"));
+        assert_eq!(
+            r.value("#search-q").unwrap().chars().count(),
+            150,
+            "the box keeps what was typed"
+        );
+
+        // English.
+        let r = c
+            .get(&format!("/search/orgs?q={}&lang=en", common::enc("养老")))
+            .await;
+        assert!(r.text(".result-count").contains("results"), "{name}");
+        assert!(r.text(".facets h2").contains("Kind of organization"));
+    }
+}
+
+#[tokio::test]
+async fn search_pages_have_pages() {
+    let f = fixture("embedded", Config::default()).await;
+    let owner = f.app.user("many@example.org", &[]).await;
+    for i in 0..23u32 {
+        let name: &'static str = Box::leak(format!("集宁区养老互助协会第{i}分会").into_boxed_str());
+        let spec = OrgSpec {
+            key: "many",
+            name,
+            kind: OrgKind::SocialGroup,
+            county: "150902",
+            domains: &["elderly"],
+            intro: "互助养老。",
+            registered: "2023-01-01",
+        };
+        create_org(&f.app, owner, &spec, 200 + i, "1", "a@b.example").await;
+    }
+    drain(&f.app, T0 + 600).await;
+    let mut c = f.app.client();
+    let r = c
+        .get(&format!(
+            "/search/orgs?q={}&county=150902",
+            common::enc("养老")
+        ))
+        .await;
+    assert_eq!(r.count(".search-hit"), 20);
+    assert!(r.text(".result-count").contains("23"));
+    assert_eq!(r.count(".pagination a"), 1);
+    let r = c
+        .get(&format!(
+            "/search/orgs?q={}&county=150902&page=2",
+            common::enc("养老")
+        ))
+        .await;
+    assert_eq!(r.count(".search-hit"), 3);
+    assert_eq!(r.count("ol.search-hits[start='21']"), 1);
+    // Past the end: nothing, with a way back.
+    let r = c
+        .get(&format!(
+            "/search/orgs?q={}&county=150902&page=9",
+            common::enc("养老")
+        ))
+        .await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.count(".search-hit"), 0);
+    assert!(r.text(".no-results").contains("第一页"));
+}
+
+#[tokio::test]
+async fn the_api_answers_the_same_parameters_in_json() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let mut c = f.app.client();
+        let r = c
+            .get(&format!(
+                "/api/v1/search?q={}&kind=orgs&per_page=2&sort=registered_on",
+                common::enc("养老")
+            ))
+            .await;
+        // `sort` takes the page's names, not attributes.
+        assert_eq!(r.status, 422, "{name}");
+        let j = r.json();
+        assert_eq!(j["error"]["params"][0]["param"], "sort");
+        assert!(
+            j["error"]["params"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("registered_on")
+        );
+
+        let r = c
+            .get(&format!(
+                "/api/v1/search?q={}&kind=orgs&per_page=2&page=2&sort=newest",
+                common::enc("养老")
+            ))
+            .await;
+        assert_eq!(r.status, 200);
+        let j = r.json();
+        let o = &j["orgs"];
+        assert!(j.get("tenders").is_none());
+        assert_eq!(o["total"], 3, "{name}");
+        assert_eq!(
+            (
+                o["page"].as_u64(),
+                o["pages"].as_u64(),
+                o["per_page"].as_u64()
+            ),
+            (Some(2), Some(2), Some(2))
+        );
+        assert_eq!(o["hits"].as_array().unwrap().len(), 1);
+        let league = o["facets"]["league"].as_array().unwrap();
+        assert!(
+            league
+                .iter()
+                .any(|v| v["value"] == "150100" && v["count"] == 2),
+            "{league:?}"
+        );
+
+        let r = c
+            .get(&format!("/api/v1/search?q={}", common::enc("青少年心理")))
+            .await;
+        let j = r.json();
+        let hit = &j["orgs"]["hits"][0];
+        assert_eq!(hit["id"], f.orgs["youth"]);
+        let marked: Vec<String> = hit["_highlight"]["name"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["hit"] == true)
+            .map(|p| p["text"].as_str().unwrap().to_string())
+            .collect();
+        assert!(marked.iter().any(|m| m.contains("青少年")), "{marked:?}");
+        assert_eq!(j["tenders"]["hits"][0]["id"], f.tenders["psych"]);
+
+        for bad in [
+            "kind=bids",
+            "per_page=1000",
+            "state=draft&kind=tenders",
+            "page=0",
+        ] {
+            let r = c.get(&format!("/api/v1/search?{bad}")).await;
+            assert_eq!(r.status, 422, "{bad}");
+            assert!(
+                !r.json()["error"]["params"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+        // Facets of the other kind are fine when both kinds are searched.
+        let r = c
+            .get("/api/v1/search?state=published&type=foundation")
+            .await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["tenders"]["total"], 4);
+        assert_eq!(r.json()["orgs"]["total"], 1);
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_engine_gives_a_clear_page_and_writes_go_on() {
+    let config = Config {
+        meilisearch_url: Some("http://127.0.0.1:9".into()),
+        search_index_prefix: "cbdown_".into(),
+        ..Config::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let mut c = app.client();
+    let r = c.get(&format!("/search?q={}", common::enc("养老"))).await;
+    assert_eq!(r.status, 503);
+    assert!(r.body.contains("搜索服务暂时不可用"), "{}", r.body);
+    let r = c.get("/api/v1/search?q=x").await;
+    assert_eq!(r.status, 503);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("搜索")
+    );
+    // The rest of the site works, and writes queue in the outbox.
+    assert_eq!(c.get("/orgs").await.status, 200);
+    let owner = app.user("o@example.org", &[]).await;
+    app.org(owner, 1, "锡林浩特市养老服务中心").await;
+    let d = search::drain_all(&app.state.db, app.state.search.backend().as_ref(), T0)
+        .await
+        .unwrap();
+    assert_eq!((d.rows, d.failed), (0, 1));
+    assert_eq!(pending(&app).await, 1);
+}

@@ -50,8 +50,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if kind.is_none() && is_html {
-        // A page that renders its own error state (a form with messages).
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if kind.is_none() && (is_html || is_json) {
+        // A page or an API answer that renders its own error state (messages per field).
         return res;
     }
     let api = path.starts_with("/api/");
