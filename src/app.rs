@@ -174,8 +174,24 @@ fn spawn_search_jobs(state: &AppState) {
             }
         }
         let mut last_prune = 0i64;
+        // Ratings that lapsed while nobody wrote: the last year at start, then day by day.
+        let mut swept_to = clock.today() - time::Duration::days(366);
         loop {
             let now = clock.now();
+            let today = clock.today();
+            if today > swept_to {
+                match crate::search::model::enqueue_lapsed_ratings(
+                    &db,
+                    swept_to,
+                    today + time::Duration::days(1),
+                    now,
+                )
+                .await
+                {
+                    Ok(_) => swept_to = today + time::Duration::days(1),
+                    Err(e) => tracing::warn!(error = %e, "search: lapsed-rating sweep failed"),
+                }
+            }
             match crate::search::drain_once(&db, search.backend().as_ref(), now).await {
                 Ok(d) if d.rows as u64 >= crate::search::BATCH => continue,
                 Ok(_) => {}

@@ -34,6 +34,15 @@
 //!   state change; a chainer (every second, and before verification) links committed entries
 //!   into one chain under the head row's lock, so writers never queue on the chain;
 //!   `civicbridge audit verify` names the first broken entry; public timelines. Calls `db`.
+//! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes
+//!   (Meilisearch settings plus CivicBridge's part); `rules` holds the pure logic (analysis
+//!   with jieba, synonyms, parameters, highlighting); one `Backend` trait with the embedded
+//!   engine (tantivy, under the data directory) and Meilisearch. Invariants: a write to a
+//!   searchable record enqueues an outbox row in its own transaction (orgs and procurement
+//!   call [`search::enqueue`]); rows are marked done only after the engine acknowledged them;
+//!   documents are built field by field from public data only (no drafts, bids or contact
+//!   details). Reads `orgs`, `procurement`, `units` and `regions` models; called by `app`
+//!   (drainer job), `main` (`reindex`) and the rooms that enqueue.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //! - [`seed`] — deterministic demo data; calls the other rooms' models.

@@ -302,7 +302,57 @@ async fn english_flow(c: &Client, base: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Search: the index is built in the background at first start, so wait for it; then typing
+/// into the box refreshes the results in place (htmx) and updates the address bar.
+async fn search_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    let started = Instant::now();
+    loop {
+        c.goto(&format!("{base}/search?q=%E5%85%BB%E8%80%81"))
+            .await?;
+        if !c.find_all(Locator::Css(".search-hit")).await?.is_empty() {
+            break;
+        }
+        if started.elapsed() > SERVER_START {
+            bail!("the search index was not built in time");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    c.goto(&format!("{base}/search/tenders")).await?;
+    wait_for(c, "#search-q").await?;
+    // A marker that a full page load would wipe out.
+    c.execute("window.__stay = 1;", vec![]).await?;
+    type_into(c, "#search-q", "养老").await?;
+    let started = Instant::now();
+    loop {
+        let url = c.current_url().await?;
+        let marks = c.find_all(Locator::Css(".search-hit mark")).await?;
+        if url.query().is_some_and(|q| q.contains("q=")) && !marks.is_empty() {
+            break;
+        }
+        if started.elapsed() > PAGE_WAIT {
+            bail!("typing did not refresh the results; on {url}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let stayed = c.execute("return window.__stay === 1;", vec![]).await?;
+    ensure!(
+        stayed == json!(true),
+        "the page reloaded instead of updating in place"
+    );
+    let first = text_of(c, ".search-hit .hit-title").await?;
+    ensure!(first.contains("养老"), "first result is {first:?}");
+    screenshot(c, shots, "search-as-you-type.png").await?;
+    // The header box on any page leads to the page across kinds.
+    c.goto(&format!("{base}/orgs")).await?;
+    type_into(c, "#header-q", "乡村振兴\u{E007}").await?;
+    wait_for(c, ".search-group").await?;
+    let url = c.current_url().await?;
+    ensure!(url.path() == "/search", "the header box went to {url}");
+    Ok(())
+}
+
 async fn flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    search_flow(c, base, shots).await.context("search flow")?;
     login_flow(c, base, shots).await.context("log-in flow")?;
     org_form_flow(c, base, shots)
         .await

@@ -1440,3 +1440,63 @@ async fn an_unreachable_engine_gives_a_clear_page_and_writes_go_on() {
     assert_eq!((d.rows, d.failed), (0, 1));
     assert_eq!(pending(&app).await, 1);
 }
+
+#[tokio::test]
+async fn a_lapsed_rating_leaves_the_rating_facet() {
+    let f = fixture("embedded", Config::default()).await;
+    let db = &f.app.state.db;
+    let regulator = f
+        .app
+        .user(
+            "reg2@example.org",
+            &[civicbridge::accounts::Role::Regulator],
+        )
+        .await;
+    let today = f.app.state.clock.today();
+    let (o, _) = civicbridge::orgs::model::get(db, f.orgs["rural"])
+        .await
+        .unwrap()
+        .unwrap();
+    // Valid through tomorrow.
+    civicbridge::orgs::model::set_rating(
+        db,
+        &o,
+        Some((4, today.next_day().unwrap())),
+        "评估",
+        regulator,
+        T0,
+    )
+    .await
+    .unwrap();
+    drain(&f.app, T0).await;
+    let r = find(&f, Kind::Orgs, &with(req(""), "rating", "4A")).await;
+    assert_eq!(ids(&r), vec![o.id]);
+    // Two days later nobody has written anything; the sweep finds the lapse.
+    f.app.state.clock.advance(2 * 86_400);
+    let now = f.app.state.clock.now();
+    let later = f.app.state.clock.today();
+    assert_eq!(
+        search::model::enqueue_lapsed_ratings(db, today, today.next_day().unwrap(), now)
+            .await
+            .unwrap(),
+        0
+    );
+    let n = search::model::enqueue_lapsed_ratings(
+        db,
+        today.next_day().unwrap(),
+        later.next_day().unwrap(),
+        now,
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, 1);
+    drain(&f.app, now).await;
+    assert_eq!(
+        find(&f, Kind::Orgs, &with(req(""), "rating", "4A"))
+            .await
+            .total,
+        0
+    );
+    let r = find(&f, Kind::Orgs, &with(req(""), "rating", "none")).await;
+    assert!(ids(&r).contains(&o.id));
+}

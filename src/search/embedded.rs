@@ -448,7 +448,7 @@ impl KindIndex {
     }
 
     fn search(&self, req: &Request) -> Result<Found, SearchError> {
-        for (attr, _) in &req.filters {
+        for attr in req.filters.keys() {
             if !self.fields.facet.iter().any(|(a, _)| a == attr) {
                 return Err(SearchError::Invalid(format!("{attr} is not filterable")));
             }

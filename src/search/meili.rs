@@ -155,7 +155,7 @@ impl Backend for Meili {
         let limit = req.limit.max(1);
         let mut q = index.search();
         q.with_query(&req.text).with_locales(&["zho"]);
-        if req.offset % limit == 0 {
+        if req.offset.is_multiple_of(limit) {
             // Page mode gives an exact total.
             q.with_page(req.offset / limit + 1)
                 .with_hits_per_page(limit);

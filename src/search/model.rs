@@ -315,6 +315,29 @@ pub async fn documents(
     Ok((docs, deletes))
 }
 
+/// Enqueues the organizations whose rating lapsed on a day in `[from, to)`: a lapse changes
+/// the rating facet without any write, so the index is told by this sweep. Returns how many.
+pub async fn enqueue_lapsed_ratings(
+    db: &impl ConnectionTrait,
+    from: time::Date,
+    to: time::Date,
+    now: i64,
+) -> Result<usize, DbErr> {
+    // The last valid day is `rating_valid_until`; it lapses the day after.
+    let ids: Vec<i64> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::RatingValidUntil.gte(from.previous_day().unwrap_or(from)))
+        .filter(organization::Column::RatingValidUntil.lt(to.previous_day().unwrap_or(to)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in &ids {
+        enqueue(db, Kind::Orgs, *id, now).await?;
+    }
+    Ok(ids.len())
+}
+
 /// Keys of all records of a kind after `after`, in order, at most `limit` (for rebuilds).
 pub async fn ids_after(
     db: &impl ConnectionTrait,

@@ -304,7 +304,7 @@ pub fn analyze(def: &IndexDef, query: &str) -> Vec<QueryWord> {
         };
         let parts = toks[i..end].to_vec();
         i = end;
-        if def.stop_words.iter().any(|s| *s == word) || out.iter().any(|q| q.word == word) {
+        if def.stop_words.contains(&word) || out.iter().any(|q| q.word == word) {
             continue;
         }
         let mut alternatives = vec![parts];
@@ -609,7 +609,7 @@ pub fn parse_params(
     let page = match get("page").filter(|p| !p.is_empty()) {
         None => 1,
         Some(p) => match p.parse::<usize>() {
-            Ok(n) if n >= 1 && n <= 10_000 => n,
+            Ok(n) if (1..=10_000).contains(&n) => n,
             _ => {
                 errors.push(ParamError::Page(p.to_string()));
                 1

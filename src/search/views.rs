@@ -441,7 +441,7 @@ pub fn header_box(lang: Lang) -> Markup {
         form.header-search role="search" method="get" action="/search" {
             label.visually-hidden for="header-q" { (lang.t("search.label")) }
             input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100";
-            button type="submit" aria-label=(lang.t("search.submit")) { "🔍" }
+            button type="submit" { (lang.t("search.submit")) }
         }
     }
 }

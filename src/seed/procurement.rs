@@ -21,17 +21,18 @@ use crate::web::Lang;
 
 const DAY: i64 = 86_400;
 
-/// Titles by domain: what a street or civil-affairs bureau actually buys.
+/// Titles by domain: what a street or civil-affairs bureau actually buys. The order decides
+/// the state each gets in the demo (the second is published, so elderly care is open).
 const PROJECTS: &[(&str, &str, &str)] = &[
-    (
-        "elderly",
-        "社区居家养老助餐服务项目",
-        "为辖区60周岁以上独居、高龄老人提供助餐、送餐和每周探访，建立服务台账。",
-    ),
     (
         "children_youth",
         "困境儿童关爱保护服务项目",
         "为困境儿童和留守儿童提供个案管理、课业辅导和心理支持，开展家庭走访。",
+    ),
+    (
+        "elderly",
+        "社区居家养老助餐服务项目",
+        "为辖区60周岁以上独居、高龄老人提供助餐、送餐和每周探访，建立服务台账。",
     ),
     (
         "disability",
