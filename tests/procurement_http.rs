@@ -151,6 +151,7 @@ async fn workspace(app: &TestApp, email: &str) -> String {
         csrf: None,
         flash: None,
         path: "/me".into(),
+        query: String::new(),
         client_ip: None,
     };
     civicbridge::procurement::routes::workspace_sections(&app.state, &ctx)

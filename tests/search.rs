@@ -1500,3 +1500,34 @@ async fn a_lapsed_rating_leaves_the_rating_facet() {
     let r = find(&f, Kind::Orgs, &with(req(""), "rating", "none")).await;
     assert!(ids(&r).contains(&o.id));
 }
+
+#[tokio::test]
+async fn switching_language_keeps_the_search() {
+    let f = fixture("embedded", Config::default()).await;
+    let mut c = f.app.client();
+    let r = c
+        .get(&format!(
+            "/search/orgs?q={}&league=150100&lang=zh-CN",
+            common::enc("养老")
+        ))
+        .await;
+    let doc = r.doc();
+    let sel = scraper::Selector::parse("a.lang-switch").unwrap();
+    let href = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("href")
+        .unwrap()
+        .to_string();
+    assert!(href.starts_with("/search/orgs?q="), "{href}");
+    assert!(
+        href.contains("league=150100") && href.ends_with("&lang=en"),
+        "{href}"
+    );
+    assert_eq!(href.matches("lang=").count(), 1, "{href}");
+    let r = c.get(&href).await;
+    assert_eq!(r.count(".search-hit"), 2);
+    assert!(r.text(".result-count").contains("results"));
+}

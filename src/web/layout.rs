@@ -87,7 +87,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             a href="/login" { (lang.t("nav.login")) }
                             a href="/signup" { (lang.t("nav.signup")) }
                         }
-                        a.lang-switch href=(format!("{}?lang={}", ctx.path, lang.other().code()))
+                        a.lang-switch href=(ctx.other_lang_href())
                             lang=(lang.other().code()) { (lang.t("nav.switch_lang")) }
                     }
                 } }

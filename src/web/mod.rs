@@ -56,6 +56,8 @@ pub struct Ctx {
     pub flash: Option<Flash>,
     /// Request path, for navigation highlighting and return links.
     pub path: String,
+    /// The query string without `lang`, so switching the language keeps a search or filter.
+    pub query: String,
     /// The peer address, for log-in throttling.
     pub client_ip: Option<String>,
 }
@@ -158,8 +160,32 @@ impl FromRequestParts<AppState> for Ctx {
             csrf,
             flash,
             path: parts.uri.path().to_string(),
+            query: without_lang(parts.uri.query()),
             client_ip,
         })
+    }
+}
+
+/// A query string with any `lang` parameter removed.
+fn without_lang(query: Option<&str>) -> String {
+    query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Ctx {
+    /// This page in the other language (keeping its query).
+    pub fn other_lang_href(&self) -> String {
+        let sep = if self.query.is_empty() { "" } else { "&" };
+        format!(
+            "{}?{}{sep}lang={}",
+            self.path,
+            self.query,
+            self.lang.other().code()
+        )
     }
 }
 
