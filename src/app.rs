@@ -32,6 +32,8 @@ pub struct AppState {
     pub seal: crate::seal::SealKey,
     /// Short-lived totals of the public organization list.
     pub org_counts: Arc<crate::orgs::model::counts::Cache>,
+    /// The matching snapshot of the organizations, reused briefly.
+    pub matching: Arc<crate::matching::Cache>,
 }
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
@@ -94,6 +96,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         config: Arc::new(config),
         seal,
         org_counts: Default::default(),
+        matching: Default::default(),
     })
 }
 

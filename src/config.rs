@@ -27,6 +27,14 @@ pub struct Config {
     pub seal_key: Option<String>,
     /// Procurement rules that vary by locality.
     pub procurement: crate::procurement::rules::ProcurementSettings,
+    /// `CIVICBRIDGE_MATCHING_WEIGHTS`: how the matching score weighs its parts.
+    pub matching: crate::matching::rules::MatchingWeights,
+    /// How long a matching snapshot of the organizations may be reused, in seconds
+    /// (`CIVICBRIDGE_MATCHING_CACHE_SECS`); writes to organizations through this server
+    /// discard it at once.
+    pub matching_cache_secs: u64,
+    /// The policy targets shown on the dashboard.
+    pub targets: crate::targets::rules::TargetSettings,
 }
 
 impl Default for Config {
@@ -42,6 +50,9 @@ impl Default for Config {
             login_window_secs: 15 * 60,
             seal_key: None,
             procurement: Default::default(),
+            matching: Default::default(),
+            matching_cache_secs: 10,
+            targets: Default::default(),
         }
     }
 }

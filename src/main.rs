@@ -95,6 +95,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         seal_key: std::env::var("CIVICBRIDGE_SEAL_KEY").ok(),
         ..Config::default()
     };
+    if let Ok(w) = std::env::var("CIVICBRIDGE_MATCHING_WEIGHTS") {
+        config.matching =
+            civicbridge::matching::rules::MatchingWeights::parse(&w).map_err(anyhow::Error::msg)?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
+        config.matching_cache_secs = s.trim().parse().map_err(|_| {
+            anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")
+        })?;
+    }
     match cli.command {
         Command::Serve {
             bind,

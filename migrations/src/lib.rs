@@ -33,6 +33,10 @@ mod m0024_create_payments;
 mod m0025_create_audit_events;
 mod m0026_create_audit_head;
 mod m0027_index_organizations_id;
+mod m0040_create_notifications;
+mod m0041_create_target_ledger;
+mod m0042_fill_target_ledger;
+mod m0043_index_contracts_signed_year;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -68,6 +72,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_create_audit_events::Migration),
             Box::new(m0026_create_audit_head::Migration),
             Box::new(m0027_index_organizations_id::Migration),
+            Box::new(m0040_create_notifications::Migration),
+            Box::new(m0041_create_target_ledger::Migration),
+            Box::new(m0042_fill_target_ledger::Migration),
+            Box::new(m0043_index_contracts_signed_year::Migration),
         ]
     }
 }

@@ -683,6 +683,9 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
             h1.page-title { (t.title) }
         }
         p { (state_badge(&t.state, lang)) " " span.muted { (lang.tf("tender.number", &[("id", &t.id.to_string())])) } }
+        @if d.viewer.buyer {
+            p.buyer-matches { a.btn.btn-secondary href=(format!("/tenders/{}/matches", t.id)) { (lang.t("matching.link")) } }
+        }
         nav.toc { ul.plain.inline-list {
             @for (anchor, key) in [("notice", "tender.notice"), ("amendments", "tender.amendments"), ("qa", "tender.qa"), ("opening", "tender.opening"), ("evaluation", "eval.title"), ("award", "award.title"), ("challenges", "challenge.title"), ("contract", "tender.contract"), ("timeline", "tender.timeline")] {
                 li { a href=(format!("#{anchor}")) { (lang.t(key)) } }
