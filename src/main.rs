@@ -128,6 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         2,
                     )
                     .await?;
+                    civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
                 }
                 println!(
                     "Demo accounts (password: {}):",
@@ -194,6 +195,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             println!("demo tenders: {tenders}");
+            let history =
+                civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
+            println!("demo purchase history: {history} contracts");
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",
                 r.users,

@@ -5,6 +5,7 @@
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models).
 
+pub mod history;
 pub mod procurement;
 pub mod rules;
 

@@ -165,7 +165,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
                 div.stat.stat-share { span.stat-value id="region-share" { (share_text(r.share_bp, lang)) } span.stat-label { (lang.tf("targets.share_of_target", &[("target", &percent(d.target_bp))])) } }
                 div.stat { span.stat-value { (status_badge(r.status, lang)) } span.stat-label { (lang.t("targets.col.status")) } }
                 div.stat { span.stat-value id="region-gap" { (r.gap) } span.stat-label { (lang.t("targets.col.gap")) } }
-                div.stat { span.stat-value { (r.cell.social) " / " (r.cell.total) } span.stat-label { (lang.t("targets.social_of_total")) } }
+                div.stat { span.stat-value.stat-small { (r.cell.social) " / " (r.cell.total) } span.stat-label { (lang.t("targets.social_of_total")) } }
             }
             p.muted { (lang.t("targets.rule")) }
         }
