@@ -260,7 +260,18 @@ pub async fn contracts(
     Ok(layout::page(
         &ctx,
         &title,
-        super::views::contracts(lang, &heading, year, &rows, total, page, next, &units),
+        super::views::contracts(
+            lang,
+            &super::views::Drill {
+                heading: &heading,
+                year,
+                rows: &rows,
+                total,
+                page,
+                next,
+                units: &units,
+            },
+        ),
     ))
 }
 

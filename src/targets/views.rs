@@ -233,17 +233,35 @@ pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
     }
 }
 
+/// What the drill-down shows.
+pub struct Drill<'a> {
+    /// Scope and year in words.
+    pub heading: &'a str,
+    /// Year.
+    pub year: i32,
+    /// This page's contracts.
+    pub rows: &'a [ContractRow],
+    /// All contracts behind the number.
+    pub total: u64,
+    /// Page number.
+    pub page: u64,
+    /// Link to the next page.
+    pub next: Option<String>,
+    /// Unit names.
+    pub units: &'a std::collections::HashMap<i64, super::rules::UnitPlace>,
+}
+
 /// The contracts behind one number.
-pub fn contracts(
-    lang: Lang,
-    heading: &str,
-    year: i32,
-    rows: &[ContractRow],
-    total: u64,
-    page: u64,
-    next: Option<String>,
-    units: &std::collections::HashMap<i64, super::rules::UnitPlace>,
-) -> Markup {
+pub fn contracts(lang: Lang, d: &Drill) -> Markup {
+    let Drill {
+        heading,
+        year,
+        rows,
+        total,
+        page,
+        next,
+        units,
+    } = d;
     let sum: i64 = rows.iter().map(|r| r.value.0).sum();
     html! {
         div.page-head { h1.page-title { (lang.t("targets.drill_title")) } }
@@ -260,7 +278,7 @@ pub fn contracts(
                     th scope="col" { (lang.t("targets.col.kind")) }
                     th.num scope="col" { (lang.t("targets.col.value")) }
                 } }
-                tbody { @for c in rows { tr data-id=(c.id) {
+                tbody { @for c in rows.iter() { tr data-id=(c.id) {
                     td { a href=(format!("/contracts/{}", c.id)) { "#" (c.id) } }
                     td { (units.get(&c.unit_id).map(|u| u.name.clone()).unwrap_or_default()) }
                     td { a href=(format!("/orgs/{}", c.org_id)) { (c.org_name) } }
