@@ -413,6 +413,35 @@ async fn drill_down_lists_the_contracts_behind_a_number() {
         .await;
     assert_eq!(r.count("table.drill tbody tr"), 3);
     assert_eq!(r.text("table.drill tfoot td"), "¥900,000.00");
+    // Its CSV has every contract behind the number.
+    let csv = parse_csv(
+        &c.get("/targets/contracts?year=2026&scope=region&social=1&format=csv")
+            .await
+            .body,
+    );
+    assert_eq!(csv[0][0], "contract");
+    assert_eq!(csv.len() - 1, 3);
+    let sum: f64 = csv[1..].iter().map(|r| r[5].parse::<f64>().unwrap()).sum();
+    assert_eq!(sum, 900_000.0);
+    assert!(csv[1..].iter().all(|r| r[3] == "1" && r[4] == "2026"));
+    // The page links every number to its contracts.
+    let page = c.get("/targets?year=2026&league=150100").await;
+    let href = |css: &str| {
+        let sel = scraper::Selector::parse(css).unwrap();
+        page.doc()
+            .select(&sel)
+            .next()
+            .and_then(|e| e.value().attr("href").map(str::to_string))
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        href("table.counties tr[data-key='150102'] td[data-col=social] a"),
+        "/targets/contracts?year=2026&scope=county:150102&social=1"
+    );
+    assert_eq!(
+        href("table.years tr[data-key='2025'] td[data-col=total] a"),
+        "/targets/contracts?year=2025&scope=region"
+    );
     let r = c
         .get(&format!(
             "/targets/contracts?year=2026&scope=unit:{}",

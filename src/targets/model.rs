@@ -184,16 +184,19 @@ pub struct ContractRow {
 
 /// Page size of the drill-down.
 pub const DRILL_PAGE: u64 = 50;
+/// Most contracts one CSV export of a drill-down carries.
+pub const CSV_LIMIT: u64 = 200_000;
 
 /// The counted contracts of some units in a year (all units when `units` is `None`),
-/// optionally only those from (or not from) social organizations: one page, newest first,
-/// and the number of all of them.
+/// optionally only those from (or not from) social organizations: one page of `per_page`,
+/// newest first, and the number of all of them.
 pub async fn contracts_behind(
     db: &impl ConnectionTrait,
     year: i32,
     units: Option<&[i64]>,
     social: Option<bool>,
     page: u64,
+    per_page: u64,
 ) -> Result<(Vec<ContractRow>, u64), DbErr> {
     use contract::Column as C;
     let mut q = contract::Entity::find()
@@ -208,8 +211,8 @@ pub async fn contracts_behind(
     let total = q.clone().count(db).await?;
     let rows = q
         .order_by_desc(C::Id)
-        .limit(DRILL_PAGE)
-        .offset(page.saturating_sub(1).saturating_mul(DRILL_PAGE))
+        .limit(per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
         .all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|c| c.org_id).collect();

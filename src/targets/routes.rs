@@ -60,7 +60,7 @@ pub async fn page(
     Ok(layout::page(
         &ctx,
         &title,
-        super::views::dashboard(ctx.lang, &d),
+        super::views::dashboard(ctx.lang, &d, ctx.actor().is_some_and(|a| a.is_buyer())),
     ))
 }
 
@@ -137,7 +137,7 @@ pub async fn csv(
     let d = load(&st, &q, ctx.lang).await?;
     let lang = ctx.lang;
     let body = match q.table.as_str() {
-        "years" => share_csv(lang, &d.by_year, None),
+        "years" | "" => share_csv(lang, &d.by_year, None),
         "leagues" => share_csv(lang, &d.leagues, d.year),
         "counties" => share_csv(lang, &d.counties, d.year),
         "units" => share_csv(lang, &d.units, d.year),
@@ -166,9 +166,18 @@ pub async fn csv(
     };
     let name = format!(
         "targets-{}-{}.csv",
-        q.table,
+        if q.table.is_empty() {
+            "years"
+        } else {
+            &q.table
+        },
         d.year.map(|y| y.to_string()).unwrap_or_default()
     );
+    Ok(csv_response(&body, &name))
+}
+
+/// A CSV download: UTF-8 with a byte-order mark so spreadsheet programs read Chinese.
+fn csv_response(body: &str, name: &str) -> Response {
     let mut res = format!("\u{feff}{body}").into_response();
     let h = res.headers_mut();
     h.insert(
@@ -178,7 +187,7 @@ pub async fn csv(
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    Ok(res)
+    res
 }
 
 /// Query of the drill-down.
@@ -194,6 +203,9 @@ pub struct DrillQuery {
     social: String,
     #[serde(default)]
     page: String,
+    /// `csv`: every contract behind the number as CSV (at most `CSV_LIMIT`).
+    #[serde(default)]
+    format: String,
 }
 
 fn parse_scope(s: &str) -> Option<Scope> {
@@ -212,12 +224,13 @@ fn parse_scope(s: &str) -> Option<Scope> {
     }
 }
 
-/// `GET /targets/contracts`: the contracts behind a number of the dashboard.
+/// `GET /targets/contracts`: the contracts behind a number of the dashboard (`format=csv`:
+/// all of them as CSV).
 pub async fn contracts(
     State(st): State<AppState>,
     ctx: Ctx,
     Query(q): Query<DrillQuery>,
-) -> AppResult<Markup> {
+) -> AppResult<Response> {
     let lang = ctx.lang;
     let year = parse_year(&q.year).ok_or(AppError::NotFound)?;
     let scope = parse_scope(q.scope.trim()).ok_or(AppError::NotFound)?;
@@ -234,8 +247,51 @@ pub async fn contracts(
         .unwrap_or(1);
     let units = super::model::unit_places(&st.db).await?;
     let ids = super::units_in(&scope, &units);
-    let (rows, total) =
-        super::model::contracts_behind(&st.db, year, ids.as_deref(), social, page).await?;
+    if q.format == "csv" {
+        let (rows, _) = super::model::contracts_behind(
+            &st.db,
+            year,
+            ids.as_deref(),
+            social,
+            1,
+            super::model::CSV_LIMIT,
+        )
+        .await?;
+        let mut out = csv_line(
+            &[
+                "contract",
+                "unit",
+                "supplier",
+                "social",
+                "year",
+                "value_yuan",
+            ]
+            .map(str::to_string),
+        );
+        for c in &rows {
+            out.push_str(&csv_line(&[
+                c.id.to_string(),
+                units
+                    .get(&c.unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                c.org_name.clone(),
+                if c.social { "1" } else { "0" }.to_string(),
+                c.year.to_string(),
+                c.value.to_input(),
+            ]));
+        }
+        return Ok(csv_response(&out, &format!("contracts-{year}.csv")));
+    }
+    let (rows, total) = super::model::contracts_behind(
+        &st.db,
+        year,
+        ids.as_deref(),
+        social,
+        page,
+        super::model::DRILL_PAGE,
+    )
+    .await?;
     let r = crate::regions::regions();
     let place = match &scope {
         Scope::Region => r.name(crate::regions::REGION_CODE, lang),
@@ -256,6 +312,11 @@ pub async fn contracts(
             page + 1
         )
     });
+    let csv_href = format!(
+        "/targets/contracts?year={year}&scope={}&social={}&format=csv",
+        q.scope.trim(),
+        q.social
+    );
     let title = lang.t("targets.drill_title");
     Ok(layout::page(
         &ctx,
@@ -270,9 +331,11 @@ pub async fn contracts(
                 page,
                 next,
                 units: &units,
+                csv_href,
             },
         ),
-    ))
+    )
+    .into_response())
 }
 
 /// `GET /targets/what-if`: a buyer's planned purchases against the target for this year.

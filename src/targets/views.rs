@@ -43,8 +43,7 @@ fn share_table(
     class: &str,
     first: &str,
     rows: &[ShareRow],
-    year: Option<i32>,
-    scope_of: &dyn Fn(&ShareRow) -> String,
+    drill_of: &dyn Fn(&ShareRow) -> Option<String>,
     link_of: &dyn Fn(&ShareRow) -> Option<String>,
 ) -> Markup {
     html! {
@@ -64,14 +63,22 @@ fn share_table(
                     th scope="row" {
                         @if let Some(href) = link_of(r) { a href=(href) { (r.name) } } @else { (r.name) }
                     }
-                    td.num data-col="total" { (r.cell.total) }
-                    td.num data-col="social" { (r.cell.social) }
+                    td.num data-col="total" {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.contracts > 0) {
+                            a href=(href) { (r.cell.total) }
+                        } @else { (r.cell.total) }
+                    }
+                    td.num data-col="social" {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.social.0 > 0) {
+                            a href=(format!("{href}&social=1")) { (r.cell.social) }
+                        } @else { (r.cell.social) }
+                    }
                     td.num data-col="share" { (share_text(r.share_bp, lang)) }
                     td.num data-col="gap" { (r.gap) }
                     td data-col="status" { (status_badge(r.status, lang)) }
                     td data-col="trend" title=(r.trend.label(lang)) { (r.trend.arrow()) " " span.sr-only { (r.trend.label(lang)) } }
                     td.num data-col="contracts" {
-                        @if let (Some(href), true) = (drill(year, &scope_of(r)), r.cell.contracts > 0) {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.contracts > 0) {
                             a href=(href) { (r.cell.contracts) }
                         } @else { (r.cell.contracts) }
                     }
@@ -136,7 +143,7 @@ fn chart_data(lang: Lang, d: &Dashboard) -> String {
 }
 
 /// The dashboard page.
-pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
+pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
     let year = d.year;
     let league = d.league.as_deref();
     let r = &d.region;
@@ -154,6 +161,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
     html! {
         div.page-head { h1.page-title { (lang.t("targets.title")) } }
         p.lead { (lang.t("targets.lead")) }
+        @if buyer { p { a.btn.btn-secondary href="/targets/what-if" { (lang.t("targets.whatif_title")) } } }
         form.filters method="get" action="/targets" {
             (select("year", &lang.t("targets.year"), &year_options, &year.map(|y| y.to_string()).unwrap_or_default(), None, &none))
             (select("league", &lang.t("targets.league"), &league_options, league.unwrap_or(""), Some(&lang.t("targets.all_leagues")), &none))
@@ -172,16 +180,16 @@ pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
         section.section id="by-year" {
             h2 { (lang.t("targets.by_year")) }
             div.chart id="chart-years" role="img" aria-label=(lang.t("targets.chart_years")) hidden {}
-            (share_table(lang, "years", &lang.t("targets.year"), &d.by_year, None,
-                &|_| String::new(),
+            (share_table(lang, "years", &lang.t("targets.year"), &d.by_year,
+                &|r: &ShareRow| Some(format!("/targets/contracts?year={}&scope=region", r.key)),
                 &|r: &ShareRow| Some(format!("/targets?{}", qs(r.key.parse().ok(), league)))))
             (csv_link(lang, "years", year, league))
         }
         section.section id="leagues" {
             h2 { (lang.t("targets.by_league")) }
             div.chart.chart-map id="chart-map" role="img" aria-label=(lang.t("targets.chart_map")) hidden {}
-            (share_table(lang, "leagues", &lang.t("targets.league"), &d.leagues, year,
-                &|r: &ShareRow| format!("league:{}", r.key),
+            (share_table(lang, "leagues", &lang.t("targets.league"), &d.leagues,
+                &|r: &ShareRow| drill(year, &format!("league:{}", r.key)),
                 &|r: &ShareRow| Some(format!("/targets?{}#counties", qs(year, Some(&r.key))))))
             (csv_link(lang, "leagues", year, league))
         }
@@ -189,15 +197,15 @@ pub fn dashboard(lang: Lang, d: &Dashboard) -> Markup {
             h2 { @if let Some(l) = league { (lang.tf("targets.counties_of", &[("league", &regions().name(l, lang))])) } @else { (lang.t("targets.by_county")) } }
             @if d.counties.is_empty() { p.muted { (lang.t("targets.no_counties")) } }
             @else {
-                (share_table(lang, "counties", &lang.t("targets.county"), &d.counties, year,
-                    &|r: &ShareRow| format!("county:{}", r.key), &|_| None))
+                (share_table(lang, "counties", &lang.t("targets.county"), &d.counties,
+                    &|r: &ShareRow| drill(year, &format!("county:{}", r.key)), &|_| None))
             }
             (csv_link(lang, "counties", year, league))
         }
         section.section id="units" {
             h2 { (lang.t("targets.by_unit")) }
-            (share_table(lang, "units", &lang.t("targets.unit"), &d.units, year,
-                &|r: &ShareRow| format!("unit:{}", r.key), &|_| None))
+            (share_table(lang, "units", &lang.t("targets.unit"), &d.units,
+                &|r: &ShareRow| drill(year, &format!("unit:{}", r.key)), &|_| None))
             (csv_link(lang, "units", year, league))
         }
         section.section id="others" {
@@ -249,6 +257,8 @@ pub struct Drill<'a> {
     pub next: Option<String>,
     /// Unit names.
     pub units: &'a std::collections::HashMap<i64, super::rules::UnitPlace>,
+    /// The CSV of every contract behind the number.
+    pub csv_href: String,
 }
 
 /// The contracts behind one number.
@@ -261,6 +271,7 @@ pub fn contracts(lang: Lang, d: &Drill) -> Markup {
         page,
         next,
         units,
+        csv_href,
     } = d;
     let sum: i64 = rows.iter().map(|r| r.value.0).sum();
     html! {
@@ -268,6 +279,7 @@ pub fn contracts(lang: Lang, d: &Drill) -> Markup {
         p { a href=(format!("/targets?year={year}")) { "← " (lang.t("targets.title")) } }
         p.lead id="drill-scope" { (heading) }
         p.result-count { (lang.tf("targets.drill_count", &[("n", &total.to_string()), ("page", &page.to_string())])) }
+        p.csv { a.csv-link href=(csv_href) download { (lang.t("targets.csv")) } }
         @if rows.is_empty() { div.empty { (lang.t("targets.drill_none")) } }
         @else {
             div.table-wrap { table.data-table.drill {
