@@ -179,7 +179,7 @@ pub async fn open_tenders(
 ) -> Result<Vec<crate::procurement::model::tender::Model>, DbErr> {
     use crate::procurement::model::tender;
     tender::Entity::find()
-        .filter(tender::Column::State.eq("published"))
+        .filter(tender::Column::State.eq(crate::procurement::rules::TenderState::Published.code()))
         .filter(tender::Column::BidDeadline.gt(now))
         .order_by_asc(tender::Column::Id)
         .all(db)

@@ -46,7 +46,8 @@ async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::Model> {
 }
 
 fn open_for_bids(st: &AppState, t: &tender::Model) -> bool {
-    t.state == "published" && st.clock.now() < t.bid_deadline
+    t.state == crate::procurement::rules::TenderState::Published.code()
+        && st.clock.now() < t.bid_deadline
 }
 
 async fn render(

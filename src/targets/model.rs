@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::rules::{LedgerRow, UnitPlace};
+use crate::contracts::ContractState;
 use crate::contracts::model::contract;
 use crate::money::Fen;
 
@@ -201,7 +202,7 @@ pub async fn contracts_behind(
     use contract::Column as C;
     let mut q = contract::Entity::find()
         .filter(C::SignedYear.eq(year))
-        .filter(C::State.ne("terminated"));
+        .filter(C::State.ne(ContractState::Terminated.code()));
     if let Some(u) = units {
         q = q.filter(C::UnitId.is_in(u.iter().copied()));
     }
