@@ -5,7 +5,8 @@
 //! through the real router: `/targets`, `/api/v1/targets`, a league's page, a CSV export and
 //! a drill-down. `cargo bench --bench targets_dashboard` (SQLite in a temporary directory)
 //! or `DATABASE_URL=postgres://…/empty_db cargo bench --bench targets_dashboard`;
-//! `CONTRACTS=100000` for a smaller run.
+//! `CONTRACTS=100000` for a smaller run, `ORGS=100000` to also time loading the matching
+//! snapshot of that many organizations.
 
 use std::time::Instant;
 
@@ -50,7 +51,11 @@ async fn main() {
         "backend: {}, contracts: {n}",
         if pg { "PostgreSQL" } else { "SQLite" }
     );
-    civicbridge::seed::run(&db, &state.clock, 1_000, 1, false)
+    let orgs: u64 = std::env::var("ORGS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000);
+    civicbridge::seed::run(&db, &state.clock, orgs, 1, false)
         .await
         .expect("seed units and organizations");
     let (u0, un) = (
@@ -121,6 +126,16 @@ async fn main() {
         kept.len()
     );
 
+    // The matching snapshot (loaded on a cold cache, then reused for its TTL).
+    let t = Instant::now();
+    let snap = civicbridge::matching::model::candidates(&db)
+        .await
+        .expect("snapshot");
+    println!(
+        "matching snapshot of {} organizations (with {n} contracts' aggregates): {:.0} ms",
+        snap.len(),
+        t.elapsed().as_secs_f64() * 1000.0
+    );
     let router = civicbridge::app::router(state.clone());
     let get = |path: &'static str| {
         let router = router.clone();
