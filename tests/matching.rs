@@ -278,8 +278,22 @@ async fn buyer_sees_ranked_matches_with_reasons_and_no_excluded_org() {
     assert!(!page.body.contains("匹配分"));
     let other_owner = &mut w.orgs[0].2;
     assert_eq!(other_owner.get(&url).await.status, StatusCode::FORBIDDEN);
+    // The buyer's own tender page lists the best matches with their reasons and a link.
     let buyer_page = w.buyer.get(&format!("/tenders/{}", w.tender)).await;
     assert!(buyer_page.body.contains(&url), "buyers get the link");
+    let sel = scraper::Selector::parse("ol.matches-top > li").unwrap();
+    let listed: Vec<i64> = buyer_page
+        .doc()
+        .select(&sel)
+        .map(|e| e.value().attr("data-org").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(listed, top);
+    assert!(
+        buyer_page
+            .text("ol.matches-top")
+            .contains("Rated 5A (valid)"),
+        "in the language chosen earlier"
+    );
 }
 
 #[tokio::test]
@@ -310,6 +324,18 @@ async fn invitations_are_idempotent_and_reach_the_workspace() {
             .contains("未重复发送")
     );
     assert_eq!(app.count("notifications").await, 1);
+    // From the tender page itself, back to the tender page.
+    let seven = w.org("合格庚养老服务中心").to_string();
+    w.buyer.get(&format!("/tenders/{}", w.tender)).await;
+    let r = w
+        .buyer
+        .post(&url, &[("org_id", &seven), ("back", "tender")])
+        .await;
+    assert_eq!(
+        r.location(),
+        Some(format!("/tenders/{}#matches", w.tender).as_str())
+    );
+    assert_eq!(app.count("notifications").await, 2);
     // An excluded organization cannot be invited: 422 with the reason, nothing written.
     let r = w.buyer.post(&url, &[("org_id", &listed.to_string())]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -322,7 +348,7 @@ async fn invitations_are_idempotent_and_reach_the_workspace() {
         let r = w.buyer.post(&url, &[("org_id", bad)]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
     }
-    assert_eq!(app.count("notifications").await, 1);
+    assert_eq!(app.count("notifications").await, 2);
     // Someone else's buyer or an organization cannot invite.
     let owner = &mut w.orgs[0].2;
     owner.get("/me").await;
@@ -364,11 +390,12 @@ async fn invitations_are_idempotent_and_reach_the_workspace() {
         .buyer
         .post(
             &url,
-            &[("org_id", &w.org("合格庚养老服务中心").to_string())],
+            &[("org_id", &w.org("合格甲养老服务中心").to_string())],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.count("notifications").await, 1);
+    assert!(r.text(".form-errors").contains("不在投标期内"));
+    assert_eq!(app.count("notifications").await, 2);
 }
 
 #[tokio::test]

@@ -33,6 +33,33 @@ pub struct InviteForm {
     /// The organization invited.
     #[serde(default)]
     org_id: String,
+    /// `tender` to return to the tender page, else the matches page.
+    #[serde(default)]
+    back: String,
+}
+
+/// How many matches the tender page itself shows its buyers.
+pub const ON_TENDER_PAGE: usize = 5;
+
+/// The tender page's section for its buyers: the best matches with their reasons and the
+/// invitation buttons, and a link to every match and exclusion.
+pub async fn tender_section(
+    st: &AppState,
+    lang: crate::web::Lang,
+    t: &tender::Model,
+    csrf: &str,
+) -> AppResult<Markup> {
+    let m = super::for_tender(st, t, ON_TENDER_PAGE).await?;
+    let invited = model::invited_to(&st.db, t.id).await?;
+    Ok(super::views::tender_section(
+        lang,
+        t,
+        &m.candidates,
+        &m.ranking,
+        &invited,
+        open_for_bids(st, t),
+        csrf,
+    ))
 }
 
 async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::Model> {
@@ -157,7 +184,11 @@ pub async fn invite(
         }),
     )
     .await?;
-    Ok(see_other(&format!("/tenders/{}/matches", t.id)))
+    Ok(see_other(&if f.back == "tender" {
+        format!("/tenders/{}#matches", t.id)
+    } else {
+        format!("/tenders/{}/matches", t.id)
+    }))
 }
 
 /// `POST /me/invitations/read`: marks the invitations of the user's organizations read.

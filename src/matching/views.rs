@@ -201,3 +201,46 @@ pub fn workspace(
         }
     }
 }
+
+/// The section on the tender page for its buyers: the best few matches and a link to all.
+pub fn tender_section(
+    lang: Lang,
+    t: &tender::Model,
+    candidates: &[Candidate],
+    r: &Ranking,
+    invited: &[i64],
+    open: bool,
+    csrf: &str,
+) -> Markup {
+    html! {
+        section.section.buyer-matches id="matches" {
+            h2 { (lang.t("matching.best")) }
+            p.muted {
+                (lang.tf("matching.counts", &[("eligible", &r.eligible.to_string()), ("excluded", &r.excluded.to_string())]))
+                " · " (lang.t("matching.buyers_only"))
+            }
+            @if r.top.is_empty() { p.muted { (lang.t("matching.none")) } }
+            @else {
+                ol.matches-top { @for (i, s) in &r.top {
+                    @let c = &candidates[*i];
+                    li data-org=(c.org_id) {
+                        a href=(format!("/orgs/{}", c.org_id)) { (c.name) } " "
+                        span.badge { (lang.tf("matching.score_of", &[("score", &s.display())])) } " "
+                        @if invited.contains(&c.org_id) {
+                            span.badge.badge-invited { (lang.t("matching.invited")) }
+                        } @else if open {
+                            form.inline method="post" action=(format!("/tenders/{}/invite", t.id)) {
+                                (csrf_field(csrf))
+                                input type="hidden" name="org_id" value=(c.org_id);
+                                input type="hidden" name="back" value="tender";
+                                button.btn.btn-secondary type="submit" { (lang.t("matching.invite")) }
+                            }
+                        }
+                        (parts(lang, s, &t.domain))
+                    }
+                } }
+            }
+            p { a.btn.btn-secondary href=(format!("/tenders/{}/matches", t.id)) { (lang.t("matching.link")) } }
+        }
+    }
+}

@@ -335,6 +335,8 @@ pub struct ShowData {
     pub csrf: Option<String>,
     /// A form sent back with an error.
     pub inline: Inline,
+    /// The best-matched organizations (the tender's buyers only; rendered by `matching`).
+    pub matches: Option<Markup>,
 }
 
 fn name_of(opening: &[OpeningLine], bid_id: i64) -> String {
@@ -683,9 +685,6 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
             h1.page-title { (t.title) }
         }
         p { (state_badge(&t.state, lang)) " " span.muted { (lang.tf("tender.number", &[("id", &t.id.to_string())])) } }
-        @if d.viewer.buyer {
-            p.buyer-matches { a.btn.btn-secondary href=(format!("/tenders/{}/matches", t.id)) { (lang.t("matching.link")) } }
-        }
         nav.toc { ul.plain.inline-list {
             @for (anchor, key) in [("notice", "tender.notice"), ("amendments", "tender.amendments"), ("qa", "tender.qa"), ("opening", "tender.opening"), ("evaluation", "eval.title"), ("award", "award.title"), ("challenges", "challenge.title"), ("contract", "tender.contract"), ("timeline", "tender.timeline")] {
                 li { a href=(format!("#{anchor}")) { (lang.t(key)) } }
@@ -693,6 +692,7 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
         } }
         div.profile-grid {
             div {
+                @if let Some(m) = &d.matches { (m) }
                 (notice(lang, d))
                 (amendments(lang, d))
                 (qa(lang, d))
