@@ -272,6 +272,27 @@ async fn hand_computed_shares_and_gaps_at_every_level() {
         cell(row(&j25, "units", &units("xc"))),
         (10_000_000, 10_000_000, Some(10_000), 0, "Met".into())
     );
+    // The chosen league's trend.
+    let ly: Vec<_> = j["league_by_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap().to_string(), cell(r)))
+        .collect();
+    assert_eq!(
+        ly,
+        vec![
+            (
+                "2025".to_string(),
+                (20_000_000, 10_000_000, Some(5000), 0, "Met".into())
+            ),
+            (
+                "2026".to_string(),
+                (250_000_001, 80_000_000, Some(3200), 0, "Met".into())
+            ),
+        ]
+    );
+    assert_eq!(j["league_by_year"][1]["trend"], "Down");
     let years: Vec<i64> = j["by_year"]
         .as_array()
         .unwrap()
@@ -343,7 +364,7 @@ async fn csv_exports_parse_and_match_the_tables() {
     data(&app).await;
     let mut c = app.client();
     let page = c.get("/targets?year=2026&league=150100").await;
-    for table in ["years", "leagues", "counties", "units"] {
+    for table in ["years", "leagues", "league_years", "counties", "units"] {
         let r = c
             .get(&format!(
                 "/targets.csv?table={table}&year=2026&league=150100"

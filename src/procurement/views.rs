@@ -692,8 +692,8 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
         } }
         div.profile-grid {
             div {
-                @if let Some(m) = &d.matches { (m) }
                 (notice(lang, d))
+                @if let Some(m) = &d.matches { (m) }
                 (amendments(lang, d))
                 (qa(lang, d))
                 (opening(lang, d))

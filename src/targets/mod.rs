@@ -114,6 +114,8 @@ pub struct Dashboard {
     pub leagues: Vec<ShareRow>,
     /// The league/city whose banners/counties and units are listed, if one was chosen.
     pub league: Option<String>,
+    /// The chosen league/city by year (its trend); empty when none was chosen.
+    pub league_by_year: Vec<ShareRow>,
     /// Banners/counties (of the chosen league, else all with purchases that year).
     pub counties: Vec<ShareRow>,
     /// Purchasing units (of the chosen league, else all).
@@ -161,19 +163,21 @@ pub fn assemble(
         let y = year.unwrap_or(0);
         ShareRow::new(key, name, l.cell(scope, y), l.cell(scope, y - 1), target)
     };
-    let by_year = l
-        .years
-        .iter()
-        .map(|y| {
-            ShareRow::new(
-                y.to_string(),
-                y.to_string(),
-                l.cell(&Scope::Region, *y),
-                l.cell(&Scope::Region, y - 1),
-                target,
-            )
-        })
-        .collect();
+    let series = |scope: &Scope| -> Vec<ShareRow> {
+        l.years
+            .iter()
+            .map(|y| {
+                ShareRow::new(
+                    y.to_string(),
+                    y.to_string(),
+                    l.cell(scope, *y),
+                    l.cell(scope, y - 1),
+                    target,
+                )
+            })
+            .collect()
+    };
+    let by_year = series(&Scope::Region);
     let region = row(
         &Scope::Region,
         crate::regions::REGION_CODE.into(),
@@ -192,6 +196,10 @@ pub fn assemble(
     let league = league
         .filter(|c| regions.leagues().any(|d| d.code == *c))
         .map(str::to_string);
+    let league_by_year = league
+        .as_ref()
+        .map(|c| series(&Scope::League(c.clone())))
+        .unwrap_or_default();
     let counties = match &league {
         Some(lc) => regions
             .children(lc)
@@ -235,6 +243,7 @@ pub fn assemble(
         region,
         leagues,
         league,
+        league_by_year,
         counties,
         units,
         others: others(&orgs, settings),

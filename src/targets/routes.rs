@@ -127,8 +127,8 @@ fn share_csv(lang: Lang, rows: &[ShareRow], year: Option<i32>) -> String {
     out
 }
 
-/// `GET /targets.csv?table=years|leagues|counties|units|others`: UTF-8 with a byte-order
-/// mark so spreadsheet programs read the Chinese names.
+/// `GET /targets.csv?table=years|leagues|league_years|counties|units|others`: UTF-8 with a
+/// byte-order mark so spreadsheet programs read the Chinese names.
 pub async fn csv(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -139,6 +139,7 @@ pub async fn csv(
     let body = match q.table.as_str() {
         "years" | "" => share_csv(lang, &d.by_year, None),
         "leagues" => share_csv(lang, &d.leagues, d.year),
+        "league_years" => share_csv(lang, &d.league_by_year, None),
         "counties" => share_csv(lang, &d.counties, d.year),
         "units" => share_csv(lang, &d.units, d.year),
         "others" => {

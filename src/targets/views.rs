@@ -193,6 +193,15 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
                 &|r: &ShareRow| Some(format!("/targets?{}#counties", qs(year, Some(&r.key))))))
             (csv_link(lang, "leagues", year, league))
         }
+        @if let Some(l) = league {
+            section.section id="league-years" {
+                h2 { (lang.tf("targets.league_by_year", &[("league", &regions().name(l, lang))])) }
+                (share_table(lang, "league_years", &lang.t("targets.year"), &d.league_by_year,
+                    &|r: &ShareRow| Some(format!("/targets/contracts?year={}&scope=league:{l}", r.key)),
+                    &|_| None))
+                (csv_link(lang, "league_years", year, league))
+            }
+        }
         section.section id="counties" {
             h2 { @if let Some(l) = league { (lang.tf("targets.counties_of", &[("league", &regions().name(l, lang))])) } @else { (lang.t("targets.by_county")) } }
             @if d.counties.is_empty() { p.muted { (lang.t("targets.no_counties")) } }
