@@ -129,6 +129,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     )
                     .await?;
                     civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
+                    civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now())
+                        .await?;
                 }
                 println!(
                     "Demo accounts (password: {}):",
@@ -198,6 +200,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let history =
                 civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
             println!("demo purchase history: {history} contracts");
+            civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",
                 r.users,

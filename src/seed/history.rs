@@ -218,3 +218,44 @@ fn domain_title(domain: &str) -> &'static str {
         _ => "乡村振兴服务项目",
     }
 }
+
+/// Invites the demo organization to the open demo tenders it may bid on (at most two), as
+/// the demo buyer, so its workspace shows invitations. Returns how many were new.
+pub async fn invite_demo_org(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
+    use crate::orgs::model::org_member;
+    let Some(user) = crate::accounts::model::find_by_email(db, "org@demo.civicbridge.cn").await?
+    else {
+        return Ok(0);
+    };
+    let Some(buyer) =
+        crate::accounts::model::find_by_email(db, "buyer@demo.civicbridge.cn").await?
+    else {
+        return Ok(0);
+    };
+    let Some(org) = org_member::Entity::find()
+        .filter(org_member::Column::UserId.eq(user.id))
+        .one(db)
+        .await?
+        .map(|m| m.org_id)
+    else {
+        return Ok(0);
+    };
+    let today = time::OffsetDateTime::from_unix_timestamp(now)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .to_offset(crate::clock::SHANGHAI)
+        .date();
+    let mut made = 0;
+    for t in crate::matching::model::open_tenders(db, now).await? {
+        if made == 2 {
+            break;
+        }
+        if crate::procurement::why_ineligible(db, &t, org, today)
+            .await?
+            .is_empty()
+            && crate::matching::model::invite(db, org, t.id, t.unit_id, buyer.id, now).await?
+        {
+            made += 1;
+        }
+    }
+    Ok(made)
+}
