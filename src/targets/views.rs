@@ -106,8 +106,8 @@ fn chart_data(lang: Lang, d: &Dashboard) -> String {
         .map(|r| {
             serde_json::json!({
                 "year": r.key.parse::<i32>().unwrap_or(0),
-                "total_yuan": r.cell.total.0 as f64 / 100.0,
-                "social_yuan": r.cell.social.0 as f64 / 100.0,
+                "total_fen": r.cell.total.0,
+                "social_fen": r.cell.social.0,
                 "share_bp": r.share_bp,
             })
         })

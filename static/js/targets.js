@@ -27,8 +27,8 @@
           { type: "value", name: "%", min: 0, max: 100 }
         ],
         series: [
-          { name: d.labels.total, type: "bar", data: d.years.map(function (y) { return y.total_yuan; }) },
-          { name: d.labels.social, type: "bar", data: d.years.map(function (y) { return y.social_yuan; }) },
+          { name: d.labels.total, type: "bar", data: d.years.map(function (y) { return y.total_fen / 100; }) },
+          { name: d.labels.social, type: "bar", data: d.years.map(function (y) { return y.social_fen / 100; }) },
           {
             name: d.labels.share, type: "line", yAxisIndex: 1,
             data: d.years.map(function (y) { return y.share_bp === null ? null : y.share_bp / 100; }),
