@@ -6,7 +6,8 @@
 //! ([`rules::MatchingWeights`]).
 //!
 //! Scoring runs on a compact in-memory snapshot of the organizations ([`Cache`]), reused for
-//! `matching_cache_secs` and dropped at once by any organization write through this server.
+//! `matching_cache_secs` and dropped at once by any organization write or contract change
+//! through this server (awards and other instances' writes show within the time-to-live).
 //! Buyers see the best matches of their tenders and may invite an organization to bid (an
 //! in-app notification, idempotent); organization members see their invitations and
 //! recommended tenders in their workspace. Public pages show no scores.
