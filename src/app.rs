@@ -34,6 +34,8 @@ pub struct AppState {
     pub org_counts: Arc<crate::orgs::model::counts::Cache>,
     /// The search engine (embedded or Meilisearch).
     pub search: crate::search::Search,
+    /// The matching snapshot of the organizations, reused briefly.
+    pub matching: Arc<crate::matching::Cache>,
 }
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
@@ -98,6 +100,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         seal,
         org_counts: Default::default(),
         search,
+        matching: Default::default(),
     })
 }
 

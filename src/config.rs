@@ -34,6 +34,14 @@ pub struct Config {
     /// `MEILISEARCH_INDEX_PREFIX`: index names start with it (several deployments or test
     /// runs can share one server).
     pub search_index_prefix: String,
+    /// `CIVICBRIDGE_MATCHING_WEIGHTS`: how the matching score weighs its parts.
+    pub matching: crate::matching::rules::MatchingWeights,
+    /// How long a matching snapshot of the organizations may be reused, in seconds
+    /// (`CIVICBRIDGE_MATCHING_CACHE_SECS`); writes to organizations through this server
+    /// discard it at once.
+    pub matching_cache_secs: u64,
+    /// The policy targets shown on the dashboard.
+    pub targets: crate::targets::rules::TargetSettings,
 }
 
 impl Default for Config {
@@ -52,6 +60,9 @@ impl Default for Config {
             meilisearch_url: None,
             meilisearch_api_key: None,
             search_index_prefix: "civicbridge_".to_string(),
+            matching: Default::default(),
+            matching_cache_secs: 10,
+            targets: Default::default(),
         }
     }
 }

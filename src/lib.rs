@@ -29,7 +29,21 @@
 //!   or with an unanswered challenge), milestones (report → accept/return → offline payment),
 //!   completion with a performance rating that stays on the supplier's track record. Keeps
 //!   supplier kind and value for the 30% share. Calls `audit`, `procurement` (signing block,
-//!   tender state follows the contract).
+//!   tender state follows the contract), `targets` (the ledger, at activation).
+//! - [`matching`] — who fits which tender, with reasons: every organization is excluded by
+//!   the bidding eligibility rules (reused from `procurement::rules`, each rule that fired
+//!   named) or scored 0–100 from six parts in words (domain, distance, rating, track record,
+//!   capacity, incubator) with configurable weights (`MatchingWeights`). Runs on an
+//!   in-memory snapshot of all organizations (one linear scan, bounded heap), cached briefly
+//!   and dropped by organization writes. Buyers' matches page and idempotent invitations
+//!   (`notifications`); members' invitations and recommended tenders on `/me`. Calls
+//!   `procurement`, `orgs`, `units`.
+//! - [`targets`] — the policy dashboard led by the 30% share: the `target_ledger` (signed,
+//!   non-terminated contract value per year, unit and supplier kind) written in the signing
+//!   transaction and always equal to the GROUP BY recomputation; exact roll-ups unit →
+//!   banner/county → league/city → region; the other targets from the registry; ECharts
+//!   chart and map over plain tables, CSV, drill-down, what-if. Calls `contracts`, `orgs`,
+//!   `units`, `regions`.
 //! - [`audit`] — the hash-chained log: an entry is recorded in the same transaction as every
 //!   state change; a chainer (every second, and before verification) links committed entries
 //!   into one chain under the head row's lock, so writers never queue on the chain;
@@ -80,6 +94,7 @@ pub mod config;
 pub mod contracts;
 pub mod db;
 pub mod error;
+pub mod matching;
 pub mod money;
 pub mod orgs;
 pub mod procurement;
@@ -88,5 +103,6 @@ pub mod routes;
 pub mod seal;
 pub mod search;
 pub mod seed;
+pub mod targets;
 pub mod units;
 pub mod web;

@@ -101,6 +101,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .unwrap_or_else(|_| "civicbridge_".to_string()),
         ..Config::default()
     };
+    if let Ok(w) = std::env::var("CIVICBRIDGE_MATCHING_WEIGHTS") {
+        config.matching =
+            civicbridge::matching::rules::MatchingWeights::parse(&w).map_err(anyhow::Error::msg)?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
+        config.matching_cache_secs = s.trim().parse().map_err(|_| {
+            anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")
+        })?;
+    }
     match cli.command {
         Command::Serve {
             bind,
@@ -125,6 +134,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         2,
                     )
                     .await?;
+                    civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
+                    civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now())
+                        .await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
                 }
@@ -197,6 +209,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             )
             .await?;
             println!("demo tenders: {tenders}");
+            let history =
+                civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
+            println!("demo purchase history: {history} contracts");
+            civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
             reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",

@@ -8,7 +8,7 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-use crate::{accounts, contracts, orgs, procurement, search, units, web};
+use crate::{accounts, contracts, matching, orgs, procurement, search, targets, units, web};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -274,6 +274,24 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/contracts/{id}/complete",
         ContractBuyer,
         contracts::routes::complete,
-    );
+    )
+    // matching
+    .get(
+        "/tenders/{id}/matches",
+        UnitBuyer,
+        matching::routes::matches,
+    )
+    .post("/tenders/{id}/invite", UnitBuyer, matching::routes::invite)
+    .post(
+        "/me/invitations/read",
+        SignedIn,
+        matching::routes::mark_read,
+    )
+    // targets
+    .get("/targets", Public, targets::routes::page)
+    .get("/targets.csv", Public, targets::routes::csv)
+    .get("/targets/contracts", Public, targets::routes::contracts)
+    .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
+    .get("/api/v1/targets", Public, targets::routes::api);
     (t.router, t.infos)
 }

@@ -3,7 +3,8 @@
 //! demo organization user logs in (CSRF token, session cookie, 303 to `/me`) and sees a
 //! workspace listing the organization they administer; a new-organization form with a wrong
 //! USCC check character comes back with the field's Chinese error and the typed values kept;
-//! and `?lang=en` switches the page to English. Screenshots land in
+//! and `?lang=en` switches the page to English; the policy dashboard draws its ECharts chart
+//! and map with JavaScript and shows the same numbers in tables without it. Screenshots land in
 //! `target/screenshots/` for a human to look at.
 //!
 //! Needs `chromium` and `chromedriver`; without them the test is skipped, except under
@@ -351,13 +352,93 @@ async fn search_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()>
     Ok(())
 }
 
+/// The policy dashboard with JavaScript: ECharts draws the share-by-year chart and the map
+/// of the 12 leagues/cities (SVG renderer), and the tables stay.
+async fn targets_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/targets")).await?;
+    wait_for(c, "#chart-years svg path").await?;
+    wait_for(c, "#chart-map svg path").await?;
+    let areas = c.find_all(Locator::Css("#chart-map svg path")).await?;
+    ensure!(
+        areas.len() >= 12,
+        "the map draws {} shapes, fewer than the 12 leagues/cities",
+        areas.len()
+    );
+    let rows = c.find_all(Locator::Css("table.leagues tbody tr")).await?;
+    ensure!(rows.len() == 12, "{} league rows", rows.len());
+    screenshot(c, shots, "targets.png").await
+}
+
+/// The same page without JavaScript: no chart is drawn (their boxes stay hidden) and every
+/// number is in the tables.
+async fn targets_without_js(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/targets")).await?;
+    wait_for(c, "table.leagues").await?;
+    let svgs = c
+        .find_all(Locator::Css("#chart-years svg, #chart-map svg"))
+        .await?;
+    ensure!(svgs.is_empty(), "charts drawn with JavaScript off");
+    ensure!(
+        !c.find(Locator::Css("#chart-map"))
+            .await?
+            .is_displayed()
+            .await?,
+        "the empty chart box is shown without JavaScript"
+    );
+    let rows = c.find_all(Locator::Css("table.leagues tbody tr")).await?;
+    ensure!(rows.len() == 12, "{} league rows", rows.len());
+    let share = text_of(c, "#region-share").await?;
+    ensure!(share.ends_with('%'), "headline share is {share:?}");
+    screenshot(c, shots, "targets-no-js.png").await
+}
+
 async fn flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
     search_flow(c, base, shots).await.context("search flow")?;
     login_flow(c, base, shots).await.context("log-in flow")?;
     org_form_flow(c, base, shots)
         .await
         .context("organization form flow")?;
-    english_flow(c, base).await.context("English page")
+    english_flow(c, base).await.context("English page")?;
+    targets_flow(c, base, shots)
+        .await
+        .context("policy dashboard with JavaScript")
+}
+
+/// Capabilities of a headless Chromium session, optionally with JavaScript disabled.
+fn capabilities(
+    chromium: &Path,
+    profile_dir: &Path,
+    javascript: bool,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut prefs = json!({ "intl.accept_languages": "zh-CN,zh" });
+    if !javascript {
+        prefs["profile.managed_default_content_settings.javascript"] = json!(2);
+    }
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile_dir.display()),
+                "--lang=zh-CN",
+            ],
+            // Headless Chromium ignores `--lang` for `Accept-Language`; the app follows
+            // that header, so ask for Chinese explicitly.
+            "prefs": prefs,
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!("capabilities are an object")
+    };
+    caps
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -383,30 +464,7 @@ async fn browser_smoke() {
     let (_server, base) = start_server(&data_dir, &tmp.path().join("server.log"));
     let (_driver, driver_url) = start_driver(&driver, &tmp.path().join("chromedriver.log"));
 
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--window-size=1280,1000",
-                format!("--user-data-dir={}", profile_dir.display()),
-                "--lang=zh-CN",
-            ],
-            // Headless Chromium ignores `--lang` for `Accept-Language`; the app follows
-            // that header, so ask for Chinese explicitly.
-            "prefs": { "intl.accept_languages": "zh-CN,zh" },
-        }
-    });
-    let serde_json::Value::Object(caps) = caps else {
-        unreachable!("capabilities are an object")
-    };
+    let caps = capabilities(&chromium, &profile_dir, true);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
         .connect(&driver_url)
@@ -424,6 +482,24 @@ async fn browser_smoke() {
     if let Err(e) = outcome {
         panic!(
             "browser smoke test failed: {e:#}\n--- server log ---\n{}",
+            log_tail(&tmp.path().join("server.log"))
+        );
+    }
+    closed.expect("close the browser session");
+
+    // A second session with JavaScript disabled.
+    let no_js_profile = tmp.path().join("chromium-no-js");
+    std::fs::create_dir_all(&no_js_profile).expect("create profile directory");
+    let client = ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities(&chromium, &no_js_profile, false))
+        .connect(&driver_url)
+        .await
+        .expect("a second Chromium session");
+    let outcome = targets_without_js(&client, &base, &shots).await;
+    let closed = client.close().await;
+    if let Err(e) = outcome {
+        panic!(
+            "dashboard without JavaScript failed: {e:#}\n--- server log ---\n{}",
             log_tail(&tmp.path().join("server.log"))
         );
     }

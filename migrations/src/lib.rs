@@ -35,6 +35,10 @@ mod m0026_create_audit_head;
 mod m0027_index_organizations_id;
 mod m0028_create_search_outbox;
 mod m0029_index_search_outbox_pending;
+mod m0040_create_notifications;
+mod m0041_create_target_ledger;
+mod m0042_fill_target_ledger;
+mod m0043_index_contracts_signed_year;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -72,6 +76,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_index_organizations_id::Migration),
             Box::new(m0028_create_search_outbox::Migration),
             Box::new(m0029_index_search_outbox_pending::Migration),
+            Box::new(m0040_create_notifications::Migration),
+            Box::new(m0041_create_target_ledger::Migration),
+            Box::new(m0042_fill_target_ledger::Migration),
+            Box::new(m0043_index_contracts_signed_year::Migration),
         ]
     }
 }

@@ -118,6 +118,12 @@ pub enum Action {
     /// Act for the supplier on a contract of an organization: sign, report on milestones
     /// (its administrators).
     ContractSupplier(i64),
+    /// See how every organization matches a unit's tender and invite one to bid, and plan a
+    /// unit's purchases against the 30% target (the unit's buyers). Public tender pages
+    /// never show other organizations' scores.
+    MatchAndPlan(i64),
+    /// See an organization's invitations and recommended tenders (its members).
+    ViewOrgMatches(i64),
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -140,12 +146,14 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
         // Buying decisions belong to the unit's own buyers; administrators and regulators
         // oversee but do not act for a unit.
-        Action::ManageTenders(unit) | Action::ContractBuyer(unit) => a.units.contains(&unit),
+        Action::ManageTenders(unit) | Action::ContractBuyer(unit) | Action::MatchAndPlan(unit) => {
+            a.units.contains(&unit)
+        }
         Action::AskQuestion => true,
         Action::BidFor(org) | Action::ContractSupplier(org) => {
             a.org_role(org) == Some(OrgRole::Admin)
         }
-        Action::ViewOrgBids(org) => a.org_role(org).is_some(),
+        Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
         Action::ScoreBids { assigned } => assigned && a.has(Role::Evaluator),
         Action::ViewEvaluation {
             unit,
@@ -185,7 +193,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 19] = [
+    const ALL_ACTIONS: [Action; 21] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
@@ -203,6 +211,8 @@ mod tests {
         Action::ScoreBids { assigned: false },
         Action::ContractBuyer(3),
         Action::ContractSupplier(7),
+        Action::MatchAndPlan(3),
+        Action::ViewOrgMatches(7),
         Action::ViewEvaluation {
             unit: 3,
             assigned: true,
@@ -238,7 +248,7 @@ mod tests {
             (
                 "buyer of unit 3",
                 Some(actor(&[], &[], &[3])),
-                with(&[ManageTenders(3), ContractBuyer(3), early]),
+                with(&[ManageTenders(3), ContractBuyer(3), MatchAndPlan(3), early]),
             ),
             ("buyer of unit 4", Some(actor(&[], &[], &[4])), with(&[])),
             (
@@ -251,12 +261,13 @@ mod tests {
                     BidFor(7),
                     ViewOrgBids(7),
                     ContractSupplier(7),
+                    ViewOrgMatches(7),
                 ]),
             ),
             (
                 "member of org 7",
                 Some(actor(&[], &[(7, OrgRole::Member)], &[])),
-                with(&[ViewOrgPrivate(7), ViewOrgBids(7)]),
+                with(&[ViewOrgPrivate(7), ViewOrgBids(7), ViewOrgMatches(7)]),
             ),
             (
                 "admin of org 8",

@@ -181,7 +181,7 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// `GET /me`
-pub async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ViewWorkspace)?;
     let u = ctx.require_user()?;
     let events = if u.actor.has(Role::Regulator) {
@@ -193,8 +193,11 @@ pub async fn me(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     for (org, _) in &u.actor.orgs {
         contracts.extend(crate::contracts::of_org(&st.db, *org).await?);
     }
+    let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
+    let u = ctx.require_user()?;
     let sections = maud::html! {
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
+        (matching)
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

@@ -8,7 +8,8 @@
 //! transaction; an illegal change is refused with a [`Refused`], never silently ignored.
 //! Milestone amounts always add up to the contract value. Delivery reports and return
 //! reasons are shown only to the two parties and regulators. May call: `audit`,
-//! `procurement` (signing block, tender follow-up), `orgs` and `units` (names), `web`.
+//! `procurement` (signing block, tender follow-up), `orgs` and `units` (names), `targets`
+//! (the 30% ledger, at activation), `web`.
 
 pub mod model;
 pub mod routes;
@@ -614,6 +615,15 @@ pub async fn sign(
         )
         .await?;
         crate::procurement::mark_contracted(&txn, c.tender_id, Some(actor), now).await?;
+        // The 30% ledger counts the contract in the year it was signed, in this transaction.
+        crate::targets::record_contract(
+            &txn,
+            year,
+            c.unit_id,
+            c.supplier_is_social,
+            Fen(c.value_fen),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(Ok(next))

@@ -107,8 +107,10 @@ async fn conflict(st: &AppState, ctx: &mut Ctx, id: i64, r: Refused) -> AppResul
     Ok((StatusCode::CONFLICT, page).into_response())
 }
 
-/// After a change: a message and back to the page.
-async fn done(ctx: &Ctx, id: i64, key: &str) -> AppResult<Response> {
+/// After a change: a message and back to the page. The change may alter a supplier's track
+/// record or capacity, so this server's matching snapshot is dropped.
+async fn done(st: &AppState, ctx: &Ctx, id: i64, key: &str) -> AppResult<Response> {
+    st.matching.invalidate();
     ctx.set_flash("success", ctx.t(key)).await?;
     Ok(see_other(&format!("/contracts/{id}")))
 }
@@ -158,8 +160,8 @@ pub async fn sign(
         },
     )?;
     match super::sign(&st.db, c.id, side, uid, st.clock.now()).await? {
-        Ok(super::ContractState::Active) => done(&ctx, c.id, "contract.activated").await,
-        Ok(_) => done(&ctx, c.id, "contract.signed").await,
+        Ok(super::ContractState::Active) => done(&st, &ctx, c.id, "contract.activated").await,
+        Ok(_) => done(&st, &ctx, c.id, "contract.signed").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }
@@ -195,7 +197,7 @@ pub async fn report(
         }
     };
     match super::submit_report(&st.db, c.id, m.id, &text, uid, st.clock.now()).await? {
-        Ok(()) => done(&ctx, c.id, "contract.report_submitted").await,
+        Ok(()) => done(&st, &ctx, c.id, "contract.report_submitted").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }
@@ -211,7 +213,7 @@ pub async fn accept(
     require(ctx.actor(), Action::ContractBuyer(c.unit_id))?;
     let m = load_milestone(&st, &c, &mid).await?;
     match super::accept_milestone(&st.db, c.id, m.id, uid, st.clock.now()).await? {
-        Ok(()) => done(&ctx, c.id, "contract.milestone_accepted").await,
+        Ok(()) => done(&st, &ctx, c.id, "contract.milestone_accepted").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }
@@ -238,7 +240,7 @@ pub async fn return_milestone(
         }
     };
     match super::return_milestone(&st.db, c.id, m.id, &reason, uid, st.clock.now()).await? {
-        Ok(()) => done(&ctx, c.id, "contract.milestone_returned").await,
+        Ok(()) => done(&st, &ctx, c.id, "contract.milestone_returned").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }
@@ -273,7 +275,7 @@ pub async fn payment(
         }
     };
     match super::record_payment(&st.db, c.id, m.id, &draft, uid, st.clock.now()).await? {
-        Ok(_) => done(&ctx, c.id, "contract.payment_recorded").await,
+        Ok(_) => done(&st, &ctx, c.id, "contract.payment_recorded").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }
@@ -308,7 +310,7 @@ pub async fn complete(
         }
     };
     match super::complete(&st.db, c.id, rating, &comment, uid, st.clock.now()).await? {
-        Ok(()) => done(&ctx, c.id, "contract.completed").await,
+        Ok(()) => done(&st, &ctx, c.id, "contract.completed").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }

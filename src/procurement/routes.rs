@@ -287,6 +287,12 @@ async fn render_show(
     } else {
         None
     };
+    let matches = match (&csrf, viewer.buyer) {
+        (Some(token), true) => {
+            Some(crate::matching::routes::tender_section(st, lang, &t, token).await?)
+        }
+        _ => None,
+    };
     let d = views::ShowData {
         now: st.clock.now(),
         unit_name: unit_name(st, t.unit_id).await?,
@@ -304,6 +310,7 @@ async fn render_show(
         viewer,
         csrf,
         inline,
+        matches,
         t,
     };
     Ok(layout::page(ctx, &d.t.title, views::show(lang, &d)))

@@ -335,6 +335,8 @@ pub struct ShowData {
     pub csrf: Option<String>,
     /// A form sent back with an error.
     pub inline: Inline,
+    /// The best-matched organizations (the tender's buyers only; rendered by `matching`).
+    pub matches: Option<Markup>,
 }
 
 fn name_of(opening: &[OpeningLine], bid_id: i64) -> String {
@@ -691,6 +693,7 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
         div.profile-grid {
             div {
                 (notice(lang, d))
+                @if let Some(m) = &d.matches { (m) }
                 (amendments(lang, d))
                 (qa(lang, d))
                 (opening(lang, d))

@@ -3,8 +3,10 @@
 //!
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
-//! `accounts`, `orgs`, `units` (their models).
+//! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
+//! `matching` (invitations) and `targets` (the ledger rebuild).
 
+pub mod history;
 pub mod procurement;
 pub mod rules;
 

@@ -31,6 +31,21 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/js/app.js"),
     },
     Asset {
+        path: "vendor/echarts/echarts.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/vendor/echarts/echarts.min.js"),
+    },
+    Asset {
+        path: "vendor/echarts-map/neimenggu.json",
+        content_type: "application/json",
+        body: include_bytes!("../../static/vendor/echarts-map/neimenggu.json"),
+    },
+    Asset {
+        path: "js/targets.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/js/targets.js"),
+    },
+    Asset {
         path: "img/favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../static/img/favicon.svg"),

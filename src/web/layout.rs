@@ -46,6 +46,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             ("/tenders", lang.t("nav.tenders")),
             ("/orgs", lang.t("nav.orgs")),
             ("/units", lang.t("nav.units")),
+            ("/targets", lang.t("targets.nav")),
         ];
         if let Some(u) = &ctx.user {
             v.push(("/me", lang.t("nav.me")));

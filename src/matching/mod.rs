@@ -1,0 +1,153 @@
+//! Matching (对接): which organizations fit a tender and which open tenders fit an
+//! organization, with reasons. Every organization is either excluded, with every eligibility
+//! rule that fired (the same rules as bidding, from `procurement::rules`), or scored 0–100
+//! from six parts shown in words: service-domain fit, distance, rating grade, track record,
+//! capacity and the incubator flag. Weights are configuration
+//! ([`rules::MatchingWeights`]).
+//!
+//! Scoring runs on a compact in-memory snapshot of the organizations ([`Cache`]), reused for
+//! `matching_cache_secs` and dropped at once by any organization write or contract change
+//! through this server (awards and other instances' writes show within the time-to-live).
+//! Buyers see the best matches of their tenders and may invite an organization to bid (an
+//! in-app notification, idempotent); organization members see their invitations and
+//! recommended tenders in their workspace. Public pages show no scores.
+//!
+//! May call: `procurement` (tenders, eligibility), `orgs` (registry), `contracts` (through
+//! SQL aggregates), `units` (names), `web`.
+
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod views;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sea_orm::DbErr;
+
+use crate::app::AppState;
+use rules::{Assessment, Candidate, Ranking, Score, assess, rank};
+
+type Slot = Option<(u64, u64, Instant, Arc<Vec<Candidate>>)>;
+
+/// The organizations snapshot, one per application state.
+#[derive(Debug, Default)]
+pub struct Cache {
+    generation: AtomicU64,
+    slot: Mutex<Slot>,
+}
+
+impl Cache {
+    /// Forgets the snapshot (after writes that change what matching reads).
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// The snapshot of every organization, from the cache when fresh.
+pub async fn candidates(st: &AppState) -> Result<Arc<Vec<Candidate>>, DbErr> {
+    let ttl = Duration::from_secs(st.config.matching_cache_secs);
+    let generation = st.matching.generation.load(Ordering::SeqCst);
+    let orgs_generation = st.org_counts.generation();
+    if let Ok(slot) = st.matching.slot.lock()
+        && let Some((g, og, at, snap)) = slot.as_ref()
+        && *g == generation
+        && *og == orgs_generation
+        && at.elapsed() < ttl
+    {
+        return Ok(snap.clone());
+    }
+    let snap = Arc::new(model::candidates(&st.db).await?);
+    if let Ok(mut slot) = st.matching.slot.lock() {
+        *slot = Some((generation, orgs_generation, Instant::now(), snap.clone()));
+    }
+    Ok(snap)
+}
+
+/// How many excluded organizations a buyer's page lists with their reasons.
+pub const EXCLUDED_SHOWN: usize = 20;
+
+/// A tender's matches: the ranking, the first excluded organizations with their reasons,
+/// and the snapshot the indices point into.
+pub struct TenderMatches {
+    /// The snapshot.
+    pub candidates: Arc<Vec<Candidate>>,
+    /// Best eligible organizations and counts.
+    pub ranking: Ranking,
+    /// Some excluded organizations (lowest ids first) with every rule that fired.
+    pub excluded: Vec<(usize, Vec<rules::Exclusion>)>,
+}
+
+/// Ranks every organization for a tender.
+pub async fn for_tender(
+    st: &AppState,
+    t: &crate::procurement::model::tender::Model,
+    n: usize,
+) -> Result<TenderMatches, DbErr> {
+    let candidates = candidates(st).await?;
+    let today = st.clock.today();
+    let profile = model::profile(t);
+    let ranking = rank(&profile, &candidates, today, &st.config.matching, n);
+    let excluded = candidates
+        .iter()
+        .enumerate()
+        .filter_map(
+            |(i, c)| match assess(&profile, c, today, &st.config.matching) {
+                Assessment::Excluded(why) => Some((i, why)),
+                Assessment::Scored(_) => None,
+            },
+        )
+        .take(EXCLUDED_SHOWN)
+        .collect();
+    Ok(TenderMatches {
+        candidates,
+        ranking,
+        excluded,
+    })
+}
+
+/// One organization's assessment for a tender (`None` when no such organization).
+pub async fn assess_one(
+    st: &AppState,
+    t: &crate::procurement::model::tender::Model,
+    org_id: i64,
+) -> Result<Option<(Candidate, Assessment)>, DbErr> {
+    let candidates = candidates(st).await?;
+    let Ok(i) = candidates.binary_search_by_key(&org_id, |c| c.org_id) else {
+        return Ok(None);
+    };
+    let c = candidates[i].clone();
+    let a = assess(
+        &model::profile(t),
+        &c,
+        st.clock.today(),
+        &st.config.matching,
+    );
+    Ok(Some((c, a)))
+}
+
+/// The open tenders an organization may take, best first, at most `n`.
+pub async fn recommended(
+    st: &AppState,
+    org_id: i64,
+    n: usize,
+) -> Result<Vec<(crate::procurement::model::tender::Model, Score)>, DbErr> {
+    let candidates = candidates(st).await?;
+    let Ok(i) = candidates.binary_search_by_key(&org_id, |c| c.org_id) else {
+        return Ok(vec![]);
+    };
+    let tenders = model::open_tenders(&st.db, st.clock.now()).await?;
+    let profiles: Vec<rules::TenderProfile> = tenders.iter().map(model::profile).collect();
+    let top = rules::recommend(
+        &candidates[i],
+        &profiles,
+        st.clock.today(),
+        &st.config.matching,
+        n,
+    );
+    Ok(top
+        .into_iter()
+        .map(|(k, s)| (tenders[k].clone(), s))
+        .collect())
+}

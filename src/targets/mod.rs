@@ -1,0 +1,313 @@
+//! The policy targets (政策目标) and their dashboard, led by the 30% share: of each level's
+//! new spending on purchased public services, the share bought from social organizations.
+//!
+//! The ledger (`target_ledger`) holds signed, non-terminated contract value per (year of
+//! signing, purchasing unit, supplier is a social organization). It is written in the same
+//! transaction as the signature that activates a contract ([`record_contract`]), so the
+//! dashboard reads a few hundred rows however many contracts exist; [`model::recompute`] is
+//! the same numbers straight from the contracts, and tests hold the two equal. Roll-ups
+//! follow the division tree in Rust ([`rules::Ledger::build`]): unit → banner/county →
+//! league/city → region, in exact fen. The other targets come from the organization
+//! registry where the data exists; the rest say "no data yet".
+//!
+//! May call: `contracts` (drill-down rows), `orgs`, `units`, `regions`, `web`.
+
+pub mod model;
+pub mod routes;
+pub mod rules;
+pub mod views;
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, DbErr};
+
+use crate::money::Fen;
+use rules::{Cell, Ledger, Scope, Status, TargetSettings, Trend, UnitPlace};
+
+/// Adds a newly activated contract to the ledger; call inside the signing transaction.
+pub async fn record_contract(
+    db: &impl ConnectionTrait,
+    year: i32,
+    unit_id: i64,
+    social: bool,
+    value: Fen,
+) -> Result<(), DbErr> {
+    model::record(db, year, unit_id, social, value, 1).await
+}
+
+/// Takes a terminated contract out of the ledger; call inside the terminating transaction
+/// (for the termination feature; nothing terminates contracts yet).
+pub async fn remove_contract(
+    db: &impl ConnectionTrait,
+    year: i32,
+    unit_id: i64,
+    social: bool,
+    value: Fen,
+) -> Result<(), DbErr> {
+    model::record(db, year, unit_id, social, value, -1).await
+}
+
+/// One row of a share table.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ShareRow {
+    /// Division code or unit id as text.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// The year's numbers.
+    pub cell: Cell,
+    /// Share, basis points (`None`: no purchases).
+    pub share_bp: Option<i64>,
+    /// Gap to the target.
+    pub gap: Fen,
+    /// Status against the target.
+    pub status: Status,
+    /// Against the year before.
+    pub trend: Trend,
+}
+
+impl ShareRow {
+    fn new(key: String, name: String, this: Cell, before: Cell, target_bp: i64) -> ShareRow {
+        ShareRow {
+            key,
+            name,
+            share_bp: this.share_bp(),
+            gap: this.gap(target_bp),
+            status: match this.meets(target_bp) {
+                None => Status::NoData,
+                Some(true) => Status::Met,
+                Some(false) => Status::Below,
+            },
+            trend: Trend::between(&before, &this),
+            cell: this,
+        }
+    }
+}
+
+/// One of the other targets.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OtherTarget {
+    /// Stable code (locale key part).
+    pub code: &'static str,
+    /// Target as text (localized by the view through the code).
+    pub target: String,
+    /// Current value as text, `None` when the platform holds no data.
+    pub current: Option<String>,
+    /// Status.
+    pub status: Status,
+}
+
+/// Everything the dashboard shows for one year (and optionally one league/city).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dashboard {
+    /// The target, basis points.
+    pub target_bp: i64,
+    /// The year shown.
+    pub year: Option<i32>,
+    /// Years with purchases.
+    pub years: Vec<i32>,
+    /// The region by year (trend).
+    pub by_year: Vec<ShareRow>,
+    /// The region in the year shown.
+    pub region: ShareRow,
+    /// The 12 leagues/cities in the year shown.
+    pub leagues: Vec<ShareRow>,
+    /// The league/city whose banners/counties and units are listed, if one was chosen.
+    pub league: Option<String>,
+    /// The chosen league/city by year (its trend); empty when none was chosen.
+    pub league_by_year: Vec<ShareRow>,
+    /// Banners/counties (of the chosen league, else all with purchases that year).
+    pub counties: Vec<ShareRow>,
+    /// Purchasing units (of the chosen league, else all).
+    pub units: Vec<ShareRow>,
+    /// The other targets.
+    pub others: Vec<OtherTarget>,
+}
+
+/// Reads the ledger and the units and rolls them up.
+pub async fn ledger(db: &impl ConnectionTrait) -> Result<(Ledger, HashMap<i64, UnitPlace>), DbErr> {
+    let rows = model::rows(db).await?;
+    let units = model::unit_places(db).await?;
+    Ok((Ledger::build(&rows, &units), units))
+}
+
+/// Builds the dashboard. `year` defaults to the latest year with purchases; a league code
+/// that is not one of the 12 is ignored.
+pub async fn dashboard(
+    db: &impl ConnectionTrait,
+    settings: &TargetSettings,
+    today: time::Date,
+    year: Option<i32>,
+    league: Option<&str>,
+    lang: crate::web::Lang,
+) -> Result<Dashboard, DbErr> {
+    let (l, units) = ledger(db).await?;
+    let orgs = model::org_figures(db, today).await?;
+    Ok(assemble(&l, &units, orgs, settings, year, league, lang))
+}
+
+/// The pure part of [`dashboard`].
+pub fn assemble(
+    l: &Ledger,
+    units: &HashMap<i64, UnitPlace>,
+    orgs: model::OrgFigures,
+    settings: &TargetSettings,
+    year: Option<i32>,
+    league: Option<&str>,
+    lang: crate::web::Lang,
+) -> Dashboard {
+    let regions = crate::regions::regions();
+    let target = settings.social_share_bp;
+    let year = year.or(l.latest_year());
+    let row = |scope: &Scope, key: String, name: String| {
+        let y = year.unwrap_or(0);
+        ShareRow::new(key, name, l.cell(scope, y), l.cell(scope, y - 1), target)
+    };
+    let series = |scope: &Scope| -> Vec<ShareRow> {
+        l.years
+            .iter()
+            .map(|y| {
+                ShareRow::new(
+                    y.to_string(),
+                    y.to_string(),
+                    l.cell(scope, *y),
+                    l.cell(scope, y - 1),
+                    target,
+                )
+            })
+            .collect()
+    };
+    let by_year = series(&Scope::Region);
+    let region = row(
+        &Scope::Region,
+        crate::regions::REGION_CODE.into(),
+        regions.name(crate::regions::REGION_CODE, lang),
+    );
+    let leagues = regions
+        .leagues()
+        .map(|d| {
+            row(
+                &Scope::League(d.code.clone()),
+                d.code.clone(),
+                regions.name(&d.code, lang),
+            )
+        })
+        .collect();
+    let league = league
+        .filter(|c| regions.leagues().any(|d| d.code == *c))
+        .map(str::to_string);
+    let league_by_year = league
+        .as_ref()
+        .map(|c| series(&Scope::League(c.clone())))
+        .unwrap_or_default();
+    let counties = match &league {
+        Some(lc) => regions
+            .children(lc)
+            .filter(|d| d.level == crate::regions::Level::BannerCounty)
+            .map(|d| {
+                row(
+                    &Scope::County(d.code.clone()),
+                    d.code.clone(),
+                    regions.name(&d.code, lang),
+                )
+            })
+            .collect(),
+        None => regions
+            .of_level(crate::regions::Level::BannerCounty)
+            .filter(|d| year.is_some_and(|y| !l.cell(&Scope::County(d.code.clone()), y).is_empty()))
+            .map(|d| {
+                row(
+                    &Scope::County(d.code.clone()),
+                    d.code.clone(),
+                    regions.path(&d.code, lang),
+                )
+            })
+            .collect(),
+    };
+    let mut unit_list: Vec<(&i64, &UnitPlace)> = units
+        .iter()
+        .filter(|(_, p)| league.is_none() || p.league == league)
+        .collect();
+    unit_list.sort_by(|a, b| {
+        (&a.1.league, &a.1.county, &a.1.name).cmp(&(&b.1.league, &b.1.county, &b.1.name))
+    });
+    let units = unit_list
+        .into_iter()
+        .map(|(id, p)| row(&Scope::Unit(*id), id.to_string(), p.name.clone()))
+        .collect();
+    Dashboard {
+        target_bp: target,
+        year,
+        years: l.years.iter().copied().collect(),
+        by_year,
+        region,
+        leagues,
+        league,
+        league_by_year,
+        counties,
+        units,
+        others: others(&orgs, settings),
+    }
+}
+
+fn others(o: &model::OrgFigures, s: &TargetSettings) -> Vec<OtherTarget> {
+    let ratio = |part: i64, whole: i64| rules::ratio_bp(part, whole).map(rules::percent);
+    vec![
+        OtherTarget {
+            code: "grade3a",
+            target: format!("≥ {}", rules::percent(s.grade3a_bp)),
+            current: ratio(o.rated_3a, o.rated),
+            status: rules::ratio_status(o.rated_3a, o.rated, s.grade3a_bp),
+        },
+        OtherTarget {
+            code: "clean_credit",
+            target: format!("≥ {}", rules::percent(s.clean_credit_bp)),
+            current: ratio(o.clean, o.orgs),
+            status: rules::ratio_status(o.clean, o.orgs, s.clean_credit_bp),
+        },
+        OtherTarget {
+            code: "jobs",
+            target: format!("≥ {}", s.jobs),
+            current: (o.orgs > 0).then(|| o.staff.to_string()),
+            status: rules::count_status((o.orgs > 0).then_some(o.staff), s.jobs),
+        },
+        OtherTarget {
+            code: "brands",
+            target: format!("≥ {}", s.brands),
+            current: None,
+            status: Status::NoData,
+        },
+        OtherTarget {
+            code: "party",
+            target: format!("> {}", rules::percent(s.party_bp)),
+            current: None,
+            status: Status::NoData,
+        },
+        OtherTarget {
+            code: "national",
+            target: format!("≈ {}", s.national),
+            current: None,
+            status: Status::NoData,
+        },
+    ]
+}
+
+/// The units under a scope, for the drill-down (`None`: every unit, the region).
+pub fn units_in(scope: &Scope, units: &HashMap<i64, UnitPlace>) -> Option<Vec<i64>> {
+    let mut ids: Vec<i64> = match scope {
+        Scope::Region => return None,
+        Scope::League(c) => units
+            .iter()
+            .filter(|(_, p)| p.league.as_deref() == Some(c))
+            .map(|(id, _)| *id)
+            .collect(),
+        Scope::County(c) => units
+            .iter()
+            .filter(|(_, p)| p.county.as_deref() == Some(c))
+            .map(|(id, _)| *id)
+            .collect(),
+        Scope::Unit(id) => vec![*id],
+    };
+    ids.sort_unstable();
+    Some(ids)
+}

@@ -1,0 +1,400 @@
+//! Dashboard handlers: the page, its JSON mirror, CSV exports, the drill-down and the
+//! what-if helper.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::Query;
+use maud::Markup;
+
+use super::rules::{self, Scope, WhatIfForm};
+use super::{Dashboard, ShareRow};
+use crate::accounts::{Action, require};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::web::{Ctx, Lang, layout, unprocessable};
+
+/// Query of the dashboard, its JSON and CSV.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DashQuery {
+    /// Year; the latest with purchases when absent or not a number.
+    #[serde(default)]
+    year: String,
+    /// League/city code whose banners/counties and units are listed.
+    #[serde(default)]
+    league: String,
+    /// CSV: which table.
+    #[serde(default)]
+    table: String,
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    s.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (1990..=2200).contains(y))
+}
+
+async fn load(st: &AppState, q: &DashQuery, lang: Lang) -> AppResult<Dashboard> {
+    let league = Some(q.league.trim()).filter(|l| !l.is_empty());
+    Ok(super::dashboard(
+        &st.db,
+        &st.config.targets,
+        st.clock.today(),
+        parse_year(&q.year),
+        league,
+        lang,
+    )
+    .await?)
+}
+
+/// `GET /targets`
+pub async fn page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Markup> {
+    let d = load(&st, &q, ctx.lang).await?;
+    let title = ctx.t("targets.title");
+    Ok(layout::page(
+        &ctx,
+        &title,
+        super::views::dashboard(ctx.lang, &d, ctx.actor().is_some_and(|a| a.is_buyer())),
+    ))
+}
+
+/// `GET /api/v1/targets`
+pub async fn api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Json<Dashboard>> {
+    Ok(Json(load(&st, &q, ctx.lang).await?))
+}
+
+/// Quotes a CSV field when it needs it (RFC 4180).
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let mut s = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push_str("\r\n");
+    s
+}
+
+fn share_csv(lang: Lang, rows: &[ShareRow], year: Option<i32>) -> String {
+    let mut out = csv_line(
+        &[
+            "key",
+            "name",
+            "year",
+            "total_yuan",
+            "social_yuan",
+            "share_percent",
+            "gap_yuan",
+            "status",
+            "trend",
+            "contracts",
+        ]
+        .map(str::to_string),
+    );
+    for r in rows {
+        out.push_str(&csv_line(&[
+            r.key.clone(),
+            r.name.clone(),
+            year.map(|y| y.to_string()).unwrap_or_else(|| r.key.clone()),
+            r.cell.total.to_input(),
+            r.cell.social.to_input(),
+            r.share_bp
+                .map(|bp| rules::percent(bp).trim_end_matches('%').to_string())
+                .unwrap_or_default(),
+            r.gap.to_input(),
+            r.status.label(lang),
+            r.trend.code().to_string(),
+            r.cell.contracts.to_string(),
+        ]));
+    }
+    out
+}
+
+/// `GET /targets.csv?table=years|leagues|league_years|counties|units|others`: UTF-8 with a
+/// byte-order mark so spreadsheet programs read the Chinese names.
+pub async fn csv(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
+    let d = load(&st, &q, ctx.lang).await?;
+    let lang = ctx.lang;
+    let body = match q.table.as_str() {
+        "years" | "" => share_csv(lang, &d.by_year, None),
+        "leagues" => share_csv(lang, &d.leagues, d.year),
+        "league_years" => share_csv(lang, &d.league_by_year, None),
+        "counties" => share_csv(lang, &d.counties, d.year),
+        "units" => share_csv(lang, &d.units, d.year),
+        "others" => {
+            let mut out =
+                csv_line(&["key", "name", "target", "current", "status"].map(str::to_string));
+            out.push_str(&csv_line(&[
+                "social_share".into(),
+                lang.t("targets.other.social_share"),
+                format!("≥ {}", rules::percent(d.target_bp)),
+                d.region.share_bp.map(rules::percent).unwrap_or_default(),
+                d.region.status.label(lang),
+            ]));
+            for o in &d.others {
+                out.push_str(&csv_line(&[
+                    o.code.to_string(),
+                    lang.t(&format!("targets.other.{}", o.code)),
+                    o.target.clone(),
+                    o.current.clone().unwrap_or_default(),
+                    o.status.label(lang),
+                ]));
+            }
+            out
+        }
+        _ => return Err(AppError::BadRequest(lang.t("targets.err.table"))),
+    };
+    let name = format!(
+        "targets-{}-{}.csv",
+        if q.table.is_empty() {
+            "years"
+        } else {
+            &q.table
+        },
+        d.year.map(|y| y.to_string()).unwrap_or_default()
+    );
+    Ok(csv_response(&body, &name))
+}
+
+/// A CSV download: UTF-8 with a byte-order mark so spreadsheet programs read Chinese.
+fn csv_response(body: &str, name: &str) -> Response {
+    let mut res = format!("\u{feff}{body}").into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// Query of the drill-down.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DrillQuery {
+    #[serde(default)]
+    year: String,
+    /// `region`, `league:CODE`, `county:CODE` or `unit:ID`.
+    #[serde(default)]
+    scope: String,
+    /// `1` social organizations only, `0` the others only, empty both.
+    #[serde(default)]
+    social: String,
+    #[serde(default)]
+    page: String,
+    /// `csv`: every contract behind the number as CSV (at most `CSV_LIMIT`).
+    #[serde(default)]
+    format: String,
+}
+
+fn parse_scope(s: &str) -> Option<Scope> {
+    let r = crate::regions::regions();
+    match s.split_once(':') {
+        None if s.is_empty() || s == "region" => Some(Scope::Region),
+        Some(("league", c)) if r.leagues().any(|d| d.code == c) => Some(Scope::League(c.into())),
+        Some(("county", c))
+            if r.get(c)
+                .is_some_and(|d| d.level == crate::regions::Level::BannerCounty) =>
+        {
+            Some(Scope::County(c.into()))
+        }
+        Some(("unit", id)) => id.parse().ok().filter(|i| *i > 0).map(Scope::Unit),
+        _ => None,
+    }
+}
+
+/// `GET /targets/contracts`: the contracts behind a number of the dashboard (`format=csv`:
+/// all of them as CSV).
+pub async fn contracts(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<DrillQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let year = parse_year(&q.year).ok_or(AppError::NotFound)?;
+    let scope = parse_scope(q.scope.trim()).ok_or(AppError::NotFound)?;
+    let social = match q.social.as_str() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    let page = q
+        .page
+        .parse::<u64>()
+        .ok()
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
+    let units = super::model::unit_places(&st.db).await?;
+    let ids = super::units_in(&scope, &units);
+    if q.format == "csv" {
+        let (rows, _) = super::model::contracts_behind(
+            &st.db,
+            year,
+            ids.as_deref(),
+            social,
+            1,
+            super::model::CSV_LIMIT,
+        )
+        .await?;
+        let mut out = csv_line(
+            &[
+                "contract",
+                "unit",
+                "supplier",
+                "social",
+                "year",
+                "value_yuan",
+            ]
+            .map(str::to_string),
+        );
+        for c in &rows {
+            out.push_str(&csv_line(&[
+                c.id.to_string(),
+                units
+                    .get(&c.unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                c.org_name.clone(),
+                if c.social { "1" } else { "0" }.to_string(),
+                c.year.to_string(),
+                c.value.to_input(),
+            ]));
+        }
+        return Ok(csv_response(&out, &format!("contracts-{year}.csv")));
+    }
+    let (rows, total) = super::model::contracts_behind(
+        &st.db,
+        year,
+        ids.as_deref(),
+        social,
+        page,
+        super::model::DRILL_PAGE,
+    )
+    .await?;
+    let r = crate::regions::regions();
+    let place = match &scope {
+        Scope::Region => r.name(crate::regions::REGION_CODE, lang),
+        Scope::League(c) | Scope::County(c) => r.path(c, lang),
+        Scope::Unit(id) => units.get(id).map(|u| u.name.clone()).unwrap_or_default(),
+    };
+    let kind = match social {
+        Some(true) => format!(" · {}", lang.t("targets.kind.social")),
+        Some(false) => format!(" · {}", lang.t("targets.kind.other")),
+        None => String::new(),
+    };
+    let heading = format!("{place} · {year}{kind}");
+    let next = (page * super::model::DRILL_PAGE < total).then(|| {
+        format!(
+            "/targets/contracts?year={year}&scope={}&social={}&page={}",
+            q.scope.trim(),
+            q.social,
+            page + 1
+        )
+    });
+    let csv_href = format!(
+        "/targets/contracts?year={year}&scope={}&social={}&format=csv",
+        q.scope.trim(),
+        q.social
+    );
+    let title = lang.t("targets.drill_title");
+    Ok(layout::page(
+        &ctx,
+        &title,
+        super::views::contracts(
+            lang,
+            &super::views::Drill {
+                heading: &heading,
+                year,
+                rows: &rows,
+                total,
+                page,
+                next,
+                units: &units,
+                csv_href,
+            },
+        ),
+    )
+    .into_response())
+}
+
+/// `GET /targets/what-if`: a buyer's planned purchases against the target for this year.
+pub async fn what_if(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(f): Query<WhatIfForm>,
+) -> AppResult<Response> {
+    let u = ctx.require_user()?;
+    let units = u.units.clone();
+    let ids: Vec<i64> = units.iter().map(|(i, _)| *i).collect();
+    require(
+        ctx.actor(),
+        Action::MatchAndPlan(ids.first().copied().unwrap_or(0)),
+    )?;
+    let lang = ctx.lang;
+    let year = crate::contracts::rules::shanghai_year(st.clock.now());
+    let target = st.config.targets.social_share_bp;
+    let title = lang.t("targets.whatif_title");
+    let mut form = f;
+    if form.unit_id.is_empty()
+        && let [(only, _)] = units.as_slice()
+    {
+        form.unit_id = only.to_string();
+    }
+    let asked = !form.planned_total.is_empty() || !form.planned_social.is_empty();
+    if !asked {
+        let body = super::views::what_if(
+            lang,
+            &units,
+            &form,
+            &FieldErrors::default(),
+            year,
+            None,
+            target,
+        );
+        return Ok(layout::page(&ctx, &title, body).into_response());
+    }
+    match rules::validate_what_if(&form, &ids, lang) {
+        Ok(input) => {
+            require(ctx.actor(), Action::MatchAndPlan(input.unit_id))?;
+            let (ledger, _) = super::ledger(&st.db).await?;
+            let now = ledger.cell(&Scope::Unit(input.unit_id), year);
+            let r = rules::what_if(&now, &input, target);
+            let body = super::views::what_if(
+                lang,
+                &units,
+                &form,
+                &FieldErrors::default(),
+                year,
+                Some((&now, &r)),
+                target,
+            );
+            Ok(layout::page(&ctx, &title, body).into_response())
+        }
+        Err(e) => {
+            let body = super::views::what_if(lang, &units, &form, &e, year, None, target);
+            Ok(unprocessable(layout::page(&ctx, &title, body)))
+        }
+    }
+}

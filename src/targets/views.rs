@@ -1,0 +1,357 @@
+//! The policy dashboard, its drill-down and the what-if helper. Every chart has a table with
+//! the same numbers; the charts are drawn by `static/js/targets.js` from a JSON block.
+
+use maud::{Markup, PreEscaped, html};
+
+use super::model::ContractRow;
+use super::rules::{Status, WhatIfForm, WhatIfResult, percent};
+use super::{Dashboard, ShareRow};
+use crate::error::FieldErrors;
+use crate::money::Fen;
+use crate::regions::regions;
+use crate::web::assets;
+use crate::web::forms::{error_summary, input, select};
+use crate::web::i18n::Lang;
+
+/// A share for tables: `31.25%` or "no data".
+pub fn share_text(bp: Option<i64>, lang: Lang) -> String {
+    bp.map(percent).unwrap_or_else(|| lang.t("targets.no_data"))
+}
+
+fn status_badge(s: Status, lang: Lang) -> Markup {
+    html! { span class=(format!("badge badge-target-{}", s.code())) { (s.label(lang)) } }
+}
+
+/// Query string of the dashboard with a year and league.
+fn qs(year: Option<i32>, league: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if let Some(y) = year {
+        parts.push(format!("year={y}"));
+    }
+    if let Some(l) = league {
+        parts.push(format!("league={l}"));
+    }
+    parts.join("&")
+}
+
+fn drill(year: Option<i32>, scope: &str) -> Option<String> {
+    year.map(|y| format!("/targets/contracts?year={y}&scope={scope}"))
+}
+
+fn share_table(
+    lang: Lang,
+    class: &str,
+    first: &str,
+    rows: &[ShareRow],
+    drill_of: &dyn Fn(&ShareRow) -> Option<String>,
+    link_of: &dyn Fn(&ShareRow) -> Option<String>,
+) -> Markup {
+    html! {
+        div.table-wrap { table class=(format!("data-table share-table {class}")) {
+            thead { tr {
+                th scope="col" { (first) }
+                th.num scope="col" { (lang.t("targets.col.total")) }
+                th.num scope="col" { (lang.t("targets.col.social")) }
+                th.num scope="col" { (lang.t("targets.col.share")) }
+                th.num scope="col" { (lang.t("targets.col.gap")) }
+                th scope="col" { (lang.t("targets.col.status")) }
+                th scope="col" { (lang.t("targets.col.trend")) }
+                th scope="col" { (lang.t("targets.col.contracts")) }
+            } }
+            tbody { @for r in rows {
+                tr data-key=(r.key) {
+                    th scope="row" {
+                        @if let Some(href) = link_of(r) { a href=(href) { (r.name) } } @else { (r.name) }
+                    }
+                    td.num data-col="total" {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.contracts > 0) {
+                            a href=(href) { (r.cell.total) }
+                        } @else { (r.cell.total) }
+                    }
+                    td.num data-col="social" {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.social.0 > 0) {
+                            a href=(format!("{href}&social=1")) { (r.cell.social) }
+                        } @else { (r.cell.social) }
+                    }
+                    td.num data-col="share" { (share_text(r.share_bp, lang)) }
+                    td.num data-col="gap" { (r.gap) }
+                    td data-col="status" { (status_badge(r.status, lang)) }
+                    td data-col="trend" title=(r.trend.label(lang)) { (r.trend.arrow()) " " span.sr-only { (r.trend.label(lang)) } }
+                    td.num data-col="contracts" {
+                        @if let (Some(href), true) = (drill_of(r), r.cell.contracts > 0) {
+                            a href=(href) { (r.cell.contracts) }
+                        } @else { (r.cell.contracts) }
+                    }
+                }
+            } }
+        } }
+    }
+}
+
+fn csv_link(lang: Lang, table: &str, year: Option<i32>, league: Option<&str>) -> Markup {
+    let q = qs(year, league);
+    let href = if q.is_empty() {
+        format!("/targets.csv?table={table}")
+    } else {
+        format!("/targets.csv?table={table}&{q}")
+    };
+    html! { p.csv { a.csv-link href=(href) download { (lang.t("targets.csv")) } } }
+}
+
+/// The JSON the charts read; `</` is escaped so it cannot close the script element.
+fn chart_data(lang: Lang, d: &Dashboard) -> String {
+    let years: Vec<serde_json::Value> = d
+        .by_year
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "year": r.key.parse::<i32>().unwrap_or(0),
+                "total_fen": r.cell.total.0,
+                "social_fen": r.cell.social.0,
+                "share_bp": r.share_bp,
+            })
+        })
+        .collect();
+    let leagues: Vec<serde_json::Value> = d
+        .leagues
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "code": r.key,
+                "map_name": regions().get(&r.key).map(|x| x.name.clone()).unwrap_or_default(),
+                "share_bp": r.share_bp,
+                "share": share_text(r.share_bp, lang),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "target_bp": d.target_bp,
+        "years": years,
+        "leagues": leagues,
+        "map_url": assets::url("vendor/echarts-map/neimenggu.json"),
+        "labels": {
+            "total": lang.t("targets.col.total"),
+            "social": lang.t("targets.col.social"),
+            "share": lang.t("targets.col.share"),
+            "target": lang.t("targets.target"),
+            "yuan": lang.t("targets.yuan"),
+            "no_data": lang.t("targets.no_data"),
+        }
+    })
+    .to_string()
+    .replace("</", "<\\/")
+}
+
+/// The dashboard page.
+pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
+    let year = d.year;
+    let league = d.league.as_deref();
+    let r = &d.region;
+    let none = FieldErrors::default();
+    let year_options: Vec<(String, String)> = d
+        .years
+        .iter()
+        .rev()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let league_options: Vec<(String, String)> = regions()
+        .leagues()
+        .map(|l| (l.code.clone(), regions().name(&l.code, lang)))
+        .collect();
+    html! {
+        div.page-head { h1.page-title { (lang.t("targets.title")) } }
+        p.lead { (lang.t("targets.lead")) }
+        @if buyer { p { a.btn.btn-secondary href="/targets/what-if" { (lang.t("targets.whatif_title")) } } }
+        form.filters method="get" action="/targets" {
+            (select("year", &lang.t("targets.year"), &year_options, &year.map(|y| y.to_string()).unwrap_or_default(), None, &none))
+            (select("league", &lang.t("targets.league"), &league_options, league.unwrap_or(""), Some(&lang.t("targets.all_leagues")), &none))
+            div.actions { button.btn.btn-primary type="submit" { (lang.t("targets.show")) } }
+        }
+        section.section id="headline" {
+            h2 { (lang.tf("targets.headline", &[("year", &year.map(|y| y.to_string()).unwrap_or_else(|| "—".into()))])) }
+            div.stats {
+                div.stat.stat-share { span.stat-value id="region-share" { (share_text(r.share_bp, lang)) } span.stat-label { (lang.tf("targets.share_of_target", &[("target", &percent(d.target_bp))])) } }
+                div.stat { span.stat-value { (status_badge(r.status, lang)) } span.stat-label { (lang.t("targets.col.status")) } }
+                div.stat { span.stat-value id="region-gap" { (r.gap) } span.stat-label { (lang.t("targets.col.gap")) } }
+                div.stat { span.stat-value.stat-small { (r.cell.social) " / " (r.cell.total) } span.stat-label { (lang.t("targets.social_of_total")) } }
+            }
+            p.muted { (lang.t("targets.rule")) }
+        }
+        section.section id="by-year" {
+            h2 { (lang.t("targets.by_year")) }
+            div.chart id="chart-years" role="img" aria-label=(lang.t("targets.chart_years")) hidden {}
+            (share_table(lang, "years", &lang.t("targets.year"), &d.by_year,
+                &|r: &ShareRow| Some(format!("/targets/contracts?year={}&scope=region", r.key)),
+                &|r: &ShareRow| Some(format!("/targets?{}", qs(r.key.parse().ok(), league)))))
+            (csv_link(lang, "years", year, league))
+        }
+        section.section id="leagues" {
+            h2 { (lang.t("targets.by_league")) }
+            div.chart.chart-map id="chart-map" role="img" aria-label=(lang.t("targets.chart_map")) hidden {}
+            (share_table(lang, "leagues", &lang.t("targets.league"), &d.leagues,
+                &|r: &ShareRow| drill(year, &format!("league:{}", r.key)),
+                &|r: &ShareRow| Some(format!("/targets?{}#counties", qs(year, Some(&r.key))))))
+            (csv_link(lang, "leagues", year, league))
+        }
+        @if let Some(l) = league {
+            section.section id="league-years" {
+                h2 { (lang.tf("targets.league_by_year", &[("league", &regions().name(l, lang))])) }
+                (share_table(lang, "league_years", &lang.t("targets.year"), &d.league_by_year,
+                    &|r: &ShareRow| Some(format!("/targets/contracts?year={}&scope=league:{l}", r.key)),
+                    &|_| None))
+                (csv_link(lang, "league_years", year, league))
+            }
+        }
+        section.section id="counties" {
+            h2 { @if let Some(l) = league { (lang.tf("targets.counties_of", &[("league", &regions().name(l, lang))])) } @else { (lang.t("targets.by_county")) } }
+            @if d.counties.is_empty() { p.muted { (lang.t("targets.no_counties")) } }
+            @else {
+                (share_table(lang, "counties", &lang.t("targets.county"), &d.counties,
+                    &|r: &ShareRow| drill(year, &format!("county:{}", r.key)), &|_| None))
+            }
+            (csv_link(lang, "counties", year, league))
+        }
+        section.section id="units" {
+            h2 { (lang.t("targets.by_unit")) }
+            (share_table(lang, "units", &lang.t("targets.unit"), &d.units,
+                &|r: &ShareRow| drill(year, &format!("unit:{}", r.key)), &|_| None))
+            (csv_link(lang, "units", year, league))
+        }
+        section.section id="others" {
+            h2 { (lang.t("targets.others")) }
+            div.table-wrap { table.data-table.others {
+                thead { tr {
+                    th scope="col" { (lang.t("targets.col.target_name")) }
+                    th scope="col" { (lang.t("targets.target")) }
+                    th scope="col" { (lang.t("targets.col.current")) }
+                    th scope="col" { (lang.t("targets.col.status")) }
+                } }
+                tbody {
+                    tr data-key="social_share" {
+                        th scope="row" { (lang.t("targets.other.social_share")) }
+                        td { "≥ " (percent(d.target_bp)) }
+                        td { (share_text(r.share_bp, lang)) }
+                        td { (status_badge(r.status, lang)) }
+                    }
+                    @for o in &d.others { tr data-key=(o.code) {
+                        th scope="row" { (lang.t(&format!("targets.other.{}", o.code))) }
+                        td { (o.target) }
+                        td { (o.current.clone().unwrap_or_else(|| lang.t("targets.no_data"))) }
+                        td { (status_badge(o.status, lang)) }
+                    } }
+                }
+            } }
+            p.muted { (lang.t("targets.others_note")) }
+            (csv_link(lang, "others", year, league))
+        }
+        script type="application/json" id="targets-data" { (PreEscaped(chart_data(lang, d))) }
+        script src=(assets::url("vendor/echarts/echarts.min.js")) defer {}
+        script src=(assets::url("js/targets.js")) defer {}
+    }
+}
+
+/// What the drill-down shows.
+pub struct Drill<'a> {
+    /// Scope and year in words.
+    pub heading: &'a str,
+    /// Year.
+    pub year: i32,
+    /// This page's contracts.
+    pub rows: &'a [ContractRow],
+    /// All contracts behind the number.
+    pub total: u64,
+    /// Page number.
+    pub page: u64,
+    /// Link to the next page.
+    pub next: Option<String>,
+    /// Unit names.
+    pub units: &'a std::collections::HashMap<i64, super::rules::UnitPlace>,
+    /// The CSV of every contract behind the number.
+    pub csv_href: String,
+}
+
+/// The contracts behind one number.
+pub fn contracts(lang: Lang, d: &Drill) -> Markup {
+    let Drill {
+        heading,
+        year,
+        rows,
+        total,
+        page,
+        next,
+        units,
+        csv_href,
+    } = d;
+    let sum: i64 = rows.iter().map(|r| r.value.0).sum();
+    html! {
+        div.page-head { h1.page-title { (lang.t("targets.drill_title")) } }
+        p { a href=(format!("/targets?year={year}")) { "← " (lang.t("targets.title")) } }
+        p.lead id="drill-scope" { (heading) }
+        p.result-count { (lang.tf("targets.drill_count", &[("n", &total.to_string()), ("page", &page.to_string())])) }
+        p.csv { a.csv-link href=(csv_href) download { (lang.t("targets.csv")) } }
+        @if rows.is_empty() { div.empty { (lang.t("targets.drill_none")) } }
+        @else {
+            div.table-wrap { table.data-table.drill {
+                thead { tr {
+                    th scope="col" { (lang.t("targets.col.contract")) }
+                    th scope="col" { (lang.t("targets.unit")) }
+                    th scope="col" { (lang.t("targets.col.supplier")) }
+                    th scope="col" { (lang.t("targets.col.kind")) }
+                    th.num scope="col" { (lang.t("targets.col.value")) }
+                } }
+                tbody { @for c in rows.iter() { tr data-id=(c.id) {
+                    td { a href=(format!("/contracts/{}", c.id)) { "#" (c.id) } }
+                    td { (units.get(&c.unit_id).map(|u| u.name.clone()).unwrap_or_default()) }
+                    td { a href=(format!("/orgs/{}", c.org_id)) { (c.org_name) } }
+                    td { (lang.t(if c.social { "targets.kind.social" } else { "targets.kind.other" })) }
+                    td.num { (c.value) }
+                } } }
+                tfoot { tr { th colspan="4" { (lang.t("targets.page_sum")) } td.num { (Fen(sum)) } } }
+            } }
+        }
+        @if let Some(n) = next { p { a href=(n) { (lang.t("targets.next_page")) } } }
+    }
+}
+
+/// The what-if form and, when asked, its answer.
+pub fn what_if(
+    lang: Lang,
+    units: &[(i64, String)],
+    f: &WhatIfForm,
+    e: &FieldErrors,
+    year: i32,
+    answer: Option<(&super::rules::Cell, &WhatIfResult)>,
+    target_bp: i64,
+) -> Markup {
+    let options: Vec<(String, String)> = units
+        .iter()
+        .map(|(id, n)| (id.to_string(), n.clone()))
+        .collect();
+    html! {
+        div.page-head { h1.page-title { (lang.t("targets.whatif_title")) } }
+        p.lead { (lang.tf("targets.whatif_lead", &[("year", &year.to_string()), ("target", &percent(target_bp))])) }
+        (error_summary(e, lang))
+        form.form method="get" action="/targets/what-if" {
+            (select("unit_id", &lang.t("targets.unit"), &options, &f.unit_id, None, e))
+            (input("text", "planned_total", &lang.t("targets.planned_total"), &f.planned_total, Some(&lang.t("targets.yuan_hint")), e, true))
+            (input("text", "planned_social", &lang.t("targets.planned_social"), &f.planned_social, Some(&lang.t("targets.yuan_hint")), e, false))
+            div.actions { button.btn.btn-primary type="submit" { (lang.t("targets.whatif_go")) } }
+        }
+        @if let Some((now, r)) = answer {
+            section.section id="whatif-result" {
+                h2 { (lang.t("targets.whatif_answer")) }
+                dl.props {
+                    dt { (lang.t("targets.so_far")) }
+                    dd id="so-far" { (now.social) " / " (now.total) " (" (share_text(now.share_bp(), lang)) ")" }
+                    dt { (lang.t("targets.would_reach")) }
+                    dd id="reached" { (share_text(r.reached_bp, lang)) " " (status_badge(if r.met { Status::Met } else { Status::Below }, lang)) }
+                    dt { (lang.t("targets.required_social")) }
+                    dd id="required" { (r.required_social) }
+                    dt { (lang.t("targets.extra_needed")) }
+                    dd id="extra" { (r.extra_needed) }
+                }
+                @if !r.reachable { p.notice id="unreachable" { (lang.t("targets.unreachable")) } }
+            }
+        }
+    }
+}
