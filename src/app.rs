@@ -159,8 +159,16 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
 fn spawn_search_jobs(state: &AppState) {
     let (db, search, clock) = (state.db.clone(), state.search.clone(), state.clock.clone());
     tokio::spawn(async move {
-        if search.needs_rebuild {
-            for kind in crate::search::Kind::ALL {
+        for kind in crate::search::Kind::ALL {
+            // A fresh embedded index, or an empty index (a new Meilisearch server) while the
+            // database has records: build it from the database.
+            let empty = match search.backend().count(kind).await {
+                Ok(0) => crate::search::model::record_count(&db, kind)
+                    .await
+                    .is_ok_and(|n| n > 0),
+                _ => false,
+            };
+            if search.needs_rebuild || empty {
                 let r = crate::search::reindex(
                     &db,
                     search.backend().as_ref(),

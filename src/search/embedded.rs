@@ -37,7 +37,7 @@ const LEVEL: f32 = 10_000.0;
 /// Score of an exact match of a whole `exact` attribute; below one level.
 const EXACT: f32 = 5_000.0;
 /// Weight of a synonym's match against the word as typed.
-const SYNONYM: f32 = 0.5;
+const SYNONYM: f32 = 0.25;
 /// Writer memory; two threads.
 const WRITER_HEAP: usize = 60_000_000;
 
