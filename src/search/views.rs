@@ -275,7 +275,7 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
         (kind_tabs(Some(kind), p.text, lang))
         (search_form(Some(kind), p.params, lang))
         div.search-layout id="search-results" {
-            aside.facets aria-label=(lang.t("search.filters")) {
+            aside.facets id="search-filters" aria-label=(lang.t("search.filters")) {
                 @for (param, attr) in rules::facets_of(kind) {
                     @let selected = get(p.params, param);
                     @let counts = p.found.facets.get(attr);
@@ -310,6 +310,7 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                 (param_errors(p.errors, lang))
                 div.results-head {
                     p.result-count role="status" { (lang.tf("search.count", &[("n", &p.found.total.to_string())])) }
+                    a.filters-link href="#search-filters" { (lang.t("search.filters")) " ↓" }
                     form.sort-form method="get" action=(format!("/search/{}", kind.code())) {
                         @for (k, v) in p.params.iter().filter(|(k, v)| k != "sort" && k != "page" && k != "lang" && !v.is_empty()) {
                             input type="hidden" name=(k) value=(v);
