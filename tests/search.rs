@@ -416,6 +416,26 @@ async fn fixture(name: &'static str, config: Config) -> Fixture {
     }
 }
 
+/// A profile as stored, as a draft to change a few fields of.
+fn redraft(o: &civicbridge::orgs::model::organization::Model, kind: OrgKind) -> OrgDraft {
+    OrgDraft {
+        name: o.name.clone(),
+        uscc: o.uscc.clone(),
+        kind,
+        registration_date: o.registration_date,
+        authority_level: AuthorityLevel::BannerCounty,
+        division_code: o.division_code.clone(),
+        league_code: o.league_code.clone(),
+        county_code: o.county_code.clone(),
+        domains: vec![],
+        staff_count: o.staff_count,
+        contact_name: o.contact_name.clone(),
+        contact_phone: o.contact_phone.clone(),
+        contact_email: o.contact_email.clone(),
+        intro: o.intro.clone(),
+    }
+}
+
 fn req(text: &str) -> Request {
     Request {
         text: text.into(),
@@ -748,19 +768,9 @@ async fn updates_and_deletes_become_visible() {
             .unwrap();
         let d = OrgDraft {
             name: "赤峰市草原生态保护基金会".into(),
-            uscc: o.uscc.clone(),
-            kind: OrgKind::Foundation,
-            registration_date: o.registration_date,
-            authority_level: AuthorityLevel::BannerCounty,
-            division_code: o.division_code.clone(),
-            league_code: o.league_code.clone(),
-            county_code: o.county_code.clone(),
             domains: vec!["environment".into()],
-            staff_count: o.staff_count,
-            contact_name: o.contact_name.clone(),
-            contact_phone: o.contact_phone.clone(),
-            contact_email: o.contact_email.clone(),
             intro: "保护草原生态。".into(),
+            ..redraft(&o, OrgKind::Foundation)
         };
         assert_eq!(ds, vec!["rural".to_string()]);
         civicbridge::orgs::model::update(db, o.id, &d, T0 + 10)
@@ -1052,19 +1062,9 @@ async fn the_outbox_survives_an_engine_outage_and_a_crash() {
             .unwrap();
         let d = OrgDraft {
             name: "临河区群众文化协会总会".into(),
-            uscc: o.uscc.clone(),
-            kind: OrgKind::SocialGroup,
-            registration_date: o.registration_date,
-            authority_level: AuthorityLevel::BannerCounty,
-            division_code: o.division_code.clone(),
-            league_code: o.league_code.clone(),
-            county_code: o.county_code.clone(),
             domains: ds,
             staff_count: 3,
-            contact_name: o.contact_name.clone(),
-            contact_phone: o.contact_phone.clone(),
-            contact_email: o.contact_email.clone(),
-            intro: o.intro.clone(),
+            ..redraft(&o, OrgKind::SocialGroup)
         };
         civicbridge::orgs::model::update(&f.app.state.db, o.id, &d, T0 + 70)
             .await
