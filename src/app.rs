@@ -154,8 +154,9 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rebuilds a freshly created embedded index from the database, then keeps delivering the
-/// search outbox: right away while rows are waiting, else every half second.
+/// Rebuilds a fresh or empty index from the database, then keeps delivering the search
+/// outbox: right away while a full batch was waiting, else every half second (the rooms that
+/// enqueue have no handle on this job, so it polls).
 fn spawn_search_jobs(state: &AppState) {
     let (db, search, clock) = (state.db.clone(), state.search.clone(), state.clock.clone());
     tokio::spawn(async move {
@@ -214,7 +215,7 @@ fn spawn_search_jobs(state: &AppState) {
                     tracing::warn!(error = %e, "search outbox: pruning failed");
                 }
             }
-            search.wait(std::time::Duration::from_millis(500)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
         }
     });
 }

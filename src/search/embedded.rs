@@ -668,17 +668,6 @@ impl Embedded {
         Ok(Embedded { kinds, fresh })
     }
 
-    /// Indexes kept in memory only (tests and benchmarks).
-    pub fn in_memory() -> Result<Embedded, SearchError> {
-        let mut kinds = HashMap::new();
-        for kind in Kind::ALL {
-            let def = kind.def();
-            let index = Index::create_in_ram(schema_for(def));
-            kinds.insert(kind, Arc::new(KindIndex::new(def, index)?));
-        }
-        Ok(Embedded { kinds, fresh: true })
-    }
-
     /// Whether any index was created empty when opened (so it needs a rebuild).
     pub fn fresh(&self) -> bool {
         self.fresh

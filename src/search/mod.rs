@@ -69,7 +69,6 @@ pub struct Search {
     backend: Arc<dyn Backend>,
     /// Set when the embedded index was created empty and must be rebuilt from the database.
     pub needs_rebuild: bool,
-    kick: Arc<tokio::sync::Notify>,
 }
 
 impl Search {
@@ -78,7 +77,6 @@ impl Search {
         Search {
             backend,
             needs_rebuild,
-            kick: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -109,16 +107,6 @@ impl Search {
     /// The backend.
     pub fn backend(&self) -> &Arc<dyn Backend> {
         &self.backend
-    }
-
-    /// Wakes the drainer (after a commit that enqueued something).
-    pub fn kick(&self) {
-        self.kick.notify_one();
-    }
-
-    /// Waits until kicked or `timeout` passes.
-    pub async fn wait(&self, timeout: std::time::Duration) {
-        let _ = tokio::time::timeout(timeout, self.kick.notified()).await;
     }
 }
 

@@ -201,18 +201,6 @@ fn place(division: &str) -> String {
     crate::regions::regions().path(division, Lang::Zh)
 }
 
-/// The value a rating facet shows: the grade while it holds, else `none`.
-pub fn rating_value(
-    grade: Option<i16>,
-    valid_until: Option<time::Date>,
-    today: time::Date,
-) -> String {
-    match grade {
-        Some(g) if org_rules::rating_valid(valid_until, today) => org_rules::grade_label(g),
-        _ => "none".to_string(),
-    }
-}
-
 /// Documents for these records; ids that no longer exist or are not public come back as
 /// deletions.
 pub async fn documents(
@@ -280,7 +268,7 @@ pub async fn documents(
                     found.insert(o.id);
                     let mut ds = domains.remove(&o.id).unwrap_or_default();
                     org_rules::sort_domains(&mut ds);
-                    let rating = rating_value(o.rating_grade, o.rating_valid_until, today);
+                    let rating = rules::rating_value(o.rating_grade, o.rating_valid_until, today);
                     let grade = if rating == "none" {
                         0
                     } else {

@@ -502,6 +502,21 @@ pub fn budget_band(fen: i64) -> &'static str {
         .unwrap_or(BUDGET_BANDS[0].0)
 }
 
+/// The value the rating facet shows: the grade while it holds, else `none` (a lapsed grade
+/// is no grade for someone choosing an organization).
+pub fn rating_value(
+    grade: Option<i16>,
+    valid_until: Option<time::Date>,
+    today: time::Date,
+) -> String {
+    match grade {
+        Some(g) if crate::orgs::rules::rating_valid(valid_until, today) => {
+            crate::orgs::rules::grade_label(g)
+        }
+        _ => "none".to_string(),
+    }
+}
+
 /// The 1-based page and offset for a page number, clamped to what the index can return.
 pub fn page_offset(page: usize, per_page: usize) -> usize {
     page.saturating_sub(1).saturating_mul(per_page)
@@ -828,6 +843,15 @@ mod tests {
             ("z".into(), 0),
         ]);
         assert_eq!(v, vec![("c".into(), 5), ("a".into(), 2), ("b".into(), 2)]);
+    }
+
+    #[test]
+    fn a_rating_shows_while_it_holds() {
+        let today = time::macros::date!(2026 - 11 - 27);
+        assert_eq!(rating_value(Some(4), Some(today), today), "4A");
+        assert_eq!(rating_value(Some(4), today.previous_day(), today), "none");
+        assert_eq!(rating_value(Some(4), None, today), "none");
+        assert_eq!(rating_value(None, Some(today), today), "none");
     }
 
     #[test]
