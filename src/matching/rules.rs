@@ -617,6 +617,38 @@ pub struct Ranking {
     pub excluded: usize,
 }
 
+/// Keeps the `n` largest keys pushed: a min-heap whose root is the weakest kept entry, so a
+/// scan over 100,000 candidates holds `n` of them at a time.
+struct TopN<K: Ord> {
+    n: usize,
+    heap: BinaryHeap<Reverse<K>>,
+}
+
+impl<K: Ord> TopN<K> {
+    fn new(n: usize) -> Self {
+        TopN {
+            n,
+            heap: BinaryHeap::with_capacity(n + 1),
+        }
+    }
+
+    fn push(&mut self, key: K) {
+        if self.heap.len() < self.n {
+            self.heap.push(Reverse(key));
+        } else if self.heap.peek().is_some_and(|Reverse(min)| key > *min) {
+            self.heap.pop();
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    /// The kept keys, largest first.
+    fn into_sorted(self) -> Vec<K> {
+        let mut v: Vec<K> = self.heap.into_iter().map(|Reverse(k)| k).collect();
+        v.sort_unstable_by(|a, b| b.cmp(a));
+        v
+    }
+}
+
 /// Ranks every candidate for a tender, keeping the best `n`: one pass, a bounded heap.
 pub fn rank(
     t: &TenderProfile,
@@ -626,9 +658,7 @@ pub fn rank(
     n: usize,
 ) -> Ranking {
     let mut r = Ranking::default();
-    // Min-heap on (score, Reverse(id)): the root is the weakest kept entry.
-    let mut heap: BinaryHeap<Reverse<(u32, Reverse<i64>, usize)>> =
-        BinaryHeap::with_capacity(n + 1);
+    let mut best = TopN::new(n);
     for (i, c) in cands.iter().enumerate() {
         match assess(t, c, today, w) {
             Assessment::Excluded(why) => {
@@ -644,19 +674,12 @@ pub fn rank(
                 if n == 0 {
                     continue;
                 }
-                let key = (s.total_milli, Reverse(c.org_id), i);
-                if heap.len() < n {
-                    heap.push(Reverse(key));
-                } else if heap.peek().is_some_and(|Reverse(min)| key > *min) {
-                    heap.pop();
-                    heap.push(Reverse(key));
-                }
+                best.push((s.total_milli, Reverse(c.org_id), i));
             }
         }
     }
-    let mut kept: Vec<(u32, Reverse<i64>, usize)> = heap.into_iter().map(|Reverse(k)| k).collect();
-    kept.sort_unstable_by(|a, b| b.cmp(a));
-    r.top = kept
+    r.top = best
+        .into_sorted()
         .into_iter()
         .map(|(_, _, i)| (i, score(t, &cands[i], today, w)))
         .collect();
@@ -672,33 +695,37 @@ pub fn recommend(
     w: &MatchingWeights,
     n: usize,
 ) -> Vec<(usize, Score)> {
-    let mut heap: BinaryHeap<Reverse<(u32, Reverse<i64>, usize)>> =
-        BinaryHeap::with_capacity(n + 1);
+    if n == 0 {
+        return vec![];
+    }
+    let mut best = TopN::new(n);
     for (i, t) in tenders.iter().enumerate() {
-        if n == 0 {
-            break;
-        }
         if !eligibility(&t.rules, &c.facts, today).is_empty() {
             continue;
         }
         let s = score(t, c, today, w);
-        let key = (s.total_milli, Reverse(t.tender_id), i);
-        if heap.len() < n {
-            heap.push(Reverse(key));
-        } else if heap.peek().is_some_and(|Reverse(min)| key > *min) {
-            heap.pop();
-            heap.push(Reverse(key));
-        }
+        best.push((s.total_milli, Reverse(t.tender_id), i));
     }
-    let mut kept: Vec<(u32, Reverse<i64>, usize)> = heap.into_iter().map(|Reverse(k)| k).collect();
-    kept.sort_unstable_by(|a, b| b.cmp(a));
-    kept.into_iter()
+    best.into_sorted()
+        .into_iter()
         .map(|(_, _, i)| (i, score(&tenders[i], c, today, w)))
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn top_n_keeps_the_largest_in_order() {
+        let mut t = super::TopN::new(3);
+        for k in [5, 1, 9, 7, 3, 9] {
+            t.push(k);
+        }
+        assert_eq!(t.into_sorted(), vec![9, 9, 7]);
+        let mut none = super::TopN::new(0);
+        none.push(1);
+        assert!(none.into_sorted().is_empty());
+    }
+
     use super::*;
     use crate::orgs::rules::OrgKind;
     use time::macros::date;
