@@ -1250,6 +1250,13 @@ async fn search_pages_work_without_javascript() {
             "{errs}"
         );
         assert!(r.count(".search-hit") >= 3);
+        // The value left out is not shown as a filter in force, nor carried to the next search.
+        assert_eq!(r.count(".active-filters .chip"), 0, "{name}");
+        assert_eq!(
+            r.count("form.search-form input[name='rating']"),
+            0,
+            "{name}"
+        );
         let long = "养".repeat(150);
         let r = c
             .get(&format!("/search/tenders?q={}", common::enc(&long)))

@@ -226,7 +226,7 @@ fn search_form(kind: Option<Kind>, params: &[(String, String)], lang: Lang) -> M
             @if let Some(k) = kind {
                 @for (p, _) in rules::facets_of(k) {
                     @let v = get(params, p);
-                    @if !v.is_empty() { input type="hidden" name=(p) value=(v); }
+                    @if !v.is_empty() && rules::valid_value(p, v) { input type="hidden" name=(p) value=(v); }
                 }
                 @let sort = get(params, "sort");
                 @if !sort.is_empty() { input type="hidden" name="sort" value=(sort); }
@@ -265,7 +265,8 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
     let active: Vec<(&str, &str)> = rules::facets_of(kind)
         .filter_map(|(param, _)| {
             let v = get(p.params, param);
-            (!v.is_empty()).then_some((param, v))
+            // A value that was left out (and reported) is not shown as a filter in force.
+            (!v.is_empty() && rules::valid_value(param, v)).then_some((param, v))
         })
         .collect();
     let sort = get(p.params, "sort");
