@@ -7,10 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use civicbridge::clock::Clock;
-use civicbridge::config::Config;
+use civicbridge::kernel::clock::Clock;
 use civicbridge::procurement::model::tender;
 use civicbridge::search::{self, Backend, Kind, Request};
+use civicbridge::web::config::Config;
 use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveValue::Set, EntityTrait};
 
@@ -269,7 +269,7 @@ async fn measure(name: &str, backend: &dyn Backend, queries: &[String], rounds: 
 async fn run(
     name: &str,
     backend: &dyn Backend,
-    state: &civicbridge::app::AppState,
+    state: &civicbridge::web::AppState,
     queries: &[String],
     rounds: usize,
 ) {

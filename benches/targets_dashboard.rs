@@ -12,8 +12,8 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::http::Request;
-use civicbridge::clock::Clock;
-use civicbridge::config::Config;
+use civicbridge::kernel::clock::Clock;
+use civicbridge::web::config::Config;
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use tower::ServiceExt;

@@ -4,8 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use civicbridge::app;
-use civicbridge::clock::Clock;
-use civicbridge::config::Config;
+use civicbridge::kernel::clock::Clock;
+use civicbridge::web::config::Config;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -227,7 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Rebuilds every index with a progress bar per kind and prints the throughput.
-async fn reindex(state: &app::AppState) -> anyhow::Result<()> {
+async fn reindex(state: &civicbridge::web::AppState) -> anyhow::Result<()> {
     use civicbridge::search::{self, Kind};
     use indicatif::{ProgressBar, ProgressStyle};
     let backend = state.search.backend();

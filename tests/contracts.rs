@@ -8,7 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::contracts::{self, ContractSeed};
-use civicbridge::money::Fen;
+use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::model::{award, bid, tender};
 use common::{Client, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};

@@ -6,7 +6,7 @@ mod common;
 
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
-use civicbridge::routes::{Access, table};
+use civicbridge::app::routes::{Access, table};
 use common::{Client, PW, TestApp, org_form_values, uscc};
 
 fn form_pairs(m: &std::collections::HashMap<&'static str, String>) -> Vec<(&'static str, String)> {
@@ -420,7 +420,7 @@ async fn route_role_matrix() {
         &[unit],
         common::T0,
         &Default::default(),
-        civicbridge::web::Lang::Zh,
+        civicbridge::kernel::Lang::Zh,
     )
     .unwrap();
     let tender = procurement::create_draft(db, &d, buyer_id, common::T0)
@@ -451,7 +451,7 @@ async fn route_role_matrix() {
             &app.state.seal,
             &t,
             o,
-            civicbridge::money::Fen(5_000_000 + n as i64),
+            civicbridge::kernel::money::Fen(5_000_000 + n as i64),
             "我们将组建专业团队提供服务。",
             who,
             common::T0 + 2,
@@ -484,7 +484,7 @@ async fn route_role_matrix() {
             tender_id: contract_tender,
             unit_id: unit,
             org_id: org,
-            value: civicbridge::money::Fen(5_000_000),
+            value: civicbridge::kernel::money::Fen(5_000_000),
             supplier_is_social: true,
             division_code: "150100".into(),
             milestones: vec![("全部".into(), 10_000)],
@@ -747,7 +747,7 @@ async fn session_cookie_is_httponly_and_samesite() {
 
 #[tokio::test]
 async fn errors_are_pages_not_crashes() {
-    let app = TestApp::with_config(civicbridge::config::Config {
+    let app = TestApp::with_config(civicbridge::web::config::Config {
         body_limit: 4096,
         ..Default::default()
     })

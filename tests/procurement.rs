@@ -7,9 +7,9 @@ mod common;
 use std::sync::Arc;
 
 use civicbridge::accounts::Role;
-use civicbridge::money::Fen;
+use civicbridge::kernel::Lang;
+use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, Refusal, rules};
-use civicbridge::web::Lang;
 use common::{T0, TestApp};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
@@ -127,7 +127,7 @@ async fn bids_are_sealed_until_opening_and_match_the_receipt() {
         );
     }
     // Without the key the ciphertext stays shut.
-    let other_key = civicbridge::seal::SealKey::random();
+    let other_key = civicbridge::kernel::seal::SealKey::random();
     assert!(
         !procurement::open_if_due(&app.state.db, &other_key, id, deadline - 1)
             .await
@@ -620,7 +620,7 @@ async fn no_route_reveals_bid_content_before_opening() {
         "密封标记ZX81",
         "每周上门两次",
     ];
-    let (_, infos) = civicbridge::routes::table();
+    let (_, infos) = civicbridge::app::routes::table();
     let personas = [
         None,
         Some("admin@example.org"),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::Role;
-use civicbridge::web::Lang;
+use civicbridge::kernel::Lang;
 use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;

@@ -11,12 +11,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use civicbridge::config::Config;
-use civicbridge::money::Fen;
+use civicbridge::kernel::Lang;
+use civicbridge::kernel::money::Fen;
 use civicbridge::orgs::rules::{AuthorityLevel, CreditStatus, OrgDraft, OrgKind, make_uscc};
 use civicbridge::procurement::{self, rules as prules};
 use civicbridge::search::{self, Backend, Document, Found, Kind, Request, SearchError};
-use civicbridge::web::Lang;
+use civicbridge::web::config::Config;
 use common::{T0, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -823,7 +823,7 @@ async fn updates_and_deletes_become_visible() {
         ))
         .await
         .unwrap();
-        search::enqueue(db, Kind::Orgs, f.orgs["green"], T0 + 30)
+        civicbridge::kernel::outbox::enqueue(db, Kind::Orgs, f.orgs["green"], T0 + 30)
             .await
             .unwrap();
         let d = drain(&f.app, T0 + 30).await;

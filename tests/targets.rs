@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use civicbridge::contracts::{self, ContractSeed, Side};
-use civicbridge::money::Fen;
+use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::model::tender;
 use common::{Client, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};

@@ -18,6 +18,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 pub use policy::{Action, Actor, OrgRole, may, require};
 pub use rules::Role;
+pub use store::DbSessionStore;
 
 /// The signed-in user with what the interface shows about them.
 #[derive(Debug, Clone)]

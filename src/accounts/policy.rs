@@ -2,7 +2,7 @@
 //! nothing else decides access.
 
 use super::rules::Role;
-use crate::error::AppError;
+use crate::kernel::error::AppError;
 
 /// A member's role inside one organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -8,8 +8,8 @@ use maud::Markup;
 
 use super::rules::{self, Role, SignupForm, Throttle};
 use super::{Action, model, require, views};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult};
+use crate::kernel::error::{AppError, AppResult};
+use crate::web::AppState;
 use crate::web::{Ctx, keys, layout, parse_id, see_other, unprocessable};
 
 fn session_err(e: tower_sessions::session::Error) -> AppError {
@@ -58,7 +58,7 @@ pub async fn signup(
     if let Ok(v) = &res
         && model::find_by_email(&st.db, &v.email).await?.is_some()
     {
-        let mut e = crate::error::FieldErrors::default();
+        let mut e = crate::kernel::error::FieldErrors::default();
         e.add("email", ctx.t("signup.email_taken"));
         res = Err(e);
     }

@@ -2,8 +2,8 @@
 
 use validator::ValidateEmail;
 
-use crate::error::FieldErrors;
-use crate::web::i18n::Lang;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 
 /// A platform-wide role. Buyers and organization members are not roles here: they follow
 /// from membership of a purchasing unit or an organization.

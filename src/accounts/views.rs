@@ -4,10 +4,10 @@ use maud::{Markup, html};
 
 use super::CurrentUser;
 use super::rules::{Role, SignupForm};
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::orgs::model::reg_event;
 use crate::web::forms::{csrf_field, error_summary, input};
-use crate::web::i18n::Lang;
 
 /// Sign-up form.
 pub fn signup(lang: Lang, f: &SignupForm, e: &FieldErrors, csrf: &str) -> Markup {
@@ -92,7 +92,7 @@ pub fn workspace(
                     @if events.is_empty() { p.muted { (lang.t("org.no_history")) } }
                     @else { ul.plain { @for (e, name) in events {
                         li {
-                            span.muted { (crate::clock::display_instant(e.at)) } " "
+                            span.muted { (crate::kernel::clock::display_instant(e.at)) } " "
                             a href=(format!("/orgs/{}", e.org_id)) { (name) } " · "
                             (lang.t(&format!("org.event.{}", e.kind)))
                         }

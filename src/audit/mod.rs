@@ -80,7 +80,7 @@ pub async fn chain_pending(db: &DatabaseConnection) -> Result<u64, DbErr> {
     const BATCH: u64 = 500;
     let mut total = 0;
     loop {
-        let txn = crate::db::begin_write(db).await?;
+        let txn = crate::kernel::db::begin_write(db).await?;
         // Take the head's row lock first, so concurrent chainers (several servers) queue.
         model::head::Entity::update_many()
             .col_expr(

@@ -23,9 +23,9 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Entry};
-use crate::money::{Fen, split_by_bp};
+use crate::kernel::Lang;
+use crate::kernel::money::{Fen, split_by_bp};
 use crate::procurement::SigningBlock;
-use crate::web::i18n::Lang;
 use model::{Contract, Milestone, Payment, contract, contract_milestone, payment};
 use rules::{
     ContractEvent, IllegalContractTransition, IllegalMilestoneTransition, MilestoneEvent,

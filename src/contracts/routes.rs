@@ -16,8 +16,8 @@ use super::rules::{
 use super::views::{self, Open, PageData, Viewer};
 use super::{Refused, Side, milestone_state, signatures, state_of};
 use crate::accounts::{Action, Role, may, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::web::AppState;
 use crate::web::{Ctx, Flash, layout, parse_id, see_other, unprocessable};
 
 async fn load(st: &AppState, id: &str) -> AppResult<Contract> {
@@ -262,7 +262,7 @@ pub async fn payment(
     let accepted_on = rules::shanghai_date(m.decided_at.unwrap_or(c.created_at));
     let draft = rules::validate_payment(
         &f,
-        crate::money::Fen(m.amount_fen),
+        crate::kernel::money::Fen(m.amount_fen),
         accepted_on,
         st.clock.today(),
         ctx.lang,

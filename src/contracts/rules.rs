@@ -3,11 +3,11 @@
 
 use time::Date;
 
-use crate::error::FieldErrors;
-use crate::money::Fen;
-use crate::web::i18n::Lang;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 
-use crate::codes::code_enum;
+use crate::kernel::codes::code_enum;
 
 code_enum! {
     /// Where a contract is in its life.
@@ -445,7 +445,7 @@ pub fn validate_completion(f: &CompletionForm, lang: Lang) -> Result<(i16, Strin
 pub fn shanghai_date(unix_seconds: i64) -> Date {
     time::OffsetDateTime::from_unix_timestamp(unix_seconds)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(crate::clock::SHANGHAI)
+        .to_offset(crate::kernel::clock::SHANGHAI)
         .date()
 }
 

@@ -11,12 +11,12 @@ use super::rules::{
 };
 use super::{ContractListItem, ContractSummary, TrackRecord, milestone_state, state_of};
 use crate::audit::model::event;
-use crate::clock::display_instant;
-use crate::error::FieldErrors;
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::clock::display_instant;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::regions::regions;
 use crate::web::forms::{csrf_field, error_summary, select, textarea};
-use crate::web::i18n::Lang;
 
 /// `3000` basis points → `30%`, `3333` → `33.33%`.
 pub fn percent(bp: i32) -> String {

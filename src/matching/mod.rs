@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use sea_orm::DbErr;
 
-use crate::app::AppState;
+use crate::web::AppState;
 use rules::{Assessment, Candidate, Ranking, Score, assess, rank};
 
 type Slot = Option<(u64, u64, Instant, Arc<Vec<Candidate>>)>;

@@ -9,9 +9,9 @@ use maud::{Markup, html};
 use super::model;
 use super::rules::Assessment;
 use crate::accounts::{Action, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::procurement::model::tender;
+use crate::web::AppState;
 use crate::web::{Ctx, layout, parse_id, see_other, unprocessable};
 
 /// How many matches the buyer's page lists.
@@ -45,7 +45,7 @@ pub const ON_TENDER_PAGE: usize = 5;
 /// invitation buttons, and a link to every match and exclusion.
 pub async fn tender_section(
     st: &AppState,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
     t: &tender::Model,
     csrf: &str,
 ) -> AppResult<Markup> {

@@ -8,9 +8,9 @@ use std::collections::BinaryHeap;
 
 use time::Date;
 
+use crate::kernel::Lang;
 use crate::orgs::rules::{CreditStatus, DOMAINS, rating_valid};
 use crate::procurement::rules::{Eligibility, Ineligible, OrgFacts, eligibility};
-use crate::web::i18n::Lang;
 
 /// How much each part of the score weighs, and the two constants of the capacity and
 /// incubator parts. Read from `CIVICBRIDGE_MATCHING_WEIGHTS`, e.g.

@@ -5,11 +5,11 @@ use maud::{Markup, html};
 
 use super::model::Invitation;
 use super::rules::{Assessment, Candidate, Exclusion, Ranking, Score};
-use crate::clock::display_instant;
+use crate::kernel::Lang;
+use crate::kernel::clock::display_instant;
 use crate::procurement::model::tender;
 use crate::regions::regions;
 use crate::web::forms::{csrf_field, error_summary, input};
-use crate::web::i18n::Lang;
 
 fn place(c: &Candidate, lang: Lang) -> String {
     match (&c.county, &c.facts.league) {
@@ -62,7 +62,7 @@ pub struct MatchesPage<'a> {
     /// The looked-up id as typed.
     pub lookup_value: &'a str,
     /// Errors of the invite or lookup form.
-    pub errors: &'a crate::error::FieldErrors,
+    pub errors: &'a crate::kernel::error::FieldErrors,
     /// CSRF token.
     pub csrf: &'a str,
 }

@@ -12,4 +12,5 @@ pub mod routes;
 pub mod rules;
 pub mod views;
 
+pub use model::counts::Cache as CountCache;
 pub use model::{OrgStats, memberships_of, stats};

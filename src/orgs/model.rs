@@ -404,7 +404,7 @@ pub async fn create(
     }
     .insert(&txn)
     .await?;
-    crate::search::enqueue(&txn, crate::search::Kind::Orgs, org.id, now).await?;
+    crate::kernel::outbox::enqueue(&txn, crate::kernel::outbox::Kind::Orgs, org.id, now).await?;
     txn.commit().await?;
     Ok(org.id)
 }
@@ -419,7 +419,7 @@ pub async fn update(db: &DatabaseConnection, id: i64, d: &OrgDraft, now: i64) ->
     apply(&mut am, d, now);
     am.update(&txn).await?;
     set_domains(&txn, id, &d.domains).await?;
-    crate::search::enqueue(&txn, crate::search::Kind::Orgs, id, now).await?;
+    crate::kernel::outbox::enqueue(&txn, crate::kernel::outbox::Kind::Orgs, id, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -452,7 +452,7 @@ async fn log_event(
     .insert(db)
     .await?;
     // Ratings and credit status show in search results and facets.
-    crate::search::enqueue(db, crate::search::Kind::Orgs, org_id, now).await
+    crate::kernel::outbox::enqueue(db, crate::kernel::outbox::Kind::Orgs, org_id, now).await
 }
 
 fn rating_text(grade: Option<i16>, until: Option<Date>) -> String {

@@ -10,8 +10,8 @@ use super::model;
 use super::rules::{self, CreditForm, ListQuery, OrgForm, PAGE_SIZE, RatingForm};
 use super::views;
 use crate::accounts::{Action, OrgRole, may, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::web::AppState;
 use crate::web::{Ctx, layout, parse_id, see_other, unprocessable};
 
 /// `GET /orgs`
@@ -328,7 +328,7 @@ fn to_json(
     o: &model::Org,
     domains: Vec<String>,
     today: time::Date,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
 ) -> OrgJson {
     OrgJson {
         id: o.id,
@@ -362,7 +362,7 @@ fn to_json(
 /// `GET /api/v1/orgs`
 pub async fn api_list(
     State(st): State<AppState>,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let f = rules::parse_list_query(&q);
@@ -386,7 +386,7 @@ pub async fn api_list(
 /// `GET /api/v1/orgs/{id}`
 pub async fn api_show(
     State(st): State<AppState>,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
     Path(id): Path<String>,
 ) -> AppResult<Json<OrgJson>> {
     let (o, d) = load(&st, &id).await?;

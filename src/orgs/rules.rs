@@ -3,9 +3,9 @@
 
 use time::Date;
 
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::regions::{Level, regions};
-use crate::web::i18n::Lang;
 
 /// Legal form of an organization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

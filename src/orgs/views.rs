@@ -9,12 +9,12 @@ use super::rules::{
     domain_label, grade_label, page_window, rating_valid,
 };
 use crate::accounts::OrgRole;
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::regions::regions;
 use crate::web::forms::{
     checks, csrf_field, division_picker, error_summary, input, select, textarea,
 };
-use crate::web::i18n::Lang;
 
 /// Badge for the rating grade (greyed out when expired).
 pub fn rating_badge(grade: Option<i16>, until: Option<Date>, today: Date, lang: Lang) -> Markup {
@@ -231,7 +231,7 @@ pub fn profile(
                         div.table-wrap { table.data-table {
                             thead { tr { th { (lang.t("org.event_when")) } th { (lang.t("org.event_what")) } th { (lang.t("org.event_reason")) } } }
                             tbody { @for e in events { tr {
-                                td { (crate::clock::display_instant(e.at)) }
+                                td { (crate::kernel::clock::display_instant(e.at)) }
                                 td { (lang.t(&format!("org.event.{}", e.kind))) ": " (event_value(&e.kind, &e.old_value, lang)) " → " (event_value(&e.kind, &e.new_value, lang)) }
                                 td { (e.reason) }
                             } } }

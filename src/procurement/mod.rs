@@ -23,9 +23,9 @@ use sea_orm::{
 };
 
 use crate::audit::{self, Entry};
-use crate::money::Fen;
-use crate::seal::SealKey;
-use crate::web::i18n::Lang;
+use crate::kernel::Lang;
+use crate::kernel::money::Fen;
+use crate::kernel::seal::SealKey;
 use model::{
     amendment, award, bid, bid_file, challenge, criterion, enquiry, evaluator, milestone, score,
     tender,
@@ -181,7 +181,7 @@ async fn transition(
         let current = get(db, t.id).await?.map(|t| state_of(&t)).unwrap_or(from);
         return Ok(Err(Refusal::WrongState(current)));
     }
-    crate::search::enqueue(db, crate::search::Kind::Tenders, t.id, now).await?;
+    crate::kernel::outbox::enqueue(db, crate::kernel::outbox::Kind::Tenders, t.id, now).await?;
     audit::append(
         db,
         Entry {
@@ -265,7 +265,7 @@ pub async fn create_draft(
     actor: i64,
     now: i64,
 ) -> Result<i64, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let mut row = tender_row(d, now);
     row.created_by = Set(Some(actor));
     row.state = Set(TenderState::Draft.code().to_string());
@@ -300,7 +300,7 @@ pub async fn update_draft(
     if state_of(t) != TenderState::Draft {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let mut row = tender_row(d, now);
     row.id = Set(t.id);
     row.update(&*txn).await?;
@@ -330,7 +330,7 @@ pub async fn publish(
     if t.bid_deadline <= now || t.enquiry_deadline <= now {
         return Ok(Err(Refusal::BidsClosed));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let min_bids = if t.method == Method::OpenTender.code() {
         settings.min_bids_open_tender
     } else {
@@ -357,7 +357,7 @@ pub async fn cancel(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let r = transition(
         &*txn,
         t,
@@ -385,7 +385,7 @@ pub async fn amend(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let n = tender::Entity::update_many()
         .col_expr(tender::Column::EnquiryDeadline, Expr::value(new_enquiry))
         .col_expr(tender::Column::BidDeadline, Expr::value(new_bid))
@@ -401,7 +401,7 @@ pub async fn amend(
         return Ok(Err(Refusal::BidsClosed));
     }
     // The new deadline is part of the public notice, so the index must follow.
-    crate::search::enqueue(&*txn, crate::search::Kind::Tenders, t.id, now).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Tenders, t.id, now).await?;
     amendment::ActiveModel {
         tender_id: Set(t.id),
         actor_id: Set(Some(actor)),
@@ -447,7 +447,7 @@ pub async fn ask(
     if now >= t.enquiry_deadline {
         return Ok(Err(Refusal::EnquiriesClosed));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let q = enquiry::ActiveModel {
         tender_id: Set(t.id),
         asker_id: Set(Some(asker)),
@@ -480,7 +480,7 @@ pub async fn answer(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let n = enquiry::Entity::update_many()
         .col_expr(enquiry::Column::Answer, Expr::value(text))
         .col_expr(enquiry::Column::AnsweredAt, Expr::value(now))
@@ -655,8 +655,8 @@ async fn write_sealed(
     user: i64,
     now: i64,
 ) -> Result<Receipt, DbErr> {
-    let salt = crate::seal::new_salt();
-    let commitment = crate::seal::commitment(&salt, &content.canonical());
+    let salt = crate::kernel::seal::new_salt();
+    let commitment = crate::kernel::seal::commitment(&salt, &content.canonical());
     let body = serde_json::to_vec(&SealedBody {
         salt,
         content: content.clone(),
@@ -730,7 +730,7 @@ pub async fn submit_bid(
     if !why.is_empty() {
         return Ok(Err(Refusal::Ineligible(why)));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
@@ -779,7 +779,7 @@ pub async fn attach_file(
     now: i64,
     lang: Lang,
 ) -> OpResult<Receipt> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
@@ -829,7 +829,7 @@ pub async fn withdraw_bid(
     user: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
@@ -858,9 +858,9 @@ pub async fn withdraw_bid(
     Ok(Ok(()))
 }
 
-fn open_body(key: &SealKey, b: &bid::Model) -> Result<SealedBody, crate::seal::SealError> {
+fn open_body(key: &SealKey, b: &bid::Model) -> Result<SealedBody, crate::kernel::seal::SealError> {
     let plain = key.open(&seal_context(b.tender_id, b.org_id), &b.sealed)?;
-    serde_json::from_slice(&plain).map_err(|_| crate::seal::SealError::Open)
+    serde_json::from_slice(&plain).map_err(|_| crate::kernel::seal::SealError::Open)
 }
 
 /// The bids of one organization (any state), newest first, with their tender titles.
@@ -931,7 +931,7 @@ pub async fn open_if_due(
         Some(t) if t.state == TenderState::Published.code() && t.bid_deadline <= now => {}
         _ => return Ok(false),
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     // The conditional UPDATE is the lock: concurrent bid writes either committed before it
     // (and are opened) or find the state changed (and are refused).
     let n = tender::Entity::update_many()
@@ -950,7 +950,8 @@ pub async fn open_if_due(
     if n != 1 {
         return Ok(false);
     }
-    crate::search::enqueue(&*txn, crate::search::Kind::Tenders, tender_id, now).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Tenders, tender_id, now)
+        .await?;
     let t = get(&*txn, tender_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("tender {tender_id}")))?;
@@ -1113,7 +1114,7 @@ pub async fn verify_opened_bid(
         files,
     };
     Ok(Some(
-        crate::seal::commitment(&salt, &content.canonical()) == b.commitment,
+        crate::kernel::seal::commitment(&salt, &content.canonical()) == b.commitment,
     ))
 }
 
@@ -1182,7 +1183,7 @@ pub async fn assign_evaluator(
     if memberships.iter().any(|(org, _, _)| bidders.contains(org)) {
         return Ok(Err(Refusal::ConflictOfInterest));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     if !is_evaluator(&*txn, t.id, user_id).await? {
         evaluator::ActiveModel {
             tender_id: Set(t.id),
@@ -1235,7 +1236,7 @@ pub async fn disqualify(
     if state_of(t) != TenderState::Evaluating {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let n = bid::Entity::update_many()
         .col_expr(
             bid::Column::State,
@@ -1306,7 +1307,7 @@ pub async fn save_scores(
             ))));
         }
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     for (b, c, p) in points {
         score::Entity::delete_by_id((*b, evaluator_id, *c))
             .exec(&*txn)
@@ -1437,7 +1438,7 @@ pub async fn award(
         return Ok(Err(Refusal::BadBid));
     };
     let standstill = scoring::add_working_days(now, settings.standstill_working_days, &[]);
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let a = award::ActiveModel {
         tender_id: Set(t.id),
         bid_id: Set(bid_id),
@@ -1519,7 +1520,7 @@ pub async fn file_challenge(
     if !is_bidder {
         return Ok(Err(Refusal::NotABidder));
     }
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let c = challenge::ActiveModel {
         tender_id: Set(t.id),
         org_id: Set(org_id),
@@ -1553,7 +1554,7 @@ pub async fn answer_challenge(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = crate::db::begin_write(db).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let n = challenge::Entity::update_many()
         .col_expr(challenge::Column::Answer, Expr::value(text))
         .col_expr(challenge::Column::AnsweredAt, Expr::value(now))
@@ -1613,7 +1614,7 @@ impl SigningBlock {
         match self {
             SigningBlock::StandstillRunning { ends_at } => lang.tf(
                 "contract.block.standstill",
-                &[("until", &crate::clock::display_instant(*ends_at))],
+                &[("until", &crate::kernel::clock::display_instant(*ends_at))],
             ),
             SigningBlock::UnansweredChallenges { count } => {
                 lang.tf("contract.block.challenges", &[("n", &count.to_string())])

@@ -16,9 +16,9 @@ use super::rules::{self, BidForm, BidState, EvalMethod, TenderForm, TenderState}
 use super::views::{self, Inline, Viewer};
 use super::{Refusal, scoring};
 use crate::accounts::{Action, CurrentUser, OrgRole, Role, may, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
-use crate::money::Fen;
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::money::Fen;
+use crate::web::AppState;
 use crate::web::{Ctx, Lang, layout, parse_id, see_other, unprocessable};
 
 // ---------------------------------------------------------------------------------------
@@ -1352,7 +1352,7 @@ pub async fn answer_challenge(
 fn iso(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(crate::clock::SHANGHAI)
+        .to_offset(crate::kernel::clock::SHANGHAI)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default()
 }

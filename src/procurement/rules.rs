@@ -3,16 +3,16 @@
 
 use time::Date;
 
-use crate::error::FieldErrors;
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::orgs::rules::{CreditStatus, OrgKind, is_domain, rating_valid};
 use crate::regions::{Level, regions};
-use crate::web::i18n::Lang;
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
-use crate::codes::code_enum;
+use crate::kernel::codes::code_enum;
 
 code_enum! {
     /// Where a tender is in its life.
@@ -341,12 +341,15 @@ pub fn parse_local(s: &str) -> Option<i64> {
     let s = s.trim().replace(' ', "T");
     let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let dt = time::PrimitiveDateTime::parse(&s, &fmt).ok()?;
-    Some(dt.assume_offset(crate::clock::SHANGHAI).unix_timestamp())
+    Some(
+        dt.assume_offset(crate::kernel::clock::SHANGHAI)
+            .unix_timestamp(),
+    )
 }
 
 /// Formats an instant for a `datetime-local` field in Asia/Shanghai time.
 pub fn format_local(unix: i64) -> String {
-    crate::clock::display_instant(unix).replace(' ', "T")
+    crate::kernel::clock::display_instant(unix).replace(' ', "T")
 }
 
 /// Parses a percentage with up to two decimals into basis points.
@@ -945,7 +948,7 @@ mod tests {
         assert_eq!(d.division_code, "150102");
         // 09:30 Shanghai is 01:30 UTC.
         assert_eq!(
-            crate::clock::display_instant(d.bid_deadline),
+            crate::kernel::clock::display_instant(d.bid_deadline),
             "2026-12-15 09:30"
         );
     }

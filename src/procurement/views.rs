@@ -11,15 +11,15 @@ use super::model::{amendment, award, bid, challenge, criterion, enquiry, milesto
 use super::routes::{AmendForm, AwardForm};
 use super::rules::{BidForm, BidState, EvalMethod, Method, TenderForm, TenderState};
 use super::scoring::Ranked;
-use crate::clock::display_instant;
-use crate::error::FieldErrors;
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::clock::display_instant;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::orgs::rules::{DOMAINS, domain_label, grade_label, page_window};
 use crate::regions::regions;
 use crate::web::forms::{
     checks, csrf_field, division_picker, error_summary, input, select, textarea,
 };
-use crate::web::i18n::Lang;
 
 // ---------------------------------------------------------------------------------------
 // Small pieces

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use crate::web::i18n::Lang;
+use crate::kernel::Lang;
 
 const CSV: &str = include_str!("regions-nmg.csv");
 

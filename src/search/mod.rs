@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-pub use model::enqueue;
+pub use model::{enqueue_lapsed_ratings, pending, prune, record_count};
 pub use rules::{Found, Kind, Request};
 
 /// A document: attribute → JSON value.
@@ -80,24 +80,25 @@ impl Search {
         }
     }
 
-    /// Opens the configured engine: Meilisearch when a URL is set, else the embedded index
-    /// under `<data>/search`.
-    pub fn open(config: &crate::config::Config) -> anyhow::Result<Search> {
-        match config
-            .meilisearch_url
-            .as_deref()
-            .filter(|u| !u.trim().is_empty())
-        {
+    /// Opens the configured engine: Meilisearch when `meilisearch_url` is set (and not
+    /// blank), else the embedded index under `<data_dir>/search`.
+    pub fn open(
+        data_dir: &std::path::Path,
+        meilisearch_url: Option<&str>,
+        meilisearch_api_key: Option<&str>,
+        index_prefix: &str,
+    ) -> anyhow::Result<Search> {
+        match meilisearch_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => Ok(Search::new(
                 Arc::new(meili::Meili::new(
                     url.trim(),
-                    config.meilisearch_api_key.as_deref(),
-                    &config.search_index_prefix,
+                    meilisearch_api_key,
+                    index_prefix,
                 )?),
                 false,
             )),
             None => {
-                let e = embedded::Embedded::open(&config.data_dir.join("search"))?;
+                let e = embedded::Embedded::open(&data_dir.join("search"))?;
                 let fresh = e.fresh();
                 Ok(Search::new(Arc::new(e), fresh))
             }
@@ -159,7 +160,7 @@ pub async fn drain_once(
     let mut out = Drained::default();
     // A row of a kind this build does not know cannot be delivered; it is closed, not retried.
     model::mark_done(db, &unknown, now).await?;
-    let today = crate::clock::shanghai_date(now);
+    let today = crate::kernel::clock::shanghai_date(now);
     for (kind, (row_ids, record_ids, attempts)) in by_kind {
         let (docs, deletes) = model::documents(db, kind, &record_ids, today).await?;
         let (n_up, n_del) = (docs.len(), deletes.len());
@@ -211,7 +212,7 @@ pub async fn reindex(
 ) -> anyhow::Result<u64> {
     backend.prepare().await?;
     backend.clear(kind).await?;
-    let today = crate::clock::shanghai_date(now);
+    let today = crate::kernel::clock::shanghai_date(now);
     let mut after = 0i64;
     let mut done = 0u64;
     loop {

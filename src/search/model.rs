@@ -6,70 +6,18 @@ use std::collections::{HashMap, HashSet};
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+use sea_orm::{QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::Document;
 use super::rules::{self, Kind};
+use crate::kernel::Lang;
 use crate::orgs::model::{org_domain, organization};
 use crate::orgs::rules as org_rules;
 use crate::procurement::model::tender;
 use crate::units::model::unit;
-use crate::web::Lang;
 
-/// `search_outbox`
-pub mod outbox {
-    use sea_orm::entity::prelude::*;
-
-    /// One change to a searchable record, waiting to reach the search engine.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "search_outbox")]
-    pub struct Model {
-        /// Key; also the order of changes.
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        /// `Kind::code()`.
-        pub kind: String,
-        /// The record's key.
-        pub record_id: i64,
-        /// Unix seconds.
-        pub created_at: i64,
-        /// Failed deliveries so far.
-        pub attempts: i32,
-        /// Not tried again before this instant (unix seconds).
-        pub next_attempt_at: i64,
-        /// When the engine acknowledged it; `None` while pending.
-        pub done_at: Option<i64>,
-        /// The last delivery error, for operators.
-        pub last_error: Option<String>,
-    }
-
-    /// None navigated.
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
-/// Records that a searchable record changed; call inside the transaction that changes it.
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    kind: Kind,
-    record_id: i64,
-    now: i64,
-) -> Result<(), DbErr> {
-    outbox::ActiveModel {
-        kind: Set(kind.code().to_string()),
-        record_id: Set(record_id),
-        created_at: Set(now),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
+pub use crate::kernel::outbox::{enqueue, outbox};
 
 /// The oldest pending rows that are due, at most `limit`.
 pub async fn due(

@@ -10,8 +10,8 @@ use maud::Markup;
 
 use super::rules::{self, Found, Kind, ParamError};
 use super::{SearchError, views};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult};
+use crate::kernel::error::{AppError, AppResult};
+use crate::web::AppState;
 use crate::web::{Ctx, Lang, layout};
 
 /// Hits per kind on the page across kinds.

@@ -16,38 +16,15 @@ pub const MAX_PER_PAGE: usize = 100;
 /// Longest query kept, in characters; longer input is refused with a message.
 pub const MAX_QUERY_CHARS: usize = 100;
 
-/// A searchable kind; one index each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// Public tenders (never drafts).
-    Tenders,
-    /// Registered organizations.
-    Orgs,
-}
+pub use crate::kernel::outbox::Kind;
 
 impl Kind {
-    /// Every kind.
-    pub const ALL: [Kind; 2] = [Kind::Tenders, Kind::Orgs];
-
     /// Index name and the file name in `search/`.
     pub fn uid(self) -> &'static str {
         match self {
             Kind::Tenders => "tenders",
             Kind::Orgs => "organizations",
         }
-    }
-
-    /// Code in URLs and the outbox.
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Tenders => "tenders",
-            Kind::Orgs => "orgs",
-        }
-    }
-
-    /// Parses [`Kind::code`].
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == s)
     }
 
     /// The index definition.

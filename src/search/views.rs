@@ -5,12 +5,12 @@
 use maud::{Markup, html};
 
 use super::rules::{self, Found, Kind, ParamError, Piece};
-use crate::clock::display_instant;
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::clock::display_instant;
+use crate::kernel::money::Fen;
 use crate::orgs::rules::{CreditStatus, OrgKind, domain_label, page_window};
 use crate::procurement::rules::{Method, TenderState};
 use crate::regions::regions;
-use crate::web::Lang;
 
 /// What one per-kind page shows.
 pub struct KindPage<'a> {

@@ -101,7 +101,7 @@ pub async fn run(
                 let jan1 = time::Date::from_calendar_date(year, time::Month::January, 1)
                     .map_err(|e| DbErr::Custom(e.to_string()))?
                     .midnight()
-                    .assume_offset(crate::clock::SHANGHAI)
+                    .assume_offset(crate::kernel::clock::SHANGHAI)
                     .unix_timestamp();
                 let day = if current {
                     rng.random_range(10..(((now - jan1) / 86_400).max(11)))
@@ -185,7 +185,7 @@ pub async fn run(
                 if !current {
                     let paid = time::OffsetDateTime::from_unix_timestamp(signed + 290 * 86_400)
                         .map_err(|e| DbErr::Custom(e.to_string()))?
-                        .to_offset(crate::clock::SHANGHAI)
+                        .to_offset(crate::kernel::clock::SHANGHAI)
                         .date();
                     payment::ActiveModel {
                         contract_id: Set(c.id),
@@ -242,7 +242,7 @@ pub async fn invite_demo_org(db: &DatabaseConnection, now: i64) -> Result<usize,
     };
     let today = time::OffsetDateTime::from_unix_timestamp(now)
         .map_err(|e| DbErr::Custom(e.to_string()))?
-        .to_offset(crate::clock::SHANGHAI)
+        .to_offset(crate::kernel::clock::SHANGHAI)
         .date();
     let mut made = 0;
     for t in crate::matching::model::open_tenders(db, now).await? {

@@ -17,7 +17,7 @@ use sea_orm::{
 };
 
 use crate::accounts::{OrgRole, Role, model as accounts};
-use crate::clock::Clock;
+use crate::kernel::clock::Clock;
 use crate::orgs::model::{org_domain, organization};
 use crate::regions::{Level, regions};
 use crate::units::model as units;

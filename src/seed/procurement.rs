@@ -13,11 +13,11 @@ use sea_orm::{
 
 use crate::accounts::{OrgRole, Role, model as accounts};
 use crate::contracts::{self, Side};
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::money::Fen;
+use crate::kernel::seal::SealKey;
 use crate::orgs::model::organization;
 use crate::procurement::{self, rules};
-use crate::seal::SealKey;
-use crate::web::Lang;
 
 const DAY: i64 = 86_400;
 
@@ -322,7 +322,7 @@ async fn make(
         return Ok(());
     }
     let n_bids = if target == "unsuccessful" { 1 } else { 4 };
-    let today = crate::clock::Clock::fixed(start + DAY).today();
+    let today = crate::kernel::clock::Clock::fixed(start + DAY).today();
     for (i, (org, user)) in c.bidders.clone().iter().take(n_bids).enumerate() {
         let price = Fen(t.budget_fen * c.rng.random_range(80..99) / 100);
         let proposal = format!(
@@ -461,7 +461,7 @@ async fn make(
             contracts::accept_milestone(c.db, contract.id, m.id, c.buyer, at + DAY)
                 .await?
                 .map_err(err)?;
-            let paid_on = crate::clock::Clock::fixed(at + 2 * DAY).today();
+            let paid_on = crate::kernel::clock::Clock::fixed(at + 2 * DAY).today();
             let p = contracts::rules::PaymentDraft {
                 amount: Fen(m.amount_fen),
                 paid_on,

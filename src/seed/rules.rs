@@ -216,7 +216,7 @@ pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
     let qualifier = QUALIFIERS.choose(&mut rng).copied().unwrap_or("阳光");
     let place = match (authority, township) {
         (AuthorityLevel::Region, _) => "内蒙古".to_string(),
-        (AuthorityLevel::LeagueCity, _) => r.name(&league, crate::web::Lang::Zh),
+        (AuthorityLevel::LeagueCity, _) => r.name(&league, crate::kernel::Lang::Zh),
         (_, Some(t)) => format!("{}{}", county.name, strip_suffix(&t.name)),
         _ => county.name.clone(),
     };
@@ -262,11 +262,11 @@ pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
     let intro = format!(
         "{name}扎根{area}，主要开展{topics}等服务，现有专职人员{staff_count}名，{year}年登记成立。",
         area = r
-            .path(&division_code, crate::web::Lang::Zh)
+            .path(&division_code, crate::kernel::Lang::Zh)
             .replace(" · ", ""),
         topics = domains
             .iter()
-            .map(|d| crate::orgs::rules::domain_label(d, crate::web::Lang::Zh))
+            .map(|d| crate::orgs::rules::domain_label(d, crate::kernel::Lang::Zh))
             .collect::<Vec<_>>()
             .join("、"),
     );

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::money::Fen;
+use crate::kernel::money::Fen;
 use rules::{Cell, Ledger, Scope, Status, TargetSettings, Trend, UnitPlace};
 
 /// Adds a newly activated contract to the ledger; call inside the signing transaction.
@@ -139,7 +139,7 @@ pub async fn dashboard(
     today: time::Date,
     year: Option<i32>,
     league: Option<&str>,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
 ) -> Result<Dashboard, DbErr> {
     let (l, units) = ledger(db).await?;
     let orgs = model::org_figures(db, today).await?;
@@ -154,7 +154,7 @@ pub fn assemble(
     settings: &TargetSettings,
     year: Option<i32>,
     league: Option<&str>,
-    lang: crate::web::Lang,
+    lang: crate::kernel::Lang,
 ) -> Dashboard {
     let regions = crate::regions::regions();
     let target = settings.social_share_bp;

@@ -11,7 +11,7 @@ use sea_orm::{
 use super::rules::{LedgerRow, UnitPlace};
 use crate::contracts::ContractState;
 use crate::contracts::model::contract;
-use crate::money::Fen;
+use crate::kernel::money::Fen;
 
 /// `target_ledger`
 pub mod ledger {

@@ -11,8 +11,8 @@ use maud::Markup;
 use super::rules::{self, Scope, WhatIfForm};
 use super::{Dashboard, ShareRow};
 use crate::accounts::{Action, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::web::AppState;
 use crate::web::{Ctx, Lang, layout, unprocessable};
 
 /// Query of the dashboard, its JSON and CSV.

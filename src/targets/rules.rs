@@ -5,10 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::codes::code_enum;
-use crate::error::FieldErrors;
-use crate::money::Fen;
-use crate::web::i18n::Lang;
+use crate::kernel::Lang;
+use crate::kernel::codes::code_enum;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 
 /// The policy's targets; configurable per deployment (DOMAIN.md: "keep them configurable per
 /// year and region").

@@ -6,12 +6,12 @@ use maud::{Markup, PreEscaped, html};
 use super::model::ContractRow;
 use super::rules::{Status, WhatIfForm, WhatIfResult, percent};
 use super::{Dashboard, ShareRow};
-use crate::error::FieldErrors;
-use crate::money::Fen;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::regions::regions;
 use crate::web::assets;
 use crate::web::forms::{error_summary, input, select};
-use crate::web::i18n::Lang;
 
 /// A share for tables: `31.25%` or "no data".
 pub fn share_text(bp: Option<i64>, lang: Lang) -> String {

@@ -9,8 +9,8 @@ use super::model;
 use super::rules::{self, UnitForm};
 use super::views;
 use crate::accounts::{Action, require};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::web::AppState;
 use crate::web::{Ctx, layout, see_other, unprocessable};
 
 /// Query of the public list.

@@ -1,8 +1,8 @@
 //! Pure purchasing-unit rules.
 
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::regions::{Level, regions};
-use crate::web::i18n::Lang;
 
 /// What an administrator typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

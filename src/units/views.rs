@@ -4,10 +4,10 @@ use maud::{Markup, html};
 
 use super::model::Unit;
 use super::rules::UnitForm;
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::regions::{Level, regions};
 use crate::web::forms::{csrf_field, division_picker, error_summary, input};
-use crate::web::i18n::Lang;
 
 fn level_label(code: &str, lang: Lang) -> String {
     Level::parse(code)

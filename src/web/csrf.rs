@@ -12,8 +12,8 @@ use base64::Engine;
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 
-use crate::app::AppState;
-use crate::error::AppError;
+use crate::kernel::error::AppError;
+use crate::web::AppState;
 
 /// Name of the hidden form field.
 pub const FIELD: &str = "_csrf";

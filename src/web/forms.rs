@@ -3,9 +3,9 @@
 
 use maud::{Markup, html};
 
-use crate::error::FieldErrors;
+use crate::kernel::Lang;
+use crate::kernel::error::FieldErrors;
 use crate::regions::{Level, regions};
-use crate::web::i18n::Lang;
 
 /// The hidden CSRF field every form carries.
 pub fn csrf_field(token: &str) -> Markup {

@@ -6,9 +6,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::i18n::{Lang, query_lang};
+use super::i18n::query_lang;
 use super::layout::error_page;
-use crate::error::ErrorKind;
+use crate::kernel::Lang;
+use crate::kernel::error::ErrorKind;
 
 /// Resolves the language once per request; `?lang=` also sets the cookie for later visits.
 pub async fn language(mut req: Request, next: Next) -> Response {
@@ -111,10 +112,10 @@ pub fn urlencode(s: &str) -> String {
 
 /// A fallback for unknown routes.
 pub async fn not_found() -> Response {
-    crate::error::AppError::NotFound.into_response()
+    crate::kernel::error::AppError::NotFound.into_response()
 }
 
 /// Turns a panic into a 500 page (the panic is logged by the hook).
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
-    crate::error::AppError::Internal("panic".into()).into_response()
+    crate::kernel::error::AppError::Internal("panic".into()).into_response()
 }

@@ -5,12 +5,15 @@
 //! every page is rendered in the request's language. May call: `accounts` (current user).
 
 pub mod assets;
+pub mod config;
 pub mod csrf;
 pub mod forms;
-pub mod home;
 pub mod i18n;
 pub mod layout;
 pub mod middleware;
+mod state;
+
+pub use state::{AppState, SESSION_COOKIE, UPLOAD_LIMIT};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -19,9 +22,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use crate::accounts::{Actor, CurrentUser};
-use crate::app::AppState;
-use crate::error::{AppError, AppResult};
-pub use i18n::Lang;
+pub use crate::kernel::Lang;
+use crate::kernel::error::{AppError, AppResult};
 
 /// Session keys.
 pub mod keys {

@@ -10,9 +10,10 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::{self, OrgRole, Role};
-use civicbridge::app::{self, AppState};
-use civicbridge::clock::Clock;
-use civicbridge::config::Config;
+use civicbridge::app;
+use civicbridge::kernel::clock::Clock;
+use civicbridge::web::AppState;
+use civicbridge::web::config::Config;
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use tower::ServiceExt;
@@ -102,7 +103,7 @@ impl TestApp {
         let d = civicbridge::orgs::rules::validate_org(
             &form,
             self.state.clock.today(),
-            civicbridge::web::Lang::Zh,
+            civicbridge::kernel::Lang::Zh,
         )
         .unwrap();
         civicbridge::orgs::model::create(&self.state.db, &d, owner, T0)

@@ -6,10 +6,11 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sea_orm::ConnectionTrait;
 
-use super::{Ctx, Lang, layout};
-use crate::app::AppState;
-use crate::error::AppResult;
+use crate::kernel::Lang;
+use crate::kernel::error::AppResult;
 use crate::orgs::OrgStats;
+use crate::web::AppState;
+use crate::web::{Ctx, layout};
 
 /// `GET /`
 pub async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {

@@ -7,8 +7,8 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{get, post};
 
-use crate::app::AppState;
-use crate::{accounts, contracts, matching, orgs, procurement, search, targets, units, web};
+use crate::web::AppState;
+use crate::{accounts, contracts, matching, orgs, pages, procurement, search, targets, units, web};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,10 +98,10 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         infos: Vec::new(),
     }
     // site
-    .get("/", Public, web::home::home)
-    .get("/healthz", Public, web::home::healthz)
+    .get("/", Public, pages::home::home)
+    .get("/healthz", Public, pages::home::healthz)
     .get("/static/{*path}", Public, web::assets::serve)
-    .get("/api/v1/regions", Public, web::home::regions_api)
+    .get("/api/v1/regions", Public, pages::home::regions_api)
     // accounts
     .get("/signup", Public, accounts::routes::signup_form)
     .post("/signup", Public, accounts::routes::signup)

@@ -1,0 +1,159 @@
+//! Background jobs, in one place. Each job is one function that does one round of its work and
+//! returns, so tests call it directly with a fixed clock; [`spawn_all`] only runs the rounds on
+//! timers. Every job is idempotent: running a round twice, or on two instances at once, does no
+//! harm (the rows they act on are claimed by conditional updates or keyed writes).
+
+use std::time::Duration;
+
+use sea_orm::DbErr;
+
+use crate::accounts::DbSessionStore;
+use crate::search::Kind;
+use crate::web::AppState;
+
+/// Deletes sessions past their expiry.
+pub async fn delete_expired_sessions(st: &AppState) -> Result<u64, DbErr> {
+    DbSessionStore::new(st.db.clone())
+        .delete_expired(st.clock.now())
+        .await
+}
+
+/// Opens every tender whose bid deadline has passed (opening does not wait for a visitor).
+pub async fn open_due_tenders(st: &AppState) -> Result<u32, DbErr> {
+    crate::procurement::open_due(&st.db, &st.seal, st.clock.now()).await
+}
+
+/// Links freshly recorded audit entries into the hash chain.
+pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
+    crate::audit::chain_pending(&st.db).await
+}
+
+/// Builds each index that is fresh (a new embedded index) or empty while the database has
+/// records (a new Meilisearch server); returns the records indexed.
+pub async fn build_missing_indexes(st: &AppState) -> u64 {
+    let mut built = 0;
+    for kind in Kind::ALL {
+        let empty = match st.search.backend().count(kind).await {
+            Ok(0) => crate::search::record_count(&st.db, kind)
+                .await
+                .is_ok_and(|n| n > 0),
+            _ => false,
+        };
+        if st.search.needs_rebuild || empty {
+            let r = crate::search::reindex(
+                &st.db,
+                st.search.backend().as_ref(),
+                kind,
+                st.clock.now(),
+                2000,
+                |_| {},
+            )
+            .await;
+            match r {
+                Ok(n) => {
+                    built += n;
+                    tracing::info!(kind = kind.code(), records = n, "search index built");
+                }
+                Err(e) => tracing::warn!(error = %e, "building the search index failed"),
+            }
+        }
+    }
+    built
+}
+
+/// Where the search job stands between rounds.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchJob {
+    /// Ratings lapsing before this day have been re-indexed.
+    pub swept_to: time::Date,
+    /// When delivered outbox rows were last pruned (Unix seconds).
+    pub last_prune: i64,
+}
+
+impl SearchJob {
+    /// A job that starts by sweeping the last year's lapsed ratings.
+    pub fn new(st: &AppState) -> SearchJob {
+        SearchJob {
+            swept_to: st.clock.today() - time::Duration::days(366),
+            last_prune: 0,
+        }
+    }
+}
+
+/// One round of the search job: re-indexes organizations whose rating lapsed since the last
+/// sweep (nobody wrote to them), delivers one batch of the outbox, prunes delivered rows hourly.
+/// Returns whether a full batch was delivered (more may be waiting).
+pub async fn search_round(st: &AppState, job: &mut SearchJob) -> bool {
+    let now = st.clock.now();
+    let today = st.clock.today();
+    if today > job.swept_to {
+        let to = today + time::Duration::days(1);
+        match crate::search::enqueue_lapsed_ratings(&st.db, job.swept_to, to, now).await {
+            Ok(_) => job.swept_to = to,
+            Err(e) => tracing::warn!(error = %e, "search: lapsed-rating sweep failed"),
+        }
+    }
+    let full = match crate::search::drain_once(&st.db, st.search.backend().as_ref(), now).await {
+        Ok(d) => d.rows as u64 >= crate::search::BATCH,
+        Err(e) => {
+            tracing::warn!(error = %e, "search outbox: database error; will retry");
+            false
+        }
+    };
+    if now - job.last_prune > 3600 {
+        job.last_prune = now;
+        if let Err(e) = crate::search::prune(&st.db, now - 86_400).await {
+            tracing::warn!(error = %e, "search outbox: pruning failed");
+        }
+    }
+    full
+}
+
+/// Runs every job on its timer for the life of the process.
+pub fn spawn_all(state: &AppState) {
+    every(state, Duration::from_secs(3600), |st| async move {
+        if let Err(e) = delete_expired_sessions(&st).await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+    });
+    every(state, Duration::from_secs(15), |st| async move {
+        match open_due_tenders(&st).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
+            Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
+        }
+    });
+    every(state, Duration::from_secs(1), |st| async move {
+        if let Err(e) = chain_audit(&st).await {
+            tracing::warn!(error = %e, "audit chaining failed; will retry");
+        }
+    });
+    // The rooms that enqueue have no handle on this job, so it polls: right away while a full
+    // batch was waiting, else every half second.
+    let st = state.clone();
+    tokio::spawn(async move {
+        build_missing_indexes(&st).await;
+        let mut job = SearchJob::new(&st);
+        loop {
+            if !search_round(&st, &mut job).await {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    });
+}
+
+/// Runs `round` every `period` (the first right away).
+fn every<F, Fut>(state: &AppState, period: Duration, round: F)
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let st = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            round(st.clone()).await;
+        }
+    });
+}

@@ -1,0 +1,119 @@
+//! The top of the application: the route table ([`routes`]), the middleware stack, start-up
+//! (database, migrations, keys, search engine) and the server loop with its background
+//! [`jobs`].
+
+pub mod jobs;
+pub mod routes;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::accounts::DbSessionStore;
+use crate::kernel::clock::Clock;
+use crate::web::config::Config;
+use crate::web::{AppState, SESSION_COOKIE, UPLOAD_LIMIT};
+use crate::web::{csrf, middleware as mw};
+
+/// The full application: routes, fallback and middleware.
+pub fn router(state: AppState) -> Router {
+    let (routes, _) = crate::app::routes::table();
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
+    let limit = state.config.body_limit;
+    // Layers run outermost-last: language → error pages → security headers → body limit →
+    // panic guard → sessions → CSRF → handler.
+    routes
+        .fallback(mw::not_found)
+        .with_state(state.clone())
+        .layer(from_fn_with_state(state, csrf::check))
+        .layer(sessions)
+        .layer(CatchPanicLayer::custom(mw::panic_response))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(RequestBodyLimitLayer::new(limit.max(UPLOAD_LIMIT)))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(from_fn(mw::render_errors))
+        .layer(from_fn(mw::language))
+}
+
+/// Opens the database, applies migrations and builds the state.
+pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
+    config.validate().map_err(anyhow::Error::msg)?;
+    let url = config.effective_database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let db = crate::kernel::db::connect(&url).await?;
+    crate::kernel::db::migrate(&db).await?;
+    let seal = crate::kernel::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
+    let search = crate::search::Search::open(
+        &config.data_dir,
+        config.meilisearch_url.as_deref(),
+        config.meilisearch_api_key.as_deref(),
+        &config.search_index_prefix,
+    )?;
+    Ok(AppState {
+        db,
+        clock,
+        config: Arc::new(config),
+        seal,
+        org_counts: Default::default(),
+        search,
+        matching: Default::default(),
+    })
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let addr = state.config.bind;
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    jobs::spawn_all(&state);
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

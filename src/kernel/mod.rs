@@ -1,0 +1,18 @@
+//! The kernel: what every room stands on and nothing else — the injectable clock, money in
+//! fen, stored codes, the one error type and field errors, languages and translation, the
+//! database (one way to begin a write), bid sealing, and the outbox that feeds the search
+//! engine.
+//!
+//! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
+//! wall-clock read in the crate is [`clock::Clock::system`].
+
+pub mod clock;
+pub mod codes;
+pub mod db;
+pub mod error;
+pub mod i18n;
+pub mod money;
+pub mod outbox;
+pub mod seal;
+
+pub use i18n::Lang;

@@ -1,0 +1,35 @@
+//! The application state every handler can reach.
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+use crate::kernel::clock::Clock;
+use crate::web::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Connection pool.
+    pub db: DatabaseConnection,
+    /// The clock.
+    pub clock: Clock,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// The bid-sealing key (never stored in the database).
+    pub seal: crate::kernel::seal::SealKey,
+    /// Short-lived totals of the public organization list.
+    pub org_counts: Arc<crate::orgs::CountCache>,
+    /// The search engine (embedded or Meilisearch).
+    pub search: crate::search::Search,
+    /// The matching snapshot of the organizations, reused briefly.
+    pub matching: Arc<crate::matching::Cache>,
+}
+
+/// The largest request at all: a bid attachment upload (its route raises axum's per-route
+/// limit to this); every other route keeps `Config::body_limit`, enforced by axum's
+/// `DefaultBodyLimit` and the CSRF check's buffering.
+pub const UPLOAD_LIMIT: usize = 6 * 1024 * 1024;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "cb_session";
