@@ -1,9 +1,9 @@
 //! Hot paths of the organization list: validating a USCC, reading the list filters and
 //! rendering one page of 20 rows. `cargo bench --bench orgs`.
 
+use civicbridge::app::seed::rules::demo_org;
 use civicbridge::kernel::Lang;
 use civicbridge::orgs::rules::{ListQuery, make_uscc, parse_list_query, validate_uscc};
-use civicbridge::seed::rules::demo_org;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -312,7 +312,7 @@ fn main() {
         };
         let state = civicbridge::app::init(config, Clock::System).await.unwrap();
         let t = Instant::now();
-        civicbridge::seed::run(&state.db, &state.clock, orgs, 2026, false)
+        civicbridge::app::seed::run(&state.db, &state.clock, orgs, 2026, false)
             .await
             .unwrap();
         let n = insert_tenders(&state.db, tenders, state.clock.now()).await;

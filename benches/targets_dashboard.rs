@@ -55,7 +55,7 @@ async fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1_000);
-    civicbridge::seed::run(&db, &state.clock, orgs, 1, false)
+    civicbridge::app::seed::run(&db, &state.clock, orgs, 1, false)
         .await
         .expect("seed units and organizations");
     let (u0, un) = (

@@ -96,7 +96,6 @@ pub mod pages;
 pub mod procurement;
 pub mod regions;
 pub mod search;
-pub mod seed;
 pub mod targets;
 pub mod units;
 pub mod web;

@@ -126,25 +126,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await?;
                 if users == 0 {
                     println!("First run: generating demo data ({DEMO_ORGS} organizations)…");
-                    civicbridge::seed::run(&state.db, &state.clock, DEMO_ORGS, 2026, true).await?;
-                    civicbridge::seed::procurement::run(
+                    civicbridge::app::seed::run(&state.db, &state.clock, DEMO_ORGS, 2026, true)
+                        .await?;
+                    civicbridge::app::seed::procurement::run(
                         &state.db,
                         &state.seal,
                         state.clock.now(),
                         2,
                     )
                     .await?;
-                    civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
-                    civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now())
+                    civicbridge::app::seed::history::run(&state.db, state.clock.now(), 4, 4)
+                        .await?;
+                    civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now())
                         .await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
                 }
                 println!(
                     "Demo accounts (password: {}):",
-                    civicbridge::seed::DEMO_PASSWORD
+                    civicbridge::app::seed::DEMO_PASSWORD
                 );
-                for (email, name, _) in civicbridge::seed::DEMO_USERS {
+                for (email, name, _) in civicbridge::app::seed::DEMO_USERS {
                     println!("  {email:<34} {name}");
                 }
             }
@@ -200,8 +202,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let state = app::init(config, Clock::System).await?;
             let started = std::time::Instant::now();
-            let r = civicbridge::seed::run(&state.db, &state.clock, orgs, seed, true).await?;
-            let tenders = civicbridge::seed::procurement::run(
+            let r = civicbridge::app::seed::run(&state.db, &state.clock, orgs, seed, true).await?;
+            let tenders = civicbridge::app::seed::procurement::run(
                 &state.db,
                 &state.seal,
                 state.clock.now(),
@@ -210,9 +212,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .await?;
             println!("demo tenders: {tenders}");
             let history =
-                civicbridge::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
+                civicbridge::app::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
             println!("demo purchase history: {history} contracts");
-            civicbridge::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
+            civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
             reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",

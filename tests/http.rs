@@ -838,7 +838,7 @@ async fn language_follows_query_cookie_and_header() {
 #[tokio::test]
 async fn public_list_filters_and_pages() {
     let app = TestApp::new().await;
-    civicbridge::seed::run(&app.state.db, app.clock(), 300, 11, false)
+    civicbridge::app::seed::run(&app.state.db, app.clock(), 300, 11, false)
         .await
         .unwrap();
     let mut c = app.client();
@@ -985,7 +985,7 @@ async fn admin_creates_units_and_adds_buyers() {
 #[tokio::test]
 async fn health_home_and_static_assets() {
     let app = TestApp::new().await;
-    civicbridge::seed::run(&app.state.db, app.clock(), 40, 1, false)
+    civicbridge::app::seed::run(&app.state.db, app.clock(), 40, 1, false)
         .await
         .unwrap();
     let mut c = app.client();
@@ -1020,20 +1020,23 @@ async fn health_home_and_static_assets() {
 #[tokio::test]
 async fn seeding_is_deterministic_and_repeatable() {
     let app = TestApp::new().await;
-    let r = civicbridge::seed::run(&app.state.db, app.clock(), 120, 5, false)
+    let r = civicbridge::app::seed::run(&app.state.db, app.clock(), 120, 5, false)
         .await
         .unwrap();
     assert_eq!((r.users, r.orgs), (6, 120));
     assert!(r.units >= 13, "a unit for every league/city and the region");
-    let r = civicbridge::seed::run(&app.state.db, app.clock(), 30, 5, false)
+    let r = civicbridge::app::seed::run(&app.state.db, app.clock(), 30, 5, false)
         .await
         .unwrap();
     assert_eq!((r.users, r.units, r.orgs), (0, 0, 30));
     assert_eq!(app.count("organizations").await, 150);
     // The demo organization user administers an organization and can log in.
     let mut c = app.client();
-    c.login("org@demo.civicbridge.cn", civicbridge::seed::DEMO_PASSWORD)
-        .await;
+    c.login(
+        "org@demo.civicbridge.cn",
+        civicbridge::app::seed::DEMO_PASSWORD,
+    )
+    .await;
     let me = c.get("/me").await;
     assert_eq!(me.count("#my-orgs a[href^='/orgs/']"), 1);
 }
@@ -1045,10 +1048,10 @@ async fn every_page_is_translated_in_both_languages() {
     use sea_orm::EntityTrait;
     let app = TestApp::new().await;
     let db = &app.state.db;
-    civicbridge::seed::run(db, app.clock(), 60, 3, false)
+    civicbridge::app::seed::run(db, app.clock(), 60, 3, false)
         .await
         .unwrap();
-    let made = civicbridge::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
+    let made = civicbridge::app::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
         .await
         .unwrap();
     assert_eq!(made, 9, "one demo tender in each state");
@@ -1086,7 +1089,7 @@ async fn every_page_is_translated_in_both_languages() {
     for who in users {
         let mut c = app.client();
         if let Some(e) = who {
-            c.login(e, civicbridge::seed::DEMO_PASSWORD).await;
+            c.login(e, civicbridge::app::seed::DEMO_PASSWORD).await;
         }
         for info in infos
             .iter()

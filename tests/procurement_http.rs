@@ -143,7 +143,7 @@ async fn workspace(app: &TestApp, email: &str) -> String {
     let user = civicbridge::accounts::load_current_user(&app.state.db, u.id)
         .await
         .unwrap();
-    let store = civicbridge::accounts::store::DbSessionStore::new(app.state.db.clone());
+    let store = civicbridge::accounts::DbSessionStore::new(app.state.db.clone());
     let ctx = civicbridge::web::Ctx {
         lang: Lang::Zh,
         session: tower_sessions::Session::new(None, std::sync::Arc::new(store), None),

@@ -581,7 +581,7 @@ async fn the_ledger_stays_equal_to_the_recomputation() {
             .random_bool(0.9)
             .then(|| start_2024 + rng.random_range(0..(T0 - start_2024)));
         let id = contract(&app, u, org, fen, social, signed).await;
-        let year = signed.map(civicbridge::contracts::rules::shanghai_year);
+        let year = signed.map(civicbridge::kernel::clock::shanghai_year);
         made.push((id, u, fen, social, year));
         if step % 10 == 9 {
             assert_eq!(

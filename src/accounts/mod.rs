@@ -16,8 +16,10 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sea_orm::{DatabaseConnection, DbErr};
 
+pub use model::{find_by_email, roles_of};
 pub use policy::{Action, Actor, OrgRole, may, require};
 pub use rules::Role;
+pub use rules::normalize_email;
 pub use store::DbSessionStore;
 
 /// The signed-in user with what the interface shows about them.

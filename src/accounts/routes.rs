@@ -185,7 +185,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ViewWorkspace)?;
     let u = ctx.require_user()?;
     let events = if u.actor.has(Role::Regulator) {
-        crate::orgs::model::recent_events(&st.db, 10).await?
+        crate::orgs::recent_events(&st.db, 10).await?
     } else {
         vec![]
     };

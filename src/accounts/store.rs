@@ -8,6 +8,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::model::session_row;
+use crate::kernel::clock::Clock;
 
 /// A session store over the `sessions` table.
 #[derive(Debug, Clone)]
@@ -81,7 +82,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let now = OffsetDateTime::now_utc().unix_timestamp();
+        // tower-sessions stamps expiry dates from the wall clock, so expiry is judged by the
+        // wall clock too, not by the application's (possibly fixed) clock.
+        let now = Clock::System.now();
         let Some(r) = session_row::Entity::find_by_id(id.to_string())
             .filter(session_row::Column::ExpiresAt.gt(now))
             .one(&self.db)

@@ -8,13 +8,14 @@ use std::time::Duration;
 use sea_orm::DbErr;
 
 use crate::accounts::DbSessionStore;
+use crate::kernel::clock::Clock;
 use crate::search::Kind;
 use crate::web::AppState;
 
 /// Deletes sessions past their expiry.
 pub async fn delete_expired_sessions(st: &AppState) -> Result<u64, DbErr> {
     DbSessionStore::new(st.db.clone())
-        .delete_expired(st.clock.now())
+        .delete_expired(Clock::System.now())
         .await
 }
 

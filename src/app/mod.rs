@@ -4,6 +4,7 @@
 
 pub mod jobs;
 pub mod routes;
+pub mod seed;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -590,7 +590,7 @@ pub async fn sign(
         Side::Supplier => am.org_signed_at = Set(Some(now)),
     }
     am.state = Set(next.code().to_string());
-    let year = rules::shanghai_year(now);
+    let year = crate::kernel::clock::shanghai_year(now);
     if next == ContractState::Active {
         am.signed_year = Set(Some(year));
     }

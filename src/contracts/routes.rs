@@ -71,8 +71,8 @@ async fn render(
     let milestones = super::milestones(&st.db, c.id).await?;
     let payments = super::payments(&st.db, c.id).await?;
     let timeline = crate::audit::timeline(&st.db, "contract", c.id, true).await?;
-    let unit = crate::units::model::get(&st.db, c.unit_id).await?;
-    let org = crate::orgs::model::get(&st.db, c.org_id).await?;
+    let unit = crate::units::get(&st.db, c.unit_id).await?;
+    let org = crate::orgs::get(&st.db, c.org_id).await?;
     let tender = crate::procurement::get(&st.db, c.tender_id).await?;
     let data = PageData {
         contract: c,
@@ -259,7 +259,7 @@ pub async fn payment(
     if let Err(r) = precheck(&c, &m, MilestoneEvent::RecordPayment) {
         return conflict(&st, &mut ctx, c.id, r).await;
     }
-    let accepted_on = rules::shanghai_date(m.decided_at.unwrap_or(c.created_at));
+    let accepted_on = crate::kernel::clock::shanghai_date(m.decided_at.unwrap_or(c.created_at));
     let draft = rules::validate_payment(
         &f,
         crate::kernel::money::Fen(m.amount_fen),

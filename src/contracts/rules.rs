@@ -441,19 +441,6 @@ pub fn validate_completion(f: &CompletionForm, lang: Lang) -> Result<(i16, Strin
     e.into_result((rating.unwrap_or(0), comment.to_string()))
 }
 
-/// The Asia/Shanghai calendar date of an instant.
-pub fn shanghai_date(unix_seconds: i64) -> Date {
-    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(crate::kernel::clock::SHANGHAI)
-        .date()
-}
-
-/// The Asia/Shanghai calendar year of an instant (the year a contract counts in).
-pub fn shanghai_year(unix_seconds: i64) -> i32 {
-    shanghai_date(unix_seconds).year()
-}
-
 /// Average of ratings ×100, rounded half up; `None` without ratings.
 pub fn average_x100(ratings: &[i16]) -> Option<i64> {
     if ratings.is_empty() {
@@ -766,16 +753,6 @@ mod tests {
                 .get("comment")
                 .is_some()
         );
-    }
-
-    #[test]
-    fn years_and_dates_are_shanghai() {
-        // 2026-12-31 16:00 UTC is already 2027-01-01 in Shanghai.
-        let t = time::macros::datetime!(2026-12-31 16:00 UTC).unix_timestamp();
-        assert_eq!(shanghai_year(t), 2027);
-        assert_eq!(shanghai_year(t - 1), 2026);
-        assert_eq!(shanghai_date(t), date!(2027 - 01 - 01));
-        assert_eq!(shanghai_date(t - 1), date!(2026 - 12 - 31));
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub const SHANGHAI: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
 };
 
 /// A source of the current UTC instant.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub enum Clock {
     /// The system clock.
     System,
@@ -61,6 +61,11 @@ pub fn shanghai_date(unix_seconds: i64) -> time::Date {
         .date()
 }
 
+/// The Asia/Shanghai calendar year of an instant (the year a contract counts in).
+pub fn shanghai_year(unix_seconds: i64) -> i32 {
+    shanghai_date(unix_seconds).year()
+}
+
 /// Formats a Unix instant for display in Asia/Shanghai, e.g. `2026-11-27 13:32`.
 pub fn display_instant(unix_seconds: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(unix_seconds)
@@ -94,5 +99,15 @@ mod tests {
         let t = time::macros::datetime!(2026-11-27 16:30 UTC).unix_timestamp();
         assert_eq!(display_instant(t), "2026-11-28 00:30");
         assert_eq!(Clock::fixed(t).today(), time::macros::date!(2026 - 11 - 28));
+    }
+
+    #[test]
+    fn years_and_dates_are_shanghai() {
+        // 2026-12-31 16:00 UTC is already 2027-01-01 in Shanghai.
+        let t = time::macros::datetime!(2026-12-31 16:00 UTC).unix_timestamp();
+        assert_eq!(shanghai_year(t), 2027);
+        assert_eq!(shanghai_year(t - 1), 2026);
+        assert_eq!(shanghai_date(t), time::macros::date!(2027 - 01 - 01));
+        assert_eq!(shanghai_date(t - 1), time::macros::date!(2026 - 12 - 31));
     }
 }

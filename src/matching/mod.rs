@@ -20,6 +20,8 @@ pub mod routes;
 pub mod rules;
 pub mod views;
 
+pub use rules::MatchingWeights;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

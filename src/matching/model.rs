@@ -10,8 +10,8 @@ use sea_orm::{
 };
 
 use super::rules::{Candidate, TenderProfile, domain_bit};
-use crate::orgs::rules::{CreditStatus, OrgKind};
-use crate::procurement::rules::OrgFacts;
+use crate::orgs::{CreditStatus, OrgKind};
+use crate::procurement::OrgFacts;
 
 /// `notifications`
 pub mod notification {
@@ -179,7 +179,7 @@ pub async fn open_tenders(
 ) -> Result<Vec<crate::procurement::model::tender::Model>, DbErr> {
     use crate::procurement::model::tender;
     tender::Entity::find()
-        .filter(tender::Column::State.eq(crate::procurement::rules::TenderState::Published.code()))
+        .filter(tender::Column::State.eq(crate::procurement::TenderState::Published.code()))
         .filter(tender::Column::BidDeadline.gt(now))
         .order_by_asc(tender::Column::Id)
         .all(db)

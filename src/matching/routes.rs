@@ -73,8 +73,7 @@ async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::Model> {
 }
 
 fn open_for_bids(st: &AppState, t: &tender::Model) -> bool {
-    t.state == crate::procurement::rules::TenderState::Published.code()
-        && st.clock.now() < t.bid_deadline
+    t.state == crate::procurement::TenderState::Published.code() && st.clock.now() < t.bid_deadline
 }
 
 async fn render(

@@ -9,8 +9,8 @@ use std::collections::BinaryHeap;
 use time::Date;
 
 use crate::kernel::Lang;
-use crate::orgs::rules::{CreditStatus, DOMAINS, rating_valid};
-use crate::procurement::rules::{Eligibility, Ineligible, OrgFacts, eligibility};
+use crate::orgs::{CreditStatus, DOMAINS, rating_valid};
+use crate::procurement::{Eligibility, Ineligible, OrgFacts, eligibility};
 
 /// How much each part of the score weighs, and the two constants of the capacity and
 /// incubator parts. Read from `CIVICBRIDGE_MATCHING_WEIGHTS`, e.g.
@@ -370,10 +370,7 @@ impl Part {
                 listed,
             } if listed <= FOCUSED_DOMAINS => lang.tf(
                 "matching.why.domain_focused",
-                &[(
-                    "domain",
-                    &crate::orgs::rules::domain_label(tender_domain, lang),
-                )],
+                &[("domain", &crate::orgs::domain_label(tender_domain, lang))],
             ),
             Why::Domain {
                 offers: true,
@@ -381,19 +378,13 @@ impl Part {
             } => lang.tf(
                 "matching.why.domain_broad",
                 &[
-                    (
-                        "domain",
-                        &crate::orgs::rules::domain_label(tender_domain, lang),
-                    ),
+                    ("domain", &crate::orgs::domain_label(tender_domain, lang)),
                     ("n", &listed.to_string()),
                 ],
             ),
             Why::Domain { offers: false, .. } => lang.tf(
                 "matching.why.domain_none",
-                &[(
-                    "domain",
-                    &crate::orgs::rules::domain_label(tender_domain, lang),
-                )],
+                &[("domain", &crate::orgs::domain_label(tender_domain, lang))],
             ),
             Why::Distance(d) => lang.t(match d {
                 Distance::SameCounty => "matching.why.same_county",
@@ -727,7 +718,7 @@ mod tests {
     }
 
     use super::*;
-    use crate::orgs::rules::OrgKind;
+    use crate::orgs::OrgKind;
     use time::macros::date;
 
     const TODAY: Date = date!(2026 - 11 - 27);

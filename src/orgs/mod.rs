@@ -14,3 +14,8 @@ pub mod views;
 
 pub use model::counts::Cache as CountCache;
 pub use model::{OrgStats, memberships_of, stats};
+pub use model::{get, name_of, recent_events};
+pub use rules::{
+    AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
+    domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
+};

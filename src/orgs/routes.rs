@@ -227,9 +227,9 @@ pub async fn add_member(
 ) -> AppResult<Response> {
     let (o, _) = load(&st, &id).await?;
     require(ctx.actor(), Action::ManageOrgMembers(o.id))?;
-    let email = crate::accounts::rules::normalize_email(&f.email);
+    let email = crate::accounts::normalize_email(&f.email);
     let role = OrgRole::parse(&f.role).unwrap_or(OrgRole::Member);
-    match crate::accounts::model::find_by_email(&st.db, &email).await? {
+    match crate::accounts::find_by_email(&st.db, &email).await? {
         Some(u) => {
             model::set_member(&st.db, o.id, u.id, role, st.clock.now()).await?;
             ctx.set_flash(

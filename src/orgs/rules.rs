@@ -799,19 +799,6 @@ pub fn parse_list_query(q: &ListQuery) -> ListFilter {
     }
 }
 
-/// Page numbers to show around the current one (0 stands for a gap).
-pub fn page_window(current: u64, total_pages: u64) -> Vec<u64> {
-    let mut v = Vec::new();
-    for p in 1..=total_pages {
-        if p == 1 || p == total_pages || (p + 2 >= current && p <= current + 2) {
-            v.push(p);
-        } else if v.last() != Some(&0) {
-            v.push(0);
-        }
-    }
-    v
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1128,15 +1115,6 @@ mod tests {
                 ..Default::default()
             }
         );
-    }
-
-    #[test]
-    fn pagination_window() {
-        assert_eq!(page_window(1, 1), vec![1]);
-        assert_eq!(page_window(1, 10), vec![1, 2, 3, 0, 10]);
-        assert_eq!(page_window(5, 10), vec![1, 0, 3, 4, 5, 6, 7, 0, 10]);
-        assert_eq!(page_window(10, 10), vec![1, 0, 8, 9, 10]);
-        assert!(page_window(1, 0).is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@ use time::Date;
 use super::model::{Org, reg_event};
 use super::rules::{
     AuthorityLevel, CreditStatus, DOMAINS, ListFilter, ListQuery, OrgForm, OrgKind, PAGE_SIZE,
-    domain_label, grade_label, page_window, rating_valid,
+    domain_label, grade_label, rating_valid,
 };
 use crate::accounts::OrgRole;
 use crate::kernel::Lang;
@@ -15,6 +15,7 @@ use crate::regions::regions;
 use crate::web::forms::{
     checks, csrf_field, division_picker, error_summary, input, select, textarea,
 };
+use crate::web::pager::pager;
 
 /// Badge for the rating grade (greyed out when expired).
 pub fn rating_badge(grade: Option<i16>, until: Option<Date>, today: Date, lang: Lang) -> Markup {
@@ -136,15 +137,7 @@ pub fn list(
                 }
             } }
         }
-        @if pages > 1 {
-            nav.pagination aria-label=(lang.t("form.pages")) {
-                @for p in page_window(f.page, pages) {
-                    @if p == 0 { span.gap { "…" } }
-                    @else if p == f.page { span.current aria-current="page" { (p) } }
-                    @else { a href=(list_href(q, p)) { (p) } }
-                }
-            }
-        }
+        (pager(lang, f.page, pages, |p| list_href(q, p)))
     }
 }
 

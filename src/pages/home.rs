@@ -15,7 +15,7 @@ use crate::web::{Ctx, layout};
 /// `GET /`
 pub async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let stats = crate::orgs::stats(&st.db, st.clock.today()).await?;
-    let units = crate::units::model::count(&st.db).await?;
+    let units = crate::units::count(&st.db).await?;
     let body = view(ctx.lang, &stats, units, ctx.user.is_some());
     Ok(layout::page(&ctx, &ctx.t("home.title"), body))
 }

@@ -59,7 +59,7 @@ pub fn parse_list_query(q: &TenderListQuery) -> TenderFilter {
     TenderFilter {
         state: TenderState::parse(q.state.trim()).filter(|s| *s != TenderState::Draft),
         domain: Some(q.domain.trim())
-            .filter(|d| crate::orgs::rules::is_domain(d))
+            .filter(|d| crate::orgs::is_domain(d))
             .map(str::to_string),
         league: regions()
             .get(league)

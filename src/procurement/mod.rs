@@ -16,6 +16,10 @@ pub mod rules;
 pub mod scoring;
 pub mod views;
 
+pub use rules::{
+    Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
+};
+
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -30,7 +34,7 @@ use model::{
     amendment, award, bid, bid_file, challenge, criterion, enquiry, evaluator, milestone, score,
     tender,
 };
-use rules::{BidState, EvalMethod, Ineligible, Method, TenderDraft, TenderEvent, TenderState};
+use rules::{BidState, EvalMethod, TenderDraft, TenderEvent};
 
 /// Why an operation was refused (the user sees [`Refusal::message`]).
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +203,7 @@ async fn transition(
 }
 
 fn tender_row(d: &TenderDraft, now: i64) -> tender::ActiveModel {
-    let (league, county) = crate::orgs::rules::division_parts(&d.division_code);
+    let (league, county) = crate::orgs::division_parts(&d.division_code);
     tender::ActiveModel {
         unit_id: Set(d.unit_id),
         title: Set(d.title.clone()),
@@ -605,7 +609,7 @@ pub async fn org_facts(
     org_id: i64,
 ) -> Result<Option<rules::OrgFacts>, DbErr> {
     use crate::orgs::model::organization;
-    use crate::orgs::rules::{CreditStatus, OrgKind};
+    use crate::orgs::{CreditStatus, OrgKind};
     Ok(organization::Entity::find_by_id(org_id)
         .one(db)
         .await?
@@ -978,7 +982,7 @@ pub async fn open_if_due(
             .filter(bid::Column::Id.eq(b.id))
             .exec(&*txn)
             .await?;
-        let name = crate::orgs::model::name_of(&*txn, b.org_id)
+        let name = crate::orgs::name_of(&*txn, b.org_id)
             .await?
             .unwrap_or_default();
         record.push(serde_json::json!({ "bid": b.id, "org": name, "price_fen": body.content.price_fen, "commitment": b.commitment }));
@@ -1047,7 +1051,7 @@ pub async fn opening_record(
         .await?;
     let mut out = Vec::new();
     for b in bids {
-        let name = crate::orgs::model::name_of(db, b.org_id)
+        let name = crate::orgs::name_of(db, b.org_id)
             .await?
             .unwrap_or_default();
         out.push(OpeningLine {
@@ -1167,7 +1171,7 @@ pub async fn assign_evaluator(
     if !matches!(state, TenderState::Opened | TenderState::Evaluating) {
         return Ok(Err(Refusal::WrongState(state)));
     }
-    let roles = crate::accounts::model::roles_of(db, user_id).await?;
+    let roles = crate::accounts::roles_of(db, user_id).await?;
     if !roles.contains(&crate::accounts::Role::Evaluator) {
         return Ok(Err(Refusal::NotEvaluator));
     }
@@ -1455,9 +1459,7 @@ pub async fn award(
     }
     .insert(&*txn)
     .await?;
-    let org = crate::orgs::model::get(&*txn, b.org_id)
-        .await?
-        .map(|(o, _)| o);
+    let org = crate::orgs::get(&*txn, b.org_id).await?.map(|(o, _)| o);
     let detail = serde_json::json!({
         "bid": bid_id,
         "org": org.as_ref().map(|o| o.name.clone()),
@@ -1471,7 +1473,7 @@ pub async fn award(
     }
     let social = org
         .as_ref()
-        .and_then(|o| crate::orgs::rules::OrgKind::parse(&o.kind))
+        .and_then(|o| crate::orgs::OrgKind::parse(&o.kind))
         .is_some_and(|k| k.is_social_org());
     let ms = milestones(&*txn, t.id).await?;
     crate::contracts::create_from_award(

@@ -191,14 +191,14 @@ async fn assigned(st: &AppState, ctx: &Ctx, t: &tender::Model) -> AppResult<bool
 }
 
 async fn unit_name(st: &AppState, unit_id: i64) -> AppResult<String> {
-    Ok(crate::units::model::get(&st.db, unit_id)
+    Ok(crate::units::get(&st.db, unit_id)
         .await?
         .map(|u| u.name)
         .unwrap_or_default())
 }
 
 async fn org_name(st: &AppState, org_id: i64) -> AppResult<String> {
-    Ok(crate::orgs::model::name_of(&st.db, org_id)
+    Ok(crate::orgs::name_of(&st.db, org_id)
         .await?
         .unwrap_or_default())
 }
@@ -883,8 +883,8 @@ pub async fn assign_evaluator(
     Form(f): Form<EvaluatorForm>,
 ) -> AppResult<Response> {
     let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
-    let email = crate::accounts::rules::normalize_email(&f.email);
-    let Some(user) = crate::accounts::model::find_by_email(&st.db, &email).await? else {
+    let email = crate::accounts::normalize_email(&f.email);
+    let Some(user) = crate::accounts::find_by_email(&st.db, &email).await? else {
         let m = ctx.lang.tf("eval.err.unknown_user", &[("email", &email)]);
         return inline_error(&st, &mut ctx, t, "evaluator".into(), &f.email, "", m).await;
     };
@@ -1389,7 +1389,7 @@ fn summary_json(t: &tender::Model, unit_name: String, lang: Lang) -> TenderSumma
         unit_id: t.unit_id,
         unit_name,
         domain: t.domain.clone(),
-        domain_label: crate::orgs::rules::domain_label(&t.domain, lang),
+        domain_label: crate::orgs::domain_label(&t.domain, lang),
         division_code: t.division_code.clone(),
         division_name: crate::regions::regions().path(&t.division_code, lang),
         budget_fen: t.budget_fen,

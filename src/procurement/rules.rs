@@ -6,7 +6,7 @@ use time::Date;
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
-use crate::orgs::rules::{CreditStatus, OrgKind, is_domain, rating_valid};
+use crate::orgs::{CreditStatus, OrgKind, is_domain, rating_valid};
 use crate::regions::{Level, regions};
 
 /// Seconds in a day.

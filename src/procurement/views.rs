@@ -15,11 +15,12 @@ use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
-use crate::orgs::rules::{DOMAINS, domain_label, grade_label, page_window};
+use crate::orgs::{DOMAINS, domain_label, grade_label};
 use crate::regions::regions;
 use crate::web::forms::{
     checks, csrf_field, division_picker, error_summary, input, select, textarea,
 };
+use crate::web::pager::pager;
 
 // ---------------------------------------------------------------------------------------
 // Small pieces
@@ -242,15 +243,7 @@ pub fn list(
                 } }
             } }
         }
-        @if pages > 1 {
-            nav.pagination aria-label=(lang.t("form.pages")) {
-                @for p in page_window(f.page, pages) {
-                    @if p == 0 { span.gap { "…" } }
-                    @else if p == f.page { span.current aria-current="page" { (p) } }
-                    @else { a href=(list_href(q, p)) { (p) } }
-                }
-            }
-        }
+        (pager(lang, f.page, pages, |p| list_href(q, p)))
     }
 }
 

@@ -487,9 +487,7 @@ pub fn rating_value(
     today: time::Date,
 ) -> String {
     match grade {
-        Some(g) if crate::orgs::rules::rating_valid(valid_until, today) => {
-            crate::orgs::rules::grade_label(g)
-        }
+        Some(g) if crate::orgs::rating_valid(valid_until, today) => crate::orgs::grade_label(g),
         _ => "none".to_string(),
     }
 }
@@ -540,8 +538,8 @@ pub fn sorts_of(kind: Kind) -> Vec<&'static str> {
 
 /// Whether a value is one the facet can take.
 pub fn valid_value(param: &str, value: &str) -> bool {
-    use crate::orgs::rules::{CreditStatus, OrgKind, is_domain};
-    use crate::procurement::rules::{Method, TenderState};
+    use crate::orgs::{CreditStatus, OrgKind, is_domain};
+    use crate::procurement::{Method, TenderState};
     let regions = crate::regions::regions();
     match param {
         "state" => TenderState::parse(value).is_some_and(|s| s != TenderState::Draft),

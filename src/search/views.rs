@@ -8,9 +8,10 @@ use super::rules::{self, Found, Kind, ParamError, Piece};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::money::Fen;
-use crate::orgs::rules::{CreditStatus, OrgKind, domain_label, page_window};
-use crate::procurement::rules::{Method, TenderState};
+use crate::orgs::{CreditStatus, OrgKind, domain_label};
+use crate::procurement::{Method, TenderState};
 use crate::regions::regions;
+use crate::web::pager::pager;
 
 /// What one per-kind page shows.
 pub struct KindPage<'a> {
@@ -348,15 +349,7 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                         }
                     }
                 }
-                @if pages > 1 {
-                    nav.pagination aria-label=(lang.t("form.pages")) {
-                        @for n in page_window(p.page as u64, pages as u64) {
-                            @if n == 0 { span.gap { "…" } }
-                            @else if n as usize == p.page { span.current aria-current="page" { (n) } }
-                            @else { a href=(href(kind, p.params, &[("page", &n.to_string())])) { (n) } }
-                        }
-                    }
-                }
+                (pager(lang, p.page as u64, pages as u64, |n| href(kind, p.params, &[("page", &n.to_string())])))
             }
         }
     }

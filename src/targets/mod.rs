@@ -17,12 +17,14 @@ pub mod routes;
 pub mod rules;
 pub mod views;
 
+pub use rules::TargetSettings;
+
 use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::kernel::money::Fen;
-use rules::{Cell, Ledger, Scope, Status, TargetSettings, Trend, UnitPlace};
+use rules::{Cell, Ledger, Scope, Status, Trend, UnitPlace};
 
 /// Adds a newly activated contract to the ledger; call inside the signing transaction.
 pub async fn record_contract(

@@ -353,7 +353,7 @@ pub async fn what_if(
         Action::MatchAndPlan(ids.first().copied().unwrap_or(0)),
     )?;
     let lang = ctx.lang;
-    let year = crate::contracts::rules::shanghai_year(st.clock.now());
+    let year = crate::kernel::clock::shanghai_year(st.clock.now());
     let target = st.config.targets.social_share_bp;
     let title = lang.t("targets.whatif_title");
     let mut form = f;

@@ -11,3 +11,4 @@ pub mod rules;
 pub mod views;
 
 pub use model::memberships_of;
+pub use model::{count, get};

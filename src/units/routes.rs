@@ -100,8 +100,8 @@ pub async fn add_member(
     let unit = model::get(&st.db, crate::web::parse_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let email = crate::accounts::rules::normalize_email(&f.email);
-    match crate::accounts::model::find_by_email(&st.db, &email).await? {
+    let email = crate::accounts::normalize_email(&f.email);
+    match crate::accounts::find_by_email(&st.db, &email).await? {
         Some(u) => {
             model::add_member(&st.db, unit.id, u.id, st.clock.now()).await?;
             ctx.set_flash(

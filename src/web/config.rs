@@ -26,7 +26,7 @@ pub struct Config {
     /// lives in `seal.key` in the data directory.
     pub seal_key: Option<String>,
     /// Procurement rules that vary by locality.
-    pub procurement: crate::procurement::rules::ProcurementSettings,
+    pub procurement: crate::procurement::ProcurementSettings,
     /// `MEILISEARCH_URL`: search with Meilisearch there; `None` uses the embedded index.
     pub meilisearch_url: Option<String>,
     /// `MEILISEARCH_API_KEY`, when the server needs one.
@@ -35,13 +35,13 @@ pub struct Config {
     /// runs can share one server).
     pub search_index_prefix: String,
     /// `CIVICBRIDGE_MATCHING_WEIGHTS`: how the matching score weighs its parts.
-    pub matching: crate::matching::rules::MatchingWeights,
+    pub matching: crate::matching::MatchingWeights,
     /// How long a matching snapshot of the organizations may be reused, in seconds
     /// (`CIVICBRIDGE_MATCHING_CACHE_SECS`); writes to organizations through this server
     /// discard it at once.
     pub matching_cache_secs: u64,
     /// The policy targets shown on the dashboard.
-    pub targets: crate::targets::rules::TargetSettings,
+    pub targets: crate::targets::TargetSettings,
 }
 
 impl Default for Config {

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod layout;
 pub mod middleware;
+pub mod pager;
 mod state;
 
 pub use state::{AppState, SESSION_COOKIE, UPLOAD_LIMIT};

@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use time::{Date, Month};
 
-use crate::orgs::rules::{
+use crate::orgs::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     make_uscc,
 };
@@ -266,7 +266,7 @@ pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
             .replace(" · ", ""),
         topics = domains
             .iter()
-            .map(|d| crate::orgs::rules::domain_label(d, crate::kernel::Lang::Zh))
+            .map(|d| crate::orgs::domain_label(d, crate::kernel::Lang::Zh))
             .collect::<Vec<_>>()
             .join("、"),
     );
@@ -323,7 +323,7 @@ pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::orgs::rules::validate_uscc;
+    use crate::orgs::validate_uscc;
     use std::collections::HashSet;
     use time::macros::date;
 

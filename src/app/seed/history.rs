@@ -67,7 +67,7 @@ pub async fn run(
         .leagues()
         .map(|d| d.code.clone())
         .collect();
-    let this_year = crate::contracts::rules::shanghai_year(now);
+    let this_year = crate::kernel::clock::shanghai_year(now);
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let domains = [
         "elderly",
@@ -223,13 +223,10 @@ fn domain_title(domain: &str) -> &'static str {
 /// the demo buyer, so its workspace shows invitations. Returns how many were new.
 pub async fn invite_demo_org(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
     use crate::orgs::model::org_member;
-    let Some(user) = crate::accounts::model::find_by_email(db, "org@demo.civicbridge.cn").await?
-    else {
+    let Some(user) = crate::accounts::find_by_email(db, "org@demo.civicbridge.cn").await? else {
         return Ok(0);
     };
-    let Some(buyer) =
-        crate::accounts::model::find_by_email(db, "buyer@demo.civicbridge.cn").await?
-    else {
+    let Some(buyer) = crate::accounts::find_by_email(db, "buyer@demo.civicbridge.cn").await? else {
         return Ok(0);
     };
     let Some(org) = org_member::Entity::find()
