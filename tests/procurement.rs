@@ -693,7 +693,7 @@ async fn signing_waits_for_the_standstill_and_for_answers() {
     // Awarding another than the top-ranked bid needs a justification.
     let second = ranked[1].bid_id;
     assert_eq!(
-        procurement::award(
+        civicbridge::contracts::award(
             db,
             &t,
             second,
@@ -706,7 +706,7 @@ async fn signing_waits_for_the_standstill_and_for_answers() {
         .unwrap(),
         Err(Refusal::JustificationRequired)
     );
-    procurement::award(
+    civicbridge::contracts::award(
         db,
         &t,
         ranked[0].bid_id,

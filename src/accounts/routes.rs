@@ -180,35 +180,6 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
     Ok(see_other("/"))
 }
 
-/// `GET /me`
-pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
-    require(ctx.actor(), Action::ViewWorkspace)?;
-    let u = ctx.require_user()?;
-    let events = if u.actor.has(Role::Regulator) {
-        crate::orgs::recent_events(&st.db, 10).await?
-    } else {
-        vec![]
-    };
-    let mut contracts = crate::contracts::of_units(&st.db, &u.actor.units).await?;
-    for (org, _) in &u.actor.orgs {
-        contracts.extend(crate::contracts::of_org(&st.db, *org).await?);
-    }
-    let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
-    let u = ctx.require_user()?;
-    let sections = maud::html! {
-        (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
-        (matching)
-        @if !contracts.is_empty() {
-            div.panel id="my-contracts" {
-                h2 { (ctx.t("contract.my_contracts")) }
-                (crate::contracts::views::list_table(ctx.lang, &contracts))
-            }
-        }
-    };
-    let body = views::workspace(ctx.lang, u, &events, sections);
-    Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
-}
-
 /// `GET /admin/users`
 pub async fn users(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ManageUsers)?;

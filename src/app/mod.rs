@@ -85,6 +85,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         org_counts: Default::default(),
         search,
         matching: Default::default(),
+        tender_sections: Arc::new([crate::pages::tender::matches as crate::web::TenderSection]),
     })
 }
 

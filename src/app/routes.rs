@@ -108,7 +108,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/login", Public, accounts::routes::login_form)
     .post("/login", Public, accounts::routes::login)
     .post("/logout", Public, accounts::routes::logout)
-    .get("/me", SignedIn, accounts::routes::me)
+    .get("/me", SignedIn, pages::me::me)
     .get("/admin/users", Admin, accounts::routes::users)
     .post("/admin/users/{id}/roles", Admin, accounts::routes::set_role)
     // orgs

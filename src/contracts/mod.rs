@@ -31,26 +31,8 @@ use rules::{
     ContractEvent, IllegalContractTransition, IllegalMilestoneTransition, MilestoneEvent,
     PaymentDraft, Signatures,
 };
-pub use rules::{ContractState, MilestoneState};
-
-/// What the procurement room knows at award time.
-#[derive(Debug, Clone)]
-pub struct ContractSeed {
-    /// The awarded tender.
-    pub tender_id: i64,
-    /// Buyer.
-    pub unit_id: i64,
-    /// Supplier.
-    pub org_id: i64,
-    /// Awarded value.
-    pub value: Fen,
-    /// Whether the supplier is a social organization.
-    pub supplier_is_social: bool,
-    /// Place of service.
-    pub division_code: String,
-    /// Milestones in order: name and share in basis points (adding up to 10000).
-    pub milestones: Vec<(String, i32)>,
-}
+pub use crate::procurement::ContractSeed;
+pub use rules::{ContractState, MilestoneState, stars};
 
 /// Why a change was refused (the user sees [`Refused::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +199,31 @@ pub async fn create_from_award(
     )
     .await?;
     Ok(c.id)
+}
+
+/// Awards a bid and creates its contract (pending signatures) in one transaction:
+/// procurement decides the award and starts the standstill ([`crate::procurement::award_in`]),
+/// then the contract is created from what it decided. The top-ranked bid, or another with a
+/// written justification. Returns the award's id.
+pub async fn award(
+    db: &DatabaseConnection,
+    t: &crate::procurement::Tender,
+    bid_id: i64,
+    justification: &str,
+    settings: &crate::procurement::ProcurementSettings,
+    actor: i64,
+    now: i64,
+) -> Result<Result<i64, crate::procurement::Refusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let a = match crate::procurement::award_in(&*txn, t, bid_id, justification, settings, actor, now)
+        .await?
+    {
+        Ok(a) => a,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    create_from_award(&*txn, &a.contract, now).await?;
+    txn.commit().await?;
+    Ok(Ok(a.award_id))
 }
 
 /// One contract.

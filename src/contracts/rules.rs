@@ -451,6 +451,12 @@ pub fn average_x100(ratings: &[i16]) -> Option<i64> {
     Some((sum * 100 * 2 + n) / (2 * n))
 }
 
+/// A performance rating (clamped to 0–5) as five stars, filled then empty.
+pub fn stars(r: i16) -> String {
+    let r = usize::try_from(r.clamp(0, 5)).unwrap_or(0);
+    format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

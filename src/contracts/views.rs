@@ -9,7 +9,7 @@ use super::model::{Contract, Milestone, Payment};
 use super::rules::{
     CompletionForm, ContractState, MilestoneState, PaymentForm, ReportForm, ReturnForm,
 };
-use super::{ContractListItem, ContractSummary, TrackRecord, milestone_state, state_of};
+use super::{ContractListItem, ContractSummary, milestone_state, stars, state_of};
 use crate::audit::model::event;
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
@@ -211,11 +211,6 @@ fn basics(lang: Lang, d: &PageData) -> Markup {
             }
         }
     }
-}
-
-fn stars(r: i16) -> String {
-    let r = usize::try_from(r.clamp(0, 5)).unwrap_or(0);
-    format!("{}{}", "★".repeat(r), "☆".repeat(5 - r))
 }
 
 fn payment_of<'a>(d: &'a PageData, m: &Milestone) -> Option<&'a Payment> {
@@ -521,30 +516,6 @@ pub fn list_table(lang: Lang, items: &[ContractListItem]) -> Markup {
                     td.num { (i.milestones_paid) " / " (i.milestones_total) }
                 } } }
             } }
-        }
-    }
-}
-
-/// An organization's track record (for its profile).
-pub fn track_record(lang: Lang, t: &TrackRecord) -> Markup {
-    html! {
-        section.section.track-record {
-            h2 { (lang.t("contract.track_record")) }
-            dl.props {
-                dt { (lang.t("contract.completed_count")) } dd { (t.completed) }
-                dt { (lang.t("contract.average_rating")) }
-                dd { @match t.average_rating_x100 {
-                    Some(a) => { (format!("{}.{:02}", a / 100, a % 100)) " / 5" }
-                    None => { span.muted { (lang.t("contract.no_ratings")) } }
-                } }
-                dt { (lang.t("contract.accepted_milestones")) }
-                dd { (t.accepted_milestones) " / " (t.total_milestones) }
-            }
-            @if !t.ratings.is_empty() {
-                ul.plain { @for (id, r, comment) in &t.ratings {
-                    li { a href=(format!("/contracts/{id}")) { (stars(*r)) } @if !comment.is_empty() { " " (comment) } }
-                } }
-            }
         }
     }
 }

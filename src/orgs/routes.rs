@@ -71,7 +71,7 @@ async fn render_profile(
         can_manage_members,
         can_regulate,
         csrf: csrf.as_deref(),
-        track_record: crate::contracts::views::track_record(
+        track_record: views::track_record(
             ctx.lang,
             &crate::contracts::track_record(&st.db, o.id).await?,
         ),

@@ -381,3 +381,27 @@ pub fn form_from(o: &Org, domains: &[String]) -> OrgForm {
         intro: o.intro.clone(),
     }
 }
+
+/// An organization's track record (for its profile).
+pub fn track_record(lang: Lang, t: &crate::contracts::TrackRecord) -> Markup {
+    html! {
+        section.section.track-record {
+            h2 { (lang.t("contract.track_record")) }
+            dl.props {
+                dt { (lang.t("contract.completed_count")) } dd { (t.completed) }
+                dt { (lang.t("contract.average_rating")) }
+                dd { @match t.average_rating_x100 {
+                    Some(a) => { (format!("{}.{:02}", a / 100, a % 100)) " / 5" }
+                    None => { span.muted { (lang.t("contract.no_ratings")) } }
+                } }
+                dt { (lang.t("contract.accepted_milestones")) }
+                dd { (t.accepted_milestones) " / " (t.total_milestones) }
+            }
+            @if !t.ratings.is_empty() {
+                ul.plain { @for (id, r, comment) in &t.ratings {
+                    li { a href=(format!("/contracts/{id}")) { (crate::contracts::stars(*r)) } @if !comment.is_empty() { " " (comment) } }
+                } }
+            }
+        }
+    }
+}

@@ -7,3 +7,5 @@
 //! and views.
 
 pub mod home;
+pub mod me;
+pub mod tender;

@@ -16,6 +16,7 @@ pub mod rules;
 pub mod scoring;
 pub mod views;
 
+pub use model::tender::Model as Tender;
 pub use rules::{
     Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
 };
@@ -1412,22 +1413,51 @@ pub async fn award_of(
         .await
 }
 
-/// Awards a bid: the top-ranked one, or another with a written justification. Starts the
-/// standstill and creates the contract (pending signatures) in the same transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn award(
-    db: &DatabaseConnection,
+/// What the procurement room knows at award time.
+#[derive(Debug, Clone)]
+pub struct ContractSeed {
+    /// The awarded tender.
+    pub tender_id: i64,
+    /// Buyer.
+    pub unit_id: i64,
+    /// Supplier.
+    pub org_id: i64,
+    /// Awarded value.
+    pub value: Fen,
+    /// Whether the supplier is a social organization.
+    pub supplier_is_social: bool,
+    /// Place of service.
+    pub division_code: String,
+    /// Milestones in order: name and share in basis points (adding up to 10000).
+    pub milestones: Vec<(String, i32)>,
+}
+
+/// What an award decided: the award row and the contract to create from it.
+#[derive(Debug, Clone)]
+pub struct Awarded {
+    /// The new award row.
+    pub award_id: i64,
+    /// The contract `contracts` creates in the same transaction.
+    pub contract: ContractSeed,
+}
+
+/// Awards the tender to a bid inside the caller's write transaction (`contracts::award` opens
+/// it and creates the contract in it): the evaluation is complete, the bid is ranked, and a
+/// bid other than the first needs a written justification (≥ 10 characters). The standstill
+/// ends after the configured number of working days.
+pub async fn award_in(
+    txn: &impl ConnectionTrait,
     t: &tender::Model,
     bid_id: i64,
     justification: &str,
     settings: &rules::ProcurementSettings,
     actor: i64,
     now: i64,
-) -> OpResult<i64> {
+) -> OpResult<Awarded> {
     if state_of(t) != TenderState::Evaluating {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let ranked = match ranking(db, t).await? {
+    let ranked = match ranking(txn, t).await? {
         Ok(r) => r,
         Err(e) => return Ok(Err(Refusal::Scoring(e.to_string()))),
     };
@@ -1438,11 +1468,10 @@ pub async fn award(
     if top != Some(bid_id) && justification.trim().chars().count() < 10 {
         return Ok(Err(Refusal::JustificationRequired));
     }
-    let Some(b) = bid::Entity::find_by_id(bid_id).one(db).await? else {
+    let Some(b) = bid::Entity::find_by_id(bid_id).one(txn).await? else {
         return Ok(Err(Refusal::BadBid));
     };
     let standstill = scoring::add_working_days(now, settings.standstill_working_days, &[]);
-    let txn = crate::kernel::db::begin_write(db).await?;
     let a = award::ActiveModel {
         tender_id: Set(t.id),
         bid_id: Set(bid_id),
@@ -1457,9 +1486,9 @@ pub async fn award(
         standstill_ends_at: Set(standstill),
         ..Default::default()
     }
-    .insert(&*txn)
+    .insert(txn)
     .await?;
-    let org = crate::orgs::get(&*txn, b.org_id).await?.map(|(o, _)| o);
+    let org = crate::orgs::get(txn, b.org_id).await?.map(|(o, _)| o);
     let detail = serde_json::json!({
         "bid": bid_id,
         "org": org.as_ref().map(|o| o.name.clone()),
@@ -1468,30 +1497,26 @@ pub async fn award(
         "justification": a.justification,
         "standstill_ends_at": standstill,
     });
-    if let Err(e) = transition(&*txn, t, TenderEvent::Award, "", Some(actor), now, detail).await? {
+    if let Err(e) = transition(txn, t, TenderEvent::Award, "", Some(actor), now, detail).await? {
         return Ok(Err(e));
     }
-    let social = org
+    let supplier_is_social = org
         .as_ref()
         .and_then(|o| crate::orgs::OrgKind::parse(&o.kind))
         .is_some_and(|k| k.is_social_org());
-    let ms = milestones(&*txn, t.id).await?;
-    crate::contracts::create_from_award(
-        &*txn,
-        &crate::contracts::ContractSeed {
+    let ms = milestones(txn, t.id).await?;
+    Ok(Ok(Awarded {
+        award_id: a.id,
+        contract: ContractSeed {
             tender_id: t.id,
             unit_id: t.unit_id,
             org_id: b.org_id,
             value: Fen(chosen.price_fen),
-            supplier_is_social: social,
+            supplier_is_social,
             division_code: t.division_code.clone(),
             milestones: ms.iter().map(|m| (m.name.clone(), m.percent_bp)).collect(),
         },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(a.id))
+    }))
 }
 
 /// Files a challenge during the standstill (bidders only).

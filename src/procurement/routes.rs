@@ -289,7 +289,11 @@ async fn render_show(
     };
     let matches = match (&csrf, viewer.buyer) {
         (Some(token), true) => {
-            Some(crate::matching::routes::tender_section(st, lang, &t, token).await?)
+            let mut html = String::new();
+            for section in st.tender_sections.iter() {
+                html.push_str(&section(st, lang, &t, token).await?.into_string());
+            }
+            Some(maud::PreEscaped(html))
         }
         _ => None,
     };
@@ -1050,7 +1054,7 @@ pub async fn award(
         );
     }
     if e.is_empty() {
-        match super::award(
+        match crate::contracts::award(
             &st.db,
             &t,
             bid_id,

@@ -430,13 +430,3 @@ pub fn all_page(
     }
 }
 
-/// The search box in the header of every page.
-pub fn header_box(lang: Lang) -> Markup {
-    html! {
-        form.header-search role="search" method="get" action="/search" {
-            label.visually-hidden for="header-q" { (lang.t("search.label")) }
-            input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100";
-            button type="submit" { (lang.t("search.submit")) }
-        }
-    }
-}

@@ -76,7 +76,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                                 aria-current=[active(href).then_some("page")] { (label) } }
                         }
                     } }
-                    (crate::search::views::header_box(lang))
+                    (header_search(lang))
                     div.user-menu {
                         @if let Some(u) = &ctx.user {
                             span.user-name { (u.display_name) }
@@ -128,6 +128,17 @@ pub fn error_page(lang: Lang, status: u16, title: &str, message: &str) -> Markup
                 }
                 (footer(lang))
             }
+        }
+    }
+}
+
+/// The search box in the header of every page.
+fn header_search(lang: Lang) -> Markup {
+    html! {
+        form.header-search role="search" method="get" action="/search" {
+            label.visually-hidden for="header-q" { (lang.t("search.label")) }
+            input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100";
+            button type="submit" { (lang.t("search.submit")) }
         }
     }
 }

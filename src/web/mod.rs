@@ -14,7 +14,7 @@ pub mod middleware;
 pub mod pager;
 mod state;
 
-pub use state::{AppState, SESSION_COOKIE, UPLOAD_LIMIT};
+pub use state::{AppState, SESSION_COOKIE, TenderSection, UPLOAD_LIMIT};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -1,10 +1,16 @@
 //! The application state every handler can reach.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+
+use maud::Markup;
 
 use sea_orm::DatabaseConnection;
 
+use crate::kernel::Lang;
 use crate::kernel::clock::Clock;
+use crate::kernel::error::AppResult;
 use crate::web::config::Config;
 
 /// What every handler can reach.
@@ -24,7 +30,18 @@ pub struct AppState {
     pub search: crate::search::Search,
     /// The matching snapshot of the organizations, reused briefly.
     pub matching: Arc<crate::matching::Cache>,
+    /// Sections other rooms add to a tender page for its buyers (the best matches), wired by
+    /// `app` so that procurement renders its page without depending on those rooms.
+    pub tender_sections: Arc<[TenderSection]>,
 }
+
+/// A section of a tender page for its buyers: given the tender and the form token, its markup.
+pub type TenderSection = for<'a> fn(
+    &'a AppState,
+    Lang,
+    &'a crate::procurement::Tender,
+    &'a str,
+) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
 /// limit to this); every other route keeps `Config::body_limit`, enforced by axum's

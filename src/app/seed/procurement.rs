@@ -388,7 +388,7 @@ async fn make(
     } else {
         deadline + 3 * DAY
     };
-    procurement::award(
+    contracts::award(
         c.db,
         &t,
         ranked[0].bid_id,
