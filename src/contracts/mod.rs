@@ -25,13 +25,13 @@ use sea_orm::{
 use crate::audit::{self, Entry};
 use crate::kernel::Lang;
 use crate::kernel::money::{Fen, split_by_bp};
+pub use crate::procurement::ContractSeed;
 use crate::procurement::SigningBlock;
 use model::{Contract, Milestone, Payment, contract, contract_milestone, payment};
 use rules::{
     ContractEvent, IllegalContractTransition, IllegalMilestoneTransition, MilestoneEvent,
     PaymentDraft, Signatures,
 };
-pub use crate::procurement::ContractSeed;
 pub use rules::{ContractState, MilestoneState, stars};
 
 /// Why a change was refused (the user sees [`Refused::message`]).
@@ -215,12 +215,13 @@ pub async fn award(
     now: i64,
 ) -> Result<Result<i64, crate::procurement::Refusal>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let a = match crate::procurement::award_in(&*txn, t, bid_id, justification, settings, actor, now)
-        .await?
-    {
-        Ok(a) => a,
-        Err(refused) => return Ok(Err(refused)),
-    };
+    let a =
+        match crate::procurement::award_in(&*txn, t, bid_id, justification, settings, actor, now)
+            .await?
+        {
+            Ok(a) => a,
+            Err(refused) => return Ok(Err(refused)),
+        };
     create_from_award(&*txn, &a.contract, now).await?;
     txn.commit().await?;
     Ok(Ok(a.award_id))

@@ -34,7 +34,7 @@ impl Kind {
 }
 
 /// `search_outbox`
-pub mod outbox {
+pub mod entry {
     use sea_orm::entity::prelude::*;
 
     /// One change to a searchable record, waiting to reach the search engine.
@@ -74,7 +74,7 @@ pub async fn enqueue(
     record_id: i64,
     now: i64,
 ) -> Result<(), DbErr> {
-    outbox::ActiveModel {
+    entry::ActiveModel {
         kind: Set(kind.code().to_string()),
         record_id: Set(record_id),
         created_at: Set(now),

@@ -37,4 +37,3 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let body = crate::accounts::views::workspace(ctx.lang, u, &events, sections);
     Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
 }
-

@@ -17,7 +17,7 @@ use crate::orgs::rules as org_rules;
 use crate::procurement::model::tender;
 use crate::units::model::unit;
 
-pub use crate::kernel::outbox::{enqueue, outbox};
+pub use crate::kernel::outbox::{enqueue, entry as outbox};
 
 /// The oldest pending rows that are due, at most `limit`.
 pub async fn due(

@@ -429,4 +429,3 @@ pub fn all_page(
         }
     }
 }
-

@@ -41,7 +41,8 @@ pub type TenderSection = for<'a> fn(
     Lang,
     &'a crate::procurement::Tender,
     &'a str,
-) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
+)
+    -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
 /// limit to this); every other route keeps `Config::body_limit`, enforced by axum's

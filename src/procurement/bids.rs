@@ -1,0 +1,383 @@
+//! Sealed bids: eligibility, submission with a receipt, attachments, withdrawal.
+
+use super::*;
+
+/// What is sealed: everything the bidder submitted.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BidContent {
+    /// Tender.
+    pub tender_id: i64,
+    /// Bidder.
+    pub org_id: i64,
+    /// Revision number.
+    pub revision: i32,
+    /// Price in fen.
+    pub price_fen: i64,
+    /// Technical proposal.
+    pub proposal: String,
+    /// Attachments: name, size, SHA-256.
+    pub files: Vec<(String, i64, String)>,
+}
+
+impl BidContent {
+    /// The canonical bytes the commitment covers (serde_json of this struct: field order is
+    /// fixed by the declaration).
+    pub fn canonical(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// What is sealed together: the content and the commitment salt.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(super) struct SealedBody {
+    pub(super) salt: String,
+    pub(super) content: BidContent,
+}
+
+/// The receipt a bidder keeps.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Receipt {
+    /// Bid id.
+    pub bid_id: i64,
+    /// Revision.
+    pub revision: i32,
+    /// Unix seconds.
+    pub submitted_at: i64,
+    /// SHA-256 commitment (hex).
+    pub commitment: String,
+}
+
+pub(super) fn seal_context(tender_id: i64, org_id: i64) -> String {
+    format!("bid:{tender_id}:{org_id}")
+}
+
+/// Takes the tender's row lock and checks, in the same statement, that bids are still
+/// accepted at `now`.
+pub(super) async fn lock_open_for_bids(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    Ok(tender::Entity::update_many()
+        .col_expr(tender::Column::Seq, Expr::col(tender::Column::Seq).add(1))
+        .filter(tender::Column::Id.eq(tender_id))
+        .filter(tender::Column::State.eq(TenderState::Published.code()))
+        .filter(tender::Column::BidDeadline.gt(now))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+pub(super) async fn live_bid(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    org_id: i64,
+) -> Result<Option<bid::Model>, DbErr> {
+    bid::Entity::find()
+        .filter(bid::Column::TenderId.eq(tender_id))
+        .filter(bid::Column::OrgId.eq(org_id))
+        .filter(bid::Column::State.eq(BidState::Submitted.code()))
+        .one(db)
+        .await
+}
+
+/// Eligibility facts of an organization.
+pub async fn org_facts(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Option<rules::OrgFacts>, DbErr> {
+    use crate::orgs::model::organization;
+    use crate::orgs::{CreditStatus, OrgKind};
+    Ok(organization::Entity::find_by_id(org_id)
+        .one(db)
+        .await?
+        .map(|o| rules::OrgFacts {
+            kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
+            // An unreadable status counts as the worst, never as clean.
+            credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
+            rating: o.rating_grade.zip(o.rating_valid_until),
+            registered: o.registration_date,
+            league: o.league_code,
+        }))
+}
+
+/// The tender's eligibility rules.
+pub fn eligibility_of(t: &tender::Model) -> rules::Eligibility {
+    rules::Eligibility {
+        min_grade: t.min_grade,
+        social_only: t.social_only,
+        allowed_leagues: t
+            .allowed_leagues
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        min_years: t.min_years,
+    }
+}
+
+/// Why an organization may not bid on a tender (empty = eligible).
+pub async fn why_ineligible(
+    db: &impl ConnectionTrait,
+    t: &tender::Model,
+    org_id: i64,
+    today: time::Date,
+) -> Result<Vec<Ineligible>, DbErr> {
+    Ok(match org_facts(db, org_id).await? {
+        Some(f) => rules::eligibility(&eligibility_of(t), &f, today),
+        None => vec![Ineligible::Place],
+    })
+}
+
+pub(super) async fn write_sealed(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    existing: Option<bid::Model>,
+    content: BidContent,
+    user: i64,
+    now: i64,
+) -> Result<Receipt, DbErr> {
+    let salt = crate::kernel::seal::new_salt();
+    let commitment = crate::kernel::seal::commitment(&salt, &content.canonical());
+    let body = serde_json::to_vec(&SealedBody {
+        salt,
+        content: content.clone(),
+    })
+    .unwrap_or_default();
+    let sealed = key.seal(&seal_context(content.tender_id, content.org_id), &body);
+    let (id, action) = match existing {
+        Some(b) => {
+            let mut am: bid::ActiveModel = b.into();
+            am.sealed = Set(sealed);
+            am.commitment = Set(commitment.clone());
+            am.revision = Set(content.revision);
+            am.submitted_at = Set(now);
+            am.submitted_by = Set(Some(user));
+            (am.update(db).await?.id, "bid_revised")
+        }
+        None => {
+            let b = bid::ActiveModel {
+                tender_id: Set(content.tender_id),
+                org_id: Set(content.org_id),
+                submitted_by: Set(Some(user)),
+                state: Set(BidState::Submitted.code().to_string()),
+                sealed: Set(sealed),
+                commitment: Set(commitment.clone()),
+                revision: Set(content.revision),
+                submitted_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+            (b.id, "bid_submitted")
+        }
+    };
+    // Not public before opening: even the number of bids stays sealed.
+    audit::append(
+        db,
+        Entry {
+            at: now,
+            actor_id: Some(user),
+            entity: "bid",
+            entity_id: id,
+            action,
+            detail: serde_json::json!({ "tender": content.tender_id, "commitment": commitment }),
+            public: false,
+        },
+    )
+    .await?;
+    Ok(Receipt {
+        bid_id: id,
+        revision: content.revision,
+        submitted_at: now,
+        commitment,
+    })
+}
+
+/// Submits or revises the organization's bid. Eligibility is checked first; the deadline
+/// and the state are checked in the same transaction as the write.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_bid(
+    db: &DatabaseConnection,
+    key: &SealKey,
+    t: &tender::Model,
+    org_id: i64,
+    price: Fen,
+    proposal: &str,
+    user: i64,
+    now: i64,
+    today: time::Date,
+) -> OpResult<Receipt> {
+    let why = why_ineligible(db, t, org_id, today).await?;
+    if !why.is_empty() {
+        return Ok(Err(Refusal::Ineligible(why)));
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
+        return Ok(Err(Refusal::BidsClosed));
+    }
+    let existing = live_bid(&*txn, t.id, org_id).await?;
+    let (revision, files) = match &existing {
+        Some(b) => (b.revision + 1, file_list(&*txn, b.id).await?),
+        None => (1, vec![]),
+    };
+    let content = BidContent {
+        tender_id: t.id,
+        org_id,
+        revision,
+        price_fen: price.0,
+        proposal: proposal.to_string(),
+        files,
+    };
+    let r = write_sealed(&*txn, key, existing, content, user, now).await?;
+    txn.commit().await?;
+    Ok(Ok(r))
+}
+
+pub(super) async fn file_list(
+    db: &impl ConnectionTrait,
+    bid_id: i64,
+) -> Result<Vec<(String, i64, String)>, DbErr> {
+    Ok(bid_file::Entity::find()
+        .filter(bid_file::Column::BidId.eq(bid_id))
+        .order_by_asc(bid_file::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|f| (f.name, f.size, f.sha256))
+        .collect())
+}
+
+/// Attaches a file to the live bid: a new revision with a new receipt.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_file(
+    db: &DatabaseConnection,
+    key: &SealKey,
+    t: &tender::Model,
+    org_id: i64,
+    name: &str,
+    bytes: &[u8],
+    user: i64,
+    now: i64,
+    lang: Lang,
+) -> OpResult<Receipt> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
+        return Ok(Err(Refusal::BidsClosed));
+    }
+    let Some(b) = live_bid(&*txn, t.id, org_id).await? else {
+        return Ok(Err(Refusal::NoLiveBid));
+    };
+    let existing = bid_file::Entity::find()
+        .filter(bid_file::Column::BidId.eq(b.id))
+        .count(&*txn)
+        .await? as usize;
+    let mime = match rules::check_file(name, bytes.len(), existing, lang) {
+        Ok(m) => m,
+        Err(msg) => return Ok(Err(Refusal::File(msg))),
+    };
+    let old =
+        open_body(key, &b).map_err(|_| DbErr::Custom("sealed bid cannot be opened".into()))?;
+    use sha2::Digest;
+    let digest = hex::encode(sha2::Sha256::digest(bytes));
+    bid_file::ActiveModel {
+        bid_id: Set(b.id),
+        name: Set(name.to_string()),
+        mime: Set(mime.to_string()),
+        size: Set(bytes.len() as i64),
+        sha256: Set(digest),
+        sealed: Set(key.seal(&format!("file:{}", b.id), bytes)),
+        uploaded_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let files = file_list(&*txn, b.id).await?;
+    let content = BidContent {
+        revision: b.revision + 1,
+        files,
+        ..old.content
+    };
+    let r = write_sealed(&*txn, key, Some(b), content, user, now).await?;
+    txn.commit().await?;
+    Ok(Ok(r))
+}
+
+/// Withdraws the organization's live bid before the deadline.
+pub async fn withdraw_bid(
+    db: &DatabaseConnection,
+    t: &tender::Model,
+    org_id: i64,
+    user: i64,
+    now: i64,
+) -> OpResult<()> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !lock_open_for_bids(&*txn, t.id, now).await? {
+        return Ok(Err(Refusal::BidsClosed));
+    }
+    let Some(b) = live_bid(&*txn, t.id, org_id).await? else {
+        return Ok(Err(Refusal::NoLiveBid));
+    };
+    bid::Entity::update_many()
+        .col_expr(bid::Column::State, Expr::value(BidState::Withdrawn.code()))
+        .filter(bid::Column::Id.eq(b.id))
+        .exec(&*txn)
+        .await?;
+    audit::append(
+        &*txn,
+        Entry {
+            at: now,
+            actor_id: Some(user),
+            entity: "bid",
+            entity_id: b.id,
+            action: "bid_withdrawn",
+            detail: serde_json::json!({ "tender": t.id }),
+            public: false,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+pub(super) fn open_body(
+    key: &SealKey,
+    b: &bid::Model,
+) -> Result<SealedBody, crate::kernel::seal::SealError> {
+    let plain = key.open(&seal_context(b.tender_id, b.org_id), &b.sealed)?;
+    serde_json::from_slice(&plain).map_err(|_| crate::kernel::seal::SealError::Open)
+}
+
+/// The bids of one organization (any state), newest first, with their tender titles.
+pub async fn bids_of_org(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<(bid::Model, tender::Model)>, DbErr> {
+    let bids = bid::Entity::find()
+        .filter(bid::Column::OrgId.eq(org_id))
+        .order_by_desc(bid::Column::Id)
+        .all(db)
+        .await?;
+    let mut out = Vec::new();
+    for b in bids {
+        if let Some(t) = get(db, b.tender_id).await? {
+            out.push((b, t));
+        }
+    }
+    Ok(out)
+}
+
+/// The organization's bids on one tender (live or not), newest first.
+pub async fn bids_of_org_on(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    org_id: i64,
+) -> Result<Vec<bid::Model>, DbErr> {
+    bid::Entity::find()
+        .filter(bid::Column::TenderId.eq(tender_id))
+        .filter(bid::Column::OrgId.eq(org_id))
+        .order_by_desc(bid::Column::Id)
+        .all(db)
+        .await
+}

@@ -1,0 +1,312 @@
+//! Handlers for enquiries and sealed bids.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Enquiries
+
+/// `POST /tenders/{id}/enquiries`
+pub async fn ask(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<QuestionForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::AskQuestion)?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let t = load_visible(&st, &ctx, &id).await?;
+    let text = match rules::check_text(&f.question, 5, 2000, ctx.lang) {
+        Ok(s) => s,
+        Err(m) => return inline_error(&st, &mut ctx, t, "ask".into(), &f.question, "", m).await,
+    };
+    match crate::procurement::ask(&st.db, &t, uid, &text, st.clock.now()).await? {
+        Ok(_) => flash_ok(&ctx, "tender.asked", &format!("/tenders/{}#qa", t.id)).await,
+        Err(r) => {
+            let m = r.message(ctx.lang);
+            inline_error(&st, &mut ctx, t, "ask".into(), &f.question, "", m).await
+        }
+    }
+}
+
+/// `POST /tenders/{id}/enquiries/{qid}/answer`
+pub async fn answer(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, qid)): Path<(String, String)>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
+    let qid = parse_id(&qid)?;
+    let form = format!("answer-{qid}");
+    let text = match rules::check_text(&f.answer, 2, 5000, ctx.lang) {
+        Ok(s) => s,
+        Err(m) => return inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await,
+    };
+    match crate::procurement::answer(&st.db, &t, qid, &text, uid, st.clock.now()).await? {
+        Ok(()) => flash_ok(&ctx, "tender.answered", &format!("/tenders/{}#qa", t.id)).await,
+        Err(r) => {
+            let m = r.message(ctx.lang);
+            inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bids
+
+pub(super) fn org_refusal_field(r: &Refusal) -> &'static str {
+    match r {
+        Refusal::Ineligible(_) => "org_id",
+        Refusal::File(_) => "file",
+        _ => "bid",
+    }
+}
+
+pub(super) async fn render_bid_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    t: tender::Model,
+    form: BidForm,
+    errors: FieldErrors,
+) -> AppResult<Markup> {
+    let lang = ctx.lang;
+    let orgs = admin_orgs(ctx.require_user()?);
+    let today = st.clock.today();
+    let mut out = Vec::with_capacity(orgs.len());
+    for (org_id, name) in orgs {
+        let why = crate::procurement::why_ineligible(&st.db, &t, org_id, today)
+            .await?
+            .iter()
+            .map(|w| w.message(lang))
+            .collect();
+        let mut bids = Vec::new();
+        for b in crate::procurement::bids_of_org_on(&st.db, t.id, org_id).await? {
+            let check = if b.opened_salt.is_some() {
+                crate::procurement::verify_opened_bid(&st.db, b.id).await?
+            } else {
+                None
+            };
+            let files = list::files_of_bid(&st.db, b.id).await?;
+            bids.push((b, check, files));
+        }
+        out.push(views::OrgBids {
+            org_id,
+            name,
+            why,
+            bids,
+        });
+    }
+    let csrf = ctx.ensure_csrf().await?;
+    let p = views::BidPage {
+        open: state_of(&t) == TenderState::Published && st.clock.now() < t.bid_deadline,
+        orgs: out,
+        form,
+        errors,
+        csrf,
+        t,
+    };
+    let title = lang.tf("bid.title", &[("title", &p.t.title)]);
+    Ok(layout::page(ctx, &title, views::bid_page(lang, &p)))
+}
+
+/// The tender for a bidder's page: visible, and the user administers some organization.
+pub(super) async fn load_for_bidder(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+) -> AppResult<(tender::Model, i64)> {
+    let u = ctx.require_user()?;
+    let uid = u.actor.user_id;
+    let first = admin_orgs(u).first().map(|o| o.0).unwrap_or(0);
+    require(ctx.actor(), Action::BidFor(first))?;
+    let t = load_visible(st, ctx, id).await?;
+    Ok((t, uid))
+}
+
+/// `GET /tenders/{id}/bid`
+pub async fn bid_form(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let (t, _) = load_for_bidder(&st, &ctx, &id).await?;
+    let orgs = admin_orgs(ctx.require_user()?);
+    let form = BidForm {
+        org_id: match orgs.as_slice() {
+            [(only, _)] => only.to_string(),
+            _ => String::new(),
+        },
+        ..Default::default()
+    };
+    render_bid_page(&st, &mut ctx, t, form, FieldErrors::default()).await
+}
+
+pub(super) fn receipt_page(
+    ctx: &Ctx,
+    t: &tender::Model,
+    org: &str,
+    r: &crate::procurement::Receipt,
+) -> Response {
+    let title = ctx.t("bid.receipt_title");
+    layout::page(ctx, &title, views::receipt(ctx.lang, t, org, r)).into_response()
+}
+
+/// `POST /tenders/{id}/bid`
+pub async fn submit_bid(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<BidForm>,
+) -> AppResult<Response> {
+    let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
+    let lang = ctx.lang;
+    let orgs = admin_orgs(ctx.require_user()?);
+    let org = form_id(&f.org_id);
+    let mut e = FieldErrors::default();
+    if org == 0 {
+        e.add("org_id", lang.t("form.choose"));
+    } else {
+        require(ctx.actor(), Action::BidFor(org))?;
+    }
+    let valid = rules::validate_bid(&f, Fen(t.budget_fen), lang);
+    if let Err(more) = &valid {
+        e.0.extend(more.0.iter().cloned());
+    }
+    if let (true, Ok((price, proposal))) = (e.is_empty(), &valid) {
+        let now = st.clock.now();
+        match crate::procurement::submit_bid(
+            &st.db,
+            &st.seal,
+            &t,
+            org,
+            *price,
+            proposal,
+            uid,
+            now,
+            st.clock.today(),
+        )
+        .await?
+        {
+            Ok(r) => {
+                let name = orgs
+                    .iter()
+                    .find(|o| o.0 == org)
+                    .map(|o| o.1.clone())
+                    .unwrap_or_default();
+                return Ok(receipt_page(&ctx, &t, &name, &r));
+            }
+            Err(r) => e.add(org_refusal_field(&r), r.message(lang)),
+        }
+    }
+    Ok(unprocessable(
+        render_bid_page(&st, &mut ctx, t, f, e).await?,
+    ))
+}
+
+/// `POST /tenders/{id}/bid/withdraw`
+pub async fn withdraw_bid(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<OrgIdForm>,
+) -> AppResult<Response> {
+    let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
+    let org = chosen_org(&ctx, &f.org_id)?;
+    let to = format!("/tenders/{}/bid", t.id);
+    match crate::procurement::withdraw_bid(&st.db, &t, org, uid, st.clock.now()).await? {
+        Ok(()) => flash_ok(&ctx, "bid.withdrawn", &to).await,
+        Err(r) => flash_refusal(&ctx, &r, &to).await,
+    }
+}
+
+/// The last path segment of an uploaded file's name, trimmed and bounded.
+pub(super) fn clean_file_name(s: &str) -> String {
+    let base = s.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    base.chars().filter(|c| !c.is_control()).take(200).collect()
+}
+
+/// What a multipart upload carried: the organization, and the file (name, at most
+/// `MAX_FILE_BYTES + 1` bytes).
+pub(super) async fn read_upload(
+    mp: &mut Multipart,
+    lang: Lang,
+) -> Result<(String, Option<(String, Vec<u8>)>), String> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            lang.tf("bid.err.file_size", &[("max", "5 MB")])
+        } else {
+            lang.t("bid.err.upload")
+        }
+    };
+    let mut org = String::new();
+    let mut file = None;
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("org_id") => org = field.text().await.map_err(broken)?,
+            Some("file") => {
+                let name = clean_file_name(field.file_name().unwrap_or(""));
+                let mut buf: Vec<u8> = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    let room = rules::MAX_FILE_BYTES + 1 - buf.len();
+                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if buf.len() > rules::MAX_FILE_BYTES {
+                        break;
+                    }
+                }
+                if !(name.is_empty() && buf.is_empty()) {
+                    file = Some((name, buf));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((org, file))
+}
+
+/// `POST /tenders/{id}/bid/files?_csrf=…` (multipart: `org_id`, `file`)
+pub async fn upload_file(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    // Who may upload is decided before the body is looked at.
+    let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
+    let mut mp = mp.map_err(|_| AppError::BadRequest(ctx.t("bid.err.no_file")))?;
+    let lang = ctx.lang;
+    let mut e = FieldErrors::default();
+    let (org_field, file) = match read_upload(&mut mp, lang).await {
+        Ok(x) => x,
+        Err(m) => {
+            e.add("file", m);
+            (String::new(), None)
+        }
+    };
+    if e.is_empty() {
+        let org = chosen_org(&ctx, &org_field)?;
+        match file {
+            None => e.add("file", lang.t("bid.err.no_file")),
+            Some((name, bytes)) => {
+                let now = st.clock.now();
+                match crate::procurement::attach_file(
+                    &st.db, &st.seal, &t, org, &name, &bytes, uid, now, lang,
+                )
+                .await?
+                {
+                    Ok(r) => {
+                        let name = org_name(&st, org).await?;
+                        return Ok(receipt_page(&ctx, &t, &name, &r));
+                    }
+                    Err(r) => e.add(org_refusal_field(&r), r.message(lang)),
+                }
+            }
+        }
+    }
+    let form = BidForm {
+        org_id: org_field,
+        ..Default::default()
+    };
+    Ok(unprocessable(
+        render_bid_page(&st, &mut ctx, t, form, e).await?,
+    ))
+}

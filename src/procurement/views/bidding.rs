@@ -1,0 +1,456 @@
+//! Bids, evaluation, scoring and the workspace sections.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// Bids
+
+/// One of the viewer's organizations on the bid page.
+pub struct OrgBids {
+    /// Organization.
+    pub org_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Why it may not bid (localized; empty = eligible).
+    pub why: Vec<String>,
+    /// Its bids on this tender, newest first: bid, commitment check after opening, files.
+    pub bids: Vec<(bid::Model, Option<bool>, Vec<FileInfo>)>,
+}
+
+/// The bid page.
+pub struct BidPage {
+    /// The tender.
+    pub t: tender::Model,
+    /// Bids accepted now.
+    pub open: bool,
+    /// The viewer's organizations.
+    pub orgs: Vec<OrgBids>,
+    /// What was typed.
+    pub form: BidForm,
+    /// What was wrong.
+    pub errors: FieldErrors,
+    /// Token.
+    pub csrf: String,
+}
+
+/// The bid page body.
+pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
+    let t = &p.t;
+    let eligible: Vec<(String, String)> = p
+        .orgs
+        .iter()
+        .filter(|o| o.why.is_empty())
+        .map(|o| (o.org_id.to_string(), o.name.clone()))
+        .collect();
+    let upload = format!("/tenders/{}/bid/files?_csrf={}", t.id, urlencode(&p.csrf));
+    html! {
+        div.page-head {
+            h1.page-title { (lang.tf("bid.title", &[("title", &t.title)])) }
+            a href=(format!("/tenders/{}", t.id)) { (lang.t("bid.back_to_tender")) }
+        }
+        p { (lang.tf("bid.deadline", &[("at", &display_instant(t.bid_deadline))])) " · " (lang.tf("bid.budget", &[("budget", &Fen(t.budget_fen).to_string())])) }
+        p.hint { (lang.t("bid.sealed_note")) }
+        (error_summary(&p.errors, lang))
+        @for o in &p.orgs {
+            section.section.org-bids id=(format!("org-{}", o.org_id)) {
+                h2 { (o.name) }
+                @if o.why.is_empty() { p { span.badge.badge-ok { (lang.t("bid.eligible")) } } }
+                @else {
+                    div.form-errors { p { (lang.t("bid.ineligible")) } ul { @for w in &o.why { li { (w) } } } }
+                }
+                @if o.bids.is_empty() { p.muted { (lang.t("bid.none_yet")) } }
+                @else {
+                    div.table-wrap { table.data-table.receipts {
+                        thead { tr {
+                            th { (lang.t("bid.revision")) }
+                            th { (lang.t("bid.submitted_at")) }
+                            th { (lang.t("bid.state_col")) }
+                            th { (lang.t("bid.commitment")) }
+                            th { (lang.t("bid.files")) }
+                            th { (lang.t("bid.check")) }
+                        } }
+                        tbody { @for (b, check, files) in &o.bids { tr {
+                            td { (b.revision) }
+                            td { (display_instant(b.submitted_at)) }
+                            td { (bid_state_badge(&b.state, lang)) }
+                            td { code.commitment { (b.commitment) } }
+                            td { @for f in files { div { (f.name) " " span.muted { (f.size) " B" } } } }
+                            td { @match check {
+                                Some(true) => span.badge.badge-ok { (lang.t("bid.check_ok")) },
+                                Some(false) => span.badge.badge-credit-dishonest { (lang.t("bid.check_bad")) },
+                                None => span.muted { (lang.t("bid.check_after_opening")) },
+                            } }
+                        } } }
+                    } }
+                    @if p.open && o.bids.iter().any(|(b, _, _)| b.state == BidState::Submitted.code()) {
+                        div.form-row {
+                            form.form method="post" enctype="multipart/form-data" action=(upload) {
+                                input type="hidden" name="org_id" value=(o.org_id);
+                                div.field {
+                                    label for=(format!("file-{}", o.org_id)) { (lang.t("bid.attach")) }
+                                    input type="file" id=(format!("file-{}", o.org_id)) name="file" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png";
+                                    p.hint { (lang.t("bid.attach_hint")) }
+                                }
+                                div.actions { button.btn.btn-secondary type="submit" { (lang.t("bid.upload")) } }
+                            }
+                            form.form method="post" action=(format!("/tenders/{}/bid/withdraw", t.id)) {
+                                (csrf_field(&p.csrf))
+                                input type="hidden" name="org_id" value=(o.org_id);
+                                div.actions { button.btn.btn-danger type="submit" { (lang.t("bid.withdraw")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if p.open {
+            @if eligible.is_empty() {
+                p.muted { (lang.t("bid.no_eligible_org")) }
+            } @else {
+                section.section id="bid-form" {
+                    h2 { (lang.t("bid.submit_title")) }
+                    p.hint { (lang.t("bid.revise_note")) }
+                    form.form method="post" action=(format!("/tenders/{}/bid", t.id)) novalidate {
+                        (csrf_field(&p.csrf))
+                        (select("org_id", &lang.t("bid.org"), &eligible, &p.form.org_id, (eligible.len() > 1).then(|| lang.t("form.choose_one")).as_deref(), &p.errors))
+                        (input("text", "price", &lang.t("bid.price_yuan"), &p.form.price, Some(&lang.t("bid.price_hint")), &p.errors, true))
+                        (textarea("proposal", &lang.t("bid.proposal"), &p.form.proposal, None, &p.errors))
+                        div.actions { button.btn.btn-primary type="submit" { (lang.t("bid.submit")) } }
+                    }
+                }
+            }
+        } @else {
+            p.muted { (lang.t("bid.closed")) }
+        }
+    }
+}
+
+pub(super) fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|x| x.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// The receipt shown after a bid is sealed.
+pub fn receipt(
+    lang: Lang,
+    t: &tender::Model,
+    org_name: &str,
+    r: &crate::procurement::Receipt,
+) -> Markup {
+    html! {
+        div.receipt {
+            h1.page-title { (lang.t("bid.receipt_title")) }
+            div.flash.flash-success role="status" { (lang.t("bid.sealed_ok")) }
+            dl.props {
+                dt { (lang.t("tender.title")) } dd { a href=(format!("/tenders/{}", t.id)) { (t.title) } }
+                dt { (lang.t("bid.bidder")) } dd { (org_name) }
+                dt { (lang.t("bid.number")) } dd { (r.bid_id) }
+                dt { (lang.t("bid.revision")) } dd { (r.revision) }
+                dt { (lang.t("bid.submitted_at")) } dd { (display_instant(r.submitted_at)) }
+                dt { (lang.t("bid.commitment")) } dd { code.commitment { (r.commitment) } }
+            }
+            p { strong { (lang.t("bid.keep_receipt")) } }
+            p { a.btn.btn-secondary href=(format!("/tenders/{}/bid", t.id)) { (lang.t("bid.my_bids")) } }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation
+
+/// The evaluation report.
+pub struct EvalPage {
+    /// The tender.
+    pub t: tender::Model,
+    /// Opening record (names and prices).
+    pub opening: Vec<OpeningLine>,
+    /// Opened and disqualified bids.
+    pub bids: Vec<bid::Model>,
+    /// The ranking, or why it cannot be computed yet.
+    pub ranking: Result<Vec<Ranked>, String>,
+    /// Evaluators.
+    pub evaluators: Vec<(i64, String)>,
+    /// The award, once made.
+    pub award: Option<award::Model>,
+    /// The viewer is a buyer of the unit.
+    pub buyer: bool,
+    /// Token (buyers).
+    pub csrf: Option<String>,
+    /// Award form as typed.
+    pub award_form: AwardForm,
+    /// Disqualification form sent back: bid, typed reason.
+    pub disqualify: Option<(i64, String)>,
+    /// Messages.
+    pub errors: FieldErrors,
+}
+
+/// The evaluation report body.
+pub fn evaluation_page(lang: Lang, p: &EvalPage) -> Markup {
+    let t = &p.t;
+    let s = state_of(t);
+    let evaluating = s == TenderState::Evaluating;
+    let ranked_opts: Vec<(String, String)> = p
+        .ranking
+        .as_ref()
+        .map(|r| {
+            r.iter()
+                .map(|x| {
+                    (
+                        x.bid_id.to_string(),
+                        format!(
+                            "{}. {} · {}",
+                            x.rank,
+                            name_of(&p.opening, x.bid_id),
+                            Fen(x.price_fen)
+                        ),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    html! {
+        div.page-head {
+            h1.page-title { (lang.tf("eval.report_title", &[("title", &t.title)])) }
+            a href=(format!("/tenders/{}", t.id)) { (lang.t("bid.back_to_tender")) }
+        }
+        p { (state_badge(&t.state, lang)) " " (eval_label(&t.eval_method, lang)) }
+        (error_summary(&p.errors, lang))
+        section.section id="ranking" {
+            h2 { (lang.t("eval.ranking")) }
+            @match &p.ranking {
+                Ok(r) if r.is_empty() => p.muted { (lang.t("eval.no_ranked")) },
+                Ok(r) => (ranking_table(lang, t, r, &p.opening)),
+                Err(m) => div.notice.incomplete { p { (lang.tf("eval.incomplete", &[("detail", m)])) } },
+            }
+        }
+        section.section id="bids" {
+            h2 { (lang.t("eval.bids")) }
+            div.table-wrap { table.data-table {
+                thead { tr {
+                    th { (lang.t("bid.bidder")) }
+                    th.num { (lang.t("bid.price")) }
+                    th { (lang.t("bid.state_col")) }
+                    th { (lang.t("bid.proposal")) }
+                    @if p.buyer && evaluating { th { (lang.t("eval.disqualify")) } }
+                } }
+                tbody { @for b in &p.bids { tr {
+                    td { (name_of(&p.opening, b.id)) }
+                    td.num { (Fen(b.opened_price_fen.unwrap_or_default())) }
+                    td {
+                        (bid_state_badge(&b.state, lang))
+                        @if let Some(r) = &b.disqualify_reason { div.muted { (r) } }
+                    }
+                    td { details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) } }
+                    @if p.buyer && evaluating {
+                        td {
+                            @if b.state == BidState::Opened.code() && let Some(csrf) = &p.csrf {
+                                @let typed = p.disqualify.as_ref().filter(|(id, _)| *id == b.id).map(|(_, v)| v.clone()).unwrap_or_default();
+                                form.form method="post" action=(format!("/tenders/{}/bids/{}/disqualify", t.id, b.id)) {
+                                    (csrf_field(csrf))
+                                    (input("text", "reason", &lang.t("eval.disqualify_reason"), &typed, None, &FieldErrors::default(), true))
+                                    div.actions { button.btn.btn-danger type="submit" { (lang.t("eval.disqualify")) } }
+                                }
+                            }
+                        }
+                    }
+                } } }
+            } }
+        }
+        section.section id="evaluators" {
+            h2 { (lang.t("eval.evaluators")) }
+            @if p.evaluators.is_empty() { p.muted { (lang.t("eval.no_evaluators")) } }
+            @else { ul.plain { @for (_, n) in &p.evaluators { li { (n) } } } }
+        }
+        @if let Some(a) = &p.award {
+            section.section id="award" {
+                h2 { (lang.t("award.title")) }
+                p { (lang.tf("award.summary", &[("winner", &name_of(&p.opening, a.bid_id)), ("value", &Fen(a.value_fen).to_string())])) }
+            }
+        } @else if p.buyer && evaluating && !ranked_opts.is_empty() && let Some(csrf) = &p.csrf {
+            section.section id="award-form" {
+                h2 { (lang.t("award.make")) }
+                p.hint { (lang.t("award.hint")) }
+                form.form method="post" action=(format!("/tenders/{}/award", t.id)) {
+                    (csrf_field(csrf))
+                    (select("bid_id", &lang.t("award.bid"), &ranked_opts, if p.award_form.bid_id.is_empty() { &ranked_opts[0].0 } else { &p.award_form.bid_id }, None, &p.errors))
+                    (textarea("justification", &lang.t("award.justification"), &p.award_form.justification, Some(&lang.t("award.justification_hint")), &p.errors))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("award.submit")) } }
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scoring
+
+/// The scoring sheet.
+pub struct ScorePage {
+    /// The tender.
+    pub t: tender::Model,
+    /// Attachments of each bid.
+    pub files: HashMap<i64, Vec<FileInfo>>,
+    /// Opened (qualified) bids with the bidder's name.
+    pub bids: Vec<(bid::Model, String)>,
+    /// Criteria.
+    pub criteria: Vec<criterion::Model>,
+    /// Field values by name (`p_{bid}_{criterion}`).
+    pub values: HashMap<String, String>,
+    /// Fields with a bad value.
+    pub bad: HashSet<String>,
+    /// Scoring is open (evaluating).
+    pub open: bool,
+    /// Messages.
+    pub errors: FieldErrors,
+    /// Token.
+    pub csrf: String,
+}
+
+/// The scoring sheet body.
+pub fn score_page(lang: Lang, p: &ScorePage) -> Markup {
+    let t = &p.t;
+    html! {
+        div.page-head {
+            h1.page-title { (lang.tf("eval.score_title", &[("title", &t.title)])) }
+            a href=(format!("/tenders/{}", t.id)) { (lang.t("bid.back_to_tender")) }
+        }
+        (error_summary(&p.errors, lang))
+        @if !p.open {
+            p.muted { (lang.t("eval.scoring_closed")) }
+        } @else if p.criteria.is_empty() {
+            p.muted { (lang.t("eval.nothing_to_score")) }
+        } @else if p.bids.is_empty() {
+            p.muted { (lang.t("eval.no_ranked")) }
+        } @else {
+            p.hint { (lang.t("eval.score_hint")) }
+            form.form.score-sheet method="post" action=(format!("/tenders/{}/score", t.id)) novalidate {
+                (csrf_field(&p.csrf))
+                div.table-wrap { table.data-table {
+                    thead { tr {
+                        th { (lang.t("bid.bidder")) }
+                        th.num { (lang.t("bid.price")) }
+                        th { (lang.t("bid.proposal")) }
+                        @for c in &p.criteria { th { (c.name) " " span.muted { "(0–" (c.weight) ")" } } }
+                    } }
+                    tbody { @for (b, name) in &p.bids { tr {
+                        td { (name) }
+                        td.num { (Fen(b.opened_price_fen.unwrap_or_default())) }
+                        td {
+                            details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) }
+                            @if let Some(fs) = p.files.get(&b.id) {
+                                ul.plain { @for f in fs {
+                                    li { a href=(format!("/tenders/{}/bids/{}/files/{}", t.id, b.id, f.id)) { (f.name) } " " span.muted { (f.size / 1024 + 1) " KB" } }
+                                } }
+                            }
+                        }
+                        @for c in &p.criteria {
+                            @let n = format!("p_{}_{}", b.id, c.id);
+                            td.has-error[p.bad.contains(&n)] {
+                                input type="number" name=(n) min="0" max=(c.weight) step="1"
+                                    value=(p.values.get(&n).map(String::as_str).unwrap_or(""))
+                                    aria-label=(format!("{} · {}", name, c.name))
+                                    aria-invalid=[p.bad.contains(&n).then_some("true")];
+                            }
+                        }
+                    } } }
+                } }
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("eval.save_scores")) } }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Workspace
+
+/// The workspace panels' data; `None` hides a panel.
+#[derive(Default)]
+pub struct Workspace {
+    /// Tenders of the user's units.
+    pub buyer: Option<Vec<tender::Model>>,
+    /// Open tenders and the user's organizations eligible for each.
+    pub open: Option<Vec<(tender::Model, Vec<String>)>>,
+    /// The user's organizations' bids: bid, tender, organization name.
+    pub bids: Option<Vec<(bid::Model, tender::Model, String)>>,
+    /// Tenders the user evaluates.
+    pub evaluator: Option<Vec<tender::Model>>,
+}
+
+pub(super) fn tender_link(t: &tender::Model) -> Markup {
+    html! { a href=(format!("/tenders/{}", t.id)) { (t.title) } }
+}
+
+/// The procurement panels of the workspace page.
+pub fn workspace(lang: Lang, w: &Workspace) -> Markup {
+    html! {
+        @if let Some(ts) = &w.buyer {
+            div.panel id="ws-tenders" {
+                h2 { (lang.t("ws.my_tenders")) }
+                p { a.btn.btn-primary href="/tenders/new" { (lang.t("tender.new")) } }
+                @if ts.is_empty() { p.muted { (lang.t("ws.no_tenders")) } }
+                @for s in TenderState::ALL {
+                    @let of_state: Vec<&tender::Model> = ts.iter().filter(|t| t.state == s.code()).collect();
+                    @if !of_state.is_empty() {
+                        h3 { (s.label(lang)) " " span.muted { "(" (of_state.len()) ")" } }
+                        ul.plain { @for t in of_state {
+                            li { (tender_link(t)) " " span.muted { (lang.tf("ws.deadline", &[("at", &display_instant(t.bid_deadline))])) } }
+                        } }
+                    }
+                }
+            }
+        }
+        @if let Some(open) = &w.open {
+            div.panel id="ws-open-tenders" {
+                h2 { (lang.t("ws.open_tenders")) }
+                @if open.is_empty() { p.muted { (lang.t("ws.no_open_tenders")) } }
+                @else { ul.plain { @for (t, orgs) in open {
+                    li {
+                        (tender_link(t)) " " span.muted { (lang.tf("ws.deadline", &[("at", &display_instant(t.bid_deadline))])) }
+                        " · " (Fen(t.budget_fen)) " · " (orgs.join("、")) " "
+                        a href=(format!("/tenders/{}/bid", t.id)) { (lang.t("bid.go")) }
+                    }
+                } } }
+                p { a href="/tenders?state=published&sort=deadline" { (lang.t("ws.all_open")) } }
+            }
+        }
+        @if let Some(bids) = &w.bids {
+            div.panel id="ws-bids" {
+                h2 { (lang.t("ws.my_bids")) }
+                @if bids.is_empty() { p.muted { (lang.t("ws.no_bids")) } }
+                @else { div.table-wrap { table.data-table {
+                    thead { tr {
+                        th { (lang.t("tender.title")) }
+                        th { (lang.t("bid.bidder")) }
+                        th { (lang.t("bid.state_col")) }
+                        th { (lang.t("bid.revision")) }
+                        th { (lang.t("bid.submitted_at")) }
+                        th { (lang.t("bid.commitment")) }
+                    } }
+                    tbody { @for (b, t, org) in bids { tr {
+                        td { a href=(format!("/tenders/{}/bid", t.id)) { (t.title) } }
+                        td { (org) }
+                        td { (bid_state_badge(&b.state, lang)) }
+                        td { (b.revision) }
+                        td { (display_instant(b.submitted_at)) }
+                        td { code title=(b.commitment) { (short(&b.commitment)) "…" } }
+                    } } }
+                } } }
+            }
+        }
+        @if let Some(ts) = &w.evaluator {
+            div.panel id="ws-evaluate" {
+                h2 { (lang.t("ws.to_score")) }
+                @if ts.is_empty() { p.muted { (lang.t("ws.nothing_to_score")) } }
+                @else { ul.plain { @for t in ts {
+                    li {
+                        (tender_link(t)) " " (state_badge(&t.state, lang)) " "
+                        @if t.state == TenderState::Evaluating.code() {
+                            a href=(format!("/tenders/{}/score", t.id)) { (lang.t("eval.score_link")) }
+                        }
+                    }
+                } } }
+            }
+        }
+    }
+}
