@@ -19,3 +19,6 @@ pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
+
+/// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
+pub use model::reg_event::Model as RegEvent;

@@ -613,33 +613,36 @@ pub async fn memberships_of(
         .collect())
 }
 
-/// Members of an organization: user id, display name, e-mail, role.
+/// Members of an organization: user id, display name, e-mail, role. Two queries: the
+/// memberships, then the users through `accounts`' face (accounts owns the `users` table).
 pub async fn members(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Vec<(i64, String, String, OrgRole)>, DbErr> {
-    use crate::accounts::model::user;
-    let rows: Vec<(i64, String, String, String)> = org_member::Entity::find()
+    let rows: Vec<(i64, String)> = org_member::Entity::find()
         .select_only()
         .column(org_member::Column::UserId)
-        .column(user::Column::DisplayName)
-        .column(user::Column::Email)
         .column(org_member::Column::Role)
-        .join(
-            JoinType::InnerJoin,
-            org_member::Entity::belongs_to(user::Entity)
-                .from(org_member::Column::UserId)
-                .to(user::Column::Id)
-                .into(),
-        )
         .filter(org_member::Column::OrgId.eq(org_id))
         .order_by_asc(org_member::Column::AddedAt)
         .into_tuple()
         .all(db)
         .await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let users: std::collections::HashMap<i64, crate::accounts::UserSummary> =
+        crate::accounts::users_by_ids(db, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    // A membership whose user is gone is left out, as the former inner join did.
     Ok(rows
         .into_iter()
-        .filter_map(|(id, n, e, r)| OrgRole::parse(&r).map(|r| (id, n, e, r)))
+        .filter_map(|(id, r)| {
+            let u = users.get(&id)?;
+            let role = OrgRole::parse(&r)?;
+            Some((id, u.display_name.clone(), u.email.clone(), role))
+        })
         .collect())
 }
 
