@@ -20,5 +20,9 @@ pub use rules::{
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
 
+/// Organization names by id, for rooms that list the organizations they refer to.
+pub use model::names_by_ids;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// The registry's figures on social organizations, for the policy targets.
+pub use model::{SocialFigures, social_figures};

@@ -184,3 +184,23 @@ pub async fn members(
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     unit::Entity::find().count(db).await
 }
+
+/// Names of the units with these ids (unknown ids are left out), in one `IN` query.
+pub async fn names_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
