@@ -1,4 +1,6 @@
-//! Contract entities. Queries live in `mod.rs`, next to the operations that use them.
+//! Contract entities, and at the end the reads other rooms get through `mod.rs` (the 30%
+//! ledger's totals and the contracts behind them). The operations' own queries live in
+//! `mod.rs`, next to the operations that use them.
 
 /// `contracts`
 pub mod contract {
