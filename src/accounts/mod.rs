@@ -22,6 +22,9 @@ pub use rules::Role;
 pub use rules::normalize_email;
 pub use store::DbSessionStore;
 
+/// Display names and e-mails of users by id, for the rooms that list members.
+pub use model::{UserSummary, users_by_ids};
+
 /// The signed-in user with what the interface shows about them.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -67,8 +70,9 @@ pub fn dummy_hash() -> &'static str {
 }
 
 /// Loads the signed-in user, or `None` when the id no longer exists. Every signed-in request
-/// does this, so it is one round trip: the user, their roles and their memberships come back
-/// as rows of one `UNION ALL` (kind, id, name, extra).
+/// does this, so the three reads run at once (one round trip of waiting): the user and their
+/// roles as rows of one `UNION ALL` (kind, id, name, extra) on accounts' own tables, and the
+/// memberships through the faces of `orgs` and `units`, which own those tables.
 pub async fn load_current_user(
     db: &DatabaseConnection,
     user_id: i64,
@@ -85,40 +89,28 @@ pub async fn load_current_user(
     let sql = format!(
         "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} \
          UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
-         UNION ALL SELECT 'org', m.org_id, o.name, m.role FROM org_members m \
-           JOIN organizations o ON o.id = m.org_id WHERE m.user_id = {} \
-         UNION ALL SELECT 'unit', m.unit_id, u.name, '' FROM unit_members m \
-           JOIN purchasing_units u ON u.id = m.unit_id WHERE m.user_id = {} \
          ORDER BY 1, 2",
         p(1),
-        p(2),
-        p(3),
-        p(4)
+        p(2)
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
+    let (rows, orgs, units) = tokio::try_join!(
+        db.query_all_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [
-                user_id.into(),
-                user_id.into(),
-                user_id.into(),
-                user_id.into(),
-            ],
-        ))
-        .await?;
+            [user_id.into(), user_id.into()],
+        )),
+        crate::orgs::memberships_of(db, user_id),
+        crate::units::memberships_of(db, user_id),
+    )?;
     let mut user = None;
-    let (mut roles, mut orgs, mut units) = (Vec::new(), Vec::new(), Vec::new());
+    let mut roles = Vec::new();
     for r in rows {
         let kind: String = r.try_get("", "kind")?;
-        let id: i64 = r.try_get("", "id")?;
         let name: String = r.try_get("", "name")?;
         let extra: String = r.try_get("", "extra")?;
         match kind.as_str() {
             "user" => user = Some((name, extra)),
-            "role" => roles.extend(Role::parse(&name)),
-            "org" => orgs.extend(OrgRole::parse(&extra).map(|role| (id, name, role))),
-            _ => units.push((id, name)),
+            _ => roles.extend(Role::parse(&name)),
         }
     }
     let Some((display_name, email)) = user else {

@@ -253,3 +253,42 @@ pub async fn list_users(
         })
         .collect())
 }
+
+/// What other rooms may show about a user: never the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UserSummary {
+    /// Key.
+    pub id: i64,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// E-mail.
+    pub email: String,
+}
+
+/// The users with these ids (unknown ids are left out), in one `IN` query, by id.
+pub async fn users_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<UserSummary>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(i64, String, String)> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .column(user::Column::Email)
+        .filter(user::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, email)| UserSummary {
+            id,
+            display_name,
+            email,
+        })
+        .collect())
+}

@@ -6,7 +6,7 @@ use super::CurrentUser;
 use super::rules::{Role, SignupForm};
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
-use crate::orgs::model::reg_event;
+use crate::orgs::RegEvent;
 use crate::web::forms::{csrf_field, error_summary, input};
 
 /// Sign-up form.
@@ -51,7 +51,7 @@ pub fn login(lang: Lang, email: &str, next: &str, message: Option<&str>, csrf: &
 pub fn workspace(
     lang: Lang,
     u: &CurrentUser,
-    events: &[(reg_event::Model, String)],
+    events: &[(RegEvent, String)],
     procurement: Markup,
 ) -> Markup {
     html! {

@@ -23,6 +23,9 @@ use sea_orm::{
 
 pub use rules::Broken;
 
+/// One recorded entry, as [`timeline`] hands it out.
+pub use model::event::Model as Event;
+
 /// What to record.
 #[derive(Debug, Clone)]
 pub struct Entry<'a> {

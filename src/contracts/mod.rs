@@ -34,6 +34,10 @@ use rules::{
 };
 pub use rules::{ContractState, MilestoneState, stars};
 
+/// The 30% ledger's figures straight from the contracts, and the contracts behind one of
+/// them (for `targets`).
+pub use model::{SignedTotal, counted_in_year, signed_totals};
+
 /// Why a change was refused (the user sees [`Refused::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
@@ -378,9 +382,6 @@ async fn list_items(
     db: &impl ConnectionTrait,
     rows: Vec<Contract>,
 ) -> Result<Vec<ContractListItem>, DbErr> {
-    use crate::orgs::model::organization;
-    use crate::procurement::model::tender;
-    use crate::units::model::unit;
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
     let tender_ids: Vec<i64> = rows.iter().map(|c| c.tender_id).collect();
     let unit_ids: Vec<i64> = rows.iter().map(|c| c.unit_id).collect();
@@ -389,18 +390,10 @@ async fn list_items(
         .filter(contract_milestone::Column::ContractId.is_in(ids))
         .all(db)
         .await?;
-    let tenders = tender::Entity::find()
-        .filter(tender::Column::Id.is_in(tender_ids))
-        .all(db)
-        .await?;
-    let units = unit::Entity::find()
-        .filter(unit::Column::Id.is_in(unit_ids))
-        .all(db)
-        .await?;
-    let orgs = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(org_ids))
-        .all(db)
-        .await?;
+    // Names through the owning rooms' faces, one IN query each.
+    let tenders = crate::procurement::tender_titles_by_ids(db, &tender_ids).await?;
+    let units = crate::units::names_by_ids(db, &unit_ids).await?;
+    let orgs = crate::orgs::names_by_ids(db, &org_ids).await?;
     Ok(rows
         .into_iter()
         .map(|c| {
@@ -412,23 +405,11 @@ async fn list_items(
             ContractListItem {
                 id: c.id,
                 tender_id: c.tender_id,
-                tender_title: tenders
-                    .iter()
-                    .find(|t| t.id == c.tender_id)
-                    .map(|t| t.title.clone())
-                    .unwrap_or_default(),
+                tender_title: tenders.get(&c.tender_id).cloned().unwrap_or_default(),
                 unit_id: c.unit_id,
-                unit_name: units
-                    .iter()
-                    .find(|u| u.id == c.unit_id)
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default(),
+                unit_name: units.get(&c.unit_id).cloned().unwrap_or_default(),
                 org_id: c.org_id,
-                org_name: orgs
-                    .iter()
-                    .find(|o| o.id == c.org_id)
-                    .map(|o| o.name.clone())
-                    .unwrap_or_default(),
+                org_name: orgs.get(&c.org_id).cloned().unwrap_or_default(),
                 value: Fen(c.value_fen),
                 state: state_of(&c),
                 buyer_signed: c.buyer_signed_at.is_some(),

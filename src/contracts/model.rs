@@ -1,4 +1,6 @@
-//! Contract entities. Queries live in `mod.rs`, next to the operations that use them.
+//! Contract entities, and at the end the reads other rooms get through `mod.rs` (the 30%
+//! ledger's totals and the contracts behind them). The operations' own queries live in
+//! `mod.rs`, next to the operations that use them.
 
 /// `contracts`
 pub mod contract {
@@ -125,3 +127,80 @@ pub mod payment {
 pub use contract::Model as Contract;
 pub use contract_milestone::Model as Milestone;
 pub use payment::Model as Payment;
+
+/// Signed, non-terminated contract value of one unit in one year, by supplier kind: a row of
+/// [`signed_totals`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedTotal {
+    /// Asia/Shanghai year of signing.
+    pub year: i32,
+    /// Purchasing unit.
+    pub unit_id: i64,
+    /// Supplier is a social organization.
+    pub social: bool,
+    /// Sum of values.
+    pub total: crate::kernel::money::Fen,
+    /// Number of contracts.
+    pub contracts: i64,
+}
+
+/// Signed contracts that were not terminated, summed per (year signed, unit, supplier is
+/// social) in one GROUP BY, sorted by those three: what the targets ledger must equal.
+pub async fn signed_totals(
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<Vec<SignedTotal>, sea_orm::DbErr> {
+    let sql = "SELECT signed_year AS year, unit_id, supplier_is_social AS social, \
+               CAST(SUM(value_fen) AS BIGINT) AS total, COUNT(*) AS n FROM contracts \
+               WHERE signed_year IS NOT NULL AND state <> 'terminated' \
+               GROUP BY signed_year, unit_id, supplier_is_social \
+               ORDER BY signed_year, unit_id, supplier_is_social";
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(SignedTotal {
+                year: r.try_get("", "year")?,
+                unit_id: r.try_get("", "unit_id")?,
+                social: r.try_get("", "social")?,
+                total: crate::kernel::money::Fen(r.try_get("", "total")?),
+                contracts: r.try_get("", "n")?,
+            })
+        })
+        .collect()
+}
+
+/// The contracts counted for `year` (signed that year, not terminated) of some units (all
+/// when `units` is `None`), optionally only those whose supplier is (or is not) a social
+/// organization: page `page` (1-based) of `per_page`, newest first, and how many there are.
+pub async fn counted_in_year(
+    db: &impl sea_orm::ConnectionTrait,
+    year: i32,
+    units: Option<&[i64]>,
+    social: Option<bool>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<Contract>, u64), sea_orm::DbErr> {
+    use contract::Column as C;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut q = contract::Entity::find()
+        .filter(C::SignedYear.eq(year))
+        .filter(C::State.ne(super::rules::ContractState::Terminated.code()));
+    if let Some(u) = units {
+        q = q.filter(C::UnitId.is_in(u.iter().copied()));
+    }
+    if let Some(s) = social {
+        q = q.filter(C::SupplierIsSocial.eq(s));
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(C::Id)
+        .limit(per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page))
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}

@@ -10,7 +10,7 @@ use super::rules::{
     CompletionForm, ContractState, MilestoneState, PaymentForm, ReportForm, ReturnForm,
 };
 use super::{ContractListItem, ContractSummary, milestone_state, stars, state_of};
-use crate::audit::model::event;
+use crate::audit::Event;
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
@@ -68,7 +68,7 @@ pub struct PageData<'a> {
     /// Payments.
     pub payments: &'a [Payment],
     /// Public audit entries, oldest first.
-    pub timeline: &'a [event::Model],
+    pub timeline: &'a [Event],
 }
 
 /// Who is looking, and what they may do.
@@ -406,7 +406,7 @@ fn side(lang: Lang, d: &PageData, v: &Viewer, open: Open, errors: &FieldErrors) 
     }
 }
 
-fn detail_text(e: &event::Model, lang: Lang) -> String {
+fn detail_text(e: &Event, lang: Lang) -> String {
     let d: serde_json::Value = serde_json::from_str(&e.detail).unwrap_or_default();
     let mut parts = Vec::new();
     if let (Some(p), Some(n)) = (d["position"].as_i64(), d["name"].as_str()) {
@@ -430,7 +430,7 @@ fn detail_text(e: &event::Model, lang: Lang) -> String {
     parts.join(" · ")
 }
 
-fn timeline(lang: Lang, entries: &[event::Model]) -> Markup {
+fn timeline(lang: Lang, entries: &[Event]) -> Markup {
     html! {
         section.section {
             h2 { (lang.t("contract.timeline")) }

@@ -13,9 +13,16 @@ pub mod rules;
 pub mod views;
 
 pub use model::counts::Cache as CountCache;
+pub use model::{Org, get, name_of, recent_events, row};
 pub use model::{OrgStats, memberships_of, stats};
-pub use model::{get, name_of, recent_events};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
+
+/// Organization names by id, for rooms that list the organizations they refer to.
+pub use model::names_by_ids;
+/// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
+pub use model::reg_event::Model as RegEvent;
+/// The registry's figures on social organizations, for the policy targets.
+pub use model::{SocialFigures, social_figures};

@@ -613,33 +613,36 @@ pub async fn memberships_of(
         .collect())
 }
 
-/// Members of an organization: user id, display name, e-mail, role.
+/// Members of an organization: user id, display name, e-mail, role. Two queries: the
+/// memberships, then the users through `accounts`' face (accounts owns the `users` table).
 pub async fn members(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Vec<(i64, String, String, OrgRole)>, DbErr> {
-    use crate::accounts::model::user;
-    let rows: Vec<(i64, String, String, String)> = org_member::Entity::find()
+    let rows: Vec<(i64, String)> = org_member::Entity::find()
         .select_only()
         .column(org_member::Column::UserId)
-        .column(user::Column::DisplayName)
-        .column(user::Column::Email)
         .column(org_member::Column::Role)
-        .join(
-            JoinType::InnerJoin,
-            org_member::Entity::belongs_to(user::Entity)
-                .from(org_member::Column::UserId)
-                .to(user::Column::Id)
-                .into(),
-        )
         .filter(org_member::Column::OrgId.eq(org_id))
         .order_by_asc(org_member::Column::AddedAt)
         .into_tuple()
         .all(db)
         .await?;
+    let ids: Vec<i64> = rows.iter().map(|(id, _)| *id).collect();
+    let users: std::collections::HashMap<i64, crate::accounts::UserSummary> =
+        crate::accounts::users_by_ids(db, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    // A membership whose user is gone is left out, as the former inner join did.
     Ok(rows
         .into_iter()
-        .filter_map(|(id, n, e, r)| OrgRole::parse(&r).map(|r| (id, n, e, r)))
+        .filter_map(|(id, r)| {
+            let u = users.get(&id)?;
+            let role = OrgRole::parse(&r)?;
+            Some((id, u.display_name.clone(), u.email.clone(), role))
+        })
         .collect())
 }
 
@@ -710,4 +713,87 @@ pub async fn stats(db: &DatabaseConnection, today: Date) -> Result<OrgStats, DbE
         rated_3a,
         listed,
     })
+}
+
+/// Names of the organizations with these ids (unknown ids are left out), in one `IN` query.
+pub async fn names_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::Name)
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// What the registry says about the social organizations, for the policy targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SocialFigures {
+    /// Social organizations.
+    pub orgs: i64,
+    /// Holding a grade still valid on the given day.
+    pub rated: i64,
+    /// Of which 3A or higher.
+    pub rated_3a: i64,
+    /// Not on any credit list.
+    pub clean: i64,
+    /// Staff reported in their profiles.
+    pub staff: i64,
+}
+
+/// Counts [`SocialFigures`] in one pass over the organizations, grades judged valid on
+/// `today`.
+pub async fn social_figures(
+    db: &impl ConnectionTrait,
+    today: Date,
+) -> Result<SocialFigures, DbErr> {
+    let backend = db.get_database_backend();
+    let p = if backend == sea_orm::DatabaseBackend::Postgres {
+        "$1"
+    } else {
+        "?"
+    };
+    let sql = format!(
+        "SELECT COUNT(*) AS n, \
+         COALESCE(SUM(CASE WHEN rating_grade IS NOT NULL AND rating_valid_until >= {p} THEN 1 ELSE 0 END), 0) AS rated, \
+         COALESCE(SUM(CASE WHEN rating_grade >= 3 AND rating_valid_until >= {p} THEN 1 ELSE 0 END), 0) AS rated3, \
+         COALESCE(SUM(CASE WHEN credit_status = 'normal' THEN 1 ELSE 0 END), 0) AS clean, \
+         CAST(COALESCE(SUM(staff_count), 0) AS BIGINT) AS staff \
+         FROM organizations WHERE kind IN ('social_group', 'foundation', 'social_service_agency')"
+    );
+    // PostgreSQL numbers the parameter once; SQLite binds each `?`.
+    let values: Vec<sea_orm::Value> = if backend == sea_orm::DatabaseBackend::Postgres {
+        vec![today.into()]
+    } else {
+        vec![today.into(), today.into()]
+    };
+    let Some(r) = db
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            backend, sql, values,
+        ))
+        .await?
+    else {
+        return Ok(SocialFigures::default());
+    };
+    Ok(SocialFigures {
+        orgs: r.try_get("", "n")?,
+        rated: r.try_get("", "rated")?,
+        rated_3a: r.try_get("", "rated3")?,
+        clean: r.try_get("", "clean")?,
+        staff: r.try_get("", "staff")?,
+    })
+}
+
+/// One organization's row without its domains (for eligibility checks).
+pub async fn row(db: &impl ConnectionTrait, id: i64) -> Result<Option<Org>, DbErr> {
+    organization::Entity::find_by_id(id).one(db).await
 }

@@ -87,10 +87,8 @@ pub async fn org_facts(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Option<rules::OrgFacts>, DbErr> {
-    use crate::orgs::model::organization;
     use crate::orgs::{CreditStatus, OrgKind};
-    Ok(organization::Entity::find_by_id(org_id)
-        .one(db)
+    Ok(crate::orgs::row(db, org_id)
         .await?
         .map(|o| rules::OrgFacts {
             kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),

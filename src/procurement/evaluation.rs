@@ -11,16 +11,14 @@ pub async fn evaluators(
         .filter(evaluator::Column::TenderId.eq(tender_id))
         .all(db)
         .await?;
-    let mut out = Vec::new();
-    for r in rows {
-        if let Some(u) = crate::accounts::model::user::Entity::find_by_id(r.user_id)
-            .one(db)
-            .await?
-        {
-            out.push((u.id, u.display_name));
-        }
-    }
-    Ok(out)
+    let ids: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
+    let users = crate::accounts::users_by_ids(db, &ids).await?;
+    // In assignment order, as the page lists them; a deleted user drops out.
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.iter().find(|u| u.id == *id))
+        .map(|u| (u.id, u.display_name.clone()))
+        .collect())
 }
 
 /// Whether a user is assigned to evaluate a tender.

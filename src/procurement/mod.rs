@@ -30,6 +30,9 @@ pub use rules::{
     Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
 };
 
+/// Tender titles by id, for rooms that list tenders they refer to.
+pub use model::titles_by_ids as tender_titles_by_ids;
+
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,

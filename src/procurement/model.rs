@@ -394,3 +394,24 @@ pub mod challenge {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// Titles of the tenders with these ids (unknown ids are left out), in one `IN` query.
+pub async fn titles_by_ids(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(tender::Entity::find()
+        .select_only()
+        .column(tender::Column::Id)
+        .column(tender::Column::Title)
+        .filter(tender::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}

@@ -10,7 +10,7 @@
 //! league/city → region, in exact fen. The other targets come from the organization
 //! registry where the data exists; the rest say "no data yet".
 //!
-//! May call: `contracts` (drill-down rows), `orgs`, `units`, `regions`, `web`.
+//! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `units`, `regions`, `web`.
 
 pub mod model;
 pub mod routes;

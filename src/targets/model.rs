@@ -4,13 +4,10 @@ use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::rules::{LedgerRow, UnitPlace};
-use crate::contracts::ContractState;
-use crate::contracts::model::contract;
 use crate::kernel::money::Fen;
 
 /// `target_ledger`
@@ -104,49 +101,50 @@ pub async fn rows(db: &impl ConnectionTrait) -> Result<Vec<LedgerRow>, DbErr> {
         .collect())
 }
 
-/// The ledger computed from the contracts themselves (one GROUP BY): what [`rows`] must
-/// always equal. Counts signed contracts that were not terminated, in the year signed.
+/// The ledger computed from the contracts themselves (one GROUP BY, in `contracts`): what
+/// [`rows`] must always equal. Counts signed contracts that were not terminated, in the year
+/// signed.
 pub async fn recompute(db: &impl ConnectionTrait) -> Result<Vec<LedgerRow>, DbErr> {
-    let sql = "SELECT signed_year AS year, unit_id, supplier_is_social AS social, \
-               CAST(SUM(value_fen) AS BIGINT) AS total, COUNT(*) AS n FROM contracts \
-               WHERE signed_year IS NOT NULL AND state <> 'terminated' \
-               GROUP BY signed_year, unit_id, supplier_is_social \
-               ORDER BY signed_year, unit_id, supplier_is_social";
-    let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(LedgerRow {
-                year: r.try_get("", "year")?,
-                unit_id: r.try_get("", "unit_id")?,
-                social: r.try_get("", "social")?,
-                total: Fen(r.try_get("", "total")?),
-                contracts: r.try_get("", "n")?,
-            })
+    Ok(crate::contracts::signed_totals(db)
+        .await?
+        .into_iter()
+        .map(|t| LedgerRow {
+            year: t.year,
+            unit_id: t.unit_id,
+            social: t.social,
+            total: t.total,
+            contracts: t.contracts,
         })
-        .collect()
+        .collect())
 }
 
+/// Rows per INSERT in [`rebuild`]: five parameters each stays far below the bind limits of
+/// SQLite and PostgreSQL.
+const REBUILD_CHUNK: usize = 1000;
+
 /// Replaces the ledger with [`recompute`] (after bulk loads that bypass the contract
-/// operations, e.g. demo history).
+/// operations, e.g. demo history). The totals come from `contracts`, which owns that table,
+/// so this reads them and writes them back in batches rather than one INSERT … SELECT.
 pub async fn rebuild(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    let totals = crate::contracts::signed_totals(db).await?;
     ledger::Entity::delete_many().exec(db).await?;
-    db.execute_unprepared(
-        "INSERT INTO target_ledger (year, unit_id, social, total_fen, contracts) \
-         SELECT signed_year, unit_id, supplier_is_social, SUM(value_fen), COUNT(*) \
-         FROM contracts WHERE signed_year IS NOT NULL AND state <> 'terminated' \
-         GROUP BY signed_year, unit_id, supplier_is_social",
-    )
-    .await?;
+    for chunk in totals.chunks(REBUILD_CHUNK) {
+        ledger::Entity::insert_many(chunk.iter().map(|t| ledger::ActiveModel {
+            year: Set(t.year),
+            unit_id: Set(t.unit_id),
+            social: Set(t.social),
+            total_fen: Set(t.total.0),
+            contracts: Set(t.contracts),
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
     Ok(())
 }
 
 /// Where every purchasing unit sits.
 pub async fn unit_places(db: &impl ConnectionTrait) -> Result<HashMap<i64, UnitPlace>, DbErr> {
-    use crate::units::model::unit;
-    Ok(unit::Entity::find()
-        .all(db)
+    Ok(crate::units::list(db, None)
         .await?
         .into_iter()
         .map(|u| {
@@ -199,34 +197,10 @@ pub async fn contracts_behind(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<ContractRow>, u64), DbErr> {
-    use contract::Column as C;
-    let mut q = contract::Entity::find()
-        .filter(C::SignedYear.eq(year))
-        .filter(C::State.ne(ContractState::Terminated.code()));
-    if let Some(u) = units {
-        q = q.filter(C::UnitId.is_in(u.iter().copied()));
-    }
-    if let Some(s) = social {
-        q = q.filter(C::SupplierIsSocial.eq(s));
-    }
-    let total = q.clone().count(db).await?;
-    let rows = q
-        .order_by_desc(C::Id)
-        .limit(per_page)
-        .offset(page.saturating_sub(1).saturating_mul(per_page))
-        .all(db)
-        .await?;
+    let (rows, total) =
+        crate::contracts::counted_in_year(db, year, units, social, page, per_page).await?;
     let ids: Vec<i64> = rows.iter().map(|c| c.org_id).collect();
-    let names: HashMap<i64, String> = crate::orgs::model::organization::Entity::find()
-        .select_only()
-        .column(crate::orgs::model::organization::Column::Id)
-        .column(crate::orgs::model::organization::Column::Name)
-        .filter(crate::orgs::model::organization::Column::Id.is_in(ids))
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let names = crate::orgs::names_by_ids(db, &ids).await?;
     Ok((
         rows.into_iter()
             .map(|c| ContractRow {
@@ -259,42 +233,17 @@ pub struct OrgFigures {
     pub staff: i64,
 }
 
-/// Counts [`OrgFigures`] in one pass over the organizations.
+/// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them).
 pub async fn org_figures(
     db: &impl ConnectionTrait,
     today: time::Date,
 ) -> Result<OrgFigures, DbErr> {
-    let backend = db.get_database_backend();
-    let p = if backend == sea_orm::DatabaseBackend::Postgres {
-        "$1"
-    } else {
-        "?"
-    };
-    let sql = format!(
-        "SELECT COUNT(*) AS n, \
-         COALESCE(SUM(CASE WHEN rating_grade IS NOT NULL AND rating_valid_until >= {p} THEN 1 ELSE 0 END), 0) AS rated, \
-         COALESCE(SUM(CASE WHEN rating_grade >= 3 AND rating_valid_until >= {p} THEN 1 ELSE 0 END), 0) AS rated3, \
-         COALESCE(SUM(CASE WHEN credit_status = 'normal' THEN 1 ELSE 0 END), 0) AS clean, \
-         CAST(COALESCE(SUM(staff_count), 0) AS BIGINT) AS staff \
-         FROM organizations WHERE kind IN ('social_group', 'foundation', 'social_service_agency')"
-    );
-    // PostgreSQL numbers the parameter once; SQLite binds each `?`.
-    let values: Vec<sea_orm::Value> = if backend == sea_orm::DatabaseBackend::Postgres {
-        vec![today.into()]
-    } else {
-        vec![today.into(), today.into()]
-    };
-    let Some(r) = db
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-    else {
-        return Ok(OrgFigures::default());
-    };
+    let f = crate::orgs::social_figures(db, today).await?;
     Ok(OrgFigures {
-        orgs: r.try_get("", "n")?,
-        rated: r.try_get("", "rated")?,
-        rated_3a: r.try_get("", "rated3")?,
-        clean: r.try_get("", "clean")?,
-        staff: r.try_get("", "staff")?,
+        orgs: f.orgs,
+        rated: f.rated,
+        rated_3a: f.rated_3a,
+        clean: f.clean,
+        staff: f.staff,
     })
 }

@@ -12,3 +12,8 @@ pub mod views;
 
 pub use model::memberships_of;
 pub use model::{count, get};
+
+/// Unit names by id, for rooms that list the units they refer to.
+pub use model::names_by_ids;
+/// A purchasing unit, and all of them (optionally of one league/city).
+pub use model::{Unit, list};

@@ -152,30 +152,55 @@ pub async fn memberships_of(
         .await
 }
 
-/// Buyers of a unit: display name, e-mail.
+/// Buyers of a unit: display name, e-mail. Two queries: the memberships, then the users
+/// through `accounts`' face (accounts owns the `users` table).
 pub async fn members(
     db: &impl ConnectionTrait,
     unit_id: i64,
 ) -> Result<Vec<(String, String)>, DbErr> {
-    use crate::accounts::model::user;
-    unit_member::Entity::find()
+    let ids: Vec<i64> = unit_member::Entity::find()
         .select_only()
-        .column(user::Column::DisplayName)
-        .column(user::Column::Email)
-        .join(
-            JoinType::InnerJoin,
-            unit_member::Entity::belongs_to(user::Entity)
-                .from(unit_member::Column::UserId)
-                .to(user::Column::Id)
-                .into(),
-        )
+        .column(unit_member::Column::UserId)
         .filter(unit_member::Column::UnitId.eq(unit_id))
         .into_tuple()
         .all(db)
-        .await
+        .await?;
+    let mut users: std::collections::HashMap<i64, crate::accounts::UserSummary> =
+        crate::accounts::users_by_ids(db, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    // In membership order; a membership whose user is gone is left out, as the former inner
+    // join did.
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.remove(id))
+        .map(|u| (u.display_name, u.email))
+        .collect())
 }
 
 /// Number of units.
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     unit::Entity::find().count(db).await
+}
+
+/// Names of the units with these ids (unknown ids are left out), in one `IN` query.
+pub async fn names_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
