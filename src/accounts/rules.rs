@@ -1,51 +1,23 @@
 //! Pure account rules: roles, e-mail and password checks, log-in throttling.
 
+use crate::kernel::codes::code_enum;
 use validator::ValidateEmail;
 
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 
-/// A platform-wide role. Buyers and organization members are not roles here: they follow
-/// from membership of a purchasing unit or an organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-pub enum Role {
-    /// Platform administrator: manages users, roles and purchasing units.
-    Admin,
-    /// Civil-affairs regulator: ratings, credit lists.
-    Regulator,
-    /// Evaluation expert.
-    Evaluator,
-    /// Manager of an incubator.
-    IncubatorManager,
-}
-
-impl Role {
-    /// All roles, in display order.
-    pub const ALL: [Role; 4] = [
-        Role::Admin,
-        Role::Regulator,
-        Role::Evaluator,
-        Role::IncubatorManager,
-    ];
-
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Regulator => "regulator",
-            Role::Evaluator => "evaluator",
-            Role::IncubatorManager => "incubator_manager",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("role.{}", self.code()))
+code_enum! {
+    /// A platform-wide role. Buyers and organization members are not roles here: they follow
+    /// from membership of a purchasing unit or an organization.
+    Role => "role" {
+        /// Platform administrator: manages users, roles and purchasing units.
+        Admin = "admin",
+        /// Civil-affairs regulator: ratings, credit lists.
+        Regulator = "regulator",
+        /// Evaluation expert.
+        Evaluator = "evaluator",
+        /// Manager of an incubator.
+        IncubatorManager = "incubator_manager",
     }
 }
 
@@ -170,7 +142,7 @@ mod tests {
     #[test]
     fn roles_round_trip() {
         for r in Role::ALL {
-            assert_eq!(Role::parse(r.code()), Some(r));
+            assert_eq!(Role::parse(r.code()), Some(*r));
         }
         assert_eq!(Role::parse("buyer"), None);
     }

@@ -11,7 +11,7 @@ use crate::kernel::codes::code_enum;
 
 code_enum! {
     /// Where a contract is in its life.
-    ContractState {
+    ContractState => "contract.state" {
         /// Created from the award; waiting for both signatures.
         Pending = "pending",
         /// Signed by both sides; milestones are worked on.
@@ -92,11 +92,6 @@ impl ContractState {
         }
     }
 
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("contract.state.{}", self.code()))
-    }
-
     /// The OCDS contract status code: a fulfilled contract is `terminated` in OCDS, one
     /// ended early `cancelled`.
     pub fn ocds(self) -> &'static str {
@@ -130,7 +125,7 @@ impl IllegalContractTransition {
 
 code_enum! {
     /// Where a payment milestone is.
-    MilestoneState {
+    MilestoneState => "contract.mstate" {
         /// Waiting for the supplier's delivery report.
         Scheduled = "scheduled",
         /// Report submitted; waiting for the buyer.
@@ -212,11 +207,6 @@ impl MilestoneState {
             (S::Accepted, E::RecordPayment) => Ok(S::Paid),
             _ => Err(IllegalMilestoneTransition::Illegal { from: self, event }),
         }
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("contract.mstate.{}", self.code()))
     }
 
     /// The OCDS milestone status code.

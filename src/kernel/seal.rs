@@ -34,11 +34,6 @@ pub enum SealError {
 }
 
 impl SealKey {
-    /// A key from raw bytes (tests).
-    pub fn from_bytes(b: [u8; 32]) -> SealKey {
-        SealKey(b)
-    }
-
     /// A fresh random key.
     pub fn random() -> SealKey {
         SealKey(rand::random())

@@ -4,56 +4,28 @@
 use time::Date;
 
 use crate::kernel::Lang;
+use crate::kernel::codes::code_enum;
 use crate::kernel::error::FieldErrors;
 use crate::regions::{Level, regions};
 
-/// Legal form of an organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrgKind {
-    /// 社会团体 (registration type character 1 under civil affairs).
-    SocialGroup,
-    /// 基金会 (type 3).
-    Foundation,
-    /// 社会服务机构, formerly 民办非企业单位 (type 2).
-    SocialServiceAgency,
-    /// 企业: may win tenders but does not count as a social organization.
-    Enterprise,
-    /// 事业单位.
-    PublicInstitution,
+code_enum! {
+    /// Legal form of an organization.
+    #[serde(rename_all = "snake_case")]
+    OrgKind => "kind" {
+        /// 社会团体 (registration type character 1 under civil affairs).
+        SocialGroup = "social_group",
+        /// 基金会 (type 3).
+        Foundation = "foundation",
+        /// 社会服务机构, formerly 民办非企业单位 (type 2).
+        SocialServiceAgency = "social_service_agency",
+        /// 企业: may win tenders but does not count as a social organization.
+        Enterprise = "enterprise",
+        /// 事业单位.
+        PublicInstitution = "public_institution",
+    }
 }
 
 impl OrgKind {
-    /// All kinds in display order.
-    pub const ALL: [OrgKind; 5] = [
-        OrgKind::SocialGroup,
-        OrgKind::Foundation,
-        OrgKind::SocialServiceAgency,
-        OrgKind::Enterprise,
-        OrgKind::PublicInstitution,
-    ];
-
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            OrgKind::SocialGroup => "social_group",
-            OrgKind::Foundation => "foundation",
-            OrgKind::SocialServiceAgency => "social_service_agency",
-            OrgKind::Enterprise => "enterprise",
-            OrgKind::PublicInstitution => "public_institution",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(s: &str) -> Option<OrgKind> {
-        OrgKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("kind.{}", self.code()))
-    }
-
     /// A social organization in the policy's sense (counts toward the 30% share).
     pub fn is_social_org(self) -> bool {
         matches!(
@@ -73,87 +45,30 @@ impl OrgKind {
     }
 }
 
-/// Level of the registering civil-affairs authority (登记管理机关).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthorityLevel {
-    /// 自治区 (or a province elsewhere).
-    Region,
-    /// 盟/市.
-    LeagueCity,
-    /// 旗/县/区.
-    BannerCounty,
-}
-
-impl AuthorityLevel {
-    /// All levels.
-    pub const ALL: [AuthorityLevel; 3] = [
-        AuthorityLevel::Region,
-        AuthorityLevel::LeagueCity,
-        AuthorityLevel::BannerCounty,
-    ];
-
-    /// Stored code (shared with [`Level`]).
-    pub fn code(self) -> &'static str {
-        self.level().code()
-    }
-
-    fn level(self) -> Level {
-        match self {
-            AuthorityLevel::Region => Level::Region,
-            AuthorityLevel::LeagueCity => Level::LeagueCity,
-            AuthorityLevel::BannerCounty => Level::BannerCounty,
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(s: &str) -> Option<AuthorityLevel> {
-        AuthorityLevel::ALL.into_iter().find(|k| k.code() == s)
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("authority.{}", self.code()))
+code_enum! {
+    /// Level of the registering civil-affairs authority (登记管理机关); the codes are
+    /// [`Level`]'s.
+    #[serde(rename_all = "snake_case")]
+    AuthorityLevel => "authority" {
+        /// 自治区 (or a province elsewhere).
+        Region = "region",
+        /// 盟/市.
+        LeagueCity = "league_city",
+        /// 旗/县/区.
+        BannerCounty = "banner_county",
     }
 }
 
-/// Position on the credit lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CreditStatus {
-    /// Not listed.
-    Normal,
-    /// 活动异常名录.
-    Abnormal,
-    /// 严重违法失信名单.
-    Dishonest,
-}
-
-impl CreditStatus {
-    /// All states.
-    pub const ALL: [CreditStatus; 3] = [
-        CreditStatus::Normal,
-        CreditStatus::Abnormal,
-        CreditStatus::Dishonest,
-    ];
-
-    /// Stored code.
-    pub fn code(self) -> &'static str {
-        match self {
-            CreditStatus::Normal => "normal",
-            CreditStatus::Abnormal => "abnormal",
-            CreditStatus::Dishonest => "dishonest",
-        }
-    }
-
-    /// Parses a stored code.
-    pub fn parse(s: &str) -> Option<CreditStatus> {
-        CreditStatus::ALL.into_iter().find(|k| k.code() == s)
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("credit.{}", self.code()))
+code_enum! {
+    /// Position on the credit lists.
+    #[serde(rename_all = "snake_case")]
+    CreditStatus => "credit" {
+        /// Not listed.
+        Normal = "normal",
+        /// 活动异常名录.
+        Abnormal = "abnormal",
+        /// 严重违法失信名单.
+        Dishonest = "dishonest",
     }
 }
 
@@ -1120,14 +1035,14 @@ mod tests {
     #[test]
     fn kinds_and_labels_round_trip() {
         for k in OrgKind::ALL {
-            assert_eq!(OrgKind::parse(k.code()), Some(k));
+            assert_eq!(OrgKind::parse(k.code()), Some(*k));
             assert!(!k.label(Lang::Zh).starts_with("zh-CN."), "{k:?}");
         }
         for s in CreditStatus::ALL {
-            assert_eq!(CreditStatus::parse(s.code()), Some(s));
+            assert_eq!(CreditStatus::parse(s.code()), Some(*s));
         }
         for a in AuthorityLevel::ALL {
-            assert_eq!(AuthorityLevel::parse(a.code()), Some(a));
+            assert_eq!(AuthorityLevel::parse(a.code()), Some(*a));
         }
         assert!(OrgKind::Foundation.is_social_org() && !OrgKind::Enterprise.is_social_org());
         assert_eq!(domain_label("elderly", Lang::En), "Elderly care");

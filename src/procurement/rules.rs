@@ -16,7 +16,7 @@ use crate::kernel::codes::code_enum;
 
 code_enum! {
     /// Where a tender is in its life.
-    TenderState {
+    TenderState => "tender.state" {
         /// Being written by the buyer; not public.
         Draft = "draft",
         /// Public: enquiries and bids accepted until their deadlines.
@@ -96,11 +96,6 @@ impl TenderState {
         Ok(next)
     }
 
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("tender.state.{}", self.code()))
-    }
-
     /// The OCDS tender status code.
     pub fn ocds(self) -> &'static str {
         match self {
@@ -115,7 +110,7 @@ impl TenderState {
 
 code_enum! {
     /// Procurement method.
-    Method {
+    Method => "tender.method" {
         /// 公开招标
         OpenTender = "open_tender",
         /// 邀请招标
@@ -131,16 +126,9 @@ code_enum! {
     }
 }
 
-impl Method {
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("tender.method.{}", self.code()))
-    }
-}
-
 code_enum! {
     /// Evaluation method.
-    EvalMethod {
+    EvalMethod => "tender.eval" {
         /// 最低评标价法
         LowestPrice = "lowest_price",
         /// 综合评分法
@@ -148,16 +136,9 @@ code_enum! {
     }
 }
 
-impl EvalMethod {
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("tender.eval.{}", self.code()))
-    }
-}
-
 code_enum! {
     /// Where a bid is.
-    BidState {
+    BidState => "bid.state" {
         /// Sealed, may be revised or withdrawn until the deadline.
         Submitted = "submitted",
         /// Withdrawn by the bidder before the deadline.
@@ -195,11 +176,6 @@ impl BidState {
             (S::Opened, E::Disqualify) => Some(S::Disqualified),
             _ => None,
         }
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("bid.state.{}", self.code()))
     }
 }
 

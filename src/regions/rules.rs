@@ -4,49 +4,22 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::kernel::Lang;
+use crate::kernel::codes::code_enum;
 
 const CSV: &str = include_str!("regions-nmg.csv");
 
-/// Level of a division in Inner Mongolia's hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// 自治区
-    Region,
-    /// 盟/市
-    LeagueCity,
-    /// 旗/县/区
-    BannerCounty,
-    /// 苏木/乡镇/街道
-    Township,
-}
-
-impl Level {
-    /// The code stored in the database and the CSV.
-    pub fn code(self) -> &'static str {
-        match self {
-            Level::Region => "region",
-            Level::LeagueCity => "league_city",
-            Level::BannerCounty => "banner_county",
-            Level::Township => "township",
-        }
-    }
-
-    /// Parses the stored code.
-    pub fn parse(s: &str) -> Option<Level> {
-        [
-            Level::Region,
-            Level::LeagueCity,
-            Level::BannerCounty,
-            Level::Township,
-        ]
-        .into_iter()
-        .find(|l| l.code() == s)
-    }
-
-    /// Localized label key.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("level.{}", self.code()))
+code_enum! {
+    /// Level of a division in Inner Mongolia's hierarchy.
+    #[serde(rename_all = "snake_case")]
+    Level => "level" {
+        /// 自治区
+        Region = "region",
+        /// 盟/市
+        LeagueCity = "league_city",
+        /// 旗/县/区
+        BannerCounty = "banner_county",
+        /// 苏木/乡镇/街道
+        Township = "township",
     }
 }
 

@@ -81,13 +81,6 @@ impl Cell {
         self.contracts += r.contracts;
     }
 
-    /// Adds another cell.
-    pub fn merge(&mut self, o: &Cell) {
-        self.total.0 += o.total.0;
-        self.social.0 += o.social.0;
-        self.contracts += o.contracts;
-    }
-
     /// Nothing was bought: the share is undefined ("no data"), never a division by zero.
     pub fn is_empty(&self) -> bool {
         self.total.0 == 0
@@ -219,7 +212,7 @@ impl Ledger {
 
 code_enum! {
     /// Direction of the share against the year before.
-    Trend {
+    Trend => "targets.trend" {
         /// Higher share than the year before.
         Up = "up",
         /// Lower.
@@ -246,11 +239,6 @@ impl Trend {
         }
     }
 
-    /// Localized word.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("targets.trend.{}", self.code()))
-    }
-
     /// An arrow for tables.
     pub fn arrow(self) -> &'static str {
         match self {
@@ -264,20 +252,13 @@ impl Trend {
 
 code_enum! {
     /// Where a target stands.
-    Status {
+    Status => "targets.status" {
         /// Reached.
         Met = "met",
         /// Not reached.
         Below = "below",
         /// The platform holds no data for it yet.
         NoData = "no_data",
-    }
-}
-
-impl Status {
-    /// Localized word.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("targets.status.{}", self.code()))
     }
 }
 
