@@ -33,6 +33,9 @@ use rules::{
 };
 pub use rules::{ContractState, MilestoneState};
 
+/// Per-supplier contract and milestone counts (matching's track record and capacity).
+pub use model::{SupplierTally, supplier_tallies};
+
 /// What the procurement room knows at award time.
 #[derive(Debug, Clone)]
 pub struct ContractSeed {

@@ -19,3 +19,9 @@ pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
+
+/// The compact registry facts of every organization, and every domain pair (matching).
+pub use model::{OrgBrief, all_domains, briefs};
+/// Batched reads for other rooms (search documents and rebuilds): organizations with their
+/// domains, ids in order, the count, and ratings whose last valid day falls in a range.
+pub use model::{count, ids_after, many_with_domains, rating_valid_until_in};

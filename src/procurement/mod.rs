@@ -20,6 +20,11 @@ pub use rules::{
     Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
 };
 
+/// A tender row, as other rooms receive it from the loaders below.
+pub use model::tender::Model as Tender;
+/// Tender reads for other rooms: open tenders, a batch by id, ids and count for rebuilds.
+pub use model::{open_tenders, tender_count, tender_ids_after, tenders_by_ids};
+
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,

@@ -12,3 +12,6 @@ pub mod views;
 
 pub use model::memberships_of;
 pub use model::{count, get};
+
+/// Unit names by id, batched (for other rooms' documents and lists).
+pub use model::names_of;

@@ -179,3 +179,20 @@ pub async fn members(
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     unit::Entity::find().count(db).await
 }
+
+/// The names of these units by id, in one query; ids without a row are left out (for
+/// documents and lists of other rooms that show a unit's name).
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    let rows: Vec<(i64, String)> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
