@@ -404,7 +404,9 @@ async fn the_snapshot_reads_track_record_and_capacity_from_contracts() {
     let w = world(&app).await;
     let org = w.org("合格甲养老服务中心");
     completed_contract(&app, w.tender, org).await;
-    let snap = civicbridge::matching::candidates(&app.state).await.unwrap();
+    let snap = civicbridge::matching::candidates(&civicbridge::matching::routes::env(&app.state))
+        .await
+        .unwrap();
     let c = snap.iter().find(|c| c.org_id == org).unwrap();
     assert_eq!(
         (
@@ -425,9 +427,13 @@ async fn the_snapshot_reads_track_record_and_capacity_from_contracts() {
         &format!("UPDATE organizations SET staff_count = 40 WHERE id = {org}"),
     )
     .await;
-    let again = civicbridge::matching::candidates(&app.state).await.unwrap();
+    let again = civicbridge::matching::candidates(&civicbridge::matching::routes::env(&app.state))
+        .await
+        .unwrap();
     assert!(std::sync::Arc::ptr_eq(&snap, &again));
     app.state.matching.invalidate();
-    let fresh = civicbridge::matching::candidates(&app.state).await.unwrap();
+    let fresh = civicbridge::matching::candidates(&civicbridge::matching::routes::env(&app.state))
+        .await
+        .unwrap();
     assert_eq!(fresh.iter().find(|c| c.org_id == org).unwrap().staff, 40);
 }

@@ -37,6 +37,8 @@ pub use rules::{ContractState, MilestoneState, stars};
 /// The 30% ledger's figures straight from the contracts, and the contracts behind one of
 /// them (for `targets`).
 pub use model::{SignedTotal, counted_in_year, signed_totals};
+/// Per-supplier contract and milestone counts (matching's track record and capacity).
+pub use model::{SupplierTally, supplier_tallies};
 
 /// Why a change was refused (the user sees [`Refused::message`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

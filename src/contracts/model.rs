@@ -204,3 +204,73 @@ pub async fn counted_in_year(
         .await?;
     Ok((rows, total))
 }
+
+// ---------------------------------------------------------------------------------------
+// Aggregates for other rooms (matching), offered through `mod.rs` so that no other room
+// writes SQL on `contracts` or `contract_milestones`.
+
+/// One supplier's contracts counted for matching's snapshot (every count saturates at
+/// `u32::MAX`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SupplierTally {
+    /// Completed contracts.
+    pub completed: u32,
+    /// Pending or active contracts.
+    pub live: u32,
+    /// Sum of the buyers' ratings of completed contracts.
+    pub rating_sum: u32,
+    /// Completed contracts with a rating.
+    pub rating_count: u32,
+    /// Milestones with a decision recorded (`decided_at` set).
+    pub milestones_decided: u32,
+    /// Decided milestones accepted without ever being returned.
+    pub milestones_first_time: u32,
+}
+
+/// [`SupplierTally`] of every organization that has a contract, by organization id: two
+/// GROUP BY aggregates, whatever the number of organizations.
+pub async fn supplier_tallies(
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<std::collections::HashMap<i64, SupplierTally>, sea_orm::DbErr> {
+    use sea_orm::{DbErr, Statement};
+    let mut out: std::collections::HashMap<i64, SupplierTally> = std::collections::HashMap::new();
+    let backend = db.get_database_backend();
+    let contracts = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT org_id, \
+             COALESCE(SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
+             COALESCE(SUM(CASE WHEN state IN ('pending', 'active') THEN 1 ELSE 0 END), 0) AS live, \
+             CAST(COALESCE(SUM(CASE WHEN state = 'completed' AND rating IS NOT NULL THEN rating ELSE 0 END), 0) AS BIGINT) AS rsum, \
+             COALESCE(SUM(CASE WHEN state = 'completed' AND rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rcount \
+             FROM contracts GROUP BY org_id",
+        ))
+        .await?;
+    for r in contracts {
+        let n = |k: &str| -> Result<u32, DbErr> {
+            Ok(u32::try_from(r.try_get::<i64>("", k)?).unwrap_or(u32::MAX))
+        };
+        let t = out.entry(r.try_get("", "org_id")?).or_default();
+        t.completed = n("completed")?;
+        t.live = n("live")?;
+        t.rating_sum = n("rsum")?;
+        t.rating_count = n("rcount")?;
+    }
+    let milestones = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT c.org_id AS org_id, COUNT(*) AS decided, \
+             COALESCE(SUM(CASE WHEN m.state IN ('accepted', 'paid') AND m.return_reason IS NULL \
+               THEN 1 ELSE 0 END), 0) AS first_time \
+             FROM contract_milestones m JOIN contracts c ON c.id = m.contract_id \
+             WHERE m.decided_at IS NOT NULL GROUP BY c.org_id",
+        ))
+        .await?;
+    for r in milestones {
+        let t = out.entry(r.try_get("", "org_id")?).or_default();
+        t.milestones_decided = u32::try_from(r.try_get::<i64>("", "decided")?).unwrap_or(u32::MAX);
+        t.milestones_first_time =
+            u32::try_from(r.try_get::<i64>("", "first_time")?).unwrap_or(u32::MAX);
+    }
+    Ok(out)
+}

@@ -12,8 +12,11 @@
 //! in-app notification, idempotent); organization members see their invitations and
 //! recommended tenders in their workspace. Public pages show no scores.
 //!
-//! May call: `procurement` (tenders, eligibility), `orgs` (registry), `contracts` (through
-//! SQL aggregates), `units` (names), `web`.
+//! The functions below take an [`Env`] (connection, clock, weights, caches), never the web
+//! layer's state, so jobs, benches and tests call them as handlers do.
+//!
+//! May call: `procurement` (tenders, eligibility), `orgs` (registry), `contracts` (per-supplier
+//! tallies), `units` (names), `web` (from `routes` and `views` only).
 
 pub mod model;
 pub mod routes;
@@ -26,9 +29,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sea_orm::DbErr;
+use sea_orm::{DatabaseConnection, DbErr};
 
-use crate::web::AppState;
+use crate::kernel::clock::Clock;
+use crate::orgs::CountCache;
+use crate::procurement::Tender;
 use rules::{Assessment, Candidate, Ranking, Score, assess, rank};
 
 type Slot = Option<(u64, u64, Instant, Arc<Vec<Candidate>>)>;
@@ -47,21 +52,39 @@ impl Cache {
     }
 }
 
+/// What matching reads: the connection, the clock, the weights, and the caches that decide
+/// whether the snapshot is still fresh.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    /// Connection pool.
+    pub db: &'a DatabaseConnection,
+    /// The clock: today for eligibility and scoring, now for tenders still open.
+    pub clock: &'a Clock,
+    /// Scoring weights.
+    pub weights: &'a MatchingWeights,
+    /// The snapshot.
+    pub cache: &'a Cache,
+    /// The organization list's count cache: every organization write through this server
+    /// moves its generation, which makes the snapshot stale as well.
+    pub org_counts: &'a CountCache,
+    /// How long a snapshot is reused (`matching_cache_secs`).
+    pub ttl: Duration,
+}
+
 /// The snapshot of every organization, from the cache when fresh.
-pub async fn candidates(st: &AppState) -> Result<Arc<Vec<Candidate>>, DbErr> {
-    let ttl = Duration::from_secs(st.config.matching_cache_secs);
-    let generation = st.matching.generation.load(Ordering::SeqCst);
-    let orgs_generation = st.org_counts.generation();
-    if let Ok(slot) = st.matching.slot.lock()
+pub async fn candidates(env: &Env<'_>) -> Result<Arc<Vec<Candidate>>, DbErr> {
+    let generation = env.cache.generation.load(Ordering::SeqCst);
+    let orgs_generation = env.org_counts.generation();
+    if let Ok(slot) = env.cache.slot.lock()
         && let Some((g, og, at, snap)) = slot.as_ref()
         && *g == generation
         && *og == orgs_generation
-        && at.elapsed() < ttl
+        && at.elapsed() < env.ttl
     {
         return Ok(snap.clone());
     }
-    let snap = Arc::new(model::candidates(&st.db).await?);
-    if let Ok(mut slot) = st.matching.slot.lock() {
+    let snap = Arc::new(model::candidates(env.db).await?);
+    if let Ok(mut slot) = env.cache.slot.lock() {
         *slot = Some((generation, orgs_generation, Instant::now(), snap.clone()));
     }
     Ok(snap)
@@ -82,24 +105,18 @@ pub struct TenderMatches {
 }
 
 /// Ranks every organization for a tender.
-pub async fn for_tender(
-    st: &AppState,
-    t: &crate::procurement::model::tender::Model,
-    n: usize,
-) -> Result<TenderMatches, DbErr> {
-    let candidates = candidates(st).await?;
-    let today = st.clock.today();
+pub async fn for_tender(env: &Env<'_>, t: &Tender, n: usize) -> Result<TenderMatches, DbErr> {
+    let candidates = candidates(env).await?;
+    let today = env.clock.today();
     let profile = model::profile(t);
-    let ranking = rank(&profile, &candidates, today, &st.config.matching, n);
+    let ranking = rank(&profile, &candidates, today, env.weights, n);
     let excluded = candidates
         .iter()
         .enumerate()
-        .filter_map(
-            |(i, c)| match assess(&profile, c, today, &st.config.matching) {
-                Assessment::Excluded(why) => Some((i, why)),
-                Assessment::Scored(_) => None,
-            },
-        )
+        .filter_map(|(i, c)| match assess(&profile, c, today, env.weights) {
+            Assessment::Excluded(why) => Some((i, why)),
+            Assessment::Scored(_) => None,
+        })
         .take(EXCLUDED_SHOWN)
         .collect();
     Ok(TenderMatches {
@@ -111,43 +128,32 @@ pub async fn for_tender(
 
 /// One organization's assessment for a tender (`None` when no such organization).
 pub async fn assess_one(
-    st: &AppState,
-    t: &crate::procurement::model::tender::Model,
+    env: &Env<'_>,
+    t: &Tender,
     org_id: i64,
 ) -> Result<Option<(Candidate, Assessment)>, DbErr> {
-    let candidates = candidates(st).await?;
+    let candidates = candidates(env).await?;
     let Ok(i) = candidates.binary_search_by_key(&org_id, |c| c.org_id) else {
         return Ok(None);
     };
     let c = candidates[i].clone();
-    let a = assess(
-        &model::profile(t),
-        &c,
-        st.clock.today(),
-        &st.config.matching,
-    );
+    let a = assess(&model::profile(t), &c, env.clock.today(), env.weights);
     Ok(Some((c, a)))
 }
 
 /// The open tenders an organization may take, best first, at most `n`.
 pub async fn recommended(
-    st: &AppState,
+    env: &Env<'_>,
     org_id: i64,
     n: usize,
-) -> Result<Vec<(crate::procurement::model::tender::Model, Score)>, DbErr> {
-    let candidates = candidates(st).await?;
+) -> Result<Vec<(Tender, Score)>, DbErr> {
+    let candidates = candidates(env).await?;
     let Ok(i) = candidates.binary_search_by_key(&org_id, |c| c.org_id) else {
         return Ok(vec![]);
     };
-    let tenders = model::open_tenders(&st.db, st.clock.now()).await?;
+    let tenders = model::open_tenders(env.db, env.clock.now()).await?;
     let profiles: Vec<rules::TenderProfile> = tenders.iter().map(model::profile).collect();
-    let top = rules::recommend(
-        &candidates[i],
-        &profiles,
-        st.clock.today(),
-        &st.config.matching,
-        n,
-    );
+    let top = rules::recommend(&candidates[i], &profiles, env.clock.today(), env.weights, n);
     Ok(top
         .into_iter()
         .map(|(k, s)| (tenders[k].clone(), s))

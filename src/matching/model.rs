@@ -1,17 +1,18 @@
 //! Matching's data: the compact snapshot of every organization (one query for the
-//! organizations, one for their domains, two aggregates over contracts and milestones), the
-//! open tenders, and the invitation notifications.
+//! organizations and one for their domains, through `orgs`; two aggregates over contracts and
+//! milestones, through `contracts`), the open tenders (through `procurement`), and the
+//! invitation notifications.
 
 use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::rules::{Candidate, TenderProfile, domain_bit};
 use crate::orgs::{CreditStatus, OrgKind};
-use crate::procurement::OrgFacts;
+use crate::procurement::{OrgFacts, Tender};
 
 /// `notifications`
 pub mod notification {
@@ -50,118 +51,57 @@ pub mod notification {
 /// The kind code of an invitation.
 pub const INVITE: &str = "invite";
 
-/// Every organization as matching sees it, ordered by id.
+/// Every organization as matching sees it, ordered by id: the registry's compact facts and
+/// domains from `orgs`, track record and capacity from `contracts`' per-supplier tallies.
 pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbErr> {
-    use crate::orgs::model::{org_domain, organization};
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<i16>,
-        Option<time::Date>,
-        time::Date,
-        Option<String>,
-        Option<String>,
-        i32,
-    );
-    use organization::Column as C;
-    let rows: Vec<Row> = organization::Entity::find()
-        .select_only()
-        .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
-        .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
-        .columns([C::LeagueCode, C::CountyCode, C::StaffCount])
-        .order_by_asc(C::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut out: Vec<Candidate> = rows
+    let mut out: Vec<Candidate> = crate::orgs::briefs(db)
+        .await?
         .into_iter()
-        .map(
-            |(id, name, kind, credit, grade, until, registered, league, county, staff)| Candidate {
-                org_id: id,
-                name,
-                facts: OrgFacts {
-                    kind: OrgKind::parse(&kind).unwrap_or(OrgKind::Enterprise),
-                    // An unreadable status counts as the worst, never as clean.
-                    credit: CreditStatus::parse(&credit).unwrap_or(CreditStatus::Dishonest),
-                    rating: grade.zip(until),
-                    registered,
-                    league,
-                },
-                county,
-                domains: 0,
-                staff,
-                live_contracts: 0,
-                completed: 0,
-                milestones_decided: 0,
-                milestones_first_time: 0,
-                rating_sum: 0,
-                rating_count: 0,
-                incubated: false,
+        .map(|o| Candidate {
+            org_id: o.id,
+            name: o.name,
+            facts: OrgFacts {
+                kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
+                // An unreadable status counts as the worst, never as clean.
+                credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
+                rating: o.rating_grade.zip(o.rating_valid_until),
+                registered: o.registration_date,
+                league: o.league_code,
             },
-        )
+            county: o.county_code,
+            domains: 0,
+            staff: o.staff_count,
+            live_contracts: 0,
+            completed: 0,
+            milestones_decided: 0,
+            milestones_first_time: 0,
+            rating_sum: 0,
+            rating_count: 0,
+            incubated: false,
+        })
         .collect();
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.org_id, i)).collect();
-    let domains: Vec<(i64, String)> = org_domain::Entity::find()
-        .select_only()
-        .columns([org_domain::Column::OrgId, org_domain::Column::Domain])
-        .into_tuple()
-        .all(db)
-        .await?;
-    for (org, d) in domains {
+    for (org, d) in crate::orgs::all_domains(db).await? {
         if let (Some(&i), Some(b)) = (index.get(&org), domain_bit(&d)) {
             out[i].domains |= 1 << b;
         }
     }
-    let backend = db.get_database_backend();
-    let contracts = db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT org_id, \
-             COALESCE(SUM(CASE WHEN state = 'completed' THEN 1 ELSE 0 END), 0) AS completed, \
-             COALESCE(SUM(CASE WHEN state IN ('pending', 'active') THEN 1 ELSE 0 END), 0) AS live, \
-             CAST(COALESCE(SUM(CASE WHEN state = 'completed' AND rating IS NOT NULL THEN rating ELSE 0 END), 0) AS BIGINT) AS rsum, \
-             COALESCE(SUM(CASE WHEN state = 'completed' AND rating IS NOT NULL THEN 1 ELSE 0 END), 0) AS rcount \
-             FROM contracts GROUP BY org_id",
-        ))
-        .await?;
-    for r in contracts {
-        let org: i64 = r.try_get("", "org_id")?;
+    for (org, t) in crate::contracts::supplier_tallies(db).await? {
         if let Some(&i) = index.get(&org) {
-            let n = |k: &str| -> Result<u32, DbErr> {
-                Ok(u32::try_from(r.try_get::<i64>("", k)?).unwrap_or(u32::MAX))
-            };
-            out[i].completed = n("completed")?;
-            out[i].live_contracts = n("live")?;
-            out[i].rating_sum = n("rsum")?;
-            out[i].rating_count = n("rcount")?;
-        }
-    }
-    let milestones = db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT c.org_id AS org_id, COUNT(*) AS decided, \
-             COALESCE(SUM(CASE WHEN m.state IN ('accepted', 'paid') AND m.return_reason IS NULL \
-               THEN 1 ELSE 0 END), 0) AS first_time \
-             FROM contract_milestones m JOIN contracts c ON c.id = m.contract_id \
-             WHERE m.decided_at IS NOT NULL GROUP BY c.org_id",
-        ))
-        .await?;
-    for r in milestones {
-        let org: i64 = r.try_get("", "org_id")?;
-        if let Some(&i) = index.get(&org) {
-            out[i].milestones_decided =
-                u32::try_from(r.try_get::<i64>("", "decided")?).unwrap_or(u32::MAX);
-            out[i].milestones_first_time =
-                u32::try_from(r.try_get::<i64>("", "first_time")?).unwrap_or(u32::MAX);
+            let c = &mut out[i];
+            c.completed = t.completed;
+            c.live_contracts = t.live;
+            c.rating_sum = t.rating_sum;
+            c.rating_count = t.rating_count;
+            c.milestones_decided = t.milestones_decided;
+            c.milestones_first_time = t.milestones_first_time;
         }
     }
     Ok(out)
 }
 
 /// What matching needs of a tender row.
-pub fn profile(t: &crate::procurement::model::tender::Model) -> TenderProfile {
+pub fn profile(t: &Tender) -> TenderProfile {
     TenderProfile {
         tender_id: t.id,
         title: t.title.clone(),
@@ -173,17 +113,8 @@ pub fn profile(t: &crate::procurement::model::tender::Model) -> TenderProfile {
 }
 
 /// Tenders open for bids at `now`, by id.
-pub async fn open_tenders(
-    db: &impl ConnectionTrait,
-    now: i64,
-) -> Result<Vec<crate::procurement::model::tender::Model>, DbErr> {
-    use crate::procurement::model::tender;
-    tender::Entity::find()
-        .filter(tender::Column::State.eq(crate::procurement::TenderState::Published.code()))
-        .filter(tender::Column::BidDeadline.gt(now))
-        .order_by_asc(tender::Column::Id)
-        .all(db)
-        .await
+pub async fn open_tenders(db: &impl ConnectionTrait, now: i64) -> Result<Vec<Tender>, DbErr> {
+    crate::procurement::open_tenders(db, now).await
 }
 
 /// Records an invitation once: inviting the same organization to the same tender again
@@ -259,7 +190,6 @@ pub async fn invitations_of(
     orgs: &[i64],
     limit: u64,
 ) -> Result<(Vec<Invitation>, u64), DbErr> {
-    use crate::procurement::model::tender;
     if orgs.is_empty() {
         return Ok((vec![], 0));
     }
@@ -277,9 +207,7 @@ pub async fn invitations_of(
         .all(db)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|n| n.tender_id).collect();
-    let tenders: HashMap<i64, tender::Model> = tender::Entity::find()
-        .filter(tender::Column::Id.is_in(ids))
-        .all(db)
+    let tenders: HashMap<i64, Tender> = crate::procurement::tenders_by_ids(db, &ids)
         .await?
         .into_iter()
         .map(|t| (t.id, t))

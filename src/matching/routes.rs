@@ -10,7 +10,7 @@ use super::model;
 use super::rules::Assessment;
 use crate::accounts::{Action, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
-use crate::procurement::model::tender;
+use crate::procurement::Tender;
 use crate::web::AppState;
 use crate::web::{Ctx, layout, parse_id, see_other, unprocessable};
 
@@ -38,6 +38,18 @@ pub struct InviteForm {
     back: String,
 }
 
+/// What matching reads, taken from the application state.
+pub fn env(st: &AppState) -> super::Env<'_> {
+    super::Env {
+        db: &st.db,
+        clock: &st.clock,
+        weights: &st.config.matching,
+        cache: &st.matching,
+        org_counts: &st.org_counts,
+        ttl: std::time::Duration::from_secs(st.config.matching_cache_secs),
+    }
+}
+
 /// How many matches the tender page itself shows its buyers.
 pub const ON_TENDER_PAGE: usize = 5;
 
@@ -46,10 +58,10 @@ pub const ON_TENDER_PAGE: usize = 5;
 pub async fn tender_section(
     st: &AppState,
     lang: crate::kernel::Lang,
-    t: &tender::Model,
+    t: &Tender,
     csrf: &str,
 ) -> AppResult<Markup> {
-    let m = super::for_tender(st, t, ON_TENDER_PAGE).await?;
+    let m = super::for_tender(&env(st), t, ON_TENDER_PAGE).await?;
     let invited = model::invited_to(&st.db, t.id).await?;
     Ok(super::views::tender_section(
         lang,
@@ -62,7 +74,7 @@ pub async fn tender_section(
     ))
 }
 
-async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::Model> {
+async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Tender> {
     let id = parse_id(id)?;
     ctx.require_user()?;
     let t = crate::procurement::get(&st.db, id)
@@ -72,21 +84,21 @@ async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::Model> {
     Ok(t)
 }
 
-fn open_for_bids(st: &AppState, t: &tender::Model) -> bool {
+fn open_for_bids(st: &AppState, t: &Tender) -> bool {
     t.state == crate::procurement::TenderState::Published.code() && st.clock.now() < t.bid_deadline
 }
 
 async fn render(
     st: &AppState,
     ctx: &mut Ctx,
-    t: &tender::Model,
+    t: &Tender,
     lookup_value: &str,
     errors: &FieldErrors,
 ) -> AppResult<Markup> {
-    let m = super::for_tender(st, t, SHOWN).await?;
+    let m = super::for_tender(&env(st), t, SHOWN).await?;
     let invited = model::invited_to(&st.db, t.id).await?;
     let lookup = match lookup_value.trim().parse::<i64>() {
-        Ok(org) if org > 0 => super::assess_one(st, t, org).await?,
+        Ok(org) if org > 0 => super::assess_one(&env(st), t, org).await?,
         _ => None,
     };
     let csrf = ctx.ensure_csrf().await?;
@@ -125,7 +137,7 @@ pub async fn matches(
     }
     let lookup_missing = errors.is_empty()
         && !typed.is_empty()
-        && super::assess_one(&st, &t, typed.parse().unwrap_or(0))
+        && super::assess_one(&env(&st), &t, typed.parse().unwrap_or(0))
             .await?
             .is_none();
     if lookup_missing {
@@ -154,7 +166,7 @@ pub async fn invite(
     if !open_for_bids(&st, &t) {
         errors.add("org_id", ctx.t("matching.closed"));
     } else if let Some(org) = org {
-        match super::assess_one(&st, &t, org).await? {
+        match super::assess_one(&env(&st), &t, org).await? {
             None => errors.add("org_id", ctx.t("matching.err.no_org")),
             Some((_, Assessment::Excluded(why))) => {
                 let reasons: Vec<String> = why.iter().map(|e| e.message(ctx.lang)).collect();
@@ -222,7 +234,7 @@ pub async fn workspace_sections(st: &AppState, ctx: &mut Ctx) -> AppResult<Marku
     let (invitations, unread) = model::invitations_of(&st.db, &ids, 20).await?;
     let mut recommended = Vec::new();
     for (o, name) in orgs {
-        recommended.push((name, super::recommended(st, o, RECOMMENDED).await?));
+        recommended.push((name, super::recommended(&env(st), o, RECOMMENDED).await?));
     }
     let csrf = ctx.ensure_csrf().await?;
     Ok(super::views::workspace(

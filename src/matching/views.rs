@@ -7,7 +7,7 @@ use super::model::Invitation;
 use super::rules::{Assessment, Candidate, Exclusion, Ranking, Score};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
-use crate::procurement::model::tender;
+use crate::procurement::Tender;
 use crate::regions::regions;
 use crate::web::forms::{csrf_field, error_summary, input};
 
@@ -46,7 +46,7 @@ fn reasons(lang: Lang, why: &[Exclusion]) -> Markup {
 /// What the matches page shows.
 pub struct MatchesPage<'a> {
     /// The tender.
-    pub t: &'a tender::Model,
+    pub t: &'a Tender,
     /// Snapshot.
     pub candidates: &'a [Candidate],
     /// Ranking.
@@ -162,7 +162,7 @@ pub fn workspace(
     csrf: &str,
     invitations: &[Invitation],
     unread: u64,
-    recommended: &[(String, Vec<(tender::Model, Score)>)],
+    recommended: &[(String, Vec<(Tender, Score)>)],
 ) -> Markup {
     html! {
         div.panel id="invitations" {
@@ -205,7 +205,7 @@ pub fn workspace(
 /// The section on the tender page for its buyers: the best few matches and a link to all.
 pub fn tender_section(
     lang: Lang,
-    t: &tender::Model,
+    t: &Tender,
     candidates: &[Candidate],
     r: &Ranking,
     invited: &[i64],

@@ -24,5 +24,10 @@ pub use rules::{
 pub use model::names_by_ids;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// The compact registry facts of every organization, and every domain pair (matching).
+pub use model::{OrgBrief, all_domains, briefs};
 /// The registry's figures on social organizations, for the policy targets.
 pub use model::{SocialFigures, social_figures};
+/// Batched reads for other rooms (search documents and rebuilds): organizations with their
+/// domains, ids in order, the count, and ratings whose last valid day falls in a range.
+pub use model::{count, ids_after, many_with_domains, rating_valid_until_in};

@@ -797,3 +797,161 @@ pub async fn social_figures(
 pub async fn row(db: &impl ConnectionTrait, id: i64) -> Result<Option<Org>, DbErr> {
     organization::Entity::find_by_id(id).one(db).await
 }
+
+/// These organizations with their domains (sorted as [`super::rules::sort_domains`] does),
+/// in two queries whatever the number of ids; ids without a row are left out, the rest come
+/// in no particular order. Callers pass batches of at most a few thousand ids.
+pub async fn many_with_domains(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<(Org, Vec<String>)>, DbErr> {
+    let rows = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut domains: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    for d in org_domain::Entity::find()
+        .filter(org_domain::Column::OrgId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        domains.entry(d.org_id).or_default().push(d.domain);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|o| {
+            let mut ds = domains.remove(&o.id).unwrap_or_default();
+            super::rules::sort_domains(&mut ds);
+            (o, ds)
+        })
+        .collect())
+}
+
+/// Organization ids after `after`, ascending, at most `limit` (for index rebuilds).
+pub async fn ids_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Id.gt(after))
+        .order_by_asc(organization::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Number of registered organizations.
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    organization::Entity::find().count(db).await
+}
+
+/// Organizations whose last valid rating day (`rating_valid_until`) is in `[from, to)`.
+pub async fn rating_valid_until_in(
+    db: &impl ConnectionTrait,
+    from: Date,
+    to: Date,
+) -> Result<Vec<i64>, DbErr> {
+    organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::RatingValidUntil.gte(from))
+        .filter(organization::Column::RatingValidUntil.lt(to))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The registry facts of one organization that whole-registry scans (matching) need: no
+/// profile text and no contact details, so a snapshot of every organization stays small.
+/// Codes are stored strings; the reader decides how to treat one it cannot parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgBrief {
+    /// Key.
+    pub id: i64,
+    /// Registered name.
+    pub name: String,
+    /// [`super::rules::OrgKind`] code.
+    pub kind: String,
+    /// [`CreditStatus`] code.
+    pub credit_status: String,
+    /// Rating grade 1–5, when rated.
+    pub rating_grade: Option<i16>,
+    /// Last day the grade is valid.
+    pub rating_valid_until: Option<Date>,
+    /// Registration day.
+    pub registration_date: Date,
+    /// League/city division code.
+    pub league_code: Option<String>,
+    /// Banner/county division code.
+    pub county_code: Option<String>,
+    /// Staff.
+    pub staff_count: i32,
+}
+
+/// [`OrgBrief`] of every organization, ordered by id, in one query.
+pub async fn briefs(db: &impl ConnectionTrait) -> Result<Vec<OrgBrief>, DbErr> {
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        Option<i16>,
+        Option<Date>,
+        Date,
+        Option<String>,
+        Option<String>,
+        i32,
+    );
+    use organization::Column as C;
+    let rows: Vec<Row> = organization::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
+        .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
+        .columns([C::LeagueCode, C::CountyCode, C::StaffCount])
+        .order_by_asc(C::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                name,
+                kind,
+                credit_status,
+                rating_grade,
+                rating_valid_until,
+                registration_date,
+                league_code,
+                county_code,
+                staff_count,
+            )| OrgBrief {
+                id,
+                name,
+                kind,
+                credit_status,
+                rating_grade,
+                rating_valid_until,
+                registration_date,
+                league_code,
+                county_code,
+                staff_count,
+            },
+        )
+        .collect())
+}
+
+/// Every (organization id, domain code) pair, in one query, in no particular order.
+pub async fn all_domains(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {
+    org_domain::Entity::find()
+        .select_only()
+        .columns([org_domain::Column::OrgId, org_domain::Column::Domain])
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -32,6 +32,9 @@ pub use rules::{
 
 /// Tender titles by id, for rooms that list tenders they refer to.
 pub use model::titles_by_ids as tender_titles_by_ids;
+/// A tender row, as other rooms receive it from the loaders below.
+/// Tender reads for other rooms: open tenders, a batch by id, ids and count for rebuilds.
+pub use model::{open_tenders, tender_count, tender_ids_after, tenders_by_ids};
 
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{

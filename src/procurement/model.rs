@@ -415,3 +415,59 @@ pub async fn titles_by_ids(
         .into_iter()
         .collect())
 }
+
+// ---------------------------------------------------------------------------------------
+// Tender reads for other rooms (matching, search), offered through `mod.rs` so that no other
+// room builds queries on the `tenders` table itself.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+/// Tenders open for bids at `now` (published, deadline still ahead), by id.
+pub async fn open_tenders(
+    db: &impl ConnectionTrait,
+    now: i64,
+) -> Result<Vec<tender::Model>, DbErr> {
+    tender::Entity::find()
+        .filter(tender::Column::State.eq(super::TenderState::Published.code()))
+        .filter(tender::Column::BidDeadline.gt(now))
+        .order_by_asc(tender::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The tenders with these ids, in one query, in no particular order; ids without a row are
+/// left out. Callers pass batches of at most a few thousand ids.
+pub async fn tenders_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<tender::Model>, DbErr> {
+    tender::Entity::find()
+        .filter(tender::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
+/// Tender ids after `after`, ascending, at most `limit` (for index rebuilds).
+pub async fn tender_ids_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    tender::Entity::find()
+        .select_only()
+        .column(tender::Column::Id)
+        .filter(tender::Column::Id.gt(after))
+        .order_by_asc(tender::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Number of tenders in every state, drafts included.
+pub async fn tender_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    tender::Entity::find().count(db).await
+}

@@ -12,10 +12,6 @@ use serde::Serialize;
 use super::Document;
 use super::rules::{self, Kind};
 use crate::kernel::Lang;
-use crate::orgs::model::{org_domain, organization};
-use crate::orgs::rules as org_rules;
-use crate::procurement::model::tender;
-use crate::units::model::unit;
 
 pub use crate::kernel::outbox::{enqueue, entry as outbox};
 
@@ -140,8 +136,8 @@ fn to_document(v: impl Serialize) -> Document {
 fn both_labels(code: &str) -> String {
     format!(
         "{} {}",
-        org_rules::domain_label(code, Lang::Zh),
-        org_rules::domain_label(code, Lang::En)
+        crate::orgs::domain_label(code, Lang::Zh),
+        crate::orgs::domain_label(code, Lang::En)
     )
 }
 
@@ -162,18 +158,9 @@ pub async fn documents(
     for chunk in ids.chunks(1000) {
         match kind {
             Kind::Tenders => {
-                let rows = tender::Entity::find()
-                    .filter(tender::Column::Id.is_in(chunk.to_vec()))
-                    .all(db)
-                    .await?;
+                let rows = crate::procurement::tenders_by_ids(db, chunk).await?;
                 let unit_ids: Vec<i64> = rows.iter().map(|t| t.unit_id).collect();
-                let units: HashMap<i64, String> = unit::Entity::find()
-                    .filter(unit::Column::Id.is_in(unit_ids))
-                    .all(db)
-                    .await?
-                    .into_iter()
-                    .map(|u| (u.id, u.name))
-                    .collect();
+                let units: HashMap<i64, String> = crate::units::names_by_ids(db, &unit_ids).await?;
                 for t in rows {
                     if t.state == "draft" || t.published_at.is_none() {
                         continue;
@@ -200,22 +187,9 @@ pub async fn documents(
                 }
             }
             Kind::Orgs => {
-                let rows = organization::Entity::find()
-                    .filter(organization::Column::Id.is_in(chunk.to_vec()))
-                    .all(db)
-                    .await?;
-                let mut domains: HashMap<i64, Vec<String>> = HashMap::new();
-                for d in org_domain::Entity::find()
-                    .filter(org_domain::Column::OrgId.is_in(chunk.to_vec()))
-                    .all(db)
-                    .await?
-                {
-                    domains.entry(d.org_id).or_default().push(d.domain);
-                }
-                for o in rows {
+                // Domains come sorted in the registry's order.
+                for (o, ds) in crate::orgs::many_with_domains(db, chunk).await? {
                     found.insert(o.id);
-                    let mut ds = domains.remove(&o.id).unwrap_or_default();
-                    org_rules::sort_domains(&mut ds);
                     let rating = rules::rating_value(o.rating_grade, o.rating_valid_until, today);
                     let grade = if rating == "none" {
                         0
@@ -260,14 +234,12 @@ pub async fn enqueue_lapsed_ratings(
     now: i64,
 ) -> Result<usize, DbErr> {
     // The last valid day is `rating_valid_until`; it lapses the day after.
-    let ids: Vec<i64> = organization::Entity::find()
-        .select_only()
-        .column(organization::Column::Id)
-        .filter(organization::Column::RatingValidUntil.gte(from.previous_day().unwrap_or(from)))
-        .filter(organization::Column::RatingValidUntil.lt(to.previous_day().unwrap_or(to)))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let ids = crate::orgs::rating_valid_until_in(
+        db,
+        from.previous_day().unwrap_or(from),
+        to.previous_day().unwrap_or(to),
+    )
+    .await?;
     for id in &ids {
         enqueue(db, Kind::Orgs, *id, now).await?;
     }
@@ -282,35 +254,15 @@ pub async fn ids_after(
     limit: u64,
 ) -> Result<Vec<i64>, DbErr> {
     match kind {
-        Kind::Tenders => {
-            tender::Entity::find()
-                .select_only()
-                .column(tender::Column::Id)
-                .filter(tender::Column::Id.gt(after))
-                .order_by_asc(tender::Column::Id)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await
-        }
-        Kind::Orgs => {
-            organization::Entity::find()
-                .select_only()
-                .column(organization::Column::Id)
-                .filter(organization::Column::Id.gt(after))
-                .order_by_asc(organization::Column::Id)
-                .limit(limit)
-                .into_tuple()
-                .all(db)
-                .await
-        }
+        Kind::Tenders => crate::procurement::tender_ids_after(db, after, limit).await,
+        Kind::Orgs => crate::orgs::ids_after(db, after, limit).await,
     }
 }
 
 /// Records of a kind (for the progress bar).
 pub async fn record_count(db: &impl ConnectionTrait, kind: Kind) -> Result<u64, DbErr> {
     match kind {
-        Kind::Tenders => tender::Entity::find().count(db).await,
-        Kind::Orgs => organization::Entity::find().count(db).await,
+        Kind::Tenders => crate::procurement::tender_count(db).await,
+        Kind::Orgs => crate::orgs::count(db).await,
     }
 }

@@ -193,14 +193,13 @@ pub async fn names_by_ids(
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    Ok(unit::Entity::find()
+    let rows: Vec<(i64, String)> = unit::Entity::find()
         .select_only()
         .column(unit::Column::Id)
         .column(unit::Column::Name)
         .filter(unit::Column::Id.is_in(ids.iter().copied()))
-        .into_tuple::<(i64, String)>()
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .collect())
+        .await?;
+    Ok(rows.into_iter().collect())
 }
