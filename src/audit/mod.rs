@@ -104,6 +104,9 @@ pub async fn chain_pending(db: &DatabaseConnection) -> Result<u64, DbErr> {
             .all(&*txn)
             .await?;
         if pending.is_empty() {
+            // End the transaction now: a dropped one keeps the head's row lock until the pool
+            // gets round to rolling it back.
+            txn.commit().await?;
             return Ok(total);
         }
         let (mut seq, mut prev) = (head.seq, head.last_hash.clone());

@@ -1,9 +1,16 @@
 //! Test harness: a fresh database per test (a temporary SQLite file, or a fresh PostgreSQL
 //! database when `TEST_DATABASE_URL` is set), the real router with a fixed clock, and an
 //! HTTP client that keeps cookies and the CSRF token like a browser does.
+//!
+//! Every `TestApp` checks the system's invariants when it is dropped (see [`Invariant`]), the
+//! way crates.io's `TestApp` does: a test that leaves the audit chain broken, an outbox row
+//! that can never be delivered, or a 30% ledger that disagrees with its recomputation fails
+//! even if its own asserts pass. A test that breaks one on purpose opts out of that one with
+//! [`TestApp::skip_invariant`].
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
@@ -12,10 +19,15 @@ use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::{self, OrgRole, Role};
 use civicbridge::app;
 use civicbridge::kernel::clock::Clock;
+use civicbridge::kernel::outbox::{Kind, outbox};
+use civicbridge::search::{self, Backend};
 use civicbridge::web::AppState;
 use civicbridge::web::config::Config;
 use http_body_util::BodyExt;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use tower::ServiceExt;
 
 /// 2026-11-27 12:00 UTC.
@@ -24,12 +36,33 @@ pub const T0: i64 = 1_795_780_800;
 /// Password of every test user.
 pub const PW: &str = "test-password-1";
 
+/// How long the invariant checks at drop may take.
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Something that must hold after every test; checked when the [`TestApp`] is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invariant {
+    /// The audit log, once pending entries are linked, verifies as one unbroken hash chain.
+    Audit,
+    /// The search outbox drains: no row is of a kind no index takes, and after delivering
+    /// everything with the app's engine nothing is left pending.
+    Outbox,
+    /// The maintained 30% target ledger equals its GROUP BY recomputation from the contracts.
+    Ledger,
+}
+
+impl Invariant {
+    pub const ALL: [Invariant; 3] = [Invariant::Audit, Invariant::Outbox, Invariant::Ledger];
+}
 
 /// One application under test.
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
+    /// Invariants this test breaks on purpose (see [`TestApp::skip_invariant`]).
+    skipped: Mutex<Vec<Invariant>>,
     _dir: tempfile::TempDir,
 }
 
@@ -50,8 +83,42 @@ impl TestApp {
         TestApp {
             state,
             router,
+            skipped: Mutex::new(Vec::new()),
             _dir: dir,
         }
+    }
+
+    /// Leaves one invariant unchecked at drop: only for a test that breaks it on purpose,
+    /// with a comment saying why.
+    pub fn skip_invariant(&self, inv: Invariant) {
+        self.skipped.lock().unwrap().push(inv);
+    }
+
+    /// Checks one invariant now, on the app's own connection and search engine.
+    pub async fn check(&self, inv: Invariant) -> Result<(), String> {
+        check(
+            &self.state.db,
+            self.state.search.backend().as_ref(),
+            self.state.clock.now(),
+            inv,
+        )
+        .await
+    }
+
+    /// Checks every invariant not skipped (what drop does); the first failure's message.
+    pub async fn check_invariants(&self) -> Result<(), String> {
+        for inv in self.to_check() {
+            self.check(inv).await?;
+        }
+        Ok(())
+    }
+
+    fn to_check(&self) -> Vec<Invariant> {
+        let skipped = self.skipped.lock().unwrap();
+        Invariant::ALL
+            .into_iter()
+            .filter(|i| !skipped.contains(i))
+            .collect()
     }
 
     pub fn client(&self) -> Client {
@@ -129,6 +196,173 @@ impl TestApp {
             .unwrap()
             .unwrap();
         row.try_get::<i64>("", "n").unwrap()
+    }
+}
+
+/// Checks the invariants when the test is done with the app. Drop is synchronous and runs
+/// inside the test's (current-thread) runtime, which owns the app's connections, so the
+/// checks run on a thread of their own with their own runtime and a fresh connection to the
+/// same database (a file or a PostgreSQL database, never in-memory). Skipped when the test is
+/// already failing.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let todo = self.to_check();
+        if todo.is_empty() {
+            return;
+        }
+        let config = self.state.config.clone();
+        let url = config.effective_database_url();
+        // The embedded index is a directory with one writer, which the app may hold: use the
+        // app's own (its blocking work runs on the checker's runtime). A Meilisearch client's
+        // pooled connections belong to the test's runtime, blocked here: open a new client.
+        let meili = config
+            .meilisearch_url
+            .as_deref()
+            .is_some_and(|u| !u.trim().is_empty());
+        let app_backend = (!meili).then(|| self.state.search.backend().clone());
+        let now = self.state.clock.now();
+        let outcome = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("invariant checks: runtime: {e}"))?;
+            // The test's runtime is blocked while this runs: if the test left work there that
+            // holds a lock (a dropped, not yet rolled back transaction), fail instead of hang.
+            let checks = async move {
+                let db = civicbridge::kernel::db::connect(&url)
+                    .await
+                    .map_err(|e| format!("invariant checks: connect to {url}: {e}"))?;
+                let backend = match app_backend {
+                    Some(b) => b,
+                    None => search::Search::open(
+                        &config.data_dir,
+                        config.meilisearch_url.as_deref(),
+                        config.meilisearch_api_key.as_deref(),
+                        &config.search_index_prefix,
+                    )
+                    .map_err(|e| format!("invariant checks: open the search engine: {e}"))?
+                    .backend()
+                    .clone(),
+                };
+                let mut result = Ok(());
+                for inv in todo {
+                    result = check(&db, backend.as_ref(), now, inv).await;
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                db.close().await.ok();
+                result
+            };
+            rt.block_on(async {
+                tokio::time::timeout(CHECK_TIMEOUT, checks)
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(format!(
+                            "invariant checks did not finish in {CHECK_TIMEOUT:?}: does the \
+                             test leave a transaction open (a lock the checks wait for)?"
+                        ))
+                    })
+            })
+        })
+        .join();
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(msg)) => panic!(
+                "invariant broken at the end of the test: {msg}\n(a test that breaks it on \
+                 purpose says so with `app.skip_invariant(..)`)"
+            ),
+            Err(_) => panic!("invariant checks: the checking thread panicked"),
+        }
+    }
+}
+
+/// Checks one invariant on `db`, delivering outbox rows with `backend`; `now` is the app's
+/// clock.
+pub async fn check(
+    db: &DatabaseConnection,
+    backend: &dyn Backend,
+    now: i64,
+    inv: Invariant,
+) -> Result<(), String> {
+    let dberr = |e: sea_orm::DbErr| format!("{inv:?} check: database error: {e}");
+    match inv {
+        Invariant::Audit => match civicbridge::audit::verify_all(db).await.map_err(dberr)? {
+            Ok(_) => Ok(()),
+            Err(broken) => Err(format!(
+                "Audit: the audit chain does not verify: {broken:?}"
+            )),
+        },
+        Invariant::Outbox => {
+            // A row of a kind no index takes is closed unsent by the drain: a lost change.
+            let codes: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+            let unknown = outbox::Entity::find()
+                .filter(outbox::Column::Kind.is_not_in(codes))
+                .order_by_asc(outbox::Column::Id)
+                .all(db)
+                .await
+                .map_err(dberr)?;
+            if !unknown.is_empty() {
+                let rows: Vec<String> = unknown
+                    .iter()
+                    .map(|r| format!("#{} {} {}", r.id, r.kind, r.record_id))
+                    .collect();
+                return Err(format!(
+                    "Outbox: rows of a kind no search index takes can never be delivered: {}",
+                    rows.join(", ")
+                ));
+            }
+            // Deliver everything, including rows waiting out a retry backoff.
+            let pending = outbox::Entity::find()
+                .filter(outbox::Column::DoneAt.is_null())
+                .all(db)
+                .await
+                .map_err(dberr)?;
+            if pending.is_empty() {
+                return Ok(());
+            }
+            let at = pending
+                .iter()
+                .map(|r| r.next_attempt_at)
+                .fold(now, i64::max);
+            let d = search::drain_all(db, backend, at).await.map_err(dberr)?;
+            let left = outbox::Entity::find()
+                .filter(outbox::Column::DoneAt.is_null())
+                .order_by_asc(outbox::Column::Id)
+                .all(db)
+                .await
+                .map_err(dberr)?;
+            if left.is_empty() {
+                return Ok(());
+            }
+            let error = left
+                .iter()
+                .find_map(|r| r.last_error.clone())
+                .unwrap_or_default();
+            Err(format!(
+                "Outbox: {} row(s) still undelivered after draining with the app's search \
+                 engine ({} failed in the drain; last error: {error})",
+                left.len(),
+                d.failed
+            ))
+        }
+        Invariant::Ledger => {
+            let kept = civicbridge::targets::model::rows(db).await.map_err(dberr)?;
+            let again = civicbridge::targets::model::recompute(db)
+                .await
+                .map_err(dberr)?;
+            if kept == again {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Ledger: the 30% target ledger differs from its recomputation from the \
+                     contracts\n  maintained: {kept:?}\n  recomputed: {again:?}"
+                ))
+            }
+        }
     }
 }
 
