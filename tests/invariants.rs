@@ -4,7 +4,7 @@
 mod common;
 
 use civicbridge::kernel::money::Fen;
-use civicbridge::kernel::outbox::outbox;
+use civicbridge::kernel::outbox::entry as outbox;
 use common::{Invariant, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 

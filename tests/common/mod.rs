@@ -19,7 +19,7 @@ use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::{self, OrgRole, Role};
 use civicbridge::app;
 use civicbridge::kernel::clock::Clock;
-use civicbridge::kernel::outbox::{Kind, outbox};
+use civicbridge::kernel::outbox::{Kind, entry as outbox};
 use civicbridge::search::{self, Backend};
 use civicbridge::web::AppState;
 use civicbridge::web::config::Config;
