@@ -124,7 +124,7 @@ pub fn users(lang: Lang, users: &[(super::model::user::Model, Vec<Role>)], csrf:
                 td { (u.email) }
                 td {
                     @for r in Role::ALL {
-                        @let has = roles.contains(&r);
+                        @let has = roles.contains(r);
                         form.inline method="post" action=(format!("/admin/users/{}/roles", u.id)) {
                             (csrf_field(csrf))
                             input type="hidden" name="role" value=(r.code());
