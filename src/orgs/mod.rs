@@ -24,5 +24,7 @@ pub use rules::{
 pub use model::names_by_ids;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// Organizations' rows by id in one query, for rooms that check many at once (eligibility).
+pub use model::rows_by_ids;
 /// The registry's figures on social organizations, for the policy targets.
 pub use model::{SocialFigures, social_figures};
