@@ -437,6 +437,26 @@ pub async fn of_org(
     list_items(db, rows).await
 }
 
+/// The contracts of some organizations (as supplier) in one query: grouped by organization
+/// in the order of `org_ids`, each organization's newest first — what calling [`of_org`] for
+/// each in turn and concatenating gives.
+pub async fn of_orgs(
+    db: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> Result<Vec<ContractListItem>, DbErr> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = contract::Entity::find()
+        .filter(contract::Column::OrgId.is_in(org_ids.iter().copied()))
+        .order_by_desc(contract::Column::Id)
+        .all(db)
+        .await?;
+    // Stable: newest first within each organization.
+    rows.sort_by_key(|c| org_ids.iter().position(|o| *o == c.org_id));
+    list_items(db, rows).await
+}
+
 /// The contracts of some purchasing units (as buyer), newest first.
 pub async fn of_units(
     db: &impl ConnectionTrait,

@@ -24,6 +24,8 @@ pub use rules::{
 pub use model::names_by_ids;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// Organizations' rows by id in one query, for rooms that check many at once (eligibility).
+pub use model::rows_by_ids;
 /// The compact registry facts of every organization, and every domain pair (matching).
 pub use model::{OrgBrief, all_domains, briefs};
 /// The registry's figures on social organizations, for the policy targets.

@@ -18,10 +18,13 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     } else {
         vec![]
     };
-    let mut contracts = crate::contracts::of_units(&st.db, &u.actor.units).await?;
-    for (org, _) in &u.actor.orgs {
-        contracts.extend(crate::contracts::of_org(&st.db, *org).await?);
-    }
+    // The units' contracts, then the organizations' (in membership order), as two lists.
+    let org_ids: Vec<i64> = u.actor.orgs.iter().map(|(org, _)| *org).collect();
+    let (mut contracts, of_orgs) = tokio::try_join!(
+        crate::contracts::of_units(&st.db, &u.actor.units),
+        crate::contracts::of_orgs(&st.db, &org_ids),
+    )?;
+    contracts.extend(of_orgs);
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {

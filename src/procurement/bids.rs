@@ -82,22 +82,36 @@ pub(super) async fn live_bid(
         .await
 }
 
+fn facts_of(o: crate::orgs::Org) -> rules::OrgFacts {
+    use crate::orgs::{CreditStatus, OrgKind};
+    rules::OrgFacts {
+        kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
+        // An unreadable status counts as the worst, never as clean.
+        credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
+        rating: o.rating_grade.zip(o.rating_valid_until),
+        registered: o.registration_date,
+        league: o.league_code,
+    }
+}
+
 /// Eligibility facts of an organization.
 pub async fn org_facts(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Option<rules::OrgFacts>, DbErr> {
-    use crate::orgs::{CreditStatus, OrgKind};
-    Ok(crate::orgs::row(db, org_id)
+    Ok(crate::orgs::row(db, org_id).await?.map(facts_of))
+}
+
+/// Eligibility facts of some organizations by id, in one query (unknown ids are left out).
+pub async fn org_facts_of(
+    db: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, rules::OrgFacts>, DbErr> {
+    Ok(crate::orgs::rows_by_ids(db, org_ids)
         .await?
-        .map(|o| rules::OrgFacts {
-            kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
-            // An unreadable status counts as the worst, never as clean.
-            credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
-            rating: o.rating_grade.zip(o.rating_valid_until),
-            registered: o.registration_date,
-            league: o.league_code,
-        }))
+        .into_iter()
+        .map(|o| (o.id, facts_of(o)))
+        .collect())
 }
 
 /// The tender's eligibility rules.
@@ -347,23 +361,50 @@ pub(super) fn open_body(
     serde_json::from_slice(&plain).map_err(|_| crate::kernel::seal::SealError::Open)
 }
 
-/// The bids of one organization (any state), newest first, with their tender titles.
+/// The bids of one organization (any state), newest first, with their tenders.
 pub async fn bids_of_org(
     db: &impl ConnectionTrait,
     org_id: i64,
 ) -> Result<Vec<(bid::Model, tender::Model)>, DbErr> {
-    let bids = bid::Entity::find()
-        .filter(bid::Column::OrgId.eq(org_id))
+    bids_of_orgs(db, &[org_id]).await
+}
+
+/// The bids of some organizations (any state) with their tenders, in two queries (the bids,
+/// then their tenders by `IN`): grouped by organization in the order of `org_ids`, each
+/// organization's newest first — what calling [`bids_of_org`] for each in turn and
+/// concatenating gives. A bid whose tender is gone is left out.
+pub async fn bids_of_orgs(
+    db: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> Result<Vec<(bid::Model, tender::Model)>, DbErr> {
+    if org_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut bids = bid::Entity::find()
+        .filter(bid::Column::OrgId.is_in(org_ids.iter().copied()))
         .order_by_desc(bid::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::new();
-    for b in bids {
-        if let Some(t) = get(db, b.tender_id).await? {
-            out.push((b, t));
-        }
-    }
-    Ok(out)
+    // Stable: newest first within each organization.
+    bids.sort_by_key(|b| org_ids.iter().position(|o| *o == b.org_id));
+    let mut tender_ids: Vec<i64> = bids.iter().map(|b| b.tender_id).collect();
+    tender_ids.sort_unstable();
+    tender_ids.dedup();
+    let tenders: std::collections::HashMap<i64, tender::Model> = if tender_ids.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        tender::Entity::find()
+            .filter(tender::Column::Id.is_in(tender_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect()
+    };
+    Ok(bids
+        .into_iter()
+        .filter_map(|b| tenders.get(&b.tender_id).cloned().map(|t| (b, t)))
+        .collect())
 }
 
 /// The organization's bids on one tender (live or not), newest first.

@@ -148,21 +148,20 @@ pub async fn opening_record(
         .order_by_asc(bid::Column::Id)
         .all(db)
         .await?;
-    let mut out = Vec::new();
-    for b in bids {
-        let name = crate::orgs::name_of(db, b.org_id)
-            .await?
-            .unwrap_or_default();
-        out.push(OpeningLine {
+    // The bidders' names in one `IN` query, not one per bid.
+    let org_ids: Vec<i64> = bids.iter().map(|b| b.org_id).collect();
+    let names = crate::orgs::names_by_ids(db, &org_ids).await?;
+    Ok(bids
+        .into_iter()
+        .map(|b| OpeningLine {
             bid_id: b.id,
             org_id: b.org_id,
-            org_name: name,
+            org_name: names.get(&b.org_id).cloned().unwrap_or_default(),
             price_fen: b.opened_price_fen.unwrap_or_default(),
-            state: b.state.clone(),
-            commitment: b.commitment.clone(),
-        });
-    }
-    Ok(out)
+            state: b.state,
+            commitment: b.commitment,
+        })
+        .collect())
 }
 
 /// An attachment of an opened bid, decrypted: name, MIME type, bytes. `None` before opening,

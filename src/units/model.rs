@@ -152,32 +152,56 @@ pub async fn memberships_of(
         .await
 }
 
-/// Buyers of a unit: display name, e-mail. Two queries: the memberships, then the users
-/// through `accounts`' face (accounts owns the `users` table).
+/// Buyers of a unit: display name, e-mail, in the order of [`members_of_units`].
 pub async fn members(
     db: &impl ConnectionTrait,
     unit_id: i64,
 ) -> Result<Vec<(String, String)>, DbErr> {
-    let ids: Vec<i64> = unit_member::Entity::find()
+    Ok(members_of_units(db, &[unit_id])
+        .await?
+        .remove(&unit_id)
+        .unwrap_or_default())
+}
+
+/// Buyers of some units by unit: display name, e-mail, by user id. Two queries however many
+/// units: the memberships (`IN`), then the users through `accounts`' face (accounts owns the
+/// `users` table). A unit without buyers has no entry.
+pub async fn members_of_units(
+    db: &impl ConnectionTrait,
+    unit_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>, DbErr> {
+    let mut out = std::collections::HashMap::new();
+    if unit_ids.is_empty() {
+        return Ok(out);
+    }
+    let pairs: Vec<(i64, i64)> = unit_member::Entity::find()
         .select_only()
+        .column(unit_member::Column::UnitId)
         .column(unit_member::Column::UserId)
-        .filter(unit_member::Column::UnitId.eq(unit_id))
+        .filter(unit_member::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .order_by_asc(unit_member::Column::UnitId)
+        .order_by_asc(unit_member::Column::UserId)
         .into_tuple()
         .all(db)
         .await?;
-    let mut users: std::collections::HashMap<i64, crate::accounts::UserSummary> =
-        crate::accounts::users_by_ids(db, &ids)
+    let mut user_ids: Vec<i64> = pairs.iter().map(|(_, u)| *u).collect();
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let users: std::collections::HashMap<i64, crate::accounts::UserSummary> =
+        crate::accounts::users_by_ids(db, &user_ids)
             .await?
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
-    // In membership order; a membership whose user is gone is left out, as the former inner
-    // join did.
-    Ok(ids
-        .iter()
-        .filter_map(|id| users.remove(id))
-        .map(|u| (u.display_name, u.email))
-        .collect())
+    // A membership whose user is gone is left out, as the former inner join did.
+    for (unit_id, user_id) in pairs {
+        if let Some(u) = users.get(&user_id) {
+            out.entry(unit_id)
+                .or_insert_with(Vec::new)
+                .push((u.display_name.clone(), u.email.clone()));
+        }
+    }
+    Ok(out)
 }
 
 /// Number of units.

@@ -42,11 +42,16 @@ async fn admin_page(
     e: &FieldErrors,
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
-    let mut rows = Vec::new();
-    for u in model::list(&st.db, None).await? {
-        let ms = model::members(&st.db, u.id).await?;
-        rows.push((u, ms));
-    }
+    let units = model::list(&st.db, None).await?;
+    let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let mut members = model::members_of_units(&st.db, &ids).await?;
+    let rows: Vec<_> = units
+        .into_iter()
+        .map(|u| {
+            let ms = members.remove(&u.id).unwrap_or_default();
+            (u, ms)
+        })
+        .collect();
     let body = views::admin(ctx.lang, &rows, f, e, &csrf);
     Ok(layout::page(ctx, &ctx.t("units.admin_title"), body))
 }

@@ -129,6 +129,23 @@ impl TestApp {
         }
     }
 
+    /// A client of a router over a copy of the state whose connection logs the SQL of every
+    /// statement it runs (sea-orm's metric callback), and that log.
+    pub fn counted_client(&self) -> (Client, SqlLog) {
+        let log = SqlLog::default();
+        let mut state = self.state.clone();
+        let sink = log.clone();
+        state.db.set_metric_callback(move |info| {
+            sink.0.lock().unwrap().push(info.statement.sql.clone());
+        });
+        let client = Client {
+            router: app::router(state),
+            cookies: HashMap::new(),
+            csrf: None,
+        };
+        (client, log)
+    }
+
     pub fn clock(&self) -> &Clock {
         &self.state.clock
     }
@@ -411,6 +428,38 @@ async fn fresh_pg_database(admin_url: &str) -> String {
         .map(|(b, _)| b)
         .unwrap_or(admin_url);
     format!("{base}/{name}")
+}
+
+/// The SQL statements run through a counted connection (see [`TestApp::counted_client`]).
+#[derive(Clone, Default)]
+pub struct SqlLog(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl SqlLog {
+    /// Forgets what was logged.
+    pub fn clear(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    /// How many logged statements name `table` (as a whole word, quoted or not).
+    pub fn on(&self, table: &str) -> usize {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|sql| {
+                sql.match_indices(table).any(|(i, _)| {
+                    !sql[..i].chars().next_back().is_some_and(word)
+                        && !sql[i + table.len()..].chars().next().is_some_and(word)
+                })
+            })
+            .count()
+    }
+
+    /// How many statements were logged.
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
 }
 
 /// A response as a test sees it.

@@ -68,10 +68,11 @@ pub async fn api_list(
 ) -> AppResult<Response> {
     let f = list::parse_list_query(&q);
     let (items, total) = list::list_public(&st.db, &f).await?;
-    let mut out = Vec::with_capacity(items.len());
-    for t in &items {
-        out.push(summary_json(t, unit_name(&st, t.unit_id).await?, lang));
-    }
+    let names = unit_names(&st, &items).await?;
+    let out: Vec<_> = items
+        .iter()
+        .map(|t| summary_json(t, names.get(&t.unit_id).cloned().unwrap_or_default(), lang))
+        .collect();
     Ok(Json(serde_json::json!({
         "items": out,
         "total": total,
@@ -203,12 +204,12 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
     }
     let admin = admin_orgs(u);
     if !admin.is_empty() {
-        let mut facts = Vec::new();
-        for (id, name) in &admin {
-            if let Some(f) = crate::procurement::org_facts(db, *id).await? {
-                facts.push((name.clone(), f));
-            }
-        }
+        let ids: Vec<i64> = admin.iter().map(|(id, _)| *id).collect();
+        let mut by_id = crate::procurement::org_facts_of(db, &ids).await?;
+        let facts: Vec<_> = admin
+            .iter()
+            .filter_map(|(id, name)| by_id.remove(id).map(|f| (name.clone(), f)))
+            .collect();
         let mut open = Vec::new();
         for t in list::open_for_bids(db, now, 300).await? {
             let el = crate::procurement::eligibility_of(&t);
@@ -227,14 +228,31 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
         w.open = Some(open);
     }
     if !u.orgs.is_empty() {
-        let mut bids = Vec::new();
-        for (org_id, name, _) in &u.orgs {
-            if may(ctx.actor(), Action::ViewOrgBids(*org_id)) {
-                for (b, t) in crate::procurement::bids_of_org(db, *org_id).await? {
-                    bids.push((b, t, name.clone()));
-                }
-            }
-        }
+        let names: HashMap<i64, &String> = u
+            .orgs
+            .iter()
+            .filter(|(org_id, _, _)| may(ctx.actor(), Action::ViewOrgBids(*org_id)))
+            .map(|(org_id, name, _)| (*org_id, name))
+            .collect();
+        let visible: Vec<i64> = u
+            .orgs
+            .iter()
+            .map(|(org_id, _, _)| *org_id)
+            .filter(|org_id| names.contains_key(org_id))
+            .collect();
+        // One query for the bids of all those organizations and one for their tenders, in
+        // the order the per-organization loop gave.
+        let mut bids: Vec<_> = crate::procurement::bids_of_orgs(db, &visible)
+            .await?
+            .into_iter()
+            .map(|(b, t)| {
+                let name = names
+                    .get(&b.org_id)
+                    .map(|n| (*n).clone())
+                    .unwrap_or_default();
+                (b, t, name)
+            })
+            .collect();
         bids.sort_by_key(|(b, _, _)| std::cmp::Reverse(b.submitted_at));
         bids.truncate(50);
         w.bids = Some(bids);

@@ -206,6 +206,14 @@ async fn unit_name(st: &AppState, unit_id: i64) -> AppResult<String> {
         .unwrap_or_default())
 }
 
+/// The names of the tenders' units, in one `IN` query (unknown units are left out).
+async fn unit_names(st: &AppState, tenders: &[tender::Model]) -> AppResult<HashMap<i64, String>> {
+    let mut ids: Vec<i64> = tenders.iter().map(|t| t.unit_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(crate::units::names_by_ids(&st.db, &ids).await?)
+}
+
 async fn org_name(st: &AppState, org_id: i64) -> AppResult<String> {
     Ok(crate::orgs::name_of(&st.db, org_id)
         .await?
@@ -223,15 +231,14 @@ pub async fn list(
 ) -> AppResult<Markup> {
     let f = list::parse_list_query(&q);
     let (items, total) = list::list_public(&st.db, &f).await?;
-    let mut names: HashMap<i64, String> = HashMap::new();
-    let mut rows = Vec::with_capacity(items.len());
-    for t in items {
-        if let std::collections::hash_map::Entry::Vacant(e) = names.entry(t.unit_id) {
-            e.insert(unit_name(&st, t.unit_id).await?);
-        }
-        let unit_name = names.get(&t.unit_id).cloned().unwrap_or_default();
-        rows.push(views::ListRow { t, unit_name });
-    }
+    let names = unit_names(&st, &items).await?;
+    let rows: Vec<_> = items
+        .into_iter()
+        .map(|t| {
+            let unit_name = names.get(&t.unit_id).cloned().unwrap_or_default();
+            views::ListRow { t, unit_name }
+        })
+        .collect();
     let can_create = ctx.user.as_ref().is_some_and(|u| !u.units.is_empty());
     let body = views::list(ctx.lang, &q, &f, &rows, total, can_create);
     Ok(layout::page(&ctx, &ctx.t("tender.list_title"), body))
@@ -245,8 +252,11 @@ async fn render_show(
 ) -> AppResult<Markup> {
     let db = &st.db;
     let lang = ctx.lang;
-    let award = super::award_of(db, t.id).await?;
-    let is_assigned = assigned(st, ctx, &t).await?;
+    // What the permission checks need comes first; the loads they gate follow, all at once.
+    let (award, is_assigned) = tokio::try_join!(
+        async { Ok::<_, AppError>(super::award_of(db, t.id).await?) },
+        assigned(st, ctx, &t),
+    )?;
     let viewer = match &ctx.user {
         None => Viewer::default(),
         Some(u) => Viewer {
@@ -268,29 +278,70 @@ async fn render_show(
             state_of(&t),
             TenderState::Awarded | TenderState::Contracted | TenderState::Completed
         );
-    let ranking = if public_ranking {
-        super::ranking(db, &t).await?.ok()
-    } else {
-        None
-    };
-    let mut challenges = Vec::new();
-    for c in super::challenges(db, t.id).await? {
-        let name = org_name(st, c.org_id).await?;
-        challenges.push((c, name));
-    }
-    let contract = crate::contracts::summary_for_tender(db, t.id)
-        .await?
-        .map(|c| (c.id, c.state.label(lang), c.value));
-    let timeline = crate::audit::timeline(db, "tender", t.id, true)
-        .await?
-        .into_iter()
-        .map(|e| (e.at, e.action))
-        .collect();
-    let evaluators = if viewer.buyer {
-        super::evaluators(db, t.id).await?
-    } else {
-        vec![]
-    };
+    let (
+        ranking,
+        challenges,
+        contract,
+        timeline,
+        evaluators,
+        unit_name,
+        criteria,
+        milestones,
+        amendments,
+        enquiries,
+        opening,
+    ) = tokio::try_join!(
+        async {
+            Ok::<_, AppError>(if public_ranking {
+                super::ranking(db, &t).await?.ok()
+            } else {
+                None
+            })
+        },
+        async {
+            // The challengers' names in one `IN` query, not one per challenge.
+            let cs = super::challenges(db, t.id).await?;
+            let ids: Vec<i64> = cs.iter().map(|c| c.org_id).collect();
+            let names = crate::orgs::names_by_ids(db, &ids).await?;
+            Ok::<_, AppError>(
+                cs.into_iter()
+                    .map(|c| {
+                        let name = names.get(&c.org_id).cloned().unwrap_or_default();
+                        (c, name)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        },
+        async {
+            Ok::<_, AppError>(
+                crate::contracts::summary_for_tender(db, t.id)
+                    .await?
+                    .map(|c| (c.id, c.state.label(lang), c.value)),
+            )
+        },
+        async {
+            Ok::<_, AppError>(
+                crate::audit::timeline(db, "tender", t.id, true)
+                    .await?
+                    .into_iter()
+                    .map(|e| (e.at, e.action))
+                    .collect(),
+            )
+        },
+        async {
+            Ok::<_, AppError>(if viewer.buyer {
+                super::evaluators(db, t.id).await?
+            } else {
+                vec![]
+            })
+        },
+        unit_name(st, t.unit_id),
+        async { Ok::<_, AppError>(super::criteria(db, t.id).await?) },
+        async { Ok::<_, AppError>(super::milestones(db, t.id).await?) },
+        async { Ok::<_, AppError>(super::amendments(db, t.id).await?) },
+        async { Ok::<_, AppError>(super::enquiries(db, t.id).await?) },
+        async { Ok::<_, AppError>(super::opening_record(db, &t).await?) },
+    )?;
     let csrf = if viewer.signed_in {
         Some(ctx.ensure_csrf().await?)
     } else {
@@ -308,12 +359,12 @@ async fn render_show(
     };
     let d = views::ShowData {
         now: st.clock.now(),
-        unit_name: unit_name(st, t.unit_id).await?,
-        criteria: super::criteria(db, t.id).await?,
-        milestones: super::milestones(db, t.id).await?,
-        amendments: super::amendments(db, t.id).await?,
-        enquiries: super::enquiries(db, t.id).await?,
-        opening: super::opening_record(db, &t).await?,
+        unit_name,
+        criteria,
+        milestones,
+        amendments,
+        enquiries,
+        opening,
         ranking,
         award,
         challenges,

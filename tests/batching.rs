@@ -1,0 +1,302 @@
+//! Pages that list many rows load each kind of row in one query, however many rows there
+//! are (issue 9, point 10): the SQL each request runs is logged through sea-orm's metric
+//! callback and counted per table, and the pages still show every row in its place. They run
+//! on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod common;
+
+use civicbridge::accounts::{OrgRole, Role};
+use civicbridge::kernel::Lang;
+use civicbridge::kernel::money::Fen;
+use civicbridge::procurement::{self, rules};
+use common::{PW, T0, TestApp};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+const DAY: i64 = 86_400;
+
+/// A purchasing unit in Xincheng district.
+async fn unit(app: &TestApp, name: &str) -> i64 {
+    civicbridge::units::model::create(
+        &app.state.db,
+        &civicbridge::units::rules::draft(name, "150102").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap()
+}
+
+/// A tender of `unit` drafted by `buyer`, published when `publish`; bids close in ten days.
+async fn tender(app: &TestApp, unit: i64, buyer: i64, title: &str, publish: bool) -> i64 {
+    let deadline = T0 + 10 * DAY;
+    let f = rules::TenderForm {
+        unit_id: unit.to_string(),
+        title: title.into(),
+        description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
+        domain: "elderly".into(),
+        t_league: "150100".into(),
+        budget: "500000".into(),
+        method: "open_tender".into(),
+        eval_method: "lowest_price".into(),
+        price_weight: "30".into(),
+        criterion_name: vec!["服务方案".into()],
+        criterion_weight: vec!["40".into()],
+        enquiry_deadline: rules::format_local(deadline - DAY),
+        bid_deadline: rules::format_local(deadline),
+        contract_months: "12".into(),
+        milestone_name: vec!["启动".into(), "结项".into()],
+        milestone_percent: vec!["40".into(), "60".into()],
+        ..Default::default()
+    };
+    let d = rules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh).unwrap();
+    let id = procurement::create_draft(&app.state.db, &d, buyer, T0)
+        .await
+        .unwrap();
+    if publish {
+        let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
+        procurement::publish(&app.state.db, &t, &Default::default(), buyer, T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    id
+}
+
+async fn bid(app: &TestApp, tender: i64, org: i64, user: i64, price: i64) {
+    let t = procurement::get(&app.state.db, tender)
+        .await
+        .unwrap()
+        .unwrap();
+    procurement::submit_bid(
+        &app.state.db,
+        &app.state.seal,
+        &t,
+        org,
+        Fen(price),
+        "组建由持证社工和护理员组成的专业团队，每周上门探访。",
+        user,
+        T0 + 10,
+        app.clock().today(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_tender_lists_name_the_units_of_60_tenders_in_one_query() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let mut units = Vec::new();
+    for i in 0..20 {
+        let name = format!("测试民政局{i:02}");
+        units.push((unit(&app, &name).await, name));
+    }
+    let mut expected = std::collections::HashMap::new();
+    for i in 0..60 {
+        let (u, name) = &units[i % 20];
+        let id = tender(&app, *u, buyer, &format!("养老服务项目{i:02}"), true).await;
+        expected.insert(id, (*u, name.clone()));
+    }
+    let (mut c, log) = app.counted_client();
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=3 {
+        log.clear();
+        let r = c.get(&format!("/api/v1/tenders?page={page}")).await;
+        assert_eq!(r.status, 200);
+        // One query for the page, one for the total, one for all the units' names.
+        assert_eq!(log.on("purchasing_units"), 1, "page {page}");
+        let j = r.json();
+        assert_eq!(j["total"], 60);
+        let items = j["items"].as_array().unwrap();
+        assert_eq!(items.len(), 20);
+        for it in items {
+            let id = it["id"].as_i64().unwrap();
+            let (u, name) = &expected[&id];
+            assert_eq!(it["unit_id"].as_i64(), Some(*u));
+            assert_eq!(it["unit_name"].as_str(), Some(name.as_str()));
+            assert!(seen.insert(id));
+        }
+    }
+    assert_eq!(seen.len(), 60);
+    // The HTML list too.
+    log.clear();
+    let r = c.get("/tenders").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(log.on("purchasing_units"), 1);
+    for (_, name) in &units {
+        assert!(r.body.contains(name.as_str()), "{name} missing");
+    }
+}
+
+#[tokio::test]
+async fn the_tender_page_names_30_bidders_and_30_challengers_in_a_query_each() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let u = unit(&app, "新城区民政局").await;
+    let id = tender(&app, u, buyer, "社区居家养老服务项目", true).await;
+    let mut orgs = Vec::new();
+    for n in 1..=30u32 {
+        let name = format!("投标机构{n:02}");
+        let org = app.org(owner, n, &name).await;
+        bid(&app, id, org, owner, 40_000_000 + i64::from(n)).await;
+        orgs.push((org, name));
+    }
+    assert!(
+        procurement::open_if_due(&app.state.db, &app.state.seal, id, T0 + 10 * DAY)
+            .await
+            .unwrap()
+    );
+    // Challenges straight into the table, last bidder first, so the page's order (oldest
+    // challenge first) is not the bidders' order.
+    for (org, _) in orgs.iter().rev() {
+        procurement::model::challenge::ActiveModel {
+            tender_id: Set(id),
+            org_id: Set(*org),
+            filed_by: Set(Some(owner)),
+            text: Set(format!("质疑{org}")),
+            filed_at: Set(T0 + 11 * DAY),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let (mut c, log) = app.counted_client();
+    let r = c.get(&format!("/tenders/{id}")).await;
+    assert_eq!(r.status, 200);
+    // The opening record's names, then the challengers' names: one query each, not 60.
+    assert_eq!(log.on("organizations"), 2, "{:#?}", log.len());
+    let opening: Vec<String> = r
+        .doc()
+        .select(&scraper::Selector::parse("#opening tbody tr td:first-child").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    let names: Vec<String> = orgs.iter().map(|(_, n)| n.clone()).collect();
+    assert_eq!(opening, names);
+    let challengers: Vec<String> = r
+        .doc()
+        .select(&scraper::Selector::parse("#challenges dt strong").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    let reversed: Vec<String> = names.iter().rev().cloned().collect();
+    assert_eq!(challengers, reversed);
+    // The JSON mirror shows the same opening record.
+    log.clear();
+    let j = c.get(&format!("/api/v1/tenders/{id}")).await.json();
+    assert_eq!(log.on("organizations"), 1);
+    let lines: Vec<&str> = j["opening"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["org_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(lines, names);
+}
+
+#[tokio::test]
+async fn the_units_page_loads_the_buyers_of_20_units_in_one_query() {
+    let app = TestApp::new().await;
+    app.user("admin@example.org", &[Role::Admin]).await;
+    let hash = civicbridge::accounts::hash_password(PW).unwrap();
+    let mut units = Vec::new();
+    for i in 0..20 {
+        let u = unit(&app, &format!("测试街道{i:02}")).await;
+        let mut emails = Vec::new();
+        // Named in descending order, created (user ids) ascending: the page lists a unit's
+        // buyers by user id.
+        for k in (0..2).rev() {
+            let email = format!("buyer{i:02}-{k}@example.org");
+            let user = civicbridge::accounts::model::create_user(
+                &app.state.db,
+                &email,
+                &hash,
+                &format!("采购人{i:02}-{k}"),
+                &[],
+                T0,
+            )
+            .await
+            .unwrap();
+            civicbridge::units::model::add_member(&app.state.db, u, user.id, T0)
+                .await
+                .unwrap();
+            emails.push(email);
+        }
+        units.push((format!("测试街道{i:02}"), emails));
+    }
+    let (mut c, log) = app.counted_client();
+    c.login("admin@example.org", PW).await;
+    log.clear();
+    let r = c.get("/admin/units").await;
+    assert_eq!(r.status, 200);
+    // The signed-in admin's own memberships, then the buyers of all the units.
+    assert_eq!(log.on("unit_members"), 2);
+    let doc = r.doc();
+    let rows: Vec<String> = doc
+        .select(&scraper::Selector::parse("table.data-table tbody tr").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert_eq!(rows.len(), 20);
+    for (name, emails) in &units {
+        let row = rows.iter().find(|r| r.contains(name.as_str())).unwrap();
+        let at: Vec<usize> = emails
+            .iter()
+            .map(|e| row.find(e.as_str()).unwrap())
+            .collect();
+        assert!(at[0] < at[1], "{row}");
+    }
+}
+
+#[tokio::test]
+async fn the_workspace_loads_bids_and_contracts_of_all_the_users_orgs_at_once() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let member = app.user("member@example.org", &[]).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let u = unit(&app, "新城区民政局").await;
+    let open = tender(&app, u, buyer, "社区居家养老服务项目", true).await;
+    let mut orgs = Vec::new();
+    for n in 1..=8u32 {
+        let name = format!("服务机构{n:02}");
+        let org = app.org(owner, n, &name).await;
+        app.add_member(org, member, OrgRole::Admin).await;
+        bid(&app, open, org, member, 30_000_000 + i64::from(n)).await;
+        // A contract of the organization, on a tender of its own.
+        let t = tender(&app, u, buyer, &format!("合同项目{n:02}"), false).await;
+        civicbridge::contracts::model::contract::ActiveModel {
+            tender_id: Set(t),
+            unit_id: Set(u),
+            org_id: Set(org),
+            value_fen: Set(10_000_000),
+            supplier_is_social: Set(true),
+            division_code: Set("150102".into()),
+            state: Set("pending".into()),
+            created_at: Set(T0),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+        orgs.push(name);
+    }
+    let (mut c, log) = app.counted_client();
+    c.login("member@example.org", PW).await;
+    log.clear();
+    let r = c.get("/me").await;
+    assert_eq!(r.status, 200);
+    // One query for the bids of the eight organizations, one for the contracts.
+    assert_eq!(log.on("bids"), 1);
+    assert_eq!(log.on("contracts"), 1);
+    let bidders: Vec<String> = r
+        .doc()
+        .select(&scraper::Selector::parse("#ws-bids tbody tr td:nth-child(2)").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert_eq!(bidders.len(), 8);
+    let contracts = r.text("#my-contracts");
+    for (i, name) in orgs.iter().enumerate() {
+        assert!(bidders.contains(name), "{name}");
+        assert!(contracts.contains(name.as_str()), "{name}");
+        assert!(contracts.contains(&format!("合同项目{:02}", i + 1)));
+    }
+}
