@@ -52,9 +52,57 @@ impl Fen {
         format!("{}.{:02}", self.0 / 100, (self.0 % 100).abs())
     }
 
-    /// `percent_bp` basis points (1/100 of a percent) of this amount, rounded half up.
+    /// `percent_bp` basis points (1/100 of a percent) of this amount, rounded half up
+    /// (computed in 128 bits, so no amount overflows on the way).
     pub fn share_bp(self, percent_bp: i64) -> Fen {
-        Fen((self.0 * percent_bp + 5_000) / 10_000)
+        let v = (i128::from(self.0) * i128::from(percent_bp) + 5_000) / 10_000;
+        Fen(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+    }
+
+    /// The sum, or `None` beyond what an `i64` of fen holds.
+    pub fn checked_add(self, o: Fen) -> Option<Fen> {
+        self.0.checked_add(o.0).map(Fen)
+    }
+
+    /// The difference, or `None` beyond what an `i64` of fen holds.
+    pub fn checked_sub(self, o: Fen) -> Option<Fen> {
+        self.0.checked_sub(o.0).map(Fen)
+    }
+}
+
+// Sums and differences of amounts saturate at the bounds of `i64` (about ¥9.2 × 10^16):
+// a single amount is capped at ¥10^12 when typed, so no real total gets there, and should a
+// corrupt row make one try, a page shows the bound instead of panicking on the request path
+// or wrapping to a negative total. Use `checked_add`/`checked_sub` to refuse instead.
+impl std::ops::Add for Fen {
+    type Output = Fen;
+    fn add(self, o: Fen) -> Fen {
+        Fen(self.0.saturating_add(o.0))
+    }
+}
+
+impl std::ops::AddAssign for Fen {
+    fn add_assign(&mut self, o: Fen) {
+        *self = *self + o;
+    }
+}
+
+impl std::ops::Sub for Fen {
+    type Output = Fen;
+    fn sub(self, o: Fen) -> Fen {
+        Fen(self.0.saturating_sub(o.0))
+    }
+}
+
+impl std::ops::SubAssign for Fen {
+    fn sub_assign(&mut self, o: Fen) {
+        *self = *self - o;
+    }
+}
+
+impl std::iter::Sum for Fen {
+    fn sum<I: Iterator<Item = Fen>>(iter: I) -> Fen {
+        iter.fold(Fen(0), |a, b| a + b)
     }
 }
 
@@ -84,16 +132,38 @@ impl fmt::Display for Fen {
 /// Splits `total` into parts by basis points so that the parts add up to the total exactly:
 /// every part is rounded down and the remainder goes to the last part.
 pub fn split_by_bp(total: Fen, bps: &[i64]) -> Vec<Fen> {
-    let mut parts: Vec<Fen> = bps.iter().map(|bp| Fen(total.0 * bp / 10_000)).collect();
-    let assigned: i64 = parts.iter().map(|p| p.0).sum();
+    let floor = |bp: i64| {
+        let v = i128::from(total.0) * i128::from(bp) / 10_000;
+        Fen(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+    };
+    let mut parts: Vec<Fen> = bps.iter().map(|&bp| floor(bp)).collect();
+    let assigned: Fen = parts.iter().copied().sum();
     if let Some(last) = parts.last_mut() {
-        last.0 += total.0 - assigned;
+        *last += total - assigned;
     }
     parts
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn arithmetic_saturates_and_checked_refuses() {
+        assert_eq!(Fen(250) + Fen(50), Fen(300));
+        assert_eq!(Fen(250) - Fen(300), Fen(-50));
+        let mut f = Fen(1);
+        f += Fen(2);
+        f -= Fen(1);
+        assert_eq!(f, Fen(2));
+        assert_eq!([Fen(1), Fen(2), Fen(3)].into_iter().sum::<Fen>(), Fen(6));
+        assert_eq!(Fen(i64::MAX) + Fen(1), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MIN) - Fen(1), Fen(i64::MIN));
+        assert_eq!(Fen(i64::MAX).checked_add(Fen(1)), None);
+        assert_eq!(Fen(i64::MIN).checked_sub(Fen(1)), None);
+        assert_eq!(Fen(7).checked_sub(Fen(2)), Some(Fen(5)));
+        assert_eq!(Fen(i64::MAX).share_bp(10_000), Fen(i64::MAX));
+        assert_eq!(Fen(i64::MAX).share_bp(20_000), Fen(i64::MAX));
+    }
+
     use super::*;
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BinaryHeap;
 use time::Date;
 
 use crate::kernel::Lang;
+use crate::kernel::codes::code_enum;
 use crate::orgs::{CreditStatus, DOMAINS, rating_valid};
 use crate::procurement::{Eligibility, Ineligible, OrgFacts, eligibility};
 
@@ -255,49 +256,21 @@ impl Exclusion {
     }
 }
 
-/// The parts of a score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PartKind {
-    /// Service-domain fit.
-    Domain,
-    /// Distance.
-    Distance,
-    /// Rating grade.
-    Rating,
-    /// Track record.
-    Track,
-    /// Capacity.
-    Capacity,
-    /// Incubator.
-    Incubator,
-}
-
-impl PartKind {
-    /// All parts in display order.
-    pub const ALL: [PartKind; 6] = [
-        PartKind::Domain,
-        PartKind::Distance,
-        PartKind::Rating,
-        PartKind::Track,
-        PartKind::Capacity,
-        PartKind::Incubator,
-    ];
-
-    /// Stable code.
-    pub fn code(self) -> &'static str {
-        match self {
-            PartKind::Domain => "domain",
-            PartKind::Distance => "distance",
-            PartKind::Rating => "rating",
-            PartKind::Track => "track",
-            PartKind::Capacity => "capacity",
-            PartKind::Incubator => "incubator",
-        }
-    }
-
-    /// Localized name.
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(&format!("matching.part.{}", self.code()))
+code_enum! {
+    /// The parts of a score (their codes name them in weights and locale keys).
+    PartKind => "matching.part" {
+        /// Service-domain fit.
+        Domain = "domain",
+        /// Distance.
+        Distance = "distance",
+        /// Rating grade.
+        Rating = "rating",
+        /// Track record.
+        Track = "track",
+        /// Capacity.
+        Capacity = "capacity",
+        /// Incubator.
+        Incubator = "incubator",
     }
 }
 

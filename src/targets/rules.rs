@@ -74,9 +74,9 @@ pub struct Cell {
 impl Cell {
     /// Adds a ledger row.
     pub fn add(&mut self, r: &LedgerRow) {
-        self.total.0 += r.total.0;
+        self.total += r.total;
         if r.social {
-            self.social.0 += r.total.0;
+            self.social += r.total;
         }
         self.contracts += r.contracts;
     }
@@ -101,7 +101,7 @@ impl Cell {
     /// How much more would have had to go to social organizations, with the total unchanged,
     /// to reach the target: `max(0, ceil(target × total) − social)`.
     pub fn gap(&self, target_bp: i64) -> Fen {
-        Fen((ceil_bp(self.total.0, target_bp) - self.social.0).max(0))
+        (Fen(ceil_bp(self.total.0, target_bp)) - self.social).max(Fen(0))
     }
 }
 
@@ -368,18 +368,18 @@ pub struct WhatIfResult {
 /// The share a unit's year would reach with the plan, and what it takes to reach the target.
 pub fn what_if(current: &Cell, input: &WhatIfInput, target_bp: i64) -> WhatIfResult {
     let after = Cell {
-        total: Fen(current.total.0 + input.planned_total.0),
-        social: Fen(current.social.0 + input.planned_social.0),
+        total: current.total + input.planned_total,
+        social: current.social + input.planned_social,
         contracts: current.contracts,
     };
-    let required = (ceil_bp(after.total.0, target_bp) - current.social.0).max(0);
+    let required = (Fen(ceil_bp(after.total.0, target_bp)) - current.social).max(Fen(0));
     WhatIfResult {
         after,
         reached_bp: after.share_bp(),
         met: after.meets(target_bp).unwrap_or(false),
-        required_social: Fen(required),
-        extra_needed: Fen((required - input.planned_social.0).max(0)),
-        reachable: required <= input.planned_total.0,
+        required_social: required,
+        extra_needed: (required - input.planned_social).max(Fen(0)),
+        reachable: required <= input.planned_total,
     }
 }
 

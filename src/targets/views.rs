@@ -282,7 +282,7 @@ pub fn contracts(lang: Lang, d: &Drill) -> Markup {
         units,
         csv_href,
     } = d;
-    let sum: i64 = rows.iter().map(|r| r.value.0).sum();
+    let sum: Fen = rows.iter().map(|r| r.value).sum();
     html! {
         div.page-head { h1.page-title { (lang.t("targets.drill_title")) } }
         p { a href=(format!("/targets?year={year}")) { "← " (lang.t("targets.title")) } }
@@ -306,7 +306,7 @@ pub fn contracts(lang: Lang, d: &Drill) -> Markup {
                     td { (lang.t(if c.social { "targets.kind.social" } else { "targets.kind.other" })) }
                     td.num { (c.value) }
                 } } }
-                tfoot { tr { th colspan="4" { (lang.t("targets.page_sum")) } td.num { (Fen(sum)) } } }
+                tfoot { tr { th colspan="4" { (lang.t("targets.page_sum")) } td.num { (sum) } } }
             } }
         }
         @if let Some(n) = next { p { a href=(n) { (lang.t("targets.next_page")) } } }
