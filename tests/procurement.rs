@@ -794,9 +794,10 @@ async fn signing_waits_for_the_standstill_and_for_answers() {
         Err(Refusal::StandstillOver)
     );
     let ch = procurement::challenges(db, id).await.unwrap()[0].id;
-    procurement::answer_challenge(
+    procurement::answer(
         db,
         &t,
+        procurement::Post::Challenge,
         ch,
         "经复核，评分符合评审办法。",
         buyer,

@@ -40,38 +40,77 @@ pub async fn ask(
     Ok(Ok(q.id))
 }
 
-/// Answers a question (once); the answer is public.
+/// What a buyer answers once, publicly: a question during enquiries, or a challenge to the
+/// award during the standstill. Both are answered the same way; this names the differences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Post {
+    /// A bidder's question (enquiry).
+    Enquiry,
+    /// A bidder's challenge (质疑) to the award.
+    Challenge,
+}
+
+impl Post {
+    /// The shortest answer accepted, in characters.
+    pub fn min_answer_chars(self) -> usize {
+        match self {
+            Post::Enquiry => 2,
+            Post::Challenge => 5,
+        }
+    }
+
+    /// The audit action and the detail key naming the post.
+    fn audit(self) -> (&'static str, &'static str) {
+        match self {
+            Post::Enquiry => ("answer", "enquiry"),
+            Post::Challenge => ("challenge_answered", "challenge"),
+        }
+    }
+}
+
+/// Answers a question or a challenge (once; a second answer is refused); the answer is
+/// public and on the tender's timeline.
 pub async fn answer(
     db: &DatabaseConnection,
     t: &tender::Model,
-    enquiry_id: i64,
+    post: Post,
+    post_id: i64,
     text: &str,
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let n = enquiry::Entity::update_many()
-        .col_expr(enquiry::Column::Answer, Expr::value(text))
-        .col_expr(enquiry::Column::AnsweredAt, Expr::value(now))
-        .filter(enquiry::Column::Id.eq(enquiry_id))
-        .filter(enquiry::Column::TenderId.eq(t.id))
-        .filter(enquiry::Column::AnsweredAt.is_null())
-        .exec(&*txn)
-        .await?
-        .rows_affected;
+    let n = match post {
+        Post::Enquiry => {
+            use enquiry::Column as C;
+            enquiry::Entity::update_many()
+                .col_expr(C::Answer, Expr::value(text))
+                .col_expr(C::AnsweredAt, Expr::value(now))
+                .filter(C::Id.eq(post_id))
+                .filter(C::TenderId.eq(t.id))
+                .filter(C::AnsweredAt.is_null())
+                .exec(&*txn)
+                .await?
+        }
+        Post::Challenge => {
+            use challenge::Column as C;
+            challenge::Entity::update_many()
+                .col_expr(C::Answer, Expr::value(text))
+                .col_expr(C::AnsweredAt, Expr::value(now))
+                .filter(C::Id.eq(post_id))
+                .filter(C::TenderId.eq(t.id))
+                .filter(C::AnsweredAt.is_null())
+                .exec(&*txn)
+                .await?
+        }
+    }
+    .rows_affected;
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
-    log_tender(
-        &*txn,
-        t.id,
-        Some(actor),
-        "answer",
-        serde_json::json!({ "enquiry": enquiry_id }),
-        true,
-        now,
-    )
-    .await?;
+    let (action, key) = post.audit();
+    let detail = serde_json::json!({ key: post_id });
+    log_tender(&*txn, t.id, Some(actor), action, detail, true, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }

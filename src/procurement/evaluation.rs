@@ -446,42 +446,6 @@ pub async fn file_challenge(
     Ok(Ok(c.id))
 }
 
-/// Answers a challenge (once).
-pub async fn answer_challenge(
-    db: &DatabaseConnection,
-    t: &tender::Model,
-    challenge_id: i64,
-    text: &str,
-    actor: i64,
-    now: i64,
-) -> OpResult<()> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let n = challenge::Entity::update_many()
-        .col_expr(challenge::Column::Answer, Expr::value(text))
-        .col_expr(challenge::Column::AnsweredAt, Expr::value(now))
-        .filter(challenge::Column::Id.eq(challenge_id))
-        .filter(challenge::Column::TenderId.eq(t.id))
-        .filter(challenge::Column::AnsweredAt.is_null())
-        .exec(&*txn)
-        .await?
-        .rows_affected;
-    if n != 1 {
-        return Ok(Err(Refusal::AlreadyAnswered));
-    }
-    log_tender(
-        &*txn,
-        t.id,
-        Some(actor),
-        "challenge_answered",
-        serde_json::json!({ "challenge": challenge_id }),
-        true,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(Ok(()))
-}
-
 /// Challenges of a tender, oldest first.
 pub async fn challenges(
     db: &impl ConnectionTrait,

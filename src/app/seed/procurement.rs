@@ -302,6 +302,7 @@ async fn make(
     procurement::answer(
         c.db,
         &t,
+        procurement::Post::Enquiry,
         q,
         "服务对象名单由街道民政办提供；项目团队须至少配备2名持证社会工作者。",
         c.buyer,

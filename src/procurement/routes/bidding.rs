@@ -1,6 +1,7 @@
 //! Handlers for enquiries and sealed bids.
 
 use super::*;
+use crate::procurement::Post;
 
 // ---------------------------------------------------------------------------------------
 // Enquiries
@@ -31,24 +32,55 @@ pub async fn ask(
 /// `POST /tenders/{id}/enquiries/{qid}/answer`
 pub async fn answer(
     State(st): State<AppState>,
-    mut ctx: Ctx,
+    ctx: Ctx,
     Path((id, qid)): Path<(String, String)>,
     Form(f): Form<AnswerForm>,
 ) -> AppResult<Response> {
-    let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
-    let qid = parse_id(&qid)?;
-    let form = format!("answer-{qid}");
-    let text = match rules::check_text(&f.answer, 2, 5000, ctx.lang) {
-        Ok(s) => s,
-        Err(m) => return inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await,
+    answer_post(&st, ctx, &id, &qid, &f, Post::Enquiry).await
+}
+
+/// `POST /tenders/{id}/challenges/{cid}/answer`
+pub async fn answer_challenge(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, cid)): Path<(String, String)>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
+    answer_post(&st, ctx, &id, &cid, &f, Post::Challenge).await
+}
+
+/// The buyer answers a question or a challenge; a bad answer comes back inline under it.
+async fn answer_post(
+    st: &AppState,
+    mut ctx: Ctx,
+    id: &str,
+    post_id: &str,
+    f: &AnswerForm,
+    post: Post,
+) -> AppResult<Response> {
+    let (t, uid) = load_for_buyer(st, &ctx, id).await?;
+    let post_id = parse_id(post_id)?;
+    let (form, done, anchor) = match post {
+        Post::Enquiry => (format!("answer-{post_id}"), "tender.answered", "qa"),
+        Post::Challenge => (
+            format!("challenge-answer-{post_id}"),
+            "challenge.answered",
+            "challenges",
+        ),
     };
-    match crate::procurement::answer(&st.db, &t, qid, &text, uid, st.clock.now()).await? {
-        Ok(()) => flash_ok(&ctx, "tender.answered", &format!("/tenders/{}#qa", t.id)).await,
-        Err(r) => {
-            let m = r.message(ctx.lang);
-            inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await
+    let refused = match rules::check_text(&f.answer, post.min_answer_chars(), 5000, ctx.lang) {
+        Ok(text) => {
+            let now = st.clock.now();
+            match crate::procurement::answer(&st.db, &t, post, post_id, &text, uid, now).await? {
+                Ok(()) => {
+                    return flash_ok(&ctx, done, &format!("/tenders/{}#{anchor}", t.id)).await;
+                }
+                Err(r) => r.message(ctx.lang),
+            }
         }
-    }
+        Err(m) => m,
+    };
+    inline_error(st, &mut ctx, t, form, &f.answer, "", refused).await
 }
 
 // ---------------------------------------------------------------------------------------

@@ -451,33 +451,3 @@ pub async fn file_challenge(
         }
     }
 }
-
-/// `POST /tenders/{id}/challenges/{cid}/answer`
-pub async fn answer_challenge(
-    State(st): State<AppState>,
-    mut ctx: Ctx,
-    Path((id, cid)): Path<(String, String)>,
-    Form(f): Form<AnswerForm>,
-) -> AppResult<Response> {
-    let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
-    let cid = parse_id(&cid)?;
-    let form = format!("challenge-answer-{cid}");
-    let text = match rules::check_text(&f.answer, 5, 5000, ctx.lang) {
-        Ok(s) => s,
-        Err(m) => return inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await,
-    };
-    match crate::procurement::answer_challenge(&st.db, &t, cid, &text, uid, st.clock.now()).await? {
-        Ok(()) => {
-            flash_ok(
-                &ctx,
-                "challenge.answered",
-                &format!("/tenders/{}#challenges", t.id),
-            )
-            .await
-        }
-        Err(r) => {
-            let m = r.message(ctx.lang);
-            inline_error(&st, &mut ctx, t, form, &f.answer, "", m).await
-        }
-    }
-}
