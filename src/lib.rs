@@ -4,11 +4,39 @@
 //! organizations, with the policy's 30% target in view. This page is the codemap: what
 //! lives where, what each room guarantees, and what it may call.
 //!
-//! ## Shape
-//! `main.rs` (clap) → [`app`] (state, middleware, server) → [`routes`] (every route, grouped
-//! by room, with its declared access) → a room's `routes.rs` (thin handlers) → its
-//! `rules.rs` (pure logic) and `model.rs` (sea-orm entities and queries) → its `views.rs`
-//! (maud, no queries) inside [`web::layout`].
+//! ## Layers
+//! ```text
+//! kernel  ←  rooms  ←  web  ←  pages  ←  app (+ main.rs)
+//! ```
+//! Each layer uses only layers to its left. `tests/layers.rs` parses every `crate::` path and
+//! every SQL string in `src/` and names the file and line where a rule below is broken:
+//! - [`kernel`] imports nothing above it.
+//! - A room is a directory of the same few files: `mod.rs` (its face: what it offers other
+//!   rooms — operations that open transactions, plus `pub use` of the types and queries
+//!   others may use), `model.rs` (sea-orm entities and queries), `rules.rs` (pure logic:
+//!   states, transitions, formulas, validation; no I/O, no clock; exhaustive unit tests),
+//!   `routes.rs` (thin handlers: extract, authorize, call, render) and `views.rs` (maud, no
+//!   queries); a large room splits these by topic into sibling files or `routes/`, `views/`
+//!   folders. A room's core (`mod.rs`, `model.rs`, `rules.rs` and other non-web files)
+//!   never uses `web`, `pages` or `app`; its `routes`/`views` may use `web`.
+//! - A room uses another room only through that room's face (`crate::orgs::Org`, never
+//!   `crate::orgs::model::…`) and never reads another room's tables, not even in raw SQL:
+//!   the owner offers a batched function instead.
+//! - [`web`] uses rooms through their faces; [`pages`] through their faces and the sections
+//!   of their `routes`/`views`; [`app`] may use anything.
+//! - The wall clock is read only by [`kernel::clock::Clock::System`]; all "now" comes from
+//!   the injectable [`kernel::clock::Clock`].
+//!
+//! ## Kernel
+//! [`kernel`] — `clock` (injectable; instants as Unix seconds, shown in Asia/Shanghai),
+//! `money` ([`kernel::money::Fen`], integer fen, saturating sums, exact splits by basis
+//! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
+//! codes and its locale label), `error` (the one error type [`kernel::error::AppError`] and
+//! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `db`
+//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write),
+//! `seal` (XChaCha20-Poly1305 with a key outside the database; salted receipt
+//! commitments), `outbox` (a searchable record's change, enqueued in the writing
+//! transaction).
 //!
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
@@ -16,72 +44,56 @@
 //!   argon2id hashes. Calls `orgs`/`units` for memberships.
 //! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
 //!   members, regulator-kept rating grade and credit status (each change logged with who,
-//!   when, why in the same transaction).
+//!   when, why in the same transaction). Offers batched reads to search, matching, targets.
 //! - [`units`] — purchasing units tied to division codes and the buyers who act for them.
-//! - [`procurement`] — government purchase of services: tenders (one state machine,
-//!   `rules::TenderState::apply`), amendments, enquiries, sealed bids with receipts, opening,
-//!   evaluation (`scoring`: comprehensive and lowest-price, exact integer milli-points),
-//!   awards with a working-day standstill, challenges. A bid write and the opening both start
-//!   with a conditional UPDATE of the tender row (state and deadline in the WHERE clause), so
-//!   the deadline is decided inside the writing transaction and the row lock orders bids
-//!   against opening. Calls `audit`, `contracts` (create at award), `orgs`, `seal`.
-//! - [`contracts`] — contracts created at award: signatures (refused during the standstill
-//!   or with an unanswered challenge), milestones (report → accept/return → offline payment),
-//!   completion with a performance rating that stays on the supplier's track record. Keeps
-//!   supplier kind and value for the 30% share. Calls `audit`, `procurement` (signing block,
-//!   tender state follows the contract), `targets` (the ledger, at activation).
-//! - [`matching`] — who fits which tender, with reasons: every organization is excluded by
-//!   the bidding eligibility rules (reused from `procurement::rules`, each rule that fired
-//!   named) or scored 0–100 from six parts in words (domain, distance, rating, track record,
-//!   capacity, incubator) with configurable weights (`MatchingWeights`). Runs on an
-//!   in-memory snapshot of all organizations (one linear scan, bounded heap), cached briefly
-//!   and dropped by organization writes. Buyers' matches page and idempotent invitations
-//!   (`notifications`); members' invitations and recommended tenders on `/me`. Calls
-//!   `procurement`, `orgs`, `units`.
-//! - [`targets`] — the policy dashboard led by the 30% share: the `target_ledger` (signed,
-//!   non-terminated contract value per year, unit and supplier kind) written in the signing
-//!   transaction and always equal to the GROUP BY recomputation; exact roll-ups unit →
-//!   banner/county → league/city → region; the other targets from the registry; ECharts
-//!   chart and map over plain tables, CSV, drill-down, what-if. Calls `contracts`, `orgs`,
-//!   `units`, `regions`.
+//! - [`procurement`] — government purchase of services: the tender lifecycle (one state
+//!   machine, `rules::TenderState::apply`), enquiries, sealed bids with receipts, opening,
+//!   evaluation (`scoring`: exact integer milli-points), awards with a working-day standstill,
+//!   challenges. A bid write and the opening both start with a conditional UPDATE of the
+//!   tender row, so the deadline is decided inside the writing transaction. Calls `audit`,
+//!   `orgs`, `units`, `accounts`; never `contracts` from its core.
+//! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
+//!   transaction, calls `procurement::award_in` and creates the contract in it (one
+//!   direction only); signatures (refused during the standstill or with an unanswered
+//!   challenge), milestones, offline payments, completion with a rating. Keeps supplier kind
+//!   and value for the 30% share. Calls `audit`, `procurement`, `orgs`, `units`, `targets`.
+//! - [`matching`] — who fits which tender, with reasons: eligibility rules reused from
+//!   `procurement`, six scored parts with configurable weights, an in-memory snapshot of all
+//!   organizations (`matching::Env`, no web state), invitations, recommended tenders. Calls
+//!   `procurement`, `orgs`, `contracts`, `units`.
+//! - [`targets`] — the policy dashboard led by the 30% share: the `target_ledger` written in
+//!   the signing transaction and always equal to `contracts::signed_totals`; exact roll-ups
+//!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
+//!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
 //! - [`audit`] — the hash-chained log: an entry is recorded in the same transaction as every
-//!   state change; a chainer (every second, and before verification) links committed entries
-//!   into one chain under the head row's lock, so writers never queue on the chain;
-//!   `civicbridge audit verify` names the first broken entry; public timelines. Calls `db`.
-//! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes
-//!   (Meilisearch settings plus CivicBridge's part); `rules` holds the pure logic (analysis
-//!   with jieba, synonyms, parameters, highlighting); one `Backend` trait with the embedded
-//!   engine (tantivy, under the data directory) and Meilisearch. Invariants: a write to a
-//!   searchable record enqueues an outbox row in its own transaction (orgs and procurement
-//!   call [`search::enqueue`]); rows are marked done only after the engine acknowledged them;
-//!   documents are built field by field from public data only (no drafts, bids or contact
-//!   details). Reads `orgs`, `procurement`, `units` and `regions` models; called by `app`
-//!   (drainer job), `main` (`reindex`) and the rooms that enqueue.
+//!   state change; a chainer links committed entries into one chain; `civicbridge audit
+//!   verify` names the first broken entry; public timelines. Calls the kernel only.
+//! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes;
+//!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
+//!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
+//!   builds documents from public data only, read through `orgs`, `procurement` and `units`.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
-//! - [`seed`] — deterministic demo data; calls the other rooms' models.
 //!
-//! ## Shared pieces
-//! - [`web`] — request context ([`web::Ctx`]: language, session, current user, CSRF token,
-//!   flash), layout, form helpers, CSRF middleware (every non-GET request), language and
-//!   error-page middleware, embedded static assets, the home page.
-//! - [`error`] — the one error type, [`error::AppError`], rendered by `web::middleware`
-//!   as a page in the user's language or JSON under `/api/`; [`error::FieldErrors`] for forms.
-//! - [`seal`] — XChaCha20-Poly1305 sealing with a key outside the database, and the salted
-//!   SHA-256 receipt commitment.
-//! - [`money`] — [`money::Fen`], integer fen; exact splits by basis points.
-//! - `codes` — `code_enum!`, the one way a stored state or kind maps to its enum.
-//! - [`clock`] — the injectable clock; all "now" comes from it. Instants are stored as Unix
-//!   seconds (UTC) and shown in Asia/Shanghai.
-//! - [`config`], [`db`] — settings and the SQLite/PostgreSQL connection.
+//! ## Above the rooms
+//! - [`web`] — [`web::AppState`] (with the sections other rooms add to a tender page,
+//!   [`web::TenderSection`]), [`web::config::Config`], request context ([`web::Ctx`]),
+//!   layout and header search box, form helpers, the one pager ([`web::pager`]), CSRF,
+//!   language and error middleware, embedded static assets.
+//! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
+//!   the tender page (matches).
+//! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
+//!   by the route × role test), the middleware stack, start-up, the background jobs
+//!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
 //!
 //! ## Invariants across rooms
-//! - A room reaches another only through what that room's `mod.rs` exports.
 //! - Every state-changing request carries the session's CSRF token (middleware, not
 //!   handlers); every handler that reads or changes non-public data asks
 //!   `accounts::require`.
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written.
+//! - After every integration test the audit chain verifies, the search outbox is delivered
+//!   and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
 
 rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 

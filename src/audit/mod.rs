@@ -10,7 +10,7 @@
 //!
 //! Invariants: entries are only inserted, never updated except by the chainer setting
 //! `chain_seq`/`prev_hash`/`hash` once; chain positions run 1, 2, 3 … without gaps; the
-//! `audit_head` row holds the last position and hash. May call: `db` (write transactions).
+//! `audit_head` row holds the last position and hash. May call: the kernel only.
 
 pub mod model;
 pub mod rules;

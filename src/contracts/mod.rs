@@ -8,8 +8,9 @@
 //! transaction; an illegal change is refused with a [`Refused`], never silently ignored.
 //! Milestone amounts always add up to the contract value. Delivery reports and return
 //! reasons are shown only to the two parties and regulators. May call: `audit`,
-//! `procurement` (signing block, tender follow-up), `orgs` and `units` (names), `targets`
-//! (the 30% ledger, at activation), `web`.
+//! `procurement` (the award inside [`award`]'s transaction, signing block, tender follow-up),
+//! `orgs` and `units` (names), `targets` (the 30% ledger, at activation), `web` (from
+//! `routes` and `views` only).
 
 pub mod model;
 pub mod routes;

@@ -4,7 +4,7 @@
 //! engine.
 //!
 //! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
-//! wall-clock read in the crate is [`clock::Clock::system`].
+//! wall-clock read in the crate is [`clock::Clock::System`].
 
 pub mod clock;
 pub mod codes;

@@ -6,8 +6,18 @@
 //! conditional UPDATE (`state = 'published' AND bid_deadline > now`), which both checks the
 //! deadline atomically and takes the row lock that opening also takes — so no bid is
 //! accepted at or after the deadline and none acknowledged is left out of the opening; bid
-//! content is sealed with the key outside the database until opening. May call: `audit`,
-//! `contracts` (create at award), `orgs` (eligibility facts, names), `seal`.
+//! content is sealed with the key outside the database until opening.
+//!
+//! Where things live: the tender lifecycle (draft, publish, amend, cancel) here; `enquiries`
+//! (questions and answers), `bids` (sealing, receipts, attachments, withdrawal),
+//! `opening` (unsealing at the deadline, the opening record), `evaluation` (evaluators,
+//! scores, ranking, award, challenges, signing block); [`scoring`] is pure arithmetic;
+//! `routes/` and `views/` follow the same split.
+//!
+//! May call: `audit`, `orgs` (eligibility facts, names), `units`, `accounts` (evaluators'
+//! names), the kernel. The award is decided by [`award_in`] inside a transaction that
+//! `contracts::award` opens, so procurement's core never calls `contracts`; its routes show
+//! the contract summary through contracts' face and call `contracts::award`.
 
 pub mod list;
 pub mod model;

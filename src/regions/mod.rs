@@ -3,7 +3,7 @@
 //! registered elsewhere (Beijing–Inner Mongolia cooperation).
 //!
 //! Invariants: the table is immutable reference data parsed once; every code handed out by
-//! this module exists in it. Calls nothing else in the crate except `web::i18n::Lang`.
+//! this module exists in it. Calls nothing else in the crate but the kernel.
 
 mod rules;
 

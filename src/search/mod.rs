@@ -5,7 +5,7 @@
 //! set). Both read the index definitions in `search/*.json` ([`rules::Kind::def`]).
 //!
 //! Indexing goes through a transactional outbox: every write that changes a searchable record
-//! calls [`enqueue`] in its own transaction; [`drain_once`] (a background job in `serve`)
+//! calls `kernel::outbox::enqueue` in its own transaction; [`drain_once`] (a job in `app::jobs`)
 //! builds the current public documents of the changed records, hands them to the engine, and
 //! marks the rows done only after the engine acknowledged them. A crash in between resends
 //! the same documents, which replace themselves by key, so delivery is at least once and
