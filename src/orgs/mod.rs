@@ -8,28 +8,29 @@
 //! transaction. May call: `accounts` (policy, users), `regions`, `web`.
 
 pub mod model;
+mod reads;
 pub mod routes;
 pub mod rules;
 pub mod views;
 
 pub use model::counts::Cache as CountCache;
-pub use model::{Org, get, name_of, recent_events, row};
-pub use model::{OrgStats, memberships_of, stats};
+pub use model::{Org, get, memberships_of, name_of, recent_events};
+pub use reads::{OrgStats, row, stats};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
 
-/// Organization names by id, for rooms that list the organizations they refer to.
-pub use model::names_by_ids;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// Organization names by id, for rooms that list the organizations they refer to.
+pub use reads::names_by_ids;
 /// Organizations' rows by id in one query, for rooms that check many at once (eligibility).
-pub use model::rows_by_ids;
+pub use reads::rows_by_ids;
 /// The compact registry facts of every organization, and every domain pair (matching).
-pub use model::{OrgBrief, all_domains, briefs};
+pub use reads::{OrgBrief, all_domains, briefs};
 /// The registry's figures on social organizations, for the policy targets.
-pub use model::{SocialFigures, social_figures};
+pub use reads::{SocialFigures, social_figures};
 /// Batched reads for other rooms (search documents and rebuilds): organizations with their
 /// domains, ids in order, the count, and ratings whose last valid day falls in a range.
-pub use model::{count, ids_after, many_with_domains, rating_valid_until_in};
+pub use reads::{count, ids_after, many_with_domains, rating_valid_until_in};

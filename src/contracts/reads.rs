@@ -1,0 +1,274 @@
+//! What the contracts room shows others: the contract summary on a tender page, contract
+//! lists for workspaces (IN-batched: one query per kind of row, never one per contract) and
+//! an organization's track record for its profile and for matching.
+
+use sea_orm::QueryOrder;
+use sea_orm::entity::prelude::*;
+
+use super::model::{Contract, Milestone, Payment, contract, contract_milestone};
+use super::rules;
+use super::{
+    ContractState, MilestoneState, milestone_state, milestones, of_tender, payments, state_of,
+};
+use crate::kernel::money::Fen;
+
+/// A milestone as the public tender page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MilestoneSummary {
+    /// Key.
+    pub id: i64,
+    /// 1-based order.
+    pub position: i16,
+    /// Name.
+    pub name: String,
+    /// Share in basis points.
+    pub percent_bp: i32,
+    /// State.
+    pub state: MilestoneState,
+    /// Amount.
+    pub amount: Fen,
+    /// The payment: amount and day.
+    pub paid: Option<(Fen, time::Date)>,
+}
+
+/// A contract as the public tender page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContractSummary {
+    /// Key (page `/contracts/{id}`).
+    pub id: i64,
+    /// State.
+    pub state: ContractState,
+    /// Value.
+    pub value: Fen,
+    /// Unix seconds.
+    pub buyer_signed_at: Option<i64>,
+    /// Unix seconds.
+    pub org_signed_at: Option<i64>,
+    /// Unix seconds.
+    pub completed_at: Option<i64>,
+    /// Milestones in order.
+    pub milestones: Vec<MilestoneSummary>,
+}
+
+fn summarize(ms: &[Milestone], ps: &[Payment]) -> Vec<MilestoneSummary> {
+    ms.iter()
+        .map(|m| MilestoneSummary {
+            id: m.id,
+            position: m.position,
+            name: m.name.clone(),
+            percent_bp: m.percent_bp,
+            state: milestone_state(m),
+            amount: Fen(m.amount_fen),
+            paid: ps
+                .iter()
+                .find(|p| p.milestone_id == m.id)
+                .map(|p| (Fen(p.amount_fen), p.paid_on)),
+        })
+        .collect()
+}
+
+/// The contract of a tender for its public page, if one was created.
+pub async fn summary_for_tender(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+) -> Result<Option<ContractSummary>, DbErr> {
+    let Some(c) = of_tender(db, tender_id).await? else {
+        return Ok(None);
+    };
+    let ms = milestones(db, c.id).await?;
+    let ps = payments(db, c.id).await?;
+    Ok(Some(ContractSummary {
+        id: c.id,
+        state: state_of(&c),
+        value: Fen(c.value_fen),
+        buyer_signed_at: c.buyer_signed_at,
+        org_signed_at: c.org_signed_at,
+        completed_at: c.completed_at,
+        milestones: summarize(&ms, &ps),
+    }))
+}
+
+/// A row of a workspace list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContractListItem {
+    /// Key.
+    pub id: i64,
+    /// Tender.
+    pub tender_id: i64,
+    /// Tender title.
+    pub tender_title: String,
+    /// Buyer.
+    pub unit_id: i64,
+    /// Buyer's name.
+    pub unit_name: String,
+    /// Supplier.
+    pub org_id: i64,
+    /// Supplier's name.
+    pub org_name: String,
+    /// Value.
+    pub value: Fen,
+    /// State.
+    pub state: ContractState,
+    /// Whether the buyer signed.
+    pub buyer_signed: bool,
+    /// Whether the supplier signed.
+    pub supplier_signed: bool,
+    /// Paid milestones.
+    pub milestones_paid: u32,
+    /// All milestones.
+    pub milestones_total: u32,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+async fn list_items(
+    db: &impl ConnectionTrait,
+    rows: Vec<Contract>,
+) -> Result<Vec<ContractListItem>, DbErr> {
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let tender_ids: Vec<i64> = rows.iter().map(|c| c.tender_id).collect();
+    let unit_ids: Vec<i64> = rows.iter().map(|c| c.unit_id).collect();
+    let org_ids: Vec<i64> = rows.iter().map(|c| c.org_id).collect();
+    let ms = contract_milestone::Entity::find()
+        .filter(contract_milestone::Column::ContractId.is_in(ids))
+        .all(db)
+        .await?;
+    // Names through the owning rooms' faces, one IN query each.
+    let tenders = crate::procurement::tender_titles_by_ids(db, &tender_ids).await?;
+    let units = crate::units::names_by_ids(db, &unit_ids).await?;
+    let orgs = crate::orgs::names_by_ids(db, &org_ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let mine = ms.iter().filter(|m| m.contract_id == c.id);
+            let total = mine.clone().count();
+            let paid = mine
+                .filter(|m| milestone_state(m) == MilestoneState::Paid)
+                .count();
+            ContractListItem {
+                id: c.id,
+                tender_id: c.tender_id,
+                tender_title: tenders.get(&c.tender_id).cloned().unwrap_or_default(),
+                unit_id: c.unit_id,
+                unit_name: units.get(&c.unit_id).cloned().unwrap_or_default(),
+                org_id: c.org_id,
+                org_name: orgs.get(&c.org_id).cloned().unwrap_or_default(),
+                value: Fen(c.value_fen),
+                state: state_of(&c),
+                buyer_signed: c.buyer_signed_at.is_some(),
+                supplier_signed: c.org_signed_at.is_some(),
+                milestones_paid: u32::try_from(paid).unwrap_or(u32::MAX),
+                milestones_total: u32::try_from(total).unwrap_or(u32::MAX),
+                created_at: c.created_at,
+            }
+        })
+        .collect())
+}
+
+/// The contracts of an organization (as supplier), newest first.
+pub async fn of_org(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<ContractListItem>, DbErr> {
+    let rows = contract::Entity::find()
+        .filter(contract::Column::OrgId.eq(org_id))
+        .order_by_desc(contract::Column::Id)
+        .all(db)
+        .await?;
+    list_items(db, rows).await
+}
+
+/// The contracts of some organizations (as supplier) in one query: grouped by organization
+/// in the order of `org_ids`, each organization's newest first — what calling [`of_org`] for
+/// each in turn and concatenating gives.
+pub async fn of_orgs(
+    db: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> Result<Vec<ContractListItem>, DbErr> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut rows = contract::Entity::find()
+        .filter(contract::Column::OrgId.is_in(org_ids.iter().copied()))
+        .order_by_desc(contract::Column::Id)
+        .all(db)
+        .await?;
+    // Stable: newest first within each organization.
+    rows.sort_by_key(|c| org_ids.iter().position(|o| *o == c.org_id));
+    list_items(db, rows).await
+}
+
+/// The contracts of some purchasing units (as buyer), newest first.
+pub async fn of_units(
+    db: &impl ConnectionTrait,
+    unit_ids: &[i64],
+) -> Result<Vec<ContractListItem>, DbErr> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = contract::Entity::find()
+        .filter(contract::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .order_by_desc(contract::Column::Id)
+        .all(db)
+        .await?;
+    list_items(db, rows).await
+}
+
+/// What an organization's contracts say about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct TrackRecord {
+    /// Completed contracts.
+    pub completed: u32,
+    /// Mean buyer rating ×100 (rounded half up), when any.
+    pub average_rating_x100: Option<i64>,
+    /// Ratings of completed contracts, newest first: contract id, rating, comment.
+    pub ratings: Vec<(i64, i16, String)>,
+    /// Milestones accepted (or accepted and paid) on its signed contracts.
+    pub accepted_milestones: u32,
+    /// All milestones of its signed contracts (active, completed or terminated after
+    /// signing).
+    pub total_milestones: u32,
+}
+
+/// The track record of an organization.
+pub async fn track_record(db: &impl ConnectionTrait, org_id: i64) -> Result<TrackRecord, DbErr> {
+    let rows = contract::Entity::find()
+        .filter(contract::Column::OrgId.eq(org_id))
+        .filter(contract::Column::SignedYear.is_not_null())
+        .order_by_desc(contract::Column::CompletedAt)
+        .order_by_desc(contract::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let ms = contract_milestone::Entity::find()
+        .filter(contract_milestone::Column::ContractId.is_in(ids))
+        .all(db)
+        .await?;
+    let completed: Vec<&Contract> = rows
+        .iter()
+        .filter(|c| state_of(c) == ContractState::Completed)
+        .collect();
+    let ratings: Vec<(i64, i16, String)> = completed
+        .iter()
+        .filter_map(|c| {
+            c.rating
+                .map(|r| (c.id, r, c.rating_comment.clone().unwrap_or_default()))
+        })
+        .collect();
+    let accepted = ms
+        .iter()
+        .filter(|m| {
+            matches!(
+                milestone_state(m),
+                MilestoneState::Accepted | MilestoneState::Paid
+            )
+        })
+        .count();
+    Ok(TrackRecord {
+        completed: u32::try_from(completed.len()).unwrap_or(u32::MAX),
+        average_rating_x100: rules::average_x100(&ratings.iter().map(|r| r.1).collect::<Vec<_>>()),
+        ratings,
+        accepted_milestones: u32::try_from(accepted).unwrap_or(u32::MAX),
+        total_milestones: u32::try_from(ms.len()).unwrap_or(u32::MAX),
+    })
+}
