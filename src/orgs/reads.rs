@@ -200,7 +200,7 @@ pub async fn rating_valid_until_in(
 /// The registry facts of one organization that whole-registry scans (matching) need: no
 /// profile text and no contact details, so a snapshot of every organization stays small.
 /// Codes are stored strings; the reader decides how to treat one it cannot parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
 pub struct OrgBrief {
     /// Key.
     pub id: i64,
@@ -226,56 +226,16 @@ pub struct OrgBrief {
 
 /// [`OrgBrief`] of every organization, ordered by id, in one query.
 pub async fn briefs(db: &impl ConnectionTrait) -> Result<Vec<OrgBrief>, DbErr> {
-    type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<i16>,
-        Option<Date>,
-        Date,
-        Option<String>,
-        Option<String>,
-        i32,
-    );
     use organization::Column as C;
-    let rows: Vec<Row> = organization::Entity::find()
+    organization::Entity::find()
         .select_only()
         .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
         .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
         .columns([C::LeagueCode, C::CountyCode, C::StaffCount])
         .order_by_asc(C::Id)
-        .into_tuple()
+        .into_model::<OrgBrief>()
         .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                name,
-                kind,
-                credit_status,
-                rating_grade,
-                rating_valid_until,
-                registration_date,
-                league_code,
-                county_code,
-                staff_count,
-            )| OrgBrief {
-                id,
-                name,
-                kind,
-                credit_status,
-                rating_grade,
-                rating_valid_until,
-                registration_date,
-                league_code,
-                county_code,
-                staff_count,
-            },
-        )
-        .collect())
+        .await
 }
 
 /// Every (organization id, domain code) pair, in one query, in no particular order.

@@ -83,28 +83,15 @@ pub async fn answer(
     let n = match post {
         Post::Enquiry => {
             use enquiry::Column as C;
-            enquiry::Entity::update_many()
-                .col_expr(C::Answer, Expr::value(text))
-                .col_expr(C::AnsweredAt, Expr::value(now))
-                .filter(C::Id.eq(post_id))
-                .filter(C::TenderId.eq(t.id))
-                .filter(C::AnsweredAt.is_null())
-                .exec(&*txn)
-                .await?
+            let cols = [C::Answer, C::AnsweredAt, C::Id, C::TenderId];
+            set_answer::<enquiry::Entity>(&*txn, cols, post_id, t.id, text, now).await?
         }
         Post::Challenge => {
             use challenge::Column as C;
-            challenge::Entity::update_many()
-                .col_expr(C::Answer, Expr::value(text))
-                .col_expr(C::AnsweredAt, Expr::value(now))
-                .filter(C::Id.eq(post_id))
-                .filter(C::TenderId.eq(t.id))
-                .filter(C::AnsweredAt.is_null())
-                .exec(&*txn)
-                .await?
+            let cols = [C::Answer, C::AnsweredAt, C::Id, C::TenderId];
+            set_answer::<challenge::Entity>(&*txn, cols, post_id, t.id, text, now).await?
         }
-    }
-    .rows_affected;
+    };
     if n != 1 {
         return Ok(Err(Refusal::AlreadyAnswered));
     }
@@ -113,6 +100,27 @@ pub async fn answer(
     log_tender(&*txn, t.id, Some(actor), action, detail, true, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// Writes the answer of one still unanswered post of the tender, given the post table's
+/// answer, answered-at, key and tender columns; the rows changed (0 or 1).
+async fn set_answer<E: EntityTrait>(
+    txn: &impl ConnectionTrait,
+    [answer, answered_at, id, tender]: [E::Column; 4],
+    post_id: i64,
+    tender_id: i64,
+    text: &str,
+    now: i64,
+) -> Result<u64, DbErr> {
+    Ok(E::update_many()
+        .col_expr(answer, Expr::value(text))
+        .col_expr(answered_at, Expr::value(now))
+        .filter(id.eq(post_id))
+        .filter(tender.eq(tender_id))
+        .filter(answered_at.is_null())
+        .exec(txn)
+        .await?
+        .rows_affected)
 }
 
 /// Questions of a tender, oldest first.
