@@ -86,31 +86,41 @@ pub async fn load_current_user(
             "?".to_string()
         }
     };
+    // One round trip for what every signed-in request needs: the user, its roles, and its
+    // memberships, whose SQL the owning rooms provide (accounts reads only its own tables).
     let sql = format!(
         "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} \
          UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
-         ORDER BY 1, 2",
+         UNION ALL {} UNION ALL {} ORDER BY 1, 2",
         p(1),
-        p(2)
+        p(2),
+        crate::orgs::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(3)),
+        crate::units::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(4)),
     );
-    let (rows, orgs, units) = tokio::try_join!(
-        db.query_all_raw(Statement::from_sql_and_values(
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [user_id.into(), user_id.into()],
-        )),
-        crate::orgs::memberships_of(db, user_id),
-        crate::units::memberships_of(db, user_id),
-    )?;
+            [
+                user_id.into(),
+                user_id.into(),
+                user_id.into(),
+                user_id.into(),
+            ],
+        ))
+        .await?;
     let mut user = None;
-    let mut roles = Vec::new();
+    let (mut roles, mut orgs, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for r in rows {
         let kind: String = r.try_get("", "kind")?;
+        let id: i64 = r.try_get("", "id")?;
         let name: String = r.try_get("", "name")?;
         let extra: String = r.try_get("", "extra")?;
         match kind.as_str() {
             "user" => user = Some((name, extra)),
-            _ => roles.extend(Role::parse(&name)),
+            "role" => roles.extend(Role::parse(&name)),
+            "org" => orgs.extend(OrgRole::parse(&extra).map(|role| (id, name, role))),
+            _ => units.push((id, name)),
         }
     }
     let Some((display_name, email)) = user else {

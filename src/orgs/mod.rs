@@ -14,7 +14,7 @@ pub mod rules;
 pub mod views;
 
 pub use model::counts::Cache as CountCache;
-pub use model::{Org, get, memberships_of, name_of, recent_events};
+pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, row, stats};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,

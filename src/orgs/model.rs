@@ -585,6 +585,14 @@ pub async fn recent_events(
         .collect())
 }
 
+/// [`memberships_of`] as one `SELECT` of rows `('org', org id, organization name, role)`, its
+/// user-id parameter written `{user}`, for `accounts` to run in the same round trip as the
+/// user's own row when it loads the signed-in user on every request. The SQL on orgs' tables
+/// stays here, next to the tables; accounts only places the parameter and joins the results.
+pub const MEMBERSHIP_ROWS_SQL: &str = "SELECT 'org' AS kind, m.org_id AS id, o.name AS name, \
+     m.role AS extra FROM org_members m JOIN organizations o ON o.id = m.org_id \
+     WHERE m.user_id = {user}";
+
 /// The organizations a user belongs to: id, name, role.
 pub async fn memberships_of(
     db: &impl ConnectionTrait,

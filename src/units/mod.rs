@@ -10,7 +10,7 @@ pub mod routes;
 pub mod rules;
 pub mod views;
 
-pub use model::memberships_of;
+pub use model::{MEMBERSHIP_ROWS_SQL, memberships_of};
 pub use model::{count, get};
 
 /// Unit names by id, for rooms that list the units they refer to.

@@ -129,6 +129,13 @@ pub async fn add_member(
     Ok(())
 }
 
+/// [`memberships_of`] as one `SELECT` of rows `('unit', unit id, unit name, '')`, its user-id
+/// parameter written `{user}`, for `accounts` to load the signed-in user in one round trip
+/// (the SQL on units' tables stays here).
+pub const MEMBERSHIP_ROWS_SQL: &str = "SELECT 'unit' AS kind, m.unit_id AS id, u.name AS name, \
+     '' AS extra FROM unit_members m JOIN purchasing_units u ON u.id = m.unit_id \
+     WHERE m.user_id = {user}";
+
 /// The units a user buys for: id, name.
 pub async fn memberships_of(
     db: &impl ConnectionTrait,
