@@ -23,11 +23,13 @@
 //!    `kernel/clock.rs`, test code included: tests use the injectable clock.
 //! 8. A room's raw SQL (FROM, JOIN, UPDATE, INTO in string literals) names only tables of
 //!    its own or of no room; a table belongs to the room declaring `table_name = "…"`.
+//! 9. One way to begin a write: no `.begin()` outside `kernel/db.rs` (everything else calls
+//!    `kernel::db::begin_write`, which also queues SQLite writers fairly).
 
 use std::collections::{HashMap, HashSet};
 use std::{fmt, fs, path::Path};
 
-const RULES: [&str; 8] = [
+const RULES: [&str; 9] = [
     "kernel uses only crate::kernel",
     "a room's core never uses web, pages or app",
     "a room's routes and views never use pages or app",
@@ -36,6 +38,7 @@ const RULES: [&str; 8] = [
     "pages use rooms only through their mod.rs, routes or views, never app",
     "the wall clock only in kernel/clock.rs",
     "raw SQL only on the room's own tables",
+    "a write begins only through kernel::db::begin_write",
 ];
 
 /// Directories directly under `src/` that are layers, not rooms.
@@ -512,6 +515,16 @@ fn check(files: &[(String, String)]) -> Vec<Violation> {
                 }
             }
         }
+        if *file != "kernel/db.rs" {
+            for w in toks.windows(4) {
+                if let (Tok::Punct('.'), Tok::Ident(m), Tok::Punct('('), Tok::Punct(')')) =
+                    (&w[0].tok, &w[1].tok, &w[2].tok, &w[3].tok)
+                    && m == "begin"
+                {
+                    report(w[1].line, ".begin()".to_string(), 9);
+                }
+            }
+        }
         let Layer::Room { name, .. } = here else {
             continue;
         };
@@ -623,6 +636,8 @@ use crate::{web::Ctx, kernel::Lang};
 @@ app/server.rs
 use crate::other::model::Anything;
 let t = std::time::SystemTime::now(); // <- 7
+let txn = db.begin().await?; // <- 9
+let w = crate::kernel::db::begin_write(db).await?;
 "####;
 
 /// The fixture's files, as `check` takes them.
@@ -643,6 +658,7 @@ fn planted_breaches_are_found_and_nothing_else() {
         .collect();
     let expected = [
         ("app/server.rs", 2, 7),
+        ("app/server.rs", 3, 9),
         ("kernel/db.rs", 2, 1),
         ("pages/board.rs", 3, 6),
         ("pages/board.rs", 4, 6),

@@ -1,7 +1,7 @@
 //! Accounts entities and their queries: users, platform roles, sessions, login failures.
 
 use sea_orm::entity::prelude::*;
-use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
 
 use super::rules::Role;
 
@@ -126,7 +126,7 @@ pub async fn create_user(
     roles: &[Role],
     now: i64,
 ) -> Result<user::Model, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let u = user::ActiveModel {
         email: Set(email.to_string()),
         password_hash: Set(password_hash.to_string()),
@@ -134,10 +134,10 @@ pub async fn create_user(
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     for r in roles {
-        grant_role(&txn, u.id, *r, now).await?;
+        grant_role(&*txn, u.id, *r, now).await?;
     }
     txn.commit().await?;
     Ok(u)

@@ -21,7 +21,7 @@ pub mod views;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use crate::audit::{self, Entry};
@@ -327,8 +327,8 @@ pub async fn sign(
     actor: i64,
     now: i64,
 ) -> OpResult<ContractState> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
     let event = match side {
         Side::Buyer => ContractEvent::BuyerSign,
         Side::Supplier => ContractEvent::SupplierSign,
@@ -337,7 +337,7 @@ pub async fn sign(
         Ok(s) => s,
         Err(e) => return Ok(Err(Refused::Contract(e))),
     };
-    if let Some(b) = crate::procurement::signing_block(&txn, c.tender_id, now).await? {
+    if let Some(b) = crate::procurement::signing_block(&*txn, c.tender_id, now).await? {
         return Ok(Err(Refused::Blocked(b)));
     }
     let mut am: contract::ActiveModel = c.clone().into();
@@ -350,9 +350,9 @@ pub async fn sign(
     if next == ContractState::Active {
         am.signed_year = Set(Some(year));
     }
-    am.update(&txn).await?;
+    am.update(&*txn).await?;
     log(
-        &txn,
+        &*txn,
         c.id,
         &format!("{}_signed", side.code()),
         Some(actor),
@@ -362,7 +362,7 @@ pub async fn sign(
     .await?;
     if next == ContractState::Active {
         log(
-            &txn,
+            &*txn,
             c.id,
             "activated",
             Some(actor),
@@ -370,10 +370,10 @@ pub async fn sign(
             serde_json::json!({ "signed_year": year }),
         )
         .await?;
-        crate::procurement::mark_contracted(&txn, c.tender_id, Some(actor), now).await?;
+        crate::procurement::mark_contracted(&*txn, c.tender_id, Some(actor), now).await?;
         // The 30% ledger counts the contract in the year it was signed, in this transaction.
         crate::targets::record_contract(
-            &txn,
+            &*txn,
             year,
             c.unit_id,
             c.supplier_is_social,
@@ -421,20 +421,20 @@ pub async fn submit_report(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
-    let (m, to) = match milestone_step(&txn, &c, milestone_id, MilestoneEvent::SubmitReport).await?
-    {
-        Ok(x) => x,
-        Err(r) => return Ok(Err(r)),
-    };
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
+    let (m, to) =
+        match milestone_step(&*txn, &c, milestone_id, MilestoneEvent::SubmitReport).await? {
+            Ok(x) => x,
+            Err(r) => return Ok(Err(r)),
+        };
     let detail = milestone_detail(&m);
     let mut am: contract_milestone::ActiveModel = m.into();
     am.state = Set(to.code().to_string());
     am.report = Set(Some(report.to_string()));
     am.submitted_at = Set(Some(now));
-    am.update(&txn).await?;
-    log(&txn, c.id, "report_submitted", Some(actor), now, detail).await?;
+    am.update(&*txn).await?;
+    log(&*txn, c.id, "report_submitted", Some(actor), now, detail).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -447,9 +447,9 @@ pub async fn accept_milestone(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
-    let (m, to) = match milestone_step(&txn, &c, milestone_id, MilestoneEvent::Accept).await? {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
+    let (m, to) = match milestone_step(&*txn, &c, milestone_id, MilestoneEvent::Accept).await? {
         Ok(x) => x,
         Err(r) => return Ok(Err(r)),
     };
@@ -457,8 +457,8 @@ pub async fn accept_milestone(
     let mut am: contract_milestone::ActiveModel = m.into();
     am.state = Set(to.code().to_string());
     am.decided_at = Set(Some(now));
-    am.update(&txn).await?;
-    log(&txn, c.id, "milestone_accepted", Some(actor), now, detail).await?;
+    am.update(&*txn).await?;
+    log(&*txn, c.id, "milestone_accepted", Some(actor), now, detail).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -472,9 +472,9 @@ pub async fn return_milestone(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
-    let (m, to) = match milestone_step(&txn, &c, milestone_id, MilestoneEvent::Return).await? {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
+    let (m, to) = match milestone_step(&*txn, &c, milestone_id, MilestoneEvent::Return).await? {
         Ok(x) => x,
         Err(r) => return Ok(Err(r)),
     };
@@ -483,8 +483,8 @@ pub async fn return_milestone(
     am.state = Set(to.code().to_string());
     am.return_reason = Set(Some(reason.to_string()));
     am.decided_at = Set(Some(now));
-    am.update(&txn).await?;
-    log(&txn, c.id, "milestone_returned", Some(actor), now, detail).await?;
+    am.update(&*txn).await?;
+    log(&*txn, c.id, "milestone_returned", Some(actor), now, detail).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -499,10 +499,10 @@ pub async fn record_payment(
     actor: i64,
     now: i64,
 ) -> OpResult<i64> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
     let (m, to) =
-        match milestone_step(&txn, &c, milestone_id, MilestoneEvent::RecordPayment).await? {
+        match milestone_step(&*txn, &c, milestone_id, MilestoneEvent::RecordPayment).await? {
             Ok(x) => x,
             Err(r) => return Ok(Err(r)),
         };
@@ -521,15 +521,15 @@ pub async fn record_payment(
         at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
     let mut detail = milestone_detail(&m);
     detail["amount_fen"] = serde_json::json!(p.amount.0);
     detail["paid_on"] = serde_json::json!(p.paid_on.to_string());
     let mut am: contract_milestone::ActiveModel = m.into();
     am.state = Set(to.code().to_string());
-    am.update(&txn).await?;
-    log(&txn, c.id, "payment_recorded", Some(actor), now, detail).await?;
+    am.update(&*txn).await?;
+    log(&*txn, c.id, "payment_recorded", Some(actor), now, detail).await?;
     txn.commit().await?;
     Ok(Ok(pay.id))
 }
@@ -544,13 +544,13 @@ pub async fn complete(
     actor: i64,
     now: i64,
 ) -> OpResult<()> {
-    let txn = db.begin().await?;
-    let c = lock(&txn, contract_id).await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
     let next = match state_of(&c).apply(ContractEvent::Complete, signatures(&c)) {
         Ok(s) => s,
         Err(e) => return Ok(Err(Refused::Contract(e))),
     };
-    let states: Vec<MilestoneState> = milestones(&txn, c.id)
+    let states: Vec<MilestoneState> = milestones(&*txn, c.id)
         .await?
         .iter()
         .map(milestone_state)
@@ -568,9 +568,9 @@ pub async fn complete(
     am.completed_at = Set(Some(now));
     am.rating = Set(Some(rating));
     am.rating_comment = Set(Some(comment.to_string()));
-    am.update(&txn).await?;
+    am.update(&*txn).await?;
     log(
-        &txn,
+        &*txn,
         contract_id,
         "completed",
         Some(actor),
@@ -578,7 +578,7 @@ pub async fn complete(
         serde_json::json!({ "rating": rating }),
     )
     .await?;
-    crate::procurement::mark_completed(&txn, tender_id, Some(actor), now).await?;
+    crate::procurement::mark_completed(&*txn, tender_id, Some(actor), now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }

@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, Condition, JoinType, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{ActiveValue::Set, Condition, JoinType, QueryOrder, QuerySelect};
 use time::Date;
 
 use super::rules::{CreditStatus, ListFilter, OrgDraft, PAGE_SIZE, RatingDecision};
@@ -384,7 +384,7 @@ pub async fn create(
     creator: i64,
     now: i64,
 ) -> Result<i64, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let mut am = organization::ActiveModel {
         credit_status: Set(CreditStatus::Normal.code().to_string()),
         rating_grade: Set(None),
@@ -394,32 +394,32 @@ pub async fn create(
         ..Default::default()
     };
     apply(&mut am, d, now);
-    let org = am.insert(&txn).await?;
-    set_domains(&txn, org.id, &d.domains).await?;
+    let org = am.insert(&*txn).await?;
+    set_domains(&*txn, org.id, &d.domains).await?;
     org_member::ActiveModel {
         org_id: Set(org.id),
         user_id: Set(creator),
         role: Set(OrgRole::Admin.code().to_string()),
         added_at: Set(now),
     }
-    .insert(&txn)
+    .insert(&*txn)
     .await?;
-    crate::kernel::outbox::enqueue(&txn, crate::kernel::outbox::Kind::Orgs, org.id, now).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Orgs, org.id, now).await?;
     txn.commit().await?;
     Ok(org.id)
 }
 
 /// Updates a profile (not its rating or credit status). One transaction.
 pub async fn update(db: &DatabaseConnection, id: i64, d: &OrgDraft, now: i64) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    let Some(o) = organization::Entity::find_by_id(id).one(&txn).await? else {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let Some(o) = organization::Entity::find_by_id(id).one(&*txn).await? else {
         return Err(DbErr::RecordNotFound(format!("organization {id}")));
     };
     let mut am: organization::ActiveModel = o.into();
     apply(&mut am, d, now);
-    am.update(&txn).await?;
-    set_domains(&txn, id, &d.domains).await?;
-    crate::kernel::outbox::enqueue(&txn, crate::kernel::outbox::Kind::Orgs, id, now).await?;
+    am.update(&*txn).await?;
+    set_domains(&*txn, id, &d.domains).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Orgs, id, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -471,7 +471,7 @@ pub async fn set_rating(
     actor: i64,
     now: i64,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let old = rating_text(org.rating_grade, org.rating_valid_until);
     let new = rating_text(decision.map(|d| d.0), decision.map(|d| d.1));
     organization::Entity::update_many()
@@ -485,10 +485,10 @@ pub async fn set_rating(
         )
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(org.id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     log_event(
-        &txn,
+        &*txn,
         org.id,
         actor,
         Decision {
@@ -513,7 +513,7 @@ pub async fn set_credit(
     actor: i64,
     now: i64,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     organization::Entity::update_many()
         .col_expr(
             organization::Column::CreditStatus,
@@ -521,10 +521,10 @@ pub async fn set_credit(
         )
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(org.id))
-        .exec(&txn)
+        .exec(&*txn)
         .await?;
     log_event(
-        &txn,
+        &*txn,
         org.id,
         actor,
         Decision {

@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use crate::contracts::model::{contract, contract_milestone, payment};
@@ -76,7 +76,7 @@ pub async fn run(
         "community",
         "rural",
     ];
-    let txn = db.begin().await?;
+    let txn = crate::kernel::db::begin_write(db).await?;
     let mut made = 0;
     for (k, year) in (this_year - years..=this_year).enumerate() {
         let current = year == this_year;
@@ -145,7 +145,7 @@ pub async fn run(
                     updated_at: Set(signed),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&*txn)
                 .await?;
                 let rating = (!current).then(|| rng.random_range(3..=5_i16));
                 let c = contract::ActiveModel {
@@ -165,7 +165,7 @@ pub async fn run(
                     created_at: Set(signed - 10 * 86_400),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&*txn)
                 .await?;
                 let m = contract_milestone::ActiveModel {
                     contract_id: Set(c.id),
@@ -180,7 +180,7 @@ pub async fn run(
                     decided_at: Set((!current).then_some(signed + 285 * 86_400)),
                     ..Default::default()
                 }
-                .insert(&txn)
+                .insert(&*txn)
                 .await?;
                 if !current {
                     let paid = time::OffsetDateTime::from_unix_timestamp(signed + 290 * 86_400)
@@ -197,14 +197,14 @@ pub async fn run(
                         at: Set(signed + 290 * 86_400),
                         ..Default::default()
                     }
-                    .insert(&txn)
+                    .insert(&*txn)
                     .await?;
                 }
                 made += 1;
             }
         }
     }
-    crate::targets::model::rebuild(&txn).await?;
+    crate::targets::model::rebuild(&*txn).await?;
     txn.commit().await?;
     Ok(made)
 }

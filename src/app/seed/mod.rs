@@ -13,7 +13,7 @@ pub mod rules;
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    QueryFilter, QuerySelect,
 };
 
 use crate::accounts::{OrgRole, Role, model as accounts};
@@ -187,7 +187,7 @@ async fn seed_orgs(
         let generated: Vec<rules::DemoOrg> = (start + done..start + done + size)
             .map(|i| rules::demo_org(seed, i, today))
             .collect();
-        let txn = db.begin().await?;
+        let txn = crate::kernel::db::begin_write(db).await?;
         organization::Entity::insert_many(generated.iter().map(|g| {
             let d = &g.draft;
             organization::ActiveModel {
@@ -213,7 +213,7 @@ async fn seed_orgs(
                 ..Default::default()
             }
         }))
-        .exec_without_returning(&txn)
+        .exec_without_returning(&*txn)
         .await?;
         // Ids come back through the unique USCC, which works the same on both databases.
         let ids: Vec<(i64, String)> = organization::Entity::find()
@@ -224,7 +224,7 @@ async fn seed_orgs(
                 organization::Column::Uscc.is_in(generated.iter().map(|g| g.draft.uscc.clone())),
             )
             .into_tuple()
-            .all(&txn)
+            .all(&*txn)
             .await?;
         let by_uscc: std::collections::HashMap<String, i64> =
             ids.into_iter().map(|(id, u)| (u, id)).collect();
@@ -242,7 +242,7 @@ async fn seed_orgs(
             })
             .collect();
         org_domain::Entity::insert_many(domain_rows)
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
         txn.commit().await?;
         done += size;
