@@ -127,7 +127,7 @@ async fn main() {
     // Set-up (not measured): a unit and buyer, 50 published tenders, 200 eligible
     // organizations each with an administrator.
     let hash = civicbridge::accounts::hash_password(PASSWORD).unwrap();
-    let buyer = civicbridge::accounts::model::create_user(
+    let buyer = civicbridge::accounts::create_user(
         &db,
         &format!("buyer-{now}@bench.test"),
         &hash,
@@ -182,7 +182,7 @@ async fn main() {
     let mut users = Vec::new();
     for n in 0..CLIENTS {
         let email = format!("bidder{n}-{now}@bench.test");
-        let uid = civicbridge::accounts::model::create_user(&db, &email, &hash, "bidder", &[], now)
+        let uid = civicbridge::accounts::create_user(&db, &email, &hash, "bidder", &[], now)
             .await
             .unwrap()
             .id;
@@ -208,9 +208,7 @@ async fn main() {
         };
         let d = civicbridge::orgs::rules::validate_org(&form, state.clock.today(), Lang::Zh)
             .expect("org");
-        let org = civicbridge::orgs::model::create(&db, &d, uid, now)
-            .await
-            .unwrap();
+        let org = civicbridge::orgs::create(&db, &d, uid, now).await.unwrap();
         civicbridge::orgs::model::set_member(&db, org, uid, OrgRole::Admin, now)
             .await
             .unwrap();

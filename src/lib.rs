@@ -12,12 +12,13 @@
 //! every SQL string in `src/` and names the file and line where a rule below is broken:
 //! - [`kernel`] imports nothing above it.
 //! - A room is a directory of the same few files: `mod.rs` (its face: what it offers other
-//!   rooms — operations that open transactions, plus `pub use` of the types and queries
-//!   others may use), `model.rs` (sea-orm entities and queries), `rules.rs` (pure logic:
+//!   rooms — the operations that open a write transaction, plus `pub use` of the types and
+//!   queries others may use), `model.rs` (sea-orm entities, and the queries and
+//!   single-statement writes on them; never a transaction of its own), `rules.rs` (pure logic:
 //!   states, transitions, formulas, validation; no I/O, no clock; exhaustive unit tests),
 //!   `routes.rs` (thin handlers: extract, authorize, call, render) and `views.rs` (maud, no
-//!   queries); a large room splits these by topic into sibling files or `routes/`, `views/`
-//!   folders. A room's core (`mod.rs`, `model.rs`, `rules.rs` and other non-web files)
+//!   queries); a large room splits these by topic into sibling files (procurement's `bids.rs`,
+//!   orgs' `changes.rs` and `reads.rs`) or `routes/`, `views/` folders. A room's core (`mod.rs`, `model.rs`, `rules.rs` and other non-web files)
 //!   never uses `web`, `pages` or `app`; its `routes`/`views` may use `web`.
 //! - A room uses another room only through that room's face (`crate::orgs::Org`, never
 //!   `crate::orgs::model::…`) and never reads another room's tables, not even in raw SQL:

@@ -207,7 +207,7 @@ async fn the_units_page_loads_the_buyers_of_20_units_in_one_query() {
         // buyers by user id.
         for k in (0..2).rev() {
             let email = format!("buyer{i:02}-{k}@example.org");
-            let user = civicbridge::accounts::model::create_user(
+            let user = civicbridge::accounts::create_user(
                 &app.state.db,
                 &email,
                 &hash,

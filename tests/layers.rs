@@ -25,11 +25,15 @@
 //!    its own or of no room; a table belongs to the room declaring `table_name = "…"`.
 //! 9. One way to begin a write: no `.begin()` outside `kernel/db.rs` (everything else calls
 //!    `kernel::db::begin_write`, which also queues SQLite writers fairly).
+//! 10. Where operations live: a room's `model.rs` holds its entities and the queries and
+//!     single-statement writes on them; an operation that opens a write transaction lives in
+//!     the room's `mod.rs` or a topic file beside it, so `begin_write` never appears in a
+//!     `model.rs`.
 
 use std::collections::{HashMap, HashSet};
 use std::{fmt, fs, path::Path};
 
-const RULES: [&str; 9] = [
+const RULES: [&str; 10] = [
     "kernel uses only crate::kernel",
     "a room's core never uses web, pages or app",
     "a room's routes and views never use pages or app",
@@ -39,6 +43,7 @@ const RULES: [&str; 9] = [
     "the wall clock only in kernel/clock.rs",
     "raw SQL only on the room's own tables",
     "a write begins only through kernel::db::begin_write",
+    "transactions open in mod.rs or a topic file, never in model.rs",
 ];
 
 /// Directories directly under `src/` that are layers, not rooms.
@@ -525,6 +530,13 @@ fn check(files: &[(String, String)]) -> Vec<Violation> {
                 }
             }
         }
+        if file.ends_with("model.rs") {
+            for t in toks {
+                if matches!(&t.tok, Tok::Ident(i) if i == "begin_write") {
+                    report(t.line, "begin_write".to_string(), 10);
+                }
+            }
+        }
         let Layer::Room { name, .. } = here else {
             continue;
         };
@@ -597,6 +609,7 @@ pub use model::Widget;
 @@ other/model.rs
 #[sea_orm(table_name = "widgets")]
 pub struct Model;
+pub async fn save(db: &Db) { let t = crate::kernel::db::begin_write(db).await; } // <- 10
 @@ shop/mod.rs
 pub mod model;
 pub mod routes;
@@ -660,6 +673,7 @@ fn planted_breaches_are_found_and_nothing_else() {
         ("app/server.rs", 2, 7),
         ("app/server.rs", 3, 9),
         ("kernel/db.rs", 2, 1),
+        ("other/model.rs", 3, 10),
         ("pages/board.rs", 3, 6),
         ("pages/board.rs", 4, 6),
         ("shop/model.rs", 4, 8),

@@ -284,7 +284,7 @@ async fn ineligible_organizations_are_refused_with_the_reason() {
         .unwrap()
         .unwrap()
         .0;
-    civicbridge::orgs::model::set_credit(
+    civicbridge::orgs::set_credit(
         &app.state.db,
         &o,
         civicbridge::orgs::rules::CreditStatus::Abnormal,

@@ -239,7 +239,7 @@ async fn create_org(
         contact_email: email.into(),
         intro: spec.intro.into(),
     };
-    civicbridge::orgs::model::create(&app.state.db, &d, owner, T0)
+    civicbridge::orgs::create(&app.state.db, &d, owner, T0)
         .await
         .unwrap()
 }
@@ -318,7 +318,7 @@ async fn fixture(name: &'static str, config: Config) -> Fixture {
             .unwrap()
             .unwrap();
         let until = today.replace_year(today.year() + 3).unwrap();
-        civicbridge::orgs::model::set_rating(
+        civicbridge::orgs::set_rating(
             &app.state.db,
             &o,
             Some((grade, until)),
@@ -333,7 +333,7 @@ async fn fixture(name: &'static str, config: Config) -> Fixture {
         .await
         .unwrap()
         .unwrap();
-    civicbridge::orgs::model::set_credit(
+    civicbridge::orgs::set_credit(
         &app.state.db,
         &g,
         CreditStatus::Abnormal,
@@ -773,7 +773,7 @@ async fn updates_and_deletes_become_visible() {
             ..redraft(&o, OrgKind::Foundation)
         };
         assert_eq!(ds, vec!["rural".to_string()]);
-        civicbridge::orgs::model::update(db, o.id, &d, T0 + 10)
+        civicbridge::orgs::update(db, o.id, &d, T0 + 10)
             .await
             .unwrap();
         // Not visible before the outbox is drained…
@@ -1066,7 +1066,7 @@ async fn the_outbox_survives_an_engine_outage_and_a_crash() {
             staff_count: 3,
             ..redraft(&o, OrgKind::SocialGroup)
         };
-        civicbridge::orgs::model::update(&f.app.state.db, o.id, &d, T0 + 70)
+        civicbridge::orgs::update(&f.app.state.db, o.id, &d, T0 + 70)
             .await
             .unwrap();
         let rows = search::model::due(&f.app.state.db, T0 + 70, 100)
@@ -1467,7 +1467,7 @@ async fn a_lapsed_rating_leaves_the_rating_facet() {
         .unwrap()
         .unwrap();
     // Valid through tomorrow.
-    civicbridge::orgs::model::set_rating(
+    civicbridge::orgs::set_rating(
         db,
         &o,
         Some((4, today.next_day().unwrap())),

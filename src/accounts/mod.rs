@@ -14,7 +14,8 @@ pub mod views;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr};
 
 pub use model::{find_by_email, roles_of};
 pub use policy::{Action, Actor, OrgRole, may, require};
@@ -138,6 +139,32 @@ pub async fn load_current_user(
         orgs,
         units,
     }))
+}
+
+/// Creates a user with roles in one transaction.
+pub async fn create_user(
+    db: &DatabaseConnection,
+    email: &str,
+    password_hash: &str,
+    display_name: &str,
+    roles: &[Role],
+    now: i64,
+) -> Result<model::user::Model, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let u = model::user::ActiveModel {
+        email: Set(email.to_string()),
+        password_hash: Set(password_hash.to_string()),
+        display_name: Set(display_name.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    for r in roles {
+        model::grant_role(&*txn, u.id, *r, now).await?;
+    }
+    txn.commit().await?;
+    Ok(u)
 }
 
 #[cfg(test)]

@@ -117,32 +117,6 @@ pub async fn find_by_email(
         .await
 }
 
-/// Creates a user with roles in one transaction.
-pub async fn create_user(
-    db: &DatabaseConnection,
-    email: &str,
-    password_hash: &str,
-    display_name: &str,
-    roles: &[Role],
-    now: i64,
-) -> Result<user::Model, DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let u = user::ActiveModel {
-        email: Set(email.to_string()),
-        password_hash: Set(password_hash.to_string()),
-        display_name: Set(display_name.to_string()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&*txn)
-    .await?;
-    for r in roles {
-        grant_role(&*txn, u.id, *r, now).await?;
-    }
-    txn.commit().await?;
-    Ok(u)
-}
-
 /// Grants a role (idempotent).
 pub async fn grant_role(
     db: &impl ConnectionTrait,

@@ -65,7 +65,7 @@ pub async fn signup(
     match res {
         Ok(v) => {
             let hash = super::hash_password(&v.password).map_err(AppError::Internal)?;
-            let u = model::create_user(
+            let u = super::create_user(
                 &st.db,
                 &v.email,
                 &hash,

@@ -7,12 +7,14 @@
 //! only through the regulator routes, each change with an event row in the same
 //! transaction. May call: `accounts` (policy, users), `regions`, `web`.
 
+mod changes;
 pub mod model;
 mod reads;
 pub mod routes;
 pub mod rules;
 pub mod views;
 
+pub use changes::{create, set_credit, set_rating, update};
 pub use model::counts::Cache as CountCache;
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, row, stats};

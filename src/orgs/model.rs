@@ -1,11 +1,10 @@
 //! Organization entities and their queries.
 
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, Condition, JoinType, QueryOrder, QuerySelect};
 use time::Date;
 
-use super::rules::{CreditStatus, ListFilter, OrgDraft, PAGE_SIZE, RatingDecision};
+use super::rules::{ListFilter, OrgDraft, PAGE_SIZE};
 use crate::accounts::OrgRole;
 
 /// `organizations`
@@ -340,7 +339,7 @@ pub async fn uscc_taken(
     Ok(q.count(db).await? > 0)
 }
 
-fn apply(am: &mut organization::ActiveModel, d: &OrgDraft, now: i64) {
+pub(super) fn apply(am: &mut organization::ActiveModel, d: &OrgDraft, now: i64) {
     am.name = Set(d.name.clone());
     am.uscc = Set(d.uscc.clone());
     am.kind = Set(d.kind.code().to_string());
@@ -357,7 +356,7 @@ fn apply(am: &mut organization::ActiveModel, d: &OrgDraft, now: i64) {
     am.updated_at = Set(now);
 }
 
-async fn set_domains(
+pub(super) async fn set_domains(
     db: &impl ConnectionTrait,
     org_id: i64,
     domains: &[String],
@@ -374,169 +373,6 @@ async fn set_domains(
         .exec(db)
         .await?;
     }
-    Ok(())
-}
-
-/// Registers an organization; the creator becomes its administrator. One transaction.
-pub async fn create(
-    db: &DatabaseConnection,
-    d: &OrgDraft,
-    creator: i64,
-    now: i64,
-) -> Result<i64, DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let mut am = organization::ActiveModel {
-        credit_status: Set(CreditStatus::Normal.code().to_string()),
-        rating_grade: Set(None),
-        rating_valid_until: Set(None),
-        created_by: Set(Some(creator)),
-        created_at: Set(now),
-        ..Default::default()
-    };
-    apply(&mut am, d, now);
-    let org = am.insert(&*txn).await?;
-    set_domains(&*txn, org.id, &d.domains).await?;
-    org_member::ActiveModel {
-        org_id: Set(org.id),
-        user_id: Set(creator),
-        role: Set(OrgRole::Admin.code().to_string()),
-        added_at: Set(now),
-    }
-    .insert(&*txn)
-    .await?;
-    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Orgs, org.id, now).await?;
-    txn.commit().await?;
-    Ok(org.id)
-}
-
-/// Updates a profile (not its rating or credit status). One transaction.
-pub async fn update(db: &DatabaseConnection, id: i64, d: &OrgDraft, now: i64) -> Result<(), DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let Some(o) = organization::Entity::find_by_id(id).one(&*txn).await? else {
-        return Err(DbErr::RecordNotFound(format!("organization {id}")));
-    };
-    let mut am: organization::ActiveModel = o.into();
-    apply(&mut am, d, now);
-    am.update(&*txn).await?;
-    set_domains(&*txn, id, &d.domains).await?;
-    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Orgs, id, now).await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// One regulatory decision to record.
-struct Decision<'a> {
-    kind: &'a str,
-    old: String,
-    new: String,
-    reason: &'a str,
-}
-
-async fn log_event(
-    db: &impl ConnectionTrait,
-    org_id: i64,
-    actor: i64,
-    d: Decision<'_>,
-    now: i64,
-) -> Result<(), DbErr> {
-    reg_event::ActiveModel {
-        org_id: Set(org_id),
-        actor_id: Set(Some(actor)),
-        kind: Set(d.kind.to_string()),
-        old_value: Set(d.old),
-        new_value: Set(d.new),
-        reason: Set(d.reason.to_string()),
-        at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    // Ratings and credit status show in search results and facets.
-    crate::kernel::outbox::enqueue(db, crate::kernel::outbox::Kind::Orgs, org_id, now).await
-}
-
-fn rating_text(grade: Option<i16>, until: Option<Date>) -> String {
-    match (grade, until) {
-        (Some(g), Some(u)) => format!("{g}A until {u}"),
-        _ => "none".to_string(),
-    }
-}
-
-/// Records a rating decision with its event. One transaction.
-pub async fn set_rating(
-    db: &DatabaseConnection,
-    org: &Org,
-    decision: RatingDecision,
-    reason: &str,
-    actor: i64,
-    now: i64,
-) -> Result<(), DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let old = rating_text(org.rating_grade, org.rating_valid_until);
-    let new = rating_text(decision.map(|d| d.0), decision.map(|d| d.1));
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::RatingGrade,
-            Expr::value(decision.map(|d| d.0)),
-        )
-        .col_expr(
-            organization::Column::RatingValidUntil,
-            Expr::value(decision.map(|d| d.1)),
-        )
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .filter(organization::Column::Id.eq(org.id))
-        .exec(&*txn)
-        .await?;
-    log_event(
-        &*txn,
-        org.id,
-        actor,
-        Decision {
-            kind: "rating",
-            old,
-            new,
-            reason,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// Moves an organization on or off a credit list, with its event. One transaction.
-pub async fn set_credit(
-    db: &DatabaseConnection,
-    org: &Org,
-    status: CreditStatus,
-    reason: &str,
-    actor: i64,
-    now: i64,
-) -> Result<(), DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    organization::Entity::update_many()
-        .col_expr(
-            organization::Column::CreditStatus,
-            Expr::value(status.code()),
-        )
-        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .filter(organization::Column::Id.eq(org.id))
-        .exec(&*txn)
-        .await?;
-    log_event(
-        &*txn,
-        org.id,
-        actor,
-        Decision {
-            kind: "credit",
-            old: org.credit_status.clone(),
-            new: status.code().to_string(),
-            reason,
-        },
-        now,
-    )
-    .await?;
-    txn.commit().await?;
     Ok(())
 }
 

@@ -142,7 +142,7 @@ pub async fn create(
     let draft = validate(&st, &ctx, &f, None).await?;
     match draft {
         Ok(d) => {
-            let id = model::create(&st.db, &d, user_id, st.clock.now()).await?;
+            let id = super::create(&st.db, &d, user_id, st.clock.now()).await?;
             st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.created")).await?;
             Ok(see_other(&format!("/orgs/{id}")))
@@ -188,7 +188,7 @@ pub async fn update(
     let draft = validate(&st, &ctx, &f, Some(o.id)).await?;
     match draft {
         Ok(d) => {
-            model::update(&st.db, o.id, &d, st.clock.now()).await?;
+            super::update(&st.db, o.id, &d, st.clock.now()).await?;
             st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
@@ -261,7 +261,7 @@ pub async fn set_rating(
     match rules::validate_rating(&f, st.clock.today(), ctx.lang) {
         Ok((decision, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
-            model::set_rating(&st.db, &o, decision, &reason, uid, st.clock.now()).await?;
+            super::set_rating(&st.db, &o, decision, &reason, uid, st.clock.now()).await?;
             st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.rating_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
@@ -284,7 +284,7 @@ pub async fn set_credit(
     match rules::validate_credit(&f, current, ctx.lang) {
         Ok((status, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
-            model::set_credit(&st.db, &o, status, &reason, uid, st.clock.now()).await?;
+            super::set_credit(&st.db, &o, status, &reason, uid, st.clock.now()).await?;
             st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.credit_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))

@@ -153,7 +153,7 @@ impl TestApp {
     /// Creates a user directly in the database.
     pub async fn user(&self, email: &str, roles: &[Role]) -> i64 {
         let hash = accounts::hash_password(PW).unwrap();
-        accounts::model::create_user(&self.state.db, email, &hash, email, roles, T0)
+        accounts::create_user(&self.state.db, email, &hash, email, roles, T0)
             .await
             .unwrap()
             .id
@@ -190,7 +190,7 @@ impl TestApp {
             civicbridge::kernel::Lang::Zh,
         )
         .unwrap();
-        civicbridge::orgs::model::create(&self.state.db, &d, owner, T0)
+        civicbridge::orgs::create(&self.state.db, &d, owner, T0)
             .await
             .unwrap()
     }

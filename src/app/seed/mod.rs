@@ -16,7 +16,7 @@ use sea_orm::{
     QueryFilter, QuerySelect,
 };
 
-use crate::accounts::{OrgRole, Role, model as accounts};
+use crate::accounts::{self, OrgRole, Role};
 use crate::kernel::clock::Clock;
 use crate::orgs::model::{org_domain, organization};
 use crate::regions::{Level, regions};

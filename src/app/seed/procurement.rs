@@ -11,7 +11,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::accounts::{OrgRole, Role, model as accounts};
+use crate::accounts::{self, OrgRole, Role};
 use crate::contracts::{self, Side};
 use crate::kernel::Lang;
 use crate::kernel::money::Fen;
