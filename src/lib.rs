@@ -18,8 +18,9 @@
 //!   states, transitions, formulas, validation; no I/O, no clock; exhaustive unit tests),
 //!   `routes.rs` (thin handlers: extract, authorize, call, render) and `views.rs` (maud, no
 //!   queries); a large room splits these by topic into sibling files (procurement's `bids.rs`,
-//!   orgs' `changes.rs` and `reads.rs`) or `routes/`, `views/` folders. A room's core (`mod.rs`, `model.rs`, `rules.rs` and other non-web files)
-//!   never uses `web`, `pages` or `app`; its `routes`/`views` may use `web`.
+//!   orgs' `changes.rs` and `reads.rs`) or `routes/`, `views/` folders. A room's core
+//!   (`mod.rs`, `model.rs`, `rules.rs` and other non-web files) never uses `web`, `pages` or
+//!   `app`; its `routes`/`views` may use `web`.
 //! - A room uses another room only through that room's face (`crate::orgs::Org`, never
 //!   `crate::orgs::model::…`) and never reads another room's tables, not even in raw SQL:
 //!   the owner offers a batched function instead.

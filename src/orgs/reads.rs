@@ -208,7 +208,7 @@ pub struct OrgBrief {
     pub name: String,
     /// [`super::rules::OrgKind`] code.
     pub kind: String,
-    /// [`CreditStatus`] code.
+    /// [`super::rules::CreditStatus`] code.
     pub credit_status: String,
     /// Rating grade 1–5, when rated.
     pub rating_grade: Option<i16>,
