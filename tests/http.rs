@@ -1124,3 +1124,35 @@ async fn every_page_is_translated_in_both_languages() {
         }
     }
 }
+
+#[tokio::test]
+async fn log_in_never_redirects_off_site_nor_fails_on_next() {
+    let app = TestApp::new().await;
+    app.user("nx@example.org", &[]).await;
+    for (next, to) in [
+        ("/tenders?state=published", "/tenders?state=published"),
+        ("/\t/evil.example", "/me"),
+        ("/%09/evil.example", "/me"),
+        ("/\n/x", "/me"),
+        ("/%0A/x", "/me"),
+        ("//evil.example", "/me"),
+        ("/\\evil.example", "/me"),
+        ("/%5Cevil.example", "/me"),
+        ("https://evil.example/", "/me"),
+    ] {
+        let mut c = app.client();
+        c.get("/login").await;
+        let r = c
+            .post(
+                "/login",
+                &[
+                    ("email", "nx@example.org"),
+                    ("password", PW),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{next:?}: {}", r.body);
+        assert_eq!(r.location(), Some(to), "{next:?}");
+    }
+}

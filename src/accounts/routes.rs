@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
-use super::rules::{self, Role, SignupForm, Throttle};
+use super::rules::{self, Role, SignupForm, Throttle, safe_next};
 use super::{Action, model, require, views};
 use crate::kernel::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -30,15 +30,6 @@ async fn sign_in(ctx: &mut Ctx, user_id: i64) -> AppResult<()> {
         .map_err(session_err)?;
     ctx.csrf = Some(t);
     Ok(())
-}
-
-/// Only local paths are followed after log-in (no open redirect).
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/me"
-    }
 }
 
 /// `GET /signup`
