@@ -630,3 +630,27 @@ async fn the_ledger_stays_equal_to_the_recomputation() {
         );
     }
 }
+
+#[tokio::test]
+async fn csv_downloads_never_carry_a_spreadsheet_formula() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let name = "=HYPERLINK(\"http://evil.example\",\"点击\")";
+    let org = app.org(owner, 1, name).await;
+    let u = unit(&app, "+新城区民政局", "150102").await;
+    contract(&app, u, org, 30_000_000, true, Some(T0 - 30 * DAY)).await;
+    let mut c = app.client();
+    let csv = parse_csv(
+        &c.get("/targets/contracts?year=2026&scope=region&format=csv")
+            .await
+            .body,
+    );
+    assert_eq!(csv.len(), 2, "{csv:?}");
+    assert_eq!(csv[1][1], "'+新城区民政局");
+    assert_eq!(csv[1][2], format!("'{name}"));
+    let units = parse_csv(&c.get("/targets.csv?table=units&year=2026").await.body);
+    assert!(
+        units[1..].iter().any(|r| r[1] == "'+新城区民政局"),
+        "{units:?}"
+    );
+}

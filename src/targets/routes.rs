@@ -73,27 +73,8 @@ pub async fn api(
     Ok(Json(load(&st, &q, ctx.lang).await?))
 }
 
-/// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn csv_line(fields: &[String]) -> String {
-    let mut s = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    s.push_str("\r\n");
-    s
-}
-
 fn share_csv(lang: Lang, rows: &[ShareRow], year: Option<i32>) -> String {
-    let mut out = csv_line(
+    let mut out = rules::csv_line(
         &[
             "key",
             "name",
@@ -109,7 +90,7 @@ fn share_csv(lang: Lang, rows: &[ShareRow], year: Option<i32>) -> String {
         .map(str::to_string),
     );
     for r in rows {
-        out.push_str(&csv_line(&[
+        out.push_str(&rules::csv_line(&[
             r.key.clone(),
             r.name.clone(),
             year.map(|y| y.to_string()).unwrap_or_else(|| r.key.clone()),
@@ -143,9 +124,10 @@ pub async fn csv(
         "counties" => share_csv(lang, &d.counties, d.year),
         "units" => share_csv(lang, &d.units, d.year),
         "others" => {
-            let mut out =
-                csv_line(&["key", "name", "target", "current", "status"].map(str::to_string));
-            out.push_str(&csv_line(&[
+            let mut out = rules::csv_line(
+                &["key", "name", "target", "current", "status"].map(str::to_string),
+            );
+            out.push_str(&rules::csv_line(&[
                 "social_share".into(),
                 lang.t("targets.other.social_share"),
                 format!("≥ {}", rules::percent(d.target_bp)),
@@ -153,7 +135,7 @@ pub async fn csv(
                 d.region.status.label(lang),
             ]));
             for o in &d.others {
-                out.push_str(&csv_line(&[
+                out.push_str(&rules::csv_line(&[
                     o.code.to_string(),
                     lang.t(&format!("targets.other.{}", o.code)),
                     o.target.clone(),
@@ -258,7 +240,7 @@ pub async fn contracts(
             super::model::CSV_LIMIT,
         )
         .await?;
-        let mut out = csv_line(
+        let mut out = rules::csv_line(
             &[
                 "contract",
                 "unit",
@@ -270,7 +252,7 @@ pub async fn contracts(
             .map(str::to_string),
         );
         for c in &rows {
-            out.push_str(&csv_line(&[
+            out.push_str(&rules::csv_line(&[
                 c.id.to_string(),
                 units
                     .get(&c.unit_id)

@@ -383,9 +383,62 @@ pub fn what_if(current: &Cell, input: &WhatIfInput, target_bp: i64) -> WhatIfRes
     }
 }
 
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; and a text
+/// that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return, and not a plain number) gets a leading `'`, since names in these files are
+/// typed by whoever registers an organization or a unit.
+pub fn csv_field(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err();
+    let s = if formula {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// One CSV record of these fields, ending in CRLF.
+pub fn csv_line(fields: &[String]) -> String {
+    let mut s = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    s.push_str("\r\n");
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("呼和浩特市民政局"), "呼和浩特市民政局");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(csv_field("+1+cmd"), "'+1+cmd");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\t=1"), "'\t=1");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        // Numbers stay numbers.
+        assert_eq!(csv_field("-12.50"), "-12.50");
+        assert_eq!(csv_field("+3"), "+3");
+        assert_eq!(csv_field("30.00"), "30.00");
+        assert_eq!(
+            csv_line(&["a".to_string(), "=1".to_string(), "-1".to_string()]),
+            "a,'=1,-1\r\n"
+        );
+    }
 
     fn row(year: i32, unit_id: i64, social: bool, yuan: i64) -> LedgerRow {
         LedgerRow {
