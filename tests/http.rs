@@ -1156,3 +1156,38 @@ async fn log_in_never_redirects_off_site_nor_fails_on_next() {
         assert_eq!(r.location(), Some(to), "{next:?}");
     }
 }
+
+/// The data directory and what holds secrets in it are private to the server's user.
+#[cfg(unix)]
+#[tokio::test]
+async fn data_directory_database_and_key_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = TestApp::new().await;
+    let dir = &app.state.config.data_dir;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    assert_eq!(mode(&dir.join("seal.key")), 0o600);
+    if app.state.config.database_url.is_none() {
+        // SQLite: the database and its write-ahead log.
+        assert_eq!(mode(&dir.join("civicbridge.db")), 0o600);
+        let wal = dir.join("civicbridge.db-wal");
+        if wal.exists() {
+            assert_eq!(mode(&wal), 0o600);
+        }
+    }
+    // An existing database file with wider permissions is narrowed at start.
+    let f = dir.join("other.db");
+    std::fs::write(&f, b"").unwrap();
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o644)).unwrap();
+    civicbridge::kernel::db::private_file(&f).unwrap();
+    assert_eq!(mode(&f), 0o600);
+    assert_eq!(
+        civicbridge::kernel::db::sqlite_path("sqlite:///srv/cb/civicbridge.db?mode=rwc"),
+        Some("/srv/cb/civicbridge.db".into())
+    );
+    assert_eq!(
+        civicbridge::kernel::db::sqlite_path("sqlite::memory:"),
+        None
+    );
+    assert_eq!(civicbridge::kernel::db::sqlite_path("postgres://x/y"), None);
+}

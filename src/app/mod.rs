@@ -65,8 +65,10 @@ pub fn router(state: AppState) -> Router {
 pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     config.validate().map_err(anyhow::Error::msg)?;
     let url = config.effective_database_url();
-    if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)?;
+    // Everything under the data directory is private to the server's user.
+    crate::kernel::db::prepare_data_dir(&config.data_dir)?;
+    if let Some(file) = crate::kernel::db::sqlite_path(&url) {
+        crate::kernel::db::private_file(&file)?;
     }
     let db = crate::kernel::db::connect(&url).await?;
     crate::kernel::db::migrate(&db).await?;

@@ -51,13 +51,10 @@ impl SealKey {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(data_dir).map_err(|e| SealError::Key(e.to_string()))?;
                 let k = SealKey::random();
-                std::fs::write(&path, hex::encode(k.0))
+                // Created 0600 from the start, so the key is never readable by others.
+                crate::kernel::db::private_file(&path)
+                    .and_then(|()| std::fs::write(&path, hex::encode(k.0)))
                     .map_err(|e| SealError::Key(e.to_string()))?;
-                #[cfg(unix)]
-                {
-                    use std::os::unix::fs::PermissionsExt;
-                    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-                }
                 Ok(k)
             }
             Err(e) => Err(SealError::Key(e.to_string())),

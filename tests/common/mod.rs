@@ -73,7 +73,8 @@ impl TestApp {
 
     pub async fn with_config(mut config: Config) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        config.data_dir = dir.path().to_path_buf();
+        // A directory the app creates itself, as on a first start.
+        config.data_dir = dir.path().join("data");
         config.database_url = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => Some(fresh_pg_database(&admin_url).await),
             _ => None,
