@@ -743,6 +743,25 @@ async fn session_cookie_is_httponly_and_samesite() {
     assert!(cookie.contains("HttpOnly"));
     assert!(cookie.contains("SameSite=Lax"));
     assert_eq!(app.count("sessions").await, 1, "stored server-side");
+    // Stored under a hash of the cookie value, never the value itself.
+    let value = cookie["cb_session=".len()..].split(';').next().unwrap();
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.state.db;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM sessions",
+        ))
+        .await
+        .unwrap();
+    let ids: Vec<String> = rows.iter().map(|r| r.try_get("", "id").unwrap()).collect();
+    assert_eq!(ids.len(), 1);
+    assert_ne!(ids[0], value);
+    assert!(!ids[0].contains(value));
+    assert_eq!(ids[0].len(), 64, "SHA-256 in hex");
+    // And the session still works: a signed-in client is recognized on the next request.
+    let (mut s, _) = app.signed_in("h@example.org", &[]).await;
+    assert_eq!(s.get("/me").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

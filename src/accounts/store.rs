@@ -36,9 +36,16 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// The key a session is stored under: the SHA-256 of the cookie value, so a copy of the
+/// database (or a leaked backup) holds no cookie that could be replayed.
+fn key(id: &Id) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
 fn row(record: &Record) -> session_store::Result<session_row::ActiveModel> {
     Ok(session_row::ActiveModel {
-        id: Set(record.id.to_string()),
+        id: Set(key(&record.id)),
         data: Set(serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?),
         expires_at: Set(record.expiry_date.unix_timestamp()),
@@ -51,7 +58,7 @@ impl SessionStore for DbSessionStore {
         // 128 random bits make a collision practically impossible, but a fresh id on conflict
         // costs nothing and keeps the guarantee honest.
         loop {
-            let exists = session_row::Entity::find_by_id(record.id.to_string())
+            let exists = session_row::Entity::find_by_id(key(&record.id))
                 .one(&self.db)
                 .await
                 .map_err(backend)?
@@ -85,7 +92,7 @@ impl SessionStore for DbSessionStore {
         // tower-sessions stamps expiry dates from the wall clock, so expiry is judged by the
         // wall clock too, not by the application's (possibly fixed) clock.
         let now = Clock::System.now();
-        let Some(r) = session_row::Entity::find_by_id(id.to_string())
+        let Some(r) = session_row::Entity::find_by_id(key(id))
             .filter(session_row::Column::ExpiresAt.gt(now))
             .one(&self.db)
             .await
@@ -104,7 +111,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        session_row::Entity::delete_by_id(id.to_string())
+        session_row::Entity::delete_by_id(key(id))
             .exec(&self.db)
             .await
             .map_err(backend)?;
