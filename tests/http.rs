@@ -1009,6 +1009,17 @@ async fn health_home_and_static_assets() {
         .unwrap();
     let mut c = app.client();
     assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    // Alive at once, ready only when the search indexes are in place (the start-up job).
+    assert_eq!(
+        c.get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(
+        civicbridge::app::jobs::build_missing_indexes(&app.state)
+            .await
+            .is_some()
+    );
+    assert_eq!(c.get("/readyz").await.status, StatusCode::OK);
     let home = c.get("/").await;
     assert!(
         home.text(".stats").contains("40"),

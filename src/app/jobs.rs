@@ -30,15 +30,23 @@ pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
 }
 
 /// Builds each index that is fresh (a new embedded index) or empty while the database has
-/// records (a new Meilisearch server); returns the records indexed.
-pub async fn build_missing_indexes(st: &AppState) -> u64 {
+/// records (a new Meilisearch server); returns the records indexed, or `None` when the engine
+/// could not be asked or a build failed. Once every index is in place the instance is ready
+/// (`/readyz`).
+pub async fn build_missing_indexes(st: &AppState) -> Option<u64> {
     let mut built = 0;
+    let mut ok = true;
     for kind in Kind::ALL {
         let empty = match st.search.backend().count(kind).await {
             Ok(0) => crate::search::record_count(&st.db, kind)
                 .await
                 .is_ok_and(|n| n > 0),
-            _ => false,
+            Ok(_) => false,
+            Err(e) => {
+                tracing::warn!(error = %e, "search engine unreachable at start; will retry");
+                ok = false;
+                continue;
+            }
         };
         if st.search.needs_rebuild || empty {
             let r = crate::search::reindex(
@@ -55,11 +63,17 @@ pub async fn build_missing_indexes(st: &AppState) -> u64 {
                     built += n;
                     tracing::info!(kind = kind.code(), records = n, "search index built");
                 }
-                Err(e) => tracing::warn!(error = %e, "building the search index failed"),
+                Err(e) => {
+                    ok = false;
+                    tracing::warn!(error = %e, "building the search index failed; will retry");
+                }
             }
         }
     }
-    built
+    if ok {
+        st.ready.store(true, std::sync::atomic::Ordering::Release);
+    }
+    ok.then_some(built)
 }
 
 /// Where the search job stands between rounds.
@@ -133,7 +147,9 @@ pub fn spawn_all(state: &AppState) {
     // batch was waiting, else every half second.
     let st = state.clone();
     tokio::spawn(async move {
-        build_missing_indexes(&st).await;
+        while build_missing_indexes(&st).await.is_none() {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
         let mut job = SearchJob::new(&st);
         loop {
             if !search_round(&st, &mut job).await {

@@ -88,6 +88,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         search,
         matching: Default::default(),
         tender_sections: Arc::new([crate::pages::tender::matches as crate::web::TenderSection]),
+        ready: Default::default(),
     })
 }
 

@@ -100,6 +100,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // site
     .get("/", Public, pages::home::home)
     .get("/healthz", Public, pages::home::healthz)
+    .get("/readyz", Public, pages::home::readyz)
     .get("/static/{*path}", Public, web::assets::serve)
     .get("/api/v1/regions", Public, pages::home::regions_api)
     // accounts

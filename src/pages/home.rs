@@ -66,6 +66,20 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     }
 }
 
+/// `GET /readyz`: 200 once the instance can serve everything — migrations ran (before the
+/// server listens) and the search indexes are built — and the database answers; 503 before.
+/// `/healthz` stays the liveness check.
+pub async fn readyz(State(st): State<AppState>) -> Response {
+    if !st.ready.load(std::sync::atomic::Ordering::Acquire) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "starting: building the search indexes",
+        )
+            .into_response();
+    }
+    healthz(State(st)).await
+}
+
 /// `GET /api/v1/regions?parent=CODE`: the children of a division (the leagues/cities when no
 /// parent is given), for cascading choices in other clients.
 pub async fn regions_api(

@@ -33,6 +33,9 @@ pub struct AppState {
     /// Sections other rooms add to a tender page for its buyers (the best matches), wired by
     /// `app` so that procurement renders its page without depending on those rooms.
     pub tender_sections: Arc<[TenderSection]>,
+    /// Set once the search indexes are built (or found built) at start; `/readyz` answers
+    /// 503 before, so a load balancer sends no traffic to an instance whose search is empty.
+    pub ready: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// A section of a tender page for its buyers: given the tender and the form token, its markup.
