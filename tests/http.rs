@@ -1221,3 +1221,47 @@ async fn data_directory_database_and_key_are_private() {
     );
     assert_eq!(civicbridge::kernel::db::sqlite_path("postgres://x/y"), None);
 }
+
+/// Fifty attempts at once on one account, the right password among them: the throttle's
+/// decision and the failure it records are one step, so no more than the limit of attempts
+/// get their password checked; the rest are told to wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_log_in_attempts_cannot_pass_the_limit() {
+    let app = TestApp::new().await;
+    app.user("race@example.org", &[]).await;
+    let mut clients = Vec::new();
+    for _ in 0..50 {
+        let mut c = app.client();
+        c.get("/login").await;
+        clients.push(c);
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, mut c) in clients.into_iter().enumerate() {
+        tasks.spawn(async move {
+            let pw = if i == 49 { PW } else { "wrong-password" };
+            let fields = [("email", "race@example.org"), ("password", pw)];
+            c.post("/login", &fields).await.status
+        });
+    }
+    let mut statuses = Vec::new();
+    while let Some(s) = tasks.join_next().await {
+        statuses.push(s.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    let max = app.state.config.login_max_failures as usize;
+    assert!(
+        checked <= max,
+        "{checked} attempts got their password checked (limit {max}): {statuses:?}"
+    );
+    assert!(statuses.iter().all(|s| {
+        [
+            StatusCode::SEE_OTHER,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::TOO_MANY_REQUESTS,
+        ]
+        .contains(s)
+    }));
+}

@@ -167,6 +167,62 @@ pub async fn create_user(
     Ok(u)
 }
 
+/// Decides whether a log-in may be tried and, if so, counts the attempt as a failure in
+/// advance, in one write transaction: the failures of the e-mail and the client address in the
+/// window are counted, `decide` rules on them, and an allowed attempt is recorded before its
+/// password is checked ([`LoginAttempt::succeeded`] takes it back); a refused one gives the
+/// seconds to wait. Attempts therefore cannot
+/// all read the same count in parallel and slip past the limit. Writers take turns on SQLite;
+/// on PostgreSQL a transaction-scoped advisory lock per e-mail orders them, across instances.
+pub async fn begin_login_attempt(
+    db: &DatabaseConnection,
+    email_subject: &str,
+    ip_subject: &str,
+    since: i64,
+    now: i64,
+    decide: impl FnOnce((u64, Option<i64>), (u64, Option<i64>)) -> rules::Throttle,
+) -> Result<Result<LoginAttempt, i64>, DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [email_subject.into()],
+        ))
+        .await?;
+    }
+    let by_email = model::failures_since(&*txn, email_subject, since).await?;
+    let by_ip = model::failures_since(&*txn, ip_subject, since).await?;
+    if let rules::Throttle::Locked { retry_after } = decide(by_email, by_ip) {
+        return Ok(Err(retry_after));
+    }
+    let reserved = model::record_failure(&*txn, &[email_subject, ip_subject], now).await?;
+    txn.commit().await?;
+    Ok(Ok(LoginAttempt {
+        email_subject: email_subject.to_string(),
+        reserved,
+    }))
+}
+
+/// A log-in attempt already counted as a failure (see [`begin_login_attempt`]).
+#[derive(Debug)]
+pub struct LoginAttempt {
+    email_subject: String,
+    reserved: Vec<i64>,
+}
+
+impl LoginAttempt {
+    /// The password was right: the attempt no longer counts, and the e-mail's earlier
+    /// failures are forgotten (the address keeps its own).
+    pub async fn succeeded(self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let txn = crate::kernel::db::begin_write(db).await?;
+        model::forget_failures(&*txn, &self.reserved).await?;
+        model::clear_failures(&*txn, &self.email_subject).await?;
+        txn.commit().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -173,21 +173,32 @@ pub async fn failures_since(
     Ok((rows.len() as u64, rows.first().map(|r| r.at)))
 }
 
-/// Records a failure for each subject.
+/// Records a failure for each subject; the new rows' keys.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
-    subjects: &[String],
+    subjects: &[&str],
     now: i64,
-) -> Result<(), DbErr> {
+) -> Result<Vec<i64>, DbErr> {
+    let mut ids = Vec::with_capacity(subjects.len());
     for s in subjects {
-        login_failure::ActiveModel {
-            subject: Set(s.clone()),
+        let row = login_failure::ActiveModel {
+            subject: Set(String::from(*s)),
             at: Set(now),
             ..Default::default()
         }
         .insert(db)
         .await?;
+        ids.push(row.id);
     }
+    Ok(ids)
+}
+
+/// Deletes failure rows by key (a reservation taken back after a correct password).
+pub async fn forget_failures(db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::Id.is_in(ids.iter().copied()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
-use super::rules::{self, Role, SignupForm, Throttle, safe_next};
+use super::rules::{self, Role, SignupForm, safe_next};
 use super::{Action, model, require, views};
 use crate::kernel::error::{AppError, AppResult};
 use crate::web::AppState;
@@ -118,18 +118,27 @@ pub async fn login(
     let since = now - cfg.login_window_secs;
     let email_subject = format!("email:{email}");
     let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
-    let by_email = model::failures_since(&st.db, &email_subject, since).await?;
-    let by_ip = model::failures_since(&st.db, &ip_subject, since).await?;
     let next = safe_next(&f.next).to_string();
-    let (status, message) = match rules::throttle(
+    let attempt = super::begin_login_attempt(
+        &st.db,
+        &email_subject,
+        &ip_subject,
+        since,
         now,
-        cfg.login_window_secs,
-        by_email,
-        cfg.login_max_failures,
-        by_ip,
-        cfg.login_max_failures_per_ip,
-    ) {
-        Throttle::Locked { retry_after } => {
+        |by_email, by_ip| {
+            rules::throttle(
+                now,
+                cfg.login_window_secs,
+                by_email,
+                cfg.login_max_failures,
+                by_ip,
+                cfg.login_max_failures_per_ip,
+            )
+        },
+    )
+    .await?;
+    let (status, message) = match attempt {
+        Err(retry_after) => {
             let minutes = (retry_after + 59) / 60;
             (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -137,7 +146,7 @@ pub async fn login(
                     .tf("login.throttled", &[("minutes", &minutes.to_string())]),
             )
         }
-        Throttle::Allow => {
+        Ok(attempt) => {
             let user = model::find_by_email(&st.db, &email).await?;
             let hash = user
                 .as_ref()
@@ -149,14 +158,12 @@ pub async fn login(
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             match user.filter(|_| ok) {
                 Some(u) => {
-                    model::clear_failures(&st.db, &email_subject).await?;
+                    attempt.succeeded(&st.db).await?;
                     sign_in(&mut ctx, u.id).await?;
                     return Ok(see_other(&next));
                 }
-                None => {
-                    model::record_failure(&st.db, &[email_subject, ip_subject], now).await?;
-                    (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.failed"))
-                }
+                // Already counted when the attempt began.
+                None => (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.failed")),
             }
         }
     };
