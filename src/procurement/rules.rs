@@ -803,9 +803,31 @@ pub fn check_text(s: &str, min: usize, max: usize, lang: Lang) -> Result<String,
     }
 }
 
+/// An uploaded file's name as stored and shown: its last path segment, trimmed, without
+/// control characters or the invisible marks that reorder text (`invoice\u{202E}fdp.exe`
+/// would show as `invoiceexe.pdf`), at most 200 characters.
+pub fn clean_file_name(s: &str) -> String {
+    let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let base = s.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    base.chars()
+        .filter(|&c| !c.is_control() && !bidi(c))
+        .take(200)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_are_cleaned() {
+        assert_eq!(clean_file_name("C:\\Users\\a\\方案.pdf"), "方案.pdf");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name(" a\u{0}b.pdf "), "ab.pdf");
+        assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(clean_file_name("\u{2066}a\u{2069}\u{200F}.pdf"), "a.pdf");
+        assert_eq!(clean_file_name(&"长".repeat(300)).chars().count(), 200);
+    }
     use time::macros::date;
 
     /// Every (state, event) pair: the allowed ones from the table succeed with the listed

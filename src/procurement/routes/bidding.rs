@@ -251,12 +251,6 @@ pub async fn withdraw_bid(
     }
 }
 
-/// The last path segment of an uploaded file's name, trimmed and bounded.
-pub(super) fn clean_file_name(s: &str) -> String {
-    let base = s.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    base.chars().filter(|c| !c.is_control()).take(200).collect()
-}
-
 /// What a multipart upload carried: the organization, and the file (name, at most
 /// `MAX_FILE_BYTES + 1` bytes).
 pub(super) async fn read_upload(
@@ -276,7 +270,7 @@ pub(super) async fn read_upload(
         match field.name() {
             Some("org_id") => org = field.text().await.map_err(broken)?,
             Some("file") => {
-                let name = clean_file_name(field.file_name().unwrap_or(""));
+                let name = rules::clean_file_name(field.file_name().unwrap_or(""));
                 let mut buf: Vec<u8> = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(broken)? {
                     let room = rules::MAX_FILE_BYTES + 1 - buf.len();

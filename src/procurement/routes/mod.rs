@@ -414,10 +414,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_are_cleaned() {
-        assert_eq!(clean_file_name("C:\\Users\\a\\方案.pdf"), "方案.pdf");
-        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name(" a\u{0}b.pdf "), "ab.pdf");
+    fn form_ids_parse() {
         assert_eq!(form_id("12"), 12);
         assert_eq!(form_id("-1"), 0);
         assert_eq!(form_id("x"), 0);
