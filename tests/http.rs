@@ -1453,7 +1453,9 @@ async fn a_csrf_token_in_the_query_string_is_refused() {
     use axum::body::Body;
     use axum::http::{Method, Request, header};
     let app = TestApp::new().await;
-    let (mut c, _) = app.signed_in("q@example.org", &[]).await;
+    let (mut c, _) = app
+        .signed_in("q@example.org", &[Role::Admin, Role::Regulator])
+        .await;
     let token = c.csrf.clone().unwrap();
     let cookies = |c: &Client| {
         c.cookies
@@ -1472,35 +1474,39 @@ async fn a_csrf_token_in_the_query_string_is_refused() {
         b.push_str("--bnd--\r\n");
         b
     };
-    let q = format!("/logout?_csrf={}", common::enc(&token));
-    // Urlencoded, token only in the query.
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(&q)
-        .header(header::COOKIE, cookies(&c))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("a=1"))
-        .unwrap();
-    let r = c.request(req).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.text(".error-page").contains("表单已失效"));
-    // Multipart, token only in the query.
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(&q)
-        .header(header::COOKIE, cookies(&c))
-        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=bnd")
-        .body(Body::from(multipart(&[("a", "1")])))
-        .unwrap();
-    assert_eq!(c.request(req).await.status, StatusCode::FORBIDDEN);
-    // No body at all, token only in the query.
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(&q)
-        .header(header::COOKIE, cookies(&c))
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(c.request(req).await.status, StatusCode::FORBIDDEN);
+    // On every state-changing route of the table, a token only in the query is refused as a
+    // CSRF failure (not some later check), whatever the body.
+    let (_, infos) = table();
+    let posts: Vec<_> = infos.iter().filter(|i| i.method != Method::GET).collect();
+    assert!(posts.len() >= 8, "all POST routes are listed");
+    let bodies = [
+        (Some("application/x-www-form-urlencoded"), "a=1".to_string()),
+        (
+            Some("multipart/form-data; boundary=bnd"),
+            multipart(&[("a", "1")]),
+        ),
+        (None, String::new()),
+    ];
+    for info in posts {
+        let path = info.path.replace("{id}", "1");
+        let uri = format!("{path}?_csrf={}", common::enc(&token));
+        for (ct, body) in &bodies {
+            let mut req = Request::builder()
+                .method(info.method.clone())
+                .uri(&uri)
+                .header(header::COOKIE, cookies(&c));
+            if let Some(ct) = ct {
+                req = req.header(header::CONTENT_TYPE, *ct);
+            }
+            let r = c.request(req.body(Body::from(body.clone())).unwrap()).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} ({ct:?})");
+            assert!(
+                r.text(".error-page").contains("表单已失效"),
+                "{uri} ({ct:?}): {}",
+                r.body
+            );
+        }
+    }
     // A wrong token in a multipart field.
     let req = Request::builder()
         .method(Method::POST)
