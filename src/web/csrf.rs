@@ -4,9 +4,9 @@
 //! `_csrf` field of its body, urlencoded or multipart. A token in the query string is never
 //! looked at: URLs end up in logs, histories and `Referer` headers.
 //!
-//! A multipart body is read only as far as its `_csrf` part (our forms put it first), and
-//! what was read is put back in front of the rest, so the handler still streams the whole
-//! body and an upload is never held in memory here.
+//! A multipart body is read only as far as its `_csrf` part (our forms put it first; it must
+//! come within `Config::body_limit` bytes), and the chunks read are put back in front of the
+//! rest, so the handler still streams the whole body and an upload is not buffered here.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
