@@ -92,6 +92,10 @@
 //! - Every state-changing request carries the session's CSRF token (middleware, not
 //!   handlers); every handler that reads or changes non-public data asks
 //!   `accounts::require`.
+//! - No existence oracle: a route naming a record inside a tender (a bid, an attachment, a
+//!   question, a challenge) settles who may ask before looking the record up, and answers
+//!   every id the asker may not see alike — log in for anonymous visitors, 404 otherwise
+//!   (bids through `procurement::bid_in_scope`; `tests/oracle.rs` enumerates the ids).
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written.
 //! - After every integration test the audit chain verifies, the search outbox is delivered

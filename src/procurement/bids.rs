@@ -407,6 +407,37 @@ pub async fn bids_of_orgs(
         .collect())
 }
 
+/// Which bids of a tender someone may reach, decided from the tender's public facts and the
+/// asker alone, before any bid is looked up (see [`bid_in_scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BidScope {
+    /// Every bid of the tender: its oversight (the unit's buyers, assigned evaluators,
+    /// regulators).
+    Tender,
+    /// Only the bids of these organizations: the asker's own (possibly none).
+    Orgs(Vec<i64>),
+}
+
+/// The bid `bid_id` of tender `tender_id` if it lies in `scope`, else `None`. One query
+/// whatever the case, and the same `None` for a bid that does not exist, belongs to another
+/// tender or to an organization outside the scope: callers answer all of them alike, so the
+/// answer never tells which bid ids exist on a sealed tender.
+pub async fn bid_in_scope(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    bid_id: i64,
+    scope: &BidScope,
+) -> Result<Option<bid::Model>, DbErr> {
+    let mut q = bid::Entity::find()
+        .filter(bid::Column::Id.eq(bid_id))
+        .filter(bid::Column::TenderId.eq(tender_id));
+    if let BidScope::Orgs(orgs) = scope {
+        // An empty list still runs the query (as `1 = 2`): the same work for everyone.
+        q = q.filter(bid::Column::OrgId.is_in(orgs.iter().copied()));
+    }
+    q.one(db).await
+}
+
 /// The organization's bids on one tender (live or not), newest first.
 pub async fn bids_of_org_on(
     db: &impl ConnectionTrait,
