@@ -274,7 +274,7 @@ pub async fn download_file(
     let t = load_visible(&st, &ctx, &id).await?;
     let b = bid_for(&st, &ctx, &t, &bid_id).await?;
     let file_id = parse_id(&file_id)?;
-    if b.opened_salt.is_none() {
+    if !b.opened {
         return Err(AppError::NotFound);
     }
     let (name, mime, bytes) = crate::procurement::open_file(&st.db, &st.seal, b.id, file_id)

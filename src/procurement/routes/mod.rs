@@ -138,13 +138,10 @@ async fn load_visible(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::M
 async fn load_for_buyer(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(tender::Model, i64)> {
     let uid = ctx.require_user()?.actor.user_id;
     let t = fetch(st, parse_id(id)?).await?;
-    if !may(ctx.actor(), Action::ManageTenders(t.unit_id)) {
-        return Err(if state_of(&t) == TenderState::Draft {
-            AppError::NotFound
-        } else {
-            AppError::Forbidden
-        });
+    if state_of(&t) == TenderState::Draft && !may(ctx.actor(), Action::ManageTenders(t.unit_id)) {
+        return Err(AppError::NotFound);
     }
+    require(ctx.actor(), Action::ManageTenders(t.unit_id))?;
     Ok((t, uid))
 }
 
@@ -162,14 +159,15 @@ fn nested<T>(r: AppResult<T>) -> AppResult<T> {
 /// The bid named in the path, for someone who may see it: the tender's oversight (its
 /// buyers, assigned evaluators, regulators) sees every bid of it, an organization's members
 /// their organization's. The scope is settled from the tender and the actor before the bid
-/// is looked up, and every failure (malformed id, no such bid, another tender's, another
-/// organization's, nobody signed in) is the same `NotFound` after the same one query.
+/// is looked up, and every failure (no such bid, another tender's, another organization's,
+/// a withdrawn one outside the scope) is the same `NotFound` after the same one query (a
+/// malformed id is refused before any).
 async fn bid_for(
     st: &AppState,
     ctx: &Ctx,
     t: &tender::Model,
     bid_id: &str,
-) -> AppResult<bid::Model> {
+) -> AppResult<super::BidRef> {
     let bid_id = parse_id(bid_id)?;
     let oversight = may_see_evaluation(ctx, t, assigned(st, ctx, t).await?, false);
     let scope = if oversight {
