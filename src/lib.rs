@@ -98,6 +98,10 @@
 //!   `/static/` files, so pages hold no inline script, `on…` handler, `javascript:` URL,
 //!   `hx-on` or `style` attribute (behaviour in `static/js` keyed by `data-` attributes, data
 //!   in JSON blocks).
+//! - No existence oracle: a route naming a record inside a tender (a bid, an attachment, a
+//!   question, a challenge) settles who may ask before looking the record up, and answers
+//!   every id the asker may not see alike — log in for anonymous visitors, 404 otherwise
+//!   (bids through `procurement::bid_in_scope`; `tests/oracle.rs` enumerates the ids).
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written.
 //! - After every integration test the audit chain verifies, the search outbox is delivered

@@ -368,8 +368,10 @@ async fn only_regulators_change_rating_and_credit() {
 
 /// Walks every route in the router with every kind of user and checks the outcome against
 /// the access the route declares. Fixtures: an organization whose administrator bid on a
-/// tender under evaluation (with an assigned evaluator) of the buyer's unit, and a contract
-/// between that unit and that organization.
+/// tender under evaluation (with an assigned evaluator) of the buyer's unit, with an
+/// attachment, and a contract between that unit and that organization. A signed-in user is
+/// refused with 403, or with 404 on a route naming a record inside a tender (no existence
+/// oracle: `tests/oracle.rs`); an anonymous one is sent to log in.
 #[tokio::test]
 async fn route_role_matrix() {
     use civicbridge::procurement::{self, rules};
@@ -464,6 +466,22 @@ async fn route_role_matrix() {
             bid = r.bid_id;
         }
     }
+    // `org`'s bid carries an attachment, so the download route has a real file to serve.
+    procurement::attach_file(
+        db,
+        &app.state.seal,
+        &t,
+        org,
+        "方案.pdf",
+        b"%PDF-1.4 matrix",
+        owner_id,
+        common::T0 + 3,
+        civicbridge::kernel::Lang::Zh,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let fid = procurement::list::files_of_bid(db, bid).await.unwrap()[0].id;
     procurement::open_if_due(db, &app.state.seal, tender, deadline)
         .await
         .unwrap();
@@ -579,8 +597,7 @@ async fn route_role_matrix() {
             .replace("{bid}", &bid.to_string())
             .replace("{cid}", "999999")
             .replace("{mid}", &mid.to_string())
-            .replace("{fid}", "999999")
-            .replace("{fid}", "999999")
+            .replace("{fid}", &fid.to_string())
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
@@ -610,7 +627,19 @@ async fn route_role_matrix() {
             };
             let to_login = r.status == StatusCode::SEE_OTHER
                 && r.location().is_some_and(|l| l.starts_with("/login"));
-            let denied = r.status == StatusCode::FORBIDDEN || to_login;
+            // A route naming a record inside a tender (a bid, an attachment, a question, a
+            // challenge) refuses a signed-in user with "not found", the answer it gives for
+            // an id that does not exist, so refusals tell no ids apart.
+            let nested = info.path.starts_with("/tenders/{id}/")
+                && ["{bid}", "{fid}", "{qid}", "{cid}"]
+                    .iter()
+                    .any(|k| info.path.contains(k));
+            let refused = if nested {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            let denied = r.status == refused || to_login;
             let should_pass = allowed.contains(&info.access);
             assert!(
                 r.status != StatusCode::INTERNAL_SERVER_ERROR,
@@ -636,7 +665,7 @@ async fn route_role_matrix() {
                         info.method
                     );
                 } else {
-                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{name} {path}");
+                    assert_eq!(r.status, refused, "{name} {path}");
                 }
             }
             checked += 1;

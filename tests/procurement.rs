@@ -860,7 +860,7 @@ async fn the_opening_job_opens_due_tenders() {
 }
 
 /// Attachments open with the bids: before opening nobody can fetch them; after, the
-/// assigned evaluator gets the exact bytes and an outsider is refused.
+/// assigned evaluator gets the exact bytes and an outsider is refused ("not found").
 #[tokio::test]
 async fn attachments_open_with_the_bids() {
     let app = TestApp::new().await;
@@ -927,7 +927,8 @@ async fn attachments_open_with_the_bids() {
     );
     let mut o = app.client();
     o.login("outsider@example.org", common::PW).await;
-    assert_eq!(o.get(&url).await.status, axum::http::StatusCode::FORBIDDEN);
+    // Refused as if the attachment did not exist: the answer tells no ids apart.
+    assert_eq!(o.get(&url).await.status, axum::http::StatusCode::NOT_FOUND);
     assert_eq!(
         app.client().get(&url).await.status,
         axum::http::StatusCode::SEE_OTHER,

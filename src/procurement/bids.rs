@@ -407,6 +407,57 @@ pub async fn bids_of_orgs(
         .collect())
 }
 
+/// Which bids of a tender someone may reach, decided from the tender's public facts and the
+/// asker alone, before any bid is looked up (see [`bid_in_scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BidScope {
+    /// Every bid of the tender: its oversight (the unit's buyers, assigned evaluators,
+    /// regulators).
+    Tender,
+    /// Only the bids of these organizations: the asker's own (possibly none).
+    Orgs(Vec<i64>),
+}
+
+/// A bid as a route needs it to decide what to serve, without its sealed content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BidRef {
+    /// Bid id.
+    pub id: i64,
+    /// Bidder.
+    pub org_id: i64,
+    /// Whether the bid was opened (its content and attachments are readable).
+    pub opened: bool,
+}
+
+/// The bid `bid_id` of tender `tender_id` if it lies in `scope`, else `None`. One query
+/// whatever the case, reading no sealed content, and the same `None` for a bid that does
+/// not exist, belongs to another tender or to an organization outside the scope: callers
+/// answer all of them alike, so the answer never tells which bid ids exist on a sealed
+/// tender.
+pub async fn bid_in_scope(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    bid_id: i64,
+    scope: &BidScope,
+) -> Result<Option<BidRef>, DbErr> {
+    use sea_orm::QuerySelect;
+    let mut q = bid::Entity::find()
+        .select_only()
+        .columns([bid::Column::Id, bid::Column::OrgId, bid::Column::OpenedSalt])
+        .filter(bid::Column::Id.eq(bid_id))
+        .filter(bid::Column::TenderId.eq(tender_id));
+    if let BidScope::Orgs(orgs) = scope {
+        // An empty list still runs the query (as `1 = 2`): the same work for everyone.
+        q = q.filter(bid::Column::OrgId.is_in(orgs.iter().copied()));
+    }
+    let row: Option<(i64, i64, Option<String>)> = q.into_tuple().one(db).await?;
+    Ok(row.map(|(id, org_id, salt)| BidRef {
+        id,
+        org_id,
+        opened: salt.is_some(),
+    }))
+}
+
 /// The organization's bids on one tender (live or not), newest first.
 pub async fn bids_of_org_on(
     db: &impl ConnectionTrait,

@@ -178,12 +178,15 @@ pub async fn open_file(
     if b.opened_salt.is_none() {
         return Ok(None);
     }
-    let Some(f) = bid_file::Entity::find_by_id(file_id).one(db).await? else {
+    // Looked up with its bid, so another bid's attachment (and its sealed bytes) is never
+    // read: the same one query whether the id is missing or someone else's.
+    let Some(f) = bid_file::Entity::find_by_id(file_id)
+        .filter(bid_file::Column::BidId.eq(bid_id))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
-    if f.bid_id != bid_id {
-        return Ok(None);
-    }
     let bytes = key
         .open(&format!("file:{bid_id}"), &f.sealed)
         .map_err(|e| DbErr::Custom(format!("file {file_id}: {e}")))?;

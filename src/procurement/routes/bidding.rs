@@ -58,7 +58,7 @@ async fn answer_post(
     f: &AnswerForm,
     post: Post,
 ) -> AppResult<Response> {
-    let (t, uid) = load_for_buyer(st, &ctx, id).await?;
+    let (t, uid) = nested(load_for_buyer(st, &ctx, id).await)?;
     let post_id = parse_id(post_id)?;
     let (form, done, anchor) = match post {
         Post::Enquiry => (format!("answer-{post_id}"), "tender.answered", "qa"),
