@@ -52,7 +52,10 @@
 //!   machine, `rules::TenderState::apply`), enquiries, sealed bids with receipts, opening,
 //!   evaluation (`scoring`: exact integer milli-points), awards with a working-day standstill,
 //!   challenges. A bid write and the opening both start with a conditional UPDATE of the
-//!   tender row, so the deadline is decided inside the writing transaction. Calls `audit`,
+//!   tender row, so the deadline is decided inside the writing transaction. Attachments are
+//!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
+//!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
+//!   start-up by `seal_file_metadata`). Calls `audit`,
 //!   `orgs`, `units`, `accounts`; never `contracts` from its core.
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
 //!   transaction, calls `procurement::award_in` and creates the contract in it (one

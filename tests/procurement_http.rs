@@ -630,6 +630,250 @@ async fn the_tender_form_refuses_bad_input_and_writes_nothing() {
     assert_eq!(r.status, StatusCode::OK);
 }
 
+// ---------------------------------------------------------------------------------------
+// Uploads: typed by content, names cleaned, metadata sealed with the bid (issue 10, point 6)
+
+/// A tiny but complete PDF.
+const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\n\
+trailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// A published tender (bids until 2026-12-15 09:30 Shanghai) with the three bids an open
+/// tender needs: the buyer's client, the tender, and each bidder's client and organization.
+async fn tender_with_bids(app: &TestApp) -> (Client, i64, Vec<(Client, i64)>) {
+    let (mut b, unit) = buyer(app).await;
+    let r = b.post("/tenders", &as_refs(&tender_fields(unit))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location().unwrap().to_string();
+    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
+    b.get(&page).await;
+    let r = b.post(&format!("{page}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut bidders = Vec::new();
+    for (i, (price, _)) in PRICES.iter().enumerate() {
+        let n = i as u32 + 1;
+        let (mut c, uid) = app.signed_in(&format!("org{n}@example.org"), &[]).await;
+        let org = app.org(uid, n, &format!("青城社工服务中心{n}")).await;
+        c.get(&format!("{page}/bid")).await;
+        let r = c
+            .post(
+                &format!("{page}/bid"),
+                &[
+                    ("org_id", &org.to_string()),
+                    ("price", price),
+                    ("proposal", PROPOSAL),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        bidders.push((c, org));
+    }
+    (b, id, bidders)
+}
+
+/// Executables, web pages and files whose content is not what their name says are refused
+/// with a message naming the file, nothing written; a real PDF is taken; a name with a
+/// right-to-left override is stored without it, and a 400-character one is capped with its
+/// extension kept.
+#[tokio::test]
+async fn uploads_are_typed_by_content_and_their_names_cleaned() {
+    let app = TestApp::new().await;
+    let (_, id, mut bidders) = tender_with_bids(&app).await;
+    let (c, org) = &mut bidders[0];
+    let (c, org) = (c, *org);
+    let page = format!("/tenders/{id}/bid");
+    c.get(&page).await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    let zh = Lang::Zh;
+    let refused: [(&str, &[u8], String); 4] = [
+        (
+            "x.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00This program cannot be run in DOS mode.",
+            zh.t("upload.err.program"),
+        ),
+        (
+            "x.pdf",
+            b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>",
+            zh.t("upload.err.markup"),
+        ),
+        (
+            "x.pdf",
+            b"\xEF\xBB\xBF  <html><!-- %PDF-1.4 --><script>alert(1)</script></html>",
+            zh.t("upload.err.markup"),
+        ),
+        (
+            "x.pdf",
+            png,
+            zh.tf(
+                "upload.err.mismatch",
+                &[
+                    ("ext", "pdf"),
+                    ("kind", &zh.t("upload.kind.png")),
+                    ("right", "png"),
+                ],
+            ),
+        ),
+    ];
+    for (name, bytes, why) in refused {
+        let r = upload(c, id, org, name, bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+        let shown = r.text(".form-errors");
+        assert!(shown.contains(&why), "{why} not in {shown}");
+        assert!(shown.contains("“x.pdf”"), "names the file: {shown}");
+        // The page comes back whole, with the organization's upload form.
+        assert_eq!(r.count(&format!("#file-{org}")), 1);
+    }
+    assert_eq!(app.count("bid_files").await, 0, "nothing written");
+    let r = c.get(&page).await;
+    assert!(r.body.contains(&zh.t("bid.check_after_opening")));
+    assert_eq!(
+        r.text("table.receipts tbody tr td:first-child").trim(),
+        "1",
+        "still revision 1"
+    );
+
+    let r = upload(c, id, org, "服务方案.pdf", TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = upload(c, id, org, "报价\u{202E}fdp.pdf", TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let long = format!("{}.pdf", "长".repeat(396));
+    let r = upload(c, id, org, &long, TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("bid_files").await, 3);
+
+    let r = c.get(&page).await;
+    let files = r.text("table.receipts tbody tr:first-child td:nth-child(5)");
+    assert!(files.contains("服务方案.pdf"), "{files}");
+    assert!(files.contains("报价fdp.pdf"), "{files}");
+    assert!(!r.body.contains('\u{202E}'), "the override is gone");
+    let capped = format!("{}.pdf", "长".repeat(196));
+    assert!(files.contains(&capped), "{files}");
+    assert!(
+        !files.contains(&format!("长{capped}")),
+        "at most 200 characters"
+    );
+}
+
+/// An attachment's name, type, size and plain digest are nowhere in the database in clear:
+/// not in its row, not anywhere in the SQLite file. Its author sees the name before the
+/// opening, other bidders and the buyer do not; after the opening the evaluator sees the
+/// listing and downloads the exact bytes, and the receipt still checks out.
+#[tokio::test]
+async fn attachment_metadata_is_sealed_until_the_opening() {
+    use sea_orm::EntityTrait;
+    use sha2::Digest;
+    let app = TestApp::new().await;
+    let (mut b, id, mut bidders) = tender_with_bids(&app).await;
+    let ((c, org), rest) = bidders.split_first_mut().unwrap();
+    let org = *org;
+    let page = format!("/tenders/{id}");
+    let name = "绝密报价明细Qx7.pdf";
+    let mut content = TINY_PDF.to_vec();
+    content.extend_from_slice(b"% sealed attachment 98765\n");
+    let size = content.len().to_string();
+    let plain = hex::encode(sha2::Sha256::digest(&content));
+    c.get(&format!("{page}/bid")).await;
+    let r = upload(c, id, org, name, &content).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let db = &app.state.db;
+    // The whole SQLite file (and its write-ahead log), not only the row.
+    let url = app.state.config.effective_database_url();
+    if let Some(file) = civicbridge::kernel::db::sqlite_path(&url) {
+        let mut bytes = std::fs::read(&file).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{}-wal", file.display())) {
+            bytes.extend(wal);
+        }
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(
+            has("青城社工服务中心1".as_bytes()),
+            "the scan sees clear text"
+        );
+        assert!(!has(name.as_bytes()), "the name is in the database file");
+        assert!(!has("绝密报价明细".as_bytes()));
+        assert!(!has(plain.as_bytes()), "the plain digest is in the file");
+        assert!(
+            !has(b"sealed attachment 98765"),
+            "the bytes are in the file"
+        );
+    }
+    // The row itself, on either database.
+    let rows = civicbridge::procurement::model::bid_file::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = rows[0].clone();
+    // The size, a short number, could turn up by chance in base64 or hex: its column is
+    // checked below instead.
+    let dump = format!("{row:?}");
+    for secret in [name, "绝密报价明细", &plain, "application/pdf"] {
+        assert!(!dump.contains(secret), "{secret} in the clear: {dump}");
+    }
+    assert_eq!(
+        (row.name.as_str(), row.mime.as_str(), row.size),
+        ("", "", 0)
+    );
+    assert_eq!(row.sha256.len(), 64, "a salted digest is kept");
+    assert_ne!(row.sha256, plain);
+    assert!(!row.meta.is_empty());
+
+    // Before the opening: the author sees its file; nobody else sees anything of it.
+    let mine = c.get(&format!("{page}/bid")).await;
+    assert!(mine.body.contains(name), "the author sees its own file");
+    assert!(mine.body.contains(&format!("{size} B")));
+    let other = &mut rest[0].0;
+    for r in [
+        other.get(&format!("{page}/bid")).await,
+        b.get(&page).await,
+        app.client().get(&page).await,
+        app.client().get(&format!("/api/v1/tenders/{id}")).await,
+    ] {
+        assert!(!r.body.contains("绝密报价明细"), "{}", r.body);
+    }
+
+    // After the opening: the listing and the download for an assigned evaluator.
+    app.clock().advance(20 * DAY);
+    assert_eq!(b.get(&page).await.status, StatusCode::OK);
+    let t = civicbridge::procurement::get(db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.state, "opened");
+    let buyer_id = civicbridge::accounts::model::find_by_email(db, "buyer@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (mut e, evaluator) = app
+        .signed_in("evaluator@example.org", &[Role::Evaluator])
+        .await;
+    civicbridge::procurement::assign_evaluator(db, &t, evaluator, buyer_id, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    let sheet = e.get(&format!("{page}/score")).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.body.contains(name), "the evaluator sees the name");
+    let link = format!("/tenders/{id}/bids/{}/files/{}", row.bid_id, row.id);
+    assert!(sheet.body.contains(&link));
+    let got = e.get(&link).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), &content[..]);
+    assert_eq!(got.headers["content-type"], "application/pdf");
+    let disposition = got.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.ends_with(&civicbridge::web::middleware::urlencode(name)),
+        "{disposition}"
+    );
+    let mine = c.get(&format!("{page}/bid")).await;
+    assert!(
+        mine.body.contains(&Lang::Zh.t("bid.check_ok")),
+        "the receipt still matches"
+    );
+}
+
 /// An upload's CSRF token is read from its `_csrf` part or the `x-csrf-token` header, never
 /// from the query string, where it would leak into logs, histories and `Referer` headers.
 #[tokio::test]

@@ -39,6 +39,7 @@ mod m0040_create_notifications;
 mod m0041_create_target_ledger;
 mod m0042_fill_target_ledger;
 mod m0043_index_contracts_signed_year;
+mod m0055_add_bid_files_meta;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_create_target_ledger::Migration),
             Box::new(m0042_fill_target_ledger::Migration),
             Box::new(m0043_index_contracts_signed_year::Migration),
+            Box::new(m0055_add_bid_files_meta::Migration),
         ]
     }
 }

@@ -78,6 +78,14 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     let db = crate::kernel::db::connect(&url).await?;
     crate::kernel::db::migrate(&db).await?;
     let seal = crate::kernel::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
+    // Attachment metadata written in clear before it was sealed; only the server has the key.
+    let sealed = crate::procurement::seal_file_metadata(&db, &seal).await?;
+    if sealed > 0 {
+        tracing::info!(
+            files = sealed,
+            "sealed the metadata of earlier bid attachments"
+        );
+    }
     let search = crate::search::Search::open(
         &config.data_dir,
         config.meilisearch_url.as_deref(),

@@ -114,11 +114,13 @@ pub(super) async fn render_bid_page(
         let mut bids = Vec::new();
         for b in crate::procurement::bids_of_org_on(&st.db, t.id, org_id).await? {
             let check = if b.opened_salt.is_some() {
-                crate::procurement::verify_opened_bid(&st.db, b.id).await?
+                crate::procurement::verify_opened_bid(&st.db, &st.seal, b.id).await?
             } else {
                 None
             };
-            let files = list::files_of_bid(&st.db, b.id).await?;
+            // The viewer administers this organization: its own bid's names, before
+            // opening too.
+            let files = list::files_of_bid(&st.db, &st.seal, b.id).await?;
             bids.push((b, check, files));
         }
         out.push(views::OrgBids {

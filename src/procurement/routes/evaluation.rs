@@ -242,7 +242,7 @@ pub(super) async fn render_score(
     let csrf = ctx.ensure_csrf().await?;
     let mut files = HashMap::new();
     for (b, _) in &bids {
-        files.insert(b.id, list::files_of_bid(&st.db, b.id).await?);
+        files.insert(b.id, list::files_of_opened_bid(&st.db, &st.seal, b).await?);
     }
     let p = views::ScorePage {
         open: state_of(&t) == TenderState::Evaluating,
