@@ -39,6 +39,8 @@ mod m0040_create_notifications;
 mod m0041_create_target_ledger;
 mod m0042_fill_target_ledger;
 mod m0043_index_contracts_signed_year;
+mod m0044_create_user_notifications;
+mod m0045_index_user_notifications_unread;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -80,6 +82,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_create_target_ledger::Migration),
             Box::new(m0042_fill_target_ledger::Migration),
             Box::new(m0043_index_contracts_signed_year::Migration),
+            Box::new(m0044_create_user_notifications::Migration),
+            Box::new(m0045_index_user_notifications_unread::Migration),
         ]
     }
 }
