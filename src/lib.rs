@@ -43,15 +43,28 @@
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
 //!   throttling, and the one permission policy ([`accounts::policy`]). Passwords only as
-//!   argon2id hashes. Calls `orgs`/`units` for memberships.
+//!   argon2id hashes. Separation of duties: a platform administrator is never treated as an
+//!   organization member or unit buyer and cannot become one; role grants carry a reason, an
+//!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
+//!   owner gets a notice). Calls `orgs`/`units` for memberships, `audit`, `inbox`.
+//! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
+//!   attempts with their e-mail): kind code + JSON parameters rendered in the reader's
+//!   language, written in the transaction of the change they report; `/me/notifications`,
+//!   and an unread count in the header read in the same query as the signed-in user. New
+//!   kinds: a `rules::Kind` variant and two locale keys. Calls the kernel only.
 //! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
 //!   members, regulator-kept rating grade and credit status (each change logged with who,
-//!   when, why in the same transaction). Offers batched reads to search, matching, targets.
-//! - [`units`] — purchasing units tied to division codes and the buyers who act for them.
+//!   when, why in the same transaction). Member additions, role changes and removals carry a
+//!   reason, an audit entry and notices to the administrators and the user; the last
+//!   administrator stays. Offers batched reads to search, matching, targets.
+//! - [`units`] — purchasing units tied to division codes and the buyers who act for them;
+//!   buyer changes carry a reason, an audit entry and notices to the unit's buyers.
 //! - [`procurement`] — government purchase of services: the tender lifecycle (one state
 //!   machine, `rules::TenderState::apply`), enquiries, sealed bids with receipts, opening,
 //!   evaluation (`scoring`: exact integer milli-points), awards with a working-day standstill,
-//!   challenges. A bid write and the opening both start with a conditional UPDATE of the
+//!   challenges. Conflicts of interest are refused: an evaluator buying for the unit or
+//!   belonging to a bidder, a bidder with a member buying for the unit or evaluating the
+//!   tender. A bid write and the opening both start with a conditional UPDATE of the
 //!   tender row, so the deadline is decided inside the writing transaction. Attachments are
 //!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
 //!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
@@ -116,6 +129,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod contracts;
+pub mod inbox;
 pub mod kernel;
 pub mod matching;
 pub mod orgs;

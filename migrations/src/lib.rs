@@ -39,6 +39,8 @@ mod m0040_create_notifications;
 mod m0041_create_target_ledger;
 mod m0042_fill_target_ledger;
 mod m0043_index_contracts_signed_year;
+mod m0044_create_user_notifications;
+mod m0045_index_user_notifications_unread;
 mod m0055_add_bid_files_meta;
 
 /// Runs the migrations in order.
@@ -81,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_create_target_ledger::Migration),
             Box::new(m0042_fill_target_ledger::Migration),
             Box::new(m0043_index_contracts_signed_year::Migration),
+            Box::new(m0044_create_user_notifications::Migration),
+            Box::new(m0045_index_user_notifications_unread::Migration),
             Box::new(m0055_add_bid_files_meta::Migration),
         ]
     }

@@ -209,8 +209,36 @@ pub(super) async fn write_sealed(
     })
 }
 
-/// Submits or revises the organization's bid. Eligibility is checked first; the deadline
-/// and the state are checked in the same transaction as the write.
+/// Conflicts of interest that bar an organization from a tender: one of its members buys for
+/// the tender's unit, or evaluates the tender.
+pub async fn bid_conflict(
+    db: &impl ConnectionTrait,
+    t: &tender::Model,
+    org_id: i64,
+) -> Result<Option<Refusal>, DbErr> {
+    let members: Vec<i64> = crate::orgs::member_roles(db, org_id)
+        .await?
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    if members.is_empty() {
+        return Ok(None);
+    }
+    let buyers = crate::units::buyer_ids(db, t.unit_id).await?;
+    if members.iter().any(|m| buyers.contains(m)) {
+        return Ok(Some(Refusal::BidderIsBuyer));
+    }
+    let evaluating = evaluator::Entity::find()
+        .filter(evaluator::Column::TenderId.eq(t.id))
+        .filter(evaluator::Column::UserId.is_in(members))
+        .count(db)
+        .await?;
+    Ok((evaluating > 0).then_some(Refusal::BidderIsEvaluator))
+}
+
+/// Submits or revises the organization's bid. Eligibility and conflicts of interest are
+/// checked first; the deadline and the state are checked in the same transaction as the
+/// write.
 #[allow(clippy::too_many_arguments)]
 pub async fn submit_bid(
     db: &DatabaseConnection,
@@ -226,6 +254,9 @@ pub async fn submit_bid(
     let why = why_ineligible(db, t, org_id, today).await?;
     if !why.is_empty() {
         return Ok(Err(Refusal::Ineligible(why)));
+    }
+    if let Some(conflict) = bid_conflict(db, t, org_id).await? {
+        return Ok(Err(conflict));
     }
     let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
@@ -343,6 +374,9 @@ pub async fn attach_file(
     now: i64,
     lang: Lang,
 ) -> OpResult<Receipt> {
+    if let Some(conflict) = bid_conflict(db, t, org_id).await? {
+        return Ok(Err(conflict));
+    }
     let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));

@@ -89,6 +89,11 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                     div.user-menu {
                         @if let Some(u) = &ctx.user {
                             span.user-name { (u.display_name) }
+                            a.inbox-link href="/me/notifications"
+                                aria-label=(lang.tf("inbox.unread", &[("n", &u.unread.to_string())])) {
+                                (lang.t("inbox.nav"))
+                                @if u.unread > 0 { " " span.badge.badge-count id="unread-count" { (u.unread) } }
+                            }
                             form.inline method="post" action="/logout" {
                                 @if let Some(t) = &ctx.csrf { (super::forms::csrf_field(t)) }
                                 button.link-button type="submit" { (lang.t("nav.logout")) }

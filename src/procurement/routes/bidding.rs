@@ -88,7 +88,7 @@ async fn answer_post(
 
 pub(super) fn org_refusal_field(r: &Refusal) -> &'static str {
     match r {
-        Refusal::Ineligible(_) => "org_id",
+        Refusal::Ineligible(_) | Refusal::BidderIsBuyer | Refusal::BidderIsEvaluator => "org_id",
         Refusal::File(_) => "file",
         _ => "bid",
     }

@@ -312,6 +312,7 @@ pub(super) async fn load_for_evaluator(
     require(
         ctx.actor(),
         Action::ScoreBids {
+            unit: t.unit_id,
             assigned: is_assigned,
         },
     )?;

@@ -316,6 +316,7 @@ async fn render_show(
             evaluator: may(
                 ctx.actor(),
                 Action::ScoreBids {
+                    unit: t.unit_id,
                     assigned: is_assigned,
                 },
             ),
