@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
+    let client_ip = state.config.client_ip_source.clone();
     // Layers run outermost-last: language → error pages → security headers → body limit →
     // panic guard → sessions → CSRF → handler.
     routes
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn(mw::render_errors))
         .layer(from_fn(mw::language))
+        .layer(client_ip.into_extension())
 }
 
 /// Opens the database, applies migrations and builds the state.
