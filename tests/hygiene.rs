@@ -558,6 +558,24 @@ async fn every_free_text_field_has_a_limit() {
             field: "proposal",
             max: pl::PROPOSAL,
         },
+        // Checked before the tender's state is: the over-long text is refused first.
+        Case {
+            who: "buyer",
+            path: format!("/tenders/{tender}/bids/1/disqualify"),
+            fields: vec![("reason", s("报价文件未盖章"))],
+            field: "reason",
+            max: pl::REASON,
+        },
+        Case {
+            who: "buyer",
+            path: format!("/tenders/{tender}/award"),
+            fields: vec![
+                ("bid_id", s("1")),
+                ("justification", s("综合得分第二但服务方案更优")),
+            ],
+            field: "justification",
+            max: pl::JUSTIFICATION,
+        },
         // Last of the tender's: at the limit it cancels the tender.
         Case {
             who: "buyer",
