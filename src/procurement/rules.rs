@@ -1001,7 +1001,8 @@ mod tests {
     fn tender_and_bid_text_fields_refuse_controls_and_length() {
         let s = ProcurementSettings::default();
         let control = Lang::En.t("text.err.control");
-        let cases: [(&str, &str, usize, fn(&mut TenderForm, String)); 4] = [
+        type Put = fn(&mut TenderForm, String);
+        let cases: [(&str, &str, usize, Put); 4] = [
             ("title", "title", limits::TITLE, |f, v| f.title = v),
             ("description", "description", limits::DESCRIPTION, |f, v| {
                 f.description = v
@@ -1046,7 +1047,7 @@ mod tests {
         };
         let e = validate_bid(
             &bid("组建专业团队\u{7}上门服务".into()),
-            Fen(100_00),
+            Fen(10_000),
             Lang::En,
         )
         .unwrap_err();
@@ -1054,12 +1055,12 @@ mod tests {
         assert!(
             validate_bid(
                 &bid("长".repeat(limits::PROPOSAL + 1)),
-                Fen(100_00),
+                Fen(10_000),
                 Lang::En
             )
             .is_err()
         );
-        assert!(validate_bid(&bid("长".repeat(limits::PROPOSAL)), Fen(100_00), Lang::En).is_ok());
+        assert!(validate_bid(&bid("长".repeat(limits::PROPOSAL)), Fen(10_000), Lang::En).is_ok());
         // Questions, answers, reasons and challenges.
         assert_eq!(
             check_text("是否接受\0联合体？", 5, 2000, Lang::En),
