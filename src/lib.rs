@@ -86,7 +86,7 @@
 //!   layout and header search box, form helpers, the form and query extractors
 //!   ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never replaced), the client
 //!   address from the configured source, the one pager ([`web::pager`]), CSRF,
-//!   language and error middleware, embedded static assets.
+//!   language, error and Content-Security-Policy middleware, embedded static assets.
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
 //!   the tender page (matches).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
@@ -94,9 +94,15 @@
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
 //!
 //! ## Invariants across rooms
-//! - Every state-changing request carries the session's CSRF token (middleware, not
-//!   handlers); every handler that reads or changes non-public data asks
+//! - Every state-changing request carries the session's CSRF token in the `x-csrf-token`
+//!   header or a `_csrf` body field, urlencoded or multipart, never the query string
+//!   (middleware, not handlers); every handler that reads or changes non-public data asks
 //!   `accounts::require`.
+//! - Every response carries the Content-Security-Policy of
+//!   [`web::middleware::CONTENT_SECURITY_POLICY`]: scripts and styles only from our
+//!   `/static/` files, so pages hold no inline script, `on…` handler, `javascript:` URL,
+//!   `hx-on` or `style` attribute (behaviour in `static/js` keyed by `data-` attributes, data
+//!   in JSON blocks).
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written. Every free-text field is checked with `kernel::text`
 //!   (control characters, length) before anything is written or looked up.

@@ -210,8 +210,9 @@ async fn broken_utf8_in_a_multipart_field_is_refused_with_400() {
     let token = c.csrf.clone().unwrap_or_default();
     let req = Request::builder()
         .method(Method::POST)
-        .uri(format!("/tenders/{tender}/bid/files?_csrf={token}"))
+        .uri(format!("/tenders/{tender}/bid/files"))
         .header(header::COOKIE, cookies(&c))
+        .header("x-csrf-token", token)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),

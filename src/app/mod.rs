@@ -36,8 +36,10 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
     let client_ip = state.config.client_ip_source.clone();
-    // Layers run outermost-last: language → error pages → security headers → body limit →
-    // panic guard → sessions → CSRF → handler.
+    // Layers run outermost-last: security headers → language → error pages → body limit →
+    // panic guard → sessions → CSRF → handler. The headers are outermost so that the error
+    // pages, which replace the inner response, carry them too. The client address source
+    // is an extension `web::Ctx` reads.
     routes
         .fallback(mw::not_found)
         .with_state(state.clone())
@@ -46,6 +48,13 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit.max(UPLOAD_LIMIT)))
+        .layer(from_fn(mw::render_errors))
+        .layer(from_fn(mw::language))
+        .layer(client_ip.into_extension())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(mw::CONTENT_SECURITY_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
@@ -58,9 +67,6 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(from_fn(mw::render_errors))
-        .layer(from_fn(mw::language))
-        .layer(client_ip.into_extension())
 }
 
 /// Opens the database, applies migrations and builds the state.

@@ -298,7 +298,7 @@ pub(super) async fn read_upload(
     Ok((org, file))
 }
 
-/// `POST /tenders/{id}/bid/files?_csrf=…` (multipart: `org_id`, `file`)
+/// `POST /tenders/{id}/bid/files` (multipart: `_csrf`, `org_id`, `file`)
 pub async fn upload_file(
     State(st): State<AppState>,
     mut ctx: Ctx,
