@@ -38,11 +38,14 @@
 //! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write),
 //! `seal` (XChaCha20-Poly1305 with a key outside the database; salted receipt
 //! commitments), `outbox` (a searchable record's change, enqueued in the writing
-//! transaction).
+//! transaction), `text` (which characters a free-text field may hold — none of the control
+//! characters on one line, only line breaks and tabs on several, no bidi marks in names —
+//! and its length in characters; each room keeps its limits in one table in its rules).
 //!
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
-//!   throttling, and the one permission policy ([`accounts::policy`]). Passwords only as
+//!   throttling (an e-mail locked after its failures; a client address only slowed, never
+//!   locked), and the one permission policy ([`accounts::policy`]). Passwords only as
 //!   argon2id hashes. Separation of duties: a platform administrator is never treated as an
 //!   organization member or unit buyer and cannot become one; role grants carry a reason, an
 //!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
@@ -96,7 +99,9 @@
 //! ## Above the rooms
 //! - [`web`] — [`web::AppState`] (with the sections other rooms add to a tender page,
 //!   [`web::TenderSection`]), [`web::config::Config`], request context ([`web::Ctx`]),
-//!   layout and header search box, form helpers, the one pager ([`web::pager`]), CSRF,
+//!   layout and header search box, form helpers, the form and query extractors
+//!   ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never replaced), the client
+//!   address from the configured source, the one pager ([`web::pager`]), CSRF,
 //!   language, error and Content-Security-Policy middleware, embedded static assets.
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
 //!   the tender page (matches).
@@ -119,7 +124,8 @@
 //!   every id the asker may not see alike — log in for anonymous visitors, 404 otherwise
 //!   (bids through `procurement::bid_in_scope`; `tests/oracle.rs` enumerates the ids).
 //! - Bad input comes back as the same form with the typed values and a message per field,
-//!   status 422; nothing is written.
+//!   status 422; nothing is written. Every free-text field is checked with `kernel::text`
+//!   (control characters, length) before anything is written or looked up.
 //! - After every integration test the audit chain verifies, the search outbox is delivered
 //!   and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
 

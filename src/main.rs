@@ -101,6 +101,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             .unwrap_or_else(|_| "civicbridge_".to_string()),
         ..Config::default()
     };
+    if let Ok(s) = std::env::var("CIVICBRIDGE_CLIENT_IP_SOURCE") {
+        config.client_ip_source =
+            civicbridge::web::config::parse_client_ip_source(&s).map_err(anyhow::Error::msg)?;
+    }
     if let Ok(w) = std::env::var("CIVICBRIDGE_MATCHING_WEIGHTS") {
         config.matching =
             civicbridge::matching::rules::MatchingWeights::parse(&w).map_err(anyhow::Error::msg)?;

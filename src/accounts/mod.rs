@@ -353,17 +353,19 @@ pub async fn sign_up(
 /// advance, in one write transaction: the failures of the e-mail and the client address in the
 /// window are counted, `decide` rules on them, and an allowed attempt is recorded before its
 /// password is checked ([`LoginAttempt::succeeded`] takes it back); a refused one gives the
-/// seconds to wait. Attempts therefore cannot
-/// all read the same count in parallel and slip past the limit. Writers take turns on SQLite;
-/// on PostgreSQL a transaction-scoped advisory lock per e-mail orders them, across instances.
+/// throttle's answer (locked or slowed, with the seconds to wait) and records nothing.
+/// Attempts therefore cannot all read the same count in parallel and slip past the limit.
+/// Writers take turns on SQLite; on PostgreSQL transaction-scoped advisory locks order them
+/// across instances: one per e-mail, then one per address (taken in that order by every
+/// attempt, and in separate key spaces, so two attempts never wait on each other in a ring).
 pub async fn begin_login_attempt(
     db: &DatabaseConnection,
     email_subject: &str,
     ip_subject: &str,
     since: i64,
     now: i64,
-    decide: impl FnOnce((u64, Option<i64>), (u64, Option<i64>)) -> rules::Throttle,
-) -> Result<Result<LoginAttempt, i64>, DbErr> {
+    decide: impl FnOnce(rules::Failures, rules::Failures) -> rules::Throttle,
+) -> Result<Result<LoginAttempt, rules::Throttle>, DbErr> {
     use sea_orm::{ConnectionTrait, Statement};
     let txn = crate::kernel::db::begin_write(db).await?;
     if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
@@ -373,11 +375,18 @@ pub async fn begin_login_attempt(
             [email_subject.into()],
         ))
         .await?;
+        txn.execute_raw(Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(2, hashtext($1))",
+            [ip_subject.into()],
+        ))
+        .await?;
     }
     let by_email = model::failures_since(&*txn, email_subject, since).await?;
     let by_ip = model::failures_since(&*txn, ip_subject, since).await?;
-    if let rules::Throttle::Locked { retry_after } = decide(by_email, by_ip) {
-        return Ok(Err(retry_after));
+    let verdict = decide(by_email, by_ip);
+    if verdict != rules::Throttle::Allow {
+        return Ok(Err(verdict));
     }
     let reserved = model::record_failure(&*txn, &[email_subject, ip_subject], now).await?;
     txn.commit().await?;

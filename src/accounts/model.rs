@@ -106,11 +106,16 @@ pub mod login_failure {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-/// Finds a user by (already normalized) e-mail.
+/// Finds a user by (already normalized) e-mail. Text no e-mail can be (a control
+/// character, too long) finds nobody without asking the database, which might refuse it.
 pub async fn find_by_email(
     db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<user::Model>, DbErr> {
+    use crate::kernel::text::{Kind, refusal};
+    if refusal(email, Kind::Line, super::rules::EMAIL_MAX).is_some() {
+        return Ok(None);
+    }
     user::Entity::find()
         .filter(user::Column::Email.eq(email))
         .one(db)
@@ -170,19 +175,28 @@ pub async fn holders_of(db: &impl ConnectionTrait, role: Role) -> Result<Vec<i64
         .await
 }
 
-/// Counts failures for a subject since an instant.
+/// Counts failures for a subject since an instant, with the oldest and newest instants.
 pub async fn failures_since(
     db: &impl ConnectionTrait,
     subject: &str,
     since: i64,
-) -> Result<(u64, Option<i64>), DbErr> {
-    let rows = login_failure::Entity::find()
+) -> Result<super::rules::Failures, DbErr> {
+    let (count, oldest, newest): (i64, Option<i64>, Option<i64>) = login_failure::Entity::find()
+        .select_only()
+        .column_as(login_failure::Column::Id.count(), "count")
+        .column_as(login_failure::Column::At.min(), "oldest")
+        .column_as(login_failure::Column::At.max(), "newest")
         .filter(login_failure::Column::Subject.eq(subject))
         .filter(login_failure::Column::At.gte(since))
-        .order_by_asc(login_failure::Column::At)
-        .all(db)
-        .await?;
-    Ok((rows.len() as u64, rows.first().map(|r| r.at)))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    Ok(super::rules::Failures {
+        count: u64::try_from(count).unwrap_or(0),
+        oldest,
+        newest,
+    })
 }
 
 /// Records a failure for each subject; the new rows' keys.

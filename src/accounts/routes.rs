@@ -1,9 +1,9 @@
 //! Account handlers: sign-up, log-in (throttled), log-out, workspace, roles.
 
+use crate::web::{Form, Query};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
 use super::rules::{self, RoleForm, SignupForm, safe_next};
@@ -111,6 +111,20 @@ pub async fn login(
     let email_subject = format!("email:{email}");
     let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
     let next = safe_next(&f.next).to_string();
+    if !rules::plausible_login(&f.email, &f.password) {
+        // No account can have such an e-mail (and PostgreSQL would refuse a NUL in it):
+        // answered like a wrong password, without a look-up or a count.
+        let message = ctx.t("login.failed");
+        return login_page(
+            ctx,
+            &f,
+            &next,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &message,
+            None,
+        )
+        .await;
+    }
     let attempt = super::begin_login_attempt(
         &st.db,
         &email_subject,
@@ -118,19 +132,32 @@ pub async fn login(
         since,
         now,
         |by_email, by_ip| {
-            rules::throttle(
-                now,
-                cfg.login_window_secs,
-                by_email,
-                cfg.login_max_failures,
-                by_ip,
-                cfg.login_max_failures_per_ip,
-            )
+            let limits = rules::ThrottleLimits {
+                window: cfg.login_window_secs,
+                max_email: cfg.login_max_failures,
+                max_ip: cfg.login_max_failures_per_ip,
+                ip_interval: cfg.login_ip_interval_secs,
+            };
+            rules::throttle(now, limits, by_email, by_ip)
         },
     )
     .await?;
+    let mut retry = None;
     let (status, message) = match attempt {
-        Err(retry_after) => {
+        Err(rules::Throttle::Slowed { retry_after }) => {
+            retry = Some(retry_after);
+            (
+                StatusCode::TOO_MANY_REQUESTS,
+                ctx.lang
+                    .tf("login.slowed", &[("seconds", &retry_after.to_string())]),
+            )
+        }
+        Err(verdict) => {
+            let retry_after = match verdict {
+                rules::Throttle::Locked { retry_after } => retry_after,
+                _ => cfg.login_window_secs,
+            };
+            retry = Some(retry_after);
             let minutes = (retry_after + 59) / 60;
             (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -159,9 +186,27 @@ pub async fn login(
             }
         }
     };
+    login_page(ctx, &f, &next, status, &message, retry).await
+}
+
+/// The log-in page again with a message (and `Retry-After` when the throttle answered).
+async fn login_page(
+    mut ctx: Ctx,
+    f: &LoginForm,
+    next: &str,
+    status: StatusCode,
+    message: &str,
+    retry: Option<i64>,
+) -> AppResult<Response> {
     let csrf = ctx.ensure_csrf().await?;
-    let body = views::login(ctx.lang, &f.email, &next, Some(&message), &csrf);
-    Ok((status, layout::page(&ctx, &ctx.t("login.title"), body)).into_response())
+    let body = views::login(ctx.lang, &f.email, next, Some(message), &csrf);
+    let mut res = (status, layout::page(&ctx, &ctx.t("login.title"), body)).into_response();
+    if let Some(secs) = retry
+        && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+    {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    Ok(res)
 }
 
 /// `POST /logout`

@@ -4,6 +4,7 @@ use crate::kernel::codes::code_enum;
 use validator::ValidateEmail;
 
 use crate::kernel::Lang;
+use crate::kernel::text::{self, Kind};
 use crate::kernel::error::FieldErrors;
 
 code_enum! {
@@ -23,6 +24,18 @@ code_enum! {
 
 /// Minimum password length (NIST SP 800-63B asks for at least 8).
 pub const MIN_PASSWORD_LEN: usize = 8;
+
+/// Longest e-mail address (RFC 5321's path limit).
+pub const EMAIL_MAX: usize = 254;
+/// Longest password accepted (argon2 takes any length; this bounds the work per request).
+pub const PASSWORD_MAX: usize = 1024;
+
+/// Whether a log-in form could name an account at all: an e-mail of one line within
+/// [`EMAIL_MAX`] and a password within [`PASSWORD_MAX`] bytes.
+pub fn plausible_login(email: &str, password: &str) -> bool {
+    use crate::kernel::text::{Kind, refusal};
+    refusal(email, Kind::Line, EMAIL_MAX).is_none() && password.len() <= PASSWORD_MAX
+}
 
 /// Normalizes an e-mail address for storage and lookup.
 pub fn normalize_email(s: &str) -> String {
@@ -69,8 +82,8 @@ pub fn validate_signup(f: &SignupForm, lang: Lang) -> Result<ValidSignup, FieldE
     let name = f.display_name.trim();
     if name.is_empty() {
         e.add("display_name", lang.t("form.required"));
-    } else if name.chars().count() > 50 {
-        e.add("display_name", lang.tf("form.too_long", &[("max", "50")]));
+    } else {
+        text::check(&mut e, "display_name", &f.display_name, Kind::Name, 50, lang);
     }
     if f.password.chars().count() < MIN_PASSWORD_LEN {
         e.add(
@@ -93,37 +106,69 @@ pub fn validate_signup(f: &SignupForm, lang: Lang) -> Result<ValidSignup, FieldE
     })
 }
 
+/// Failed log-ins counted in the window for one subject (an e-mail or a client address).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// How many.
+    pub count: u64,
+    /// When the oldest happened (Unix seconds).
+    pub oldest: Option<i64>,
+    /// When the newest happened (Unix seconds).
+    pub newest: Option<i64>,
+}
+
+/// The log-in throttle's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottleLimits {
+    /// Seconds a failure counts for.
+    pub window: i64,
+    /// Failures of one e-mail in the window before it is locked until the oldest leaves.
+    pub max_email: u32,
+    /// Failures from one address in the window before its attempts are slowed.
+    pub max_ip: u32,
+    /// Seconds a slowed address's attempts must keep apart.
+    pub ip_interval: i64,
+}
+
 /// Outcome of the throttle check before a log-in attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Throttle {
     /// Go ahead and check the password.
     Allow,
-    /// Too many recent failures: refuse without checking, retry after this many seconds.
+    /// Too many recent failures for this e-mail: refuse without checking until the oldest
+    /// counted failure leaves the window.
     Locked {
         /// Seconds until the oldest counted failure leaves the window.
+        retry_after: i64,
+    },
+    /// Many failures from this address: it may try once per interval, so an attacker there
+    /// is slowed while the people who share the address still get in after a short wait.
+    Slowed {
+        /// Seconds until the address may try again (at most the interval).
         retry_after: i64,
     },
 }
 
 /// Decides whether a log-in may be attempted, given the failures counted in the window for
-/// the e-mail and for the client address (count and time of the oldest one).
-pub fn throttle(
-    now: i64,
-    window: i64,
-    by_email: (u64, Option<i64>),
-    max_email: u32,
-    by_ip: (u64, Option<i64>),
-    max_ip: u32,
-) -> Throttle {
-    let check = |(count, oldest): (u64, Option<i64>), max: u32| {
-        (count >= u64::from(max)).then(|| (oldest.unwrap_or(now) + window - now).max(1))
-    };
-    match (check(by_email, max_email), check(by_ip, max_ip)) {
-        (None, None) => Throttle::Allow,
-        (a, b) => Throttle::Locked {
-            retry_after: a.unwrap_or(0).max(b.unwrap_or(0)),
-        },
+/// the e-mail and for the client address. The e-mail is locked after `max_email` failures
+/// (guessing one account's password stays bounded); an address is never locked — many
+/// people can share one (an office, a campus, a carrier's NAT) — but past `max_ip` failures
+/// its attempts must keep `ip_interval` seconds apart.
+pub fn throttle(now: i64, l: ThrottleLimits, by_email: Failures, by_ip: Failures) -> Throttle {
+    if by_email.count >= u64::from(l.max_email) {
+        return Throttle::Locked {
+            retry_after: (by_email.oldest.unwrap_or(now) + l.window - now).max(1),
+        };
     }
+    if by_ip.count >= u64::from(l.max_ip) {
+        let next = by_ip.newest.unwrap_or(now) + l.ip_interval;
+        if now < next {
+            return Throttle::Slowed {
+                retry_after: (next - now).min(l.ip_interval),
+            };
+        }
+    }
+    Throttle::Allow
 }
 
 /// Where to go after log-in: `next` when it is a path on this site, else `/me`. Refused: any
@@ -190,9 +235,9 @@ pub fn validate_reason(s: &str, lang: Lang) -> Result<String, String> {
         Err(lang.t("form.required"))
     } else if n < REASON_MIN {
         Err(lang.tf("duties.reason_short", &[("min", &REASON_MIN.to_string())]))
-    } else if n > REASON_MAX {
-        Err(lang.tf("form.too_long", &[("max", &REASON_MAX.to_string())]))
     } else {
+        // Control characters and the length, as every free-text field.
+        text::checked(r, Kind::Multi, REASON_MAX, lang)?;
         Ok(r.to_string())
     }
 }
@@ -439,24 +484,82 @@ mod tests {
         assert!(e.get("display_name").is_some());
     }
 
+    const L: ThrottleLimits = ThrottleLimits {
+        window: 900,
+        max_email: 5,
+        max_ip: 30,
+        ip_interval: 2,
+    };
+
+    fn fails(count: u64, oldest: i64, newest: i64) -> Failures {
+        Failures {
+            count,
+            oldest: Some(oldest),
+            newest: Some(newest),
+        }
+    }
+
     #[test]
-    fn throttle_counts_email_and_ip() {
+    fn throttle_locks_an_email_until_its_oldest_failure_leaves() {
         let now = 10_000;
+        let none = Failures::default();
         assert_eq!(
-            throttle(now, 900, (4, Some(now - 100)), 5, (0, None), 30),
+            throttle(now, L, fails(4, now - 100, now), none),
             Throttle::Allow
         );
         assert_eq!(
-            throttle(now, 900, (5, Some(now - 100)), 5, (0, None), 30),
+            throttle(now, L, fails(5, now - 100, now - 1), none),
             Throttle::Locked { retry_after: 800 }
         );
         assert_eq!(
-            throttle(now, 900, (0, None), 5, (30, Some(now - 899)), 30),
+            throttle(now, L, fails(5, now - 899, now), none),
             Throttle::Locked { retry_after: 1 }
         );
+        // The e-mail's lock wins over the address's slowing.
         assert_eq!(
-            throttle(now, 900, (9, Some(now - 600)), 5, (40, Some(now - 100)), 30),
-            Throttle::Locked { retry_after: 800 }
+            throttle(now, L, fails(9, now - 600, now), fails(40, now - 100, now)),
+            Throttle::Locked { retry_after: 300 }
+        );
+    }
+
+    #[test]
+    fn throttle_slows_an_address_but_never_locks_it() {
+        let now = 10_000;
+        let none = Failures::default();
+        // Below the threshold: no wait, however recent.
+        assert_eq!(
+            throttle(now, L, none, fails(29, now - 5, now)),
+            Throttle::Allow
+        );
+        // Past it: one attempt per interval, measured from the newest failure.
+        assert_eq!(
+            throttle(now, L, none, fails(30, now - 5, now)),
+            Throttle::Slowed { retry_after: 2 }
+        );
+        assert_eq!(
+            throttle(now, L, none, fails(500, now - 800, now - 1)),
+            Throttle::Slowed { retry_after: 1 }
+        );
+        assert_eq!(
+            throttle(now, L, none, fails(500, now - 800, now - 2)),
+            Throttle::Allow
+        );
+        // However many failures, the wait never exceeds the interval.
+        for count in [30, 31, 100, 10_000] {
+            for age in 0..5 {
+                match throttle(now, L, none, fails(count, now - 899, now - age)) {
+                    Throttle::Allow => assert!(age >= L.ip_interval),
+                    Throttle::Slowed { retry_after } => {
+                        assert!((1..=L.ip_interval).contains(&retry_after))
+                    }
+                    Throttle::Locked { .. } => panic!("an address is never locked"),
+                }
+            }
+        }
+        // A clock that went back does not stretch the wait.
+        assert_eq!(
+            throttle(now, L, none, fails(30, now, now + 60)),
+            Throttle::Slowed { retry_after: 2 }
         );
     }
 
@@ -484,6 +587,8 @@ mod tests {
         assert!(validate_reason(&"字".repeat(500), Lang::Zh).is_ok());
         let long = validate_reason(&"字".repeat(501), Lang::En).unwrap_err();
         assert!(long.contains("500"), "{long}");
+        assert!(validate_reason("离职\u{0}了", Lang::En).is_err());
+        assert!(validate_reason("第一行\n第二行", Lang::En).is_ok());
     }
 
     #[test]

@@ -35,9 +35,11 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
+    let client_ip = state.config.client_ip_source.clone();
     // Layers run outermost-last: security headers → language → error pages → body limit →
     // panic guard → sessions → CSRF → handler. The headers are outermost so that the error
-    // pages, which replace the inner response, carry them too.
+    // pages, which replace the inner response, carry them too. The client address source
+    // is an extension `web::Ctx` reads.
     routes
         .fallback(mw::not_found)
         .with_state(state.clone())
@@ -48,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(limit.max(UPLOAD_LIMIT)))
         .layer(from_fn(mw::render_errors))
         .layer(from_fn(mw::language))
+        .layer(client_ip.into_extension())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(mw::CONTENT_SECURITY_POLICY),

@@ -3,10 +3,10 @@
 //! re-renders it with the messages next to the fields and status 422; nothing is written
 //! in either case.
 
+use crate::web::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Form;
 use maud::Markup;
 
 use super::model::{Contract, Milestone};

@@ -6,6 +6,7 @@ use time::Date;
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
+use crate::kernel::text::{self, Kind};
 
 use crate::kernel::codes::code_enum;
 
@@ -229,7 +230,7 @@ pub fn unpaid(states: &[MilestoneState]) -> usize {
 }
 
 // ---------------------------------------------------------------------------------------
-// Forms
+// Forms: the bounds below are the one place this room's free-text limits are set.
 
 /// Bounds of the delivery report, in characters.
 pub const REPORT_LEN: (usize, usize) = (10, 5000);
@@ -240,16 +241,23 @@ pub const REFERENCE_LEN: (usize, usize) = (2, 100);
 /// Longest completion comment, in characters.
 pub const COMMENT_MAX: usize = 2000;
 
+/// Checks a field as typed (`raw`: no control characters beyond what `kind` allows, at
+/// most `max` characters trimmed, with the common messages) and then that the trimmed
+/// `value` is not shorter than `min` (with this field's own message, `key`).
 fn check_len(
     e: &mut FieldErrors,
     field: &'static str,
+    (raw, kind): (&str, Kind),
     value: &str,
     (min, max): (usize, usize),
     key: &str,
     lang: Lang,
 ) {
+    if !text::check(e, field, raw, kind, max, lang) {
+        return;
+    }
     let n = value.chars().count();
-    if n < min || n > max {
+    if n < min {
         e.add(
             field,
             lang.tf(
@@ -279,6 +287,7 @@ pub fn validate_report(f: &ReportForm, lang: Lang) -> Result<String, FieldErrors
     check_len(
         &mut e,
         "report",
+        (&f.report, Kind::Multi),
         report,
         REPORT_LEN,
         "contract.err.report_len",
@@ -302,6 +311,7 @@ pub fn validate_return(f: &ReturnForm, lang: Lang) -> Result<String, FieldErrors
     check_len(
         &mut e,
         "reason",
+        (&f.reason, Kind::Multi),
         reason,
         REASON_LEN,
         "contract.err.reason_len",
@@ -386,6 +396,7 @@ pub fn validate_payment(
     check_len(
         &mut e,
         "reference",
+        (&f.reference, Kind::Line),
         reference,
         REFERENCE_LEN,
         "contract.err.reference_len",
@@ -422,12 +433,14 @@ pub fn validate_completion(f: &CompletionForm, lang: Lang) -> Result<(i16, Strin
         e.add("rating", lang.t("contract.err.rating"));
     }
     let comment = f.comment.trim();
-    if comment.chars().count() > COMMENT_MAX {
-        e.add(
-            "comment",
-            lang.tf("form.too_long", &[("max", &COMMENT_MAX.to_string())]),
-        );
-    }
+    text::check(
+        &mut e,
+        "comment",
+        &f.comment,
+        Kind::Multi,
+        COMMENT_MAX,
+        lang,
+    );
     e.into_result((rating.unwrap_or(0), comment.to_string()))
 }
 

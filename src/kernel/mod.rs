@@ -1,7 +1,7 @@
 //! The kernel: what every room stands on and nothing else — the injectable clock, money in
 //! fen, stored codes, the one error type and field errors, languages and translation, the
-//! database (one way to begin a write), bid sealing, and the outbox that feeds the search
-//! engine.
+//! database (one way to begin a write), bid sealing, the outbox that feeds the search
+//! engine, and which characters and how many a free-text field may hold (`text`).
 //!
 //! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
 //! wall-clock read in the crate is [`clock::Clock::System`].
@@ -14,5 +14,6 @@ pub mod i18n;
 pub mod money;
 pub mod outbox;
 pub mod seal;
+pub mod text;
 
 pub use i18n::Lang;

@@ -1,9 +1,9 @@
 //! Matching handlers: the buyer's matches page and invitation, the organization workspace's
 //! invitations and recommendations.
 
+use crate::web::{Form, Query};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::{Form, Query};
 use maud::{Markup, html};
 
 use super::model;

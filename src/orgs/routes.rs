@@ -1,9 +1,9 @@
 //! Organization handlers: extract, authorize, call, render.
 
+use crate::web::{Form, Query};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
 use super::MemberChange;

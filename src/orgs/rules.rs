@@ -6,6 +6,7 @@ use time::Date;
 use crate::kernel::Lang;
 use crate::kernel::codes::code_enum;
 use crate::kernel::error::FieldErrors;
+use crate::kernel::text::{self, Kind};
 use crate::regions::{Level, regions};
 
 code_enum! {
@@ -306,6 +307,25 @@ pub fn make_uscc(dept: char, type_char: char, division: &str, entity: &str) -> O
 // ---------------------------------------------------------------------------------------
 // Profile form
 
+/// The longest each free-text field of this room's forms may be, in characters: the one
+/// place these limits are set.
+pub mod limits {
+    /// Organization name.
+    pub const NAME: usize = 100;
+    /// Contact person.
+    pub const CONTACT_NAME: usize = 50;
+    /// Contact e-mail.
+    pub const CONTACT_EMAIL: usize = 254;
+    /// Introduction.
+    pub const INTRO: usize = 5000;
+    /// Why a rating was recorded.
+    pub const RATING_REASON: usize = 2000;
+    /// Why the credit status changed.
+    pub const CREDIT_REASON: usize = 2000;
+    /// A typed USCC, phone or staff count (checked further by their own rules).
+    pub const CODE: usize = 40;
+}
+
 /// What the user typed on the organization form. Every field is a string so that whatever
 /// was typed comes back on the form when it is refused.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -410,20 +430,42 @@ fn parse_date(s: &str) -> Option<Date> {
 /// Validates the profile form. `today` bounds the registration date.
 pub fn validate_org(f: &OrgForm, today: Date, lang: Lang) -> Result<OrgDraft, FieldErrors> {
     let mut e = FieldErrors::default();
+    for (field, value, kind, max) in [
+        ("name", &f.name, Kind::Name, limits::NAME),
+        ("uscc", &f.uscc, Kind::Line, limits::CODE),
+        ("staff_count", &f.staff_count, Kind::Line, limits::CODE),
+        (
+            "contact_name",
+            &f.contact_name,
+            Kind::Name,
+            limits::CONTACT_NAME,
+        ),
+        ("contact_phone", &f.contact_phone, Kind::Line, limits::CODE),
+        (
+            "contact_email",
+            &f.contact_email,
+            Kind::Line,
+            limits::CONTACT_EMAIL,
+        ),
+        ("intro", &f.intro, Kind::Multi, limits::INTRO),
+    ] {
+        text::check(&mut e, field, value, kind, max, lang);
+    }
     let name = f.name.trim();
-    if name.chars().count() < 2 {
+    if e.get("name").is_none() && name.chars().count() < 2 {
         e.add("name", lang.t("org.err.name"));
-    } else if name.chars().count() > 100 {
-        e.add("name", lang.tf("form.too_long", &[("max", "100")]));
     }
     let kind = OrgKind::parse(&f.kind);
     if kind.is_none() {
         e.add("kind", lang.t("form.choose"));
     }
     let uscc = normalize_uscc(&f.uscc);
-    if uscc.is_empty() {
+    let uscc_refused = e.get("uscc").is_some();
+    if uscc.is_empty() && !uscc_refused {
         e.add("uscc", lang.t("form.required"));
-    } else if let Err(err) = validate_uscc(&uscc, kind) {
+    } else if let Err(err) = validate_uscc(&uscc, kind)
+        && !uscc_refused
+    {
         e.add("uscc", err.message(lang));
     }
     let registration_date = parse_date(&f.registration_date);
@@ -492,31 +534,29 @@ pub fn validate_org(f: &OrgForm, today: Date, lang: Lang) -> Result<OrgDraft, Fi
         .parse::<i32>()
         .ok()
         .filter(|n| (0..=1_000_000).contains(n));
-    if staff_count.is_none() {
+    if staff_count.is_none() && e.get("staff_count").is_none() {
         e.add("staff_count", lang.t("org.err.staff"));
     }
     let contact_name = f.contact_name.trim();
     if contact_name.is_empty() {
         e.add("contact_name", lang.t("form.required"));
-    } else if contact_name.chars().count() > 50 {
-        e.add("contact_name", lang.tf("form.too_long", &[("max", "50")]));
     }
     let phone = f.contact_phone.trim();
     let phone_ok = (5..=20).contains(&phone.len())
         && phone
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | ' ' | '(' | ')'));
-    if !phone_ok {
+    if !phone_ok && e.get("contact_phone").is_none() {
         e.add("contact_phone", lang.t("org.err.phone"));
     }
     let email = f.contact_email.trim().to_lowercase();
-    if !email.is_empty() && !validator::ValidateEmail::validate_email(&email) {
+    if !email.is_empty()
+        && e.get("contact_email").is_none()
+        && !validator::ValidateEmail::validate_email(&email)
+    {
         e.add("contact_email", lang.t("signup.bad_email"));
     }
     let intro = f.intro.trim();
-    if intro.chars().count() > 5000 {
-        e.add("intro", lang.tf("form.too_long", &[("max", "5000")]));
-    }
     if !e.is_empty() {
         return Err(e);
     }
@@ -571,6 +611,14 @@ pub fn validate_rating(
     if reason.is_empty() {
         e.add("reason", lang.t("form.required"));
     }
+    text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        limits::RATING_REASON,
+        lang,
+    );
     if f.grade == "none" {
         return e.into_result((None, reason));
     }
@@ -624,9 +672,15 @@ pub fn validate_credit(
     let reason = f.reason.trim().to_string();
     if reason.is_empty() {
         e.add("reason", lang.t("form.required"));
-    } else if reason.chars().count() > 2000 {
-        e.add("reason", lang.tf("form.too_long", &[("max", "2000")]));
     }
+    text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        limits::CREDIT_REASON,
+        lang,
+    );
     e.into_result((status.unwrap_or(current), reason))
 }
 
@@ -922,6 +976,67 @@ mod tests {
             intro: "为社区老人提供服务。".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn profile_and_regulator_text_fields_refuse_controls_and_length() {
+        let today = date!(2026 - 11 - 27);
+        let control = Lang::En.t("text.err.control");
+        let long = |max: usize| Lang::En.tf("form.too_long", &[("max", &max.to_string())]);
+        type Put = fn(&mut OrgForm, String);
+        let fields: [(&str, usize, Put); 4] = [
+            ("name", limits::NAME, |f, v| f.name = v),
+            ("contact_name", limits::CONTACT_NAME, |f, v| {
+                f.contact_name = v
+            }),
+            ("contact_email", limits::CONTACT_EMAIL, |f, v| {
+                f.contact_email = v
+            }),
+            ("intro", limits::INTRO, |f, v| f.intro = v),
+        ];
+        for (field, max, put) in fields {
+            let mut f = good_form();
+            put(&mut f, "阳光\0中心".into());
+            let e = validate_org(&f, today, Lang::En).unwrap_err();
+            assert_eq!(e.get(field), Some(control.as_str()), "{field}");
+            let mut f = good_form();
+            put(&mut f, "长".repeat(max + 1));
+            let e = validate_org(&f, today, Lang::En).unwrap_err();
+            assert_eq!(e.get(field), Some(long(max).as_str()), "{field}");
+        }
+        // Names refuse what reorders or breaks a line; an introduction may have lines.
+        for name in ["阳光\u{202E}中心", "阳光\u{2028}中心", "阳光\n中心"] {
+            let mut f = good_form();
+            f.name = name.into();
+            let e = validate_org(&f, today, Lang::En).unwrap_err();
+            assert_eq!(e.get("name"), Some(control.as_str()), "{name:?}");
+        }
+        let mut f = good_form();
+        f.intro = "第一行\r\n\t第二行".into();
+        assert!(validate_org(&f, today, Lang::En).is_ok());
+        let rating = |reason: String| RatingForm {
+            grade: "4".into(),
+            rated_on: "2026-11-01".into(),
+            reason,
+        };
+        let e = validate_rating(&rating("评".repeat(10_000)), today, Lang::En).unwrap_err();
+        assert_eq!(e.get("reason"), Some(long(limits::RATING_REASON).as_str()));
+        let e = validate_rating(&rating("年度\0评估".into()), today, Lang::En).unwrap_err();
+        assert_eq!(e.get("reason"), Some(control.as_str()));
+        assert!(
+            validate_rating(&rating("评".repeat(limits::RATING_REASON)), today, Lang::En).is_ok()
+        );
+        let credit = |reason: String| CreditForm {
+            status: "abnormal".into(),
+            reason,
+        };
+        let e = validate_credit(
+            &credit("未年检\u{1}".into()),
+            CreditStatus::Normal,
+            Lang::En,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("reason"), Some(control.as_str()));
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
 /// parent is given), for cascading choices in other clients.
 pub async fn regions_api(
     lang: Lang,
-    axum_extra::extract::Query(q): axum_extra::extract::Query<RegionsQuery>,
+    crate::web::Query(q): crate::web::Query<RegionsQuery>,
 ) -> axum::Json<serde_json::Value> {
     let r = crate::regions::regions();
     let parent = if q.parent.is_empty() {

@@ -6,6 +6,7 @@ use time::Date;
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
+use crate::kernel::text::{self, Kind};
 use crate::orgs::{CreditStatus, OrgKind, is_domain, rating_valid};
 use crate::regions::{Level, regions};
 
@@ -200,6 +201,35 @@ impl Default for ProcurementSettings {
     }
 }
 
+/// The longest each free-text field of this room's forms may be, in characters: the one
+/// place these limits are set.
+pub mod limits {
+    /// Tender title.
+    pub const TITLE: usize = 200;
+    /// Tender description.
+    pub const DESCRIPTION: usize = 20_000;
+    /// An evaluation criterion's name.
+    pub const CRITERION_NAME: usize = 100;
+    /// A milestone's name.
+    pub const MILESTONE_NAME: usize = 100;
+    /// A bid's technical proposal.
+    pub const PROPOSAL: usize = 50_000;
+    /// A bidder's question.
+    pub const QUESTION: usize = 2000;
+    /// The buyer's answer to a question or a challenge.
+    pub const ANSWER: usize = 5000;
+    /// Why a tender is cancelled or a bid disqualified.
+    pub const REASON: usize = 500;
+    /// What an amendment changed.
+    pub const AMENDMENT: usize = 2000;
+    /// Why the award does not go to the top-ranked bid.
+    pub const JUSTIFICATION: usize = 2000;
+    /// A challenge's text.
+    pub const CHALLENGE: usize = 5000;
+    /// An e-mail typed to find a user, a number or a code typed into a form.
+    pub const SHORT: usize = 254;
+}
+
 /// What a buyer typed on the tender form. Criteria and milestones come as parallel lists.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct TenderForm {
@@ -353,11 +383,21 @@ pub fn validate_tender(
         e.add("unit_id", lang.t("form.choose"));
     }
     let title = f.title.trim();
-    if !(4..=200).contains(&title.chars().count()) {
+    if text::check(&mut e, "title", &f.title, Kind::Line, limits::TITLE, lang)
+        && title.chars().count() < 4
+    {
         e.add("title", lang.t("tender.err.title"));
     }
     let description = f.description.trim();
-    if description.chars().count() < 10 || description.chars().count() > 20_000 {
+    if text::check(
+        &mut e,
+        "description",
+        &f.description,
+        Kind::Multi,
+        limits::DESCRIPTION,
+        lang,
+    ) && description.chars().count() < 10
+    {
         e.add("description", lang.t("tender.err.description"));
     }
     if !is_domain(f.domain.trim()) {
@@ -416,6 +456,16 @@ pub fn validate_tender(
                 let w = f.criterion_weight.get(i).map(|w| w.trim()).unwrap_or("");
                 if name.is_empty() && w.is_empty() {
                     continue;
+                }
+                if !text::check(
+                    &mut e,
+                    "criteria",
+                    name,
+                    Kind::Line,
+                    limits::CRITERION_NAME,
+                    lang,
+                ) {
+                    break;
                 }
                 match (
                     name.chars().count(),
@@ -500,6 +550,16 @@ pub fn validate_tender(
         let p = f.milestone_percent.get(i).map(|p| p.trim()).unwrap_or("");
         if name.is_empty() && p.is_empty() {
             continue;
+        }
+        if !text::check(
+            &mut e,
+            "milestones",
+            name,
+            Kind::Line,
+            limits::MILESTONE_NAME,
+            lang,
+        ) {
+            break;
         }
         match (
             name.chars().count(),
@@ -735,10 +795,16 @@ pub fn validate_bid(f: &BidForm, budget: Fen, lang: Lang) -> Result<(Fen, String
         _ => {}
     }
     let proposal = f.proposal.trim();
-    if proposal.chars().count() < 10 {
+    if text::check(
+        &mut e,
+        "proposal",
+        &f.proposal,
+        Kind::Multi,
+        limits::PROPOSAL,
+        lang,
+    ) && proposal.chars().count() < 10
+    {
         e.add("proposal", lang.t("bid.err.proposal"));
-    } else if proposal.chars().count() > 50_000 {
-        e.add("proposal", lang.tf("form.too_long", &[("max", "50000")]));
     }
     e.into_result((price.unwrap_or_default(), proposal.to_string()))
 }
@@ -1006,8 +1072,10 @@ pub fn check_file(
     })
 }
 
-/// Checks a question, answer or challenge text.
+/// Checks a question, answer, reason or challenge text: several lines without other
+/// control characters, `min` to `max` characters once trimmed.
 pub fn check_text(s: &str, min: usize, max: usize, lang: Lang) -> Result<String, String> {
+    text::checked(s, Kind::Multi, usize::MAX, lang)?;
     let t = s.trim();
     let n = t.chars().count();
     if n < min {
@@ -1437,6 +1505,83 @@ mod tests {
             milestone_percent: vec!["30".into(), "40".into(), "30".into()],
             ..Default::default()
         }
+    }
+
+    /// Each free-text field of the tender and bid forms: a control character and one
+    /// character past its limit are refused on that field; exactly the limit is not.
+    #[test]
+    fn tender_and_bid_text_fields_refuse_controls_and_length() {
+        let s = ProcurementSettings::default();
+        let control = Lang::En.t("text.err.control");
+        type Put = fn(&mut TenderForm, String);
+        let cases: [(&str, &str, usize, Put); 4] = [
+            ("title", "title", limits::TITLE, |f, v| f.title = v),
+            ("description", "description", limits::DESCRIPTION, |f, v| {
+                f.description = v
+            }),
+            ("criteria", "criterion", limits::CRITERION_NAME, |f, v| {
+                f.criterion_name[0] = v
+            }),
+            ("milestones", "milestone", limits::MILESTONE_NAME, |f, v| {
+                f.milestone_name[0] = v
+            }),
+        ];
+        for (field, what, max, put) in cases {
+            let mut f = good();
+            put(&mut f, format!("{}\0{}", "社区养老服务", "项目"));
+            let e = validate_tender(&f, &[3], NOW, &s, Lang::En).unwrap_err();
+            assert_eq!(e.get(field), Some(control.as_str()), "{what}");
+            let mut f = good();
+            put(&mut f, "长".repeat(max + 1));
+            let e = validate_tender(&f, &[3], NOW, &s, Lang::En).unwrap_err();
+            assert_eq!(
+                e.get(field),
+                Some(
+                    Lang::En
+                        .tf("form.too_long", &[("max", &max.to_string())])
+                        .as_str()
+                ),
+                "{what}"
+            );
+            let mut f = good();
+            put(&mut f, "长".repeat(max));
+            if let Err(e) = validate_tender(&f, &[3], NOW, &s, Lang::En) {
+                assert!(e.get(field).is_none(), "{what} at the limit: {e:?}");
+            }
+        }
+        let mut f = good();
+        f.description = "第一段，为老人提供助餐服务。\r\n\t第二段".into();
+        assert!(validate_tender(&f, &[3], NOW, &s, Lang::En).is_ok());
+        let bid = |p: String| BidForm {
+            org_id: "1".into(),
+            price: "100".into(),
+            proposal: p,
+        };
+        let e = validate_bid(
+            &bid("组建专业团队\u{7}上门服务".into()),
+            Fen(10_000),
+            Lang::En,
+        )
+        .unwrap_err();
+        assert_eq!(e.get("proposal"), Some(control.as_str()));
+        assert!(
+            validate_bid(
+                &bid("长".repeat(limits::PROPOSAL + 1)),
+                Fen(10_000),
+                Lang::En
+            )
+            .is_err()
+        );
+        assert!(validate_bid(&bid("长".repeat(limits::PROPOSAL)), Fen(10_000), Lang::En).is_ok());
+        // Questions, answers, reasons and challenges.
+        assert_eq!(
+            check_text("是否接受\0联合体？", 5, 2000, Lang::En),
+            Err(control.clone())
+        );
+        assert_eq!(
+            check_text("是否接受联合体投标？\n谢谢", 5, 2000, Lang::En).as_deref(),
+            Ok("是否接受联合体投标？\n谢谢")
+        );
     }
 
     #[test]

@@ -17,9 +17,16 @@ use crate::web::{Ctx, Lang, layout};
 /// Hits per kind on the page across kinds.
 const PREVIEW: usize = 5;
 
-fn params_of(raw: Option<String>) -> Vec<(String, String)> {
-    raw.and_then(|q| serde_urlencoded::from_str(&q).ok())
-        .unwrap_or_default()
+/// The query's parameters, decoded strictly: broken UTF-8 is refused with 400 rather than
+/// searched for as replacement characters.
+fn params_of(raw: Option<String>, lang: Lang) -> AppResult<Vec<(String, String)>> {
+    match raw {
+        None => Ok(Vec::new()),
+        Some(q) if !crate::web::extract::is_strict_utf8(q.as_bytes()) => {
+            Err(AppError::BadRequest(lang.t("text.err.bad_utf8")))
+        }
+        Some(q) => Ok(serde_urlencoded::from_str(&q).unwrap_or_default()),
+    }
 }
 
 fn engine_error(e: SearchError, lang: Lang) -> AppError {
@@ -72,7 +79,7 @@ pub async fn all(
     ctx: Ctx,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Markup> {
-    let params = params_of(raw);
+    let params = params_of(raw, ctx.lang)?;
     if let Some(kind) = params
         .iter()
         .find(|(k, _)| k == "kind")
@@ -109,7 +116,7 @@ pub async fn tenders(
     ctx: Ctx,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Markup> {
-    kind_page(&st, &ctx, Kind::Tenders, &params_of(raw)).await
+    kind_page(&st, &ctx, Kind::Tenders, &params_of(raw, ctx.lang)?).await
 }
 
 /// `GET /search/orgs`
@@ -118,12 +125,12 @@ pub async fn orgs(
     ctx: Ctx,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Markup> {
-    kind_page(&st, &ctx, Kind::Orgs, &params_of(raw)).await
+    kind_page(&st, &ctx, Kind::Orgs, &params_of(raw, ctx.lang)?).await
 }
 
 fn api_error_text(e: &ParamError, lang: Lang) -> serde_json::Value {
     let (param, value) = match e {
-        ParamError::QueryTooLong => ("q", String::new()),
+        ParamError::QueryTooLong | ParamError::QueryControl => ("q", String::new()),
         ParamError::Page(v) => ("page", v.clone()),
         ParamError::Sort(v) => ("sort", v.clone()),
         ParamError::Facet { param, value } => (param.as_str(), value.clone()),
@@ -164,7 +171,7 @@ pub async fn api(
     lang: Lang,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
-    let params = params_of(raw);
+    let params = params_of(raw, lang)?;
     let get = |n: &str| params.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     let mut errors = Vec::new();
     let kinds: Vec<Kind> = match get("kind").filter(|k| !k.is_empty()) {

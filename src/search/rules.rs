@@ -18,6 +18,8 @@ pub const MAX_QUERY_CHARS: usize = 100;
 
 pub use crate::kernel::outbox::Kind;
 
+use crate::kernel::text;
+
 impl Kind {
     /// Index name and the file name in `search/`.
     pub fn uid(self) -> &'static str {
@@ -564,6 +566,8 @@ pub fn valid_value(param: &str, value: &str) -> bool {
 pub enum ParamError {
     /// The query is longer than [`MAX_QUERY_CHARS`]; it was cut.
     QueryTooLong,
+    /// The query held control characters (NUL, a line break, …); they were left out.
+    QueryControl,
     /// Not a page number.
     Page(String),
     /// Not a sort option of this kind.
@@ -592,6 +596,15 @@ pub fn parse_params(
             .map(|(_, v)| v.trim())
     };
     let mut text = get("q").unwrap_or_default().to_string();
+    if text.chars().any(|c| !text::allowed(c, text::Kind::Line)) {
+        text = text
+            .chars()
+            .filter(|c| text::allowed(*c, text::Kind::Line))
+            .collect::<String>()
+            .trim()
+            .to_string();
+        errors.push(ParamError::QueryControl);
+    }
     if text.chars().count() > MAX_QUERY_CHARS {
         text = text.chars().take(MAX_QUERY_CHARS).collect();
         errors.push(ParamError::QueryTooLong);

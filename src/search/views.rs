@@ -186,6 +186,7 @@ pub fn param_error_text(e: &ParamError, lang: Lang) -> String {
             "search.err.too_long",
             &[("n", &rules::MAX_QUERY_CHARS.to_string())],
         ),
+        ParamError::QueryControl => lang.t("text.err.control"),
         ParamError::Page(p) => lang.tf("search.err.page", &[("value", p)]),
         ParamError::Sort(s) => lang.tf("search.err.sort", &[("value", s)]),
         ParamError::Facet { param, value } => lang.tf(

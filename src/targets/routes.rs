@@ -1,11 +1,11 @@
 //! Dashboard handlers: the page, its JSON mirror, CSV exports, the drill-down and the
 //! what-if helper.
 
+use crate::web::Query;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::Query;
 use maud::Markup;
 
 use super::rules::{self, Scope, WhatIfForm};

@@ -1,8 +1,8 @@
 //! Purchasing-unit handlers.
 
+use crate::web::{Form, Query};
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
 use super::model;

@@ -2,7 +2,15 @@
 
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
+use crate::kernel::text::{self, Kind};
 use crate::regions::{Level, regions};
+
+/// The longest each free-text field of this room's forms may be, in characters: the one
+/// place these limits are set.
+pub mod limits {
+    /// A purchasing unit's name.
+    pub const NAME: usize = 100;
+}
 
 /// What an administrator typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -53,7 +61,9 @@ pub fn draft(name: &str, division_code: &str) -> Option<UnitDraft> {
 pub fn validate_unit(f: &UnitForm, lang: Lang) -> Result<UnitDraft, FieldErrors> {
     let mut e = FieldErrors::default();
     let name = f.name.trim();
-    if name.chars().count() < 2 || name.chars().count() > 100 {
+    if text::check(&mut e, "name", &f.name, Kind::Name, limits::NAME, lang)
+        && name.chars().count() < 2
+    {
         e.add("name", lang.t("unit.err.name"));
     }
     let r = regions();

@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+pub use axum_client_ip::ClientIpSource;
+
 /// Everything the server needs to know about its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -18,8 +20,15 @@ pub struct Config {
     pub body_limit: usize,
     /// Failed log-ins for one e-mail address within the window before it is throttled.
     pub login_max_failures: u32,
-    /// Failed log-ins from one client address within the window before it is throttled.
+    /// Failed log-ins from one client address within the window before its attempts are
+    /// slowed (never locked: many people may share one address).
     pub login_max_failures_per_ip: u32,
+    /// Once an address is past `login_max_failures_per_ip`, the seconds its attempts must
+    /// keep apart (answered with 429 and `Retry-After` until then).
+    pub login_ip_interval_secs: i64,
+    /// `CIVICBRIDGE_CLIENT_IP_SOURCE`: where the client's address comes from — the socket
+    /// (default) or a header set by a trusted reverse proxy (see [`parse_client_ip_source`]).
+    pub client_ip_source: ClientIpSource,
     /// Throttling window in seconds.
     pub login_window_secs: i64,
     /// `CIVICBRIDGE_SEAL_KEY`: the bid-sealing key as 64 hex characters; when absent the key
@@ -54,6 +63,8 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             login_max_failures: 5,
             login_max_failures_per_ip: 30,
+            login_ip_interval_secs: 2,
+            client_ip_source: ClientIpSource::ConnectInfo,
             login_window_secs: 15 * 60,
             seal_key: None,
             procurement: Default::default(),
@@ -101,9 +112,77 @@ impl Config {
                 "MEILISEARCH_URL must start with http:// or https:// (got {u:?})"
             ));
         }
+        if self.login_ip_interval_secs < 1 || self.login_ip_interval_secs > 60 {
+            return Err("the log-in interval per address must be 1 to 60 seconds".into());
+        }
         if self.body_limit < 1024 {
             return Err("body limit must be at least 1024 bytes".into());
         }
         Ok(())
+    }
+}
+
+/// Reads the client address setting: `socket` (the peer of the TCP connection, the default);
+/// the header a trusted proxy in front of the server sets — `X-Forwarded-For` (its rightmost
+/// address, the one the last proxy added), `X-Real-Ip`, `CF-Connecting-IP`, `Forwarded`
+/// (rightmost), `True-Client-IP`, `Fly-Client-IP`, `CloudFront-Viewer-Address`,
+/// `X-Envoy-External-Address` — case-insensitively, or the `axum-client-ip` variant name.
+/// Only name a header when every request passes through a proxy that sets it: otherwise a
+/// client can choose its own address.
+pub fn parse_client_ip_source(s: &str) -> Result<ClientIpSource, String> {
+    let s = s.trim();
+    let known = match s.to_ascii_lowercase().as_str() {
+        "" | "socket" | "connectinfo" | "connect-info" => Some(ClientIpSource::ConnectInfo),
+        "x-forwarded-for" => Some(ClientIpSource::RightmostXForwardedFor),
+        "x-real-ip" => Some(ClientIpSource::XRealIp),
+        "cf-connecting-ip" => Some(ClientIpSource::CfConnectingIp),
+        "forwarded" => Some(ClientIpSource::RightmostForwarded),
+        "true-client-ip" => Some(ClientIpSource::TrueClientIp),
+        "fly-client-ip" => Some(ClientIpSource::FlyClientIp),
+        "cloudfront-viewer-address" => Some(ClientIpSource::CloudFrontViewerAddress),
+        "x-envoy-external-address" => Some(ClientIpSource::XEnvoyExternalAddress),
+        _ => None,
+    };
+    known.or_else(|| s.parse().ok()).ok_or_else(|| {
+        format!(
+            "CIVICBRIDGE_CLIENT_IP_SOURCE must be socket, X-Forwarded-For, X-Real-Ip, \
+             CF-Connecting-IP, Forwarded, True-Client-IP, Fly-Client-IP, \
+             CloudFront-Viewer-Address or X-Envoy-External-Address (got {s:?})"
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ip_sources() {
+        assert_eq!(
+            parse_client_ip_source("socket"),
+            Ok(ClientIpSource::ConnectInfo)
+        );
+        assert_eq!(parse_client_ip_source(""), Ok(ClientIpSource::ConnectInfo));
+        assert_eq!(
+            parse_client_ip_source("X-Forwarded-For"),
+            Ok(ClientIpSource::RightmostXForwardedFor)
+        );
+        assert_eq!(
+            parse_client_ip_source("x-real-ip"),
+            Ok(ClientIpSource::XRealIp)
+        );
+        assert_eq!(
+            parse_client_ip_source("CF-Connecting-IP"),
+            Ok(ClientIpSource::CfConnectingIp)
+        );
+        assert_eq!(
+            parse_client_ip_source("Forwarded"),
+            Ok(ClientIpSource::RightmostForwarded)
+        );
+        assert_eq!(
+            parse_client_ip_source("XRealIp"),
+            Ok(ClientIpSource::XRealIp)
+        );
+        assert!(parse_client_ip_source("X-Client-Whatever").is_err());
     }
 }

@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod config;
 pub mod csrf;
+pub mod extract;
 pub mod forms;
 pub mod i18n;
 pub mod layout;
@@ -14,6 +15,7 @@ pub mod middleware;
 pub mod pager;
 mod state;
 
+pub use extract::{Form, Query};
 pub use state::{AppState, SESSION_COOKIE, TenderSection, UPLOAD_LIMIT};
 
 use axum::extract::FromRequestParts;
@@ -61,7 +63,8 @@ pub struct Ctx {
     pub path: String,
     /// The query string without `lang`, so switching the language keeps a search or filter.
     pub query: String,
-    /// The peer address, for log-in throttling.
+    /// The client's address from [`config::Config::client_ip_source`], for log-in
+    /// throttling.
     pub client_ip: Option<String>,
 }
 
@@ -152,10 +155,12 @@ impl FromRequestParts<AppState> for Ctx {
                     .map_err(session_err)?;
             }
         }
-        let client_ip = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        // From the configured source (the socket, or a trusted proxy's header); a request
+        // without it (no such header) has no address and shares the "unknown" one.
+        let client_ip = axum_client_ip::ClientIp::from_request_parts(parts, state)
+            .await
+            .ok()
+            .map(|c| c.0.to_string());
         Ok(Ctx {
             lang,
             session,

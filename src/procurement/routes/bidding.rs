@@ -16,7 +16,7 @@ pub async fn ask(
     require(ctx.actor(), Action::AskQuestion)?;
     let uid = ctx.require_user()?.actor.user_id;
     let t = load_visible(&st, &ctx, &id).await?;
-    let text = match rules::check_text(&f.question, 5, 2000, ctx.lang) {
+    let text = match rules::check_text(&f.question, 5, rules::limits::QUESTION, ctx.lang) {
         Ok(s) => s,
         Err(m) => return inline_error(&st, &mut ctx, t, "ask".into(), &f.question, "", m).await,
     };
@@ -68,7 +68,12 @@ async fn answer_post(
             "challenges",
         ),
     };
-    let refused = match rules::check_text(&f.answer, post.min_answer_chars(), 5000, ctx.lang) {
+    let refused = match rules::check_text(
+        &f.answer,
+        post.min_answer_chars(),
+        rules::limits::ANSWER,
+        ctx.lang,
+    ) {
         Ok(text) => {
             let now = st.clock.now();
             match crate::procurement::answer(&st.db, &t, post, post_id, &text, uid, now).await? {
@@ -270,7 +275,11 @@ pub(super) async fn read_upload(
     let mut file = None;
     while let Some(mut field) = mp.next_field().await.map_err(broken)? {
         match field.name() {
-            Some("org_id") => org = field.text().await.map_err(broken)?,
+            Some("org_id") => {
+                // Strictly: `text()` would turn broken bytes into replacement characters.
+                let bytes = field.bytes().await.map_err(broken)?;
+                org = String::from_utf8(bytes.to_vec()).map_err(|_| lang.t("text.err.bad_utf8"))?;
+            }
             Some("file") => {
                 let name = rules::clean_file_name(field.file_name().unwrap_or(""));
                 let mut buf: Vec<u8> = Vec::new();
@@ -305,6 +314,8 @@ pub async fn upload_file(
     let mut e = FieldErrors::default();
     let (org_field, file) = match read_upload(&mut mp, lang).await {
         Ok(x) => x,
+        // Broken text is refused like a urlencoded form's (400), not shown on the form.
+        Err(m) if m == lang.t("text.err.bad_utf8") => return Err(AppError::BadRequest(m)),
         Err(m) => {
             e.add("file", m);
             (String::new(), None)

@@ -191,7 +191,7 @@ pub async fn amend(
     if b.is_none() {
         e.add("bid_deadline", lang.t("tender.err.datetime"));
     }
-    let summary = rules::check_text(&f.summary, 5, 2000, lang);
+    let summary = rules::check_text(&f.summary, 5, rules::limits::AMENDMENT, lang);
     if let Err(m) = &summary {
         e.add("summary", m.clone());
     }
@@ -226,7 +226,7 @@ pub async fn cancel(
     Form(f): Form<ReasonForm>,
 ) -> AppResult<Response> {
     let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
-    let reason = match rules::check_text(&f.reason, 5, 500, ctx.lang) {
+    let reason = match rules::check_text(&f.reason, 5, rules::limits::REASON, ctx.lang) {
         Ok(r) => r,
         Err(m) => return inline_error(&st, &mut ctx, t, "cancel".into(), &f.reason, "", m).await,
     };

@@ -130,7 +130,7 @@ pub async fn disqualify(
     let (t, uid) = nested(load_for_buyer(&st, &ctx, &id).await)?;
     let bid_id = parse_id(&bid_id)?;
     let mut e = FieldErrors::default();
-    match rules::check_text(&f.reason, 5, 500, ctx.lang) {
+    match rules::check_text(&f.reason, 5, rules::limits::REASON, ctx.lang) {
         Err(m) => e.add("reason", m),
         Ok(reason) => {
             match crate::procurement::disqualify(&st.db, &t, bid_id, &reason, uid, st.clock.now())
@@ -175,12 +175,14 @@ pub async fn award(
         e.add("bid_id", lang.t("form.choose"));
     }
     let justification = f.justification.trim();
-    if justification.chars().count() > 2000 {
-        e.add(
-            "justification",
-            lang.tf("form.too_long", &[("max", "2000")]),
-        );
-    }
+    crate::kernel::text::check(
+        &mut e,
+        "justification",
+        &f.justification,
+        crate::kernel::text::Kind::Multi,
+        rules::limits::JUSTIFICATION,
+        lang,
+    );
     if e.is_empty() {
         match crate::contracts::award(
             &st.db,
@@ -423,7 +425,7 @@ pub async fn file_challenge(
 ) -> AppResult<Response> {
     let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
     let org = chosen_org(&ctx, &f.org_id)?;
-    let text = match rules::check_text(&f.text, 10, 5000, ctx.lang) {
+    let text = match rules::check_text(&f.text, 10, rules::limits::CHALLENGE, ctx.lang) {
         Ok(s) => s,
         Err(m) => {
             return inline_error(&st, &mut ctx, t, "challenge".into(), &f.text, &f.org_id, m).await;

@@ -13,10 +13,10 @@ pub use evaluation::*;
 
 use std::collections::{HashMap, HashSet};
 
+use crate::web::{Form, Query};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Response};
-use axum_extra::extract::{Form, Query};
 use maud::{Markup, html};
 
 use super::list::{self, TenderListQuery};
