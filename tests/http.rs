@@ -501,7 +501,10 @@ async fn route_role_matrix() {
     .await
     .unwrap()
     .unwrap();
-    let fid = procurement::list::files_of_bid(db, &app.state.seal, bid).await.unwrap()[0].id;
+    let fid = procurement::list::files_of_bid(db, &app.state.seal, bid)
+        .await
+        .unwrap()[0]
+        .id;
     procurement::open_if_due(db, &app.state.seal, tender, deadline)
         .await
         .unwrap();

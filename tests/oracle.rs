@@ -141,7 +141,10 @@ async fn bid_with_file(app: &TestApp, tender: i64, org: i64, who: i64, n: i64) -
     .await
     .unwrap()
     .unwrap();
-    let file = procurement::list::files_of_bid(db, &app.state.seal, r.bid_id).await.unwrap()[0].id;
+    let file = procurement::list::files_of_bid(db, &app.state.seal, r.bid_id)
+        .await
+        .unwrap()[0]
+        .id;
     (r.bid_id, file)
 }
 

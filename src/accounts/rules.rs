@@ -4,8 +4,8 @@ use crate::kernel::codes::code_enum;
 use validator::ValidateEmail;
 
 use crate::kernel::Lang;
-use crate::kernel::text::{self, Kind};
 use crate::kernel::error::FieldErrors;
+use crate::kernel::text::{self, Kind};
 
 code_enum! {
     /// A platform-wide role. Buyers and organization members are not roles here: they follow
@@ -83,7 +83,14 @@ pub fn validate_signup(f: &SignupForm, lang: Lang) -> Result<ValidSignup, FieldE
     if name.is_empty() {
         e.add("display_name", lang.t("form.required"));
     } else {
-        text::check(&mut e, "display_name", &f.display_name, Kind::Name, 50, lang);
+        text::check(
+            &mut e,
+            "display_name",
+            &f.display_name,
+            Kind::Name,
+            50,
+            lang,
+        );
     }
     if f.password.chars().count() < MIN_PASSWORD_LEN {
         e.add(

@@ -1,8 +1,8 @@
 //! Inbox handlers: the list and marking read.
 
+use crate::web::Form;
 use axum::extract::State;
 use axum::response::Response;
-use axum_extra::extract::Form;
 use maud::Markup;
 
 use super::views;
