@@ -35,9 +35,10 @@
 //! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
 //! codes and its locale label), `error` (the one error type [`kernel::error::AppError`] and
 //! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `db`
-//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write),
-//! `seal` (XChaCha20-Poly1305 with a key outside the database; salted receipt
-//! commitments), `outbox` (a searchable record's change, enqueued in the writing
+//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
+//! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
+//! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
+//! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a searchable record's change, enqueued in the writing
 //! transaction).
 //!
 //! ## Rooms
@@ -67,9 +68,13 @@
 //!   the signing transaction and always equal to `contracts::signed_totals`; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
-//! - [`audit`] — the hash-chained log: an entry is recorded in the same transaction as every
-//!   state change; a chainer links committed entries into one chain; `civicbridge audit
-//!   verify` names the first broken entry; public timelines. Calls the kernel only.
+//! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
+//!   is recorded with its HMAC (key outside the database) in the same transaction as every
+//!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
+//!   of the head signed with Ed25519 at least hourly, published at `/audit/checkpoints`;
+//!   `civicbridge audit verify` (read-only) names every inserted, altered, removed and
+//!   truncated entry by id; public timelines show only authentic entries. Calls the kernel
+//!   only.
 //! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes;
 //!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
@@ -94,8 +99,8 @@
 //!   `accounts::require`.
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written.
-//! - After every integration test the audit chain verifies, the search outbox is delivered
-//!   and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
+//! - After every integration test the audit log verifies (no finding), the search outbox is
+//!   delivered and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
 
 rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 

@@ -39,6 +39,8 @@ mod m0040_create_notifications;
 mod m0041_create_target_ledger;
 mod m0042_fill_target_ledger;
 mod m0043_index_contracts_signed_year;
+mod m0050_add_audit_events_mac;
+mod m0051_create_audit_checkpoints;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -80,6 +82,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_create_target_ledger::Migration),
             Box::new(m0042_fill_target_ledger::Migration),
             Box::new(m0043_index_contracts_signed_year::Migration),
+            Box::new(m0050_add_audit_events_mac::Migration),
+            Box::new(m0051_create_audit_checkpoints::Migration),
         ]
     }
 }

@@ -8,7 +8,9 @@ use axum::http::Method;
 use axum::routing::{get, post};
 
 use crate::web::AppState;
-use crate::{accounts, contracts, matching, orgs, pages, procurement, search, targets, units, web};
+use crate::{
+    accounts, audit, contracts, matching, orgs, pages, procurement, search, targets, units, web,
+};
 
 /// Who a route is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,6 +295,9 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets.csv", Public, targets::routes::csv)
     .get("/targets/contracts", Public, targets::routes::contracts)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
-    .get("/api/v1/targets", Public, targets::routes::api);
+    .get("/api/v1/targets", Public, targets::routes::api)
+    // audit
+    .get("/audit/checkpoints", Public, audit::routes::page)
+    .get("/api/v1/audit/checkpoints", Public, audit::routes::api);
     (t.router, t.infos)
 }

@@ -1,11 +1,12 @@
 //! The kernel: what every room stands on and nothing else — the injectable clock, money in
 //! fen, stored codes, the one error type and field errors, languages and translation, the
-//! database (one way to begin a write), bid sealing, and the outbox that feeds the search
-//! engine.
+//! database (one way to begin a write), bid sealing, the audit log's keys, and the outbox
+//! that feeds the search engine.
 //!
 //! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
 //! wall-clock read in the crate is [`clock::Clock::System`].
 
+pub mod audit_keys;
 pub mod clock;
 pub mod codes;
 pub mod db;
