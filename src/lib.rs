@@ -38,8 +38,8 @@
 //! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
-//! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a searchable record's change, enqueued in the writing
-//! transaction).
+//! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
+//! searchable record's change, enqueued in the writing transaction).
 //!
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in

@@ -587,3 +587,64 @@ async fn a_forged_checkpoint_is_reported() {
     );
     assert!(ids.len() >= 2);
 }
+
+#[tokio::test]
+async fn entries_from_before_keys_keep_verifying_after_the_upgrade() {
+    let app = TestApp::new().await;
+    // The state of a database before this change: entries without a MAC, no checkpoint.
+    sql(&app, "DELETE FROM audit_checkpoints").await;
+    for n in 1..=3 {
+        sql(
+            &app,
+            &format!(
+                "INSERT INTO audit_events (at, entity, entity_id, action, detail, public) \
+                 VALUES ({T0}, 'tender', 77, 'published', '{{\"n\":{n}}}', TRUE)"
+            ),
+        )
+        .await;
+    }
+    // The first start with keys links them the old way and signs a checkpoint over them.
+    audit::start(&app.state.db, &app.state.audit_keys, T0)
+        .await
+        .unwrap();
+    assert!(entries(&app).await.iter().all(|e| e.chain_seq.is_some()));
+    let r = verify(&app).await;
+    assert_eq!((r.result(), r.legacy), (Ok(3), 3), "{:?}", r.findings);
+    assert_eq!(timeline_actions(&app, 77).await.len(), 3);
+    // New entries are keyed and linked after them.
+    let (tender, _) = published_tender(&app).await;
+    chain(&app).await;
+    let r = verify(&app).await;
+    assert!(r.is_intact(), "{:?}", r.findings);
+    assert_eq!(r.legacy, 3);
+    assert!(
+        timeline_actions(&app, tender)
+            .await
+            .contains(&"published".to_string())
+    );
+    // Later starts never link an entry without a MAC again.
+    app.skip_invariant(Invariant::Audit);
+    sql(
+        &app,
+        &format!(
+            "INSERT INTO audit_events (at, entity, entity_id, action, detail, public) \
+             VALUES ({T0}, 'tender', 77, 'awarded', '{{}}', TRUE)"
+        ),
+    )
+    .await;
+    let forged = entries(&app).await.last().unwrap().id;
+    audit::start(&app.state.db, &app.state.audit_keys, T0)
+        .await
+        .unwrap();
+    chain(&app).await;
+    assert!(entry(&app, forged).await.chain_seq.is_none());
+    assert_eq!(
+        verify(&app).await.findings,
+        vec![Finding::Inserted { id: forged }]
+    );
+    assert!(
+        !timeline_actions(&app, 77)
+            .await
+            .contains(&"awarded".to_string())
+    );
+}
