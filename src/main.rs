@@ -193,7 +193,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 civicbridge::audit::verify_all(&state.db, &state.audit_keys, &extra).await?;
             if report.is_intact() {
                 println!(
-                    "audit log intact: {} entries verified ({} pending, {} from before entries were keyed), {} checkpoints compared",
+                    "audit log intact: {} entries verified ({} pending, {} from before entries \
+                     were keyed), {} checkpoints compared",
                     report.checked,
                     report.pending.len(),
                     report.legacy,
@@ -222,7 +223,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => {
                     eprintln!(
-                        "not signed: the chain head is not an authentic entry's; run `civicbridge audit verify`"
+                        "not signed: the chain head is not an authentic entry's; run \
+                         `civicbridge audit verify`"
                     );
                     std::process::exit(1);
                 }

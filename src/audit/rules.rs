@@ -272,7 +272,8 @@ impl std::fmt::Display for Finding {
                 by,
             } => write!(
                 f,
-                "truncated: entries after {} (position {last_seq}) were removed: {by} records position {expected_seq}",
+                "truncated: entries after {} (position {last_seq}) were removed: {by} \
+                 records position {expected_seq}",
                 id_or(*last_id, "the start")
             ),
             Finding::ForgedCheckpoint { by } => {

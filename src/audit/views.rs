@@ -24,9 +24,15 @@ pub fn checkpoints(
         section.audit-howto {
             h2 { (lang.t("audit.checkpoints.howto")) }
             ol {
-                li { (lang.t("audit.checkpoints.step_keep")) " " a href="/api/v1/audit/checkpoints" { "/api/v1/audit/checkpoints" } }
+                li {
+                    (lang.t("audit.checkpoints.step_keep")) " "
+                    a href="/api/v1/audit/checkpoints" { "/api/v1/audit/checkpoints" }
+                }
                 li { (lang.t("audit.checkpoints.step_sig")) }
-                li { (lang.t("audit.checkpoints.step_verify")) " " code { "civicbridge audit verify --checkpoint checkpoints.json" } }
+                li {
+                    (lang.t("audit.checkpoints.step_verify")) " "
+                    code { "civicbridge audit verify --checkpoint checkpoints.json" }
+                }
             }
         }
         @if list.is_empty() {
