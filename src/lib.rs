@@ -44,16 +44,32 @@
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
 //!   throttling, and the one permission policy ([`accounts::policy`]). Passwords only as
-//!   argon2id hashes. Calls `orgs`/`units` for memberships.
+//!   argon2id hashes. Separation of duties: a platform administrator is never treated as an
+//!   organization member or unit buyer and cannot become one; role grants carry a reason, an
+//!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
+//!   owner gets a notice). Calls `orgs`/`units` for memberships, `audit`, `inbox`.
+//! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
+//!   attempts with their e-mail): kind code + JSON parameters rendered in the reader's
+//!   language, written in the transaction of the change they report; `/me/notifications`,
+//!   and an unread count in the header read in the same query as the signed-in user. New
+//!   kinds: a `rules::Kind` variant and two locale keys. Calls the kernel only.
 //! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
 //!   members, regulator-kept rating grade and credit status (each change logged with who,
-//!   when, why in the same transaction). Offers batched reads to search, matching, targets.
-//! - [`units`] — purchasing units tied to division codes and the buyers who act for them.
+//!   when, why in the same transaction). Member additions, role changes and removals carry a
+//!   reason, an audit entry and notices to the administrators and the user; the last
+//!   administrator stays. Offers batched reads to search, matching, targets.
+//! - [`units`] — purchasing units tied to division codes and the buyers who act for them;
+//!   buyer changes carry a reason, an audit entry and notices to the unit's buyers.
 //! - [`procurement`] — government purchase of services: the tender lifecycle (one state
 //!   machine, `rules::TenderState::apply`), enquiries, sealed bids with receipts, opening,
 //!   evaluation (`scoring`: exact integer milli-points), awards with a working-day standstill,
-//!   challenges. A bid write and the opening both start with a conditional UPDATE of the
-//!   tender row, so the deadline is decided inside the writing transaction. Calls `audit`,
+//!   challenges. Conflicts of interest are refused: an evaluator buying for the unit or
+//!   belonging to a bidder, a bidder with a member buying for the unit or evaluating the
+//!   tender. A bid write and the opening both start with a conditional UPDATE of the
+//!   tender row, so the deadline is decided inside the writing transaction. Attachments are
+//!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
+//!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
+//!   start-up by `seal_file_metadata`). Calls `audit`,
 //!   `orgs`, `units`, `accounts`; never `contracts` from its core.
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
 //!   transaction, calls `procurement::award_in` and creates the contract in it (one
@@ -86,7 +102,7 @@
 //! - [`web`] — [`web::AppState`] (with the sections other rooms add to a tender page,
 //!   [`web::TenderSection`]), [`web::config::Config`], request context ([`web::Ctx`]),
 //!   layout and header search box, form helpers, the one pager ([`web::pager`]), CSRF,
-//!   language and error middleware, embedded static assets.
+//!   language, error and Content-Security-Policy middleware, embedded static assets.
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
 //!   the tender page (matches).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
@@ -94,9 +110,19 @@
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
 //!
 //! ## Invariants across rooms
-//! - Every state-changing request carries the session's CSRF token (middleware, not
-//!   handlers); every handler that reads or changes non-public data asks
+//! - Every state-changing request carries the session's CSRF token in the `x-csrf-token`
+//!   header or a `_csrf` body field, urlencoded or multipart, never the query string
+//!   (middleware, not handlers); every handler that reads or changes non-public data asks
 //!   `accounts::require`.
+//! - Every response carries the Content-Security-Policy of
+//!   [`web::middleware::CONTENT_SECURITY_POLICY`]: scripts and styles only from our
+//!   `/static/` files, so pages hold no inline script, `on…` handler, `javascript:` URL,
+//!   `hx-on` or `style` attribute (behaviour in `static/js` keyed by `data-` attributes, data
+//!   in JSON blocks).
+//! - No existence oracle: a route naming a record inside a tender (a bid, an attachment, a
+//!   question, a challenge) settles who may ask before looking the record up, and answers
+//!   every id the asker may not see alike — log in for anonymous visitors, 404 otherwise
+//!   (bids through `procurement::bid_in_scope`; `tests/oracle.rs` enumerates the ids).
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written.
 //! - After every integration test the audit log verifies (no finding), the search outbox is
@@ -108,6 +134,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod contracts;
+pub mod inbox;
 pub mod kernel;
 pub mod matching;
 pub mod orgs;

@@ -300,3 +300,42 @@ async fn the_workspace_loads_bids_and_contracts_of_all_the_users_orgs_at_once() 
         assert!(contracts.contains(&format!("合同项目{:02}", i + 1)));
     }
 }
+
+/// The unread count in the header of every signed-in page comes in the one query that loads
+/// the signed-in user (issue 10): no extra round trip per page, and it shows the number.
+#[tokio::test]
+async fn the_unread_count_comes_in_the_query_that_loads_the_user() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let org = app.org(owner, 1, "阳光养老服务中心").await;
+    let member = app.user("member@example.org", &[]).await;
+    for (n, role) in [OrgRole::Member, OrgRole::Admin].into_iter().enumerate() {
+        let reason = format!("第{n}次调整成员角色");
+        let o = civicbridge::orgs::get(&app.state.db, org)
+            .await
+            .unwrap()
+            .unwrap()
+            .0;
+        civicbridge::orgs::add_member(&app.state.db, &o, member, role, &reason, owner, T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let (mut c, log) = app.counted_client();
+    c.login("member@example.org", PW).await;
+    log.clear();
+    let r = c.get("/tenders").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text("#unread-count"), "2");
+    let with_count: Vec<String> = log
+        .statements()
+        .into_iter()
+        .filter(|s| s.contains("user_notifications"))
+        .collect();
+    assert_eq!(with_count.len(), 1, "{with_count:#?}");
+    assert!(
+        with_count[0].contains("user_roles") && with_count[0].contains("org_members"),
+        "{}",
+        with_count[0]
+    );
+}

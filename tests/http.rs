@@ -43,11 +43,19 @@ async fn new_user_signs_up_registers_an_org_and_finds_it_in_public() {
             ],
         )
         .await;
+    // Sign-up never signs in (it answers a registered e-mail the same way): it ends on the
+    // log-in page with the same message either way, and the new account logs in there.
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.location(), Some("/me"));
+    assert_eq!(r.location(), Some("/login"));
+    let r = c.get("/login").await;
+    assert_eq!(
+        r.text(".flash"),
+        civicbridge::kernel::Lang::Zh.t("signup.done")
+    );
+    assert_eq!(c.get("/me").await.status, StatusCode::SEE_OTHER);
+    c.login("li.ming@example.org", PW).await;
     let r = c.get("/me").await;
     assert!(r.text("h1.page-title").contains("李明"), "{}", r.text("h1"));
-    assert!(r.text(".flash").contains("注册成功"));
 
     // The list's total is cached briefly; a registration through this server shows at once.
     assert_eq!(c.get("/api/v1/orgs?league=150100").await.json()["total"], 0);
@@ -368,8 +376,10 @@ async fn only_regulators_change_rating_and_credit() {
 
 /// Walks every route in the router with every kind of user and checks the outcome against
 /// the access the route declares. Fixtures: an organization whose administrator bid on a
-/// tender under evaluation (with an assigned evaluator) of the buyer's unit, and a contract
-/// between that unit and that organization.
+/// tender under evaluation (with an assigned evaluator) of the buyer's unit, with an
+/// attachment, and a contract between that unit and that organization. A signed-in user is
+/// refused with 403, or with 404 on a route naming a record inside a tender (no existence
+/// oracle: `tests/oracle.rs`); an anonymous one is sent to log in.
 #[tokio::test]
 async fn route_role_matrix() {
     use civicbridge::procurement::{self, rules};
@@ -393,7 +403,19 @@ async fn route_role_matrix() {
     app.user("plain@example.org", &[]).await;
     app.user("regulator@example.org", &[Role::Regulator]).await;
     app.user("admin@example.org", &[Role::Admin]).await;
+    // Separation of duties: rows written around the operations (before the rule, or by hand)
+    // that make an administrator the organization's administrator and the unit's buyer give
+    // no such power.
+    let listed_admin = app.user("listed-admin@example.org", &[Role::Admin]).await;
     let evaluator_id = app.user("evaluator@example.org", &[Role::Evaluator]).await;
+    // An evaluator who buys for the unit, listed (by hand) as the tender's evaluator: acts as
+    // a buyer, never as its expert.
+    let buying_evaluator = app
+        .user("buying-evaluator@example.org", &[Role::Evaluator])
+        .await;
+    civicbridge::units::model::add_member(db, unit, buying_evaluator, common::T0)
+        .await
+        .unwrap();
     app.user("incubator@example.org", &[Role::IncubatorManager])
         .await;
 
@@ -464,6 +486,25 @@ async fn route_role_matrix() {
             bid = r.bid_id;
         }
     }
+    // `org`'s bid carries an attachment, so the download route has a real file to serve.
+    procurement::attach_file(
+        db,
+        &app.state.seal,
+        &t,
+        org,
+        "方案.pdf",
+        b"%PDF-1.4 matrix",
+        owner_id,
+        common::T0 + 3,
+        civicbridge::kernel::Lang::Zh,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let fid = procurement::list::files_of_bid(db, &app.state.seal, bid)
+        .await
+        .unwrap()[0]
+        .id;
     procurement::open_if_due(db, &app.state.seal, tender, deadline)
         .await
         .unwrap();
@@ -471,6 +512,22 @@ async fn route_role_matrix() {
     procurement::assign_evaluator(db, &t, evaluator_id, buyer_id, deadline)
         .await
         .unwrap()
+        .unwrap();
+    {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        procurement::model::evaluator::ActiveModel {
+            tender_id: Set(tender),
+            user_id: Set(buying_evaluator),
+            assigned_at: Set(deadline),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    // (After the bids: such rows are a conflict of interest that would bar the bid.)
+    app.add_member(org, listed_admin, OrgRole::Admin).await;
+    civicbridge::units::model::add_member(db, unit, listed_admin, common::T0)
+        .await
         .unwrap();
     app.clock().advance(86_400 + 60);
 
@@ -500,15 +557,20 @@ async fn route_role_matrix() {
 
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
-    let personas: [(&str, Option<&str>, &[Access]); 9] = [
+    let personas: [(&str, Option<&str>, &[Access]); 11] = [
         ("anonymous", None, &[Public]),
-        ("plain", Some("plain@example.org"), &[Public, SignedIn]),
+        (
+            "plain",
+            Some("plain@example.org"),
+            &[Public, SignedIn, Joiner],
+        ),
         (
             "org admin",
             Some("owner@example.org"),
             &[
                 Public,
                 SignedIn,
+                Joiner,
                 OrgAdmin,
                 OrgBidder,
                 ContractParty,
@@ -519,7 +581,7 @@ async fn route_role_matrix() {
         (
             "org member",
             Some("member@example.org"),
-            &[Public, SignedIn, BidReaders],
+            &[Public, SignedIn, Joiner, BidReaders],
         ),
         (
             "buyer",
@@ -527,6 +589,7 @@ async fn route_role_matrix() {
             &[
                 Public,
                 SignedIn,
+                Joiner,
                 UnitBuyer,
                 TenderOversight,
                 ContractParty,
@@ -537,11 +600,23 @@ async fn route_role_matrix() {
         (
             "regulator",
             Some("regulator@example.org"),
-            &[Public, SignedIn, Regulator, TenderOversight, BidReaders],
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                Regulator,
+                TenderOversight,
+                BidReaders,
+            ],
         ),
         (
             "admin",
             Some("admin@example.org"),
+            &[Public, SignedIn, OrgAdmin, Admin],
+        ),
+        (
+            "admin listed as org admin and buyer",
+            Some("listed-admin@example.org"),
             &[Public, SignedIn, OrgAdmin, Admin],
         ),
         (
@@ -550,15 +625,30 @@ async fn route_role_matrix() {
             &[
                 Public,
                 SignedIn,
+                Joiner,
                 AssignedEvaluator,
                 TenderOversight,
                 BidReaders,
             ],
         ),
         (
+            "evaluator buying for the unit",
+            Some("buying-evaluator@example.org"),
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                UnitBuyer,
+                TenderOversight,
+                ContractParty,
+                ContractBuyer,
+                BidReaders,
+            ],
+        ),
+        (
             "incubator",
             Some("incubator@example.org"),
-            &[Public, SignedIn],
+            &[Public, SignedIn, Joiner],
         ),
     ];
     let (_, infos) = table();
@@ -576,11 +666,11 @@ async fn route_role_matrix() {
         };
         p.replace("{id}", &id.to_string())
             .replace("{qid}", &qid.to_string())
+            .replace("{uid}", &member_id.to_string())
             .replace("{bid}", &bid.to_string())
             .replace("{cid}", "999999")
             .replace("{mid}", &mid.to_string())
-            .replace("{fid}", "999999")
-            .replace("{fid}", "999999")
+            .replace("{fid}", &fid.to_string())
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
@@ -610,7 +700,19 @@ async fn route_role_matrix() {
             };
             let to_login = r.status == StatusCode::SEE_OTHER
                 && r.location().is_some_and(|l| l.starts_with("/login"));
-            let denied = r.status == StatusCode::FORBIDDEN || to_login;
+            // A route naming a record inside a tender (a bid, an attachment, a question, a
+            // challenge) refuses a signed-in user with "not found", the answer it gives for
+            // an id that does not exist, so refusals tell no ids apart.
+            let nested = info.path.starts_with("/tenders/{id}/")
+                && ["{bid}", "{fid}", "{qid}", "{cid}"]
+                    .iter()
+                    .any(|k| info.path.contains(k));
+            let refused = if nested {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            let denied = r.status == refused || to_login;
             let should_pass = allowed.contains(&info.access);
             assert!(
                 r.status != StatusCode::INTERNAL_SERVER_ERROR,
@@ -636,13 +738,13 @@ async fn route_role_matrix() {
                         info.method
                     );
                 } else {
-                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{name} {path}");
+                    assert_eq!(r.status, refused, "{name} {path}");
                 }
             }
             checked += 1;
         }
     }
-    assert_eq!(checked, infos.len() * 9);
+    assert_eq!(checked, infos.len() * personas.len());
 }
 
 #[tokio::test]
@@ -962,7 +1064,7 @@ async fn admin_creates_units_and_adds_buyers() {
     let r = admin
         .post(
             &format!("/admin/units/{}/members", units[0].id),
-            &[("email", "buyer@example.org")],
+            &[("email", "buyer@example.org"), ("reason", "新任采购经办人")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -977,7 +1079,11 @@ async fn admin_creates_units_and_adds_buyers() {
     let r = admin
         .post(
             &format!("/admin/users/{buyer}/roles"),
-            &[("role", "evaluator"), ("grant", "1")],
+            &[
+                ("role", "evaluator"),
+                ("grant", "1"),
+                ("reason", "入选评审专家库"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -990,7 +1096,11 @@ async fn admin_creates_units_and_adds_buyers() {
     admin
         .post(
             &format!("/admin/users/{buyer}/roles"),
-            &[("role", "evaluator"), ("grant", "0")],
+            &[
+                ("role", "evaluator"),
+                ("grant", "0"),
+                ("reason", "专家库年度调整"),
+            ],
         )
         .await;
     assert!(
@@ -1273,4 +1383,262 @@ async fn parallel_log_in_attempts_cannot_pass_the_limit() {
         .post("/login", &[("email", "race@example.org"), ("password", PW)])
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// What in a page the Content-Security-Policy would block: inline scripts, `on…` handlers,
+/// `javascript:` URLs, htmx `hx-on` attributes, `style` attributes and `<style>` elements.
+fn csp_breaches(body: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(body);
+    let all = scraper::Selector::parse("*").unwrap();
+    let mut out = Vec::new();
+    for el in doc.select(&all) {
+        let v = el.value();
+        let tag = v.name();
+        if tag == "style" {
+            out.push("<style> element".to_string());
+        }
+        if tag == "script" && v.attr("src").is_none() && v.attr("type") != Some("application/json")
+        {
+            out.push(format!("inline <script>: {}", el.inner_html()));
+        }
+        for (name, value) in v.attrs() {
+            let lower = value.trim().to_ascii_lowercase();
+            if name.starts_with("on") || name.starts_with("hx-on") || name.starts_with("data-hx-on")
+            {
+                out.push(format!("<{tag} {name}=…>"));
+            }
+            if name == "style" {
+                out.push(format!("<{tag} style={value:?}>"));
+            }
+            if lower.starts_with("javascript:") {
+                out.push(format!("<{tag} {name}={value:?}>"));
+            }
+        }
+    }
+    out
+}
+
+/// Every page, error pages included, carries the Content-Security-Policy (no inline script or
+/// style allowed), and the pages keep to it.
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_and_keep_to_it() {
+    use civicbridge::web::middleware::CONTENT_SECURITY_POLICY as CSP;
+    for part in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(CSP.contains(part), "{part} in {CSP}");
+    }
+    assert!(!CSP.contains("unsafe"), "{CSP}");
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    civicbridge::app::seed::run(db, app.clock(), 40, 1, false)
+        .await
+        .unwrap();
+    civicbridge::app::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
+        .await
+        .unwrap();
+    civicbridge::app::jobs::build_missing_indexes(&app.state).await;
+    let tenders: Vec<String> = civicbridge::procurement::model::tender::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|t| format!("/tenders/{}", t.id))
+        .collect();
+    assert!(tenders.len() >= 9, "a tender in every state");
+    let contract = civicbridge::contracts::model::contract::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .map(|c| format!("/contracts/{}", c.id))
+        .expect("a demo contract");
+    let mut anon = app.client();
+    let mut pages: Vec<(String, common::Resp)> = Vec::new();
+    for path in [
+        "/",
+        "/login",
+        "/signup",
+        "/orgs",
+        "/units",
+        "/tenders",
+        "/search?q=%E5%85%BB%E8%80%81",
+        "/search/tenders?q=%E5%85%BB%E8%80%81",
+        "/targets",
+        "/targets?lang=en",
+        "/no-such-page",
+    ]
+    .into_iter()
+    .map(str::to_string)
+    .chain(tenders.iter().cloned())
+    .chain([contract])
+    {
+        let r = anon.get(&path).await;
+        pages.push((path, r));
+    }
+    // The demo organization's administrator: workspace, forms, bid pages.
+    let mut org = app.client();
+    org.login("org@demo.civicbridge.cn", "demo-password").await;
+    for path in ["/me".to_string(), "/orgs/new".to_string()]
+        .into_iter()
+        .chain(tenders.iter().map(|t| format!("{t}/bid")))
+    {
+        let r = org.get(&path).await;
+        pages.push((path, r));
+    }
+    assert!(
+        pages.iter().any(|(p, r)| p.ends_with("/bid")
+            && r.status == StatusCode::OK
+            && r.count("form[action$=\"/bid\"]") == 1),
+        "a bid form among the pages"
+    );
+    let (mut user, _) = app.signed_in("csp@example.org", &[]).await;
+    let r = anon
+        .post(
+            "/login",
+            &[("email", "x@example.org"), ("password", "nope")],
+        )
+        .await;
+    pages.push(("wrong log-in".into(), r));
+    let r = user.post_raw("/logout", "").await;
+    pages.push(("CSRF refusal".into(), r));
+    let statuses: Vec<_> = pages
+        .iter()
+        .map(|(p, r)| (p.as_str(), r.status.as_u16()))
+        .collect();
+    assert_eq!(statuses[0].1, 200, "{statuses:?}");
+    assert!(statuses.iter().any(|(_, s)| *s == 404), "{statuses:?}");
+    assert!(statuses.iter().any(|(_, s)| *s == 403), "{statuses:?}");
+    for (path, r) in &pages {
+        let ct = r.headers.get("content-type").and_then(|v| v.to_str().ok());
+        assert!(
+            ct.is_some_and(|c| c.starts_with("text/html")),
+            "{path}: {ct:?}"
+        );
+        assert_eq!(
+            r.headers
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok()),
+            Some(CSP),
+            "{path} ({})",
+            r.status
+        );
+        let breaches = csp_breaches(&r.body);
+        assert!(breaches.is_empty(), "{path}: {breaches:#?}");
+    }
+    // htmx is configured not to inject its own styles or evaluate code.
+    let home = &pages[0].1;
+    let config = home
+        .doc()
+        .select(&scraper::Selector::parse(r#"meta[name="htmx-config"]"#).unwrap())
+        .next()
+        .and_then(|m| m.value().attr("content").map(str::to_string))
+        .expect("htmx-config meta element");
+    let config: serde_json::Value = serde_json::from_str(&config).unwrap();
+    assert_eq!(config["includeIndicatorStyles"], false);
+    assert_eq!(config["allowEval"], false);
+    // The dashboard's chart data is a JSON block, which the policy leaves alone.
+    let targets = &pages.iter().find(|(p, _)| *p == "/targets").unwrap().1;
+    assert_eq!(
+        targets.count(r#"script#targets-data[type="application/json"]"#),
+        1
+    );
+    // The checker itself sees what it must refuse.
+    let bad = r#"<html><head><style>p{}</style></head><body><script>x()</script>
+        <a href=" JavaScript:x()" onclick="x()" style="color:red" hx-on:click="x()">a</a>
+        <script type="application/json">{}</script><script src="/static/js/app.js"></script></body></html>"#;
+    assert_eq!(csp_breaches(bad).len(), 6, "{:#?}", csp_breaches(bad));
+}
+
+/// A CSRF token is taken from the `x-csrf-token` header or a `_csrf` field of a urlencoded or
+/// multipart body, never from the query string.
+#[tokio::test]
+async fn a_csrf_token_in_the_query_string_is_refused() {
+    use axum::body::Body;
+    use axum::http::{Method, Request, header};
+    let app = TestApp::new().await;
+    let (mut c, _) = app
+        .signed_in("q@example.org", &[Role::Admin, Role::Regulator])
+        .await;
+    let token = c.csrf.clone().unwrap();
+    let cookies = |c: &Client| {
+        c.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let multipart = |fields: &[(&str, &str)]| {
+        let mut b = String::new();
+        for (k, v) in fields {
+            b.push_str(&format!(
+                "--bnd\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            ));
+        }
+        b.push_str("--bnd--\r\n");
+        b
+    };
+    // On every state-changing route of the table, a token only in the query is refused as a
+    // CSRF failure (not some later check), whatever the body.
+    let (_, infos) = table();
+    let posts: Vec<_> = infos.iter().filter(|i| i.method != Method::GET).collect();
+    assert!(posts.len() >= 8, "all POST routes are listed");
+    let bodies = [
+        (Some("application/x-www-form-urlencoded"), "a=1".to_string()),
+        (
+            Some("multipart/form-data; boundary=bnd"),
+            multipart(&[("a", "1")]),
+        ),
+        (None, String::new()),
+    ];
+    for info in posts {
+        let path = info.path.replace("{id}", "1");
+        let uri = format!("{path}?_csrf={}", common::enc(&token));
+        for (ct, body) in &bodies {
+            let mut req = Request::builder()
+                .method(info.method.clone())
+                .uri(&uri)
+                .header(header::COOKIE, cookies(&c));
+            if let Some(ct) = ct {
+                req = req.header(header::CONTENT_TYPE, *ct);
+            }
+            let r = c.request(req.body(Body::from(body.clone())).unwrap()).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{uri} ({ct:?})");
+            assert!(
+                r.text(".error-page").contains("表单已失效"),
+                "{uri} ({ct:?}): {}",
+                r.body
+            );
+        }
+    }
+    // A wrong token in a multipart field.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/logout")
+        .header(header::COOKIE, cookies(&c))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=bnd")
+        .body(Body::from(multipart(&[("_csrf", "not-the-token")])))
+        .unwrap();
+    assert_eq!(c.request(req).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(c.get("/me").await.status, StatusCode::OK, "still signed in");
+    // The right token in a multipart field (after another field) is accepted.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/logout")
+        .header(header::COOKIE, cookies(&c))
+        .header(header::CONTENT_TYPE, "multipart/form-data; boundary=bnd")
+        .body(Body::from(multipart(&[("a", "1"), ("_csrf", &token)])))
+        .unwrap();
+    assert_eq!(c.request(req).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.get("/me").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
 }

@@ -91,18 +91,18 @@ async fn bids_are_sealed_until_opening_and_match_the_receipt() {
         .unwrap();
         receipts.push(r);
     }
-    // The stored rows hold neither the price nor the proposal in the clear.
-    let rows = app
-        .state
-        .db
-        .query_all_raw(Statement::from_string(
-            app.state.db.get_database_backend(),
-            "SELECT * FROM bids".to_string(),
-        ))
+    // The stored rows hold neither the price nor the proposal in the clear. (Through the
+    // entity: a raw `QueryResult` prints as "cannot be inspected", whatever the row holds.)
+    let rows = procurement::model::bid::Entity::find()
+        .all(&app.state.db)
         .await
         .unwrap();
     assert_eq!(rows.len(), 3);
     let dump = format!("{rows:?}");
+    assert!(
+        dump.contains("commitment"),
+        "the dump shows the rows: {dump}"
+    );
     assert!(!dump.contains("123456"), "price in the clear");
     assert!(!dump.contains("专业团队"), "proposal in the clear");
     // Nothing about the bids is public before the deadline.
@@ -120,7 +120,7 @@ async fn bids_are_sealed_until_opening_and_match_the_receipt() {
     );
     for r in &receipts {
         assert_eq!(
-            procurement::verify_opened_bid(&app.state.db, r.bid_id)
+            procurement::verify_opened_bid(&app.state.db, &app.state.seal, r.bid_id)
                 .await
                 .unwrap(),
             None
@@ -155,7 +155,7 @@ async fn bids_are_sealed_until_opening_and_match_the_receipt() {
         let line = record.iter().find(|l| l.bid_id == r.bid_id).unwrap();
         assert_eq!(line.commitment, r.commitment);
         assert_eq!(
-            procurement::verify_opened_bid(&app.state.db, r.bid_id)
+            procurement::verify_opened_bid(&app.state.db, &app.state.seal, r.bid_id)
                 .await
                 .unwrap(),
             Some(true)
@@ -875,7 +875,7 @@ async fn the_opening_job_opens_due_tenders() {
 }
 
 /// Attachments open with the bids: before opening nobody can fetch them; after, the
-/// assigned evaluator gets the exact bytes and an outsider is refused.
+/// assigned evaluator gets the exact bytes and an outsider is refused ("not found").
 #[tokio::test]
 async fn attachments_open_with_the_bids() {
     let app = TestApp::new().await;
@@ -900,7 +900,7 @@ async fn attachments_open_with_the_bids() {
     .await
     .unwrap()
     .unwrap();
-    let file_id = civicbridge::procurement::list::files_of_bid(db, r.bid_id)
+    let file_id = civicbridge::procurement::list::files_of_bid(db, &app.state.seal, r.bid_id)
         .await
         .unwrap()[0]
         .id;
@@ -942,10 +942,117 @@ async fn attachments_open_with_the_bids() {
     );
     let mut o = app.client();
     o.login("outsider@example.org", common::PW).await;
-    assert_eq!(o.get(&url).await.status, axum::http::StatusCode::FORBIDDEN);
+    // Refused as if the attachment did not exist: the answer tells no ids apart.
+    assert_eq!(o.get(&url).await.status, axum::http::StatusCode::NOT_FOUND);
     assert_eq!(
         app.client().get(&url).await.status,
         axum::http::StatusCode::SEE_OTHER,
         "anonymous: log in"
     );
+}
+
+/// Attachments stored before their metadata was sealed (name, type, size and plain digest in
+/// clear, `meta` empty) are sealed when the application starts: the clear columns are
+/// blanked, the digest salted, once only; the listing, the receipt check and the download
+/// are unchanged.
+#[tokio::test]
+async fn earlier_attachment_metadata_is_sealed_at_start_up() {
+    use civicbridge::procurement::model::bid_file;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    use sha2::Digest;
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let deadline = T0 + 86_400;
+    let (id, _) = published_tender(&app, deadline, "lowest_price").await;
+    let bidders = three_bids(&app, id, T0 + 60, Fen(1_000_000), PROPOSAL).await;
+    let t = procurement::get(db, id).await.unwrap().unwrap();
+    let (org, uid, _) = bidders[0].clone();
+    let content = b"%PDF-1.4 legacy attachment 4242".to_vec();
+    let plain = hex::encode(sha2::Sha256::digest(&content));
+    let r = procurement::attach_file(
+        db,
+        &app.state.seal,
+        &t,
+        org,
+        "旧方案.pdf",
+        &content,
+        uid,
+        T0 + 70,
+        Lang::Zh,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // Back to the row as the earlier code wrote it.
+    let row = bid_file::Entity::find().one(db).await.unwrap().unwrap();
+    let mut legacy: bid_file::ActiveModel = row.into();
+    legacy.name = Set("旧方案.pdf".into());
+    legacy.mime = Set("application/pdf".into());
+    legacy.size = Set(content.len() as i64);
+    legacy.sha256 = Set(plain.clone());
+    legacy.meta = Set(String::new());
+    legacy.update(db).await.unwrap();
+    let files = procurement::list::files_of_bid(db, &app.state.seal, r.bid_id)
+        .await
+        .unwrap();
+    assert_eq!(files[0].name, "旧方案.pdf", "a clear row still reads");
+
+    // A restart on the same database and key seals it.
+    let again = civicbridge::app::init(
+        (*app.state.config).clone(),
+        civicbridge::kernel::clock::Clock::fixed(T0 + 80),
+    )
+    .await
+    .unwrap();
+    let row = bid_file::Entity::find().one(db).await.unwrap().unwrap();
+    assert_eq!(
+        (row.name.as_str(), row.mime.as_str(), row.size),
+        ("", "", 0)
+    );
+    assert_ne!(row.sha256, plain, "the digest is salted");
+    assert!(!row.meta.is_empty());
+    let dump = format!("{row:?}");
+    assert!(!dump.contains("旧方案") && !dump.contains(&plain), "{dump}");
+    assert_eq!(
+        procurement::seal_file_metadata(&again.db, &again.seal)
+            .await
+            .unwrap(),
+        0,
+        "once only"
+    );
+    assert_eq!(
+        row,
+        bid_file::Entity::find().one(db).await.unwrap().unwrap()
+    );
+    let files = procurement::list::files_of_bid(db, &app.state.seal, r.bid_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            files[0].name.as_str(),
+            files[0].size,
+            files[0].sha256.as_str()
+        ),
+        ("旧方案.pdf", content.len() as i64, plain.as_str())
+    );
+
+    procurement::open_if_due(db, &app.state.seal, id, deadline)
+        .await
+        .unwrap();
+    assert_eq!(
+        procurement::verify_opened_bid(db, &app.state.seal, r.bid_id)
+            .await
+            .unwrap(),
+        Some(true),
+        "the receipt still checks out"
+    );
+    let (name, mime, bytes) = procurement::open_file(db, &app.state.seal, r.bid_id, row.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (name.as_str(), mime.as_str()),
+        ("旧方案.pdf", "application/pdf")
+    );
+    assert_eq!(bytes, content);
 }

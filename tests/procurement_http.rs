@@ -98,11 +98,43 @@ const PRICES: [(&str, &str); 3] = [
     ("473456", "¥473,456.00"),
 ];
 
-/// Sends a multipart upload of one file for an organization, with the CSRF token in the
-/// query as the bid page's form does.
+/// Where an upload carries its CSRF token.
+#[derive(Clone, Copy)]
+enum TokenAt {
+    /// A `_csrf` part before the others, as the bid page's form sends it.
+    Field,
+    /// The `x-csrf-token` header.
+    Header,
+    /// The query string (refused).
+    Query,
+}
+
+/// Sends a multipart upload of one file for an organization, with the CSRF token as the bid
+/// page's form sends it.
 async fn upload(c: &mut Client, tender: i64, org: i64, name: &str, bytes: &[u8]) -> common::Resp {
+    upload_with(c, tender, org, name, bytes, TokenAt::Field).await
+}
+
+/// Sends a multipart upload with the token where `at` says.
+async fn upload_with(
+    c: &mut Client,
+    tender: i64,
+    org: i64,
+    name: &str,
+    bytes: &[u8],
+    at: TokenAt,
+) -> common::Resp {
     let boundary = "----cb-test-boundary";
+    let token = c.csrf.clone().unwrap_or_default();
     let mut body = Vec::new();
+    if let TokenAt::Field = at {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
     body.extend_from_slice(
         format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"org_id\"\r\n\r\n{org}\r\n\
@@ -113,25 +145,31 @@ async fn upload(c: &mut Client, tender: i64, org: i64, name: &str, bytes: &[u8])
     );
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let token = c.csrf.clone().unwrap_or_default();
-    let qs = serde_urlencoded::to_string([("_csrf", token.as_str())]).unwrap();
     let cookies = c
         .cookies
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("; ");
-    let req = Request::builder()
+    let uri = match at {
+        TokenAt::Query => format!(
+            "/tenders/{tender}/bid/files?{}",
+            serde_urlencoded::to_string([("_csrf", token.as_str())]).unwrap()
+        ),
+        _ => format!("/tenders/{tender}/bid/files"),
+    };
+    let mut req = Request::builder()
         .method(Method::POST)
-        .uri(format!("/tenders/{tender}/bid/files?{qs}"))
+        .uri(uri)
         .header(header::COOKIE, cookies)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.request(req).await
+        );
+    if let TokenAt::Header = at {
+        req = req.header("x-csrf-token", token);
+    }
+    c.request(req.body(Body::from(body)).unwrap()).await
 }
 
 /// The procurement panels of the workspace as a user sees them.
@@ -315,7 +353,8 @@ async fn a_tender_from_draft_to_award_over_http() {
     );
     assert!(!ws.contains("ws-bids"));
 
-    // An attachment (multipart, token in the query) gives a new receipt; a wrong type is refused.
+    // An attachment (multipart, token in its first part) gives a new receipt; a wrong type is
+    // refused.
     {
         let (c, org) = &mut bidders[0];
         c.get(&format!("{page}/bid")).await;
@@ -589,4 +628,319 @@ async fn the_tender_form_refuses_bad_input_and_writes_nothing() {
         .get("/tenders?state=draft&domain=%3Cx%3E&league=999&method=auction&sort=up&page=-1")
         .await;
     assert_eq!(r.status, StatusCode::OK);
+}
+
+// ---------------------------------------------------------------------------------------
+// Uploads: typed by content, names cleaned, metadata sealed with the bid (issue 10, point 6)
+
+/// A tiny but complete PDF.
+const TINY_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 3 3]>>endobj\n\
+trailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// A published tender (bids until 2026-12-15 09:30 Shanghai) with the three bids an open
+/// tender needs: the buyer's client, the tender, and each bidder's client and organization.
+async fn tender_with_bids(app: &TestApp) -> (Client, i64, Vec<(Client, i64)>) {
+    let (mut b, unit) = buyer(app).await;
+    let r = b.post("/tenders", &as_refs(&tender_fields(unit))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location().unwrap().to_string();
+    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
+    b.get(&page).await;
+    let r = b.post(&format!("{page}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut bidders = Vec::new();
+    for (i, (price, _)) in PRICES.iter().enumerate() {
+        let n = i as u32 + 1;
+        let (mut c, uid) = app.signed_in(&format!("org{n}@example.org"), &[]).await;
+        let org = app.org(uid, n, &format!("青城社工服务中心{n}")).await;
+        c.get(&format!("{page}/bid")).await;
+        let r = c
+            .post(
+                &format!("{page}/bid"),
+                &[
+                    ("org_id", &org.to_string()),
+                    ("price", price),
+                    ("proposal", PROPOSAL),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        bidders.push((c, org));
+    }
+    (b, id, bidders)
+}
+
+/// Executables, web pages and files whose content is not what their name says are refused
+/// with a message naming the file, nothing written; a real PDF is taken; a name with a
+/// right-to-left override is stored without it, and a 400-character one is capped with its
+/// extension kept.
+#[tokio::test]
+async fn uploads_are_typed_by_content_and_their_names_cleaned() {
+    let app = TestApp::new().await;
+    let (_, id, mut bidders) = tender_with_bids(&app).await;
+    let (c, org) = &mut bidders[0];
+    let (c, org) = (c, *org);
+    let page = format!("/tenders/{id}/bid");
+    c.get(&page).await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    let zh = Lang::Zh;
+    let refused: [(&str, &[u8], String); 4] = [
+        (
+            "x.pdf",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00This program cannot be run in DOS mode.",
+            zh.t("upload.err.program"),
+        ),
+        (
+            "x.pdf",
+            b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>",
+            zh.t("upload.err.markup"),
+        ),
+        (
+            "x.pdf",
+            b"\xEF\xBB\xBF  <html><!-- %PDF-1.4 --><script>alert(1)</script></html>",
+            zh.t("upload.err.markup"),
+        ),
+        (
+            "x.pdf",
+            png,
+            zh.tf(
+                "upload.err.mismatch",
+                &[
+                    ("ext", "pdf"),
+                    ("kind", &zh.t("upload.kind.png")),
+                    ("right", "png"),
+                ],
+            ),
+        ),
+    ];
+    for (name, bytes, why) in refused {
+        let r = upload(c, id, org, name, bytes).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}");
+        let shown = r.text(".form-errors");
+        assert!(shown.contains(&why), "{why} not in {shown}");
+        assert!(shown.contains("“x.pdf”"), "names the file: {shown}");
+        // The page comes back whole, with the organization's upload form.
+        assert_eq!(r.count(&format!("#file-{org}")), 1);
+    }
+    assert_eq!(app.count("bid_files").await, 0, "nothing written");
+    let r = c.get(&page).await;
+    assert!(r.body.contains(&zh.t("bid.check_after_opening")));
+    assert_eq!(
+        r.text("table.receipts tbody tr td:first-child").trim(),
+        "1",
+        "still revision 1"
+    );
+
+    let r = upload(c, id, org, "服务方案.pdf", TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = upload(c, id, org, "报价\u{202E}fdp.pdf", TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let long = format!("{}.pdf", "长".repeat(396));
+    let r = upload(c, id, org, &long, TINY_PDF).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("bid_files").await, 3);
+
+    let r = c.get(&page).await;
+    let files = r.text("table.receipts tbody tr:first-child td:nth-child(5)");
+    assert!(files.contains("服务方案.pdf"), "{files}");
+    assert!(files.contains("报价fdp.pdf"), "{files}");
+    assert!(!r.body.contains('\u{202E}'), "the override is gone");
+    let capped = format!("{}.pdf", "长".repeat(196));
+    assert!(files.contains(&capped), "{files}");
+    assert!(
+        !files.contains(&format!("长{capped}")),
+        "at most 200 characters"
+    );
+}
+
+/// An attachment's name, type, size and plain digest are nowhere in the database in clear:
+/// not in its row, not anywhere in the SQLite file. Its author sees the name before the
+/// opening, other bidders and the buyer do not; after the opening the evaluator sees the
+/// listing and downloads the exact bytes, and the receipt still checks out.
+#[tokio::test]
+async fn attachment_metadata_is_sealed_until_the_opening() {
+    use sea_orm::EntityTrait;
+    use sha2::Digest;
+    let app = TestApp::new().await;
+    let (mut b, id, mut bidders) = tender_with_bids(&app).await;
+    let ((c, org), rest) = bidders.split_first_mut().unwrap();
+    let org = *org;
+    let page = format!("/tenders/{id}");
+    let name = "绝密报价明细Qx7.pdf";
+    let mut content = TINY_PDF.to_vec();
+    content.extend_from_slice(b"% sealed attachment 98765\n");
+    let size = content.len().to_string();
+    let plain = hex::encode(sha2::Sha256::digest(&content));
+    c.get(&format!("{page}/bid")).await;
+    let r = upload(c, id, org, name, &content).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    let db = &app.state.db;
+    // The whole SQLite file (and its write-ahead log), not only the row.
+    let url = app.state.config.effective_database_url();
+    if let Some(file) = civicbridge::kernel::db::sqlite_path(&url) {
+        let mut bytes = std::fs::read(&file).unwrap();
+        if let Ok(wal) = std::fs::read(format!("{}-wal", file.display())) {
+            bytes.extend(wal);
+        }
+        let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(
+            has("青城社工服务中心1".as_bytes()),
+            "the scan sees clear text"
+        );
+        assert!(!has(name.as_bytes()), "the name is in the database file");
+        assert!(!has("绝密报价明细".as_bytes()));
+        assert!(!has(plain.as_bytes()), "the plain digest is in the file");
+        assert!(
+            !has(b"sealed attachment 98765"),
+            "the bytes are in the file"
+        );
+    }
+    // The row itself, on either database.
+    let rows = civicbridge::procurement::model::bid_file::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = rows[0].clone();
+    // The size, a short number, could turn up by chance in base64 or hex: its column is
+    // checked below instead.
+    let dump = format!("{row:?}");
+    for secret in [name, "绝密报价明细", &plain, "application/pdf"] {
+        assert!(!dump.contains(secret), "{secret} in the clear: {dump}");
+    }
+    assert_eq!(
+        (row.name.as_str(), row.mime.as_str(), row.size),
+        ("", "", 0)
+    );
+    assert_eq!(row.sha256.len(), 64, "a salted digest is kept");
+    assert_ne!(row.sha256, plain);
+    assert!(!row.meta.is_empty());
+
+    // Before the opening: the author sees its file; nobody else sees anything of it.
+    let mine = c.get(&format!("{page}/bid")).await;
+    assert!(mine.body.contains(name), "the author sees its own file");
+    assert!(mine.body.contains(&format!("{size} B")));
+    let other = &mut rest[0].0;
+    for r in [
+        other.get(&format!("{page}/bid")).await,
+        b.get(&page).await,
+        app.client().get(&page).await,
+        app.client().get(&format!("/api/v1/tenders/{id}")).await,
+    ] {
+        assert!(!r.body.contains("绝密报价明细"), "{}", r.body);
+    }
+
+    // After the opening: the listing and the download for an assigned evaluator.
+    app.clock().advance(20 * DAY);
+    assert_eq!(b.get(&page).await.status, StatusCode::OK);
+    let t = civicbridge::procurement::get(db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.state, "opened");
+    let buyer_id = civicbridge::accounts::model::find_by_email(db, "buyer@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (mut e, evaluator) = app
+        .signed_in("evaluator@example.org", &[Role::Evaluator])
+        .await;
+    civicbridge::procurement::assign_evaluator(db, &t, evaluator, buyer_id, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    let sheet = e.get(&format!("{page}/score")).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.body.contains(name), "the evaluator sees the name");
+    let link = format!("/tenders/{id}/bids/{}/files/{}", row.bid_id, row.id);
+    assert!(sheet.body.contains(&link));
+    let got = e.get(&link).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body.as_bytes(), &content[..]);
+    assert_eq!(got.headers["content-type"], "application/pdf");
+    let disposition = got.headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.ends_with(&civicbridge::web::middleware::urlencode(name)),
+        "{disposition}"
+    );
+    let mine = c.get(&format!("{page}/bid")).await;
+    assert!(
+        mine.body.contains(&Lang::Zh.t("bid.check_ok")),
+        "the receipt still matches"
+    );
+}
+
+/// An upload's CSRF token is read from its `_csrf` part or the `x-csrf-token` header, never
+/// from the query string, where it would leak into logs, histories and `Referer` headers.
+#[tokio::test]
+async fn an_upload_takes_its_csrf_token_from_a_part_or_the_header_never_the_query() {
+    let app = TestApp::new().await;
+    let (mut b, unit) = buyer(&app).await;
+    let r = b.post("/tenders", &as_refs(&tender_fields(unit))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location().unwrap().to_string();
+    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
+    b.get(&page).await;
+    let r = b.post(&format!("{page}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let (mut c, uid) = app.signed_in("org1@example.org", &[]).await;
+    let org = app.org(uid, 1, "青城社工服务中心").await;
+    c.get(&format!("{page}/bid")).await;
+    let r = c
+        .post(
+            &format!("{page}/bid"),
+            &[
+                ("org_id", &org.to_string()),
+                ("price", PRICES[0].0),
+                ("proposal", PROPOSAL),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // The page's upload form: no token in its address, the token its first field.
+    let r = c.get(&format!("{page}/bid")).await;
+    {
+        let doc = r.doc();
+        let form_sel = scraper::Selector::parse(r#"form[enctype="multipart/form-data"]"#).unwrap();
+        let form = doc.select(&form_sel).next().expect("the upload form");
+        let action = format!("/tenders/{id}/bid/files");
+        assert_eq!(form.value().attr("action"), Some(action.as_str()));
+        let input_sel = scraper::Selector::parse("input").unwrap();
+        let first = form.select(&input_sel).next().expect("a field");
+        assert_eq!(first.value().attr("name"), Some("_csrf"));
+        assert_eq!(first.value().attr("value"), c.csrf.as_deref());
+    }
+
+    let r = upload_with(&mut c, id, org, "方案.pdf", b"%PDF-1.4 q", TokenAt::Query).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.text(".error-page").contains("表单已失效"));
+    assert_eq!(app.count("bid_files").await, 0);
+
+    let r = upload_with(&mut c, id, org, "方案.pdf", b"%PDF-1.4 f", TokenAt::Field).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.text("code.commitment").len(), 64);
+    assert_eq!(app.count("bid_files").await, 1);
+
+    let r = upload_with(&mut c, id, org, "附件.pdf", b"%PDF-1.4 h", TokenAt::Header).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("bid_files").await, 2);
+    // A file larger than the ordinary body limit, sent at once: the check reads no further
+    // than the token and the handler still gets the whole file.
+    let mut big = b"%PDF-1.4 ".to_vec();
+    big.resize(3 * 1024 * 1024, b'x');
+    let r = upload_with(&mut c, id, org, "大附件.pdf", &big, TokenAt::Field).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(app.count("bid_files").await, 3);
+    let r = c.get(&format!("{page}/bid")).await;
+    assert!(r.body.contains("方案.pdf") && r.body.contains("附件.pdf"));
+    assert!(
+        r.body.contains(&format!("{} B", big.len())),
+        "the whole file was stored"
+    );
 }

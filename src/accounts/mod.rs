@@ -3,7 +3,13 @@
 //!
 //! Invariants: passwords are stored only as argon2id hashes; a session holds the user id and
 //! the CSRF token, nothing else; every access decision goes through [`policy::require`].
-//! May call: `orgs` and `units` (memberships), `web` (pages).
+//! Separation of duties: a platform administrator is no organization member and no unit
+//! buyer (the policy ignores such rows, [`change_role`] will not make a member an
+//! administrator, and `orgs`/`units` will not make an administrator a member); every role
+//! grant and revocation carries a reason, is in the audit log and in the inboxes of the user
+//! and the other administrators, in the same transaction. Sign-up answers the same whether or
+//! not the e-mail is registered. May call: `orgs` and `units` (memberships), `audit`,
+//! `inbox`, `web` (pages).
 
 pub mod model;
 pub mod policy;
@@ -21,6 +27,8 @@ pub use model::{find_by_email, roles_of};
 pub use policy::{Action, Actor, OrgRole, may, require};
 pub use rules::Role;
 pub use rules::normalize_email;
+/// Separation of duties: the refusals and the pure rules `orgs` and `units` apply too.
+pub use rules::{DutyRefusal, keeps_an_admin, may_join, validate_reason};
 pub use store::DbSessionStore;
 
 /// Display names and e-mails of users by id, for the rooms that list members.
@@ -39,6 +47,8 @@ pub struct CurrentUser {
     pub orgs: Vec<(i64, String, OrgRole)>,
     /// Purchasing units: id, name.
     pub units: Vec<(i64, String)>,
+    /// Unread notices in the user's inbox.
+    pub unread: i64,
 }
 
 /// Hashes a password with argon2id and a random salt.
@@ -71,9 +81,11 @@ pub fn dummy_hash() -> &'static str {
 }
 
 /// Loads the signed-in user, or `None` when the id no longer exists. Every signed-in request
-/// does this, so the three reads run at once (one round trip of waiting): the user and their
-/// roles as rows of one `UNION ALL` (kind, id, name, extra) on accounts' own tables, and the
-/// memberships through the faces of `orgs` and `units`, which own those tables.
+/// does this, so it is one query: the user and their roles as rows of one `UNION ALL` (kind,
+/// id, name, extra) on accounts' own tables, with the memberships and the inbox's unread
+/// count as rows whose SQL the faces of `orgs`, `units` and `inbox` provide. A platform
+/// administrator's membership rows are dropped here (separation of duties), so no page
+/// treats them as a member or a buyer.
 pub async fn load_current_user(
     db: &DatabaseConnection,
     user_id: i64,
@@ -87,16 +99,18 @@ pub async fn load_current_user(
             "?".to_string()
         }
     };
-    // One round trip for what every signed-in request needs: the user, its roles, and its
-    // memberships, whose SQL the owning rooms provide (accounts reads only its own tables).
+    // One round trip for what every signed-in request needs: the user, its roles, its
+    // memberships and its unread count, whose SQL the owning rooms provide (accounts reads
+    // only its own tables).
     let sql = format!(
         "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} \
          UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
-         UNION ALL {} UNION ALL {} ORDER BY 1, 2",
+         UNION ALL {} UNION ALL {} UNION ALL {} ORDER BY 1, 2",
         p(1),
         p(2),
         crate::orgs::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(3)),
         crate::units::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(4)),
+        crate::inbox::UNREAD_ROWS_SQL.replace("{user}", &p(5)),
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -107,10 +121,12 @@ pub async fn load_current_user(
                 user_id.into(),
                 user_id.into(),
                 user_id.into(),
+                user_id.into(),
             ],
         ))
         .await?;
     let mut user = None;
+    let mut unread = 0;
     let (mut roles, mut orgs, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for r in rows {
         let kind: String = r.try_get("", "kind")?;
@@ -121,12 +137,17 @@ pub async fn load_current_user(
             "user" => user = Some((name, extra)),
             "role" => roles.extend(Role::parse(&name)),
             "org" => orgs.extend(OrgRole::parse(&extra).map(|role| (id, name, role))),
+            "inbox" => unread = id,
             _ => units.push((id, name)),
         }
     }
     let Some((display_name, email)) = user else {
         return Ok(None);
     };
+    if roles.contains(&Role::Admin) {
+        orgs.clear();
+        units.clear();
+    }
     Ok(Some(CurrentUser {
         actor: Actor {
             user_id,
@@ -138,6 +159,7 @@ pub async fn load_current_user(
         display_name,
         orgs,
         units,
+        unread,
     }))
 }
 
@@ -165,6 +187,166 @@ pub async fn create_user(
     }
     txn.commit().await?;
     Ok(u)
+}
+
+/// Orders the transactions that change one user's roles or memberships, so a grant of the
+/// administrator role and a membership cannot both pass their checks in parallel. Writers
+/// take turns on SQLite anyway; on PostgreSQL a transaction-scoped advisory lock per user
+/// does it, across instances. Call first in the writing transaction.
+pub async fn lock_user(db: &impl sea_orm::ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    advisory_lock(db, format!("duties:{user_id}")).await
+}
+
+/// A transaction-scoped lock on a name, on PostgreSQL (SQLite writers take turns anyway).
+async fn advisory_lock(db: &impl sea_orm::ConnectionTrait, name: String) -> Result<(), DbErr> {
+    use sea_orm::Statement;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        db.execute_raw(Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext($1))",
+            [name.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Grants or revokes a platform role, with its reason, in one transaction that also records
+/// the audit entry (not public) and puts a notice in the inboxes of the user and of the other
+/// platform administrators. `Ok(Ok(false))` when nothing changed (already so). Refused: the
+/// administrator role for a member of an organization or a unit (they leave first), and
+/// revoking the last administrator.
+pub async fn change_role(
+    db: &DatabaseConnection,
+    target: i64,
+    change: &rules::RoleChange,
+    actor: i64,
+    now: i64,
+) -> Result<Result<bool, DutyRefusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    lock_user(&*txn, target).await?;
+    let roles = model::roles_of(&*txn, target).await?;
+    let role = change.role;
+    if roles.contains(&role) == change.grant {
+        // Nothing was written: end the transaction now rather than leave it to the pool.
+        txn.commit().await?;
+        return Ok(Ok(false));
+    }
+    let refused = if change.grant {
+        let memberships = crate::orgs::memberships_of(&*txn, target).await?.len()
+            + crate::units::memberships_of(&*txn, target).await?.len();
+        rules::may_grant(role, memberships)
+    } else {
+        rules::may_revoke(role, model::holders_of(&*txn, role).await?.len() as u64)
+    };
+    if let Err(r) = refused {
+        // Nothing was written: end the transaction now rather than leave it to the pool.
+        txn.commit().await?;
+        return Ok(Err(r));
+    }
+    if change.grant {
+        model::grant_role(&*txn, target, role, now).await?;
+    } else {
+        model::revoke_role(&*txn, target, role).await?;
+    }
+    let action = if change.grant {
+        "role_granted"
+    } else {
+        "role_revoked"
+    };
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "user",
+            entity_id: target,
+            action,
+            detail: serde_json::json!({
+                "user": target,
+                "role": role.code(),
+                "reason": change.reason,
+            }),
+            public: false,
+        },
+    )
+    .await?;
+    // The user, and every administrator but the one acting (after the change, so a new
+    // administrator hears of their own grant once and a revoked one still hears).
+    let mut to = model::holders_of(&*txn, Role::Admin).await?;
+    to.push(target);
+    to.retain(|u| *u != actor);
+    let names = model::users_by_ids(&*txn, &[target, actor]).await?;
+    let name = |id: i64| {
+        names
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
+    };
+    let params = crate::inbox::Params::new()
+        .text("user", name(target))
+        .label("role", format!("role.{}", role.code()))
+        .text("by", name(actor))
+        .text("reason", &change.reason);
+    let kind = if change.grant {
+        crate::inbox::Kind::RoleGranted
+    } else {
+        crate::inbox::Kind::RoleRevoked
+    };
+    crate::inbox::notify(&*txn, &to, kind, &params, now).await?;
+    txn.commit().await?;
+    Ok(Ok(true))
+}
+
+/// What a sign-up did. The requester is told the same either way; only the owner of a
+/// registered e-mail learns, through their inbox, that someone tried it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signup {
+    /// A new account.
+    Created(i64),
+    /// The e-mail was registered: the owner was notified, nothing else changed.
+    AlreadyRegistered,
+}
+
+/// Signs up: creates the account, or, when the e-mail is already registered, leaves a notice
+/// for its owner instead. The password hash is computed by the caller in both cases, so both
+/// take about as long. One transaction.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    email: &str,
+    password_hash: &str,
+    display_name: &str,
+    now: i64,
+) -> Result<Signup, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    // Two sign-ups with one address in parallel: the second waits and finds the first.
+    advisory_lock(&*txn, format!("signup:{email}")).await?;
+    if let Some(owner) = model::find_by_email(&*txn, email).await? {
+        crate::inbox::notify(
+            &*txn,
+            &[owner.id],
+            crate::inbox::Kind::SignupAttempt,
+            &crate::inbox::Params::new()
+                .text("at", crate::kernel::clock::display_instant(now))
+                .link("/login"),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        return Ok(Signup::AlreadyRegistered);
+    }
+    let u = model::user::ActiveModel {
+        email: Set(email.to_string()),
+        password_hash: Set(password_hash.to_string()),
+        display_name: Set(display_name.to_string()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Signup::Created(u.id))
 }
 
 /// Decides whether a log-in may be tried and, if so, counts the attempt as a failure in

@@ -158,6 +158,18 @@ pub async fn roles_of(db: &impl ConnectionTrait, user_id: i64) -> Result<Vec<Rol
         .collect())
 }
 
+/// The users who hold a role, by id.
+pub async fn holders_of(db: &impl ConnectionTrait, role: Role) -> Result<Vec<i64>, DbErr> {
+    user_role::Entity::find()
+        .select_only()
+        .column(user_role::Column::UserId)
+        .filter(user_role::Column::Role.eq(role.code()))
+        .order_by_asc(user_role::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Counts failures for a subject since an instant.
 pub async fn failures_since(
     db: &impl ConnectionTrait,

@@ -1,5 +1,11 @@
 //! The one permission policy: "may this user do this to that". Handlers ask [`require`];
 //! nothing else decides access.
+//!
+//! Separation of duties: a platform administrator runs the platform and never acts inside
+//! it. Whatever membership rows say, an administrator is no organization's member and no
+//! unit's buyer here (the operations also refuse to create such rows), so administration
+//! cannot become a way to sealed bids or buying powers. An evaluator never scores a tender of
+//! a unit they buy for.
 
 use super::rules::Role;
 use crate::kernel::error::AppError;
@@ -51,17 +57,26 @@ impl Actor {
         self.roles.contains(&role)
     }
 
-    /// The user's role in an organization, if a member.
+    /// The user's role in an organization, if a member. A platform administrator is no
+    /// member, whatever the rows say.
     pub fn org_role(&self, org_id: i64) -> Option<OrgRole> {
+        if self.has(Role::Admin) {
+            return None;
+        }
         self.orgs
             .iter()
             .find(|(id, _)| *id == org_id)
             .map(|(_, r)| *r)
     }
 
-    /// A member of at least one purchasing unit.
+    /// Buys for this purchasing unit. A platform administrator buys for none.
+    pub fn buys_for(&self, unit_id: i64) -> bool {
+        !self.has(Role::Admin) && self.units.contains(&unit_id)
+    }
+
+    /// A member of at least one purchasing unit (never a platform administrator).
     pub fn is_buyer(&self) -> bool {
-        !self.units.is_empty()
+        !self.has(Role::Admin) && !self.units.is_empty()
     }
 }
 
@@ -70,7 +85,8 @@ impl Actor {
 pub enum Action {
     /// See one's own workspace.
     ViewWorkspace,
-    /// Register an organization profile.
+    /// Register an organization profile (and so become its administrator: anyone signed in
+    /// but a platform administrator).
     CreateOrg,
     /// Edit an organization's profile.
     EditOrg(i64),
@@ -96,8 +112,10 @@ pub enum Action {
     BidFor(i64),
     /// See an organization's own bids and receipts (its members).
     ViewOrgBids(i64),
-    /// Score the bids of a tender: an evaluator assigned to it.
+    /// Score the bids of a tender: an evaluator assigned to it who does not buy for its unit.
     ScoreBids {
+        /// The tender's purchasing unit.
+        unit: i64,
         /// Whether the user is assigned to the tender in question.
         assigned: bool,
     },
@@ -133,7 +151,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
     }
     let Some(a) = actor else { return false };
     match action {
-        Action::ViewWorkspace | Action::CreateOrg => true,
+        Action::ViewWorkspace => true,
+        // Registering an organization makes its creator the administrator: a member.
+        Action::CreateOrg => !a.has(Role::Admin),
         Action::EditOrg(id) | Action::ManageOrgMembers(id) => {
             a.org_role(id) == Some(OrgRole::Admin) || a.has(Role::Admin)
         }
@@ -147,21 +167,24 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         // Buying decisions belong to the unit's own buyers; administrators and regulators
         // oversee but do not act for a unit.
         Action::ManageTenders(unit) | Action::ContractBuyer(unit) | Action::MatchAndPlan(unit) => {
-            a.units.contains(&unit)
+            a.buys_for(unit)
         }
         Action::AskQuestion => true,
         Action::BidFor(org) | Action::ContractSupplier(org) => {
             a.org_role(org) == Some(OrgRole::Admin)
         }
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
-        Action::ScoreBids { assigned } => assigned && a.has(Role::Evaluator),
+        // Whoever buys for the unit judges the bids as the buyer, not as an expert.
+        Action::ScoreBids { unit, assigned } => {
+            assigned && a.has(Role::Evaluator) && !a.buys_for(unit)
+        }
         Action::ViewEvaluation {
             unit,
             assigned,
             awarded,
         } => {
             awarded
-                || a.units.contains(&unit)
+                || a.buys_for(unit)
                 || (assigned && a.has(Role::Evaluator))
                 || a.has(Role::Regulator)
         }
@@ -193,7 +216,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 21] = [
+    const ALL_ACTIONS: [Action; 22] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
@@ -207,8 +230,18 @@ mod tests {
         Action::AskQuestion,
         Action::BidFor(7),
         Action::ViewOrgBids(7),
-        Action::ScoreBids { assigned: true },
-        Action::ScoreBids { assigned: false },
+        Action::ScoreBids {
+            unit: 3,
+            assigned: true,
+        },
+        Action::ScoreBids {
+            unit: 3,
+            assigned: false,
+        },
+        Action::ScoreBids {
+            unit: 4,
+            assigned: true,
+        },
         Action::ContractBuyer(3),
         Action::ContractSupplier(7),
         Action::MatchAndPlan(3),
@@ -242,6 +275,9 @@ mod tests {
         };
         let signed_in = [ViewWorkspace, CreateOrg, AskQuestion, report];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
+        // A platform administrator joins nothing, so registers no organization either.
+        let admin_with =
+            |extra: &[Action]| [&[ViewWorkspace, AskQuestion, report][..], extra].concat();
         let cases: Vec<(&str, Option<Actor>, Vec<Action>)> = vec![
             ("anonymous", None, vec![report]),
             ("plain user", Some(actor(&[], &[], &[])), with(&[])),
@@ -282,7 +318,7 @@ mod tests {
             (
                 "platform admin",
                 Some(actor(&[Role::Admin], &[], &[])),
-                with(&[
+                admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
                     ViewOrgPrivate(7),
@@ -293,7 +329,57 @@ mod tests {
             (
                 "evaluator",
                 Some(actor(&[Role::Evaluator], &[], &[])),
-                with(&[ScoreBids { assigned: true }, early]),
+                with(&[
+                    ScoreBids {
+                        unit: 3,
+                        assigned: true,
+                    },
+                    ScoreBids {
+                        unit: 4,
+                        assigned: true,
+                    },
+                    early,
+                ]),
+            ),
+            // Separation of duties: rows that make an administrator a member or a buyer
+            // (written before the rule, or by hand) give no member's or buyer's power.
+            (
+                "platform admin listed as admin of org 7 and buyer of unit 3",
+                Some(actor(&[Role::Admin], &[(7, OrgRole::Admin)], &[3])),
+                admin_with(&[
+                    EditOrg(7),
+                    ManageOrgMembers(7),
+                    ViewOrgPrivate(7),
+                    ManageUnits,
+                    ManageUsers,
+                ]),
+            ),
+            (
+                "platform admin listed as member of org 7",
+                Some(actor(&[Role::Admin], &[(7, OrgRole::Member)], &[])),
+                admin_with(&[
+                    EditOrg(7),
+                    ManageOrgMembers(7),
+                    ViewOrgPrivate(7),
+                    ManageUnits,
+                    ManageUsers,
+                ]),
+            ),
+            // An evaluator who buys for unit 3 acts there as a buyer, never as its expert;
+            // a tender of another unit they may still score.
+            (
+                "evaluator buying for unit 3",
+                Some(actor(&[Role::Evaluator], &[], &[3])),
+                with(&[
+                    ManageTenders(3),
+                    ContractBuyer(3),
+                    MatchAndPlan(3),
+                    early,
+                    ScoreBids {
+                        unit: 4,
+                        assigned: true,
+                    },
+                ]),
             ),
             (
                 "incubator manager",

@@ -6,9 +6,9 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
-use super::rules::{self, Role, SignupForm, safe_next};
+use super::rules::{self, RoleForm, SignupForm, safe_next};
 use super::{Action, model, require, views};
-use crate::kernel::error::{AppError, AppResult};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
 use crate::web::{Ctx, keys, layout, parse_id, see_other, unprocessable};
 
@@ -40,34 +40,26 @@ pub async fn signup_form(mut ctx: Ctx) -> AppResult<Markup> {
 }
 
 /// `POST /signup`
+///
+/// The requester learns nothing about whether the e-mail was registered: a valid form always
+/// ends on the log-in page with the same message and no session, whether an account was
+/// created or the owner of the registered address got a notice in their inbox instead. The
+/// password is hashed in both cases, so both take about as long.
 pub async fn signup(
     State(st): State<AppState>,
     mut ctx: Ctx,
     Form(f): Form<SignupForm>,
 ) -> AppResult<Response> {
-    let mut res = rules::validate_signup(&f, ctx.lang);
-    if let Ok(v) = &res
-        && model::find_by_email(&st.db, &v.email).await?.is_some()
-    {
-        let mut e = crate::kernel::error::FieldErrors::default();
-        e.add("email", ctx.t("signup.email_taken"));
-        res = Err(e);
-    }
-    match res {
+    match rules::validate_signup(&f, ctx.lang) {
         Ok(v) => {
-            let hash = super::hash_password(&v.password).map_err(AppError::Internal)?;
-            let u = super::create_user(
-                &st.db,
-                &v.email,
-                &hash,
-                &v.display_name,
-                &[],
-                st.clock.now(),
-            )
-            .await?;
-            sign_in(&mut ctx, u.id).await?;
-            ctx.set_flash("success", ctx.t("signup.welcome")).await?;
-            Ok(see_other("/me"))
+            let password = v.password.clone();
+            let hash = tokio::task::spawn_blocking(move || super::hash_password(&password))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(AppError::Internal)?;
+            super::sign_up(&st.db, &v.email, &hash, &v.display_name, st.clock.now()).await?;
+            ctx.set_flash("success", ctx.t("signup.done")).await?;
+            Ok(see_other("/login"))
         }
         Err(e) => {
             let csrf = ctx.ensure_csrf().await?;
@@ -178,44 +170,63 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
     Ok(see_other("/"))
 }
 
+/// The users page, with one row's role form as typed and its errors when it failed.
+async fn users_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    failed: Option<(i64, &RoleForm, &FieldErrors)>,
+) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let list = model::list_users(&st.db, 200).await?;
+    let body = views::users(ctx.lang, &list, &csrf, failed);
+    Ok(layout::page(ctx, &ctx.t("users.admin_title"), body))
+}
+
 /// `GET /admin/users`
 pub async fn users(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ManageUsers)?;
-    let csrf = ctx.ensure_csrf().await?;
-    let list = model::list_users(&st.db, 200).await?;
-    let body = views::users(ctx.lang, &list, &csrf);
-    Ok(layout::page(&ctx, &ctx.t("users.admin_title"), body))
+    users_page(&st, &mut ctx, None).await
 }
 
-/// Role switch form.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct RoleForm {
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    grant: String,
-}
-
-/// `POST /admin/users/{id}/roles`
+/// `POST /admin/users/{id}/roles`: grants or revokes one role, with a reason.
 pub async fn set_role(
     State(st): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<RoleForm>,
 ) -> AppResult<Response> {
     require(ctx.actor(), Action::ManageUsers)?;
+    let actor = ctx.require_user()?.actor.user_id;
     let uid = parse_id(&id)?;
     use sea_orm::EntityTrait;
     model::user::Entity::find_by_id(uid)
         .one(&st.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let role = Role::parse(&f.role).ok_or_else(|| AppError::BadRequest(ctx.t("form.choose")))?;
-    if f.grant == "1" {
-        model::grant_role(&st.db, uid, role, st.clock.now()).await?;
-    } else {
-        model::revoke_role(&st.db, uid, role).await?;
+    let change = match rules::validate_role_change(&f, ctx.lang) {
+        Ok(c) => c,
+        Err(e) => {
+            return Ok(unprocessable(
+                users_page(&st, &mut ctx, Some((uid, &f, &e))).await?,
+            ));
+        }
+    };
+    match super::change_role(&st.db, uid, &change, actor, st.clock.now()).await? {
+        Ok(changed) => {
+            let (kind, key) = if changed {
+                ("success", "users.saved")
+            } else {
+                ("info", "duties.unchanged")
+            };
+            ctx.set_flash(kind, ctx.t(key)).await?;
+            Ok(see_other("/admin/users"))
+        }
+        Err(refusal) => {
+            let mut e = FieldErrors::default();
+            e.add("role", refusal.label(ctx.lang));
+            Ok(unprocessable(
+                users_page(&st, &mut ctx, Some((uid, &f, &e))).await?,
+            ))
+        }
     }
-    ctx.set_flash("success", ctx.t("users.saved")).await?;
-    Ok(see_other("/admin/users"))
 }

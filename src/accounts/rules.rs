@@ -175,6 +175,143 @@ fn percent_decode(s: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Fewest characters a written reason may have (after trimming): enough for a word or two
+/// in Chinese, so "ok" or "." does not pass as a reason.
+pub const REASON_MIN: usize = 4;
+/// Most characters a written reason may have.
+pub const REASON_MAX: usize = 500;
+
+/// Checks the reason given for a role grant or revocation or a membership change: trimmed,
+/// [`REASON_MIN`]–[`REASON_MAX`] characters. The message is in `lang`.
+pub fn validate_reason(s: &str, lang: Lang) -> Result<String, String> {
+    let r = s.trim();
+    let n = r.chars().count();
+    if n == 0 {
+        Err(lang.t("form.required"))
+    } else if n < REASON_MIN {
+        Err(lang.tf("duties.reason_short", &[("min", &REASON_MIN.to_string())]))
+    } else if n > REASON_MAX {
+        Err(lang.tf("form.too_long", &[("max", &REASON_MAX.to_string())]))
+    } else {
+        Ok(r.to_string())
+    }
+}
+
+/// What the administrator's role form sent.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RoleForm {
+    /// `Role::code()`.
+    #[serde(default)]
+    pub role: String,
+    /// `1` grants, `0` revokes.
+    #[serde(default)]
+    pub grant: String,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A role change that passed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleChange {
+    /// The role.
+    pub role: Role,
+    /// Grant (`true`) or revoke.
+    pub grant: bool,
+    /// The trimmed reason.
+    pub reason: String,
+}
+
+/// Validates the role form: a known role, grant or revoke, and a reason.
+pub fn validate_role_change(f: &RoleForm, lang: Lang) -> Result<RoleChange, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let role = Role::parse(f.role.trim());
+    if role.is_none() {
+        e.add("role", lang.t("form.choose"));
+    }
+    let grant = match f.grant.trim() {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    if grant.is_none() {
+        e.add("grant", lang.t("form.choose"));
+    }
+    let reason = validate_reason(&f.reason, lang).unwrap_or_else(|m| {
+        e.add("reason", m);
+        String::new()
+    });
+    match (role, grant) {
+        (Some(role), Some(grant)) => e.into_result(RoleChange {
+            role,
+            grant,
+            reason,
+        }),
+        _ => Err(e),
+    }
+}
+
+code_enum! {
+    /// A change that separation of duties forbids; the message names the rule, not a person.
+    DutyRefusal => "duties.refuse" {
+        /// A platform administrator cannot become a member of an organization or a buyer
+        /// of a unit.
+        AdminCannotJoin = "admin_cannot_join",
+        /// A member of an organization or a buyer of a unit cannot be made a platform
+        /// administrator: they leave first.
+        MemberCannotBeAdmin = "member_cannot_be_admin",
+        /// An organization keeps at least one administrator.
+        LastOrgAdmin = "last_org_admin",
+        /// The platform keeps at least one administrator.
+        LastPlatformAdmin = "last_platform_admin",
+    }
+}
+
+/// Whether a user holding `roles` may join an organization or a purchasing unit.
+pub fn may_join(roles: &[Role]) -> Result<(), DutyRefusal> {
+    if roles.contains(&Role::Admin) {
+        Err(DutyRefusal::AdminCannotJoin)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `role` may be granted to a user who holds `memberships` organization memberships
+/// and unit buyer places.
+pub fn may_grant(role: Role, memberships: usize) -> Result<(), DutyRefusal> {
+    if role == Role::Admin && memberships > 0 {
+        Err(DutyRefusal::MemberCannotBeAdmin)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `role` may be revoked from one of the `holders` users who hold it.
+pub fn may_revoke(role: Role, holders: u64) -> Result<(), DutyRefusal> {
+    if role == Role::Admin && holders <= 1 {
+        Err(DutyRefusal::LastPlatformAdmin)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether an organization member's role may go from `from` to `to` (`None`: not a member)
+/// when the organization has `admins` administrators: the last one may neither leave nor
+/// become a plain member.
+pub fn keeps_an_admin(
+    from: Option<super::policy::OrgRole>,
+    to: Option<super::policy::OrgRole>,
+    admins: usize,
+) -> Result<(), DutyRefusal> {
+    use super::policy::OrgRole;
+    let loses_an_admin = from == Some(OrgRole::Admin) && to != Some(OrgRole::Admin);
+    if loses_an_admin && admins <= 1 {
+        Err(DutyRefusal::LastOrgAdmin)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,5 +458,112 @@ mod tests {
             throttle(now, 900, (9, Some(now - 600)), 5, (40, Some(now - 100)), 30),
             Throttle::Locked { retry_after: 800 }
         );
+    }
+
+    #[test]
+    fn a_reason_is_trimmed_and_between_4_and_500_characters() {
+        assert_eq!(
+            validate_reason("  新入职社工  ", Lang::Zh).as_deref(),
+            Ok("新入职社工")
+        );
+        assert_eq!(
+            validate_reason("四个汉字", Lang::Zh).as_deref(),
+            Ok("四个汉字")
+        );
+        assert_eq!(
+            validate_reason("", Lang::En),
+            Err(Lang::En.t("form.required"))
+        );
+        assert_eq!(
+            validate_reason("   ", Lang::En),
+            Err(Lang::En.t("form.required"))
+        );
+        let short = validate_reason(" abc ", Lang::En).unwrap_err();
+        assert!(short.contains('4'), "{short}");
+        assert_ne!(short, validate_reason(" abc ", Lang::Zh).unwrap_err());
+        assert!(validate_reason(&"字".repeat(500), Lang::Zh).is_ok());
+        let long = validate_reason(&"字".repeat(501), Lang::En).unwrap_err();
+        assert!(long.contains("500"), "{long}");
+    }
+
+    #[test]
+    fn the_role_form_needs_a_role_a_direction_and_a_reason() {
+        let f = |role: &str, grant: &str, reason: &str| RoleForm {
+            role: role.into(),
+            grant: grant.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            validate_role_change(&f("evaluator", "1", " 专家库入选 "), Lang::Zh),
+            Ok(RoleChange {
+                role: Role::Evaluator,
+                grant: true,
+                reason: "专家库入选".into(),
+            })
+        );
+        assert!(
+            validate_role_change(&f("admin", "0", "调岗离任"), Lang::Zh).is_ok_and(|c| !c.grant)
+        );
+        let e = validate_role_change(&f("buyer", "2", ""), Lang::En).unwrap_err();
+        assert!(e.get("role").is_some() && e.get("grant").is_some() && e.get("reason").is_some());
+        let e = validate_role_change(&f("admin", "1", "ok"), Lang::En).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert!(e.get("reason").is_some());
+    }
+
+    #[test]
+    fn separation_of_duties_table() {
+        use super::super::policy::OrgRole::{Admin as OA, Member as OM};
+        use DutyRefusal::*;
+        for roles in [
+            vec![],
+            vec![Role::Regulator],
+            vec![Role::Evaluator],
+            vec![Role::IncubatorManager],
+        ] {
+            assert_eq!(may_join(&roles), Ok(()), "{roles:?}");
+        }
+        assert_eq!(may_join(&[Role::Admin]), Err(AdminCannotJoin));
+        assert_eq!(
+            may_join(&[Role::Evaluator, Role::Admin]),
+            Err(AdminCannotJoin)
+        );
+        for r in Role::ALL {
+            assert_eq!(may_grant(*r, 0), Ok(()));
+            let with_memberships = may_grant(*r, 2);
+            if *r == Role::Admin {
+                assert_eq!(with_memberships, Err(MemberCannotBeAdmin));
+                assert_eq!(may_revoke(*r, 1), Err(LastPlatformAdmin));
+                assert_eq!(may_revoke(*r, 0), Err(LastPlatformAdmin));
+            } else {
+                assert_eq!(with_memberships, Ok(()));
+                assert_eq!(may_revoke(*r, 1), Ok(()));
+            }
+            assert_eq!(may_revoke(*r, 2), Ok(()));
+        }
+        // (from, to, admins) -> refused?
+        let cases = [
+            (Some(OA), None, 1, true),
+            (Some(OA), Some(OM), 1, true),
+            (Some(OA), Some(OA), 1, false),
+            (Some(OA), None, 2, false),
+            (Some(OA), Some(OM), 2, false),
+            (Some(OM), None, 1, false),
+            (Some(OM), Some(OA), 1, false),
+            (None, Some(OM), 1, false),
+            (None, Some(OA), 0, false),
+        ];
+        for (from, to, admins, refused) in cases {
+            assert_eq!(
+                keeps_an_admin(from, to, admins) == Err(LastOrgAdmin),
+                refused,
+                "{from:?} -> {to:?} with {admins}"
+            );
+        }
+        for r in DutyRefusal::ALL {
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(!r.label(lang).contains("duties.refuse"), "{r:?}");
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::CurrentUser;
-use super::rules::{Role, SignupForm};
+use super::rules::{Role, RoleForm, SignupForm};
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::orgs::RegEvent;
@@ -57,7 +57,7 @@ pub fn workspace(
     html! {
         div.page-head {
             h1.page-title { (lang.tf("me.title", &[("name", &u.display_name)])) }
-            a.btn.btn-primary href="/orgs/new" { (lang.t("orgs.new")) }
+            @if !u.actor.has(Role::Admin) { a.btn.btn-primary href="/orgs/new" { (lang.t("orgs.new")) } }
         }
         p {
             span.muted { (u.email) } " "
@@ -69,7 +69,7 @@ pub fn workspace(
                 h2 { (lang.t("me.orgs")) }
                 @if u.orgs.is_empty() {
                     p.muted { (lang.t("me.no_orgs")) }
-                    p { a href="/orgs/new" { (lang.t("orgs.new")) } }
+                    @if !u.actor.has(Role::Admin) { p { a href="/orgs/new" { (lang.t("orgs.new")) } } }
                 } @else {
                     ul.plain { @for (id, name, role) in &u.orgs {
                         li { a href=(format!("/orgs/{id}")) { (name) } " " span.badge.badge-role { (lang.t(&format!("org.role.{}", role.code()))) } }
@@ -112,30 +112,63 @@ pub fn workspace(
     }
 }
 
-/// Administrator's user list with role switches.
-pub fn users(lang: Lang, users: &[(super::model::user::Model, Vec<Role>)], csrf: &str) -> Markup {
+/// Administrator's user list: each user's roles, and a form to grant or revoke one role with
+/// a reason. `failed` is the row whose form came back with errors, with what was typed.
+pub fn users(
+    lang: Lang,
+    users: &[(super::model::user::Model, Vec<Role>)],
+    csrf: &str,
+    failed: Option<(i64, &RoleForm, &FieldErrors)>,
+) -> Markup {
+    let none = FieldErrors::default();
+    let blank = RoleForm::default();
     html! {
         h1.page-title { (lang.t("users.admin_title")) }
         p { a href="/admin/units" { (lang.t("units.admin_title")) } }
+        p.hint { (lang.t("duties.roles_hint")) }
+        @if let Some((_, _, e)) = failed { (error_summary(e, lang)) }
         div.table-wrap { table.data-table {
-            thead { tr { th { (lang.t("signup.display_name")) } th { (lang.t("signup.email")) } th { (lang.t("users.roles")) } } }
-            tbody { @for (u, roles) in users { tr {
-                td { (u.display_name) }
-                td { (u.email) }
-                td {
-                    @for r in Role::ALL {
-                        @let has = roles.contains(r);
-                        form.inline method="post" action=(format!("/admin/users/{}/roles", u.id)) {
+            thead { tr {
+                th { (lang.t("signup.display_name")) } th { (lang.t("signup.email")) }
+                th { (lang.t("users.roles")) } th { (lang.t("duties.change_role")) }
+            } }
+            tbody { @for (u, roles) in users {
+                @let (f, e) = match failed {
+                    Some((id, f, e)) if id == u.id => (f, e),
+                    _ => (&blank, &none),
+                };
+                tr id=(format!("user-{}", u.id)) {
+                    td { (u.display_name) }
+                    td { (u.email) }
+                    td.roles { @for r in roles { span.badge.badge-role data-role=(r.code()) { (r.label(lang)) } " " } }
+                    td {
+                        form.inline.role-form method="post" action=(format!("/admin/users/{}/roles", u.id)) {
                             (csrf_field(csrf))
-                            input type="hidden" name="role" value=(r.code());
-                            input type="hidden" name="grant" value=(if has { "0" } else { "1" });
-                            button class=(if has { "btn btn-primary" } else { "btn btn-secondary" }) type="submit"
-                                aria-pressed=(if has { "true" } else { "false" }) { (r.label(lang)) }
+                            label.visually-hidden for=(format!("role-{}", u.id)) { (lang.t("users.roles")) }
+                            select id=(format!("role-{}", u.id)) name="role"
+                                aria-invalid=[e.get("role").map(|_| "true")] {
+                                @for r in Role::ALL {
+                                    option value=(r.code()) selected[f.role == r.code()] { (r.label(lang)) }
+                                }
+                            }
+                            " "
+                            label.visually-hidden for=(format!("grant-{}", u.id)) { (lang.t("duties.grant_or_revoke")) }
+                            select id=(format!("grant-{}", u.id)) name="grant" {
+                                option value="1" selected[f.grant != "0"] { (lang.t("duties.grant")) }
+                                option value="0" selected[f.grant == "0"] { (lang.t("duties.revoke")) }
+                            }
+                            " "
+                            label.visually-hidden for=(format!("reason-{}", u.id)) { (lang.t("duties.reason")) }
+                            input id=(format!("reason-{}", u.id)) type="text" name="reason" value=(f.reason)
+                                required maxlength="500" placeholder=(lang.t("duties.reason"))
+                                aria-invalid=[e.get("reason").map(|_| "true")];
+                            " "
+                            button.btn.btn-secondary type="submit" { (lang.t("form.save")) }
+                            @for (_, m) in &e.0 { p.error-msg { (m) } }
                         }
-                        " "
                     }
                 }
-            } } }
+            } }
         } }
     }
 }

@@ -35,8 +35,9 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
-    // Layers run outermost-last: language → error pages → security headers → body limit →
-    // panic guard → sessions → CSRF → handler.
+    // Layers run outermost-last: security headers → language → error pages → body limit →
+    // panic guard → sessions → CSRF → handler. The headers are outermost so that the error
+    // pages, which replace the inner response, carry them too.
     routes
         .fallback(mw::not_found)
         .with_state(state.clone())
@@ -45,6 +46,12 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit.max(UPLOAD_LIMIT)))
+        .layer(from_fn(mw::render_errors))
+        .layer(from_fn(mw::language))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(mw::CONTENT_SECURITY_POLICY),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
@@ -57,8 +64,6 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(from_fn(mw::render_errors))
-        .layer(from_fn(mw::language))
 }
 
 /// Opens the database, applies migrations and builds the state.
@@ -81,6 +86,14 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     crate::kernel::db::migrate(&db).await?;
     crate::audit::start(&db, &audit_keys, clock.now()).await?;
     let seal = crate::kernel::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
+    // Attachment metadata written in clear before it was sealed; only the server has the key.
+    let sealed = crate::procurement::seal_file_metadata(&db, &seal).await?;
+    if sealed > 0 {
+        tracing::info!(
+            files = sealed,
+            "sealed the metadata of earlier bid attachments"
+        );
+    }
     let search = crate::search::Search::open(
         &config.data_dir,
         config.meilisearch_url.as_deref(),

@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, matching, orgs, pages, procurement, search, targets, units, web,
+    accounts, audit, contracts, inbox, matching, orgs, pages, procurement, search, targets, units,
+    web,
 };
 
 /// Who a route is for.
@@ -19,6 +20,9 @@ pub enum Access {
     Public,
     /// Anyone signed in.
     SignedIn,
+    /// Anyone signed in who may join an organization: not a platform administrator
+    /// (separation of duties).
+    Joiner,
     /// An administrator of the organization in the path (or a platform administrator).
     OrgAdmin,
     /// A regulator.
@@ -112,16 +116,23 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post("/login", Public, accounts::routes::login)
     .post("/logout", Public, accounts::routes::logout)
     .get("/me", SignedIn, pages::me::me)
+    .get("/me/notifications", SignedIn, inbox::routes::list)
+    .post("/me/notifications/read", SignedIn, inbox::routes::mark_read)
     .get("/admin/users", Admin, accounts::routes::users)
     .post("/admin/users/{id}/roles", Admin, accounts::routes::set_role)
     // orgs
     .get("/orgs", Public, orgs::routes::list)
-    .get("/orgs/new", SignedIn, orgs::routes::new_form)
-    .post("/orgs", SignedIn, orgs::routes::create)
+    .get("/orgs/new", Joiner, orgs::routes::new_form)
+    .post("/orgs", Joiner, orgs::routes::create)
     .get("/orgs/{id}", Public, orgs::routes::show)
     .get("/orgs/{id}/edit", OrgAdmin, orgs::routes::edit_form)
     .post("/orgs/{id}/edit", OrgAdmin, orgs::routes::update)
     .post("/orgs/{id}/members", OrgAdmin, orgs::routes::add_member)
+    .post(
+        "/orgs/{id}/members/{uid}/remove",
+        OrgAdmin,
+        orgs::routes::remove_member,
+    )
     .post("/orgs/{id}/rating", Regulator, orgs::routes::set_rating)
     .post("/orgs/{id}/credit", Regulator, orgs::routes::set_credit)
     .get("/api/v1/orgs", Public, orgs::routes::api_list)
@@ -139,6 +150,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/admin/units/{id}/members",
         Admin,
         units::routes::add_member,
+    )
+    .post(
+        "/admin/units/{id}/members/{uid}/remove",
+        Admin,
+        units::routes::remove_member,
     )
     // procurement
     .get("/tenders", Public, procurement::routes::list)

@@ -8,7 +8,7 @@ use maud::{Markup, html};
 
 use super::model;
 use super::rules::Assessment;
-use crate::accounts::{Action, require};
+use crate::accounts::{Action, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::procurement::Tender;
 use crate::web::AppState;
@@ -74,12 +74,20 @@ pub async fn tender_section(
     ))
 }
 
+/// The tender for its unit's buyers. Anonymous visitors are sent to log in whatever the id;
+/// anyone else gets "not found" for a draft (as for a tender that does not exist: drafts
+/// are not public) and "forbidden" for a published tender.
 async fn load(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Tender> {
-    let id = parse_id(id)?;
     ctx.require_user()?;
+    let id = parse_id(id)?;
     let t = crate::procurement::get(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !may(ctx.actor(), Action::MatchAndPlan(t.unit_id))
+        && t.state == crate::procurement::TenderState::Draft.code()
+    {
+        return Err(AppError::NotFound);
+    }
     require(ctx.actor(), Action::MatchAndPlan(t.unit_id))?;
     Ok(t)
 }

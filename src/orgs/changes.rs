@@ -11,7 +11,8 @@ use super::model::{Org, apply, org_member, organization, reg_event, set_domains}
 use super::rules::{CreditStatus, OrgDraft, RatingDecision};
 use crate::accounts::OrgRole;
 
-/// Registers an organization; the creator becomes its administrator. One transaction.
+/// Registers an organization; the creator becomes its administrator (on the audit record).
+/// One transaction. The caller checks the creator may join (`Action::CreateOrg`).
 pub async fn create(
     db: &DatabaseConnection,
     d: &OrgDraft,
@@ -37,6 +38,20 @@ pub async fn create(
         added_at: Set(now),
     }
     .insert(&*txn)
+    .await?;
+    // The first membership is on the record like every later one.
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(creator),
+            entity: "org",
+            entity_id: org.id,
+            action: "registered",
+            detail: serde_json::json!({ "user": creator, "role": OrgRole::Admin.code() }),
+            public: false,
+        },
+    )
     .await?;
     crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Orgs, org.id, now).await?;
     txn.commit().await?;

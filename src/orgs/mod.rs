@@ -5,9 +5,14 @@
 //! Invariants: a stored USCC passed [`rules::validate_uscc`] and is unique; `league_code`
 //! and `county_code` always derive from `division_code`; rating and credit status change
 //! only through the regulator routes, each change with an event row in the same
-//! transaction. May call: `accounts` (policy, users), `regions`, `web`.
+//! transaction; every membership change has a reason, an audit entry and notices to the
+//! organization's administrators and the user concerned in its transaction, never makes a
+//! platform administrator a member and never removes the last administrator (`members`).
+//! May call: `accounts` (policy, users, separation-of-duties rules), `audit`, `inbox`,
+//! `regions`, `web`.
 
 mod changes;
+mod members;
 pub mod model;
 mod reads;
 pub mod routes;
@@ -15,7 +20,10 @@ pub mod rules;
 pub mod views;
 
 pub use changes::{create, set_credit, set_rating, update};
+pub use members::{MemberChange, add_member, remove_member};
 pub use model::counts::Cache as CountCache;
+/// The members of an organization with their roles (conflict-of-interest checks).
+pub use model::member_roles;
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, row, stats};
 pub use rules::{

@@ -490,7 +490,39 @@ pub async fn members(
         .collect())
 }
 
-/// Adds or changes a membership.
+/// The members of an organization with their roles, by user id (no names: one query).
+pub async fn member_roles(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<(i64, OrgRole)>, DbErr> {
+    let rows: Vec<(i64, String)> = org_member::Entity::find()
+        .select_only()
+        .column(org_member::Column::UserId)
+        .column(org_member::Column::Role)
+        .filter(org_member::Column::OrgId.eq(org_id))
+        .order_by_asc(org_member::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(u, r)| OrgRole::parse(&r).map(|r| (u, r)))
+        .collect())
+}
+
+/// Ends a membership (none: nothing).
+pub async fn delete_member(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    user_id: i64,
+) -> Result<(), DbErr> {
+    org_member::Entity::delete_by_id((org_id, user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Adds or changes a membership (a single write: the rules are [`crate::orgs::add_member`]'s).
 pub async fn set_member(
     db: &impl ConnectionTrait,
     org_id: i64,

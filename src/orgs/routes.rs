@@ -6,10 +6,13 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
+use super::MemberChange;
 use super::model;
-use super::rules::{self, CreditForm, ListQuery, OrgForm, PAGE_SIZE, RatingForm};
+use super::rules::{
+    self, CreditForm, ListQuery, MemberForm, OrgForm, PAGE_SIZE, RatingForm, RemoveForm,
+};
 use super::views;
-use crate::accounts::{Action, OrgRole, may, require};
+use crate::accounts::{Action, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
 use crate::web::{Ctx, layout, parse_id, see_other, unprocessable};
@@ -41,11 +44,22 @@ async fn load(st: &AppState, id: &str) -> AppResult<(model::Org, Vec<String>)> {
         .ok_or(AppError::NotFound)
 }
 
+/// The forms of a profile page that came back with errors, with what was typed.
+#[derive(Default)]
+struct Failed<'a> {
+    /// The regulator's forms.
+    regulate: Option<&'a FieldErrors>,
+    /// The add-member form.
+    add_member: Option<(&'a MemberForm, &'a FieldErrors)>,
+    /// A member's removal form: the member, the reason typed.
+    remove_member: Option<(i64, &'a str, &'a FieldErrors)>,
+}
+
 async fn render_profile(
     st: &AppState,
     ctx: &mut Ctx,
     id: &str,
-    reg_errors: &FieldErrors,
+    failed: Failed<'_>,
 ) -> AppResult<Markup> {
     let (o, domains) = load(st, id).await?;
     let events = model::events(&st.db, o.id).await?;
@@ -64,6 +78,8 @@ async fn render_profile(
     } else {
         None
     };
+    let none = FieldErrors::default();
+    let blank = MemberForm::default();
     let x = views::ProfileExtras {
         private,
         can_edit,
@@ -75,6 +91,8 @@ async fn render_profile(
             ctx.lang,
             &crate::contracts::track_record(&st.db, o.id).await?,
         ),
+        add_member: failed.add_member.unwrap_or((&blank, &none)),
+        remove_member: failed.remove_member,
     };
     let body = views::profile(
         ctx.lang,
@@ -83,7 +101,7 @@ async fn render_profile(
         &events,
         st.clock.today(),
         &x,
-        reg_errors,
+        failed.regulate.unwrap_or(&none),
     );
     Ok(layout::page(ctx, &o.name, body))
 }
@@ -94,7 +112,7 @@ pub async fn show(
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Markup> {
-    render_profile(&st, &mut ctx, &id, &FieldErrors::default()).await
+    render_profile(&st, &mut ctx, &id, Failed::default()).await
 }
 
 /// The form's own rules, then the one that needs the database: the code is not registered to
@@ -209,44 +227,120 @@ pub async fn update(
     }
 }
 
-/// Member form.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct MemberForm {
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    role: String,
-}
-
-/// `POST /orgs/{id}/members`
+/// `POST /orgs/{id}/members`: adds a member or changes a member's role, with a reason.
+/// Never a platform administrator, and never the last administrator made a plain member.
 pub async fn add_member(
     State(st): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<MemberForm>,
 ) -> AppResult<Response> {
     let (o, _) = load(&st, &id).await?;
     require(ctx.actor(), Action::ManageOrgMembers(o.id))?;
-    let email = crate::accounts::normalize_email(&f.email);
-    let role = OrgRole::parse(&f.role).unwrap_or(OrgRole::Member);
-    match crate::accounts::find_by_email(&st.db, &email).await? {
-        Some(u) => {
-            model::set_member(&st.db, o.id, u.id, role, st.clock.now()).await?;
-            ctx.set_flash(
-                "success",
-                ctx.lang.tf("org.member_added", &[("email", &email)]),
-            )
-            .await?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let outcome = match rules::validate_member(&f, ctx.lang) {
+        Err(e) => Err(e),
+        Ok(d) => match crate::accounts::find_by_email(&st.db, &d.email).await? {
+            None => {
+                let mut e = FieldErrors::default();
+                e.add(
+                    "email",
+                    ctx.lang.tf("org.member_unknown", &[("email", &d.email)]),
+                );
+                Err(e)
+            }
+            Some(u) => {
+                let now = st.clock.now();
+                match super::add_member(&st.db, &o, u.id, d.role, &d.reason, actor, now).await? {
+                    Ok(change) => Ok((d.email, change)),
+                    Err(refusal) => {
+                        let mut e = FieldErrors::default();
+                        e.add("email", refusal.label(ctx.lang));
+                        Err(e)
+                    }
+                }
+            }
+        },
+    };
+    match outcome {
+        Ok((email, change)) => {
+            let (kind, text) = match change {
+                MemberChange::Unchanged => ("info", ctx.t("duties.unchanged")),
+                MemberChange::RoleChanged(_) => (
+                    "success",
+                    ctx.lang
+                        .tf("duties.member_role_changed", &[("email", &email)]),
+                ),
+                _ => (
+                    "success",
+                    ctx.lang.tf("org.member_added", &[("email", &email)]),
+                ),
+            };
+            ctx.set_flash(kind, text).await?;
+            Ok(see_other(&format!("/orgs/{}", o.id)))
         }
-        None => {
-            ctx.set_flash(
-                "error",
-                ctx.lang.tf("org.member_unknown", &[("email", &email)]),
-            )
-            .await?
+        Err(e) => {
+            let failed = Failed {
+                add_member: Some((&f, &e)),
+                ..Failed::default()
+            };
+            Ok(unprocessable(
+                render_profile(&st, &mut ctx, &id, failed).await?,
+            ))
         }
     }
-    Ok(see_other(&format!("/orgs/{}", o.id)))
+}
+
+/// `POST /orgs/{id}/members/{uid}/remove`: removes a member, with a reason; never the last
+/// administrator.
+pub async fn remove_member(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, uid)): Path<(String, String)>,
+    Form(f): Form<RemoveForm>,
+) -> AppResult<Response> {
+    let (o, _) = load(&st, &id).await?;
+    require(ctx.actor(), Action::ManageOrgMembers(o.id))?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let target = parse_id(&uid)?;
+    let outcome = match crate::accounts::validate_reason(&f.reason, ctx.lang) {
+        Err(m) => {
+            let mut e = FieldErrors::default();
+            e.add("reason", m);
+            Err(e)
+        }
+        Ok(reason) => {
+            let now = st.clock.now();
+            match super::remove_member(&st.db, &o, target, &reason, actor, now).await? {
+                Ok(change) => Ok(change),
+                Err(refusal) => {
+                    let mut e = FieldErrors::default();
+                    e.add("reason", refusal.label(ctx.lang));
+                    Err(e)
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(change) => {
+            let (kind, key) = if change == MemberChange::Removed {
+                ("success", "duties.member_removed")
+            } else {
+                ("info", "duties.unchanged")
+            };
+            ctx.set_flash(kind, ctx.t(key)).await?;
+            Ok(see_other(&format!("/orgs/{}", o.id)))
+        }
+        Err(e) => {
+            let failed = Failed {
+                remove_member: Some((target, f.reason.as_str(), &e)),
+                ..Failed::default()
+            };
+            Ok(unprocessable(
+                render_profile(&st, &mut ctx, &id, failed).await?,
+            ))
+        }
+    }
 }
 
 /// `POST /orgs/{id}/rating`
@@ -266,7 +360,15 @@ pub async fn set_rating(
             ctx.set_flash("success", ctx.t("org.rating_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
-        Err(e) => Ok(unprocessable(render_profile(&st, &mut ctx, &id, &e).await?)),
+        Err(e) => {
+            let failed = Failed {
+                regulate: Some(&e),
+                ..Failed::default()
+            };
+            Ok(unprocessable(
+                render_profile(&st, &mut ctx, &id, failed).await?,
+            ))
+        }
     }
 }
 
@@ -289,7 +391,15 @@ pub async fn set_credit(
             ctx.set_flash("success", ctx.t("org.credit_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
-        Err(e) => Ok(unprocessable(render_profile(&st, &mut ctx, &id, &e).await?)),
+        Err(e) => {
+            let failed = Failed {
+                regulate: Some(&e),
+                ..Failed::default()
+            };
+            Ok(unprocessable(
+                render_profile(&st, &mut ctx, &id, failed).await?,
+            ))
+        }
     }
 }
 

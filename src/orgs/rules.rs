@@ -714,6 +714,67 @@ pub fn parse_list_query(q: &ListQuery) -> ListFilter {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Members
+
+/// What an organization administrator typed to add a member or change a member's role.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct MemberForm {
+    /// The user's e-mail.
+    #[serde(default)]
+    pub email: String,
+    /// `OrgRole::code()`.
+    #[serde(default)]
+    pub role: String,
+    /// Why (kept in the audit log and sent to the administrators).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A member form that passed validation: normalized e-mail, role, trimmed reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberDraft {
+    /// Normalized e-mail.
+    pub email: String,
+    /// The role to hold.
+    pub role: crate::accounts::OrgRole,
+    /// Why.
+    pub reason: String,
+}
+
+/// Validates the member form (whether the e-mail has an account is checked by the caller).
+pub fn validate_member(f: &MemberForm, lang: Lang) -> Result<MemberDraft, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let email = crate::accounts::normalize_email(&f.email);
+    if email.is_empty() {
+        e.add("email", lang.t("form.required"));
+    }
+    let role = crate::accounts::OrgRole::parse(f.role.trim());
+    if role.is_none() {
+        e.add("role", lang.t("form.choose"));
+    }
+    let reason = crate::accounts::validate_reason(&f.reason, lang).unwrap_or_else(|m| {
+        e.add("reason", m);
+        String::new()
+    });
+    match role {
+        Some(role) => e.into_result(MemberDraft {
+            email,
+            role,
+            reason,
+        }),
+        None => Err(e),
+    }
+}
+
+/// The reason typed to remove a member.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RemoveForm {
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1046,5 +1107,28 @@ mod tests {
         }
         assert!(OrgKind::Foundation.is_social_org() && !OrgKind::Enterprise.is_social_org());
         assert_eq!(domain_label("elderly", Lang::En), "Elderly care");
+    }
+
+    #[test]
+    fn the_member_form_needs_an_email_a_role_and_a_reason() {
+        use crate::accounts::OrgRole;
+        let f = |email: &str, role: &str, reason: &str| MemberForm {
+            email: email.into(),
+            role: role.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            validate_member(&f(" Li@Example.org ", "admin", " 接任理事长 "), Lang::Zh),
+            Ok(MemberDraft {
+                email: "li@example.org".into(),
+                role: OrgRole::Admin,
+                reason: "接任理事长".into(),
+            })
+        );
+        let e = validate_member(&f("", "owner", "x"), Lang::En).unwrap_err();
+        assert!(e.get("email").is_some() && e.get("role").is_some() && e.get("reason").is_some());
+        let e = validate_member(&f("a@b.cn", "member", ""), Lang::En).unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.get("reason"), Some(Lang::En.t("form.required").as_str()));
     }
 }

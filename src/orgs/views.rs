@@ -5,8 +5,8 @@ use time::Date;
 
 use super::model::{Org, reg_event};
 use super::rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, ListFilter, ListQuery, OrgForm, OrgKind, PAGE_SIZE,
-    domain_label, grade_label, rating_valid,
+    AuthorityLevel, CreditStatus, DOMAINS, ListFilter, ListQuery, MemberForm, OrgForm, OrgKind,
+    PAGE_SIZE, domain_label, grade_label, rating_valid,
 };
 use crate::accounts::OrgRole;
 use crate::kernel::Lang;
@@ -157,6 +157,10 @@ pub struct ProfileExtras<'a> {
     pub csrf: Option<&'a str>,
     /// The contract track record, rendered by the contracts room.
     pub track_record: Markup,
+    /// The add-member form: what was typed and its errors (blank when fresh).
+    pub add_member: (&'a MemberForm, &'a FieldErrors),
+    /// A removal form that came back with errors: the member, the reason typed, the errors.
+    pub remove_member: Option<(i64, &'a str, &'a FieldErrors)>,
 }
 
 /// The profile page body.
@@ -235,16 +239,38 @@ pub fn profile(
             aside.side-panel {
                 @if let Some(ms) = x.members {
                     h2 { (lang.t("org.members")) }
-                    ul.plain { @for (_, name, email, role) in ms {
-                        li { (name) " " span.muted { (email) } " " span.badge.badge-role { (lang.t(&format!("org.role.{}", role.code()))) } }
+                    @if let Some((_, _, e)) = x.remove_member { (error_summary(e, lang)) }
+                    ul.plain id="members" { @for (uid, name, email, role) in ms {
+                        li data-user=(uid) {
+                            (name) " " span.muted { (email) } " " span.badge.badge-role { (lang.t(&format!("org.role.{}", role.code()))) }
+                            @if x.can_manage_members && let Some(t) = x.csrf {
+                                @let (typed, errs) = match x.remove_member {
+                                    Some((who, r, e)) if who == *uid => (r, Some(e)),
+                                    _ => ("", None),
+                                };
+                                form.inline.remove-member method="post" action=(format!("/orgs/{}/members/{}/remove", o.id, uid)) {
+                                    (csrf_field(t))
+                                    " "
+                                    label.visually-hidden for=(format!("remove-reason-{uid}")) { (lang.t("duties.reason")) }
+                                    input id=(format!("remove-reason-{uid}")) type="text" name="reason" value=(typed)
+                                        required maxlength="500" placeholder=(lang.t("duties.reason"))
+                                        aria-invalid=[errs.map(|_| "true")];
+                                    " "
+                                    button.btn.btn-danger type="submit" { (lang.t("duties.remove")) }
+                                }
+                            }
+                        }
                     } }
                     @if x.can_manage_members && let Some(t) = x.csrf {
+                        @let (f, e) = x.add_member;
+                        (error_summary(e, lang))
                         form.form method="post" action=(format!("/orgs/{}/members", o.id)) {
                             (csrf_field(t))
-                            (input("email", "email", &lang.t("org.member_email"), "", None, &FieldErrors::default(), true))
+                            (input("email", "email", &lang.t("org.member_email"), &f.email, None, e, true))
                             (select("role", &lang.t("org.member_role"),
                                 &[("member".to_string(), lang.t("org.role.member")), ("admin".to_string(), lang.t("org.role.admin"))],
-                                "member", None, &FieldErrors::default()))
+                                if f.role.is_empty() { "member" } else { &f.role }, None, e))
+                            (input("text", "reason", &lang.t("duties.reason"), &f.reason, Some(&lang.t("duties.reason_hint")), e, true))
                             div.actions { button.btn.btn-secondary type="submit" { (lang.t("org.add_member")) } }
                         }
                     }

@@ -1,6 +1,7 @@
 //! Sealed bids: eligibility, submission with a receipt, attachments, withdrawal.
 
 use super::*;
+use sea_orm::QuerySelect;
 
 /// What is sealed: everything the bidder submitted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -15,7 +16,8 @@ pub struct BidContent {
     pub price_fen: i64,
     /// Technical proposal.
     pub proposal: String,
-    /// Attachments: name, size, SHA-256.
+    /// Attachments: name, size, SHA-256 of the bytes (unsalted: the whole content is sealed
+    /// and the commitment salted).
     pub files: Vec<(String, i64, String)>,
 }
 
@@ -207,8 +209,36 @@ pub(super) async fn write_sealed(
     })
 }
 
-/// Submits or revises the organization's bid. Eligibility is checked first; the deadline
-/// and the state are checked in the same transaction as the write.
+/// Conflicts of interest that bar an organization from a tender: one of its members buys for
+/// the tender's unit, or evaluates the tender.
+pub async fn bid_conflict(
+    db: &impl ConnectionTrait,
+    t: &tender::Model,
+    org_id: i64,
+) -> Result<Option<Refusal>, DbErr> {
+    let members: Vec<i64> = crate::orgs::member_roles(db, org_id)
+        .await?
+        .into_iter()
+        .map(|(u, _)| u)
+        .collect();
+    if members.is_empty() {
+        return Ok(None);
+    }
+    let buyers = crate::units::buyer_ids(db, t.unit_id).await?;
+    if members.iter().any(|m| buyers.contains(m)) {
+        return Ok(Some(Refusal::BidderIsBuyer));
+    }
+    let evaluating = evaluator::Entity::find()
+        .filter(evaluator::Column::TenderId.eq(t.id))
+        .filter(evaluator::Column::UserId.is_in(members))
+        .count(db)
+        .await?;
+    Ok((evaluating > 0).then_some(Refusal::BidderIsEvaluator))
+}
+
+/// Submits or revises the organization's bid. Eligibility and conflicts of interest are
+/// checked first; the deadline and the state are checked in the same transaction as the
+/// write.
 #[allow(clippy::too_many_arguments)]
 pub async fn submit_bid(
     db: &DatabaseConnection,
@@ -225,13 +255,16 @@ pub async fn submit_bid(
     if !why.is_empty() {
         return Ok(Err(Refusal::Ineligible(why)));
     }
+    if let Some(conflict) = bid_conflict(db, t, org_id).await? {
+        return Ok(Err(conflict));
+    }
     let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
     }
     let existing = live_bid(&*txn, t.id, org_id).await?;
     let (revision, files) = match &existing {
-        Some(b) => (b.revision + 1, file_list(&*txn, b.id).await?),
+        Some(b) => (b.revision + 1, file_list(&*txn, key, b.id).await?),
         None => (1, vec![]),
     };
     let content = BidContent {
@@ -247,17 +280,84 @@ pub async fn submit_bid(
     Ok(Ok(r))
 }
 
-pub(super) async fn file_list(
+/// What is sealed of an attachment besides its bytes: everything that would identify it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(super) struct FileMeta {
+    /// Cleaned name.
+    pub(super) name: String,
+    /// MIME type decided from the content.
+    pub(super) mime: String,
+    /// Bytes.
+    pub(super) size: i64,
+    /// SHA-256 of the bytes (hex): what the receipt commits to.
+    pub(super) sha256: String,
+    /// Salt of the row's stored digest (hex; empty on a row not yet sealed).
+    pub(super) salt: String,
+}
+
+/// The seal context of an attachment's metadata: bound to its bid and its own row, so a
+/// blob copied to another row or bid does not open.
+fn meta_context(bid_id: i64, file_id: i64) -> String {
+    format!("file-meta:{bid_id}:{file_id}")
+}
+
+/// The seal context of an attachment's bytes (bound to the bid; the digest in the metadata
+/// ties the bytes to their row).
+pub(super) fn bytes_context(bid_id: i64) -> String {
+    format!("file:{bid_id}")
+}
+
+/// An attachment's metadata, unsealed. A row written before metadata was sealed (the
+/// start-up step [`seal_file_metadata`] has not reached it) still has it in clear.
+pub(super) fn file_meta(key: &SealKey, f: &bid_file::Model) -> Result<FileMeta, DbErr> {
+    if f.meta.is_empty() {
+        return Ok(FileMeta {
+            name: f.name.clone(),
+            mime: f.mime.clone(),
+            size: f.size,
+            sha256: f.sha256.clone(),
+            salt: String::new(),
+        });
+    }
+    let broken = |e: String| DbErr::Custom(format!("bid file {}: {e}", f.id));
+    let plain = key
+        .open(&meta_context(f.bid_id, f.id), &f.meta)
+        .map_err(|e| broken(e.to_string()))?;
+    serde_json::from_slice(&plain).map_err(|e| broken(e.to_string()))
+}
+
+/// The hex SHA-256 of some bytes.
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Attachment rows of a bid with their unsealed metadata, in upload order.
+pub(super) async fn files_with_meta(
     db: &impl ConnectionTrait,
+    key: &SealKey,
     bid_id: i64,
-) -> Result<Vec<(String, i64, String)>, DbErr> {
-    Ok(bid_file::Entity::find()
+) -> Result<Vec<(bid_file::Model, FileMeta)>, DbErr> {
+    bid_file::Entity::find()
         .filter(bid_file::Column::BidId.eq(bid_id))
         .order_by_asc(bid_file::Column::Id)
         .all(db)
         .await?
         .into_iter()
-        .map(|f| (f.name, f.size, f.sha256))
+        .map(|f| file_meta(key, &f).map(|m| (f, m)))
+        .collect()
+}
+
+/// The attachments as the receipt commits to them: name, size, plain SHA-256.
+pub(super) async fn file_list(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+) -> Result<Vec<(String, i64, String)>, DbErr> {
+    Ok(files_with_meta(db, key, bid_id)
+        .await?
+        .into_iter()
+        .map(|(_, m)| (m.name, m.size, m.sha256))
         .collect())
 }
 
@@ -274,6 +374,9 @@ pub async fn attach_file(
     now: i64,
     lang: Lang,
 ) -> OpResult<Receipt> {
+    if let Some(conflict) = bid_conflict(db, t, org_id).await? {
+        return Ok(Err(conflict));
+    }
     let txn = crate::kernel::db::begin_write(db).await?;
     if !lock_open_for_bids(&*txn, t.id, now).await? {
         return Ok(Err(Refusal::BidsClosed));
@@ -285,27 +388,44 @@ pub async fn attach_file(
         .filter(bid_file::Column::BidId.eq(b.id))
         .count(&*txn)
         .await? as usize;
-    let mime = match rules::check_file(name, bytes.len(), existing, lang) {
-        Ok(m) => m,
+    let kind = match rules::check_file(name, bytes, existing, lang) {
+        Ok(k) => k,
         Err(msg) => return Ok(Err(Refusal::File(msg))),
     };
     let old =
         open_body(key, &b).map_err(|_| DbErr::Custom("sealed bid cannot be opened".into()))?;
-    use sha2::Digest;
-    let digest = hex::encode(sha2::Sha256::digest(bytes));
-    bid_file::ActiveModel {
+    // Nothing that identifies the file is written in clear: the name, type, size and plain
+    // digest go into a sealed blob bound to the row (so the row is inserted first, to have
+    // its id), and the stored digest is salted with a salt sealed in that blob.
+    let salt = crate::kernel::seal::new_salt();
+    let meta = FileMeta {
+        name: name.to_string(),
+        mime: kind.mime().to_string(),
+        size: bytes.len() as i64,
+        sha256: sha256_hex(bytes),
+        salt,
+    };
+    let row = bid_file::ActiveModel {
         bid_id: Set(b.id),
-        name: Set(name.to_string()),
-        mime: Set(mime.to_string()),
-        size: Set(bytes.len() as i64),
-        sha256: Set(digest),
-        sealed: Set(key.seal(&format!("file:{}", b.id), bytes)),
+        name: Set(String::new()),
+        mime: Set(String::new()),
+        size: Set(0),
+        sha256: Set(crate::kernel::seal::commitment(&meta.salt, bytes)),
+        sealed: Set(key.seal(&bytes_context(b.id), bytes)),
         uploaded_at: Set(now),
+        meta: Set(String::new()),
         ..Default::default()
     }
     .insert(&*txn)
     .await?;
-    let files = file_list(&*txn, b.id).await?;
+    let sealed_meta = key.seal(
+        &meta_context(b.id, row.id),
+        &serde_json::to_vec(&meta).unwrap_or_default(),
+    );
+    let mut row: bid_file::ActiveModel = row.into();
+    row.meta = Set(sealed_meta);
+    row.update(&*txn).await?;
+    let files = file_list(&*txn, key, b.id).await?;
     let content = BidContent {
         revision: b.revision + 1,
         files,
@@ -351,6 +471,68 @@ pub async fn withdraw_bid(
     .await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// Seals the metadata of attachments written before it was sealed (rows with an empty
+/// `meta`): name, type, size and plain digest move into the sealed blob, the clear columns
+/// are blanked and the stored digest is salted. Run at every start-up (the key is not
+/// available to migrations); each row in its own write transaction and only while its
+/// `meta` is still empty, so it is idempotent and safe with several instances starting at
+/// once. Returns how many rows it sealed.
+pub async fn seal_file_metadata(db: &DatabaseConnection, key: &SealKey) -> Result<u64, DbErr> {
+    let pending: Vec<i64> = bid_file::Entity::find()
+        .select_only()
+        .column(bid_file::Column::Id)
+        .filter(bid_file::Column::Meta.eq(""))
+        .order_by_asc(bid_file::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut sealed = 0;
+    for id in pending {
+        let txn = crate::kernel::db::begin_write(db).await?;
+        if txn.get_database_backend() == sea_orm::DbBackend::Sqlite {
+            // The row's old cell, with the clear name, is zeroed rather than left in a free
+            // page of the file.
+            txn.execute_unprepared("PRAGMA secure_delete = ON").await?;
+        }
+        let Some(f) = bid_file::Entity::find_by_id(id)
+            .filter(bid_file::Column::Meta.eq(""))
+            .one(&*txn)
+            .await?
+        else {
+            continue;
+        };
+        let bytes = key
+            .open(&bytes_context(f.bid_id), &f.sealed)
+            .map_err(|e| DbErr::Custom(format!("bid file {id}: {e}")))?;
+        let salt = crate::kernel::seal::new_salt();
+        let digest = crate::kernel::seal::commitment(&salt, &bytes);
+        let meta = FileMeta {
+            name: f.name,
+            mime: f.mime,
+            size: f.size,
+            sha256: f.sha256,
+            salt,
+        };
+        let blob = key.seal(
+            &meta_context(f.bid_id, f.id),
+            &serde_json::to_vec(&meta).unwrap_or_default(),
+        );
+        sealed += bid_file::Entity::update_many()
+            .col_expr(bid_file::Column::Name, Expr::value(""))
+            .col_expr(bid_file::Column::Mime, Expr::value(""))
+            .col_expr(bid_file::Column::Size, Expr::value(0i64))
+            .col_expr(bid_file::Column::Sha256, Expr::value(digest))
+            .col_expr(bid_file::Column::Meta, Expr::value(blob))
+            .filter(bid_file::Column::Id.eq(id))
+            .filter(bid_file::Column::Meta.eq(""))
+            .exec(&*txn)
+            .await?
+            .rows_affected;
+        txn.commit().await?;
+    }
+    Ok(sealed)
 }
 
 pub(super) fn open_body(
@@ -405,6 +587,57 @@ pub async fn bids_of_orgs(
         .into_iter()
         .filter_map(|b| tenders.get(&b.tender_id).cloned().map(|t| (b, t)))
         .collect())
+}
+
+/// Which bids of a tender someone may reach, decided from the tender's public facts and the
+/// asker alone, before any bid is looked up (see [`bid_in_scope`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BidScope {
+    /// Every bid of the tender: its oversight (the unit's buyers, assigned evaluators,
+    /// regulators).
+    Tender,
+    /// Only the bids of these organizations: the asker's own (possibly none).
+    Orgs(Vec<i64>),
+}
+
+/// A bid as a route needs it to decide what to serve, without its sealed content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BidRef {
+    /// Bid id.
+    pub id: i64,
+    /// Bidder.
+    pub org_id: i64,
+    /// Whether the bid was opened (its content and attachments are readable).
+    pub opened: bool,
+}
+
+/// The bid `bid_id` of tender `tender_id` if it lies in `scope`, else `None`. One query
+/// whatever the case, reading no sealed content, and the same `None` for a bid that does
+/// not exist, belongs to another tender or to an organization outside the scope: callers
+/// answer all of them alike, so the answer never tells which bid ids exist on a sealed
+/// tender.
+pub async fn bid_in_scope(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    bid_id: i64,
+    scope: &BidScope,
+) -> Result<Option<BidRef>, DbErr> {
+    use sea_orm::QuerySelect;
+    let mut q = bid::Entity::find()
+        .select_only()
+        .columns([bid::Column::Id, bid::Column::OrgId, bid::Column::OpenedSalt])
+        .filter(bid::Column::Id.eq(bid_id))
+        .filter(bid::Column::TenderId.eq(tender_id));
+    if let BidScope::Orgs(orgs) = scope {
+        // An empty list still runs the query (as `1 = 2`): the same work for everyone.
+        q = q.filter(bid::Column::OrgId.is_in(orgs.iter().copied()));
+    }
+    let row: Option<(i64, i64, Option<String>)> = q.into_tuple().one(db).await?;
+    Ok(row.map(|(id, org_id, salt)| BidRef {
+        id,
+        org_id,
+        opened: salt.is_some(),
+    }))
 }
 
 /// The organization's bids on one tender (live or not), newest first.

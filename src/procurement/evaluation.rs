@@ -34,7 +34,8 @@ pub async fn is_evaluator(
 }
 
 /// Assigns an evaluator (an opened tender moves to evaluation). Refuses users without the
-/// evaluator role and members of any bidding organization.
+/// evaluator role, buyers of the tender's unit and members of any bidding organization
+/// (conflicts of interest).
 pub async fn assign_evaluator(
     db: &DatabaseConnection,
     t: &tender::Model,
@@ -49,6 +50,13 @@ pub async fn assign_evaluator(
     let roles = crate::accounts::roles_of(db, user_id).await?;
     if !roles.contains(&crate::accounts::Role::Evaluator) {
         return Ok(Err(Refusal::NotEvaluator));
+    }
+    if crate::units::memberships_of(db, user_id)
+        .await?
+        .iter()
+        .any(|(unit, _)| *unit == t.unit_id)
+    {
+        return Ok(Err(Refusal::EvaluatorIsBuyer));
     }
     let memberships = crate::orgs::memberships_of(db, user_id).await?;
     let bidders: Vec<i64> = bid::Entity::find()

@@ -6,8 +6,9 @@ use sea_orm::{
     QuerySelect,
 };
 
-use super::model::{bid_file, evaluator, tender};
+use super::model::{bid, evaluator, tender};
 use super::rules::{Method, TenderState};
+use crate::kernel::seal::SealKey;
 use crate::regions::{Level, regions};
 
 /// Tenders per page on the public list.
@@ -168,13 +169,15 @@ pub async fn tenders_of_evaluator(
     Ok(ts)
 }
 
-/// An attachment's metadata (the sealed bytes stay in the database).
+/// An attachment's metadata, unsealed (the sealed bytes stay in the database).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileInfo {
     /// Key (for the download link after opening).
     pub id: i64,
     /// File name.
     pub name: String,
+    /// MIME type, decided from the content at upload.
+    pub mime: String,
     /// Bytes.
     pub size: i64,
     /// SHA-256 of the plain file (hex).
@@ -183,30 +186,38 @@ pub struct FileInfo {
     pub uploaded_at: i64,
 }
 
-/// Attachments of a bid (metadata only), in upload order.
-pub async fn files_of_bid(db: &impl ConnectionTrait, bid_id: i64) -> Result<Vec<FileInfo>, DbErr> {
-    let rows: Vec<(i64, String, i64, String, i64)> = bid_file::Entity::find()
-        .select_only()
-        .column(bid_file::Column::Id)
-        .column(bid_file::Column::Name)
-        .column(bid_file::Column::Size)
-        .column(bid_file::Column::Sha256)
-        .column(bid_file::Column::UploadedAt)
-        .filter(bid_file::Column::BidId.eq(bid_id))
-        .order_by_asc(bid_file::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(rows
+/// Attachments of a bid, metadata unsealed, in upload order: for the bid's own organization
+/// (its author) at any time, and through [`files_of_opened_bid`] for everyone else. The
+/// caller has checked that the viewer is the bidder.
+pub async fn files_of_bid(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+) -> Result<Vec<FileInfo>, DbErr> {
+    Ok(super::bids::files_with_meta(db, key, bid_id)
+        .await?
         .into_iter()
-        .map(|(id, name, size, sha256, uploaded_at)| FileInfo {
-            id,
-            name,
-            size,
-            sha256,
-            uploaded_at,
+        .map(|(f, m)| FileInfo {
+            id: f.id,
+            name: m.name,
+            mime: m.mime,
+            size: m.size,
+            sha256: m.sha256,
+            uploaded_at: f.uploaded_at,
         })
         .collect())
+}
+
+/// Attachments of a bid once it is opened (empty before: sealed with the bid).
+pub async fn files_of_opened_bid(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid: &bid::Model,
+) -> Result<Vec<FileInfo>, DbErr> {
+    if bid.opened_salt.is_none() {
+        return Ok(vec![]);
+    }
+    files_of_bid(db, key, bid.id).await
 }
 
 #[cfg(test)]

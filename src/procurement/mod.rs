@@ -79,6 +79,12 @@ pub enum Refusal {
     NotEvaluator,
     /// The evaluator belongs to a bidding organization.
     ConflictOfInterest,
+    /// The evaluator buys for the tender's purchasing unit.
+    EvaluatorIsBuyer,
+    /// A member of the bidding organization buys for the tender's purchasing unit.
+    BidderIsBuyer,
+    /// A member of the bidding organization evaluates the tender.
+    BidderIsEvaluator,
     /// Scoring is incomplete or inconsistent.
     Scoring(String),
     /// Awarding another than the top-ranked bid needs a written justification.
@@ -110,6 +116,9 @@ impl Refusal {
             Refusal::NoLiveBid => lang.t("tender.refuse.no_bid"),
             Refusal::NotEvaluator => lang.t("tender.refuse.not_evaluator"),
             Refusal::ConflictOfInterest => lang.t("tender.refuse.conflict"),
+            Refusal::EvaluatorIsBuyer => lang.t("duties.conflict.evaluator_buyer"),
+            Refusal::BidderIsBuyer => lang.t("duties.conflict.bidder_buyer"),
+            Refusal::BidderIsEvaluator => lang.t("duties.conflict.bidder_evaluator"),
             Refusal::Scoring(m) => lang.tf("tender.refuse.scoring", &[("detail", m)]),
             Refusal::JustificationRequired => lang.t("tender.refuse.justification"),
             Refusal::StandstillOver => lang.t("tender.refuse.standstill_over"),

@@ -251,18 +251,24 @@ pub mod bid_file {
         pub id: i64,
         /// Bid.
         pub bid_id: i64,
-        /// File name.
+        /// File name: empty since the name is sealed in `meta` (kept for rows written
+        /// before, until the start-up backfill seals them).
         pub name: String,
-        /// Type.
+        /// Type: empty, as `name`.
         pub mime: String,
-        /// Bytes.
+        /// Bytes: 0, as `name`.
         pub size: i64,
-        /// Digest of the plain file (inside the commitment).
+        /// Salted SHA-256 of the plain file (hex; the salt is sealed in `meta`, so the
+        /// database alone cannot confirm a guessed file).
         pub sha256: String,
-        /// AEAD ciphertext (base64).
+        /// AEAD ciphertext of the bytes (base64).
         pub sealed: String,
         /// Unix seconds.
         pub uploaded_at: i64,
+        /// AEAD ciphertext (base64) of the `FileMeta` JSON: name, type, size, plain digest
+        /// and the digest's salt, bound to this row's bid and id; empty on a row not yet
+        /// sealed.
+        pub meta: String,
     }
 
     /// None navigated.

@@ -165,7 +165,8 @@ pub async fn opening_record(
 }
 
 /// An attachment of an opened bid, decrypted: name, MIME type, bytes. `None` before opening,
-/// or when the file does not belong to the bid.
+/// or when the file does not belong to the bid. Bytes that do not match the sealed digest
+/// (a ciphertext moved between rows of one bid) are an error, never served.
 pub async fn open_file(
     db: &impl ConnectionTrait,
     key: &SealKey,
@@ -178,22 +179,32 @@ pub async fn open_file(
     if b.opened_salt.is_none() {
         return Ok(None);
     }
-    let Some(f) = bid_file::Entity::find_by_id(file_id).one(db).await? else {
+    // Looked up with its bid, so another bid's attachment (and its sealed bytes) is never
+    // read: the same one query whether the id is missing or someone else's.
+    let Some(f) = bid_file::Entity::find_by_id(file_id)
+        .filter(bid_file::Column::BidId.eq(bid_id))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
-    if f.bid_id != bid_id {
-        return Ok(None);
-    }
+    let meta = file_meta(key, &f)?;
     let bytes = key
-        .open(&format!("file:{bid_id}"), &f.sealed)
+        .open(&bytes_context(bid_id), &f.sealed)
         .map_err(|e| DbErr::Custom(format!("file {file_id}: {e}")))?;
-    Ok(Some((f.name, f.mime, bytes)))
+    if sha256_hex(&bytes) != meta.sha256 {
+        return Err(DbErr::Custom(format!(
+            "file {file_id}: bytes do not match their digest"
+        )));
+    }
+    Ok(Some((meta.name, meta.mime, bytes)))
 }
 
-/// Recomputes an opened bid's commitment from its revealed content (what a bidder does with
-/// its receipt). `None` before opening.
+/// Recomputes an opened bid's commitment from its revealed content and its attachments'
+/// unsealed metadata (what a bidder does with its receipt). `None` before opening.
 pub async fn verify_opened_bid(
     db: &impl ConnectionTrait,
+    key: &SealKey,
     bid_id: i64,
 ) -> Result<Option<bool>, DbErr> {
     let Some(b) = bid::Entity::find_by_id(bid_id).one(db).await? else {
@@ -206,7 +217,7 @@ pub async fn verify_opened_bid(
     ) else {
         return Ok(None);
     };
-    let files = file_list(db, b.id).await?;
+    let files = file_list(db, key, b.id).await?;
     let content = BidContent {
         tender_id: b.tender_id,
         org_id: b.org_id,

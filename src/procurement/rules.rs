@@ -743,51 +743,267 @@ pub fn validate_bid(f: &BidForm, budget: Fen, lang: Lang) -> Result<(Fen, String
     e.into_result((price.unwrap_or_default(), proposal.to_string()))
 }
 
-/// Attachments: allowed types by extension, with their MIME type.
-pub const ALLOWED_FILES: &[(&str, &str)] = &[
-    ("pdf", "application/pdf"),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    ("jpg", "image/jpeg"),
-    ("jpeg", "image/jpeg"),
-    ("png", "image/png"),
-];
+/// An attachment type bids may carry. The type is decided by the file's content (its magic
+/// bytes, read by the `infer` crate, with stricter checks on top) and the name's extension must
+/// name the same type. Deliberately short: what bid documents are (PDF, Word and Excel in their
+/// XML formats) and scans or photos (PNG, JPEG). Legacy `.doc`/`.xls`, OpenDocument, plain
+/// text, archives and everything else are refused (README, "Uploads").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// PDF.
+    Pdf,
+    /// Word, Office Open XML.
+    Docx,
+    /// Excel, Office Open XML.
+    Xlsx,
+    /// PNG image.
+    Png,
+    /// JPEG image.
+    Jpeg,
+}
+
+impl FileKind {
+    /// Every accepted kind.
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Pdf,
+        FileKind::Docx,
+        FileKind::Xlsx,
+        FileKind::Png,
+        FileKind::Jpeg,
+    ];
+
+    /// The MIME type the file is served with.
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "application/pdf",
+            FileKind::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileKind::Png => "image/png",
+            FileKind::Jpeg => "image/jpeg",
+        }
+    }
+
+    /// The extensions (lower case) a name of this kind may end with; the first is the usual.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FileKind::Pdf => &["pdf"],
+            FileKind::Docx => &["docx"],
+            FileKind::Xlsx => &["xlsx"],
+            FileKind::Png => &["png"],
+            FileKind::Jpeg => &["jpg", "jpeg"],
+        }
+    }
+
+    /// The kind a name's extension announces, if it is an accepted one.
+    pub fn by_extension(ext: &str) -> Option<FileKind> {
+        let ext = ext.to_ascii_lowercase();
+        FileKind::ALL
+            .into_iter()
+            .find(|k| k.extensions().contains(&ext.as_str()))
+    }
+
+    /// The kind of a MIME type this platform wrote.
+    pub fn by_mime(mime: &str) -> Option<FileKind> {
+        FileKind::ALL.into_iter().find(|k| k.mime() == mime)
+    }
+
+    /// Its name for people (locale key `upload.kind.*`).
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(match self {
+            FileKind::Pdf => "upload.kind.pdf",
+            FileKind::Docx => "upload.kind.docx",
+            FileKind::Xlsx => "upload.kind.xlsx",
+            FileKind::Png => "upload.kind.png",
+            FileKind::Jpeg => "upload.kind.jpeg",
+        })
+    }
+}
+
+/// What a refused file's content turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A program: Windows `MZ`, ELF, Mach-O, Java class, a `#!` script, ….
+    Program,
+    /// Markup a browser may run: HTML, XML, SVG (with or without a byte-order mark or
+    /// leading blanks).
+    Markup,
+    /// An archive (a zip that is not an Office Open XML document, rar, 7z, gzip, …).
+    Archive,
+    /// Another recognized type, by its usual extension in upper case (`DOC`, `GIF`, …).
+    Other(String),
+    /// Nothing recognizable.
+    Unknown,
+}
+
+/// Why an attachment's name or content is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileProblem {
+    /// No bytes.
+    Empty,
+    /// The name does not end in an accepted extension.
+    Extension,
+    /// The content is not an accepted kind.
+    Content(Found),
+    /// The content is an accepted kind, but not the one the extension names.
+    Mismatch {
+        /// The name's extension (lower case).
+        ext: String,
+        /// What the content is.
+        actual: FileKind,
+    },
+    /// An Office document carrying a VBA project (a `.docm`/`.xlsm` renamed).
+    Macros,
+}
+
+/// The kind a file's content is, checked against its name: the one decision behind every
+/// upload. The magic bytes must sit at the very start (a PDF header further in, which PDF
+/// readers and `infer` tolerate, is how an HTML page passes as a PDF); an OOXML document must
+/// have its `[Content_Types].xml` part and no VBA project.
+pub fn file_kind(name: &str, bytes: &[u8]) -> Result<FileKind, FileProblem> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let Some(claimed) = FileKind::by_extension(&ext) else {
+        return Err(FileProblem::Extension);
+    };
+    if bytes.is_empty() {
+        return Err(FileProblem::Empty);
+    }
+    let actual = content_kind(bytes)?;
+    if matches!(actual, FileKind::Docx | FileKind::Xlsx) && contains(bytes, b"vbaProject.bin") {
+        return Err(FileProblem::Macros);
+    }
+    if actual != claimed {
+        return Err(FileProblem::Mismatch { ext, actual });
+    }
+    Ok(actual)
+}
+
+/// The accepted kind of some bytes, or what they are instead.
+fn content_kind(bytes: &[u8]) -> Result<FileKind, FileProblem> {
+    let found = infer::get(bytes);
+    let mime = found.as_ref().map(|t| t.mime_type()).unwrap_or("");
+    let kind = match mime {
+        "application/pdf" if bytes.starts_with(b"%PDF-") => Some(FileKind::Pdf),
+        "image/png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some(FileKind::Png),
+        "image/jpeg" => Some(FileKind::Jpeg),
+        // A zip: entry names sit uncompressed in its local headers, so the package parts can
+        // be seen without unpacking. `infer` guesses from the order of the first entries,
+        // which varies between producers; the parts themselves do not: every OOXML package
+        // has `[Content_Types].xml`, a Word document `word/document.xml`, a workbook
+        // `xl/workbook.xml`.
+        _ if bytes.starts_with(b"PK\x03\x04") && contains(bytes, b"[Content_Types].xml") => {
+            match (
+                contains(bytes, b"word/document.xml"),
+                contains(bytes, b"xl/workbook.xml"),
+            ) {
+                (true, false) => Some(FileKind::Docx),
+                (false, true) => Some(FileKind::Xlsx),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    if let Some(k) = kind {
+        return Ok(k);
+    }
+    Err(FileProblem::Content(what_it_is(bytes, found)))
+}
+
+/// Names a refused content for the message.
+fn what_it_is(bytes: &[u8], found: Option<infer::Type>) -> Found {
+    use infer::MatcherType as M;
+    let start = trim_blank_start(bytes);
+    if start.starts_with(b"#!") {
+        return Found::Program;
+    }
+    if start.starts_with(b"<") {
+        return Found::Markup;
+    }
+    match found {
+        Some(t) => match t.matcher_type() {
+            M::App => Found::Program,
+            M::Text => Found::Markup,
+            // `infer` files PDF under archives; a PDF here had its header out of place.
+            M::Archive if t.extension() == "pdf" => Found::Unknown,
+            M::Archive => Found::Archive,
+            // Looked like OOXML to the crate but lacks the package structure: just a zip.
+            M::Doc if FileKind::by_mime(t.mime_type()).is_some() => Found::Archive,
+            _ => Found::Other(t.extension().to_ascii_uppercase()),
+        },
+        None => Found::Unknown,
+    }
+}
+
+/// Without a leading byte-order mark (UTF-8 or UTF-16) and ASCII blanks; UTF-16 text is
+/// narrowed to its low bytes so `<html` is seen in either encoding.
+fn trim_blank_start(bytes: &[u8]) -> Vec<u8> {
+    let head = &bytes[..bytes.len().min(512)];
+    let narrowed: Vec<u8> = if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
+        rest.to_vec()
+    } else if let Some(rest) = head.strip_prefix(b"\xFF\xFE") {
+        rest.iter().step_by(2).copied().collect()
+    } else if let Some(rest) = head.strip_prefix(b"\xFE\xFF") {
+        rest.iter().skip(1).step_by(2).copied().collect()
+    } else {
+        head.to_vec()
+    };
+    let from = narrowed
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != 0)
+        .unwrap_or(narrowed.len());
+    narrowed[from..].to_vec()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
 /// Largest attachment.
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Most attachments per bid.
 pub const MAX_FILES: usize = 5;
 
-/// Checks an attachment's name and size; returns its MIME type.
+/// Checks an attachment: how many the bid has, its size, and its type by content against its
+/// name ([`file_kind`]). The message names the file.
 pub fn check_file(
     name: &str,
-    size: usize,
+    bytes: &[u8],
     existing: usize,
     lang: Lang,
-) -> Result<&'static str, String> {
+) -> Result<FileKind, String> {
     if existing >= MAX_FILES {
         return Err(lang.tf("bid.err.too_many_files", &[("max", &MAX_FILES.to_string())]));
     }
-    if size == 0 {
-        return Err(lang.t("bid.err.empty_file"));
-    }
-    if size > MAX_FILE_BYTES {
+    if bytes.len() > MAX_FILE_BYTES {
         return Err(lang.tf("bid.err.file_size", &[("max", "5 MB")]));
     }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    ALLOWED_FILES
-        .iter()
-        .find(|(e, _)| *e == ext)
-        .map(|(_, m)| *m)
-        .ok_or_else(|| lang.t("bid.err.file_type"))
+    file_kind(name, bytes).map_err(|p| {
+        let why = match p {
+            FileProblem::Empty => lang.t("bid.err.empty_file"),
+            FileProblem::Extension => lang.t("bid.err.file_type"),
+            FileProblem::Content(Found::Program) => lang.t("upload.err.program"),
+            FileProblem::Content(Found::Markup) => lang.t("upload.err.markup"),
+            FileProblem::Content(Found::Archive) => lang.t("upload.err.archive"),
+            FileProblem::Content(Found::Other(kind)) => {
+                lang.tf("upload.err.other", &[("kind", &kind)])
+            }
+            FileProblem::Content(Found::Unknown) => lang.t("upload.err.unknown"),
+            FileProblem::Mismatch { ext, actual } => lang.tf(
+                "upload.err.mismatch",
+                &[
+                    ("ext", &ext),
+                    ("kind", &actual.label(lang)),
+                    ("right", actual.extensions()[0]),
+                ],
+            ),
+            FileProblem::Macros => lang.t("upload.err.macros"),
+        };
+        lang.tf("upload.err.named", &[("name", name), ("why", &why)])
+    })
 }
 
 /// Checks a question, answer or challenge text.
@@ -803,16 +1019,36 @@ pub fn check_text(s: &str, min: usize, max: usize, lang: Lang) -> Result<String,
     }
 }
 
-/// An uploaded file's name as stored and shown: its last path segment, trimmed, without
-/// control characters or the invisible marks that reorder text (`invoice\u{202E}fdp.exe`
-/// would show as `invoiceexe.pdf`), at most 200 characters.
+/// Longest attachment name, in characters (the stored column's width).
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An uploaded file's name as stored and shown: Unicode NFC, its last path segment, without
+/// control characters or the invisible marks that reorder or hide text
+/// (`invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`), trimmed of blanks and trailing
+/// dots, at most [`MAX_NAME_CHARS`] characters. A long name is shortened before its
+/// extension, so the type it announces stays.
 pub fn clean_file_name(s: &str) -> String {
-    let bidi = |c: char| matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    let base = s.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    base.chars()
-        .filter(|&c| !c.is_control() && !bidi(c))
-        .take(200)
-        .collect()
+    use unicode_normalization::UnicodeNormalization;
+    let hidden = |c: char| matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+    let visible: String = s.nfc().filter(|&c| !c.is_control() && !hidden(c)).collect();
+    let base = visible
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(['.', ' '])
+        .trim_start();
+    if base.chars().count() <= MAX_NAME_CHARS {
+        return base.to_string();
+    }
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !ext.is_empty() && ext.chars().count() <= 10 => {
+            let keep = MAX_NAME_CHARS - 1 - ext.chars().count();
+            let stem: String = stem.chars().take(keep).collect();
+            format!("{}.{ext}", stem.trim_end())
+        }
+        _ => base.chars().take(MAX_NAME_CHARS).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -827,6 +1063,282 @@ mod tests {
         assert_eq!(clean_file_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
         assert_eq!(clean_file_name("\u{2066}a\u{2069}\u{200F}.pdf"), "a.pdf");
         assert_eq!(clean_file_name(&"长".repeat(300)).chars().count(), 200);
+        // The cap keeps the extension, so a long name still announces its type.
+        let long = clean_file_name(&format!("{}.pdf", "方".repeat(396)));
+        assert_eq!(long.chars().count(), MAX_NAME_CHARS);
+        assert!(long.ends_with("方.pdf"), "{long}");
+        let exact = format!("{}.pdf", "a".repeat(196));
+        assert_eq!(clean_file_name(&exact), exact);
+        // Zero-width and word-joiner marks, a byte-order mark, trailing dots (dropped by
+        // Windows) and decomposed accents (composed: one way to spell a name).
+        assert_eq!(clean_file_name("a\u{200B}b\u{2060}\u{FEFF}.pdf"), "ab.pdf");
+        assert_eq!(clean_file_name("report.pdf. . "), "report.pdf");
+        assert_eq!(clean_file_name("Cafe\u{301}.pdf"), "Caf\u{E9}.pdf");
+        assert_eq!(clean_file_name("..\\.."), "");
+        assert_eq!(clean_file_name("dir/\u{202E}"), "");
+    }
+
+    /// A zip of stored entries, with real local file headers (what OOXML packages are).
+    fn zip(entries: &[&str]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for name in entries {
+            let data = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#;
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&[0, 0, 0, 0]); // crc-32 (not checked by typing)
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(data);
+        }
+        out
+    }
+
+    fn docx() -> Vec<u8> {
+        zip(&[
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "word/document.xml",
+            "word/_rels/document.xml.rels",
+        ])
+    }
+
+    fn xlsx() -> Vec<u8> {
+        zip(&[
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/worksheets/sheet1.xml",
+        ])
+    }
+
+    const PDF: &[u8] = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+    const JPEG: &[u8] =
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xD9";
+    const PE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00\xB8\x00\x00\x00This program cannot be run in DOS mode.";
+
+    fn elf() -> Vec<u8> {
+        let mut v = b"\x7FELF\x02\x01\x01\x00".to_vec();
+        v.resize(64, 0);
+        v
+    }
+
+    fn kind(name: &str, bytes: &[u8]) -> Result<FileKind, FileProblem> {
+        file_kind(name, bytes)
+    }
+
+    #[test]
+    fn accepted_kinds_by_content_and_matching_name() {
+        assert_eq!(kind("方案.pdf", PDF), Ok(FileKind::Pdf));
+        assert_eq!(kind("方案.PDF", PDF), Ok(FileKind::Pdf));
+        assert_eq!(kind("scan.png", PNG), Ok(FileKind::Png));
+        assert_eq!(kind("photo.jpg", JPEG), Ok(FileKind::Jpeg));
+        assert_eq!(kind("photo.JPEG", JPEG), Ok(FileKind::Jpeg));
+        assert_eq!(kind("plan.docx", &docx()), Ok(FileKind::Docx));
+        // Another producer's entry order (the crate alone calls this a plain zip).
+        let reordered = zip(&[
+            "customXml/item1.xml",
+            "docProps/app.xml",
+            "word/styles.xml",
+            "word/document.xml",
+            "[Content_Types].xml",
+        ]);
+        assert_eq!(infer::get(&reordered).map(|t| t.extension()), Some("zip"));
+        assert_eq!(kind("plan.docx", &reordered), Ok(FileKind::Docx));
+        assert_eq!(kind("budget.xlsx", &xlsx()), Ok(FileKind::Xlsx));
+        for k in FileKind::ALL {
+            assert_eq!(FileKind::by_mime(k.mime()), Some(k));
+            for e in k.extensions() {
+                assert_eq!(FileKind::by_extension(e), Some(k));
+            }
+        }
+    }
+
+    #[test]
+    fn programs_are_refused_whatever_the_name() {
+        for name in ["x.pdf", "x.docx", "x.png", "x.jpg"] {
+            assert_eq!(
+                kind(name, PE),
+                Err(FileProblem::Content(Found::Program)),
+                "{name}"
+            );
+            assert_eq!(
+                kind(name, &elf()),
+                Err(FileProblem::Content(Found::Program))
+            );
+            assert_eq!(
+                kind(name, b"#!/bin/sh\nrm -rf /\n"),
+                Err(FileProblem::Content(Found::Program))
+            );
+        }
+        assert_eq!(kind("x.exe", PE), Err(FileProblem::Extension));
+    }
+
+    #[test]
+    fn markup_is_refused_with_or_without_bom_and_blanks() {
+        let pages: [&[u8]; 7] = [
+            b"<!DOCTYPE html><html><body>hi</body></html>",
+            b"<html><script>alert(1)</script></html>",
+            b"\xEF\xBB\xBF<!doctype html><script>alert(1)</script>",
+            b"\r\n \t <HTML>\n<body onload=alert(1)>",
+            b"\xFF\xFE<\x00h\x00t\x00m\x00l\x00>\x00",
+            b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            b"<svg onload=alert(1)></svg>",
+        ];
+        for page in pages {
+            assert_eq!(
+                kind("x.pdf", page),
+                Err(FileProblem::Content(Found::Markup)),
+                "{}",
+                String::from_utf8_lossy(page)
+            );
+        }
+        // A PDF header within the first KiB satisfies PDF readers and `infer`, not us.
+        let polyglot = b"<html><!-- %PDF-1.4 --><script>alert(1)</script></html>";
+        assert!(
+            infer::is(polyglot, "pdf"),
+            "infer alone would call it a PDF"
+        );
+        assert_eq!(
+            kind("x.pdf", polyglot),
+            Err(FileProblem::Content(Found::Markup))
+        );
+        assert_eq!(
+            kind("x.pdf", b"junk %PDF-1.4 after junk"),
+            Err(FileProblem::Content(Found::Unknown))
+        );
+    }
+
+    #[test]
+    fn archives_posing_as_documents_are_refused() {
+        let plain_zip = zip(&["readme.txt", "setup.exe"]);
+        assert_eq!(
+            kind("x.docx", &plain_zip),
+            Err(FileProblem::Content(Found::Archive))
+        );
+        // `word/` as the first entry fools the crate; without `[Content_Types].xml` it is
+        // still just a zip.
+        let fake = zip(&["word/evil.exe", "a", "b"]);
+        assert_eq!(
+            kind("x.docx", &fake),
+            Err(FileProblem::Content(Found::Archive))
+        );
+        assert_eq!(
+            kind("x.pdf", b"\x1F\x8B\x08\x00\x00\x00\x00\x00"),
+            Err(FileProblem::Content(Found::Archive))
+        );
+        assert_eq!(
+            kind("x.xlsx", b"Rar!\x1A\x07\x01\x00"),
+            Err(FileProblem::Content(Found::Archive))
+        );
+    }
+
+    #[test]
+    fn macros_other_documents_and_unknown_content_are_refused() {
+        let docm = zip(&[
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "word/document.xml",
+            "word/vbaProject.bin",
+        ]);
+        assert_eq!(kind("x.docx", &docm), Err(FileProblem::Macros));
+        let pptx = zip(&[
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "ppt/presentation.xml",
+            "ppt/slides/slide1.xml",
+        ]);
+        assert_eq!(
+            kind("x.docx", &pptx),
+            Err(FileProblem::Content(Found::Other("PPTX".into())))
+        );
+        let cfb = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00";
+        assert_eq!(
+            kind("x.docx", cfb),
+            Err(FileProblem::Content(Found::Other("DOC".into())))
+        );
+        assert_eq!(
+            kind("x.png", b"GIF89a\x01\x00\x01\x00"),
+            Err(FileProblem::Content(Found::Other("GIF".into())))
+        );
+        assert_eq!(
+            kind("x.pdf", b"just some text"),
+            Err(FileProblem::Content(Found::Unknown))
+        );
+        assert_eq!(kind("x.pdf", b""), Err(FileProblem::Empty));
+        assert_eq!(kind("x", PDF), Err(FileProblem::Extension));
+        assert_eq!(kind("x.txt", b"text"), Err(FileProblem::Extension));
+        assert_eq!(kind("pdf", PDF), Err(FileProblem::Extension));
+    }
+
+    #[test]
+    fn the_extension_must_name_the_content() {
+        assert_eq!(
+            kind("x.pdf", PNG),
+            Err(FileProblem::Mismatch {
+                ext: "pdf".into(),
+                actual: FileKind::Png
+            })
+        );
+        assert_eq!(
+            kind("x.png", JPEG),
+            Err(FileProblem::Mismatch {
+                ext: "png".into(),
+                actual: FileKind::Jpeg
+            })
+        );
+        assert_eq!(
+            kind("x.xlsx", &docx()),
+            Err(FileProblem::Mismatch {
+                ext: "xlsx".into(),
+                actual: FileKind::Docx
+            })
+        );
+        assert_eq!(
+            kind("x.docx", PDF),
+            Err(FileProblem::Mismatch {
+                ext: "docx".into(),
+                actual: FileKind::Pdf
+            })
+        );
+    }
+
+    /// Every prefix of every sample (what a cut-off upload sends) gets an answer, no panic.
+    #[test]
+    fn truncated_content_never_panics() {
+        let samples = [
+            PDF.to_vec(),
+            PNG.to_vec(),
+            JPEG.to_vec(),
+            PE.to_vec(),
+            elf(),
+            docx(),
+            xlsx(),
+        ];
+        for s in &samples {
+            for n in 0..=s.len() {
+                for name in ["x.pdf", "x.docx", "x.xlsx", "x.png", "x.jpg"] {
+                    let _ = kind(name, &s[..n]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn messages_name_the_file() {
+        for lang in [Lang::Zh, Lang::En] {
+            let m = check_file("报价.pdf", PE, 0, lang).unwrap_err();
+            assert!(m.contains("报价.pdf"), "{m}");
+            let m = check_file("报价.pdf", PNG, 0, lang).unwrap_err();
+            assert!(m.contains("报价.pdf") && m.contains(".png"), "{m}");
+            let m = check_file("a.exe", PE, 0, lang).unwrap_err();
+            assert!(m.contains(&lang.t("bid.err.file_type")), "{m}");
+            assert!(check_file("a.pdf", PDF, MAX_FILES, lang).is_err());
+            assert_eq!(check_file("a.pdf", PDF, 0, lang), Ok(FileKind::Pdf));
+        }
     }
     use time::macros::date;
 
@@ -1228,15 +1740,20 @@ mod tests {
 
     #[test]
     fn file_rules() {
+        let pdf = b"%PDF-1.4 ten bytes and more".to_vec();
         assert_eq!(
-            check_file("方案.PDF", 1000, 0, Lang::Zh),
+            check_file("方案.PDF", &pdf, 0, Lang::Zh).map(FileKind::mime),
             Ok("application/pdf")
         );
-        assert!(check_file("a.exe", 1000, 0, Lang::Zh).is_err());
-        assert!(check_file("a.pdf", MAX_FILE_BYTES + 1, 0, Lang::Zh).is_err());
-        assert!(check_file("a.pdf", 0, 0, Lang::Zh).is_err());
-        assert!(check_file("a.pdf", 10, MAX_FILES, Lang::Zh).is_err());
-        assert!(check_file("noext", 10, 0, Lang::Zh).is_err());
+        assert!(check_file("a.exe", &pdf, 0, Lang::Zh).is_err());
+        let mut big = pdf.clone();
+        big.resize(MAX_FILE_BYTES + 1, b' ');
+        assert!(check_file("a.pdf", &big, 0, Lang::Zh).is_err());
+        big.truncate(MAX_FILE_BYTES);
+        assert!(check_file("a.pdf", &big, 0, Lang::Zh).is_ok());
+        assert!(check_file("a.pdf", b"", 0, Lang::Zh).is_err());
+        assert!(check_file("a.pdf", &pdf, MAX_FILES, Lang::Zh).is_err());
+        assert!(check_file("noext", &pdf, 0, Lang::Zh).is_err());
     }
 
     #[test]

@@ -129,6 +129,30 @@ pub async fn add_member(
     Ok(())
 }
 
+/// Ends a buyer's place (none: nothing).
+pub async fn remove_member(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+    user_id: i64,
+) -> Result<(), DbErr> {
+    unit_member::Entity::delete_by_id((unit_id, user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The buyers of a unit, by user id (no names: one query).
+pub async fn buyer_ids(db: &impl ConnectionTrait, unit_id: i64) -> Result<Vec<i64>, DbErr> {
+    unit_member::Entity::find()
+        .select_only()
+        .column(unit_member::Column::UserId)
+        .filter(unit_member::Column::UnitId.eq(unit_id))
+        .order_by_asc(unit_member::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// [`memberships_of`] as one `SELECT` of rows `('unit', unit id, unit name, '')`, its user-id
 /// parameter written `{user}`, for `accounts` to load the signed-in user in one round trip
 /// (the SQL on units' tables stays here).
@@ -159,24 +183,24 @@ pub async fn memberships_of(
         .await
 }
 
-/// Buyers of a unit: display name, e-mail, in the order of [`members_of_units`].
+/// Buyers of a unit: user id, display name, e-mail, in the order of [`members_of_units`].
 pub async fn members(
     db: &impl ConnectionTrait,
     unit_id: i64,
-) -> Result<Vec<(String, String)>, DbErr> {
+) -> Result<Vec<(i64, String, String)>, DbErr> {
     Ok(members_of_units(db, &[unit_id])
         .await?
         .remove(&unit_id)
         .unwrap_or_default())
 }
 
-/// Buyers of some units by unit: display name, e-mail, by user id. Two queries however many
-/// units: the memberships (`IN`), then the users through `accounts`' face (accounts owns the
-/// `users` table). A unit without buyers has no entry.
+/// Buyers of some units by unit: user id, display name, e-mail, by user id. Two queries
+/// however many units: the memberships (`IN`), then the users through `accounts`' face
+/// (accounts owns the `users` table). A unit without buyers has no entry.
 pub async fn members_of_units(
     db: &impl ConnectionTrait,
     unit_ids: &[i64],
-) -> Result<std::collections::HashMap<i64, Vec<(String, String)>>, DbErr> {
+) -> Result<std::collections::HashMap<i64, Vec<(i64, String, String)>>, DbErr> {
     let mut out = std::collections::HashMap::new();
     if unit_ids.is_empty() {
         return Ok(out);
@@ -203,9 +227,11 @@ pub async fn members_of_units(
     // A membership whose user is gone is left out, as the former inner join did.
     for (unit_id, user_id) in pairs {
         if let Some(u) = users.get(&user_id) {
-            out.entry(unit_id)
-                .or_insert_with(Vec::new)
-                .push((u.display_name.clone(), u.email.clone()));
+            out.entry(unit_id).or_insert_with(Vec::new).push((
+                user_id,
+                u.display_name.clone(),
+                u.email.clone(),
+            ));
         }
     }
     Ok(out)

@@ -6,8 +6,8 @@ use axum_extra::extract::{Form, Query};
 use maud::Markup;
 
 use super::model;
-use super::rules::{self, UnitForm};
-use super::views;
+use super::rules::{self, BuyerForm, RemoveBuyerForm, UnitForm};
+use super::views::{self, FailedBuyer};
 use crate::accounts::{Action, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
@@ -40,6 +40,7 @@ async fn admin_page(
     ctx: &mut Ctx,
     f: &UnitForm,
     e: &FieldErrors,
+    failed: Option<FailedBuyer<'_>>,
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
     let units = model::list(&st.db, None).await?;
@@ -52,14 +53,21 @@ async fn admin_page(
             (u, ms)
         })
         .collect();
-    let body = views::admin(ctx.lang, &rows, f, e, &csrf);
+    let body = views::admin(ctx.lang, &rows, f, e, failed, &csrf);
     Ok(layout::page(ctx, &ctx.t("units.admin_title"), body))
 }
 
 /// `GET /admin/units`
 pub async fn admin(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ManageUnits)?;
-    admin_page(&st, &mut ctx, &UnitForm::default(), &FieldErrors::default()).await
+    admin_page(
+        &st,
+        &mut ctx,
+        &UnitForm::default(),
+        &FieldErrors::default(),
+        None,
+    )
+    .await
 }
 
 /// `POST /admin/units`
@@ -83,45 +91,129 @@ pub async fn create(
             ctx.set_flash("success", ctx.t("unit.created")).await?;
             Ok(see_other("/admin/units"))
         }
-        Err(e) => Ok(unprocessable(admin_page(&st, &mut ctx, &f, &e).await?)),
+        Err(e) => Ok(unprocessable(
+            admin_page(&st, &mut ctx, &f, &e, None).await?,
+        )),
     }
 }
 
-/// Buyer form.
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct BuyerForm {
-    #[serde(default)]
-    email: String,
+async fn load_unit(st: &AppState, id: &str) -> AppResult<model::Unit> {
+    model::get(&st.db, crate::web::parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-/// `POST /admin/units/{id}/members`
+/// `POST /admin/units/{id}/members`: adds a buyer, with a reason. Never a platform
+/// administrator (separation of duties).
 pub async fn add_member(
     State(st): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<BuyerForm>,
 ) -> AppResult<Response> {
     require(ctx.actor(), Action::ManageUnits)?;
-    let unit = model::get(&st.db, crate::web::parse_id(&id)?)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let email = crate::accounts::normalize_email(&f.email);
-    match crate::accounts::find_by_email(&st.db, &email).await? {
-        Some(u) => {
-            model::add_member(&st.db, unit.id, u.id, st.clock.now()).await?;
-            ctx.set_flash(
-                "success",
-                ctx.lang.tf("unit.buyer_added", &[("email", &email)]),
-            )
-            .await?;
-        }
-        None => {
-            ctx.set_flash(
-                "error",
+    let actor = ctx.require_user()?.actor.user_id;
+    let unit = load_unit(&st, &id).await?;
+    let one = |field: &'static str, message: String| {
+        let mut e = FieldErrors::default();
+        e.add(field, message);
+        e
+    };
+    let outcome = match rules::validate_buyer(&f, ctx.lang) {
+        Err(e) => Err(e),
+        Ok((email, reason)) => match crate::accounts::find_by_email(&st.db, &email).await? {
+            None => Err(one(
+                "email",
                 ctx.lang.tf("org.member_unknown", &[("email", &email)]),
-            )
-            .await?
+            )),
+            Some(u) => {
+                let now = st.clock.now();
+                match super::add_buyer(&st.db, &unit, u.id, &reason, actor, now).await? {
+                    Ok(changed) => Ok((email, changed)),
+                    Err(refusal) => Err(one("email", refusal.label(ctx.lang))),
+                }
+            }
+        },
+    };
+    match outcome {
+        Ok((email, changed)) => {
+            let (kind, key) = if changed {
+                ("success", "unit.buyer_added")
+            } else {
+                ("info", "duties.unchanged")
+            };
+            ctx.set_flash(kind, ctx.lang.tf(key, &[("email", &email)]))
+                .await?;
+            Ok(see_other("/admin/units"))
+        }
+        Err(e) => {
+            let failed = Some((unit.id, None, f.email.as_str(), f.reason.as_str(), &e));
+            Ok(unprocessable(
+                admin_page(
+                    &st,
+                    &mut ctx,
+                    &UnitForm::default(),
+                    &FieldErrors::default(),
+                    failed,
+                )
+                .await?,
+            ))
         }
     }
-    Ok(see_other("/admin/units"))
+}
+
+/// `POST /admin/units/{id}/members/{uid}/remove`: removes a buyer, with a reason.
+pub async fn remove_member(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, uid)): Path<(String, String)>,
+    Form(f): Form<RemoveBuyerForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ManageUnits)?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let unit = load_unit(&st, &id).await?;
+    let target = crate::web::parse_id(&uid)?;
+    let res = crate::accounts::validate_reason(&f.reason, ctx.lang).map_err(|m| {
+        let mut e = FieldErrors::default();
+        e.add("reason", m);
+        e
+    });
+    let outcome = match res {
+        Ok(reason) => {
+            match super::remove_buyer(&st.db, &unit, target, &reason, actor, st.clock.now()).await?
+            {
+                Ok(changed) => Ok(changed),
+                Err(refusal) => {
+                    let mut e = FieldErrors::default();
+                    e.add("reason", refusal.label(ctx.lang));
+                    Err(e)
+                }
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(changed) => {
+            let (kind, key) = if changed {
+                ("success", "duties.buyer_removed")
+            } else {
+                ("info", "duties.unchanged")
+            };
+            ctx.set_flash(kind, ctx.t(key)).await?;
+            Ok(see_other("/admin/units"))
+        }
+        Err(e) => {
+            let failed = Some((unit.id, Some(target), "", f.reason.as_str(), &e));
+            Ok(unprocessable(
+                admin_page(
+                    &st,
+                    &mut ctx,
+                    &UnitForm::default(),
+                    &FieldErrors::default(),
+                    failed,
+                )
+                .await?,
+            ))
+        }
+    }
 }

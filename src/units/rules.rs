@@ -77,6 +77,39 @@ pub fn validate_unit(f: &UnitForm, lang: Lang) -> Result<UnitDraft, FieldErrors>
     })
 }
 
+/// What an administrator typed to add a buyer.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct BuyerForm {
+    /// The user's e-mail.
+    #[serde(default)]
+    pub email: String,
+    /// Why (kept in the audit log and sent to the unit's buyers).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The reason typed to remove a buyer.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RemoveBuyerForm {
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Validates the buyer form: an e-mail (normalized) and a reason (trimmed).
+pub fn validate_buyer(f: &BuyerForm, lang: Lang) -> Result<(String, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let email = crate::accounts::normalize_email(&f.email);
+    if email.is_empty() {
+        e.add("email", lang.t("form.required"));
+    }
+    let reason = crate::accounts::validate_reason(&f.reason, lang).unwrap_or_else(|m| {
+        e.add("reason", m);
+        String::new()
+    });
+    e.into_result((email, reason))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +173,19 @@ mod tests {
                 .get("u_county")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn the_buyer_form_needs_an_email_and_a_reason() {
+        let f = |email: &str, reason: &str| BuyerForm {
+            email: email.into(),
+            reason: reason.into(),
+        };
+        assert_eq!(
+            validate_buyer(&f(" Buyer@Example.org", " 新任采购专员 "), Lang::Zh),
+            Ok(("buyer@example.org".into(), "新任采购专员".into()))
+        );
+        let e = validate_buyer(&f("", "ab"), Lang::En).unwrap_err();
+        assert!(e.get("email").is_some() && e.get("reason").is_some());
     }
 }

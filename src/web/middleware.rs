@@ -1,4 +1,5 @@
-//! Cross-cutting middleware: the request language, and turning error responses into pages.
+//! Cross-cutting middleware: the request language, turning error responses into pages, and
+//! the Content-Security-Policy every response carries.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -10,6 +11,21 @@ use super::i18n::query_lang;
 use super::layout::error_page;
 use crate::kernel::Lang;
 use crate::kernel::error::ErrorKind;
+
+/// The Content-Security-Policy of every response. Scripts and styles come only from our own
+/// `/static/` files: no inline `<script>`, no `on…=` handler, no `javascript:` URL, no
+/// `style` attribute, no `<style>` element, no `eval`, so an injected fragment of markup can
+/// neither run nor restyle anything. Pages keep to it: behaviour lives in `static/js/*.js`
+/// keyed by `data-` attributes, chart data travels in a `<script type="application/json">`
+/// block (data, never executed), htmx is told by its `htmx-config` meta element not to add
+/// its indicator `<style>` or evaluate anything, and ECharts styles its elements through the
+/// CSSOM (`element.style`), which a policy does not govern, while our tooltips are built as
+/// elements rather than HTML with `style` attributes. `img-src data:` is for the images ECharts
+/// makes as data URLs (symbols, patterns); `frame-ancestors 'none'` is `X-Frame-Options: DENY` for
+/// browsers that read only the policy.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'none'";
 
 /// Resolves the language once per request; `?lang=` also sets the cookie for later visits.
 pub async fn language(mut req: Request, next: Next) -> Response {

@@ -1,4 +1,18 @@
 // Small enhancements; every page works without this file.
+// The Content-Security-Policy refuses inline script and style; every violation on this page is
+// recorded here (this file loads first, before the body), so a test or a developer's console
+// can see that none happened: `window.__cspViolations` should stay empty.
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (ev) {
+  window.__cspViolations.push({
+    directive: ev.effectiveDirective || ev.violatedDirective,
+    blocked: ev.blockedURI,
+    sample: ev.sample,
+    source: ev.sourceFile,
+    line: ev.lineNumber,
+    column: ev.columnNumber
+  });
+});
 // Cascading division selects: when a league/city is chosen, only its banners/counties stay
 // selectable (the server renders all of them, grouped, for browsers without JavaScript).
 document.addEventListener("change", function (ev) {

@@ -13,12 +13,41 @@
     var target = d.target_bp / 100;
     var charts = [];
 
+    // Tooltips are built as elements: ECharts' own tooltip HTML carries `style` attributes,
+    // which the Content-Security-Policy refuses (a style set from script is allowed).
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    }
+    function shown(v, unit) {
+      if (v === null || v === undefined || v === "-" || (typeof v === "number" && isNaN(v))) {
+        return d.labels.no_data;
+      }
+      return (typeof v === "number" ? v.toLocaleString() : String(v)) + unit;
+    }
+    function axisTip(params) {
+      var box = el("div", "chart-tip");
+      box.appendChild(el("div", "chart-tip-head", params.length ? params[0].axisValueLabel : ""));
+      params.forEach(function (p) {
+        var row = el("div", "chart-tip-row");
+        var dot = el("span", "chart-tip-dot");
+        if (typeof p.color === "string") dot.style.backgroundColor = p.color;
+        row.appendChild(dot);
+        row.appendChild(el("span", "chart-tip-name", p.seriesName));
+        row.appendChild(el("strong", "chart-tip-value", shown(p.value, p.seriesType === "line" ? "%" : "")));
+        box.appendChild(row);
+      });
+      return box;
+    }
+
     var yearsEl = document.getElementById("chart-years");
     if (yearsEl && d.years.length) {
       yearsEl.hidden = false;
       var c = echarts.init(yearsEl, null, { renderer: "svg" });
       c.setOption({
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", formatter: axisTip },
         legend: { data: [d.labels.total, d.labels.social, d.labels.share] },
         grid: { left: 70, right: 60, bottom: 30, top: 40 },
         xAxis: { type: "category", data: d.years.map(function (y) { return String(y.year); }) },
@@ -50,8 +79,10 @@
           tooltip: {
             trigger: "item",
             formatter: function (p) {
-              var v = p.data && p.data.share_text;
-              return p.name + "<br>" + (v || d.labels.no_data);
+              var box = el("div", "chart-tip");
+              box.appendChild(el("div", "chart-tip-head", p.name));
+              box.appendChild(el("div", "chart-tip-row", (p.data && p.data.share_text) || d.labels.no_data));
+              return box;
             }
           },
           visualMap: {

@@ -486,6 +486,11 @@ impl SqlLog {
     pub fn len(&self) -> usize {
         self.0.lock().unwrap().len()
     }
+
+    /// The logged statements, in order.
+    pub fn statements(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
 }
 
 /// A response as a test sees it.

@@ -58,7 +58,7 @@ async fn answer_post(
     f: &AnswerForm,
     post: Post,
 ) -> AppResult<Response> {
-    let (t, uid) = load_for_buyer(st, &ctx, id).await?;
+    let (t, uid) = nested(load_for_buyer(st, &ctx, id).await)?;
     let post_id = parse_id(post_id)?;
     let (form, done, anchor) = match post {
         Post::Enquiry => (format!("answer-{post_id}"), "tender.answered", "qa"),
@@ -88,7 +88,7 @@ async fn answer_post(
 
 pub(super) fn org_refusal_field(r: &Refusal) -> &'static str {
     match r {
-        Refusal::Ineligible(_) => "org_id",
+        Refusal::Ineligible(_) | Refusal::BidderIsBuyer | Refusal::BidderIsEvaluator => "org_id",
         Refusal::File(_) => "file",
         _ => "bid",
     }
@@ -114,11 +114,13 @@ pub(super) async fn render_bid_page(
         let mut bids = Vec::new();
         for b in crate::procurement::bids_of_org_on(&st.db, t.id, org_id).await? {
             let check = if b.opened_salt.is_some() {
-                crate::procurement::verify_opened_bid(&st.db, b.id).await?
+                crate::procurement::verify_opened_bid(&st.db, &st.seal, b.id).await?
             } else {
                 None
             };
-            let files = list::files_of_bid(&st.db, b.id).await?;
+            // The viewer administers this organization: its own bid's names, before
+            // opening too.
+            let files = list::files_of_bid(&st.db, &st.seal, b.id).await?;
             bids.push((b, check, files));
         }
         out.push(views::OrgBids {
@@ -289,7 +291,7 @@ pub(super) async fn read_upload(
     Ok((org, file))
 }
 
-/// `POST /tenders/{id}/bid/files?_csrf=…` (multipart: `org_id`, `file`)
+/// `POST /tenders/{id}/bid/files` (multipart: `_csrf`, `org_id`, `file`)
 pub async fn upload_file(
     State(st): State<AppState>,
     mut ctx: Ctx,

@@ -127,7 +127,7 @@ pub async fn disqualify(
     Path((id, bid_id)): Path<(String, String)>,
     Form(f): Form<ReasonForm>,
 ) -> AppResult<Response> {
-    let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
+    let (t, uid) = nested(load_for_buyer(&st, &ctx, &id).await)?;
     let bid_id = parse_id(&bid_id)?;
     let mut e = FieldErrors::default();
     match rules::check_text(&f.reason, 5, 500, ctx.lang) {
@@ -242,7 +242,7 @@ pub(super) async fn render_score(
     let csrf = ctx.ensure_csrf().await?;
     let mut files = HashMap::new();
     for (b, _) in &bids {
-        files.insert(b.id, list::files_of_bid(&st.db, b.id).await?);
+        files.insert(b.id, list::files_of_opened_bid(&st.db, &st.seal, b).await?);
     }
     let p = views::ScorePage {
         open: state_of(&t) == TenderState::Evaluating,
@@ -261,29 +261,21 @@ pub(super) async fn render_score(
 
 /// `GET /tenders/{id}/bids/{bid}/files/{fid}`: an attachment of an opened bid, for the
 /// tender's buyers, assigned evaluators, regulators and the bidder's own members. Before
-/// opening there is nothing to download (404).
+/// opening there is nothing to download (404). Who may ask is settled before anything
+/// nested is looked up: anonymous visitors are sent to log in for every id, and every
+/// refusal afterwards is the same 404 (see [`bid_for`]); the attachment is decrypted only
+/// for someone allowed to have it.
 pub async fn download_file(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((id, bid_id, file_id)): Path<(String, String, String)>,
 ) -> AppResult<Response> {
+    ctx.require_user()?;
     let t = load_visible(&st, &ctx, &id).await?;
-    let (bid_id, file_id) = (parse_id(&bid_id)?, parse_id(&file_id)?);
-    use sea_orm::EntityTrait;
-    let b = bid::Entity::find_by_id(bid_id)
-        .one(&st.db)
-        .await?
-        .filter(|b| b.tender_id == t.id)
-        .ok_or(AppError::NotFound)?;
-    let is_assigned = assigned(&st, &ctx, &t).await?;
-    if !(may_see_evaluation(&ctx, &t, is_assigned, false)
-        || may(ctx.actor(), Action::ViewOrgBids(b.org_id)))
-    {
-        return Err(if ctx.user.is_none() {
-            AppError::LoginRequired
-        } else {
-            AppError::Forbidden
-        });
+    let b = bid_for(&st, &ctx, &t, &bid_id).await?;
+    let file_id = parse_id(&file_id)?;
+    if !b.opened {
+        return Err(AppError::NotFound);
     }
     let (name, mime, bytes) = crate::procurement::open_file(&st.db, &st.seal, b.id, file_id)
         .await?
@@ -320,6 +312,7 @@ pub(super) async fn load_for_evaluator(
     require(
         ctx.actor(),
         Action::ScoreBids {
+            unit: t.unit_id,
             assigned: is_assigned,
         },
     )?;

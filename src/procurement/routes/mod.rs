@@ -132,12 +132,62 @@ async fn load_visible(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<tender::M
     Ok(t)
 }
 
-/// A tender the signed-in viewer buys for; returns it with the user id.
+/// A tender the signed-in viewer buys for; returns it with the user id. Anyone else learns
+/// no more than the public pages tell: a draft of another unit is "not found", like a
+/// tender that does not exist, and a published one is "forbidden".
 async fn load_for_buyer(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<(tender::Model, i64)> {
     let uid = ctx.require_user()?.actor.user_id;
     let t = fetch(st, parse_id(id)?).await?;
+    if state_of(&t) == TenderState::Draft && !may(ctx.actor(), Action::ManageTenders(t.unit_id)) {
+        return Err(AppError::NotFound);
+    }
     require(ctx.actor(), Action::ManageTenders(t.unit_id))?;
     Ok((t, uid))
+}
+
+/// For routes whose path names a record inside a tender (a bid, an attachment, a question,
+/// a challenge): a signed-in user without the right gets the same "not found" as for an id
+/// that does not exist, so no answer tells which ids exist (anonymous visitors are still
+/// sent to log in, for every id alike).
+fn nested<T>(r: AppResult<T>) -> AppResult<T> {
+    r.map_err(|e| match e {
+        AppError::Forbidden => AppError::NotFound,
+        other => other,
+    })
+}
+
+/// The bid named in the path, for someone who may see it: the tender's oversight (its
+/// buyers, assigned evaluators, regulators) sees every bid of it, an organization's members
+/// their organization's. The scope is settled from the tender and the actor before the bid
+/// is looked up, and every failure (no such bid, another tender's, another organization's,
+/// a withdrawn one outside the scope) is the same `NotFound` after the same one query (a
+/// malformed id is refused before any).
+async fn bid_for(
+    st: &AppState,
+    ctx: &Ctx,
+    t: &tender::Model,
+    bid_id: &str,
+) -> AppResult<super::BidRef> {
+    let bid_id = parse_id(bid_id)?;
+    let oversight = may_see_evaluation(ctx, t, assigned(st, ctx, t).await?, false);
+    let scope = if oversight {
+        super::BidScope::Tender
+    } else {
+        super::BidScope::Orgs(
+            ctx.actor()
+                .map(|a| {
+                    a.orgs
+                        .iter()
+                        .map(|(org, _)| *org)
+                        .filter(|org| may(Some(a), Action::ViewOrgBids(*org)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    };
+    super::bid_in_scope(&st.db, t.id, bid_id, &scope)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 fn admin_orgs(u: &CurrentUser) -> Vec<(i64, String)> {
@@ -266,6 +316,7 @@ async fn render_show(
             evaluator: may(
                 ctx.actor(),
                 Action::ScoreBids {
+                    unit: t.unit_id,
                     assigned: is_assigned,
                 },
             ),

@@ -42,7 +42,7 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
         .filter(|o| o.why.is_empty())
         .map(|o| (o.org_id.to_string(), o.name.clone()))
         .collect();
-    let upload = format!("/tenders/{}/bid/files?_csrf={}", t.id, urlencode(&p.csrf));
+    let upload = format!("/tenders/{}/bid/files", t.id);
     html! {
         div.page-head {
             h1.page-title { (lang.tf("bid.title", &[("title", &t.title)])) }
@@ -85,6 +85,8 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
                     @if p.open && o.bids.iter().any(|(b, _, _)| b.state == BidState::Submitted.code()) {
                         div.form-row {
                             form.form method="post" enctype="multipart/form-data" action=(upload) {
+                                // First, so the CSRF check reads no further than this part.
+                                (csrf_field(&p.csrf))
                                 input type="hidden" name="org_id" value=(o.org_id);
                                 div.field {
                                     label for=(format!("file-{}", o.org_id)) { (lang.t("bid.attach")) }
@@ -123,12 +125,6 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
             p.muted { (lang.t("bid.closed")) }
         }
     }
-}
-
-pub(super) fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|x| x.trim_start_matches('=').to_string())
-        .unwrap_or_default()
 }
 
 /// The receipt shown after a bid is sealed.
