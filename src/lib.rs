@@ -35,12 +35,14 @@
 //! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
 //! codes and its locale label), `error` (the one error type [`kernel::error::AppError`] and
 //! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `db`
-//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write),
-//! `seal` (XChaCha20-Poly1305 with a key outside the database; salted receipt
-//! commitments), `outbox` (a searchable record's change, enqueued in the writing
-//! transaction), `text` (which characters a free-text field may hold — none of the control
-//! characters on one line, only line breaks and tabs on several, no bidi marks in names —
-//! and its length in characters; each room keeps its limits in one table in its rules).
+//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
+//! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
+//! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
+//! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
+//! searchable record's change, enqueued in the writing transaction), `text` (which
+//! characters a free-text field may hold — none of the control characters on one line, only
+//! line breaks and tabs on several, no bidi marks in names — and its length in characters;
+//! each room keeps its limits in one table in its rules).
 //!
 //! ## Rooms
 //! - [`accounts`] — users, platform roles, server-side sessions in the database, log-in
@@ -86,9 +88,13 @@
 //!   the signing transaction and always equal to `contracts::signed_totals`; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
-//! - [`audit`] — the hash-chained log: an entry is recorded in the same transaction as every
-//!   state change; a chainer links committed entries into one chain; `civicbridge audit
-//!   verify` names the first broken entry; public timelines. Calls the kernel only.
+//! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
+//!   is recorded with its HMAC (key outside the database) in the same transaction as every
+//!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
+//!   of the head signed with Ed25519 at least hourly, published at `/audit/checkpoints`;
+//!   `civicbridge audit verify` (read-only) names every inserted, altered, removed and
+//!   truncated entry by id; public timelines show only authentic entries. Calls the kernel
+//!   only.
 //! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes;
 //!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
@@ -126,8 +132,8 @@
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written. Every free-text field is checked with `kernel::text`
 //!   (control characters, length) before anything is written or looked up.
-//! - After every integration test the audit chain verifies, the search outbox is delivered
-//!   and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
+//! - After every integration test the audit log verifies (no finding), the search outbox is
+//!   delivered and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
 
 rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 

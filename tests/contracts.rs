@@ -316,7 +316,10 @@ async fn both_sides_sign_and_the_contract_becomes_active() {
             == 3
     );
     assert_eq!(
-        civicbridge::audit::verify_all(&app.state.db).await.unwrap(),
+        civicbridge::audit::verify_all(&app.state.db, &app.state.audit_keys, &[])
+            .await
+            .unwrap()
+            .result(),
         Ok(audit_count(&app).await)
     );
 }
@@ -665,7 +668,10 @@ async fn milestones_run_from_report_to_payment_and_completion() {
     // Every change is on the chain, and the chain holds.
     let n = audit_count(&app).await;
     assert_eq!(
-        civicbridge::audit::verify_all(&app.state.db).await.unwrap(),
+        civicbridge::audit::verify_all(&app.state.db, &app.state.audit_keys, &[])
+            .await
+            .unwrap()
+            .result(),
         Ok(n)
     );
     let actions = scalar(
@@ -941,7 +947,10 @@ async fn concurrent_changes_serialize() {
     let missing = contracts::accept_milestone(db, f.contract + 1, m2, buyer, T0).await;
     assert!(missing.is_err(), "{missing:?}");
     assert_eq!(
-        civicbridge::audit::verify_all(db).await.unwrap(),
+        civicbridge::audit::verify_all(db, &app.state.audit_keys, &[])
+            .await
+            .unwrap()
+            .result(),
         Ok(audit_count(&app).await)
     );
 }

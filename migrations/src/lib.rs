@@ -41,6 +41,8 @@ mod m0042_fill_target_ledger;
 mod m0043_index_contracts_signed_year;
 mod m0044_create_user_notifications;
 mod m0045_index_user_notifications_unread;
+mod m0050_add_audit_events_mac;
+mod m0051_create_audit_checkpoints;
 mod m0055_add_bid_files_meta;
 
 /// Runs the migrations in order.
@@ -85,6 +87,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0043_index_contracts_signed_year::Migration),
             Box::new(m0044_create_user_notifications::Migration),
             Box::new(m0045_index_user_notifications_unread::Migration),
+            Box::new(m0050_add_audit_events_mac::Migration),
+            Box::new(m0051_create_audit_checkpoints::Migration),
             Box::new(m0055_add_bid_files_meta::Migration),
         ]
     }

@@ -26,7 +26,16 @@ pub async fn open_due_tenders(st: &AppState) -> Result<u32, DbErr> {
 
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
-    crate::audit::chain_pending(&st.db).await
+    crate::audit::chain_pending(&st.db, &st.audit_keys).await
+}
+
+/// Links what is pending and signs a checkpoint of the audit chain head (published at
+/// `/audit/checkpoints`); `None` when the head is not authentic (logged).
+pub async fn checkpoint_audit(
+    st: &AppState,
+) -> Result<Option<crate::audit::StoredCheckpoint>, DbErr> {
+    chain_audit(st).await?;
+    crate::audit::checkpoint(&st.db, &st.audit_keys, st.clock.now()).await
 }
 
 /// Builds each index that is fresh (a new embedded index) or empty while the database has
@@ -141,6 +150,12 @@ pub fn spawn_all(state: &AppState) {
     every(state, Duration::from_secs(1), |st| async move {
         if let Err(e) = chain_audit(&st).await {
             tracing::warn!(error = %e, "audit chaining failed; will retry");
+        }
+    });
+    // Hourly, the first at start: a removed tail shows against any published checkpoint.
+    every(state, Duration::from_secs(3600), |st| async move {
+        if let Err(e) = checkpoint_audit(&st).await {
+            tracing::warn!(error = %e, "audit checkpoint failed; will retry");
         }
     });
     // The rooms that enqueue have no handle on this job, so it polls: right away while a full

@@ -78,8 +78,16 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     if let Some(file) = crate::kernel::db::sqlite_path(&url) {
         crate::kernel::db::private_file(&file)?;
     }
+    let audit_keys = crate::kernel::audit_keys::AuditKeys::load(
+        config.audit_key.as_deref(),
+        config.checkpoint_key.as_deref(),
+        &config.data_dir,
+    )?;
+    // Before anything can record an audit entry.
+    crate::kernel::audit_keys::install(&audit_keys)?;
     let db = crate::kernel::db::connect(&url).await?;
     crate::kernel::db::migrate(&db).await?;
+    crate::audit::start(&db, &audit_keys, clock.now()).await?;
     let seal = crate::kernel::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;
     // Attachment metadata written in clear before it was sealed; only the server has the key.
     let sealed = crate::procurement::seal_file_metadata(&db, &seal).await?;
@@ -100,6 +108,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         clock,
         config: Arc::new(config),
         seal,
+        audit_keys,
         org_counts: Default::default(),
         search,
         matching: Default::default(),

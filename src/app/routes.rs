@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, contracts, inbox, matching, orgs, pages, procurement, search, targets, units, web,
+    accounts, audit, contracts, inbox, matching, orgs, pages, procurement, search, targets, units,
+    web,
 };
 
 /// Who a route is for.
@@ -310,6 +311,9 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets.csv", Public, targets::routes::csv)
     .get("/targets/contracts", Public, targets::routes::contracts)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
-    .get("/api/v1/targets", Public, targets::routes::api);
+    .get("/api/v1/targets", Public, targets::routes::api)
+    // audit
+    .get("/audit/checkpoints", Public, audit::routes::page)
+    .get("/api/v1/audit/checkpoints", Public, audit::routes::api);
     (t.router, t.infos)
 }

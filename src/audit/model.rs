@@ -29,8 +29,11 @@ pub mod event {
         pub chain_seq: Option<i64>,
         /// Previous entry's hash (set with `chain_seq`).
         pub prev_hash: Option<String>,
-        /// This entry's hash (set with `chain_seq`).
+        /// This entry's keyed chain hash (set with `chain_seq`).
         pub hash: Option<String>,
+        /// HMAC of the entry's fields and id under the audit key, set in the writing
+        /// transaction; `None` only for entries recorded before entries were keyed.
+        pub mac: Option<String>,
     }
 
     /// None navigated.
@@ -55,6 +58,36 @@ pub mod head {
         pub seq: i64,
         /// Hash of the last entry.
         pub last_hash: String,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `audit_checkpoints`
+pub mod checkpoint {
+    use sea_orm::entity::prelude::*;
+
+    /// A signed statement of the chain head at one instant.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "audit_checkpoints")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Chain position of the head.
+        pub seq: i64,
+        /// The head's hash.
+        pub head_hash: String,
+        /// Unix seconds.
+        pub at: i64,
+        /// Entries in the chain up to `seq`.
+        pub count: i64,
+        /// Ed25519 signature (hex) of [`crate::audit::rules::checkpoint_message`].
+        pub signature: String,
     }
 
     /// None navigated.

@@ -111,3 +111,23 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
         _turn: turn,
     })
 }
+
+/// A read-only snapshot: every query in it sees the database as of its first read while
+/// writers go on (PostgreSQL `REPEATABLE READ`; on SQLite in WAL mode every read transaction
+/// is one). For readers that must see several tables consistently, such as the audit
+/// verifier reading the chain, its head and the checkpoints. Never takes the writers' turn.
+pub async fn begin_snapshot(
+    db: &DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => db.begin().await,
+        _ => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await
+        }
+    }
+}

@@ -1,11 +1,13 @@
 //! The kernel: what every room stands on and nothing else — the injectable clock, money in
 //! fen, stored codes, the one error type and field errors, languages and translation, the
-//! database (one way to begin a write), bid sealing, the outbox that feeds the search
-//! engine, and which characters and how many a free-text field may hold (`text`).
+//! database (one way to begin a write), bid sealing, the audit log's keys, the outbox that
+//! feeds the search engine, and which characters and how many a free-text field may hold
+//! (`text`).
 //!
 //! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
 //! wall-clock read in the crate is [`clock::Clock::System`].
 
+pub mod audit_keys;
 pub mod clock;
 pub mod codes;
 pub mod db;

@@ -34,6 +34,12 @@ pub struct Config {
     /// `CIVICBRIDGE_SEAL_KEY`: the bid-sealing key as 64 hex characters; when absent the key
     /// lives in `seal.key` in the data directory.
     pub seal_key: Option<String>,
+    /// `CIVICBRIDGE_AUDIT_KEY`: the audit log's HMAC key as 64 hex characters; when absent
+    /// it lives in `audit.key` in the data directory.
+    pub audit_key: Option<String>,
+    /// `CIVICBRIDGE_CHECKPOINT_KEY`: the Ed25519 seed signing audit checkpoints, 64 hex
+    /// characters; when absent it lives in `checkpoint.key` in the data directory.
+    pub checkpoint_key: Option<String>,
     /// Procurement rules that vary by locality.
     pub procurement: crate::procurement::ProcurementSettings,
     /// `MEILISEARCH_URL`: search with Meilisearch there; `None` uses the embedded index.
@@ -67,6 +73,8 @@ impl Default for Config {
             client_ip_source: ClientIpSource::ConnectInfo,
             login_window_secs: 15 * 60,
             seal_key: None,
+            audit_key: None,
+            checkpoint_key: None,
             procurement: Default::default(),
             meilisearch_url: None,
             meilisearch_api_key: None,

@@ -24,6 +24,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The bid-sealing key (never stored in the database).
     pub seal: crate::kernel::seal::SealKey,
+    /// The audit log's MAC and checkpoint-signing keys (never stored in the database).
+    pub audit_keys: crate::kernel::audit_keys::AuditKeys,
     /// Short-lived totals of the public organization list.
     pub org_counts: Arc<crate::orgs::CountCache>,
     /// The search engine (embedded or Meilisearch).
