@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum_extra::extract::Query;
+use crate::web::Query;
 use maud::Markup;
 
 use crate::kernel::error::AppResult;
