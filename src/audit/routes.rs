@@ -1,9 +1,9 @@
 //! The published checkpoints: a page and its JSON mirror, with the public key and the exact
 //! message each signature covers, so anyone can keep copies and check them.
 
+use crate::web::Query;
 use axum::Json;
 use axum::extract::State;
-use crate::web::Query;
 use maud::Markup;
 
 use crate::kernel::error::AppResult;
