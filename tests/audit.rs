@@ -57,15 +57,7 @@ async fn published_tender(app: &TestApp) -> (i64, i64) {
         milestone_percent: vec!["100".into()],
         ..Default::default()
     };
-    let d = rules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh).unwrap();
-    let id = procurement::create_draft(&app.state.db, &d, buyer, T0)
-        .await
-        .unwrap();
-    let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
-    procurement::publish(&app.state.db, &t, &Default::default(), buyer, T0)
-        .await
-        .unwrap()
-        .unwrap();
+    let id = app.publish_tender(unit, buyer, &f).await;
     (id, buyer)
 }
 

@@ -6,7 +6,6 @@
 mod common;
 
 use civicbridge::accounts::{OrgRole, Role};
-use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
 use common::{PW, T0, TestApp};
@@ -47,16 +46,9 @@ async fn tender(app: &TestApp, unit: i64, buyer: i64, title: &str, publish: bool
         milestone_percent: vec!["40".into(), "60".into()],
         ..Default::default()
     };
-    let d = rules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh).unwrap();
-    let id = procurement::create_draft(&app.state.db, &d, buyer, T0)
-        .await
-        .unwrap();
+    let id = app.draft_tender(unit, buyer, &f).await;
     if publish {
-        let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
-        procurement::publish(&app.state.db, &t, &Default::default(), buyer, T0)
-            .await
-            .unwrap()
-            .unwrap();
+        app.publish_draft(id, buyer).await;
     }
     id
 }

@@ -51,16 +51,7 @@ async fn tender(app: &TestApp, unit: i64, buyer: i64) -> i64 {
         milestone_percent: vec!["100".into()],
         ..Default::default()
     };
-    let d = rules::validate_tender(&f, &[unit], T0, &Default::default(), Lang::Zh).unwrap();
-    let id = procurement::create_draft(&app.state.db, &d, buyer, T0)
-        .await
-        .unwrap();
-    let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
-    procurement::publish(&app.state.db, &t, &Default::default(), buyer, T0)
-        .await
-        .unwrap()
-        .unwrap();
-    id
+    app.publish_tender(unit, buyer, &f).await
 }
 
 const PROPOSAL: &str = "组建由持证社工和护理员组成的专业团队，每周上门探访并提供助餐服务。";

@@ -273,28 +273,19 @@ pub async fn change_role(
     .await?;
     // The user, and every administrator but the one acting (after the change, so a new
     // administrator hears of their own grant once and a revoked one still hears).
-    let mut to = model::holders_of(&*txn, Role::Admin).await?;
-    to.push(target);
-    to.retain(|u| *u != actor);
-    let names = model::users_by_ids(&*txn, &[target, actor]).await?;
-    let name = |id: i64| {
-        names
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default()
-    };
+    let admins = model::holders_of(&*txn, Role::Admin).await?;
+    let (target_name, actor_name) = names_of_pair(&*txn, target, actor).await?;
     let params = crate::inbox::Params::new()
-        .text("user", name(target))
+        .text("user", target_name)
         .label("role", format!("role.{}", role.code()))
-        .text("by", name(actor))
+        .text("by", actor_name)
         .text("reason", &change.reason);
     let kind = if change.grant {
         crate::inbox::Kind::RoleGranted
     } else {
         crate::inbox::Kind::RoleRevoked
     };
-    crate::inbox::notify(&*txn, &to, kind, &params, now).await?;
+    crate::inbox::notify_change(&*txn, admins, target, actor, kind, &params, now).await?;
     txn.commit().await?;
     Ok(Ok(true))
 }
@@ -412,6 +403,24 @@ impl LoginAttempt {
         model::clear_failures(&*txn, &self.email_subject).await?;
         txn.commit().await
     }
+}
+
+/// The display names of the user a change concerns and of the one making it (empty when
+/// missing), for the notices that report the change.
+pub async fn names_of_pair(
+    db: &impl sea_orm::ConnectionTrait,
+    target: i64,
+    actor: i64,
+) -> Result<(String, String), DbErr> {
+    let names = model::users_by_ids(db, &[target, actor]).await?;
+    let name = |id: i64| {
+        names
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
+    };
+    Ok((name(target), name(actor)))
 }
 
 #[cfg(test)]

@@ -34,6 +34,24 @@ pub async fn notify(
     model::insert_many(db, &to, kind, params, now).await
 }
 
+/// Notifies those concerned by a change one user made about another: `before` (the
+/// administrators, buyers or role holders as they were before the change) and the user
+/// concerned, never the one acting, who knows already.
+pub async fn notify_change(
+    db: &impl ConnectionTrait,
+    before: Vec<i64>,
+    target: i64,
+    actor: i64,
+    kind: Kind,
+    params: &Params,
+    now: i64,
+) -> Result<(), DbErr> {
+    let mut to = before;
+    to.push(target);
+    to.retain(|u| *u != actor);
+    notify(db, &to, kind, params, now).await
+}
+
 /// Marks one of the user's notices (or all of them) read; how many changed.
 pub async fn mark_read(
     db: &DatabaseConnection,

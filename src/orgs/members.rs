@@ -119,23 +119,11 @@ async fn change(
         },
     )
     .await?;
-    // The administrators as they were before the change, and the user concerned; the one
-    // acting knows already.
-    let mut recipients = admins;
-    recipients.push(target);
-    recipients.retain(|u| *u != actor);
-    let names = crate::accounts::users_by_ids(&*txn, &[target, actor]).await?;
-    let name = |id: i64| {
-        names
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default()
-    };
+    let (target_name, actor_name) = crate::accounts::names_of_pair(&*txn, target, actor).await?;
     let mut params = Params::new()
-        .text("user", name(target))
+        .text("user", target_name)
         .text("org", &org.name)
-        .text("by", name(actor))
+        .text("by", actor_name)
         .text("reason", reason)
         .link(format!("/orgs/{}", org.id));
     if let Some(r) = to {
@@ -144,7 +132,8 @@ async fn change(
     if let Some(r) = from {
         params = params.label("from", format!("org.role.{}", r.code()));
     }
-    crate::inbox::notify(&*txn, &recipients, kind, &params, now).await?;
+    // The admins as they were before the change, and the user concerned.
+    crate::inbox::notify_change(&*txn, admins, target, actor, kind, &params, now).await?;
     txn.commit().await?;
     Ok(Ok(outcome))
 }

@@ -78,24 +78,14 @@ async fn change(
         },
     )
     .await?;
-    // The buyers as they were before the change, and the user concerned.
-    let mut recipients = buyers;
-    recipients.push(target);
-    recipients.retain(|u| *u != actor);
-    let names = crate::accounts::users_by_ids(&*txn, &[target, actor]).await?;
-    let name = |id: i64| {
-        names
-            .iter()
-            .find(|u| u.id == id)
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default()
-    };
+    let (target_name, actor_name) = crate::accounts::names_of_pair(&*txn, target, actor).await?;
     let params = Params::new()
-        .text("user", name(target))
+        .text("user", target_name)
         .text("unit", &unit.name)
-        .text("by", name(actor))
+        .text("by", actor_name)
         .text("reason", reason);
-    crate::inbox::notify(&*txn, &recipients, kind, &params, now).await?;
+    // The buyers as they were before the change, and the user concerned.
+    crate::inbox::notify_change(&*txn, buyers, target, actor, kind, &params, now).await?;
     txn.commit().await?;
     Ok(Ok(true))
 }

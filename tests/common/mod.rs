@@ -173,6 +173,49 @@ impl TestApp {
             .id
     }
 
+    /// Drafts a tender from a form that must validate for `unit` at `T0`; returns its id.
+    pub async fn draft_tender(
+        &self,
+        unit: i64,
+        buyer: i64,
+        f: &civicbridge::procurement::rules::TenderForm,
+    ) -> i64 {
+        use civicbridge::procurement::{self, rules};
+        let d = rules::validate_tender(
+            f,
+            &[unit],
+            T0,
+            &Default::default(),
+            civicbridge::kernel::Lang::Zh,
+        )
+        .expect("the test's tender form validates");
+        procurement::create_draft(&self.state.db, &d, buyer, T0)
+            .await
+            .unwrap()
+    }
+
+    /// Drafts and publishes (at `T0`) a tender; returns its id.
+    pub async fn publish_tender(
+        &self,
+        unit: i64,
+        buyer: i64,
+        f: &civicbridge::procurement::rules::TenderForm,
+    ) -> i64 {
+        let id = self.draft_tender(unit, buyer, f).await;
+        self.publish_draft(id, buyer).await;
+        id
+    }
+
+    /// Publishes a drafted tender at `T0`.
+    pub async fn publish_draft(&self, id: i64, buyer: i64) {
+        use civicbridge::procurement;
+        let t = procurement::get(&self.state.db, id).await.unwrap().unwrap();
+        procurement::publish(&self.state.db, &t, &Default::default(), buyer, T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
     /// A signed-in client for a new user with these roles.
     pub async fn signed_in(&self, email: &str, roles: &[Role]) -> (Client, i64) {
         let id = self.user(email, roles).await;
