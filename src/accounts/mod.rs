@@ -318,9 +318,8 @@ pub async fn sign_up(
             &*txn,
             &[owner.id],
             crate::inbox::Kind::SignupAttempt,
-            &crate::inbox::Params::new()
-                .text("at", crate::kernel::clock::display_instant(now))
-                .link("/login"),
+            // The notice's own time says when; the text need not repeat it.
+            &crate::inbox::Params::new().link("/login"),
             now,
         )
         .await?;

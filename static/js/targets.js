@@ -48,8 +48,9 @@
       var c = echarts.init(yearsEl, null, { renderer: "svg" });
       c.setOption({
         tooltip: { trigger: "axis", formatter: axisTip },
-        legend: { data: [d.labels.total, d.labels.social, d.labels.share] },
-        grid: { left: 70, right: 60, bottom: 30, top: 40 },
+        // ECharts 6 puts the legend at the bottom by default, over the year labels.
+        legend: { top: 0, data: [d.labels.total, d.labels.social, d.labels.share] },
+        grid: { left: 70, right: 90, bottom: 30, top: 56 },
         xAxis: { type: "category", data: d.years.map(function (y) { return String(y.year); }) },
         yAxis: [
           { type: "value", name: d.labels.yuan },
