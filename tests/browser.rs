@@ -410,14 +410,27 @@ async fn targets_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
     ensure!(!tip.is_empty(), "the year chart's tooltip is empty");
     // As a pointer over Hohhot would (an item's tooltip shown by index instead gets an
     // arrow of ECharts' own, with a style attribute; no user action makes one).
-    c.execute(
-        "var m = echarts.getInstanceByDom(document.getElementById('chart-map'));
-         var p = m.convertToPixel({ seriesIndex: 0 }, [111.7, 40.8]);
-         m.dispatchAction({ type: 'showTip', x: p[0], y: p[1] });",
-        vec![],
-    )
-    .await?;
-    let tip = text_of(c, "#chart-map .chart-tip .chart-tip-head").await?;
+    // ECharts fills the tooltip on a later frame, and while the map is still settling a
+    // point may hit nothing: ask again until the tooltip names the place or time runs out
+    // (a loaded machine took longer than one try).
+    let started = std::time::Instant::now();
+    let tip = loop {
+        let v = c
+            .execute(
+                "var m = echarts.getInstanceByDom(document.getElementById('chart-map'));
+                 var p = m.convertToPixel({ seriesIndex: 0 }, [111.7, 40.8]);
+                 m.dispatchAction({ type: 'showTip', x: p[0], y: p[1] });
+                 var h = document.querySelector('#chart-map .chart-tip .chart-tip-head');
+                 return h ? h.textContent : '';",
+                vec![],
+            )
+            .await?;
+        let tip = v.as_str().unwrap_or_default().to_string();
+        if tip.contains("呼和浩特") || started.elapsed() > PAGE_WAIT {
+            break tip;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
     ensure!(tip.contains("呼和浩特"), "the map's tooltip is for {tip:?}");
     no_violations(c, "policy dashboard with its charts and tooltips").await?;
     screenshot(c, shots, "targets.png").await?;
