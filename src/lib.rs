@@ -78,14 +78,17 @@
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
 //!   transaction, calls `procurement::award_in` and creates the contract in it (one
 //!   direction only); signatures (refused during the standstill or with an unanswered
-//!   challenge), milestones, offline payments, completion with a rating. Keeps supplier kind
-//!   and value for the 30% share. Calls `audit`, `procurement`, `orgs`, `units`, `targets`.
+//!   challenge), milestones, offline payments, completion with a rating, early termination
+//!   by the buyer with a public reason (out of the 30% ledger and the supplier's
+//!   administrators notified in the same transaction). Keeps supplier kind and value for the
+//!   30% share. Calls `audit`, `procurement`, `orgs`, `units`, `targets`, `inbox`.
 //! - [`matching`] — who fits which tender, with reasons: eligibility rules reused from
 //!   `procurement`, six scored parts with configurable weights, an in-memory snapshot of all
 //!   organizations (`matching::Env`, no web state), invitations, recommended tenders. Calls
 //!   `procurement`, `orgs`, `contracts`, `units`.
 //! - [`targets`] — the policy dashboard led by the 30% share: the `target_ledger` written in
-//!   the signing transaction and always equal to `contracts::signed_totals`; exact roll-ups
+//!   the signing (and terminating) transaction and always equal to
+//!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
@@ -108,7 +111,9 @@
 //!   layout and header search box, form helpers, the form and query extractors
 //!   ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never replaced), the client
 //!   address from the configured source, the one pager ([`web::pager`]), CSRF,
-//!   language, error and Content-Security-Policy middleware, embedded static assets.
+//!   language, error and Content-Security-Policy middleware, embedded static assets, and
+//!   the confirmation page of destructive actions ([`web::confirm`]: without `confirm=1`
+//!   a withdrawal, cancellation, termination or role grant only shows its consequences).
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
 //!   the tender page (matches).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked

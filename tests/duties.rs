@@ -289,6 +289,7 @@ async fn a_member_or_buyer_cannot_be_made_administrator_until_they_leave() {
                 &[
                     ("role", "admin"),
                     ("grant", "1"),
+                    ("confirm", "1"),
                     ("reason", "调任平台运维"),
                 ],
             )
@@ -309,6 +310,7 @@ async fn a_member_or_buyer_cannot_be_made_administrator_until_they_leave() {
             &[
                 ("role", "evaluator"),
                 ("grant", "1"),
+                ("confirm", "1"),
                 ("reason", "入选评审专家库"),
             ],
         )
@@ -330,6 +332,7 @@ async fn a_member_or_buyer_cannot_be_made_administrator_until_they_leave() {
             &[
                 ("role", "admin"),
                 ("grant", "1"),
+                ("confirm", "1"),
                 ("reason", "调任平台运维"),
             ],
         )
@@ -502,7 +505,12 @@ async fn role_grants_and_membership_changes_need_a_reason_and_are_audited() {
         let r = admin
             .post(
                 &format!("/admin/users/{user}/roles"),
-                &[("role", "evaluator"), ("grant", "1"), ("reason", reason)],
+                &[
+                    ("role", "evaluator"),
+                    ("grant", "1"),
+                    ("confirm", "1"),
+                    ("reason", reason),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{reason:?}");
@@ -521,7 +529,12 @@ async fn role_grants_and_membership_changes_need_a_reason_and_are_audited() {
     let r = admin
         .post(
             &format!("/admin/users/{user}/roles"),
-            &[("role", "evaluator"), ("grant", "1"), ("reason", &long)],
+            &[
+                ("role", "evaluator"),
+                ("grant", "1"),
+                ("confirm", "1"),
+                ("reason", &long),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -531,7 +544,12 @@ async fn role_grants_and_membership_changes_need_a_reason_and_are_audited() {
         let r = admin
             .post(
                 &format!("/admin/users/{user}/roles"),
-                &[("role", "evaluator"), ("grant", grant), ("reason", reason)],
+                &[
+                    ("role", "evaluator"),
+                    ("grant", grant),
+                    ("confirm", "1"),
+                    ("reason", reason),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -767,6 +785,7 @@ async fn notices_reach_the_people_concerned_and_no_one_else() {
             &[
                 ("role", "evaluator"),
                 ("grant", "1"),
+                ("confirm", "1"),
                 ("reason", "入选评审专家库"),
             ],
         )

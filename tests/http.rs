@@ -703,10 +703,12 @@ async fn route_role_matrix() {
             // A route naming a record inside a tender (a bid, an attachment, a question, a
             // challenge) refuses a signed-in user with "not found", the answer it gives for
             // an id that does not exist, so refusals tell no ids apart.
-            let nested = info.path.starts_with("/tenders/{id}/")
+            // Terminating a contract answers the same way to anyone but its buyer.
+            let nested = (info.path.starts_with("/tenders/{id}/")
                 && ["{bid}", "{fid}", "{qid}", "{cid}"]
                     .iter()
-                    .any(|k| info.path.contains(k));
+                    .any(|k| info.path.contains(k)))
+                || info.path == "/contracts/{id}/terminate";
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1082,6 +1084,7 @@ async fn admin_creates_units_and_adds_buyers() {
             &[
                 ("role", "evaluator"),
                 ("grant", "1"),
+                ("confirm", "1"),
                 ("reason", "入选评审专家库"),
             ],
         )

@@ -577,7 +577,7 @@ async fn every_free_text_field_has_a_limit() {
             field: "justification",
             max: pl::JUSTIFICATION,
         },
-        // Last of the tender's: at the limit it cancels the tender.
+        // At the limit it asks to confirm the cancellation (writing nothing).
         Case {
             who: "buyer",
             path: format!("/tenders/{tender}/cancel"),
@@ -609,6 +609,14 @@ async fn every_free_text_field_has_a_limit() {
             ],
             field: "reference",
             max: cr::REFERENCE_LEN.1,
+        },
+        // At the limit it asks to confirm the termination (writing nothing).
+        Case {
+            who: "buyer",
+            path: format!("/contracts/{contract}/terminate"),
+            fields: vec![("reason", s("服务机构停止运营"))],
+            field: "reason",
+            max: cr::TERMINATION_LEN.1,
         },
     ];
     let mut clients = std::collections::HashMap::new();

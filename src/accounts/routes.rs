@@ -244,7 +244,7 @@ pub async fn set_role(
     let actor = ctx.require_user()?.actor.user_id;
     let uid = parse_id(&id)?;
     use sea_orm::EntityTrait;
-    model::user::Entity::find_by_id(uid)
+    let user = model::user::Entity::find_by_id(uid)
         .one(&st.db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -256,6 +256,11 @@ pub async fn set_role(
             ));
         }
     };
+    if change.grant && !crate::web::confirm::confirmed(&f.confirm) {
+        return Ok(confirm_grant(&mut ctx, &user, &change)
+            .await?
+            .into_response());
+    }
     match super::change_role(&st.db, uid, &change, actor, st.clock.now()).await? {
         Ok(changed) => {
             let (kind, key) = if changed {
@@ -274,4 +279,39 @@ pub async fn set_role(
             ))
         }
     }
+}
+
+/// The confirmation page of a role grant: who gets which role, what it lets them do, and
+/// the reason that will be recorded; nothing is written until its button is pressed.
+async fn confirm_grant(
+    ctx: &mut Ctx,
+    user: &model::user::Model,
+    change: &rules::RoleChange,
+) -> AppResult<Markup> {
+    let lang = ctx.lang;
+    let role = change.role.label(lang);
+    let who = format!("{} <{}>", user.display_name, user.email);
+    let consequences = [
+        lang.tf("confirm.grant.what", &[("user", &who), ("role", &role)]),
+        lang.t(&format!("confirm.powers.{}", change.role.code())),
+        lang.tf("confirm.grant.recorded", &[("reason", &change.reason)]),
+    ];
+    let csrf = ctx.ensure_csrf().await?;
+    let action = format!("/admin/users/{}/roles", user.id);
+    Ok(crate::web::confirm::page(
+        ctx,
+        &crate::web::confirm::Confirm {
+            title: &lang.tf("confirm.grant.title", &[("user", &who), ("role", &role)]),
+            consequences: &consequences,
+            action: &action,
+            fields: &[
+                ("role", change.role.code()),
+                ("grant", "1"),
+                ("reason", &change.reason),
+            ],
+            button: &lang.tf("confirm.grant.button", &[("role", &role)]),
+            cancel: "/admin/users",
+        },
+        &csrf,
+    ))
 }

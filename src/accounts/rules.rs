@@ -261,6 +261,9 @@ pub struct RoleForm {
     /// Why.
     #[serde(default)]
     pub reason: String,
+    /// `1` from the confirmation page's final button (a grant asks for it first).
+    #[serde(default)]
+    pub confirm: String,
 }
 
 /// A role change that passed validation.
@@ -604,6 +607,7 @@ mod tests {
             role: role.into(),
             grant: grant.into(),
             reason: reason.into(),
+            confirm: String::new(),
         };
         assert_eq!(
             validate_role_change(&f("evaluator", "1", " 专家库入选 "), Lang::Zh),

@@ -294,6 +294,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         ContractBuyer,
         contracts::routes::complete,
     )
+    .post(
+        "/contracts/{id}/terminate",
+        ContractBuyer,
+        contracts::routes::terminate,
+    )
     // matching
     .get(
         "/tenders/{id}/matches",

@@ -9,8 +9,9 @@
 //! Milestone amounts always add up to the contract value. Delivery reports and return
 //! reasons are shown only to the two parties and regulators. May call: `audit`,
 //! `procurement` (the award inside [`award`]'s transaction, signing block, tender follow-up),
-//! `orgs` and `units` (names), `targets` (the 30% ledger, at activation), `web` (from
-//! `routes` and `views` only).
+//! `orgs` and `units` (names, the supplier's administrators), `targets` (the 30% ledger, at
+//! activation and termination), `inbox` (termination notices), `web` (from `routes` and
+//! `views` only).
 
 pub mod model;
 mod reads;
@@ -581,4 +582,99 @@ pub async fn complete(
     crate::procurement::mark_completed(&*txn, tender_id, Some(actor), now).await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// The buyer terminates a pending or active contract early, with a reason: the state
+/// machine's `Terminate`, the date and reason on the contract, a public audit entry, the
+/// contract out of the 30% ledger when it was counted (signed), and a notice to each
+/// administrator of the supplier organization — all in one transaction.
+pub async fn terminate(
+    db: &DatabaseConnection,
+    contract_id: i64,
+    reason: &str,
+    actor: i64,
+    now: i64,
+) -> OpResult<()> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let c = lock(&*txn, contract_id).await?;
+    let next = match state_of(&c).apply(ContractEvent::Terminate, signatures(&c)) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(Refused::Contract(e))),
+    };
+    let mut am: contract::ActiveModel = c.clone().into();
+    am.state = Set(next.code().to_string());
+    am.terminated_at = Set(Some(now));
+    am.termination_reason = Set(Some(reason.to_string()));
+    am.update(&*txn).await?;
+    log(
+        &*txn,
+        c.id,
+        "terminated",
+        Some(actor),
+        now,
+        serde_json::json!({ "reason": reason, "ledger_year": c.signed_year }),
+    )
+    .await?;
+    // Only a signed contract was counted (in its signing year); the ledger loses it here, in
+    // the transaction that changes the state its recomputation reads.
+    if let Some(year) = c.signed_year {
+        crate::targets::remove_contract(
+            &*txn,
+            year,
+            c.unit_id,
+            c.supplier_is_social,
+            Fen(c.value_fen),
+        )
+        .await?;
+    }
+    let admins: Vec<i64> = crate::orgs::member_roles(&*txn, c.org_id)
+        .await?
+        .into_iter()
+        .filter(|(_, r)| *r == crate::accounts::OrgRole::Admin)
+        .map(|(u, _)| u)
+        .collect();
+    let unit = crate::units::get(&*txn, c.unit_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let tender = crate::procurement::get(&*txn, c.tender_id)
+        .await?
+        .map(|t| t.title)
+        .unwrap_or_default();
+    let params = crate::inbox::Params::new()
+        .text("unit", unit)
+        .text("tender", tender)
+        .text("reason", reason)
+        .link(format!("/contracts/{}", c.id));
+    crate::inbox::notify(
+        &*txn,
+        &admins,
+        crate::inbox::Kind::ContractTerminated,
+        &params,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// What terminating a contract would do to the 30% ledger: `None` when the contract was
+/// never counted (not signed by both sides yet).
+pub async fn termination_effect(
+    db: &impl ConnectionTrait,
+    c: &Contract,
+) -> Result<Option<crate::targets::RemovalEffect>, DbErr> {
+    match c.signed_year {
+        Some(year) if state_of(c) == ContractState::Active => Ok(Some(
+            crate::targets::removal_effect(
+                db,
+                year,
+                c.unit_id,
+                c.supplier_is_social,
+                Fen(c.value_fen),
+            )
+            .await?,
+        )),
+        _ => Ok(None),
+    }
 }

@@ -39,6 +39,10 @@ pub mod contract {
         pub rating: Option<i16>,
         /// Buyer's comment at completion.
         pub rating_comment: Option<String>,
+        /// Unix seconds the buyer terminated it early.
+        pub terminated_at: Option<i64>,
+        /// Why the buyer terminated it early.
+        pub termination_reason: Option<String>,
         /// Unix seconds.
         pub created_at: i64,
     }

@@ -12,6 +12,7 @@ use maud::Markup;
 use super::model::{Contract, Milestone};
 use super::rules::{
     self, CompletionForm, ContractEvent, MilestoneEvent, PaymentForm, ReportForm, ReturnForm,
+    TerminationForm,
 };
 use super::views::{self, Open, PageData, Viewer};
 use super::{Refused, Side, milestone_state, signatures, state_of};
@@ -311,6 +312,105 @@ pub async fn complete(
     };
     match super::complete(&st.db, c.id, rating, &comment, uid, st.clock.now()).await? {
         Ok(()) => done(&st, &ctx, c.id, "contract.completed").await,
+        Err(r) => conflict(&st, &mut ctx, c.id, r).await,
+    }
+}
+
+/// A share for the confirmation text: `31.25%`, or "no purchases" when nothing is left.
+fn share(bp: Option<i64>, lang: crate::kernel::Lang) -> String {
+    bp.map(crate::targets::percent)
+        .unwrap_or_else(|| lang.t("confirm.terminate.no_share"))
+}
+
+/// `POST /contracts/{id}/terminate` — the buyer (`ContractBuyer(unit)`), with a reason. A
+/// signed-in user who is not the contract's buyer gets "not found", as for an id that does
+/// not exist. Without `confirm=1` a valid request answers with the confirmation page (the
+/// effect on the 30% ledger, who is told) and writes nothing.
+pub async fn terminate(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<TerminationForm>,
+) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
+    let c = load(&st, &id).await?;
+    if !may(ctx.actor(), Action::ContractBuyer(c.unit_id)) {
+        return Err(AppError::NotFound);
+    }
+    if let Err(e) = state_of(&c).apply(ContractEvent::Terminate, signatures(&c)) {
+        return conflict(&st, &mut ctx, c.id, Refused::Contract(e)).await;
+    }
+    let reason = match rules::validate_termination(&f, ctx.lang) {
+        Ok(r) => r,
+        Err(e) => {
+            let page = render(&st, &mut ctx, &c, Open::Terminate(&f), &e).await?;
+            return Ok(unprocessable(page));
+        }
+    };
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let lang = ctx.lang;
+        let org = crate::orgs::get(&st.db, c.org_id)
+            .await?
+            .map(|(o, _)| o.name)
+            .unwrap_or_default();
+        let tender = crate::procurement::get(&st.db, c.tender_id)
+            .await?
+            .map(|t| t.title)
+            .unwrap_or_default();
+        let unpaid = rules::unpaid(
+            &super::milestones(&st.db, c.id)
+                .await?
+                .iter()
+                .map(milestone_state)
+                .collect::<Vec<_>>(),
+        );
+        let value = crate::kernel::money::Fen(c.value_fen).to_string();
+        let ledger = match super::termination_effect(&st.db, &c).await? {
+            Some(e) => lang.tf(
+                "confirm.terminate.ledger",
+                &[
+                    ("value", &value),
+                    ("year", &e.year.to_string()),
+                    ("unit_from", &share(e.unit.0, lang)),
+                    ("unit_to", &share(e.unit.1, lang)),
+                    ("region_from", &share(e.region.0, lang)),
+                    ("region_to", &share(e.region.1, lang)),
+                ],
+            ),
+            None => lang.t("confirm.terminate.not_counted"),
+        };
+        let consequences = [
+            lang.tf(
+                "confirm.terminate.what",
+                &[("org", &org), ("tender", &tender)],
+            ),
+            lang.tf(
+                "confirm.terminate.milestones",
+                &[("n", &unpaid.to_string())],
+            ),
+            ledger,
+            lang.tf("confirm.terminate.public", &[("reason", &reason)]),
+            lang.t("confirm.final"),
+        ];
+        let csrf = ctx.ensure_csrf().await?;
+        let action = format!("/contracts/{}/terminate", c.id);
+        let back = format!("/contracts/{}", c.id);
+        let page = crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &lang.tf("confirm.terminate.title", &[("id", &c.id.to_string())]),
+                consequences: &consequences,
+                action: &action,
+                fields: &[("reason", &reason)],
+                button: &lang.t("confirm.terminate.button"),
+                cancel: &back,
+            },
+            &csrf,
+        );
+        return Ok(page.into_response());
+    }
+    match super::terminate(&st.db, c.id, &reason, uid, st.clock.now()).await? {
+        Ok(()) => done(&st, &ctx, c.id, "contract.terminated").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
 }

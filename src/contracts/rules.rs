@@ -236,6 +236,8 @@ pub fn unpaid(states: &[MilestoneState]) -> usize {
 pub const REPORT_LEN: (usize, usize) = (10, 5000);
 /// Bounds of the return reason, in characters.
 pub const REASON_LEN: (usize, usize) = (5, 2000);
+/// Bounds of the termination reason, in characters.
+pub const TERMINATION_LEN: (usize, usize) = (5, 2000);
 /// Bounds of the payment reference, in characters.
 pub const REFERENCE_LEN: (usize, usize) = (2, 100);
 /// Longest completion comment, in characters.
@@ -315,6 +317,34 @@ pub fn validate_return(f: &ReturnForm, lang: Lang) -> Result<String, FieldErrors
         reason,
         REASON_LEN,
         "contract.err.reason_len",
+        lang,
+    );
+    e.into_result(reason.to_string())
+}
+
+/// The buyer's termination form. `confirm` is `1` only on the confirmation page's own
+/// button: without it the handler shows that page instead of terminating.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TerminationForm {
+    /// Why the contract ends early.
+    #[serde(default)]
+    pub reason: String,
+    /// `1` once the buyer has seen the consequences.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// Validates a termination reason: 5–2000 characters after trimming.
+pub fn validate_termination(f: &TerminationForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let reason = f.reason.trim();
+    check_len(
+        &mut e,
+        "reason",
+        (&f.reason, Kind::Multi),
+        reason,
+        TERMINATION_LEN,
+        "contract.err.termination_len",
         lang,
     );
     e.into_result(reason.to_string())
@@ -670,6 +700,25 @@ mod tests {
         assert!(r(&"x".repeat(2000)).is_ok());
         assert!(r(&"x".repeat(2001)).unwrap_err().get("reason").is_some());
         assert!(r("").unwrap_err().get("reason").is_some());
+    }
+
+    #[test]
+    fn termination_reason_lengths() {
+        let t = |s: &str| {
+            validate_termination(
+                &TerminationForm {
+                    reason: s.into(),
+                    confirm: String::new(),
+                },
+                Lang::En,
+            )
+        };
+        assert_eq!(t(" 机构停止运营 ").unwrap(), "机构停止运营");
+        assert!(t("停止运营").is_err());
+        assert!(t("   ").unwrap_err().get("reason").is_some());
+        assert!(t(&"x".repeat(2000)).is_ok());
+        assert!(t(&"x".repeat(2001)).unwrap_err().get("reason").is_some());
+        assert!(t("机构停止\u{0}运营").unwrap_err().get("reason").is_some());
     }
 
     fn pay(amount: &str, paid_on: &str, reference: &str) -> Result<PaymentDraft, FieldErrors> {

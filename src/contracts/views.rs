@@ -8,6 +8,7 @@ use time::Date;
 use super::model::{Contract, Milestone, Payment};
 use super::rules::{
     CompletionForm, ContractState, MilestoneState, PaymentForm, ReportForm, ReturnForm,
+    TerminationForm,
 };
 use super::{ContractListItem, ContractSummary, milestone_state, stars, state_of};
 use crate::audit::Event;
@@ -51,6 +52,8 @@ pub enum Open<'a> {
     Payment(i64, &'a PaymentForm),
     /// The completion.
     Complete(&'a CompletionForm),
+    /// The early termination.
+    Terminate(&'a TerminationForm),
 }
 
 /// What the page shows.
@@ -200,6 +203,11 @@ fn basics(lang: Lang, d: &PageData) -> Markup {
                 }
                 @if let Some(t) = c.completed_at {
                     dt { (lang.t("contract.completed_at")) } dd { (display_instant(t)) }
+                }
+                @if let Some(t) = c.terminated_at {
+                    dt { (lang.t("contract.terminated_at")) } dd.terminated-at { (display_instant(t)) }
+                    dt { (lang.t("contract.termination_reason")) }
+                    dd.termination-reason { (c.termination_reason.as_deref().unwrap_or_default()) }
                 }
                 @if let Some(r) = c.rating {
                     dt { (lang.t("contract.rating")) }
@@ -378,6 +386,11 @@ fn side(lang: Lang, d: &PageData, v: &Viewer, open: Open, errors: &FieldErrors) 
         Open::Complete(f) => (f, errors),
         _ => (&empty, &none),
     };
+    let empty_t = TerminationForm::default();
+    let (tf, terr) = match open {
+        Open::Terminate(f) => (f, errors),
+        _ => (&empty_t, &none),
+    };
     html! {
         h2 { (lang.t("contract.signatures")) }
         dl.props {
@@ -403,6 +416,18 @@ fn side(lang: Lang, d: &PageData, v: &Viewer, open: Open, errors: &FieldErrors) 
                 p.muted { (lang.t("contract.complete_needs_payment")) }
             }
         }
+        @if v.buyer && matches!(state, ContractState::Pending | ContractState::Active) {
+            section.terminate id="terminate" {
+                h2 { (lang.t("contract.terminate")) }
+                p.hint { (lang.t("contract.terminate_hint")) }
+                form.form method="post" action=(format!("/contracts/{}/terminate", c.id)) {
+                    (csrf_field(csrf))
+                    (textarea("reason", &lang.t("contract.termination_reason"), &tf.reason,
+                        Some(&lang.t("contract.termination_reason_hint")), terr))
+                    div.actions { button.btn.btn-danger type="submit" { (lang.t("contract.terminate_next")) } }
+                }
+            }
+        }
     }
 }
 
@@ -426,6 +451,11 @@ fn detail_text(e: &Event, lang: Lang) -> String {
     }
     if let Some(r) = d["rating"].as_i64() {
         parts.push(format!("{r}/5"));
+    }
+    if e.action == "terminated"
+        && let Some(r) = d["reason"].as_str()
+    {
+        parts.push(r.to_string());
     }
     parts.join(" · ")
 }

@@ -31,6 +31,8 @@ code_enum! {
         RoleRevoked = "role_revoked",
         /// Someone tried to sign up with the recipient's e-mail (to the recipient only).
         SignupAttempt = "signup_attempt",
+        /// A purchasing unit terminated a contract early (to the supplier's administrators).
+        ContractTerminated = "contract_terminated",
     }
 }
 

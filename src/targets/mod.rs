@@ -38,7 +38,7 @@ pub async fn record_contract(
 }
 
 /// Takes a terminated contract out of the ledger; call inside the terminating transaction
-/// (for the termination feature; nothing terminates contracts yet).
+/// (`contracts::terminate`).
 pub async fn remove_contract(
     db: &impl ConnectionTrait,
     year: i32,
@@ -47,6 +47,46 @@ pub async fn remove_contract(
     value: Fen,
 ) -> Result<(), DbErr> {
     model::record(db, year, unit_id, social, value, -1).await
+}
+
+pub use rules::percent;
+
+/// What taking one contract out of the ledger does to the 30% share of its year: for its
+/// purchasing unit and for the whole region, before and after (basis points; `None` when
+/// nothing is left bought that year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RemovalEffect {
+    /// The year the contract counts in.
+    pub year: i32,
+    /// The unit's share before and after.
+    pub unit: (Option<i64>, Option<i64>),
+    /// The region's share before and after.
+    pub region: (Option<i64>, Option<i64>),
+}
+
+/// The effect of taking a counted contract (signed in `year`) out of the ledger, read from
+/// the maintained ledger: for the confirmation page of a termination.
+pub async fn removal_effect(
+    db: &impl ConnectionTrait,
+    year: i32,
+    unit_id: i64,
+    social: bool,
+    value: Fen,
+) -> Result<RemovalEffect, DbErr> {
+    let mut unit = Cell::default();
+    let mut region = Cell::default();
+    for r in model::rows_in_year(db, year).await? {
+        region.add(&r);
+        if r.unit_id == unit_id {
+            unit.add(&r);
+        }
+    }
+    let after = |c: &Cell| rules::without(c, social, value).share_bp();
+    Ok(RemovalEffect {
+        year,
+        unit: (unit.share_bp(), after(&unit)),
+        region: (region.share_bp(), after(&region)),
+    })
 }
 
 /// One row of a share table.

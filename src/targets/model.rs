@@ -101,6 +101,18 @@ pub async fn rows(db: &impl ConnectionTrait) -> Result<Vec<LedgerRow>, DbErr> {
         .collect())
 }
 
+/// The maintained ledger's rows of one year.
+pub async fn rows_in_year(db: &impl ConnectionTrait, year: i32) -> Result<Vec<LedgerRow>, DbErr> {
+    Ok(ledger::Entity::find()
+        .filter(ledger::Column::Year.eq(year))
+        .filter(ledger::Column::Contracts.gt(0))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(to_row)
+        .collect())
+}
+
 /// The ledger computed from the contracts themselves (one GROUP BY, in `contracts`): what
 /// [`rows`] must always equal. Counts signed contracts that were not terminated, in the year
 /// signed.

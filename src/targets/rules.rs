@@ -126,6 +126,20 @@ pub fn percent(bp: i64) -> String {
     format!("{}.{:02}%", bp / 100, bp % 100)
 }
 
+/// The cell once one contract is taken out of it (a termination): its value leaves the
+/// total, and the social part too when the supplier is a social organization.
+pub fn without(cell: &Cell, social: bool, value: Fen) -> Cell {
+    Cell {
+        total: (cell.total - value).max(Fen(0)),
+        social: if social {
+            (cell.social - value).max(Fen(0))
+        } else {
+            cell.social
+        },
+        contracts: (cell.contracts - 1).max(0),
+    }
+}
+
 /// Where a purchasing unit sits in the division tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitPlace {
@@ -415,6 +429,28 @@ pub fn csv_line(fields: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn taking_a_contract_out_lowers_or_raises_the_share() {
+        let cell = Cell {
+            total: Fen(1_000),
+            social: Fen(400),
+            contracts: 3,
+        };
+        let social_out = without(&cell, true, Fen(200));
+        assert_eq!(social_out.share_bp(), Some(2_500));
+        assert_eq!(social_out.contracts, 2);
+        let other_out = without(&cell, false, Fen(200));
+        assert_eq!(other_out.share_bp(), Some(5_000));
+        let last = Cell {
+            total: Fen(500),
+            social: Fen(500),
+            contracts: 1,
+        };
+        let empty = without(&last, true, Fen(500));
+        assert!(empty.is_empty());
+        assert_eq!(empty.share_bp(), None);
+    }
 
     #[test]
     fn csv_fields_are_quoted_and_never_formulas() {

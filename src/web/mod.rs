@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod config;
+pub mod confirm;
 pub mod csrf;
 pub mod extract;
 pub mod forms;

@@ -242,16 +242,58 @@ pub async fn submit_bid(
     ))
 }
 
-/// `POST /tenders/{id}/bid/withdraw`
+/// `POST /tenders/{id}/bid/withdraw` — without `confirm=1` it answers with the
+/// confirmation page (what withdrawing does) and writes nothing.
 pub async fn withdraw_bid(
     State(st): State<AppState>,
-    ctx: Ctx,
+    mut ctx: Ctx,
     Path(id): Path<String>,
     Form(f): Form<OrgIdForm>,
 ) -> AppResult<Response> {
     let (t, uid) = load_for_bidder(&st, &ctx, &id).await?;
     let org = chosen_org(&ctx, &f.org_id)?;
     let to = format!("/tenders/{}/bid", t.id);
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        // The same refusals the withdrawal would give, before asking to confirm it.
+        if st.clock.now() >= t.bid_deadline {
+            return flash_refusal(&ctx, &Refusal::BidsClosed, &to).await;
+        }
+        let Some(b) = crate::procurement::bids::live_bid(&st.db, t.id, org).await? else {
+            return flash_refusal(&ctx, &Refusal::NoLiveBid, &to).await;
+        };
+        let lang = ctx.lang;
+        let files = list::files_of_bid(&st.db, &st.seal, b.id).await?.len();
+        let name = admin_orgs(ctx.require_user()?)
+            .into_iter()
+            .find(|o| o.0 == org)
+            .map(|o| o.1)
+            .unwrap_or_default();
+        let deadline = crate::kernel::clock::display_instant(t.bid_deadline);
+        let consequences = [
+            lang.tf(
+                "confirm.withdraw_bid.what",
+                &[("org", &name), ("title", &t.title)],
+            ),
+            lang.tf("confirm.withdraw_bid.files", &[("n", &files.to_string())]),
+            lang.tf("confirm.withdraw_bid.again", &[("deadline", &deadline)]),
+        ];
+        let csrf = ctx.ensure_csrf().await?;
+        let action = format!("/tenders/{}/bid/withdraw", t.id);
+        let org_id = org.to_string();
+        let page = crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &lang.tf("confirm.withdraw_bid.title", &[("org", &name)]),
+                consequences: &consequences,
+                action: &action,
+                fields: &[("org_id", &org_id)],
+                button: &lang.t("confirm.withdraw_bid.button"),
+                cancel: &to,
+            },
+            &csrf,
+        );
+        return Ok(page.into_response());
+    }
     match crate::procurement::withdraw_bid(&st.db, &t, org, uid, st.clock.now()).await? {
         Ok(()) => flash_ok(&ctx, "bid.withdrawn", &to).await,
         Err(r) => flash_refusal(&ctx, &r, &to).await,

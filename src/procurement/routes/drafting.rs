@@ -1,6 +1,7 @@
 //! Handlers for drafting, publishing, amending and cancelling a tender.
 
 use super::*;
+use crate::web::confirm;
 
 // ---------------------------------------------------------------------------------------
 // Drafting, publishing, amending, cancelling
@@ -218,7 +219,8 @@ pub async fn amend(
     Ok(unprocessable(amend_page(&ctx, &t, &f, &e, &csrf)))
 }
 
-/// `POST /tenders/{id}/cancel`
+/// `POST /tenders/{id}/cancel` — with a valid reason but without `confirm=1` it answers
+/// with the confirmation page (what cancelling does) and writes nothing.
 pub async fn cancel(
     State(st): State<AppState>,
     mut ctx: Ctx,
@@ -230,6 +232,36 @@ pub async fn cancel(
         Ok(r) => r,
         Err(m) => return inline_error(&st, &mut ctx, t, "cancel".into(), &f.reason, "", m).await,
     };
+    if !confirm::confirmed(&f.confirm) {
+        if state_of(&t).apply(rules::TenderEvent::Cancel).is_err() {
+            let m = Refusal::WrongState(state_of(&t)).message(ctx.lang);
+            return inline_error(&st, &mut ctx, t, "cancel".into(), &f.reason, "", m).await;
+        }
+        let lang = ctx.lang;
+        // No number of bids: before the opening nobody may learn how many there are.
+        let consequences = [
+            lang.tf("confirm.cancel_tender.what", &[("title", &t.title)]),
+            lang.t("confirm.cancel_tender.bids"),
+            lang.tf("confirm.cancel_tender.public", &[("reason", &reason)]),
+            lang.t("confirm.final"),
+        ];
+        let csrf = ctx.ensure_csrf().await?;
+        let action = format!("/tenders/{}/cancel", t.id);
+        let back = format!("/tenders/{}", t.id);
+        let page = confirm::page(
+            &ctx,
+            &confirm::Confirm {
+                title: &lang.tf("confirm.cancel_tender.title", &[("title", &t.title)]),
+                consequences: &consequences,
+                action: &action,
+                fields: &[("reason", &reason)],
+                button: &lang.t("confirm.cancel_tender.button"),
+                cancel: &back,
+            },
+            &csrf,
+        );
+        return Ok(page.into_response());
+    }
     match crate::procurement::cancel(&st.db, &t, &reason, uid, st.clock.now()).await? {
         Ok(()) => flash_ok(&ctx, "tender.cancelled", &format!("/tenders/{}", t.id)).await,
         Err(r) => {

@@ -77,6 +77,9 @@ pub struct AnswerForm {
 pub struct ReasonForm {
     #[serde(default)]
     reason: String,
+    /// `1` from a confirmation page's final button (cancelling a tender).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// An evaluator to assign.
@@ -91,6 +94,9 @@ pub struct EvaluatorForm {
 pub struct OrgIdForm {
     #[serde(default)]
     org_id: String,
+    /// `1` from a confirmation page's final button (withdrawing a bid).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// A challenge.
