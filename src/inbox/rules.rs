@@ -31,6 +31,10 @@ code_enum! {
         RoleRevoked = "role_revoked",
         /// Someone tried to sign up with the recipient's e-mail (to the recipient only).
         SignupAttempt = "signup_attempt",
+        /// An evaluator was replaced on a tender (to the evaluator taken off it).
+        EvaluatorRemoved = "evaluator_removed",
+        /// An evaluator was put on a tender in another's place (to the new evaluator).
+        EvaluatorAssigned = "evaluator_assigned",
     }
 }
 
