@@ -15,7 +15,7 @@
 //! `routes/` and `views/` follow the same split.
 //!
 //! May call: `audit`, `orgs` (eligibility facts, names), `units`, `accounts` (evaluators'
-//! names), the kernel. The award is decided by [`award_in`] inside a transaction that
+//! names), `inbox` (notices of evaluator replacements), the kernel. The award is decided by [`award_in`] inside a transaction that
 //! `contracts::award` opens, so procurement's core never calls `contracts`; its routes show
 //! the contract summary through contracts' face and call `contracts::award`.
 
