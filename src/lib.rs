@@ -53,7 +53,8 @@
 //!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
 //!   owner gets a notice). Calls `orgs`/`units` for memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
-//!   attempts with their e-mail): kind code + JSON parameters rendered in the reader's
+//!   attempts with their e-mail, evaluator replacements): kind code + JSON parameters
+//!   rendered in the reader's
 //!   language, written in the transaction of the change they report; `/me/notifications`,
 //!   and an unread count in the header read in the same query as the signed-in user. New
 //!   kinds: a `rules::Kind` variant and two locale keys. Calls the kernel only.
@@ -66,15 +67,20 @@
 //!   buyer changes carry a reason, an audit entry and notices to the unit's buyers.
 //! - [`procurement`] — government purchase of services: the tender lifecycle (one state
 //!   machine, `rules::TenderState::apply`), enquiries, sealed bids with receipts, opening,
-//!   evaluation (`scoring`: exact integer milli-points), awards with a working-day standstill,
-//!   challenges. Conflicts of interest are refused: an evaluator buying for the unit or
+//!   evaluation (`scoring`: exact integer milli-points; per evaluator a score sheet, a draft
+//!   until submitted complete, commented and with the no-conflict declaration, then
+//!   read-only — `scoring::check_sheet`; only submitted sheets are ranked, and the award
+//!   waits for every assigned evaluator's; a replaced evaluator's sheet is discarded, its
+//!   points kept in the audit entry), awards with a working-day standstill, challenges.
+//!   Conflicts of interest are refused: an evaluator buying for the unit or
 //!   belonging to a bidder, a bidder with a member buying for the unit or evaluating the
 //!   tender. A bid write and the opening both start with a conditional UPDATE of the
 //!   tender row, so the deadline is decided inside the writing transaction. Attachments are
 //!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
 //!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
 //!   start-up by `seal_file_metadata`). Calls `audit`,
-//!   `orgs`, `units`, `accounts`; never `contracts` from its core.
+//!   `orgs`, `units`, `accounts`, `inbox` (evaluator replacements); never `contracts` from
+//!   its core.
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
 //!   transaction, calls `procurement::award_in` and creates the contract in it (one
 //!   direction only); signatures (refused during the standstill or with an unanswered

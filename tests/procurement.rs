@@ -694,6 +694,25 @@ async fn signing_waits_for_the_standstill_and_for_answers() {
     let t = procurement::get(db, id).await.unwrap().unwrap();
     let ranked = procurement::ranking(db, &t).await.unwrap().unwrap();
     assert_eq!(ranked[0].price_fen, 40_000_000, "lowest price wins");
+    // No award before the evaluator's sheet (here the declaration alone) is submitted.
+    assert_eq!(
+        civicbridge::contracts::award(
+            db,
+            &t,
+            ranked[0].bid_id,
+            "",
+            &Default::default(),
+            buyer,
+            app.clock().now()
+        )
+        .await
+        .unwrap(),
+        Err(Refusal::SheetsPending(1))
+    );
+    procurement::save_sheet(db, &t, evaluator, &[], true, true, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
     // Awarding another than the top-ranked bid needs a justification.
     let second = ranked[1].bid_id;
     assert_eq!(

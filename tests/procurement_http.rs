@@ -499,6 +499,22 @@ async fn a_tender_from_draft_to_award_over_http() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.count("bid_scores").await, 6);
+    // The draft is final once submitted with a comment per cell and the declaration.
+    let mut fin = good.clone();
+    for (k, _) in &good {
+        fin.push((k.replacen("p_", "c_", 1), "与评分标准逐项对照".into()));
+    }
+    fin.push(("declare".into(), "1".into()));
+    fin.push(("action".into(), "submit".into()));
+    let r = e
+        .post(
+            &format!("{page}/score"),
+            &fin.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let ws = workspace(&app, "expert@example.org").await;
     assert!(
         ws.contains("ws-evaluate") && ws.contains(&format!("/tenders/{id}/score")),

@@ -44,6 +44,8 @@ mod m0045_index_user_notifications_unread;
 mod m0050_add_audit_events_mac;
 mod m0051_create_audit_checkpoints;
 mod m0055_add_bid_files_meta;
+mod m0070_create_score_sheets;
+mod m0071_create_score_comments;
 mod m0075_add_contracts_terminated_at;
 mod m0076_add_contracts_termination_reason;
 
@@ -92,6 +94,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0050_add_audit_events_mac::Migration),
             Box::new(m0051_create_audit_checkpoints::Migration),
             Box::new(m0055_add_bid_files_meta::Migration),
+            Box::new(m0070_create_score_sheets::Migration),
+            Box::new(m0071_create_score_comments::Migration),
             Box::new(m0075_add_contracts_terminated_at::Migration),
             Box::new(m0076_add_contracts_termination_reason::Migration),
         ]

@@ -199,6 +199,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         procurement::routes::assign_evaluator,
     )
     .post(
+        "/tenders/{id}/evaluators/replace",
+        UnitBuyer,
+        procurement::routes::replace_evaluator,
+    )
+    .post(
         "/tenders/{id}/bids/{bid}/disqualify",
         UnitBuyer,
         procurement::routes::disqualify,

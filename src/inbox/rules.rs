@@ -33,6 +33,10 @@ code_enum! {
         SignupAttempt = "signup_attempt",
         /// A purchasing unit terminated a contract early (to the supplier's administrators).
         ContractTerminated = "contract_terminated",
+        /// An evaluator was replaced on a tender (to the evaluator taken off it).
+        EvaluatorRemoved = "evaluator_removed",
+        /// An evaluator was put on a tender in another's place (to the new evaluator).
+        EvaluatorAssigned = "evaluator_assigned",
     }
 }
 

@@ -33,6 +33,172 @@ pub async fn is_evaluator(
         .is_some())
 }
 
+/// Why a user may not evaluate a tender: without the evaluator role, buying for the
+/// tender's unit, or a member of a bidding organization (conflicts of interest).
+async fn assignment_refusal(
+    db: &impl ConnectionTrait,
+    t: &tender::Model,
+    user_id: i64,
+) -> Result<Option<Refusal>, DbErr> {
+    let roles = crate::accounts::roles_of(db, user_id).await?;
+    if !roles.contains(&crate::accounts::Role::Evaluator) {
+        return Ok(Some(Refusal::NotEvaluator));
+    }
+    if crate::units::memberships_of(db, user_id)
+        .await?
+        .iter()
+        .any(|(unit, _)| *unit == t.unit_id)
+    {
+        return Ok(Some(Refusal::EvaluatorIsBuyer));
+    }
+    let memberships = crate::orgs::memberships_of(db, user_id).await?;
+    let bidders: Vec<i64> = bid::Entity::find()
+        .filter(bid::Column::TenderId.eq(t.id))
+        .filter(bid::Column::State.ne(BidState::Withdrawn.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| b.org_id)
+        .collect();
+    if memberships.iter().any(|(org, _, _)| bidders.contains(org)) {
+        return Ok(Some(Refusal::ConflictOfInterest));
+    }
+    Ok(None)
+}
+
+/// Takes the tender row's lock if the tender is still being evaluated (`false`: it is not).
+/// The award and an evaluator's replacement both start with it, so the award's count of
+/// pending score sheets cannot miss a replacement committed meanwhile.
+async fn lock_evaluating(db: &impl ConnectionTrait, tender_id: i64) -> Result<bool, DbErr> {
+    Ok(tender::Entity::update_many()
+        .col_expr(tender::Column::Seq, Expr::col(tender::Column::Seq))
+        .filter(tender::Column::Id.eq(tender_id))
+        .filter(tender::Column::State.eq(TenderState::Evaluating.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Replaces an evaluator before the award (the buyer, with a reason): the new one passes the
+/// same conflict-of-interest checks as an assignment; the old one's sheet — draft or
+/// submitted — is discarded, since only the panel as it stands may count, and its points
+/// are kept as history in the audit entry (not public). Both evaluators get a notice.
+pub async fn replace_evaluator(
+    db: &DatabaseConnection,
+    t: &tender::Model,
+    old: i64,
+    new: i64,
+    reason: &str,
+    actor: i64,
+    now: i64,
+) -> OpResult<()> {
+    let state = state_of(t);
+    if state != TenderState::Evaluating {
+        return Ok(Err(Refusal::WrongState(state)));
+    }
+    if !is_evaluator(db, t.id, old).await? {
+        return Ok(Err(Refusal::NotAssigned));
+    }
+    if is_evaluator(db, t.id, new).await? {
+        return Ok(Err(Refusal::AlreadyAssigned));
+    }
+    if let Some(r) = assignment_refusal(db, t, new).await? {
+        return Ok(Err(r));
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !lock_evaluating(&*txn, t.id).await? {
+        txn.commit().await?;
+        let current = get(db, t.id).await?.map_or(state, |x| state_of(&x));
+        return Ok(Err(Refusal::WrongState(current)));
+    }
+    // Someone else may have replaced one of them meanwhile. (Nothing written yet on either
+    // refusal: ending the transaction now frees the writers' turn.)
+    if is_evaluator(&*txn, t.id, new).await? {
+        txn.commit().await?;
+        return Ok(Err(Refusal::AlreadyAssigned));
+    }
+    let removed = evaluator::Entity::delete_by_id((t.id, old))
+        .exec(&*txn)
+        .await?
+        .rows_affected;
+    if removed != 1 {
+        txn.commit().await?;
+        return Ok(Err(Refusal::NotAssigned));
+    }
+    let bids: Vec<i64> = opened_bids(&*txn, t.id)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let discarded: Vec<[i64; 3]> = score::Entity::find()
+        .filter(score::Column::EvaluatorId.eq(old))
+        .filter(score::Column::BidId.is_in(bids.clone()))
+        .all(&*txn)
+        .await?
+        .into_iter()
+        .map(|s| [s.bid_id, s.criterion_id, i64::from(s.points)])
+        .collect();
+    let status = sheet_status(&*txn, t.id, old).await?;
+    clear_sheet(&*txn, old, &bids).await?;
+    sheet::Entity::delete_by_id((t.id, old)).exec(&*txn).await?;
+    evaluator::ActiveModel {
+        tender_id: Set(t.id),
+        user_id: Set(new),
+        assigned_at: Set(now),
+    }
+    .insert(&*txn)
+    .await?;
+    log_tender(
+        &*txn,
+        t.id,
+        Some(actor),
+        "evaluator_replaced",
+        serde_json::json!({
+            "old": old,
+            "new": new,
+            "reason": reason,
+            "old_sheet_submitted": status.is_submitted(),
+            "discarded_scores": discarded,
+        }),
+        false,
+        now,
+    )
+    .await?;
+    let names = crate::accounts::users_by_ids(&*txn, &[old, new, actor]).await?;
+    let name = |id: i64| {
+        names
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default()
+    };
+    let params = crate::inbox::Params::new()
+        .text("tender", &t.title)
+        .text("old", name(old))
+        .text("new", name(new))
+        .text("by", name(actor))
+        .text("reason", reason);
+    crate::inbox::notify(
+        &*txn,
+        &[old],
+        crate::inbox::Kind::EvaluatorRemoved,
+        &params.clone().link(format!("/tenders/{}", t.id)),
+        now,
+    )
+    .await?;
+    crate::inbox::notify(
+        &*txn,
+        &[new],
+        crate::inbox::Kind::EvaluatorAssigned,
+        &params.link(format!("/tenders/{}/score", t.id)),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
 /// Assigns an evaluator (an opened tender moves to evaluation). Refuses users without the
 /// evaluator role, buyers of the tender's unit and members of any bidding organization
 /// (conflicts of interest).
@@ -47,28 +213,8 @@ pub async fn assign_evaluator(
     if !matches!(state, TenderState::Opened | TenderState::Evaluating) {
         return Ok(Err(Refusal::WrongState(state)));
     }
-    let roles = crate::accounts::roles_of(db, user_id).await?;
-    if !roles.contains(&crate::accounts::Role::Evaluator) {
-        return Ok(Err(Refusal::NotEvaluator));
-    }
-    if crate::units::memberships_of(db, user_id)
-        .await?
-        .iter()
-        .any(|(unit, _)| *unit == t.unit_id)
-    {
-        return Ok(Err(Refusal::EvaluatorIsBuyer));
-    }
-    let memberships = crate::orgs::memberships_of(db, user_id).await?;
-    let bidders: Vec<i64> = bid::Entity::find()
-        .filter(bid::Column::TenderId.eq(t.id))
-        .filter(bid::Column::State.ne(BidState::Withdrawn.code()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|b| b.org_id)
-        .collect();
-    if memberships.iter().any(|(org, _, _)| bidders.contains(org)) {
-        return Ok(Err(Refusal::ConflictOfInterest));
+    if let Some(r) = assignment_refusal(db, t, user_id).await? {
+        return Ok(Err(r));
     }
     let txn = crate::kernel::db::begin_write(db).await?;
     if !is_evaluator(&*txn, t.id, user_id).await? {
@@ -166,45 +312,186 @@ pub async fn opened_bids(
         .await
 }
 
-/// Saves one evaluator's points for every (bid, criterion) given, replacing earlier ones.
-pub async fn save_scores(
+/// The criteria an evaluator scores: those of a comprehensive-scoring tender (a
+/// lowest-price tender is ranked by price alone, and its sheet is the declaration only).
+pub async fn sheet_criteria(
+    db: &impl ConnectionTrait,
+    t: &tender::Model,
+) -> Result<Vec<criterion::Model>, DbErr> {
+    if t.eval_method == EvalMethod::Comprehensive.code() {
+        criteria(db, t.id).await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// The bids on a score sheet: opened and not disqualified, in id order.
+pub async fn sheet_bids(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+) -> Result<Vec<bid::Model>, DbErr> {
+    Ok(opened_bids(db, tender_id)
+        .await?
+        .into_iter()
+        .filter(|b| b.state == BidState::Opened.code())
+        .collect())
+}
+
+/// One cell of a score sheet as saved: points (empty in a draft) and comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetEntry {
+    /// The bid.
+    pub bid_id: i64,
+    /// The criterion.
+    pub criterion_id: i64,
+    /// Whole points, or `None` for an empty cell.
+    pub points: Option<i32>,
+    /// The comment (trimmed; may be empty in a draft).
+    pub comment: String,
+}
+
+/// Deletes an evaluator's points and comments on the given bids.
+async fn clear_sheet(
+    db: &impl ConnectionTrait,
+    evaluator_id: i64,
+    bids: &[i64],
+) -> Result<(), DbErr> {
+    score::Entity::delete_many()
+        .filter(score::Column::EvaluatorId.eq(evaluator_id))
+        .filter(score::Column::BidId.is_in(bids.to_vec()))
+        .exec(db)
+        .await?;
+    score_comment::Entity::delete_many()
+        .filter(score_comment::Column::EvaluatorId.eq(evaluator_id))
+        .filter(score_comment::Column::BidId.is_in(bids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Saves an evaluator's whole score sheet, replacing the earlier draft: as a draft (only
+/// what was typed must be valid) or, with `submit`, as final (every cell scored and
+/// commented, and `declared` — no conflict of interest with any bidder). A submitted sheet
+/// is read-only; the award waits until every assigned evaluator has submitted.
+pub async fn save_sheet(
     db: &DatabaseConnection,
     t: &tender::Model,
     evaluator_id: i64,
-    points: &[(i64, i64, i32)],
+    entries: &[SheetEntry],
+    declared: bool,
+    submit: bool,
     now: i64,
 ) -> OpResult<()> {
     if state_of(t) != TenderState::Evaluating {
         return Ok(Err(Refusal::WrongState(state_of(t))));
     }
-    let crits = criteria(db, t.id).await?;
-    let bids: Vec<i64> = opened_bids(db, t.id)
+    let crits: Vec<scoring::Criterion> = sheet_criteria(db, t)
+        .await?
+        .iter()
+        .map(|c| scoring::Criterion {
+            id: c.id,
+            weight: i32::from(c.weight),
+        })
+        .collect();
+    let bids: Vec<i64> = sheet_bids(db, t.id).await?.iter().map(|b| b.id).collect();
+    let cells: Vec<scoring::SheetCell> = entries
+        .iter()
+        .map(|e| scoring::SheetCell {
+            bid_id: e.bid_id,
+            criterion_id: e.criterion_id,
+            points: e
+                .points
+                .map_or(scoring::Typed::Empty, scoring::Typed::Points),
+            comment_chars: e.comment.trim().chars().count(),
+        })
+        .collect();
+    let problems = scoring::check_sheet(
+        &crits,
+        &bids,
+        &cells,
+        rules::limits::SCORE_COMMENT,
+        declared,
+        submit,
+    );
+    if !problems.is_empty() {
+        return Ok(Err(Refusal::SheetInvalid(
+            problems.cells.len() + usize::from(problems.undeclared),
+        )));
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    // The evaluator's row lock orders concurrent saves of one sheet; no row: replaced.
+    let assigned = evaluator::Entity::update_many()
+        .col_expr(
+            evaluator::Column::AssignedAt,
+            Expr::col(evaluator::Column::AssignedAt),
+        )
+        .filter(evaluator::Column::TenderId.eq(t.id))
+        .filter(evaluator::Column::UserId.eq(evaluator_id))
+        .exec(&*txn)
+        .await?
+        .rows_affected
+        == 1;
+    // Nothing written on these refusals: end the transaction now to free the writers' turn.
+    if !assigned {
+        txn.commit().await?;
+        return Ok(Err(Refusal::NotAssigned));
+    }
+    let existing = sheet::Entity::find_by_id((t.id, evaluator_id))
+        .one(&*txn)
+        .await?;
+    if existing.as_ref().is_some_and(|s| s.submitted_at.is_some()) {
+        txn.commit().await?;
+        return Ok(Err(Refusal::SheetSubmitted));
+    }
+    let all_bids: Vec<i64> = opened_bids(&*txn, t.id)
         .await?
         .into_iter()
         .map(|b| b.id)
         .collect();
-    for (b, c, p) in points {
-        let Some(cr) = crits.iter().find(|x| x.id == *c) else {
-            return Ok(Err(Refusal::Scoring(format!("criterion {c}"))));
-        };
-        if !bids.contains(b) || *p < 0 || *p > i32::from(cr.weight) {
-            return Ok(Err(Refusal::Scoring(format!(
-                "{} 0–{}",
-                cr.name, cr.weight
-            ))));
+    clear_sheet(&*txn, evaluator_id, &all_bids).await?;
+    for e in entries {
+        if let Some(p) = e.points {
+            score::ActiveModel {
+                bid_id: Set(e.bid_id),
+                evaluator_id: Set(evaluator_id),
+                criterion_id: Set(e.criterion_id),
+                points: Set(p),
+                at: Set(now),
+            }
+            .insert(&*txn)
+            .await?;
+        }
+        let comment = e.comment.trim();
+        if !comment.is_empty() {
+            score_comment::ActiveModel {
+                bid_id: Set(e.bid_id),
+                evaluator_id: Set(evaluator_id),
+                criterion_id: Set(e.criterion_id),
+                comment: Set(comment.to_string()),
+                at: Set(now),
+            }
+            .insert(&*txn)
+            .await?;
         }
     }
-    let txn = crate::kernel::db::begin_write(db).await?;
-    for (b, c, p) in points {
-        score::Entity::delete_by_id((*b, evaluator_id, *c))
+    let submitted_at = Set(submit.then_some(now));
+    if existing.is_some() {
+        sheet::Entity::update_many()
+            .col_expr(sheet::Column::SavedAt, Expr::value(now))
+            .col_expr(
+                sheet::Column::SubmittedAt,
+                Expr::value(submit.then_some(now)),
+            )
+            .filter(sheet::Column::TenderId.eq(t.id))
+            .filter(sheet::Column::EvaluatorId.eq(evaluator_id))
             .exec(&*txn)
             .await?;
-        score::ActiveModel {
-            bid_id: Set(*b),
+    } else {
+        sheet::ActiveModel {
+            tender_id: Set(t.id),
             evaluator_id: Set(evaluator_id),
-            criterion_id: Set(*c),
-            points: Set(*p),
-            at: Set(now),
+            saved_at: Set(now),
+            submitted_at,
         }
         .insert(&*txn)
         .await?;
@@ -213,14 +500,76 @@ pub async fn save_scores(
         &*txn,
         t.id,
         Some(evaluator_id),
-        "scored",
-        serde_json::json!({ "entries": points.len() }),
+        if submit {
+            "score_sheet_submitted"
+        } else {
+            "scored"
+        },
+        serde_json::json!({
+            "entries": entries.len(),
+            "declared_no_conflict": submit && declared,
+        }),
         false,
         now,
     )
     .await?;
     txn.commit().await?;
     Ok(Ok(()))
+}
+
+/// Where an evaluator's sheet on a tender stands.
+pub async fn sheet_status(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    evaluator_id: i64,
+) -> Result<scoring::SheetStatus, DbErr> {
+    let s = sheet::Entity::find_by_id((tender_id, evaluator_id))
+        .one(db)
+        .await?;
+    Ok(scoring::SheetStatus::of(
+        s.map(|s| (s.saved_at, s.submitted_at)),
+    ))
+}
+
+/// Each assigned evaluator of a tender with the state of their sheet, in assignment order:
+/// user id, display name, status.
+pub async fn evaluator_statuses(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+) -> Result<Vec<(i64, String, scoring::SheetStatus)>, DbErr> {
+    let panel = evaluators(db, tender_id).await?;
+    let sheets = sheet::Entity::find()
+        .filter(sheet::Column::TenderId.eq(tender_id))
+        .all(db)
+        .await?;
+    Ok(panel
+        .into_iter()
+        .map(|(id, name)| {
+            let s = sheets
+                .iter()
+                .find(|s| s.evaluator_id == id)
+                .map(|s| (s.saved_at, s.submitted_at));
+            (id, name, scoring::SheetStatus::of(s))
+        })
+        .collect())
+}
+
+/// An evaluator's comments on a tender.
+pub async fn comments_by(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    evaluator_id: i64,
+) -> Result<Vec<score_comment::Model>, DbErr> {
+    let bids: Vec<i64> = opened_bids(db, tender_id)
+        .await?
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    score_comment::Entity::find()
+        .filter(score_comment::Column::EvaluatorId.eq(evaluator_id))
+        .filter(score_comment::Column::BidId.is_in(bids))
+        .all(db)
+        .await
 }
 
 /// Points an evaluator has given on a tender: (bid, criterion) → points.
@@ -249,8 +598,18 @@ pub async fn ranking(
     let crits = criteria(db, t.id).await?;
     let bids = opened_bids(db, t.id).await?;
     let ids: Vec<i64> = bids.iter().map(|b| b.id).collect();
+    // Only final sheets count: a draft may still change.
+    let submitted: Vec<i64> = sheet::Entity::find()
+        .filter(sheet::Column::TenderId.eq(t.id))
+        .filter(sheet::Column::SubmittedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.evaluator_id)
+        .collect();
     let all_scores = score::Entity::find()
         .filter(score::Column::BidId.is_in(ids))
+        .filter(score::Column::EvaluatorId.is_in(submitted))
         .all(db)
         .await?;
     let inputs: Vec<scoring::BidInput> = bids
@@ -324,7 +683,8 @@ pub struct Awarded {
 }
 
 /// Awards the tender to a bid inside the caller's write transaction (`contracts::award` opens
-/// it and creates the contract in it): the evaluation is complete, the bid is ranked, and a
+/// it and creates the contract in it): every assigned evaluator has submitted a final score
+/// sheet, the evaluation is complete, the bid is ranked, and a
 /// bid other than the first needs a written justification (≥ 10 characters). The standstill
 /// ends after the configured number of working days.
 pub async fn award_in(
@@ -338,6 +698,21 @@ pub async fn award_in(
 ) -> OpResult<Awarded> {
     if state_of(t) != TenderState::Evaluating {
         return Ok(Err(Refusal::WrongState(state_of(t))));
+    }
+    if !lock_evaluating(txn, t.id).await? {
+        let current = get(txn, t.id)
+            .await?
+            .map_or(TenderState::Draft, |x| state_of(&x));
+        return Ok(Err(Refusal::WrongState(current)));
+    }
+    let statuses: Vec<scoring::SheetStatus> = evaluator_statuses(txn, t.id)
+        .await?
+        .into_iter()
+        .map(|(_, _, s)| s)
+        .collect();
+    let pending = scoring::pending_sheets(&statuses);
+    if pending > 0 {
+        return Ok(Err(Refusal::SheetsPending(pending)));
     }
     let ranked = match ranking(txn, t).await? {
         Ok(r) => r,

@@ -15,7 +15,7 @@
 //! `routes/` and `views/` follow the same split.
 //!
 //! May call: `audit`, `orgs` (eligibility facts, names), `units`, `accounts` (evaluators'
-//! names), the kernel. The award is decided by [`award_in`] inside a transaction that
+//! names), `inbox` (notices of evaluator replacements), the kernel. The award is decided by [`award_in`] inside a transaction that
 //! `contracts::award` opens, so procurement's core never calls `contracts`; its routes show
 //! the contract summary through contracts' face and call `contracts::award`.
 
@@ -58,7 +58,7 @@ use crate::kernel::money::Fen;
 use crate::kernel::seal::SealKey;
 use model::{
     amendment, award, bid, bid_file, challenge, criterion, enquiry, evaluator, milestone, score,
-    tender,
+    score_comment, sheet, tender,
 };
 use rules::{BidState, EvalMethod, TenderDraft, TenderEvent};
 
@@ -99,6 +99,16 @@ pub enum Refusal {
     File(String),
     /// The bid does not belong to this tender or is not open.
     BadBid,
+    /// The evaluator's score sheet is submitted: final, read-only.
+    SheetSubmitted,
+    /// The score sheet has this many problems (cells, declaration).
+    SheetInvalid(usize),
+    /// This many assigned evaluators have not submitted their score sheet.
+    SheetsPending(usize),
+    /// The user is not an evaluator of this tender.
+    NotAssigned,
+    /// The user already evaluates this tender.
+    AlreadyAssigned,
 }
 
 impl Refusal {
@@ -126,6 +136,11 @@ impl Refusal {
             Refusal::AlreadyAnswered => lang.t("tender.refuse.answered"),
             Refusal::File(m) => m.clone(),
             Refusal::BadBid => lang.t("tender.refuse.bad_bid"),
+            Refusal::SheetSubmitted => lang.t("eval.refuse.submitted"),
+            Refusal::SheetInvalid(n) => lang.tf("eval.refuse.sheet", &[("n", &n.to_string())]),
+            Refusal::SheetsPending(n) => lang.tf("eval.refuse.pending", &[("n", &n.to_string())]),
+            Refusal::NotAssigned => lang.t("eval.refuse.not_assigned"),
+            Refusal::AlreadyAssigned => lang.t("eval.refuse.already_assigned"),
         }
     }
 }

@@ -333,6 +333,63 @@ pub mod score {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// `score_sheets`
+pub mod sheet {
+    use sea_orm::entity::prelude::*;
+
+    /// One evaluator's score sheet on one tender: a draft until `submitted_at`, then final.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "score_sheets")]
+    pub struct Model {
+        /// Tender.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tender_id: i64,
+        /// Evaluator.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub evaluator_id: i64,
+        /// Last save, Unix seconds.
+        pub saved_at: i64,
+        /// Submission (with the no-conflict declaration), Unix seconds; `None` for a draft.
+        pub submitted_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `score_comments`
+pub mod score_comment {
+    use sea_orm::entity::prelude::*;
+
+    /// One evaluator's comment on one criterion of one bid.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "score_comments")]
+    pub struct Model {
+        /// Bid.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub bid_id: i64,
+        /// Evaluator.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub evaluator_id: i64,
+        /// Criterion.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub criterion_id: i64,
+        /// The comment.
+        pub comment: String,
+        /// Unix seconds.
+        pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// `awards`
 pub mod award {
     use sea_orm::entity::prelude::*;

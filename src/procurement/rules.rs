@@ -226,6 +226,8 @@ pub mod limits {
     pub const JUSTIFICATION: usize = 2000;
     /// A challenge's text.
     pub const CHALLENGE: usize = 5000;
+    /// An evaluator's comment on one criterion of one bid.
+    pub const SCORE_COMMENT: usize = 1000;
     /// An e-mail typed to find a user, a number or a code typed into a form.
     pub const SHORT: usize = 254;
 }

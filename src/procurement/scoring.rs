@@ -533,6 +533,326 @@ pub fn parse_points(s: &str) -> Option<i32> {
     s.parse().ok()
 }
 
+// ---------------------------------------------------------------------------------------
+// Score sheets
+
+/// What an evaluator typed in one cell's points box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Typed {
+    /// Nothing (a draft may leave a cell empty).
+    Empty,
+    /// A whole number (see [`parse_points`]); its range is checked against the criterion.
+    Points(i32),
+    /// Anything that is not a whole number.
+    NotANumber,
+}
+
+impl Typed {
+    /// Reads what was typed.
+    pub fn parse(s: &str) -> Typed {
+        if s.trim().is_empty() {
+            Typed::Empty
+        } else {
+            parse_points(s).map_or(Typed::NotANumber, Typed::Points)
+        }
+    }
+}
+
+/// One cell of an evaluator's score sheet: a criterion of a bid, the points and the length of
+/// the comment in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SheetCell {
+    /// The bid.
+    pub bid_id: i64,
+    /// The criterion.
+    pub criterion_id: i64,
+    /// The points as typed.
+    pub points: Typed,
+    /// The comment's length in characters (after trimming).
+    pub comment_chars: usize,
+}
+
+/// What is wrong with one cell of a score sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CellProblem {
+    /// The cell names a bid or criterion that is not on the sheet.
+    Unknown,
+    /// No points, on a sheet being submitted.
+    Unscored,
+    /// Not a whole number within `0..=max`.
+    OutOfRange {
+        /// The criterion's weight.
+        max: i32,
+    },
+    /// No comment, on a sheet being submitted.
+    NoComment,
+    /// The comment is longer than allowed.
+    CommentTooLong {
+        /// The limit in characters.
+        max: usize,
+    },
+}
+
+impl CellProblem {
+    /// Whether the problem is with the points (else with the comment).
+    pub fn is_points(self) -> bool {
+        matches!(
+            self,
+            CellProblem::Unknown | CellProblem::Unscored | CellProblem::OutOfRange { .. }
+        )
+    }
+}
+
+/// Everything that keeps a sheet from being saved (draft) or submitted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SheetProblems {
+    /// `(bid, criterion, problem)`, in bid then criterion order for the cells on the sheet.
+    pub cells: Vec<(i64, i64, CellProblem)>,
+    /// Submitting without the no-conflict-of-interest declaration.
+    pub undeclared: bool,
+}
+
+impl SheetProblems {
+    /// Nothing is wrong.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty() && !self.undeclared
+    }
+}
+
+/// Checks an evaluator's sheet over `bids` × `criteria`. A draft needs only what was typed
+/// to be valid (points within range, comments within `comment_max`); a submission also needs
+/// every cell scored and commented and the declaration ticked — the sheet is final then, and
+/// an average over a panel in which someone skipped a cell would not be comparable.
+pub fn check_sheet(
+    criteria: &[Criterion],
+    bids: &[i64],
+    cells: &[SheetCell],
+    comment_max: usize,
+    declared: bool,
+    submitting: bool,
+) -> SheetProblems {
+    let mut out = SheetProblems {
+        cells: Vec::new(),
+        undeclared: submitting && !declared,
+    };
+    for c in cells {
+        if !bids.contains(&c.bid_id) || !criteria.iter().any(|x| x.id == c.criterion_id) {
+            out.cells
+                .push((c.bid_id, c.criterion_id, CellProblem::Unknown));
+        }
+    }
+    for &b in bids {
+        for cr in criteria {
+            let cell = cells
+                .iter()
+                .find(|c| c.bid_id == b && c.criterion_id == cr.id);
+            let points = cell.map_or(Typed::Empty, |c| c.points);
+            let chars = cell.map_or(0, |c| c.comment_chars);
+            match points {
+                Typed::Empty if submitting => out.cells.push((b, cr.id, CellProblem::Unscored)),
+                Typed::Points(p) if (0..=cr.weight).contains(&p) => {}
+                Typed::Empty => {}
+                Typed::Points(_) | Typed::NotANumber => {
+                    out.cells
+                        .push((b, cr.id, CellProblem::OutOfRange { max: cr.weight }));
+                }
+            }
+            if chars > comment_max {
+                out.cells
+                    .push((b, cr.id, CellProblem::CommentTooLong { max: comment_max }));
+            } else if chars == 0 && submitting {
+                out.cells.push((b, cr.id, CellProblem::NoComment));
+            }
+        }
+    }
+    out
+}
+
+/// Where an evaluator's sheet stands, as the buyer's evaluation page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SheetStatus {
+    /// Nothing saved yet.
+    NotStarted,
+    /// A draft, last saved at this instant.
+    Draft {
+        /// Unix seconds.
+        saved_at: i64,
+    },
+    /// Submitted at this instant: final.
+    Submitted {
+        /// Unix seconds.
+        at: i64,
+    },
+}
+
+impl SheetStatus {
+    /// The status from a sheet's stored instants (`None`: no sheet).
+    pub fn of(sheet: Option<(i64, Option<i64>)>) -> SheetStatus {
+        match sheet {
+            None => SheetStatus::NotStarted,
+            Some((_, Some(at))) => SheetStatus::Submitted { at },
+            Some((saved_at, None)) => SheetStatus::Draft { saved_at },
+        }
+    }
+
+    /// Whether the sheet is final.
+    pub fn is_submitted(self) -> bool {
+        matches!(self, SheetStatus::Submitted { .. })
+    }
+}
+
+/// How many of the panel have not submitted: the award waits for none.
+pub fn pending_sheets(statuses: &[SheetStatus]) -> usize {
+    statuses.iter().filter(|s| !s.is_submitted()).count()
+}
+
+#[cfg(test)]
+mod sheet_tests {
+    use super::*;
+
+    const CRITS: [Criterion; 2] = [
+        Criterion { id: 1, weight: 30 },
+        Criterion { id: 2, weight: 20 },
+    ];
+
+    fn cell(bid_id: i64, criterion_id: i64, points: &str, comment_chars: usize) -> SheetCell {
+        SheetCell {
+            bid_id,
+            criterion_id,
+            points: Typed::parse(points),
+            comment_chars,
+        }
+    }
+
+    fn full() -> Vec<SheetCell> {
+        vec![
+            cell(10, 1, "30", 5),
+            cell(10, 2, "0", 5),
+            cell(11, 1, "15", 5),
+            cell(11, 2, "20", 5),
+        ]
+    }
+
+    #[test]
+    fn typed_points() {
+        assert_eq!(Typed::parse(""), Typed::Empty);
+        assert_eq!(Typed::parse(" \u{3000}"), Typed::Empty);
+        assert_eq!(Typed::parse("12"), Typed::Points(12));
+        assert_eq!(Typed::parse("1.5"), Typed::NotANumber);
+        assert_eq!(Typed::parse("-1"), Typed::NotANumber);
+    }
+
+    #[test]
+    fn a_complete_declared_sheet_is_submittable() {
+        assert!(check_sheet(&CRITS, &[10, 11], &full(), 100, true, true).is_empty());
+        // As a draft too; the declaration is not asked for a draft.
+        assert!(check_sheet(&CRITS, &[10, 11], &full(), 100, false, false).is_empty());
+    }
+
+    #[test]
+    fn submission_needs_the_declaration() {
+        let p = check_sheet(&CRITS, &[10, 11], &full(), 100, false, true);
+        assert!(p.undeclared);
+        assert!(p.cells.is_empty());
+    }
+
+    #[test]
+    fn every_cell_scored_and_commented_on_submission_only() {
+        let mut cells = full();
+        cells[1].points = Typed::Empty;
+        cells[2].comment_chars = 0;
+        cells.pop(); // (11, 2): neither points nor comment
+        let p = check_sheet(&CRITS, &[10, 11], &cells, 100, true, true);
+        assert_eq!(
+            p.cells,
+            vec![
+                (10, 2, CellProblem::Unscored),
+                (11, 1, CellProblem::NoComment),
+                (11, 2, CellProblem::Unscored),
+                (11, 2, CellProblem::NoComment),
+            ]
+        );
+        // A draft may leave any of that for later.
+        assert!(check_sheet(&CRITS, &[10, 11], &cells, 100, false, false).is_empty());
+    }
+
+    #[test]
+    fn out_of_range_and_garbage_are_refused_even_in_a_draft() {
+        for submitting in [false, true] {
+            let mut cells = full();
+            cells[0].points = Typed::parse("31");
+            cells[3].points = Typed::parse("abc");
+            let p = check_sheet(&CRITS, &[10, 11], &cells, 100, true, submitting);
+            assert_eq!(
+                p.cells,
+                vec![
+                    (10, 1, CellProblem::OutOfRange { max: 30 }),
+                    (11, 2, CellProblem::OutOfRange { max: 20 }),
+                ]
+            );
+        }
+        // The bounds themselves are fine.
+        let cells = [cell(10, 1, "0", 1), cell(10, 2, "20", 1)];
+        assert!(check_sheet(&CRITS, &[10], &cells, 100, true, true).is_empty());
+    }
+
+    #[test]
+    fn long_comments_are_refused() {
+        let mut cells = full();
+        cells[2].comment_chars = 101;
+        let p = check_sheet(&CRITS, &[10, 11], &cells, 100, false, false);
+        assert_eq!(
+            p.cells,
+            vec![(11, 1, CellProblem::CommentTooLong { max: 100 })]
+        );
+        cells[2].comment_chars = 100;
+        assert!(check_sheet(&CRITS, &[10, 11], &cells, 100, true, true).is_empty());
+    }
+
+    #[test]
+    fn cells_off_the_sheet_are_refused() {
+        let mut cells = full();
+        cells.push(cell(12, 1, "1", 1));
+        cells.push(cell(10, 3, "1", 1));
+        let p = check_sheet(&CRITS, &[10, 11], &cells, 100, true, false);
+        assert_eq!(
+            p.cells,
+            vec![(12, 1, CellProblem::Unknown), (10, 3, CellProblem::Unknown)]
+        );
+        assert!(CellProblem::Unknown.is_points());
+        assert!(!CellProblem::NoComment.is_points());
+    }
+
+    #[test]
+    fn a_sheet_without_criteria_needs_only_the_declaration() {
+        // Lowest-price tenders and tenders without qualified bids.
+        assert!(check_sheet(&[], &[10], &[], 100, true, true).is_empty());
+        assert!(check_sheet(&CRITS, &[], &[], 100, true, true).is_empty());
+        assert!(check_sheet(&[], &[10], &[], 100, false, true).undeclared);
+    }
+
+    #[test]
+    fn statuses_and_pending() {
+        assert_eq!(SheetStatus::of(None), SheetStatus::NotStarted);
+        assert_eq!(
+            SheetStatus::of(Some((5, None))),
+            SheetStatus::Draft { saved_at: 5 }
+        );
+        assert_eq!(
+            SheetStatus::of(Some((5, Some(7)))),
+            SheetStatus::Submitted { at: 7 }
+        );
+        let all = [
+            SheetStatus::NotStarted,
+            SheetStatus::Draft { saved_at: 1 },
+            SheetStatus::Submitted { at: 2 },
+        ];
+        assert_eq!(pending_sheets(&all), 2);
+        assert_eq!(pending_sheets(&all[2..]), 0);
+        assert_eq!(pending_sheets(&[]), 0);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -362,22 +362,47 @@ async fn make(
     let t = procurement::get(c.db, id)
         .await?
         .ok_or_else(|| err("tender"))?;
-    let crits = procurement::criteria(c.db, id).await?;
     let bids = procurement::opened_bids(c.db, id).await?;
     let scorers = if target == "evaluating" {
         1
     } else {
         c.evaluators.len()
     };
-    for e in c.evaluators.clone().into_iter().take(scorers) {
-        let points: Vec<(i64, i64, i32)> = bids
+    // Every evaluator of a tender past evaluation has submitted a final sheet (the award waits
+    // for that); a tender still in evaluation shows one submitted sheet and one draft.
+    let sheet_crits = procurement::sheet_criteria(c.db, &t).await?;
+    let sheet_bids = procurement::sheet_bids(c.db, id).await?;
+    for (n, e) in c.evaluators.clone().into_iter().take(scorers).enumerate() {
+        let entries: Vec<procurement::SheetEntry> = sheet_bids
             .iter()
-            .flat_map(|b| crits.iter().map(move |cr| (b.id, cr.id, cr.weight)))
-            .map(|(b, cr, w)| (b, cr, c.rng.random_range(i32::from(w) / 2..=i32::from(w))))
+            .flat_map(|b| sheet_crits.iter().map(move |cr| (b.id, cr.id, cr.weight)))
+            .map(|(b, cr, w)| procurement::SheetEntry {
+                bid_id: b,
+                criterion_id: cr,
+                points: Some(c.rng.random_range(i32::from(w) / 2..=i32::from(w))),
+                comment: "方案与评分标准逐项对照，得分依据见投标文件相应章节。".to_string(),
+            })
             .collect();
-        procurement::save_scores(c.db, &t, e, &points, deadline + 2 * DAY)
+        procurement::save_sheet(c.db, &t, e, &entries, true, true, deadline + 2 * DAY)
             .await?
             .map_err(err)?;
+        if target == "evaluating" && n == 0 {
+            // The second evaluator has a draft: half the sheet, not yet submitted.
+            if let Some(&second) = c.evaluators.get(1) {
+                let half = entries.len() / 2;
+                procurement::save_sheet(
+                    c.db,
+                    &t,
+                    second,
+                    &entries[..half],
+                    false,
+                    false,
+                    deadline + 2 * DAY,
+                )
+                .await?
+                .map_err(err)?;
+            }
+        }
     }
     if target == "evaluating" {
         return Ok(());

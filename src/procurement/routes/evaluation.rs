@@ -61,6 +61,7 @@ pub(super) async fn render_evaluation(
     t: tender::Model,
     award_form: AwardForm,
     disqualify: Option<(i64, String)>,
+    replace_form: ReplaceForm,
     errors: FieldErrors,
 ) -> AppResult<Markup> {
     let db = &st.db;
@@ -85,11 +86,12 @@ pub(super) async fn render_evaluation(
         ranking: crate::procurement::ranking(db, &t)
             .await?
             .map_err(|e| score_error_message(&e, ctx.lang)),
-        evaluators: crate::procurement::evaluators(db, t.id).await?,
+        evaluators: crate::procurement::evaluator_statuses(db, t.id).await?,
         award,
         buyer,
         csrf,
         award_form,
+        replace_form,
         disqualify,
         errors,
         t,
@@ -115,6 +117,7 @@ pub async fn evaluation(
         t,
         AwardForm::default(),
         None,
+        ReplaceForm::default(),
         FieldErrors::default(),
     )
     .await
@@ -154,6 +157,7 @@ pub async fn disqualify(
         t,
         AwardForm::default(),
         Some((bid_id, f.reason)),
+        ReplaceForm::default(),
         e,
     )
     .await?;
@@ -206,27 +210,114 @@ pub async fn award(
         }
     }
     Ok(unprocessable(
-        render_evaluation(&st, &mut ctx, t, f, None, e).await?,
+        render_evaluation(&st, &mut ctx, t, f, None, ReplaceForm::default(), e).await?,
+    ))
+}
+
+/// `POST /tenders/{id}/evaluators/replace`: another evaluator in place of one assigned,
+/// before the award, with a reason (audited; both are notified).
+pub async fn replace_evaluator(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ReplaceForm>,
+) -> AppResult<Response> {
+    let (t, uid) = load_for_buyer(&st, &ctx, &id).await?;
+    let lang = ctx.lang;
+    let mut e = FieldErrors::default();
+    let old = form_id(&f.old);
+    let panel = crate::procurement::evaluators(&st.db, t.id).await?;
+    if !panel.iter().any(|(id, _)| *id == old) {
+        e.add("old", lang.t("form.choose"));
+    }
+    let mut new = None;
+    if crate::kernel::text::check(
+        &mut e,
+        "new_email",
+        &f.new_email,
+        crate::kernel::text::Kind::Line,
+        rules::limits::SHORT,
+        lang,
+    ) {
+        let email = crate::accounts::normalize_email(&f.new_email);
+        if email.is_empty() {
+            e.add("new_email", lang.t("form.required"));
+        } else if let Some(u) = crate::accounts::find_by_email(&st.db, &email).await? {
+            new = Some(u);
+        } else {
+            e.add(
+                "new_email",
+                lang.tf("eval.err.unknown_user", &[("email", &email)]),
+            );
+        }
+    }
+    let reason = match crate::accounts::validate_reason(&f.replace_reason, lang) {
+        Ok(r) => Some(r),
+        Err(m) => {
+            e.add("replace_reason", m);
+            None
+        }
+    };
+    if e.is_empty()
+        && let (Some(new), Some(reason)) = (new, reason)
+    {
+        match crate::procurement::replace_evaluator(
+            &st.db,
+            &t,
+            old,
+            new.id,
+            &reason,
+            uid,
+            st.clock.now(),
+        )
+        .await?
+        {
+            Ok(()) => {
+                ctx.set_flash(
+                    "success",
+                    lang.tf("eval.replaced", &[("name", &new.display_name)]),
+                )
+                .await?;
+                return Ok(see_other(&format!(
+                    "/tenders/{}/evaluation#evaluators",
+                    t.id
+                )));
+            }
+            Err(Refusal::NotAssigned) => e.add("old", Refusal::NotAssigned.message(lang)),
+            Err(r) => e.add("new_email", r.message(lang)),
+        }
+    }
+    Ok(unprocessable(
+        render_evaluation(&st, &mut ctx, t, AwardForm::default(), None, f, e).await?,
     ))
 }
 
 // ---------------------------------------------------------------------------------------
 // Scoring
 
+/// What the evaluator sent back or has stored, for the sheet: field values by name
+/// (`p_{bid}_{criterion}` points, `c_{bid}_{criterion}` comments), a message per bad field,
+/// and the declaration's box.
+#[derive(Default)]
+pub(super) struct SheetForm {
+    values: HashMap<String, String>,
+    bad: HashMap<String, String>,
+    declared: bool,
+}
+
 pub(super) async fn render_score(
     st: &AppState,
     ctx: &mut Ctx,
     t: tender::Model,
-    values: HashMap<String, String>,
-    bad: HashSet<String>,
+    uid: i64,
+    form: SheetForm,
     errors: FieldErrors,
 ) -> AppResult<Markup> {
     let db = &st.db;
     let opening = crate::procurement::opening_record(db, &t).await?;
-    let bids: Vec<(bid::Model, String)> = crate::procurement::opened_bids(db, t.id)
+    let bids: Vec<(bid::Model, String)> = crate::procurement::sheet_bids(db, t.id)
         .await?
         .into_iter()
-        .filter(|b| b.state == BidState::Opened.code())
         .map(|b| {
             let name = opening
                 .iter()
@@ -236,11 +327,8 @@ pub(super) async fn render_score(
             (b, name)
         })
         .collect();
-    let criteria = if t.eval_method == EvalMethod::Comprehensive.code() {
-        crate::procurement::criteria(db, t.id).await?
-    } else {
-        vec![]
-    };
+    let criteria = crate::procurement::sheet_criteria(db, &t).await?;
+    let status = crate::procurement::sheet_status(db, t.id, uid).await?;
     let csrf = ctx.ensure_csrf().await?;
     let mut files = HashMap::new();
     for (b, _) in &bids {
@@ -248,17 +336,44 @@ pub(super) async fn render_score(
     }
     let p = views::ScorePage {
         open: state_of(&t) == TenderState::Evaluating,
+        status,
         files,
         bids,
         criteria,
-        values,
-        bad,
+        values: form.values,
+        bad: form.bad,
+        declared: form.declared,
         errors,
         csrf,
         t,
     };
     let title = ctx.lang.tf("eval.score_title", &[("title", &p.t.title)]);
     Ok(layout::page(ctx, &title, views::score_page(ctx.lang, &p)))
+}
+
+/// The evaluator's stored sheet as form values.
+async fn stored_sheet(st: &AppState, tender_id: i64, uid: i64) -> AppResult<SheetForm> {
+    let mut values: HashMap<String, String> = crate::procurement::scores_by(&st.db, tender_id, uid)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                format!("p_{}_{}", s.bid_id, s.criterion_id),
+                s.points.to_string(),
+            )
+        })
+        .collect();
+    for c in crate::procurement::comments_by(&st.db, tender_id, uid).await? {
+        values.insert(format!("c_{}_{}", c.bid_id, c.criterion_id), c.comment);
+    }
+    let declared = crate::procurement::sheet_status(&st.db, tender_id, uid)
+        .await?
+        .is_submitted();
+    Ok(SheetForm {
+        values,
+        bad: HashMap::new(),
+        declared,
+    })
 }
 
 /// `GET /tenders/{id}/bids/{bid}/files/{fid}`: an attachment of an opened bid, for the
@@ -328,28 +443,28 @@ pub async fn score_form(
     Path(id): Path<String>,
 ) -> AppResult<Markup> {
     let (t, uid) = load_for_evaluator(&st, &ctx, &id).await?;
-    let values = crate::procurement::scores_by(&st.db, t.id, uid)
-        .await?
-        .into_iter()
-        .map(|s| {
-            (
-                format!("p_{}_{}", s.bid_id, s.criterion_id),
-                s.points.to_string(),
-            )
-        })
-        .collect();
-    render_score(
-        &st,
-        &mut ctx,
-        t,
-        values,
-        HashSet::new(),
-        FieldErrors::default(),
-    )
-    .await
+    let form = stored_sheet(&st, t.id, uid).await?;
+    render_score(&st, &mut ctx, t, uid, form, FieldErrors::default()).await
 }
 
-/// `POST /tenders/{id}/score` (fields `p_{bid}_{criterion}`)
+/// The message next to a bad cell.
+fn cell_message(p: scoring::CellProblem, lang: Lang) -> String {
+    match p {
+        scoring::CellProblem::Unknown => lang.t("eval.err.unknown_field"),
+        scoring::CellProblem::Unscored => lang.t("eval.cell.unscored"),
+        scoring::CellProblem::OutOfRange { max } => {
+            lang.tf("eval.cell.range", &[("max", &max.to_string())])
+        }
+        scoring::CellProblem::NoComment => lang.t("eval.cell.no_comment"),
+        scoring::CellProblem::CommentTooLong { max } => {
+            lang.tf("form.too_long", &[("max", &max.to_string())])
+        }
+    }
+}
+
+/// `POST /tenders/{id}/score`: the whole sheet (fields `p_{bid}_{criterion}` points,
+/// `c_{bid}_{criterion}` comments, `declare`), saved as a draft or, with `action=submit`,
+/// submitted as final. Every bad cell is marked with its own message; nothing is written.
 pub async fn save_scores(
     State(st): State<AppState>,
     mut ctx: Ctx,
@@ -358,58 +473,155 @@ pub async fn save_scores(
 ) -> AppResult<Response> {
     let (t, uid) = load_for_evaluator(&st, &ctx, &id).await?;
     let lang = ctx.lang;
-    let crits = crate::procurement::criteria(&st.db, t.id).await?;
-    let bids: Vec<i64> = crate::procurement::opened_bids(&st.db, t.id)
+    if crate::procurement::sheet_status(&st.db, t.id, uid)
         .await?
-        .into_iter()
+        .is_submitted()
+    {
+        let mut e = FieldErrors::default();
+        e.add("sheet", Refusal::SheetSubmitted.message(lang));
+        let form = stored_sheet(&st, t.id, uid).await?;
+        return Ok(unprocessable(
+            render_score(&st, &mut ctx, t, uid, form, e).await?,
+        ));
+    }
+    let crits: Vec<scoring::Criterion> = crate::procurement::sheet_criteria(&st.db, &t)
+        .await?
+        .iter()
+        .map(|c| scoring::Criterion {
+            id: c.id,
+            weight: i32::from(c.weight),
+        })
+        .collect();
+    let bids: Vec<i64> = crate::procurement::sheet_bids(&st.db, t.id)
+        .await?
+        .iter()
         .map(|b| b.id)
         .collect();
-    let mut values = HashMap::new();
-    let mut bad = HashSet::new();
+    let mut form = SheetForm::default();
+    let mut submit = false;
+    // (bid, criterion) → (points typed, comment typed)
+    let mut cells: std::collections::BTreeMap<(i64, i64), (String, String)> =
+        std::collections::BTreeMap::new();
     let mut unknown = 0;
-    let mut points = Vec::new();
     for (k, v) in fields {
-        let Some(rest) = k.strip_prefix("p_") else {
+        match k.as_str() {
+            "declare" => form.declared = v == "1",
+            "action" => submit = v == "submit",
+            _ => {}
+        }
+        let (is_points, rest) = if let Some(rest) = k.strip_prefix("p_") {
+            (true, rest)
+        } else if let Some(rest) = k.strip_prefix("c_") {
+            (false, rest)
+        } else {
             continue;
         };
-        let target = rest
+        let Some(key) = rest
             .split_once('_')
             .and_then(|(b, c)| Some((b.parse::<i64>().ok()?, c.parse::<i64>().ok()?)))
-            .filter(|(b, _)| bids.contains(b))
-            .and_then(|(b, c)| crits.iter().find(|x| x.id == c).map(|cr| (b, cr)));
-        match target {
-            None => unknown += 1,
-            Some(_) if v.trim().is_empty() => {}
-            Some((b, cr)) => match scoring::parse_points(&v).filter(|p| *p <= i32::from(cr.weight))
-            {
-                Some(p) => points.push((b, cr.id, p)),
-                None => {
-                    bad.insert(k.clone());
-                }
-            },
+        else {
+            unknown += 1;
+            continue;
+        };
+        let cell = cells.entry(key).or_default();
+        if is_points {
+            cell.0 = v.clone();
+        } else {
+            cell.1 = v.clone();
         }
-        values.insert(k, v);
+        form.values.insert(k, v);
     }
     let mut e = FieldErrors::default();
-    if !bad.is_empty() {
+    // Characters and length of each comment, marked on its cell.
+    for ((b, c), (_, comment)) in &cells {
+        if let Err(m) = crate::kernel::text::checked(
+            comment.trim(),
+            crate::kernel::text::Kind::Multi,
+            rules::limits::SCORE_COMMENT,
+            lang,
+        ) {
+            form.bad.insert(format!("c_{b}_{c}"), m);
+        }
+    }
+    let sheet: Vec<scoring::SheetCell> = cells
+        .iter()
+        .map(|(&(bid_id, criterion_id), (p, c))| scoring::SheetCell {
+            bid_id,
+            criterion_id,
+            points: scoring::Typed::parse(p),
+            comment_chars: c.trim().chars().count(),
+        })
+        .collect();
+    let problems = scoring::check_sheet(
+        &crits,
+        &bids,
+        &sheet,
+        rules::limits::SCORE_COMMENT,
+        form.declared,
+        submit,
+    );
+    for (b, c, p) in &problems.cells {
+        let name = format!("{}_{b}_{c}", if p.is_points() { "p" } else { "c" });
+        if *p == scoring::CellProblem::Unknown {
+            unknown += 1;
+        } else {
+            form.bad
+                .entry(name)
+                .or_insert_with(|| cell_message(*p, lang));
+        }
+    }
+    let bad_cells = form.bad.len();
+    if bad_cells > 0 {
         e.add(
             "points",
-            lang.tf("eval.err.points", &[("n", &bad.len().to_string())]),
+            lang.tf("eval.err.cells", &[("n", &bad_cells.to_string())]),
         );
     }
     if unknown > 0 {
         e.add("points", lang.t("eval.err.unknown_field"));
     }
+    if problems.undeclared {
+        e.add("declare", lang.t("eval.err.declare"));
+    }
     if e.is_empty() {
-        match crate::procurement::save_scores(&st.db, &t, uid, &points, st.clock.now()).await? {
+        let entries: Vec<crate::procurement::SheetEntry> = cells
+            .iter()
+            .map(
+                |(&(bid_id, criterion_id), (p, c))| crate::procurement::SheetEntry {
+                    bid_id,
+                    criterion_id,
+                    points: match scoring::Typed::parse(p) {
+                        scoring::Typed::Points(n) => Some(n),
+                        _ => None,
+                    },
+                    comment: c.trim().to_string(),
+                },
+            )
+            .collect();
+        match crate::procurement::save_sheet(
+            &st.db,
+            &t,
+            uid,
+            &entries,
+            form.declared,
+            submit,
+            st.clock.now(),
+        )
+        .await?
+        {
             Ok(()) => {
-                return flash_ok(&ctx, "eval.saved", &format!("/tenders/{}/score", t.id)).await;
+                let key = if submit {
+                    "eval.submitted"
+                } else {
+                    "eval.saved"
+                };
+                return flash_ok(&ctx, key, &format!("/tenders/{}/score", t.id)).await;
             }
             Err(r) => e.add("points", r.message(lang)),
         }
     }
     Ok(unprocessable(
-        render_score(&st, &mut ctx, t, values, bad, e).await?,
+        render_score(&st, &mut ctx, t, uid, form, e).await?,
     ))
 }
 

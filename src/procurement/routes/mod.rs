@@ -11,7 +11,7 @@ pub use bidding::*;
 pub use drafting::*;
 pub use evaluation::*;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::web::{Form, Query};
 use axum::Json;
@@ -21,7 +21,7 @@ use maud::{Markup, html};
 
 use super::list::{self, TenderListQuery};
 use super::model::{bid, tender};
-use super::rules::{self, BidForm, BidState, EvalMethod, TenderForm, TenderState};
+use super::rules::{self, BidForm, TenderForm, TenderState};
 use super::views::{self, Inline, Viewer};
 use super::{Refusal, scoring};
 use crate::accounts::{Action, CurrentUser, OrgRole, Role, may, require};
@@ -87,6 +87,20 @@ pub struct ReasonForm {
 pub struct EvaluatorForm {
     #[serde(default)]
     email: String,
+}
+
+/// An evaluator to replace by another, with the reason.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ReplaceForm {
+    /// The evaluator taken off (user id).
+    #[serde(default)]
+    pub old: String,
+    /// The new evaluator's e-mail.
+    #[serde(default)]
+    pub new_email: String,
+    /// Why.
+    #[serde(default)]
+    pub replace_reason: String,
 }
 
 /// An organization acting.

@@ -165,8 +165,8 @@ pub struct EvalPage {
     pub bids: Vec<bid::Model>,
     /// The ranking, or why it cannot be computed yet.
     pub ranking: Result<Vec<Ranked>, String>,
-    /// Evaluators.
-    pub evaluators: Vec<(i64, String)>,
+    /// Evaluators with the state of their score sheets.
+    pub evaluators: Vec<(i64, String, SheetStatus)>,
     /// The award, once made.
     pub award: Option<award::Model>,
     /// The viewer is a buyer of the unit.
@@ -175,6 +175,8 @@ pub struct EvalPage {
     pub csrf: Option<String>,
     /// Award form as typed.
     pub award_form: AwardForm,
+    /// Replacement form as typed.
+    pub replace_form: ReplaceForm,
     /// Disqualification form sent back: bid, typed reason.
     pub disqualify: Option<(i64, String)>,
     /// Messages.
@@ -256,7 +258,35 @@ pub fn evaluation_page(lang: Lang, p: &EvalPage) -> Markup {
         section.section id="evaluators" {
             h2 { (lang.t("eval.evaluators")) }
             @if p.evaluators.is_empty() { p.muted { (lang.t("eval.no_evaluators")) } }
-            @else { ul.plain { @for (_, n) in &p.evaluators { li { (n) } } } }
+            @else {
+                @let pending = p.evaluators.iter().filter(|(_, _, s)| !s.is_submitted()).count();
+                div.table-wrap { table.data-table.evaluator-status {
+                    thead { tr { th { (lang.t("eval.evaluator")) } th { (lang.t("eval.sheet_status")) } } }
+                    tbody { @for (id, n, st) in &p.evaluators {
+                        tr data-evaluator=(id) {
+                            td { (n) }
+                            td { (sheet_status_label(*st, lang)) }
+                        }
+                    } }
+                } }
+                @if evaluating && pending > 0 {
+                    p.notice.pending { (lang.tf("eval.refuse.pending", &[("n", &pending.to_string())])) }
+                }
+            }
+            @if p.buyer && evaluating && !p.evaluators.is_empty() && let Some(csrf) = &p.csrf {
+                @let opts: Vec<(String, String)> = p.evaluators.iter().map(|(id, n, _)| (id.to_string(), n.clone())).collect();
+                details.replace-evaluator open[p.errors.get("old").is_some() || p.errors.get("new_email").is_some() || p.errors.get("replace_reason").is_some()] {
+                    summary { (lang.t("eval.replace")) }
+                    p.hint { (lang.t("eval.replace_hint")) }
+                    form.form method="post" action=(format!("/tenders/{}/evaluators/replace", t.id)) {
+                        (csrf_field(csrf))
+                        (select("old", &lang.t("eval.replace_old"), &opts, &p.replace_form.old, Some(&lang.t("form.choose_one")), &p.errors))
+                        (input("email", "new_email", &lang.t("eval.replace_new"), &p.replace_form.new_email, None, &p.errors, true))
+                        (textarea("replace_reason", &lang.t("eval.replace_reason"), &p.replace_form.replace_reason, None, &p.errors))
+                        div.actions { button.btn.btn-secondary type="submit" { (lang.t("eval.replace_submit")) } }
+                    }
+                }
+            }
         }
         @if let Some(a) = &p.award {
             section.section id="award" {
@@ -291,10 +321,14 @@ pub struct ScorePage {
     pub bids: Vec<(bid::Model, String)>,
     /// Criteria.
     pub criteria: Vec<criterion::Model>,
-    /// Field values by name (`p_{bid}_{criterion}`).
+    /// Field values by name (`p_{bid}_{criterion}` points, `c_{bid}_{criterion}` comments).
     pub values: HashMap<String, String>,
-    /// Fields with a bad value.
-    pub bad: HashSet<String>,
+    /// Fields with a bad value, and the message shown next to each.
+    pub bad: HashMap<String, String>,
+    /// The no-conflict-of-interest box is ticked.
+    pub declared: bool,
+    /// Where the evaluator's sheet stands (read-only once submitted).
+    pub status: SheetStatus,
     /// Scoring is open (evaluating).
     pub open: bool,
     /// Messages.
@@ -303,55 +337,123 @@ pub struct ScorePage {
     pub csrf: String,
 }
 
-/// The scoring sheet body.
+/// How an evaluator's sheet stands, in words.
+pub fn sheet_status_label(s: SheetStatus, lang: Lang) -> String {
+    match s {
+        SheetStatus::NotStarted => lang.t("eval.status.not_started"),
+        SheetStatus::Draft { saved_at } => {
+            lang.tf("eval.status.draft", &[("at", &display_instant(saved_at))])
+        }
+        SheetStatus::Submitted { at } => {
+            lang.tf("eval.status.submitted", &[("at", &display_instant(at))])
+        }
+    }
+}
+
+/// One cell of the sheet: points and comment, each with its message when bad.
+fn score_cell(
+    lang: Lang,
+    p: &ScorePage,
+    b: &bid::Model,
+    name: &str,
+    c: &criterion::Model,
+) -> Markup {
+    let pn = format!("p_{}_{}", b.id, c.id);
+    let cn = format!("c_{}_{}", b.id, c.id);
+    let pv = p.values.get(&pn).map(String::as_str).unwrap_or("");
+    let cv = p.values.get(&cn).map(String::as_str).unwrap_or("");
+    let pe = p.bad.get(&pn);
+    let ce = p.bad.get(&cn);
+    let submitted = p.status.is_submitted();
+    html! {
+        td.score-cell.has-error[pe.is_some() || ce.is_some()] {
+            @if submitted || !p.open {
+                div.points { (pv) }
+                div.comment { (cv) }
+            } @else {
+                input type="number" id=(pn) name=(pn) min="0" max=(c.weight) step="1" value=(pv)
+                    aria-label=(format!("{} · {}", name, c.name))
+                    aria-invalid=[pe.is_some().then_some("true")]
+                    aria-describedby=[pe.is_some().then(|| format!("{pn}-error"))];
+                @if let Some(m) = pe { p.error-msg id=(format!("{pn}-error")) { (m) } }
+                textarea id=(cn) name=(cn) rows="2"
+                    placeholder=(lang.t("eval.comment"))
+                    aria-label=(format!("{} · {} · {}", name, c.name, lang.t("eval.comment")))
+                    aria-invalid=[ce.is_some().then_some("true")]
+                    aria-describedby=[ce.is_some().then(|| format!("{cn}-error"))] { (cv) }
+                @if let Some(m) = ce { p.error-msg id=(format!("{cn}-error")) { (m) } }
+            }
+        }
+    }
+}
+
+/// The scoring sheet body: a draft the evaluator saves as often as needed, then submits
+/// with the no-conflict declaration; read-only from then on.
 pub fn score_page(lang: Lang, p: &ScorePage) -> Markup {
     let t = &p.t;
+    let submitted = p.status.is_submitted();
+    let table = html! {
+        div.table-wrap { table.data-table.score-table {
+            thead { tr {
+                th { (lang.t("bid.bidder")) }
+                th.num { (lang.t("bid.price")) }
+                th { (lang.t("bid.proposal")) }
+                @for c in &p.criteria { th { (c.name) " " span.muted { "(0–" (c.weight) ")" } } }
+            } }
+            tbody { @for (b, name) in &p.bids { tr {
+                td { (name) }
+                td.num { (Fen(b.opened_price_fen.unwrap_or_default())) }
+                td {
+                    details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) }
+                    @if let Some(fs) = p.files.get(&b.id) {
+                        ul.plain { @for f in fs {
+                            li { a href=(format!("/tenders/{}/bids/{}/files/{}", t.id, b.id, f.id)) { (f.name) } " " span.muted { (f.size / 1024 + 1) " KB" } }
+                        } }
+                    }
+                }
+                @for c in &p.criteria { (score_cell(lang, p, b, name, c)) }
+            } } }
+        } }
+    };
+    let declare_err = p.errors.get("declare");
     html! {
         div.page-head {
             h1.page-title { (lang.tf("eval.score_title", &[("title", &t.title)])) }
             a href=(format!("/tenders/{}", t.id)) { (lang.t("bid.back_to_tender")) }
         }
         (error_summary(&p.errors, lang))
-        @if !p.open {
+        p.sheet-status { (lang.t("eval.sheet_status")) ": " (sheet_status_label(p.status, lang)) }
+        @if submitted {
+            p.hint { (lang.t("eval.sheet_read_only")) }
+            @if !p.criteria.is_empty() && !p.bids.is_empty() { (table) }
+        } @else if !p.open {
             p.muted { (lang.t("eval.scoring_closed")) }
-        } @else if p.criteria.is_empty() {
-            p.muted { (lang.t("eval.nothing_to_score")) }
-        } @else if p.bids.is_empty() {
-            p.muted { (lang.t("eval.no_ranked")) }
         } @else {
-            p.hint { (lang.t("eval.score_hint")) }
+            @if p.criteria.is_empty() {
+                p.muted { (lang.t("eval.nothing_to_score")) }
+            } @else if p.bids.is_empty() {
+                p.muted { (lang.t("eval.no_ranked")) }
+            } @else {
+                p.hint { (lang.t("eval.score_hint")) }
+            }
             form.form.score-sheet method="post" action=(format!("/tenders/{}/score", t.id)) novalidate {
                 (csrf_field(&p.csrf))
-                div.table-wrap { table.data-table {
-                    thead { tr {
-                        th { (lang.t("bid.bidder")) }
-                        th.num { (lang.t("bid.price")) }
-                        th { (lang.t("bid.proposal")) }
-                        @for c in &p.criteria { th { (c.name) " " span.muted { "(0–" (c.weight) ")" } } }
-                    } }
-                    tbody { @for (b, name) in &p.bids { tr {
-                        td { (name) }
-                        td.num { (Fen(b.opened_price_fen.unwrap_or_default())) }
-                        td {
-                            details { summary { (lang.t("eval.show_proposal")) } (paragraphs(b.opened_proposal.as_deref().unwrap_or(""))) }
-                            @if let Some(fs) = p.files.get(&b.id) {
-                                ul.plain { @for f in fs {
-                                    li { a href=(format!("/tenders/{}/bids/{}/files/{}", t.id, b.id, f.id)) { (f.name) } " " span.muted { (f.size / 1024 + 1) " KB" } }
-                                } }
-                            }
-                        }
-                        @for c in &p.criteria {
-                            @let n = format!("p_{}_{}", b.id, c.id);
-                            td.has-error[p.bad.contains(&n)] {
-                                input type="number" name=(n) min="0" max=(c.weight) step="1"
-                                    value=(p.values.get(&n).map(String::as_str).unwrap_or(""))
-                                    aria-label=(format!("{} · {}", name, c.name))
-                                    aria-invalid=[p.bad.contains(&n).then_some("true")];
-                            }
-                        }
-                    } } }
-                } }
-                div.actions { button.btn.btn-primary type="submit" { (lang.t("eval.save_scores")) } }
+                @if !p.criteria.is_empty() && !p.bids.is_empty() { (table) }
+                div.field.declaration.has-error[declare_err.is_some()] {
+                    label {
+                        input type="checkbox" name="declare" value="1" checked[p.declared]
+                            aria-invalid=[declare_err.is_some().then_some("true")]
+                            aria-describedby=[declare_err.is_some().then_some("declare-error")];
+                        " " (lang.t("eval.declare"))
+                    }
+                    @if let Some(m) = declare_err { p.error-msg id="declare-error" { (m) } }
+                }
+                div.actions {
+                    button.btn.btn-secondary type="submit" name="action" value="draft" { (lang.t("eval.save_draft")) }
+                    " "
+                    button.btn.btn-primary type="submit" name="action" value="submit" { (lang.t("eval.submit_sheet")) }
+                }
+                p.hint { (lang.t("eval.submit_hint")) }
             }
         }
     }

@@ -8,16 +8,16 @@ pub use bidding::*;
 pub use form::*;
 pub use page::*;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use maud::{Markup, html};
 
 use super::OpeningLine;
 use super::list::{FileInfo, PAGE_SIZE, TenderFilter, TenderListQuery};
 use super::model::{amendment, award, bid, challenge, criterion, enquiry, milestone, tender};
-use super::routes::{AmendForm, AwardForm};
+use super::routes::{AmendForm, AwardForm, ReplaceForm};
 use super::rules::{BidForm, BidState, EvalMethod, Method, TenderForm, TenderState};
-use super::scoring::Ranked;
+use super::scoring::{Ranked, SheetStatus};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
