@@ -114,12 +114,15 @@
 //! ## Above the rooms
 //! - [`web`] — [`web::AppState`] (with the sections other rooms add to a tender page,
 //!   [`web::TenderSection`]), [`web::config::Config`], request context ([`web::Ctx`]),
-//!   layout and header search box, form helpers, the form and query extractors
-//!   ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never replaced), the client
-//!   address from the configured source, the one pager ([`web::pager`]), CSRF,
-//!   language, error and Content-Security-Policy middleware, embedded static assets, and
-//!   the confirmation page of destructive actions ([`web::confirm`]: without `confirm=1`
-//!   a withdrawal, cancellation, termination or role grant only shows its consequences).
+//!   layout (the page frame: skip link, a header on one line at 1280 px with an account menu
+//!   that needs no script, landmarks; error pages in the same frame, told who is signed in
+//!   by [`web::middleware::error_viewer`]) and header search box, form helpers, the form and
+//!   query extractors ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never
+//!   replaced), the client address from the configured source, the one pager
+//!   ([`web::pager`]), CSRF, language, error and Content-Security-Policy middleware, embedded
+//!   static assets, and the confirmation page of destructive actions ([`web::confirm`]:
+//!   without `confirm=1` a withdrawal, cancellation, termination or role grant only shows
+//!   its consequences).
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
 //!   the tender page (matches).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked

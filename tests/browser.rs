@@ -10,7 +10,15 @@
 //! recorded — and code injected into a page is refused. Screenshots land in
 //! `target/screenshots/` for a human to look at.
 //!
-//! Needs `chromium` and `chromedriver`; without them the test is skipped, except under
+//! A second test, `layout_on_phones_and_desktop`, walks the demo as a visitor, a platform
+//! administrator, a buyer (with unread notices) and an organization user, in Chinese and
+//! English: at 360 and 390 px no page scrolls sideways (tables scroll inside their own box);
+//! at 1280 px the header's brand, navigation, search and user area share one row; every page
+//! starts with a skip link to `#main`, has one banner, main and footer landmark, named
+//! navigation landmarks and no repeated id; axe-core (vendored) finds no violation of any
+//! impact; the 404 page keeps the full, signed-in header.
+//!
+//! Needs `chromium` and `chromedriver`; without them the tests are skipped, except under
 //! `CI=true`, where their absence is a failure.
 
 use std::io::{Read, Write};
@@ -576,71 +584,519 @@ fn capabilities(
     caps
 }
 
+/// A demo server, chromedriver and the browser to drive, for one test.
+struct Harness {
+    base: String,
+    driver_url: String,
+    chromium: PathBuf,
+    shots: PathBuf,
+    tmp: tempfile::TempDir,
+    // Dropped last: the processes outlive the sessions that use them.
+    _driver: KillOnDrop,
+    _server: KillOnDrop,
+}
+
+impl Harness {
+    /// Starts the demo server and chromedriver, or says why the test is skipped (a failure
+    /// under `CI=true`).
+    fn start() -> Option<Harness> {
+        let (chromium, driver) = match tools() {
+            Ok(t) => t,
+            Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+                panic!("browser test cannot run in CI: {reason}")
+            }
+            Err(reason) => {
+                eprintln!("skipping browser test: {reason}");
+                return None;
+            }
+        };
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let data_dir = tmp.path().join("data");
+        std::fs::create_dir_all(&data_dir).expect("create data directory");
+        let shots = screenshot_dir();
+        std::fs::create_dir_all(&shots).expect("create screenshot directory");
+        let (server, base) = start_server(&data_dir, &tmp.path().join("server.log"));
+        let (driver, driver_url) = start_driver(&driver, &tmp.path().join("chromedriver.log"));
+        Some(Harness {
+            base,
+            driver_url,
+            chromium,
+            shots,
+            tmp,
+            _driver: driver,
+            _server: server,
+        })
+    }
+
+    /// A new browser session with its own profile.
+    async fn client(&self, profile: &str, javascript: bool) -> Client {
+        let profile_dir = self.tmp.path().join(profile);
+        std::fs::create_dir_all(&profile_dir).expect("create profile directory");
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities(&self.chromium, &profile_dir, javascript))
+            .connect(&self.driver_url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start a Chromium session: {e}\n{}",
+                    log_tail(&self.tmp.path().join("chromedriver.log"))
+                )
+            })
+    }
+
+    /// Closes the session, then fails with the server's log if `outcome` is an error.
+    async fn judge(&self, client: Client, what: &str, outcome: anyhow::Result<()>) {
+        // Close the session before judging, so a failure does not leave Chromium running.
+        let closed = client.close().await;
+        if let Err(e) = outcome {
+            panic!(
+                "{what} failed: {e:#}\n--- server log ---\n{}",
+                log_tail(&self.tmp.path().join("server.log"))
+            );
+        }
+        closed.expect("close the browser session");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn browser_smoke() {
     let started = Instant::now();
-    let (chromium, driver) = match tools() {
-        Ok(t) => t,
-        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("browser test cannot run in CI: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("skipping browser test: {reason}");
-            return;
-        }
-    };
-    let tmp = tempfile::tempdir().expect("temporary directory");
-    let (data_dir, profile_dir) = (tmp.path().join("data"), tmp.path().join("chromium"));
-    std::fs::create_dir_all(&data_dir).expect("create data directory");
-    std::fs::create_dir_all(&profile_dir).expect("create profile directory");
-    let shots = screenshot_dir();
-    std::fs::create_dir_all(&shots).expect("create screenshot directory");
-
-    let (_server, base) = start_server(&data_dir, &tmp.path().join("server.log"));
-    let (_driver, driver_url) = start_driver(&driver, &tmp.path().join("chromedriver.log"));
-
-    let caps = capabilities(&chromium, &profile_dir, true);
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver_url)
-        .await
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot start a Chromium session: {e}\n{}",
-                log_tail(&tmp.path().join("chromedriver.log"))
-            )
-        });
-
-    // Close the session before judging, so a failure does not leave Chromium running.
-    let outcome = flows(&client, &base, &shots).await;
-    let closed = client.close().await;
-    if let Err(e) = outcome {
-        panic!(
-            "browser smoke test failed: {e:#}\n--- server log ---\n{}",
-            log_tail(&tmp.path().join("server.log"))
-        );
-    }
-    closed.expect("close the browser session");
+    let Some(h) = Harness::start() else { return };
+    let client = h.client("chromium", true).await;
+    let outcome = flows(&client, &h.base, &h.shots).await;
+    h.judge(client, "browser smoke test", outcome).await;
 
     // A second session with JavaScript disabled.
-    let no_js_profile = tmp.path().join("chromium-no-js");
-    std::fs::create_dir_all(&no_js_profile).expect("create profile directory");
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities(&chromium, &no_js_profile, false))
-        .connect(&driver_url)
-        .await
-        .expect("a second Chromium session");
-    let outcome = targets_without_js(&client, &base, &shots).await;
-    let closed = client.close().await;
-    if let Err(e) = outcome {
-        panic!(
-            "dashboard without JavaScript failed: {e:#}\n--- server log ---\n{}",
-            log_tail(&tmp.path().join("server.log"))
-        );
-    }
-    closed.expect("close the browser session");
+    let client = h.client("chromium-no-js", false).await;
+    let outcome = targets_without_js(&client, &h.base, &h.shots).await;
+    h.judge(client, "dashboard without JavaScript", outcome)
+        .await;
     eprintln!(
         "browser smoke test passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Phone widths checked for sideways scrolling.
+const PHONES: [u32; 2] = [360, 390];
+/// The desktop width at which the header must hold one line.
+const DESKTOP: u32 = 1280;
+/// The tallest a one-line header may be (60 px inside plus its border, and some slack).
+const HEADER_MAX_HEIGHT: f64 = 72.0;
+
+/// Everything on the current page that breaks the layout rules, at any width: a skip link to
+/// `#main` first in the tab order, one banner, main and footer landmark, every navigation
+/// landmark named (and named differently), no id used twice. Empty when all is well.
+const PAGE_RULES: &str = r##"
+const problems = [];
+const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+const first = document.querySelector(focusable);
+if (!first || !first.matches('a.skip-link[href="#main"]')) problems.push('first focusable is not the skip link: ' + (first ? first.outerHTML.slice(0, 80) : 'none'));
+if (!document.getElementById('main') || document.getElementById('main').tagName !== 'MAIN') problems.push('no main#main');
+for (const [sel, n] of [['body > header', 1], ['main', 1], ['body > footer', 1]]) {
+  const found = document.querySelectorAll(sel).length;
+  if (found !== n) problems.push(sel + ': ' + found + ' landmarks');
+}
+const labels = [...document.querySelectorAll('nav')].map(n => n.getAttribute('aria-label') || (n.getAttribute('aria-labelledby') && document.getElementById(n.getAttribute('aria-labelledby'))?.textContent) || '');
+if (labels.some(l => !l.trim())) problems.push('a nav without a name');
+if (new Set(labels).size !== labels.length) problems.push('navs share a name: ' + labels.join(' | '));
+const seen = {};
+for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
+const twice = Object.keys(seen).filter(k => seen[k] > 1);
+if (twice.length) problems.push('ids used more than once: ' + twice.join(', '));
+return problems;
+"##;
+
+/// At a phone width: the page's width against the window's, and the elements that stick
+/// out of the window without being inside a box that scrolls.
+const SIDEWAYS: &str = r##"
+const W = document.documentElement.clientWidth, out = [];
+for (const e of document.querySelectorAll('body *')) {
+  const r = e.getBoundingClientRect();
+  if (r.right <= W + 1 || r.width === 0) continue;
+  let p = e.parentElement, inside = false;
+  for (; p && p !== document.body; p = p.parentElement) {
+    if (getComputedStyle(p).overflowX !== 'visible' && p.getBoundingClientRect().right <= W + 1) { inside = true; break; }
+  }
+  if (!inside) out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') + ' (right edge ' + Math.round(r.right) + ')');
+}
+return { scroll: document.documentElement.scrollWidth, client: W, inner: window.innerWidth, culprits: out.slice(0, 5) };
+"##;
+
+/// At the desktop width: the header's height, and the rows its parts sit in.
+const HEADER_ROW: &str = r##"
+const h = document.querySelector('header.site-header');
+const box = e => { const r = e.getBoundingClientRect(); return { top: r.top, mid: (r.top + r.bottom) / 2, right: r.right, name: e.className || e.tagName }; };
+const parts = ['.brand', 'nav.main-nav', '.header-search', '.user-area'].map(s => h.querySelector(s));
+if (parts.some(p => !p)) return { missing: true };
+return {
+  height: h.getBoundingClientRect().height,
+  parts: parts.map(box),
+  items: [...h.querySelectorAll('nav.main-nav li, .header-search, .user-area > *')].map(box),
+  navTops: [...h.querySelectorAll('nav.main-nav li')].map(e => e.getBoundingClientRect().top),
+  overflow: h.scrollWidth > h.clientWidth,
+  width: document.documentElement.clientWidth,
+  signedIn: !!h.querySelector('details.user-menu'),
+  badge: !!h.querySelector('#unread-count'),
+};
+"##;
+
+/// axe-core (vendored from npm, see `static/vendor/README.md`), injected into the pages the
+/// layout test checks; the application never serves it.
+const AXE: &str = include_str!("../static/vendor/axe-core/axe.min.js");
+
+/// Runs axe-core on the current page: every rule it has on by default (WCAG 2.0–2.2 A and
+/// AA and its best practices), violations of any impact. Returns them as `id (impact): where`.
+async fn axe_violations(c: &Client) -> anyhow::Result<Vec<String>> {
+    let loaded = c
+        .execute("return typeof window.axe === 'object';", vec![])
+        .await?;
+    if loaded != json!(true) {
+        c.execute(&format!("{AXE}\n;window.axe = axe;"), vec![])
+            .await
+            .context("inject axe-core")?;
+    }
+    let v = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] }).then(
+               r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+                 v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))),
+               e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect())
+}
+
+/// No axe-core violation on the current page.
+async fn accessible(c: &Client, what: &str) -> anyhow::Result<()> {
+    let v = axe_violations(c).await?;
+    ensure!(v.is_empty(), "{what}: axe-core finds {v:#?}");
+    Ok(())
+}
+
+/// The axe check can fail: an image without a text alternative and a repeated id put into
+/// a page are both reported.
+async fn axe_can_fail(c: &Client, base: &str) -> anyhow::Result<()> {
+    visit(c, base, "/").await?;
+    accessible(c, "home page").await?;
+    c.execute(
+        "const i = document.createElement('img');
+         i.src = '/static/img/favicon.svg';
+         document.querySelector('main').appendChild(i);",
+        vec![],
+    )
+    .await?;
+    let v = axe_violations(c).await?;
+    ensure!(
+        v.iter().any(|x| x.starts_with("image-alt")),
+        "axe-core missed an image without alt text: {v:?}"
+    );
+    Ok(())
+}
+
+/// Resizes the window so the page's viewport is `width` px wide.
+async fn set_width(c: &Client, width: u32) -> anyhow::Result<()> {
+    c.set_window_size(width, 900).await?;
+    let inner = c.execute("return window.innerWidth;", vec![]).await?;
+    ensure!(
+        inner == json!(width),
+        "asked for a {width} px window, got innerWidth {inner}"
+    );
+    Ok(())
+}
+
+/// Visits `path` and checks the rules of every page.
+async fn visit(c: &Client, base: &str, path: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}{path}")).await?;
+    wait_for(c, "main#main").await?;
+    let problems = c.execute(PAGE_RULES, vec![]).await?;
+    ensure!(problems == json!([]), "{path}: {problems}");
+    no_violations(c, path).await
+}
+
+/// The current page does not scroll sideways.
+async fn no_sideways_scroll(c: &Client, what: &str) -> anyhow::Result<()> {
+    let v = c.execute(SIDEWAYS, vec![]).await?;
+    let (scroll, client, inner) = (&v["scroll"], &v["client"], &v["inner"]);
+    ensure!(
+        scroll.as_f64() <= client.as_f64() && client.as_f64() <= inner.as_f64(),
+        "{what} scrolls sideways: scrollWidth {scroll} > clientWidth {client} (innerWidth {inner}); sticking out: {}",
+        v["culprits"]
+    );
+    Ok(())
+}
+
+/// The header at the desktop width holds one row: every part's vertical middle within 3 px
+/// of the navigation's, the navigation items on one line, nothing cut off, and the header
+/// no taller than one row.
+async fn header_on_one_line(c: &Client, what: &str, signed_in: bool) -> anyhow::Result<()> {
+    let v = c.execute(HEADER_ROW, vec![]).await?;
+    ensure!(
+        v["missing"].is_null(),
+        "{what}: a part of the header is missing"
+    );
+    let height = v["height"].as_f64().context("header height")?;
+    ensure!(
+        height <= HEADER_MAX_HEIGHT,
+        "{what}: the header is {height} px tall (wraps?): {}",
+        v["items"]
+    );
+    let nav_mid = v["parts"][1]["mid"].as_f64().context("nav middle")?;
+    for item in v["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .chain(v["items"].as_array().into_iter().flatten())
+    {
+        let mid = item["mid"].as_f64().context("item middle")?;
+        ensure!(
+            (mid - nav_mid).abs() <= 3.0,
+            "{what}: {} sits off the header's row ({mid} vs {nav_mid})",
+            item["name"]
+        );
+        let right = item["right"].as_f64().context("item right")?;
+        ensure!(
+            right <= v["width"].as_f64().unwrap_or(0.0),
+            "{what}: {} sticks out of the window",
+            item["name"]
+        );
+    }
+    let tops: Vec<f64> = v["navTops"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.as_f64())
+        .collect();
+    ensure!(
+        tops.iter().all(|t| (t - tops[0]).abs() <= 1.0),
+        "{what}: the navigation wraps: tops {tops:?}"
+    );
+    ensure!(
+        v["overflow"] == json!(false),
+        "{what}: the header overflows"
+    );
+    ensure!(
+        v["signedIn"] == json!(signed_in),
+        "{what}: signed-in header is {}, expected {signed_in}",
+        v["signedIn"]
+    );
+    Ok(())
+}
+
+/// Logs in through the form (any user, the demo password).
+async fn log_in(c: &Client, base: &str, email: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/login")).await?;
+    wait_for(c, r#"form[action="/login"]"#).await?;
+    type_into(c, "input[name=email]", email).await?;
+    type_into(c, "input[name=password]", DEMO_PASSWORD).await?;
+    c.find(Locator::Css(r#"form[action="/login"] button[type=submit]"#))
+        .await?
+        .click()
+        .await?;
+    let started = Instant::now();
+    while !c.current_url().await?.path().ends_with("/me") {
+        if started.elapsed() > PAGE_WAIT {
+            bail!("log-in as {email} did not reach /me");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+/// Logs out through the account menu's form.
+async fn log_out(c: &Client, base: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}/")).await?;
+    wait_for(c, "details.user-menu summary")
+        .await?
+        .click()
+        .await?;
+    wait_for(c, r#"form[action="/logout"] button"#)
+        .await?
+        .click()
+        .await?;
+    wait_for(c, r#"header a[href="/login"]"#).await?;
+    Ok(())
+}
+
+/// The `href` of every element matching `css` on the current page.
+async fn hrefs(c: &Client, css: &str) -> anyhow::Result<Vec<String>> {
+    let v = c
+        .execute(
+            "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'));",
+            vec![json!(css)],
+        )
+        .await?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h.as_str().map(str::to_string))
+        .collect())
+}
+
+/// The first `href` matching `css` on `path`.
+async fn first_href(c: &Client, base: &str, path: &str, css: &str) -> anyhow::Result<String> {
+    c.goto(&format!("{base}{path}")).await?;
+    wait_for(c, "main#main").await?;
+    hrefs(c, css)
+        .await?
+        .into_iter()
+        .next()
+        .with_context(|| format!("no `{css}` on {path}"))
+}
+
+/// One visitor's walk: the header at the desktop width on a page and on the 404 page, then
+/// every page at both phone widths, in both languages.
+async fn walk(
+    c: &Client,
+    base: &str,
+    shots: &Path,
+    who: &str,
+    signed_in: bool,
+    pages: &[String],
+) -> anyhow::Result<()> {
+    for lang in ["zh-CN", "en"] {
+        set_width(c, DESKTOP).await?;
+        // `?lang=` also sets the cookie, so the pages below follow it.
+        visit(c, base, &format!("/?lang={lang}")).await?;
+        header_on_one_line(
+            c,
+            &format!("{who}, {lang}, home at {DESKTOP} px"),
+            signed_in,
+        )
+        .await?;
+        accessible(c, &format!("home ({who}, {lang}, {DESKTOP} px)")).await?;
+        screenshot(c, shots, &format!("layout-{who}-{lang}-{DESKTOP}.png")).await?;
+        visit(c, base, "/no-such-page").await?;
+        let title = text_of(c, ".error-page h1").await?;
+        ensure!(title == "404", "the error page says {title:?}");
+        header_on_one_line(c, &format!("{who}, {lang}, 404 page"), signed_in).await?;
+        accessible(c, &format!("404 page ({who}, {lang})")).await?;
+        for width in PHONES {
+            set_width(c, width).await?;
+            for path in pages {
+                visit(c, base, path).await?;
+                let what = format!("{path} ({who}, {lang}, {width} px)");
+                no_sideways_scroll(c, &what).await?;
+                if width == PHONES[0] {
+                    accessible(c, &what).await?;
+                }
+            }
+        }
+        set_width(c, PHONES[0]).await?;
+        visit(c, base, &pages[pages.len() - 1]).await?;
+        screenshot(c, shots, &format!("layout-{who}-{lang}-{}.png", PHONES[0])).await?;
+    }
+    c.goto(&format!("{base}/?lang=zh-CN")).await?;
+    Ok(())
+}
+
+async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    // The pages anyone may see: home, the lists, an organization, the dashboard, search, a
+    // contract, and a tender in every public state (the buyer's own draft comes below).
+    let mut public: Vec<String> = [
+        "/",
+        "/tenders",
+        "/orgs",
+        "/units",
+        "/targets",
+        "/audit/checkpoints",
+        "/login",
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    public.push("/search?q=%E5%85%BB%E8%80%81".into());
+    public.push(first_href(c, base, "/orgs", r#"main table a[href^="/orgs/"]"#).await?);
+    for state in [
+        "published",
+        "opened",
+        "evaluating",
+        "awarded",
+        "contracted",
+        "completed",
+        "cancelled",
+        "unsuccessful",
+    ] {
+        let path = format!("/tenders?state={state}");
+        public.push(first_href(c, base, &path, r#"main table a[href^="/tenders/"]"#).await?);
+    }
+    let contracted = public[public.len() - 4].clone();
+    public.push(first_href(c, base, &contracted, r#"main a[href^="/contracts/"]"#).await?);
+
+    // An attempt to sign up with the buyer's e-mail leaves the buyer an unread notice, so
+    // the header below carries the badge.
+    c.goto(&format!("{base}/signup")).await?;
+    wait_for(c, r#"form[action="/signup"]"#).await?;
+    type_into(c, "input[name=email]", "buyer@demo.civicbridge.cn").await?;
+    type_into(c, "input[name=display_name]", "重复注册").await?;
+    type_into(c, "input[name=password]", "another-password-1").await?;
+    type_into(c, "input[name=password_confirm]", "another-password-1").await?;
+    c.find(Locator::Css(
+        r#"form[action="/signup"] button[type=submit]"#,
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_for(c, "main#main").await?;
+
+    axe_can_fail(c, base).await?;
+    walk(c, base, shots, "visitor", false, &public).await?;
+
+    log_in(c, base, "admin@demo.civicbridge.cn").await?;
+    let admin: Vec<String> = ["/me", "/admin/users", "/me/notifications"]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    walk(c, base, shots, "admin", true, &admin).await?;
+    log_out(c, base).await?;
+
+    log_in(c, base, "buyer@demo.civicbridge.cn").await?;
+    ensure!(
+        !c.find_all(Locator::Css("#unread-count")).await?.is_empty(),
+        "the buyer has no unread badge"
+    );
+    let mut buyer = vec!["/me".to_string()];
+    buyer.extend(hrefs(c, "#ws-tenders ul.plain li:first-child a").await?);
+    ensure!(buyer.len() >= 9, "the buyer's workspace lists {buyer:?}");
+    buyer.push(first_href(c, base, "/me", r#"main a[href^="/contracts/"]"#).await?);
+    walk(c, base, shots, "buyer", true, &buyer).await?;
+    log_out(c, base).await?;
+
+    log_in(c, base, DEMO_EMAIL).await?;
+    let open = first_href(
+        c,
+        base,
+        "/tenders?state=published&sort=deadline",
+        r#"main table a[href^="/tenders/"]"#,
+    )
+    .await?;
+    walk(
+        c,
+        base,
+        shots,
+        "org",
+        true,
+        &["/me".into(), format!("{open}/bid")],
+    )
+    .await?;
+    log_out(c, base).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn layout_on_phones_and_desktop() {
+    let started = Instant::now();
+    let Some(h) = Harness::start() else { return };
+    let client = h.client("chromium", true).await;
+    let outcome = layout_flows(&client, &h.base, &h.shots).await;
+    h.judge(client, "layout test", outcome).await;
+    eprintln!(
+        "layout test passed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }

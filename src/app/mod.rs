@@ -37,13 +37,14 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.body_limit;
     let client_ip = state.config.client_ip_source.clone();
     // Layers run outermost-last: security headers → language → error pages → body limit →
-    // panic guard → sessions → CSRF → handler. The headers are outermost so that the error
-    // pages, which replace the inner response, carry them too. The client address source
-    // is an extension `web::Ctx` reads.
+    // panic guard → sessions → who is signed in (for error pages) → CSRF → handler. The
+    // headers are outermost so that the error pages, which replace the inner response, carry
+    // them too. The client address source is an extension `web::Ctx` reads.
     routes
         .fallback(mw::not_found)
         .with_state(state.clone())
-        .layer(from_fn_with_state(state, csrf::check))
+        .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn_with_state(state, mw::error_viewer))
         .layer(sessions)
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(DefaultBodyLimit::max(limit))

@@ -1,13 +1,49 @@
-//! The page frame: header with navigation by role, flash message, footer.
+//! The page frame: skip link, header with navigation by role, flash message, footer. Error
+//! pages get the same header (with the signed-in user when the error layer could tell who it
+//! is, see [`super::middleware::error_viewer`]).
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{Ctx, Lang, assets};
-use crate::accounts::Role;
+use crate::accounts::{CurrentUser, Role};
 
 /// htmx's settings, read from the `htmx-config` meta element when it starts.
 const HTMX_CONFIG: &str =
     r#"{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}"#;
+
+/// A magnifying glass for the header's search button (decorative: the button has text).
+const SEARCH_ICON: &str = r#"<svg class="icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="18" height="18"><circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2.2"/><path d="M15.5 15.5 21 21" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"/></svg>"#;
+
+/// A bell for the notifications link (decorative: the link has an `aria-label`).
+const BELL_ICON: &str = r#"<svg class="icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="20" height="20"><path d="M6 17V11a6 6 0 0 1 12 0v6l1.5 2h-15z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/><path d="M10 21h4" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>"#;
+
+/// What the header needs to know about the request: enough for a page and for an error page
+/// made outside any handler.
+pub struct Chrome<'a> {
+    /// Interface language.
+    pub lang: Lang,
+    /// The signed-in user, if known.
+    pub user: Option<&'a CurrentUser>,
+    /// The session's CSRF token (for the log-out form).
+    pub csrf: Option<&'a str>,
+    /// Request path, for the active navigation item.
+    pub path: &'a str,
+    /// This page in the other language.
+    pub other_lang_href: String,
+}
+
+impl<'a> Chrome<'a> {
+    /// The header's view of a handler's request context.
+    pub fn of(ctx: &'a Ctx) -> Self {
+        Chrome {
+            lang: ctx.lang,
+            user: ctx.user.as_ref(),
+            csrf: ctx.csrf.as_deref(),
+            path: &ctx.path,
+            other_lang_href: ctx.other_lang_href(),
+        }
+    }
+}
 
 fn head(lang: Lang, title: &str) -> Markup {
     html! {
@@ -32,7 +68,10 @@ fn brand(lang: Lang) -> Markup {
     html! {
         a.brand href="/" {
             span.brand-mark aria-hidden="true" { "社" }
+            // Between phone and wide screens the short name leaves room for a full header
+            // on one line; the full name stays for assistive technology.
             span.brand-name { (lang.t("site.name")) }
+            span.brand-short aria-hidden="true" { (lang.t("layout.brand_short")) }
         }
     }
 }
@@ -46,113 +85,134 @@ fn footer(lang: Lang) -> Markup {
     }
 }
 
-/// A full page in the frame.
-pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
-    let lang = ctx.lang;
-    let nav: Vec<(&str, String)> = {
-        let mut v = vec![
-            ("/", lang.t("nav.home")),
-            ("/tenders", lang.t("nav.tenders")),
-            ("/orgs", lang.t("nav.orgs")),
-            ("/units", lang.t("nav.units")),
-            ("/targets", lang.t("targets.nav")),
-        ];
-        if let Some(u) = &ctx.user {
-            v.push(("/me", lang.t("nav.me")));
-            if u.actor.has(Role::Admin) {
-                v.push(("/admin/users", lang.t("nav.admin")));
-            }
+/// The navigation items for this visitor.
+fn nav_items(lang: Lang, user: Option<&CurrentUser>) -> Vec<(&'static str, String)> {
+    let mut v = vec![
+        ("/", lang.t("nav.home")),
+        ("/tenders", lang.t("layout.nav.tenders")),
+        ("/orgs", lang.t("nav.orgs")),
+        ("/units", lang.t("layout.nav.units")),
+        ("/targets", lang.t("targets.nav")),
+    ];
+    if let Some(u) = user {
+        v.push(("/me", lang.t("layout.nav.me")));
+        if u.actor.has(Role::Admin) {
+            v.push(("/admin/users", lang.t("layout.nav.admin")));
         }
-        v
-    };
+    }
+    v
+}
+
+/// The skip link and the site header: brand, navigation, search, the user's area.
+fn header(ch: &Chrome) -> Markup {
+    let lang = ch.lang;
+    let nav = nav_items(lang, ch.user);
     let active = |href: &str| {
         if href == "/" {
-            ctx.path == "/"
+            ch.path == "/"
         } else {
-            ctx.path.starts_with(href)
+            ch.path.starts_with(href)
         }
     };
     html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            (head(lang, title))
-            body {
-                header.site-header { div.container.header-inner {
-                    (brand(lang))
-                    nav.main-nav aria-label=(lang.t("nav.label")) { ul {
-                        @for (href, label) in &nav {
-                            li { a href=(href) class=[active(href).then_some("active")]
-                                aria-current=[active(href).then_some("page")] { (label) } }
-                        }
-                    } }
-                    (header_search(lang))
-                    div.user-menu {
-                        @if let Some(u) = &ctx.user {
+        a.skip-link href="#main" { (lang.t("layout.skip")) }
+        header.site-header { div.container.header-inner.signed-in[ch.user.is_some()] {
+            (brand(lang))
+            nav.main-nav aria-label=(lang.t("nav.label")) { ul {
+                @for (href, label) in &nav {
+                    li { a href=(href) class=[active(href).then_some("active")]
+                        aria-current=[active(href).then_some("page")] { (label) } }
+                }
+            } }
+            (header_search(lang))
+            div.user-area {
+                @if let Some(u) = ch.user {
+                    a.inbox-link href="/me/notifications"
+                        aria-label=(lang.tf("inbox.unread", &[("n", &u.unread.to_string())])) {
+                        (PreEscaped(BELL_ICON))
+                        span.inbox-label aria-hidden="true" { (lang.t("inbox.nav")) }
+                        @if u.unread > 0 { span.badge.badge-count id="unread-count" aria-hidden="true" { (u.unread) } }
+                    }
+                    // A menu that needs no script: the account's name opens it.
+                    details.user-menu {
+                        summary {
+                            span.visually-hidden { (lang.t("layout.account")) " " }
                             span.user-name { (u.display_name) }
-                            a.inbox-link href="/me/notifications"
-                                aria-label=(lang.tf("inbox.unread", &[("n", &u.unread.to_string())])) {
-                                (lang.t("inbox.nav"))
-                                @if u.unread > 0 { " " span.badge.badge-count id="unread-count" { (u.unread) } }
-                            }
+                        }
+                        div.user-menu-panel {
+                            p.user-menu-who { strong { (u.display_name) } br; span.muted { (u.email) } }
+                            a href="/me" { (lang.t("nav.me")) }
+                            a href="/me/notifications" { (lang.t("inbox.nav")) }
                             form.inline method="post" action="/logout" {
-                                @if let Some(t) = &ctx.csrf { (super::forms::csrf_field(t)) }
+                                @if let Some(t) = ch.csrf { (super::forms::csrf_field(t)) }
                                 button.link-button type="submit" { (lang.t("nav.logout")) }
                             }
-                        } @else {
-                            a href="/login" { (lang.t("nav.login")) }
-                            a href="/signup" { (lang.t("nav.signup")) }
                         }
-                        a.lang-switch href=(ctx.other_lang_href())
-                            lang=(lang.other().code()) { (lang.t("nav.switch_lang")) }
                     }
-                } }
-                main.container id="main" {
-                    @if let Some(f) = &ctx.flash {
-                        div class=(format!("flash flash-{}", f.kind)) role="status" { (f.text) }
-                    }
-                    (body)
+                } @else {
+                    a href="/login" { (lang.t("nav.login")) }
+                    a href="/signup" { (lang.t("nav.signup")) }
                 }
-                (footer(lang))
+                a.lang-switch href=(ch.other_lang_href)
+                    lang=(lang.other().code()) { (lang.t("nav.switch_lang")) }
+            }
+        } }
+    }
+}
+
+/// The whole document around a page's main content.
+fn frame(ch: &Chrome, title: &str, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(ch.lang.code()) {
+            (head(ch.lang, title))
+            body {
+                (header(ch))
+                // Focusable by the skip link (not by Tab).
+                main.container id="main" tabindex="-1"
+                    data-table-label=(ch.lang.t("layout.table_region")) { (main) }
+                (footer(ch.lang))
             }
         }
     }
 }
 
-/// A bare error page (used by the error middleware, which has no session at hand).
-pub fn error_page(lang: Lang, status: u16, title: &str, message: &str) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            (head(lang, title))
-            body {
-                header.site-header { div.container.header-inner {
-                    (brand(lang))
-                    nav.main-nav { ul {
-                        li { a href="/" { (lang.t("nav.home")) } }
-                        li { a href="/orgs" { (lang.t("nav.orgs")) } }
-                    } }
-                } }
-                main.container id="main" {
-                    div.error-page {
-                        h1 { (status) }
-                        p { strong { (title) } }
-                        p { (message) }
-                        p { a href="/" { (lang.t("error.back_home")) } }
-                    }
-                }
-                (footer(lang))
-            }
+/// A full page in the frame.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let main = html! {
+        @if let Some(f) = &ctx.flash {
+            div class=(format!("flash flash-{}", f.kind)) role="status" { (f.text) }
         }
-    }
+        (body)
+    };
+    frame(&Chrome::of(ctx), title, main)
+}
+
+/// An error page (made by the error middleware) in the same frame as every page.
+pub fn error_page(ch: &Chrome, status: u16, title: &str, message: &str) -> Markup {
+    let lang = ch.lang;
+    let main = html! {
+        div.error-page {
+            h1 { (status) }
+            p { strong { (title) } }
+            p { (message) }
+            p { a href="/" { (lang.t("error.back_home")) } }
+        }
+    };
+    frame(ch, title, main)
 }
 
 /// The search box in the header of every page.
 fn header_search(lang: Lang) -> Markup {
     html! {
-        form.header-search role="search" method="get" action="/search" {
+        form.header-search role="search" method="get" action="/search"
+            aria-label=(lang.t("search.label")) {
             label.visually-hidden for="header-q" { (lang.t("search.label")) }
             input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100";
-            button type="submit" { (lang.t("search.submit")) }
+            button type="submit" {
+                (PreEscaped(SEARCH_ICON))
+                span.search-button-text { (lang.t("search.submit")) }
+            }
         }
     }
 }

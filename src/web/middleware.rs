@@ -2,13 +2,16 @@
 //! the Content-Security-Policy every response carries.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
 
 use super::i18n::query_lang;
-use super::layout::error_page;
+use super::layout::{Chrome, error_page};
+use super::{AppState, keys, without_lang};
+use crate::accounts::CurrentUser;
 use crate::kernel::Lang;
 use crate::kernel::error::ErrorKind;
 
@@ -45,6 +48,38 @@ pub async fn language(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// Who is signed in, told to [`render_errors`] (which runs outside the session layer) through
+/// an error response's extensions, so an error page keeps the full header.
+#[derive(Clone)]
+pub struct ErrorViewer {
+    user: CurrentUser,
+    csrf: Option<String>,
+}
+
+/// Inside the session layer: on an error response that the error layer will replace, looks
+/// up the signed-in user (one session read, usually cached, and one query) and attaches it.
+/// Only error pages pay for it (not the API's JSON errors), and only requests with a cookie;
+/// a failed look-up leaves the page with the signed-out header rather than failing again.
+pub async fn error_viewer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let page = !req.uri().path().starts_with("/api/");
+    let session = (page && req.headers().contains_key(header::COOKIE))
+        .then(|| req.extensions().get::<Session>().cloned())
+        .flatten();
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let replaced = (status.is_client_error() || status.is_server_error())
+        && status != StatusCode::UNAUTHORIZED
+        && !renders_own_error(&res);
+    if let (true, Some(session)) = (replaced, session)
+        && let Ok(Some(uid)) = session.get::<i64>(keys::USER_ID).await
+        && let Ok(Some(user)) = crate::accounts::load_current_user(&state.db, uid).await
+    {
+        let csrf = session.get::<String>(keys::CSRF).await.ok().flatten();
+        res.extensions_mut().insert(ErrorViewer { user, csrf });
+    }
+    res
+}
+
 /// Renders every error response — from handlers ([`ErrorKind`]), from axum's extractors, the
 /// body limit (413) or the router's fallback (404) — as an HTML page in the request's
 /// language, or as JSON under `/api/`. "Log in first" becomes a redirect to the log-in page.
@@ -62,18 +97,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         return res;
     }
     let kind = res.extensions().get::<ErrorKind>().cloned();
-    let is_html = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    let is_json = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if kind.is_none() && (is_html || is_json) {
-        // A page or an API answer that renders its own error state (messages per field).
+    if renders_own_error(&res) {
         return res;
     }
     let api = path.starts_with("/api/");
@@ -82,11 +106,28 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
     let (title, message) = describe(lang, status, kind.as_ref().and_then(|k| k.message.clone()));
+    let viewer = res.extensions().get::<ErrorViewer>();
+    let query = without_lang(path_and_query.split_once('?').map(|(_, q)| q));
+    let chrome = Chrome {
+        lang,
+        user: viewer.map(|v| &v.user),
+        csrf: viewer.and_then(|v| v.csrf.as_deref()),
+        path: &path,
+        other_lang_href: format!(
+            "{path}?{query}{}lang={}",
+            if query.is_empty() { "" } else { "&" },
+            lang.other().code()
+        ),
+    };
     let mut out = if api {
         let body = serde_json::json!({ "error": { "status": status.as_u16(), "title": title, "message": message } });
         (status, axum::Json(body)).into_response()
     } else {
-        (status, error_page(lang, status.as_u16(), &title, &message)).into_response()
+        (
+            status,
+            error_page(&chrome, status.as_u16(), &title, &message),
+        )
+            .into_response()
     };
     for (k, v) in res.headers() {
         if k == header::SET_COOKIE {
@@ -94,6 +135,18 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// A page or an API answer that renders its own error state (messages per field): HTML or
+/// JSON without an [`ErrorKind`]. Every other error response is replaced by an error page.
+fn renders_own_error(res: &Response) -> bool {
+    let content_type = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    res.extensions().get::<ErrorKind>().is_none()
+        && (content_type.starts_with("text/html") || content_type.starts_with("application/json"))
 }
 
 fn describe(lang: Lang, status: StatusCode, message: Option<String>) -> (String, String) {

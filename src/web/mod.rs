@@ -176,7 +176,7 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 /// A query string with any `lang` parameter removed.
-fn without_lang(query: Option<&str>) -> String {
+pub(crate) fn without_lang(query: Option<&str>) -> String {
     query
         .unwrap_or("")
         .split('&')

@@ -41,3 +41,59 @@ document.addEventListener("change", function (ev) {
   var el = ev.target;
   if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
 });
+// A table wider than its box scrolls inside it (`.table-wrap`); such a box becomes a named,
+// focusable region so keyboard users can scroll it too. Named after the table's caption or the
+// heading before it, else the generic label the page carries on <main>.
+function markScrollingTables() {
+  var main = document.getElementById("main");
+  var fallback = (main && main.getAttribute("data-table-label")) || "";
+  document.querySelectorAll(".table-wrap").forEach(function (box) {
+    var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (!scrolls) {
+      if (box.hasAttribute("data-scroll-region")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        box.removeAttribute("data-scroll-region");
+      }
+      return;
+    }
+    if (box.hasAttribute("data-scroll-region")) return;
+    var label = "";
+    var caption = box.querySelector("caption");
+    if (caption) label = caption.textContent;
+    var el = box.previousElementSibling;
+    while (!label && el) {
+      if (/^H[1-6]$/.test(el.tagName)) label = el.textContent;
+      el = el.previousElementSibling;
+    }
+    if (!label && box.parentElement) {
+      var h = box.parentElement.querySelector("h1, h2, h3");
+      if (h) label = h.textContent;
+    }
+    box.setAttribute("data-scroll-region", "");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", (label || fallback).trim());
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollingTables);
+document.addEventListener("htmx:afterSettle", markScrollingTables);
+var resizeTimer;
+window.addEventListener("resize", function () {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(markScrollingTables, 150);
+});
+// The account menu closes on Escape or a click elsewhere (it opens and closes without this).
+document.addEventListener("click", function (ev) {
+  document.querySelectorAll("details.user-menu[open]").forEach(function (d) {
+    if (!d.contains(ev.target)) d.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", function (ev) {
+  if (ev.key !== "Escape") return;
+  document.querySelectorAll("details.user-menu[open]").forEach(function (d) {
+    d.removeAttribute("open");
+    d.querySelector("summary").focus();
+  });
+});

@@ -433,7 +433,7 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
             h1.page-title { (t.title) }
         }
         p { (state_badge(&t.state, lang)) " " span.muted { (lang.tf("tender.number", &[("id", &t.id.to_string())])) } }
-        nav.toc { ul.plain.inline-list {
+        nav.toc aria-label=(lang.t("layout.toc")) { ul.plain.inline-list {
             @for (anchor, key) in [("notice", "tender.notice"), ("amendments", "tender.amendments"), ("qa", "tender.qa"), ("opening", "tender.opening"), ("evaluation", "eval.title"), ("award", "award.title"), ("challenges", "challenge.title"), ("contract", "tender.contract"), ("timeline", "tender.timeline")] {
                 li { a href=(format!("#{anchor}")) { (lang.t(key)) } }
             }
