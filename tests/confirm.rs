@@ -558,7 +558,11 @@ async fn only_the_contracts_buyer_may_terminate_and_others_get_not_found() {
     let none = other.post("/contracts/999999/terminate", &form).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert_eq!(none.status, StatusCode::NOT_FOUND);
-    assert_eq!(theirs.body, none.body);
+    // The same page but for the address it names (the language switch links back to it).
+    assert_eq!(
+        theirs.body.replace(&path, "{path}"),
+        none.body.replace("/contracts/999999/terminate", "{path}")
+    );
     // The supplier's own administrator may not either.
     let mut owner = app.client();
     owner.login("owner@example.org", common::PW).await;
