@@ -554,40 +554,29 @@ pub async fn evaluator_statuses(
         .collect())
 }
 
-/// An evaluator's comments on a tender.
-pub async fn comments_by(
+/// An evaluator's sheet on a tender as stored: the points given, (bid, criterion) → points,
+/// and the comments. The opened bids are read once for both.
+pub async fn sheet_by(
     db: &impl ConnectionTrait,
     tender_id: i64,
     evaluator_id: i64,
-) -> Result<Vec<score_comment::Model>, DbErr> {
+) -> Result<(Vec<score::Model>, Vec<score_comment::Model>), DbErr> {
     let bids: Vec<i64> = opened_bids(db, tender_id)
         .await?
         .into_iter()
         .map(|b| b.id)
         .collect();
-    score_comment::Entity::find()
+    let scores = score::Entity::find()
+        .filter(score::Column::EvaluatorId.eq(evaluator_id))
+        .filter(score::Column::BidId.is_in(bids.iter().copied()))
+        .all(db)
+        .await?;
+    let comments = score_comment::Entity::find()
         .filter(score_comment::Column::EvaluatorId.eq(evaluator_id))
         .filter(score_comment::Column::BidId.is_in(bids))
         .all(db)
-        .await
-}
-
-/// Points an evaluator has given on a tender: (bid, criterion) → points.
-pub async fn scores_by(
-    db: &impl ConnectionTrait,
-    tender_id: i64,
-    evaluator_id: i64,
-) -> Result<Vec<score::Model>, DbErr> {
-    let bids: Vec<i64> = opened_bids(db, tender_id)
-        .await?
-        .into_iter()
-        .map(|b| b.id)
-        .collect();
-    score::Entity::find()
-        .filter(score::Column::EvaluatorId.eq(evaluator_id))
-        .filter(score::Column::BidId.is_in(bids))
-        .all(db)
-        .await
+        .await?;
+    Ok((scores, comments))
 }
 
 /// The ranking of a tender's bids from the stored scores.

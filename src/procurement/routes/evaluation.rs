@@ -353,8 +353,8 @@ pub(super) async fn render_score(
 
 /// The evaluator's stored sheet as form values.
 async fn stored_sheet(st: &AppState, tender_id: i64, uid: i64) -> AppResult<SheetForm> {
-    let mut values: HashMap<String, String> = crate::procurement::scores_by(&st.db, tender_id, uid)
-        .await?
+    let (scores, comments) = crate::procurement::sheet_by(&st.db, tender_id, uid).await?;
+    let mut values: HashMap<String, String> = scores
         .into_iter()
         .map(|s| {
             (
@@ -363,7 +363,7 @@ async fn stored_sheet(st: &AppState, tender_id: i64, uid: i64) -> AppResult<Shee
             )
         })
         .collect();
-    for c in crate::procurement::comments_by(&st.db, tender_id, uid).await? {
+    for c in comments {
         values.insert(format!("c_{}_{}", c.bid_id, c.criterion_id), c.comment);
     }
     let declared = crate::procurement::sheet_status(&st.db, tender_id, uid)
