@@ -71,6 +71,7 @@ fn candidates(n: usize, rng: &mut ChaCha8Rng) -> Vec<Candidate> {
                     )
                     .unwrap_or(TODAY),
                     league: Some(league),
+                    verified: true,
                 },
                 county: Some(county),
                 domains,

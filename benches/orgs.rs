@@ -46,6 +46,7 @@ fn benches(c: &mut Criterion) {
                 rating_grade: Some(4),
                 rating_valid_until: Some(today),
                 credit_status: "normal".into(),
+                verification: "verified".into(),
                 created_by: None,
                 created_at: 0,
                 updated_at: 0,

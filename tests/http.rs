@@ -400,8 +400,24 @@ async fn route_role_matrix() {
     civicbridge::units::model::add_member(db, unit, buyer_id, common::T0)
         .await
         .unwrap();
-    app.user("plain@example.org", &[]).await;
+    let plain_id = app.user("plain@example.org", &[]).await;
     app.user("regulator@example.org", &[Role::Regulator]).await;
+    // The plain user claims `org`: the claim routes have a real claim to show.
+    let claim = civicbridge::orgs::submit_claim(
+        db,
+        &civicbridge::orgs::row(db, org).await.unwrap().unwrap(),
+        plain_id,
+        &civicbridge::orgs::rules::ClaimDraft {
+            evidence: "本人为该机构负责人。".into(),
+            file_name: "证书.pdf".into(),
+            mime: "application/pdf",
+            bytes: b"%PDF-1.4 matrix".to_vec(),
+        },
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     app.user("admin@example.org", &[Role::Admin]).await;
     // Separation of duties: rows written around the operations (before the rule, or by hand)
     // that make an administrator the organization's administrator and the unit's buyer give
@@ -562,7 +578,7 @@ async fn route_role_matrix() {
         (
             "plain",
             Some("plain@example.org"),
-            &[Public, SignedIn, Joiner],
+            &[Public, SignedIn, Joiner, ClaimReaders],
         ),
         (
             "org admin",
@@ -605,6 +621,7 @@ async fn route_role_matrix() {
                 SignedIn,
                 Joiner,
                 Regulator,
+                ClaimReaders,
                 TenderOversight,
                 BidReaders,
             ],
@@ -669,6 +686,7 @@ async fn route_role_matrix() {
             .replace("{uid}", &member_id.to_string())
             .replace("{bid}", &bid.to_string())
             .replace("{cid}", "999999")
+            .replace("{claim}", &claim.to_string())
             .replace("{mid}", &mid.to_string())
             .replace("{fid}", &fid.to_string())
             .replace("{*path}", "css/app.css")
@@ -708,7 +726,8 @@ async fn route_role_matrix() {
                 && ["{bid}", "{fid}", "{qid}", "{cid}"]
                     .iter()
                     .any(|k| info.path.contains(k)))
-                || info.path == "/contracts/{id}/terminate";
+                || info.path == "/contracts/{id}/terminate"
+                || info.access == ClaimReaders;
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1198,6 +1217,18 @@ async fn every_page_is_translated_in_both_languages() {
         .await
         .unwrap();
     assert_eq!(made, 9, "one demo tender in each state");
+    assert_eq!(
+        civicbridge::app::seed::vetting::run(db, app.clock().now())
+            .await
+            .unwrap(),
+        2,
+        "a pending claim and an unverified registration"
+    );
+    let demo_claim = civicbridge::orgs::claims_in_state(db, "pending", 1)
+        .await
+        .unwrap()
+        .pop();
+    assert!(demo_claim.is_some());
     let tenders: Vec<i64> = civicbridge::procurement::model::tender::Entity::find()
         .all(db)
         .await
@@ -1224,6 +1255,8 @@ async fn every_page_is_translated_in_both_languages() {
         None,
         Some("buyer@demo.civicbridge.cn"),
         Some("bidder1@demo.civicbridge.cn"),
+        // The claimant of the demo claim, with an unverified registration.
+        Some("org@demo.civicbridge.cn"),
         Some("evaluator@demo.civicbridge.cn"),
         Some("regulator@demo.civicbridge.cn"),
         Some("admin@demo.civicbridge.cn"),
@@ -1248,9 +1281,15 @@ async fn every_page_is_translated_in_both_languages() {
                 vec![1]
             };
             for id in ids {
+                // A claim's pages name its organization and the claim (the demo claim).
+                let (id, claim) = match (info.path.contains("{claim}"), &demo_claim) {
+                    (true, Some(c)) => (c.org_id, c.id),
+                    _ => (id, 0),
+                };
                 let path = info
                     .path
                     .replace("{id}", &id.to_string())
+                    .replace("{claim}", &claim.to_string())
                     .replace("{*path}", "css/app.css");
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };

@@ -48,6 +48,10 @@ mod m0070_create_score_sheets;
 mod m0071_create_score_comments;
 mod m0075_add_contracts_terminated_at;
 mod m0076_add_contracts_termination_reason;
+mod m0080_add_organizations_verification;
+mod m0081_fill_organizations_verification;
+mod m0082_create_org_claims;
+mod m0083_index_org_claims_one_open;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -98,6 +102,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0071_create_score_comments::Migration),
             Box::new(m0075_add_contracts_terminated_at::Migration),
             Box::new(m0076_add_contracts_termination_reason::Migration),
+            Box::new(m0080_add_organizations_verification::Migration),
+            Box::new(m0081_fill_organizations_verification::Migration),
+            Box::new(m0082_create_org_claims::Migration),
+            Box::new(m0083_index_org_claims_one_open::Migration),
         ]
     }
 }

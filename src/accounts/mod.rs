@@ -23,6 +23,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr};
 
+/// The users holding a platform role (notices to every regulator).
+pub use model::holders_of;
 pub use model::{find_by_email, roles_of};
 pub use policy::{Action, Actor, OrgRole, may, require};
 pub use rules::Role;

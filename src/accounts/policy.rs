@@ -94,6 +94,18 @@ pub enum Action {
     ManageOrgMembers(i64),
     /// See an organization's private contact data and members.
     ViewOrgPrivate(i64),
+    /// Claim an organization's record with evidence (anyone who may join: not a platform
+    /// administrator).
+    ClaimOrg,
+    /// Verify or refuse a registration (regulator).
+    VerifyOrg,
+    /// Approve or refuse a claim (regulator).
+    DecideClaim,
+    /// See a claim and its certificate: the claimant (`own`) and regulators.
+    ViewClaim {
+        /// Whether the user made the claim.
+        own: bool,
+    },
     /// Record a rating grade (regulator).
     SetRating,
     /// Put on or take off a credit list (regulator).
@@ -153,7 +165,10 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
     match action {
         Action::ViewWorkspace => true,
         // Registering an organization makes its creator the administrator: a member.
-        Action::CreateOrg => !a.has(Role::Admin),
+        Action::CreateOrg | Action::ClaimOrg => !a.has(Role::Admin),
+        // Verification is a civil-affairs decision, like ratings.
+        Action::VerifyOrg | Action::DecideClaim => a.has(Role::Regulator),
+        Action::ViewClaim { own } => own || a.has(Role::Regulator),
         Action::EditOrg(id) | Action::ManageOrgMembers(id) => {
             a.org_role(id) == Some(OrgRole::Admin) || a.has(Role::Admin)
         }
@@ -216,9 +231,14 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 22] = [
+    const ALL_ACTIONS: [Action; 27] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
+        Action::ClaimOrg,
+        Action::VerifyOrg,
+        Action::DecideClaim,
+        Action::ViewClaim { own: true },
+        Action::ViewClaim { own: false },
         Action::EditOrg(7),
         Action::ManageOrgMembers(7),
         Action::ViewOrgPrivate(7),
@@ -273,11 +293,24 @@ mod tests {
             assigned: true,
             awarded: false,
         };
-        let signed_in = [ViewWorkspace, CreateOrg, AskQuestion, report];
+        let signed_in = [
+            ViewWorkspace,
+            CreateOrg,
+            ClaimOrg,
+            ViewClaim { own: true },
+            AskQuestion,
+            report,
+        ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
-        let admin_with =
-            |extra: &[Action]| [&[ViewWorkspace, AskQuestion, report][..], extra].concat();
+        // (A claim of theirs could only predate the role; they may still read it.)
+        let admin_with = |extra: &[Action]| {
+            [
+                &[ViewWorkspace, AskQuestion, ViewClaim { own: true }, report][..],
+                extra,
+            ]
+            .concat()
+        };
         let cases: Vec<(&str, Option<Actor>, Vec<Action>)> = vec![
             ("anonymous", None, vec![report]),
             ("plain user", Some(actor(&[], &[], &[])), with(&[])),
@@ -313,7 +346,15 @@ mod tests {
             (
                 "regulator",
                 Some(actor(&[Role::Regulator], &[], &[])),
-                with(&[ViewOrgPrivate(7), SetRating, SetCredit, early]),
+                with(&[
+                    ViewOrgPrivate(7),
+                    SetRating,
+                    SetCredit,
+                    VerifyOrg,
+                    DecideClaim,
+                    ViewClaim { own: false },
+                    early,
+                ]),
             ),
             (
                 "platform admin",

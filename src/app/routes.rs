@@ -27,6 +27,8 @@ pub enum Access {
     OrgAdmin,
     /// A regulator.
     Regulator,
+    /// The user who made the claim in the path, or a regulator.
+    ClaimReaders,
     /// A platform administrator.
     Admin,
     /// A buyer of the purchasing unit the tender in the path belongs to.
@@ -135,6 +137,30 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     )
     .post("/orgs/{id}/rating", Regulator, orgs::routes::set_rating)
     .post("/orgs/{id}/credit", Regulator, orgs::routes::set_credit)
+    .post("/orgs/{id}/verification", Regulator, orgs::routes::verify)
+    .get("/orgs/{id}/claim", Joiner, orgs::routes::claim_form)
+    .post(
+        "/orgs/{id}/claim",
+        Joiner,
+        orgs::routes::claim.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .get(
+        "/orgs/{id}/claims/{claim}",
+        ClaimReaders,
+        orgs::routes::show_claim,
+    )
+    .get(
+        "/orgs/{id}/claims/{claim}/certificate",
+        ClaimReaders,
+        orgs::routes::claim_certificate,
+    )
+    .post(
+        "/orgs/{id}/claims/{claim}/decision",
+        Regulator,
+        orgs::routes::decide_claim,
+    )
     .get("/api/v1/orgs", Public, orgs::routes::api_list)
     .get("/api/v1/orgs/{id}", Public, orgs::routes::api_show)
     // search

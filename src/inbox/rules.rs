@@ -37,6 +37,17 @@ code_enum! {
         EvaluatorRemoved = "evaluator_removed",
         /// An evaluator was put on a tender in another's place (to the new evaluator).
         EvaluatorAssigned = "evaluator_assigned",
+        /// A regulator verified an organization (to its administrators).
+        OrgVerified = "org_verified",
+        /// A regulator refused an organization's registration (to its administrators).
+        OrgVerificationRefused = "org_verification_refused",
+        /// A user claimed an organization's record (to the regulators and its
+        /// administrators).
+        OrgClaimSubmitted = "org_claim_submitted",
+        /// A claim was approved (to the claimant and the organization's administrators).
+        OrgClaimApproved = "org_claim_approved",
+        /// A claim was refused (to the claimant and the organization's administrators).
+        OrgClaimRefused = "org_claim_refused",
     }
 }
 

@@ -58,16 +58,18 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbE
         .await?
         .into_iter()
         .map(|o| Candidate {
-            org_id: o.id,
-            name: o.name,
+            // Read before the fields are moved out.
             facts: OrgFacts {
                 kind: OrgKind::parse(&o.kind).unwrap_or(OrgKind::Enterprise),
                 // An unreadable status counts as the worst, never as clean.
                 credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
                 rating: o.rating_grade.zip(o.rating_valid_until),
                 registered: o.registration_date,
+                verified: o.is_verified(),
                 league: o.league_code,
             },
+            org_id: o.id,
+            name: o.name,
             county: o.county_code,
             domains: 0,
             staff: o.staff_count,

@@ -190,6 +190,8 @@ pub enum Exclusion {
     },
     /// Not a social organization, and the tender is set aside for them.
     NotSocial,
+    /// Not yet verified by a regulator.
+    Unverified,
 }
 
 impl Exclusion {
@@ -202,17 +204,19 @@ impl Exclusion {
             Exclusion::Place => "place",
             Exclusion::TooYoung { .. } => "young",
             Exclusion::NotSocial => "social",
+            Exclusion::Unverified => "unverified",
         }
     }
 
     /// Every rule code, in display order.
-    pub const CODES: [&'static str; 6] = [
+    pub const CODES: [&'static str; 7] = [
         "credit",
         "rating",
         "rating_expired",
         "place",
         "young",
         "social",
+        "unverified",
     ];
 
     fn from_rule(i: Ineligible, facts: &OrgFacts) -> Exclusion {
@@ -227,6 +231,7 @@ impl Exclusion {
             Ineligible::Place => Exclusion::Place,
             Ineligible::TooYoung { required } => Exclusion::TooYoung { required },
             Ineligible::NotSocial => Exclusion::NotSocial,
+            Ineligible::Unverified => Exclusion::Unverified,
         }
     }
 
@@ -252,6 +257,7 @@ impl Exclusion {
             }
             .message(lang),
             Exclusion::NotSocial => Ineligible::NotSocial.message(lang),
+            Exclusion::Unverified => Ineligible::Unverified.message(lang),
         }
     }
 }
@@ -576,7 +582,7 @@ pub struct Ranking {
     pub eligible: usize,
     /// Excluded organizations by rule code (an organization counts under every rule that
     /// fired), in [`Exclusion::CODES`] order.
-    pub excluded_by: [usize; 6],
+    pub excluded_by: [usize; 7],
     /// Excluded organizations in all.
     pub excluded: usize,
 }
@@ -706,6 +712,7 @@ mod tests {
                 rating: None,
                 registered: date!(2018 - 01 - 01),
                 league: Some("150100".into()),
+                verified: true,
             },
             county: Some("150102".into()),
             domains: domain_mask(["elderly"]),

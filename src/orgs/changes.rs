@@ -22,6 +22,8 @@ pub async fn create(
     let txn = crate::kernel::db::begin_write(db).await?;
     let mut am = organization::ActiveModel {
         credit_status: Set(CreditStatus::Normal.code().to_string()),
+        // A registration is checked by a regulator before the organization may bid.
+        verification: Set(super::rules::Verification::Unverified.code().to_string()),
         rating_grade: Set(None),
         rating_valid_until: Set(None),
         created_by: Set(Some(creator)),

@@ -8,6 +8,10 @@
 //! transaction; every membership change has a reason, an audit entry and notices to the
 //! organization's administrators and the user concerned in its transaction, never makes a
 //! platform administrator a member and never removes the last administrator (`members`).
+//! A registration starts unverified and may not bid or be invited until a regulator
+//! verifies it; a record is claimed with evidence and a certificate typed by its content,
+//! at most one open claim per user and organization; every verification and claim decision
+//! is a conditional update with its audit entry and notices in one transaction (`vetting`).
 //! May call: `accounts` (policy, users, separation-of-duties rules), `audit`, `inbox`,
 //! `regions`, `web`.
 
@@ -17,6 +21,7 @@ pub mod model;
 mod reads;
 pub mod routes;
 pub mod rules;
+mod vetting;
 pub mod views;
 
 pub use changes::{create, set_credit, set_rating, update};
@@ -24,12 +29,24 @@ pub use members::{MemberChange, add_member, remove_member};
 pub use model::counts::Cache as CountCache;
 /// The members of an organization with their roles (conflict-of-interest checks).
 pub use model::member_roles;
+/// Claims and the regulator's queue, read for the workspace.
+pub use model::{
+    ClaimSummary, claim_times, claims_in_state, claims_of_user, count_claims,
+    count_in_verification, in_verification, ratings_expiring,
+};
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, row, stats};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
+pub use rules::{
+    CLAIM_DUE_WORKING_DAYS, ClaimState, Decision, RATING_EXPIRY_WINDOW_DAYS, Verification,
+    VettingRefusal,
+};
+/// Verification and claims: the decisions (each one transaction) and the one question other
+/// rooms ask ([`is_verified`]).
+pub use vetting::{decide_claim, is_verified, submit_claim, verify};
 
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;

@@ -50,6 +50,8 @@ pub mod organization {
         pub rating_valid_until: Option<time::Date>,
         /// `CreditStatus::code()`, set by regulators.
         pub credit_status: String,
+        /// `Verification::code()`, set by regulators (and by an approved claim).
+        pub verification: String,
         /// Who registered the profile.
         pub created_by: Option<i64>,
         /// Unix seconds.
@@ -140,6 +142,50 @@ pub mod reg_event {
         pub reason: String,
         /// Unix seconds.
         pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `org_claims`
+pub mod org_claim {
+    use sea_orm::entity::prelude::*;
+
+    /// A user's claim to an organization's record, with evidence.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "org_claims")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Organization claimed.
+        pub org_id: i64,
+        /// Claimant.
+        pub user_id: i64,
+        /// The claimant's statement.
+        pub evidence: String,
+        /// The certificate's file name.
+        pub file_name: String,
+        /// Its media type, by content.
+        pub file_mime: String,
+        /// Its SHA-256, hex.
+        pub file_sha256: String,
+        /// Its bytes.
+        pub file_bytes: Vec<u8>,
+        /// `ClaimState::code()`.
+        pub state: String,
+        /// The regulator's reason (empty while pending).
+        pub reason: String,
+        /// Regulator who decided.
+        pub decided_by: Option<i64>,
+        /// Unix seconds.
+        pub decided_at: Option<i64>,
+        /// Unix seconds.
+        pub created_at: i64,
     }
 
     /// None navigated.
@@ -321,6 +367,17 @@ pub async fn name_of(db: &impl ConnectionTrait, id: i64) -> Result<Option<String
     organization::Entity::find_by_id(id)
         .select_only()
         .column(organization::Column::Name)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// The organization a USCC is registered to, if any.
+pub async fn id_by_uscc(db: &impl ConnectionTrait, uscc: &str) -> Result<Option<i64>, DbErr> {
+    organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Uscc.eq(uscc))
         .into_tuple()
         .one(db)
         .await
@@ -551,4 +608,265 @@ pub async fn set_member(
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Verification and claims: single statements (the transactions are in `vetting`).
+
+/// A claim without its file's bytes, for lists and decisions.
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ClaimSummary {
+    /// Key.
+    pub id: i64,
+    /// Organization claimed.
+    pub org_id: i64,
+    /// Claimant.
+    pub user_id: i64,
+    /// The claimant's statement.
+    pub evidence: String,
+    /// The certificate's file name.
+    pub file_name: String,
+    /// Its media type.
+    pub file_mime: String,
+    /// Its SHA-256, hex.
+    pub file_sha256: String,
+    /// `ClaimState::code()`.
+    pub state: String,
+    /// The regulator's reason.
+    pub reason: String,
+    /// Unix seconds.
+    pub decided_at: Option<i64>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+fn claim_summaries() -> sea_orm::Select<org_claim::Entity> {
+    use org_claim::Column as C;
+    org_claim::Entity::find().select_only().columns([
+        C::Id,
+        C::OrgId,
+        C::UserId,
+        C::Evidence,
+        C::FileName,
+        C::FileMime,
+        C::FileSha256,
+        C::State,
+        C::Reason,
+        C::DecidedAt,
+        C::CreatedAt,
+    ])
+}
+
+/// One claim without its file.
+pub async fn claim(db: &impl ConnectionTrait, id: i64) -> Result<Option<ClaimSummary>, DbErr> {
+    claim_summaries()
+        .filter(org_claim::Column::Id.eq(id))
+        .into_model::<ClaimSummary>()
+        .one(db)
+        .await
+}
+
+/// A claim's certificate: name, media type, bytes.
+pub async fn claim_file(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, DbErr> {
+    org_claim::Entity::find_by_id(id)
+        .select_only()
+        .columns([
+            org_claim::Column::FileName,
+            org_claim::Column::FileMime,
+            org_claim::Column::FileBytes,
+        ])
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// The claims in a state, oldest first (the queue order), at most `limit`.
+pub async fn claims_in_state(
+    db: &impl ConnectionTrait,
+    state: &str,
+    limit: u64,
+) -> Result<Vec<ClaimSummary>, DbErr> {
+    claim_summaries()
+        .filter(org_claim::Column::State.eq(state))
+        .order_by_asc(org_claim::Column::CreatedAt)
+        .order_by_asc(org_claim::Column::Id)
+        .limit(limit)
+        .into_model::<ClaimSummary>()
+        .all(db)
+        .await
+}
+
+/// How many claims are in a state.
+pub async fn count_claims(db: &impl ConnectionTrait, state: &str) -> Result<u64, DbErr> {
+    org_claim::Entity::find()
+        .filter(org_claim::Column::State.eq(state))
+        .count(db)
+        .await
+}
+
+/// When each claim in a state was made (one narrow query: the overdue count needs working
+/// days, which SQL does not know).
+pub async fn claim_times(db: &impl ConnectionTrait, state: &str) -> Result<Vec<i64>, DbErr> {
+    org_claim::Entity::find()
+        .select_only()
+        .column(org_claim::Column::CreatedAt)
+        .filter(org_claim::Column::State.eq(state))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// A user's claims, newest first.
+pub async fn claims_of_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<ClaimSummary>, DbErr> {
+    claim_summaries()
+        .filter(org_claim::Column::UserId.eq(user_id))
+        .order_by_desc(org_claim::Column::Id)
+        .into_model::<ClaimSummary>()
+        .all(db)
+        .await
+}
+
+/// A user's open claim on an organization, if any.
+pub async fn open_claim(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    user_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    org_claim::Entity::find()
+        .select_only()
+        .column(org_claim::Column::Id)
+        .filter(org_claim::Column::OrgId.eq(org_id))
+        .filter(org_claim::Column::UserId.eq(user_id))
+        .filter(org_claim::Column::State.eq(super::rules::ClaimState::Pending.code()))
+        .into_tuple()
+        .one(db)
+        .await
+}
+
+/// Moves a claim from one state to another, only if it is still in the first (a decision
+/// races no other); whether it moved.
+pub async fn move_claim(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: &str,
+    to: &str,
+    reason: &str,
+    actor: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    Ok(org_claim::Entity::update_many()
+        .col_expr(org_claim::Column::State, Expr::value(to))
+        .col_expr(org_claim::Column::Reason, Expr::value(reason))
+        .col_expr(org_claim::Column::DecidedBy, Expr::value(actor))
+        .col_expr(org_claim::Column::DecidedAt, Expr::value(now))
+        .filter(org_claim::Column::Id.eq(id))
+        .filter(org_claim::Column::State.eq(from))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Sets an organization's verification, only if it is still `from`; whether it changed.
+pub async fn move_verification(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    from: &str,
+    to: &str,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::sea_query::Expr;
+    Ok(organization::Entity::update_many()
+        .col_expr(organization::Column::Verification, Expr::value(to))
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(org_id))
+        .filter(organization::Column::Verification.eq(from))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Sets an organization's verification outright (a single write: demo data and test set-up;
+/// decisions go through [`crate::orgs::verify`]).
+pub async fn set_verification(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    to: super::rules::Verification,
+) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    organization::Entity::update_many()
+        .col_expr(organization::Column::Verification, Expr::value(to.code()))
+        .filter(organization::Column::Id.eq(org_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Organizations in a verification state, oldest registration first: id, name, registered
+/// at (Unix seconds); at most `limit`.
+pub async fn in_verification(
+    db: &impl ConnectionTrait,
+    state: &str,
+    limit: u64,
+) -> Result<Vec<(i64, String, i64)>, DbErr> {
+    organization::Entity::find()
+        .select_only()
+        .columns([
+            organization::Column::Id,
+            organization::Column::Name,
+            organization::Column::CreatedAt,
+        ])
+        .filter(organization::Column::Verification.eq(state))
+        .order_by_asc(organization::Column::CreatedAt)
+        .order_by_asc(organization::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// How many organizations are in a verification state.
+pub async fn count_in_verification(db: &impl ConnectionTrait, state: &str) -> Result<u64, DbErr> {
+    organization::Entity::find()
+        .filter(organization::Column::Verification.eq(state))
+        .count(db)
+        .await
+}
+
+/// Ratings whose last valid day falls in `[from, to]`: id, name, grade, last day; soonest
+/// first, at most `limit`; and how many in all.
+pub async fn ratings_expiring(
+    db: &impl ConnectionTrait,
+    from: Date,
+    to: Date,
+    limit: u64,
+) -> Result<(Vec<(i64, String, i16, Date)>, u64), DbErr> {
+    use organization::Column as C;
+    let cond = Condition::all()
+        .add(C::RatingGrade.is_not_null())
+        .add(C::RatingValidUntil.gte(from))
+        .add(C::RatingValidUntil.lte(to));
+    let n = organization::Entity::find()
+        .filter(cond.clone())
+        .count(db)
+        .await?;
+    let rows = organization::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Name, C::RatingGrade, C::RatingValidUntil])
+        .filter(cond)
+        .order_by_asc(C::RatingValidUntil)
+        .order_by_asc(C::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok((rows, n))
 }

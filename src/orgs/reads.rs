@@ -222,6 +222,15 @@ pub struct OrgBrief {
     pub county_code: Option<String>,
     /// Staff.
     pub staff_count: i32,
+    /// [`super::rules::Verification`] code.
+    pub verification: String,
+}
+
+impl OrgBrief {
+    /// Whether the organization may bid and be invited (see [`crate::orgs::is_verified`]).
+    pub fn is_verified(&self) -> bool {
+        super::rules::Verification::of(&self.verification).may_act()
+    }
 }
 
 /// [`OrgBrief`] of every organization, ordered by id, in one query.
@@ -231,7 +240,7 @@ pub async fn briefs(db: &impl ConnectionTrait) -> Result<Vec<OrgBrief>, DbErr> {
         .select_only()
         .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
         .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
-        .columns([C::LeagueCode, C::CountyCode, C::StaffCount])
+        .columns([C::LeagueCode, C::CountyCode, C::StaffCount, C::Verification])
         .order_by_asc(C::Id)
         .into_model::<OrgBrief>()
         .all(db)

@@ -2,14 +2,15 @@
 
 use crate::web::{Form, Query};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::MemberChange;
 use super::model;
 use super::rules::{
-    self, CreditForm, ListQuery, MemberForm, OrgForm, PAGE_SIZE, RatingForm, RemoveForm,
+    self, ClaimForm, CreditForm, DecisionForm, ListQuery, MemberForm, OrgForm, PAGE_SIZE,
+    RatingForm, RemoveForm,
 };
 use super::views;
 use crate::accounts::{Action, may, require};
@@ -53,6 +54,8 @@ struct Failed<'a> {
     add_member: Option<(&'a MemberForm, &'a FieldErrors)>,
     /// A member's removal form: the member, the reason typed.
     remove_member: Option<(i64, &'a str, &'a FieldErrors)>,
+    /// The regulator's verification form.
+    verify: Option<(&'a DecisionForm, &'a FieldErrors)>,
 }
 
 async fn render_profile(
@@ -67,7 +70,11 @@ async fn render_profile(
     let private = may(actor, Action::ViewOrgPrivate(o.id));
     let can_edit = may(actor, Action::EditOrg(o.id));
     let can_manage_members = may(actor, Action::ManageOrgMembers(o.id));
-    let can_regulate = may(actor, Action::SetRating);
+    let can_regulate = may(actor, Action::SetRating) || may(actor, Action::VerifyOrg);
+    let is_admin = actor.and_then(|a| a.org_role(o.id)) == Some(crate::accounts::OrgRole::Admin);
+    // Anyone who could join may claim (anonymous visitors are sent to log in first).
+    let claim_href = (!is_admin && (actor.is_none() || may(actor, Action::ClaimOrg)))
+        .then(|| format!("/orgs/{}/claim", o.id));
     let members = if private {
         Some(model::members(&st.db, o.id).await?)
     } else {
@@ -80,6 +87,7 @@ async fn render_profile(
     };
     let none = FieldErrors::default();
     let blank = MemberForm::default();
+    let blank_decision = DecisionForm::default();
     let x = views::ProfileExtras {
         private,
         can_edit,
@@ -93,6 +101,9 @@ async fn render_profile(
         ),
         add_member: failed.add_member.unwrap_or((&blank, &none)),
         remove_member: failed.remove_member,
+        is_admin,
+        claim_href,
+        verify: failed.verify.unwrap_or((&blank_decision, &none)),
     };
     let body = views::profile(
         ctx.lang,
@@ -145,6 +156,7 @@ pub async fn new_form(mut ctx: Ctx) -> AppResult<Markup> {
         &OrgForm::default(),
         &FieldErrors::default(),
         &csrf,
+        None,
     );
     Ok(layout::page(&ctx, &ctx.t("orgs.new"), body))
 }
@@ -157,7 +169,18 @@ pub async fn create(
 ) -> AppResult<Response> {
     require(ctx.actor(), Action::CreateOrg)?;
     let user_id = ctx.require_user()?.actor.user_id;
-    let draft = validate(&st, &ctx, &f, None).await?;
+    // A code already registered is refused with the way to claim that record instead.
+    let (draft, claim) = match rules::validate_org(&f, st.clock.today(), ctx.lang) {
+        Ok(d) => match model::id_by_uscc(&st.db, &d.uscc).await? {
+            Some(existing) => {
+                let mut e = FieldErrors::default();
+                e.add("uscc", ctx.t("org.err.uscc_taken"));
+                (Err(e), Some(format!("/orgs/{existing}/claim")))
+            }
+            None => (Ok(d), None),
+        },
+        Err(e) => (Err(e), None),
+    };
     match draft {
         Ok(d) => {
             let id = super::create(&st.db, &d, user_id, st.clock.now()).await?;
@@ -167,7 +190,15 @@ pub async fn create(
         }
         Err(e) => {
             let csrf = ctx.ensure_csrf().await?;
-            let body = views::form(ctx.lang, &ctx.t("orgs.new"), "/orgs", &f, &e, &csrf);
+            let body = views::form(
+                ctx.lang,
+                &ctx.t("orgs.new"),
+                "/orgs",
+                &f,
+                &e,
+                &csrf,
+                claim.as_deref(),
+            );
             Ok(unprocessable(layout::page(&ctx, &ctx.t("orgs.new"), body)))
         }
     }
@@ -190,6 +221,7 @@ pub async fn edit_form(
         &views::form_from(&o, &domains),
         &FieldErrors::default(),
         &csrf,
+        None,
     );
     Ok(layout::page(&ctx, &title, body))
 }
@@ -221,6 +253,7 @@ pub async fn update(
                 &f,
                 &e,
                 &csrf,
+                None,
             );
             Ok(unprocessable(layout::page(&ctx, &title, body)))
         }
@@ -501,4 +534,339 @@ pub async fn api_show(
 ) -> AppResult<Json<OrgJson>> {
     let (o, d) = load(&st, &id).await?;
     Ok(Json(to_json(&o, d, st.clock.today(), lang)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Verification and claims
+
+/// `POST /orgs/{id}/verification`: a regulator verifies or refuses a registration.
+pub async fn verify(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<DecisionForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::VerifyOrg)?;
+    let (o, _) = load(&st, &id).await?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let outcome = match rules::validate_decision(&f, ctx.lang) {
+        Err(e) => Err(e),
+        Ok((d, reason)) => {
+            match super::verify(&st.db, &o, d, &reason, uid, st.clock.now()).await? {
+                Ok(v) => Ok(v),
+                Err(r) => {
+                    let mut e = FieldErrors::default();
+                    e.add("decision", r.label(ctx.lang));
+                    Err(e)
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(v) => {
+            st.org_counts.invalidate();
+            st.matching.invalidate();
+            ctx.set_flash("success", ctx.t(&format!("org.verify.saved.{}", v.code())))
+                .await?;
+            Ok(see_other(&format!("/orgs/{}", o.id)))
+        }
+        Err(e) => {
+            let failed = Failed {
+                verify: Some((&f, &e)),
+                ..Failed::default()
+            };
+            Ok(unprocessable(
+                render_profile(&st, &mut ctx, &id, failed).await?,
+            ))
+        }
+    }
+}
+
+/// Why the signed-in user may not claim this record now (already its administrator, or a
+/// claim of theirs is open), as a sentence; `None` when they may.
+async fn claim_blocked(st: &AppState, ctx: &Ctx, o: &model::Org) -> AppResult<Option<String>> {
+    let u = ctx.require_user()?;
+    if u.actor.org_role(o.id) == Some(crate::accounts::OrgRole::Admin) {
+        return Ok(Some(rules::VettingRefusal::AlreadyAdmin.label(ctx.lang)));
+    }
+    if model::open_claim(&st.db, o.id, u.actor.user_id)
+        .await?
+        .is_some()
+    {
+        return Ok(Some(rules::VettingRefusal::AlreadyOpen.label(ctx.lang)));
+    }
+    Ok(None)
+}
+
+/// `GET /orgs/{id}/claim`: the claim form (a statement and the registration certificate).
+pub async fn claim_form(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ClaimOrg)?;
+    let (o, _) = load(&st, &id).await?;
+    let blocked = claim_blocked(&st, &ctx, &o).await?;
+    let csrf = ctx.ensure_csrf().await?;
+    let title = ctx.tf_name("org.claim.title", &o.name);
+    let body = views::claim_form(
+        ctx.lang,
+        &o,
+        &ClaimForm::default(),
+        &FieldErrors::default(),
+        &csrf,
+        blocked.as_deref(),
+    );
+    Ok(layout::page(&ctx, &title, body))
+}
+
+/// The claim's parts: the statement, and the certificate (name, at most
+/// `MAX_CERTIFICATE_BYTES + 1` bytes).
+async fn read_claim(
+    mp: &mut Multipart,
+    lang: crate::kernel::Lang,
+) -> Result<(ClaimForm, Option<(String, Vec<u8>)>), String> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            rules::CertificateProblem::TooLarge.message(lang)
+        } else {
+            lang.t("org.claim.err.upload")
+        }
+    };
+    let mut form = ClaimForm::default();
+    let mut file = None;
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        match field.name() {
+            Some("evidence") => {
+                // Strictly: `text()` would turn broken bytes into replacement characters.
+                let bytes = field.bytes().await.map_err(broken)?;
+                form.evidence =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| lang.t("text.err.bad_utf8"))?;
+            }
+            Some("certificate") => {
+                let name = field
+                    .file_name()
+                    .unwrap_or("")
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(150)
+                    .collect::<String>();
+                let mut buf: Vec<u8> = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(broken)? {
+                    let room = rules::MAX_CERTIFICATE_BYTES + 1 - buf.len();
+                    buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                    if buf.len() > rules::MAX_CERTIFICATE_BYTES {
+                        break;
+                    }
+                }
+                if !(name.is_empty() && buf.is_empty()) {
+                    file = Some((name, buf));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((form, file))
+}
+
+/// `POST /orgs/{id}/claim` (multipart: `_csrf`, `evidence`, `certificate`)
+pub async fn claim(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    // Who may claim is decided before the body is looked at.
+    require(ctx.actor(), Action::ClaimOrg)?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let (o, _) = load(&st, &id).await?;
+    let lang = ctx.lang;
+    let mut mp = mp.map_err(|_| AppError::BadRequest(ctx.t("org.claim.err.upload")))?;
+    let (form, outcome) = match read_claim(&mut mp, lang).await {
+        // Broken text is refused like a urlencoded form's (400), not shown on the form.
+        Err(m) if m == lang.t("text.err.bad_utf8") => return Err(AppError::BadRequest(m)),
+        Err(m) => {
+            let mut e = FieldErrors::default();
+            e.add("certificate", m);
+            (ClaimForm::default(), Err(e))
+        }
+        Ok((form, file)) => {
+            let outcome = match rules::validate_claim(&form, file, lang) {
+                Err(e) => Err(e),
+                Ok(d) => match super::submit_claim(&st.db, &o, uid, &d, st.clock.now()).await? {
+                    Ok(cid) => Ok(cid),
+                    Err(r) => {
+                        let mut e = FieldErrors::default();
+                        e.add("evidence", r.label(lang));
+                        Err(e)
+                    }
+                },
+            };
+            (form, outcome)
+        }
+    };
+    match outcome {
+        Ok(cid) => {
+            ctx.set_flash("success", ctx.t("org.claim.submitted"))
+                .await?;
+            Ok(see_other(&format!("/orgs/{}/claims/{cid}", o.id)))
+        }
+        Err(e) => {
+            let csrf = ctx.ensure_csrf().await?;
+            let title = ctx.tf_name("org.claim.title", &o.name);
+            let body = views::claim_form(lang, &o, &form, &e, &csrf, None);
+            Ok(unprocessable(layout::page(&ctx, &title, body)))
+        }
+    }
+}
+
+/// A claim the viewer may see, with its organization: the claimant and regulators; anyone
+/// else gets "not found" whether the claim exists or not (no existence oracle), anonymous
+/// visitors "log in".
+async fn load_claim(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    claim: &str,
+) -> AppResult<(model::Org, model::ClaimSummary)> {
+    if ctx.actor().is_none() {
+        return Err(AppError::LoginRequired);
+    }
+    let (org_id, claim_id) = (parse_id(id)?, parse_id(claim)?);
+    let c = model::claim(&st.db, claim_id)
+        .await?
+        .filter(|c| c.org_id == org_id)
+        .ok_or(AppError::NotFound)?;
+    if !may(
+        ctx.actor(),
+        Action::ViewClaim {
+            own: ctx.actor().is_some_and(|a| a.user_id == c.user_id),
+        },
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let (o, _) = load(st, id).await?;
+    Ok((o, c))
+}
+
+async fn render_claim(
+    st: &AppState,
+    ctx: &mut Ctx,
+    o: &model::Org,
+    c: &model::ClaimSummary,
+    form: (&DecisionForm, &FieldErrors),
+) -> AppResult<Markup> {
+    let users = crate::accounts::users_by_ids(&st.db, &[c.user_id]).await?;
+    let (name, email) = users
+        .first()
+        .map(|u| (u.display_name.clone(), u.email.clone()))
+        .unwrap_or_default();
+    let decide = if may(ctx.actor(), Action::DecideClaim) {
+        Some(ctx.ensure_csrf().await?)
+    } else {
+        None
+    };
+    let body = views::claim_page(
+        ctx.lang,
+        &views::ClaimView {
+            org: o,
+            claim: c,
+            claimant: (name.as_str(), email.as_str()),
+            decide: decide.as_deref(),
+            form,
+        },
+    );
+    let title = ctx.tf_name("org.claim.page_title", &o.name);
+    Ok(layout::page(ctx, &title, body))
+}
+
+/// `GET /orgs/{id}/claims/{claim}`
+pub async fn show_claim(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, claim)): Path<(String, String)>,
+) -> AppResult<Markup> {
+    let (o, c) = load_claim(&st, &ctx, &id, &claim).await?;
+    render_claim(
+        &st,
+        &mut ctx,
+        &o,
+        &c,
+        (&DecisionForm::default(), &FieldErrors::default()),
+    )
+    .await
+}
+
+/// `GET /orgs/{id}/claims/{claim}/certificate`: the certificate as uploaded, as an
+/// attachment (never rendered inline).
+pub async fn claim_certificate(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, claim)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (_, c) = load_claim(&st, &ctx, &id, &claim).await?;
+    let (name, mime, bytes) = model::claim_file(&st.db, c.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let disposition = format!(
+        "attachment; filename=\"certificate\"; filename*=UTF-8''{}",
+        crate::web::middleware::urlencode(&name)
+    );
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    for (k, v) in [
+        (axum::http::header::CONTENT_TYPE, mime),
+        (axum::http::header::CONTENT_DISPOSITION, disposition),
+        (
+            axum::http::header::CACHE_CONTROL,
+            "private, no-store".to_string(),
+        ),
+    ] {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    Ok(res)
+}
+
+/// `POST /orgs/{id}/claims/{claim}/decision`: a regulator approves (the claimant becomes an
+/// administrator) or refuses with a reason.
+pub async fn decide_claim(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, claim)): Path<(String, String)>,
+    Form(f): Form<DecisionForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::DecideClaim)?;
+    let (o, c) = load_claim(&st, &ctx, &id, &claim).await?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let lang = ctx.lang;
+    let outcome = match rules::validate_decision(&f, lang) {
+        Err(e) => Err(e),
+        Ok((d, reason)) => {
+            match super::decide_claim(&st.db, &o, &c, d, &reason, uid, st.clock.now()).await? {
+                Ok(s) => Ok(s),
+                Err(r) => {
+                    let mut e = FieldErrors::default();
+                    e.add("decision", r.label(lang));
+                    Err(e)
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(s) => {
+            st.org_counts.invalidate();
+            st.matching.invalidate();
+            ctx.set_flash("success", ctx.t(&format!("org.claim.saved.{}", s.code())))
+                .await?;
+            Ok(see_other(&format!("/orgs/{}/claims/{}", o.id, c.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            render_claim(&st, &mut ctx, &o, &c, (&f, &e)).await?,
+        )),
+    }
 }

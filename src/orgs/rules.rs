@@ -829,6 +829,395 @@ pub struct RemoveForm {
     pub reason: String,
 }
 
+// ---------------------------------------------------------------------------------------
+// Verification and claims (issue 11, point 2)
+
+code_enum! {
+    /// Whether a regulator has checked that an organization is who it says it is. A new
+    /// registration starts unverified; only a verified organization may bid or be invited.
+    Verification => "org.verification" {
+        /// Registered by a user, not yet checked.
+        Unverified = "unverified",
+        /// Checked by a regulator (or vetted before verification existed).
+        Verified = "verified",
+        /// A regulator refused it (the reason is on its history).
+        Refused = "refused",
+    }
+}
+
+code_enum! {
+    /// What a regulator decides about a registration or a claim.
+    Decision => "org.decision" {
+        /// Verify the registration / approve the claim.
+        Approve = "approve",
+        /// Refuse it, with a reason.
+        Refuse = "refuse",
+    }
+}
+
+impl Verification {
+    /// The stored code read strictly: an unreadable one counts as unverified, never as
+    /// verified.
+    pub fn of(code: &str) -> Verification {
+        Verification::parse(code).unwrap_or(Verification::Unverified)
+    }
+
+    /// The state a regulator's decision leads to, or `None` when it does not apply: a
+    /// verified organization stays verified (misconduct goes to the credit lists), a refused
+    /// one may still be verified later (new evidence), never refused twice.
+    pub fn apply(self, d: Decision) -> Option<Verification> {
+        match (self, d) {
+            (Verification::Verified, _) => None,
+            (Verification::Unverified | Verification::Refused, Decision::Approve) => {
+                Some(Verification::Verified)
+            }
+            (Verification::Unverified, Decision::Refuse) => Some(Verification::Refused),
+            (Verification::Refused, Decision::Refuse) => None,
+        }
+    }
+
+    /// Whether the organization may bid and be invited.
+    pub fn may_act(self) -> bool {
+        self == Verification::Verified
+    }
+}
+
+code_enum! {
+    /// Where a claim stands.
+    ClaimState => "org.claim_state" {
+        /// Waiting for a regulator.
+        Pending = "pending",
+        /// Approved: the claimant became an administrator.
+        Approved = "approved",
+        /// Refused, with a reason.
+        Refused = "refused",
+    }
+}
+
+impl ClaimState {
+    /// The state a regulator's decision leads to; only a pending claim is decided, once.
+    pub fn apply(self, d: Decision) -> Option<ClaimState> {
+        match (self, d) {
+            (ClaimState::Pending, Decision::Approve) => Some(ClaimState::Approved),
+            (ClaimState::Pending, Decision::Refuse) => Some(ClaimState::Refused),
+            _ => None,
+        }
+    }
+}
+
+code_enum! {
+    /// Why a claim or a verification decision was not recorded.
+    VettingRefusal => "org.vetting_refusal" {
+        /// The user already has an open claim on this organization.
+        AlreadyOpen = "already_open",
+        /// The user already administers the organization.
+        AlreadyAdmin = "already_admin",
+        /// A platform administrator joins no organization (separation of duties).
+        CannotJoin = "cannot_join",
+        /// The claim or registration was decided meanwhile, or the decision does not apply
+        /// to its state.
+        NotApplicable = "not_applicable",
+    }
+}
+
+/// A claim waiting longer than this many working days is overdue in the regulator's queue.
+pub const CLAIM_DUE_WORKING_DAYS: u32 = 10;
+/// Ratings whose last valid day falls within this many days show in the regulator's queue.
+pub const RATING_EXPIRY_WINDOW_DAYS: i64 = 90;
+/// The largest registration certificate accepted (a scan or a photo).
+pub const MAX_CERTIFICATE_BYTES: usize = 5 * 1024 * 1024;
+
+/// Limits of the verification and claim texts, in characters.
+pub mod vetting_limits {
+    /// The claimant's statement of evidence.
+    pub const EVIDENCE: usize = 2000;
+    /// A regulator's reason.
+    pub const REASON: usize = 2000;
+}
+
+/// Why a registration certificate's file is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// No file, or an empty one.
+    Missing,
+    /// Larger than [`MAX_CERTIFICATE_BYTES`].
+    TooLarge,
+    /// Not a PDF, PNG or JPEG by its content, or not the kind its name says.
+    Kind,
+}
+
+impl CertificateProblem {
+    /// The message shown next to the file field.
+    pub fn message(self, lang: Lang) -> String {
+        match self {
+            CertificateProblem::Missing => lang.t("org.claim.err.no_file"),
+            CertificateProblem::TooLarge => lang.tf("org.claim.err.file_size", &[("max", "5 MB")]),
+            CertificateProblem::Kind => lang.t("org.claim.err.file_kind"),
+        }
+    }
+}
+
+/// The media type of a registration certificate, decided by its content (magic bytes at the
+/// very start, as bid attachments are) and agreeing with its name's extension: PDF, PNG or
+/// JPEG only.
+pub fn certificate_kind(name: &str, bytes: &[u8]) -> Result<&'static str, CertificateProblem> {
+    if bytes.is_empty() {
+        return Err(CertificateProblem::Missing);
+    }
+    if bytes.len() > MAX_CERTIFICATE_BYTES {
+        return Err(CertificateProblem::TooLarge);
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let by_content = match infer::get(bytes).map(|t| t.mime_type()) {
+        Some("application/pdf") if bytes.starts_with(b"%PDF-") => "application/pdf",
+        Some("image/png") if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => "image/png",
+        Some("image/jpeg") if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
+        _ => return Err(CertificateProblem::Kind),
+    };
+    let by_name = match ext.as_str() {
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        _ => return Err(CertificateProblem::Kind),
+    };
+    if by_content == by_name {
+        Ok(by_content)
+    } else {
+        Err(CertificateProblem::Kind)
+    }
+}
+
+/// A claim as the claimant sent it (a multipart form: the file comes apart).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimForm {
+    /// Why the record is theirs.
+    pub evidence: String,
+}
+
+/// A claim that passed its checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimDraft {
+    /// The statement, trimmed.
+    pub evidence: String,
+    /// The certificate's cleaned file name.
+    pub file_name: String,
+    /// Its media type, by content.
+    pub mime: &'static str,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Checks a claim: a statement (required, one text limit) and the certificate's file.
+pub fn validate_claim(
+    f: &ClaimForm,
+    file: Option<(String, Vec<u8>)>,
+    lang: Lang,
+) -> Result<ClaimDraft, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let evidence = f.evidence.trim().to_string();
+    if evidence.is_empty() {
+        e.add("evidence", lang.t("form.required"));
+    }
+    text::check(
+        &mut e,
+        "evidence",
+        &f.evidence,
+        Kind::Multi,
+        vetting_limits::EVIDENCE,
+        lang,
+    );
+    let (name, bytes) = file.unwrap_or_default();
+    let mime = match certificate_kind(&name, &bytes) {
+        Ok(m) => Some(m),
+        Err(p) => {
+            e.add("certificate", p.message(lang));
+            None
+        }
+    };
+    match mime {
+        Some(mime) if e.is_empty() => Ok(ClaimDraft {
+            evidence,
+            file_name: name,
+            mime,
+            bytes,
+        }),
+        _ => Err(e),
+    }
+}
+
+/// A regulator's decision as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct DecisionForm {
+    /// [`Decision`] code.
+    #[serde(default)]
+    pub decision: String,
+    /// Why (required to refuse).
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Checks a decision: a known choice, and a reason (required to refuse; always checked).
+pub fn validate_decision(f: &DecisionForm, lang: Lang) -> Result<(Decision, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let decision = Decision::parse(f.decision.trim());
+    if decision.is_none() {
+        e.add("decision", lang.t("form.choose"));
+    }
+    let reason = f.reason.trim().to_string();
+    if decision == Some(Decision::Refuse) && reason.is_empty() {
+        e.add("reason", lang.t("org.err.reason_to_refuse"));
+    }
+    text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        vetting_limits::REASON,
+        lang,
+    );
+    match decision {
+        Some(d) if e.is_empty() => Ok((d, reason)),
+        _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod vetting_tests {
+    use super::*;
+
+    #[test]
+    fn verification_transitions() {
+        use Decision::*;
+        use Verification::*;
+        let table = [
+            (Unverified, Approve, Some(Verified)),
+            (Unverified, Refuse, Some(Refused)),
+            (Refused, Approve, Some(Verified)),
+            (Refused, Refuse, None),
+            (Verified, Approve, None),
+            (Verified, Refuse, None),
+        ];
+        assert_eq!(table.len(), Verification::ALL.len() * Decision::ALL.len());
+        for (from, d, to) in table {
+            assert_eq!(from.apply(d), to, "{from:?} {d:?}");
+        }
+        assert!(Verified.may_act());
+        assert!(!Unverified.may_act() && !Refused.may_act());
+        assert_eq!(Verification::of("garbage"), Unverified);
+        assert_eq!(Verification::of("verified"), Verified);
+    }
+
+    #[test]
+    fn claim_transitions() {
+        for s in ClaimState::ALL {
+            for d in Decision::ALL {
+                let want = match (s, d) {
+                    (ClaimState::Pending, Decision::Approve) => Some(ClaimState::Approved),
+                    (ClaimState::Pending, Decision::Refuse) => Some(ClaimState::Refused),
+                    _ => None,
+                };
+                assert_eq!(s.apply(*d), want, "{s:?} {d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn certificates_are_typed_by_content() {
+        let pdf = b"%PDF-1.4 certificate".to_vec();
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+        let jpg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0];
+        assert_eq!(certificate_kind("证书.pdf", &pdf), Ok("application/pdf"));
+        assert_eq!(certificate_kind("c.PNG", &png), Ok("image/png"));
+        assert_eq!(certificate_kind("c.jpeg", &jpg), Ok("image/jpeg"));
+        assert_eq!(certificate_kind("c.jpg", &jpg), Ok("image/jpeg"));
+        // Named one thing, another inside; HTML named .pdf; a PDF header further in.
+        assert_eq!(
+            certificate_kind("c.png", &pdf),
+            Err(CertificateProblem::Kind)
+        );
+        assert_eq!(
+            certificate_kind("c.pdf", b"<html>%PDF-1.4"),
+            Err(CertificateProblem::Kind)
+        );
+        assert_eq!(
+            certificate_kind("c.exe", &pdf),
+            Err(CertificateProblem::Kind)
+        );
+        assert_eq!(
+            certificate_kind("c.pdf", b""),
+            Err(CertificateProblem::Missing)
+        );
+        let mut big = pdf.clone();
+        big.resize(MAX_CERTIFICATE_BYTES + 1, b' ');
+        assert_eq!(
+            certificate_kind("c.pdf", &big),
+            Err(CertificateProblem::TooLarge)
+        );
+    }
+
+    #[test]
+    fn claims_need_a_statement_and_a_certificate() {
+        let f = ClaimForm {
+            evidence: "  我们是该机构的法定代表人。 ".into(),
+        };
+        let ok =
+            validate_claim(&f, Some(("c.pdf".into(), b"%PDF-1.7 x".to_vec())), Lang::Zh).unwrap();
+        assert_eq!(ok.evidence, "我们是该机构的法定代表人。");
+        assert_eq!(ok.mime, "application/pdf");
+        let e = validate_claim(&ClaimForm::default(), None, Lang::En).unwrap_err();
+        assert!(e.get("evidence").is_some() && e.get("certificate").is_some());
+        let bad = ClaimForm {
+            evidence: "a\u{0}b".into(),
+        };
+        let e = validate_claim(&bad, Some(("c.pdf".into(), b"%PDF-1.7".to_vec())), Lang::En)
+            .unwrap_err();
+        assert!(e.get("evidence").is_some());
+        let long = ClaimForm {
+            evidence: "字".repeat(vetting_limits::EVIDENCE + 1),
+        };
+        assert!(
+            validate_claim(
+                &long,
+                Some(("c.pdf".into(), b"%PDF-1.7".to_vec())),
+                Lang::En
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn refusals_need_a_reason() {
+        let f = |d: &str, r: &str| DecisionForm {
+            decision: d.into(),
+            reason: r.into(),
+        };
+        assert_eq!(
+            validate_decision(&f("approve", ""), Lang::Zh),
+            Ok((Decision::Approve, String::new()))
+        );
+        assert!(
+            validate_decision(&f("refuse", " "), Lang::Zh)
+                .unwrap_err()
+                .get("reason")
+                .is_some()
+        );
+        assert_eq!(
+            validate_decision(&f("refuse", " 证书与登记信息不符 "), Lang::Zh),
+            Ok((Decision::Refuse, "证书与登记信息不符".into()))
+        );
+        assert!(
+            validate_decision(&f("maybe", "x"), Lang::Zh)
+                .unwrap_err()
+                .get("decision")
+                .is_some()
+        );
+        assert!(validate_decision(&f("approve", "a\u{7}"), Lang::Zh).is_err());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,11 @@
 use maud::{Markup, html};
 use time::Date;
 
-use super::model::{Org, reg_event};
+use super::model::{ClaimSummary, Org, reg_event};
 use super::rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, ListFilter, ListQuery, MemberForm, OrgForm, OrgKind,
-    PAGE_SIZE, domain_label, grade_label, rating_valid,
+    AuthorityLevel, ClaimForm, ClaimState, CreditStatus, DOMAINS, Decision, DecisionForm,
+    ListFilter, ListQuery, MemberForm, OrgForm, OrgKind, PAGE_SIZE, Verification, domain_label,
+    grade_label, rating_valid,
 };
 use crate::accounts::OrgRole;
 use crate::kernel::Lang;
@@ -127,7 +128,7 @@ pub fn list(
                 tbody {
                     @for (o, ds) in items {
                         tr {
-                            td { a href=(format!("/orgs/{}", o.id)) { (o.name) } " " (credit_badge(&o.credit_status, lang, false)) }
+                            td { a href=(format!("/orgs/{}", o.id)) { (o.name) } " " (credit_badge(&o.credit_status, lang, false)) " " (verification_badge(&o.verification, lang, false)) }
                             td { span.badge.badge-kind { (kind_label(&o.kind, lang)) } }
                             td { (regions().path(&o.division_code, lang)) }
                             td { @for d in ds { span.tag { (domain_label(d, lang)) } " " } }
@@ -161,6 +162,13 @@ pub struct ProfileExtras<'a> {
     pub add_member: (&'a MemberForm, &'a FieldErrors),
     /// A removal form that came back with errors: the member, the reason typed, the errors.
     pub remove_member: Option<(i64, &'a str, &'a FieldErrors)>,
+    /// The viewer administers the organization (told what verification means for them).
+    pub is_admin: bool,
+    /// Where the viewer may claim the record (none for its administrators and platform
+    /// roles that join nothing).
+    pub claim_href: Option<String>,
+    /// The regulator's verification form: what was typed and its errors.
+    pub verify: (&'a DecisionForm, &'a FieldErrors),
 }
 
 /// The profile page body.
@@ -182,8 +190,10 @@ pub fn profile(
         p {
             span.badge.badge-kind { (kind_label(&o.kind, lang)) } " "
             (rating_badge(o.rating_grade, o.rating_valid_until, today, lang)) " "
-            (credit_badge(&o.credit_status, lang, true))
+            (credit_badge(&o.credit_status, lang, true)) " "
+            (verification_badge(&o.verification, lang, true))
         }
+        (vetting_note(lang, o, x.is_admin, x.claim_href.as_deref()))
         div.profile-grid {
             div {
                 section.section {
@@ -277,6 +287,7 @@ pub fn profile(
                 }
                 @if x.can_regulate && let Some(t) = x.csrf {
                     h2 { (lang.t("org.regulate")) }
+                    (verify_form(lang, o, t, x.verify.0, x.verify.1))
                     (error_summary(reg_errors, lang))
                     form.form method="post" action=(format!("/orgs/{}/rating", o.id)) {
                         (csrf_field(t))
@@ -305,7 +316,9 @@ pub fn profile(
 }
 
 fn event_value(kind: &str, v: &str, lang: Lang) -> String {
-    if kind == "credit" {
+    if kind == "verification" {
+        Verification::of(v).label(lang)
+    } else if kind == "credit" {
         CreditStatus::parse(v)
             .map(|s| s.label(lang))
             .unwrap_or_else(|| v.to_string())
@@ -324,6 +337,7 @@ pub fn form(
     f: &OrgForm,
     e: &FieldErrors,
     csrf: &str,
+    claim: Option<&str>,
 ) -> Markup {
     let levels: Vec<(String, String)> = AuthorityLevel::ALL
         .iter()
@@ -332,6 +346,11 @@ pub fn form(
     html! {
         h1.page-title { (title) }
         (error_summary(e, lang))
+        @if let Some(href) = claim {
+            div.flash.flash-info.claim-instead role="note" {
+                p { (lang.t("org.claim.instead")) " " a href=(href) { (lang.t("org.claim.link")) } }
+            }
+        }
         form.form method="post" action=(action) novalidate {
             (csrf_field(csrf))
             fieldset {
@@ -426,6 +445,236 @@ pub fn track_record(lang: Lang, t: &crate::contracts::TrackRecord) -> Markup {
             @if !t.ratings.is_empty() {
                 ul.plain { @for (id, r, comment) in &t.ratings {
                     li { a href=(format!("/contracts/{id}")) { (crate::contracts::stars(*r)) } @if !comment.is_empty() { " " (comment) } }
+                } }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Verification and claims
+
+/// Badge for the verification state (on the profile always; in lists only when not
+/// verified).
+pub fn verification_badge(code: &str, lang: Lang, show_verified: bool) -> Markup {
+    let v = Verification::of(code);
+    html! {
+        @if v != Verification::Verified || show_verified {
+            span class=(format!("badge badge-verification-{}", v.code())) { (v.label(lang)) }
+        }
+    }
+}
+
+/// What the profile says about verification and claiming, above the details.
+pub fn vetting_note(lang: Lang, o: &Org, is_admin: bool, claim_href: Option<&str>) -> Markup {
+    let v = Verification::of(&o.verification);
+    html! {
+        @if v != Verification::Verified {
+            div.flash.flash-info.verification-note role="note" {
+                p { (lang.t(&format!("org.verification_note.{}", v.code()))) }
+                @if is_admin { p { (lang.t("org.verification_note.admin")) } }
+            }
+        }
+        @if let Some(href) = claim_href {
+            p.claim-link { (lang.t("org.claim.prompt")) " " a href=(href) { (lang.t("org.claim.link")) } }
+        }
+    }
+}
+
+/// The regulator's verification form (shown while not verified).
+pub fn verify_form(lang: Lang, o: &Org, csrf: &str, f: &DecisionForm, e: &FieldErrors) -> Markup {
+    let choices = [
+        (
+            Decision::Approve.code().to_string(),
+            lang.t("org.verify.approve"),
+        ),
+        (
+            Decision::Refuse.code().to_string(),
+            lang.t("org.verify.refuse"),
+        ),
+    ];
+    html! {
+        @if Verification::of(&o.verification) != Verification::Verified {
+            section.verify-panel id="verification" {
+                h3 { (lang.t("org.verify.title")) }
+                (error_summary(e, lang))
+                form.form method="post" action=(format!("/orgs/{}/verification", o.id)) {
+                    (csrf_field(csrf))
+                    (select("decision", &lang.t("org.verify.decision"), &choices, &f.decision, Some(&lang.t("form.choose_one")), e))
+                    (input("text", "reason", &lang.t("org.reason"), &f.reason, Some(&lang.t("org.verify.reason_hint")), e, false))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("org.verify.submit")) } }
+                }
+            }
+        }
+    }
+}
+
+/// The claim form: a statement and the registration certificate (multipart).
+pub fn claim_form(
+    lang: Lang,
+    o: &Org,
+    f: &ClaimForm,
+    e: &FieldErrors,
+    csrf: &str,
+    blocked: Option<&str>,
+) -> Markup {
+    html! {
+        h1.page-title { (lang.tf("org.claim.title", &[("name", &o.name)])) }
+        p.lead { (lang.t("org.claim.lead")) }
+        dl.props {
+            dt { (lang.t("org.uscc")) } dd { code { (o.uscc) } }
+            dt { (lang.t("org.verification_label")) } dd { (verification_badge(&o.verification, lang, true)) }
+        }
+        @if let Some(m) = blocked {
+            div.flash.flash-info role="note" { p { (m) } }
+            p { a href=(format!("/orgs/{}", o.id)) { (lang.t("org.claim.back")) } }
+        } @else {
+            (error_summary(e, lang))
+            form.form method="post" action=(format!("/orgs/{}/claim", o.id)) enctype="multipart/form-data" novalidate {
+                (csrf_field(csrf))
+                (textarea("evidence", &lang.t("org.claim.evidence"), &f.evidence, Some(&lang.t("org.claim.evidence_hint")), e))
+                div.field.has-error[e.get("certificate").is_some()] {
+                    label for="certificate" { (lang.t("org.claim.certificate")) }
+                    input type="file" id="certificate" name="certificate" accept=".pdf,.png,.jpg,.jpeg"
+                        required aria-invalid=[e.get("certificate").map(|_| "true")]
+                        aria-describedby=[e.get("certificate").map(|_| "certificate-error")];
+                    p.hint { (lang.t("org.claim.certificate_hint")) }
+                    @if let Some(m) = e.get("certificate") { p.error-msg id="certificate-error" { (m) } }
+                }
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("org.claim.submit")) } }
+            }
+        }
+    }
+}
+
+/// A claim's page: the evidence, the certificate, its state and (for a regulator while
+/// pending) the decision form.
+pub struct ClaimView<'a> {
+    /// The organization claimed.
+    pub org: &'a Org,
+    /// The claim.
+    pub claim: &'a ClaimSummary,
+    /// The claimant's name and e-mail.
+    pub claimant: (&'a str, &'a str),
+    /// CSRF token when the viewer may decide.
+    pub decide: Option<&'a str>,
+    /// The decision typed, and its errors.
+    pub form: (&'a DecisionForm, &'a FieldErrors),
+}
+
+/// The claim page body.
+pub fn claim_page(lang: Lang, v: &ClaimView) -> Markup {
+    let c = v.claim;
+    let state = ClaimState::parse(&c.state).unwrap_or(ClaimState::Pending);
+    let (f, e) = v.form;
+    let base = format!("/orgs/{}/claims/{}", v.org.id, c.id);
+    let choices = [
+        (
+            Decision::Approve.code().to_string(),
+            lang.t("org.claim.approve"),
+        ),
+        (
+            Decision::Refuse.code().to_string(),
+            lang.t("org.claim.refuse"),
+        ),
+    ];
+    html! {
+        h1.page-title { (lang.tf("org.claim.page_title", &[("name", &v.org.name)])) }
+        p { span class=(format!("badge badge-claim-{}", state.code())) { (state.label(lang)) } }
+        section.section {
+            dl.props {
+                dt { (lang.t("org.claim.org")) } dd { a href=(format!("/orgs/{}", v.org.id)) { (v.org.name) } " " code { (v.org.uscc) } }
+                dt { (lang.t("org.claim.claimant")) } dd { (v.claimant.0) " " span.muted { (v.claimant.1) } }
+                dt { (lang.t("org.claim.submitted_at")) } dd { (crate::kernel::clock::display_instant(c.created_at)) }
+                dt { (lang.t("org.claim.evidence")) }
+                dd { @for para in c.evidence.split('\n').filter(|p| !p.trim().is_empty()) { p { (para) } } }
+                dt { (lang.t("org.claim.certificate")) }
+                dd { a href=(format!("{base}/certificate")) download { (c.file_name) } " " span.muted { code { (c.file_sha256.get(..16).unwrap_or("")) } } }
+                @if let Some(at) = c.decided_at {
+                    dt { (lang.t("org.claim.decided_at")) } dd { (crate::kernel::clock::display_instant(at)) }
+                    @if !c.reason.is_empty() { dt { (lang.t("org.reason")) } dd { (c.reason) } }
+                }
+            }
+        }
+        @if let (Some(t), ClaimState::Pending) = (v.decide, state) {
+            section.section id="decision" {
+                h2 { (lang.t("org.claim.decide")) }
+                p.hint { (lang.t("org.claim.decide_hint")) }
+                (error_summary(e, lang))
+                form.form method="post" action=(format!("{base}/decision")) {
+                    (csrf_field(t))
+                    (select("decision", &lang.t("org.verify.decision"), &choices, &f.decision, Some(&lang.t("form.choose_one")), e))
+                    (input("text", "reason", &lang.t("org.reason"), &f.reason, Some(&lang.t("org.verify.reason_hint")), e, false))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("org.claim.decide_submit")) } }
+                }
+            }
+        }
+    }
+}
+
+/// The regulator's work queue in `/me`: counts, then the pending claims (overdue marked),
+/// the unverified registrations and the ratings expiring soon.
+pub struct Queue {
+    /// Pending claims: the claim, the organization's name, whether overdue.
+    pub claims: Vec<(ClaimSummary, String, bool)>,
+    /// Pending claims in all.
+    pub claims_total: u64,
+    /// Pending claims waiting longer than [`super::rules::CLAIM_DUE_WORKING_DAYS`].
+    pub overdue_total: u64,
+    /// Unverified registrations: id, name, registered at.
+    pub unverified: Vec<(i64, String, i64)>,
+    /// Unverified registrations in all.
+    pub unverified_total: u64,
+    /// Ratings expiring within the window: id, name, grade, last day.
+    pub expiring: Vec<(i64, String, i16, Date)>,
+    /// Expiring ratings in all.
+    pub expiring_total: u64,
+}
+
+/// The regulator's queue panel.
+pub fn regulator_queue(lang: Lang, q: &Queue) -> Markup {
+    html! {
+        div.panel.regulator-queue id="regulator-queue" {
+            h2 { (lang.t("queue.title")) }
+            div.stats {
+                a.stat href="#queue-claims" { span.stat-value { (q.claims_total) } span.stat-label { (lang.t("queue.claims")) } }
+                a.stat href="#queue-claims" { span.stat-value.queue-overdue { (q.overdue_total) } span.stat-label { (lang.tf("queue.overdue", &[("days", &super::rules::CLAIM_DUE_WORKING_DAYS.to_string())])) } }
+                a.stat href="#queue-unverified" { span.stat-value { (q.unverified_total) } span.stat-label { (lang.t("queue.unverified")) } }
+                a.stat href="#queue-expiring" { span.stat-value { (q.expiring_total) } span.stat-label { (lang.tf("queue.expiring", &[("days", &super::rules::RATING_EXPIRY_WINDOW_DAYS.to_string())])) } }
+            }
+            h3 id="queue-claims" { (lang.t("queue.claims")) }
+            @if q.claims.is_empty() { p.muted { (lang.t("queue.none")) } }
+            @else { ul.plain { @for (c, name, overdue) in &q.claims {
+                li data-claim=(c.id) {
+                    a href=(format!("/orgs/{}/claims/{}", c.org_id, c.id)) { (name) }
+                    " " span.muted { (crate::kernel::clock::display_instant(c.created_at)) }
+                    @if *overdue { " " span.badge.badge-overdue { (lang.t("queue.overdue_badge")) } }
+                }
+            } } }
+            h3 id="queue-unverified" { (lang.t("queue.unverified")) }
+            @if q.unverified.is_empty() { p.muted { (lang.t("queue.none")) } }
+            @else { ul.plain { @for (id, name, at) in &q.unverified {
+                li data-org=(id) { a href=(format!("/orgs/{id}#verification")) { (name) } " " span.muted { (crate::kernel::clock::display_instant(*at)) } }
+            } } }
+            h3 id="queue-expiring" { (lang.tf("queue.expiring", &[("days", &super::rules::RATING_EXPIRY_WINDOW_DAYS.to_string())])) }
+            @if q.expiring.is_empty() { p.muted { (lang.t("queue.none")) } }
+            @else { ul.plain { @for (id, name, g, until) in &q.expiring {
+                li data-org=(id) { a href=(format!("/orgs/{id}")) { (name) } " " span.badge.badge-grade { (grade_label(*g)) } " " span.muted { (lang.tf("org.rating_until", &[("date", &until.to_string())])) } }
+            } } }
+        }
+    }
+}
+
+/// The signed-in user's own claims in `/me`.
+pub fn my_claims(lang: Lang, claims: &[(ClaimSummary, String)]) -> Markup {
+    html! {
+        @if !claims.is_empty() {
+            div.panel id="my-claims" {
+                h2 { (lang.t("me.claims")) }
+                ul.plain { @for (c, name) in claims {
+                    @let s = ClaimState::parse(&c.state).unwrap_or(ClaimState::Pending);
+                    li { a href=(format!("/orgs/{}/claims/{}", c.org_id, c.id)) { (name) } " "
+                        span class=(format!("badge badge-claim-{}", s.code())) { (s.label(lang)) } }
                 } }
             }
         }

@@ -1,23 +1,88 @@
 //! The workspace `/me`: what the signed-in user has to do, assembled from the rooms' sections —
 //! their tenders and bids (procurement), invitations and recommended tenders (matching), their
-//! contracts (contracts) and, for regulators, the latest registry events (orgs).
+//! contracts (contracts), their claims of organizations and, for regulators, the work queue
+//! (claims, unverified registrations, ratings expiring, overdue claims) and the latest
+//! registry events (orgs).
 
 use axum::extract::State;
 use maud::Markup;
 
 use crate::accounts::{Action, Role, require};
 use crate::kernel::error::AppResult;
+use crate::orgs::{CLAIM_DUE_WORKING_DAYS, ClaimState, RATING_EXPIRY_WINDOW_DAYS};
 use crate::web::{AppState, Ctx, layout};
+
+/// How many entries each list of the regulator's queue shows (the counts cover all).
+const QUEUE_ROWS: u64 = 20;
+
+/// Whether a claim made at `created_at` has waited longer than its working days at `now`.
+/// Working days are counted as the challenge period's are (`procurement::add_working_days`).
+pub fn claim_overdue(created_at: i64, now: i64) -> bool {
+    crate::procurement::add_working_days(created_at, CLAIM_DUE_WORKING_DAYS, &[]) <= now
+}
+
+/// The regulator's queue: pending claims (oldest first, overdue marked), unverified
+/// registrations, ratings whose last valid day is within the window.
+async fn regulator_queue(st: &AppState) -> AppResult<crate::orgs::views::Queue> {
+    let db = &st.db;
+    let now = st.clock.now();
+    let today = st.clock.today();
+    let pending = ClaimState::Pending.code();
+    let unverified = crate::orgs::Verification::Unverified.code();
+    let until = today + time::Duration::days(RATING_EXPIRY_WINDOW_DAYS);
+    let (claims, times, unverified_rows, unverified_total, (expiring, expiring_total)) = tokio::try_join!(
+        crate::orgs::claims_in_state(db, pending, QUEUE_ROWS),
+        crate::orgs::claim_times(db, pending),
+        crate::orgs::in_verification(db, unverified, QUEUE_ROWS),
+        crate::orgs::count_in_verification(db, unverified),
+        crate::orgs::ratings_expiring(db, today, until, QUEUE_ROWS),
+    )?;
+    let ids: Vec<i64> = claims.iter().map(|c| c.org_id).collect();
+    let names = crate::orgs::names_by_ids(db, &ids).await?;
+    let overdue_total = times.iter().filter(|t| claim_overdue(**t, now)).count() as u64;
+    Ok(crate::orgs::views::Queue {
+        claims: claims
+            .into_iter()
+            .map(|c| {
+                let name = names.get(&c.org_id).cloned().unwrap_or_default();
+                let overdue = claim_overdue(c.created_at, now);
+                (c, name, overdue)
+            })
+            .collect(),
+        claims_total: times.len() as u64,
+        overdue_total,
+        unverified: unverified_rows,
+        unverified_total,
+        expiring,
+        expiring_total,
+    })
+}
 
 /// `GET /me`
 pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ViewWorkspace)?;
     let u = ctx.require_user()?;
-    let events = if u.actor.has(Role::Regulator) {
+    let regulator = u.actor.has(Role::Regulator);
+    let events = if regulator {
         crate::orgs::recent_events(&st.db, 10).await?
     } else {
         vec![]
     };
+    let queue = if regulator {
+        Some(regulator_queue(&st).await?)
+    } else {
+        None
+    };
+    let claims = crate::orgs::claims_of_user(&st.db, u.actor.user_id).await?;
+    let claim_orgs: Vec<i64> = claims.iter().map(|c| c.org_id).collect();
+    let claim_names = crate::orgs::names_by_ids(&st.db, &claim_orgs).await?;
+    let claims: Vec<_> = claims
+        .into_iter()
+        .map(|c| {
+            let n = claim_names.get(&c.org_id).cloned().unwrap_or_default();
+            (c, n)
+        })
+        .collect();
     // The units' contracts, then the organizations' (in membership order), as two lists.
     let org_ids: Vec<i64> = u.actor.orgs.iter().map(|(org, _)| *org).collect();
     let (mut contracts, of_orgs) = tokio::try_join!(
@@ -28,6 +93,8 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
+        @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
+        (crate::orgs::views::my_claims(ctx.lang, &claims))
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)
         @if !contracts.is_empty() {
@@ -39,4 +106,20 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     };
     let body = crate::accounts::views::workspace(ctx.lang, u, &events, sections);
     Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::claim_overdue;
+
+    #[test]
+    fn claims_are_overdue_after_ten_working_days() {
+        // Monday 2026-11-30 10:00 Shanghai = 02:00 UTC.
+        let monday = 1_796_004_000;
+        let day = 86_400;
+        // Ten working days after Monday end with Monday two weeks on (24:00 local).
+        assert!(!claim_overdue(monday, monday + 13 * day));
+        assert!(!claim_overdue(monday, monday + 14 * day - 3 * 3600));
+        assert!(claim_overdue(monday, monday + 15 * day));
+    }
 }

@@ -92,6 +92,7 @@ fn facts_of(o: crate::orgs::Org) -> rules::OrgFacts {
         credit: CreditStatus::parse(&o.credit_status).unwrap_or(CreditStatus::Dishonest),
         rating: o.rating_grade.zip(o.rating_valid_until),
         registered: o.registration_date,
+        verified: crate::orgs::is_verified(&o),
         league: o.league_code,
     }
 }

@@ -658,6 +658,8 @@ pub struct OrgFacts {
     pub registered: Date,
     /// League/city (None outside the region).
     pub league: Option<String>,
+    /// Verified by a regulator (`orgs::is_verified`): an unverified registration may not bid.
+    pub verified: bool,
 }
 
 /// What eligibility looks at about a tender.
@@ -694,6 +696,8 @@ pub enum Ineligible {
         /// Required years.
         required: i16,
     },
+    /// Not yet verified by a regulator.
+    Unverified,
 }
 
 impl Ineligible {
@@ -715,6 +719,7 @@ impl Ineligible {
             ),
             Ineligible::NotSocial => lang.t("elig.social"),
             Ineligible::Place => lang.t("elig.place"),
+            Ineligible::Unverified => lang.t("elig.unverified"),
             Ineligible::TooYoung { required } => {
                 lang.tf("elig.young", &[("years", &required.to_string())])
             }
@@ -735,6 +740,9 @@ pub fn whole_years(from: Date, to: Date) -> i32 {
 /// always required.
 pub fn eligibility(t: &Eligibility, o: &OrgFacts, today: Date) -> Vec<Ineligible> {
     let mut out = Vec::new();
+    if !o.verified {
+        out.push(Ineligible::Unverified);
+    }
     if o.credit != CreditStatus::Normal {
         out.push(Ineligible::Credit(o.credit));
     }
@@ -1735,6 +1743,7 @@ mod tests {
             rating: Some((4, date!(2028 - 01 - 01))),
             registered: date!(2020 - 03 - 01),
             league: Some("150100".into()),
+            verified: true,
         }
     }
 
@@ -1749,6 +1758,13 @@ mod tests {
         };
         assert!(eligibility(&t, &org(), today).is_empty());
         let cases: Vec<(OrgFacts, Ineligible)> = vec![
+            (
+                OrgFacts {
+                    verified: false,
+                    ..org()
+                },
+                Ineligible::Unverified,
+            ),
             (
                 OrgFacts {
                     credit: CreditStatus::Abnormal,

@@ -224,8 +224,22 @@ impl TestApp {
         (c, id)
     }
 
-    /// Registers an organization owned by `owner` with a valid code derived from `n`.
+    /// Registers an organization owned by `owner` with a valid code derived from `n`, verified
+    /// (as a regulator would), so tests not about verification may bid with it.
     pub async fn org(&self, owner: i64, n: u32, name: &str) -> i64 {
+        let id = self.unverified_org(owner, n, name).await;
+        civicbridge::orgs::model::set_verification(
+            &self.state.db,
+            id,
+            civicbridge::orgs::Verification::Verified,
+        )
+        .await
+        .unwrap();
+        id
+    }
+
+    /// Registers an organization as a user would: unverified until a regulator decides.
+    pub async fn unverified_org(&self, owner: i64, n: u32, name: &str) -> i64 {
         let f = org_form_values(n, name);
         let form = civicbridge::orgs::rules::OrgForm {
             name: f["name"].clone(),

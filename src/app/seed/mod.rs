@@ -4,11 +4,13 @@
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
-//! `matching` (invitations) and `targets` (the ledger rebuild).
+//! `matching` (invitations) and `targets` (the ledger rebuild); `vetting` a pending claim and
+//! an unverified registration through `orgs`.
 
 pub mod history;
 pub mod procurement;
 pub mod rules;
+pub mod vetting;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
@@ -207,6 +209,8 @@ async fn seed_orgs(
                 rating_grade: Set(g.rating.map(|r| r.0)),
                 rating_valid_until: Set(g.rating.map(|r| r.1)),
                 credit_status: Set(g.credit.code().to_string()),
+                // Imported from the registry: verified records, claimable by their owners.
+                verification: Set(crate::orgs::Verification::Verified.code().to_string()),
                 created_by: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
