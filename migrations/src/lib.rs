@@ -48,6 +48,8 @@ mod m0070_create_score_sheets;
 mod m0071_create_score_comments;
 mod m0075_add_contracts_terminated_at;
 mod m0076_add_contracts_termination_reason;
+mod m0160_create_calls;
+mod m0161_index_calls_state_closes;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -98,6 +100,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0071_create_score_comments::Migration),
             Box::new(m0075_add_contracts_terminated_at::Migration),
             Box::new(m0076_add_contracts_termination_reason::Migration),
+            Box::new(m0160_create_calls::Migration),
+            Box::new(m0161_index_calls_state_closes::Migration),
         ]
     }
 }

@@ -37,6 +37,11 @@ code_enum! {
         EvaluatorRemoved = "evaluator_removed",
         /// An evaluator was put on a tender in another's place (to the new evaluator).
         EvaluatorAssigned = "evaluator_assigned",
+        /// A venture-philanthropy call was published (to the organizer's other buyers or
+        /// administrators).
+        CallPublished = "call_published",
+        /// A venture-philanthropy call was cancelled, with the reason (likewise).
+        CallCancelled = "call_cancelled",
     }
 }
 
