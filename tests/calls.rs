@@ -38,7 +38,10 @@ fn good(organizer: &str) -> Vec<(&'static str, String)> {
     let mut v: Vec<(&'static str, String)> = vec![
         ("organizer", organizer.to_string()),
         ("title", "新城区社区公益创投大赛".into()),
-        ("theme", "支持社区社会组织开展为老服务和社区治理项目，周期一年。".into()),
+        (
+            "theme",
+            "支持社区社会组织开展为老服务和社区治理项目，周期一年。".into(),
+        ),
         ("domains", "elderly".into()),
         ("domains", "community".into()),
         ("c_league", "150100".into()),
@@ -67,7 +70,10 @@ fn good(organizer: &str) -> Vec<(&'static str, String)> {
     v
 }
 
-fn with(v: &[(&'static str, String)], changes: &[(&'static str, &[&str])]) -> Vec<(&'static str, String)> {
+fn with(
+    v: &[(&'static str, String)],
+    changes: &[(&'static str, &[&str])],
+) -> Vec<(&'static str, String)> {
     let mut out: Vec<(&'static str, String)> = v
         .iter()
         .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
@@ -122,23 +128,43 @@ async fn an_organizer_drafts_and_publishes_and_the_public_finds_the_call() {
 
     // The draft is the organizer's own: the public and other users get "not found".
     let mut anon = app.client();
-    assert_eq!(anon.get(&format!("/calls/{id}")).await.status, StatusCode::NOT_FOUND);
-    let (mut other, _) = app.signed_in("other@example.org", &[]).await;
-    assert_eq!(other.get(&format!("/calls/{id}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        other.post(&format!("/calls/{id}/publish"), &[]).await.status,
+        anon.get(&format!("/calls/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let (mut other, _) = app.signed_in("other@example.org", &[]).await;
+    assert_eq!(
+        other.get(&format!("/calls/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        other
+            .post(&format!("/calls/{id}/publish"), &[])
+            .await
+            .status,
         StatusCode::NOT_FOUND,
         "a draft answers like a call that does not exist"
     );
-    assert_eq!(other.post("/calls/999999/publish", &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.post("/calls/999999/publish", &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = anon.post(&format!("/calls/{id}/publish"), &[]).await;
-    assert!(r.location().is_some_and(|l| l.starts_with("/login")), "{:?}", r.status);
+    assert!(
+        r.location().is_some_and(|l| l.starts_with("/login")),
+        "{:?}",
+        r.status
+    );
     assert!(anon.get("/calls").await.text(".calls-table").is_empty());
 
     // The organizer sees the draft with its facts, and publishes it.
     let r = buyer.get(&format!("/calls/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text(".pool").contains("500,000.00"), "{}", r.text(".pool"));
+    assert!(
+        r.text(".pool").contains("500,000.00"),
+        "{}",
+        r.text(".pool")
+    );
     assert!(r.text("#tranches").contains("50%"));
     let r = buyer.post(&format!("/calls/{id}/publish"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -146,16 +172,29 @@ async fn an_organizer_drafts_and_publishes_and_the_public_finds_the_call() {
     // Publishing twice is refused with a message, nothing changes.
     buyer.post(&format!("/calls/{id}/publish"), &[]).await;
     let r = buyer.get(&format!("/calls/{id}")).await;
-    assert!(r.text(".flash-error").contains("申报中"), "{}", r.text(".flash"));
+    assert!(
+        r.text(".flash-error").contains("申报中"),
+        "{}",
+        r.text(".flash")
+    );
 
     // Public page and list, with its filters.
     let r = anon.get(&format!("/calls/{id}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text(".badge").contains("申报中"));
-    assert_eq!(r.count("#organizer"), 0, "no organizer controls for visitors");
+    assert_eq!(
+        r.count("#organizer"),
+        0,
+        "no organizer controls for visitors"
+    );
     let r = anon.get(&format!("/calls/{id}?lang=en")).await;
     assert!(r.text(".badge").contains("Open for applications"));
-    assert!(anon.get("/calls").await.text(".calls-table").contains("新城区社区公益创投大赛"));
+    assert!(
+        anon.get("/calls")
+            .await
+            .text(".calls-table")
+            .contains("新城区社区公益创投大赛")
+    );
     for (q, listed) in [
         ("?domain=elderly", true),
         ("?domain=rural", false),
@@ -165,18 +204,33 @@ async fn an_organizer_drafts_and_publishes_and_the_public_finds_the_call() {
     ] {
         let r = anon.get(&format!("/calls{q}")).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert_eq!(r.text(".calls-table").contains("新城区社区公益创投大赛"), listed, "{q}");
+        assert_eq!(
+            r.text(".calls-table").contains("新城区社区公益创投大赛"),
+            listed,
+            "{q}"
+        );
     }
     // Others may not act on it: 403 now that it is public.
-    assert_eq!(other.post(&format!("/calls/{id}/publish"), &[]).await.status, StatusCode::FORBIDDEN);
-    assert_eq!(other.get(&format!("/calls/{id}/edit")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other
+            .post(&format!("/calls/{id}/publish"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other.get(&format!("/calls/{id}/edit")).await.status,
+        StatusCode::FORBIDDEN
+    );
     // The other buyer of the unit got a notice; the organizer lists it in the workspace.
     assert_eq!(app.count("user_notifications").await, 1);
     let r = buyer.get("/me").await;
     assert!(r.text("#my-calls").contains("新城区社区公益创投大赛"));
     // The audit log has the draft and the publication.
     let n = app
-        .count(&format!("audit_events WHERE entity = 'call' AND entity_id = {id}"))
+        .count(&format!(
+            "audit_events WHERE entity = 'call' AND entity_id = {id}"
+        ))
         .await;
     assert_eq!(n, 2);
     let _ = buyer_id;
@@ -202,7 +256,14 @@ async fn bad_input_comes_back_with_a_message_per_field_and_nothing_written() {
     );
     let r = post(&mut buyer, "/calls", &bad).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["tranches", "max_grant", "closes_at", "rubric", "reviewers", "title"] {
+    for field in [
+        "tranches",
+        "max_grant",
+        "closes_at",
+        "rubric",
+        "reviewers",
+        "title",
+    ] {
         assert!(
             !r.text(&format!("#{field}-error")).is_empty(),
             "{field}: {}",
@@ -211,16 +272,34 @@ async fn bad_input_comes_back_with_a_message_per_field_and_nothing_written() {
     }
     assert!(r.text("#tranches-error").contains("80%"));
     assert!(r.text("#rubric-error").contains("90"));
-    assert!(r.text(".form-errors").contains("选择至少") || r.text(".form-errors").contains("服务领域"));
+    assert!(
+        r.text(".form-errors").contains("选择至少") || r.text(".form-errors").contains("服务领域")
+    );
     // What was typed is kept.
     assert_eq!(r.value("input[name=pool]").as_deref(), Some("500000"));
     assert_eq!(r.value("input[name=max_grant]").as_deref(), Some("600000"));
     assert_eq!(r.count("input[name=tranche][value='30']"), 1);
     assert_eq!(app.count("calls").await, 0);
     // In English too, never a 500 for garbage.
-    let r = post(&mut buyer, "/calls?lang=en", &with(&base, &[("pool", &["-1"]), ("cofund", &["100"]), ("opens_at", &["x"])])).await;
+    let r = post(
+        &mut buyer,
+        "/calls?lang=en",
+        &with(
+            &base,
+            &[
+                ("pool", &["-1"]),
+                ("cofund", &["100"]),
+                ("opens_at", &["x"]),
+            ],
+        ),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#pool-error").contains("greater than zero"), "{}", r.text(".form-errors"));
+    assert!(
+        r.text("#pool-error").contains("greater than zero"),
+        "{}",
+        r.text(".form-errors")
+    );
     assert!(!r.text("#cofund-error").is_empty() && !r.text("#opens_at-error").is_empty());
     // An organizer the user does not act for.
     let other_unit = civicbridge::units::model::create(
@@ -230,7 +309,12 @@ async fn bad_input_comes_back_with_a_message_per_field_and_nothing_written() {
     )
     .await
     .unwrap();
-    let r = post(&mut buyer, "/calls", &with(&base, &[("organizer", &[&format!("unit:{other_unit}")])])).await;
+    let r = post(
+        &mut buyer,
+        "/calls",
+        &with(&base, &[("organizer", &[&format!("unit:{other_unit}")])]),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#organizer-error").is_empty());
     assert_eq!(app.count("calls").await, 0);
@@ -244,19 +328,42 @@ async fn the_window_closes_by_the_clock() {
     let id = draft(&mut buyer, unit).await;
     buyer.post(&format!("/calls/{id}/publish"), &[]).await;
     let mut anon = app.client();
-    assert!(anon.get("/calls").await.text(".calls-table").contains("公益创投"));
+    assert!(
+        anon.get("/calls")
+            .await
+            .text(".calls-table")
+            .contains("公益创投")
+    );
     // Past 2026-12-27 17:00 Shanghai: closed for visitors before the job runs.
     app.clock().advance(31 * DAY);
     assert!(anon.get("/calls").await.text(".calls-table").is_empty());
-    assert!(anon.get(&format!("/calls/{id}")).await.text(".badge").contains("已截止"));
+    assert!(
+        anon.get(&format!("/calls/{id}"))
+            .await
+            .text(".badge")
+            .contains("已截止")
+    );
     assert_eq!(state(&app, id).await, "published");
-    assert_eq!(civicbridge::app::jobs::close_due_calls(&app.state).await.unwrap(), 1);
-    assert_eq!(civicbridge::app::jobs::close_due_calls(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        civicbridge::app::jobs::close_due_calls(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        civicbridge::app::jobs::close_due_calls(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(state(&app, id).await, "closed");
     // A closed call can no longer be cancelled or edited.
     buyer.get(&format!("/calls/{id}")).await;
     let r = buyer
-        .post(&format!("/calls/{id}/cancel"), &[("reason", "资金调整取消本轮"), ("confirm", "1")])
+        .post(
+            &format!("/calls/{id}/cancel"),
+            &[("reason", "资金调整取消本轮"), ("confirm", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(state(&app, id).await, "closed");
@@ -266,7 +373,13 @@ async fn the_window_closes_by_the_clock() {
     app.clock().advance(31 * DAY);
     buyer.post(&format!("/calls/{late}/publish"), &[]).await;
     assert_eq!(state(&app, late).await, "draft");
-    assert!(buyer.get(&format!("/calls/{late}")).await.text(".flash-error").contains("申报时间已经结束"));
+    assert!(
+        buyer
+            .get(&format!("/calls/{late}"))
+            .await
+            .text(".flash-error")
+            .contains("申报时间已经结束")
+    );
 }
 
 #[tokio::test]
@@ -281,20 +394,33 @@ async fn cancelling_needs_a_reason_and_a_confirmation() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#reason-error").is_empty());
     assert_eq!(r.text("textarea[name=reason]"), "短");
-    let r = buyer.post(&path, &[("reason", "财政资金调整，本轮暂停")]).await;
+    let r = buyer
+        .post(&path, &[("reason", "财政资金调整，本轮暂停")])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text(".confirm-consequences").contains("财政资金调整"));
-    assert_eq!(state(&app, id).await, "published", "nothing before the confirmation");
+    assert_eq!(
+        state(&app, id).await,
+        "published",
+        "nothing before the confirmation"
+    );
     // Someone else, and a visitor, are refused.
     let (mut other, _) = app.signed_in("other@example.org", &[]).await;
-    let r = other.post(&path, &[("reason", "我来取消这个项目"), ("confirm", "1")]).await;
+    let r = other
+        .post(&path, &[("reason", "我来取消这个项目"), ("confirm", "1")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let (mut admin, _) = app.signed_in("admin@example.org", &[Role::Admin]).await;
-    let r = admin.post(&path, &[("reason", "我来取消这个项目"), ("confirm", "1")]).await;
+    let r = admin
+        .post(&path, &[("reason", "我来取消这个项目"), ("confirm", "1")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(state(&app, id).await, "published");
     let r = buyer
-        .post(&path, &[("reason", "财政资金调整，本轮暂停"), ("confirm", "1")])
+        .post(
+            &path,
+            &[("reason", "财政资金调整，本轮暂停"), ("confirm", "1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(state(&app, id).await, "cancelled");
@@ -322,15 +448,24 @@ async fn a_foundation_runs_calls_and_an_ordinary_organization_does_not() {
         contact_phone: "0471-7654321".into(),
         ..Default::default()
     };
-    let d = civicbridge::orgs::rules::validate_org(&form, app.clock().today(), civicbridge::kernel::Lang::Zh)
+    let d = civicbridge::orgs::rules::validate_org(
+        &form,
+        app.clock().today(),
+        civicbridge::kernel::Lang::Zh,
+    )
+    .unwrap();
+    let foundation = civicbridge::orgs::create(&app.state.db, &d, owner_id, T0)
+        .await
         .unwrap();
-    let foundation = civicbridge::orgs::create(&app.state.db, &d, owner_id, T0).await.unwrap();
     owner.login("owner@example.org", PW).await;
     let r = owner.get("/calls/new").await;
     assert_eq!(r.status, StatusCode::OK);
     let options = r.text("select[name=organizer]");
     assert!(options.contains("内蒙古慈善公益基金会"), "{options}");
-    assert!(!options.contains("新城区社工服务中心"), "only foundations organize");
+    assert!(
+        !options.contains("新城区社工服务中心"),
+        "only foundations organize"
+    );
     let r = post(&mut owner, "/calls", &good(&format!("org:{agency}"))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = post(&mut owner, "/calls", &good(&format!("org:{foundation}"))).await;
@@ -352,10 +487,18 @@ async fn open_calls_are_recommended_to_organizations_that_fit_with_reasons() {
     let id = draft(&mut buyer, unit).await;
     buyer.post(&format!("/calls/{id}/publish"), &[]).await;
     // A call for Baotou only fits nobody in Hohhot.
-    let other = with(&good(&format!("unit:{unit}")), &[("c_league", &["150200"]), ("title", &["包头市公益创投"])]);
+    let other = with(
+        &good(&format!("unit:{unit}")),
+        &[("c_league", &["150200"]), ("title", &["包头市公益创投"])],
+    );
     buyer.get("/calls/new").await;
     let r = post(&mut buyer, "/calls", &other).await;
-    let far: i64 = r.location().unwrap().trim_start_matches("/calls/").parse().unwrap();
+    let far: i64 = r
+        .location()
+        .unwrap()
+        .trim_start_matches("/calls/")
+        .parse()
+        .unwrap();
     buyer.post(&format!("/calls/{far}/publish"), &[]).await;
 
     let (mut owner, owner_id) = app.signed_in("owner@example.org", &[]).await;
@@ -365,13 +508,19 @@ async fn open_calls_are_recommended_to_organizations_that_fit_with_reasons() {
     let section = r.text("#recommended-calls");
     assert!(section.contains("新城区社区公益创投大赛"), "{section}");
     assert!(!section.contains("包头市公益创投"));
-    assert!(section.contains("养老服务"), "the shared domain is named: {section}");
+    assert!(
+        section.contains("养老服务"),
+        "the shared domain is named: {section}"
+    );
     assert!(section.contains("无不良信用记录"));
     let r = owner.get("/me?lang=en").await;
     assert!(r.text("#recommended-calls").contains("Clean credit record"));
     // On a credit list: no call is recommended.
     let regulator = app.user("regulator@example.org", &[Role::Regulator]).await;
-    let o = civicbridge::orgs::row(&app.state.db, org).await.unwrap().unwrap();
+    let o = civicbridge::orgs::row(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap();
     civicbridge::orgs::set_credit(
         &app.state.db,
         &o,
@@ -384,6 +533,14 @@ async fn open_calls_are_recommended_to_organizations_that_fit_with_reasons() {
     .unwrap();
     // (Back to Chinese: the English page above set the language cookie.)
     let r = owner.get("/me?lang=zh-CN").await;
-    assert!(!r.text("#recommended-calls").contains("新城区社区公益创投大赛"));
-    assert!(r.text("#recommended-calls").contains("目前没有适合"), "{} / {}", r.status, r.text("main"));
+    assert!(
+        !r.text("#recommended-calls")
+            .contains("新城区社区公益创投大赛")
+    );
+    assert!(
+        r.text("#recommended-calls").contains("目前没有适合"),
+        "{} / {}",
+        r.status,
+        r.text("main")
+    );
 }

@@ -582,7 +582,10 @@ async fn route_role_matrix() {
         let id = civicbridge::philanthropy::create(db, &d, buyer_id, common::T0)
             .await
             .unwrap();
-        let c = civicbridge::philanthropy::get(db, id).await.unwrap().unwrap();
+        let c = civicbridge::philanthropy::get(db, id)
+            .await
+            .unwrap()
+            .unwrap();
         civicbridge::philanthropy::publish(db, &c, buyer_id, common::T0)
             .await
             .unwrap()

@@ -333,10 +333,22 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/calls/new", CallOrganizer, philanthropy::routes::new_form)
     .post("/calls", CallOrganizer, philanthropy::routes::create)
     .get("/calls/{id}", Public, philanthropy::routes::show)
-    .get("/calls/{id}/edit", CallOwner, philanthropy::routes::edit_form)
+    .get(
+        "/calls/{id}/edit",
+        CallOwner,
+        philanthropy::routes::edit_form,
+    )
     .post("/calls/{id}/edit", CallOwner, philanthropy::routes::update)
-    .post("/calls/{id}/publish", CallOwner, philanthropy::routes::publish)
-    .post("/calls/{id}/cancel", CallOwner, philanthropy::routes::cancel)
+    .post(
+        "/calls/{id}/publish",
+        CallOwner,
+        philanthropy::routes::publish,
+    )
+    .post(
+        "/calls/{id}/cancel",
+        CallOwner,
+        philanthropy::routes::cancel,
+    )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);

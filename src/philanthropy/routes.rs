@@ -347,10 +347,7 @@ pub async fn cancel(
     let uid = ctx.require_user()?.actor.user_id;
     let now = st.clock.now();
     let to = format!("/calls/{}", c.id);
-    if super::state_of(&c)
-        .apply(rules::CallEvent::Cancel)
-        .is_err()
-    {
+    if super::state_of(&c).apply(rules::CallEvent::Cancel).is_err() {
         return flash_refusal(&ctx, Refusal::WrongState(super::phase_of(&c, now)), &to).await;
     }
     let reason = match rules::validate_reason(&f.reason, ctx.lang) {

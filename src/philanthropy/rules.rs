@@ -397,22 +397,11 @@ pub fn validate_call(
     let rows = f.criterion_name.len().max(f.criterion_weight.len());
     for i in 0..rows {
         let name = f.criterion_name.get(i).map(String::as_str).unwrap_or("");
-        let w = f
-            .criterion_weight
-            .get(i)
-            .map(|w| w.trim())
-            .unwrap_or("");
+        let w = f.criterion_weight.get(i).map(|w| w.trim()).unwrap_or("");
         if name.trim().is_empty() && w.is_empty() {
             continue;
         }
-        if !text::check(
-            &mut e,
-            "rubric",
-            name,
-            Kind::Line,
-            limits::CRITERION,
-            lang,
-        ) {
+        if !text::check(&mut e, "rubric", name, Kind::Line, limits::CRITERION, lang) {
             break;
         }
         match w.parse::<i16>().ok().filter(|w| (1..=100).contains(w)) {
@@ -740,7 +729,10 @@ mod tests {
         let d = validate_call(&good(), &units(), NOW, Lang::Zh).unwrap();
         assert_eq!(d.domains, vec!["elderly", "community"], "taxonomy order");
         assert_eq!(d.places, vec!["150102"]);
-        assert_eq!(d.applicants, vec![Applicant::Registered, Applicant::Preparing]);
+        assert_eq!(
+            d.applicants,
+            vec![Applicant::Registered, Applicant::Preparing]
+        );
         assert_eq!((d.pool, d.max_grant), (Fen(50_000_000), Fen(5_000_000)));
         assert_eq!(d.cofund_bp, 1000);
         assert_eq!(d.tranches, vec![5000, 3000, 2000]);
@@ -759,7 +751,8 @@ mod tests {
 
     #[test]
     fn each_bad_input_names_its_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut CallForm)>)> = vec![
+        type Change = Box<dyn Fn(&mut CallForm)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("organizer", Box::new(|f| f.organizer = "unit:4".into())),
             ("organizer", Box::new(|f| f.organizer = "org:x".into())),
             ("title", Box::new(|f| f.title = "短".into())),
@@ -793,12 +786,18 @@ mod tests {
             ("reviewers", Box::new(|f| f.reviewers = "16".into())),
             ("rubric", Box::new(|f| f.criterion_weight[1] = "50".into())),
             ("rubric", Box::new(|f| f.criterion_name[0] = String::new())),
-            ("rubric", Box::new(|f| f.criterion_name[0] = "名\u{1}".into())),
+            (
+                "rubric",
+                Box::new(|f| f.criterion_name[0] = "名\u{1}".into()),
+            ),
             ("rubric", Box::new(|f| f.criterion_weight = vec![])),
             ("tranches", Box::new(|f| f.tranche[2] = "10".into())),
             ("tranches", Box::new(|f| f.tranche[0] = "0".into())),
             ("tranches", Box::new(|f| f.tranche.clear())),
-            ("reports", Box::new(|f| f.report_month = vec!["12".into(), "6".into()])),
+            (
+                "reports",
+                Box::new(|f| f.report_month = vec!["12".into(), "6".into()]),
+            ),
             ("reports", Box::new(|f| f.report_month = vec!["61".into()])),
             ("reports", Box::new(|f| f.report_month.clear())),
         ];
@@ -844,7 +843,10 @@ mod tests {
         let s = wrap_codes(&["elderly", "community"]);
         assert_eq!(s, ",elderly,community,");
         assert_eq!(unwrap_codes(&s), vec!["elderly", "community"]);
-        assert_eq!(leagues_of(&["150102".into(), "150000".into()]), vec!["150000", "150100"]);
+        assert_eq!(
+            leagues_of(&["150102".into(), "150000".into()]),
+            vec!["150000", "150100"]
+        );
     }
 
     fn org() -> ApplicantFacts {

@@ -330,19 +330,28 @@ pub fn call_form(
 /// The form pre-filled from a stored draft.
 pub fn form_from(c: &Call) -> CallForm {
     let r = regions();
-    let place = unwrap_codes(&c.places).into_iter().next().unwrap_or_default();
+    let place = unwrap_codes(&c.places)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
     let d = r.get(&place);
     let level = d.map(|d| d.level);
     let (league, county, township) = match level {
         Some(Level::LeagueCity) => (place.clone(), String::new(), String::new()),
         Some(Level::BannerCounty) => (
-            r.league_of(&place).map(|d| d.code.clone()).unwrap_or_default(),
+            r.league_of(&place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
             place.clone(),
             String::new(),
         ),
         Some(Level::Township) => (
-            r.league_of(&place).map(|d| d.code.clone()).unwrap_or_default(),
-            r.county_of(&place).map(|d| d.code.clone()).unwrap_or_default(),
+            r.league_of(&place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
+            r.county_of(&place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
             place.clone(),
         ),
         _ => (String::new(), String::new(), String::new()),
@@ -369,7 +378,11 @@ pub fn form_from(c: &Call) -> CallForm {
         criterion_weight: rubric.iter().map(|(_, w)| w.to_string()).collect(),
         tranche: tranches.iter().map(|t| percent_input(*t)).collect(),
         report_month: reports.iter().map(|m| m.to_string()).collect(),
-        two_stage: if c.two_stage { "1".into() } else { String::new() },
+        two_stage: if c.two_stage {
+            "1".into()
+        } else {
+            String::new()
+        },
         sealed: if c.sealed { "1".into() } else { String::new() },
     }
 }
