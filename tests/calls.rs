@@ -544,3 +544,59 @@ async fn open_calls_are_recommended_to_organizations_that_fit_with_reasons() {
         r.text("main")
     );
 }
+
+#[tokio::test]
+async fn a_draft_is_edited_with_the_same_checks_and_a_published_call_no_longer() {
+    let app = TestApp::new().await;
+    let (mut buyer, _, unit) = unit_buyer(&app, "buyer@example.org", "新城区民政局").await;
+    let id = draft(&mut buyer, unit).await;
+    let edit = format!("/calls/{id}/edit");
+    let r = buyer.get(&edit).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The stored draft comes back in the form as it was typed.
+    assert_eq!(
+        r.value("input[name=title]").as_deref(),
+        Some("新城区社区公益创投大赛")
+    );
+    assert_eq!(r.value("input[name=pool]").as_deref(), Some("500000.00"));
+    assert_eq!(r.count("input[name=tranche][value='20']"), 1);
+    assert_eq!(r.count("option[value='150100'][selected]"), 1);
+    let base = good(&format!("unit:{unit}"));
+    let r = post(
+        &mut buyer,
+        &edit,
+        &with(&base, &[("tranche", &["60", "60"])]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#tranches-error").contains("120"));
+    let r = post(
+        &mut buyer,
+        &edit,
+        &with(&base, &[("title", &["新城区社区公益创投大赛（修订）"])]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let c = civicbridge::philanthropy::get(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.title, "新城区社区公益创投大赛（修订）");
+    buyer.post(&format!("/calls/{id}/publish"), &[]).await;
+    // Published: the form is refused, and a post changes nothing.
+    let r = buyer.get(&edit).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    buyer.get(&format!("/calls/{id}")).await;
+    let r = post(
+        &mut buyer,
+        &edit,
+        &with(&base, &[("title", &["再改一次标题"])]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let c = civicbridge::philanthropy::get(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.title, "新城区社区公益创投大赛（修订）");
+}
