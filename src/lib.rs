@@ -97,6 +97,18 @@
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
+//! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
+//!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
+//!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
+//!   grant and co-funding (fen, basis points), an application window, reviewers, a rubric
+//!   and a tranche plan each summing to 100%, a report schedule, two stages and sealing as
+//!   options. One state machine (`rules::CallState::apply`: draft → published → closed, or
+//!   cancelled with a public reason after a confirmation page); each change a conditional
+//!   UPDATE with its audit entry and notices to the organizer's other members in one
+//!   transaction; the window closes by the clock (`rules::phase`) and a job writes it. A
+//!   draft is its organizer's alone (others get 404). Recommends the open calls an
+//!   organization fits (place, domain, clean credit, registered) with the reasons, in `/me`.
+//!   Calls `audit`, `inbox`, `units`, `orgs`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -123,7 +135,8 @@
 //!   static assets, and the confirmation page of destructive actions ([`web::confirm`]:
 //!   without `confirm=1` a withdrawal, cancellation, termination or role grant only shows
 //!   its consequences).
-//! - [`pages`] — pages that compose rooms: home, the workspace `/me`, the sections added to
+//! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the calls an
+//!   organizer runs and the calls recommended to an organization), the sections added to
 //!   the tender page (matches).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
@@ -160,6 +173,7 @@ pub mod kernel;
 pub mod matching;
 pub mod orgs;
 pub mod pages;
+pub mod philanthropy;
 pub mod procurement;
 pub mod regions;
 pub mod search;

@@ -570,6 +570,44 @@ async fn route_role_matrix() {
         .await
         .unwrap()[0]
         .id;
+    // A published venture-philanthropy call of the unit, open for a month.
+    let call = {
+        use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
+        let d = CallDraft {
+            organizer: Organizer {
+                kind: OrganizerKind::Unit,
+                id: unit,
+            },
+            title: "矩阵测试公益创投".into(),
+            theme: "用于权限矩阵测试的公益创投项目。".into(),
+            domains: vec!["elderly".into()],
+            places: vec!["150100".into()],
+            applicants: vec![Applicant::Registered],
+            pool: civicbridge::kernel::money::Fen(10_000_000),
+            max_grant: civicbridge::kernel::money::Fen(1_000_000),
+            cofund_bp: 0,
+            opens_at: common::T0,
+            closes_at: common::T0 + 30 * 86_400,
+            reviewers: 3,
+            rubric: vec![("项目设计".into(), 100)],
+            tranches: vec![10_000],
+            reports: vec![12],
+            two_stage: false,
+            sealed: false,
+        };
+        let id = civicbridge::philanthropy::create(db, &d, buyer_id, common::T0)
+            .await
+            .unwrap();
+        let c = civicbridge::philanthropy::get(db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        civicbridge::philanthropy::publish(db, &c, buyer_id, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        id
+    };
 
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
@@ -611,6 +649,8 @@ async fn route_role_matrix() {
                 ContractParty,
                 ContractBuyer,
                 BidReaders,
+                CallOrganizer,
+                CallOwner,
             ],
         ),
         (
@@ -660,6 +700,8 @@ async fn route_role_matrix() {
                 ContractParty,
                 ContractBuyer,
                 BidReaders,
+                CallOrganizer,
+                CallOwner,
             ],
         ),
         (
@@ -678,6 +720,8 @@ async fn route_role_matrix() {
             tender
         } else if p.starts_with("/contracts") {
             contract
+        } else if p.starts_with("/calls") {
+            call
         } else {
             org
         };
@@ -1242,6 +1286,14 @@ async fn every_page_is_translated_in_both_languages() {
         .unwrap()
         .unwrap()
         .id;
+    let calls: Vec<i64> = civicbridge::philanthropy::model::call::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(calls.len(), 2, "two demo calls");
     let missing = |body: &str| {
         ["zh-CN.", "en."].iter().any(|p| {
             body.match_indices(p).any(|(i, _)| {
@@ -1277,6 +1329,8 @@ async fn every_page_is_translated_in_both_languages() {
                 tenders.clone()
             } else if info.path.starts_with("/contracts") {
                 vec![contract]
+            } else if info.path.starts_with("/calls/{id}") {
+                calls.clone()
             } else {
                 vec![1]
             };

@@ -52,6 +52,8 @@ mod m0080_add_organizations_verification;
 mod m0081_fill_organizations_verification;
 mod m0082_create_org_claims;
 mod m0083_index_org_claims_one_open;
+mod m0160_create_calls;
+mod m0161_index_calls_state_closes;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -106,6 +108,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0081_fill_organizations_verification::Migration),
             Box::new(m0082_create_org_claims::Migration),
             Box::new(m0083_index_org_claims_one_open::Migration),
+            Box::new(m0160_create_calls::Migration),
+            Box::new(m0161_index_calls_state_closes::Migration),
         ]
     }
 }

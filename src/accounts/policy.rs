@@ -154,6 +154,12 @@ pub enum Action {
     MatchAndPlan(i64),
     /// See an organization's invitations and recommended tenders (its members).
     ViewOrgMatches(i64),
+    /// Draft, publish and cancel venture-philanthropy calls for a purchasing unit (its
+    /// buyers).
+    UnitCalls(i64),
+    /// Draft, publish and cancel venture-philanthropy calls for an organization (its
+    /// administrators; `philanthropy` offers only foundations as organizers).
+    OrgCalls(i64),
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -181,11 +187,12 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
         // Buying decisions belong to the unit's own buyers; administrators and regulators
         // oversee but do not act for a unit.
-        Action::ManageTenders(unit) | Action::ContractBuyer(unit) | Action::MatchAndPlan(unit) => {
-            a.buys_for(unit)
-        }
+        Action::ManageTenders(unit)
+        | Action::ContractBuyer(unit)
+        | Action::MatchAndPlan(unit)
+        | Action::UnitCalls(unit) => a.buys_for(unit),
         Action::AskQuestion => true,
-        Action::BidFor(org) | Action::ContractSupplier(org) => {
+        Action::BidFor(org) | Action::ContractSupplier(org) | Action::OrgCalls(org) => {
             a.org_role(org) == Some(OrgRole::Admin)
         }
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
@@ -231,7 +238,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 27] = [
+    const ALL_ACTIONS: [Action; 29] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -266,6 +273,8 @@ mod tests {
         Action::ContractSupplier(7),
         Action::MatchAndPlan(3),
         Action::ViewOrgMatches(7),
+        Action::UnitCalls(3),
+        Action::OrgCalls(7),
         Action::ViewEvaluation {
             unit: 3,
             assigned: true,
@@ -317,7 +326,13 @@ mod tests {
             (
                 "buyer of unit 3",
                 Some(actor(&[], &[], &[3])),
-                with(&[ManageTenders(3), ContractBuyer(3), MatchAndPlan(3), early]),
+                with(&[
+                    ManageTenders(3),
+                    ContractBuyer(3),
+                    MatchAndPlan(3),
+                    UnitCalls(3),
+                    early,
+                ]),
             ),
             ("buyer of unit 4", Some(actor(&[], &[], &[4])), with(&[])),
             (
@@ -331,6 +346,7 @@ mod tests {
                     ViewOrgBids(7),
                     ContractSupplier(7),
                     ViewOrgMatches(7),
+                    OrgCalls(7),
                 ]),
             ),
             (
@@ -415,6 +431,7 @@ mod tests {
                     ManageTenders(3),
                     ContractBuyer(3),
                     MatchAndPlan(3),
+                    UnitCalls(3),
                     early,
                     ScoreBids {
                         unit: 4,

@@ -24,6 +24,11 @@ pub async fn open_due_tenders(st: &AppState) -> Result<u32, DbErr> {
     crate::procurement::open_due(&st.db, &st.seal, st.clock.now()).await
 }
 
+/// Closes every venture-philanthropy call whose application window has ended.
+pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
+    crate::philanthropy::close_due(&st.db, st.clock.now()).await
+}
+
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
     crate::audit::chain_pending(&st.db, &st.audit_keys).await
@@ -145,6 +150,13 @@ pub fn spawn_all(state: &AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
             Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
+        }
+    });
+    every(state, Duration::from_secs(60), |st| async move {
+        match close_due_calls(&st).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "calls closed at the end of their window"),
+            Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
         }
     });
     every(state, Duration::from_secs(1), |st| async move {

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, inbox, matching, orgs, pages, procurement, search, targets, units,
-    web,
+    accounts, audit, contracts, inbox, matching, orgs, pages, philanthropy, procurement, search,
+    targets, units, web,
 };
 
 /// Who a route is for.
@@ -48,6 +48,12 @@ pub enum Access {
     ContractBuyer,
     /// An administrator of the contract's supplier.
     ContractSupplier,
+    /// Someone who may run venture-philanthropy calls: a buyer of a purchasing unit or an
+    /// administrator of a foundation.
+    CallOrganizer,
+    /// A buyer of the unit (or an administrator of the foundation) running the call in the
+    /// path.
+    CallOwner,
 }
 
 /// One registered route.
@@ -348,6 +354,27 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets/contracts", Public, targets::routes::contracts)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
     .get("/api/v1/targets", Public, targets::routes::api)
+    // philanthropy
+    .get("/calls", Public, philanthropy::routes::list)
+    .get("/calls/new", CallOrganizer, philanthropy::routes::new_form)
+    .post("/calls", CallOrganizer, philanthropy::routes::create)
+    .get("/calls/{id}", Public, philanthropy::routes::show)
+    .get(
+        "/calls/{id}/edit",
+        CallOwner,
+        philanthropy::routes::edit_form,
+    )
+    .post("/calls/{id}/edit", CallOwner, philanthropy::routes::update)
+    .post(
+        "/calls/{id}/publish",
+        CallOwner,
+        philanthropy::routes::publish,
+    )
+    .post(
+        "/calls/{id}/cancel",
+        CallOwner,
+        philanthropy::routes::cancel,
+    )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);

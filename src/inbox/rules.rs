@@ -48,6 +48,11 @@ code_enum! {
         OrgClaimApproved = "org_claim_approved",
         /// A claim was refused (to the claimant and the organization's administrators).
         OrgClaimRefused = "org_claim_refused",
+        /// A venture-philanthropy call was published (to the organizer's other buyers or
+        /// administrators).
+        CallPublished = "call_published",
+        /// A venture-philanthropy call was cancelled, with the reason (likewise).
+        CallCancelled = "call_cancelled",
     }
 }
 

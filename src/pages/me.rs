@@ -1,5 +1,6 @@
 //! The workspace `/me`: what the signed-in user has to do, assembled from the rooms' sections —
-//! their tenders and bids (procurement), invitations and recommended tenders (matching), their
+//! their tenders and bids (procurement), invitations and recommended tenders (matching), the
+//! calls they organize and the calls recommended to their organizations (philanthropy), their
 //! contracts (contracts), their claims of organizations and, for regulators, the work queue
 //! (claims, unverified registrations, ratings expiring, overdue claims) and the latest
 //! registry events (orgs).
@@ -91,12 +92,14 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     )?;
     contracts.extend(of_orgs);
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
+    let calls = crate::philanthropy::routes::workspace_sections(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
         (crate::orgs::views::my_claims(ctx.lang, &claims))
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)
+        (calls)
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

@@ -5,8 +5,9 @@
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
 //! `matching` (invitations) and `targets` (the ledger rebuild); `vetting` a pending claim and
-//! an unverified registration through `orgs`.
+//! an unverified registration through `orgs`; `calls` calls `philanthropy`.
 
+pub mod calls;
 pub mod history;
 pub mod procurement;
 pub mod rules;
@@ -109,6 +110,8 @@ pub async fn run(
     if let Some(org_id) = first {
         crate::orgs::model::set_member(db, org_id, user_ids[3], OrgRole::Admin, now).await?;
     }
+    // Two venture-philanthropy calls (one open, one closed), drafted by the demo buyer.
+    calls::run(db, user_ids[2], now).await?;
     Ok(report)
 }
 
