@@ -162,6 +162,7 @@ pub mod orgs;
 pub mod pages;
 pub mod procurement;
 pub mod regions;
+pub mod regulation;
 pub mod search;
 pub mod targets;
 pub mod units;

@@ -48,6 +48,11 @@ mod m0070_create_score_sheets;
 mod m0071_create_score_comments;
 mod m0075_add_contracts_terminated_at;
 mod m0076_add_contracts_termination_reason;
+mod m0140_create_annual_reports;
+mod m0141_index_annual_reports_org_year;
+mod m0142_index_annual_reports_year_state;
+mod m0143_create_penalties;
+mod m0144_index_penalties_org;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -98,6 +103,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0071_create_score_comments::Migration),
             Box::new(m0075_add_contracts_terminated_at::Migration),
             Box::new(m0076_add_contracts_termination_reason::Migration),
+            Box::new(m0140_create_annual_reports::Migration),
+            Box::new(m0141_index_annual_reports_org_year::Migration),
+            Box::new(m0142_index_annual_reports_year_state::Migration),
+            Box::new(m0143_create_penalties::Migration),
+            Box::new(m0144_index_penalties_org::Migration),
         ]
     }
 }

@@ -142,6 +142,11 @@ pub enum Action {
     MatchAndPlan(i64),
     /// See an organization's invitations and recommended tenders (its members).
     ViewOrgMatches(i64),
+    /// File and edit an organization's annual reports (its administrators; never a
+    /// platform administrator, who acts inside no organization).
+    FileReport(i64),
+    /// Review annual reports and record penalties (regulators: civil-affairs decisions).
+    Regulate,
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -162,7 +167,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         }
         // Ratings and credit lists are civil-affairs decisions: administrators run the
         // platform but do not regulate.
-        Action::SetRating | Action::SetCredit => a.has(Role::Regulator),
+        Action::SetRating | Action::SetCredit | Action::Regulate => a.has(Role::Regulator),
         Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
         // Buying decisions belong to the unit's own buyers; administrators and regulators
         // oversee but do not act for a unit.
@@ -174,6 +179,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             a.org_role(org) == Some(OrgRole::Admin)
         }
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
+        Action::FileReport(org) => a.org_role(org) == Some(OrgRole::Admin),
         // Whoever buys for the unit judges the bids as the buyer, not as an expert.
         Action::ScoreBids { unit, assigned } => {
             assigned && a.has(Role::Evaluator) && !a.buys_for(unit)
@@ -216,7 +222,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 22] = [
+    const ALL_ACTIONS: [Action; 24] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
@@ -246,6 +252,8 @@ mod tests {
         Action::ContractSupplier(7),
         Action::MatchAndPlan(3),
         Action::ViewOrgMatches(7),
+        Action::FileReport(7),
+        Action::Regulate,
         Action::ViewEvaluation {
             unit: 3,
             assigned: true,
@@ -298,6 +306,7 @@ mod tests {
                     ViewOrgBids(7),
                     ContractSupplier(7),
                     ViewOrgMatches(7),
+                    FileReport(7),
                 ]),
             ),
             (
@@ -313,7 +322,7 @@ mod tests {
             (
                 "regulator",
                 Some(actor(&[Role::Regulator], &[], &[])),
-                with(&[ViewOrgPrivate(7), SetRating, SetCredit, early]),
+                with(&[ViewOrgPrivate(7), SetRating, SetCredit, Regulate, early]),
             ),
             (
                 "platform admin",

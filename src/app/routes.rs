@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, inbox, matching, orgs, pages, procurement, search, targets, units,
-    web,
+    accounts, audit, contracts, inbox, matching, orgs, pages, procurement, regulation, search,
+    targets, units, web,
 };
 
 /// Who a route is for.
@@ -25,6 +25,12 @@ pub enum Access {
     Joiner,
     /// An administrator of the organization in the path (or a platform administrator).
     OrgAdmin,
+    /// A member of the organization in the path, a regulator or a platform administrator
+    /// (the organization's private records: annual reports).
+    OrgReaders,
+    /// An administrator of the organization in the path, never a platform administrator
+    /// (filing for the organization).
+    OrgFiler,
     /// A regulator.
     Regulator,
     /// A platform administrator.
@@ -322,6 +328,29 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets/contracts", Public, targets::routes::contracts)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
     .get("/api/v1/targets", Public, targets::routes::api)
+    // regulation
+    .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)
+    .get("/orgs/{id}/reports/new", OrgFiler, regulation::routes::new_form)
+    .post("/orgs/{id}/reports", OrgFiler, regulation::routes::create)
+    .get("/orgs/{id}/reports/{year}", OrgReaders, regulation::routes::show)
+    .post("/orgs/{id}/reports/{year}", OrgFiler, regulation::routes::update)
+    .post(
+        "/orgs/{id}/reports/{year}/review",
+        Regulator,
+        regulation::routes::review,
+    )
+    .get("/regulation/reports", Regulator, regulation::routes::queue)
+    .get("/penalties", Public, regulation::routes::penalties)
+    .get(
+        "/orgs/{id}/penalties/new",
+        Regulator,
+        regulation::routes::penalty_form,
+    )
+    .post(
+        "/orgs/{id}/penalties",
+        Regulator,
+        regulation::routes::record_penalty,
+    )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);

@@ -37,6 +37,12 @@ code_enum! {
         EvaluatorRemoved = "evaluator_removed",
         /// An evaluator was put on a tender in another's place (to the new evaluator).
         EvaluatorAssigned = "evaluator_assigned",
+        /// A regulator accepted an annual report (to the organization's administrators).
+        AnnualReportAccepted = "annual_report_accepted",
+        /// A regulator returned an annual report with reasons (to its administrators).
+        AnnualReportReturned = "annual_report_returned",
+        /// A regulator recorded a penalty on an organization (to its administrators).
+        PenaltyRecorded = "penalty_recorded",
     }
 }
 

@@ -4,10 +4,12 @@
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
-//! `matching` (invitations) and `targets` (the ledger rebuild).
+//! `matching` (invitations) and `targets` (the ledger rebuild); `regulation` its reports
+//! and penalties.
 
 pub mod history;
 pub mod procurement;
+pub mod regulation;
 pub mod rules;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -107,6 +109,8 @@ pub async fn run(
     if let Some(org_id) = first {
         crate::orgs::model::set_member(db, org_id, user_ids[3], OrgRole::Admin, now).await?;
     }
+    // Annual reports and penalties, recorded by the demo regulator.
+    regulation::run(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
