@@ -176,6 +176,7 @@ pub mod pages;
 pub mod philanthropy;
 pub mod procurement;
 pub mod regions;
+pub mod regulation;
 pub mod search;
 pub mod targets;
 pub mod units;

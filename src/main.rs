@@ -119,6 +119,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config.matching =
             civicbridge::matching::rules::MatchingWeights::parse(&w).map_err(anyhow::Error::msg)?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_REPORT_DEADLINE") {
+        config.regulation = civicbridge::regulation::RegulationSettings::parse_deadline(&s)
+            .map_err(anyhow::Error::msg)?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")

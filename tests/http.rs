@@ -609,6 +609,38 @@ async fn route_role_matrix() {
         id
     };
 
+    // A submitted annual report of `org` on 2025 (the matrix's clock is in 2026), so the
+    // report routes meet a real record.
+    {
+        let o = civicbridge::orgs::get(db, org).await.unwrap().unwrap().0;
+        let d = civicbridge::regulation::rules::validate_report(
+            &civicbridge::regulation::rules::ReportForm {
+                income: "100".into(),
+                expense: "0".into(),
+                expense_program: "0".into(),
+                expense_admin: "0".into(),
+                expense_fundraising: "0".into(),
+                expense_other: "0".into(),
+                net_assets: "100".into(),
+                gov_purchase: "0".into(),
+                grant: "0".into(),
+                staff_full: "1".into(),
+                staff_part: "0".into(),
+                volunteers: "0".into(),
+                party_established: "no".into(),
+                party_standard: "no".into(),
+                activities: "矩阵测试活动".into(),
+                ..Default::default()
+            },
+            civicbridge::kernel::Lang::Zh,
+        )
+        .unwrap();
+        civicbridge::regulation::file(db, &o, 2025, &d, true, owner_id, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 11] = [
@@ -626,6 +658,8 @@ async fn route_role_matrix() {
                 SignedIn,
                 Joiner,
                 OrgAdmin,
+                OrgReaders,
+                OrgFiler,
                 OrgBidder,
                 ContractParty,
                 ContractSupplier,
@@ -635,7 +669,7 @@ async fn route_role_matrix() {
         (
             "org member",
             Some("member@example.org"),
-            &[Public, SignedIn, Joiner, BidReaders],
+            &[Public, SignedIn, Joiner, OrgReaders, BidReaders],
         ),
         (
             "buyer",
@@ -660,6 +694,7 @@ async fn route_role_matrix() {
                 Public,
                 SignedIn,
                 Joiner,
+                OrgReaders,
                 Regulator,
                 ClaimReaders,
                 TenderOversight,
@@ -669,12 +704,12 @@ async fn route_role_matrix() {
         (
             "admin",
             Some("admin@example.org"),
-            &[Public, SignedIn, OrgAdmin, Admin],
+            &[Public, SignedIn, OrgAdmin, OrgReaders, Admin],
         ),
         (
             "admin listed as org admin and buyer",
             Some("listed-admin@example.org"),
-            &[Public, SignedIn, OrgAdmin, Admin],
+            &[Public, SignedIn, OrgAdmin, OrgReaders, Admin],
         ),
         (
             "evaluator",
@@ -732,6 +767,7 @@ async fn route_role_matrix() {
             .replace("{cid}", "999999")
             .replace("{claim}", &claim.to_string())
             .replace("{mid}", &mid.to_string())
+            .replace("{year}", "2025")
             .replace("{fid}", &fid.to_string())
             .replace("{*path}", "css/app.css")
     };
@@ -1303,6 +1339,23 @@ async fn every_page_is_translated_in_both_languages() {
             })
         })
     };
+    // The demo's annual reports cover the three years before the clock's; organization 1
+    // has the last of them.
+    let demo_year = civicbridge::kernel::clock::shanghai_year(app.clock().now()) - 1;
+    // Organizations with a report on that year in each state (submitted, returned, accepted
+    // and a draft), so every variant of the report page is crawled.
+    let mut report_orgs: Vec<i64> = Vec::new();
+    let mut states = std::collections::HashSet::new();
+    for r in civicbridge::regulation::model::annual_report::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+    {
+        if r.year == demo_year && states.insert(r.state.clone()) {
+            report_orgs.push(r.org_id);
+        }
+    }
+    assert!(states.len() >= 3, "demo reports in several states: {states:?}");
     let users = [
         None,
         Some("buyer@demo.civicbridge.cn"),
@@ -1331,6 +1384,10 @@ async fn every_page_is_translated_in_both_languages() {
                 vec![contract]
             } else if info.path.starts_with("/calls/{id}") {
                 calls.clone()
+            } else if info.path.starts_with("/orgs/{id}/reports")
+                || info.path.starts_with("/orgs/{id}/penalties")
+            {
+                report_orgs.clone()
             } else {
                 vec![1]
             };
@@ -1344,6 +1401,7 @@ async fn every_page_is_translated_in_both_languages() {
                     .path
                     .replace("{id}", &id.to_string())
                     .replace("{claim}", &claim.to_string())
+                    .replace("{year}", &demo_year.to_string())
                     .replace("{*path}", "css/app.css");
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };

@@ -54,6 +54,11 @@ mod m0082_create_org_claims;
 mod m0083_index_org_claims_one_open;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0140_create_annual_reports;
+mod m0141_index_annual_reports_org_year;
+mod m0142_index_annual_reports_year_state;
+mod m0143_create_penalties;
+mod m0144_index_penalties_org;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -110,6 +115,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0083_index_org_claims_one_open::Migration),
             Box::new(m0160_create_calls::Migration),
             Box::new(m0161_index_calls_state_closes::Migration),
+            Box::new(m0140_create_annual_reports::Migration),
+            Box::new(m0141_index_annual_reports_org_year::Migration),
+            Box::new(m0142_index_annual_reports_year_state::Migration),
+            Box::new(m0143_create_penalties::Migration),
+            Box::new(m0144_index_penalties_org::Migration),
         ]
     }
 }

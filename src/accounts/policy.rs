@@ -160,6 +160,11 @@ pub enum Action {
     /// Draft, publish and cancel venture-philanthropy calls for an organization (its
     /// administrators; `philanthropy` offers only foundations as organizers).
     OrgCalls(i64),
+    /// File and edit an organization's annual reports (its administrators; never a
+    /// platform administrator, who acts inside no organization).
+    FileReport(i64),
+    /// Review annual reports and record penalties (regulators: civil-affairs decisions).
+    Regulate,
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -183,7 +188,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         }
         // Ratings and credit lists are civil-affairs decisions: administrators run the
         // platform but do not regulate.
-        Action::SetRating | Action::SetCredit => a.has(Role::Regulator),
+        Action::SetRating | Action::SetCredit | Action::Regulate => a.has(Role::Regulator),
         Action::ManageUnits | Action::ManageUsers => a.has(Role::Admin),
         // Buying decisions belong to the unit's own buyers; administrators and regulators
         // oversee but do not act for a unit.
@@ -196,6 +201,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             a.org_role(org) == Some(OrgRole::Admin)
         }
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
+        Action::FileReport(org) => a.org_role(org) == Some(OrgRole::Admin),
         // Whoever buys for the unit judges the bids as the buyer, not as an expert.
         Action::ScoreBids { unit, assigned } => {
             assigned && a.has(Role::Evaluator) && !a.buys_for(unit)
@@ -238,7 +244,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 29] = [
+    const ALL_ACTIONS: [Action; 31] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -275,6 +281,8 @@ mod tests {
         Action::ViewOrgMatches(7),
         Action::UnitCalls(3),
         Action::OrgCalls(7),
+        Action::FileReport(7),
+        Action::Regulate,
         Action::ViewEvaluation {
             unit: 3,
             assigned: true,
@@ -347,6 +355,7 @@ mod tests {
                     ContractSupplier(7),
                     ViewOrgMatches(7),
                     OrgCalls(7),
+                    FileReport(7),
                 ]),
             ),
             (
@@ -369,6 +378,7 @@ mod tests {
                     VerifyOrg,
                     DecideClaim,
                     ViewClaim { own: false },
+                    Regulate,
                     early,
                 ]),
             ),

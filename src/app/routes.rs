@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, inbox, matching, orgs, pages, philanthropy, procurement, search,
+    accounts, audit, contracts, inbox, matching, orgs, pages, philanthropy, procurement,
+    regulation, search,
     targets, units, web,
 };
 
@@ -25,6 +26,12 @@ pub enum Access {
     Joiner,
     /// An administrator of the organization in the path (or a platform administrator).
     OrgAdmin,
+    /// A member of the organization in the path, a regulator or a platform administrator
+    /// (the organization's private records: annual reports).
+    OrgReaders,
+    /// An administrator of the organization in the path, never a platform administrator
+    /// (filing for the organization).
+    OrgFiler,
     /// A regulator.
     Regulator,
     /// The user who made the claim in the path, or a regulator.
@@ -374,6 +381,29 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/calls/{id}/cancel",
         CallOwner,
         philanthropy::routes::cancel,
+    )
+    // regulation
+    .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)
+    .get("/orgs/{id}/reports/new", OrgFiler, regulation::routes::new_form)
+    .post("/orgs/{id}/reports", OrgFiler, regulation::routes::create)
+    .get("/orgs/{id}/reports/{year}", OrgReaders, regulation::routes::show)
+    .post("/orgs/{id}/reports/{year}", OrgFiler, regulation::routes::update)
+    .post(
+        "/orgs/{id}/reports/{year}/review",
+        Regulator,
+        regulation::routes::review,
+    )
+    .get("/regulation/reports", Regulator, regulation::routes::queue)
+    .get("/penalties", Public, regulation::routes::penalties)
+    .get(
+        "/orgs/{id}/penalties/new",
+        Regulator,
+        regulation::routes::penalty_form,
+    )
+    .post(
+        "/orgs/{id}/penalties",
+        Regulator,
+        regulation::routes::record_penalty,
     )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)

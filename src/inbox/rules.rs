@@ -53,6 +53,12 @@ code_enum! {
         CallPublished = "call_published",
         /// A venture-philanthropy call was cancelled, with the reason (likewise).
         CallCancelled = "call_cancelled",
+        /// A regulator accepted an annual report (to the organization's administrators).
+        AnnualReportAccepted = "annual_report_accepted",
+        /// A regulator returned an annual report with reasons (to its administrators).
+        AnnualReportReturned = "annual_report_returned",
+        /// A regulator recorded a penalty on an organization (to its administrators).
+        PenaltyRecorded = "penalty_recorded",
     }
 }
 

@@ -88,7 +88,12 @@ async fn render_profile(
     let none = FieldErrors::default();
     let blank = MemberForm::default();
     let blank_decision = DecisionForm::default();
+    let mut sections = String::new();
+    for section in st.profile_sections.iter() {
+        sections.push_str(&section(st, ctx.lang, ctx.actor(), &o).await?.into_string());
+    }
     let x = views::ProfileExtras {
+        sections: maud::PreEscaped(sections),
         private,
         can_edit,
         members: members.as_deref(),

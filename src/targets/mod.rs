@@ -10,7 +10,11 @@
 //! league/city → region, in exact fen. The other targets come from the organization
 //! registry where the data exists; the rest say "no data yet".
 //!
-//! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `units`, `regions`, `web`.
+//! Party building and jobs come from accepted annual reports, summed by `regulation`
+//! ([`crate::regulation::accepted_tallies`], one grouped query).
+//!
+//! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
+//! sums), `units`, `regions`, `web`.
 
 pub mod model;
 pub mod routes;
@@ -126,6 +130,119 @@ impl ShareRow {
     }
 }
 
+/// The annual-report targets of one place in one year: party building and jobs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportRow {
+    /// Division code, or the year as text.
+    pub key: String,
+    /// Display name.
+    pub name: String,
+    /// Sums of the accepted reports.
+    pub tally: rules::ReportTally,
+    /// Organizations with a party organization among those reporting, basis points.
+    pub party_bp: Option<i64>,
+    /// Of which meeting the standard, basis points of those reporting.
+    pub standard_bp: Option<i64>,
+    /// Party building against its target ("more than").
+    pub status: Status,
+}
+
+impl ReportRow {
+    fn new(key: String, name: String, tally: rules::ReportTally, target_bp: i64) -> ReportRow {
+        ReportRow {
+            key,
+            name,
+            party_bp: rules::ratio_bp(tally.party, tally.reporting),
+            standard_bp: rules::ratio_bp(tally.party_standard, tally.reporting),
+            status: rules::above_status(tally.party, tally.reporting, target_bp),
+            tally,
+        }
+    }
+}
+
+/// The targets only annual reports can feed (accepted reports only), by year and place.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportTargets {
+    /// The report year shown (the latest with accepted reports by default).
+    pub year: Option<i32>,
+    /// Years with accepted reports, newest first.
+    pub years: Vec<i32>,
+    /// The region by year.
+    pub by_year: Vec<ReportRow>,
+    /// The region in the year shown.
+    pub region: ReportRow,
+    /// The 12 leagues/cities.
+    pub leagues: Vec<ReportRow>,
+    /// Banners/counties of the chosen league/city (else of all with reports that year).
+    pub counties: Vec<ReportRow>,
+}
+
+/// The pure part of the report targets.
+pub fn report_targets(
+    cells: &[rules::ReportCell],
+    settings: &TargetSettings,
+    year: Option<i32>,
+    league: Option<&str>,
+    lang: crate::kernel::Lang,
+) -> ReportTargets {
+    use rules::ReportScope;
+    let r = crate::regions::regions();
+    let years = rules::report_years(cells);
+    let year = year.filter(|y| years.contains(y)).or(years.first().copied());
+    let y = year.unwrap_or(0);
+    let target = settings.party_bp;
+    let row = |scope: ReportScope, key: String, name: String| {
+        ReportRow::new(key, name, rules::report_sum(cells, y, &scope), target)
+    };
+    let by_year = years
+        .iter()
+        .map(|yy| {
+            ReportRow::new(
+                yy.to_string(),
+                yy.to_string(),
+                rules::report_sum(cells, *yy, &ReportScope::Region),
+                target,
+            )
+        })
+        .collect();
+    let region = row(
+        ReportScope::Region,
+        crate::regions::REGION_CODE.into(),
+        r.name(crate::regions::REGION_CODE, lang),
+    );
+    let leagues = r
+        .leagues()
+        .map(|d| row(ReportScope::League(d.code.clone()), d.code.clone(), r.name(&d.code, lang)))
+        .collect();
+    let counties = r
+        .of_level(crate::regions::Level::BannerCounty)
+        .filter(|d| match league {
+            Some(l) => r.league_of(&d.code).is_some_and(|x| x.code == l),
+            None => true,
+        })
+        .map(|d| {
+            row(
+                ReportScope::County(d.code.clone()),
+                d.code.clone(),
+                if league.is_some() {
+                    r.name(&d.code, lang)
+                } else {
+                    r.path(&d.code, lang)
+                },
+            )
+        })
+        .filter(|x| league.is_some() || x.tally.reporting > 0)
+        .collect();
+    ReportTargets {
+        year,
+        years,
+        by_year,
+        region,
+        leagues,
+        counties,
+    }
+}
+
 /// One of the other targets.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OtherTarget {
@@ -164,6 +281,8 @@ pub struct Dashboard {
     pub units: Vec<ShareRow>,
     /// The other targets.
     pub others: Vec<OtherTarget>,
+    /// Party building and jobs from annual reports.
+    pub reports: ReportTargets,
 }
 
 /// Reads the ledger and the units and rolls them up.
@@ -180,12 +299,17 @@ pub async fn dashboard(
     settings: &TargetSettings,
     today: time::Date,
     year: Option<i32>,
+    report_year: Option<i32>,
     league: Option<&str>,
     lang: crate::kernel::Lang,
 ) -> Result<Dashboard, DbErr> {
     let (l, units) = ledger(db).await?;
     let orgs = model::org_figures(db, today).await?;
-    Ok(assemble(&l, &units, orgs, settings, year, league, lang))
+    let cells = model::report_cells(db).await?;
+    let mut d = assemble(&l, &units, orgs, settings, year, league, lang);
+    d.reports = report_targets(&cells, settings, report_year, d.league.as_deref(), lang);
+    d.others = others(&orgs, &d.reports, settings);
+    Ok(d)
 }
 
 /// The pure part of [`dashboard`].
@@ -288,11 +412,14 @@ pub fn assemble(
         league_by_year,
         counties,
         units,
-        others: others(&orgs, settings),
+        others: others(&orgs, &report_targets(&[], settings, None, None, lang), settings),
+        reports: report_targets(&[], settings, None, None, lang),
     }
 }
 
-fn others(o: &model::OrgFigures, s: &TargetSettings) -> Vec<OtherTarget> {
+fn others(o: &model::OrgFigures, r: &ReportTargets, s: &TargetSettings) -> Vec<OtherTarget> {
+    let t = &r.region.tally;
+    let reported = t.reporting > 0;
     let ratio = |part: i64, whole: i64| rules::ratio_bp(part, whole).map(rules::percent);
     vec![
         OtherTarget {
@@ -310,8 +437,8 @@ fn others(o: &model::OrgFigures, s: &TargetSettings) -> Vec<OtherTarget> {
         OtherTarget {
             code: "jobs",
             target: format!("≥ {}", s.jobs),
-            current: (o.orgs > 0).then(|| o.staff.to_string()),
-            status: rules::count_status((o.orgs > 0).then_some(o.staff), s.jobs),
+            current: reported.then(|| t.jobs.to_string()),
+            status: rules::count_status(reported.then_some(t.jobs), s.jobs),
         },
         OtherTarget {
             code: "brands",
@@ -322,8 +449,8 @@ fn others(o: &model::OrgFigures, s: &TargetSettings) -> Vec<OtherTarget> {
         OtherTarget {
             code: "party",
             target: format!("> {}", rules::percent(s.party_bp)),
-            current: None,
-            status: Status::NoData,
+            current: r.region.party_bp.map(rules::percent),
+            status: r.region.status,
         },
         OtherTarget {
             code: "national",

@@ -241,8 +241,6 @@ pub struct OrgFigures {
     pub rated_3a: i64,
     /// Not on any credit list.
     pub clean: i64,
-    /// Staff reported in their profiles.
-    pub staff: i64,
 }
 
 /// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them).
@@ -256,6 +254,17 @@ pub async fn org_figures(
         rated: f.rated,
         rated_3a: f.rated_3a,
         clean: f.clean,
-        staff: f.staff,
     })
+}
+
+/// Accepted annual reports summed by year and place, read through `regulation` (which owns
+/// them).
+pub async fn report_cells(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<super::rules::ReportCell>, DbErr> {
+    Ok(crate::regulation::accepted_tallies(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.year, r.league, r.county, r.tally))
+        .collect())
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::rules::{self, Scope, WhatIfForm};
-use super::{Dashboard, ShareRow};
+use super::{Dashboard, ReportRow, ShareRow};
 use crate::accounts::{Action, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
@@ -24,6 +24,10 @@ pub struct DashQuery {
     /// League/city code whose banners/counties and units are listed.
     #[serde(default)]
     league: String,
+    /// Year of the annual reports (party building, jobs); the latest with accepted reports
+    /// when absent.
+    #[serde(default)]
+    report_year: String,
     /// CSV: which table.
     #[serde(default)]
     table: String,
@@ -43,6 +47,7 @@ async fn load(st: &AppState, q: &DashQuery, lang: Lang) -> AppResult<Dashboard> 
         &st.config.targets,
         st.clock.today(),
         parse_year(&q.year),
+        parse_year(&q.report_year),
         league,
         lang,
     )
@@ -108,7 +113,47 @@ fn share_csv(lang: Lang, rows: &[ShareRow], year: Option<i32>) -> String {
     out
 }
 
-/// `GET /targets.csv?table=years|leagues|league_years|counties|units|others`: UTF-8 with a
+fn report_csv(lang: Lang, rows: &[ReportRow], year: Option<i32>) -> String {
+    let mut out = rules::csv_line(
+        &[
+            "key",
+            "name",
+            "year",
+            "reporting",
+            "party",
+            "party_percent",
+            "party_standard",
+            "party_standard_percent",
+            "status",
+            "jobs",
+            "volunteers",
+        ]
+        .map(str::to_string),
+    );
+    let pct = |bp: Option<i64>| {
+        bp.map(|bp| rules::percent(bp).trim_end_matches('%').to_string())
+            .unwrap_or_default()
+    };
+    for r in rows {
+        out.push_str(&rules::csv_line(&[
+            r.key.clone(),
+            r.name.clone(),
+            year.map(|y| y.to_string()).unwrap_or_else(|| r.key.clone()),
+            r.tally.reporting.to_string(),
+            r.tally.party.to_string(),
+            pct(r.party_bp),
+            r.tally.party_standard.to_string(),
+            pct(r.standard_bp),
+            r.status.label(lang),
+            r.tally.jobs.to_string(),
+            r.tally.volunteers.to_string(),
+        ]));
+    }
+    out
+}
+
+/// `GET /targets.csv?table=years|leagues|league_years|counties|units|others|report_years|
+/// report_leagues|report_counties`: UTF-8 with a
 /// byte-order mark so spreadsheet programs read the Chinese names.
 pub async fn csv(
     State(st): State<AppState>,
@@ -123,6 +168,9 @@ pub async fn csv(
         "league_years" => share_csv(lang, &d.league_by_year, None),
         "counties" => share_csv(lang, &d.counties, d.year),
         "units" => share_csv(lang, &d.units, d.year),
+        "report_years" => report_csv(lang, &d.reports.by_year, None),
+        "report_leagues" => report_csv(lang, &d.reports.leagues, d.reports.year),
+        "report_counties" => report_csv(lang, &d.reports.counties, d.reports.year),
         "others" => {
             let mut out = rules::csv_line(
                 &["key", "name", "target", "current", "status"].map(str::to_string),

@@ -426,6 +426,64 @@ pub fn csv_line(fields: &[String]) -> String {
     s
 }
 
+// ---------------------------------------------------------------------------------------
+// Targets from annual reports
+
+/// A "more than" ratio target's status (party building: > 80%): met when
+/// `part / whole > target` exactly.
+pub fn above_status(part: i64, whole: i64, target_bp: i64) -> Status {
+    if whole <= 0 {
+        Status::NoData
+    } else if i128::from(part) * 10_000 > i128::from(whole) * i128::from(target_bp) {
+        Status::Met
+    } else {
+        Status::Below
+    }
+}
+
+/// Accepted annual reports summed over one year and place, as `regulation` hands them out:
+/// year, league/city, banner/county, sums.
+pub type ReportCell = (i32, Option<String>, Option<String>, ReportTally);
+
+pub use crate::regulation::ReportTally;
+
+/// Where a sum of reports is taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReportScope {
+    /// The whole region.
+    Region,
+    /// One league/city.
+    League(String),
+    /// One banner/county.
+    County(String),
+}
+
+/// The sums of the reports of one year within a scope.
+pub fn report_sum(cells: &[ReportCell], year: i32, scope: &ReportScope) -> ReportTally {
+    let mut t = ReportTally::default();
+    for (y, league, county, c) in cells {
+        let inside = match scope {
+            ReportScope::Region => true,
+            ReportScope::League(l) => league.as_deref() == Some(l),
+            ReportScope::County(k) => county.as_deref() == Some(k),
+        };
+        if *y == year && inside {
+            t.reporting += c.reporting;
+            t.party += c.party;
+            t.party_standard += c.party_standard;
+            t.jobs = t.jobs.saturating_add(c.jobs);
+            t.volunteers = t.volunteers.saturating_add(c.volunteers);
+        }
+    }
+    t
+}
+
+/// The years with accepted reports, newest first.
+pub fn report_years(cells: &[ReportCell]) -> Vec<i32> {
+    let set: BTreeSet<i32> = cells.iter().map(|c| c.0).collect();
+    set.into_iter().rev().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -763,5 +821,41 @@ mod tests {
             ..ok
         };
         assert_eq!(fields(&over), vec!["planned_social"]);
+    }
+
+    #[test]
+    fn report_sums_follow_the_scope_and_year() {
+        let t = |n, p, s, j| ReportTally {
+            reporting: n,
+            party: p,
+            party_standard: s,
+            jobs: j,
+            volunteers: 0,
+        };
+        let cells: Vec<ReportCell> = vec![
+            (2025, Some("150100".into()), Some("150102".into()), t(4, 4, 3, 40)),
+            (2025, Some("150100".into()), Some("150103".into()), t(1, 0, 0, 5)),
+            (2025, Some("150200".into()), Some("150202".into()), t(5, 4, 2, 50)),
+            (2024, Some("150100".into()), Some("150102".into()), t(9, 1, 1, 90)),
+            (2025, None, None, t(1, 1, 1, 1)),
+        ];
+        assert_eq!(report_sum(&cells, 2025, &ReportScope::Region), t(11, 9, 6, 96));
+        assert_eq!(
+            report_sum(&cells, 2025, &ReportScope::League("150100".into())),
+            t(5, 4, 3, 45)
+        );
+        assert_eq!(
+            report_sum(&cells, 2025, &ReportScope::County("150102".into())),
+            t(4, 4, 3, 40)
+        );
+        assert_eq!(report_sum(&cells, 2023, &ReportScope::Region), t(0, 0, 0, 0));
+        assert_eq!(report_years(&cells), vec![2025, 2024]);
+    }
+
+    #[test]
+    fn party_building_must_be_above_the_target() {
+        assert_eq!(above_status(8, 10, 8_000), Status::Below, "80% is not more than 80%");
+        assert_eq!(above_status(81, 100, 8_000), Status::Met);
+        assert_eq!(above_status(0, 0, 8_000), Status::NoData);
     }
 }

@@ -5,7 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::model::ContractRow;
 use super::rules::{Status, WhatIfForm, WhatIfResult, percent};
-use super::{Dashboard, ShareRow};
+use super::{Dashboard, ReportRow, ShareRow};
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
@@ -217,6 +217,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
                 &|r: &ShareRow| drill(year, &format!("unit:{}", r.key)), &|_| None))
             (csv_link(lang, "units", year, league))
         }
+        (report_sections(lang, d))
         section.section id="others" {
             h2 { (lang.t("targets.others")) }
             div.table-wrap { table.data-table.others {
@@ -247,6 +248,111 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
         script type="application/json" id="targets-data" { (PreEscaped(chart_data(lang, d))) }
         script src=(assets::url("vendor/echarts/echarts.min.js")) defer {}
         script src=(assets::url("js/targets.js")) defer {}
+    }
+}
+
+/// The query string of the dashboard with a report year (and the purchase year and league
+/// kept).
+fn report_qs(d: &Dashboard, report_year: Option<i32>, league: Option<&str>) -> String {
+    let mut q = qs(d.year, league);
+    if let Some(y) = report_year {
+        if !q.is_empty() {
+            q.push('&');
+        }
+        q.push_str(&format!("report_year={y}"));
+    }
+    q
+}
+
+fn report_table(
+    lang: Lang,
+    key: &str,
+    first: &str,
+    rows: &[ReportRow],
+    link: &dyn Fn(&ReportRow) -> Option<String>,
+) -> Markup {
+    html! {
+        div.table-wrap { table.data-table data-table=(key) {
+            thead { tr {
+                th scope="col" { (first) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.reporting")) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.party")) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.party_share")) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.standard_share")) }
+                th scope="col" { (lang.t("targets.col.status")) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.jobs")) }
+                th scope="col" class="num" { (lang.t("targets.reports.col.volunteers")) }
+            } }
+            tbody { @for r in rows { tr data-key=(r.key) {
+                th scope="row" { @if let Some(h) = link(r) { a href=(h) { (r.name) } } @else { (r.name) } }
+                td.num { (r.tally.reporting) }
+                td.num { (r.tally.party) }
+                td.num { (share_text(r.party_bp, lang)) }
+                td.num { (share_text(r.standard_bp, lang)) }
+                td { (status_badge(r.status, lang)) }
+                td.num { (r.tally.jobs) }
+                td.num { (r.tally.volunteers) }
+            } } }
+        } }
+    }
+}
+
+fn report_csv_link(lang: Lang, d: &Dashboard, table: &str) -> Markup {
+    let q = report_qs(d, d.reports.year, d.league.as_deref());
+    let href = if q.is_empty() {
+        format!("/targets.csv?table={table}")
+    } else {
+        format!("/targets.csv?table={table}&{q}")
+    };
+    html! { p.csv { a.csv-link href=(href) download { (lang.t("targets.csv")) } } }
+}
+
+/// Party building and jobs from accepted annual reports: by year, by league/city, and the
+/// banners/counties of the league/city chosen (the drill-down).
+fn report_sections(lang: Lang, d: &Dashboard) -> Markup {
+    let rt = &d.reports;
+    let league = d.league.as_deref();
+    let none = FieldErrors::default();
+    let year_options: Vec<(String, String)> = rt
+        .years
+        .iter()
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let year_text = rt.year.map(|y| y.to_string()).unwrap_or_else(|| "—".into());
+    html! {
+        section.section id="reports" {
+            h2 { (lang.tf("targets.reports.title", &[("year", &year_text)])) }
+            p.muted { (lang.t("targets.reports.rule")) }
+            @if rt.years.is_empty() { p.muted { (lang.t("targets.reports.none")) } }
+            @else {
+                form.filters method="get" action="/targets#reports" {
+                    @if let Some(y) = d.year { input type="hidden" name="year" value=(y); }
+                    @if let Some(l) = league { input type="hidden" name="league" value=(l); }
+                    (select("report_year", &lang.t("targets.reports.year"), &year_options, &year_text, None, &none))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("targets.show")) } }
+                }
+                div.stats {
+                    div.stat { span.stat-value id="party-share" { (share_text(rt.region.party_bp, lang)) } span.stat-label { (lang.t("targets.reports.col.party_share")) } }
+                    div.stat { span.stat-value { (status_badge(rt.region.status, lang)) } span.stat-label { (lang.t("targets.col.status")) } }
+                    div.stat { span.stat-value id="jobs" { (rt.region.tally.jobs) } span.stat-label { (lang.t("targets.reports.col.jobs")) } }
+                    div.stat { span.stat-value { (rt.region.tally.reporting) } span.stat-label { (lang.t("targets.reports.col.reporting")) } }
+                }
+                h3 { (lang.t("targets.by_year")) }
+                (report_table(lang, "report_years", &lang.t("targets.year"), &rt.by_year,
+                    &|r: &ReportRow| Some(format!("/targets?{}#reports", report_qs(d, r.key.parse().ok(), league)))))
+                (report_csv_link(lang, d, "report_years"))
+                h3 { (lang.t("targets.by_league")) }
+                (report_table(lang, "report_leagues", &lang.t("targets.league"), &rt.leagues,
+                    &|r: &ReportRow| Some(format!("/targets?{}#report-counties", report_qs(d, rt.year, Some(&r.key))))))
+                (report_csv_link(lang, d, "report_leagues"))
+                h3 id="report-counties" {
+                    @if let Some(l) = league { (lang.tf("targets.counties_of", &[("league", &regions().name(l, lang))])) }
+                    @else { (lang.t("targets.by_county")) }
+                }
+                (report_table(lang, "report_counties", &lang.t("targets.county"), &rt.counties, &|_| None))
+                (report_csv_link(lang, d, "report_counties"))
+            }
+        }
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Config {
     pub matching_cache_secs: u64,
     /// The policy targets shown on the dashboard.
     pub targets: crate::targets::TargetSettings,
+    /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
+    pub regulation: crate::regulation::RegulationSettings,
 }
 
 impl Default for Config {
@@ -82,6 +84,7 @@ impl Default for Config {
             matching: Default::default(),
             matching_cache_secs: 10,
             targets: Default::default(),
+            regulation: Default::default(),
         }
     }
 }

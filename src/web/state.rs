@@ -35,6 +35,9 @@ pub struct AppState {
     /// Sections other rooms add to a tender page for its buyers (the best matches), wired by
     /// `app` so that procurement renders its page without depending on those rooms.
     pub tender_sections: Arc<[TenderSection]>,
+    /// Sections other rooms add to an organization's profile (annual reports, penalties),
+    /// wired by `app` so that `orgs` renders its page without depending on those rooms.
+    pub profile_sections: Arc<[ProfileSection]>,
     /// Set once the search indexes are built (or found built) at start; `/readyz` answers
     /// 503 before, so a load balancer sends no traffic to an instance whose search is empty.
     pub ready: Arc<std::sync::atomic::AtomicBool>,
@@ -46,6 +49,16 @@ pub type TenderSection = for<'a> fn(
     Lang,
     &'a crate::procurement::Tender,
     &'a str,
+)
+    -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
+
+/// A section of an organization's profile: given the reader's language and who they are
+/// (`None`: anonymous), its markup.
+pub type ProfileSection = for<'a> fn(
+    &'a AppState,
+    Lang,
+    Option<&'a crate::accounts::Actor>,
+    &'a crate::orgs::Org,
 )
     -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
 

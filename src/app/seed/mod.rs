@@ -5,11 +5,13 @@
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
 //! `matching` (invitations) and `targets` (the ledger rebuild); `vetting` a pending claim and
-//! an unverified registration through `orgs`; `calls` calls `philanthropy`.
+//! an unverified registration through `orgs`; `calls` calls `philanthropy`; `regulation` its
+//! reports and penalties.
 
 pub mod calls;
 pub mod history;
 pub mod procurement;
+pub mod regulation;
 pub mod rules;
 pub mod vetting;
 
@@ -112,6 +114,8 @@ pub async fn run(
     }
     // Two venture-philanthropy calls (one open, one closed), drafted by the demo buyer.
     calls::run(db, user_ids[2], now).await?;
+    // Annual reports and penalties, recorded by the demo regulator.
+    regulation::run(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
