@@ -37,6 +37,16 @@ code_enum! {
         EvaluatorRemoved = "evaluator_removed",
         /// An evaluator was put on a tender in another's place (to the new evaluator).
         EvaluatorAssigned = "evaluator_assigned",
+        /// A user was made a manager of an incubator (to the user).
+        IncubatorManagerAdded = "incubator_manager_added",
+        /// A user is no longer a manager of an incubator (to the user).
+        IncubatorManagerRemoved = "incubator_manager_removed",
+        /// An application to an incubator was submitted (to its managers).
+        IncubatorApplicationSubmitted = "incubator_application_submitted",
+        /// An application to an incubator moved on (to the applicant).
+        IncubatorApplicationMoved = "incubator_application_moved",
+        /// An incubator's manager wrote to the applicant.
+        IncubatorMessage = "incubator_message",
     }
 }
 

@@ -1,6 +1,7 @@
 //! The workspace `/me`: what the signed-in user has to do, assembled from the rooms' sections —
 //! their tenders and bids (procurement), invitations and recommended tenders (matching), their
-//! contracts (contracts) and, for regulators, the latest registry events (orgs).
+//! contracts (contracts), their incubator applications and managed incubators (incubators)
+//! and, for regulators, the latest registry events (orgs).
 
 use axum::extract::State;
 use maud::Markup;
@@ -26,10 +27,12 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     )?;
     contracts.extend(of_orgs);
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
+    let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)
+        (incubators)
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

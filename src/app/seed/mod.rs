@@ -3,10 +3,12 @@
 //!
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
-//! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
+//! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
+//! and `history` also `contracts`,
 //! `matching` (invitations) and `targets` (the ledger rebuild).
 
 pub mod history;
+pub mod incubators;
 pub mod procurement;
 pub mod rules;
 
@@ -107,6 +109,7 @@ pub async fn run(
     if let Some(org_id) = first {
         crate::orgs::model::set_member(db, org_id, user_ids[3], OrgRole::Admin, now).await?;
     }
+    incubators::run(db, now).await?;
     Ok(report)
 }
 
