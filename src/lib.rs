@@ -90,8 +90,9 @@
 //!   30% share. Calls `audit`, `procurement`, `orgs`, `units`, `targets`, `inbox`.
 //! - [`matching`] — who fits which tender, with reasons: eligibility rules reused from
 //!   `procurement`, six scored parts with configurable weights, an in-memory snapshot of all
-//!   organizations (`matching::Env`, no web state), invitations, recommended tenders. Calls
-//!   `procurement`, `orgs`, `contracts`, `units`.
+//!   organizations (`matching::Env`, no web state), invitations, recommended tenders; the
+//!   incubator part names the organization's incubator. Calls `procurement`, `orgs`,
+//!   `contracts`, `units`, `incubators`.
 //! - [`targets`] — the policy dashboard led by the 30% share: the `target_ledger` written in
 //!   the signing (and terminating) transaction and always equal to
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
@@ -109,6 +110,16 @@
 //!   draft is its organizer's alone (others get 404). Recommends the open calls an
 //!   organization fits (place, domain, clean credit, registered) with the reasons, in `/me`.
 //!   Calls `audit`, `inbox`, `units`, `orgs`, `regions`.
+//! - [`incubators`] — incubators at region, league/city and banner/county level (created and
+//!   edited by platform administrators, who assign managers: holders of the
+//!   incubator-manager role, each acting only on the incubators assigned), their public
+//!   directory and tenants, and applications for a group in preparation or a registered
+//!   organization: one state machine (`rules::AppState::apply`), a per-incubator checklist
+//!   kept by its managers, admission (checklist met, a free place) creating the tenant, at
+//!   most one application per applicant and incubator that is not rejected (checked in the
+//!   incubator row's turn), drafts seen by their author alone, every change audited and the
+//!   applicant notified. Offers matching the organizations in residence
+//!   (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -169,6 +180,7 @@ pub mod app;
 pub mod audit;
 pub mod contracts;
 pub mod inbox;
+pub mod incubators;
 pub mod kernel;
 pub mod matching;
 pub mod orgs;

@@ -432,7 +432,7 @@ async fn route_role_matrix() {
     civicbridge::units::model::add_member(db, unit, buying_evaluator, common::T0)
         .await
         .unwrap();
-    app.user("incubator@example.org", &[Role::IncubatorManager])
+    let incubator_manager = app.user("incubator@example.org", &[Role::IncubatorManager])
         .await;
 
     // A tender under evaluation with three bids (one from `org`) and an enquiry.
@@ -641,6 +641,60 @@ async fn route_role_matrix() {
             .unwrap();
     }
 
+    // An incubator managed by the incubator persona, and a submitted application to it by
+    // the plain user (a draft would be the applicant's alone).
+    let incubator = {
+        use civicbridge::incubators::{self, rules};
+        let admin = civicbridge::accounts::find_by_email(db, "admin@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let d = rules::validate_incubator(
+            &rules::IncubatorForm {
+                name: "矩阵测试孵化基地".into(),
+                i_league: "150100".into(),
+                address: "呼和浩特市".into(),
+                services: "办公场地".into(),
+                capacity: "10".into(),
+                ..Default::default()
+            },
+            &[],
+            civicbridge::kernel::Lang::Zh,
+        )
+        .unwrap();
+        let id = incubators::save_incubator(db, None, &d, admin, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        let inc = incubators::get(db, id).await.unwrap().unwrap();
+        incubators::set_manager(db, &inc, incubator_manager, true, admin, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        inc
+    };
+    let application = {
+        use civicbridge::incubators::{self, rules};
+        let plain = civicbridge::accounts::find_by_email(db, "plain@example.org")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let d = rules::ApplicationDraft {
+            applicant: rules::Applicant::Group,
+            name: "矩阵测试团队".into(),
+            founders: "张三".into(),
+            domain: "elderly".into(),
+            plan: "矩阵测试用的入驻申请计划书。".into(),
+            submit: true,
+        };
+        incubators::apply(db, &incubator, plain, &d, common::T0)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 11] = [
@@ -648,7 +702,14 @@ async fn route_role_matrix() {
         (
             "plain",
             Some("plain@example.org"),
-            &[Public, SignedIn, Joiner, ClaimReaders],
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                ClaimReaders,
+                Applicant,
+                ApplicationReaders,
+            ],
         ),
         (
             "org admin",
@@ -699,6 +760,8 @@ async fn route_role_matrix() {
                 ClaimReaders,
                 TenderOversight,
                 BidReaders,
+                IncubatorOversight,
+                ApplicationReaders,
             ],
         ),
         (
@@ -742,7 +805,14 @@ async fn route_role_matrix() {
         (
             "incubator",
             Some("incubator@example.org"),
-            &[Public, SignedIn, Joiner],
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                IncubatorManager,
+                IncubatorOversight,
+                ApplicationReaders,
+            ],
         ),
     ];
     let (_, infos) = table();
@@ -751,6 +821,10 @@ async fn route_role_matrix() {
             owner_id
         } else if p.starts_with("/admin/units") {
             unit
+        } else if p.starts_with("/incubators/") || p.starts_with("/admin/incubators") {
+            incubator.id
+        } else if p.starts_with("/incubator-applications/") {
+            application
         } else if p.contains("/tenders") {
             tender
         } else if p.starts_with("/contracts") {
@@ -807,7 +881,9 @@ async fn route_role_matrix() {
                     .iter()
                     .any(|k| info.path.contains(k)))
                 || info.path == "/contracts/{id}/terminate"
-                || info.access == ClaimReaders;
+                || info.access == ClaimReaders
+                // No existence oracle for applications to incubators either.
+                || info.path.starts_with("/incubator-applications/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1330,6 +1406,15 @@ async fn every_page_is_translated_in_both_languages() {
         .map(|c| c.id)
         .collect();
     assert_eq!(calls.len(), 2, "two demo calls");
+    let applications: Vec<i64> =
+        civicbridge::incubators::model::application::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect();
+    assert!(applications.len() >= 7, "demo applications in every state");
     let missing = |body: &str| {
         ["zh-CN.", "en."].iter().any(|p| {
             body.match_indices(p).any(|(i, _)| {
@@ -1365,6 +1450,8 @@ async fn every_page_is_translated_in_both_languages() {
         Some("evaluator@demo.civicbridge.cn"),
         Some("regulator@demo.civicbridge.cn"),
         Some("admin@demo.civicbridge.cn"),
+        Some("incubator@demo.civicbridge.cn"),
+        Some("org@demo.civicbridge.cn"),
     ];
     let (_, infos) = table();
     for who in users {
@@ -1388,6 +1475,10 @@ async fn every_page_is_translated_in_both_languages() {
                 || info.path.starts_with("/orgs/{id}/penalties")
             {
                 report_orgs.clone()
+            } else if info.path.starts_with("/incubator-applications/") {
+                // Every demo application: drafts show their author the form, others the
+                // review forms to the manager.
+                applications.clone()
             } else {
                 vec![1]
             };

@@ -59,6 +59,15 @@ mod m0141_index_annual_reports_org_year;
 mod m0142_index_annual_reports_year_state;
 mod m0143_create_penalties;
 mod m0144_index_penalties_org;
+mod m0100_create_incubators;
+mod m0101_create_incubator_managers;
+mod m0102_create_incubator_checklist_items;
+mod m0103_create_incubator_applications;
+mod m0104_create_incubator_checks;
+mod m0105_create_incubator_messages;
+mod m0106_create_incubator_tenants;
+mod m0107_index_incubator_applications_applicant;
+mod m0108_index_incubator_tenants_incubator;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -120,6 +129,15 @@ impl MigratorTrait for Migrator {
             Box::new(m0142_index_annual_reports_year_state::Migration),
             Box::new(m0143_create_penalties::Migration),
             Box::new(m0144_index_penalties_org::Migration),
+            Box::new(m0100_create_incubators::Migration),
+            Box::new(m0101_create_incubator_managers::Migration),
+            Box::new(m0102_create_incubator_checklist_items::Migration),
+            Box::new(m0103_create_incubator_applications::Migration),
+            Box::new(m0104_create_incubator_checks::Migration),
+            Box::new(m0105_create_incubator_messages::Migration),
+            Box::new(m0106_create_incubator_tenants::Migration),
+            Box::new(m0107_index_incubator_applications_applicant::Migration),
+            Box::new(m0108_index_incubator_tenants_incubator::Migration),
         ]
     }
 }

@@ -74,6 +74,12 @@ impl Actor {
         !self.has(Role::Admin) && self.units.contains(&unit_id)
     }
 
+    /// Manages an incubator it is assigned to (`managed`): holds the incubator-manager role
+    /// and is no platform administrator.
+    pub fn manages_incubator(&self, managed: bool) -> bool {
+        managed && self.has(Role::IncubatorManager) && !self.has(Role::Admin)
+    }
+
     /// A member of at least one purchasing unit (never a platform administrator).
     pub fn is_buyer(&self) -> bool {
         !self.has(Role::Admin) && !self.units.is_empty()
@@ -165,6 +171,35 @@ pub enum Action {
     FileReport(i64),
     /// Review annual reports and record penalties (regulators: civil-affairs decisions).
     Regulate,
+    /// Create and edit incubators and assign their managers (administrator).
+    ManageIncubators,
+    /// Apply to an incubator (anyone who may join an organization).
+    ApplyToIncubator,
+    /// Keep an incubator's checklist and decide its applications: a holder of the
+    /// incubator-manager role assigned to that incubator (`managed`).
+    ManageIncubator {
+        /// Whether the user is assigned to the incubator in question.
+        managed: bool,
+    },
+    /// See an incubator's applications: its managers and regulators.
+    ViewIncubatorApplications {
+        /// Whether the user is assigned to the incubator in question.
+        managed: bool,
+    },
+    /// See one application to an incubator: its applicant (`own`), the incubator's
+    /// managers and regulators (a draft is the applicant's alone: the caller passes
+    /// `managed: false` and the handler refuses regulators for it).
+    ViewIncubatorApplication {
+        /// The user applied.
+        own: bool,
+        /// The user manages the incubator applied to.
+        managed: bool,
+    },
+    /// Edit and submit one's own draft application.
+    EditIncubatorApplication {
+        /// The user applied.
+        own: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -216,6 +251,17 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
                 || (assigned && a.has(Role::Evaluator))
                 || a.has(Role::Regulator)
         }
+        Action::ManageIncubators => a.has(Role::Admin),
+        Action::ApplyToIncubator => !a.has(Role::Admin),
+        // The role alone manages nothing: only the incubators assigned to the holder.
+        Action::ManageIncubator { managed } => a.manages_incubator(managed),
+        Action::ViewIncubatorApplications { managed } => {
+            a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
+        Action::ViewIncubatorApplication { own, managed } => {
+            own || a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
+        Action::EditIncubatorApplication { own } => own,
     }
 }
 
@@ -244,7 +290,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 31] = [
+    const ALL_ACTIONS: [Action; 35] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -293,6 +339,26 @@ mod tests {
             assigned: false,
             awarded: true,
         },
+        Action::ManageIncubators,
+        Action::ApplyToIncubator,
+        Action::ManageIncubator { managed: true },
+        Action::ManageIncubator { managed: false },
+        Action::ViewIncubatorApplications { managed: true },
+        Action::ViewIncubatorApplications { managed: false },
+        Action::ViewIncubatorApplication {
+            own: true,
+            managed: false,
+        },
+        Action::ViewIncubatorApplication {
+            own: false,
+            managed: true,
+        },
+        Action::ViewIncubatorApplication {
+            own: false,
+            managed: false,
+        },
+        Action::EditIncubatorApplication { own: true },
+        Action::EditIncubatorApplication { own: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -310,6 +376,15 @@ mod tests {
             assigned: true,
             awarded: false,
         };
+        // What an applicant may do with their own application (`own` is settled by the
+        // handler from the row).
+        let own = [
+            ViewIncubatorApplication {
+                own: true,
+                managed: false,
+            },
+            EditIncubatorApplication { own: true },
+        ];
         let signed_in = [
             ViewWorkspace,
             CreateOrg,
@@ -317,13 +392,24 @@ mod tests {
             ViewClaim { own: true },
             AskQuestion,
             report,
+            ApplyToIncubator,
+            own[0],
+            own[1],
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
         // (A claim of theirs could only predate the role; they may still read it.)
         let admin_with = |extra: &[Action]| {
             [
-                &[ViewWorkspace, AskQuestion, ViewClaim { own: true }, report][..],
+                &[
+                    ViewWorkspace,
+                    AskQuestion,
+                    ViewClaim { own: true },
+                    report,
+                    ManageIncubators,
+                    own[0],
+                    own[1],
+                ][..],
                 extra,
             ]
             .concat()
@@ -380,6 +466,16 @@ mod tests {
                     ViewClaim { own: false },
                     Regulate,
                     early,
+                    ViewIncubatorApplications { managed: true },
+                    ViewIncubatorApplications { managed: false },
+                    ViewIncubatorApplication {
+                        own: false,
+                        managed: true,
+                    },
+                    ViewIncubatorApplication {
+                        own: false,
+                        managed: false,
+                    },
                 ]),
             ),
             (
@@ -449,10 +545,30 @@ mod tests {
                     },
                 ]),
             ),
+            // The role manages only the incubators assigned (`managed` true).
             (
                 "incubator manager",
                 Some(actor(&[Role::IncubatorManager], &[], &[])),
-                with(&[]),
+                with(&[
+                    ManageIncubator { managed: true },
+                    ViewIncubatorApplications { managed: true },
+                    ViewIncubatorApplication {
+                        own: false,
+                        managed: true,
+                    },
+                ]),
+            ),
+            // An administrator listed as a manager (by hand) manages nothing.
+            (
+                "platform admin holding the manager role",
+                Some(actor(&[Role::Admin, Role::IncubatorManager], &[], &[])),
+                admin_with(&[
+                    EditOrg(7),
+                    ManageOrgMembers(7),
+                    ViewOrgPrivate(7),
+                    ManageUnits,
+                    ManageUsers,
+                ]),
             ),
         ];
         for (name, a, allowed) in cases {

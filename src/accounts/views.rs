@@ -105,6 +105,7 @@ pub fn workspace(
                     ul.plain {
                         li { a href="/admin/users" { (lang.t("users.admin_title")) } }
                         li { a href="/admin/units" { (lang.t("units.admin_title")) } }
+                        li { a href="/admin/incubators" { (lang.t("incubator.admin_title")) } }
                     }
                 }
             }

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, inbox, matching, orgs, pages, philanthropy, procurement,
-    regulation, search,
+    accounts, audit, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
+    procurement, regulation, search,
     targets, units, web,
 };
 
@@ -61,6 +61,16 @@ pub enum Access {
     /// A buyer of the unit (or an administrator of the foundation) running the call in the
     /// path.
     CallOwner,
+    /// A holder of the incubator-manager role assigned to the incubator in the path (or to
+    /// the incubator of the application in the path).
+    IncubatorManager,
+    /// The managers of the incubator in the path, and regulators.
+    IncubatorOversight,
+    /// The applicant of the application in the path.
+    Applicant,
+    /// The applicant of the application in the path, the managers of its incubator, and
+    /// regulators.
+    ApplicationReaders,
 }
 
 /// One registered route.
@@ -404,6 +414,60 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/orgs/{id}/penalties",
         Regulator,
         regulation::routes::record_penalty,
+    )
+    // incubators
+    .get("/incubators", Public, incubators::routes::directory)
+    .get("/incubators/{id}", Public, incubators::routes::show)
+    .get("/incubators/{id}/apply", Joiner, incubators::routes::apply_form)
+    .post("/incubators/{id}/apply", Joiner, incubators::routes::apply)
+    .get(
+        "/incubators/{id}/applications",
+        IncubatorOversight,
+        incubators::routes::applications,
+    )
+    .post(
+        "/incubators/{id}/checklist",
+        IncubatorManager,
+        incubators::routes::add_item,
+    )
+    .get(
+        "/incubator-applications/{id}",
+        ApplicationReaders,
+        incubators::routes::application,
+    )
+    .post(
+        "/incubator-applications/{id}/edit",
+        Applicant,
+        incubators::routes::edit,
+    )
+    .post(
+        "/incubator-applications/{id}/decide",
+        IncubatorManager,
+        incubators::routes::decide,
+    )
+    .post(
+        "/incubator-applications/{id}/checks",
+        IncubatorManager,
+        incubators::routes::check,
+    )
+    .post(
+        "/incubator-applications/{id}/messages",
+        IncubatorManager,
+        incubators::routes::message,
+    )
+    .get("/admin/incubators", Admin, incubators::routes::admin)
+    .post("/admin/incubators", Admin, incubators::routes::create)
+    .get("/admin/incubators/{id}", Admin, incubators::routes::edit_form)
+    .post("/admin/incubators/{id}", Admin, incubators::routes::update)
+    .post(
+        "/admin/incubators/{id}/managers",
+        Admin,
+        incubators::routes::add_manager,
+    )
+    .post(
+        "/admin/incubators/{id}/managers/{uid}/remove",
+        Admin,
+        incubators::routes::remove_manager,
     )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)

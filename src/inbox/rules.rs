@@ -59,6 +59,16 @@ code_enum! {
         AnnualReportReturned = "annual_report_returned",
         /// A regulator recorded a penalty on an organization (to its administrators).
         PenaltyRecorded = "penalty_recorded",
+        /// A user was made a manager of an incubator (to the user).
+        IncubatorManagerAdded = "incubator_manager_added",
+        /// A user is no longer a manager of an incubator (to the user).
+        IncubatorManagerRemoved = "incubator_manager_removed",
+        /// An application to an incubator was submitted (to its managers).
+        IncubatorApplicationSubmitted = "incubator_application_submitted",
+        /// An application to an incubator moved on (to the applicant).
+        IncubatorApplicationMoved = "incubator_application_moved",
+        /// An incubator's manager wrote to the applicant.
+        IncubatorMessage = "incubator_message",
     }
 }
 

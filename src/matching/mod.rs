@@ -16,7 +16,8 @@
 //! layer's state, so jobs, benches and tests call them as handlers do.
 //!
 //! May call: `procurement` (tenders, eligibility), `orgs` (registry), `contracts` (per-supplier
-//! tallies), `units` (names), `web` (from `routes` and `views` only).
+//! tallies), `units` (names), `incubators` (organizations in residence), `web` (from `routes`
+//! and `views` only).
 
 pub mod model;
 pub mod routes;

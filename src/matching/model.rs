@@ -1,6 +1,7 @@
 //! Matching's data: the compact snapshot of every organization (one query for the
 //! organizations and one for their domains, through `orgs`; two aggregates over contracts and
-//! milestones, through `contracts`), the open tenders (through `procurement`), and the
+//! milestones, through `contracts`; the organizations in residence, through `incubators`),
+//! the open tenders (through `procurement`), and the
 //! invitation notifications.
 
 use std::collections::HashMap;
@@ -79,7 +80,7 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbE
             milestones_first_time: 0,
             rating_sum: 0,
             rating_count: 0,
-            incubated: false,
+            incubator: None,
         })
         .collect();
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.org_id, i)).collect();
@@ -97,6 +98,11 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbE
             c.rating_count = t.rating_count;
             c.milestones_decided = t.milestones_decided;
             c.milestones_first_time = t.milestones_first_time;
+        }
+    }
+    for (org, name) in crate::incubators::incubated_orgs(db).await? {
+        if let Some(&i) = index.get(&org) {
+            out[i].incubator = Some(name);
         }
     }
     Ok(out)

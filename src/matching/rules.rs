@@ -124,9 +124,9 @@ pub struct Candidate {
     pub rating_sum: u32,
     /// Number of completion ratings.
     pub rating_count: u32,
-    /// In an incubator or graduated recently (fed by the incubator feature when it lands;
-    /// false until then).
-    pub incubated: bool,
+    /// The incubator the organization is a tenant of, if any (from `incubators`: residents
+    /// today; graduates once graduation lands), named in the reason.
+    pub incubator: Option<String>,
 }
 
 /// What matching needs to know about a tender.
@@ -401,6 +401,17 @@ impl Part {
             Why::Incubator(false) => lang.t("matching.why.not_incubated"),
         }
     }
+
+    /// [`Part::reason`], naming the organization's incubator (`incubator`) in the
+    /// incubation part.
+    pub fn reason_naming(&self, lang: Lang, tender_domain: &str, incubator: Option<&str>) -> String {
+        match (self.why, incubator) {
+            (Why::Incubator(true), Some(name)) => {
+                lang.tf("matching.why.incubated_at", &[("incubator", name)])
+            }
+            _ => self.reason(lang, tender_domain),
+        }
+    }
 }
 
 /// A score from 0 to 100 with its parts.
@@ -546,8 +557,8 @@ pub fn score(t: &TenderProfile, c: &Candidate, today: Date, w: &MatchingWeights)
         track_fraction(c),
         capacity_fraction(c, w.staff_per_contract),
         (
-            if c.incubated { 1000 } else { 0 },
-            Why::Incubator(c.incubated),
+            if c.incubator.is_some() { 1000 } else { 0 },
+            Why::Incubator(c.incubator.is_some()),
         ),
     ];
     let sum = u64::from(w.sum().max(1));
@@ -723,7 +734,7 @@ mod tests {
             milestones_first_time: 0,
             rating_sum: 0,
             rating_count: 0,
-            incubated: false,
+            incubator: None,
         }
     }
 
@@ -990,7 +1001,7 @@ mod tests {
             part(&score(&t, &c, TODAY, &w()), PartKind::Incubator).milli,
             0
         );
-        c.incubated = true;
+        c.incubator = Some("青城孵化基地".into());
         assert_eq!(
             part(&score(&t, &c, TODAY, &w()), PartKind::Incubator).milli,
             10_000
@@ -1007,7 +1018,7 @@ mod tests {
         c.milestones_first_time = 3;
         c.rating_sum = 15;
         c.rating_count = 3;
-        c.incubated = true;
+        c.incubator = Some("青城孵化基地".into());
         let s = score(&t, &c, TODAY, &w());
         assert_eq!(s.total_milli, 100_000);
         assert_eq!(s.display(), "100.0");

@@ -18,8 +18,9 @@ fn place(c: &Candidate, lang: Lang) -> String {
     }
 }
 
-/// The parts of a score as a list of sentences.
-pub fn parts(lang: Lang, s: &Score, tender_domain: &str) -> Markup {
+/// The parts of a score as a list of sentences; `incubator` names the organization's
+/// incubator in the incubation part.
+pub fn parts(lang: Lang, s: &Score, tender_domain: &str, incubator: Option<&str>) -> Markup {
     html! {
         ul.plain.score-parts {
             @for p in &s.parts {
@@ -27,7 +28,7 @@ pub fn parts(lang: Lang, s: &Score, tender_domain: &str) -> Markup {
                     li {
                         strong { (p.kind.label(lang)) } " "
                         span.num { (super::rules::milli_display(p.milli)) " / " (super::rules::milli_display(p.max_milli)) }
-                        " — " (p.reason(lang, tender_domain))
+                        " — " (p.reason_naming(lang, tender_domain, incubator))
                     }
                 }
             }
@@ -100,7 +101,7 @@ pub fn matches(lang: Lang, p: &MatchesPage) -> Markup {
                             td.num { (n + 1) }
                             td { a href=(format!("/orgs/{}", c.org_id)) { (c.name) } br; span.muted { (c.facts.kind.label(lang)) " · " (place(c, lang)) } }
                             td.num.score { (s.display()) }
-                            td { (parts(lang, s, &t.domain)) }
+                            td { (parts(lang, s, &t.domain, c.incubator.as_deref())) }
                             td {
                                 @if p.invited.contains(&c.org_id) {
                                     span.badge.badge-invited { (lang.t("matching.invited")) }
@@ -148,7 +149,7 @@ pub fn matches(lang: Lang, p: &MatchesPage) -> Markup {
                     h3 { a href=(format!("/orgs/{}", c.org_id)) { (c.name) } }
                     @match a {
                         Assessment::Excluded(why) => { p { strong { (lang.t("matching.is_excluded")) } } (reasons(lang, why)) }
-                        Assessment::Scored(s) => { p { strong { (lang.tf("matching.is_scored", &[("score", &s.display())])) } } (parts(lang, s, &t.domain)) }
+                        Assessment::Scored(s) => { p { strong { (lang.tf("matching.is_scored", &[("score", &s.display())])) } } (parts(lang, s, &t.domain, c.incubator.as_deref())) }
                     }
                 }
             }
@@ -193,7 +194,7 @@ pub fn workspace(
                         li {
                             a href=(format!("/tenders/{}", t.id)) { (t.title) } " "
                             span.badge { (lang.tf("matching.score_of", &[("score", &s.display())])) }
-                            (parts(lang, s, &t.domain))
+                            (parts(lang, s, &t.domain, None))
                         }
                     } }
                 }
@@ -236,7 +237,7 @@ pub fn tender_section(
                                 button.btn.btn-secondary type="submit" { (lang.t("matching.invite")) }
                             }
                         }
-                        (parts(lang, s, &t.domain))
+                        (parts(lang, s, &t.domain, c.incubator.as_deref()))
                     }
                 } }
             }

@@ -3,7 +3,7 @@
 //! calls they organize and the calls recommended to their organizations (philanthropy), their
 //! contracts (contracts), their claims of organizations and, for regulators, the work queue
 //! (claims, unverified registrations, ratings expiring, overdue claims) and the latest
-//! registry events (orgs).
+//! registry events (orgs), their incubator applications and managed incubators (incubators).
 
 use axum::extract::State;
 use maud::Markup;
@@ -93,6 +93,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     contracts.extend(of_orgs);
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
     let calls = crate::philanthropy::routes::workspace_sections(&st, &ctx).await?;
+    let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
@@ -100,6 +101,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)
         (calls)
+        (incubators)
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

@@ -3,13 +3,14 @@
 //!
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
-//! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
-//! `matching` (invitations) and `targets` (the ledger rebuild); `vetting` a pending claim and
-//! an unverified registration through `orgs`; `calls` calls `philanthropy`; `regulation` its
-//! reports and penalties.
+//! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
+//! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
+//! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
+//! calls `philanthropy`; `regulation` its reports and penalties.
 
 pub mod calls;
 pub mod history;
+pub mod incubators;
 pub mod procurement;
 pub mod regulation;
 pub mod rules;
@@ -116,6 +117,7 @@ pub async fn run(
     calls::run(db, user_ids[2], now).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
+    incubators::run(db, now).await?;
     Ok(report)
 }
 

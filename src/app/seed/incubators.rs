@@ -1,0 +1,191 @@
+//! Demo incubators: one at region, one at league/city and one at banner level, managed by
+//! the demo incubator manager, each with a checklist, and applications in every state —
+//! two registered organizations and a group in residence, a draft, a checklist review with
+//! a message, an interview, a waiting list and a rejection. Everything goes through the
+//! room's operations, so each change has its audit entry and notices.
+//!
+//! Invariant: runs once (nothing is added when an incubator exists). May call: `accounts`,
+//! `orgs`, `units`, `incubators`.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::accounts::OrgRole;
+use crate::incubators::rules::{ApplicationDraft, Applicant, IncubatorDraft, Step};
+use crate::orgs::model::organization;
+use crate::regions::{Level, regions};
+
+/// The demo founders (groups in preparation): e-mail, display name.
+pub const FOUNDERS: &[(&str, &str)] = &[
+    ("founder@demo.civicbridge.cn", "青城助老团队发起人"),
+    ("founder2@demo.civicbridge.cn", "社区青年团队发起人"),
+];
+
+fn err(m: &str) -> DbErr {
+    DbErr::Custom(format!("incubator demo data: {m}"))
+}
+
+async fn user(db: &DatabaseConnection, email: &str) -> Result<i64, DbErr> {
+    crate::accounts::find_by_email(db, email)
+        .await?
+        .map(|u| u.id)
+        .ok_or_else(|| err(email))
+}
+
+fn draft(name: &str, division: &str, unit: Option<i64>, capacity: i32) -> IncubatorDraft {
+    let r = regions();
+    let d = r.get(division).expect("demo division exists");
+    IncubatorDraft {
+        name: name.to_string(),
+        level: d.level,
+        division_code: d.code.clone(),
+        league_code: r.league_of(division).map(|x| x.code.clone()),
+        county_code: r.county_of(division).map(|x| x.code.clone()),
+        operator_uscc: None,
+        operator_unit: unit,
+        address: format!("{}政务服务中心三楼", r.path(division, crate::kernel::Lang::Zh)),
+        services: "免费办公场地与工位；登记注册辅导；财务与项目管理培训；公益创投对接；一对一督导。"
+            .to_string(),
+        capacity,
+    }
+}
+
+fn app(applicant: Applicant, name: &str, domain: &str, submit: bool) -> ApplicationDraft {
+    let group = applicant == Applicant::Group;
+    ApplicationDraft {
+        applicant,
+        name: if group { name.to_string() } else { String::new() },
+        founders: if group {
+            "发起人三名，均有五年以上社区志愿服务经历。".to_string()
+        } else {
+            String::new()
+        },
+        domain: domain.to_string(),
+        plan: format!("{name}计划入驻后一年内完善内部治理，承接社区服务项目，并争取完成登记或评估。"),
+        submit,
+    }
+}
+
+/// Creates the demo incubators and their applications (once). Returns how many incubators
+/// it created.
+pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
+    if crate::incubators::model::count(db).await? > 0 {
+        return Ok(0);
+    }
+    let admin = user(db, "admin@demo.civicbridge.cn").await?;
+    let manager = user(db, "incubator@demo.civicbridge.cn").await?;
+    let org_user = user(db, "org@demo.civicbridge.cn").await?;
+    let hash = crate::accounts::hash_password(super::DEMO_PASSWORD).map_err(DbErr::Custom)?;
+    let mut founders = Vec::new();
+    for (email, name) in FOUNDERS {
+        let id = match crate::accounts::find_by_email(db, email).await? {
+            Some(u) => u.id,
+            None => {
+                crate::accounts::create_user(db, email, &hash, name, &[], now)
+                    .await?
+                    .id
+            }
+        };
+        founders.push(id);
+    }
+    // The two first social service agencies: the demo organization user administers the
+    // first (seed::run), the second founder the second.
+    let orgs: Vec<i64> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Kind.eq("social_service_agency"))
+        .order_by_id_asc()
+        .limit(2)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if let Some(o) = orgs.get(1) {
+        crate::orgs::model::set_member(db, *o, founders[1], OrgRole::Admin, now).await?;
+    }
+    let unit = crate::units::list(db, None)
+        .await?
+        .into_iter()
+        .find(|u| u.name == "内蒙古自治区民政厅")
+        .map(|u| u.id);
+    let r = regions();
+    let banner = r
+        .children("150100")
+        .find(|d| d.level == Level::BannerCounty && d.name.ends_with('旗'))
+        .or_else(|| r.children("150100").next())
+        .map(|d| (d.code.clone(), d.name.clone()))
+        .ok_or_else(|| err("no banner"))?;
+    let drafts = [
+        draft("内蒙古自治区社会组织孵化基地", "150000", unit, 40),
+        draft("呼和浩特市社会组织孵化基地", "150100", None, 20),
+        draft(&format!("{}社会组织孵化园", banner.1), &banner.0, None, 10),
+    ];
+    let mut incs = Vec::new();
+    for d in &drafts {
+        let id = match crate::incubators::save_incubator(db, None, d, admin, now).await? {
+            Ok(id) => id,
+            Err(_) => return Err(err("incubator refused")),
+        };
+        let inc = crate::incubators::get(db, id)
+            .await?
+            .ok_or_else(|| err("incubator"))?;
+        // The manager role is granted by seed::run; the assignment cannot be refused.
+        let _ = crate::incubators::set_manager(db, &inc, manager, true, admin, now).await?;
+        let mut items = Vec::new();
+        for label in ["发起人身份及无不良记录材料齐全", "服务计划清晰可行", "有固定的核心成员"] {
+            items.push(crate::incubators::add_checklist_item(db, id, label, manager, now).await?);
+        }
+        incs.push((inc, items));
+    }
+
+    // (incubator index, applicant, who applies, name, domain, steps after submission,
+    //  checklist items met (count), message)
+    type Plan<'a> = (usize, i64, Applicant, &'a str, &'a str, &'a [Step], usize, Option<&'a str>);
+    let mut plans: Vec<Plan> = vec![
+        (1, founders[0], Applicant::Group, "青城助老志愿服务队", "elderly", &[Step::Review][..], 1,
+            Some("请补充发起人无犯罪记录证明，我们收到后继续审核。")),
+        (2, founders[0], Applicant::Group, "草原儿童阅读推广团队", "children_youth", &[Step::Review, Step::Interview][..], 3,
+            Some("面谈定于下周三上午十点，地点在孵化园一楼会议室。")),
+        (1, org_user, Applicant::Group, "社区微公益行动组", "community", &[Step::Reject][..], 0, None),
+        (0, founders[0], Applicant::Group, "乡村养老互助小组", "elderly", &[Step::Review, Step::Waitlist][..], 3, None),
+        (1, founders[1], Applicant::Group, "青少年心理支持小组", "children_youth", &[Step::Review, Step::Admit][..], 3,
+            Some("欢迎入驻！请于本周内到前台办理工位手续。")),
+    ];
+    if let Some(o) = orgs.first() {
+        plans.push((0, org_user, Applicant::Org(*o), "", "elderly", &[Step::Review, Step::Admit][..], 3, None));
+    }
+    if let Some(o) = orgs.get(1) {
+        plans.push((2, founders[1], Applicant::Org(*o), "", "disability", &[Step::Review, Step::Admit][..], 3, None));
+    }
+    for (n, who, applicant, name, domain, steps, met, message) in plans {
+        let (inc, items) = &incs[n];
+        let d = app(applicant, name, domain, true);
+        let Ok(id) = crate::incubators::apply(db, inc, who, &d, now).await? else {
+            continue;
+        };
+        let a = crate::incubators::model::application(db, id)
+            .await?
+            .ok_or_else(|| err("application"))?;
+        for step in steps {
+            if *step == Step::Admit || *step == Step::Interview || *step == Step::Waitlist {
+                for item in items.iter().take(met) {
+                    crate::incubators::record_check(db, &a, *item, true, "已核实", manager, now)
+                        .await?;
+                }
+            }
+            let reason = "本期名额优先面向已有服务基础的团队，欢迎下期再申请。";
+            let _ = crate::incubators::take_step(db, inc, &a, *step, reason, manager, now).await?;
+        }
+        if steps == [Step::Review] {
+            for item in items.iter().take(met) {
+                crate::incubators::record_check(db, &a, *item, true, "材料已核实", manager, now)
+                    .await?;
+            }
+        }
+        if let Some(m) = message {
+            crate::incubators::send_message(db, inc, &a, m, manager, now).await?;
+        }
+    }
+    // A draft nobody but its author sees.
+    let d = app(Applicant::Group, "绿色社区行动小组", "environment", false);
+    let _ = crate::incubators::apply(db, &incs[2].0, org_user, &d, now).await?;
+    Ok(incs.len())
+}

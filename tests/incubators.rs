@@ -1,0 +1,510 @@
+//! Incubators through HTTP: an administrator creates incubators and assigns managers (only
+//! holders of the role, each managing only the incubators assigned); the public directory
+//! filters by level and league/city; a group in preparation and a registered organization
+//! apply; managers keep the checklist, review, write and decide; admission creates a tenant
+//! shown on the public page and makes the organization `incubated` in a tender's matches,
+//! with the incubator named in the reason. Other users, other managers and anonymous
+//! visitors are refused without learning which applications exist; bad input comes back as
+//! the same form with 422 and nothing written.
+
+mod common;
+
+use axum::http::StatusCode;
+use civicbridge::accounts::Role;
+use common::{Client, T0, TestApp};
+
+/// The admin's form for an incubator in Hohhot (league/city level).
+fn incubator_fields(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", name.to_string()),
+        ("i_league", "150100".into()),
+        ("i_county", String::new()),
+        ("operator_uscc", String::new()),
+        ("operator_unit", String::new()),
+        ("address", "呼和浩特市新城区政务服务中心三楼".into()),
+        ("services", "办公场地、登记辅导、能力培训".into()),
+        ("capacity", "2".into()),
+    ]
+}
+
+async fn post(c: &mut Client, path: &str, fields: &[(&str, String)]) -> common::Resp {
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    c.post(path, &f).await
+}
+
+/// The id at the end of a redirect's location.
+fn id_in(r: &common::Resp) -> i64 {
+    let l = r.location().expect("a redirect");
+    l.trim_end_matches(|c: char| !c.is_ascii_digit())
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("no id in {l}"))
+}
+
+struct World {
+    admin: Client,
+    manager: Client,
+    manager_id: i64,
+    incubator: i64,
+}
+
+/// An incubator with one assigned manager and a two-item checklist.
+async fn world(app: &TestApp) -> World {
+    let (mut admin, _) = app.signed_in("admin@example.org", &[Role::Admin]).await;
+    let (mut manager, manager_id) = app
+        .signed_in("manager@example.org", &[Role::IncubatorManager])
+        .await;
+    let r = post(
+        &mut admin,
+        "/admin/incubators",
+        &incubator_fields("呼和浩特市社会组织孵化基地"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let incubator = id_in(&r);
+    let r = post(
+        &mut admin,
+        &format!("/admin/incubators/{incubator}/managers"),
+        &[("email", "manager@example.org".into())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for label in ["发起人材料齐全", "服务计划清晰"] {
+        manager.get(&format!("/incubators/{incubator}/applications")).await;
+        let r = post(
+            &mut manager,
+            &format!("/incubators/{incubator}/checklist"),
+            &[("label", label.into())],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    World {
+        admin,
+        manager,
+        manager_id,
+        incubator,
+    }
+}
+
+fn group_fields(name: &str, action: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "group".into()),
+        ("org_id", String::new()),
+        ("name", name.into()),
+        ("founders", "张三、李四、王五".into()),
+        ("domain", "elderly".into()),
+        ("plan", "为社区老人提供上门探访和助餐服务，一年内完成登记。".into()),
+        ("action", action.into()),
+    ]
+}
+
+#[tokio::test]
+async fn admin_creates_incubators_and_the_directory_filters_them() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let mut admin = w.admin;
+    // Bad input: the same form, 422, typed values kept, a message next to each field.
+    let before = app.count("incubators").await;
+    let bad = vec![
+        ("name", "x".to_string()),
+        ("i_league", "150200".into()),
+        ("i_county", "150102".into()),
+        ("operator_uscc", "123".into()),
+        ("operator_unit", "999999".into()),
+        ("address", "地址\u{0}".into()),
+        ("services", String::new()),
+        ("capacity", "0".into()),
+    ];
+    let r = post(&mut admin, "/admin/incubators", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in [
+        "name",
+        "i_county",
+        "operator_uscc",
+        "operator_unit",
+        "address",
+        "services",
+        "capacity",
+    ] {
+        assert!(
+            r.count(&format!(".field.has-error #{f}")) == 1
+                || r.count(&format!(".has-error [name={f}]")) == 1,
+            "{f}: {}",
+            r.text(".form-errors")
+        );
+    }
+    assert_eq!(r.value("input[name=name]").as_deref(), Some("x"));
+    assert_eq!(app.count("incubators").await, before, "nothing written");
+    // A name already taken; a USCC nobody holds.
+    let r = post(
+        &mut admin,
+        "/admin/incubators",
+        &incubator_fields("呼和浩特市社会组织孵化基地"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#name-error").contains("同名"));
+    let mut f = incubator_fields("包头市孵化基地");
+    f[3].1 = common::uscc(77);
+    let r = post(&mut admin, "/admin/incubators", &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#operator_uscc-error").is_empty());
+    // A region-level and a banner-level incubator, the latter operated by an organization.
+    let (_, owner) = app.signed_in("owner@example.org", &[]).await;
+    app.org(owner, 5, "青城社工服务中心").await;
+    let mut region = incubator_fields("内蒙古自治区社会组织孵化基地");
+    region[1].1.clear();
+    assert_eq!(
+        post(&mut admin, "/admin/incubators", &region).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut banner = incubator_fields("土默特左旗社会组织孵化园");
+    banner[2].1 = "150121".into();
+    banner[3].1 = common::uscc(5);
+    let r = post(&mut admin, "/admin/incubators", &banner).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let banner_id = id_in(&r);
+
+    let mut public = app.client();
+    let r = public.get("/incubators").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("table.incubators tbody tr"), 3);
+    let r = public.get("/incubators?level=banner_county").await;
+    assert_eq!(r.count("table.incubators tbody tr"), 1);
+    assert!(r.text("table.incubators").contains("土默特左旗社会组织孵化园"));
+    let r = public.get("/incubators?league=150100&lang=en").await;
+    assert_eq!(r.count("table.incubators tbody tr"), 2, "not the region's");
+    assert!(r.text("h1").contains("Incubators"));
+    let r = public.get(&format!("/incubators/{banner_id}")).await;
+    assert!(r.text("dl.props").contains("青城社工服务中心"), "operator");
+    assert!(r.text("dl.props").contains("旗县") || r.text("dl.props").contains("旗"));
+    // Nobody but an administrator edits or assigns.
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    let r = post(&mut plain, "/admin/incubators", &incubator_fields("私建基地")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut manager = w.manager;
+    let r = post(
+        &mut manager,
+        &format!("/admin/incubators/{}/managers", w.incubator),
+        &[("email", "plain@example.org".into())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Only a holder of the role can be assigned.
+    admin.get(&format!("/admin/incubators/{banner_id}")).await;
+    let r = post(
+        &mut admin,
+        &format!("/admin/incubators/{banner_id}/managers"),
+        &[("email", "plain@example.org".into())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#email-error").contains("角色"));
+    assert_eq!(r.value("input[name=email]").as_deref(), Some("plain@example.org"));
+    // The manager got a notice of the assignment.
+    let n = app.count("user_notifications").await;
+    assert!(n >= 1);
+    // Removing a manager asks first, then removes.
+    let path = format!(
+        "/admin/incubators/{}/managers/{}/remove",
+        w.incubator, w.manager_id
+    );
+    let r = admin.post(&path, &[]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.count("incubator_managers").await, 1, "not yet");
+    let r = admin.post(&path, &[("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("incubator_managers").await, 0);
+}
+
+#[tokio::test]
+async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let mut manager = w.manager;
+    let inc = w.incubator;
+    let (mut founder, _) = app.signed_in("founder@example.org", &[]).await;
+    founder.get(&format!("/incubators/{inc}/apply")).await;
+    // Bad input first: 422, values kept, nothing written.
+    let mut bad = group_fields("", "submit");
+    bad[5].1 = "太短".into();
+    bad[4].1 = "unknown".into();
+    let r = post(&mut founder, &format!("/incubators/{inc}/apply"), &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["name-error", "domain-error", "plan-error"] {
+        assert_eq!(r.count(&format!("#{id}")), 1, "{id}");
+    }
+    assert_eq!(r.text("textarea[name=plan]"), "太短");
+    assert_eq!(app.count("incubator_applications").await, 0);
+    // A draft: the managers do not see it.
+    let r = post(
+        &mut founder,
+        &format!("/incubators/{inc}/apply"),
+        &group_fields("青城助老志愿队", "save"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let app_id = id_in(&r);
+    let page = format!("/incubator-applications/{app_id}");
+    assert_eq!(manager.get(&page).await.status, StatusCode::NOT_FOUND);
+    let list = manager.get(&format!("/incubators/{inc}/applications")).await;
+    assert_eq!(list.count("#applications tbody tr"), 0);
+    // Applying again while it is open: 422, nothing written.
+    let r = post(
+        &mut founder,
+        &format!("/incubators/{inc}/apply"),
+        &group_fields("另一个团队", "submit"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text(".form-errors").contains("未被驳回"));
+    assert_eq!(app.count("incubator_applications").await, 1);
+    // The applicant submits the draft from its page.
+    let r = founder.get(&page).await;
+    assert_eq!(r.value("input[name=name]").as_deref(), Some("青城助老志愿队"));
+    let r = post(
+        &mut founder,
+        &format!("{page}/edit"),
+        &group_fields("青城助老志愿队", "submit"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = founder.get(&page).await;
+    assert_eq!(r.text(".badge-app-submitted"), "已提交");
+    // Once submitted, the draft form is gone and editing is refused.
+    assert_eq!(r.count("#draft"), 0);
+    let r = post(
+        &mut founder,
+        &format!("{page}/edit"),
+        &group_fields("改名", "save"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Who sees it: the manager and a regulator; not another manager, a stranger, the public.
+    let list = manager.get(&format!("/incubators/{inc}/applications")).await;
+    assert_eq!(list.count("#applications tbody tr"), 1);
+    assert_eq!(manager.get(&page).await.status, StatusCode::OK);
+    let (mut regulator, _) = app.signed_in("reg@example.org", &[Role::Regulator]).await;
+    assert_eq!(regulator.get(&page).await.status, StatusCode::OK);
+    let (mut other_manager, _) = app
+        .signed_in("other-manager@example.org", &[Role::IncubatorManager])
+        .await;
+    let (mut stranger, _) = app.signed_in("stranger@example.org", &[]).await;
+    for c in [&mut other_manager, &mut stranger] {
+        let seen = c.get(&page).await;
+        let missing = c.get("/incubator-applications/999999").await;
+        assert_eq!(seen.status, StatusCode::NOT_FOUND);
+        assert_eq!(missing.status, StatusCode::NOT_FOUND, "alike");
+        let r = c.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(
+        other_manager
+            .get(&format!("/incubators/{inc}/applications"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.client().get(&page).await;
+    assert!(r.location().is_some_and(|l| l.starts_with("/login")));
+    // A regulator sees but does not decide.
+    let r = regulator.post(&format!("{page}/decide"), &[("step", "review")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Review: admission waits for the checklist.
+    manager.get(&page).await;
+    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#step-error").contains("当前状态"));
+    let r = manager.post(&format!("{page}/decide"), &[("step", "review")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#step-error").contains("审核清单"));
+    assert_eq!(app.count("incubator_tenants").await, 0);
+    // A rejection needs a reason.
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "reject"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#reason-error"), 1);
+    assert_eq!(r.value("select[name=step] option[selected]").as_deref(), Some("reject"));
+    // Findings on each item; a bad one comes back with its note kept.
+    let r = manager.get(&page).await;
+    let items: Vec<String> = {
+        let sel = scraper::Selector::parse("form.check-form input[name=item_id]").unwrap();
+        r.doc()
+            .select(&sel)
+            .map(|e| e.value().attr("value").unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(items.len(), 2);
+    let r = manager
+        .post(
+            &format!("{page}/checks"),
+            &[("item_id", &items[0]), ("met", "maybe"), ("note", "待核")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("待核"));
+    assert_eq!(app.count("incubator_checks").await, 0);
+    for item in &items {
+        let r = manager
+            .post(
+                &format!("{page}/checks"),
+                &[("item_id", item), ("met", "1"), ("note", "已核实")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    let r = manager
+        .post(&format!("{page}/messages"), &[("body", "请下周来面谈。")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = manager.post(&format!("{page}/messages"), &[("body", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = manager.post(&format!("{page}/decide"), &[("step", "interview")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("incubator_tenants").await, 1);
+
+    // The applicant sees the state and the message, on the page, in /me and the inbox.
+    let r = founder.get(&page).await;
+    assert_eq!(r.text(".badge-app-admitted"), "已入驻");
+    assert!(r.text("#messages").contains("请下周来面谈。"));
+    assert_eq!(r.count("form.check-form"), 0, "findings are the managers' to keep");
+    let me = founder.get("/me").await;
+    assert!(me.text("#my-incubator-applications").contains("青城助老志愿队"));
+    let inbox = founder.get("/me/notifications").await;
+    assert!(inbox.body.contains("已入驻"), "{}", inbox.body);
+    // The manager sees the incubator in /me.
+    assert!(
+        manager
+            .get("/me")
+            .await
+            .text("#my-incubators")
+            .contains("呼和浩特市社会组织孵化基地")
+    );
+    // The public page lists the group by name only.
+    let r = app.client().get(&format!("/incubators/{inc}")).await;
+    assert!(r.text("#tenants").contains("青城助老志愿队"));
+    assert!(!r.body.contains("张三"), "founders are not public");
+    // A finished application takes no more steps.
+    let r = manager.post(&format!("{page}/decide"), &[("step", "reject"), ("reason", "x")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let _ = T0;
+}
+
+#[tokio::test]
+async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
+    use civicbridge::procurement::rules::{self, TenderForm};
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let mut manager = w.manager;
+    let inc = w.incubator;
+    let (mut owner, owner_id) = app.signed_in("owner@example.org", &[]).await;
+    let org = app.org(owner_id, 3, "青城养老服务中心").await;
+    let (mut member, member_id) = app.signed_in("member@example.org", &[]).await;
+    app.add_member(org, member_id, civicbridge::accounts::OrgRole::Member)
+        .await;
+    // The form offers the organization with its registry USCC.
+    let r = owner.get(&format!("/incubators/{inc}/apply")).await;
+    assert!(
+        r.text("select[name=org_id]").contains(&common::uscc(3)),
+        "{}",
+        r.text("select[name=org_id]")
+    );
+    // A mere member cannot apply for it.
+    member.get(&format!("/incubators/{inc}/apply")).await;
+    let mut f = group_fields("", "submit");
+    f[0].1 = "org".into();
+    f[1].1 = org.to_string();
+    let r = post(&mut member, &format!("/incubators/{inc}/apply"), &f).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#org_id-error"), 1);
+    let r = post(&mut owner, &format!("/incubators/{inc}/apply"), &f).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = format!("/incubator-applications/{}", id_in(&r));
+    assert!(owner.get(&page).await.text("dl.props").contains(&common::uscc(3)));
+
+    // A buyer's tender in the organization's domain, before and after admission.
+    let (mut buyer, buyer_id) = app.signed_in("buyer@example.org", &[]).await;
+    let db = &app.state.db;
+    let unit = civicbridge::units::model::create(
+        db,
+        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
+        .await
+        .unwrap();
+    let deadline = T0 + 10 * 86_400;
+    let tender = app
+        .publish_tender(
+            unit,
+            buyer_id,
+            &TenderForm {
+                unit_id: unit.to_string(),
+                title: "社区居家养老服务项目".into(),
+                description: "为辖区老人提供助餐和探访服务。".into(),
+                domain: "elderly".into(),
+                t_league: "150100".into(),
+                budget: "100000".into(),
+                method: "open_tender".into(),
+                eval_method: "lowest_price".into(),
+                enquiry_deadline: rules::format_local(deadline - 86_400),
+                bid_deadline: rules::format_local(deadline),
+                contract_months: "12".into(),
+                milestone_name: vec!["全部".into()],
+                milestone_percent: vec!["100".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    let matches = format!("/tenders/{tender}/matches?org={org}&lang=en");
+    let r = buyer.get(&matches).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.text(".lookup-result").contains("Not incubated"), "{}", r.text(".lookup-result"));
+
+    manager.get(&page).await;
+    for step in ["review"] {
+        manager.post(&format!("{page}/decide"), &[("step", step)]).await;
+    }
+    let r = manager.get(&page).await;
+    let sel = scraper::Selector::parse("form.check-form input[name=item_id]").unwrap();
+    let items: Vec<String> = r
+        .doc()
+        .select(&sel)
+        .map(|e| e.value().attr("value").unwrap().to_string())
+        .collect();
+    for item in &items {
+        manager
+            .post(&format!("{page}/checks"), &[("item_id", item), ("met", "1"), ("note", "")])
+            .await;
+    }
+    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let r = buyer.get(&matches).await;
+    let text = r.text(".lookup-result");
+    assert!(
+        text.contains("Tenant of 呼和浩特市社会组织孵化基地"),
+        "the reason names the incubator: {text}"
+    );
+    let r = buyer
+        .get(&format!("/tenders/{tender}/matches?org={org}&lang=zh-CN"))
+        .await;
+    assert!(r.text(".lookup-result").contains("呼和浩特市社会组织孵化基地在孵机构"));
+    // The incubator's public page links the organization's profile.
+    let r = app.client().get(&format!("/incubators/{inc}")).await;
+    assert_eq!(r.count(&format!("#tenants a[href='/orgs/{org}']")), 1);
+    // One of the two places is taken.
+    assert!(r.text("dl.props").contains("已入驻 1 家，共 2 个名额"), "{}", r.text("dl.props"));
+}
