@@ -290,7 +290,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 35] = [
+    const ALL_ACTIONS: [Action; 42] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
