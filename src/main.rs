@@ -153,6 +153,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         .await?;
                     civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now())
                         .await?;
+                    civicbridge::app::seed::brands::extras(
+                        &state.db,
+                        &state.config.data_dir,
+                        state.clock.now(),
+                        8,
+                    )
+                    .await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
                 }
@@ -254,6 +261,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 civicbridge::app::seed::history::run(&state.db, state.clock.now(), 4, 4).await?;
             println!("demo purchase history: {history} contracts");
             civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
+            civicbridge::app::seed::brands::extras(
+                &state.db,
+                &state.config.data_dir,
+                state.clock.now(),
+                8,
+            )
+            .await?;
             reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",

@@ -48,6 +48,14 @@ mod m0070_create_score_sheets;
 mod m0071_create_score_comments;
 mod m0075_add_contracts_terminated_at;
 mod m0076_add_contracts_termination_reason;
+mod m0120_create_brands;
+mod m0121_create_brand_places;
+mod m0122_create_brand_outcomes;
+mod m0123_create_brand_photos;
+mod m0124_create_brand_evidence;
+mod m0125_index_brands_org;
+mod m0126_index_brand_places_league;
+mod m0127_index_brand_photos_brand;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -98,6 +106,14 @@ impl MigratorTrait for Migrator {
             Box::new(m0071_create_score_comments::Migration),
             Box::new(m0075_add_contracts_terminated_at::Migration),
             Box::new(m0076_add_contracts_termination_reason::Migration),
+            Box::new(m0120_create_brands::Migration),
+            Box::new(m0121_create_brand_places::Migration),
+            Box::new(m0122_create_brand_outcomes::Migration),
+            Box::new(m0123_create_brand_photos::Migration),
+            Box::new(m0124_create_brand_evidence::Migration),
+            Box::new(m0125_index_brands_org::Migration),
+            Box::new(m0126_index_brand_places_league::Migration),
+            Box::new(m0127_index_brand_photos_brand::Migration),
         ]
     }
 }

@@ -92,6 +92,9 @@ pub enum Action {
     EditOrg(i64),
     /// Add or remove an organization's members.
     ManageOrgMembers(i64),
+    /// Keep an organization's brand-project pages: create and edit them, add and remove
+    /// photos, link its completed contracts as evidence (like its profile).
+    ManageBrands(i64),
     /// See an organization's private contact data and members.
     ViewOrgPrivate(i64),
     /// Record a rating grade (regulator).
@@ -154,7 +157,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ViewWorkspace => true,
         // Registering an organization makes its creator the administrator: a member.
         Action::CreateOrg => !a.has(Role::Admin),
-        Action::EditOrg(id) | Action::ManageOrgMembers(id) => {
+        Action::EditOrg(id) | Action::ManageOrgMembers(id) | Action::ManageBrands(id) => {
             a.org_role(id) == Some(OrgRole::Admin) || a.has(Role::Admin)
         }
         Action::ViewOrgPrivate(id) => {
@@ -216,11 +219,12 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 22] = [
+    const ALL_ACTIONS: [Action; 23] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::EditOrg(7),
         Action::ManageOrgMembers(7),
+        Action::ManageBrands(7),
         Action::ViewOrgPrivate(7),
         Action::SetRating,
         Action::SetCredit,
@@ -293,6 +297,7 @@ mod tests {
                 with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     BidFor(7),
                     ViewOrgBids(7),
@@ -321,6 +326,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,
@@ -349,6 +355,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,
@@ -360,6 +367,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,

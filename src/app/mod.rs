@@ -114,6 +114,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         search,
         matching: Default::default(),
         tender_sections: Arc::new([crate::pages::tender::matches as crate::web::TenderSection]),
+        org_sections: Arc::new([crate::pages::org::brands as crate::web::OrgSection]),
         ready: Default::default(),
     })
 }

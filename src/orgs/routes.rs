@@ -80,7 +80,16 @@ async fn render_profile(
     };
     let none = FieldErrors::default();
     let blank = MemberForm::default();
+    let mut sections = String::new();
+    for section in st.org_sections.iter() {
+        sections.push_str(
+            &section(st, ctx.lang, ctx.actor(), o.id)
+                .await?
+                .into_string(),
+        );
+    }
     let x = views::ProfileExtras {
+        sections: maud::PreEscaped(sections),
         private,
         can_edit,
         members: members.as_deref(),

@@ -157,6 +157,8 @@ pub struct ProfileExtras<'a> {
     pub csrf: Option<&'a str>,
     /// The contract track record, rendered by the contracts room.
     pub track_record: Markup,
+    /// What other rooms add (brand projects), registered in `AppState::org_sections`.
+    pub sections: Markup,
     /// The add-member form: what was typed and its errors (blank when fresh).
     pub add_member: (&'a MemberForm, &'a FieldErrors),
     /// A removal form that came back with errors: the member, the reason typed, the errors.
@@ -221,6 +223,7 @@ pub fn profile(
                     @else { @for para in o.intro.split('\n').filter(|p| !p.trim().is_empty()) { p { (para) } } }
                 }
                 (x.track_record)
+                (x.sections)
                 section.section {
                     h2 { (lang.t("org.history")) }
                     @if events.is_empty() { p.muted { (lang.t("org.no_history")) } }

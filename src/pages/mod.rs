@@ -8,4 +8,5 @@
 
 pub mod home;
 pub mod me;
+pub mod org;
 pub mod tender;

@@ -243,9 +243,12 @@ pub struct OrgFigures {
     pub clean: i64,
     /// Staff reported in their profiles.
     pub staff: i64,
+    /// Brand service projects on the platform (counted by `brands`).
+    pub brands: i64,
 }
 
-/// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them).
+/// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them),
+/// and the brand projects (in `brands`).
 pub async fn org_figures(
     db: &impl ConnectionTrait,
     today: time::Date,
@@ -257,5 +260,6 @@ pub async fn org_figures(
         rated_3a: f.rated_3a,
         clean: f.clean,
         staff: f.staff,
+        brands: i64::try_from(crate::brands::count(db).await?).unwrap_or(i64::MAX),
     })
 }

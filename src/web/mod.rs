@@ -17,7 +17,7 @@ pub mod pager;
 mod state;
 
 pub use extract::{Form, Query};
-pub use state::{AppState, SESSION_COOKIE, TenderSection, UPLOAD_LIMIT};
+pub use state::{AppState, OrgSection, SESSION_COOKIE, TenderSection, UPLOAD_LIMIT};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -35,6 +35,9 @@ pub struct AppState {
     /// Sections other rooms add to a tender page for its buyers (the best matches), wired by
     /// `app` so that procurement renders its page without depending on those rooms.
     pub tender_sections: Arc<[TenderSection]>,
+    /// Sections other rooms add to an organization's profile (its brand projects), wired by
+    /// `app` so that orgs renders its page without depending on those rooms.
+    pub org_sections: Arc<[OrgSection]>,
     /// Set once the search indexes are built (or found built) at start; `/readyz` answers
     /// 503 before, so a load balancer sends no traffic to an instance whose search is empty.
     pub ready: Arc<std::sync::atomic::AtomicBool>,
@@ -48,6 +51,15 @@ pub type TenderSection = for<'a> fn(
     &'a str,
 )
     -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
+
+/// A section of an organization's profile: given the organization's id and who asks, its
+/// markup (empty when it has nothing to show).
+pub type OrgSection = for<'a> fn(
+    &'a AppState,
+    Lang,
+    Option<&'a crate::accounts::Actor>,
+    i64,
+) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
 /// limit to this); every other route keeps `Config::body_limit`, enforced by axum's

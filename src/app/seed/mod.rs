@@ -4,8 +4,9 @@
 //! Invariants: running it again adds nothing twice — users and units are created when
 //! missing, organizations continue numbering after the ones already there. May call:
 //! `accounts`, `orgs`, `units` (their models); `procurement` and `history` also `contracts`,
-//! `matching` (invitations) and `targets` (the ledger rebuild).
+//! `matching` (invitations) and `targets` (the ledger rebuild); `brands` also `brands`.
 
+pub mod brands;
 pub mod history;
 pub mod procurement;
 pub mod rules;
@@ -107,6 +108,7 @@ pub async fn run(
     if let Some(org_id) = first {
         crate::orgs::model::set_member(db, org_id, user_ids[3], OrgRole::Admin, now).await?;
     }
+    brands::run(db, now, clock.today()).await?;
     Ok(report)
 }
 
