@@ -97,7 +97,8 @@
 //!   the signing (and terminating) transaction and always equal to
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
-//!   CSV, drill-down, what-if. Calls `contracts`, `orgs`, `units`, `regions`.
+//!   CSV, drill-down, what-if; the other targets (brands counted by `brands`). Calls
+//!   `contracts`, `orgs`, `units`, `regions`, `brands`.
 //! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
 //!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
 //!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
@@ -131,6 +132,15 @@
 //!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
 //!   builds documents from public data only, read through `orgs`, `procurement` and `units`.
+//! - [`brands`] — brand service projects an organization's administrators keep (name,
+//!   domain, places, year started, people served, outcomes, partners, story, photos) and
+//!   the evidence the platform vouches for: the organization's completed contracts, linked
+//!   by its administrators and re-checked when shown. Photos are typed by content, decoded
+//!   under limits and stored only as re-encoded JPEG renditions (no EXIF) under the data
+//!   directory, files written before the row and removed when it does not commit. Every
+//!   change has an audit entry in its transaction. Public gallery, brand page, a section on
+//!   the organization's profile (through `web::AppState::org_sections`) and the count on
+//!   `/targets`. Calls `audit`, `contracts`, `orgs`, `regions`.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //!
@@ -148,7 +158,8 @@
 //!   its consequences).
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the calls an
 //!   organizer runs and the calls recommended to an organization), the sections added to
-//!   the tender page (matches).
+//!   the tender page (matches) and to the organization profile (annual reports and
+//!   penalties, brands).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
@@ -178,6 +189,7 @@ rust_i18n::i18n!("src/locales", fallback = "zh-CN");
 pub mod accounts;
 pub mod app;
 pub mod audit;
+pub mod brands;
 pub mod contracts;
 pub mod inbox;
 pub mod incubators;

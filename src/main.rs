@@ -158,6 +158,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now())
                         .await?;
                     civicbridge::app::seed::vetting::run(&state.db, state.clock.now()).await?;
+                    civicbridge::app::seed::brands::extras(
+                        &state.db,
+                        &state.config.data_dir,
+                        state.clock.now(),
+                        8,
+                    )
+                    .await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
                 }
@@ -260,6 +267,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("demo purchase history: {history} contracts");
             civicbridge::app::seed::history::invite_demo_org(&state.db, state.clock.now()).await?;
             civicbridge::app::seed::vetting::run(&state.db, state.clock.now()).await?;
+            civicbridge::app::seed::brands::extras(
+                &state.db,
+                &state.config.data_dir,
+                state.clock.now(),
+                8,
+            )
+            .await?;
             reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",

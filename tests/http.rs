@@ -695,6 +695,41 @@ async fn route_role_matrix() {
             .unwrap()
     };
 
+    // A brand of `org` with a photo, so its routes have real records.
+    let brand = {
+        let d = civicbridge::brands::rules::validate(
+            &civicbridge::brands::rules::BrandForm {
+                name: "矩阵测试品牌".into(),
+                domain: "elderly".into(),
+                places: vec!["150100".into()],
+                started_year: "2020".into(),
+                beneficiaries: "100".into(),
+                story: "用于权限矩阵测试的品牌项目。".into(),
+                ..Default::default()
+            },
+            2026,
+            civicbridge::kernel::Lang::Zh,
+        )
+        .unwrap();
+        civicbridge::brands::create(db, org, &d, owner_id, common::T0)
+            .await
+            .unwrap()
+    };
+    let photo = {
+        let b = civicbridge::brands::get(db, brand).await.unwrap().unwrap();
+        civicbridge::brands::add_photo(
+            db,
+            &app.state.config.data_dir,
+            &b,
+            civicbridge::app::seed::brands::demo_photo(1),
+            Some(owner_id),
+            common::T0,
+        )
+        .await
+        .unwrap()
+        .unwrap()
+    };
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 11] = [
@@ -831,6 +866,8 @@ async fn route_role_matrix() {
             contract
         } else if p.starts_with("/calls") {
             call
+        } else if p.starts_with("/brands") {
+            brand
         } else {
             org
         };
@@ -843,6 +880,8 @@ async fn route_role_matrix() {
             .replace("{mid}", &mid.to_string())
             .replace("{year}", "2025")
             .replace("{fid}", &fid.to_string())
+            .replace("{brand}", &brand.to_string())
+            .replace("{pid}", &photo.to_string())
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
@@ -1415,6 +1454,15 @@ async fn every_page_is_translated_in_both_languages() {
             .map(|a| a.id)
             .collect();
     assert!(applications.len() >= 7, "demo applications in every state");
+    civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
+        .await
+        .unwrap();
+    // The brand pages under an organization's path are crawled for the first brand's own.
+    let brand_org = civicbridge::brands::get(db, 1)
+        .await
+        .unwrap()
+        .unwrap()
+        .org_id;
     let missing = |body: &str| {
         ["zh-CN.", "en."].iter().any(|p| {
             body.match_indices(p).any(|(i, _)| {
@@ -1459,10 +1507,11 @@ async fn every_page_is_translated_in_both_languages() {
         if let Some(e) = who {
             c.login(e, civicbridge::app::seed::DEMO_PASSWORD).await;
         }
-        for info in infos
-            .iter()
-            .filter(|i| i.method == axum::http::Method::GET && !i.path.contains("{fid}"))
-        {
+        for info in infos.iter().filter(|i| {
+            i.method == axum::http::Method::GET
+                && !i.path.contains("{fid}")
+                && !i.path.contains("{pid}")
+        }) {
             let ids: Vec<i64> = if info.path.starts_with("/tenders/{id}")
                 || info.path.starts_with("/api/v1/tenders/{id}")
             {
@@ -1488,11 +1537,17 @@ async fn every_page_is_translated_in_both_languages() {
                     (true, Some(c)) => (c.org_id, c.id),
                     _ => (id, 0),
                 };
+                let id = if info.path.contains("{brand}") {
+                    brand_org
+                } else {
+                    id
+                };
                 let path = info
                     .path
                     .replace("{id}", &id.to_string())
                     .replace("{claim}", &claim.to_string())
                     .replace("{year}", &demo_year.to_string())
+                    .replace("{brand}", "1")
                     .replace("{*path}", "css/app.css");
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };

@@ -68,6 +68,14 @@ mod m0105_create_incubator_messages;
 mod m0106_create_incubator_tenants;
 mod m0107_index_incubator_applications_applicant;
 mod m0108_index_incubator_tenants_incubator;
+mod m0120_create_brands;
+mod m0121_create_brand_places;
+mod m0122_create_brand_outcomes;
+mod m0123_create_brand_photos;
+mod m0124_create_brand_evidence;
+mod m0125_index_brands_org;
+mod m0126_index_brand_places_league;
+mod m0127_index_brand_photos_brand;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -138,6 +146,14 @@ impl MigratorTrait for Migrator {
             Box::new(m0106_create_incubator_tenants::Migration),
             Box::new(m0107_index_incubator_applications_applicant::Migration),
             Box::new(m0108_index_incubator_tenants_incubator::Migration),
+            Box::new(m0120_create_brands::Migration),
+            Box::new(m0121_create_brand_places::Migration),
+            Box::new(m0122_create_brand_outcomes::Migration),
+            Box::new(m0123_create_brand_photos::Migration),
+            Box::new(m0124_create_brand_evidence::Migration),
+            Box::new(m0125_index_brands_org::Migration),
+            Box::new(m0126_index_brand_places_league::Migration),
+            Box::new(m0127_index_brand_photos_brand::Migration),
         ]
     }
 }

@@ -98,6 +98,9 @@ pub enum Action {
     EditOrg(i64),
     /// Add or remove an organization's members.
     ManageOrgMembers(i64),
+    /// Keep an organization's brand-project pages: create and edit them, add and remove
+    /// photos, link its completed contracts as evidence (like its profile).
+    ManageBrands(i64),
     /// See an organization's private contact data and members.
     ViewOrgPrivate(i64),
     /// Claim an organization's record with evidence (anyone who may join: not a platform
@@ -215,7 +218,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         // Verification is a civil-affairs decision, like ratings.
         Action::VerifyOrg | Action::DecideClaim => a.has(Role::Regulator),
         Action::ViewClaim { own } => own || a.has(Role::Regulator),
-        Action::EditOrg(id) | Action::ManageOrgMembers(id) => {
+        Action::EditOrg(id) | Action::ManageOrgMembers(id) | Action::ManageBrands(id) => {
             a.org_role(id) == Some(OrgRole::Admin) || a.has(Role::Admin)
         }
         Action::ViewOrgPrivate(id) => {
@@ -290,7 +293,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 42] = [
+    const ALL_ACTIONS: [Action; 43] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -300,6 +303,7 @@ mod tests {
         Action::ViewClaim { own: false },
         Action::EditOrg(7),
         Action::ManageOrgMembers(7),
+        Action::ManageBrands(7),
         Action::ViewOrgPrivate(7),
         Action::SetRating,
         Action::SetCredit,
@@ -435,6 +439,7 @@ mod tests {
                 with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     BidFor(7),
                     ViewOrgBids(7),
@@ -484,6 +489,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,
@@ -512,6 +518,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,
@@ -523,6 +530,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,

@@ -114,7 +114,10 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         search,
         matching: Default::default(),
         tender_sections: Arc::new([crate::pages::tender::matches as crate::web::TenderSection]),
-        profile_sections: Arc::new([crate::pages::org::regulation as crate::web::ProfileSection]),
+        profile_sections: Arc::new([
+            crate::pages::org::regulation as crate::web::ProfileSection,
+            crate::pages::org::brands,
+        ]),
         ready: Default::default(),
     })
 }

@@ -9,9 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
-    procurement, regulation, search,
-    targets, units, web,
+    accounts, audit, brands, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
+    procurement, regulation, search, targets, units, web,
 };
 
 /// Who a route is for.
@@ -468,6 +467,48 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/admin/incubators/{id}/managers/{uid}/remove",
         Admin,
         incubators::routes::remove_manager,
+    )
+    // brands
+    .get("/brands", Public, brands::routes::gallery)
+    .get("/brands/{id}", Public, brands::routes::show)
+    .get(
+        "/brands/{id}/photos/{pid}/thumb",
+        Public,
+        brands::routes::photo_thumb,
+    )
+    .get(
+        "/brands/{id}/photos/{pid}/large",
+        Public,
+        brands::routes::photo_large,
+    )
+    .get("/orgs/{id}/brands/new", OrgAdmin, brands::routes::new_form)
+    .post("/orgs/{id}/brands", OrgAdmin, brands::routes::create)
+    .get(
+        "/orgs/{id}/brands/{brand}/edit",
+        OrgAdmin,
+        brands::routes::edit_form,
+    )
+    .post(
+        "/orgs/{id}/brands/{brand}/edit",
+        OrgAdmin,
+        brands::routes::update,
+    )
+    .post(
+        "/orgs/{id}/brands/{brand}/photos",
+        OrgAdmin,
+        brands::routes::upload_photo.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .post(
+        "/orgs/{id}/brands/{brand}/photos/{pid}/delete",
+        OrgAdmin,
+        brands::routes::delete_photo,
+    )
+    .post(
+        "/orgs/{id}/brands/{brand}/evidence",
+        OrgAdmin,
+        brands::routes::set_evidence,
     )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)

@@ -158,7 +158,8 @@ pub struct ProfileExtras<'a> {
     pub csrf: Option<&'a str>,
     /// The contract track record, rendered by the contracts room.
     pub track_record: Markup,
-    /// Sections other rooms add (annual reports, penalties), rendered by them.
+    /// Sections other rooms add (annual reports, penalties, brand projects), registered in
+    /// `AppState::profile_sections` and rendered by them.
     pub sections: Markup,
     /// The add-member form: what was typed and its errors (blank when fresh).
     pub add_member: (&'a MemberForm, &'a FieldErrors),

@@ -32,6 +32,7 @@ fn view(lang: Lang, s: &OrgStats, units: u64, signed_in: bool) -> Markup {
                 a.btn.btn-primary href="/orgs" { (lang.t("home.browse_orgs")) }
                 a.btn.btn-secondary href="/calls" { (lang.t("call.list_title")) }
                 a.btn.btn-secondary href="/incubators" { (lang.t("incubator.directory_title")) }
+                a.btn.btn-secondary href="/brands" { (lang.t("home.browse_brands")) }
                 @if signed_in { a.btn.btn-secondary href="/me" { (lang.t("nav.me")) } }
                 @else { a.btn.btn-secondary href="/signup" { (lang.t("nav.signup")) } }
             }

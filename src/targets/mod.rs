@@ -443,6 +443,20 @@ fn others(o: &model::OrgFigures, r: &ReportTargets, s: &TargetSettings) -> Vec<O
         OtherTarget {
             code: "brands",
             target: format!("≥ {}", s.brands),
+            current: Some(o.brands.to_string()),
+            status: rules::count_status(Some(o.brands), s.brands),
+        },
+        // Recognitions need the annual rounds (品牌项目认定), which are not on the platform
+        // yet: shown as not available rather than as zero.
+        OtherTarget {
+            code: "brands_region",
+            target: format!("≥ {}", s.brands_region_per_year),
+            current: None,
+            status: Status::NoData,
+        },
+        OtherTarget {
+            code: "brands_league",
+            target: format!("≥ {}", s.brands_league_per_year),
             current: None,
             status: Status::NoData,
         },

@@ -241,9 +241,12 @@ pub struct OrgFigures {
     pub rated_3a: i64,
     /// Not on any credit list.
     pub clean: i64,
+    /// Brand service projects on the platform (counted by `brands`).
+    pub brands: i64,
 }
 
-/// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them).
+/// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them),
+/// and the brand projects (in `brands`).
 pub async fn org_figures(
     db: &impl ConnectionTrait,
     today: time::Date,
@@ -254,6 +257,7 @@ pub async fn org_figures(
         rated: f.rated,
         rated_3a: f.rated_3a,
         clean: f.clean,
+        brands: i64::try_from(crate::brands::count(db).await?).unwrap_or(i64::MAX),
     })
 }
 

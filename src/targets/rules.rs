@@ -24,6 +24,10 @@ pub struct TargetSettings {
     pub jobs: i64,
     /// Brand service projects.
     pub brands: i64,
+    /// Brand projects the region recognizes each year.
+    pub brands_region_per_year: i64,
+    /// Brand projects each league/city recognizes each year.
+    pub brands_league_per_year: i64,
     /// Party organizations meeting the standard, basis points (target is "more than").
     pub party_bp: i64,
     /// Nationally influential organizations.
@@ -38,6 +42,8 @@ impl Default for TargetSettings {
             clean_credit_bp: 9_000,
             jobs: 100_000,
             brands: 100,
+            brands_region_per_year: 10,
+            brands_league_per_year: 5,
             party_bp: 8_000,
             national: 50,
         }

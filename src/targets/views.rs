@@ -237,7 +237,12 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
                     @for o in &d.others { tr data-key=(o.code) {
                         th scope="row" { (lang.t(&format!("targets.other.{}", o.code))) }
                         td { (o.target) }
-                        td { (o.current.clone().unwrap_or_else(|| lang.t("targets.no_data"))) }
+                        td {
+                            @let current = o.current.clone().unwrap_or_else(|| lang.t("targets.no_data"));
+                            // The brand count drills down to the brands behind it.
+                            @if o.code == "brands" { a href="/brands" { (current) } }
+                            @else { (current) }
+                        }
                         td { (status_badge(o.status, lang)) }
                     } }
                 }

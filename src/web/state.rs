@@ -35,8 +35,8 @@ pub struct AppState {
     /// Sections other rooms add to a tender page for its buyers (the best matches), wired by
     /// `app` so that procurement renders its page without depending on those rooms.
     pub tender_sections: Arc<[TenderSection]>,
-    /// Sections other rooms add to an organization's profile (annual reports, penalties),
-    /// wired by `app` so that `orgs` renders its page without depending on those rooms.
+    /// Sections other rooms add to an organization's profile (annual reports, penalties,
+    /// brand projects), wired by `app` so that `orgs` renders its page without depending on those rooms.
     pub profile_sections: Arc<[ProfileSection]>,
     /// Set once the search indexes are built (or found built) at start; `/readyz` answers
     /// 503 before, so a load balancer sends no traffic to an instance whose search is empty.

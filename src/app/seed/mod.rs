@@ -6,8 +6,9 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! calls `philanthropy`; `regulation` its reports and penalties.
+//! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`.
 
+pub mod brands;
 pub mod calls;
 pub mod history;
 pub mod incubators;
@@ -118,6 +119,7 @@ pub async fn run(
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;
+    brands::run(db, now, clock.today()).await?;
     Ok(report)
 }
 

@@ -1,0 +1,343 @@
+//! Brand service projects (品牌服务项目): pages an organization's administrators keep about
+//! their projects — name, service domain, places served, year started (years running
+//! computed), people served per year, outcomes with numbers, partners, story, photos — and
+//! the evidence the platform itself vouches for: the organization's completed contracts,
+//! linked by its administrators, shown with the buyer's rating apart from what the
+//! organization only states. Public: the `/brands` gallery, each brand's page, a section on
+//! the organization's profile (composed in `pages`), and the count on `/targets`.
+//!
+//! Invariants: every change runs in one transaction with its audit entry; only the owning
+//! organization's completed contracts can be linked (checked inside the transaction, and
+//! again when shown); a photo is stored only as the two JPEG renditions re-encoded from
+//! decoded pixels (`photos`), its files written before the row and removed again when the
+//! row is not committed, so a refused or failed upload leaves nothing behind. May call:
+//! `audit`, `contracts` (completed contracts, batched), `orgs` (names, domains), `regions`,
+//! `web` (from `routes` and `views` only).
+
+pub mod model;
+pub mod photos;
+pub mod routes;
+pub mod rules;
+pub mod views;
+
+use std::path::Path;
+
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::audit::{self, Entry};
+use crate::contracts::CompletedContract;
+use crate::kernel::error::{AppError, AppResult};
+pub use model::{Brand, Photo};
+pub use photos::PhotoProblem;
+use rules::{BrandDraft, Gallery, Outcome};
+
+/// Number of brand projects on the platform (target 7 on `/targets`).
+pub async fn count(db: &impl sea_orm::ConnectionTrait) -> Result<u64, DbErr> {
+    model::count(db).await
+}
+
+/// One brand.
+pub use model::get;
+
+async fn record(
+    db: &impl sea_orm::ConnectionTrait,
+    brand: i64,
+    action: &str,
+    actor: Option<i64>,
+    detail: serde_json::Value,
+    now: i64,
+) -> Result<(), DbErr> {
+    audit::append(
+        db,
+        Entry {
+            at: now,
+            actor_id: actor,
+            entity: "brand",
+            entity_id: brand,
+            action,
+            detail,
+            public: true,
+        },
+    )
+    .await
+}
+
+/// Creates a brand project of an organization.
+pub async fn create(
+    db: &DatabaseConnection,
+    org_id: i64,
+    d: &BrandDraft,
+    actor: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let id = model::insert(&*txn, org_id, d, Some(actor), now).await?;
+    record(
+        &*txn,
+        id,
+        "created",
+        Some(actor),
+        serde_json::json!({ "org": org_id, "name": d.name }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Saves a brand project's edited fields, places and outcomes.
+pub async fn update(
+    db: &DatabaseConnection,
+    brand: &Brand,
+    d: &BrandDraft,
+    actor: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    model::update(&*txn, brand.id, d, now).await?;
+    record(
+        &*txn,
+        brand.id,
+        "updated",
+        Some(actor),
+        serde_json::json!({ "name": d.name }),
+        now,
+    )
+    .await?;
+    txn.commit().await
+}
+
+/// Adds a photo: checks and re-encodes the upload (off the async workers), writes its
+/// files, then records the row and the audit entry in one transaction; when anything after
+/// the files fails, the files go again. `Ok(Err(_))` says why an upload was refused
+/// (nothing was written).
+pub async fn add_photo(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+    brand: &Brand,
+    bytes: Vec<u8>,
+    actor: Option<i64>,
+    now: i64,
+) -> AppResult<Result<i64, PhotoProblem>> {
+    if model::photo_count(db, brand.id).await? >= rules::limits::PHOTOS {
+        return Ok(Err(PhotoProblem::TooMany));
+    }
+    let processed = tokio::task::spawn_blocking(move || photos::process(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("photo processing: {e}")))?;
+    let r = match processed {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(p)),
+    };
+    let key = photos::new_key();
+    photos::write(data_dir, &key, &r)
+        .await
+        .map_err(|e| AppError::Internal(format!("writing a brand photo: {e}")))?;
+    let stored = async {
+        let txn = crate::kernel::db::begin_write(db).await?;
+        model::touch(&*txn, brand.id, now).await?;
+        // Counted again inside the transaction: two uploads at once cannot pass the limit.
+        if model::photo_count(&*txn, brand.id).await? >= rules::limits::PHOTOS {
+            txn.commit().await?;
+            return Ok::<_, DbErr>(Err(PhotoProblem::TooMany));
+        }
+        let id =
+            model::insert_photo(&*txn, brand.id, &key, (r.width, r.height), actor, now).await?;
+        record(
+            &*txn,
+            brand.id,
+            "photo_added",
+            actor,
+            serde_json::json!({ "photo": id, "width": r.width, "height": r.height }),
+            now,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(Ok(id))
+    }
+    .await;
+    match stored {
+        Ok(Ok(id)) => Ok(Ok(id)),
+        Ok(Err(p)) => {
+            photos::remove(data_dir, &key).await;
+            Ok(Err(p))
+        }
+        Err(e) => {
+            photos::remove(data_dir, &key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Removes a photo of a brand (its row with an audit entry, then its files). `false` when
+/// the brand has no such photo.
+pub async fn delete_photo(
+    db: &DatabaseConnection,
+    data_dir: &Path,
+    brand: &Brand,
+    photo_id: i64,
+    actor: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let Some(p) = model::photo(&*txn, brand.id, photo_id).await? else {
+        txn.commit().await?;
+        return Ok(false);
+    };
+    model::delete_photo(&*txn, p.id).await?;
+    record(
+        &*txn,
+        brand.id,
+        "photo_removed",
+        Some(actor),
+        serde_json::json!({ "photo": p.id }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    photos::remove(data_dir, &p.file_key).await;
+    Ok(true)
+}
+
+/// Why linking contracts was refused: a chosen contract is not a completed contract of the
+/// brand's organization (its id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotEvidence(pub i64);
+
+/// Sets the completed contracts linked to a brand as evidence (the whole set: unchecked
+/// ones are unlinked). Each must be a completed contract of the brand's organization,
+/// checked inside the transaction.
+pub async fn set_evidence(
+    db: &DatabaseConnection,
+    brand: &Brand,
+    chosen: &[i64],
+    actor: i64,
+    now: i64,
+) -> Result<Result<(), NotEvidence>, DbErr> {
+    let mut chosen = chosen.to_vec();
+    chosen.sort_unstable();
+    chosen.dedup();
+    let txn = crate::kernel::db::begin_write(db).await?;
+    model::touch(&*txn, brand.id, now).await?;
+    let allowed: Vec<i64> = crate::contracts::completed_of_org(&*txn, brand.org_id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    if let Some(bad) = chosen.iter().find(|c| !allowed.contains(c)) {
+        txn.commit().await?;
+        return Ok(Err(NotEvidence(*bad)));
+    }
+    let before = model::evidence_of(&*txn, brand.id).await?;
+    let mut sorted_before = before.clone();
+    sorted_before.sort_unstable();
+    if sorted_before == chosen {
+        txn.commit().await?;
+        return Ok(Ok(()));
+    }
+    model::set_evidence(&*txn, brand.id, &chosen, Some(actor), now).await?;
+    record(
+        &*txn,
+        brand.id,
+        "evidence_set",
+        Some(actor),
+        serde_json::json!({ "contracts": chosen }),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A brand as a gallery card or a profile row shows it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    /// The brand.
+    pub brand: Brand,
+    /// Its organization's name.
+    pub org_name: String,
+    /// Division codes served.
+    pub places: Vec<String>,
+    /// Its first photo, if any.
+    pub cover: Option<Photo>,
+}
+
+async fn cards(db: &impl sea_orm::ConnectionTrait, brands: Vec<Brand>) -> Result<Vec<Card>, DbErr> {
+    let ids: Vec<i64> = brands.iter().map(|b| b.id).collect();
+    let mut org_ids: Vec<i64> = brands.iter().map(|b| b.org_id).collect();
+    org_ids.sort_unstable();
+    org_ids.dedup();
+    // One query each, however many brands.
+    let mut places = model::places_of(db, &ids).await?;
+    let mut photos = model::photos_of(db, &ids).await?;
+    let orgs = crate::orgs::names_by_ids(db, &org_ids).await?;
+    Ok(brands
+        .into_iter()
+        .map(|b| Card {
+            org_name: orgs.get(&b.org_id).cloned().unwrap_or_default(),
+            places: places.remove(&b.id).unwrap_or_default(),
+            cover: photos.remove(&b.id).and_then(|v| v.into_iter().next()),
+            brand: b,
+        })
+        .collect())
+}
+
+/// One gallery page (cards) and the number of brands matching the filters.
+pub async fn gallery(
+    db: &impl sea_orm::ConnectionTrait,
+    g: &Gallery,
+) -> Result<(Vec<Card>, u64), DbErr> {
+    let (rows, total) = model::gallery(db, g, rules::PAGE_SIZE).await?;
+    Ok((cards(db, rows).await?, total))
+}
+
+/// The brands of an organization as cards, oldest first (its profile's section).
+pub async fn cards_of_org(
+    db: &impl sea_orm::ConnectionTrait,
+    org_id: i64,
+) -> Result<Vec<Card>, DbErr> {
+    let rows = model::of_org(db, org_id).await?;
+    cards(db, rows).await
+}
+
+/// Everything a brand's page shows.
+#[derive(Debug, Clone)]
+pub struct BrandPage {
+    /// Card data (brand, organization name, places).
+    pub card: Card,
+    /// All photos, oldest first.
+    pub photos: Vec<Photo>,
+    /// Stated outcomes.
+    pub outcomes: Vec<Outcome>,
+    /// Linked contracts that are (still) completed contracts of the organization.
+    pub evidence: Vec<CompletedContract>,
+}
+
+/// Loads a brand's page.
+pub async fn page(db: &impl sea_orm::ConnectionTrait, id: i64) -> Result<Option<BrandPage>, DbErr> {
+    let Some(b) = model::get(db, id).await? else {
+        return Ok(None);
+    };
+    let org_id = b.org_id;
+    let outcomes = model::outcomes_of(db, id).await?;
+    let linked = model::evidence_of(db, id).await?;
+    let evidence = crate::contracts::completed_by_ids(db, &linked)
+        .await?
+        .into_iter()
+        .filter(|c| c.org_id == org_id)
+        .collect();
+    let photos = model::photos_of(db, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    let mut card = cards(db, vec![b]).await?;
+    let Some(card) = card.pop() else {
+        return Ok(None);
+    };
+    Ok(Some(BrandPage {
+        card,
+        photos,
+        outcomes,
+        evidence,
+    }))
+}
