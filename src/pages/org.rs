@@ -12,6 +12,7 @@ use crate::accounts::Actor;
 use crate::kernel::Lang;
 use crate::kernel::error::AppResult;
 use crate::orgs::Org;
+use crate::web::AppState;
 
 /// The public summary of the organization's annual reports and its published penalties
 /// (regulation).
@@ -22,7 +23,7 @@ pub fn regulation<'a>(
     o: &'a Org,
 ) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>> {
     Box::pin(crate::regulation::routes::profile_section(st, lang, actor, o))
-use crate::web::AppState;
+}
 
 /// The organization's brand projects, with "add one" for its administrators (brands).
 pub fn brands<'a>(
