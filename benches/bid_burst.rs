@@ -209,6 +209,14 @@ async fn main() {
         let d = civicbridge::orgs::rules::validate_org(&form, state.clock.today(), Lang::Zh)
             .expect("org");
         let org = civicbridge::orgs::create(&db, &d, uid, now).await.unwrap();
+        // Verified, as a regulator would: unverified organizations may not bid.
+        civicbridge::orgs::model::set_verification(
+            &db,
+            org,
+            civicbridge::orgs::Verification::Verified,
+        )
+        .await
+        .unwrap();
         civicbridge::orgs::model::set_member(&db, org, uid, OrgRole::Admin, now)
             .await
             .unwrap();

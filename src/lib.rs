@@ -53,7 +53,8 @@
 //!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
 //!   owner gets a notice). Calls `orgs`/`units` for memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
-//!   attempts with their e-mail, evaluator replacements): kind code + JSON parameters
+//!   attempts with their e-mail, evaluator replacements, verification and claim
+//!   decisions): kind code + JSON parameters
 //!   rendered in the reader's
 //!   language, written in the transaction of the change they report; `/me/notifications`,
 //!   and an unread count in the header read in the same query as the signed-in user. New
@@ -62,7 +63,14 @@
 //!   members, regulator-kept rating grade and credit status (each change logged with who,
 //!   when, why in the same transaction). Member additions, role changes and removals carry a
 //!   reason, an audit entry and notices to the administrators and the user; the last
-//!   administrator stays. Offers batched reads to search, matching, targets.
+//!   administrator stays. Verification: a registration is unverified until a regulator
+//!   verifies it (`orgs::is_verified` is the one question procurement and matching ask: an
+//!   unverified organization may not bid or be invited); a record is claimed with a
+//!   statement and a certificate typed by its content, one open claim per user and
+//!   organization, approved (the claimant becomes an administrator) or refused by a
+//!   regulator — each decision a conditional update with its audit entry and notices in one
+//!   transaction (`vetting`). Offers batched reads to search, matching, targets, and the
+//!   regulator's queue (claims, unverified registrations, expiring ratings) to `pages`.
 //! - [`units`] — purchasing units tied to division codes and the buyers who act for them;
 //!   buyer changes carry a reason, an audit entry and notices to the unit's buyers.
 //! - [`procurement`] — government purchase of services: the tender lifecycle (one state
@@ -151,13 +159,16 @@
 //!   that needs no script, landmarks; error pages in the same frame, told who is signed in
 //!   by [`web::middleware::error_viewer`]) and header search box, form helpers, the form and
 //!   query extractors ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never
-//!   replaced), the client address from the configured source, the one pager
+//!   replaced), the form helpers' error summary (one per form with errors: an alert that
+//!   links each message to its field's id and takes the focus on load), the client address
+//!   from the configured source, the one pager
 //!   ([`web::pager`]), CSRF, language, error and Content-Security-Policy middleware, embedded
 //!   static assets, and the confirmation page of destructive actions ([`web::confirm`]:
 //!   without `confirm=1` a withdrawal, cancellation, termination or role grant only shows
 //!   its consequences).
-//! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the calls an
-//!   organizer runs and the calls recommended to an organization), the sections added to
+//! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the regulator's
+//!   work queue, the user's claims, the calls an organizer runs and the calls recommended
+//!   to an organization), the sections added to
 //!   the tender page (matches) and to the organization profile (annual reports and
 //!   penalties, brands).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked

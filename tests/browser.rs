@@ -464,6 +464,59 @@ async fn tender_flow(c: &Client, base: &str) -> anyhow::Result<()> {
     no_violations(c, "bid page").await
 }
 
+/// A long form that fails (the tender form, submitted from its bottom with the title and the
+/// budget left empty) comes back with the error summary at the top, in the viewport and
+/// focused, each message a link to its field's id, and the page keeps to the CSP.
+async fn error_summary_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    log_out(c, base).await?;
+    log_in(c, base, "buyer@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}/tenders/new")).await?;
+    wait_for(c, "form.tender-form").await?;
+    let submit = c
+        .find(Locator::Css("form.tender-form button[type=submit]"))
+        .await?;
+    c.execute(
+        "arguments[0].scrollIntoView({ block: 'end' });",
+        vec![serde_json::to_value(&submit)?],
+    )
+    .await?;
+    submit.click().await?;
+    wait_for(c, "#error-summary").await?;
+    let seen = c
+        .execute(
+            "const s = document.getElementById('error-summary');
+             const r = s.getBoundingClientRect();
+             const links = [...s.querySelectorAll('a[href^=\"#\"]')];
+             return {
+               top: r.top, bottom: r.bottom, height: window.innerHeight,
+               role: s.getAttribute('role'),
+               focused: document.activeElement === s,
+               links: links.length,
+               targets: links.filter(a => document.getElementById(a.getAttribute('href').slice(1))).length,
+               title: links.some(a => a.getAttribute('href') === '#title'),
+             };",
+            vec![],
+        )
+        .await?;
+    let num = |k: &str| seen[k].as_f64().unwrap_or(f64::NAN);
+    ensure!(
+        num("top") >= 0.0 && num("top") < num("height"),
+        "the error summary is out of view: {seen}"
+    );
+    ensure!(seen["role"] == "alert", "the summary is no alert: {seen}");
+    ensure!(
+        seen["focused"] == true,
+        "the summary has not the focus: {seen}"
+    );
+    ensure!(
+        num("links") >= 2.0 && seen["links"] == seen["targets"],
+        "every message links to its field: {seen}"
+    );
+    ensure!(seen["title"] == true, "no link to the title field: {seen}");
+    no_violations(c, "tender form with errors").await?;
+    screenshot(c, shots, "tender-form-error-summary.png").await
+}
+
 /// The policy is in force and the recorder works, so the checks above can fail: an inline
 /// script, an inline event handler and a `style` attribute added to a page are all refused
 /// and recorded.
@@ -544,7 +597,10 @@ async fn flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
         .context("policy dashboard with JavaScript")?;
     injected_code_is_blocked(c, base)
         .await
-        .context("Content-Security-Policy in force")
+        .context("Content-Security-Policy in force")?;
+    error_summary_flow(c, base, shots)
+        .await
+        .context("error summary of a long form")
 }
 
 /// Capabilities of a headless Chromium session, optionally with JavaScript disabled.

@@ -12,13 +12,22 @@ pub fn csrf_field(token: &str) -> Markup {
     html! { input type="hidden" name=(super::csrf::FIELD) value=(token); }
 }
 
-/// Summary box at the top of a form with errors.
+/// The id of the error summary a form with errors shows (one form with errors per page).
+pub const ERROR_SUMMARY_ID: &str = "error-summary";
+
+/// Summary box at the top of a form with errors: every message links to its field by the
+/// field's id (`#name`, as the helpers below give every control). The box is an alert and
+/// takes the focus when the page loads (`autofocus` on an element made focusable by
+/// `tabindex="-1"`: no script needed), so the browser scrolls it into view however far down
+/// a long page the form sits; `static/js/app.js` repeats that for browsers that ignore
+/// `autofocus` on a `div`.
 pub fn error_summary(errors: &FieldErrors, lang: Lang) -> Markup {
     html! {
         @if !errors.is_empty() {
-            div.form-errors role="alert" {
-                p { (lang.t("form.fix_errors")) }
-                ul { @for (_, m) in &errors.0 { li { (m) } } }
+            div.form-errors.error-summary id=(ERROR_SUMMARY_ID) role="alert" tabindex="-1" autofocus
+                aria-labelledby=(format!("{ERROR_SUMMARY_ID}-title")) data-error-summary {
+                p id=(format!("{ERROR_SUMMARY_ID}-title")) { (lang.t("form.fix_errors")) }
+                ul { @for (field, m) in &errors.0 { li { a href=(format!("#{field}")) { (m) } } } }
             }
         }
     }
@@ -103,7 +112,7 @@ pub fn checks(
 ) -> Markup {
     let err = errors.get(name);
     html! {
-        fieldset.field.has-error[err.is_some()] {
+        fieldset.field.has-error[err.is_some()] id=(name) {
             legend { (label) }
             div.checks {
                 @for (v, l) in options {

@@ -97,3 +97,13 @@ document.addEventListener("keydown", function (ev) {
     d.querySelector("summary").focus();
   });
 });
+
+// A form that came back with errors: its summary takes the focus and comes into view
+// (`autofocus` does it without script where a browser honours it on a focusable div).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && document.activeElement !== summary) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+  }
+});

@@ -63,7 +63,8 @@ pub fn tender_form(
                     (select("eval_method", &lang.t("tender.eval_method"), &options(EvalMethod::ALL, EvalMethod::code, |m| m.label(lang)), &f.eval_method, Some(&lang.t("form.choose_one")), e))
                     (input("number", "price_weight", &lang.t("tender.price_weight"), &f.price_weight, Some(&lang.t("tender.price_weight_hint")), e, false))
                 }
-                div.field.has-error[e.get("criteria").is_some()] {
+                // The id is the error summary's link target (`web::forms::error_summary`).
+                div.field.has-error[e.get("criteria").is_some()] id="criteria" {
                     p { strong { (lang.t("tender.criteria")) } " " span.hint { (lang.t("tender.criteria_hint")) } }
                     table.form-table {
                         thead { tr { th { (lang.t("tender.criterion")) } th { (lang.t("tender.weight")) } } }
@@ -94,7 +95,7 @@ pub fn tender_form(
             }
             fieldset {
                 legend { (lang.t("tender.milestones")) }
-                div.field.has-error[e.get("milestones").is_some()] {
+                div.field.has-error[e.get("milestones").is_some()] id="milestones" {
                     p.hint { (lang.t("tender.milestones_hint")) }
                     table.form-table {
                         thead { tr { th { (lang.t("tender.milestone")) } th { (lang.t("tender.percent")) } } }
