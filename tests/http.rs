@@ -416,7 +416,8 @@ async fn route_role_matrix() {
     civicbridge::units::model::add_member(db, unit, buying_evaluator, common::T0)
         .await
         .unwrap();
-    let incubator_manager = app.user("incubator@example.org", &[Role::IncubatorManager])
+    let incubator_manager = app
+        .user("incubator@example.org", &[Role::IncubatorManager])
         .await;
 
     // A tender under evaluation with three bids (one from `org`) and an enquiry.
@@ -1280,14 +1281,13 @@ async fn every_page_is_translated_in_both_languages() {
         .unwrap()
         .unwrap()
         .id;
-    let applications: Vec<i64> =
-        civicbridge::incubators::model::application::Entity::find()
-            .all(db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|a| a.id)
-            .collect();
+    let applications: Vec<i64> = civicbridge::incubators::model::application::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
     assert!(applications.len() >= 7, "demo applications in every state");
     let missing = |body: &str| {
         ["zh-CN.", "en."].iter().any(|p| {

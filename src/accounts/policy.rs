@@ -361,7 +361,14 @@ mod tests {
         // A platform administrator joins nothing, so registers no organization either.
         let admin_with = |extra: &[Action]| {
             [
-                &[ViewWorkspace, AskQuestion, report, ManageIncubators, own[0], own[1]][..],
+                &[
+                    ViewWorkspace,
+                    AskQuestion,
+                    report,
+                    ManageIncubators,
+                    own[0],
+                    own[1],
+                ][..],
                 extra,
             ]
             .concat()
