@@ -82,7 +82,7 @@ fn candidates(n: usize, rng: &mut ChaCha8Rng) -> Vec<Candidate> {
                 milestones_first_time: completed * 2,
                 rating_sum: completed * 4,
                 rating_count: completed,
-                incubated: rng.random_bool(0.05),
+                incubator: rng.random_bool(0.05).then(|| "孵化基地".to_string()),
             }
         })
         .collect()

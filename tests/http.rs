@@ -432,7 +432,8 @@ async fn route_role_matrix() {
     civicbridge::units::model::add_member(db, unit, buying_evaluator, common::T0)
         .await
         .unwrap();
-    let incubator_manager = app.user("incubator@example.org", &[Role::IncubatorManager])
+    let incubator_manager = app
+        .user("incubator@example.org", &[Role::IncubatorManager])
         .await;
 
     // A tender under evaluation with three bids (one from `org`) and an enquiry.

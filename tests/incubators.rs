@@ -72,7 +72,9 @@ async fn world(app: &TestApp) -> World {
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     for label in ["发起人材料齐全", "服务计划清晰"] {
-        manager.get(&format!("/incubators/{incubator}/applications")).await;
+        manager
+            .get(&format!("/incubators/{incubator}/applications"))
+            .await;
         let r = post(
             &mut manager,
             &format!("/incubators/{incubator}/checklist"),
@@ -96,7 +98,10 @@ fn group_fields(name: &str, action: &str) -> Vec<(&'static str, String)> {
         ("name", name.into()),
         ("founders", "张三、李四、王五".into()),
         ("domain", "elderly".into()),
-        ("plan", "为社区老人提供上门探访和助餐服务，一年内完成登记。".into()),
+        (
+            "plan",
+            "为社区老人提供上门探访和助餐服务，一年内完成登记。".into(),
+        ),
         ("action", action.into()),
     ]
 }
@@ -165,7 +170,12 @@ async fn admin_creates_incubators_and_the_directory_filters_them() {
     banner[2].1 = "150121".into();
     banner[3].1 = common::uscc(5);
     let r = post(&mut admin, "/admin/incubators", &banner).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let banner_id = id_in(&r);
 
     let mut public = app.client();
@@ -174,7 +184,10 @@ async fn admin_creates_incubators_and_the_directory_filters_them() {
     assert_eq!(r.count("table.incubators tbody tr"), 3);
     let r = public.get("/incubators?level=banner_county").await;
     assert_eq!(r.count("table.incubators tbody tr"), 1);
-    assert!(r.text("table.incubators").contains("土默特左旗社会组织孵化园"));
+    assert!(
+        r.text("table.incubators")
+            .contains("土默特左旗社会组织孵化园")
+    );
     let r = public.get("/incubators?league=150100&lang=en").await;
     assert_eq!(r.count("table.incubators tbody tr"), 2, "not the region's");
     assert!(r.text("h1").contains("Incubators"));
@@ -183,7 +196,12 @@ async fn admin_creates_incubators_and_the_directory_filters_them() {
     assert!(r.text("dl.props").contains("旗县") || r.text("dl.props").contains("旗"));
     // Nobody but an administrator edits or assigns.
     let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
-    let r = post(&mut plain, "/admin/incubators", &incubator_fields("私建基地")).await;
+    let r = post(
+        &mut plain,
+        "/admin/incubators",
+        &incubator_fields("私建基地"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut manager = w.manager;
     let r = post(
@@ -203,7 +221,10 @@ async fn admin_creates_incubators_and_the_directory_filters_them() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text("#email-error").contains("角色"));
-    assert_eq!(r.value("input[name=email]").as_deref(), Some("plain@example.org"));
+    assert_eq!(
+        r.value("input[name=email]").as_deref(),
+        Some("plain@example.org")
+    );
     // The manager got a notice of the assignment.
     let n = app.count("user_notifications").await;
     assert!(n >= 1);
@@ -250,7 +271,9 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     let app_id = id_in(&r);
     let page = format!("/incubator-applications/{app_id}");
     assert_eq!(manager.get(&page).await.status, StatusCode::NOT_FOUND);
-    let list = manager.get(&format!("/incubators/{inc}/applications")).await;
+    let list = manager
+        .get(&format!("/incubators/{inc}/applications"))
+        .await;
     assert_eq!(list.count("#applications tbody tr"), 0);
     // Applying again while it is open: 422, nothing written.
     let r = post(
@@ -264,7 +287,10 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     assert_eq!(app.count("incubator_applications").await, 1);
     // The applicant submits the draft from its page.
     let r = founder.get(&page).await;
-    assert_eq!(r.value("input[name=name]").as_deref(), Some("青城助老志愿队"));
+    assert_eq!(
+        r.value("input[name=name]").as_deref(),
+        Some("青城助老志愿队")
+    );
     let r = post(
         &mut founder,
         &format!("{page}/edit"),
@@ -285,7 +311,9 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Who sees it: the manager and a regulator; not another manager, a stranger, the public.
-    let list = manager.get(&format!("/incubators/{inc}/applications")).await;
+    let list = manager
+        .get(&format!("/incubators/{inc}/applications"))
+        .await;
     assert_eq!(list.count("#applications tbody tr"), 1);
     assert_eq!(manager.get(&page).await.status, StatusCode::OK);
     let (mut regulator, _) = app.signed_in("reg@example.org", &[Role::Regulator]).await;
@@ -299,7 +327,9 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
         let missing = c.get("/incubator-applications/999999").await;
         assert_eq!(seen.status, StatusCode::NOT_FOUND);
         assert_eq!(missing.status, StatusCode::NOT_FOUND, "alike");
-        let r = c.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+        let r = c
+            .post(&format!("{page}/decide"), &[("step", "admit")])
+            .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
     assert_eq!(
@@ -312,27 +342,41 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     let r = app.client().get(&page).await;
     assert!(r.location().is_some_and(|l| l.starts_with("/login")));
     // A regulator sees but does not decide.
-    let r = regulator.post(&format!("{page}/decide"), &[("step", "review")]).await;
+    let r = regulator
+        .post(&format!("{page}/decide"), &[("step", "review")])
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Review: admission waits for the checklist.
     manager.get(&page).await;
-    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "admit")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text("#step-error").contains("当前状态"));
-    let r = manager.post(&format!("{page}/decide"), &[("step", "review")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "review")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "admit")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text("#step-error").contains("审核清单"));
     assert_eq!(app.count("incubator_tenants").await, 0);
     // A rejection needs a reason.
     let r = manager
-        .post(&format!("{page}/decide"), &[("step", "reject"), ("reason", " ")])
+        .post(
+            &format!("{page}/decide"),
+            &[("step", "reject"), ("reason", " ")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.count("#reason-error"), 1);
-    assert_eq!(r.value("select[name=step] option[selected]").as_deref(), Some("reject"));
+    assert_eq!(
+        r.value("select[name=step] option[selected]").as_deref(),
+        Some("reject")
+    );
     // Findings on each item; a bad one comes back with its note kept.
     let r = manager.get(&page).await;
     let items: Vec<String> = {
@@ -365,11 +409,17 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
         .post(&format!("{page}/messages"), &[("body", "请下周来面谈。")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = manager.post(&format!("{page}/messages"), &[("body", "")]).await;
+    let r = manager
+        .post(&format!("{page}/messages"), &[("body", "")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = manager.post(&format!("{page}/decide"), &[("step", "interview")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "interview")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "admit")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.count("incubator_tenants").await, 1);
 
@@ -377,9 +427,16 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     let r = founder.get(&page).await;
     assert_eq!(r.text(".badge-app-admitted"), "已入驻");
     assert!(r.text("#messages").contains("请下周来面谈。"));
-    assert_eq!(r.count("form.check-form"), 0, "findings are the managers' to keep");
+    assert_eq!(
+        r.count("form.check-form"),
+        0,
+        "findings are the managers' to keep"
+    );
     let me = founder.get("/me").await;
-    assert!(me.text("#my-incubator-applications").contains("青城助老志愿队"));
+    assert!(
+        me.text("#my-incubator-applications")
+            .contains("青城助老志愿队")
+    );
     let inbox = founder.get("/me/notifications").await;
     assert!(inbox.body.contains("已入驻"), "{}", inbox.body);
     // The manager sees the incubator in /me.
@@ -395,7 +452,12 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
     assert!(r.text("#tenants").contains("青城助老志愿队"));
     assert!(!r.body.contains("张三"), "founders are not public");
     // A finished application takes no more steps.
-    let r = manager.post(&format!("{page}/decide"), &[("step", "reject"), ("reason", "x")]).await;
+    let r = manager
+        .post(
+            &format!("{page}/decide"),
+            &[("step", "reject"), ("reason", "x")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let _ = T0;
 }
@@ -430,7 +492,13 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
     let r = post(&mut owner, &format!("/incubators/{inc}/apply"), &f).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = format!("/incubator-applications/{}", id_in(&r));
-    assert!(owner.get(&page).await.text("dl.props").contains(&common::uscc(3)));
+    assert!(
+        owner
+            .get(&page)
+            .await
+            .text("dl.props")
+            .contains(&common::uscc(3))
+    );
 
     // A buyer's tender in the organization's domain, before and after admission.
     let (mut buyer, buyer_id) = app.signed_in("buyer@example.org", &[]).await;
@@ -471,11 +539,17 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
     let matches = format!("/tenders/{tender}/matches?org={org}&lang=en");
     let r = buyer.get(&matches).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.text(".lookup-result").contains("Not incubated"), "{}", r.text(".lookup-result"));
+    assert!(
+        r.text(".lookup-result").contains("Not incubated"),
+        "{}",
+        r.text(".lookup-result")
+    );
 
     manager.get(&page).await;
     for step in ["review"] {
-        manager.post(&format!("{page}/decide"), &[("step", step)]).await;
+        manager
+            .post(&format!("{page}/decide"), &[("step", step)])
+            .await;
     }
     let r = manager.get(&page).await;
     let sel = scraper::Selector::parse("form.check-form input[name=item_id]").unwrap();
@@ -486,10 +560,15 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
         .collect();
     for item in &items {
         manager
-            .post(&format!("{page}/checks"), &[("item_id", item), ("met", "1"), ("note", "")])
+            .post(
+                &format!("{page}/checks"),
+                &[("item_id", item), ("met", "1"), ("note", "")],
+            )
             .await;
     }
-    let r = manager.post(&format!("{page}/decide"), &[("step", "admit")]).await;
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "admit")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
     let r = buyer.get(&matches).await;
@@ -501,10 +580,49 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
     let r = buyer
         .get(&format!("/tenders/{tender}/matches?org={org}&lang=zh-CN"))
         .await;
-    assert!(r.text(".lookup-result").contains("呼和浩特市社会组织孵化基地在孵机构"));
+    assert!(
+        r.text(".lookup-result")
+            .contains("呼和浩特市社会组织孵化基地在孵机构")
+    );
     // The incubator's public page links the organization's profile.
     let r = app.client().get(&format!("/incubators/{inc}")).await;
     assert_eq!(r.count(&format!("#tenants a[href='/orgs/{org}']")), 1);
     // One of the two places is taken.
-    assert!(r.text("dl.props").contains("已入驻 1 家，共 2 个名额"), "{}", r.text("dl.props"));
+    assert!(
+        r.text("dl.props").contains("已入驻 1 家，共 2 个名额"),
+        "{}",
+        r.text("dl.props")
+    );
+}
+
+/// Eight simultaneous applications by one user to one incubator: exactly one is written,
+/// the others come back as the form with the message (the check runs in the incubator's
+/// turn on both databases).
+#[tokio::test]
+async fn simultaneous_applications_make_one() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let inc = w.incubator;
+    app.user("twice@example.org", &[]).await;
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let mut c = app.client();
+        c.login("twice@example.org", common::PW).await;
+        clients.push(c);
+    }
+    let path = format!("/incubators/{inc}/apply");
+    let fields = group_fields("同时申请的团队", "submit");
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let results =
+        futures_util::future::join_all(clients.iter_mut().map(|c| c.post(&path, &f))).await;
+    let won = results
+        .iter()
+        .filter(|r| r.status == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(won, 1);
+    for r in results.iter().filter(|r| r.status != StatusCode::SEE_OTHER) {
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text(".form-errors").contains("未被驳回"));
+    }
+    assert_eq!(app.count("incubator_applications").await, 1);
 }

@@ -65,7 +65,11 @@ impl MigrationTrait for Migration {
                 )
                 .col(ColumnDef::new(Incubators::LeagueCode).string_len(12).null())
                 .col(ColumnDef::new(Incubators::CountyCode).string_len(12).null())
-                .col(ColumnDef::new(Incubators::OperatorOrgId).big_integer().null())
+                .col(
+                    ColumnDef::new(Incubators::OperatorOrgId)
+                        .big_integer()
+                        .null(),
+                )
                 .col(
                     ColumnDef::new(Incubators::OperatorUnitId)
                         .big_integer()
@@ -74,8 +78,16 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Incubators::Address).text().not_null())
                 .col(ColumnDef::new(Incubators::Services).text().not_null())
                 .col(ColumnDef::new(Incubators::Capacity).integer().not_null())
-                .col(ColumnDef::new(Incubators::CreatedAt).big_integer().not_null())
-                .col(ColumnDef::new(Incubators::UpdatedAt).big_integer().not_null())
+                .col(
+                    ColumnDef::new(Incubators::CreatedAt)
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Incubators::UpdatedAt)
+                        .big_integer()
+                        .not_null(),
+                )
                 .foreign_key(
                     ForeignKey::create()
                         .from(Incubators::Table, Incubators::OperatorOrgId)

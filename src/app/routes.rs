@@ -417,7 +417,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // incubators
     .get("/incubators", Public, incubators::routes::directory)
     .get("/incubators/{id}", Public, incubators::routes::show)
-    .get("/incubators/{id}/apply", Joiner, incubators::routes::apply_form)
+    .get(
+        "/incubators/{id}/apply",
+        Joiner,
+        incubators::routes::apply_form,
+    )
     .post("/incubators/{id}/apply", Joiner, incubators::routes::apply)
     .get(
         "/incubators/{id}/applications",
@@ -456,7 +460,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)
-    .get("/admin/incubators/{id}", Admin, incubators::routes::edit_form)
+    .get(
+        "/admin/incubators/{id}",
+        Admin,
+        incubators::routes::edit_form,
+    )
     .post("/admin/incubators/{id}", Admin, incubators::routes::update)
     .post(
         "/admin/incubators/{id}/managers",

@@ -26,7 +26,7 @@ use sea_orm::{DatabaseConnection, DbErr};
 use crate::accounts::Role;
 use crate::inbox::{Kind, Params};
 pub use model::{Application, Incubator, Tenant};
-use rules::{AppState, ApplicationDraft, Applicant, IncubatorDraft, Step, StepError};
+use rules::{AppState, Applicant, ApplicationDraft, IncubatorDraft, Step, StepError};
 
 /// Registered organizations in residence, each with its incubator's name (for matching's
 /// `incubated` flag and its reason), in two queries.
@@ -231,7 +231,14 @@ async fn notify_submitted(
         .text("incubator", &inc.name)
         .text("name", name)
         .link(format!("/incubator-applications/{app_id}"));
-    crate::inbox::notify(db, &managers, Kind::IncubatorApplicationSubmitted, &params, now).await
+    crate::inbox::notify(
+        db,
+        &managers,
+        Kind::IncubatorApplicationSubmitted,
+        &params,
+        now,
+    )
+    .await
 }
 
 /// Applies to an incubator: a draft, or submitted at once (`d.submit`). The organization's
@@ -253,8 +260,15 @@ pub async fn apply(
             return Ok(Err(r));
         }
     };
-    if model::blocking_exists(&*txn, inc.id, Some(applicant), org.as_ref().map(|o| o.0), None)
-        .await? {
+    if model::blocking_exists(
+        &*txn,
+        inc.id,
+        Some(applicant),
+        org.as_ref().map(|o| o.0),
+        None,
+    )
+    .await?
+    {
         txn.commit().await?;
         return Ok(Err(ApplyRefusal::AlreadyOpen));
     }

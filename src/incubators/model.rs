@@ -692,7 +692,10 @@ pub async fn add_message(
 }
 
 /// An incubator's tenants, by admission.
-pub async fn tenants_of(db: &impl ConnectionTrait, incubator_id: i64) -> Result<Vec<Tenant>, DbErr> {
+pub async fn tenants_of(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+) -> Result<Vec<Tenant>, DbErr> {
     tenant::Entity::find()
         .filter(tenant::Column::IncubatorId.eq(incubator_id))
         .order_by_asc(tenant::Column::AdmittedAt)

@@ -72,7 +72,11 @@ pub async fn directory(
         level.unwrap_or(""),
         league.as_deref().unwrap_or(""),
     );
-    Ok(layout::page(&ctx, &ctx.t("incubator.directory_title"), body))
+    Ok(layout::page(
+        &ctx,
+        &ctx.t("incubator.directory_title"),
+        body,
+    ))
 }
 
 /// `GET /incubators/{id}`: the incubator and its current and graduated tenants.
@@ -115,7 +119,12 @@ async fn unit_options(st: &St) -> AppResult<(Vec<i64>, Vec<(String, String)>)> {
     ))
 }
 
-async fn admin_page(st: &St, ctx: &mut Ctx, f: &IncubatorForm, e: &FieldErrors) -> AppResult<Markup> {
+async fn admin_page(
+    st: &St,
+    ctx: &mut Ctx,
+    f: &IncubatorForm,
+    e: &FieldErrors,
+) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
     let list = model::list(&st.db, None, None).await?;
     let (_, units) = unit_options(st).await?;
@@ -126,7 +135,13 @@ async fn admin_page(st: &St, ctx: &mut Ctx, f: &IncubatorForm, e: &FieldErrors) 
 /// `GET /admin/incubators`
 pub async fn admin(State(st): State<St>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ManageIncubators)?;
-    admin_page(&st, &mut ctx, &IncubatorForm::default(), &FieldErrors::default()).await
+    admin_page(
+        &st,
+        &mut ctx,
+        &IncubatorForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
 }
 
 /// Validates and saves an incubator form: the id on success, the messages otherwise.
@@ -180,7 +195,10 @@ fn form_of(i: &Incubator, uscc: Option<String>) -> IncubatorForm {
             .unwrap_or_default(),
         i_county: i.county_code.clone().unwrap_or_default(),
         operator_uscc: uscc.unwrap_or_default(),
-        operator_unit: i.operator_unit_id.map(|u| u.to_string()).unwrap_or_default(),
+        operator_unit: i
+            .operator_unit_id
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
         address: i.address.clone(),
         services: i.services.clone(),
         capacity: i.capacity.to_string(),
@@ -280,14 +298,14 @@ pub async fn add_manager(
                 "email",
                 ctx.lang.tf("org.member_unknown", &[("email", &email)]),
             )),
-            Some(u) => match super::set_manager(&st.db, &i, u.id, true, actor, st.clock.now())
-                .await?
-            {
-                Ok(changed) => Ok(changed),
-                Err(ManagerRefusal::NotManagerRole) => {
-                    Err(one("email", ctx.t("incubator.err.not_manager_role")))
+            Some(u) => {
+                match super::set_manager(&st.db, &i, u.id, true, actor, st.clock.now()).await? {
+                    Ok(changed) => Ok(changed),
+                    Err(ManagerRefusal::NotManagerRole) => {
+                        Err(one("email", ctx.t("incubator.err.not_manager_role")))
+                    }
                 }
-            },
+            }
         }
     };
     match outcome {
@@ -481,7 +499,8 @@ async fn applications_page(
     let body = views::applications(ctx.lang, i, &apps, &items, manager, label, e, &csrf);
     Ok(layout::page(
         ctx,
-        &ctx.lang.tf("incubator.applications_title", &[("name", &i.name)]),
+        &ctx.lang
+            .tf("incubator.applications_title", &[("name", &i.name)]),
         body,
     ))
 }
@@ -507,8 +526,12 @@ pub async fn add_item(
     match rules::validate_required("label", &f.label, Kind::Line, rules::limits::ITEM, ctx.lang) {
         Ok(label) => {
             super::add_checklist_item(&st.db, i.id, &label, uid, st.clock.now()).await?;
-            ctx.set_flash("success", ctx.t("incubator.item_added")).await?;
-            Ok(see_other(&format!("/incubators/{}/applications#checklist", i.id)))
+            ctx.set_flash("success", ctx.t("incubator.item_added"))
+                .await?;
+            Ok(see_other(&format!(
+                "/incubators/{}/applications#checklist",
+                i.id
+            )))
         }
         Err(e) => Ok(unprocessable(
             applications_page(&st, &mut ctx, &i, managed, &f.label, &e).await?,
@@ -673,10 +696,7 @@ pub async fn decide(
                 Ok(to) => Ok((step, to)),
                 Err(StepRefusal::Rule(r)) => Err(one("step", r.message(ctx.lang))),
                 Err(StepRefusal::Full) => Err(one("step", ctx.t("incubator.err.full"))),
-                Err(StepRefusal::Stale) => Err(one(
-                    "step",
-                    StepError::Illegal.message(ctx.lang),
-                )),
+                Err(StepRefusal::Stale) => Err(one("step", StepError::Illegal.message(ctx.lang))),
             }
         }
     };
@@ -787,16 +807,13 @@ pub async fn workspace_section(st: &St, ctx: &Ctx) -> AppResult<Markup> {
     let Some(a) = ctx.actor() else {
         return Ok(maud::html! {});
     };
-    let (apps, managed) = tokio::try_join!(
-        model::applications_by(&st.db, a.user_id),
-        async {
-            if a.has(Role::IncubatorManager) {
-                model::managed_by(&st.db, a.user_id).await
-            } else {
-                Ok(vec![])
-            }
-        },
-    )?;
+    let (apps, managed) = tokio::try_join!(model::applications_by(&st.db, a.user_id), async {
+        if a.has(Role::IncubatorManager) {
+            model::managed_by(&st.db, a.user_id).await
+        } else {
+            Ok(vec![])
+        }
+    },)?;
     let mut ids: Vec<i64> = apps.iter().map(|x| x.incubator_id).collect();
     ids.sort_unstable();
     ids.dedup();

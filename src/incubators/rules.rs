@@ -253,8 +253,14 @@ pub fn validate_incubator(
         e.add("i_county", lang.t("org.err.division_mismatch"));
     }
     let uscc = f.operator_uscc.trim().to_uppercase();
-    if text::check(&mut e, "operator_uscc", &f.operator_uscc, Kind::Line, 18, lang)
-        && !uscc.is_empty()
+    if text::check(
+        &mut e,
+        "operator_uscc",
+        &f.operator_uscc,
+        Kind::Line,
+        18,
+        lang,
+    ) && !uscc.is_empty()
         && let Err(err) = crate::orgs::validate_uscc(&uscc, None)
     {
         e.add("operator_uscc", err.message(lang));
@@ -432,7 +438,11 @@ pub fn validate_application(
     };
     e.into_result(ApplicationDraft {
         applicant,
-        name: if group { name.to_string() } else { String::new() },
+        name: if group {
+            name.to_string()
+        } else {
+            String::new()
+        },
         founders: if group {
             founders.to_string()
         } else {
@@ -644,15 +654,15 @@ mod tests {
         assert_eq!(d.league_code.as_deref(), Some("150100"));
         let mut f = incubator_form();
         f.i_league.clear();
-        assert_eq!(
-            validate_incubator(&f, &[], L).unwrap().level,
-            Level::Region
-        );
+        assert_eq!(validate_incubator(&f, &[], L).unwrap().level, Level::Region);
         let county = regions().children("150100").next().unwrap().code.clone();
         f.i_league = "150100".into();
         f.i_county = county.clone();
         let d = validate_incubator(&f, &[], L).unwrap();
-        assert_eq!((d.level, d.county_code), (Level::BannerCounty, Some(county)));
+        assert_eq!(
+            (d.level, d.county_code),
+            (Level::BannerCounty, Some(county))
+        );
     }
 
     #[test]
@@ -686,7 +696,12 @@ mod tests {
         assert_eq!(d.operator_unit, Some(2));
         assert_eq!(d.operator_uscc.as_deref(), Some("91350100M000100Y43"));
         ok.name = "名".repeat(limits::NAME + 1);
-        assert!(validate_incubator(&ok, &[], L).unwrap_err().get("name").is_some());
+        assert!(
+            validate_incubator(&ok, &[], L)
+                .unwrap_err()
+                .get("name")
+                .is_some()
+        );
     }
 
     fn app_form() -> ApplicationForm {
@@ -735,10 +750,20 @@ mod tests {
         }
         let mut f = app_form();
         f.kind = "other".into();
-        assert!(validate_application(&f, &[], L).unwrap_err().get("kind").is_some());
+        assert!(
+            validate_application(&f, &[], L)
+                .unwrap_err()
+                .get("kind")
+                .is_some()
+        );
         let mut f = app_form();
         f.plan = "p\u{1b}".repeat(20);
-        assert!(validate_application(&f, &[], L).unwrap_err().get("plan").is_some());
+        assert!(
+            validate_application(&f, &[], L)
+                .unwrap_err()
+                .get("plan")
+                .is_some()
+        );
     }
 
     #[test]
@@ -747,7 +772,12 @@ mod tests {
             step: "reject".into(),
             reason: " ".into(),
         };
-        assert!(validate_decision(&rej, L).unwrap_err().get("reason").is_some());
+        assert!(
+            validate_decision(&rej, L)
+                .unwrap_err()
+                .get("reason")
+                .is_some()
+        );
         let ok = DecideForm {
             step: "reject".into(),
             reason: "名额已满".into(),
@@ -760,7 +790,12 @@ mod tests {
             step: "submit".into(),
             reason: String::new(),
         };
-        assert!(validate_decision(&submit, L).unwrap_err().get("step").is_some());
+        assert!(
+            validate_decision(&submit, L)
+                .unwrap_err()
+                .get("step")
+                .is_some()
+        );
         let c = CheckForm {
             item_id: "3".into(),
             met: "1".into(),
@@ -770,12 +805,22 @@ mod tests {
             validate_check(&c, &[3], L).unwrap(),
             (3, true, "材料齐全".into())
         );
-        assert!(validate_check(&c, &[4], L).unwrap_err().get("item_id").is_some());
+        assert!(
+            validate_check(&c, &[4], L)
+                .unwrap_err()
+                .get("item_id")
+                .is_some()
+        );
         let c = CheckForm {
             met: "maybe".into(),
             ..c
         };
-        assert!(validate_check(&c, &[3], L).unwrap_err().get("met").is_some());
+        assert!(
+            validate_check(&c, &[3], L)
+                .unwrap_err()
+                .get("met")
+                .is_some()
+        );
         assert!(validate_required("body", "  ", Kind::Multi, 10, L).is_err());
         assert_eq!(
             validate_required("body", " hi ", Kind::Multi, 10, L).unwrap(),

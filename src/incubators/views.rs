@@ -106,10 +106,7 @@ pub struct ShowData<'a> {
 /// The public page of an incubator, with its current and graduated tenants.
 pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
     let in_state = |s: TenantState| -> Vec<&Tenant> {
-        d.tenants
-            .iter()
-            .filter(|t| t.state == s.code())
-            .collect()
+        d.tenants.iter().filter(|t| t.state == s.code()).collect()
     };
     let current = in_state(TenantState::Resident);
     let graduated = in_state(TenantState::Graduated);

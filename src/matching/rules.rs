@@ -404,7 +404,12 @@ impl Part {
 
     /// [`Part::reason`], naming the organization's incubator (`incubator`) in the
     /// incubation part.
-    pub fn reason_naming(&self, lang: Lang, tender_domain: &str, incubator: Option<&str>) -> String {
+    pub fn reason_naming(
+        &self,
+        lang: Lang,
+        tender_domain: &str,
+        incubator: Option<&str>,
+    ) -> String {
         match (self.why, incubator) {
             (Why::Incubator(true), Some(name)) => {
                 lang.tf("matching.why.incubated_at", &[("incubator", name)])

@@ -50,12 +50,12 @@ pub use vetting::{decide_claim, is_verified, submit_claim, verify};
 
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
+/// The organization registered under a USCC (incubators' operators).
+pub use reads::id_by_uscc;
 /// Organization names by id, for rooms that list the organizations they refer to.
 pub use reads::names_by_ids;
 /// Organizations' rows by id in one query, for rooms that check many at once (eligibility).
 pub use reads::rows_by_ids;
-/// The organization registered under a USCC (incubators' operators).
-pub use reads::id_by_uscc;
 /// The compact registry facts of every organization, and every domain pair (matching).
 pub use reads::{OrgBrief, all_domains, briefs};
 /// The registry's figures on social organizations, for the policy targets.

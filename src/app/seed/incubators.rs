@@ -10,7 +10,7 @@
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::accounts::OrgRole;
-use crate::incubators::rules::{ApplicationDraft, Applicant, IncubatorDraft, Step};
+use crate::incubators::rules::{Applicant, ApplicationDraft, IncubatorDraft, Step};
 use crate::orgs::model::organization;
 use crate::regions::{Level, regions};
 
@@ -42,9 +42,13 @@ fn draft(name: &str, division: &str, unit: Option<i64>, capacity: i32) -> Incuba
         county_code: r.county_of(division).map(|x| x.code.clone()),
         operator_uscc: None,
         operator_unit: unit,
-        address: format!("{}政务服务中心三楼", r.path(division, crate::kernel::Lang::Zh)),
-        services: "免费办公场地与工位；登记注册辅导；财务与项目管理培训；公益创投对接；一对一督导。"
-            .to_string(),
+        address: format!(
+            "{}政务服务中心三楼",
+            r.path(division, crate::kernel::Lang::Zh)
+        ),
+        services:
+            "免费办公场地与工位；登记注册辅导；财务与项目管理培训；公益创投对接；一对一督导。"
+                .to_string(),
         capacity,
     }
 }
@@ -53,14 +57,20 @@ fn app(applicant: Applicant, name: &str, domain: &str, submit: bool) -> Applicat
     let group = applicant == Applicant::Group;
     ApplicationDraft {
         applicant,
-        name: if group { name.to_string() } else { String::new() },
+        name: if group {
+            name.to_string()
+        } else {
+            String::new()
+        },
         founders: if group {
             "发起人三名，均有五年以上社区志愿服务经历。".to_string()
         } else {
             String::new()
         },
         domain: domain.to_string(),
-        plan: format!("{name}计划入驻后一年内完善内部治理，承接社区服务项目，并争取完成登记或评估。"),
+        plan: format!(
+            "{name}计划入驻后一年内完善内部治理，承接社区服务项目，并争取完成登记或评估。"
+        ),
         submit,
     }
 }
@@ -130,7 +140,11 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
         // The manager role is granted by seed::run; the assignment cannot be refused.
         let _ = crate::incubators::set_manager(db, &inc, manager, true, admin, now).await?;
         let mut items = Vec::new();
-        for label in ["发起人身份及无不良记录材料齐全", "服务计划清晰可行", "有固定的核心成员"] {
+        for label in [
+            "发起人身份及无不良记录材料齐全",
+            "服务计划清晰可行",
+            "有固定的核心成员",
+        ] {
             items.push(crate::incubators::add_checklist_item(db, id, label, manager, now).await?);
         }
         incs.push((inc, items));
@@ -138,22 +152,91 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
 
     // (incubator index, applicant, who applies, name, domain, steps after submission,
     //  checklist items met (count), message)
-    type Plan<'a> = (usize, i64, Applicant, &'a str, &'a str, &'a [Step], usize, Option<&'a str>);
+    type Plan<'a> = (
+        usize,
+        i64,
+        Applicant,
+        &'a str,
+        &'a str,
+        &'a [Step],
+        usize,
+        Option<&'a str>,
+    );
     let mut plans: Vec<Plan> = vec![
-        (1, founders[0], Applicant::Group, "青城助老志愿服务队", "elderly", &[Step::Review][..], 1,
-            Some("请补充发起人无犯罪记录证明，我们收到后继续审核。")),
-        (2, founders[0], Applicant::Group, "草原儿童阅读推广团队", "children_youth", &[Step::Review, Step::Interview][..], 3,
-            Some("面谈定于下周三上午十点，地点在孵化园一楼会议室。")),
-        (1, org_user, Applicant::Group, "社区微公益行动组", "community", &[Step::Reject][..], 0, None),
-        (0, founders[0], Applicant::Group, "乡村养老互助小组", "elderly", &[Step::Review, Step::Waitlist][..], 3, None),
-        (1, founders[1], Applicant::Group, "青少年心理支持小组", "children_youth", &[Step::Review, Step::Admit][..], 3,
-            Some("欢迎入驻！请于本周内到前台办理工位手续。")),
+        (
+            1,
+            founders[0],
+            Applicant::Group,
+            "青城助老志愿服务队",
+            "elderly",
+            &[Step::Review][..],
+            1,
+            Some("请补充发起人无犯罪记录证明，我们收到后继续审核。"),
+        ),
+        (
+            2,
+            founders[0],
+            Applicant::Group,
+            "草原儿童阅读推广团队",
+            "children_youth",
+            &[Step::Review, Step::Interview][..],
+            3,
+            Some("面谈定于下周三上午十点，地点在孵化园一楼会议室。"),
+        ),
+        (
+            1,
+            org_user,
+            Applicant::Group,
+            "社区微公益行动组",
+            "community",
+            &[Step::Reject][..],
+            0,
+            None,
+        ),
+        (
+            0,
+            founders[0],
+            Applicant::Group,
+            "乡村养老互助小组",
+            "elderly",
+            &[Step::Review, Step::Waitlist][..],
+            3,
+            None,
+        ),
+        (
+            1,
+            founders[1],
+            Applicant::Group,
+            "青少年心理支持小组",
+            "children_youth",
+            &[Step::Review, Step::Admit][..],
+            3,
+            Some("欢迎入驻！请于本周内到前台办理工位手续。"),
+        ),
     ];
     if let Some(o) = orgs.first() {
-        plans.push((0, org_user, Applicant::Org(*o), "", "elderly", &[Step::Review, Step::Admit][..], 3, None));
+        plans.push((
+            0,
+            org_user,
+            Applicant::Org(*o),
+            "",
+            "elderly",
+            &[Step::Review, Step::Admit][..],
+            3,
+            None,
+        ));
     }
     if let Some(o) = orgs.get(1) {
-        plans.push((2, founders[1], Applicant::Org(*o), "", "disability", &[Step::Review, Step::Admit][..], 3, None));
+        plans.push((
+            2,
+            founders[1],
+            Applicant::Org(*o),
+            "",
+            "disability",
+            &[Step::Review, Step::Admit][..],
+            3,
+            None,
+        ));
     }
     for (n, who, applicant, name, domain, steps, met, message) in plans {
         let (inc, items) = &incs[n];
