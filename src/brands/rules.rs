@@ -423,7 +423,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut BrandForm)>)> = vec![
+        type Change = Box<dyn Fn(&mut BrandForm)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("name", Box::new(|f| f.name = "x".into())),
             ("name", Box::new(|f| f.name = "a\u{202e}b品牌".into())),
             ("domain", Box::new(|f| f.domain = "bogus".into())),
