@@ -1,6 +1,7 @@
 //! The workspace `/me`: what the signed-in user has to do, assembled from the rooms' sections —
 //! their tenders and bids (procurement), invitations and recommended tenders (matching), their
-//! contracts (contracts) and, for regulators, the latest registry events (orgs).
+//! contracts (contracts) and, for regulators, the latest registry events (orgs) and links to
+//! the annual-report queue and the penalties (regulation).
 
 use axum::extract::State;
 use maud::Markup;
@@ -30,6 +31,16 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let sections = maud::html! {
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)
+        @if u.actor.has(Role::Regulator) {
+            div.panel id="regulation" {
+                h2 { (ctx.t("regulation.me.title")) }
+                p {
+                    a href="/regulation/reports" { (ctx.t("regulation.queue.title")) }
+                    " · "
+                    a href="/penalties" { (ctx.t("regulation.penalties.title")) }
+                }
+            }
+        }
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

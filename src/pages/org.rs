@@ -22,5 +22,7 @@ pub fn regulation<'a>(
     actor: Option<&'a Actor>,
     o: &'a Org,
 ) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>> {
-    Box::pin(crate::regulation::routes::profile_section(st, lang, actor, o))
+    Box::pin(crate::regulation::routes::profile_section(
+        st, lang, actor, o,
+    ))
 }
