@@ -233,7 +233,9 @@ async fn bad_reports_come_back_with_messages_and_write_nothing() {
     let mut w = world().await;
     let org = w.org;
     let path = format!("/orgs/{org}/reports");
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (form, field with the message, part of the message)
+    type Case<'a> = (Vec<(&'static str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (report("2026", "1"), "year", "尚未结束"),
         (report("2031", "1"), "year", "尚未结束"),
         (report("2018", "1"), "year", "登记当年"),

@@ -49,7 +49,7 @@ fn form(i: usize, k: usize) -> ReportForm {
     let fundraising = income / 50;
     let other = income / 100;
     let expense = program + admin + fundraising + other;
-    let established = i % 5 != 0;
+    let established = !i.is_multiple_of(5);
     let yn = |b: bool| if b { "yes" } else { "no" }.to_string();
     ReportForm {
         year: String::new(),
@@ -66,9 +66,9 @@ fn form(i: usize, k: usize) -> ReportForm {
         staff_part: ((i + k) % 6).to_string(),
         volunteers: (10 + (i * 13) % 90).to_string(),
         party_established: yn(established),
-        party_standard: yn(established && i % 3 != 0),
+        party_standard: yn(established && !i.is_multiple_of(3)),
         activities: "开展社区居家养老、助餐助浴和探访关爱服务，组织志愿者培训。".into(),
-        key_changes: if (i + k) % 4 == 0 {
+        key_changes: if (i + k).is_multiple_of(4) {
             "理事会换届，法定代表人变更。".into()
         } else {
             String::new()
