@@ -105,8 +105,9 @@
 //!   the signing (and terminating) transaction and always equal to
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
-//!   CSV, drill-down, what-if; the other targets (brands counted by `brands`). Calls
-//!   `contracts`, `orgs`, `units`, `regions`, `brands`.
+//!   CSV, drill-down, what-if; party building and jobs from accepted annual reports by year,
+//!   league/city and banner/county; the brand count (`brands`). Calls `contracts`, `orgs`,
+//!   `regulation`, `brands`, `units`, `regions`.
 //! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
 //!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
 //!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
@@ -129,6 +130,18 @@
 //!   incubator row's turn), drafts seen by their author alone, every change audited and the
 //!   applicant notified. Offers matching the organizations in residence
 //!   (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`.
+//! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports
+//!   (年报) filed by an organization's administrators for a year that has ended, one per
+//!   year (unique index), with finances in fen whose expense categories add up, staff, party
+//!   organization, activities and key-people changes; one state machine (`rules::ReportState`:
+//!   draft → submitted → accepted | returned → submitted …) written by a conditional update
+//!   with an audit entry, returns and acceptances notifying the administrators; timeliness
+//!   from the first filing against the configurable deadline (default 31 May of the next
+//!   year); the regulators' queue; penalties recorded after a confirmation and published
+//!   (`/penalties`, the profile) with a public audit entry. Details are private to members
+//!   and regulators; the profile section (composed by `pages`) shows only status. Other
+//!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`). Calls
+//!   `orgs`, `audit`, `inbox`, `accounts`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -170,7 +183,7 @@
 //!   work queue, the user's claims, the calls an organizer runs and the calls recommended
 //!   to an organization), the sections added to
 //!   the tender page (matches) and to the organization profile (annual reports and
-//!   penalties, brands).
+//!   penalties, brands: [`web::AppState::profile_sections`]).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).

@@ -1489,7 +1489,10 @@ async fn every_page_is_translated_in_both_languages() {
             report_orgs.push(r.org_id);
         }
     }
-    assert!(states.len() >= 3, "demo reports in several states: {states:?}");
+    assert!(
+        states.len() >= 3,
+        "demo reports in several states: {states:?}"
+    );
     let users = [
         None,
         Some("buyer@demo.civicbridge.cn"),

@@ -74,12 +74,22 @@ async fn an_administrator_files_and_a_regulator_returns_then_accepts() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.count(&format!("a[href='/orgs/{org}/reports/new?year=2025']")) == 1);
     assert!(r.count(&format!("a[href='/orgs/{org}/reports/new?year=2019']")) == 1);
-    assert_eq!(r.count(&format!("a[href='/orgs/{org}/reports/new?year=2026']")), 0);
+    assert_eq!(
+        r.count(&format!("a[href='/orgs/{org}/reports/new?year=2026']")),
+        0
+    );
     // Late: the 2025 deadline (2026-05-31) has passed.
-    assert!(r.text("#year-2025").contains("逾期未报"), "{}", r.text("#year-2025"));
+    assert!(
+        r.text("#year-2025").contains("逾期未报"),
+        "{}",
+        r.text("#year-2025")
+    );
 
     // Save a draft first: members see it, the profile does not.
-    let r = w.owner.get(&format!("/orgs/{org}/reports/new?year=2025")).await;
+    let r = w
+        .owner
+        .get(&format!("/orgs/{org}/reports/new?year=2025"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let r = w
         .owner
@@ -105,7 +115,11 @@ async fn an_administrator_files_and_a_regulator_returns_then_accepts() {
     let page = w.owner.get(&format!("/orgs/{org}/reports/2025")).await;
     assert!(page.text(".badge-report-submitted").contains("已报送"));
     assert!(page.text(".badge-timely-late").contains("逾期报送"));
-    assert_eq!(page.count("form[action$='/reports/2025']"), 0, "read-only now");
+    assert_eq!(
+        page.count("form[action$='/reports/2025']"),
+        0,
+        "read-only now"
+    );
     // Submitted: the organization can no longer change it.
     let r = w
         .owner
@@ -147,7 +161,11 @@ async fn an_administrator_files_and_a_regulator_returns_then_accepts() {
 
     // The administrator is told, sees the reasons, corrects and resubmits.
     let inbox = w.owner.get("/me/notifications").await;
-    assert!(inbox.body.contains("管理费用与审计报告不符"), "{}", inbox.body);
+    assert!(
+        inbox.body.contains("管理费用与审计报告不符"),
+        "{}",
+        inbox.body
+    );
     let page = w.owner.get(&format!("/orgs/{org}/reports/2025")).await;
     assert!(page.text(".flash-error").contains("管理费用与审计报告不符"));
     assert_eq!(page.value("#staff_full").as_deref(), Some("15"));
@@ -197,7 +215,13 @@ async fn an_administrator_files_and_a_regulator_returns_then_accepts() {
         .collect();
     assert_eq!(
         actions,
-        ["drafted", "submitted", "returned", "resubmitted", "accepted"]
+        [
+            "drafted",
+            "submitted",
+            "returned",
+            "resubmitted",
+            "accepted"
+        ]
     );
     let _ = (reg_id, w.owner_id);
 }
@@ -209,7 +233,9 @@ async fn bad_reports_come_back_with_messages_and_write_nothing() {
     let mut w = world().await;
     let org = w.org;
     let path = format!("/orgs/{org}/reports");
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // (form, field with the message, part of the message)
+    type Case<'a> = (Vec<(&'static str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (report("2026", "1"), "year", "尚未结束"),
         (report("2031", "1"), "year", "尚未结束"),
         (report("2018", "1"), "year", "登记当年"),
@@ -224,13 +250,21 @@ async fn bad_reports_come_back_with_messages_and_write_nothing() {
             "gov_purchase",
             "不能超过收入总额",
         ),
-        (with(report(YEAR, "1"), "staff_part", "-1"), "staff_part", "整数"),
+        (
+            with(report(YEAR, "1"), "staff_part", "-1"),
+            "staff_part",
+            "整数",
+        ),
         (
             with(report(YEAR, "1"), "party_established", "no"),
             "party_standard",
             "尚未建立党组织",
         ),
-        (with(report(YEAR, "1"), "activities", "a\u{0}b"), "activities", ""),
+        (
+            with(report(YEAR, "1"), "activities", "a\u{0}b"),
+            "activities",
+            "",
+        ),
     ];
     for (form, field, message) in cases {
         let r = w.owner.post(&path, &form).await;
@@ -245,16 +279,6 @@ async fn bad_reports_come_back_with_messages_and_write_nothing() {
     }
     assert_eq!(w.app.count("annual_reports").await, 0);
 
-    // English messages too.
-    let r = w
-        .owner
-        .post(
-            &format!("{path}?lang=en"),
-            &with(report(YEAR, "1"), "expense_other", "1"),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-
     // A duplicate year: 422, the first one unchanged.
     let r = w.owner.post(&path, &report(YEAR, "1")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -263,18 +287,41 @@ async fn bad_reports_come_back_with_messages_and_write_nothing() {
         .post(&path, &with(report(YEAR, ""), "staff_full", "99"))
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#year-error").contains("已存在"), "{}", r.text(".form-errors"));
+    assert!(
+        r.text("#year-error").contains("已存在"),
+        "{}",
+        r.text(".form-errors")
+    );
     assert_eq!(w.app.count("annual_reports").await, 1);
     let page = w.owner.get(&format!("{path}/2025")).await;
     assert!(page.text(".props").contains("12"));
     assert!(!page.text(".props").contains("99"));
+
+    // English messages too.
+    let r = w
+        .owner
+        .post(
+            &format!("{path}?lang=en"),
+            &with(report("2024", "1"), "expense_other", "1"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#expense-error").contains("add up to"),
+        "{}",
+        r.text("#expense-error")
+    );
+    assert_eq!(w.app.count("annual_reports").await, 1);
 }
 
 #[tokio::test]
 async fn only_members_and_regulators_read_and_only_administrators_file() {
     let mut w = world().await;
     let org = w.org;
-    let r = w.owner.post(&format!("/orgs/{org}/reports"), &report(YEAR, "1")).await;
+    let r = w
+        .owner
+        .post(&format!("/orgs/{org}/reports"), &report(YEAR, "1"))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let (mut member, member_id) = w.app.signed_in("member@example.org", &[]).await;
     w.app.add_member(org, member_id, OrgRole::Member).await;
@@ -289,13 +336,23 @@ async fn only_members_and_regulators_read_and_only_administrators_file() {
 
     // Members read; strangers get 403 on an existing report as on a missing one.
     assert_eq!(member.get(&detail).await.status, StatusCode::OK);
-    assert_eq!(member.get(&format!("/orgs/{org}/reports/2024")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        member
+            .get(&format!("/orgs/{org}/reports/2024"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     for path in [
         detail.clone(),
         format!("/orgs/{org}/reports/2024"),
         format!("/orgs/{org}/reports"),
     ] {
-        assert_eq!(stranger.get(&path).await.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(
+            stranger.get(&path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
         let a = anon.get(&path).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
         assert!(a.location().is_some_and(|l| l.starts_with("/login")));
@@ -303,13 +360,25 @@ async fn only_members_and_regulators_read_and_only_administrators_file() {
     // The administrator of another organization cannot file or read for this one.
     let mut other = w.app.client();
     other.login("other@example.org", common::PW).await;
-    let r = other.post(&format!("/orgs/{org}/reports"), &report("2024", "1")).await;
+    let r = other
+        .post(&format!("/orgs/{org}/reports"), &report("2024", "1"))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(other.get(&format!("/orgs/{other_org}/reports")).await.status, StatusCode::OK);
+    assert_eq!(
+        other
+            .get(&format!("/orgs/{other_org}/reports"))
+            .await
+            .status,
+        StatusCode::OK
+    );
     // A member is no filer, nor is a platform administrator; neither reviews.
-    let r = member.post(&format!("/orgs/{org}/reports"), &report("2024", "1")).await;
+    let r = member
+        .post(&format!("/orgs/{org}/reports"), &report("2024", "1"))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = admin.post(&format!("/orgs/{org}/reports"), &report("2024", "1")).await;
+    let r = admin
+        .post(&format!("/orgs/{org}/reports"), &report("2024", "1"))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(admin.get(&detail).await.status, StatusCode::OK);
     for c in [&mut member, &mut admin, &mut w.owner] {
@@ -317,7 +386,10 @@ async fn only_members_and_regulators_read_and_only_administrators_file() {
             .post(&format!("{detail}/review"), &[("decision", "accept")])
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
-        assert_eq!(c.get("/regulation/reports").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            c.get("/regulation/reports").await.status,
+            StatusCode::FORBIDDEN
+        );
     }
     assert_eq!(w.app.count("annual_reports").await, 1);
     // Nonsense years are "not found", never a 500.
@@ -335,9 +407,16 @@ async fn filing_on_time_shows_on_time() {
     let march = 1_772_323_200;
     w.app.clock().advance(march - w.app.clock().now());
     let r = w.owner.get(&format!("/orgs/{org}/reports")).await;
-    assert!(r.text("#year-2025").contains("未到期限"), "{}", r.text("#year-2025"));
+    assert!(
+        r.text("#year-2025").contains("未到期限"),
+        "{}",
+        r.text("#year-2025")
+    );
     assert!(r.text("#year-2024").contains("逾期未报"));
-    let r = w.owner.post(&format!("/orgs/{org}/reports"), &report(YEAR, "1")).await;
+    let r = w
+        .owner
+        .post(&format!("/orgs/{org}/reports"), &report(YEAR, "1"))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Returned after the deadline and resubmitted: still on time (the first filing counts).
     w.app.clock().advance(100 * 86_400);
@@ -356,6 +435,180 @@ async fn filing_on_time_shows_on_time() {
     let page = w.owner.get(&format!("/orgs/{org}/reports/2025")).await;
     assert!(page.text(".badge-timely-on_time").contains("按时报送"));
     // 2026 may not be filed even in 2026.
-    let r = w.owner.post(&format!("/orgs/{org}/reports"), &report("2026", "1")).await;
+    let r = w
+        .owner
+        .post(&format!("/orgs/{org}/reports"), &report("2026", "1"))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn regulators_record_penalties_that_are_published() {
+    let mut w = world().await;
+    let org = w.org;
+    let (mut reg, _) = w
+        .app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    let form = [
+        ("kind", "fine"),
+        ("amount", "20000"),
+        (
+            "legal_basis",
+            "《民办非企业单位登记管理暂行条例》第二十五条",
+        ),
+        ("decided_on", "2026-11-20"),
+        ("decision", "超出业务范围开展活动，处以罚款。"),
+    ];
+    assert_eq!(
+        reg.get(&format!("/orgs/{org}/penalties/new")).await.status,
+        StatusCode::OK
+    );
+    // Bad input: 422, typed values kept, nothing written.
+    let bad = [
+        ("kind", "fine"),
+        ("amount", ""),
+        ("legal_basis", "第二十五条"),
+        ("decided_on", "2026-12-31"),
+        ("decision", "处以罚款。"),
+    ];
+    let r = reg.post(&format!("/orgs/{org}/penalties"), &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#amount-error").contains("罚款须填写金额"));
+    assert!(r.text("#decided_on-error").contains("不能晚于今天"));
+    assert_eq!(r.value("#legal_basis").as_deref(), Some("第二十五条"));
+    // Without confirmation only the consequences show.
+    let r = reg.post(&format!("/orgs/{org}/penalties"), &form).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("¥20,000.00"), "{}", r.body);
+    assert_eq!(w.app.count("penalties").await, 0);
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm", "1"));
+    let r = reg
+        .post(&format!("/orgs/{org}/penalties"), &confirmed)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(w.app.count("penalties").await, 1);
+
+    // Published: the profile and the public list, to anyone.
+    let mut anon = w.app.client();
+    let profile = anon.get(&format!("/orgs/{org}")).await;
+    assert!(profile.text("#penalties").contains("罚款"));
+    assert!(profile.text("#penalties").contains("¥20,000.00"));
+    let list = anon.get("/penalties?league=150100&kind=fine").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text(".penalty-table").contains("青城社区养老服务中心"));
+    let list = anon.get("/penalties?kind=warning").await;
+    assert_eq!(list.count(".penalty-table"), 0);
+    let list = anon.get("/penalties?lang=en").await;
+    assert!(list.body.contains("Fine"));
+    // The administrators are told.
+    let inbox = w.owner.get("/me/notifications").await;
+    assert!(inbox.body.contains("行政处罚"), "{}", inbox.body);
+
+    // Nobody else records one.
+    for who in ["owner", "admin", "anon"] {
+        let mut c = match who {
+            "owner" => w.app.client(),
+            "admin" => w.app.signed_in("admin@example.org", &[Role::Admin]).await.0,
+            _ => w.app.client(),
+        };
+        if who == "owner" {
+            c.login("owner@example.org", common::PW).await;
+        }
+        let r = c.post(&format!("/orgs/{org}/penalties"), &confirmed).await;
+        assert!(
+            r.status == StatusCode::FORBIDDEN || r.status == StatusCode::SEE_OTHER,
+            "{who}: {}",
+            r.status
+        );
+        if r.status == StatusCode::SEE_OTHER {
+            assert!(
+                r.location().is_some_and(|l| l.starts_with("/login")),
+                "{who}"
+            );
+        }
+    }
+    assert_eq!(w.app.count("penalties").await, 1);
+}
+
+#[tokio::test]
+async fn targets_count_party_building_and_jobs_from_accepted_reports_only() {
+    let mut w = world().await;
+    let org = w.org;
+    let (owner2, owner2_id) = w.app.signed_in("owner2@example.org", &[]).await;
+    let org2 = w.app.org(owner2_id, 2, "第二家机构").await;
+    let mut owner2 = owner2;
+    let (mut reg, _) = w
+        .app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    w.owner
+        .post(&format!("/orgs/{org}/reports"), &report(YEAR, "1"))
+        .await;
+    let no_party = with(
+        with(report(YEAR, "1"), "party_established", "no"),
+        "party_standard",
+        "no",
+    );
+    owner2
+        .post(
+            &format!("/orgs/{org2}/reports"),
+            &with(no_party, "staff_full", "5"),
+        )
+        .await;
+    // Nothing accepted yet: no data.
+    let t = w.app.client().get("/targets").await;
+    assert!(
+        t.text("#others tr[data-key=jobs]").contains("无数据"),
+        "{}",
+        t.text("#others")
+    );
+    reg.post(
+        &format!("/orgs/{org}/reports/2025/review"),
+        &[("decision", "accept")],
+    )
+    .await;
+    let t = w.app.client().get("/targets").await;
+    // One accepted report: 12 + 3 jobs, 1 of 1 with a party organization.
+    assert_eq!(t.text("#jobs"), "15");
+    assert_eq!(t.text("#party-share"), "100.00%");
+    reg.post(
+        &format!("/orgs/{org2}/reports/2025/review"),
+        &[("decision", "accept")],
+    )
+    .await;
+    let t = w.app.client().get("/targets?report_year=2025").await;
+    assert_eq!(t.text("#jobs"), "23");
+    assert_eq!(t.text("#party-share"), "50.00%");
+    assert!(t.text("#others tr[data-key=jobs]").contains("23"));
+    assert!(t.text("#others tr[data-key=party]").contains("50.00%"));
+    // By league and the drill-down into its banners/counties (both orgs: Hohhot, Xincheng).
+    assert!(
+        t.text("table[data-table=report_leagues] tr[data-key='150100']")
+            .contains("23")
+    );
+    let t = w
+        .app
+        .client()
+        .get("/targets?report_year=2025&league=150100")
+        .await;
+    assert!(
+        t.text("table[data-table=report_counties] tr[data-key='150102']")
+            .contains("23")
+    );
+    let csv = w
+        .app
+        .client()
+        .get("/targets.csv?table=report_leagues&report_year=2025")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("150100,"), "{}", csv.body);
+    assert!(
+        csv.body
+            .lines()
+            .any(|l| l.starts_with("150100,") && l.contains(",23,"))
+    );
+    let csv = w.app.client().get("/targets.csv?table=report_years").await;
+    assert!(csv.body.lines().any(|l| l.starts_with("2025,")));
 }

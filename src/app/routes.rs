@@ -393,10 +393,22 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     )
     // regulation
     .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)
-    .get("/orgs/{id}/reports/new", OrgFiler, regulation::routes::new_form)
+    .get(
+        "/orgs/{id}/reports/new",
+        OrgFiler,
+        regulation::routes::new_form,
+    )
     .post("/orgs/{id}/reports", OrgFiler, regulation::routes::create)
-    .get("/orgs/{id}/reports/{year}", OrgReaders, regulation::routes::show)
-    .post("/orgs/{id}/reports/{year}", OrgFiler, regulation::routes::update)
+    .get(
+        "/orgs/{id}/reports/{year}",
+        OrgReaders,
+        regulation::routes::show,
+    )
+    .post(
+        "/orgs/{id}/reports/{year}",
+        OrgFiler,
+        regulation::routes::update,
+    )
     .post(
         "/orgs/{id}/reports/{year}/review",
         Regulator,

@@ -3,7 +3,8 @@
 //! calls they organize and the calls recommended to their organizations (philanthropy), their
 //! contracts (contracts), their claims of organizations and, for regulators, the work queue
 //! (claims, unverified registrations, ratings expiring, overdue claims) and the latest
-//! registry events (orgs), their incubator applications and managed incubators (incubators).
+//! registry events (orgs), links to the annual-report queue and the penalties (regulation),
+//! their incubator applications and managed incubators (incubators).
 
 use axum::extract::State;
 use maud::Markup;
@@ -102,6 +103,16 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
         (matching)
         (calls)
         (incubators)
+        @if u.actor.has(Role::Regulator) {
+            div.panel id="regulation" {
+                h2 { (ctx.t("regulation.me.title")) }
+                p {
+                    a href="/regulation/reports" { (ctx.t("regulation.queue.title")) }
+                    " · "
+                    a href="/penalties" { (ctx.t("regulation.penalties.title")) }
+                }
+            }
+        }
         @if !contracts.is_empty() {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }

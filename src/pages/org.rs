@@ -22,7 +22,9 @@ pub fn regulation<'a>(
     actor: Option<&'a Actor>,
     o: &'a Org,
 ) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>> {
-    Box::pin(crate::regulation::routes::profile_section(st, lang, actor, o))
+    Box::pin(crate::regulation::routes::profile_section(
+        st, lang, actor, o,
+    ))
 }
 
 /// The organization's brand projects, with "add one" for its administrators (brands).

@@ -102,10 +102,14 @@ pub async fn file(
     } else {
         ReportState::Draft
     };
-    let r = match model::insert(&*txn, org.id, year, &place_of(org), d, state, now).await
-    {
+    let r = match model::insert(&*txn, org.id, year, &place_of(org), d, state, now).await {
         Ok(r) => r,
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
             return Ok(Err(Refusal::Duplicate));
         }
         Err(e) => return Err(e),

@@ -287,14 +287,16 @@ pub async fn review(
     by: i64,
     now: i64,
 ) -> Result<bool, DbErr> {
-    let mut am = <annual_report::ActiveModel as Default>::default();
-    am.state = Set(state.code().to_string());
+    let mut am = annual_report::ActiveModel {
+        state: Set(state.code().to_string()),
+        reviewed_at: Set(Some(now)),
+        reviewed_by: Set(Some(by)),
+        updated_at: Set(now),
+        ..Default::default()
+    };
     if reason.is_some() {
         am.return_reason = Set(reason);
     }
-    am.reviewed_at = Set(Some(now));
-    am.reviewed_by = Set(Some(by));
-    am.updated_at = Set(now);
     conditional(db, r, am).await
 }
 

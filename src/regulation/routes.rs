@@ -585,11 +585,14 @@ pub async fn penalties(
         .ok()
         .filter(|p| (1..=1_000_000).contains(p))
         .unwrap_or(1);
-    let (rows, total) =
-        model::penalties(&st.db, league.as_deref(), kind, page, PER_PAGE).await?;
+    let (rows, total) = model::penalties(&st.db, league.as_deref(), kind, page, PER_PAGE).await?;
     let ids: Vec<i64> = rows.iter().map(|p| p.org_id).collect();
     let names = crate::orgs::names_by_ids(&st.db, &ids).await?;
     let pages = total.div_ceil(PER_PAGE);
     let body = views::penalties(ctx.lang, &q, &rows, &names, total, page, pages);
-    Ok(layout::page(&ctx, &ctx.t("regulation.penalties.title"), body))
+    Ok(layout::page(
+        &ctx,
+        &ctx.t("regulation.penalties.title"),
+        body,
+    ))
 }

@@ -72,8 +72,10 @@ impl RegulationSettings {
     /// year, Asia/Shanghai, as Unix seconds.
     pub fn deadline(&self, year: i32) -> i64 {
         let month = Month::try_from(self.deadline_month).unwrap_or(Month::May);
-        let day = Date::from_calendar_date(year + 1, month, self.deadline_day)
-            .unwrap_or_else(|_| Date::from_calendar_date(year + 1, Month::May, 31).unwrap_or(Date::MIN));
+        let day =
+            Date::from_calendar_date(year + 1, month, self.deadline_day).unwrap_or_else(|_| {
+                Date::from_calendar_date(year + 1, Month::May, 31).unwrap_or(Date::MIN)
+            });
         let next = day.next_day().unwrap_or(day);
         let offset = UtcOffset::from_hms(8, 0, 0).unwrap_or(UtcOffset::UTC);
         next.midnight().assume_offset(offset).unix_timestamp()
@@ -386,10 +388,7 @@ pub fn validate_year(
         return Err(lang.t("regulation.err.year"));
     };
     if y >= this_year {
-        Err(lang.tf(
-            "regulation.err.year_future",
-            &[("year", &y.to_string())],
-        ))
+        Err(lang.tf("regulation.err.year_future", &[("year", &y.to_string())]))
     } else if y < registration_year.max(FIRST_YEAR) {
         Err(lang.tf(
             "regulation.err.year_early",
@@ -505,7 +504,14 @@ pub enum Review {
 /// Validates a review: a decision, and reasons when returning.
 pub fn validate_review(f: &ReviewForm, lang: Lang) -> Result<Review, FieldErrors> {
     let mut e = FieldErrors::default();
-    let ok = text::check(&mut e, "reason", &f.reason, Kind::Multi, limits::REASON, lang);
+    let ok = text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        limits::REASON,
+        lang,
+    );
     let r = match f.decision.as_str() {
         "accept" => Review::Accept,
         "return" => {
@@ -805,23 +811,95 @@ mod tests {
             let e = validate_report(&f, Lang::En).unwrap_err();
             assert!(e.get(field).is_some(), "{field}: {e:?}");
         };
-        check(ReportForm { income: "-1".into(), ..good() }, "income");
-        check(ReportForm { net_assets: "".into(), ..good() }, "net_assets");
-        check(ReportForm { grant: "1.234".into(), ..good() }, "grant");
-        check(ReportForm { expense_other: "20001".into(), ..good() }, "expense");
-        check(ReportForm { gov_purchase: "950000".into(), ..good() }, "gov_purchase");
-        check(ReportForm { staff_full: "-3".into(), ..good() }, "staff_full");
-        check(ReportForm { staff_part: "2.5".into(), ..good() }, "staff_part");
-        check(ReportForm { volunteers: "1000001".into(), ..good() }, "volunteers");
         check(
-            ReportForm { party_established: "no".into(), ..good() },
+            ReportForm {
+                income: "-1".into(),
+                ..good()
+            },
+            "income",
+        );
+        check(
+            ReportForm {
+                net_assets: "".into(),
+                ..good()
+            },
+            "net_assets",
+        );
+        check(
+            ReportForm {
+                grant: "1.234".into(),
+                ..good()
+            },
+            "grant",
+        );
+        check(
+            ReportForm {
+                expense_other: "20001".into(),
+                ..good()
+            },
+            "expense",
+        );
+        check(
+            ReportForm {
+                gov_purchase: "950000".into(),
+                ..good()
+            },
+            "gov_purchase",
+        );
+        check(
+            ReportForm {
+                staff_full: "-3".into(),
+                ..good()
+            },
+            "staff_full",
+        );
+        check(
+            ReportForm {
+                staff_part: "2.5".into(),
+                ..good()
+            },
+            "staff_part",
+        );
+        check(
+            ReportForm {
+                volunteers: "1000001".into(),
+                ..good()
+            },
+            "volunteers",
+        );
+        check(
+            ReportForm {
+                party_established: "no".into(),
+                ..good()
+            },
             "party_standard",
         );
-        check(ReportForm { party_standard: "maybe".into(), ..good() }, "party_standard");
-        check(ReportForm { activities: "  ".into(), ..good() }, "activities");
-        check(ReportForm { activities: "a\u{0}b".into(), ..good() }, "activities");
         check(
-            ReportForm { key_changes: "变".repeat(limits::KEY_CHANGES + 1), ..good() },
+            ReportForm {
+                party_standard: "maybe".into(),
+                ..good()
+            },
+            "party_standard",
+        );
+        check(
+            ReportForm {
+                activities: "  ".into(),
+                ..good()
+            },
+            "activities",
+        );
+        check(
+            ReportForm {
+                activities: "a\u{0}b".into(),
+                ..good()
+            },
+            "activities",
+        );
+        check(
+            ReportForm {
+                key_changes: "变".repeat(limits::KEY_CHANGES + 1),
+                ..good()
+            },
             "key_changes",
         );
     }
@@ -832,13 +910,26 @@ mod tests {
             decision: d.into(),
             reason: r.into(),
         };
-        assert_eq!(validate_review(&f("accept", ""), Lang::Zh), Ok(Review::Accept));
+        assert_eq!(
+            validate_review(&f("accept", ""), Lang::Zh),
+            Ok(Review::Accept)
+        );
         assert_eq!(
             validate_review(&f("return", " 支出合计不符 "), Lang::Zh),
             Ok(Review::Return("支出合计不符".into()))
         );
-        assert!(validate_review(&f("return", ""), Lang::Zh).unwrap_err().get("reason").is_some());
-        assert!(validate_review(&f("", ""), Lang::Zh).unwrap_err().get("decision").is_some());
+        assert!(
+            validate_review(&f("return", ""), Lang::Zh)
+                .unwrap_err()
+                .get("reason")
+                .is_some()
+        );
+        assert!(
+            validate_review(&f("", ""), Lang::Zh)
+                .unwrap_err()
+                .get("decision")
+                .is_some()
+        );
         assert!(
             validate_review(&f("return", "a\u{1b}b"), Lang::Zh)
                 .unwrap_err()
@@ -858,7 +949,10 @@ mod tests {
             decision: "责令改正并处罚款。".into(),
         };
         let ok = validate_penalty(&f("fine", "50000", "2026-11-01"), today, Lang::Zh).unwrap();
-        assert_eq!((ok.kind, ok.amount), (PenaltyKind::Fine, Some(Fen(5_000_000))));
+        assert_eq!(
+            (ok.kind, ok.amount),
+            (PenaltyKind::Fine, Some(Fen(5_000_000)))
+        );
         assert_eq!(
             validate_penalty(&f("warning", "", "2026-11-27"), today, Lang::Zh)
                 .unwrap()
@@ -879,10 +973,20 @@ mod tests {
         err("warning", "", "2026/11/01", "decided_on");
         let mut g = f("warning", "", "2026-11-01");
         g.legal_basis = "第\n三十条".into();
-        assert!(validate_penalty(&g, today, Lang::En).unwrap_err().get("legal_basis").is_some());
+        assert!(
+            validate_penalty(&g, today, Lang::En)
+                .unwrap_err()
+                .get("legal_basis")
+                .is_some()
+        );
         g = f("warning", "", "2026-11-01");
         g.decision = " ".into();
-        assert!(validate_penalty(&g, today, Lang::En).unwrap_err().get("decision").is_some());
+        assert!(
+            validate_penalty(&g, today, Lang::En)
+                .unwrap_err()
+                .get("decision")
+                .is_some()
+        );
     }
 
     #[test]

@@ -434,6 +434,7 @@ pub fn profile_section(
             h2 { (lang.t("regulation.profile.penalties")) }
             @if penalties.is_empty() { p.muted { (lang.t("regulation.penalties.none")) } }
             @else { (penalty_table(lang, penalties, None)) }
+            p { a href="/penalties" { (lang.t("regulation.penalties.all")) } }
             @if can_regulate { p { a.btn.btn-secondary href=(format!("/orgs/{org_id}/penalties/new")) { (lang.t("regulation.penalties.new")) } } }
         }
     }

@@ -188,7 +188,9 @@ pub fn report_targets(
     use rules::ReportScope;
     let r = crate::regions::regions();
     let years = rules::report_years(cells);
-    let year = year.filter(|y| years.contains(y)).or(years.first().copied());
+    let year = year
+        .filter(|y| years.contains(y))
+        .or(years.first().copied());
     let y = year.unwrap_or(0);
     let target = settings.party_bp;
     let row = |scope: ReportScope, key: String, name: String| {
@@ -212,7 +214,13 @@ pub fn report_targets(
     );
     let leagues = r
         .leagues()
-        .map(|d| row(ReportScope::League(d.code.clone()), d.code.clone(), r.name(&d.code, lang)))
+        .map(|d| {
+            row(
+                ReportScope::League(d.code.clone()),
+                d.code.clone(),
+                r.name(&d.code, lang),
+            )
+        })
         .collect();
     let counties = r
         .of_level(crate::regions::Level::BannerCounty)
@@ -412,7 +420,11 @@ pub fn assemble(
         league_by_year,
         counties,
         units,
-        others: others(&orgs, &report_targets(&[], settings, None, None, lang), settings),
+        others: others(
+            &orgs,
+            &report_targets(&[], settings, None, None, lang),
+            settings,
+        ),
         reports: report_targets(&[], settings, None, None, lang),
     }
 }

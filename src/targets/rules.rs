@@ -839,13 +839,36 @@ mod tests {
             volunteers: 0,
         };
         let cells: Vec<ReportCell> = vec![
-            (2025, Some("150100".into()), Some("150102".into()), t(4, 4, 3, 40)),
-            (2025, Some("150100".into()), Some("150103".into()), t(1, 0, 0, 5)),
-            (2025, Some("150200".into()), Some("150202".into()), t(5, 4, 2, 50)),
-            (2024, Some("150100".into()), Some("150102".into()), t(9, 1, 1, 90)),
+            (
+                2025,
+                Some("150100".into()),
+                Some("150102".into()),
+                t(4, 4, 3, 40),
+            ),
+            (
+                2025,
+                Some("150100".into()),
+                Some("150103".into()),
+                t(1, 0, 0, 5),
+            ),
+            (
+                2025,
+                Some("150200".into()),
+                Some("150202".into()),
+                t(5, 4, 2, 50),
+            ),
+            (
+                2024,
+                Some("150100".into()),
+                Some("150102".into()),
+                t(9, 1, 1, 90),
+            ),
             (2025, None, None, t(1, 1, 1, 1)),
         ];
-        assert_eq!(report_sum(&cells, 2025, &ReportScope::Region), t(11, 9, 6, 96));
+        assert_eq!(
+            report_sum(&cells, 2025, &ReportScope::Region),
+            t(11, 9, 6, 96)
+        );
         assert_eq!(
             report_sum(&cells, 2025, &ReportScope::League("150100".into())),
             t(5, 4, 3, 45)
@@ -854,13 +877,20 @@ mod tests {
             report_sum(&cells, 2025, &ReportScope::County("150102".into())),
             t(4, 4, 3, 40)
         );
-        assert_eq!(report_sum(&cells, 2023, &ReportScope::Region), t(0, 0, 0, 0));
+        assert_eq!(
+            report_sum(&cells, 2023, &ReportScope::Region),
+            t(0, 0, 0, 0)
+        );
         assert_eq!(report_years(&cells), vec![2025, 2024]);
     }
 
     #[test]
     fn party_building_must_be_above_the_target() {
-        assert_eq!(above_status(8, 10, 8_000), Status::Below, "80% is not more than 80%");
+        assert_eq!(
+            above_status(8, 10, 8_000),
+            Status::Below,
+            "80% is not more than 80%"
+        );
         assert_eq!(above_status(81, 100, 8_000), Status::Met);
         assert_eq!(above_status(0, 0, 8_000), Status::NoData);
     }

@@ -342,17 +342,17 @@ fn report_sections(lang: Lang, d: &Dashboard) -> Markup {
                     div.stat { span.stat-value id="jobs" { (rt.region.tally.jobs) } span.stat-label { (lang.t("targets.reports.col.jobs")) } }
                     div.stat { span.stat-value { (rt.region.tally.reporting) } span.stat-label { (lang.t("targets.reports.col.reporting")) } }
                 }
-                h3 { (lang.t("targets.by_year")) }
+                h3 { (lang.t("targets.reports.by_year")) }
                 (report_table(lang, "report_years", &lang.t("targets.year"), &rt.by_year,
                     &|r: &ReportRow| Some(format!("/targets?{}#reports", report_qs(d, r.key.parse().ok(), league)))))
                 (report_csv_link(lang, d, "report_years"))
-                h3 { (lang.t("targets.by_league")) }
+                h3 { (lang.t("targets.reports.by_league")) }
                 (report_table(lang, "report_leagues", &lang.t("targets.league"), &rt.leagues,
                     &|r: &ReportRow| Some(format!("/targets?{}#report-counties", report_qs(d, rt.year, Some(&r.key))))))
                 (report_csv_link(lang, d, "report_leagues"))
                 h3 id="report-counties" {
-                    @if let Some(l) = league { (lang.tf("targets.counties_of", &[("league", &regions().name(l, lang))])) }
-                    @else { (lang.t("targets.by_county")) }
+                    @if let Some(l) = league { (lang.tf("targets.reports.counties_of", &[("league", &regions().name(l, lang))])) }
+                    @else { (lang.t("targets.reports.by_county")) }
                 }
                 (report_table(lang, "report_counties", &lang.t("targets.county"), &rt.counties, &|_| None))
                 (report_csv_link(lang, d, "report_counties"))

@@ -54,13 +54,13 @@ pub type TenderSection = for<'a> fn(
 
 /// A section of an organization's profile: given the reader's language and who they are
 /// (`None`: anonymous), its markup.
-pub type ProfileSection = for<'a> fn(
-    &'a AppState,
-    Lang,
-    Option<&'a crate::accounts::Actor>,
-    &'a crate::orgs::Org,
-)
-    -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
+pub type ProfileSection =
+    for<'a> fn(
+        &'a AppState,
+        Lang,
+        Option<&'a crate::accounts::Actor>,
+        &'a crate::orgs::Org,
+    ) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>>;
 
 /// The largest request at all: a bid attachment upload (its route raises axum's per-route
 /// limit to this); every other route keeps `Config::body_limit`, enforced by axum's

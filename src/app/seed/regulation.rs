@@ -49,7 +49,7 @@ fn form(i: usize, k: usize) -> ReportForm {
     let fundraising = income / 50;
     let other = income / 100;
     let expense = program + admin + fundraising + other;
-    let established = i % 5 != 0;
+    let established = !i.is_multiple_of(5);
     let yn = |b: bool| if b { "yes" } else { "no" }.to_string();
     ReportForm {
         year: String::new(),
@@ -66,9 +66,9 @@ fn form(i: usize, k: usize) -> ReportForm {
         staff_part: ((i + k) % 6).to_string(),
         volunteers: (10 + (i * 13) % 90).to_string(),
         party_established: yn(established),
-        party_standard: yn(established && i % 3 != 0),
+        party_standard: yn(established && !i.is_multiple_of(3)),
         activities: "开展社区居家养老、助餐助浴和探访关爱服务，组织志愿者培训。".into(),
-        key_changes: if (i + k) % 4 == 0 {
+        key_changes: if (i + k).is_multiple_of(4) {
             "理事会换届，法定代表人变更。".into()
         } else {
             String::new()
@@ -154,9 +154,16 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
                     }
                 }
                 Fate::Accepted => {
-                    crate::regulation::review(db, &org, year, &Review::Accept, regulator, review_at)
-                        .await?
-                        .ok();
+                    crate::regulation::review(
+                        db,
+                        &org,
+                        year,
+                        &Review::Accept,
+                        regulator,
+                        review_at,
+                    )
+                    .await?
+                    .ok();
                 }
                 _ => {}
             }
@@ -164,10 +171,38 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
     }
     let today = crate::kernel::clock::shanghai_date(now);
     let penalties = [
-        (2, "warning", "", "《社会团体登记管理条例》第三十条", 200, "未按规定报送年度报告，予以警告，责令限期改正。"),
-        (5, "fine", "20000", "《民办非企业单位登记管理暂行条例》第二十五条", 120, "超出章程规定的宗旨和业务范围开展活动，处以罚款。"),
-        (9, "fine", "60000", "《基金会管理条例》第四十二条", 400, "违反规定使用财产，情节严重，处以罚款。"),
-        (14, "suspension", "", "《社会团体登记管理条例》第三十条", 30, "拒不接受监督检查，责令限期停止活动三个月。"),
+        (
+            2,
+            "warning",
+            "",
+            "《社会团体登记管理条例》第三十条",
+            200,
+            "未按规定报送年度报告，予以警告，责令限期改正。",
+        ),
+        (
+            5,
+            "fine",
+            "20000",
+            "《民办非企业单位登记管理暂行条例》第二十五条",
+            120,
+            "超出章程规定的宗旨和业务范围开展活动，处以罚款。",
+        ),
+        (
+            9,
+            "fine",
+            "60000",
+            "《基金会管理条例》第四十二条",
+            400,
+            "违反规定使用财产，情节严重，处以罚款。",
+        ),
+        (
+            14,
+            "suspension",
+            "",
+            "《社会团体登记管理条例》第三十条",
+            30,
+            "拒不接受监督检查，责令限期停止活动三个月。",
+        ),
     ];
     for (idx, kind, amount, basis, days_ago, decision) in penalties {
         let Some(id) = ids.get(idx) else { continue };
@@ -183,8 +218,14 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
             decision: decision.into(),
         };
         if let Ok(d) = rules::validate_penalty(&f, today, Lang::Zh) {
-            crate::regulation::record_penalty(db, &org, &d, regulator, rules::day_start(day) + 36_000)
-                .await?;
+            crate::regulation::record_penalty(
+                db,
+                &org,
+                &d,
+                regulator,
+                rules::day_start(day) + 36_000,
+            )
+            .await?;
         }
     }
     Ok(made)
@@ -200,7 +241,10 @@ mod tests {
         for i in 0..ORGS as usize {
             for k in 0..3 {
                 seen.insert(format!("{:?}", fate(i, k)));
-                assert!(rules::validate_report(&form(i, k), Lang::Zh).is_ok(), "{i} {k}");
+                assert!(
+                    rules::validate_report(&form(i, k), Lang::Zh).is_ok(),
+                    "{i} {k}"
+                );
             }
         }
         assert_eq!(seen.len(), 6, "{seen:?}");
