@@ -501,6 +501,20 @@ async fn open_calls_are_recommended_to_organizations_that_fit_with_reasons() {
         .unwrap();
     buyer.post(&format!("/calls/{far}/publish"), &[]).await;
 
+    // An organization a regulator has not verified yet is recommended nothing: it may not
+    // apply (issue 11).
+    let (mut newcomer, newcomer_id) = app.signed_in("newcomer@example.org", &[]).await;
+    app.unverified_org(newcomer_id, 2, "新城区新注册服务中心")
+        .await;
+    newcomer.login("newcomer@example.org", PW).await;
+    let r = newcomer.get("/me").await;
+    let section = r.text("#recommended-calls");
+    assert!(
+        section.contains("新城区新注册服务中心") && section.contains("目前没有适合"),
+        "{section}"
+    );
+    assert!(!section.contains("新城区社区公益创投大赛"), "{section}");
+
     let (mut owner, owner_id) = app.signed_in("owner@example.org", &[]).await;
     let org = app.org(owner_id, 1, "新城区社工服务中心").await; // 150102, elderly
     owner.login("owner@example.org", PW).await;

@@ -573,6 +573,7 @@ mod tests {
                 admin_with(&[
                     EditOrg(7),
                     ManageOrgMembers(7),
+                    ManageBrands(7),
                     ViewOrgPrivate(7),
                     ManageUnits,
                     ManageUsers,

@@ -284,7 +284,7 @@ pub async fn close_due(db: &DatabaseConnection, now: i64) -> Result<u32, DbErr> 
 }
 
 /// The open calls an organization fits (place, domain, credit, kind), with the reasons, at
-/// most `n`, closing soonest first. Empty for an unknown organization.
+/// most `n`, closing soonest first. Empty for an unknown or unverified organization.
 pub async fn recommended(
     db: &DatabaseConnection,
     org_id: i64,
@@ -294,6 +294,11 @@ pub async fn recommended(
     let Some((o, domains)) = crate::orgs::get(db, org_id).await? else {
         return Ok(vec![]);
     };
+    // An organization a regulator has not verified may not apply (issue 11): recommending
+    // calls it cannot answer would only mislead its members.
+    if !crate::orgs::is_verified(&o) {
+        return Ok(vec![]);
+    }
     let facts = rules::ApplicantFacts {
         social: crate::orgs::OrgKind::parse(&o.kind).is_some_and(|k| k.is_social_org()),
         clean_credit: o.credit_status == crate::orgs::CreditStatus::Normal.code(),
