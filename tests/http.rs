@@ -1446,14 +1446,13 @@ async fn every_page_is_translated_in_both_languages() {
         .map(|c| c.id)
         .collect();
     assert_eq!(calls.len(), 2, "two demo calls");
-    let applications: Vec<i64> =
-        civicbridge::incubators::model::application::Entity::find()
-            .all(db)
-            .await
-            .unwrap()
-            .iter()
-            .map(|a| a.id)
-            .collect();
+    let applications: Vec<i64> = civicbridge::incubators::model::application::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
     assert!(applications.len() >= 7, "demo applications in every state");
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await

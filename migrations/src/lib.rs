@@ -52,13 +52,6 @@ mod m0080_add_organizations_verification;
 mod m0081_fill_organizations_verification;
 mod m0082_create_org_claims;
 mod m0083_index_org_claims_one_open;
-mod m0160_create_calls;
-mod m0161_index_calls_state_closes;
-mod m0140_create_annual_reports;
-mod m0141_index_annual_reports_org_year;
-mod m0142_index_annual_reports_year_state;
-mod m0143_create_penalties;
-mod m0144_index_penalties_org;
 mod m0100_create_incubators;
 mod m0101_create_incubator_managers;
 mod m0102_create_incubator_checklist_items;
@@ -76,6 +69,13 @@ mod m0124_create_brand_evidence;
 mod m0125_index_brands_org;
 mod m0126_index_brand_places_league;
 mod m0127_index_brand_photos_brand;
+mod m0140_create_annual_reports;
+mod m0141_index_annual_reports_org_year;
+mod m0142_index_annual_reports_year_state;
+mod m0143_create_penalties;
+mod m0144_index_penalties_org;
+mod m0160_create_calls;
+mod m0161_index_calls_state_closes;
 
 /// Runs the migrations in order.
 pub struct Migrator;

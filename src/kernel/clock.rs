@@ -66,6 +66,21 @@ pub fn shanghai_year(unix_seconds: i64) -> i32 {
     shanghai_date(unix_seconds).year()
 }
 
+/// Parses a `datetime-local` form value (`YYYY-MM-DDTHH:MM`, a space also accepted) as
+/// Asia/Shanghai time, the one way every form with a deadline or a window reads it.
+pub fn parse_local(s: &str) -> Option<i64> {
+    let s = s.trim().replace(' ', "T");
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let dt = time::PrimitiveDateTime::parse(&s, &fmt).ok()?;
+    Some(dt.assume_offset(SHANGHAI).unix_timestamp())
+}
+
+/// Formats an instant for a `datetime-local` field in Asia/Shanghai time (the inverse of
+/// [`parse_local`] to the minute).
+pub fn format_local(unix: i64) -> String {
+    display_instant(unix).replace(' ', "T")
+}
+
 /// Formats a Unix instant for display in Asia/Shanghai, e.g. `2026-11-27 13:32`.
 pub fn display_instant(unix_seconds: i64) -> String {
     let t = OffsetDateTime::from_unix_timestamp(unix_seconds)

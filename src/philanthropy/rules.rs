@@ -251,22 +251,7 @@ pub struct CallDraft {
     pub sealed: bool,
 }
 
-/// Parses `YYYY-MM-DDTHH:MM` (a `datetime-local` field) as Asia/Shanghai time, the way the
-/// tender form reads it.
-pub fn parse_local(s: &str) -> Option<i64> {
-    let s = s.trim().replace(' ', "T");
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let dt = time::PrimitiveDateTime::parse(&s, &fmt).ok()?;
-    Some(
-        dt.assume_offset(crate::kernel::clock::SHANGHAI)
-            .unix_timestamp(),
-    )
-}
-
-/// Formats an instant for a `datetime-local` field in Asia/Shanghai time.
-pub fn format_local(unix: i64) -> String {
-    crate::kernel::clock::display_instant(unix).replace(' ', "T")
-}
+pub use crate::kernel::clock::{format_local, parse_local};
 
 /// A percentage with up to two decimals, in basis points.
 pub fn parse_percent_bp(s: &str) -> Option<i32> {
