@@ -489,6 +489,16 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
     let r = post(&mut member, &format!("/incubators/{inc}/apply"), &f).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.count("#org_id-error"), 1);
+    // An organization a regulator has not verified yet does not apply (issue 11); nothing
+    // is written and the form says why, next to the organization.
+    let newcomer = app.unverified_org(owner_id, 4, "青城新登记服务中心").await;
+    let before = app.count("incubator_applications").await;
+    let mut g = f.clone();
+    g[1].1 = newcomer.to_string();
+    let r = post(&mut owner, &format!("/incubators/{inc}/apply"), &g).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#org_id-error").contains("核验"), "{}", r.body);
+    assert_eq!(app.count("incubator_applications").await, before);
     let r = post(&mut owner, &format!("/incubators/{inc}/apply"), &f).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = format!("/incubator-applications/{}", id_in(&r));

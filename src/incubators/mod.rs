@@ -202,6 +202,9 @@ pub enum ApplyRefusal {
     AlreadyOpen,
     /// The organization is no longer in the registry.
     UnknownOrg,
+    /// A regulator has not verified the organization yet (issue 11: an unverified
+    /// organization does not apply); its founders may still apply as a group in preparation.
+    Unverified,
     /// The application is no longer a draft.
     NotDraft,
 }
@@ -213,6 +216,7 @@ async fn org_facts(
     match d.applicant {
         Applicant::Group => Ok(Ok(None)),
         Applicant::Org(id) => Ok(match crate::orgs::rows_by_ids(db, &[id]).await?.pop() {
+            Some(o) if !crate::orgs::is_verified(&o) => Err(ApplyRefusal::Unverified),
             Some(o) => Ok(Some((o.id, o.name, o.uscc))),
             None => Err(ApplyRefusal::UnknownOrg),
         }),
