@@ -31,8 +31,8 @@ pub use model::counts::Cache as CountCache;
 pub use model::member_roles;
 /// Claims and the regulator's queue, read for the workspace.
 pub use model::{
-    ClaimSummary, claim_times, claims_in_state, claims_of_user, count_claims,
-    count_in_verification, in_verification, ratings_expiring,
+    ClaimSummary, claim_times, claims_in_state, claims_of_user, count_in_verification,
+    in_verification, ratings_expiring,
 };
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, row, stats};
@@ -48,10 +48,10 @@ pub use rules::{
 /// rooms ask ([`is_verified`]).
 pub use vetting::{decide_claim, is_verified, submit_claim, verify};
 
+/// The organization registered under a USCC (incubators' operators).
+pub use model::id_by_uscc;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
 pub use model::reg_event::Model as RegEvent;
-/// The organization registered under a USCC (incubators' operators).
-pub use reads::id_by_uscc;
 /// Organization names by id, for rooms that list the organizations they refer to.
 pub use reads::names_by_ids;
 /// Organizations' rows by id in one query, for rooms that check many at once (eligibility).

@@ -699,14 +699,6 @@ pub async fn claims_in_state(
         .await
 }
 
-/// How many claims are in a state.
-pub async fn count_claims(db: &impl ConnectionTrait, state: &str) -> Result<u64, DbErr> {
-    org_claim::Entity::find()
-        .filter(org_claim::Column::State.eq(state))
-        .count(db)
-        .await
-}
-
 /// When each claim in a state was made (one narrow query: the overdue count needs working
 /// days, which SQL does not know).
 pub async fn claim_times(db: &impl ConnectionTrait, state: &str) -> Result<Vec<i64>, DbErr> {

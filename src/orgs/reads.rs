@@ -257,17 +257,6 @@ pub async fn all_domains(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>
         .await
 }
 
-/// The organization registered under a USCC, if any (one indexed query).
-pub async fn id_by_uscc(db: &impl ConnectionTrait, uscc: &str) -> Result<Option<i64>, DbErr> {
-    organization::Entity::find()
-        .select_only()
-        .column(organization::Column::Id)
-        .filter(organization::Column::Uscc.eq(uscc))
-        .into_tuple()
-        .one(db)
-        .await
-}
-
 /// The rows of the organizations with these ids without their domains (unknown ids are left
 /// out), in one `IN` query, by id: [`row`] for many.
 pub async fn rows_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Org>, DbErr> {
