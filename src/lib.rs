@@ -51,7 +51,12 @@
 //!   argon2id hashes. Separation of duties: a platform administrator is never treated as an
 //!   organization member or unit buyer and cannot become one; role grants carry a reason, an
 //!   audit entry and inbox notices; sign-up answers the same for a registered e-mail (whose
-//!   owner gets a notice). Calls `orgs`/`units` for memberships, `audit`, `inbox`.
+//!   owner gets a notice). Account upkeep: administrators search and page the user list,
+//!   disable an account (reason, confirmation, audited; its sessions end because
+//!   `load_current_user` skips disabled rows) and issue single-use reset links (only the
+//!   SHA-256 of the secret stored, a day's expiry, spent by any password change); users change
+//!   their password at `/me/password`, throttled like the log-in. Calls `orgs`/`units` for
+//!   memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
 //!   attempts with their e-mail, evaluator replacements, verification and claim
 //!   decisions): kind code + JSON parameters

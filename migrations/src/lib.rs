@@ -76,6 +76,10 @@ mod m0143_create_penalties;
 mod m0144_index_penalties_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0240_add_users_disabled_at;
+mod m0241_add_users_disabled_reason;
+mod m0242_create_password_resets;
+mod m0243_index_password_resets_user;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -154,6 +158,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0125_index_brands_org::Migration),
             Box::new(m0126_index_brand_places_league::Migration),
             Box::new(m0127_index_brand_photos_brand::Migration),
+            Box::new(m0240_add_users_disabled_at::Migration),
+            Box::new(m0241_add_users_disabled_reason::Migration),
+            Box::new(m0242_create_password_resets::Migration),
+            Box::new(m0243_index_password_resets_user::Migration),
         ]
     }
 }

@@ -82,7 +82,8 @@ pub fn dummy_hash() -> &'static str {
     &DUMMY
 }
 
-/// Loads the signed-in user, or `None` when the id no longer exists. Every signed-in request
+/// Loads the signed-in user, or `None` when the id no longer exists or the account is
+/// disabled (so a disabled account's open sessions end with its next request). Every signed-in request
 /// does this, so it is one query: the user and their roles as rows of one `UNION ALL` (kind,
 /// id, name, extra) on accounts' own tables, with the memberships and the inbox's unread
 /// count as rows whose SQL the faces of `orgs`, `units` and `inbox` provide. A platform
@@ -105,7 +106,7 @@ pub async fn load_current_user(
     // memberships and its unread count, whose SQL the owning rooms provide (accounts reads
     // only its own tables).
     let sql = format!(
-        "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} \
+        "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} AND disabled_at IS NULL \
          UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
          UNION ALL {} UNION ALL {} UNION ALL {} ORDER BY 1, 2",
         p(1),
@@ -290,6 +291,209 @@ pub async fn change_role(
     crate::inbox::notify_change(&*txn, admins, target, actor, kind, &params, now).await?;
     txn.commit().await?;
     Ok(Ok(true))
+}
+
+/// Why an administrator may not disable an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisableRefusal {
+    /// Administrators do not lock themselves out.
+    OwnAccount,
+}
+
+impl DisableRefusal {
+    /// The message, in the reader's language.
+    pub fn label(self, lang: crate::kernel::Lang) -> String {
+        match self {
+            DisableRefusal::OwnAccount => lang.t("users.refused.own_account"),
+        }
+    }
+}
+
+/// Disables (`Some(reason)`) or re-enables (`None`) an account, with the audit entry in the
+/// same transaction. `Ok(Ok(false))` when it already was so. A disabled account cannot log in
+/// and its sessions stop working at once ([`load_current_user`] no longer finds it); its
+/// records, memberships and roles stay as they were.
+pub async fn set_disabled(
+    db: &DatabaseConnection,
+    target: i64,
+    reason: Option<&str>,
+    actor: i64,
+    now: i64,
+) -> Result<Result<bool, DisableRefusal>, DbErr> {
+    use sea_orm::EntityTrait;
+    if reason.is_some() && target == actor {
+        return Ok(Err(DisableRefusal::OwnAccount));
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    lock_user(&*txn, target).await?;
+    let Some(user) = model::user::Entity::find_by_id(target).one(&*txn).await? else {
+        txn.commit().await?;
+        return Ok(Ok(false));
+    };
+    if user.disabled_at.is_some() == reason.is_some() {
+        txn.commit().await?;
+        return Ok(Ok(false));
+    }
+    model::set_disabled(&*txn, target, reason.map(|r| (now, r))).await?;
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "user",
+            entity_id: target,
+            action: if reason.is_some() {
+                "user_disabled"
+            } else {
+                "user_enabled"
+            },
+            detail: serde_json::json!({ "user": target, "reason": reason.unwrap_or("") }),
+            public: false,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(true))
+}
+
+/// How long a password-reset link works (seconds): a day, long enough to pass it on by
+/// another channel, short enough that a forgotten one is soon worthless.
+pub const RESET_TTL_SECS: i64 = 24 * 3600;
+
+/// Issues a single-use reset link's secret for a user (64 hex characters from the operating
+/// system's CSPRNG); only its SHA-256 is stored. `issued_by` is the administrator who asked.
+pub async fn issue_reset(
+    db: &DatabaseConnection,
+    user_id: i64,
+    issued_by: Option<i64>,
+    now: i64,
+) -> Result<String, DbErr> {
+    use sea_orm::ActiveModelTrait;
+    let secret: [u8; 32] = rand::random();
+    let token = hex::encode(secret);
+    let txn = crate::kernel::db::begin_write(db).await?;
+    model::password_reset::ActiveModel {
+        token_hash: Set(rules::reset_token_hash(&token)),
+        user_id: Set(user_id),
+        issued_by: Set(issued_by),
+        created_at: Set(now),
+        expires_at: Set(now + RESET_TTL_SECS),
+        used_at: Set(None),
+    }
+    .insert(&*txn)
+    .await?;
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: issued_by,
+            entity: "user",
+            entity_id: user_id,
+            action: "password_reset_issued",
+            detail: serde_json::json!({ "user": user_id, "expires_at": now + RESET_TTL_SECS }),
+            public: false,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// The account a reset link's secret would set the password of, with its display name and
+/// e-mail, when the link is known, unused and unexpired; `None` otherwise (the page says the
+/// same for all three, so a guessed secret learns nothing).
+pub async fn reset_holder(
+    db: &DatabaseConnection,
+    token: &str,
+    now: i64,
+) -> Result<Option<model::user::Model>, DbErr> {
+    use sea_orm::EntityTrait;
+    if !rules::plausible_reset_token(token) {
+        return Ok(None);
+    }
+    let Some(link) = model::password_reset::Entity::find_by_id(rules::reset_token_hash(token))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if rules::reset_link_state(link.used_at, link.expires_at, now) != rules::ResetLink::Usable {
+        return Ok(None);
+    }
+    model::user::Entity::find_by_id(link.user_id).one(db).await
+}
+
+/// Uses a reset link: stores the new password hash, spends this and every other open link
+/// of the user, and audits it, in one transaction that checks the link again (two posts of
+/// the same link: one sets the password, the other finds it used). `false` when the link no
+/// longer works.
+pub async fn use_reset(
+    db: &DatabaseConnection,
+    token: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::EntityTrait;
+    if !rules::plausible_reset_token(token) {
+        return Ok(false);
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let link = model::password_reset::Entity::find_by_id(rules::reset_token_hash(token))
+        .one(&*txn)
+        .await?;
+    let Some(link) = link.filter(|l| {
+        rules::reset_link_state(l.used_at, l.expires_at, now) == rules::ResetLink::Usable
+    }) else {
+        txn.commit().await?;
+        return Ok(false);
+    };
+    lock_user(&*txn, link.user_id).await?;
+    model::set_password_hash(&*txn, link.user_id, password_hash).await?;
+    model::spend_resets(&*txn, link.user_id, now).await?;
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(link.user_id),
+            entity: "user",
+            entity_id: link.user_id,
+            action: "password_reset_used",
+            detail: serde_json::json!({ "user": link.user_id, "issued_by": link.issued_by }),
+            public: false,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Changes a signed-in user's password (the caller checked the current one): the new hash,
+/// every open reset link spent, the audit entry, in one transaction.
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user_id: i64,
+    password_hash: &str,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    lock_user(&*txn, user_id).await?;
+    model::set_password_hash(&*txn, user_id, password_hash).await?;
+    model::spend_resets(&*txn, user_id, now).await?;
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(user_id),
+            entity: "user",
+            entity_id: user_id,
+            action: "password_changed",
+            detail: serde_json::json!({ "user": user_id }),
+            public: false,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// What a sign-up did. The requester is told the same either way; only the owner of a

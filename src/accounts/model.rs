@@ -24,9 +24,43 @@ pub mod user {
         pub display_name: String,
         /// Unix seconds.
         pub created_at: i64,
+        /// When an administrator disabled the account (unix seconds); `None` while active.
+        pub disabled_at: Option<i64>,
+        /// The administrator's reason (empty while active).
+        pub disabled_reason: String,
     }
 
     /// No relations are navigated through sea-orm; queries join explicitly.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `password_resets`
+pub mod password_reset {
+    use sea_orm::entity::prelude::*;
+
+    /// A single-use link to set a new password; only the SHA-256 of its secret is kept.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "password_resets")]
+    pub struct Model {
+        /// Hex SHA-256 of the secret in the link.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        /// Whose password it sets.
+        pub user_id: i64,
+        /// The administrator who issued it (`None`: the user asked for it).
+        pub issued_by: Option<i64>,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds; the link does nothing from then on.
+        pub expires_at: i64,
+        /// Unix seconds; set once, when the link is used or spent by a password change.
+        pub used_at: Option<i64>,
+    }
+
+    /// None navigated.
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
@@ -237,13 +271,46 @@ pub async fn clear_failures(db: &impl ConnectionTrait, subject: &str) -> Result<
     Ok(())
 }
 
-/// All users, newest first, for the administrator's page.
+/// The users whose e-mail or display name contains `q` (case-insensitive; `%` and `_` are
+/// taken literally), all of them when `q` is blank.
+fn user_search(q: &str) -> sea_orm::Select<user::Entity> {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let q = q.trim().to_lowercase();
+    if q.is_empty() {
+        return user::Entity::find();
+    }
+    let escaped = q
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    let like = |c: user::Column| {
+        Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    user::Entity::find().filter(
+        sea_orm::Condition::any()
+            .add(like(user::Column::Email))
+            .add(like(user::Column::DisplayName)),
+    )
+}
+
+/// How many users match a search of the administrator's page.
+pub async fn count_users(db: &impl ConnectionTrait, q: &str) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    user_search(q).count(db).await
+}
+
+/// One page of the users matching a search, newest first, each with their roles (one
+/// IN-batched query).
 pub async fn list_users(
     db: &impl ConnectionTrait,
+    q: &str,
+    offset: u64,
     limit: u64,
 ) -> Result<Vec<(user::Model, Vec<Role>)>, DbErr> {
-    let users = user::Entity::find()
+    let users = user_search(q)
         .order_by_desc(user::Column::Id)
+        .offset(offset)
         .limit(limit)
         .all(db)
         .await?;
@@ -263,6 +330,52 @@ pub async fn list_users(
             (u, rs)
         })
         .collect())
+}
+
+/// Sets (or clears, with `None`) an account's disabled instant and reason.
+pub async fn set_disabled(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    disabled: Option<(i64, &str)>,
+) -> Result<(), DbErr> {
+    user::ActiveModel {
+        id: Set(user_id),
+        disabled_at: Set(disabled.map(|(at, _)| at)),
+        disabled_reason: Set(disabled.map(|(_, r)| r.to_string()).unwrap_or_default()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Stores a new password hash.
+pub async fn set_password_hash(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), DbErr> {
+    user::ActiveModel {
+        id: Set(user_id),
+        password_hash: Set(hash.to_string()),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    Ok(())
+}
+
+/// Marks every unused reset link of a user used at `now` (a link was used, or the password
+/// changed another way, so none of the older links may set it again).
+pub async fn spend_resets(db: &impl ConnectionTrait, user_id: i64, now: i64) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(now))
+        .filter(password_reset::Column::UserId.eq(user_id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// What other rooms may show about a user: never the password hash.

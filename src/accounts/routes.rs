@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use super::rules::{self, RoleForm, SignupForm, safe_next};
+use super::rules::{
+    self, PasswordForm, ResetForm, RoleForm, SignupForm, StatusForm, UsersQuery, safe_next,
+};
 use super::{Action, model, require, views};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
@@ -176,6 +178,11 @@ pub async fn login(
                 .await
                 .map_err(|e| AppError::Internal(e.to_string()))?;
             match user.filter(|_| ok) {
+                // The right password for a disabled account: say so (only the holder of
+                // the password learns it), and count it like a failure.
+                Some(u) if u.disabled_at.is_some() => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.disabled"))
+                }
                 Some(u) => {
                     attempt.succeeded(&st.db).await?;
                     sign_in(&mut ctx, u.id).await?;
@@ -215,22 +222,313 @@ pub async fn logout(ctx: Ctx) -> AppResult<Response> {
     Ok(see_other("/"))
 }
 
-/// The users page, with one row's role form as typed and its errors when it failed.
+/// The users page for a search and page, with one row's form as typed and its errors when
+/// it failed.
 async fn users_page(
     st: &AppState,
     ctx: &mut Ctx,
-    failed: Option<(i64, &RoleForm, &FieldErrors)>,
+    query: &UsersQuery,
+    failed: Option<(i64, views::Failed<'_>)>,
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
-    let list = model::list_users(&st.db, 200).await?;
-    let body = views::users(ctx.lang, &list, &csrf, failed);
+    let per = rules::USERS_PER_PAGE;
+    // Counted first so an out-of-range page number lands on the last page.
+    let total = model::count_users(&st.db, &query.q).await?;
+    let page = rules::page_number(&query.page, total, per);
+    let list = model::list_users(&st.db, &query.q, (page - 1) * per, per).await?;
+    let body = views::users(
+        ctx.lang,
+        &views::UserList {
+            users: &list,
+            total,
+            q: &query.q,
+            page,
+            pages: total.div_ceil(per).max(1),
+            me: ctx.user.as_ref().map(|u| u.actor.user_id).unwrap_or(0),
+        },
+        &csrf,
+        failed,
+    );
     Ok(layout::page(ctx, &ctx.t("users.admin_title"), body))
 }
 
-/// `GET /admin/users`
-pub async fn users(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
+/// `GET /admin/users?q=&page=`: every account, searchable by e-mail or name, 50 a page.
+pub async fn users(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Query(q): Query<UsersQuery>,
+) -> AppResult<Markup> {
     require(ctx.actor(), Action::ManageUsers)?;
-    users_page(&st, &mut ctx, None).await
+    users_page(&st, &mut ctx, &q, None).await
+}
+
+/// The list narrowed to one user (by e-mail), for a row whose form failed: it is on screen
+/// whatever page it was on.
+fn only(user: &model::user::Model) -> UsersQuery {
+    UsersQuery {
+        q: user.email.clone(),
+        page: String::new(),
+    }
+}
+
+/// `POST /admin/users/{id}/status`: disables an account (a reason, then the confirmation
+/// page) or re-enables it.
+pub async fn set_status(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ManageUsers)?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let user = find_user(&st, &id).await?;
+    let refuse = |e: FieldErrors| (user.id, e);
+    let outcome = match rules::validate_status(&f, ctx.lang) {
+        Err(e) => Err(refuse(e)),
+        Ok(reason) => {
+            if let Some(r) = &reason
+                && !crate::web::confirm::confirmed(&f.confirm)
+            {
+                return Ok(confirm_disable(&mut ctx, &user, r).await?.into_response());
+            }
+            match super::set_disabled(&st.db, user.id, reason.as_deref(), actor, st.clock.now())
+                .await?
+            {
+                Ok(changed) => Ok((changed, reason.is_some())),
+                Err(refusal) => {
+                    let mut e = FieldErrors::default();
+                    e.add("reason", refusal.label(ctx.lang));
+                    Err(refuse(e))
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok((changed, disabled)) => {
+            let (kind, key) = match (changed, disabled) {
+                (false, _) => ("info", "duties.unchanged"),
+                (true, true) => ("success", "users.disabled_done"),
+                (true, false) => ("success", "users.enabled_done"),
+            };
+            ctx.set_flash(kind, ctx.t(key)).await?;
+            Ok(see_other(&format!(
+                "/admin/users?q={}",
+                crate::web::middleware::urlencode(&user.email)
+            )))
+        }
+        Err((uid, e)) => Ok(unprocessable(
+            users_page(
+                &st,
+                &mut ctx,
+                &only(&user),
+                Some((uid, views::Failed::Status(&f, &e))),
+            )
+            .await?,
+        )),
+    }
+}
+
+/// The confirmation page of disabling an account.
+async fn confirm_disable(
+    ctx: &mut Ctx,
+    user: &model::user::Model,
+    reason: &str,
+) -> AppResult<Markup> {
+    let lang = ctx.lang;
+    let who = format!("{} <{}>", user.display_name, user.email);
+    let consequences = [
+        lang.tf("confirm.disable.what", &[("user", &who)]),
+        lang.t("confirm.disable.kept"),
+        lang.tf("confirm.grant.recorded", &[("reason", reason)]),
+    ];
+    let csrf = ctx.ensure_csrf().await?;
+    let action = format!("/admin/users/{}/status", user.id);
+    Ok(crate::web::confirm::page(
+        ctx,
+        &crate::web::confirm::Confirm {
+            title: &lang.tf("confirm.disable.title", &[("user", &who)]),
+            consequences: &consequences,
+            action: &action,
+            fields: &[("disable", "1"), ("reason", reason)],
+            button: &lang.t("confirm.disable.button"),
+            cancel: "/admin/users",
+        },
+        &csrf,
+    ))
+}
+
+/// A user by the id in a path (404 for anything else).
+async fn find_user(st: &AppState, id: &str) -> AppResult<model::user::Model> {
+    use sea_orm::EntityTrait;
+    model::user::Entity::find_by_id(parse_id(id)?)
+        .one(&st.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `POST /admin/users/{id}/reset-link`: issues a single-use link (valid a day) with which the
+/// user sets a new password, shown once to the administrator to pass on; the old password
+/// keeps working until the link is used.
+pub async fn issue_reset(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ManageUsers)?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let user = find_user(&st, &id).await?;
+    let now = st.clock.now();
+    let token = super::issue_reset(&st.db, user.id, Some(actor), now).await?;
+    let body = views::reset_issued(
+        ctx.lang,
+        &user,
+        &format!("/password/reset/{token}"),
+        now + super::RESET_TTL_SECS,
+    );
+    Ok(layout::page(&ctx, &ctx.t("reset.issued_title"), body))
+}
+
+/// `GET /password/reset/{token}`: the form to set a new password, or one message for a link
+/// that is unknown, used or expired (404 for all three).
+pub async fn reset_form(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let holder = super::reset_holder(&st.db, &token, st.clock.now()).await?;
+    reset_page(&mut ctx, &token, holder.as_ref(), &FieldErrors::default()).await
+}
+
+/// The reset page: the form for a working link, the dead-link message (404) otherwise.
+async fn reset_page(
+    ctx: &mut Ctx,
+    token: &str,
+    holder: Option<&model::user::Model>,
+    e: &FieldErrors,
+) -> AppResult<Response> {
+    let csrf = ctx.ensure_csrf().await?;
+    let title = ctx.t("reset.title");
+    let Some(user) = holder else {
+        let body = views::reset_dead(ctx.lang);
+        return Ok((StatusCode::NOT_FOUND, layout::page(ctx, &title, body)).into_response());
+    };
+    let action = format!("/password/reset/{token}");
+    let body = views::reset_form(ctx.lang, &user.email, &action, e, &csrf);
+    let status = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, layout::page(ctx, &title, body)).into_response())
+}
+
+/// `POST /password/reset/{token}`: sets the new password and spends the link.
+pub async fn reset(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<ResetForm>,
+) -> AppResult<Response> {
+    let now = st.clock.now();
+    let holder = super::reset_holder(&st.db, &token, now).await?;
+    if holder.is_none() {
+        return reset_page(&mut ctx, &token, None, &FieldErrors::default()).await;
+    }
+    let password = match rules::validate_reset(&f, ctx.lang) {
+        Ok(p) => p,
+        Err(e) => return reset_page(&mut ctx, &token, holder.as_ref(), &e).await,
+    };
+    let hash = hash_blocking(password).await?;
+    if !super::use_reset(&st.db, &token, &hash, now).await? {
+        // Used by a parallel post between the look-up and the write.
+        return reset_page(&mut ctx, &token, None, &FieldErrors::default()).await;
+    }
+    ctx.set_flash("success", ctx.t("reset.done")).await?;
+    Ok(see_other("/login"))
+}
+
+/// Hashes a password off the async threads (argon2 takes tens of milliseconds).
+async fn hash_blocking(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || super::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)
+}
+
+/// `GET /me/password`
+pub async fn password_form(mut ctx: Ctx) -> AppResult<Markup> {
+    ctx.require_user()?;
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::password_form(ctx.lang, &FieldErrors::default(), &csrf);
+    Ok(layout::page(&ctx, &ctx.t("password.title"), body))
+}
+
+/// `POST /me/password`: checks the current password (throttled like a log-in, so this form is
+/// no way around the log-in limits), then stores the new one and spends open reset links.
+pub async fn change_password(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let (user_id, email) = (user.actor.user_id, user.email.clone());
+    let again = |ctx: &mut Ctx, e: FieldErrors| {
+        let lang = ctx.lang;
+        let csrf = ctx.csrf.clone().unwrap_or_default();
+        let body = views::password_form(lang, &e, &csrf);
+        unprocessable(layout::page(ctx, &ctx.t("password.title"), body))
+    };
+    ctx.ensure_csrf().await?;
+    let new = match rules::validate_password_change(&f, ctx.lang) {
+        Ok(p) => p,
+        Err(e) => return Ok(again(&mut ctx, e)),
+    };
+    let now = st.clock.now();
+    let cfg = &st.config;
+    let email_subject = format!("email:{email}");
+    let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
+    let attempt = super::begin_login_attempt(
+        &st.db,
+        &email_subject,
+        &ip_subject,
+        now - cfg.login_window_secs,
+        now,
+        |by_email, by_ip| {
+            let limits = rules::ThrottleLimits {
+                window: cfg.login_window_secs,
+                max_email: cfg.login_max_failures,
+                max_ip: cfg.login_max_failures_per_ip,
+                ip_interval: cfg.login_ip_interval_secs,
+            };
+            rules::throttle(now, limits, by_email, by_ip)
+        },
+    )
+    .await?;
+    let Ok(attempt) = attempt else {
+        let mut e = FieldErrors::default();
+        e.add("current_password", ctx.t("password.throttled"));
+        return Ok(again(&mut ctx, e));
+    };
+    use sea_orm::EntityTrait;
+    let hash = model::user::Entity::find_by_id(user_id)
+        .one(&st.db)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .password_hash;
+    let current = f.current_password.clone();
+    let ok = tokio::task::spawn_blocking(move || super::verify_password(&current, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if !ok {
+        let mut e = FieldErrors::default();
+        e.add("current_password", ctx.t("password.current_wrong"));
+        return Ok(again(&mut ctx, e));
+    }
+    attempt.succeeded(&st.db).await?;
+    let hash = hash_blocking(new).await?;
+    super::change_password(&st.db, user_id, &hash, now).await?;
+    ctx.set_flash("success", ctx.t("password.changed")).await?;
+    Ok(see_other("/me"))
 }
 
 /// `POST /admin/users/{id}/roles`: grants or revokes one role, with a reason.
@@ -252,7 +550,13 @@ pub async fn set_role(
         Ok(c) => c,
         Err(e) => {
             return Ok(unprocessable(
-                users_page(&st, &mut ctx, Some((uid, &f, &e))).await?,
+                users_page(
+                    &st,
+                    &mut ctx,
+                    &only(&user),
+                    Some((uid, views::Failed::Role(&f, &e))),
+                )
+                .await?,
             ));
         }
     };
@@ -275,7 +579,13 @@ pub async fn set_role(
             let mut e = FieldErrors::default();
             e.add("role", refusal.label(ctx.lang));
             Ok(unprocessable(
-                users_page(&st, &mut ctx, Some((uid, &f, &e))).await?,
+                users_page(
+                    &st,
+                    &mut ctx,
+                    &only(&user),
+                    Some((uid, views::Failed::Role(&f, &e))),
+                )
+                .await?,
             ))
         }
     }

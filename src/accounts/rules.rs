@@ -92,7 +92,18 @@ pub fn validate_signup(f: &SignupForm, lang: Lang) -> Result<ValidSignup, FieldE
             lang,
         );
     }
-    if f.password.chars().count() < MIN_PASSWORD_LEN {
+    check_new_password(&mut e, &f.password, &f.password_confirm, lang);
+    e.into_result(ValidSignup {
+        email,
+        display_name: name.to_string(),
+        password: f.password.clone(),
+    })
+}
+
+/// Checks a new password and its repetition into `e` (on the fields `password` and
+/// `password_confirm`): long enough, not absurdly long, typed the same twice.
+pub fn check_new_password(e: &mut FieldErrors, password: &str, confirm: &str, lang: Lang) {
+    if password.chars().count() < MIN_PASSWORD_LEN {
         e.add(
             "password",
             lang.tf(
@@ -100,17 +111,148 @@ pub fn validate_signup(f: &SignupForm, lang: Lang) -> Result<ValidSignup, FieldE
                 &[("min", &MIN_PASSWORD_LEN.to_string())],
             ),
         );
-    } else if f.password.len() > 1024 {
-        e.add("password", lang.tf("form.too_long", &[("max", "1024")]));
+    } else if password.len() > PASSWORD_MAX {
+        e.add(
+            "password",
+            lang.tf("form.too_long", &[("max", &PASSWORD_MAX.to_string())]),
+        );
     }
-    if f.password != f.password_confirm {
+    if password != confirm {
         e.add("password_confirm", lang.t("signup.password_mismatch"));
     }
-    e.into_result(ValidSignup {
-        email,
-        display_name: name.to_string(),
-        password: f.password.clone(),
-    })
+}
+
+/// The form of `/me/password`.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct PasswordForm {
+    /// The password now, to prove it is the owner at the keyboard.
+    #[serde(default)]
+    pub current_password: String,
+    /// The new password.
+    #[serde(default)]
+    pub password: String,
+    /// The new password again.
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// The form of a reset link's page.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ResetForm {
+    /// The new password.
+    #[serde(default)]
+    pub password: String,
+    /// The new password again.
+    #[serde(default)]
+    pub password_confirm: String,
+}
+
+/// Validates the new password of a reset link's form.
+pub fn validate_reset(f: &ResetForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    check_new_password(&mut e, &f.password, &f.password_confirm, lang);
+    e.into_result(f.password.clone())
+}
+
+/// Validates `/me/password` before the current password is checked (that needs the hash).
+pub fn validate_password_change(f: &PasswordForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    if f.current_password.is_empty() {
+        e.add("current_password", lang.t("form.required"));
+    } else if f.current_password.len() > PASSWORD_MAX {
+        e.add("current_password", lang.t("password.current_wrong"));
+    }
+    check_new_password(&mut e, &f.password, &f.password_confirm, lang);
+    if e.is_empty() && f.password == f.current_password {
+        e.add("password", lang.t("password.same_as_current"));
+    }
+    e.into_result(f.password.clone())
+}
+
+/// The form that disables (`disable=1`, with a reason) or re-enables (`disable=0`) an account.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct StatusForm {
+    /// "1" disables, "0" re-enables.
+    #[serde(default)]
+    pub disable: String,
+    /// Why (required to disable).
+    #[serde(default)]
+    pub reason: String,
+    /// Set by the confirmation page's final button.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// A validated [`StatusForm`]: `Some(reason)` disables, `None` re-enables.
+pub fn validate_status(f: &StatusForm, lang: Lang) -> Result<Option<String>, FieldErrors> {
+    let mut e = FieldErrors::default();
+    match f.disable.trim() {
+        "1" => match validate_reason(&f.reason, lang) {
+            Ok(r) => return Ok(Some(r)),
+            Err(m) => e.add("reason", m),
+        },
+        "0" => return Ok(None),
+        _ => e.add("disable", lang.t("form.choose")),
+    }
+    Err(e)
+}
+
+/// The administrator's user list: a search text and a page number.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct UsersQuery {
+    /// Part of an e-mail or display name.
+    #[serde(default)]
+    pub q: String,
+    /// 1-based page; anything else is page 1.
+    #[serde(default)]
+    pub page: String,
+}
+
+/// Users per page of the administrator's list.
+pub const USERS_PER_PAGE: u64 = 50;
+
+/// The page number asked for, at least 1 and at most `pages` (1 when there are none).
+pub fn page_number(asked: &str, total: u64, per_page: u64) -> u64 {
+    let pages = total.div_ceil(per_page).max(1);
+    asked.trim().parse::<u64>().unwrap_or(1).clamp(1, pages)
+}
+
+/// Whether text could be a reset link's secret (64 lower-case hex digits); anything else is
+/// refused without a look-up.
+pub fn plausible_reset_token(token: &str) -> bool {
+    token.len() == 64
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The stored form of a reset link's secret: its hex SHA-256, so a copy of the database holds
+/// no working link.
+pub fn reset_token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// What a reset link can do now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetLink {
+    /// It sets a password.
+    Usable,
+    /// Used already (or spent when the password changed).
+    Used,
+    /// Past its expiry.
+    Expired,
+}
+
+/// The state of a reset link with these times at `now`; used wins over expired.
+pub fn reset_link_state(used_at: Option<i64>, expires_at: i64, now: i64) -> ResetLink {
+    if used_at.is_some() {
+        ResetLink::Used
+    } else if now >= expires_at {
+        ResetLink::Expired
+    } else {
+        ResetLink::Usable
+    }
 }
 
 /// Failed log-ins counted in the window for one subject (an e-mail or a client address).
@@ -681,5 +823,108 @@ mod tests {
                 assert!(!r.label(lang).contains("duties.refuse"), "{r:?}");
             }
         }
+    }
+
+    #[test]
+    fn new_passwords_are_checked_the_same_everywhere() {
+        let pw = |p: &str, c: &str| {
+            let mut e = FieldErrors::default();
+            check_new_password(&mut e, p, c, Lang::En);
+            (
+                e.get("password").is_some(),
+                e.get("password_confirm").is_some(),
+            )
+        };
+        assert_eq!(pw("long enough", "long enough"), (false, false));
+        assert_eq!(pw("short", "short"), (true, false));
+        assert_eq!(pw("1234567", "1234567"), (true, false));
+        assert_eq!(pw("12345678", "12345678"), (false, false));
+        // Characters, not bytes: eight Chinese characters are enough.
+        assert_eq!(pw("社会组织服务平台", "社会组织服务平台"), (false, false));
+        assert_eq!(pw("long enough", "long enougH"), (false, true));
+        let huge = "x".repeat(PASSWORD_MAX + 1);
+        assert_eq!(pw(&huge, &huge), (true, false));
+        let reset = ResetForm {
+            password: "abc".into(),
+            password_confirm: "abd".into(),
+        };
+        let e = validate_reset(&reset, Lang::Zh).unwrap_err();
+        assert!(e.get("password").is_some() && e.get("password_confirm").is_some());
+    }
+
+    #[test]
+    fn a_password_change_needs_the_current_one_and_a_different_new_one() {
+        let f = |cur: &str, new: &str| PasswordForm {
+            current_password: cur.into(),
+            password: new.into(),
+            password_confirm: new.into(),
+        };
+        assert_eq!(
+            validate_password_change(&f("old secret", "new secret"), Lang::En),
+            Ok("new secret".to_string())
+        );
+        let e = validate_password_change(&f("", "new secret"), Lang::En).unwrap_err();
+        assert!(e.get("current_password").is_some() && e.get("password").is_none());
+        let e = validate_password_change(&f("same secret", "same secret"), Lang::En).unwrap_err();
+        assert!(e.get("password").is_some());
+        let e = validate_password_change(&f("x".repeat(2000).as_str(), "new secret"), Lang::En)
+            .unwrap_err();
+        assert!(e.get("current_password").is_some());
+    }
+
+    #[test]
+    fn disabling_needs_a_reason_and_enabling_does_not() {
+        let f = |d: &str, r: &str| StatusForm {
+            disable: d.into(),
+            reason: r.into(),
+            confirm: String::new(),
+        };
+        assert_eq!(
+            validate_status(&f("1", "left the bureau"), Lang::En),
+            Ok(Some("left the bureau".to_string()))
+        );
+        assert!(
+            validate_status(&f("1", ""), Lang::En)
+                .unwrap_err()
+                .get("reason")
+                .is_some()
+        );
+        assert_eq!(validate_status(&f("0", ""), Lang::En), Ok(None));
+        assert!(
+            validate_status(&f("2", "x y z w"), Lang::En)
+                .unwrap_err()
+                .get("disable")
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn page_numbers_stay_within_the_list() {
+        assert_eq!(page_number("", 0, 50), 1);
+        assert_eq!(page_number("3", 0, 50), 1);
+        assert_eq!(page_number("2", 51, 50), 2);
+        assert_eq!(page_number("3", 100, 50), 2);
+        assert_eq!(page_number("0", 100, 50), 1);
+        assert_eq!(page_number("-1", 100, 50), 1);
+        assert_eq!(page_number("abc", 100, 50), 1);
+        assert_eq!(page_number("99999999999999999999999", 100, 50), 1);
+    }
+
+    #[test]
+    fn reset_links_are_hex_secrets_stored_hashed_and_single_use() {
+        let t = "0123456789abcdef".repeat(4);
+        assert!(plausible_reset_token(&t));
+        assert!(!plausible_reset_token(&t[1..]));
+        assert!(!plausible_reset_token(&t.to_uppercase()));
+        assert!(!plausible_reset_token(&format!("{}g", &t[1..])));
+        assert!(!plausible_reset_token(""));
+        let h = reset_token_hash(&t);
+        assert_eq!(h.len(), 64);
+        assert_ne!(h, t);
+        assert_eq!(h, reset_token_hash(&t));
+        assert_eq!(reset_link_state(None, 100, 99), ResetLink::Usable);
+        assert_eq!(reset_link_state(None, 100, 100), ResetLink::Expired);
+        assert_eq!(reset_link_state(Some(50), 100, 99), ResetLink::Used);
+        assert_eq!(reset_link_state(Some(50), 100, 200), ResetLink::Used);
     }
 }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::CurrentUser;
-use super::rules::{Role, RoleForm, SignupForm};
+use super::rules::{Role, RoleForm, SignupForm, StatusForm};
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::orgs::RegEvent;
@@ -61,6 +61,7 @@ pub fn workspace(
         }
         p {
             span.muted { (u.email) } " "
+            a.change-password href="/me/password" { (lang.t("password.title")) } " "
             @for r in &u.actor.roles { span.badge.badge-role { (r.label(lang)) } " " }
             @if u.actor.is_buyer() { span.badge.badge-role { (lang.t("role.buyer")) } }
         }
@@ -113,34 +114,92 @@ pub fn workspace(
     }
 }
 
-/// Administrator's user list: each user's roles, and a form to grant or revoke one role with
-/// a reason. `failed` is the row whose form came back with errors, with what was typed.
-pub fn users(
-    lang: Lang,
-    users: &[(super::model::user::Model, Vec<Role>)],
-    csrf: &str,
-    failed: Option<(i64, &RoleForm, &FieldErrors)>,
-) -> Markup {
+/// A row's form that came back with errors, as typed.
+pub enum Failed<'a> {
+    /// The role grant/revoke form.
+    Role(&'a RoleForm, &'a FieldErrors),
+    /// The disable/enable form.
+    Status(&'a StatusForm, &'a FieldErrors),
+}
+
+/// One page of the administrator's user list.
+pub struct UserList<'a> {
+    /// The users on this page, with their roles.
+    pub users: &'a [(super::model::user::Model, Vec<Role>)],
+    /// How many match the search in all.
+    pub total: u64,
+    /// The search as typed.
+    pub q: &'a str,
+    /// This page (1-based).
+    pub page: u64,
+    /// Pages in all.
+    pub pages: u64,
+    /// The administrator looking (their own row has no disable button).
+    pub me: i64,
+}
+
+/// Administrator's user list: a search by e-mail or name, 50 a page; each user's status and
+/// roles, a form to grant or revoke one role with a reason, one to disable (with a reason,
+/// confirmed on the next page) or re-enable the account, and one to issue a password-reset
+/// link. `failed` is the row whose form came back with errors, with what was typed.
+pub fn users(lang: Lang, l: &UserList, csrf: &str, failed: Option<(i64, Failed)>) -> Markup {
     let none = FieldErrors::default();
     let blank = RoleForm::default();
+    let blank_status = StatusForm::default();
+    let summary = match &failed {
+        Some((_, Failed::Role(_, e))) | Some((_, Failed::Status(_, e))) => Some(*e),
+        None => None,
+    };
+    let href = |p: u64| {
+        format!(
+            "/admin/users?q={}&page={p}",
+            crate::web::middleware::urlencode(l.q)
+        )
+    };
     html! {
         h1.page-title { (lang.t("users.admin_title")) }
         p { a href="/admin/units" { (lang.t("units.admin_title")) } }
         p.hint { (lang.t("duties.roles_hint")) }
-        @if let Some((_, _, e)) = failed { (error_summary(e, lang)) }
+        form.form.filter-bar method="get" action="/admin/users" role="search" {
+            label for="users-q" { (lang.t("users.search")) }
+            " "
+            input id="users-q" type="search" name="q" value=(l.q) maxlength="254";
+            " "
+            button.btn.btn-secondary type="submit" { (lang.t("form.filter")) }
+            @if !l.q.is_empty() { " " a href="/admin/users" { (lang.t("form.reset")) } }
+        }
+        p.muted.users-count { (lang.tf("users.count", &[("count", &l.total.to_string())])) }
+        @if let Some(e) = summary { (error_summary(e, lang)) }
+        @if l.users.is_empty() { p.muted { (lang.t("users.none_found")) } }
+        @else {
         div.table-wrap { table.data-table {
             thead { tr {
                 th { (lang.t("signup.display_name")) } th { (lang.t("signup.email")) }
+                th { (lang.t("users.status")) }
                 th { (lang.t("users.roles")) } th { (lang.t("duties.change_role")) }
+                th { (lang.t("users.account")) }
             } }
-            tbody { @for (u, roles) in users {
-                @let (f, e) = match failed {
-                    Some((id, f, e)) if id == u.id => (f, e),
+            tbody { @for (u, roles) in l.users {
+                @let (f, e) = match &failed {
+                    Some((id, Failed::Role(f, e))) if *id == u.id => (*f, *e),
                     _ => (&blank, &none),
                 };
-                tr id=(format!("user-{}", u.id)) {
+                @let (sf, se) = match &failed {
+                    Some((id, Failed::Status(f, e))) if *id == u.id => (*f, *e),
+                    _ => (&blank_status, &none),
+                };
+                tr id=(format!("user-{}", u.id)) data-disabled=[u.disabled_at.map(|_| "1")] {
                     td { (u.display_name) }
                     td { (u.email) }
+                    td.user-status {
+                        @if let Some(at) = u.disabled_at {
+                            span.badge.badge-credit-abnormal { (lang.t("users.disabled")) }
+                            br;
+                            span.muted { (crate::kernel::clock::display_instant(at)) " · " (u.disabled_reason) }
+                        } @else {
+                            span.badge { (lang.t("users.active")) }
+                        }
+                    }
                     td.roles { @for r in roles { span.badge.badge-role data-role=(r.code()) { (r.label(lang)) } " " } }
                     td {
                         form.inline.role-form method="post" action=(format!("/admin/users/{}/roles", u.id)) {
@@ -168,8 +227,104 @@ pub fn users(
                             @for (_, m) in &e.0 { p.error-msg { (m) } }
                         }
                     }
+                    td.account-forms {
+                        @if u.disabled_at.is_some() {
+                            form.inline.status-form method="post" action=(format!("/admin/users/{}/status", u.id)) {
+                                (csrf_field(csrf))
+                                input type="hidden" name="disable" value="0";
+                                button.btn.btn-secondary type="submit" { (lang.t("users.enable")) }
+                            }
+                        } @else if u.id != l.me {
+                            form.inline.status-form method="post" action=(format!("/admin/users/{}/status", u.id)) {
+                                (csrf_field(csrf))
+                                input type="hidden" name="disable" value="1";
+                                label.visually-hidden for=(format!("disable-reason-{}", u.id)) { (lang.t("users.disable_reason")) }
+                                input id=(format!("disable-reason-{}", u.id)) type="text" name="reason" value=(sf.reason)
+                                    maxlength="500" placeholder=(lang.t("users.disable_reason"))
+                                    aria-invalid=[se.get("reason").map(|_| "true")];
+                                " "
+                                button.btn.btn-danger type="submit" { (lang.t("users.disable")) }
+                                @for (_, m) in &se.0 { p.error-msg { (m) } }
+                            }
+                        }
+                        form.inline.reset-form method="post" action=(format!("/admin/users/{}/reset-link", u.id)) {
+                            (csrf_field(csrf))
+                            button.btn.btn-secondary type="submit" { (lang.t("users.reset_link")) }
+                        }
+                    }
                 }
             } }
         } }
+        }
+        (crate::web::pager::pager(lang, l.page, l.pages, href))
+    }
+}
+
+/// The page that shows a freshly issued reset link, once: whose it is, until when it works,
+/// and that the administrator passes it on by a channel they trust.
+pub fn reset_issued(
+    lang: Lang,
+    user: &super::model::user::Model,
+    link: &str,
+    expires: i64,
+) -> Markup {
+    html! {
+        section.section.reset-issued {
+            h1.page-title { (lang.t("reset.issued_title")) }
+            p { (lang.tf("reset.issued_for", &[("user", &format!("{} <{}>", user.display_name, user.email))])) }
+            p {
+                label for="reset-link" { (lang.t("reset.link")) }
+                input id="reset-link" type="text" readonly value=(link) size="80";
+            }
+            p.hint { (lang.tf("reset.issued_hint", &[("until", &crate::kernel::clock::display_instant(expires))])) }
+            p { a href="/admin/users" { (lang.t("users.admin_title")) } }
+        }
+    }
+}
+
+/// What a dead reset link shows (unknown, used or expired alike).
+pub fn reset_dead(lang: Lang) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("reset.title")) }
+            div.form-errors role="alert" { p { (lang.t("reset.dead")) } }
+            p { a href="/login" { (lang.t("nav.login")) } }
+        }
+    }
+}
+
+/// The form of a working reset link.
+/// Passwords are never echoed back into a form.
+pub fn reset_form(lang: Lang, email: &str, action: &str, e: &FieldErrors, csrf: &str) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("reset.title")) }
+            p { (lang.tf("reset.for", &[("email", email)])) }
+            (error_summary(e, lang))
+            form.form method="post" action=(action) novalidate {
+                (csrf_field(csrf))
+                (input("password", "password", &lang.t("password.new"), "", Some(&lang.t("signup.password_hint")), e, true))
+                (input("password", "password_confirm", &lang.t("signup.password_confirm"), "", None, e, true))
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("reset.submit")) } }
+            }
+        }
+    }
+}
+
+/// `/me/password`: the current password and the new one twice (passwords are never echoed
+/// back into a form, so a failed post shows the messages with empty fields).
+pub fn password_form(lang: Lang, e: &FieldErrors, csrf: &str) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("password.title")) }
+            (error_summary(e, lang))
+            form.form method="post" action="/me/password" novalidate {
+                (csrf_field(csrf))
+                (input("password", "current_password", &lang.t("password.current"), "", None, e, true))
+                (input("password", "password", &lang.t("password.new"), "", Some(&lang.t("signup.password_hint")), e, true))
+                (input("password", "password_confirm", &lang.t("signup.password_confirm"), "", None, e, true))
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("password.submit")) } }
+            }
+        }
     }
 }

@@ -144,6 +144,24 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post("/me/notifications/read", SignedIn, inbox::routes::mark_read)
     .get("/admin/users", Admin, accounts::routes::users)
     .post("/admin/users/{id}/roles", Admin, accounts::routes::set_role)
+    .post(
+        "/admin/users/{id}/status",
+        Admin,
+        accounts::routes::set_status,
+    )
+    .post(
+        "/admin/users/{id}/reset-link",
+        Admin,
+        accounts::routes::issue_reset,
+    )
+    .get("/me/password", SignedIn, accounts::routes::password_form)
+    .post("/me/password", SignedIn, accounts::routes::change_password)
+    .get(
+        "/password/reset/{token}",
+        Public,
+        accounts::routes::reset_form,
+    )
+    .post("/password/reset/{token}", Public, accounts::routes::reset)
     // orgs
     .get("/orgs", Public, orgs::routes::list)
     .get("/orgs/new", Joiner, orgs::routes::new_form)
