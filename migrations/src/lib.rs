@@ -69,6 +69,13 @@ mod m0124_create_brand_evidence;
 mod m0125_index_brands_org;
 mod m0126_index_brand_places_league;
 mod m0127_index_brand_photos_brand;
+mod m0180_create_space_resources;
+mod m0181_create_space_allocations;
+mod m0182_create_space_bookings;
+mod m0183_index_space_allocations_resource;
+mod m0184_index_space_bookings_resource;
+mod m0185_exclude_space_allocations_overlap;
+mod m0186_exclude_space_bookings_overlap;
 mod m0140_create_annual_reports;
 mod m0141_index_annual_reports_org_year;
 mod m0142_index_annual_reports_year_state;
@@ -154,6 +161,13 @@ impl MigratorTrait for Migrator {
             Box::new(m0125_index_brands_org::Migration),
             Box::new(m0126_index_brand_places_league::Migration),
             Box::new(m0127_index_brand_photos_brand::Migration),
+            Box::new(m0180_create_space_resources::Migration),
+            Box::new(m0181_create_space_allocations::Migration),
+            Box::new(m0182_create_space_bookings::Migration),
+            Box::new(m0183_index_space_allocations_resource::Migration),
+            Box::new(m0184_index_space_bookings_resource::Migration),
+            Box::new(m0185_exclude_space_allocations_overlap::Migration),
+            Box::new(m0186_exclude_space_bookings_overlap::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use crate::web::AppState;
 use crate::{
     accounts, audit, brands, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
-    procurement, regulation, search, targets, units, web,
+    procurement, regulation, search, spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -70,6 +70,14 @@ pub enum Access {
     /// The applicant of the application in the path, the managers of its incubator, and
     /// regulators.
     ApplicationReaders,
+    /// The managers of the incubator in the path (or of the resource's incubator), the users
+    /// acting for its tenants in residence, and regulators.
+    SpaceReaders,
+    /// The managers of the resource's incubator and the users acting for its tenants in
+    /// residence.
+    SpaceBookers,
+    /// Whoever made the booking in the path, and the managers of its incubator.
+    BookingParties,
 }
 
 /// One registered route.
@@ -487,6 +495,29 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/admin/incubators/{id}/managers/{uid}/remove",
         Admin,
         incubators::routes::remove_manager,
+    )
+    // spaces
+    .get(
+        "/incubators/{id}/space",
+        SpaceReaders,
+        spaces::routes::overview,
+    )
+    .post(
+        "/incubators/{id}/space/resources",
+        IncubatorManager,
+        spaces::routes::add_resource,
+    )
+    .post(
+        "/incubators/{id}/space/allocations",
+        IncubatorManager,
+        spaces::routes::allocate,
+    )
+    .get("/space/{id}", SpaceReaders, spaces::routes::show)
+    .post("/space/{id}/bookings", SpaceBookers, spaces::routes::book)
+    .post(
+        "/space-bookings/{id}/cancel",
+        BookingParties,
+        spaces::routes::cancel,
     )
     // brands
     .get("/brands", Public, brands::routes::gallery)
