@@ -699,7 +699,7 @@ async fn route_role_matrix() {
     // A tenant in residence of the incubator (its founder signs in as the "tenant"
     // persona), a shared room, and a booking of the tenant, so the space routes meet real
     // records.
-    let (space_room, space_booking) = {
+    let (space_room, space_booking, space_agreement) = {
         use civicbridge::incubators::{self, rules};
         use civicbridge::spaces::{self, rules as srules};
         let founder = app.user("tenant@example.org", &[]).await;
@@ -758,7 +758,46 @@ async fn route_role_matrix() {
         .await
         .unwrap()
         .unwrap();
-        (room, booking)
+        // A desk and a drafted tenancy agreement on it for the tenant.
+        let desk = spaces::add_resource(
+            db,
+            incubator.id,
+            &srules::ResourceDraft {
+                name: "矩阵测试工位".into(),
+                kind: srules::ResourceKind::Desk,
+                capacity: 1,
+                opens_min: 8 * 60,
+                closes_min: 18 * 60,
+                advance_days: 30,
+                cancel_hours: 24,
+            },
+            incubator_manager,
+            common::T0,
+        )
+        .await
+        .unwrap();
+        let agreement = spaces::agreements::draft(
+            db,
+            incubator.id,
+            &srules::AgreementDraft {
+                space: srules::AllocationDraft {
+                    resource_id: desk,
+                    tenant_id: tenant,
+                    starts_at: srules::day_start(time::macros::date!(2026 - 12 - 01)),
+                    ends_at: srules::day_start(time::macros::date!(2027 - 12 - 01)),
+                },
+                services: "工位".into(),
+                obligations: "按月报送".into(),
+                fee: civicbridge::kernel::money::Fen(0),
+            },
+            None,
+            incubator_manager,
+            common::T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        (room, booking, agreement)
     };
 
     // A brand of `org` with a photo, so its routes have real records.
@@ -864,6 +903,7 @@ async fn route_role_matrix() {
                 IncubatorOversight,
                 ApplicationReaders,
                 SpaceReaders,
+                AgreementReaders,
             ],
         ),
         (
@@ -917,6 +957,8 @@ async fn route_role_matrix() {
                 SpaceReaders,
                 SpaceBookers,
                 BookingParties,
+                AgreementReaders,
+                AgreementManager,
             ],
         ),
         (
@@ -929,6 +971,8 @@ async fn route_role_matrix() {
                 SpaceReaders,
                 SpaceBookers,
                 BookingParties,
+                AgreementReaders,
+                AgreementParty,
             ],
         ),
     ];
@@ -938,6 +982,8 @@ async fn route_role_matrix() {
             owner_id
         } else if p.starts_with("/admin/units") {
             unit
+        } else if p.starts_with("/agreements/") {
+            space_agreement
         } else if p.starts_with("/space-bookings/") {
             space_booking
         } else if p.starts_with("/space/") {
@@ -1010,7 +1056,8 @@ async fn route_role_matrix() {
                 // No existence oracle for applications to incubators either.
                 || info.path.starts_with("/incubator-applications/")
                 // Nor for resources and bookings of an incubator's space.
-                || info.path.starts_with("/space");
+                || info.path.starts_with("/space")
+                || info.path.starts_with("/agreements/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1557,6 +1604,14 @@ async fn every_page_is_translated_in_both_languages() {
             .is_empty(),
         "a week of demo bookings"
     );
+    let agreements: Vec<i64> = civicbridge::spaces::model::agreement::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert!(!agreements.is_empty(), "a demo agreement");
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -1632,6 +1687,8 @@ async fn every_page_is_translated_in_both_languages() {
                 report_orgs.clone()
             } else if info.path.starts_with("/space/") {
                 resources.clone()
+            } else if info.path.starts_with("/agreements/") {
+                agreements.clone()
             } else if info.path.starts_with("/incubator-applications/") {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.

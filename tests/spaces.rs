@@ -532,3 +532,162 @@ async fn the_database_refuses_overlaps_written_around_the_checks() {
     assert_eq!(app.count("space_allocations").await, 2);
     app.check_invariants().await.unwrap();
 }
+
+async fn audited(app: &TestApp, entity: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM audit_events WHERE entity = '{entity}'"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn agreement_state(app: &TestApp, id: i64) -> String {
+    spaces::model::agreement(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+/// A manager drafts an agreement (its space is held at once), the tenant accepts, the
+/// manager countersigns, renews it and records an early exit that frees the space; an
+/// agreement on a space already taken, and bad input, are 422 with nothing written.
+#[tokio::test]
+async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (_, desk) = room_and_desk(&app, &mut w).await;
+    let path = format!("/incubators/{}/agreements", w.incubator);
+    let (desk_s, tenant_s) = (desk.to_string(), w.tenant_id.to_string());
+    let form = |from: &str, to: &str, services: &str, fee: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("g_resource", desk_s.clone()),
+            ("g_tenant", tenant_s.clone()),
+            ("g_from", from.to_string()),
+            ("g_to", to.to_string()),
+            ("services", services.to_string()),
+            ("obligations", "每月报送服务记录".to_string()),
+            ("fee", fee.to_string()),
+        ]
+    };
+    w.manager.get(&format!("/incubators/{}/space", w.incubator)).await;
+    let r = post_owned(&mut w.manager, &path, &form("2027-01-01", "2026-12-01", "", "-1")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["g_to", "services", "fee"] {
+        assert!(!r.text(&format!("#{f}-error")).is_empty(), "{f}: {}", r.text(".form-errors"));
+    }
+    assert_eq!(r.value("input[name=fee]").as_deref(), Some("-1"));
+    assert_eq!(app.count("tenancy_agreements").await, 0);
+    assert_eq!(app.count("space_allocations").await, 0);
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2026-12-01", "2027-11-30", "工位、培训、督导", "500"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let id = id_in(&r);
+    assert_eq!(app.count("space_allocations").await, 1, "the space is held");
+    // The same desk again: taken.
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2027-06-01", "2027-12-31", "工位", "0"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let clash = r.text("#g_from-error");
+    assert!(clash.contains("2026-12-01") && clash.contains("2027-11-30"), "{clash}");
+    assert_eq!(app.count("tenancy_agreements").await, 1);
+    assert_eq!(app.count("space_allocations").await, 1);
+
+    // Who reads it.
+    let page = format!("/agreements/{id}");
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    assert_eq!(plain.get(&page).await.status, StatusCode::NOT_FOUND);
+    let (mut regulator, _) = app.signed_in("regulator@example.org", &[Role::Regulator]).await;
+    let r = regulator.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("form[action$='/accept']"), 0);
+    let r = w.tenant.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text("dl.props").contains("¥500.00"), "{}", r.text("dl.props"));
+    assert_eq!(r.count("form[action$='/accept']"), 1);
+
+    // Countersigning comes after acceptance.
+    w.manager.get(&page).await;
+    let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(post(&mut w.manager, &format!("{page}/accept"), &[]).await.status, StatusCode::NOT_FOUND);
+    let r = post(&mut w.tenant, &format!("{page}/accept"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "accepted");
+    let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "active");
+
+    // Renewal: a new draft from the day after the term, same space.
+    let r = post(&mut w.manager, &format!("{page}/renew"), &[("to", "2027-11-01"), ("fee", "600")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "ends before it starts");
+    let r = post(&mut w.manager, &format!("{page}/renew"), &[("to", "2028-11-30"), ("fee", "600")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let renewal = id_in(&r);
+    let n = spaces::model::agreement(&app.state.db, renewal).await.unwrap().unwrap();
+    assert_eq!(n.renews_id, Some(id));
+    assert_eq!(n.fee_fen, 60_000);
+    assert_eq!(n.starts_at, rules::day_start(time::macros::date!(2027 - 12 - 01)));
+    assert_eq!(app.count("space_allocations").await, 2);
+
+    // Early exit: a day outside the term is refused; a good one asks for confirmation, then
+    // ends the agreement and frees the desk from that day.
+    let exit = format!("{page}/exit");
+    let r = post(&mut w.manager, &exit, &[("date", "2026-11-01"), ("reason", "迁出")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#date-error").is_empty());
+    let r = post(&mut w.manager, &exit, &[("date", "2027-03-01"), ("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#reason-error").is_empty());
+    let why = [("date", "2027-03-01"), ("reason", "已完成登记，迁入自有场地")];
+    let r = post(&mut w.manager, &exit, &why).await;
+    assert_eq!(r.status, StatusCode::OK, "a confirmation page");
+    assert_eq!(agreement_state(&app, id).await, "active");
+    let r = post(&mut w.manager, &exit, &[why[0], why[1], ("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "exited");
+    let r = w.tenant.get(&page).await;
+    assert!(r.text("dl.props").contains("已完成登记，迁入自有场地"));
+    let r = post_owned(
+        &mut w.manager,
+        &format!("/incubators/{}/space/allocations", w.incubator),
+        &[
+            ("resource_id", desk.to_string()),
+            ("tenant_id", w.tenant_id.to_string()),
+            ("from", "2027-03-01".to_string()),
+            ("to", "2027-11-30".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "freed from the exit day: {}", r.text(".form-errors"));
+    let r = post_owned(
+        &mut w.manager,
+        &format!("/incubators/{}/space/allocations", w.incubator),
+        &[
+            ("resource_id", desk.to_string()),
+            ("tenant_id", w.tenant_id.to_string()),
+            ("from", "2027-02-28".to_string()),
+            ("to", "2027-02-28".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the day before is still held");
+    // drafted, renewal_drafted, accept, countersign, exited.
+    assert_eq!(audited(&app, "tenancy_agreement").await, 5);
+    app.check_invariants().await.unwrap();
+}

@@ -76,6 +76,8 @@ mod m0183_index_space_allocations_resource;
 mod m0184_index_space_bookings_resource;
 mod m0185_exclude_space_allocations_overlap;
 mod m0186_exclude_space_bookings_overlap;
+mod m0187_create_tenancy_agreements;
+mod m0188_index_tenancy_agreements_tenant;
 mod m0140_create_annual_reports;
 mod m0141_index_annual_reports_org_year;
 mod m0142_index_annual_reports_year_state;
@@ -168,6 +170,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0184_index_space_bookings_resource::Migration),
             Box::new(m0185_exclude_space_allocations_overlap::Migration),
             Box::new(m0186_exclude_space_bookings_overlap::Migration),
+            Box::new(m0187_create_tenancy_agreements::Migration),
+            Box::new(m0188_index_tenancy_agreements_tenant::Migration),
         ]
     }
 }

@@ -226,6 +226,19 @@ pub enum Action {
         /// The user manages the incubator.
         managed: bool,
     },
+    /// Read a tenancy agreement: the users acting for its tenant, the incubator's managers
+    /// and regulators.
+    ViewAgreement {
+        /// The user manages the incubator.
+        managed: bool,
+        /// The user acts for the agreement's tenant.
+        party: bool,
+    },
+    /// Accept a drafted tenancy agreement for its tenant.
+    AcceptAgreement {
+        /// The user acts for the agreement's tenant.
+        party: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -296,6 +309,10 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             (tenant && !a.has(Role::Admin)) || a.manages_incubator(managed)
         }
         Action::CancelBooking { own, managed } => own || a.manages_incubator(managed),
+        Action::ViewAgreement { managed, party } => {
+            (party && !a.has(Role::Admin)) || a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
+        Action::AcceptAgreement { party } => party && !a.has(Role::Admin),
     }
 }
 
@@ -324,7 +341,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 52] = [
+    const ALL_ACTIONS: [Action; 57] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -430,6 +447,20 @@ mod tests {
             own: false,
             managed: false,
         },
+        Action::ViewAgreement {
+            managed: true,
+            party: false,
+        },
+        Action::ViewAgreement {
+            managed: false,
+            party: true,
+        },
+        Action::ViewAgreement {
+            managed: false,
+            party: false,
+        },
+        Action::AcceptAgreement { party: true },
+        Action::AcceptAgreement { party: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -471,6 +502,11 @@ mod tests {
                 managed: false,
                 tenant: true,
             },
+            ViewAgreement {
+                managed: false,
+                party: true,
+            },
+            AcceptAgreement { party: true },
         ];
         let signed_in = [
             ViewWorkspace,
@@ -485,6 +521,8 @@ mod tests {
             own[2],
             tenant[0],
             tenant[1],
+            tenant[2],
+            tenant[3],
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -575,6 +613,14 @@ mod tests {
                     ViewSpace {
                         managed: false,
                         tenant: false,
+                    },
+                    ViewAgreement {
+                        managed: true,
+                        party: false,
+                    },
+                    ViewAgreement {
+                        managed: false,
+                        party: false,
                     },
                 ]),
             ),
@@ -670,6 +716,10 @@ mod tests {
                     CancelBooking {
                         own: false,
                         managed: true,
+                    },
+                    ViewAgreement {
+                        managed: true,
+                        party: false,
                     },
                 ]),
             ),

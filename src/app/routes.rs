@@ -78,6 +78,13 @@ pub enum Access {
     SpaceBookers,
     /// Whoever made the booking in the path, and the managers of its incubator.
     BookingParties,
+    /// The users acting for the tenant of the agreement in the path, the managers of its
+    /// incubator, and regulators.
+    AgreementReaders,
+    /// The users acting for the tenant of the agreement in the path.
+    AgreementParty,
+    /// The managers of the incubator of the agreement in the path.
+    AgreementManager,
 }
 
 /// One registered route.
@@ -519,6 +526,24 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         BookingParties,
         spaces::routes::cancel,
     )
+    .post(
+        "/incubators/{id}/agreements",
+        IncubatorManager,
+        spaces::routes::draft_agreement,
+    )
+    .get(
+        "/agreements/{id}",
+        AgreementReaders,
+        spaces::routes::show_agreement,
+    )
+    .post("/agreements/{id}/accept", AgreementParty, spaces::routes::accept)
+    .post(
+        "/agreements/{id}/countersign",
+        AgreementManager,
+        spaces::routes::countersign,
+    )
+    .post("/agreements/{id}/renew", AgreementManager, spaces::routes::renew)
+    .post("/agreements/{id}/exit", AgreementManager, spaces::routes::exit)
     // brands
     .get("/brands", Public, brands::routes::gallery)
     .get("/brands/{id}", Public, brands::routes::show)

@@ -10,10 +10,12 @@
 //! constraint over `int8range(starts_at, ends_at)`, SQLite triggers), and checked first
 //! inside the write transaction so the refusal names the clash; a write the database
 //! refuses (two concurrent writers on PostgreSQL) is answered the same way, naming the row
-//! that won. Every change has its audit entry in its transaction.
+//! that won. Every change has its audit entry in its transaction. Tenancy agreements
+//! (`agreements`) give their space through an allocation made in their transaction.
 //! May call: `audit`, `incubators` (managers and tenants, through its face), `web`
 //! (routes, views).
 
+pub mod agreements;
 pub mod model;
 pub mod routes;
 pub mod rules;
@@ -21,12 +23,12 @@ pub mod views;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-pub use model::{Allocation, Booking, Resource};
+pub use model::{Agreement, Allocation, Booking, Resource};
 /// One resource; an incubator's resources; the active holds of resources in a range.
 pub use model::{allocations_between, bookings_between, resource, resources_of};
 use rules::{AllocationDraft, BookingDraft, ResourceDraft};
 
-async fn audit(
+pub(crate) async fn audit(
     db: &impl sea_orm::ConnectionTrait,
     now: i64,
     actor: i64,
@@ -90,7 +92,7 @@ pub async fn add_resource(
     Ok(id)
 }
 
-async fn allocation_clash(
+pub(crate) async fn allocation_clash(
     db: &impl sea_orm::ConnectionTrait,
     d: &AllocationDraft,
 ) -> Result<Option<Clash>, DbErr> {

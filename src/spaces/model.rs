@@ -311,3 +311,180 @@ pub async fn cancel_booking(db: &impl ConnectionTrait, id: i64, now: i64) -> Res
         .rows_affected
         == 1)
 }
+
+/// `tenancy_agreements`
+pub mod agreement {
+    use sea_orm::entity::prelude::*;
+
+    /// A tenancy agreement.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tenancy_agreements")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Incubator.
+        pub incubator_id: i64,
+        /// Tenant.
+        pub tenant_id: i64,
+        /// The allocation giving its space.
+        pub allocation_id: i64,
+        /// The agreement it renews.
+        pub renews_id: Option<i64>,
+        /// Term start, Unix seconds.
+        pub starts_at: i64,
+        /// Term end, Unix seconds, exclusive.
+        pub ends_at: i64,
+        /// Services.
+        pub services: String,
+        /// Obligations.
+        pub obligations: String,
+        /// Monthly fee, fen.
+        pub fee_fen: i64,
+        /// `AgreementState::code()`.
+        pub state: String,
+        /// Who drafted it.
+        pub drafted_by: Option<i64>,
+        /// Unix seconds.
+        pub drafted_at: i64,
+        /// Who accepted it for the tenant.
+        pub accepted_by: Option<i64>,
+        /// Unix seconds.
+        pub accepted_at: Option<i64>,
+        /// Who countersigned it.
+        pub countersigned_by: Option<i64>,
+        /// Unix seconds.
+        pub countersigned_at: Option<i64>,
+        /// Early exit: the day the space is freed.
+        pub exit_at: Option<i64>,
+        /// Early exit: why.
+        pub exit_reason: Option<String>,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// Its state (an unreadable code reads as a draft, which binds nobody).
+        pub fn state(&self) -> super::AgreementState {
+            super::AgreementState::parse(&self.state).unwrap_or(super::AgreementState::Draft)
+        }
+    }
+}
+
+pub use agreement::Model as Agreement;
+use super::rules::AgreementState;
+
+/// One agreement.
+pub async fn agreement(db: &impl ConnectionTrait, id: i64) -> Result<Option<Agreement>, DbErr> {
+    agreement::Entity::find_by_id(id).one(db).await
+}
+
+/// An incubator's agreements, newest first.
+pub async fn agreements_of(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+) -> Result<Vec<Agreement>, DbErr> {
+    agreement::Entity::find()
+        .filter(agreement::Column::IncubatorId.eq(incubator_id))
+        .order_by_desc(agreement::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One allocation.
+pub async fn allocation(db: &impl ConnectionTrait, id: i64) -> Result<Option<Allocation>, DbErr> {
+    allocation::Entity::find_by_id(id).one(db).await
+}
+
+/// Inserts a drafted agreement for an allocation just made.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_agreement(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+    allocation_id: i64,
+    renews: Option<i64>,
+    d: &super::rules::AgreementDraft,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(agreement::ActiveModel {
+        incubator_id: Set(incubator_id),
+        tenant_id: Set(d.space.tenant_id),
+        allocation_id: Set(allocation_id),
+        renews_id: Set(renews),
+        starts_at: Set(d.space.starts_at),
+        ends_at: Set(d.space.ends_at),
+        services: Set(d.services.clone()),
+        obligations: Set(d.obligations.clone()),
+        fee_fen: Set(d.fee.0),
+        state: Set(AgreementState::Draft.code().to_string()),
+        drafted_by: Set(Some(by)),
+        drafted_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Moves an agreement from `from` to `to`, recording who accepted or countersigned, or
+/// the exit; false when it was no longer in `from`.
+pub async fn set_agreement_state(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: AgreementState,
+    to: AgreementState,
+    by: i64,
+    exit: Option<(i64, &str)>,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use agreement::Column as C;
+    let mut q = agreement::Entity::update_many()
+        .col_expr(C::State, Expr::value(to.code()))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    q = match to {
+        AgreementState::Accepted => q
+            .col_expr(C::AcceptedBy, Expr::value(by))
+            .col_expr(C::AcceptedAt, Expr::value(now)),
+        AgreementState::Active => q
+            .col_expr(C::CountersignedBy, Expr::value(by))
+            .col_expr(C::CountersignedAt, Expr::value(now)),
+        _ => q,
+    };
+    if let Some((at, reason)) = exit {
+        q = q
+            .col_expr(C::ExitAt, Expr::value(at))
+            .col_expr(C::ExitReason, Expr::value(reason));
+    }
+    Ok(q.filter(C::Id.eq(id))
+        .filter(C::State.eq(from.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Ends an allocation early at `at` (the space is free from then on).
+pub async fn end_allocation(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use allocation::Column as C;
+    allocation::Entity::update_many()
+        .col_expr(C::EndsAt, Expr::value(at))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(C::EndsAt.gt(at))
+        .exec(db)
+        .await?;
+    Ok(())
+}

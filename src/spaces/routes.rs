@@ -9,9 +9,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use super::model::{self, Booking, Resource};
-use super::rules::{self, AllocationForm, BookingForm, ResourceForm, ResourceKind};
-use super::views::{self, Failed, ResourcePage, SpacePage};
+use super::model::{self, Agreement, Booking, Resource};
+use super::rules::{
+    self, AgreementForm, AgreementStep, AllocationForm, BookingForm, ExitForm, RenewForm,
+    ResourceForm, ResourceKind,
+};
+use super::views::{self, AgreementFailed, AgreementPage, Failed, ResourcePage, SpacePage};
 use super::Clash;
 use crate::accounts::{Action, Role, may, require};
 use crate::incubators::{Incubator, Tenant};
@@ -131,10 +134,25 @@ async fn space_page(
     let names = tenant_names(st, i.id).await?;
     let ids: Vec<i64> = resources.iter().map(|r| r.id).collect();
     let allocations = model::allocations_between(&st.db, &ids, now, i64::MAX).await?;
+    // Managers and regulators see every agreement; a tenant only its own.
+    let agreements: Vec<Agreement> = model::agreements_of(&st.db, i.id)
+        .await?
+        .into_iter()
+        .filter(|a| {
+            may(
+                ctx.actor(),
+                Action::ViewAgreement {
+                    managed: rel.managed,
+                    party: rel.tenants.iter().any(|t| t.id == a.tenant_id),
+                },
+            )
+        })
+        .collect();
     let page = SpacePage {
         i,
         resources: &resources,
         allocations: &allocations,
+        agreements: &agreements,
         names: &names,
         residents: &residents,
         manager: may(ctx.actor(), rel.manage()),
@@ -483,3 +501,281 @@ pub async fn cancel(
     Ok(see_other(&back))
 }
 
+
+/// Validates an agreement draft against the incubator's rooms, desks and tenants.
+async fn agreement_draft(
+    st: &St,
+    i: &Incubator,
+    f: &AgreementForm,
+    lang: Lang,
+) -> AppResult<Result<rules::AgreementDraft, FieldErrors>> {
+    let (resources, residents) = tokio::try_join!(
+        model::resources_of(&st.db, i.id),
+        crate::incubators::residents_of(&st.db, i.id),
+    )?;
+    let allocatable: Vec<i64> = resources
+        .iter()
+        .filter(|r| r.kind().allocated())
+        .map(|r| r.id)
+        .collect();
+    let tenants: Vec<i64> = residents.iter().map(|t| t.id).collect();
+    Ok(rules::validate_agreement(f, &allocatable, &tenants, lang))
+}
+
+/// `POST /incubators/{id}/agreements`: a manager drafts a tenancy agreement, which holds
+/// its space at once.
+pub async fn draft_agreement(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<AgreementForm>,
+) -> AppResult<Response> {
+    let i = incubator(&st, parse_id(&id)?).await?;
+    let rel = relation(&st, &ctx, i.id).await?;
+    require(ctx.actor(), rel.manage())?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = match agreement_draft(&st, &i, &f, ctx.lang).await? {
+        Err(e) => Err(e),
+        Ok(d) => {
+            match super::agreements::draft(&st.db, i.id, &d, None, uid, st.clock.now()).await? {
+                Ok(id) => Ok(id),
+                Err(c) => {
+                    let names = tenant_names(&st, i.id).await?;
+                    Err(one("g_from", clash_message(&c, true, &names, ctx.lang)))
+                }
+            }
+        }
+    };
+    match res {
+        Ok(aid) => {
+            ctx.set_flash("success", ctx.t("space.agreement_drafted"))
+                .await?;
+            Ok(see_other(&format!("/agreements/{aid}")))
+        }
+        Err(e) => Ok(unprocessable(
+            space_page(&st, &mut ctx, &i, &rel, &Failed::Agreement(&f, &e)).await?,
+        )),
+    }
+}
+
+/// An agreement the asker may see, with its incubator and the asker's standing.
+struct SeenAgreement {
+    a: Agreement,
+    i: Incubator,
+    party: bool,
+    manager: bool,
+}
+
+/// Loads an agreement: log in for anonymous visitors, "not found" alike for missing ids
+/// and agreements the user may not read (another tenant's included).
+async fn seen_agreement(st: &St, ctx: &Ctx, id: &str) -> AppResult<SeenAgreement> {
+    let actor = ctx.actor().ok_or(AppError::LoginRequired)?;
+    let a = model::agreement(&st.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rel = relation(st, ctx, a.incubator_id).await?;
+    let party = rel.tenants.iter().any(|t| t.id == a.tenant_id);
+    if !may(
+        Some(actor),
+        Action::ViewAgreement {
+            managed: rel.managed,
+            party,
+        },
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let i = incubator(st, a.incubator_id).await?;
+    let manager = may(Some(actor), rel.manage());
+    Ok(SeenAgreement {
+        a,
+        i,
+        party,
+        manager,
+    })
+}
+
+async fn agreement_page(
+    st: &St,
+    ctx: &mut Ctx,
+    s: &SeenAgreement,
+    failed: &AgreementFailed<'_>,
+) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let names = tenant_names(st, s.i.id).await?;
+    let resource = match model::allocation(&st.db, s.a.allocation_id).await? {
+        Some(al) => model::resource(&st.db, al.resource_id).await?,
+        None => None,
+    };
+    let page = AgreementPage {
+        a: &s.a,
+        i: &s.i,
+        tenant: names.get(&s.a.tenant_id).cloned().unwrap_or_default(),
+        resource: resource.as_ref(),
+        may_accept: may(ctx.actor(), Action::AcceptAgreement { party: s.party }),
+        manager: s.manager,
+    };
+    let body = views::agreement(ctx.lang, &page, failed, &csrf);
+    Ok(layout::page(
+        ctx,
+        &ctx.lang.tf("space.agreement_title", &[("id", &s.a.id.to_string())]),
+        body,
+    ))
+}
+
+/// `GET /agreements/{id}`: the agreement, its state and the forms of its next steps.
+pub async fn show_agreement(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let s = seen_agreement(&st, &ctx, &id).await?;
+    agreement_page(&st, &mut ctx, &s, &AgreementFailed::None).await
+}
+
+async fn step(
+    st: St,
+    mut ctx: Ctx,
+    id: &str,
+    step: AgreementStep,
+) -> AppResult<Response> {
+    let s = seen_agreement(&st, &ctx, id).await?;
+    let allowed = match step {
+        AgreementStep::Accept => may(ctx.actor(), Action::AcceptAgreement { party: s.party }),
+        _ => s.manager,
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    match super::agreements::take_step(&st.db, &s.a, step, uid, st.clock.now()).await? {
+        Some(to) => {
+            ctx.set_flash(
+                "success",
+                ctx.lang
+                    .tf("space.agreement_moved", &[("state", &to.label(ctx.lang))]),
+            )
+            .await?;
+            Ok(see_other(&format!("/agreements/{}", s.a.id)))
+        }
+        None => {
+            let e = one("step", ctx.t("space.err.agreement_step"));
+            Ok(unprocessable(
+                agreement_page(&st, &mut ctx, &s, &AgreementFailed::Step(&e)).await?,
+            ))
+        }
+    }
+}
+
+/// `POST /agreements/{id}/accept`: the tenant accepts the draft.
+pub async fn accept(
+    State(st): State<St>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    step(st, ctx, &id, AgreementStep::Accept).await
+}
+
+/// `POST /agreements/{id}/countersign`: a manager countersigns the accepted agreement.
+pub async fn countersign(
+    State(st): State<St>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    step(st, ctx, &id, AgreementStep::Countersign).await
+}
+
+/// `POST /agreements/{id}/renew`: a manager drafts the renewal of an agreement in force.
+pub async fn renew(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<RenewForm>,
+) -> AppResult<Response> {
+    let s = seen_agreement(&st, &ctx, &id).await?;
+    if !s.manager {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = if !s.a.state().renewable() {
+        Err(one("to", ctx.t("space.err.agreement_step")))
+    } else {
+        match rules::validate_renewal(&f, s.a.ends_at, ctx.lang) {
+            Err(e) => Err(e),
+            Ok((ends_at, fee)) => {
+                match super::agreements::renew(&st.db, &s.a, ends_at, fee, uid, st.clock.now())
+                    .await?
+                {
+                    Ok(id) => Ok(id),
+                    Err(c) => {
+                        let names = tenant_names(&st, s.i.id).await?;
+                        Err(one("to", clash_message(&c, true, &names, ctx.lang)))
+                    }
+                }
+            }
+        }
+    };
+    match res {
+        Ok(new) => {
+            ctx.set_flash("success", ctx.t("space.agreement_drafted"))
+                .await?;
+            Ok(see_other(&format!("/agreements/{new}")))
+        }
+        Err(e) => Ok(unprocessable(
+            agreement_page(&st, &mut ctx, &s, &AgreementFailed::Renew(&f, &e)).await?,
+        )),
+    }
+}
+
+/// `POST /agreements/{id}/exit`: a manager records an early exit with a reason, after
+/// confirmation; the space is free from the exit day.
+pub async fn exit(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ExitForm>,
+) -> AppResult<Response> {
+    let s = seen_agreement(&st, &ctx, &id).await?;
+    if !s.manager {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let lang = ctx.lang;
+    let checked = if s.a.state() != rules::AgreementState::Active {
+        Err(one("date", lang.t("space.err.agreement_step")))
+    } else {
+        rules::validate_exit(&f, s.a.starts_at, s.a.ends_at, lang)
+    };
+    let (at, reason) = match checked {
+        Ok(x) => x,
+        Err(e) => {
+            return Ok(unprocessable(
+                agreement_page(&st, &mut ctx, &s, &AgreementFailed::Exit(&f, &e)).await?,
+            ));
+        }
+    };
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let csrf = ctx.ensure_csrf().await?;
+        let day = rules::format_date(shanghai_date(at));
+        let args = [("date", day.as_str())];
+        let page = crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &lang.tf("space.confirm_exit.title", &args),
+                consequences: &[lang.tf("space.confirm_exit.what", &args)],
+                action: &format!("/agreements/{}/exit", s.a.id),
+                fields: &[("date", f.date.as_str()), ("reason", f.reason.as_str())],
+                button: &lang.t("space.confirm_exit.button"),
+                cancel: &format!("/agreements/{}", s.a.id),
+            },
+            &csrf,
+        );
+        return Ok(page.into_response());
+    }
+    let key = if super::agreements::exit(&st.db, &s.a, at, &reason, uid, st.clock.now()).await? {
+        "space.agreement_exited"
+    } else {
+        "space.err.agreement_step"
+    };
+    ctx.set_flash("success", lang.t(key)).await?;
+    Ok(see_other(&format!("/agreements/{}", s.a.id)))
+}

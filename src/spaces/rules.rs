@@ -9,6 +9,7 @@ use crate::kernel::Lang;
 use crate::kernel::clock::{SHANGHAI, shanghai_date};
 use crate::kernel::codes::code_enum;
 use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::kernel::text::{self, Kind};
 
 /// The limits of this room's forms: the one place they are set.
@@ -25,6 +26,12 @@ pub mod limits {
     pub const CANCEL_HOURS: i32 = 168;
     /// The longest allocation, in days (three years).
     pub const ALLOCATION_DAYS: i64 = 3 * 366;
+    /// An agreement's services, in characters.
+    pub const SERVICES: usize = 2000;
+    /// An agreement's obligations, in characters.
+    pub const OBLIGATIONS: usize = 4000;
+    /// An early exit's reason, in characters.
+    pub const REASON: usize = 1000;
 }
 
 /// Bookings start and end on these steps, in minutes.
@@ -551,6 +558,238 @@ pub fn validate_booking(
     })
 }
 
+code_enum! {
+    /// Where a tenancy agreement stands.
+    AgreementState => "space.agreement_state" {
+        /// Drafted by a manager; waiting for the tenant's acceptance.
+        Draft = "draft",
+        /// Accepted by the tenant; waiting for the manager's countersignature.
+        Accepted = "accepted",
+        /// Countersigned: in force for its term.
+        Active = "active",
+        /// Ended early, with a reason; the space is free from the exit date.
+        Exited = "exited",
+    }
+}
+
+code_enum! {
+    /// What someone does to an agreement.
+    AgreementStep => "space.agreement_step" {
+        /// The tenant accepts the draft.
+        Accept = "accept",
+        /// A manager countersigns the accepted agreement.
+        Countersign = "countersign",
+        /// A manager records an early exit.
+        Exit = "exit",
+    }
+}
+
+impl AgreementState {
+    /// The one transition function; `None` for a step this state does not allow.
+    pub fn apply(self, step: AgreementStep) -> Option<AgreementState> {
+        use AgreementState as S;
+        match (self, step) {
+            (S::Draft, AgreementStep::Accept) => Some(S::Accepted),
+            (S::Accepted, AgreementStep::Countersign) => Some(S::Active),
+            (S::Active, AgreementStep::Exit) => Some(S::Exited),
+            _ => None,
+        }
+    }
+
+    /// Whether a renewal may follow (an agreement in force).
+    pub fn renewable(self) -> bool {
+        self == AgreementState::Active
+    }
+}
+
+/// What a manager typed to draft an agreement (its space, term, services, obligations
+/// and monthly fee). The space and term fields carry a `g_` prefix: the agreement form
+/// shares its page with the allocation form, and field ids must not repeat on a page.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct AgreementForm {
+    /// The room or desk.
+    #[serde(default)]
+    pub g_resource: String,
+    /// The tenant.
+    #[serde(default)]
+    pub g_tenant: String,
+    /// First day.
+    #[serde(default)]
+    pub g_from: String,
+    /// Last day (inclusive).
+    #[serde(default)]
+    pub g_to: String,
+    /// Services the incubator provides.
+    #[serde(default)]
+    pub services: String,
+    /// The tenant's obligations.
+    #[serde(default)]
+    pub obligations: String,
+    /// Monthly fee in yuan (zero allowed).
+    #[serde(default)]
+    pub fee: String,
+}
+
+/// A valid agreement draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementDraft {
+    /// Its space and term.
+    pub space: AllocationDraft,
+    /// Services.
+    pub services: String,
+    /// Obligations.
+    pub obligations: String,
+    /// Monthly fee.
+    pub fee: Fen,
+}
+
+fn fee(e: &mut FieldErrors, v: &str, lang: Lang) -> Fen {
+    match Fen::parse_yuan(v) {
+        Some(f) => f,
+        None => {
+            e.add("fee", lang.t("space.err.fee"));
+            Fen(0)
+        }
+    }
+}
+
+fn required(e: &mut FieldErrors, field: &'static str, v: &str, max: usize, lang: Lang) -> String {
+    if text::check(e, field, v, Kind::Multi, max, lang) && v.trim().is_empty() {
+        e.add(field, lang.t("form.required"));
+    }
+    v.trim().to_string()
+}
+
+/// The agreement form's name of an allocation form field.
+pub fn agreement_field(allocation_field: &'static str) -> &'static str {
+    match allocation_field {
+        "resource_id" => "g_resource",
+        "tenant_id" => "g_tenant",
+        "from" => "g_from",
+        "to" => "g_to",
+        other => other,
+    }
+}
+
+/// Validates an agreement draft: the space and term as an allocation, services and
+/// obligations, a fee of zero or more.
+pub fn validate_agreement(
+    f: &AgreementForm,
+    resources: &[i64],
+    tenants: &[i64],
+    lang: Lang,
+) -> Result<AgreementDraft, FieldErrors> {
+    let alloc = AllocationForm {
+        resource_id: f.g_resource.clone(),
+        tenant_id: f.g_tenant.clone(),
+        from: f.g_from.clone(),
+        to: f.g_to.clone(),
+    };
+    let space = validate_allocation(&alloc, resources, tenants, lang);
+    let mut e = FieldErrors::default();
+    for (field, m) in space.clone().err().unwrap_or_default().0 {
+        e.add(agreement_field(field), m);
+    }
+    let services = required(&mut e, "services", &f.services, limits::SERVICES, lang);
+    let obligations = required(
+        &mut e,
+        "obligations",
+        &f.obligations,
+        limits::OBLIGATIONS,
+        lang,
+    );
+    let fee = fee(&mut e, &f.fee, lang);
+    let Ok(space) = space else { return Err(e) };
+    e.into_result(AgreementDraft {
+        space,
+        services,
+        obligations,
+        fee,
+    })
+}
+
+/// A renewal as typed: the new last day and monthly fee.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct RenewForm {
+    /// New last day (inclusive).
+    #[serde(default)]
+    pub to: String,
+    /// Monthly fee in yuan.
+    #[serde(default)]
+    pub fee: String,
+}
+
+/// Validates a renewal of an agreement ending (exclusive) at `ends_at`: the new term runs
+/// from that day to the new last day. Returns the new end (exclusive) and the fee.
+pub fn validate_renewal(f: &RenewForm, ends_at: i64, lang: Lang) -> Result<(i64, Fen), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let first = shanghai_date(ends_at);
+    let new_end = match parse_date(&f.to) {
+        None => {
+            e.add("to", lang.t("space.err.date"));
+            0
+        }
+        Some(d) if d < first => {
+            e.add("to", lang.t("space.err.end_before_start"));
+            0
+        }
+        Some(d) if (d - first).whole_days() >= limits::ALLOCATION_DAYS => {
+            e.add(
+                "to",
+                lang.tf(
+                    "space.err.too_long",
+                    &[("days", &limits::ALLOCATION_DAYS.to_string())],
+                ),
+            );
+            0
+        }
+        Some(d) => day_start(d + Duration::days(1)),
+    };
+    let fee = fee(&mut e, &f.fee, lang);
+    e.into_result((new_end, fee))
+}
+
+/// An early exit as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct ExitForm {
+    /// The day the space is freed.
+    #[serde(default)]
+    pub date: String,
+    /// Why.
+    #[serde(default)]
+    pub reason: String,
+    /// The confirmation.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// Validates an early exit from a term `[starts_at, ends_at)`: the exit day falls after
+/// the first day and before the end, and a reason is given. Returns the exit instant
+/// (local midnight of that day) and the reason.
+pub fn validate_exit(
+    f: &ExitForm,
+    starts_at: i64,
+    ends_at: i64,
+    lang: Lang,
+) -> Result<(i64, String), FieldErrors> {
+    let mut e = FieldErrors::default();
+    let at = match parse_date(&f.date) {
+        None => {
+            e.add("date", lang.t("space.err.date"));
+            0
+        }
+        Some(d) => {
+            let at = day_start(d);
+            if at <= starts_at || at >= ends_at {
+                e.add("date", lang.t("space.err.exit_outside_term"));
+            }
+            at
+        }
+    };
+    let reason = required(&mut e, "reason", &f.reason, limits::REASON, lang);
+    e.into_result((at, reason))
+}
+
 /// Whether a weekday is on the weekend (the grid marks them).
 pub fn weekend(d: Date) -> bool {
     matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
@@ -892,5 +1131,86 @@ mod tests {
             }),
             vec!["date", "start", "end"]
         );
+    }
+    #[test]
+    fn agreement_transitions() {
+        use AgreementState as S;
+        use AgreementStep as T;
+        let legal = [
+            (S::Draft, T::Accept, S::Accepted),
+            (S::Accepted, T::Countersign, S::Active),
+            (S::Active, T::Exit, S::Exited),
+        ];
+        for s in S::ALL {
+            for t in AgreementStep::ALL {
+                let want = legal
+                    .iter()
+                    .find(|(a, b, _)| a == s && b == t)
+                    .map(|(_, _, c)| *c);
+                assert_eq!(s.apply(*t), want, "{s:?} {t:?}");
+            }
+        }
+        assert!(S::Active.renewable());
+        assert!(!S::Draft.renewable() && !S::Accepted.renewable() && !S::Exited.renewable());
+    }
+
+    #[test]
+    fn agreements_renewals_and_exits() {
+        let f = AgreementForm {
+            g_resource: "3".into(),
+            g_tenant: "7".into(),
+            g_from: "2026-12-01".into(),
+            g_to: "2027-11-30".into(),
+            services: "工位、培训".into(),
+            obligations: "按月提交服务记录".into(),
+            fee: "0".into(),
+        };
+        let d = validate_agreement(&f, &[3], &[7], L).unwrap();
+        assert_eq!(d.fee, Fen(0));
+        assert_eq!(d.space.ends_at, day_start(date!(2027 - 12 - 01)));
+        let bad = AgreementForm {
+            g_to: "2026-11-01".into(),
+            services: String::new(),
+            obligations: " ".into(),
+            fee: "-5".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            fields(validate_agreement(&bad, &[3], &[7], L)),
+            vec!["g_to", "services", "obligations", "fee"]
+        );
+        let paid = AgreementForm {
+            fee: "1,200.50".into(),
+            ..f
+        };
+        assert_eq!(validate_agreement(&paid, &[3], &[7], L).unwrap().fee, Fen(120_050));
+        let end = day_start(date!(2027 - 12 - 01));
+        let r = RenewForm {
+            to: "2028-11-30".into(),
+            fee: "100".into(),
+        };
+        assert_eq!(
+            validate_renewal(&r, end, L).unwrap(),
+            (day_start(date!(2028 - 12 - 01)), Fen(10_000))
+        );
+        let back = RenewForm {
+            to: "2027-11-30".into(),
+            fee: "x".into(),
+        };
+        assert_eq!(fields(validate_renewal(&back, end, L)), vec!["to", "fee"]);
+        let start = day_start(date!(2026 - 12 - 01));
+        let ex = |d: &str, r: &str| ExitForm {
+            date: d.into(),
+            reason: r.into(),
+            confirm: String::new(),
+        };
+        assert_eq!(
+            validate_exit(&ex("2027-03-01", "提前完成登记，迁入自有场地"), start, end, L).unwrap(),
+            (day_start(date!(2027 - 03 - 01)), "提前完成登记，迁入自有场地".to_string())
+        );
+        for bad in ["2026-12-01", "2027-12-01", "2026-11-01", "soon"] {
+            assert_eq!(fields(validate_exit(&ex(bad, "原因"), start, end, L)), vec!["date"], "{bad}");
+        }
+        assert_eq!(fields(validate_exit(&ex("2027-03-01", ""), start, end, L)), vec!["reason"]);
     }
 }

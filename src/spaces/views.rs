@@ -7,16 +7,17 @@ use std::collections::HashMap;
 use maud::{Markup, html};
 use time::{Date, Duration};
 
-use super::model::{Allocation, Booking, Resource};
+use super::model::{Agreement, Allocation, Booking, Resource};
 use super::rules::{
-    self, AllocationForm, BookingForm, ResourceForm, ResourceKind, day_start, format_date,
-    format_hm, limits, minute_of_day,
+    self, AgreementForm, AgreementState, AllocationForm, BookingForm, ExitForm, RenewForm,
+    ResourceForm, ResourceKind, day_start, format_date, format_hm, limits, minute_of_day,
 };
 use crate::incubators::{Incubator, Tenant};
 use crate::kernel::Lang;
 use crate::kernel::clock::shanghai_date;
 use crate::kernel::error::FieldErrors;
-use crate::web::forms::{csrf_field, error_summary, input, select};
+use crate::kernel::money::Fen;
+use crate::web::forms::{csrf_field, error_summary, input, select, textarea};
 
 /// A form of a space page that came back with errors, with what was typed.
 pub enum Failed<'a> {
@@ -30,6 +31,8 @@ pub enum Failed<'a> {
     Booking(&'a BookingForm, &'a FieldErrors),
     /// A cancellation (outside its window).
     Cancel(&'a FieldErrors),
+    /// A new tenancy agreement.
+    Agreement(&'a AgreementForm, &'a FieldErrors),
 }
 
 /// Everything an incubator's space page shows.
@@ -40,6 +43,8 @@ pub struct SpacePage<'a> {
     pub resources: &'a [Resource],
     /// Allocations current and to come.
     pub allocations: &'a [Allocation],
+    /// The tenancy agreements the viewer may read, newest first.
+    pub agreements: &'a [Agreement],
     /// Tenant names by id.
     pub names: &'a HashMap<i64, String>,
     /// Tenants in residence (the allocation form's choices).
@@ -107,6 +112,50 @@ pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                     td { (last_day(a.ends_at)) }
                 } } }
             } } }
+        }
+        section.section id="agreements" {
+            h2 { (lang.t("space.agreements")) }
+            @if p.agreements.is_empty() { div.empty { (lang.t("space.no_agreements")) } }
+            @else { div.table-wrap { table.data-table.agreements {
+                thead { tr {
+                    th { (lang.t("space.agreement")) } th { (lang.t("space.tenant")) }
+                    th { (lang.t("space.term")) } th { (lang.t("space.fee")) } th { (lang.t("space.state_label")) }
+                } }
+                tbody { @for a in p.agreements { tr {
+                    td { a href=(format!("/agreements/{}", a.id)) { (lang.tf("space.agreement_title", &[("id", &a.id.to_string())])) } }
+                    td { (who(Some(a.tenant_id), p.names, lang)) }
+                    td { (format_date(shanghai_date(a.starts_at))) " – " (last_day(a.ends_at)) }
+                    td.num { (Fen(a.fee_fen)) }
+                    td { (agreement_badge(a.state(), lang)) }
+                } } }
+            } } }
+        }
+        @if p.manager {
+            @let (gf, ge) = match failed {
+                Failed::Agreement(f, e) => ((*f).clone(), *e),
+                _ => (AgreementForm { g_from: p.today.clone(), fee: "0".into(), ..Default::default() }, &none),
+            };
+            section.section id="new-agreement" {
+                h2 { (lang.t("space.new_agreement")) }
+                p.hint { (lang.t("space.new_agreement_hint")) }
+                (error_summary(ge, lang))
+                form.form method="post" action=(format!("/incubators/{}/agreements", p.i.id)) {
+                    (csrf_field(csrf))
+                    (select("g_resource", &lang.t("space.resource"),
+                        &p.resources.iter().filter(|r| r.kind().allocated())
+                            .map(|r| (r.id.to_string(), format!("{} ({})", r.name, r.kind().label(lang)))).collect::<Vec<_>>(),
+                        &gf.g_resource, Some(&lang.t("form.choose_one")), ge))
+                    (select("g_tenant", &lang.t("space.tenant"),
+                        &p.residents.iter().map(|t| (t.id.to_string(), t.name.clone())).collect::<Vec<_>>(),
+                        &gf.g_tenant, Some(&lang.t("form.choose_one")), ge))
+                    (input("date", "g_from", &lang.t("space.from"), &gf.g_from, None, ge, true))
+                    (input("date", "g_to", &lang.t("space.to"), &gf.g_to, Some(&lang.t("space.to_hint")), ge, true))
+                    (textarea("services", &lang.t("space.services"), &gf.services, None, ge))
+                    (textarea("obligations", &lang.t("space.obligations"), &gf.obligations, None, ge))
+                    (input("text", "fee", &lang.t("space.fee"), &gf.fee, Some(&lang.t("space.fee_hint")), ge, true))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("space.draft_agreement")) } }
+                }
+            }
         }
         @if p.manager {
             @let (rf, re) = match failed {
@@ -310,6 +359,111 @@ pub fn resource(lang: Lang, p: &ResourcePage<'_>, failed: &Failed<'_>, csrf: &st
                         Some(&lang.tf("space.capacity_of", &[("capacity", &r.capacity.to_string())])), be, true))
                     (input("text", "purpose", &lang.t("space.purpose"), &bf.purpose, None, be, true))
                     div.actions { button.btn.btn-primary type="submit" { (lang.t("space.book")) } }
+                }
+            }
+        }
+    }
+}
+
+/// An agreement's state as a badge.
+pub fn agreement_badge(s: AgreementState, lang: Lang) -> Markup {
+    html! { span class=(format!("badge badge-agreement-{}", s.code())) { (s.label(lang)) } }
+}
+
+/// A form of the agreement page that came back with errors, with what was typed.
+pub enum AgreementFailed<'a> {
+    /// None did.
+    None,
+    /// Accepting or countersigning.
+    Step(&'a FieldErrors),
+    /// The renewal.
+    Renew(&'a RenewForm, &'a FieldErrors),
+    /// The early exit.
+    Exit(&'a ExitForm, &'a FieldErrors),
+}
+
+/// Everything the agreement page shows.
+pub struct AgreementPage<'a> {
+    /// The agreement.
+    pub a: &'a Agreement,
+    /// Its incubator.
+    pub i: &'a Incubator,
+    /// Its tenant's name.
+    pub tenant: String,
+    /// The room or desk it gives.
+    pub resource: Option<&'a Resource>,
+    /// The viewer may accept it for the tenant.
+    pub may_accept: bool,
+    /// The viewer manages the incubator.
+    pub manager: bool,
+}
+
+/// A tenancy agreement: its terms and state; the tenant's acceptance, and the managers'
+/// countersignature, renewal and early exit.
+pub fn agreement(lang: Lang, p: &AgreementPage<'_>, failed: &AgreementFailed<'_>, csrf: &str) -> Markup {
+    let a = p.a;
+    let state = a.state();
+    let none = FieldErrors::default();
+    html! {
+        h1.page-title { (lang.tf("space.agreement_title", &[("id", &a.id.to_string())])) }
+        p { (agreement_badge(state, lang)) " " a href=(format!("/incubators/{}/space", p.i.id)) { (lang.tf("space.title", &[("name", &p.i.name)])) } }
+        @if let AgreementFailed::Step(e) = failed {
+            (error_summary(e, lang))
+            @if let Some(m) = e.get("step") { p.error-msg id="step" { (m) } }
+        }
+        dl.props {
+            dt { (lang.t("space.tenant")) } dd { (p.tenant) }
+            dt { (lang.t("space.resource")) }
+            dd { @if let Some(r) = p.resource { a href=(format!("/space/{}", r.id)) { (r.name) } } }
+            dt { (lang.t("space.term")) } dd { (format_date(shanghai_date(a.starts_at))) " – " (last_day(a.ends_at)) }
+            dt { (lang.t("space.fee")) } dd { (lang.tf("space.fee_monthly", &[("fee", &Fen(a.fee_fen).to_string())])) }
+            dt { (lang.t("space.services")) } dd.prewrap { (a.services) }
+            dt { (lang.t("space.obligations")) } dd.prewrap { (a.obligations) }
+            @if let Some(r) = a.renews_id {
+                dt { (lang.t("space.renews")) } dd { a href=(format!("/agreements/{r}")) { (lang.tf("space.agreement_title", &[("id", &r.to_string())])) } }
+            }
+            @if let Some(t) = a.accepted_at { dt { (lang.t("space.accepted_at")) } dd { (crate::kernel::clock::display_instant(t)) } }
+            @if let Some(t) = a.countersigned_at { dt { (lang.t("space.countersigned_at")) } dd { (crate::kernel::clock::display_instant(t)) } }
+            @if let Some(t) = a.exit_at {
+                dt { (lang.t("space.exit_at")) } dd { (format_date(shanghai_date(t))) }
+                dt { (lang.t("space.exit_reason")) } dd.prewrap { (a.exit_reason.clone().unwrap_or_default()) }
+            }
+        }
+        @if p.may_accept && state == AgreementState::Draft {
+            form.form method="post" action=(format!("/agreements/{}/accept", a.id)) {
+                (csrf_field(csrf))
+                p.hint { (lang.t("space.accept_hint")) }
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("space.accept")) } }
+            }
+        }
+        @if p.manager && state == AgreementState::Accepted {
+            form.form method="post" action=(format!("/agreements/{}/countersign", a.id)) {
+                (csrf_field(csrf))
+                div.actions { button.btn.btn-primary type="submit" { (lang.t("space.countersign")) } }
+            }
+        }
+        @if p.manager && state.renewable() {
+            @let (rf, re) = match failed { AgreementFailed::Renew(f, e) => ((*f).clone(), *e), _ => (RenewForm { fee: Fen(a.fee_fen).to_input(), ..Default::default() }, &none) };
+            section.section id="renew" {
+                h2 { (lang.t("space.renew")) }
+                p.hint { (lang.tf("space.renew_hint", &[("from", &format_date(shanghai_date(a.ends_at)))])) }
+                (error_summary(re, lang))
+                form.form method="post" action=(format!("/agreements/{}/renew", a.id)) {
+                    (csrf_field(csrf))
+                    (input("date", "to", &lang.t("space.to"), &rf.to, Some(&lang.t("space.to_hint")), re, true))
+                    (input("text", "fee", &lang.t("space.fee"), &rf.fee, Some(&lang.t("space.fee_hint")), re, true))
+                    div.actions { button.btn.btn-secondary type="submit" { (lang.t("space.renew")) } }
+                }
+            }
+            @let (xf, xe) = match failed { AgreementFailed::Exit(f, e) => ((*f).clone(), *e), _ => (ExitForm::default(), &none) };
+            section.section id="exit" {
+                h2 { (lang.t("space.exit")) }
+                (error_summary(xe, lang))
+                form.form method="post" action=(format!("/agreements/{}/exit", a.id)) {
+                    (csrf_field(csrf))
+                    (input("date", "date", &lang.t("space.exit_at"), &xf.date, Some(&lang.t("space.exit_hint")), xe, true))
+                    (textarea("reason", &lang.t("space.exit_reason"), &xf.reason, None, xe))
+                    div.actions { button.btn.btn-danger type="submit" { (lang.t("space.exit")) } }
                 }
             }
         }

@@ -1,7 +1,8 @@
 //! Demo space: in every demo incubator a meeting room and a training room (shared), three
 //! desks and an office room; a desk allocated to each tenant in residence for the year;
 //! and a week of bookings (Monday to Friday of the current week: a tenant's morning
-//! meeting, the incubator's afternoon training). Everything goes through the room's
+//! meeting, the incubator's afternoon training); the first tenant's desk under a signed
+//! tenancy agreement. Everything goes through the room's
 //! operations, so each change has its audit entry and the database's no-overlap rules.
 //!
 //! Invariant: runs once (nothing is added when a resource exists). May call: `accounts`,
@@ -10,7 +11,11 @@
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 use time::Duration;
 
-use crate::spaces::rules::{self, AllocationDraft, BookingDraft, ResourceDraft, ResourceKind};
+use crate::kernel::money::Fen;
+use crate::spaces::rules::{
+    self, AgreementDraft, AgreementStep, AllocationDraft, BookingDraft, ResourceDraft,
+    ResourceKind,
+};
 
 fn resource(name: &str, kind: ResourceKind, capacity: i32) -> ResourceDraft {
     ResourceDraft {
@@ -39,6 +44,10 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
     incubators.sort_by_key(|i| i.id);
     let today = crate::kernel::clock::shanghai_date(now);
     let monday = rules::week_start(today);
+    let org_user = crate::accounts::find_by_email(db, "org@demo.civicbridge.cn")
+        .await?
+        .map(|u| u.id);
+    let mut agreement_done = false;
     let mut made = 0;
     for inc in &incubators {
         let plan = [
@@ -55,15 +64,54 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
             made += 1;
         }
         let residents = crate::incubators::residents_of(db, inc.id).await?;
-        for (t, desk) in residents.iter().zip(&ids[2..5]) {
+        for (n, (t, desk)) in residents.iter().zip(&ids[2..5]).enumerate() {
             let d = AllocationDraft {
                 resource_id: *desk,
                 tenant_id: t.id,
                 starts_at: rules::day_start(today - Duration::days(30)),
                 ends_at: rules::day_start(today + Duration::days(335)),
             };
-            // The demo's ranges never overlap; a refusal would be a bug in this plan.
-            let _ = crate::spaces::allocate(db, &d, manager, now).await?;
+            // The first incubator's first tenant holds its desk under a signed agreement
+            // (accepted by the demo organization user, who acts for it); the others by a
+            // plain allocation. The demo's ranges never overlap: a refusal would be a bug
+            // in this plan.
+            if agreement_done || n > 0 {
+                let _ = crate::spaces::allocate(db, &d, manager, now).await?;
+                continue;
+            }
+            let draft = AgreementDraft {
+                space: d,
+                services: "开放工位一个；每月一次财务与项目管理培训；一对一督导；公益创投对接。"
+                    .to_string(),
+                obligations: "遵守基地管理制度；每月报送服务记录；参加基地组织的培训与评估。"
+                    .to_string(),
+                fee: Fen(0),
+            };
+            if let Ok(id) =
+                crate::spaces::agreements::draft(db, inc.id, &draft, None, manager, now).await?
+                && let Some(a) = crate::spaces::model::agreement(db, id).await?
+            {
+                let tenant_user = org_user.unwrap_or(manager);
+                let _ = crate::spaces::agreements::take_step(
+                    db,
+                    &a,
+                    AgreementStep::Accept,
+                    tenant_user,
+                    now,
+                )
+                .await?;
+                if let Some(a) = crate::spaces::model::agreement(db, id).await? {
+                    let _ = crate::spaces::agreements::take_step(
+                        db,
+                        &a,
+                        AgreementStep::Countersign,
+                        manager,
+                        now,
+                    )
+                    .await?;
+                }
+                agreement_done = true;
+            }
         }
         let meeting = crate::spaces::resource(db, ids[0]).await?;
         let training = crate::spaces::resource(db, ids[1]).await?;
