@@ -136,7 +136,11 @@
 //!   (plain table) with occupancy per resource. No two active allocations or bookings of a
 //!   resource overlap, kept by the database (PostgreSQL exclusion constraints with
 //!   `btree_gist`, SQLite triggers) and checked first inside the write so the 422 names the
-//!   clash. Managers keep resources and allocations, tenants book, regulators read, the
+//!   clash. Tenancy agreements (`agreements`: term, space, services, obligations, monthly
+//!   fee in fen) hold their space by an allocation made in their transaction and move
+//!   through `rules::AgreementState::apply` (drafted by a manager, accepted by the tenant,
+//!   countersigned; renewal; early exit freeing the space from the exit day). Managers keep
+//!   resources, allocations and agreements, tenants book and accept, regulators read, the
 //!   public sees nothing. Calls `audit`, `incubators` (managers, tenants).
 //! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports
 //!   (年报) filed by an organization's administrators for a year that has ended, one per
