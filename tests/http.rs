@@ -716,7 +716,10 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap();
         for step in [rules::Step::Review, rules::Step::Admit] {
-            let x = incubators::model::application(db, a).await.unwrap().unwrap();
+            let x = incubators::model::application(db, a)
+                .await
+                .unwrap()
+                .unwrap();
             incubators::take_step(db, &incubator, &x, step, "", incubator_manager, common::T0)
                 .await
                 .unwrap()

@@ -133,7 +133,12 @@ async fn room_and_desk(app: &TestApp, w: &mut World) -> (i64, i64) {
         &resource_fields("一号会议室", "shared", "10"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let room = id_in(&r);
     let r = post(
         &mut w.manager,
@@ -147,7 +152,12 @@ async fn room_and_desk(app: &TestApp, w: &mut World) -> (i64, i64) {
     (room, desk)
 }
 
-fn booking<'a>(date: &'a str, start: &'a str, end: &'a str, attendees: &'a str) -> Vec<(&'a str, &'a str)> {
+fn booking<'a>(
+    date: &'a str,
+    start: &'a str,
+    end: &'a str,
+    attendees: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("date", date),
         ("start", start),
@@ -189,7 +199,12 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         "advance_days",
         "cancel_hours",
     ] {
-        assert_eq!(r.count(&format!("#{f}-error")), 1, "{f}: {}", r.text(".form-errors"));
+        assert_eq!(
+            r.count(&format!("#{f}-error")),
+            1,
+            "{f}: {}",
+            r.text(".form-errors")
+        );
     }
     assert_eq!(r.value("input[name=opens]").as_deref(), Some("08:10"));
     assert_eq!(r.count("#error-summary"), 1);
@@ -222,7 +237,11 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         &alloc(&room_s, "2026-12-01", "2026-12-31"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a shared room is booked, not allocated");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a shared room is booked, not allocated"
+    );
     assert!(!r.text("#resource_id-error").is_empty());
     assert_eq!(app.count("space_allocations").await, 0);
     let r = post_owned(
@@ -231,17 +250,28 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         &alloc(&desk_s, "2026-12-01", "2026-12-31"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let r = post_owned(
         &mut w.manager,
         &format!("{base}/allocations"),
         &alloc(&desk_s, "2026-12-31", "2027-01-31"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the last day is taken");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the last day is taken"
+    );
     let clash = r.text("#from-error");
     assert!(
-        clash.contains("2026-12-01") && clash.contains("2026-12-31") && clash.contains("青城助老团队"),
+        clash.contains("2026-12-01")
+            && clash.contains("2026-12-31")
+            && clash.contains("青城助老团队"),
         "{clash}"
     );
     assert_eq!(app.count("space_allocations").await, 1);
@@ -253,10 +283,17 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = w.manager.get(&format!("/space/{desk}?week=2026-12-09")).await;
+    let r = w
+        .manager
+        .get(&format!("/space/{desk}?week=2026-12-09"))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.count("table.calendar td.busy"), 7);
-    assert!(r.text("p.occupancy").contains("100.0%"), "{}", r.text("p.occupancy"));
+    assert!(
+        r.text("p.occupancy").contains("100.0%"),
+        "{}",
+        r.text("p.occupancy")
+    );
 
     // Bookings by the tenant (T0 is Friday 2026-11-27, 20:00 in Shanghai).
     let page = format!("/space/{room}");
@@ -282,18 +319,44 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         );
         assert_eq!(r.value("input[name=purpose]").as_deref(), Some("理事会"));
     }
-    assert_eq!(app.count("space_bookings").await, 0, "nothing written by bad input");
-    let r = post(&mut w.tenant, &to_book, &booking("2026-12-01", "09:00", "10:30", "6")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        app.count("space_bookings").await,
+        0,
+        "nothing written by bad input"
+    );
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "09:00", "10:30", "6"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     assert_eq!(app.count("space_bookings").await, 1);
     // Touching ends do not clash; overlapping ones are named.
-    let r = post(&mut w.tenant, &to_book, &booking("2026-12-01", "10:30", "11:00", "2")).await;
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "10:30", "11:00", "2"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = post(&mut w.tenant, &to_book, &booking("2026-12-01", "08:45", "09:15", "2")).await;
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "08:45", "09:15", "2"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let clash = r.text("#start-error");
     assert!(
-        clash.contains("2026-12-01 09:00") && clash.contains("10:30") && clash.contains("青城助老团队"),
+        clash.contains("2026-12-01 09:00")
+            && clash.contains("10:30")
+            && clash.contains("青城助老团队"),
         "{clash}"
     );
     assert_eq!(app.count("space_bookings").await, 2);
@@ -312,8 +375,15 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
     assert!(r.text("table.calendar td.busy").contains("09:00–10:30"));
     assert_eq!(r.count("table.bookings tbody tr"), 2);
     // Two hours of 70 open hours.
-    assert!(r.text("p.occupancy").contains("2.8%"), "{}", r.text("p.occupancy"));
-    let r = w.tenant.get(&format!("{page}?week=2026-12-10&lang=en")).await;
+    assert!(
+        r.text("p.occupancy").contains("2.8%"),
+        "{}",
+        r.text("p.occupancy")
+    );
+    let r = w
+        .tenant
+        .get(&format!("{page}?week=2026-12-10&lang=en"))
+        .await;
     assert_eq!(r.count("table.calendar td.busy"), 0);
     assert!(r.text("p.occupancy").contains("0.0%"));
 
@@ -321,17 +391,32 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
     // public; a regulator reads but does not book.
     let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
     assert_eq!(plain.get(&page).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(plain.get("/space/999999").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        plain.get("/space/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(plain.get(&base).await.status, StatusCode::FORBIDDEN);
-    let r = post(&mut plain, &to_book, &booking("2026-12-02", "09:00", "10:00", "1")).await;
+    let r = post(
+        &mut plain,
+        &to_book,
+        &booking("2026-12-02", "09:00", "10:00", "1"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let r = app.client().get(&page).await;
     assert!(r.location().is_some_and(|l| l.starts_with("/login")));
-    let (mut regulator, _) = app.signed_in("regulator@example.org", &[Role::Regulator]).await;
+    let (mut regulator, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
     let r = regulator.get(&format!("{page}?week=2026-12-01")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.count("form[action$='/bookings']"), 0);
-    let r = post(&mut regulator, &to_book, &booking("2026-12-02", "09:00", "10:00", "1")).await;
+    let r = post(
+        &mut regulator,
+        &to_book,
+        &booking("2026-12-02", "09:00", "10:00", "1"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("space_bookings").await, 2);
 
@@ -353,7 +438,12 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         .unwrap();
     assert_eq!(left.len(), 1, "the cancelled booking holds nothing");
     // The freed time may be booked again.
-    let r = post(&mut w.tenant, &to_book, &booking("2026-12-01", "09:00", "10:00", "3")).await;
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "09:00", "10:00", "3"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // Within 24 hours of the start the tenant may no longer cancel; the manager may.
     // Monday 20:00: the 10:30 booking on Tuesday starts in 14.5 hours.
@@ -390,7 +480,11 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
             .unwrap();
         row.try_get::<i64>("", "n").unwrap()
     };
-    assert_eq!(booked, 3 + 2, "three bookings and two cancellations audited");
+    assert_eq!(
+        booked,
+        3 + 2,
+        "three bookings and two cancellations audited"
+    );
     app.check_invariants().await.unwrap();
 }
 
@@ -408,12 +502,17 @@ async fn fifty_concurrent_overlapping_requests_one_wins() {
         n
     };
     // Make sure both sessions hold a token.
-    w.manager.get(&format!("/incubators/{}/space", w.incubator)).await;
+    w.manager
+        .get(&format!("/incubators/{}/space", w.incubator))
+        .await;
     w.tenant.get(&format!("/space/{room}")).await;
     let mut tasks = Vec::new();
     for n in 0..50u32 {
         let mut c = clone(&w.manager);
-        let (path, tenant) = (format!("/incubators/{}/space/allocations", w.incubator), w.tenant_id.to_string());
+        let (path, tenant) = (
+            format!("/incubators/{}/space/allocations", w.incubator),
+            w.tenant_id.to_string(),
+        );
         let desk = desk.to_string();
         // Every range contains 2026-12-15.
         let from = format!("2026-12-{:02}", 1 + n % 15);
@@ -422,7 +521,12 @@ async fn fifty_concurrent_overlapping_requests_one_wins() {
             let r = c
                 .post(
                     &path,
-                    &[("resource_id", &desk), ("tenant_id", &tenant), ("from", &from), ("to", &to)],
+                    &[
+                        ("resource_id", &desk),
+                        ("tenant_id", &tenant),
+                        ("from", &from),
+                        ("to", &to),
+                    ],
                 )
                 .await;
             (true, r.status, r.text("#from-error"))
@@ -457,7 +561,12 @@ async fn fifty_concurrent_overlapping_requests_one_wins() {
         } else {
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
             assert!(
-                message.contains("冲突") && message.contains(if alloc { "青城助老团队" } else { "2026-12-02" }),
+                message.contains("冲突")
+                    && message.contains(if alloc {
+                        "青城助老团队"
+                    } else {
+                        "2026-12-02"
+                    }),
                 "the refusal names the clash: {message}"
             );
             refused[k] += 1;
@@ -577,11 +686,22 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
             ("fee", fee.to_string()),
         ]
     };
-    w.manager.get(&format!("/incubators/{}/space", w.incubator)).await;
-    let r = post_owned(&mut w.manager, &path, &form("2027-01-01", "2026-12-01", "", "-1")).await;
+    w.manager
+        .get(&format!("/incubators/{}/space", w.incubator))
+        .await;
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2027-01-01", "2026-12-01", "", "-1"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     for f in ["g_to", "services", "fee"] {
-        assert!(!r.text(&format!("#{f}-error")).is_empty(), "{f}: {}", r.text(".form-errors"));
+        assert!(
+            !r.text(&format!("#{f}-error")).is_empty(),
+            "{f}: {}",
+            r.text(".form-errors")
+        );
     }
     assert_eq!(r.value("input[name=fee]").as_deref(), Some("-1"));
     assert_eq!(app.count("tenancy_agreements").await, 0);
@@ -592,7 +712,12 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
         &form("2026-12-01", "2027-11-30", "工位、培训、督导", "500"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let id = id_in(&r);
     assert_eq!(app.count("space_allocations").await, 1, "the space is held");
     // The same desk again: taken.
@@ -604,7 +729,10 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let clash = r.text("#g_from-error");
-    assert!(clash.contains("2026-12-01") && clash.contains("2027-11-30"), "{clash}");
+    assert!(
+        clash.contains("2026-12-01") && clash.contains("2027-11-30"),
+        "{clash}"
+    );
     assert_eq!(app.count("tenancy_agreements").await, 1);
     assert_eq!(app.count("space_allocations").await, 1);
 
@@ -612,20 +740,31 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     let page = format!("/agreements/{id}");
     let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
     assert_eq!(plain.get(&page).await.status, StatusCode::NOT_FOUND);
-    let (mut regulator, _) = app.signed_in("regulator@example.org", &[Role::Regulator]).await;
+    let (mut regulator, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
     let r = regulator.get(&page).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.count("form[action$='/accept']"), 0);
     let r = w.tenant.get(&page).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text("dl.props").contains("¥500.00"), "{}", r.text("dl.props"));
+    assert!(
+        r.text("dl.props").contains("¥500.00"),
+        "{}",
+        r.text("dl.props")
+    );
     assert_eq!(r.count("form[action$='/accept']"), 1);
 
     // Countersigning comes after acceptance.
     w.manager.get(&page).await;
     let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(post(&mut w.manager, &format!("{page}/accept"), &[]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        post(&mut w.manager, &format!("{page}/accept"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     let r = post(&mut w.tenant, &format!("{page}/accept"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(agreement_state(&app, id).await, "accepted");
@@ -634,27 +773,65 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     assert_eq!(agreement_state(&app, id).await, "active");
 
     // Renewal: a new draft from the day after the term, same space.
-    let r = post(&mut w.manager, &format!("{page}/renew"), &[("to", "2027-11-01"), ("fee", "600")]).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "ends before it starts");
-    let r = post(&mut w.manager, &format!("{page}/renew"), &[("to", "2028-11-30"), ("fee", "600")]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut w.manager,
+        &format!("{page}/renew"),
+        &[("to", "2027-11-01"), ("fee", "600")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ends before it starts"
+    );
+    let r = post(
+        &mut w.manager,
+        &format!("{page}/renew"),
+        &[("to", "2028-11-30"), ("fee", "600")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let renewal = id_in(&r);
-    let n = spaces::model::agreement(&app.state.db, renewal).await.unwrap().unwrap();
+    let n = spaces::model::agreement(&app.state.db, renewal)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(n.renews_id, Some(id));
     assert_eq!(n.fee_fen, 60_000);
-    assert_eq!(n.starts_at, rules::day_start(time::macros::date!(2027 - 12 - 01)));
+    assert_eq!(
+        n.starts_at,
+        rules::day_start(time::macros::date!(2027 - 12 - 01))
+    );
     assert_eq!(app.count("space_allocations").await, 2);
 
     // Early exit: a day outside the term is refused; a good one asks for confirmation, then
     // ends the agreement and frees the desk from that day.
     let exit = format!("{page}/exit");
-    let r = post(&mut w.manager, &exit, &[("date", "2026-11-01"), ("reason", "迁出")]).await;
+    let r = post(
+        &mut w.manager,
+        &exit,
+        &[("date", "2026-11-01"), ("reason", "迁出")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#date-error").is_empty());
-    let r = post(&mut w.manager, &exit, &[("date", "2027-03-01"), ("reason", "")]).await;
+    let r = post(
+        &mut w.manager,
+        &exit,
+        &[("date", "2027-03-01"), ("reason", "")],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#reason-error").is_empty());
-    let why = [("date", "2027-03-01"), ("reason", "已完成登记，迁入自有场地")];
+    let why = [
+        ("date", "2027-03-01"),
+        ("reason", "已完成登记，迁入自有场地"),
+    ];
     let r = post(&mut w.manager, &exit, &why).await;
     assert_eq!(r.status, StatusCode::OK, "a confirmation page");
     assert_eq!(agreement_state(&app, id).await, "active");
@@ -674,7 +851,12 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "freed from the exit day: {}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "freed from the exit day: {}",
+        r.text(".form-errors")
+    );
     let r = post_owned(
         &mut w.manager,
         &format!("/incubators/{}/space/allocations", w.incubator),
@@ -686,7 +868,11 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
         ],
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the day before is still held");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the day before is still held"
+    );
     // drafted, renewal_drafted, accept, countersign, exited.
     assert_eq!(audited(&app, "tenancy_agreement").await, 5);
     app.check_invariants().await.unwrap();

@@ -69,6 +69,13 @@ mod m0124_create_brand_evidence;
 mod m0125_index_brands_org;
 mod m0126_index_brand_places_league;
 mod m0127_index_brand_photos_brand;
+mod m0140_create_annual_reports;
+mod m0141_index_annual_reports_org_year;
+mod m0142_index_annual_reports_year_state;
+mod m0143_create_penalties;
+mod m0144_index_penalties_org;
+mod m0160_create_calls;
+mod m0161_index_calls_state_closes;
 mod m0180_create_space_resources;
 mod m0181_create_space_allocations;
 mod m0182_create_space_bookings;
@@ -78,13 +85,6 @@ mod m0185_exclude_space_allocations_overlap;
 mod m0186_exclude_space_bookings_overlap;
 mod m0187_create_tenancy_agreements;
 mod m0188_index_tenancy_agreements_tenant;
-mod m0140_create_annual_reports;
-mod m0141_index_annual_reports_org_year;
-mod m0142_index_annual_reports_year_state;
-mod m0143_create_penalties;
-mod m0144_index_penalties_org;
-mod m0160_create_calls;
-mod m0161_index_calls_state_closes;
 
 /// Runs the migrations in order.
 pub struct Migrator;

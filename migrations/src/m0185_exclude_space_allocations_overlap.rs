@@ -6,8 +6,8 @@
 //! inside a trigger sees every committed row). Both raise an error naming
 //! `space_allocations_no_overlap`, which `spaces` recognizes.
 
-use sea_orm_migration::prelude::*;
 use sea_orm_migration::prelude::sea_orm::DatabaseBackend;
+use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -303,7 +303,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::EditIncubatorApplication { own } => own,
         // A platform administrator is nobody's tenant, whatever the rows say.
         Action::ViewSpace { managed, tenant } => {
-            (tenant && !a.has(Role::Admin)) || a.manages_incubator(managed) || a.has(Role::Regulator)
+            (tenant && !a.has(Role::Admin))
+                || a.manages_incubator(managed)
+                || a.has(Role::Regulator)
         }
         Action::BookSpace { managed, tenant } => {
             (tenant && !a.has(Role::Admin)) || a.manages_incubator(managed)

@@ -536,14 +536,26 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         AgreementReaders,
         spaces::routes::show_agreement,
     )
-    .post("/agreements/{id}/accept", AgreementParty, spaces::routes::accept)
+    .post(
+        "/agreements/{id}/accept",
+        AgreementParty,
+        spaces::routes::accept,
+    )
     .post(
         "/agreements/{id}/countersign",
         AgreementManager,
         spaces::routes::countersign,
     )
-    .post("/agreements/{id}/renew", AgreementManager, spaces::routes::renew)
-    .post("/agreements/{id}/exit", AgreementManager, spaces::routes::exit)
+    .post(
+        "/agreements/{id}/renew",
+        AgreementManager,
+        spaces::routes::renew,
+    )
+    .post(
+        "/agreements/{id}/exit",
+        AgreementManager,
+        spaces::routes::exit,
+    )
     // brands
     .get("/brands", Public, brands::routes::gallery)
     .get("/brands/{id}", Public, brands::routes::show)

@@ -31,23 +31,30 @@ pub async fn draft(
         Ok(id) => id,
         Err(e) if model::is_overlap(&e, model::ALLOCATIONS_NO_OVERLAP) => {
             drop(txn);
-            let c = super::allocation_clash(db, &d.space).await?.unwrap_or(Clash {
-                starts_at: d.space.starts_at,
-                ends_at: d.space.ends_at,
-                tenant_id: None,
-            });
+            let c = super::allocation_clash(db, &d.space)
+                .await?
+                .unwrap_or(Clash {
+                    starts_at: d.space.starts_at,
+                    ends_at: d.space.ends_at,
+                    tenant_id: None,
+                });
             return Ok(Err(c));
         }
         Err(e) => return Err(e),
     };
-    let id = model::insert_agreement(&*txn, incubator_id, allocation, renews, d, actor, now).await?;
+    let id =
+        model::insert_agreement(&*txn, incubator_id, allocation, renews, d, actor, now).await?;
     audit(
         &*txn,
         now,
         actor,
         "tenancy_agreement",
         id,
-        if renews.is_some() { "renewal_drafted" } else { "drafted" },
+        if renews.is_some() {
+            "renewal_drafted"
+        } else {
+            "drafted"
+        },
         serde_json::json!({
             "incubator": incubator_id, "tenant": d.space.tenant_id,
             "resource": d.space.resource_id, "allocation": allocation, "renews": renews,

@@ -377,8 +377,8 @@ pub mod agreement {
     }
 }
 
-pub use agreement::Model as Agreement;
 use super::rules::AgreementState;
+pub use agreement::Model as Agreement;
 
 /// One agreement.
 pub async fn agreement(db: &impl ConnectionTrait, id: i64) -> Result<Option<Agreement>, DbErr> {

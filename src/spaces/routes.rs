@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
+use super::Clash;
 use super::model::{self, Agreement, Booking, Resource};
 use super::rules::{
     self, AgreementForm, AgreementStep, AllocationForm, BookingForm, ExitForm, RenewForm,
     ResourceForm, ResourceKind,
 };
 use super::views::{self, AgreementFailed, AgreementPage, Failed, ResourcePage, SpacePage};
-use super::Clash;
 use crate::accounts::{Action, Role, may, require};
 use crate::incubators::{Incubator, Tenant};
 use crate::kernel::Lang;
@@ -407,8 +407,14 @@ pub async fn book(
         Err(e) => {
             let week = rules::parse_date(&f.date);
             Ok(unprocessable(
-                resource_page(&st, &mut ctx, (&r, &i, &rel), week, &Failed::Booking(&f, &e))
-                    .await?,
+                resource_page(
+                    &st,
+                    &mut ctx,
+                    (&r, &i, &rel),
+                    week,
+                    &Failed::Booking(&f, &e),
+                )
+                .await?,
             ))
         }
     }
@@ -500,7 +506,6 @@ pub async fn cancel(
     ctx.set_flash("success", lang.t(key)).await?;
     Ok(see_other(&back))
 }
-
 
 /// Validates an agreement draft against the incubator's rooms, desks and tenants.
 async fn agreement_draft(
@@ -617,7 +622,8 @@ async fn agreement_page(
     let body = views::agreement(ctx.lang, &page, failed, &csrf);
     Ok(layout::page(
         ctx,
-        &ctx.lang.tf("space.agreement_title", &[("id", &s.a.id.to_string())]),
+        &ctx.lang
+            .tf("space.agreement_title", &[("id", &s.a.id.to_string())]),
         body,
     ))
 }
@@ -632,12 +638,7 @@ pub async fn show_agreement(
     agreement_page(&st, &mut ctx, &s, &AgreementFailed::None).await
 }
 
-async fn step(
-    st: St,
-    mut ctx: Ctx,
-    id: &str,
-    step: AgreementStep,
-) -> AppResult<Response> {
+async fn step(st: St, mut ctx: Ctx, id: &str, step: AgreementStep) -> AppResult<Response> {
     let s = seen_agreement(&st, &ctx, id).await?;
     let allowed = match step {
         AgreementStep::Accept => may(ctx.actor(), Action::AcceptAgreement { party: s.party }),
@@ -667,11 +668,7 @@ async fn step(
 }
 
 /// `POST /agreements/{id}/accept`: the tenant accepts the draft.
-pub async fn accept(
-    State(st): State<St>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn accept(State(st): State<St>, ctx: Ctx, Path(id): Path<String>) -> AppResult<Response> {
     step(st, ctx, &id, AgreementStep::Accept).await
 }
 

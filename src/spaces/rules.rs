@@ -171,7 +171,13 @@ pub fn week_windows(monday: Date, kind: ResourceKind, opens: i32, closes: i32) -
 
 /// Whether a booking may still be cancelled at `now`: by a manager until it ends, by its
 /// booker until `cancel_hours` before it starts.
-pub fn may_cancel(starts_at: i64, ends_at: i64, cancel_hours: i32, manager: bool, now: i64) -> bool {
+pub fn may_cancel(
+    starts_at: i64,
+    ends_at: i64,
+    cancel_hours: i32,
+    manager: bool,
+    now: i64,
+) -> bool {
     if manager {
         now < ends_at
     } else {
@@ -224,7 +230,14 @@ pub struct ResourceDraft {
     pub cancel_hours: i32,
 }
 
-fn number(e: &mut FieldErrors, field: &'static str, v: &str, min: i32, max: i32, lang: Lang) -> i32 {
+fn number(
+    e: &mut FieldErrors,
+    field: &'static str,
+    v: &str,
+    min: i32,
+    max: i32,
+    lang: Lang,
+) -> i32 {
     match v.trim().parse::<i32>() {
         Ok(n) if (min..=max).contains(&n) => n,
         _ => {
@@ -335,7 +348,13 @@ pub struct AllocationDraft {
     pub ends_at: i64,
 }
 
-fn pick(e: &mut FieldErrors, field: &'static str, v: &str, among: &[i64], msg: String) -> Option<i64> {
+fn pick(
+    e: &mut FieldErrors,
+    field: &'static str,
+    v: &str,
+    among: &[i64],
+    msg: String,
+) -> Option<i64> {
     let id = v.trim().parse::<i64>().ok().filter(|i| among.contains(i));
     if id.is_none() {
         e.add(field, msg);
@@ -512,7 +531,7 @@ pub fn validate_booking(
         }
     }
     let attendees = match f.attendees.trim().parse::<i32>() {
-        Ok(n) if n >= 1 && n <= w.capacity => n,
+        Ok(n) if (1..=w.capacity).contains(&n) => n,
         Ok(n) if n > w.capacity => {
             e.add(
                 "attendees",
@@ -721,7 +740,11 @@ pub struct RenewForm {
 
 /// Validates a renewal of an agreement ending (exclusive) at `ends_at`: the new term runs
 /// from that day to the new last day. Returns the new end (exclusive) and the fee.
-pub fn validate_renewal(f: &RenewForm, ends_at: i64, lang: Lang) -> Result<(i64, Fen), FieldErrors> {
+pub fn validate_renewal(
+    f: &RenewForm,
+    ends_at: i64,
+    lang: Lang,
+) -> Result<(i64, Fen), FieldErrors> {
     let mut e = FieldErrors::default();
     let first = shanghai_date(ends_at);
     let new_end = match parse_date(&f.to) {
@@ -836,7 +859,9 @@ mod tests {
         assert_eq!(parse_hm("09:15"), Some(555));
         assert_eq!(parse_hm("9:15"), Some(555));
         assert_eq!(parse_hm("24:00"), Some(1440));
-        for bad in ["24:15", "25:00", "09:60", "0915", "", "09:1", "a:00", "-1:00"] {
+        for bad in [
+            "24:15", "25:00", "09:60", "0915", "", "09:1", "a:00", "-1:00",
+        ] {
             assert_eq!(parse_hm(bad), None, "{bad}");
         }
         assert_eq!(format_hm(555), "09:15");
@@ -906,7 +931,14 @@ mod tests {
     fn resources() {
         let d = validate_resource(&resource_form(), L).unwrap();
         assert_eq!(
-            (d.kind, d.capacity, d.opens_min, d.closes_min, d.advance_days, d.cancel_hours),
+            (
+                d.kind,
+                d.capacity,
+                d.opens_min,
+                d.closes_min,
+                d.advance_days,
+                d.cancel_hours
+            ),
             (ResourceKind::Shared, 12, 480, 1080, 30, 24)
         );
         let bad = ResourceForm {
@@ -970,12 +1002,18 @@ mod tests {
             to: "2026-11-30".into(),
             ..f.clone()
         };
-        assert_eq!(fields(validate_allocation(&back, &[3], &[7], L)), vec!["to"]);
+        assert_eq!(
+            fields(validate_allocation(&back, &[3], &[7], L)),
+            vec!["to"]
+        );
         let long = AllocationForm {
             to: "2030-12-01".into(),
             ..f.clone()
         };
-        assert_eq!(fields(validate_allocation(&long, &[3], &[7], L)), vec!["to"]);
+        assert_eq!(
+            fields(validate_allocation(&long, &[3], &[7], L)),
+            vec!["to"]
+        );
         let junk = AllocationForm {
             from: "12/01/2026".into(),
             to: String::new(),
@@ -1016,7 +1054,14 @@ mod tests {
         );
         // Several tenants: one must be chosen; a manager's empty choice is own use.
         assert_eq!(
-            fields(validate_booking(&booking_form(), &W, &[7, 8], false, now, L)),
+            fields(validate_booking(
+                &booking_form(),
+                &W,
+                &[7, 8],
+                false,
+                now,
+                L
+            )),
             vec!["tenant_id"]
         );
         let d = validate_booking(&booking_form(), &W, &[7, 8], true, now, L).unwrap();
@@ -1183,7 +1228,10 @@ mod tests {
             fee: "1,200.50".into(),
             ..f
         };
-        assert_eq!(validate_agreement(&paid, &[3], &[7], L).unwrap().fee, Fen(120_050));
+        assert_eq!(
+            validate_agreement(&paid, &[3], &[7], L).unwrap().fee,
+            Fen(120_050)
+        );
         let end = day_start(date!(2027 - 12 - 01));
         let r = RenewForm {
             to: "2028-11-30".into(),
@@ -1205,12 +1253,28 @@ mod tests {
             confirm: String::new(),
         };
         assert_eq!(
-            validate_exit(&ex("2027-03-01", "提前完成登记，迁入自有场地"), start, end, L).unwrap(),
-            (day_start(date!(2027 - 03 - 01)), "提前完成登记，迁入自有场地".to_string())
+            validate_exit(
+                &ex("2027-03-01", "提前完成登记，迁入自有场地"),
+                start,
+                end,
+                L
+            )
+            .unwrap(),
+            (
+                day_start(date!(2027 - 03 - 01)),
+                "提前完成登记，迁入自有场地".to_string()
+            )
         );
         for bad in ["2026-12-01", "2027-12-01", "2026-11-01", "soon"] {
-            assert_eq!(fields(validate_exit(&ex(bad, "原因"), start, end, L)), vec!["date"], "{bad}");
+            assert_eq!(
+                fields(validate_exit(&ex(bad, "原因"), start, end, L)),
+                vec!["date"],
+                "{bad}"
+            );
         }
-        assert_eq!(fields(validate_exit(&ex("2027-03-01", ""), start, end, L)), vec!["reason"]);
+        assert_eq!(
+            fields(validate_exit(&ex("2027-03-01", ""), start, end, L)),
+            vec!["reason"]
+        );
     }
 }

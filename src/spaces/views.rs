@@ -236,11 +236,18 @@ pub struct ResourcePage<'a> {
 }
 
 fn weekday(d: Date, lang: Lang) -> String {
-    lang.t(&format!("space.weekday.{}", d.weekday().number_from_monday()))
+    lang.t(&format!(
+        "space.weekday.{}",
+        d.weekday().number_from_monday()
+    ))
 }
 
 fn span(s: i64, e: i64) -> String {
-    format!("{}–{}", format_hm(minute_of_day(s)), format_hm(minute_of_day(e)))
+    format!(
+        "{}–{}",
+        format_hm(minute_of_day(s)),
+        format_hm(minute_of_day(e))
+    )
 }
 
 /// A resource's week: the calendar table, occupancy, the week's bookings with their cancel
@@ -400,7 +407,12 @@ pub struct AgreementPage<'a> {
 
 /// A tenancy agreement: its terms and state; the tenant's acceptance, and the managers'
 /// countersignature, renewal and early exit.
-pub fn agreement(lang: Lang, p: &AgreementPage<'_>, failed: &AgreementFailed<'_>, csrf: &str) -> Markup {
+pub fn agreement(
+    lang: Lang,
+    p: &AgreementPage<'_>,
+    failed: &AgreementFailed<'_>,
+    csrf: &str,
+) -> Markup {
     let a = p.a;
     let state = a.state();
     let none = FieldErrors::default();

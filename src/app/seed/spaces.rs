@@ -13,8 +13,7 @@ use time::Duration;
 
 use crate::kernel::money::Fen;
 use crate::spaces::rules::{
-    self, AgreementDraft, AgreementStep, AllocationDraft, BookingDraft, ResourceDraft,
-    ResourceKind,
+    self, AgreementDraft, AgreementStep, AllocationDraft, BookingDraft, ResourceDraft, ResourceKind,
 };
 
 fn resource(name: &str, kind: ResourceKind, capacity: i32) -> ResourceDraft {
@@ -31,11 +30,14 @@ fn resource(name: &str, kind: ResourceKind, capacity: i32) -> ResourceDraft {
 
 /// Creates the demo space (once). Returns how many resources it created.
 pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
-    if crate::spaces::model::resource::Entity::find().count(db).await? > 0 {
+    if crate::spaces::model::resource::Entity::find()
+        .count(db)
+        .await?
+        > 0
+    {
         return Ok(0);
     }
-    let Some(manager) =
-        crate::accounts::find_by_email(db, "incubator@demo.civicbridge.cn").await?
+    let Some(manager) = crate::accounts::find_by_email(db, "incubator@demo.civicbridge.cn").await?
     else {
         return Ok(0);
     };
