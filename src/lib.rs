@@ -135,6 +135,18 @@
 //!   incubator row's turn), drafts seen by their author alone, every change audited and the
 //!   applicant notified. Offers matching the organizations in residence
 //!   (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`.
+//! - [`spaces`] — an incubator's space (issue 12 point 4): rooms and desks allocated to a
+//!   tenant in residence for a range of days, shared rooms booked by the hour in 15-minute
+//!   steps within opening hours and the advance and cancellation windows, a week calendar
+//!   (plain table) with occupancy per resource. No two active allocations or bookings of a
+//!   resource overlap, kept by the database (PostgreSQL exclusion constraints with
+//!   `btree_gist`, SQLite triggers) and checked first inside the write so the 422 names the
+//!   clash. Tenancy agreements (`agreements`: term, space, services, obligations, monthly
+//!   fee in fen) hold their space by an allocation made in their transaction and move
+//!   through `rules::AgreementState::apply` (drafted by a manager, accepted by the tenant,
+//!   countersigned; renewal; early exit freeing the space from the exit day). Managers keep
+//!   resources, allocations and agreements, tenants book and accept, regulators read, the
+//!   public sees nothing. Calls `audit`, `incubators` (managers, tenants).
 //! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports
 //!   (年报) filed by an organization's administrators for a year that has ended, one per
 //!   year (unique index), with finances in fen whose expense categories add up, staff, party
@@ -231,6 +243,7 @@ pub mod procurement;
 pub mod regions;
 pub mod regulation;
 pub mod search;
+pub mod spaces;
 pub mod targets;
 pub mod units;
 pub mod web;

@@ -696,6 +696,113 @@ async fn route_role_matrix() {
             .unwrap()
     };
 
+    // A tenant in residence of the incubator (its founder signs in as the "tenant"
+    // persona), a shared room, and a booking of the tenant, so the space routes meet real
+    // records.
+    let (space_room, space_booking, space_agreement) = {
+        use civicbridge::incubators::{self, rules};
+        use civicbridge::spaces::{self, rules as srules};
+        let founder = app.user("tenant@example.org", &[]).await;
+        let d = rules::ApplicationDraft {
+            applicant: rules::Applicant::Group,
+            name: "矩阵测试入驻团队".into(),
+            founders: "李四".into(),
+            domain: "elderly".into(),
+            plan: "矩阵测试用的入驻申请计划书。".into(),
+            submit: true,
+        };
+        let a = incubators::apply(db, &incubator, founder, &d, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        for step in [rules::Step::Review, rules::Step::Admit] {
+            let x = incubators::model::application(db, a)
+                .await
+                .unwrap()
+                .unwrap();
+            incubators::take_step(db, &incubator, &x, step, "", incubator_manager, common::T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        let tenant = incubators::residents_of(db, incubator.id).await.unwrap()[0].id;
+        let room = spaces::add_resource(
+            db,
+            incubator.id,
+            &srules::ResourceDraft {
+                name: "矩阵测试会议室".into(),
+                kind: srules::ResourceKind::Shared,
+                capacity: 10,
+                opens_min: 8 * 60,
+                closes_min: 18 * 60,
+                advance_days: 30,
+                cancel_hours: 24,
+            },
+            incubator_manager,
+            common::T0,
+        )
+        .await
+        .unwrap();
+        let r = spaces::resource(db, room).await.unwrap().unwrap();
+        let start = srules::day_start(time::macros::date!(2026 - 12 - 03)) + 10 * 3600;
+        let booking = spaces::book(
+            db,
+            &r,
+            &srules::BookingDraft {
+                tenant_id: Some(tenant),
+                starts_at: start,
+                ends_at: start + 3600,
+                attendees: 3,
+                purpose: "矩阵测试例会".into(),
+            },
+            founder,
+            common::T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        // A desk and a drafted tenancy agreement on it for the tenant.
+        let desk = spaces::add_resource(
+            db,
+            incubator.id,
+            &srules::ResourceDraft {
+                name: "矩阵测试工位".into(),
+                kind: srules::ResourceKind::Desk,
+                capacity: 1,
+                opens_min: 8 * 60,
+                closes_min: 18 * 60,
+                advance_days: 30,
+                cancel_hours: 24,
+            },
+            incubator_manager,
+            common::T0,
+        )
+        .await
+        .unwrap();
+        let agreement = spaces::agreements::draft(
+            db,
+            incubator.id,
+            &srules::AgreementDraft {
+                space: srules::AllocationDraft {
+                    resource_id: desk,
+                    tenant_id: tenant,
+                    starts_at: srules::day_start(time::macros::date!(2026 - 12 - 01)),
+                    ends_at: srules::day_start(time::macros::date!(2027 - 12 - 01)),
+                },
+                services: "工位".into(),
+                obligations: "按月报送".into(),
+                fee: civicbridge::kernel::money::Fen(0),
+            },
+            None,
+            incubator_manager,
+            common::T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        (room, booking, agreement)
+    };
+
     // A brand of `org` with a photo, so its routes have real records.
     let brand = {
         let d = civicbridge::brands::rules::validate(
@@ -733,7 +840,7 @@ async fn route_role_matrix() {
 
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
-    let personas: [(&str, Option<&str>, &[Access]); 11] = [
+    let personas: [(&str, Option<&str>, &[Access]); 12] = [
         ("anonymous", None, &[Public]),
         (
             "plain",
@@ -798,6 +905,8 @@ async fn route_role_matrix() {
                 BidReaders,
                 IncubatorOversight,
                 ApplicationReaders,
+                SpaceReaders,
+                AgreementReaders,
             ],
         ),
         (
@@ -848,6 +957,25 @@ async fn route_role_matrix() {
                 IncubatorManager,
                 IncubatorOversight,
                 ApplicationReaders,
+                SpaceReaders,
+                SpaceBookers,
+                BookingParties,
+                AgreementReaders,
+                AgreementManager,
+            ],
+        ),
+        (
+            "tenant",
+            Some("tenant@example.org"),
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                SpaceReaders,
+                SpaceBookers,
+                BookingParties,
+                AgreementReaders,
+                AgreementParty,
             ],
         ),
     ];
@@ -857,6 +985,12 @@ async fn route_role_matrix() {
             owner_id
         } else if p.starts_with("/admin/units") {
             unit
+        } else if p.starts_with("/agreements/") {
+            space_agreement
+        } else if p.starts_with("/space-bookings/") {
+            space_booking
+        } else if p.starts_with("/space/") {
+            space_room
         } else if p.starts_with("/incubators/") || p.starts_with("/admin/incubators") {
             incubator.id
         } else if p.starts_with("/incubator-applications/") {
@@ -923,7 +1057,10 @@ async fn route_role_matrix() {
                 || info.path == "/contracts/{id}/terminate"
                 || info.access == ClaimReaders
                 // No existence oracle for applications to incubators either.
-                || info.path.starts_with("/incubator-applications/");
+                || info.path.starts_with("/incubator-applications/")
+                // Nor for resources and bookings of an incubator's space.
+                || info.path.starts_with("/space")
+                || info.path.starts_with("/agreements/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1454,6 +1591,30 @@ async fn every_page_is_translated_in_both_languages() {
         .map(|a| a.id)
         .collect();
     assert!(applications.len() >= 7, "demo applications in every state");
+    // Every demo resource's week (shared rooms with a week of bookings, desks allocated).
+    let resources: Vec<i64> = civicbridge::spaces::model::resource::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(resources.len() >= 6, "demo space");
+    assert!(
+        !civicbridge::spaces::bookings_between(db, &resources, 0, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a week of demo bookings"
+    );
+    let agreements: Vec<i64> = civicbridge::spaces::model::agreement::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert!(!agreements.is_empty(), "a demo agreement");
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -1527,6 +1688,10 @@ async fn every_page_is_translated_in_both_languages() {
                 || info.path.starts_with("/orgs/{id}/penalties")
             {
                 report_orgs.clone()
+            } else if info.path.starts_with("/space/") {
+                resources.clone()
+            } else if info.path.starts_with("/agreements/") {
+                agreements.clone()
             } else if info.path.starts_with("/incubator-applications/") {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.

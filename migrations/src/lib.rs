@@ -80,6 +80,15 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0180_create_space_resources;
+mod m0181_create_space_allocations;
+mod m0182_create_space_bookings;
+mod m0183_index_space_allocations_resource;
+mod m0184_index_space_bookings_resource;
+mod m0185_exclude_space_allocations_overlap;
+mod m0186_exclude_space_bookings_overlap;
+mod m0187_create_tenancy_agreements;
+mod m0188_index_tenancy_agreements_tenant;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -162,6 +171,15 @@ impl MigratorTrait for Migrator {
             Box::new(m0241_add_users_disabled_reason::Migration),
             Box::new(m0242_create_password_resets::Migration),
             Box::new(m0243_index_password_resets_user::Migration),
+            Box::new(m0180_create_space_resources::Migration),
+            Box::new(m0181_create_space_allocations::Migration),
+            Box::new(m0182_create_space_bookings::Migration),
+            Box::new(m0183_index_space_allocations_resource::Migration),
+            Box::new(m0184_index_space_bookings_resource::Migration),
+            Box::new(m0185_exclude_space_allocations_overlap::Migration),
+            Box::new(m0186_exclude_space_bookings_overlap::Migration),
+            Box::new(m0187_create_tenancy_agreements::Migration),
+            Box::new(m0188_index_tenancy_agreements_tenant::Migration),
         ]
     }
 }

@@ -203,6 +203,42 @@ pub enum Action {
         /// The user applied.
         own: bool,
     },
+    /// See an incubator's space: resources, allocations, the week calendars (its managers,
+    /// its tenants in residence and regulators; never the public).
+    ViewSpace {
+        /// The user manages the incubator.
+        managed: bool,
+        /// The user acts for one of its tenants in residence.
+        tenant: bool,
+    },
+    /// Book a shared room of an incubator: its tenants in residence, and its managers (for
+    /// a tenant or the incubator's own use).
+    BookSpace {
+        /// The user manages the incubator.
+        managed: bool,
+        /// The user acts for one of its tenants in residence.
+        tenant: bool,
+    },
+    /// Cancel a booking: whoever made it, and the incubator's managers.
+    CancelBooking {
+        /// The user made the booking.
+        own: bool,
+        /// The user manages the incubator.
+        managed: bool,
+    },
+    /// Read a tenancy agreement: the users acting for its tenant, the incubator's managers
+    /// and regulators.
+    ViewAgreement {
+        /// The user manages the incubator.
+        managed: bool,
+        /// The user acts for the agreement's tenant.
+        party: bool,
+    },
+    /// Accept a drafted tenancy agreement for its tenant.
+    AcceptAgreement {
+        /// The user acts for the agreement's tenant.
+        party: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -265,6 +301,20 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             own || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
         Action::EditIncubatorApplication { own } => own,
+        // A platform administrator is nobody's tenant, whatever the rows say.
+        Action::ViewSpace { managed, tenant } => {
+            (tenant && !a.has(Role::Admin))
+                || a.manages_incubator(managed)
+                || a.has(Role::Regulator)
+        }
+        Action::BookSpace { managed, tenant } => {
+            (tenant && !a.has(Role::Admin)) || a.manages_incubator(managed)
+        }
+        Action::CancelBooking { own, managed } => own || a.manages_incubator(managed),
+        Action::ViewAgreement { managed, party } => {
+            (party && !a.has(Role::Admin)) || a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
+        Action::AcceptAgreement { party } => party && !a.has(Role::Admin),
     }
 }
 
@@ -293,7 +343,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 43] = [
+    const ALL_ACTIONS: [Action; 57] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -363,6 +413,56 @@ mod tests {
         },
         Action::EditIncubatorApplication { own: true },
         Action::EditIncubatorApplication { own: false },
+        Action::ViewSpace {
+            managed: true,
+            tenant: false,
+        },
+        Action::ViewSpace {
+            managed: false,
+            tenant: true,
+        },
+        Action::ViewSpace {
+            managed: false,
+            tenant: false,
+        },
+        Action::BookSpace {
+            managed: true,
+            tenant: false,
+        },
+        Action::BookSpace {
+            managed: false,
+            tenant: true,
+        },
+        Action::BookSpace {
+            managed: false,
+            tenant: false,
+        },
+        Action::CancelBooking {
+            own: true,
+            managed: false,
+        },
+        Action::CancelBooking {
+            own: false,
+            managed: true,
+        },
+        Action::CancelBooking {
+            own: false,
+            managed: false,
+        },
+        Action::ViewAgreement {
+            managed: true,
+            party: false,
+        },
+        Action::ViewAgreement {
+            managed: false,
+            party: true,
+        },
+        Action::ViewAgreement {
+            managed: false,
+            party: false,
+        },
+        Action::AcceptAgreement { party: true },
+        Action::AcceptAgreement { party: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -388,6 +488,27 @@ mod tests {
                 managed: false,
             },
             EditIncubatorApplication { own: true },
+            CancelBooking {
+                own: true,
+                managed: false,
+            },
+        ];
+        // What a tenant in residence may do with the incubator's space (`tenant` is settled
+        // by the handler from the rows; an administrator is nobody's tenant).
+        let tenant = [
+            ViewSpace {
+                managed: false,
+                tenant: true,
+            },
+            BookSpace {
+                managed: false,
+                tenant: true,
+            },
+            ViewAgreement {
+                managed: false,
+                party: true,
+            },
+            AcceptAgreement { party: true },
         ];
         let signed_in = [
             ViewWorkspace,
@@ -399,6 +520,11 @@ mod tests {
             ApplyToIncubator,
             own[0],
             own[1],
+            own[2],
+            tenant[0],
+            tenant[1],
+            tenant[2],
+            tenant[3],
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -413,6 +539,7 @@ mod tests {
                     ManageIncubators,
                     own[0],
                     own[1],
+                    own[2],
                 ][..],
                 extra,
             ]
@@ -480,6 +607,22 @@ mod tests {
                     ViewIncubatorApplication {
                         own: false,
                         managed: false,
+                    },
+                    ViewSpace {
+                        managed: true,
+                        tenant: false,
+                    },
+                    ViewSpace {
+                        managed: false,
+                        tenant: false,
+                    },
+                    ViewAgreement {
+                        managed: true,
+                        party: false,
+                    },
+                    ViewAgreement {
+                        managed: false,
+                        party: false,
                     },
                 ]),
             ),
@@ -563,6 +706,22 @@ mod tests {
                     ViewIncubatorApplication {
                         own: false,
                         managed: true,
+                    },
+                    ViewSpace {
+                        managed: true,
+                        tenant: false,
+                    },
+                    BookSpace {
+                        managed: true,
+                        tenant: false,
+                    },
+                    CancelBooking {
+                        own: false,
+                        managed: true,
+                    },
+                    ViewAgreement {
+                        managed: true,
+                        party: false,
                     },
                 ]),
             ),

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use crate::web::AppState;
 use crate::{
     accounts, audit, brands, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
-    procurement, regulation, search, targets, units, web,
+    procurement, regulation, search, spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -70,6 +70,21 @@ pub enum Access {
     /// The applicant of the application in the path, the managers of its incubator, and
     /// regulators.
     ApplicationReaders,
+    /// The managers of the incubator in the path (or of the resource's incubator), the users
+    /// acting for its tenants in residence, and regulators.
+    SpaceReaders,
+    /// The managers of the resource's incubator and the users acting for its tenants in
+    /// residence.
+    SpaceBookers,
+    /// Whoever made the booking in the path, and the managers of its incubator.
+    BookingParties,
+    /// The users acting for the tenant of the agreement in the path, the managers of its
+    /// incubator, and regulators.
+    AgreementReaders,
+    /// The users acting for the tenant of the agreement in the path.
+    AgreementParty,
+    /// The managers of the incubator of the agreement in the path.
+    AgreementManager,
 }
 
 /// One registered route.
@@ -505,6 +520,59 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/admin/incubators/{id}/managers/{uid}/remove",
         Admin,
         incubators::routes::remove_manager,
+    )
+    // spaces
+    .get(
+        "/incubators/{id}/space",
+        SpaceReaders,
+        spaces::routes::overview,
+    )
+    .post(
+        "/incubators/{id}/space/resources",
+        IncubatorManager,
+        spaces::routes::add_resource,
+    )
+    .post(
+        "/incubators/{id}/space/allocations",
+        IncubatorManager,
+        spaces::routes::allocate,
+    )
+    .get("/space/{id}", SpaceReaders, spaces::routes::show)
+    .post("/space/{id}/bookings", SpaceBookers, spaces::routes::book)
+    .post(
+        "/space-bookings/{id}/cancel",
+        BookingParties,
+        spaces::routes::cancel,
+    )
+    .post(
+        "/incubators/{id}/agreements",
+        IncubatorManager,
+        spaces::routes::draft_agreement,
+    )
+    .get(
+        "/agreements/{id}",
+        AgreementReaders,
+        spaces::routes::show_agreement,
+    )
+    .post(
+        "/agreements/{id}/accept",
+        AgreementParty,
+        spaces::routes::accept,
+    )
+    .post(
+        "/agreements/{id}/countersign",
+        AgreementManager,
+        spaces::routes::countersign,
+    )
+    .post(
+        "/agreements/{id}/renew",
+        AgreementManager,
+        spaces::routes::renew,
+    )
+    .post(
+        "/agreements/{id}/exit",
+        AgreementManager,
+        spaces::routes::exit,
     )
     // brands
     .get("/brands", Public, brands::routes::gallery)

@@ -33,6 +33,9 @@ use rules::{AppState, Applicant, ApplicationDraft, IncubatorDraft, Step, StepErr
 pub use model::incubated_orgs;
 /// One incubator; the incubators a user manages; an applicant's applications.
 pub use model::{applications_by, get, managed_by};
+/// For `spaces`: whether a user manages an incubator; its tenants (all, and those in
+/// residence); the tenants in residence a user acts for.
+pub use model::{is_manager, residents_of, tenants_acting_for, tenants_of};
 
 async fn audit(
     db: &impl sea_orm::ConnectionTrait,

@@ -813,3 +813,55 @@ pub async fn names_by_ids(
 pub async fn count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     incubator::Entity::find().count(db).await
 }
+
+/// An incubator's tenants in residence, by name (for `spaces`: who may be allocated space).
+pub async fn residents_of(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+) -> Result<Vec<Tenant>, DbErr> {
+    tenant::Entity::find()
+        .filter(tenant::Column::IncubatorId.eq(incubator_id))
+        .filter(tenant::Column::State.eq(TenantState::Resident.code()))
+        .order_by_asc(tenant::Column::Name)
+        .order_by_asc(tenant::Column::Id)
+        .all(db)
+        .await
+}
+
+/// The tenants in residence of an incubator a user acts for: the group whose application
+/// they made, or an organization among `org_ids` (the ones they belong to). Two queries.
+pub async fn tenants_acting_for(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+    user_id: i64,
+    org_ids: &[i64],
+) -> Result<Vec<Tenant>, DbErr> {
+    use sea_orm::Condition;
+    let apps: Vec<i64> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Id)
+        .filter(application::Column::IncubatorId.eq(incubator_id))
+        .filter(application::Column::ApplicantId.eq(user_id))
+        .filter(application::Column::State.eq(AppState::Admitted.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if apps.is_empty() && org_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut who = Condition::any();
+    if !apps.is_empty() {
+        who = who.add(tenant::Column::ApplicationId.is_in(apps));
+    }
+    if !org_ids.is_empty() {
+        who = who.add(tenant::Column::OrgId.is_in(org_ids.iter().copied()));
+    }
+    tenant::Entity::find()
+        .filter(tenant::Column::IncubatorId.eq(incubator_id))
+        .filter(tenant::Column::State.eq(TenantState::Resident.code()))
+        .filter(who)
+        .order_by_asc(tenant::Column::Name)
+        .order_by_asc(tenant::Column::Id)
+        .all(db)
+        .await
+}

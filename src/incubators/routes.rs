@@ -91,7 +91,24 @@ pub async fn show(State(st): State<St>, ctx: Ctx, Path(id): Path<String>) -> App
         None => None,
     };
     let is_manager = managed(&st, &ctx, i.id).await?;
+    // The link to the space pages, for those who may see them (`spaces` decides the rest).
+    let tenant = match ctx.actor() {
+        Some(a) => {
+            let orgs: Vec<i64> = a.orgs.iter().map(|(id, _)| *id).collect();
+            !model::tenants_acting_for(&st.db, i.id, a.user_id, &orgs)
+                .await?
+                .is_empty()
+        }
+        None => false,
+    };
     let data = views::ShowData {
+        may_space: may(
+            ctx.actor(),
+            Action::ViewSpace {
+                managed: is_manager,
+                tenant,
+            },
+        ),
         tenants: &tenants,
         org_names: &org_names,
         unit_name,

@@ -101,6 +101,8 @@ pub struct ShowData<'a> {
     pub may_review: bool,
     /// The visitor is a platform administrator.
     pub is_admin: bool,
+    /// The visitor may see the incubator's space and bookings.
+    pub may_space: bool,
 }
 
 /// The public page of an incubator, with its current and graduated tenants.
@@ -131,6 +133,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
         div.actions {
             @if d.may_apply { a.btn.btn-primary href=(format!("/incubators/{}/apply", i.id)) { (lang.t("incubator.apply")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/applications", i.id)) { (lang.t("incubator.applications")) } " " }
+            @if d.may_space { a.btn.btn-secondary href=(format!("/incubators/{}/space", i.id)) { (lang.t("space.link")) } " " }
             @if d.is_admin { a.btn href=(format!("/admin/incubators/{}", i.id)) { (lang.t("incubator.edit")) } }
         }
         section.section id="tenants" {

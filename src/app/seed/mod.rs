@@ -6,7 +6,8 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`.
+//! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`; `spaces`
+//! calls `spaces`.
 
 pub mod brands;
 pub mod calls;
@@ -15,6 +16,7 @@ pub mod incubators;
 pub mod procurement;
 pub mod regulation;
 pub mod rules;
+pub mod spaces;
 pub mod vetting;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -119,6 +121,7 @@ pub async fn run(
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;
+    spaces::run(db, now).await?;
     brands::run(db, now, clock.today()).await?;
     Ok(report)
 }

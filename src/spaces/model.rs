@@ -1,0 +1,490 @@
+//! Space entities, and the queries and single-statement writes on them (the operations that
+//! combine them in a transaction live in `mod.rs`).
+
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, QueryOrder};
+
+use super::rules::{AllocationDraft, BookingDraft, HoldState, ResourceDraft, ResourceKind};
+
+/// `space_resources`
+pub mod resource {
+    use sea_orm::entity::prelude::*;
+
+    /// A room, desk or shared room of an incubator.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "space_resources")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Incubator.
+        pub incubator_id: i64,
+        /// Name.
+        pub name: String,
+        /// `ResourceKind::code()`.
+        pub kind: String,
+        /// People at once.
+        pub capacity: i32,
+        /// Minutes after local midnight.
+        pub opens_min: i32,
+        /// Minutes after local midnight.
+        pub closes_min: i32,
+        /// Advance window, days.
+        pub advance_days: i32,
+        /// Cancellation window, hours.
+        pub cancel_hours: i32,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// Its kind (an unreadable code reads as a shared room, which allocates nothing).
+        pub fn kind(&self) -> super::ResourceKind {
+            super::ResourceKind::parse(&self.kind).unwrap_or(super::ResourceKind::Shared)
+        }
+
+        /// What its bookings are checked against.
+        pub fn window(&self) -> super::super::rules::Window {
+            super::super::rules::Window {
+                capacity: self.capacity,
+                opens_min: self.opens_min,
+                closes_min: self.closes_min,
+                advance_days: self.advance_days,
+            }
+        }
+    }
+}
+
+/// `space_allocations`
+pub mod allocation {
+    use sea_orm::entity::prelude::*;
+
+    /// A room or desk allocated to a tenant for a range of days.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "space_allocations")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Resource.
+        pub resource_id: i64,
+        /// Tenant.
+        pub tenant_id: i64,
+        /// Unix seconds (local midnight of the first day).
+        pub starts_at: i64,
+        /// Unix seconds (local midnight after the last day), exclusive.
+        pub ends_at: i64,
+        /// `HoldState::code()`.
+        pub state: String,
+        /// Who allocated it.
+        pub created_by: Option<i64>,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `space_bookings`
+pub mod booking {
+    use sea_orm::entity::prelude::*;
+
+    /// An hourly booking of a shared room.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "space_bookings")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Resource.
+        pub resource_id: i64,
+        /// The tenant; none for the incubator's own use.
+        pub tenant_id: Option<i64>,
+        /// The user who booked.
+        pub booked_by: i64,
+        /// Unix seconds.
+        pub starts_at: i64,
+        /// Unix seconds, exclusive.
+        pub ends_at: i64,
+        /// People.
+        pub attendees: i32,
+        /// Purpose.
+        pub purpose: String,
+        /// `HoldState::code()`.
+        pub state: String,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub cancelled_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use allocation::Model as Allocation;
+pub use booking::Model as Booking;
+pub use resource::Model as Resource;
+
+/// The names of the database's no-overlap rules (PostgreSQL exclusion constraints, SQLite
+/// triggers raising the same name; migrations m0185 and m0186).
+pub const ALLOCATIONS_NO_OVERLAP: &str = "space_allocations_no_overlap";
+/// See [`ALLOCATIONS_NO_OVERLAP`].
+pub const BOOKINGS_NO_OVERLAP: &str = "space_bookings_no_overlap";
+
+/// Whether a write failed on the named no-overlap rule: PostgreSQL names the constraint in
+/// its message, the SQLite trigger raises its name.
+pub fn is_overlap(e: &DbErr, rule: &str) -> bool {
+    e.to_string().contains(rule)
+}
+
+/// One resource.
+pub async fn resource(db: &impl ConnectionTrait, id: i64) -> Result<Option<Resource>, DbErr> {
+    resource::Entity::find_by_id(id).one(db).await
+}
+
+/// An incubator's resources, by kind then name.
+pub async fn resources_of(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+) -> Result<Vec<Resource>, DbErr> {
+    resource::Entity::find()
+        .filter(resource::Column::IncubatorId.eq(incubator_id))
+        .order_by_asc(resource::Column::Kind)
+        .order_by_asc(resource::Column::Name)
+        .order_by_asc(resource::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Inserts a resource.
+pub async fn insert_resource(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+    d: &ResourceDraft,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(resource::ActiveModel {
+        incubator_id: Set(incubator_id),
+        name: Set(d.name.clone()),
+        kind: Set(d.kind.code().to_string()),
+        capacity: Set(d.capacity),
+        opens_min: Set(d.opens_min),
+        closes_min: Set(d.closes_min),
+        advance_days: Set(d.advance_days),
+        cancel_hours: Set(d.cancel_hours),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Active allocations of these resources overlapping `[from, to)`, by start.
+pub async fn allocations_between(
+    db: &impl ConnectionTrait,
+    resources: &[i64],
+    from: i64,
+    to: i64,
+) -> Result<Vec<Allocation>, DbErr> {
+    if resources.is_empty() {
+        return Ok(vec![]);
+    }
+    use allocation::Column as C;
+    allocation::Entity::find()
+        .filter(C::ResourceId.is_in(resources.iter().copied()))
+        .filter(C::State.eq(HoldState::Active.code()))
+        .filter(C::StartsAt.lt(to))
+        .filter(C::EndsAt.gt(from))
+        .order_by_asc(C::StartsAt)
+        .order_by_asc(C::Id)
+        .all(db)
+        .await
+}
+
+/// Active bookings of these resources overlapping `[from, to)`, by start.
+pub async fn bookings_between(
+    db: &impl ConnectionTrait,
+    resources: &[i64],
+    from: i64,
+    to: i64,
+) -> Result<Vec<Booking>, DbErr> {
+    if resources.is_empty() {
+        return Ok(vec![]);
+    }
+    use booking::Column as C;
+    booking::Entity::find()
+        .filter(C::ResourceId.is_in(resources.iter().copied()))
+        .filter(C::State.eq(HoldState::Active.code()))
+        .filter(C::StartsAt.lt(to))
+        .filter(C::EndsAt.gt(from))
+        .order_by_asc(C::StartsAt)
+        .order_by_asc(C::Id)
+        .all(db)
+        .await
+}
+
+/// Inserts an active allocation (the database refuses an overlap: see [`is_overlap`]).
+pub async fn insert_allocation(
+    db: &impl ConnectionTrait,
+    d: &AllocationDraft,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(allocation::ActiveModel {
+        resource_id: Set(d.resource_id),
+        tenant_id: Set(d.tenant_id),
+        starts_at: Set(d.starts_at),
+        ends_at: Set(d.ends_at),
+        state: Set(HoldState::Active.code().to_string()),
+        created_by: Set(Some(by)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Inserts an active booking (the database refuses an overlap: see [`is_overlap`]).
+pub async fn insert_booking(
+    db: &impl ConnectionTrait,
+    resource_id: i64,
+    d: &BookingDraft,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(booking::ActiveModel {
+        resource_id: Set(resource_id),
+        tenant_id: Set(d.tenant_id),
+        booked_by: Set(by),
+        starts_at: Set(d.starts_at),
+        ends_at: Set(d.ends_at),
+        attendees: Set(d.attendees),
+        purpose: Set(d.purpose.clone()),
+        state: Set(HoldState::Active.code().to_string()),
+        created_at: Set(now),
+        cancelled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// One booking.
+pub async fn booking(db: &impl ConnectionTrait, id: i64) -> Result<Option<Booking>, DbErr> {
+    booking::Entity::find_by_id(id).one(db).await
+}
+
+/// Cancels an active booking; false when it was no longer active.
+pub async fn cancel_booking(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<bool, DbErr> {
+    use booking::Column as C;
+    Ok(booking::Entity::update_many()
+        .col_expr(C::State, Expr::value(HoldState::Cancelled.code()))
+        .col_expr(C::CancelledAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq(HoldState::Active.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// `tenancy_agreements`
+pub mod agreement {
+    use sea_orm::entity::prelude::*;
+
+    /// A tenancy agreement.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tenancy_agreements")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Incubator.
+        pub incubator_id: i64,
+        /// Tenant.
+        pub tenant_id: i64,
+        /// The allocation giving its space.
+        pub allocation_id: i64,
+        /// The agreement it renews.
+        pub renews_id: Option<i64>,
+        /// Term start, Unix seconds.
+        pub starts_at: i64,
+        /// Term end, Unix seconds, exclusive.
+        pub ends_at: i64,
+        /// Services.
+        pub services: String,
+        /// Obligations.
+        pub obligations: String,
+        /// Monthly fee, fen.
+        pub fee_fen: i64,
+        /// `AgreementState::code()`.
+        pub state: String,
+        /// Who drafted it.
+        pub drafted_by: Option<i64>,
+        /// Unix seconds.
+        pub drafted_at: i64,
+        /// Who accepted it for the tenant.
+        pub accepted_by: Option<i64>,
+        /// Unix seconds.
+        pub accepted_at: Option<i64>,
+        /// Who countersigned it.
+        pub countersigned_by: Option<i64>,
+        /// Unix seconds.
+        pub countersigned_at: Option<i64>,
+        /// Early exit: the day the space is freed.
+        pub exit_at: Option<i64>,
+        /// Early exit: why.
+        pub exit_reason: Option<String>,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// Its state (an unreadable code reads as a draft, which binds nobody).
+        pub fn state(&self) -> super::AgreementState {
+            super::AgreementState::parse(&self.state).unwrap_or(super::AgreementState::Draft)
+        }
+    }
+}
+
+use super::rules::AgreementState;
+pub use agreement::Model as Agreement;
+
+/// One agreement.
+pub async fn agreement(db: &impl ConnectionTrait, id: i64) -> Result<Option<Agreement>, DbErr> {
+    agreement::Entity::find_by_id(id).one(db).await
+}
+
+/// An incubator's agreements, newest first.
+pub async fn agreements_of(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+) -> Result<Vec<Agreement>, DbErr> {
+    agreement::Entity::find()
+        .filter(agreement::Column::IncubatorId.eq(incubator_id))
+        .order_by_desc(agreement::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One allocation.
+pub async fn allocation(db: &impl ConnectionTrait, id: i64) -> Result<Option<Allocation>, DbErr> {
+    allocation::Entity::find_by_id(id).one(db).await
+}
+
+/// Inserts a drafted agreement for an allocation just made.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_agreement(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+    allocation_id: i64,
+    renews: Option<i64>,
+    d: &super::rules::AgreementDraft,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(agreement::ActiveModel {
+        incubator_id: Set(incubator_id),
+        tenant_id: Set(d.space.tenant_id),
+        allocation_id: Set(allocation_id),
+        renews_id: Set(renews),
+        starts_at: Set(d.space.starts_at),
+        ends_at: Set(d.space.ends_at),
+        services: Set(d.services.clone()),
+        obligations: Set(d.obligations.clone()),
+        fee_fen: Set(d.fee.0),
+        state: Set(AgreementState::Draft.code().to_string()),
+        drafted_by: Set(Some(by)),
+        drafted_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Moves an agreement from `from` to `to`, recording who accepted or countersigned, or
+/// the exit; false when it was no longer in `from`.
+pub async fn set_agreement_state(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: AgreementState,
+    to: AgreementState,
+    by: i64,
+    exit: Option<(i64, &str)>,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use agreement::Column as C;
+    let mut q = agreement::Entity::update_many()
+        .col_expr(C::State, Expr::value(to.code()))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    q = match to {
+        AgreementState::Accepted => q
+            .col_expr(C::AcceptedBy, Expr::value(by))
+            .col_expr(C::AcceptedAt, Expr::value(now)),
+        AgreementState::Active => q
+            .col_expr(C::CountersignedBy, Expr::value(by))
+            .col_expr(C::CountersignedAt, Expr::value(now)),
+        _ => q,
+    };
+    if let Some((at, reason)) = exit {
+        q = q
+            .col_expr(C::ExitAt, Expr::value(at))
+            .col_expr(C::ExitReason, Expr::value(reason));
+    }
+    Ok(q.filter(C::Id.eq(id))
+        .filter(C::State.eq(from.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Ends an allocation early at `at` (the space is free from then on).
+pub async fn end_allocation(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use allocation::Column as C;
+    allocation::Entity::update_many()
+        .col_expr(C::EndsAt, Expr::value(at))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(C::EndsAt.gt(at))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,879 @@
+//! An incubator's space through HTTP: managers add resources and allocate desks and rooms to
+//! tenants; tenants book shared rooms in 15-minute steps within opening hours and the
+//! advance window, and cancel within the cancellation window; the week calendar shows the
+//! bookings and the occupancy. Bad input is a 422 with a message next to the field and
+//! nothing written; outsiders and the public see nothing. No double booking, kept by the
+//! database: 50 concurrent overlapping requests for one desk and 50 for one room — exactly
+//! one wins each, the others are told which hold they clash with — and an overlapping row
+//! written around the checks is refused by the database itself (PostgreSQL exclusion
+//! constraint, SQLite trigger).
+
+mod common;
+
+use axum::http::StatusCode;
+use civicbridge::accounts::Role;
+use civicbridge::incubators::{self, rules as irules};
+use civicbridge::spaces::{self, rules};
+use common::{Client, T0, TestApp};
+
+async fn post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> common::Resp {
+    c.post(path, fields).await
+}
+
+async fn post_owned(c: &mut Client, path: &str, fields: &[(&'static str, String)]) -> common::Resp {
+    let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    c.post(path, &f).await
+}
+
+/// The id at the end of a redirect's location (before any query).
+fn id_in(r: &common::Resp) -> i64 {
+    let l = r.location().expect("a redirect");
+    let path = l.split('?').next().unwrap();
+    path.rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("no id in {l}"))
+}
+
+struct World {
+    manager: Client,
+    tenant: Client,
+    incubator: i64,
+    tenant_id: i64,
+}
+
+/// An incubator with an assigned manager and one tenant in residence (a group whose founder
+/// is the `tenant` user), both signed in.
+async fn world(app: &TestApp) -> World {
+    let db = &app.state.db;
+    let admin = app.user("admin@example.org", &[Role::Admin]).await;
+    let (manager, manager_id) = app
+        .signed_in("manager@example.org", &[Role::IncubatorManager])
+        .await;
+    let (tenant, founder) = app.signed_in("founder@example.org", &[]).await;
+    let d = irules::validate_incubator(
+        &irules::IncubatorForm {
+            name: "呼和浩特市社会组织孵化基地".into(),
+            i_league: "150100".into(),
+            address: "呼和浩特市新城区政务服务中心三楼".into(),
+            services: "办公场地、培训".into(),
+            capacity: "10".into(),
+            ..Default::default()
+        },
+        &[],
+        civicbridge::kernel::Lang::Zh,
+    )
+    .unwrap();
+    let id = incubators::save_incubator(db, None, &d, admin, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let inc = incubators::get(db, id).await.unwrap().unwrap();
+    incubators::set_manager(db, &inc, manager_id, true, admin, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    let app_id = incubators::apply(
+        db,
+        &inc,
+        founder,
+        &irules::ApplicationDraft {
+            applicant: irules::Applicant::Group,
+            name: "青城助老团队".into(),
+            founders: "张三".into(),
+            domain: "elderly".into(),
+            plan: "为社区老人提供上门探访服务。".into(),
+            submit: true,
+        },
+        T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    for step in [irules::Step::Review, irules::Step::Admit] {
+        let a = incubators::model::application(db, app_id)
+            .await
+            .unwrap()
+            .unwrap();
+        incubators::take_step(db, &inc, &a, step, "", manager_id, T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let tenant_id = incubators::residents_of(db, id).await.unwrap()[0].id;
+    World {
+        manager,
+        tenant,
+        incubator: id,
+        tenant_id,
+    }
+}
+
+fn resource_fields<'a>(name: &'a str, kind: &'a str, capacity: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        ("kind", kind),
+        ("capacity", capacity),
+        ("opens", "08:00"),
+        ("closes", "18:00"),
+        ("advance_days", "30"),
+        ("cancel_hours", "24"),
+    ]
+}
+
+/// A shared room (capacity 10) and a desk, added by the manager: their ids.
+async fn room_and_desk(app: &TestApp, w: &mut World) -> (i64, i64) {
+    let base = format!("/incubators/{}/space", w.incubator);
+    let r = w.manager.get(&base).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = post(
+        &mut w.manager,
+        &format!("{base}/resources"),
+        &resource_fields("一号会议室", "shared", "10"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let room = id_in(&r);
+    let r = post(
+        &mut w.manager,
+        &format!("{base}/resources"),
+        &resource_fields("开放工位 A01", "desk", "1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let desk = id_in(&r);
+    assert_eq!(app.count("space_resources").await, 2);
+    (room, desk)
+}
+
+fn booking<'a>(
+    date: &'a str,
+    start: &'a str,
+    end: &'a str,
+    attendees: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("date", date),
+        ("start", start),
+        ("end", end),
+        ("attendees", attendees),
+        ("purpose", "理事会"),
+    ]
+}
+
+#[tokio::test]
+async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let base = format!("/incubators/{}/space", w.incubator);
+
+    // A resource with everything wrong: each field says what, nothing is written, the
+    // typed values stay.
+    let r = post(
+        &mut w.manager,
+        &format!("{base}/resources"),
+        &[
+            ("name", ""),
+            ("kind", "hall"),
+            ("capacity", "0"),
+            ("opens", "08:10"),
+            ("closes", "7pm"),
+            ("advance_days", "0"),
+            ("cancel_hours", "-1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in [
+        "name",
+        "kind",
+        "capacity",
+        "opens",
+        "closes",
+        "advance_days",
+        "cancel_hours",
+    ] {
+        assert_eq!(
+            r.count(&format!("#{f}-error")),
+            1,
+            "{f}: {}",
+            r.text(".form-errors")
+        );
+    }
+    assert_eq!(r.value("input[name=opens]").as_deref(), Some("08:10"));
+    assert_eq!(r.count("#error-summary"), 1);
+    assert_eq!(app.count("space_resources").await, 0);
+    let (room, desk) = room_and_desk(&app, &mut w).await;
+
+    // Allocations: end before start, a shared room, then a good one, then an overlap.
+    let tenant = w.tenant_id.to_string();
+    let (desk_s, room_s) = (desk.to_string(), room.to_string());
+    let alloc = |res: &str, from: &str, to: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("resource_id", res.to_string()),
+            ("tenant_id", tenant.clone()),
+            ("from", from.to_string()),
+            ("to", to.to_string()),
+        ]
+    };
+    let r = post_owned(
+        &mut w.manager,
+        &format!("{base}/allocations"),
+        &alloc(&desk_s, "2026-12-31", "2026-12-01"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#to-error").is_empty());
+    assert_eq!(r.value("input[name=from]").as_deref(), Some("2026-12-31"));
+    let r = post_owned(
+        &mut w.manager,
+        &format!("{base}/allocations"),
+        &alloc(&room_s, "2026-12-01", "2026-12-31"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a shared room is booked, not allocated"
+    );
+    assert!(!r.text("#resource_id-error").is_empty());
+    assert_eq!(app.count("space_allocations").await, 0);
+    let r = post_owned(
+        &mut w.manager,
+        &format!("{base}/allocations"),
+        &alloc(&desk_s, "2026-12-01", "2026-12-31"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let r = post_owned(
+        &mut w.manager,
+        &format!("{base}/allocations"),
+        &alloc(&desk_s, "2026-12-31", "2027-01-31"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the last day is taken"
+    );
+    let clash = r.text("#from-error");
+    assert!(
+        clash.contains("2026-12-01")
+            && clash.contains("2026-12-31")
+            && clash.contains("青城助老团队"),
+        "{clash}"
+    );
+    assert_eq!(app.count("space_allocations").await, 1);
+    // The day after is free.
+    let r = post_owned(
+        &mut w.manager,
+        &format!("{base}/allocations"),
+        &alloc(&desk_s, "2027-01-01", "2027-01-31"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = w
+        .manager
+        .get(&format!("/space/{desk}?week=2026-12-09"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("table.calendar td.busy"), 7);
+    assert!(
+        r.text("p.occupancy").contains("100.0%"),
+        "{}",
+        r.text("p.occupancy")
+    );
+
+    // Bookings by the tenant (T0 is Friday 2026-11-27, 20:00 in Shanghai).
+    let page = format!("/space/{room}");
+    let r = w.tenant.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("form[action$='/bookings']"), 1);
+    let to_book = format!("{page}/bookings");
+    for (fields, field) in [
+        (booking("2026-12-01", "10:00", "09:00", "5"), "end"),
+        (booking("2026-12-01", "07:00", "09:00", "5"), "start"),
+        (booking("2026-12-01", "17:00", "18:30", "5"), "start"),
+        (booking("2026-12-01", "09:10", "10:00", "5"), "start"),
+        (booking("2026-11-26", "09:00", "10:00", "5"), "date"),
+        (booking("2027-01-05", "09:00", "10:00", "5"), "date"),
+        (booking("2026-12-01", "09:00", "10:00", "11"), "attendees"),
+    ] {
+        let r = post(&mut w.tenant, &to_book, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(
+            !r.text(&format!("#{field}-error")).is_empty(),
+            "{fields:?}: {}",
+            r.text(".form-errors")
+        );
+        assert_eq!(r.value("input[name=purpose]").as_deref(), Some("理事会"));
+    }
+    assert_eq!(
+        app.count("space_bookings").await,
+        0,
+        "nothing written by bad input"
+    );
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "09:00", "10:30", "6"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    assert_eq!(app.count("space_bookings").await, 1);
+    // Touching ends do not clash; overlapping ones are named.
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "10:30", "11:00", "2"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "08:45", "09:15", "2"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let clash = r.text("#start-error");
+    assert!(
+        clash.contains("2026-12-01 09:00")
+            && clash.contains("10:30")
+            && clash.contains("青城助老团队"),
+        "{clash}"
+    );
+    assert_eq!(app.count("space_bookings").await, 2);
+    // A desk is not booked by the hour.
+    let r = post(
+        &mut w.tenant,
+        &format!("/space/{desk}/bookings"),
+        &booking("2026-12-01", "09:00", "10:00", "1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The week calendar.
+    let r = w.tenant.get(&format!("{page}?week=2026-12-03")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text("table.calendar td.busy").contains("09:00–10:30"));
+    assert_eq!(r.count("table.bookings tbody tr"), 2);
+    // Two hours of 70 open hours.
+    assert!(
+        r.text("p.occupancy").contains("2.8%"),
+        "{}",
+        r.text("p.occupancy")
+    );
+    let r = w
+        .tenant
+        .get(&format!("{page}?week=2026-12-10&lang=en"))
+        .await;
+    assert_eq!(r.count("table.calendar td.busy"), 0);
+    assert!(r.text("p.occupancy").contains("0.0%"));
+
+    // Outsiders: not found for a resource, forbidden for the space page, log in for the
+    // public; a regulator reads but does not book.
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    assert_eq!(plain.get(&page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        plain.get("/space/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(plain.get(&base).await.status, StatusCode::FORBIDDEN);
+    let r = post(
+        &mut plain,
+        &to_book,
+        &booking("2026-12-02", "09:00", "10:00", "1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = app.client().get(&page).await;
+    assert!(r.location().is_some_and(|l| l.starts_with("/login")));
+    let (mut regulator, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    let r = regulator.get(&format!("{page}?week=2026-12-01")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("form[action$='/bookings']"), 0);
+    let r = post(
+        &mut regulator,
+        &to_book,
+        &booking("2026-12-02", "09:00", "10:00", "1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("space_bookings").await, 2);
+
+    // Cancelling: a confirmation first, then done; within the window only a manager may.
+    let first: i64 = civicbridge::spaces::bookings_between(&app.state.db, &[room], 0, i64::MAX)
+        .await
+        .unwrap()[0]
+        .id;
+    let cancel = format!("/space-bookings/{first}/cancel");
+    let r = post(&mut w.tenant, &cancel, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "a confirmation page");
+    assert_eq!(r.count("input[name=confirm]"), 1);
+    let r = post(&mut plain, &cancel, &[("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = post(&mut w.tenant, &cancel, &[("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let left = civicbridge::spaces::bookings_between(&app.state.db, &[room], 0, i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "the cancelled booking holds nothing");
+    // The freed time may be booked again.
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "09:00", "10:00", "3"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Within 24 hours of the start the tenant may no longer cancel; the manager may.
+    // Monday 20:00: the 10:30 booking on Tuesday starts in 14.5 hours.
+    app.clock().advance(3 * 86_400);
+    let second = left[0].id;
+    let r = post(
+        &mut w.tenant,
+        &format!("/space-bookings/{second}/cancel"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#cancel").is_empty());
+    let r = post(
+        &mut w.manager,
+        &format!("/space-bookings/{second}/cancel"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let audit = app.count("audit_events").await;
+    assert!(audit > 0);
+    let booked: i64 = {
+        use sea_orm::ConnectionTrait;
+        let row = app
+            .state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.state.db.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM audit_events WHERE entity = 'space_booking'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    };
+    assert_eq!(
+        booked,
+        3 + 2,
+        "three bookings and two cancellations audited"
+    );
+    app.check_invariants().await.unwrap();
+}
+
+/// 50 requests for one desk and 50 for one room, all overlapping, fired at once through the
+/// router: exactly one of each wins; every other gets 422 naming the winner.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_overlapping_requests_one_wins() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (room, desk) = room_and_desk(&app, &mut w).await;
+    let clone = |c: &Client| {
+        let mut n = app.client();
+        n.cookies = c.cookies.clone();
+        n.csrf = c.csrf.clone();
+        n
+    };
+    // Make sure both sessions hold a token.
+    w.manager
+        .get(&format!("/incubators/{}/space", w.incubator))
+        .await;
+    w.tenant.get(&format!("/space/{room}")).await;
+    let mut tasks = Vec::new();
+    for n in 0..50u32 {
+        let mut c = clone(&w.manager);
+        let (path, tenant) = (
+            format!("/incubators/{}/space/allocations", w.incubator),
+            w.tenant_id.to_string(),
+        );
+        let desk = desk.to_string();
+        // Every range contains 2026-12-15.
+        let from = format!("2026-12-{:02}", 1 + n % 15);
+        let to = format!("2026-12-{:02}", 15 + n % 10);
+        tasks.push(tokio::spawn(async move {
+            let r = c
+                .post(
+                    &path,
+                    &[
+                        ("resource_id", &desk),
+                        ("tenant_id", &tenant),
+                        ("from", &from),
+                        ("to", &to),
+                    ],
+                )
+                .await;
+            (true, r.status, r.text("#from-error"))
+        }));
+        let mut c = clone(&w.tenant);
+        let path = format!("/space/{room}/bookings");
+        // Every slot contains 11:00–11:15.
+        let start = format!("{:02}:{:02}", 9 + (n % 8) / 4, (n % 4) * 15);
+        let end = format!("{:02}:{:02}", 11 + (n % 5) / 4, 15 + (n % 3) * 15);
+        tasks.push(tokio::spawn(async move {
+            let r = c
+                .post(
+                    &path,
+                    &[
+                        ("date", "2026-12-02"),
+                        ("start", &start),
+                        ("end", &end),
+                        ("attendees", "3"),
+                        ("purpose", "并发测试"),
+                    ],
+                )
+                .await;
+            (false, r.status, r.text("#start-error"))
+        }));
+    }
+    let (mut won, mut refused) = ([0, 0], [0, 0]);
+    for t in tasks {
+        let (alloc, status, message) = t.await.unwrap();
+        let k = usize::from(alloc);
+        if status == StatusCode::SEE_OTHER {
+            won[k] += 1;
+        } else {
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+            assert!(
+                message.contains("冲突")
+                    && message.contains(if alloc {
+                        "青城助老团队"
+                    } else {
+                        "2026-12-02"
+                    }),
+                "the refusal names the clash: {message}"
+            );
+            refused[k] += 1;
+        }
+    }
+    assert_eq!(won, [1, 1], "exactly one booking and one allocation win");
+    assert_eq!(refused, [49, 49]);
+    assert_eq!(app.count("space_allocations").await, 1);
+    assert_eq!(app.count("space_bookings").await, 1);
+    app.check_invariants().await.unwrap();
+}
+
+/// The database itself refuses an overlapping active row written around the operations'
+/// checks (PostgreSQL's exclusion constraint, SQLite's trigger); cancelled rows and touching
+/// ranges hold nothing.
+#[tokio::test]
+async fn the_database_refuses_overlaps_written_around_the_checks() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (room, desk) = room_and_desk(&app, &mut w).await;
+    let db = &app.state.db;
+    let by = civicbridge::accounts::find_by_email(db, "founder@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let at = |h: i64| T0 + 86_400 + h * 900;
+    let b = |s: i64, e: i64| rules::BookingDraft {
+        tenant_id: Some(w.tenant_id),
+        starts_at: at(s),
+        ends_at: at(e),
+        attendees: 1,
+        purpose: "直接写入".into(),
+    };
+    let first = spaces::model::insert_booking(db, room, &b(0, 4), by, T0)
+        .await
+        .unwrap();
+    let e = spaces::model::insert_booking(db, room, &b(3, 5), by, T0)
+        .await
+        .unwrap_err();
+    assert!(
+        spaces::model::is_overlap(&e, spaces::model::BOOKINGS_NO_OVERLAP),
+        "{e}"
+    );
+    spaces::model::insert_booking(db, room, &b(4, 6), by, T0)
+        .await
+        .expect("touching ends");
+    assert!(spaces::model::cancel_booking(db, first, T0).await.unwrap());
+    spaces::model::insert_booking(db, room, &b(1, 3), by, T0)
+        .await
+        .expect("a cancelled booking holds nothing");
+    let a = |s: i64, e: i64| rules::AllocationDraft {
+        resource_id: desk,
+        tenant_id: w.tenant_id,
+        starts_at: T0 + s * 86_400,
+        ends_at: T0 + e * 86_400,
+    };
+    spaces::model::insert_allocation(db, &a(0, 10), by, T0)
+        .await
+        .unwrap();
+    let e = spaces::model::insert_allocation(db, &a(9, 20), by, T0)
+        .await
+        .unwrap_err();
+    assert!(
+        spaces::model::is_overlap(&e, spaces::model::ALLOCATIONS_NO_OVERLAP),
+        "{e}"
+    );
+    spaces::model::insert_allocation(db, &a(10, 20), by, T0)
+        .await
+        .expect("the next day is free");
+    assert_eq!(app.count("space_bookings").await, 3);
+    assert_eq!(app.count("space_allocations").await, 2);
+    app.check_invariants().await.unwrap();
+}
+
+async fn audited(app: &TestApp, entity: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM audit_events WHERE entity = '{entity}'"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+async fn agreement_state(app: &TestApp, id: i64) -> String {
+    spaces::model::agreement(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap()
+        .state
+}
+
+/// A manager drafts an agreement (its space is held at once), the tenant accepts, the
+/// manager countersigns, renews it and records an early exit that frees the space; an
+/// agreement on a space already taken, and bad input, are 422 with nothing written.
+#[tokio::test]
+async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (_, desk) = room_and_desk(&app, &mut w).await;
+    let path = format!("/incubators/{}/agreements", w.incubator);
+    let (desk_s, tenant_s) = (desk.to_string(), w.tenant_id.to_string());
+    let form = |from: &str, to: &str, services: &str, fee: &str| -> Vec<(&'static str, String)> {
+        vec![
+            ("g_resource", desk_s.clone()),
+            ("g_tenant", tenant_s.clone()),
+            ("g_from", from.to_string()),
+            ("g_to", to.to_string()),
+            ("services", services.to_string()),
+            ("obligations", "每月报送服务记录".to_string()),
+            ("fee", fee.to_string()),
+        ]
+    };
+    w.manager
+        .get(&format!("/incubators/{}/space", w.incubator))
+        .await;
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2027-01-01", "2026-12-01", "", "-1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["g_to", "services", "fee"] {
+        assert!(
+            !r.text(&format!("#{f}-error")).is_empty(),
+            "{f}: {}",
+            r.text(".form-errors")
+        );
+    }
+    assert_eq!(r.value("input[name=fee]").as_deref(), Some("-1"));
+    assert_eq!(app.count("tenancy_agreements").await, 0);
+    assert_eq!(app.count("space_allocations").await, 0);
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2026-12-01", "2027-11-30", "工位、培训、督导", "500"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let id = id_in(&r);
+    assert_eq!(app.count("space_allocations").await, 1, "the space is held");
+    // The same desk again: taken.
+    let r = post_owned(
+        &mut w.manager,
+        &path,
+        &form("2027-06-01", "2027-12-31", "工位", "0"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let clash = r.text("#g_from-error");
+    assert!(
+        clash.contains("2026-12-01") && clash.contains("2027-11-30"),
+        "{clash}"
+    );
+    assert_eq!(app.count("tenancy_agreements").await, 1);
+    assert_eq!(app.count("space_allocations").await, 1);
+
+    // Who reads it.
+    let page = format!("/agreements/{id}");
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    assert_eq!(plain.get(&page).await.status, StatusCode::NOT_FOUND);
+    let (mut regulator, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    let r = regulator.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("form[action$='/accept']"), 0);
+    let r = w.tenant.get(&page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text("dl.props").contains("¥500.00"),
+        "{}",
+        r.text("dl.props")
+    );
+    assert_eq!(r.count("form[action$='/accept']"), 1);
+
+    // Countersigning comes after acceptance.
+    w.manager.get(&page).await;
+    let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        post(&mut w.manager, &format!("{page}/accept"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = post(&mut w.tenant, &format!("{page}/accept"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "accepted");
+    let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "active");
+
+    // Renewal: a new draft from the day after the term, same space.
+    let r = post(
+        &mut w.manager,
+        &format!("{page}/renew"),
+        &[("to", "2027-11-01"), ("fee", "600")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ends before it starts"
+    );
+    let r = post(
+        &mut w.manager,
+        &format!("{page}/renew"),
+        &[("to", "2028-11-30"), ("fee", "600")],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let renewal = id_in(&r);
+    let n = spaces::model::agreement(&app.state.db, renewal)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(n.renews_id, Some(id));
+    assert_eq!(n.fee_fen, 60_000);
+    assert_eq!(
+        n.starts_at,
+        rules::day_start(time::macros::date!(2027 - 12 - 01))
+    );
+    assert_eq!(app.count("space_allocations").await, 2);
+
+    // Early exit: a day outside the term is refused; a good one asks for confirmation, then
+    // ends the agreement and frees the desk from that day.
+    let exit = format!("{page}/exit");
+    let r = post(
+        &mut w.manager,
+        &exit,
+        &[("date", "2026-11-01"), ("reason", "迁出")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#date-error").is_empty());
+    let r = post(
+        &mut w.manager,
+        &exit,
+        &[("date", "2027-03-01"), ("reason", "")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#reason-error").is_empty());
+    let why = [
+        ("date", "2027-03-01"),
+        ("reason", "已完成登记，迁入自有场地"),
+    ];
+    let r = post(&mut w.manager, &exit, &why).await;
+    assert_eq!(r.status, StatusCode::OK, "a confirmation page");
+    assert_eq!(agreement_state(&app, id).await, "active");
+    let r = post(&mut w.manager, &exit, &[why[0], why[1], ("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(agreement_state(&app, id).await, "exited");
+    let r = w.tenant.get(&page).await;
+    assert!(r.text("dl.props").contains("已完成登记，迁入自有场地"));
+    let r = post_owned(
+        &mut w.manager,
+        &format!("/incubators/{}/space/allocations", w.incubator),
+        &[
+            ("resource_id", desk.to_string()),
+            ("tenant_id", w.tenant_id.to_string()),
+            ("from", "2027-03-01".to_string()),
+            ("to", "2027-11-30".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "freed from the exit day: {}",
+        r.text(".form-errors")
+    );
+    let r = post_owned(
+        &mut w.manager,
+        &format!("/incubators/{}/space/allocations", w.incubator),
+        &[
+            ("resource_id", desk.to_string()),
+            ("tenant_id", w.tenant_id.to_string()),
+            ("from", "2027-02-28".to_string()),
+            ("to", "2027-02-28".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the day before is still held"
+    );
+    // drafted, renewal_drafted, accept, countersign, exited.
+    assert_eq!(audited(&app, "tenancy_agreement").await, 5);
+    app.check_invariants().await.unwrap();
+}
