@@ -29,6 +29,18 @@ pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
     crate::philanthropy::close_due(&st.db, st.clock.now()).await
 }
 
+/// The daily credit run: gives notice of new grounds, lists what passed its objection
+/// period, removes what was met or served (`regulation::credit`).
+pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
+    crate::regulation::evaluate_credit(
+        &st.db,
+        &st.config.credit,
+        &st.config.regulation,
+        st.clock.now(),
+    )
+    .await
+}
+
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
     crate::audit::chain_pending(&st.db, &st.audit_keys).await
@@ -157,6 +169,14 @@ pub fn spawn_all(state: &AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "calls closed at the end of their window"),
             Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
+        }
+    });
+    // Daily, the first at start: a listing ends within a day of its ground going away
+    // (well within the five working days), and the events run the engine at once anyway.
+    every(state, Duration::from_secs(86_400), |st| async move {
+        match evaluate_credit(&st).await {
+            Ok(s) => tracing::info!(?s, "credit rules evaluated"),
+            Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
         }
     });
     every(state, Duration::from_secs(1), |st| async move {

@@ -13,6 +13,7 @@ pub mod calls;
 pub mod history;
 pub mod incubators;
 pub mod procurement;
+pub mod credit;
 pub mod regulation;
 pub mod rules;
 pub mod vetting;
