@@ -1,7 +1,8 @@
 //! The national defaults of the credit rules (社会组织信用信息管理办法, MCA order 60, 2018):
 //! the abnormal-activity list's triggers (art. 10) and the serious list's (art. 11). The
-//! report rule's threshold is the first year whose reports the platform checks; the fine
-//! rule's is in fen; the repeat rule counts penalties within its window; the escalation
+//! report rule's threshold is the first year whose reports the platform checks (2026, due
+//! by 31 May 2027: the first deadline after the engine arrives, so deploying it lists
+//! nobody for years the platform never collected); the fine rule's is in fen; the repeat rule counts penalties within its window; the escalation
 //! rule's threshold is days on the abnormal list.
 
 use sea_orm_migration::prelude::*;
@@ -17,7 +18,7 @@ const DEFAULTS: [(&str, &str, &str, Option<i64>, Option<i64>); 9] = [
         "report_missing",
         "abnormal",
         "《社会组织信用信息管理办法》第十条第（一）项：未按照规定时限和要求向登记管理机关报送年度工作报告",
-        Some(2023),
+        Some(2026),
         None,
     ),
     (
