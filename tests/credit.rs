@@ -107,7 +107,10 @@ fn penalty<'a>(kind: &'a str, amount: &'a str, day: &'a str) -> [(&'static str, 
     [
         ("kind", kind),
         ("amount", amount),
-        ("legal_basis", "《民办非企业单位登记管理暂行条例》第二十五条"),
+        (
+            "legal_basis",
+            "《民办非企业单位登记管理暂行条例》第二十五条",
+        ),
         ("decided_on", day),
         ("decision", "依法作出行政处罚。"),
         ("confirm", "1"),
@@ -171,8 +174,10 @@ async fn two_years_day_by_day() {
     let c_second = 200;
     let c_removed = c_second + 300;
     let d_finding = 60;
-    assert!(a_listed2 < 730 && b_resolved < 730, "{a_listed2} {b_resolved}");
-
+    assert!(
+        a_listed2 < 730 && b_resolved < 730,
+        "{a_listed2} {b_resolved}"
+    );
 
     let event_days = [
         b_finding,
@@ -208,10 +213,18 @@ async fn two_years_day_by_day() {
             let year = civicbridge::kernel::clock::shanghai_year(app.clock().now()) - 1;
             for (o, who) in [(b, b_id), (c, c_id), (d, d_id)] {
                 let org = civicbridge::orgs::row(db, o).await.unwrap().unwrap();
-                civicbridge::regulation::file(db, &org, year, &draft(), true, who, app.clock().now())
-                    .await
-                    .unwrap()
-                    .unwrap();
+                civicbridge::regulation::file(
+                    db,
+                    &org,
+                    year,
+                    &draft(),
+                    true,
+                    who,
+                    app.clock().now(),
+                )
+                .await
+                .unwrap()
+                .unwrap();
             }
         }
         if day == b_finding {
@@ -227,28 +240,50 @@ async fn two_years_day_by_day() {
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
             // Noticed the same day (the engine ran on the event).
-            assert_eq!(cases(&app, b).await, vec![(Trigger::Unreachable, CaseState::Noticed)]);
+            assert_eq!(
+                cases(&app, b).await,
+                vec![(Trigger::Unreachable, CaseState::Noticed)]
+            );
         }
         if day == c_fine {
             let r = reg
-                .post(&format!("/orgs/{c}/penalties"), &penalty("fine", "60000", &today))
+                .post(
+                    &format!("/orgs/{c}/penalties"),
+                    &penalty("fine", "60000", &today),
+                )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-            assert_eq!(cases(&app, c).await, vec![(Trigger::LargeFine, CaseState::Noticed)]);
+            assert_eq!(
+                cases(&app, c).await,
+                vec![(Trigger::LargeFine, CaseState::Noticed)]
+            );
         }
         if day == c_second {
             let r = reg
-                .post(&format!("/orgs/{c}/penalties"), &penalty("warning", "", &today))
+                .post(
+                    &format!("/orgs/{c}/penalties"),
+                    &penalty("warning", "", &today),
+                )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
             // No second case: the listing's clock restarts from the new decision.
-            assert_eq!(cases(&app, c).await, vec![(Trigger::LargeFine, CaseState::Listed)]);
-            assert_eq!(steps(&app, c).await.last().map(String::as_str), Some("restarted"));
+            assert_eq!(
+                cases(&app, c).await,
+                vec![(Trigger::LargeFine, CaseState::Listed)]
+            );
+            assert_eq!(
+                steps(&app, c).await.last().map(String::as_str),
+                Some("restarted")
+            );
         }
         if day == d_finding {
             reg.post(
                 &format!("/orgs/{d}/credit/findings"),
-                &[("kind", "other"), ("note", "未按规定公开年度财务信息。"), ("due", "")],
+                &[
+                    ("kind", "other"),
+                    ("note", "未按规定公开年度财务信息。"),
+                    ("due", ""),
+                ],
             )
             .await;
         }
@@ -268,7 +303,10 @@ async fn two_years_day_by_day() {
                 )
                 .await;
             assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-            assert_eq!(cases(&app, d).await, vec![(Trigger::Other, CaseState::Withdrawn)]);
+            assert_eq!(
+                cases(&app, d).await,
+                vec![(Trigger::Other, CaseState::Withdrawn)]
+            );
         }
         if day == a_listed + 1 {
             // An objection after the period: 422, the message by the field, nothing written.
@@ -304,7 +342,10 @@ async fn two_years_day_by_day() {
             // Removed the day it was verified, before any daily run: well within five
             // working days.
             assert_eq!(status(&app, a).await, CreditStatus::Normal);
-            assert_eq!(cases(&app, a).await, vec![(Trigger::ReportMissing, CaseState::Removed)]);
+            assert_eq!(
+                cases(&app, a).await,
+                vec![(Trigger::ReportMissing, CaseState::Removed)]
+            );
         }
         if day == a_notice2 + 3 {
             let case = credit_model::cases_of(db, a).await.unwrap()[1].id;
@@ -420,7 +461,11 @@ async fn two_years_day_by_day() {
     // The administrators were told at each step.
     let mut a_admin = login(&app, "a@example.org").await;
     let inbox = a_admin.get("/me/notifications").await;
-    assert!(inbox.body.contains("拟被列入活动异常名录"), "{}", inbox.body);
+    assert!(
+        inbox.body.contains("拟被列入活动异常名录"),
+        "{}",
+        inbox.body
+    );
     assert!(inbox.body.contains("已从活动异常名录移出"));
     assert!(inbox.body.contains("异议不成立"));
     app.check_invariants().await.unwrap();
@@ -441,7 +486,11 @@ async fn the_public_lookup_and_record() {
         let r = reg
             .post(
                 &format!("/orgs/{o}/credit/findings"),
-                &[("kind", kind), ("note", "两次挂号信无人签收。"), ("due", "")],
+                &[
+                    ("kind", kind),
+                    ("note", "两次挂号信无人签收。"),
+                    ("due", ""),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -472,12 +521,21 @@ async fn the_public_lookup_and_record() {
     for q in [uscc.to_lowercase(), "社区养老".to_string()] {
         let r = anon.get(&format!("/credit?q={}", common::enc(&q))).await;
         assert_eq!(r.status, StatusCode::OK);
-        assert!(r.text(".credit-result h3").contains("青城社区养老服务中心"), "{}", r.body);
+        assert!(
+            r.text(".credit-result h3").contains("青城社区养老服务中心"),
+            "{}",
+            r.body
+        );
         assert_eq!(r.count(".credit-result .credit-listings tbody tr"), 1);
-        assert!(r.text(".credit-result").contains("通过登记住所无法取得联系"));
+        assert!(
+            r.text(".credit-result")
+                .contains("通过登记住所无法取得联系")
+        );
         assert!(r.text(".credit-result .basis").contains("第十条"));
     }
-    let r = anon.get("/credit?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E5%AE%B6").await;
+    let r = anon
+        .get("/credit?q=%E6%B2%A1%E6%9C%89%E8%BF%99%E5%AE%B6")
+        .await;
     assert_eq!(r.count(".credit-result"), 0);
     assert!(r.body.contains("没有符合条件的社会组织"));
     // A wildcard is taken literally.
@@ -486,7 +544,11 @@ async fn the_public_lookup_and_record() {
     // No query: the current listings; the rules with their basis.
     let r = anon.get("/credit?lang=en").await;
     assert_eq!(r.count(".credit-listings tbody tr"), 2);
-    assert!(r.text("#rules").contains("Fine of at least ¥50,000.00"), "{}", r.text("#rules"));
+    assert!(
+        r.text("#rules").contains("Fine of at least ¥50,000.00"),
+        "{}",
+        r.text("#rules")
+    );
     assert_eq!(r.count("#objections"), 0, "only regulators see objections");
     let r = reg.get("/credit").await;
     assert_eq!(r.count("#objections li"), 1);

@@ -13,7 +13,15 @@ use crate::m0145_create_credit_rules::CreditRules;
 pub struct Migration;
 
 /// (code, list, legal basis, threshold, window days)
-const DEFAULTS: [(&str, &str, &str, Option<i64>, Option<i64>); 9] = [
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    Option<i64>,
+);
+
+const DEFAULTS: [Row; 9] = [
     (
         "report_missing",
         "abnormal",

@@ -165,7 +165,16 @@ pub async fn set_credit(
     now: i64,
 ) -> Result<(), DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    set_credit_in(&*txn, org.id, &org.credit_status, status, reason, Some(actor), now).await?;
+    set_credit_in(
+        &*txn,
+        org.id,
+        &org.credit_status,
+        status,
+        reason,
+        Some(actor),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

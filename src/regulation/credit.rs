@@ -16,11 +16,11 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::credit_model::{self as m, Case, credit_case};
 use super::credit_rules::{
-    self as r, CaseState, CreditSettings, FindingDraft, OrgFacts, Removal, Rule, Step, DAY,
+    self as r, CaseState, CreditSettings, DAY, FindingDraft, OrgFacts, Removal, Rule, Step,
 };
+use super::org_admins;
 use super::rules::RegulationSettings;
 use crate::inbox::{Kind, Params};
-use super::org_admins;
 use crate::orgs::{Org, OrgKind};
 
 /// What one run did.
@@ -102,7 +102,11 @@ pub async fn evaluate_orgs(
     if ids.is_empty() {
         return Ok(sum);
     }
-    let rules: Vec<Rule> = m::rules(db).await?.iter().filter_map(m::RuleRow::rule).collect();
+    let rules: Vec<Rule> = m::rules(db)
+        .await?
+        .iter()
+        .filter_map(m::RuleRow::rule)
+        .collect();
     let orgs = crate::orgs::rows_by_ids(db, ids).await?;
     let mut report_facts = m::report_facts(db, ids).await?;
     let mut penalties = m::penalty_facts(db, ids).await?;
@@ -211,14 +215,15 @@ async fn apply(
                 };
                 m::insert_event(&*txn, &case, "noticed", None, "", now).await?;
                 audit(&*txn, &case, "noticed", None, false, "", now).await?;
-                let p = params(o, &case)
-                    .text("due", crate::kernel::clock::display_instant(due));
+                let p = params(o, &case).text("due", crate::kernel::clock::display_instant(due));
                 crate::inbox::notify(&*txn, &admins, Kind::CreditNoticed, &p, now).await?;
                 sum.noticed += 1;
                 true
             }
             Step::List(id) => {
-                let Some(case) = find(*id) else { return Ok(None) };
+                let Some(case) = find(*id) else {
+                    return Ok(None);
+                };
                 let am = credit_case::ActiveModel {
                     state: Set(CaseState::Listed.code().to_string()),
                     listed_at: Set(Some(now)),
@@ -238,7 +243,9 @@ async fn apply(
                 ok
             }
             Step::Withdraw(id) => {
-                let Some(case) = find(*id) else { return Ok(None) };
+                let Some(case) = find(*id) else {
+                    return Ok(None);
+                };
                 let am = credit_case::ActiveModel {
                     state: Set(CaseState::Withdrawn.code().to_string()),
                     closed_at: Set(Some(now)),
@@ -254,7 +261,9 @@ async fn apply(
                 ok
             }
             Step::Remove(id, why) => {
-                let Some(case) = find(*id) else { return Ok(None) };
+                let Some(case) = find(*id) else {
+                    return Ok(None);
+                };
                 let am = credit_case::ActiveModel {
                     state: Set(CaseState::Removed.code().to_string()),
                     closed_at: Set(Some(now)),
@@ -273,7 +282,9 @@ async fn apply(
                 ok
             }
             Step::Restart(id, h) => {
-                let Some(case) = find(*id) else { return Ok(None) };
+                let Some(case) = find(*id) else {
+                    return Ok(None);
+                };
                 let am = credit_case::ActiveModel {
                     clock_from: Set(case.clock_from.max(h.since)),
                     updated_at: Set(now),
@@ -322,8 +333,7 @@ async fn sync_status(
         } else {
             format!("信用规则 (credit rules): {}", listed.join("; "))
         };
-        crate::orgs::set_credit_in(db, o.id, &o.credit_status, status, &reason, actor, now)
-            .await?;
+        crate::orgs::set_credit_in(db, o.id, &o.credit_status, status, &reason, actor, now).await?;
     }
     Ok(())
 }

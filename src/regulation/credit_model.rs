@@ -249,9 +249,15 @@ pub async fn report_facts(
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<ReportFact>>, DbErr> {
     use super::model::annual_report as r;
-    let rows: Vec<(i64, i32, Option<i64>, String, Option<i64>)> = r::Entity::find()
+    // (organization, year, first submission, state, last review)
+    type Row = (i64, i32, Option<i64>, String, Option<i64>);
+    let rows: Vec<Row> = r::Entity::find()
         .select_only()
-        .columns([r::Column::OrgId, r::Column::Year, r::Column::FirstSubmittedAt])
+        .columns([
+            r::Column::OrgId,
+            r::Column::Year,
+            r::Column::FirstSubmittedAt,
+        ])
         .columns([r::Column::State, r::Column::ReviewedAt])
         .filter(r::Column::OrgId.is_in(ids.iter().copied()))
         .into_tuple()
@@ -428,8 +434,8 @@ pub async fn listed(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<Case>, u64), DbErr> {
-    let q = credit_case::Entity::find()
-        .filter(credit_case::Column::State.eq(CaseState::Listed.code()));
+    let q =
+        credit_case::Entity::find().filter(credit_case::Column::State.eq(CaseState::Listed.code()));
     let total = q.clone().count(db).await?;
     let rows = q
         .order_by_desc(credit_case::Column::ListedAt)

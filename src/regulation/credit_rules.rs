@@ -179,7 +179,9 @@ impl CreditSettings {
     pub fn parse_days(name: &str, s: &str) -> Result<i64, String> {
         match s.trim().parse::<i64>() {
             Ok(d) if (1..=3650).contains(&d) => Ok(d),
-            _ => Err(format!("{name} must be whole days from 1 to 3650 (got {s:?})")),
+            _ => Err(format!(
+                "{name} must be whole days from 1 to 3650 (got {s:?})"
+            )),
         }
     }
 }
@@ -343,13 +345,20 @@ pub fn hits(
             since,
         });
     }
-    let known: Vec<&PenaltyFact> = f.penalties.iter().filter(|p| p.recorded_at <= now).collect();
+    let known: Vec<&PenaltyFact> = f
+        .penalties
+        .iter()
+        .filter(|p| p.recorded_at <= now)
+        .collect();
     let fresh = |since: i64| now < since + s.serious_days * DAY;
     for p in &known {
         let subject = format!("penalty:{}", p.id);
         let t = match p.kind {
             PenaltyKind::Fine => rule(rules, Trigger::LargeFine)
-                .filter(|r| p.amount.is_some_and(|a| a.0 >= r.threshold.unwrap_or(5_000_000)))
+                .filter(|r| {
+                    p.amount
+                        .is_some_and(|a| a.0 >= r.threshold.unwrap_or(5_000_000))
+                })
                 .map(|r| r.trigger),
             PenaltyKind::Revocation => rule(rules, Trigger::Revoked).map(|r| r.trigger),
             PenaltyKind::Suspension => rule(rules, Trigger::Stopped).map(|r| r.trigger),
@@ -444,7 +453,10 @@ pub enum Step {
 /// case is not reopened for the same occurrence); a serious ground while a serious case is
 /// open restarts that case's clock instead of opening another.
 pub fn plan(f: &OrgFacts, hits: &[Hit], s: &CreditSettings, now: i64) -> Vec<Step> {
-    let holds = |c: &CaseFact| hits.iter().any(|h| h.trigger == c.trigger && h.subject == c.subject);
+    let holds = |c: &CaseFact| {
+        hits.iter()
+            .any(|h| h.trigger == c.trigger && h.subject == c.subject)
+    };
     let mut steps = Vec::new();
     let mut open_serious: Vec<i64> = Vec::new();
     for c in &f.cases {
@@ -501,7 +513,11 @@ pub fn plan(f: &OrgFacts, hits: &[Hit], s: &CreditSettings, now: i64) -> Vec<Ste
 /// The status the organization's cases give it: the serious list above the abnormal list.
 pub fn status_of(cases: &[(CreditList, CaseState)]) -> crate::orgs::CreditStatus {
     use crate::orgs::CreditStatus;
-    let listed = |l| cases.iter().any(|(x, s)| *x == l && *s == CaseState::Listed);
+    let listed = |l| {
+        cases
+            .iter()
+            .any(|(x, s)| *x == l && *s == CaseState::Listed)
+    };
     if listed(CreditList::Serious) {
         CreditStatus::Dishonest
     } else if listed(CreditList::Abnormal) {
@@ -528,8 +544,14 @@ pub fn validate_objection(
     lang: Lang,
 ) -> Result<String, FieldErrors> {
     let mut e = FieldErrors::default();
-    if text::check(&mut e, "text", &f.text, Kind::Multi, limits::OBJECTION, lang)
-        && f.text.trim().chars().count() < 2
+    if text::check(
+        &mut e,
+        "text",
+        &f.text,
+        Kind::Multi,
+        limits::OBJECTION,
+        lang,
+    ) && f.text.trim().chars().count() < 2
     {
         e.add("text", lang.t("form.required"));
     }
@@ -777,7 +799,10 @@ mod tests {
     #[test]
     fn a_missing_report_holds_after_its_deadline_until_accepted() {
         let mut f = facts();
-        assert!(hits(&f, &rules(), &s(), deadline, T).is_empty(), "due, not late");
+        assert!(
+            hits(&f, &rules(), &s(), deadline, T).is_empty(),
+            "due, not late"
+        );
         assert_eq!(
             subjects(&hits(&f, &rules(), &s(), deadline, T + 1)),
             vec!["report_missing:report:2024"]
@@ -884,7 +909,10 @@ mod tests {
         );
         assert_eq!(at(30).len(), 6);
         // Two years later the earliest grounds have served their time.
-        assert_eq!(at(755), vec!["stopped:penalty:4", "repeat_penalties:penalty:4"]);
+        assert_eq!(
+            at(755),
+            vec!["stopped:penalty:4", "repeat_penalties:penalty:4"]
+        );
         // A warning five years on, alone in its window: no ground.
         assert!(at(2000).is_empty());
         // Known only once recorded.
@@ -929,7 +957,12 @@ mod tests {
     fn two_years_on_the_abnormal_list_is_a_serious_ground() {
         let mut f = facts();
         f.registration_year = 2030;
-        f.cases = vec![case(7, Trigger::Unreachable, "finding:1", CaseState::Listed)];
+        f.cases = vec![case(
+            7,
+            Trigger::Unreachable,
+            "finding:1",
+            CaseState::Listed,
+        )];
         assert!(hits(&f, &rules(), &s(), deadline, T + 740 * DAY).is_empty());
         assert_eq!(
             subjects(&hits(&f, &rules(), &s(), deadline, T + 741 * DAY)),
@@ -960,7 +993,12 @@ mod tests {
             // Abnormal, ground gone.
             (ab(CaseState::Noticed), &[], during, vec![Step::Withdraw(1)]),
             (ab(CaseState::Objected), &[], after, vec![Step::Withdraw(1)]),
-            (ab(CaseState::Listed), &[], after, vec![Step::Remove(1, Removal::Met)]),
+            (
+                ab(CaseState::Listed),
+                &[],
+                after,
+                vec![Step::Remove(1, Removal::Met)],
+            ),
             (ab(CaseState::Removed), &[], after, vec![]),
             // Serious: a decision stands; removal after the period from the clock.
             (se(CaseState::Noticed), &[], during, vec![]),
@@ -993,14 +1031,22 @@ mod tests {
             vec![Step::Notice(h[0].clone()), Step::Notice(h[1].clone())]
         );
         // Once a case exists for an occurrence (in any state), no second notice.
-        f.cases = vec![case(1, Trigger::ReportMissing, "report:2024", CaseState::Removed)];
+        f.cases = vec![case(
+            1,
+            Trigger::ReportMissing,
+            "report:2024",
+            CaseState::Removed,
+        )];
         assert_eq!(plan(&f, &h[..1], &s(), T), vec![]);
         // Two serious grounds at once: one notice.
         let g = vec![
             hit(Trigger::LargeFine, "penalty:1"),
             hit(Trigger::RepeatPenalties, "penalty:1"),
         ];
-        assert_eq!(plan(&facts(), &g, &s(), T), vec![Step::Notice(g[0].clone())]);
+        assert_eq!(
+            plan(&facts(), &g, &s(), T),
+            vec![Step::Notice(g[0].clone())]
+        );
         // A serious case listed: a new ground restarts it.
         f.cases = vec![case(2, Trigger::LargeFine, "penalty:1", CaseState::Listed)];
         assert_eq!(
@@ -1075,19 +1121,35 @@ mod tests {
             validate_answer(&a("reject", "理由不成立"), Lang::Zh),
             Ok((false, "理由不成立".into()))
         );
-        assert!(validate_answer(&a("", "理由"), Lang::Zh).unwrap_err().get("decision").is_some());
-        assert!(validate_answer(&a("reject", ""), Lang::Zh).unwrap_err().get("text").is_some());
+        assert!(
+            validate_answer(&a("", "理由"), Lang::Zh)
+                .unwrap_err()
+                .get("decision")
+                .is_some()
+        );
+        assert!(
+            validate_answer(&a("reject", ""), Lang::Zh)
+                .unwrap_err()
+                .get("text")
+                .is_some()
+        );
         let today = time::macros::date!(2026 - 11 - 27);
         let g = |k: &str, n: &str, d: &str| FindingForm {
             kind: k.into(),
             note: n.into(),
             due: d.into(),
         };
-        let ok = validate_finding(&g("rectification", "责令整改", "2026-12-31"), today, Lang::Zh)
-            .unwrap();
+        let ok = validate_finding(
+            &g("rectification", "责令整改", "2026-12-31"),
+            today,
+            Lang::Zh,
+        )
+        .unwrap();
         assert_eq!(
             ok.due_at,
-            Some(super::super::rules::day_start(time::macros::date!(2027 - 01 - 01)))
+            Some(super::super::rules::day_start(time::macros::date!(
+                2027 - 01 - 01
+            )))
         );
         assert_eq!(
             validate_finding(&g("unreachable", "两次挂号信无人签收", ""), today, Lang::Zh)
@@ -1105,7 +1167,15 @@ mod tests {
         err("rectification", "整改", "2026-11-27", "due");
         err("rectification", "整改", "2026/12/31", "due");
         err("unreachable", "无人签收", "2026-12-31", "due");
-        assert!(validate_resolve(&ResolveForm { note: "已整改".into() }, Lang::Zh).is_ok());
+        assert!(
+            validate_resolve(
+                &ResolveForm {
+                    note: "已整改".into()
+                },
+                Lang::Zh
+            )
+            .is_ok()
+        );
         assert!(validate_resolve(&ResolveForm { note: "".into() }, Lang::Zh).is_err());
     }
 
@@ -1119,7 +1189,10 @@ mod tests {
         assert_eq!(lookup(" 养老 ", Lang::Zh), Ok(Lookup::Name("养老".into())));
         assert!(lookup("a\u{7}", Lang::Zh).is_err());
         assert!(lookup(&"长".repeat(limits::QUERY + 1), Lang::Zh).is_err());
-        assert_eq!(subject_label("report:2024", Lang::En), Lang::En.tf("credit.subject.report", &[("year", "2024")]));
+        assert_eq!(
+            subject_label("report:2024", Lang::En),
+            Lang::En.tf("credit.subject.report", &[("year", "2024")])
+        );
     }
 
     #[test]

@@ -6,8 +6,7 @@
 //! the credit engine's operations (history rows, audit entries and notices included).
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QuerySelect,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
 };
 
 use crate::orgs::model::organization;
@@ -23,8 +22,7 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<u64, DbErr> {
     if credit_case::Entity::find().count(db).await? > 0 {
         return Ok(0);
     }
-    let Some(regulator) = crate::accounts::find_by_email(db, super::DEMO_USERS[1].0).await?
-    else {
+    let Some(regulator) = crate::accounts::find_by_email(db, super::DEMO_USERS[1].0).await? else {
         return Ok(0);
     };
     let regulator = regulator.id;
@@ -145,8 +143,7 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<u64, DbErr> {
             note: "未按规定公开年度财务信息，经督促仍未改正。".into(),
             due_at: None,
         };
-        crate::regulation::record_finding(db, &o, &other, regulator, now - 4 * DAY, &c, &r)
-            .await?;
+        crate::regulation::record_finding(db, &o, &other, regulator, now - 4 * DAY, &c, &r).await?;
         if let Some(admin) = admin
             && let Some(case) = crate::regulation::credit_model::cases_of(db, id)
                 .await?

@@ -8,11 +8,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
 
+use super::super::credit::CreditRefusal;
 use super::super::credit_model::{self as m, Case, CaseEvent};
 use super::super::credit_rules::{
     self as r, AnswerForm, CaseState, FindingForm, Lookup, ObjectionForm, ResolveForm,
 };
-use super::super::credit::CreditRefusal;
 use super::super::views::credit::{self as v, CaseActions, Found, LookupBody, LookupQuery};
 use crate::accounts::{Action, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
@@ -83,7 +83,14 @@ pub async fn lookup(
                 listed: listed.iter().filter(|c| c.org_id == o.id).collect(),
             })
             .collect();
-        v::lookup(lang, &q, &errors, &LookupBody::Found(&found), &rules, objected_ref)
+        v::lookup(
+            lang,
+            &q,
+            &errors,
+            &LookupBody::Found(&found),
+            &rules,
+            objected_ref,
+        )
     };
     let page = layout::page(&ctx, &ctx.t("credit.title"), body);
     if errors.is_empty() {
@@ -100,12 +107,7 @@ struct Failed<'a> {
     resolve: Option<(i64, &'a FieldErrors, &'a str)>,
 }
 
-async fn org_page(
-    st: &AppState,
-    ctx: &mut Ctx,
-    o: &Org,
-    failed: Failed<'_>,
-) -> AppResult<Markup> {
+async fn org_page(st: &AppState, ctx: &mut Ctx, o: &Org, failed: Failed<'_>) -> AppResult<Markup> {
     let private = may(ctx.actor(), Action::ViewOrgPrivate(o.id));
     let regulator = may(ctx.actor(), Action::Regulate);
     let cases = m::cases_of(&st.db, o.id).await?;
@@ -237,29 +239,29 @@ pub async fn object(
     let now = st.clock.now();
     let outcome = match r::validate_objection(&f, c.objection_due, now, lang) {
         Err(e) => Err(e),
-        Ok(text) => match super::super::object_to_notice(&st.db, &o, c.id, &text, actor, now)
-            .await?
-        {
-            Ok(()) => Ok(()),
-            Err(refusal) => {
-                let mut e = FieldErrors::default();
-                let m = match refusal {
-                    CreditRefusal::PeriodOver => lang.tf(
-                        "credit.err.period_over",
-                        &[(
-                            "due",
-                            &crate::kernel::clock::display_instant(c.objection_due),
-                        )],
-                    ),
-                    CreditRefusal::State(s) => {
-                        lang.tf("credit.err.state", &[("state", &s.label(lang))])
-                    }
-                    _ => return Err(AppError::NotFound),
-                };
-                e.add("text", m);
-                Err(e)
+        Ok(text) => {
+            match super::super::object_to_notice(&st.db, &o, c.id, &text, actor, now).await? {
+                Ok(()) => Ok(()),
+                Err(refusal) => {
+                    let mut e = FieldErrors::default();
+                    let m = match refusal {
+                        CreditRefusal::PeriodOver => lang.tf(
+                            "credit.err.period_over",
+                            &[(
+                                "due",
+                                &crate::kernel::clock::display_instant(c.objection_due),
+                            )],
+                        ),
+                        CreditRefusal::State(s) => {
+                            lang.tf("credit.err.state", &[("state", &s.label(lang))])
+                        }
+                        _ => return Err(AppError::NotFound),
+                    };
+                    e.add("text", m);
+                    Err(e)
+                }
             }
-        },
+        }
     };
     match outcome {
         Ok(()) => {
@@ -435,11 +437,7 @@ pub async fn resolve_finding(
 }
 
 /// The credit part of the profile section: the status and current listings.
-pub async fn profile_part(
-    st: &AppState,
-    lang: crate::kernel::Lang,
-    o: &Org,
-) -> AppResult<Markup> {
+pub async fn profile_part(st: &AppState, lang: crate::kernel::Lang, o: &Org) -> AppResult<Markup> {
     let listed = m::listed_of_many(&st.db, &[o.id]).await?;
     let refs: Vec<&Case> = listed.iter().collect();
     Ok(v::profile_section(lang, o, &refs))

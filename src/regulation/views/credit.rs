@@ -116,7 +116,10 @@ fn rule_param(r: &RuleRow, lang: Lang) -> String {
         Trigger::ReportMissing => lang.tf("credit.param.first_year", &[("n", &n)]),
         Trigger::LargeFine => lang.tf(
             "credit.param.fine",
-            &[("n", &crate::kernel::money::Fen(r.threshold.unwrap_or_default()).to_string())],
+            &[(
+                "n",
+                &crate::kernel::money::Fen(r.threshold.unwrap_or_default()).to_string(),
+            )],
         ),
         Trigger::RepeatPenalties => lang.tf(
             "credit.param.repeat",
@@ -208,7 +211,10 @@ fn who(e: &CaseEvent, c: Option<&Case>, lang: Lang) -> String {
     match (e.actor_id, e.action.as_str()) {
         (None, _) => lang.tf(
             "credit.by.rule",
-            &[("rule", &c.map(|c| c.trigger().label(lang)).unwrap_or_default())],
+            &[(
+                "rule",
+                &c.map(|c| c.trigger().label(lang)).unwrap_or_default(),
+            )],
         ),
         (Some(_), "objected") => lang.t("credit.by.org"),
         (Some(_), _) => lang.t("credit.by.regulator"),
