@@ -16,7 +16,7 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::credit_model::{self as m, Case, credit_case};
 use super::credit_rules::{
-    self as r, CaseState, CreditSettings, DAY, FindingDraft, OrgFacts, Removal, Rule, Step,
+    self as r, CaseState, CreditSettings, DAY, FindingDraft, OrgFacts, Rule, Step,
 };
 use super::org_admins;
 use super::rules::RegulationSettings;
@@ -546,13 +546,4 @@ pub async fn set_rule(
     .await?;
     txn.commit().await?;
     Ok(ok)
-}
-
-/// Why a listing ended, as stored in its history row.
-pub fn removal_of(note: &str) -> Option<Removal> {
-    match note {
-        "met" => Some(Removal::Met),
-        "served" => Some(Removal::Served),
-        _ => None,
-    }
 }
