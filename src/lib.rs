@@ -65,7 +65,8 @@
 //!   and an unread count in the header read in the same query as the signed-in user. New
 //!   kinds: a `rules::Kind` variant and two locale keys. Calls the kernel only.
 //! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
-//!   members, regulator-kept rating grade and credit status (each change logged with who,
+//!   members, regulator-kept rating grade and credit status (the latter also set by the
+//!   credit engine in `regulation` through `set_credit_in`; each change logged with who,
 //!   when, why in the same transaction). Member additions, role changes and removals carry a
 //!   reason, an audit entry and notices to the administrators and the user; the last
 //!   administrator stays. Verification: a registration is unverified until a regulator
@@ -155,7 +156,14 @@
 //!   with an audit entry, returns and acceptances notifying the administrators; timeliness
 //!   from the first filing against the configurable deadline (default 31 May of the next
 //!   year); the regulators' queue; penalties recorded after a confirmation and published
-//!   (`/penalties`, the profile) with a public audit entry. Details are private to members
+//!   (`/penalties`, the profile) with a public audit entry. The credit lists (`credit`,
+//!   `credit_rules`, `credit_model`): rules as data (`credit_rules` table, legal basis and
+//!   parameters), one pure decision function, an engine run daily and on events that gives
+//!   written notice, lists after the objection period, removes when met or served and
+//!   restarts a serious listing's clock on a new ground — each case step a conditional
+//!   update with its history row, audit entry and notices, the organization's credit status
+//!   set through `orgs::set_credit_in` in the same transaction; `/credit` lookup and the
+//!   public credit history `/orgs/{id}/credit`. Details are private to members
 //!   and regulators; the profile section (composed by `pages`) shows only status. Other
 //!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`). Calls
 //!   `orgs`, `audit`, `inbox`, `accounts`, `regions`.

@@ -123,6 +123,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config.regulation = civicbridge::regulation::RegulationSettings::parse_deadline(&s)
             .map_err(anyhow::Error::msg)?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_CREDIT_OBJECTION_DAYS") {
+        config.credit.objection_days = civicbridge::regulation::CreditSettings::parse_days(
+            "CIVICBRIDGE_CREDIT_OBJECTION_DAYS",
+            &s,
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_CREDIT_SERIOUS_DAYS") {
+        config.credit.serious_days = civicbridge::regulation::CreditSettings::parse_days(
+            "CIVICBRIDGE_CREDIT_SERIOUS_DAYS",
+            &s,
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")
@@ -165,6 +179,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         8,
                     )
                     .await?;
+                    civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
                 }
@@ -274,6 +289,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 8,
             )
             .await?;
+            civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
             reindex(&state).await?;
             println!(
                 "seeded {} users, {} purchasing units, {} organizations in {:.1} s",

@@ -1061,6 +1061,7 @@ async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
         "/orgs",
         "/units",
         "/targets",
+        "/credit",
         "/audit/checkpoints",
         "/login",
     ]

@@ -401,7 +401,7 @@ async fn route_role_matrix() {
         .await
         .unwrap();
     let plain_id = app.user("plain@example.org", &[]).await;
-    app.user("regulator@example.org", &[Role::Regulator]).await;
+    let regulator_id = app.user("regulator@example.org", &[Role::Regulator]).await;
     // The plain user claims `org`: the claim routes have a real claim to show.
     let claim = civicbridge::orgs::submit_claim(
         db,
@@ -838,6 +838,32 @@ async fn route_role_matrix() {
         .unwrap()
     };
 
+    // A finding on `org` by the regulator: the engine gives notice at once (a case in its
+    // objection period), so the credit routes meet a real case and finding.
+    let (credit_case, finding) = {
+        let o = civicbridge::orgs::row(db, org).await.unwrap().unwrap();
+        let f = civicbridge::regulation::record_finding(
+            db,
+            &o,
+            &civicbridge::regulation::credit_rules::FindingDraft {
+                kind: civicbridge::regulation::FindingKind::Other,
+                note: "矩阵测试认定事项".into(),
+                due_at: None,
+            },
+            regulator_id,
+            common::T0,
+            &Default::default(),
+            &Default::default(),
+        )
+        .await
+        .unwrap();
+        let case = civicbridge::regulation::credit_model::cases_of(db, org)
+            .await
+            .unwrap()[0]
+            .id;
+        (case, f.id)
+    };
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 12] = [
@@ -1017,6 +1043,8 @@ async fn route_role_matrix() {
             .replace("{fid}", &fid.to_string())
             .replace("{brand}", &brand.to_string())
             .replace("{pid}", &photo.to_string())
+            .replace("{case}", &credit_case.to_string())
+            .replace("{finding}", &finding.to_string())
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
@@ -1618,6 +1646,29 @@ async fn every_page_is_translated_in_both_languages() {
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
+    // Credit cases replayed over the demo's three years, and the demo organization's notice
+    // and objection; one case in each state is crawled.
+    assert!(
+        civicbridge::app::seed::credit::run(db, app.clock().now())
+            .await
+            .unwrap()
+            > 0
+    );
+    let mut credit_cases: Vec<(i64, i64)> = Vec::new();
+    let mut case_states = std::collections::HashSet::new();
+    for c in civicbridge::regulation::credit_model::credit_case::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+    {
+        if case_states.insert(c.state.clone()) {
+            credit_cases.push((c.org_id, c.id));
+        }
+    }
+    assert!(
+        case_states.len() >= 4,
+        "demo credit cases in several states: {case_states:?}"
+    );
     // The brand pages under an organization's path are crawled for the first brand's own.
     let brand_org = civicbridge::brands::get(db, 1)
         .await
@@ -1692,6 +1743,8 @@ async fn every_page_is_translated_in_both_languages() {
                 resources.clone()
             } else if info.path.starts_with("/agreements/") {
                 agreements.clone()
+            } else if info.path.starts_with("/orgs/{id}/credit") {
+                credit_cases.iter().map(|(o, _)| *o).collect()
             } else if info.path.starts_with("/incubator-applications/") {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
@@ -1716,6 +1769,14 @@ async fn every_page_is_translated_in_both_languages() {
                     .replace("{claim}", &claim.to_string())
                     .replace("{year}", &demo_year.to_string())
                     .replace("{brand}", "1")
+                    .replace(
+                        "{case}",
+                        &credit_cases
+                            .iter()
+                            .find(|(o, _)| *o == id)
+                            .map(|(_, c)| c.to_string())
+                            .unwrap_or_default(),
+                    )
                     .replace("{*path}", "css/app.css");
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };

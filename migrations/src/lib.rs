@@ -74,12 +74,17 @@ mod m0141_index_annual_reports_org_year;
 mod m0142_index_annual_reports_year_state;
 mod m0143_create_penalties;
 mod m0144_index_penalties_org;
+mod m0145_create_credit_rules;
+mod m0146_fill_credit_rules;
+mod m0147_create_credit_findings;
+mod m0148_create_credit_cases;
+mod m0149_create_credit_events;
+mod m0150_index_credit_cases_ground;
+mod m0151_index_credit_cases_state;
+mod m0152_index_credit_events_org;
+mod m0153_index_credit_findings_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
-mod m0240_add_users_disabled_at;
-mod m0241_add_users_disabled_reason;
-mod m0242_create_password_resets;
-mod m0243_index_password_resets_user;
 mod m0180_create_space_resources;
 mod m0181_create_space_allocations;
 mod m0182_create_space_bookings;
@@ -89,6 +94,10 @@ mod m0185_exclude_space_allocations_overlap;
 mod m0186_exclude_space_bookings_overlap;
 mod m0187_create_tenancy_agreements;
 mod m0188_index_tenancy_agreements_tenant;
+mod m0240_add_users_disabled_at;
+mod m0241_add_users_disabled_reason;
+mod m0242_create_password_resets;
+mod m0243_index_password_resets_user;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -150,6 +159,15 @@ impl MigratorTrait for Migrator {
             Box::new(m0142_index_annual_reports_year_state::Migration),
             Box::new(m0143_create_penalties::Migration),
             Box::new(m0144_index_penalties_org::Migration),
+            Box::new(m0145_create_credit_rules::Migration),
+            Box::new(m0146_fill_credit_rules::Migration),
+            Box::new(m0147_create_credit_findings::Migration),
+            Box::new(m0148_create_credit_cases::Migration),
+            Box::new(m0149_create_credit_events::Migration),
+            Box::new(m0150_index_credit_cases_ground::Migration),
+            Box::new(m0151_index_credit_cases_state::Migration),
+            Box::new(m0152_index_credit_events_org::Migration),
+            Box::new(m0153_index_credit_findings_org::Migration),
             Box::new(m0100_create_incubators::Migration),
             Box::new(m0101_create_incubator_managers::Migration),
             Box::new(m0102_create_incubator_checklist_items::Migration),

@@ -169,10 +169,12 @@ pub enum Action {
     /// Draft, publish and cancel venture-philanthropy calls for an organization (its
     /// administrators; `philanthropy` offers only foundations as organizers).
     OrgCalls(i64),
-    /// File and edit an organization's annual reports (its administrators; never a
-    /// platform administrator, who acts inside no organization).
+    /// File and edit an organization's annual reports and object to its credit notices
+    /// (its administrators; never a platform administrator, who acts inside no
+    /// organization).
     FileReport(i64),
-    /// Review annual reports and record penalties (regulators: civil-affairs decisions).
+    /// Review annual reports, record penalties and credit findings, answer objections to
+    /// credit notices (regulators: civil-affairs decisions).
     Regulate,
     /// Create and edit incubators and assign their managers (administrator).
     ManageIncubators,

@@ -29,6 +29,18 @@ pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
     crate::philanthropy::close_due(&st.db, st.clock.now()).await
 }
 
+/// The daily credit run: gives notice of new grounds, lists what passed its objection
+/// period, removes what was met or served (`regulation::credit`).
+pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
+    crate::regulation::evaluate_credit(
+        &st.db,
+        &st.config.credit,
+        &st.config.regulation,
+        st.clock.now(),
+    )
+    .await
+}
+
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
     crate::audit::chain_pending(&st.db, &st.audit_keys).await
@@ -159,6 +171,20 @@ pub fn spawn_all(state: &AppState) {
             Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
         }
     });
+    // Daily at 02:00 Asia/Shanghai, the quiet hours, not at start (a fresh demo or a new
+    // rule gives its notices at night): a listing ends within a day of its ground going
+    // away (well within five working days), and the events run the engine at once anyway.
+    let st = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let wait = secs_until_daily(st.clock.now(), CREDIT_RUN_AT);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            match evaluate_credit(&st).await {
+                Ok(s) => tracing::info!(?s, "credit rules evaluated"),
+                Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
+            }
+        }
+    });
     every(state, Duration::from_secs(1), |st| async move {
         if let Err(e) = chain_audit(&st).await {
             tracing::warn!(error = %e, "audit chaining failed; will retry");
@@ -186,6 +212,17 @@ pub fn spawn_all(state: &AppState) {
     });
 }
 
+/// When the daily credit run starts: seconds after midnight, Asia/Shanghai.
+const CREDIT_RUN_AT: i64 = 2 * 3600;
+
+/// Seconds from `now` to the next `at` (seconds after midnight, Asia/Shanghai); a whole
+/// day when it is that instant now.
+fn secs_until_daily(now: i64, at: i64) -> u64 {
+    let into_day = (now + 8 * 3600).rem_euclid(86_400);
+    let wait = (at - into_day).rem_euclid(86_400);
+    u64::try_from(if wait == 0 { 86_400 } else { wait }).unwrap_or(86_400)
+}
+
 /// Runs `round` every `period` (the first right away).
 fn every<F, Fut>(state: &AppState, period: Duration, round: F)
 where
@@ -200,4 +237,16 @@ where
             round(st.clone()).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_credit_run_waits_for_two_in_the_morning() {
+        // T0 of the tests, 2026-11-27 12:00 UTC, is 20:00 in Shanghai: six hours to go.
+        assert_eq!(super::secs_until_daily(1_795_780_800, 2 * 3600), 6 * 3600);
+        // 18:00 UTC is 02:00 in Shanghai: the next run is a day away.
+        assert_eq!(super::secs_until_daily(1_795_802_400, 2 * 3600), 86_400);
+        assert_eq!(super::secs_until_daily(1_795_802_401, 2 * 3600), 86_399);
+    }
 }

@@ -459,6 +459,33 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         Regulator,
         regulation::routes::record_penalty,
     )
+    .get("/credit", Public, regulation::routes::credit::lookup)
+    .get("/orgs/{id}/credit", Public, regulation::routes::credit::org)
+    .get(
+        "/orgs/{id}/credit/cases/{case}",
+        OrgReaders,
+        regulation::routes::credit::case,
+    )
+    .post(
+        "/orgs/{id}/credit/cases/{case}/objection",
+        OrgFiler,
+        regulation::routes::credit::object,
+    )
+    .post(
+        "/orgs/{id}/credit/cases/{case}/answer",
+        Regulator,
+        regulation::routes::credit::answer,
+    )
+    .post(
+        "/orgs/{id}/credit/findings",
+        Regulator,
+        regulation::routes::credit::record_finding,
+    )
+    .post(
+        "/orgs/{id}/credit/findings/{finding}/resolve",
+        Regulator,
+        regulation::routes::credit::resolve_finding,
+    )
     // incubators
     .get("/incubators", Public, incubators::routes::directory)
     .get("/incubators/{id}", Public, incubators::routes::show)

@@ -69,6 +69,15 @@ code_enum! {
         IncubatorApplicationMoved = "incubator_application_moved",
         /// An incubator's manager wrote to the applicant.
         IncubatorMessage = "incubator_message",
+        /// Written notice that a credit rule will list the organization unless it objects
+        /// within the period (to its administrators).
+        CreditNoticed = "credit_noticed",
+        /// The organization was put on a credit list (to its administrators).
+        CreditListed = "credit_listed",
+        /// The organization was taken off a credit list (to its administrators).
+        CreditRemoved = "credit_removed",
+        /// A regulator answered the organization's objection (to its administrators).
+        CreditObjectionAnswered = "credit_objection_answered",
     }
 }
 

@@ -86,13 +86,13 @@ struct Decision<'a> {
 async fn log_event(
     db: &impl ConnectionTrait,
     org_id: i64,
-    actor: i64,
+    actor: Option<i64>,
     d: Decision<'_>,
     now: i64,
 ) -> Result<(), DbErr> {
     reg_event::ActiveModel {
         org_id: Set(org_id),
-        actor_id: Set(Some(actor)),
+        actor_id: Set(actor),
         kind: Set(d.kind.to_string()),
         old_value: Set(d.old),
         new_value: Set(d.new),
@@ -141,7 +141,7 @@ pub async fn set_rating(
     log_event(
         &*txn,
         org.id,
-        actor,
+        Some(actor),
         Decision {
             kind: "rating",
             old,
@@ -165,28 +165,52 @@ pub async fn set_credit(
     now: i64,
 ) -> Result<(), DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    set_credit_in(
+        &*txn,
+        org.id,
+        &org.credit_status,
+        status,
+        reason,
+        Some(actor),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves an organization on or off a credit list inside the caller's transaction (the
+/// credit engine's, which writes the case and its audit entry in the same one), with its
+/// event; `actor` none when a rule acted. `old` is the status the caller read.
+pub async fn set_credit_in(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    old: &str,
+    status: CreditStatus,
+    reason: &str,
+    actor: Option<i64>,
+    now: i64,
+) -> Result<(), DbErr> {
     organization::Entity::update_many()
         .col_expr(
             organization::Column::CreditStatus,
             Expr::value(status.code()),
         )
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
-        .filter(organization::Column::Id.eq(org.id))
-        .exec(&*txn)
+        .filter(organization::Column::Id.eq(org_id))
+        .exec(db)
         .await?;
     log_event(
-        &*txn,
-        org.id,
+        db,
+        org_id,
         actor,
         Decision {
             kind: "credit",
-            old: org.credit_status.clone(),
+            old: old.to_string(),
             new: status.code().to_string(),
             reason,
         },
         now,
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }

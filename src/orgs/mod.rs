@@ -24,7 +24,7 @@ pub mod rules;
 mod vetting;
 pub mod views;
 
-pub use changes::{create, set_credit, set_rating, update};
+pub use changes::{create, set_credit, set_credit_in, set_rating, update};
 pub use members::{MemberChange, add_member, remove_member};
 pub use model::counts::Cache as CountCache;
 /// The members of an organization with their roles (conflict-of-interest checks).
@@ -35,7 +35,7 @@ pub use model::{
     in_verification, ratings_expiring,
 };
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
-pub use reads::{OrgStats, row, stats};
+pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
     domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,

@@ -269,3 +269,36 @@ pub async fn rows_by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<O
         .all(db)
         .await
 }
+
+/// The public credit lookup (`/credit`): the organization registered under a USCC, or those
+/// whose name contains `name` (the `LIKE` wildcards in it taken literally), by id, at most
+/// `limit`.
+pub async fn lookup(
+    db: &impl ConnectionTrait,
+    uscc: Option<&str>,
+    name: Option<&str>,
+    limit: u64,
+) -> Result<Vec<Org>, DbErr> {
+    use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+    let mut q = organization::Entity::find();
+    if let Some(u) = uscc {
+        q = q.filter(organization::Column::Uscc.eq(u));
+    }
+    if let Some(n) = name {
+        let escaped: String = n
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        q = q.filter(
+            Expr::col((organization::Entity, organization::Column::Name))
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    q.order_by_asc(organization::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -1,7 +1,10 @@
 //! Regulation (监管): what civil-affairs regulators keep on organizations beyond the
 //! registry — annual reports (年报) filed by each organization's administrators and reviewed
-//! by regulators, and administrative penalties (行政处罚) recorded and published. (Issue 15;
-//! the credit engine, zombies, spot checks and complaints will live here too.)
+//! by regulators, administrative penalties (行政处罚) recorded and published, and the credit
+//! lists (信用: `credit`, rules in `credit_rules`, the table of rules as data in
+//! `credit_model`): the abnormal-activity and serious illegal and dishonest lists, driven by
+//! an engine run daily and on events, with written notice, objection, listing and removal,
+//! each step in the organization's public credit history. (Issue 15.)
 //!
 //! Invariants: one report per organization and year (unique index), only for a year that
 //! has ended; a report changes state only through [`rules::ReportState::apply`], written by
@@ -13,6 +16,9 @@
 //! each with a public audit entry. Other rooms read reports through [`accepted_tallies`] only. May call: `orgs` (organization, its administrators), `audit`,
 //! `inbox`, `accounts`, `regions`, `web`.
 
+pub mod credit;
+pub mod credit_model;
+pub mod credit_rules;
 pub mod model;
 pub mod routes;
 pub mod rules;
@@ -20,6 +26,12 @@ pub mod views;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
+pub use credit::{
+    CreditRefusal, RunSummary, answer as answer_objection, evaluate_all as evaluate_credit,
+    evaluate_orgs as evaluate_credit_of, object as object_to_notice, record_finding,
+    resolve_finding, set_rule as set_credit_rule,
+};
+pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingKind, Trigger};
 pub use model::{Penalty, Report};
 pub use rules::{
     IllegalTransition, PenaltyDraft, PenaltyKind, RegulationSettings, ReportDraft, ReportState,

@@ -2,6 +2,8 @@
 //! it first (organizations are public), then ask the policy, and only then look up the
 //! report, so a report's existence shows to no one who may not read it.
 
+pub mod credit;
+
 use crate::web::{Form, Query};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -372,6 +374,8 @@ pub async fn review(
     };
     match outcome {
         Ok(state) => {
+            // An accepted report may meet the obligation a listing is about.
+            credit::on_event(&st, o.id).await;
             let key = format!("regulation.reviewed.{}", state.code());
             ctx.set_flash("success", ctx.t(&key)).await?;
             Ok(see_other(&format!("/orgs/{}/reports/{}", o.id, r.year)))
@@ -455,14 +459,18 @@ pub async fn profile_section(
     } else {
         Vec::new()
     };
-    Ok(views::profile_section(
-        lang,
-        o.id,
-        &lines,
-        &penalties,
-        is_social(o) && may(actor, Action::ViewOrgPrivate(o.id)),
-        may(actor, Action::Regulate),
-    ))
+    let credit = credit::profile_part(st, lang, o).await?;
+    Ok(maud::html! {
+        (views::profile_section(
+            lang,
+            o.id,
+            &lines,
+            &penalties,
+            is_social(o) && may(actor, Action::ViewOrgPrivate(o.id)),
+            may(actor, Action::Regulate),
+        ))
+        (credit)
+    })
 }
 
 /// What a regulator typed to record a penalty, plus the confirmation flag.
@@ -562,6 +570,8 @@ pub async fn record_penalty(
         return Ok(page.into_response());
     }
     super::record_penalty(&st.db, &o, &d, actor, st.clock.now()).await?;
+    // A penalty may be a ground for the serious list (notice given now).
+    credit::on_event(&st, o.id).await;
     ctx.set_flash("success", ctx.t("regulation.penalties.recorded"))
         .await?;
     Ok(see_other(&format!("/orgs/{}#penalties", o.id)))

@@ -2,6 +2,8 @@
 //! review), the regulators' review queue, the public summary and penalties on the profile,
 //! the public list of penalties. Functions of data to markup; no queries.
 
+pub mod credit;
+
 use maud::{Markup, html};
 
 use super::model::{Penalty, Report};

@@ -59,6 +59,9 @@ pub struct Config {
     pub targets: crate::targets::TargetSettings,
     /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
     pub regulation: crate::regulation::RegulationSettings,
+    /// Credit-list settings: the objection period and how long a serious listing lasts
+    /// (`CIVICBRIDGE_CREDIT_OBJECTION_DAYS`, `CIVICBRIDGE_CREDIT_SERIOUS_DAYS`).
+    pub credit: crate::regulation::CreditSettings,
 }
 
 impl Default for Config {
@@ -85,6 +88,7 @@ impl Default for Config {
             matching_cache_secs: 10,
             targets: Default::default(),
             regulation: Default::default(),
+            credit: Default::default(),
         }
     }
 }

@@ -93,6 +93,7 @@ fn nav_items(lang: Lang, user: Option<&CurrentUser>) -> Vec<(&'static str, Strin
         ("/orgs", lang.t("nav.orgs")),
         ("/units", lang.t("layout.nav.units")),
         ("/targets", lang.t("targets.nav")),
+        ("/credit", lang.t("credit.nav")),
     ];
     if let Some(u) = user {
         v.push(("/me", lang.t("layout.nav.me")));

@@ -7,10 +7,11 @@
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
 //! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`; `spaces`
-//! calls `spaces`.
+//! calls `spaces`; `credit` replays the credit engine over the demo years (run last: listings bar bidding).
 
 pub mod brands;
 pub mod calls;
+pub mod credit;
 pub mod history;
 pub mod incubators;
 pub mod procurement;
