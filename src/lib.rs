@@ -142,6 +142,17 @@
 //!   and regulators; the profile section (composed by `pages`) shows only status. Other
 //!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`). Calls
 //!   `orgs`, `audit`, `inbox`, `accounts`, `regions`.
+//! - [`complaints`] — public complaints (issue 15 point 5): a form anyone may use (no
+//!   account, anonymous allowed, optional contact) about an organization (named by USCC or
+//!   exact name) or a general matter, with up to three attachments typed by content; a
+//!   tracking code from a CSPRNG shown once and kept only as its SHA-256, with which anyone
+//!   holding it follows the state and public replies (`/complaints/track`, the code in the
+//!   body, a wrong code answered like any other); regulators manage the cases (one state
+//!   machine `rules::CaseState::apply`: received → assigned → investigating → concluded with
+//!   an outcome; conditional updates, audit entry in the same transaction), each open state
+//!   with a configurable time limit (`TimeLimits`, `CIVICBRIDGE_COMPLAINT_DAYS`) and the
+//!   overdue highlighted, a count on `/me`; published outcomes at `/complaints`. The
+//!   complainant's identity is shown to regulators only. Calls `orgs`, `accounts`, `audit`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -214,6 +225,7 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod brands;
+pub mod complaints;
 pub mod contracts;
 pub mod inbox;
 pub mod incubators;

@@ -731,6 +731,26 @@ async fn route_role_matrix() {
         .unwrap()
     };
 
+    // A complaint, so the regulators' case routes have a real case to show.
+    let complaint = civicbridge::complaints::submit(
+        db,
+        &civicbridge::complaints::ComplaintDraft {
+            org: None,
+            subject: "矩阵测试投诉".into(),
+            body: "用于权限矩阵测试的投诉。".into(),
+            contact: None,
+            anonymous: true,
+            files: Vec::new(),
+        },
+        None,
+        None,
+        &civicbridge::complaints::new_tracking_code(),
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .id;
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 11] = [
@@ -869,6 +889,8 @@ async fn route_role_matrix() {
             call
         } else if p.starts_with("/brands") {
             brand
+        } else if p.starts_with("/regulation/complaints/") {
+            complaint
         } else {
             org
         };

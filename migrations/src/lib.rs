@@ -76,6 +76,11 @@ mod m0143_create_penalties;
 mod m0144_index_penalties_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0220_create_complaints;
+mod m0221_create_complaint_replies;
+mod m0222_create_complaint_files;
+mod m0223_index_complaints_state;
+mod m0224_index_complaint_replies_complaint;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -154,6 +159,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0125_index_brands_org::Migration),
             Box::new(m0126_index_brand_places_league::Migration),
             Box::new(m0127_index_brand_photos_brand::Migration),
+            Box::new(m0220_create_complaints::Migration),
+            Box::new(m0221_create_complaint_replies::Migration),
+            Box::new(m0222_create_complaint_files::Migration),
+            Box::new(m0223_index_complaints_state::Migration),
+            Box::new(m0224_index_complaint_replies_complaint::Migration),
         ]
     }
 }

@@ -59,6 +59,8 @@ pub struct Config {
     pub targets: crate::targets::TargetSettings,
     /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
     pub regulation: crate::regulation::RegulationSettings,
+    /// Time limit of each open complaint state (`CIVICBRIDGE_COMPLAINT_DAYS`).
+    pub complaints: crate::complaints::TimeLimits,
 }
 
 impl Default for Config {
@@ -85,6 +87,7 @@ impl Default for Config {
             matching_cache_secs: 10,
             targets: Default::default(),
             regulation: Default::default(),
+            complaints: Default::default(),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod brands;
 pub mod calls;
+pub mod complaints;
 pub mod history;
 pub mod incubators;
 pub mod procurement;
@@ -120,6 +121,8 @@ pub async fn run(
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;
     brands::run(db, now, clock.today()).await?;
+    // Complaints in every state, handled by the demo regulator.
+    complaints::run(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
