@@ -153,6 +153,17 @@
 //!   with a configurable time limit (`TimeLimits`, `CIVICBRIDGE_COMPLAINT_DAYS`) and the
 //!   overdue highlighted, a count on `/me`; published outcomes at `/complaints`. The
 //!   complainant's identity is shown to regulators only. Calls `orgs`, `accounts`, `audit`.
+//! - [`inspections`] — random spot checks (双随机一公开, issue 15 point 4): a regulator
+//!   defines a campaign (registration level, division, year, ratio — at least 5% region,
+//!   4% league/city, 3% banner/county —, scope items); commit fixes the candidates (social
+//!   organizations registered there, `orgs::registered_at`), the inspectors (regulators),
+//!   their conflicts (memberships) and the sample size, and publishes the SHA-256 of a
+//!   CSPRNG seed kept secret; the draw (`rules::draw`: ChaCha20 from the seed, partial
+//!   Fisher–Yates, two conflict-free inspectors per check, the algorithm in words on every
+//!   page) records the checks and reveals the seed, so anyone re-runs it; the check's
+//!   inspectors record a finding per item; conclusion once all are in. Drafts are the
+//!   regulators' (404 to others); every step a conditional update with its audit entry.
+//!   Calls `orgs`, `accounts`, `audit`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -229,6 +240,7 @@ pub mod complaints;
 pub mod contracts;
 pub mod inbox;
 pub mod incubators;
+pub mod inspections;
 pub mod kernel;
 pub mod matching;
 pub mod orgs;

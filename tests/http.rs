@@ -750,6 +750,24 @@ async fn route_role_matrix() {
     .await
     .unwrap()
     .id;
+    // A spot-check campaign (a draft: public routes answer 404 to all but regulators, like
+    // a missing id, so the matrix sees no refusal there).
+    let campaign = civicbridge::inspections::create(
+        db,
+        &civicbridge::inspections::CampaignDraft {
+            name: "矩阵测试抽查".into(),
+            level: civicbridge::inspections::Level::Region,
+            division: "150000".into(),
+            year: 2026,
+            ratio_bp: 500,
+            items: vec![civicbridge::inspections::Item::Finances],
+        },
+        owner_id,
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .id;
 
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
@@ -891,6 +909,8 @@ async fn route_role_matrix() {
             brand
         } else if p.starts_with("/regulation/complaints/") {
             complaint
+        } else if p.starts_with("/spot-checks/") {
+            campaign
         } else {
             org
         };

@@ -81,6 +81,11 @@ mod m0221_create_complaint_replies;
 mod m0222_create_complaint_files;
 mod m0223_index_complaints_state;
 mod m0224_index_complaint_replies_complaint;
+mod m0230_create_spot_campaigns;
+mod m0231_create_spot_checks;
+mod m0232_create_spot_findings;
+mod m0233_index_spot_findings_check_item;
+mod m0234_index_spot_checks_campaign;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -164,6 +169,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0222_create_complaint_files::Migration),
             Box::new(m0223_index_complaints_state::Migration),
             Box::new(m0224_index_complaint_replies_complaint::Migration),
+            Box::new(m0230_create_spot_campaigns::Migration),
+            Box::new(m0231_create_spot_checks::Migration),
+            Box::new(m0232_create_spot_findings::Migration),
+            Box::new(m0233_index_spot_findings_check_item::Migration),
+            Box::new(m0234_index_spot_checks_campaign::Migration),
         ]
     }
 }

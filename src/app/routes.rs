@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, brands, complaints, contracts, inbox, incubators, matching, orgs, pages,
-    philanthropy, procurement, regulation, search, targets, units, web,
+    accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
+    pages, philanthropy, procurement, regulation, search, targets, units, web,
 };
 
 /// Who a route is for.
@@ -472,6 +472,31 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/regulation/complaints/{id}/files/{fid}",
         Regulator,
         complaints::routes::file,
+    )
+    // spot checks
+    .get("/spot-checks", Public, inspections::routes::list)
+    .get("/spot-checks/new", Regulator, inspections::routes::new_form)
+    .post("/spot-checks", Regulator, inspections::routes::create)
+    .get("/spot-checks/{id}", Public, inspections::routes::show)
+    .post(
+        "/spot-checks/{id}/commit",
+        Regulator,
+        inspections::routes::commit,
+    )
+    .post(
+        "/spot-checks/{id}/draw",
+        Regulator,
+        inspections::routes::draw,
+    )
+    .post(
+        "/spot-checks/{id}/checks/{cid}/findings",
+        Regulator,
+        inspections::routes::findings,
+    )
+    .post(
+        "/spot-checks/{id}/conclude",
+        Regulator,
+        inspections::routes::conclude,
     )
     // incubators
     .get("/incubators", Public, incubators::routes::directory)

@@ -13,6 +13,7 @@ pub mod calls;
 pub mod complaints;
 pub mod history;
 pub mod incubators;
+pub mod inspections;
 pub mod procurement;
 pub mod regulation;
 pub mod rules;
@@ -123,6 +124,8 @@ pub async fn run(
     brands::run(db, now, clock.today()).await?;
     // Complaints in every state, handled by the demo regulator.
     complaints::run(db, now, user_ids[1]).await?;
+    // A spot-check campaign drawn and concluded.
+    inspections::run(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
