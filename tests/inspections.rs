@@ -226,3 +226,52 @@ async fn a_campaign_is_committed_drawn_revealed_and_re_run_from_the_seed() {
     );
     app.check_invariants().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_demo_campaign_is_drawn_concluded_and_reproducible() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    civicbridge::app::seed::run(db, app.clock(), 120, 3, false)
+        .await
+        .unwrap();
+    let campaigns = civicbridge::inspections::list(db, false).await.unwrap();
+    assert_eq!(campaigns.len(), 1);
+    let c = &campaigns[0];
+    assert_eq!(
+        c.state(),
+        civicbridge::inspections::CampaignState::Concluded
+    );
+    let checks = civicbridge::inspections::checks(db, c.id).await.unwrap();
+    assert!(!checks.is_empty());
+    let seed = civicbridge::inspections::rules::parse_seed(c.seed.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        civicbridge::inspections::rules::commitment(&seed),
+        c.seed_hash.clone().unwrap()
+    );
+    let again = civicbridge::inspections::rules::draw(
+        &seed,
+        &c.candidates(),
+        usize::try_from(c.sample_size.unwrap()).unwrap(),
+        &c.inspector_pool(),
+        &c.conflicts(),
+    )
+    .unwrap();
+    let drawn: Vec<(i64, Vec<i64>)> = checks
+        .iter()
+        .map(|k| (k.org_id, k.inspector_ids()))
+        .collect();
+    let re: Vec<(i64, Vec<i64>)> = again.into_iter().map(|d| (d.org, d.inspectors)).collect();
+    assert_eq!(drawn, re);
+    // Seeding again adds no second campaign.
+    civicbridge::app::seed::run(db, app.clock(), 0, 3, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        civicbridge::inspections::list(db, true)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    app.check_invariants().await.unwrap();
+}

@@ -522,10 +522,10 @@ mod tests {
         // Re-done by hand from the words: ChaCha20 outputs, modulo, swaps.
         let seed = [42u8; 32];
         let mut rng = ChaCha20Rng::from_seed(seed);
-        let mut orgs = vec![1i64, 2, 3, 4, 5];
+        let mut orgs = [1i64, 2, 3, 4, 5];
         let j0 = (rng.next_u64() % 5) as usize;
         orgs.swap(0, j0);
-        let mut pool = vec![10i64, 11, 12];
+        let mut pool = [10i64, 11, 12];
         let j = (rng.next_u64() % 3) as usize;
         pool.swap(0, j);
         let j = 1 + (rng.next_u64() % 2) as usize;
