@@ -270,6 +270,15 @@ async fn an_anonymous_complaint_is_followed_with_its_code_and_handled_to_a_publi
     let c = only_complaint(&app).await;
     assert_eq!(c.state, "concluded");
     assert!(c.published);
+    // A concluded case takes no more replies.
+    let r = reg
+        .post(
+            &format!("{path}/replies"),
+            &[("body", "再补充一句。"), ("visibility", "public")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(app.count("complaint_replies").await, 2);
     for a in ["assigned", "investigating", "replied", "concluded"] {
         assert!(audited(&app, a).await >= 1, "{a}");
     }

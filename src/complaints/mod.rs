@@ -230,7 +230,8 @@ pub async fn conclude(
 }
 
 /// Adds a regulator's reply (public: the complainant reads it with the code) or internal
-/// note, with its audit entry, in one transaction.
+/// note, with its audit entry, in one transaction, while the case is open (`None`: it was
+/// concluded, nothing written).
 pub async fn reply(
     db: &DatabaseConnection,
     c: &Complaint,
@@ -238,8 +239,12 @@ pub async fn reply(
     public: bool,
     actor: i64,
     now: i64,
-) -> Result<Reply, DbErr> {
+) -> Result<Option<Reply>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::touch_open(&*txn, c.id, now).await? {
+        txn.commit().await?;
+        return Ok(None);
+    }
     let r = model::insert_reply(&*txn, c.id, body, public, actor, now).await?;
     log(
         &*txn,
@@ -252,7 +257,7 @@ pub async fn reply(
     )
     .await?;
     txn.commit().await?;
-    Ok(r)
+    Ok(Some(r))
 }
 
 /// Open complaints and how many of them are past their state's limit at `now` (the

@@ -257,6 +257,21 @@ pub async fn transition(
     Ok(res.rows_affected == 1)
 }
 
+/// Marks an open complaint as updated at `now`; `false` when it is concluded (a reply
+/// then writes nothing: decided in the reply's transaction, not before it).
+pub async fn touch_open(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<bool, DbErr> {
+    let res = complaint::Entity::update_many()
+        .set(complaint::ActiveModel {
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(complaint::Column::Id.eq(id))
+        .filter(complaint::Column::State.ne(CaseState::Concluded.code()))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
 /// Inserts a reply.
 pub async fn insert_reply(
     db: &impl ConnectionTrait,

@@ -453,7 +453,13 @@ pub async fn reply(
     }
     match rules::validate_reply(&f, ctx.lang) {
         Ok((body, public)) => {
-            super::reply(&st.db, &c, &body, public, actor, st.clock.now()).await?;
+            if super::reply(&st.db, &c, &body, public, actor, st.clock.now())
+                .await?
+                .is_none()
+            {
+                let why = ctx.t("complaints.err.closed");
+                return conflict(&st, &mut ctx, c.id, why).await;
+            }
             done(&ctx, &c, "complaints.done.replied").await
         }
         Err(e) => {

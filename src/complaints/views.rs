@@ -442,6 +442,8 @@ pub fn workspace_panel(lang: Lang, (open, overdue): (usize, usize)) -> Markup {
                     (lang.tf("complaints.queue_counts", &[("open", &open.to_string()), ("overdue", &overdue.to_string())]))
                 }
                 @if overdue > 0 { " " (overdue_badge(lang)) }
+                " · "
+                a href="/spot-checks" { (lang.t("inspections.title")) }
             }
         }
     }
