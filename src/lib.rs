@@ -167,6 +167,28 @@
 //!   and regulators; the profile section (composed by `pages`) shows only status. Other
 //!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`). Calls
 //!   `orgs`, `audit`, `inbox`, `accounts`, `regions`.
+//! - [`complaints`] — public complaints (issue 15 point 5): a form anyone may use (no
+//!   account, anonymous allowed, optional contact) about an organization (named by USCC or
+//!   exact name) or a general matter, with up to three attachments typed by content; a
+//!   tracking code from a CSPRNG shown once and kept only as its SHA-256, with which anyone
+//!   holding it follows the state and public replies (`/complaints/track`, the code in the
+//!   body, a wrong code answered like any other); regulators manage the cases (one state
+//!   machine `rules::CaseState::apply`: received → assigned → investigating → concluded with
+//!   an outcome; conditional updates, audit entry in the same transaction), each open state
+//!   with a configurable time limit (`TimeLimits`, `CIVICBRIDGE_COMPLAINT_DAYS`) and the
+//!   overdue highlighted, a count on `/me`; published outcomes at `/complaints`. The
+//!   complainant's identity is shown to regulators only. Calls `orgs`, `accounts`, `audit`.
+//! - [`inspections`] — random spot checks (双随机一公开, issue 15 point 4): a regulator
+//!   defines a campaign (registration level, division, year, ratio — at least 5% region,
+//!   4% league/city, 3% banner/county —, scope items); commit fixes the candidates (social
+//!   organizations registered there, `orgs::registered_at`), the inspectors (regulators),
+//!   their conflicts (memberships) and the sample size, and publishes the SHA-256 of a
+//!   CSPRNG seed kept secret; the draw (`rules::draw`: ChaCha20 from the seed, partial
+//!   Fisher–Yates, two conflict-free inspectors per check, the algorithm in words on every
+//!   page) records the checks and reveals the seed, so anyone re-runs it; the check's
+//!   inspectors record a finding per item; conclusion once all are in. Drafts are the
+//!   regulators' (404 to others); every step a conditional update with its audit entry.
+//!   Calls `orgs`, `accounts`, `audit`, `regions`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints
@@ -239,9 +261,11 @@ pub mod accounts;
 pub mod app;
 pub mod audit;
 pub mod brands;
+pub mod complaints;
 pub mod contracts;
 pub mod inbox;
 pub mod incubators;
+pub mod inspections;
 pub mod kernel;
 pub mod matching;
 pub mod orgs;

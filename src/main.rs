@@ -137,6 +137,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )
         .map_err(anyhow::Error::msg)?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_COMPLAINT_DAYS") {
+        config.complaints =
+            civicbridge::complaints::TimeLimits::parse(&s).map_err(anyhow::Error::msg)?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")

@@ -863,6 +863,43 @@ async fn route_role_matrix() {
             .id;
         (case, f.id)
     };
+    // A complaint, so the regulators' case routes have a real case to show.
+    let complaint = civicbridge::complaints::submit(
+        db,
+        &civicbridge::complaints::ComplaintDraft {
+            org: None,
+            subject: "矩阵测试投诉".into(),
+            body: "用于权限矩阵测试的投诉。".into(),
+            contact: None,
+            anonymous: true,
+            files: Vec::new(),
+        },
+        None,
+        None,
+        &civicbridge::complaints::new_tracking_code(),
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .id;
+    // A spot-check campaign (a draft: public routes answer 404 to all but regulators, like
+    // a missing id, so the matrix sees no refusal there).
+    let campaign = civicbridge::inspections::create(
+        db,
+        &civicbridge::inspections::CampaignDraft {
+            name: "矩阵测试抽查".into(),
+            level: civicbridge::inspections::Level::Region,
+            division: "150000".into(),
+            year: 2026,
+            ratio_bp: 500,
+            items: vec![civicbridge::inspections::Item::Finances],
+        },
+        owner_id,
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .id;
 
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
@@ -1029,6 +1066,10 @@ async fn route_role_matrix() {
             call
         } else if p.starts_with("/brands") {
             brand
+        } else if p.starts_with("/regulation/complaints/") {
+            complaint
+        } else if p.starts_with("/spot-checks/") {
+            campaign
         } else {
             org
         };

@@ -94,6 +94,16 @@ mod m0185_exclude_space_allocations_overlap;
 mod m0186_exclude_space_bookings_overlap;
 mod m0187_create_tenancy_agreements;
 mod m0188_index_tenancy_agreements_tenant;
+mod m0220_create_complaints;
+mod m0221_create_complaint_replies;
+mod m0222_create_complaint_files;
+mod m0223_index_complaints_state;
+mod m0224_index_complaint_replies_complaint;
+mod m0230_create_spot_campaigns;
+mod m0231_create_spot_checks;
+mod m0232_create_spot_findings;
+mod m0233_index_spot_findings_check_item;
+mod m0234_index_spot_checks_campaign;
 mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
@@ -198,6 +208,16 @@ impl MigratorTrait for Migrator {
             Box::new(m0186_exclude_space_bookings_overlap::Migration),
             Box::new(m0187_create_tenancy_agreements::Migration),
             Box::new(m0188_index_tenancy_agreements_tenant::Migration),
+            Box::new(m0220_create_complaints::Migration),
+            Box::new(m0221_create_complaint_replies::Migration),
+            Box::new(m0222_create_complaint_files::Migration),
+            Box::new(m0223_index_complaints_state::Migration),
+            Box::new(m0224_index_complaint_replies_complaint::Migration),
+            Box::new(m0230_create_spot_campaigns::Migration),
+            Box::new(m0231_create_spot_checks::Migration),
+            Box::new(m0232_create_spot_findings::Migration),
+            Box::new(m0233_index_spot_findings_check_item::Migration),
+            Box::new(m0234_index_spot_checks_campaign::Migration),
         ]
     }
 }

@@ -9,8 +9,8 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, brands, contracts, inbox, incubators, matching, orgs, pages, philanthropy,
-    procurement, regulation, search, spaces, targets, units, web,
+    accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
+    pages, philanthropy, procurement, regulation, search, spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -485,6 +485,78 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/orgs/{id}/credit/findings/{finding}/resolve",
         Regulator,
         regulation::routes::credit::resolve_finding,
+    )
+    // complaints
+    .get("/complaints", Public, complaints::routes::public_list)
+    .get("/complaints/new", Public, complaints::routes::new_form)
+    .post(
+        "/complaints",
+        Public,
+        complaints::routes::create.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .get("/complaints/track", Public, complaints::routes::track_form)
+    .post("/complaints/track", Public, complaints::routes::track)
+    .get(
+        "/regulation/complaints",
+        Regulator,
+        complaints::routes::queue,
+    )
+    .get(
+        "/regulation/complaints/{id}",
+        Regulator,
+        complaints::routes::show,
+    )
+    .post(
+        "/regulation/complaints/{id}/assign",
+        Regulator,
+        complaints::routes::assign,
+    )
+    .post(
+        "/regulation/complaints/{id}/investigate",
+        Regulator,
+        complaints::routes::investigate,
+    )
+    .post(
+        "/regulation/complaints/{id}/conclude",
+        Regulator,
+        complaints::routes::conclude,
+    )
+    .post(
+        "/regulation/complaints/{id}/replies",
+        Regulator,
+        complaints::routes::reply,
+    )
+    .get(
+        "/regulation/complaints/{id}/files/{fid}",
+        Regulator,
+        complaints::routes::file,
+    )
+    // spot checks
+    .get("/spot-checks", Public, inspections::routes::list)
+    .get("/spot-checks/new", Regulator, inspections::routes::new_form)
+    .post("/spot-checks", Regulator, inspections::routes::create)
+    .get("/spot-checks/{id}", Public, inspections::routes::show)
+    .post(
+        "/spot-checks/{id}/commit",
+        Regulator,
+        inspections::routes::commit,
+    )
+    .post(
+        "/spot-checks/{id}/draw",
+        Regulator,
+        inspections::routes::draw,
+    )
+    .post(
+        "/spot-checks/{id}/checks/{cid}/findings",
+        Regulator,
+        inspections::routes::findings,
+    )
+    .post(
+        "/spot-checks/{id}/conclude",
+        Regulator,
+        inspections::routes::conclude,
     )
     // incubators
     .get("/incubators", Public, incubators::routes::directory)

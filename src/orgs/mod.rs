@@ -48,6 +48,8 @@ pub use rules::{
 /// rooms ask ([`is_verified`]).
 pub use vetting::{decide_claim, is_verified, submit_claim, verify};
 
+/// The organization registered under an exact name (complaints name one by name or USCC).
+pub use model::id_by_name;
 /// The organization registered under a USCC (incubators' operators).
 pub use model::id_by_uscc;
 /// A regulatory event (rating or credit change), as [`recent_events`] hands it out.
@@ -63,3 +65,5 @@ pub use reads::{SocialFigures, social_figures};
 /// Batched reads for other rooms (search documents and rebuilds): organizations with their
 /// domains, ids in order, the count, and ratings whose last valid day falls in a range.
 pub use reads::{count, ids_after, many_with_domains, rating_valid_until_in};
+/// The population of a spot-check campaign and the memberships of its inspectors.
+pub use reads::{memberships_of_users, registered_at};

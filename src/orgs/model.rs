@@ -383,6 +383,19 @@ pub async fn id_by_uscc(db: &impl ConnectionTrait, uscc: &str) -> Result<Option<
         .await
 }
 
+/// The organization registered under exactly this name, if any (the first by id when
+/// several share it).
+pub async fn id_by_name(db: &impl ConnectionTrait, name: &str) -> Result<Option<i64>, DbErr> {
+    organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Name.eq(name))
+        .order_by_asc(organization::Column::Id)
+        .into_tuple()
+        .one(db)
+        .await
+}
+
 /// Whether a USCC is registered to an organization other than `except`.
 pub async fn uscc_taken(
     db: &impl ConnectionTrait,

@@ -302,3 +302,53 @@ pub async fn lookup(
         .all(db)
         .await
 }
+
+/// The social organizations registered at a level (an [`super::rules::AuthorityLevel`]
+/// code) within a division — the region's code for the region level, a league/city or a
+/// banner/county code for those levels — ids ascending: the population a spot-check
+/// campaign samples. One query.
+pub async fn registered_at(
+    db: &impl ConnectionTrait,
+    level: super::rules::AuthorityLevel,
+    division: &str,
+) -> Result<Vec<i64>, DbErr> {
+    use super::rules::{AuthorityLevel, OrgKind};
+    let social: Vec<&str> = OrgKind::ALL
+        .iter()
+        .filter(|k| k.is_social_org())
+        .map(|k| k.code())
+        .collect();
+    let mut q = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::AuthorityLevel.eq(level.code()))
+        .filter(organization::Column::Kind.is_in(social));
+    q = match level {
+        AuthorityLevel::Region => q,
+        AuthorityLevel::LeagueCity => q.filter(organization::Column::LeagueCode.eq(division)),
+        AuthorityLevel::BannerCounty => q.filter(organization::Column::CountyCode.eq(division)),
+    };
+    q.order_by_asc(organization::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Every (organization, user) membership of these users, in one `IN` query (conflicts of
+/// interest of spot-check inspectors).
+pub async fn memberships_of_users(
+    db: &impl ConnectionTrait,
+    user_ids: &[i64],
+) -> Result<Vec<(i64, i64)>, DbErr> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    super::model::org_member::Entity::find()
+        .select_only()
+        .column(super::model::org_member::Column::OrgId)
+        .column(super::model::org_member::Column::UserId)
+        .filter(super::model::org_member::Column::UserId.is_in(user_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -95,6 +95,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
     let calls = crate::philanthropy::routes::workspace_sections(&st, &ctx).await?;
     let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
+    let complaints = crate::complaints::routes::workspace_section(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
@@ -103,6 +104,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
         (matching)
         (calls)
         (incubators)
+        (complaints)
         @if u.actor.has(Role::Regulator) {
             div.panel id="regulation" {
                 h2 { (ctx.t("regulation.me.title")) }

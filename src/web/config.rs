@@ -62,6 +62,8 @@ pub struct Config {
     /// Credit-list settings: the objection period and how long a serious listing lasts
     /// (`CIVICBRIDGE_CREDIT_OBJECTION_DAYS`, `CIVICBRIDGE_CREDIT_SERIOUS_DAYS`).
     pub credit: crate::regulation::CreditSettings,
+    /// Time limit of each open complaint state (`CIVICBRIDGE_COMPLAINT_DAYS`).
+    pub complaints: crate::complaints::TimeLimits,
 }
 
 impl Default for Config {
@@ -89,6 +91,7 @@ impl Default for Config {
             targets: Default::default(),
             regulation: Default::default(),
             credit: Default::default(),
+            complaints: Default::default(),
         }
     }
 }

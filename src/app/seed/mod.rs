@@ -11,9 +11,11 @@
 
 pub mod brands;
 pub mod calls;
+pub mod complaints;
 pub mod credit;
 pub mod history;
 pub mod incubators;
+pub mod inspections;
 pub mod procurement;
 pub mod regulation;
 pub mod rules;
@@ -124,6 +126,10 @@ pub async fn run(
     incubators::run(db, now).await?;
     spaces::run(db, now).await?;
     brands::run(db, now, clock.today()).await?;
+    // Complaints in every state, handled by the demo regulator.
+    complaints::run(db, now, user_ids[1]).await?;
+    // A spot-check campaign drawn and concluded.
+    inspections::run(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
