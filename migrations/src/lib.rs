@@ -76,6 +76,12 @@ mod m0143_create_penalties;
 mod m0144_index_penalties_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0162_create_proposals;
+mod m0163_create_proposal_revisions;
+mod m0164_index_proposals_call_state;
+mod m0165_index_proposals_call_org;
+mod m0166_index_proposal_revisions_number;
+mod m0167_add_calls_admin_cap_bp;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -154,6 +160,12 @@ impl MigratorTrait for Migrator {
             Box::new(m0125_index_brands_org::Migration),
             Box::new(m0126_index_brand_places_league::Migration),
             Box::new(m0127_index_brand_photos_brand::Migration),
+            Box::new(m0162_create_proposals::Migration),
+            Box::new(m0163_create_proposal_revisions::Migration),
+            Box::new(m0164_index_proposals_call_state::Migration),
+            Box::new(m0165_index_proposals_call_org::Migration),
+            Box::new(m0166_index_proposal_revisions_number::Migration),
+            Box::new(m0167_add_calls_admin_cap_bp::Migration),
         ]
     }
 }

@@ -203,6 +203,25 @@ pub enum Action {
         /// The user applied.
         own: bool,
     },
+    /// Apply to a venture-philanthropy call (anyone who may join an organization; the
+    /// organizations one applies for are those one administers).
+    ApplyToCall,
+    /// See one proposal (application to a call): its applicant (`own`: the user who applied
+    /// or a member of the applying organization) and the call's organizer (`organizer`:
+    /// decided by [`Action::UnitCalls`] / [`Action::OrgCalls`]; a draft is the applicant's
+    /// alone, the handler passes `organizer: false` for it).
+    ViewProposal {
+        /// The user applied, or belongs to the applying organization.
+        own: bool,
+        /// The user acts for the call's organizer.
+        organizer: bool,
+    },
+    /// Edit, submit and revise one's own proposal (`own`: the user who applied or an
+    /// administrator of the applying organization).
+    EditProposal {
+        /// The user applied, or administers the applying organization.
+        own: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -265,6 +284,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             own || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
         Action::EditIncubatorApplication { own } => own,
+        Action::ApplyToCall => !a.has(Role::Admin),
+        Action::ViewProposal { own, organizer } => own || (organizer && !a.has(Role::Admin)),
+        Action::EditProposal { own } => own && !a.has(Role::Admin),
     }
 }
 
@@ -293,7 +315,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 43] = [
+    const ALL_ACTIONS: [Action; 49] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -363,6 +385,21 @@ mod tests {
         },
         Action::EditIncubatorApplication { own: true },
         Action::EditIncubatorApplication { own: false },
+        Action::ApplyToCall,
+        Action::ViewProposal {
+            own: true,
+            organizer: false,
+        },
+        Action::ViewProposal {
+            own: false,
+            organizer: true,
+        },
+        Action::ViewProposal {
+            own: false,
+            organizer: false,
+        },
+        Action::EditProposal { own: true },
+        Action::EditProposal { own: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -399,6 +436,17 @@ mod tests {
             ApplyToIncubator,
             own[0],
             own[1],
+            // A proposal's applicant, and the call's organizer (settled by the handler).
+            ApplyToCall,
+            ViewProposal {
+                own: true,
+                organizer: false,
+            },
+            ViewProposal {
+                own: false,
+                organizer: true,
+            },
+            EditProposal { own: true },
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -413,6 +461,12 @@ mod tests {
                     ManageIncubators,
                     own[0],
                     own[1],
+                    // A proposal's `own` is settled from its row; an administrator applies
+                    // to no call, so never has one to edit.
+                    ViewProposal {
+                        own: true,
+                        organizer: false,
+                    },
                 ][..],
                 extra,
             ]

@@ -69,6 +69,10 @@ code_enum! {
         IncubatorApplicationMoved = "incubator_application_moved",
         /// An incubator's manager wrote to the applicant.
         IncubatorMessage = "incubator_message",
+        /// A proposal was submitted (or revised) to a call the recipient organizes.
+        ProposalSubmitted = "proposal_submitted",
+        /// The recipient's proposal moved on (with the organizer's message).
+        ProposalMoved = "proposal_moved",
     }
 }
 

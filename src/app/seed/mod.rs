@@ -6,13 +6,15 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`.
+//! and `proposals` call `philanthropy`; `regulation` its reports and penalties; `brands`
+//! calls `brands`.
 
 pub mod brands;
 pub mod calls;
 pub mod history;
 pub mod incubators;
 pub mod procurement;
+pub mod proposals;
 pub mod regulation;
 pub mod rules;
 pub mod vetting;
@@ -116,6 +118,9 @@ pub async fn run(
     }
     // Two venture-philanthropy calls (one open, one closed), drafted by the demo buyer.
     calls::run(db, user_ids[2], now).await?;
+    // Applications to the open call in every state: the demo organization user applies,
+    // the demo buyer screens and decides.
+    proposals::run(db, user_ids[3], user_ids[2], now).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;
