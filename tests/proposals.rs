@@ -12,13 +12,16 @@ mod common;
 use axum::http::StatusCode;
 use civicbridge::kernel::money::Fen;
 use civicbridge::philanthropy::proposal_rules::{
-    ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step,
+    ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
 };
 use civicbridge::philanthropy::proposals as ops;
 use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
 use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
+
+/// A form as repeated fields.
+type Fields = Vec<(&'static str, String)>;
 
 /// A unit in Hohhot with a buyer signed in; returns (client, buyer id, unit id).
 async fn unit_buyer(app: &TestApp) -> (Client, i64, i64) {
@@ -214,13 +217,21 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
         .unwrap();
     let p = proposal(&app, pid).await;
     assert_eq!(p.state, "submitted");
-    assert_eq!((p.total_fen, p.cofund_fen, p.requested_fen), (5_500_000, 600_000, 4_900_000));
+    assert_eq!(
+        (p.total_fen, p.cofund_fen, p.requested_fen),
+        (5_500_000, 600_000, 4_900_000)
+    );
     assert_eq!(p.name, "新城区助老服务中心");
     assert_eq!(p.uscc.as_deref(), Some(common::uscc(1).as_str()));
     assert!(p.partners.contains("新城区志愿者协会"));
     assert_eq!(app.count("proposal_revisions").await, 1);
     // An organization applies once.
-    let again = post(&mut applicant, &format!("/calls/{}/apply", c.id), &good(org)).await;
+    let again = post(
+        &mut applicant,
+        &format!("/calls/{}/apply", c.id),
+        &good(org),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!again.text("#org_id-error").is_empty());
     assert_eq!(app.count("proposals").await, 1);
@@ -232,7 +243,10 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        stranger.get(&format!("/calls/{}/proposals", c.id)).await.status,
+        stranger
+            .get(&format!("/calls/{}/proposals", c.id))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     // The applicant may not take the organizer's steps.
@@ -248,19 +262,31 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
         vec![("step", s), ("message", m), ("amount", a)]
     };
     let path = format!("/proposals/{pid}/step");
-    assert_eq!(buyer.post(&path, &step("screen", "", "")).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        buyer.post(&path, &step("screen", "", "")).await.status,
+        StatusCode::SEE_OTHER
+    );
     let r = buyer.post(&path, &step("to_review", "", "")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#step-error").contains("清单"), "{}", r.text("#step-error"));
+    assert!(
+        r.text("#step-error").contains("清单"),
+        "{}",
+        r.text("#step-error")
+    );
     let items: Vec<(&str, &str)> = ScreenItem::ALL.iter().map(|i| ("item", i.code())).collect();
-    let r = buyer.post(&format!("/proposals/{pid}/checklist"), &items).await;
+    let r = buyer
+        .post(&format!("/proposals/{pid}/checklist"), &items)
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     // More information: a message is required, and the applicant sees it.
     let r = buyer.post(&path, &step("request_info", " ", "")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#message-error").is_empty());
     let r = buyer
-        .post(&path, &step("request_info", "请补充送餐路线和志愿者安排。", ""))
+        .post(
+            &path,
+            &step("request_info", "请补充送餐路线和志愿者安排。", ""),
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(proposal(&app, pid).await.state, "more_info");
@@ -273,7 +299,9 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
         &v,
         &[(
             "plan",
-            &["在两个社区建设长者助餐点，每周五天提供午餐。\n送餐路线覆盖三个小区，志愿者每日两人。"],
+            &[
+                "在两个社区建设长者助餐点，每周五天提供午餐。\n送餐路线覆盖三个小区，志愿者每日两人。",
+            ],
         )],
     );
     let r = post(&mut applicant, &format!("/proposals/{pid}/edit"), &revised).await;
@@ -290,7 +318,12 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
     // Review, determination, approval for less than asked.
     for s in ["to_review", "to_determination"] {
         let r = buyer.post(&path, &step(s, "", "")).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{s}: {}", r.text("#step-error"));
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{s}: {}",
+            r.text("#step-error")
+        );
     }
     let r = buyer.post(&path, &step("approve", "", "60000")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -301,14 +334,19 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let p = proposal(&app, pid).await;
-    assert_eq!((p.state.as_str(), p.approved_fen), ("approved", Some(4_000_000)));
+    assert_eq!(
+        (p.state.as_str(), p.approved_fen),
+        ("approved", Some(4_000_000))
+    );
     let page = applicant.get(&format!("/proposals/{pid}")).await;
     assert!(page.text("#approved").contains("40,000.00"));
     assert!(page.text("#organizer-message").contains("核减"));
     // A decision can be reopened, with a reason.
     let r = buyer.post(&path, &step("reopen", "", "")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = buyer.post(&path, &step("reopen", "核对预算后重新决定。", "")).await;
+    let r = buyer
+        .post(&path, &step("reopen", "核对预算后重新决定。", ""))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let p = proposal(&app, pid).await;
     assert_eq!((p.state.as_str(), p.approved_fen), ("determination", None));
@@ -319,6 +357,11 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
         app.count("audit_events WHERE entity = 'proposal'").await,
         9,
         "audit entries"
+    );
+    let ws = applicant.get("/me").await;
+    assert_eq!(
+        ws.count(&format!("#my-proposals a[href='/proposals/{pid}']")),
+        1
     );
     let me = applicant.get("/me/notifications").await;
     assert!(me.body.contains("新城区社区公益创投大赛") || me.body.contains("社区长者助餐服务"));
@@ -335,11 +378,20 @@ async fn bad_input_is_refused_per_field_and_nothing_is_written() {
     let mut a = app.client();
     a.login("owner@example.org", PW).await;
     let path = format!("/calls/{}/apply", c.id);
-    let cases: Vec<(&str, Vec<(&'static str, String)>, &str)> = vec![
+    // (selector of the message, the form, a piece of the message)
+    let cases: Vec<(&str, Fields, &str)> = vec![
         // The lines add up to 55 000, not 60 000.
-        ("#total-error", with(&good(org), &[("total", &["60000"])]), "55,000.00"),
+        (
+            "#total-error",
+            with(&good(org), &[("total", &["60000"])]),
+            "55,000.00",
+        ),
         // Asks 54 000 of a 50 000 maximum.
-        ("#total-error", with(&good(org), &[("cofund", &["1000"])]), "50,000.00"),
+        (
+            "#total-error",
+            with(&good(org), &[("cofund", &["1000"])]),
+            "50,000.00",
+        ),
         ("#total-error", with(&good(org), &[("total", &["0"])]), ""),
         (
             "#budget-error",
@@ -349,7 +401,11 @@ async fn bad_input_is_refused_per_field_and_nothing_is_written() {
             ),
             "2",
         ),
-        ("#cofund-error", with(&good(org), &[("cofund", &["-6000"])]), ""),
+        (
+            "#cofund-error",
+            with(&good(org), &[("cofund", &["-6000"])]),
+            "",
+        ),
         // Administration 16 000 of 65 000 is over the default 15%.
         (
             "#budget-error",
@@ -363,10 +419,17 @@ async fn bad_input_is_refused_per_field_and_nothing_is_written() {
             ),
             "15",
         ),
-        ("#outcomes-error", with(&good(org), &[("outcome_target", &["0"])]), ""),
+        (
+            "#outcomes-error",
+            with(&good(org), &[("outcome_target", &["0"])]),
+            "",
+        ),
         (
             ".has-error .error-msg",
-            with(&good(org), &[("p_league", &["150200"]), ("p_county", &[""])]),
+            with(
+                &good(org),
+                &[("p_league", &["150200"]), ("p_county", &[""])],
+            ),
             "资助范围",
         ),
     ];
@@ -385,11 +448,18 @@ async fn bad_input_is_refused_per_field_and_nothing_is_written() {
     // The messages follow the user's language.
     a.get("/calls?lang=en").await;
     let r = post(&mut a, &path, &with(&good(org), &[("total", &["60000"])])).await;
-    assert!(r.text("#total-error").contains("add up to"), "{}", r.text("#total-error"));
+    assert!(
+        r.text("#total-error").contains("add up to"),
+        "{}",
+        r.text("#total-error")
+    );
     a.get("/calls?lang=zh-CN").await;
 
     // An applicant on a credit list is refused, whatever else is right.
-    let o = civicbridge::orgs::row(&app.state.db, org).await.unwrap().unwrap();
+    let o = civicbridge::orgs::row(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap();
     let regulator = app.user("regulator@example.org", &[]).await;
     civicbridge::orgs::set_credit(
         &app.state.db,
@@ -403,7 +473,11 @@ async fn bad_input_is_refused_per_field_and_nothing_is_written() {
     .unwrap();
     let r = post(&mut a, &path, &good(org)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#org_id-error").contains("信用"), "{}", r.text("#org_id-error"));
+    assert!(
+        r.text("#org_id-error").contains("信用"),
+        "{}",
+        r.text("#org_id-error")
+    );
 
     // Outside the window: not yet open, and after it closed.
     let later = call(&app, unit, buyer_id, T0 + 5 * DAY, T0 + 30 * DAY, false).await;
@@ -463,7 +537,10 @@ async fn batch_determination_is_all_or_none() {
     let db = &app.state.db;
     let c = call(&app, unit, buyer_id, T0 - DAY, T0 + 10 * DAY, false).await;
     let author = app.user("author@example.org", &[]).await;
-    let all: Vec<String> = ScreenItem::ALL.iter().map(|i| i.code().to_string()).collect();
+    let all: Vec<String> = ScreenItem::ALL
+        .iter()
+        .map(|i| i.code().to_string())
+        .collect();
     let mut ids = Vec::new();
     for n in ["甲小组", "乙小组", "丙小组"] {
         let id = ops::apply(db, &c, author, &group_draft(n), T0)
@@ -473,9 +550,16 @@ async fn batch_determination_is_all_or_none() {
         for s in [Step::Screen, Step::ToReview, Step::ToDetermination] {
             let p = proposal(&app, id).await;
             if s == Step::ToReview {
-                ops::record_checklist(db, &p, &all, buyer_id, T0).await.unwrap();
+                ops::record_checklist(db, &p, &all, buyer_id, T0)
+                    .await
+                    .unwrap();
             }
-            ops::take_step(db, &c, &p, s, "", None, buyer_id, T0)
+            let d = StepDraft {
+                step: s,
+                message: String::new(),
+                amount: None,
+            };
+            ops::take_step(db, &c, &p, &d, buyer_id, T0)
                 .await
                 .unwrap()
                 .unwrap();
@@ -485,7 +569,10 @@ async fn batch_determination_is_all_or_none() {
     // A draft is the applicant's alone.
     let mut draft = group_draft("丁小组");
     draft.submit = false;
-    let draft_id = ops::apply(db, &c, author, &draft, T0).await.unwrap().unwrap();
+    let draft_id = ops::apply(db, &c, author, &draft, T0)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         buyer.get(&format!("/proposals/{draft_id}")).await.status,
         StatusCode::NOT_FOUND
@@ -497,18 +584,29 @@ async fn batch_determination_is_all_or_none() {
     let decide = format!("/calls/{}/proposals/decide", c.id);
     let (a, b, d) = (ids[0].to_string(), ids[1].to_string(), ids[2].to_string());
     let r = buyer
-        .post(&decide, &[("ids", &a), ("ids", &b), ("decision", "approve")])
+        .post(
+            &decide,
+            &[("ids", &a), ("ids", &b), ("decision", "approve")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     for id in &ids[..2] {
         let p = proposal(&app, *id).await;
-        assert_eq!((p.state.as_str(), p.approved_fen), ("approved", Some(3_600_000)));
+        assert_eq!(
+            (p.state.as_str(), p.approved_fen),
+            ("approved", Some(3_600_000))
+        );
     }
     // One of these is decided already: nothing happens to the other.
     let r = buyer
         .post(
             &decide,
-            &[("ids", &d), ("ids", &a), ("decision", "reject"), ("message", "不符合要求。")],
+            &[
+                ("ids", &d),
+                ("ids", &a),
+                ("decision", "reject"),
+                ("message", "不符合要求。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -523,12 +621,19 @@ async fn batch_determination_is_all_or_none() {
     let r = buyer
         .post(
             &decide,
-            &[("ids", &d), ("decision", "reject"), ("message", "与主题关联不够紧密。")],
+            &[
+                ("ids", &d),
+                ("decision", "reject"),
+                ("message", "与主题关联不够紧密。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let p = proposal(&app, ids[2]).await;
-    assert_eq!((p.state.as_str(), p.message.as_deref()), ("rejected", Some("与主题关联不够紧密。")));
+    assert_eq!(
+        (p.state.as_str(), p.message.as_deref()),
+        ("rejected", Some("与主题关联不够紧密。"))
+    );
     // The list filters by state.
     let approved = buyer
         .get(&format!("/calls/{}/proposals?state=approved", c.id))

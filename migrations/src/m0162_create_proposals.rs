@@ -74,7 +74,11 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Proposals::Outcomes).text().not_null())
                 .col(ColumnDef::new(Proposals::Budget).text().not_null())
                 .col(ColumnDef::new(Proposals::TotalFen).big_integer().not_null())
-                .col(ColumnDef::new(Proposals::CofundFen).big_integer().not_null())
+                .col(
+                    ColumnDef::new(Proposals::CofundFen)
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(
                     ColumnDef::new(Proposals::RequestedFen)
                         .big_integer()
@@ -87,8 +91,16 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Proposals::Message).text().null())
                 .col(ColumnDef::new(Proposals::ApprovedFen).big_integer().null())
                 .col(ColumnDef::new(Proposals::Revision).integer().not_null())
-                .col(ColumnDef::new(Proposals::CreatedAt).big_integer().not_null())
-                .col(ColumnDef::new(Proposals::UpdatedAt).big_integer().not_null())
+                .col(
+                    ColumnDef::new(Proposals::CreatedAt)
+                        .big_integer()
+                        .not_null(),
+                )
+                .col(
+                    ColumnDef::new(Proposals::UpdatedAt)
+                        .big_integer()
+                        .not_null(),
+                )
                 .col(ColumnDef::new(Proposals::SubmittedAt).big_integer().null())
                 .col(ColumnDef::new(Proposals::DecidedAt).big_integer().null())
                 .to_owned(),

@@ -35,10 +35,10 @@ use std::collections::HashMap;
 use sea_orm::{DatabaseConnection, DbErr};
 
 pub use model::{Call, get, of_organizers, open_calls};
-pub use rules::{CallDraft, CallState, Fit, Organizer, OrganizerKind, Phase};
 /// A proposal and its state, for the workspace and the tests.
 pub use proposal_model::Proposal;
 pub use proposal_rules::ProposalState;
+pub use rules::{CallDraft, CallState, Fit, Organizer, OrganizerKind, Phase};
 
 use crate::inbox::{Kind, Params};
 use rules::CallEvent;

@@ -411,7 +411,10 @@ pub fn check_budget(
                 "proposal.err.cofund_ratio",
                 &[
                     ("ratio", &super::rules::percent_input(terms.cofund_bp)),
-                    ("needed", &total.share_bp(i64::from(terms.cofund_bp)).to_string()),
+                    (
+                        "needed",
+                        &total.share_bp(i64::from(terms.cofund_bp)).to_string(),
+                    ),
                 ],
             ),
         );
@@ -1029,7 +1032,11 @@ mod tests {
                     .iter()
                     .find(|(f, s, _)| *f == from && *s == step)
                     .map(|(_, _, to)| *to);
-                assert_eq!(from.apply(step, true, None).ok(), expected, "{from:?} {step:?}");
+                assert_eq!(
+                    from.apply(step, true, None).ok(),
+                    expected,
+                    "{from:?} {step:?}"
+                );
             }
         }
     }
@@ -1133,14 +1140,20 @@ mod tests {
                     f.p_county = String::new();
                 }),
             ),
-            ("p_league", Box::new(|f| {
-                f.p_league = "150200".into();
-                f.p_county = String::new();
-            })),
+            (
+                "p_league",
+                Box::new(|f| {
+                    f.p_league = "150200".into();
+                    f.p_county = String::new();
+                }),
+            ),
             ("p_county", Box::new(|f| f.p_county = "150202".into())),
             ("outcomes", Box::new(|f| f.outcome_target[0] = "0".into())),
             ("outcomes", Box::new(|f| f.outcome_target[0] = "-3".into())),
-            ("outcomes", Box::new(|f| f.outcome_indicator[1] = String::new())),
+            (
+                "outcomes",
+                Box::new(|f| f.outcome_indicator[1] = String::new()),
+            ),
             (
                 "outcomes",
                 Box::new(|f| {
@@ -1148,7 +1161,10 @@ mod tests {
                     f.outcome_target.clear();
                 }),
             ),
-            ("budget", Box::new(|f| f.budget_category[0] = "travel".into())),
+            (
+                "budget",
+                Box::new(|f| f.budget_category[0] = "travel".into()),
+            ),
             ("budget", Box::new(|f| f.budget_amount[1] = "-25000".into())),
             ("budget", Box::new(|f| f.budget_amount[1] = "0".into())),
             ("budget", Box::new(|f| f.budget_item[2] = String::new())),
@@ -1226,7 +1242,10 @@ mod tests {
             verified: false,
             ..ok
         };
-        assert_eq!(eligible(Some(unverified), &reg), Err(Ineligible::Unverified));
+        assert_eq!(
+            eligible(Some(unverified), &reg),
+            Err(Ineligible::Unverified)
+        );
         assert_eq!(
             eligible(Some(ok), &[Applicant::Tenant]),
             Err(Ineligible::Kind)
@@ -1254,7 +1273,10 @@ mod tests {
         assert!(!place_within("150202", &p));
         assert!(place_within("150202", &[REGION_CODE.to_string()]));
         let county = vec!["150102".to_string()];
-        assert!(!place_within("150100", &county), "a league is wider than a county");
+        assert!(
+            !place_within("150100", &county),
+            "a league is wider than a county"
+        );
     }
 
     #[test]

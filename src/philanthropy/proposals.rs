@@ -11,8 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use super::model::Call;
 use super::proposal_model::{self as model, Fields, Proposal, StepWrite};
 use super::proposal_rules::{
-    ApplicantChoice, CallTerms, Content, DEFAULT_ADMIN_CAP_BP, Ineligible, OrgStanding,
-    ProposalDraft, ProposalState, Step, StepError, checklist_met, eligible,
+    ApplicantChoice, CallTerms, Content, Ineligible, OrgStanding, ProposalDraft, ProposalState,
+    Step, StepDraft, StepError, checklist_met, eligible,
 };
 use super::rules::{Applicant, unwrap_codes};
 use crate::inbox::{Kind, Params};
@@ -26,11 +26,6 @@ pub fn terms_of(c: &Call, default_cap_bp: i32) -> CallTerms {
         admin_cap_bp: c.admin_cap_bp.unwrap_or(default_cap_bp),
         places: unwrap_codes(&c.places),
     }
-}
-
-/// The platform's default administrative cap (basis points).
-pub fn default_admin_cap_bp() -> i32 {
-    DEFAULT_ADMIN_CAP_BP
 }
 
 /// Who the call accepts.
@@ -65,6 +60,9 @@ impl ApplyRefusal {
     pub fn field(&self, lang: crate::kernel::Lang) -> (&'static str, String) {
         match self {
             ApplyRefusal::Window => ("window", lang.t("proposal.err.window")),
+            // A kind the call does not take is about who applies; credit and verification
+            // about the organization chosen.
+            ApplyRefusal::Ineligible(i @ Ineligible::Kind) => ("kind", i.message(lang)),
             ApplyRefusal::Ineligible(i) => ("org_id", i.message(lang)),
             ApplyRefusal::UnknownOrg => ("org_id", lang.t("proposal.err.org")),
             ApplyRefusal::Duplicate => ("org_id", lang.t("proposal.err.duplicate")),
@@ -121,8 +119,10 @@ async fn resolve(
                 return Ok(Err(ApplyRefusal::UnknownOrg));
             };
             let wants_tenant = accepted(c).contains(&Applicant::Tenant);
-            let tenant =
-                wants_tenant && crate::incubators::incubated_orgs(db).await?.contains_key(&id);
+            let tenant = wants_tenant
+                && crate::incubators::incubated_orgs(db)
+                    .await?
+                    .contains_key(&id);
             let standing = OrgStanding {
                 verified: crate::orgs::is_verified(&o),
                 clean_credit: o.credit_status == crate::orgs::CreditStatus::Normal.code(),
@@ -405,20 +405,20 @@ async fn step_in(
     Ok(Ok(to))
 }
 
-/// The organizer moves a proposal on (`amount` in fen for an approval).
+/// The organizer moves a proposal on (a validated step: its message, and for an approval
+/// the amount).
 pub async fn take_step(
     db: &DatabaseConnection,
     c: &Call,
     p: &Proposal,
-    step: Step,
-    message: &str,
-    amount: Option<i64>,
+    d: &StepDraft,
     actor: i64,
     now: i64,
 ) -> Result<Result<ProposalState, StepRefusal>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
     model::lock_call(&*txn, c.id).await?;
-    let r = step_in(&*txn, c, p.id, step, message, amount, actor, now).await?;
+    let amount = d.amount.map(|a| a.0);
+    let r = step_in(&*txn, c, p.id, d.step, &d.message, amount, actor, now).await?;
     txn.commit().await?;
     Ok(r)
 }
@@ -472,7 +472,9 @@ pub async fn determine_batch(
         {
             // Checked above under the call's turn, so this cannot happen; should it, the
             // transaction is dropped unfinished and nothing of the batch is kept.
-            return Err(DbErr::Custom(format!("proposal {id} changed during its batch")));
+            return Err(DbErr::Custom(format!(
+                "proposal {id} changed during its batch"
+            )));
         }
     }
     txn.commit().await?;

@@ -59,6 +59,9 @@ pub struct Config {
     pub targets: crate::targets::TargetSettings,
     /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
     pub regulation: crate::regulation::RegulationSettings,
+    /// The largest administrative share of a proposal's budget, in basis points, where a
+    /// call sets none (`CIVICBRIDGE_ADMIN_CAP`, percent).
+    pub proposal_admin_cap_bp: i32,
 }
 
 impl Default for Config {
@@ -85,6 +88,7 @@ impl Default for Config {
             matching_cache_secs: 10,
             targets: Default::default(),
             regulation: Default::default(),
+            proposal_admin_cap_bp: crate::philanthropy::proposal_rules::DEFAULT_ADMIN_CAP_BP,
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::kernel::money::Fen;
 use crate::philanthropy::model::call;
 use crate::philanthropy::proposal_model::proposal;
 use crate::philanthropy::proposal_rules::{
-    ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step,
+    ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
 };
 use crate::philanthropy::proposals as ops;
 
@@ -96,7 +96,10 @@ pub async fn run(
         .next()
         .map(|d| d.code.clone())
         .unwrap_or_else(|| c.places.trim_matches(',').to_string());
-    let all: Vec<String> = ScreenItem::ALL.iter().map(|i| i.code().to_string()).collect();
+    let all: Vec<String> = ScreenItem::ALL
+        .iter()
+        .map(|i| i.code().to_string())
+        .collect();
     // Each plan: whether it is submitted, then the organizer's steps (with a revision after
     // a request for more information where `revise` is set).
     let plans: [(bool, &[Step], bool); 8] = [
@@ -105,10 +108,19 @@ pub async fn run(
         (true, &[Step::Screen, Step::RequestInfo], true),
         (true, &[Step::Screen, Step::RequestInfo], false),
         (true, &[Step::Screen, Step::ToReview], false),
-        (true, &[Step::Screen, Step::ToReview, Step::ToDetermination], false),
         (
             true,
-            &[Step::Screen, Step::ToReview, Step::ToDetermination, Step::Approve],
+            &[Step::Screen, Step::ToReview, Step::ToDetermination],
+            false,
+        ),
+        (
+            true,
+            &[
+                Step::Screen,
+                Step::ToReview,
+                Step::ToDetermination,
+                Step::Approve,
+            ],
             false,
         ),
         (true, &[Step::Screen, Step::Reject], false),
@@ -136,11 +148,17 @@ pub async fn run(
                 Step::Approve => ("同意立项，活动物资预算核减。", Some(4_800_000)),
                 _ => ("", None),
             };
-            let _ = ops::take_step(db, &c, &p, *step, message, amount, organizer, t).await?;
+            let d = StepDraft {
+                step: *step,
+                message: message.to_string(),
+                amount: amount.map(Fen),
+            };
+            let _ = ops::take_step(db, &c, &p, &d, organizer, t).await?;
         }
         if revise && let Some(p) = crate::philanthropy::proposal_model::get(db, id).await? {
             let mut d = draft(n, &place, true);
-            d.plan.push_str("\n活动场地由社区党群服务中心提供，已签订使用协议。");
+            d.plan
+                .push_str("\n活动场地由社区党群服务中心提供，已签订使用协议。");
             let _ = ops::revise(db, &c, &p, applicant, &d, t + 600).await?;
         }
     }

@@ -59,8 +59,8 @@ async fn load_call(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Call> {
     Ok(c)
 }
 
-fn terms(c: &Call) -> rules::CallTerms {
-    ops::terms_of(c, ops::default_admin_cap_bp())
+fn terms(st: &AppState, c: &Call) -> rules::CallTerms {
+    ops::terms_of(c, st.config.proposal_admin_cap_bp)
 }
 
 async fn apply_page(
@@ -77,7 +77,7 @@ async fn apply_page(
         ctx.lang,
         c,
         crate::philanthropy::phase_of(c, now),
-        &terms(c),
+        &terms(st, c),
         f,
         e,
         &orgs,
@@ -131,7 +131,7 @@ pub async fn apply(
     let orgs: Vec<i64> = admin_orgs(&st, &ctx).await?.iter().map(|o| o.0).collect();
     let res = match window_errors(&ctx, &c, now) {
         Some(e) => Err(e),
-        None => match rules::validate_proposal(&f, &orgs, &terms(&c), ctx.lang) {
+        None => match rules::validate_proposal(&f, &orgs, &terms(&st, &c), ctx.lang) {
             Err(e) => Err(e),
             Ok(d) => ops::apply(&st.db, &c, uid, &d, now).await?.map_err(|r| {
                 let (field, m) = r.field(ctx.lang);
@@ -213,7 +213,7 @@ async fn proposal_page(
         p: &s.p,
         c: &s.c,
         phase: crate::philanthropy::phase_of(&s.c, now),
-        terms: &terms(&s.c),
+        terms: &terms(st, &s.c),
         revisions: &revisions,
         editor: s.editor,
         organizer: s.organizer,
@@ -253,7 +253,7 @@ pub async fn edit(
     } else if let Some(e) = window_errors(&ctx, &s.c, now) {
         Err(e)
     } else {
-        match rules::validate_proposal(&f, &orgs, &terms(&s.c), ctx.lang) {
+        match rules::validate_proposal(&f, &orgs, &terms(&st, &s.c), ctx.lang) {
             Err(e) => Err(e),
             Ok(d) => ops::revise(&st.db, &s.c, &s.p, uid, &d, now)
                 .await?
@@ -293,18 +293,9 @@ pub async fn step(
     let uid = ctx.require_user()?.actor.user_id;
     let res = match rules::validate_step(&f, Fen(s.p.requested_fen), ctx.lang) {
         Err(e) => Err(e),
-        Ok(d) => ops::take_step(
-            &st.db,
-            &s.c,
-            &s.p,
-            d.step,
-            &d.message,
-            d.amount.map(|a| a.0),
-            uid,
-            st.clock.now(),
-        )
-        .await?
-        .map_err(|r| one("step", r.message(ctx.lang))),
+        Ok(d) => ops::take_step(&st.db, &s.c, &s.p, &d, uid, st.clock.now())
+            .await?
+            .map_err(|r| one("step", r.message(ctx.lang))),
     };
     match res {
         Ok(to) => {
@@ -347,10 +338,7 @@ pub async fn checklist(
         .filter(|i| f.item.iter().any(|x| x.trim() == i.code()))
         .map(|i| i.code().to_string())
         .collect();
-    let unknown = f
-        .item
-        .iter()
-        .any(|x| ScreenItem::parse(x.trim()).is_none());
+    let unknown = f.item.iter().any(|x| ScreenItem::parse(x.trim()).is_none());
     let res = if unknown {
         Err(one("item", ctx.t("proposal.err.item")))
     } else if ops::record_checklist(&st.db, &s.p, &items, uid, st.clock.now()).await? {
@@ -545,7 +533,8 @@ pub async fn call_section(st: &AppState, ctx: &Ctx, c: &Call) -> AppResult<Marku
     } else {
         model::public_list(&st.db, c.id).await?
     };
-    let may_apply = phase == Phase::Open && (ctx.actor().is_none() || may(ctx.actor(), Action::ApplyToCall));
+    let may_apply =
+        phase == Phase::Open && (ctx.actor().is_none() || may(ctx.actor(), Action::ApplyToCall));
     Ok(views::call_section(
         ctx.lang, c, may_apply, organizer, hidden, &public,
     ))

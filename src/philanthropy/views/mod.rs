@@ -178,7 +178,10 @@ pub fn show(
                     dt { (lang.t("call.max_grant")) } dd.max-grant { (Fen(c.max_grant_fen)) }
                     dt { (lang.t("call.cofund")) } dd { (percent_input(c.cofund_bp)) "%" }
                     dt { (lang.t("call.admin_cap")) }
-                    dd.admin-cap { (percent_input(c.admin_cap_bp.unwrap_or_else(super::proposals::default_admin_cap_bp))) "%" }
+                    dd.admin-cap { @match c.admin_cap_bp {
+                        Some(bp) => { (percent_input(bp)) "%" },
+                        None => (lang.t("call.admin_cap_default")),
+                    } }
                     dt { (lang.t("call.domains")) } dd.domains { (domains_text(c, lang)) }
                     dt { (lang.t("call.places")) } dd.places { (places_text(c, lang)) }
                     dt { (lang.t("call.applicants")) } dd { (applicants.join(lang_sep(lang))) }

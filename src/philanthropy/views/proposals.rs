@@ -10,6 +10,7 @@ use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
+use crate::philanthropy::Phase;
 use crate::philanthropy::model::Call;
 use crate::philanthropy::proposal_model::{Proposal, Revision};
 use crate::philanthropy::proposal_rules::{
@@ -17,7 +18,6 @@ use crate::philanthropy::proposal_rules::{
     ProposalState, ScreenItem, Step, StepForm,
 };
 use crate::philanthropy::rules::percent_input;
-use crate::philanthropy::Phase;
 use crate::regions::{Level, regions};
 use crate::web::forms::{csrf_field, division_picker, error_summary, input, select, textarea};
 
@@ -34,7 +34,13 @@ fn at(v: &[String], i: usize) -> String {
 }
 
 /// A list field of the form: an id for the error summary's link, a legend, the message.
-fn list_field(name: &'static str, legend: &str, hint: &str, e: &FieldErrors, body: Markup) -> Markup {
+fn list_field(
+    name: &'static str,
+    legend: &str,
+    hint: &str,
+    e: &FieldErrors,
+    body: Markup,
+) -> Markup {
     html! {
         fieldset.field.has-error[e.get(name).is_some()] id=(name) {
             legend { (legend) }
@@ -51,24 +57,35 @@ pub fn form_of(p: &Proposal) -> ProposalForm {
     let (league, county, township) = match r.get(&p.place).map(|d| d.level) {
         Some(Level::LeagueCity) => (p.place.clone(), String::new(), String::new()),
         Some(Level::BannerCounty) => (
-            r.league_of(&p.place).map(|d| d.code.clone()).unwrap_or_default(),
+            r.league_of(&p.place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
             p.place.clone(),
             String::new(),
         ),
         Some(Level::Township) => (
-            r.league_of(&p.place).map(|d| d.code.clone()).unwrap_or_default(),
-            r.county_of(&p.place).map(|d| d.code.clone()).unwrap_or_default(),
+            r.league_of(&p.place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
+            r.county_of(&p.place)
+                .map(|d| d.code.clone())
+                .unwrap_or_default(),
             p.place.clone(),
         ),
         _ => (String::new(), String::new(), String::new()),
     };
     let outcomes: Vec<Outcome> = serde_json::from_str(&p.outcomes).unwrap_or_default();
     let budget: Vec<BudgetLine> = serde_json::from_str(&p.budget).unwrap_or_default();
-    let partners: Vec<(i64, String, String)> = serde_json::from_str(&p.partners).unwrap_or_default();
+    let partners: Vec<(i64, String, String)> =
+        serde_json::from_str(&p.partners).unwrap_or_default();
     ProposalForm {
         kind: if p.org_id.is_some() { "org" } else { "group" }.into(),
         org_id: p.org_id.map(|o| o.to_string()).unwrap_or_default(),
-        name: if p.org_id.is_some() { String::new() } else { p.name.clone() },
+        name: if p.org_id.is_some() {
+            String::new()
+        } else {
+            p.name.clone()
+        },
         title: p.title.clone(),
         plan: p.plan.clone(),
         beneficiaries: p.beneficiaries.clone(),
@@ -115,13 +132,22 @@ fn fields(
     ];
     let org_options: Vec<(String, String)> = orgs
         .iter()
-        .map(|(id, name, uscc)| (id.to_string(), format!("{name} ({} {uscc})", lang.t("proposal.uscc"))))
+        .map(|(id, name, uscc)| {
+            (
+                id.to_string(),
+                format!("{name} ({} {uscc})", lang.t("proposal.uscc")),
+            )
+        })
         .collect();
     let categories: Vec<(String, String)> = BudgetCategory::ALL
         .iter()
         .map(|c| (c.code().to_string(), c.label(lang)))
         .collect();
-    let outcome_rows = f.outcome_indicator.len().max(f.outcome_target.len()).max(FORM_ROWS);
+    let outcome_rows = f
+        .outcome_indicator
+        .len()
+        .max(f.outcome_target.len())
+        .max(FORM_ROWS);
     let budget_rows = f
         .budget_item
         .len()
@@ -262,7 +288,8 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
     let none = FieldErrors::default();
     let outcomes: Vec<Outcome> = serde_json::from_str(&p.outcomes).unwrap_or_default();
     let budget: Vec<BudgetLine> = serde_json::from_str(&p.budget).unwrap_or_default();
-    let partners: Vec<(i64, String, String)> = serde_json::from_str(&p.partners).unwrap_or_default();
+    let partners: Vec<(i64, String, String)> =
+        serde_json::from_str(&p.partners).unwrap_or_default();
     let confirmed: Vec<String> = serde_json::from_str(&p.checklist).unwrap_or_default();
     let stored = form_of(p);
     let (ef, ee) = match failed {
@@ -397,7 +424,12 @@ pub fn diff_page(
     let none = FieldErrors::default();
     let options: Vec<(String, String)> = revisions
         .iter()
-        .map(|r| (r.number.to_string(), lang.tf("proposal.revision_n", &[("n", &r.number.to_string())])))
+        .map(|r| {
+            (
+                r.number.to_string(),
+                lang.tf("proposal.revision_n", &[("n", &r.number.to_string())]),
+            )
+        })
         .collect();
     html! {
         h1.page-title { (lang.tf("proposal.diff_title", &[("title", &p.title)])) }
@@ -441,13 +473,25 @@ pub fn list(
     csrf: &str,
 ) -> Markup {
     let none = FieldErrors::default();
-    let count = |s: ProposalState| counts.iter().find(|(c, _)| c == s.code()).map_or(0, |(_, n)| *n);
+    let count = |s: ProposalState| {
+        counts
+            .iter()
+            .find(|(c, _)| c == s.code())
+            .map_or(0, |(_, n)| *n)
+    };
     let states: Vec<(String, String)> = ProposalState::ALL
         .iter()
         .filter(|s| s.visible_to_organizer())
-        .map(|s| (s.code().to_string(), format!("{} ({})", s.label(lang), count(*s))))
+        .map(|s| {
+            (
+                s.code().to_string(),
+                format!("{} ({})", s.label(lang), count(*s)),
+            )
+        })
         .collect();
-    let deciding = rows.iter().any(|p| p.state() == ProposalState::Determination);
+    let deciding = rows
+        .iter()
+        .any(|p| p.state() == ProposalState::Determination);
     html! {
         h1.page-title { (lang.tf("proposal.list_title", &[("title", &c.title)])) }
         p { a href=(format!("/calls/{}", c.id)) { (c.title) } }
