@@ -88,7 +88,7 @@ impl Default for Config {
             matching_cache_secs: 10,
             targets: Default::default(),
             regulation: Default::default(),
-            proposal_admin_cap_bp: crate::philanthropy::proposal_rules::DEFAULT_ADMIN_CAP_BP,
+            proposal_admin_cap_bp: crate::philanthropy::DEFAULT_ADMIN_CAP_BP,
         }
     }
 }
