@@ -308,6 +308,7 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let p = proposal(&app, pid).await;
     assert_eq!((p.state.as_str(), p.revision), ("screening", 2));
+    assert_eq!(p.message, None, "the request was answered");
     assert_eq!(app.count("proposal_revisions").await, 2);
     let d = applicant.get(&format!("/proposals/{pid}/diff")).await;
     assert_eq!(d.status, StatusCode::OK);

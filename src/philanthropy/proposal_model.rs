@@ -354,6 +354,11 @@ pub async fn rewrite(
     if from == ProposalState::Draft && to != ProposalState::Draft {
         q = q.col_expr(C::SubmittedAt, Expr::value(now));
     }
+    if from == ProposalState::MoreInfo && to != ProposalState::MoreInfo {
+        // The request was answered: its message no longer stands over the proposal (the
+        // audit entry keeps it).
+        q = q.col_expr(C::Message, Expr::value(Option::<String>::None));
+    }
     Ok(q.filter(C::Id.eq(id))
         .filter(C::State.eq(from.code()))
         .exec(db)
