@@ -643,3 +643,60 @@ async fn batch_determination_is_all_or_none() {
     assert!(approved.text(".approved-total").contains("72,000.00"));
     app.check_invariants().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_call_sets_the_cap_and_who_may_apply() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::new().await;
+    let (_, buyer_id, unit) = unit_buyer(&app).await;
+    let c = call(&app, unit, buyer_id, T0 - DAY, T0 + 30 * DAY, false).await;
+    // Registered organizations only, administration at most 10%.
+    civicbridge::philanthropy::model::call::Entity::update_many()
+        .col_expr(
+            civicbridge::philanthropy::model::call::Column::Applicants,
+            Expr::value(",registered,"),
+        )
+        .col_expr(
+            civicbridge::philanthropy::model::call::Column::AdminCapBp,
+            Expr::value(1000),
+        )
+        .filter(civicbridge::philanthropy::model::call::Column::Id.eq(c.id))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let path = format!("/calls/{}/apply", c.id);
+    let (mut founder, _) = app.signed_in("founder@example.org", &[]).await;
+    let group = with(
+        &good(0),
+        &[
+            ("kind", &["group"]),
+            ("org_id", &[""]),
+            ("name", &["青城助老小组"]),
+            // Administration 5 000 of 55 000: within the cap, so only who applies is wrong.
+            ("budget_amount", &["20000", "25000", "5000", "5000"]),
+        ],
+    );
+    let r = post(&mut founder, &path, &group).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#kind-error").contains("不接受"),
+        "{}",
+        r.text(".error-summary")
+    );
+    let owner = app.user("owner@example.org", &[]).await;
+    let org = app.org(owner, 1, "新城区助老服务中心").await;
+    let mut a = app.client();
+    a.login("owner@example.org", PW).await;
+    // Administration is 6 000 of 55 000: over this call's 10%, within the default 15%.
+    let page = a.get(&format!("/calls/{}", c.id)).await;
+    assert!(page.text(".admin-cap").contains("10"));
+    let r = post(&mut a, &path, &good(org)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#budget-error").contains("10%"),
+        "{}",
+        r.text("#budget-error")
+    );
+    assert_eq!(app.count("proposals").await, 0);
+    app.check_invariants().await.unwrap();
+}
