@@ -125,7 +125,17 @@
 //!   transaction; the window closes by the clock (`rules::phase`) and a job writes it. A
 //!   draft is its organizer's alone (others get 404). Recommends the open calls an
 //!   organization fits (place, domain, clean credit, registered) with the reasons, in `/me`.
-//!   Calls `audit`, `inbox`, `units`, `orgs`, `regions`.
+//!   Applications (proposals, `proposals.rs`, `proposal_model.rs`, `proposal_rules.rs`,
+//!   `routes/proposals.rs`, `views/proposals.rs`): plan, place, outcomes, budget lines whose
+//!   rules are pure (sum, maximum grant, co-funding ratio, administrative cap per call or
+//!   `Config::proposal_admin_cap_bp`), co-applicants by USCC; saved only inside the window,
+//!   by an eligible applicant with a clean credit record, both read in the writing
+//!   transaction after taking the call's row; one state machine
+//!   (`ProposalState::apply`: draft → submitted → screening → more information → expert
+//!   review → determination → approved | rejected, with reverts), numbered revisions with a
+//!   line diff, batch determination (all or none, within the pool), sealed rounds hiding the
+//!   public list until the window closes. Calls `audit`, `inbox`, `units`, `orgs`,
+//!   `incubators` (residents), `regions`.
 //! - [`incubators`] — incubators at region, league/city and banner/county level (created and
 //!   edited by platform administrators, who assign managers: holders of the
 //!   incubator-manager role, each acting only on the incubators assigned), their public

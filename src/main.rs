@@ -141,6 +141,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         config.complaints =
             civicbridge::complaints::TimeLimits::parse(&s).map_err(anyhow::Error::msg)?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_ADMIN_CAP") {
+        config.proposal_admin_cap_bp = civicbridge::philanthropy::rules::parse_percent_bp(&s)
+            .filter(|bp| *bp > 0)
+            .ok_or_else(|| {
+                anyhow::anyhow!("CIVICBRIDGE_ADMIN_CAP must be a percentage above 0, e.g. 15")
+            })?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")

@@ -583,7 +583,7 @@ async fn route_role_matrix() {
             theme: "用于权限矩阵测试的公益创投项目。".into(),
             domains: vec!["elderly".into()],
             places: vec!["150100".into()],
-            applicants: vec![Applicant::Registered],
+            applicants: vec![Applicant::Registered, Applicant::Preparing],
             pool: civicbridge::kernel::money::Fen(10_000_000),
             max_grant: civicbridge::kernel::money::Fen(1_000_000),
             cofund_bp: 0,
@@ -595,6 +595,7 @@ async fn route_role_matrix() {
             reports: vec![12],
             two_stage: false,
             sealed: false,
+            admin_cap_bp: None,
         };
         let id = civicbridge::philanthropy::create(db, &d, buyer_id, common::T0)
             .await
@@ -608,6 +609,42 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap();
         id
+    };
+    // A proposal to that call by the plain user for a group in preparation, submitted (a
+    // draft would be the applicant's alone).
+    let proposal = {
+        use civicbridge::philanthropy::proposal_rules::{
+            ApplicantChoice, BudgetLine, Outcome, ProposalDraft,
+        };
+        let c = civicbridge::philanthropy::get(db, call)
+            .await
+            .unwrap()
+            .unwrap();
+        let d = ProposalDraft {
+            applicant: ApplicantChoice::Group,
+            name: "矩阵测试小组".into(),
+            title: "矩阵测试项目".into(),
+            plan: "用于权限矩阵测试的项目方案，每周开展两次活动。".into(),
+            beneficiaries: "社区老人".into(),
+            place: "150102".into(),
+            outcomes: vec![Outcome {
+                indicator: "服务人数".into(),
+                target: 10,
+            }],
+            budget: vec![BudgetLine {
+                category: "activities".into(),
+                item: "活动".into(),
+                amount: civicbridge::kernel::money::Fen(100_000),
+            }],
+            total: civicbridge::kernel::money::Fen(100_000),
+            cofund: civicbridge::kernel::money::Fen(0),
+            partners: vec![],
+            submit: true,
+        };
+        civicbridge::philanthropy::proposals::apply(db, &c, plain_id, &d, common::T0)
+            .await
+            .unwrap()
+            .unwrap()
     };
 
     // A submitted annual report of `org` on 2025 (the matrix's clock is in 2026), so the
@@ -915,6 +952,8 @@ async fn route_role_matrix() {
                 ClaimReaders,
                 Applicant,
                 ApplicationReaders,
+                ProposalApplicant,
+                ProposalReaders,
             ],
         ),
         (
@@ -952,6 +991,8 @@ async fn route_role_matrix() {
                 BidReaders,
                 CallOrganizer,
                 CallOwner,
+                ProposalOrganizer,
+                ProposalReaders,
             ],
         ),
         (
@@ -1008,6 +1049,8 @@ async fn route_role_matrix() {
                 BidReaders,
                 CallOrganizer,
                 CallOwner,
+                ProposalOrganizer,
+                ProposalReaders,
             ],
         ),
         (
@@ -1058,6 +1101,8 @@ async fn route_role_matrix() {
             incubator.id
         } else if p.starts_with("/incubator-applications/") {
             application
+        } else if p.starts_with("/proposals/") {
+            proposal
         } else if p.contains("/tenders") {
             tender
         } else if p.starts_with("/contracts") {
@@ -1129,7 +1174,9 @@ async fn route_role_matrix() {
                 || info.path.starts_with("/incubator-applications/")
                 // Nor for resources and bookings of an incubator's space.
                 || info.path.starts_with("/space")
-                || info.path.starts_with("/agreements/");
+                || info.path.starts_with("/agreements/")
+                // Nor for proposals to calls.
+                || info.path.starts_with("/proposals/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1684,6 +1731,26 @@ async fn every_page_is_translated_in_both_languages() {
         .map(|a| a.id)
         .collect();
     assert!(!agreements.is_empty(), "a demo agreement");
+    let proposals: Vec<i64> = civicbridge::philanthropy::proposal_model::proposal::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let proposal_states: std::collections::HashSet<String> =
+        civicbridge::philanthropy::proposal_model::proposal::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.state)
+            .collect();
+    assert_eq!(
+        proposal_states.len(),
+        civicbridge::philanthropy::ProposalState::ALL.len(),
+        "demo proposals in every state: {proposal_states:?}"
+    );
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -1790,6 +1857,10 @@ async fn every_page_is_translated_in_both_languages() {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
                 applications.clone()
+            } else if info.path.starts_with("/proposals/") {
+                // Every demo proposal, in every state: the applicant's forms and the
+                // organizer's.
+                proposals.clone()
             } else {
                 vec![1]
             };

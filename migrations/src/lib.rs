@@ -85,6 +85,12 @@ mod m0152_index_credit_events_org;
 mod m0153_index_credit_findings_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0162_create_proposals;
+mod m0163_create_proposal_revisions;
+mod m0164_index_proposals_call_state;
+mod m0165_index_proposals_call_org;
+mod m0166_index_proposal_revisions_number;
+mod m0167_add_calls_admin_cap_bp;
 mod m0180_create_space_resources;
 mod m0181_create_space_allocations;
 mod m0182_create_space_bookings;
@@ -218,6 +224,12 @@ impl MigratorTrait for Migrator {
             Box::new(m0232_create_spot_findings::Migration),
             Box::new(m0233_index_spot_findings_check_item::Migration),
             Box::new(m0234_index_spot_checks_campaign::Migration),
+            Box::new(m0162_create_proposals::Migration),
+            Box::new(m0163_create_proposal_revisions::Migration),
+            Box::new(m0164_index_proposals_call_state::Migration),
+            Box::new(m0165_index_proposals_call_org::Migration),
+            Box::new(m0166_index_proposal_revisions_number::Migration),
+            Box::new(m0167_add_calls_admin_cap_bp::Migration),
         ]
     }
 }

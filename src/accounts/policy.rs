@@ -241,6 +241,25 @@ pub enum Action {
         /// The user acts for the agreement's tenant.
         party: bool,
     },
+    /// Apply to a venture-philanthropy call (anyone who may join an organization; the
+    /// organizations one applies for are those one administers).
+    ApplyToCall,
+    /// See one proposal (application to a call): its applicant (`own`: the user who applied
+    /// or a member of the applying organization) and the call's organizer (`organizer`:
+    /// decided by [`Action::UnitCalls`] / [`Action::OrgCalls`]; a draft is the applicant's
+    /// alone, the handler passes `organizer: false` for it).
+    ViewProposal {
+        /// The user applied, or belongs to the applying organization.
+        own: bool,
+        /// The user acts for the call's organizer.
+        organizer: bool,
+    },
+    /// Edit, submit and revise one's own proposal (`own`: the user who applied or an
+    /// administrator of the applying organization).
+    EditProposal {
+        /// The user applied, or administers the applying organization.
+        own: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -317,6 +336,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             (party && !a.has(Role::Admin)) || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
         Action::AcceptAgreement { party } => party && !a.has(Role::Admin),
+        Action::ApplyToCall => !a.has(Role::Admin),
+        Action::ViewProposal { own, organizer } => own || (organizer && !a.has(Role::Admin)),
+        Action::EditProposal { own } => own && !a.has(Role::Admin),
     }
 }
 
@@ -345,7 +367,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 57] = [
+    const ALL_ACTIONS: [Action; 63] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -465,6 +487,21 @@ mod tests {
         },
         Action::AcceptAgreement { party: true },
         Action::AcceptAgreement { party: false },
+        Action::ApplyToCall,
+        Action::ViewProposal {
+            own: true,
+            organizer: false,
+        },
+        Action::ViewProposal {
+            own: false,
+            organizer: true,
+        },
+        Action::ViewProposal {
+            own: false,
+            organizer: false,
+        },
+        Action::EditProposal { own: true },
+        Action::EditProposal { own: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -527,6 +564,17 @@ mod tests {
             tenant[1],
             tenant[2],
             tenant[3],
+            // A proposal's applicant, and the call's organizer (settled by the handler).
+            ApplyToCall,
+            ViewProposal {
+                own: true,
+                organizer: false,
+            },
+            ViewProposal {
+                own: false,
+                organizer: true,
+            },
+            EditProposal { own: true },
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -542,6 +590,12 @@ mod tests {
                     own[0],
                     own[1],
                     own[2],
+                    // A proposal's `own` is settled from its row; an administrator applies
+                    // to no call, so never has one to edit.
+                    ViewProposal {
+                        own: true,
+                        organizer: false,
+                    },
                 ][..],
                 extra,
             ]

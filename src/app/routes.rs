@@ -85,6 +85,15 @@ pub enum Access {
     AgreementParty,
     /// The managers of the incubator of the agreement in the path.
     AgreementManager,
+    /// The applicant of the proposal (application to a call) in the path: the user who
+    /// applied or an administrator of the applying organization.
+    ProposalApplicant,
+    /// A buyer of the unit (or an administrator of the foundation) running the call of the
+    /// proposal in the path.
+    ProposalOrganizer,
+    /// The applicant of the proposal in the path (and the applying organization's members)
+    /// and the call's organizer.
+    ProposalReaders,
 }
 
 /// One registered route.
@@ -423,6 +432,51 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/calls/{id}/cancel",
         CallOwner,
         philanthropy::routes::cancel,
+    )
+    .get(
+        "/calls/{id}/apply",
+        Joiner,
+        philanthropy::routes::proposals::apply_form,
+    )
+    .post(
+        "/calls/{id}/apply",
+        Joiner,
+        philanthropy::routes::proposals::apply,
+    )
+    .get(
+        "/calls/{id}/proposals",
+        CallOwner,
+        philanthropy::routes::proposals::list,
+    )
+    .post(
+        "/calls/{id}/proposals/decide",
+        CallOwner,
+        philanthropy::routes::proposals::decide_batch,
+    )
+    .get(
+        "/proposals/{id}",
+        ProposalReaders,
+        philanthropy::routes::proposals::show,
+    )
+    .post(
+        "/proposals/{id}/edit",
+        ProposalApplicant,
+        philanthropy::routes::proposals::edit,
+    )
+    .get(
+        "/proposals/{id}/diff",
+        ProposalReaders,
+        philanthropy::routes::proposals::diff,
+    )
+    .post(
+        "/proposals/{id}/step",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::step,
+    )
+    .post(
+        "/proposals/{id}/checklist",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::checklist,
     )
     // regulation
     .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)

@@ -78,6 +78,10 @@ code_enum! {
         CreditRemoved = "credit_removed",
         /// A regulator answered the organization's objection (to its administrators).
         CreditObjectionAnswered = "credit_objection_answered",
+        /// A proposal was submitted (or revised) to a call the recipient organizes.
+        ProposalSubmitted = "proposal_submitted",
+        /// The recipient's proposal moved on (with the organizer's message).
+        ProposalMoved = "proposal_moved",
     }
 }
 

@@ -10,10 +10,22 @@
 //! ([`rules::phase`]), and [`close_due`] writes the closed state; the pool, maximum grant and
 //! co-funding are integer fen and basis points; rubric weights and tranches sum to 100%.
 //!
-//! May call: `audit`, `inbox`, `units` (names, buyers), `orgs` (names, kinds, the facts
-//! matching needs), `regions`, the kernel.
+//! Applications (proposals) to calls live in `proposals.rs` (operations),
+//! `proposal_model.rs` and `proposal_rules.rs`, with their pages in `routes/proposals.rs`
+//! and `views/proposals.rs`: saved and submitted only inside the call's window (decided in
+//! the writing transaction), by an eligible applicant with a clean credit record (read from
+//! the registry in that transaction), each submission kept as a numbered revision, every
+//! move through `proposal_rules::ProposalState::apply` as a conditional update with its
+//! audit entry and notices.
+//!
+//! May call: `audit`, `inbox`, `units` (names, buyers), `orgs` (names, kinds, credit, the
+//! facts matching needs), `incubators` (which organizations are in residence), `accounts`
+//! (roles), `regions`, the kernel.
 
 pub mod model;
+pub mod proposal_model;
+pub mod proposal_rules;
+pub mod proposals;
 pub mod routes;
 pub mod rules;
 pub mod views;
@@ -23,6 +35,11 @@ use std::collections::HashMap;
 use sea_orm::{DatabaseConnection, DbErr};
 
 pub use model::{Call, get, of_organizers, open_calls};
+/// A proposal and its state, for the workspace and the tests.
+pub use proposal_model::Proposal;
+/// The administrative cap where a call sets none, unless configured (`web::config`).
+pub use proposal_rules::DEFAULT_ADMIN_CAP_BP;
+pub use proposal_rules::ProposalState;
 pub use rules::{CallDraft, CallState, Fit, Organizer, OrganizerKind, Phase};
 
 use crate::inbox::{Kind, Params};

@@ -65,6 +65,8 @@ pub mod call {
         pub created_at: i64,
         /// Unix seconds.
         pub updated_at: i64,
+        /// Cap on a proposal's administrative share, basis points (none: the platform's).
+        pub admin_cap_bp: Option<i32>,
     }
 
     /// None navigated.
@@ -98,6 +100,7 @@ fn fill(a: &mut call::ActiveModel, d: &CallDraft, now: i64) {
     a.reports = Set(serde_json::to_string(&d.reports).unwrap_or_else(|_| "[]".into()));
     a.two_stage = Set(d.two_stage);
     a.sealed = Set(d.sealed);
+    a.admin_cap_bp = Set(d.admin_cap_bp);
     a.updated_at = Set(now);
 }
 
@@ -228,4 +231,25 @@ pub async fn of_organizers(
         .order_by_desc(call::Column::Id)
         .all(db)
         .await
+}
+
+/// Calls' titles by id, in one query.
+pub async fn titles_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, DbErr> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(call::Entity::find()
+        .select_only()
+        .column(call::Column::Id)
+        .column(call::Column::Title)
+        .filter(call::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }

@@ -210,6 +210,9 @@ pub struct CallForm {
     /// `1`: applications hidden until the window closes.
     #[serde(default)]
     pub sealed: String,
+    /// Cap on a proposal's administrative share, percent (blank: the platform's default).
+    #[serde(default)]
+    pub admin_cap: String,
 }
 
 /// A valid call.
@@ -249,6 +252,8 @@ pub struct CallDraft {
     pub two_stage: bool,
     /// Sealed round.
     pub sealed: bool,
+    /// Cap on a proposal's administrative share in basis points (none: the platform's).
+    pub admin_cap_bp: Option<i32>,
 }
 
 pub use crate::kernel::clock::{format_local, parse_local};
@@ -352,6 +357,16 @@ pub fn validate_call(
     if cofund_bp.is_none() {
         e.add("cofund", lang.t("call.err.cofund"));
     }
+    let admin_cap_bp = match f.admin_cap.trim() {
+        "" => None,
+        s => match parse_percent_bp(s).filter(|bp| *bp > 0) {
+            Some(bp) => Some(bp),
+            None => {
+                e.add("admin_cap", lang.t("call.err.admin_cap"));
+                None
+            }
+        },
+    };
     let opens = parse_local(&f.opens_at);
     let closes = parse_local(&f.closes_at);
     if opens.is_none() {
@@ -500,6 +515,7 @@ pub fn validate_call(
         reports,
         two_stage: f.two_stage.trim() == "1",
         sealed: f.sealed.trim() == "1",
+        admin_cap_bp,
     })
 }
 
@@ -677,6 +693,7 @@ mod tests {
             report_month: vec!["6".into(), "12".into(), "".into()],
             two_stage: "1".into(),
             sealed: String::new(),
+            admin_cap: String::new(),
         }
     }
 
@@ -724,6 +741,15 @@ mod tests {
         assert_eq!(d.reports, vec![6, 12]);
         assert_eq!(d.rubric.len(), 2);
         assert!(d.two_stage && !d.sealed);
+        assert_eq!(d.admin_cap_bp, None, "blank: the platform's default");
+        let mut f = good();
+        f.admin_cap = "12.5".into();
+        assert_eq!(
+            validate_call(&f, &units(), NOW, Lang::Zh)
+                .unwrap()
+                .admin_cap_bp,
+            Some(1250)
+        );
         assert_eq!(format_local(d.opens_at), "2026-12-01T09:00");
         // No place chosen: the whole region.
         let mut f = good();
@@ -755,6 +781,8 @@ mod tests {
             ("max_grant", Box::new(|f| f.max_grant = "abc".into())),
             ("cofund", Box::new(|f| f.cofund = "100".into())),
             ("cofund", Box::new(|f| f.cofund = "12.345".into())),
+            ("admin_cap", Box::new(|f| f.admin_cap = "0".into())),
+            ("admin_cap", Box::new(|f| f.admin_cap = "101".into())),
             ("opens_at", Box::new(|f| f.opens_at = "tomorrow".into())),
             (
                 "closes_at",

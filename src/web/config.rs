@@ -64,6 +64,9 @@ pub struct Config {
     pub credit: crate::regulation::CreditSettings,
     /// Time limit of each open complaint state (`CIVICBRIDGE_COMPLAINT_DAYS`).
     pub complaints: crate::complaints::TimeLimits,
+    /// The largest administrative share of a proposal's budget, in basis points, where a
+    /// call sets none (`CIVICBRIDGE_ADMIN_CAP`, percent).
+    pub proposal_admin_cap_bp: i32,
 }
 
 impl Default for Config {
@@ -92,6 +95,7 @@ impl Default for Config {
             regulation: Default::default(),
             credit: Default::default(),
             complaints: Default::default(),
+            proposal_admin_cap_bp: crate::philanthropy::DEFAULT_ADMIN_CAP_BP,
         }
     }
 }

@@ -86,6 +86,7 @@ pub async fn run(db: &DatabaseConnection, actor: i64, now: i64) -> Result<usize,
             reports: vec![6, 12],
             two_stage: !closed,
             sealed: closed,
+            admin_cap_bp: None,
         };
         let id = crate::philanthropy::create(db, &d, actor, at).await?;
         if let Some(c) = crate::philanthropy::get(db, id).await? {

@@ -6,8 +6,9 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! calls `philanthropy`; `regulation` its reports and penalties; `brands` calls `brands`; `spaces`
-//! calls `spaces`; `credit` replays the credit engine over the demo years (run last: listings bar bidding).
+//! and `proposals` call `philanthropy`; `regulation` its reports and penalties; `brands`
+//! calls `brands`; `spaces` calls `spaces`; `complaints` and `inspections` call their rooms;
+//! `credit` replays the credit engine over the demo years (run last: listings bar bidding).
 
 pub mod brands;
 pub mod calls;
@@ -17,6 +18,7 @@ pub mod history;
 pub mod incubators;
 pub mod inspections;
 pub mod procurement;
+pub mod proposals;
 pub mod regulation;
 pub mod rules;
 pub mod spaces;
@@ -121,6 +123,9 @@ pub async fn run(
     }
     // Two venture-philanthropy calls (one open, one closed), drafted by the demo buyer.
     calls::run(db, user_ids[2], now).await?;
+    // Applications to the open call in every state: the demo organization user applies,
+    // the demo buyer screens and decides.
+    proposals::run(db, user_ids[3], user_ids[2], now).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;

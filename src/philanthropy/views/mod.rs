@@ -1,5 +1,7 @@
 //! Call pages: the public list and page, the organizer's form and controls, and the
-//! workspace sections. No queries here.
+//! workspace sections. No queries here. Proposal pages are in [`proposals`].
+
+pub mod proposals;
 
 use std::collections::HashMap;
 
@@ -175,6 +177,11 @@ pub fn show(
                     dt { (lang.t("call.pool")) } dd.pool { (Fen(c.pool_fen)) }
                     dt { (lang.t("call.max_grant")) } dd.max-grant { (Fen(c.max_grant_fen)) }
                     dt { (lang.t("call.cofund")) } dd { (percent_input(c.cofund_bp)) "%" }
+                    dt { (lang.t("call.admin_cap")) }
+                    dd.admin-cap { @match c.admin_cap_bp {
+                        Some(bp) => { (percent_input(bp)) "%" },
+                        None => (lang.t("call.admin_cap_default")),
+                    } }
                     dt { (lang.t("call.domains")) } dd.domains { (domains_text(c, lang)) }
                     dt { (lang.t("call.places")) } dd.places { (places_text(c, lang)) }
                     dt { (lang.t("call.applicants")) } dd { (applicants.join(lang_sep(lang))) }
@@ -285,6 +292,7 @@ pub fn call_form(
                     (input("text", "pool", &lang.t("call.pool_yuan"), &f.pool, None, e, true))
                     (input("text", "max_grant", &lang.t("call.max_grant_yuan"), &f.max_grant, None, e, true))
                     (input("text", "cofund", &lang.t("call.cofund_percent"), &f.cofund, Some(&lang.t("call.cofund_hint")), e, false))
+                    (input("text", "admin_cap", &lang.t("call.admin_cap_percent"), &f.admin_cap, Some(&lang.t("call.admin_cap_hint")), e, false))
                 }
             }
             fieldset {
@@ -384,6 +392,7 @@ pub fn form_from(c: &Call) -> CallForm {
             String::new()
         },
         sealed: if c.sealed { "1".into() } else { String::new() },
+        admin_cap: c.admin_cap_bp.map(percent_input).unwrap_or_default(),
     }
 }
 

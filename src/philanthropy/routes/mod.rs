@@ -1,5 +1,8 @@
 //! Handlers of the call pages: the public list and page, the organizer's form, publishing and
-//! cancelling, and the workspace sections `/me` shows.
+//! cancelling, and the workspace sections `/me` shows. Proposals (applications to calls) are
+//! handled in [`proposals`].
+
+pub mod proposals;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -161,7 +164,8 @@ async fn render_show(
         st.clock.now(),
         controls.as_deref().map(|csrf| (csrf, cancel, e)),
     );
-    Ok(layout::page(ctx, &c.title, body))
+    let section = proposals::call_section(st, ctx, c).await?;
+    Ok(layout::page(ctx, &c.title, html! { (body) (section) }))
 }
 
 /// `GET /calls/{id}`: public once published; a draft only for its organizer.
@@ -407,12 +411,16 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             ));
         }
     }
-    Ok(views::workspace(
-        ctx.lang,
-        !organizers.is_empty(),
-        &calls,
-        &names,
-        &recommended,
-        now,
-    ))
+    let mine = proposals::workspace_section(st, ctx).await?;
+    Ok(html! {
+        (views::workspace(
+            ctx.lang,
+            !organizers.is_empty(),
+            &calls,
+            &names,
+            &recommended,
+            now,
+        ))
+        (mine)
+    })
 }

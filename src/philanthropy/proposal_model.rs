@@ -1,0 +1,486 @@
+//! The `proposals` and `proposal_revisions` entities and their single statements (no
+//! transaction of their own: the operations in `proposals.rs` combine them).
+
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
+
+use super::model::call;
+use super::proposal_rules::{Content, ProposalState};
+
+/// `proposals`
+pub mod proposal {
+    use sea_orm::entity::prelude::*;
+
+    /// An application to a call.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "proposals")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The call.
+        pub call_id: i64,
+        /// The user who applied.
+        pub applicant_id: i64,
+        /// The registered organization that applies, if one does.
+        pub org_id: Option<i64>,
+        /// `org` or `group`.
+        pub applicant_kind: String,
+        /// The organization's registry name, or the group's name.
+        pub name: String,
+        /// The organization's USCC.
+        pub uscc: Option<String>,
+        /// Project title.
+        pub title: String,
+        /// Plan.
+        pub plan: String,
+        /// Beneficiaries.
+        pub beneficiaries: String,
+        /// Division code of the project's place.
+        pub place: String,
+        /// Outcomes as JSON `[{indicator, target}]`.
+        pub outcomes: String,
+        /// Budget lines as JSON `[{category, item, amount}]`.
+        pub budget: String,
+        /// Total in fen.
+        pub total_fen: i64,
+        /// Co-funding in fen.
+        pub cofund_fen: i64,
+        /// Grant asked in fen (total less co-funding).
+        pub requested_fen: i64,
+        /// Co-applicants as JSON `[[org id, name, uscc]]`.
+        pub partners: String,
+        /// Screening items confirmed, as JSON codes.
+        pub checklist: String,
+        /// `ProposalState::code()`.
+        pub state: String,
+        /// The state more information was asked in (where a revision returns).
+        pub return_to: Option<String>,
+        /// The organizer's last message to the applicant.
+        pub message: Option<String>,
+        /// Amount approved in fen.
+        pub approved_fen: Option<i64>,
+        /// Number of submitted revisions.
+        pub revision: i32,
+        /// Unix seconds.
+        pub created_at: i64,
+        /// Unix seconds.
+        pub updated_at: i64,
+        /// First submission, Unix seconds.
+        pub submitted_at: Option<i64>,
+        /// Last determination, Unix seconds.
+        pub decided_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+
+    impl Model {
+        /// Its state (an unreadable code reads as a draft, which only the applicant sees).
+        pub fn state(&self) -> super::ProposalState {
+            super::ProposalState::parse(&self.state).unwrap_or(super::ProposalState::Draft)
+        }
+    }
+}
+
+/// `proposal_revisions`
+pub mod revision {
+    use sea_orm::entity::prelude::*;
+
+    /// A submitted version of a proposal.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "proposal_revisions")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Proposal.
+        pub proposal_id: i64,
+        /// 1, 2, … in submission order.
+        pub number: i32,
+        /// `proposal_rules::Content` as JSON.
+        pub content: String,
+        /// Who submitted it.
+        pub submitted_by: i64,
+        /// Unix seconds.
+        pub submitted_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use proposal::Model as Proposal;
+pub use revision::Model as Revision;
+
+/// What a proposal row holds besides its bookkeeping, as the operations write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fields {
+    /// The registered organization, if one applies.
+    pub org_id: Option<i64>,
+    /// Its registry name or the group's name.
+    pub name: String,
+    /// Its USCC.
+    pub uscc: Option<String>,
+    /// The content.
+    pub content: Content,
+    /// Co-applicants: id, name, USCC.
+    pub partners: Vec<(i64, String, String)>,
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
+}
+
+/// Takes the call's turn if its window is open at `now` (a conditional write to its row
+/// that changes nothing: on PostgreSQL a row lock concurrent applications wait for), so the
+/// window and the one-proposal-per-organization rule are decided inside the writing
+/// transaction. False when the call is not published or the window is not open.
+pub async fn lock_open_call(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    Ok(call::Entity::update_many()
+        .col_expr(call::Column::UpdatedAt, Expr::col(call::Column::UpdatedAt))
+        .filter(call::Column::Id.eq(call_id))
+        .filter(call::Column::State.eq(super::CallState::Published.code()))
+        .filter(call::Column::OpensAt.lte(now))
+        .filter(call::Column::ClosesAt.gt(now))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Takes the call's turn whatever its state (the organizer's decisions, which weigh the
+/// call's pool).
+pub async fn lock_call(db: &impl ConnectionTrait, call_id: i64) -> Result<bool, DbErr> {
+    Ok(call::Entity::update_many()
+        .col_expr(call::Column::UpdatedAt, Expr::col(call::Column::UpdatedAt))
+        .filter(call::Column::Id.eq(call_id))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// One proposal.
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Proposal>, DbErr> {
+    proposal::Entity::find_by_id(id).one(db).await
+}
+
+/// Several proposals by id.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Proposal>, DbErr> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    proposal::Entity::find()
+        .filter(proposal::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Whether the organization already has a proposal to the call (other than `except`).
+pub async fn org_has_one(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+    org_id: i64,
+    except: Option<i64>,
+) -> Result<bool, DbErr> {
+    Ok(proposal::Entity::find()
+        .filter(proposal::Column::CallId.eq(call_id))
+        .filter(proposal::Column::OrgId.eq(org_id))
+        .filter(proposal::Column::Id.ne(except.unwrap_or(-1)))
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// A call's proposals the organizer sees (no drafts), optionally in one state, oldest
+/// submission first.
+pub async fn of_call(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+    state: Option<ProposalState>,
+) -> Result<Vec<Proposal>, DbErr> {
+    let mut q = proposal::Entity::find()
+        .filter(proposal::Column::CallId.eq(call_id))
+        .filter(proposal::Column::State.ne(ProposalState::Draft.code()));
+    if let Some(s) = state {
+        q = q.filter(proposal::Column::State.eq(s.code()));
+    }
+    q.order_by_asc(proposal::Column::SubmittedAt)
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// How many of a call's proposals are in each state (drafts left out), in one grouped query.
+pub async fn counts_of_call(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+) -> Result<Vec<(String, i64)>, DbErr> {
+    proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::State)
+        .column_as(proposal::Column::Id.count(), "n")
+        .filter(proposal::Column::CallId.eq(call_id))
+        .filter(proposal::Column::State.ne(ProposalState::Draft.code()))
+        .group_by(proposal::Column::State)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The sum approved so far in a call, in fen.
+pub async fn approved_total(db: &impl ConnectionTrait, call_id: i64) -> Result<i64, DbErr> {
+    let amounts: Vec<Option<i64>> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::ApprovedFen)
+        .filter(proposal::Column::CallId.eq(call_id))
+        .filter(proposal::Column::State.eq(ProposalState::Approved.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(amounts.into_iter().flatten().sum())
+}
+
+/// The proposals a user made or that organizations they belong to made, newest first.
+pub async fn of_applicant(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+    org_ids: &[i64],
+) -> Result<Vec<Proposal>, DbErr> {
+    let mut who = sea_orm::Condition::any().add(proposal::Column::ApplicantId.eq(user_id));
+    if !org_ids.is_empty() {
+        who = who.add(proposal::Column::OrgId.is_in(org_ids.iter().copied()));
+    }
+    proposal::Entity::find()
+        .filter(who)
+        .order_by_desc(proposal::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Inserts a proposal.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+    applicant: i64,
+    f: &Fields,
+    state: ProposalState,
+    revision: i32,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let c = &f.content;
+    Ok(proposal::ActiveModel {
+        call_id: Set(call_id),
+        applicant_id: Set(applicant),
+        org_id: Set(f.org_id),
+        applicant_kind: Set(if f.org_id.is_some() { "org" } else { "group" }.to_string()),
+        name: Set(f.name.clone()),
+        uscc: Set(f.uscc.clone()),
+        title: Set(c.title.clone()),
+        plan: Set(c.plan.clone()),
+        beneficiaries: Set(c.beneficiaries.clone()),
+        place: Set(c.place.clone()),
+        outcomes: Set(json(&c.outcomes)),
+        budget: Set(json(&c.budget)),
+        total_fen: Set(c.total.0),
+        cofund_fen: Set(c.cofund.0),
+        requested_fen: Set(c.total.0 - c.cofund.0),
+        partners: Set(json(&f.partners)),
+        checklist: Set("[]".into()),
+        state: Set(state.code().to_string()),
+        return_to: Set(None),
+        message: Set(None),
+        approved_fen: Set(None),
+        revision: Set(revision),
+        created_at: Set(now),
+        updated_at: Set(now),
+        submitted_at: Set((state != ProposalState::Draft).then_some(now)),
+        decided_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Rewrites an editable proposal's content, moving it from `from` to `to` with its revision
+/// count; false when it was no longer in `from` (nothing written).
+#[allow(clippy::too_many_arguments)]
+pub async fn rewrite(
+    db: &impl ConnectionTrait,
+    id: i64,
+    f: &Fields,
+    from: ProposalState,
+    to: ProposalState,
+    revision: i32,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use proposal::Column as C;
+    let c = &f.content;
+    let mut q = proposal::Entity::update_many()
+        .col_expr(C::OrgId, Expr::value(f.org_id))
+        .col_expr(
+            C::ApplicantKind,
+            Expr::value(if f.org_id.is_some() { "org" } else { "group" }),
+        )
+        .col_expr(C::Name, Expr::value(f.name.clone()))
+        .col_expr(C::Uscc, Expr::value(f.uscc.clone()))
+        .col_expr(C::Title, Expr::value(c.title.clone()))
+        .col_expr(C::Plan, Expr::value(c.plan.clone()))
+        .col_expr(C::Beneficiaries, Expr::value(c.beneficiaries.clone()))
+        .col_expr(C::Place, Expr::value(c.place.clone()))
+        .col_expr(C::Outcomes, Expr::value(json(&c.outcomes)))
+        .col_expr(C::Budget, Expr::value(json(&c.budget)))
+        .col_expr(C::TotalFen, Expr::value(c.total.0))
+        .col_expr(C::CofundFen, Expr::value(c.cofund.0))
+        .col_expr(C::RequestedFen, Expr::value(c.total.0 - c.cofund.0))
+        .col_expr(C::Partners, Expr::value(json(&f.partners)))
+        .col_expr(C::State, Expr::value(to.code()))
+        .col_expr(C::Revision, Expr::value(revision))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    if from == ProposalState::Draft && to != ProposalState::Draft {
+        q = q.col_expr(C::SubmittedAt, Expr::value(now));
+    }
+    if from == ProposalState::MoreInfo && to != ProposalState::MoreInfo {
+        // The request was answered: its message no longer stands over the proposal (the
+        // audit entry keeps it).
+        q = q.col_expr(C::Message, Expr::value(Option::<String>::None));
+    }
+    Ok(q.filter(C::Id.eq(id))
+        .filter(C::State.eq(from.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// What an organizer's step writes besides the state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepWrite {
+    /// Where a revision returns (a request for more information).
+    pub return_to: Option<ProposalState>,
+    /// The message to the applicant (replaces the last one when given).
+    pub message: Option<String>,
+    /// The amount approved (`Some(None)` clears it on reopening).
+    pub approved: Option<Option<i64>>,
+    /// A determination was made.
+    pub decided: bool,
+}
+
+/// Moves a proposal from `from` to `to`; false when it was no longer in `from`.
+pub async fn set_state(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: ProposalState,
+    to: ProposalState,
+    w: &StepWrite,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use proposal::Column as C;
+    let mut q = proposal::Entity::update_many()
+        .col_expr(C::State, Expr::value(to.code()))
+        .col_expr(C::UpdatedAt, Expr::value(now));
+    if let Some(r) = w.return_to {
+        q = q.col_expr(C::ReturnTo, Expr::value(r.code()));
+    }
+    if let Some(m) = &w.message {
+        q = q.col_expr(C::Message, Expr::value(m.clone()));
+    }
+    if let Some(a) = w.approved {
+        q = q.col_expr(C::ApprovedFen, Expr::value(a));
+    }
+    if w.decided {
+        q = q.col_expr(C::DecidedAt, Expr::value(now));
+    }
+    Ok(q.filter(C::Id.eq(id))
+        .filter(C::State.eq(from.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Replaces the confirmed screening items; false unless the proposal is in screening.
+pub async fn set_checklist(
+    db: &impl ConnectionTrait,
+    id: i64,
+    items: &[String],
+    now: i64,
+) -> Result<bool, DbErr> {
+    use proposal::Column as C;
+    Ok(proposal::Entity::update_many()
+        .col_expr(C::Checklist, Expr::value(json(&items)))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq(ProposalState::Screening.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Records a submitted revision.
+pub async fn insert_revision(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+    number: i32,
+    content: &Content,
+    by: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    revision::ActiveModel {
+        proposal_id: Set(proposal_id),
+        number: Set(number),
+        content: Set(serde_json::to_string(content).unwrap_or_else(|_| "{}".into())),
+        submitted_by: Set(by),
+        submitted_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A proposal's revisions, in order.
+pub async fn revisions(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+) -> Result<Vec<Revision>, DbErr> {
+    revision::Entity::find()
+        .filter(revision::Column::ProposalId.eq(proposal_id))
+        .order_by_asc(revision::Column::Number)
+        .all(db)
+        .await
+}
+
+/// The titles and applicants' names of a call's proposals (no drafts), for the public list
+/// of an unsealed (or closed) call, in submission order.
+pub async fn public_list(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+) -> Result<Vec<(String, String)>, DbErr> {
+    proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::Title)
+        .column(proposal::Column::Name)
+        .filter(proposal::Column::CallId.eq(call_id))
+        .filter(proposal::Column::State.ne(ProposalState::Draft.code()))
+        .order_by_asc(proposal::Column::SubmittedAt)
+        .order_by_asc(proposal::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}

@@ -1,0 +1,555 @@
+//! Handlers of proposals (applications to calls): the application form, the proposal page
+//! with the applicant's revision form and the organizer's screening and decision forms, the
+//! comparison of two revisions, and the organizer's list with batch determination. A
+//! proposal the asker may not see answers like a missing one (404); visitors are asked to
+//! log in first.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maud::Markup;
+
+use crate::accounts::{Action, OrgRole, may, require};
+use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::money::Fen;
+use crate::philanthropy::model::Call;
+use crate::philanthropy::proposal_model::{self as model, Proposal};
+use crate::philanthropy::proposal_rules::{
+    self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, StepForm,
+};
+use crate::philanthropy::proposals as ops;
+use crate::philanthropy::views::proposals::{self as views, Failed, ProposalPage};
+use crate::philanthropy::{CallState, Phase};
+use crate::web::{AppState, Ctx, Form, Query, layout, parse_id, see_other, unprocessable};
+
+fn one(field: &'static str, message: String) -> FieldErrors {
+    let mut e = FieldErrors::default();
+    e.add(field, message);
+    e
+}
+
+/// The organizations the user administers, with their registry name and USCC (the form
+/// shows them; what is stored comes from the registry).
+async fn admin_orgs(st: &AppState, ctx: &Ctx) -> AppResult<Vec<(i64, String, String)>> {
+    let Some(a) = ctx.actor() else {
+        return Ok(vec![]);
+    };
+    let ids: Vec<i64> = a
+        .orgs
+        .iter()
+        .filter(|(id, _)| a.org_role(*id) == Some(OrgRole::Admin))
+        .map(|(id, _)| *id)
+        .collect();
+    Ok(crate::orgs::rows_by_ids(&st.db, &ids)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name, o.uscc))
+        .collect())
+}
+
+/// A call one may apply to: a draft is its organizer's alone (404 for anyone else).
+async fn load_call(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Call> {
+    let c = crate::philanthropy::get(&st.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if crate::philanthropy::state_of(&c) == CallState::Draft
+        && !super::acts_for(ctx, crate::philanthropy::organizer_of(&c))
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+fn terms(st: &AppState, c: &Call) -> rules::CallTerms {
+    ops::terms_of(c, st.config.proposal_admin_cap_bp)
+}
+
+async fn apply_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    c: &Call,
+    f: &ProposalForm,
+    e: &FieldErrors,
+) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let orgs = admin_orgs(st, ctx).await?;
+    let now = st.clock.now();
+    let body = views::apply_page(
+        ctx.lang,
+        c,
+        crate::philanthropy::phase_of(c, now),
+        &terms(st, c),
+        f,
+        e,
+        &orgs,
+        &csrf,
+    );
+    Ok(layout::page(
+        ctx,
+        &ctx.lang.tf("proposal.apply_title", &[("title", &c.title)]),
+        body,
+    ))
+}
+
+/// `GET /calls/{id}/apply`
+pub async fn apply_form(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ApplyToCall)?;
+    let c = load_call(&st, &ctx, &id).await?;
+    let orgs = admin_orgs(&st, &ctx).await?;
+    let f = ProposalForm {
+        kind: if orgs.is_empty() { "group" } else { "org" }.into(),
+        // The one organization the user administers is prefilled from the registry.
+        org_id: match orgs.as_slice() {
+            [(only, _, _)] => only.to_string(),
+            _ => String::new(),
+        },
+        ..Default::default()
+    };
+    apply_page(&st, &mut ctx, &c, &f, &FieldErrors::default()).await
+}
+
+fn window_errors(ctx: &Ctx, c: &Call, now: i64) -> Option<FieldErrors> {
+    (crate::philanthropy::phase_of(c, now) != Phase::Open)
+        .then(|| one("window", ctx.t("proposal.err.window")))
+}
+
+/// `POST /calls/{id}/apply`: a draft or a submission, or the form back with a message per
+/// field (422) and nothing written.
+pub async fn apply(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ProposalForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ApplyToCall)?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let c = load_call(&st, &ctx, &id).await?;
+    let now = st.clock.now();
+    let orgs: Vec<i64> = admin_orgs(&st, &ctx).await?.iter().map(|o| o.0).collect();
+    let res = match window_errors(&ctx, &c, now) {
+        Some(e) => Err(e),
+        None => match rules::validate_proposal(&f, &orgs, &terms(&st, &c), ctx.lang) {
+            Err(e) => Err(e),
+            Ok(d) => ops::apply(&st.db, &c, uid, &d, now).await?.map_err(|r| {
+                let (field, m) = r.field(ctx.lang);
+                one(field, m)
+            }),
+        },
+    };
+    match res {
+        Ok(pid) => {
+            let key = if f.action.trim() == "submit" {
+                "proposal.submitted"
+            } else {
+                "proposal.draft_saved"
+            };
+            ctx.set_flash("success", ctx.t(key)).await?;
+            Ok(see_other(&format!("/proposals/{pid}")))
+        }
+        Err(e) => Ok(unprocessable(apply_page(&st, &mut ctx, &c, &f, &e).await?)),
+    }
+}
+
+/// A proposal the asker may see, with its call and the asker's relation to it.
+struct Seen {
+    p: Proposal,
+    c: Call,
+    /// May edit and submit it.
+    editor: bool,
+    /// Acts for the call's organizer.
+    organizer: bool,
+}
+
+/// Loads a proposal for the signed-in user: log in for visitors, and "not found" alike for
+/// missing ids and proposals the user may not see (a draft is the applicant's alone).
+async fn seen(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Seen> {
+    let actor = ctx.actor().ok_or(AppError::LoginRequired)?;
+    let p = model::get(&st.db, parse_id(id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = crate::philanthropy::get(&st.db, p.call_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = p.org_id.and_then(|o| actor.org_role(o));
+    let applied = p.applicant_id == actor.user_id;
+    let own = applied || role.is_some();
+    let organizer = p.state().visible_to_organizer()
+        && super::acts_for(ctx, crate::philanthropy::organizer_of(&c));
+    if !may(Some(actor), Action::ViewProposal { own, organizer }) {
+        return Err(AppError::NotFound);
+    }
+    let editor = may(
+        Some(actor),
+        Action::EditProposal {
+            own: applied || role == Some(OrgRole::Admin),
+        },
+    );
+    Ok(Seen {
+        p,
+        c,
+        editor,
+        organizer,
+    })
+}
+
+async fn proposal_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    s: &Seen,
+    failed: &Failed<'_>,
+) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let revisions = model::revisions(&st.db, s.p.id).await?;
+    let orgs = if s.editor && s.p.state().editable() {
+        admin_orgs(st, ctx).await?
+    } else {
+        vec![]
+    };
+    let now = st.clock.now();
+    let page = ProposalPage {
+        p: &s.p,
+        c: &s.c,
+        phase: crate::philanthropy::phase_of(&s.c, now),
+        terms: &terms(st, &s.c),
+        revisions: &revisions,
+        editor: s.editor,
+        organizer: s.organizer,
+        orgs: &orgs,
+    };
+    let body = views::show(ctx.lang, &page, failed, &csrf);
+    Ok(layout::page(ctx, &s.p.title, body))
+}
+
+/// `GET /proposals/{id}`: its applicant and the call's organizer.
+pub async fn show(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    let s = seen(&st, &ctx, &id).await?;
+    proposal_page(&st, &mut ctx, &s, &Failed::None).await
+}
+
+/// `POST /proposals/{id}/edit`: the applicant saves or submits a draft, or revises after a
+/// request for more information.
+pub async fn edit(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ProposalForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.editor {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let now = st.clock.now();
+    let orgs: Vec<i64> = admin_orgs(&st, &ctx).await?.iter().map(|o| o.0).collect();
+    let res = if !s.p.state().editable() {
+        Err(one("kind", ctx.t("proposal.err.not_editable")))
+    } else if let Some(e) = window_errors(&ctx, &s.c, now) {
+        Err(e)
+    } else {
+        match rules::validate_proposal(&f, &orgs, &terms(&st, &s.c), ctx.lang) {
+            Err(e) => Err(e),
+            Ok(d) => ops::revise(&st.db, &s.c, &s.p, uid, &d, now)
+                .await?
+                .map_err(|r| {
+                    let (field, m) = r.field(ctx.lang);
+                    one(field, m)
+                }),
+        }
+    };
+    match res {
+        Ok(to) => {
+            let key = if to == ProposalState::Draft || to == ProposalState::MoreInfo {
+                "proposal.draft_saved"
+            } else {
+                "proposal.submitted"
+            };
+            ctx.set_flash("success", ctx.t(key)).await?;
+            Ok(see_other(&format!("/proposals/{}", s.p.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            proposal_page(&st, &mut ctx, &s, &Failed::Edit(&f, &e)).await?,
+        )),
+    }
+}
+
+/// `POST /proposals/{id}/step`: the organizer moves the proposal on.
+pub async fn step(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.organizer {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = match rules::validate_step(&f, Fen(s.p.requested_fen), ctx.lang) {
+        Err(e) => Err(e),
+        Ok(d) => ops::take_step(&st.db, &s.c, &s.p, &d, uid, st.clock.now())
+            .await?
+            .map_err(|r| one("step", r.message(ctx.lang))),
+    };
+    match res {
+        Ok(to) => {
+            ctx.set_flash(
+                "success",
+                ctx.lang
+                    .tf("proposal.moved", &[("state", &to.label(ctx.lang))]),
+            )
+            .await?;
+            Ok(see_other(&format!("/proposals/{}", s.p.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            proposal_page(&st, &mut ctx, &s, &Failed::Step(&f, &e)).await?,
+        )),
+    }
+}
+
+/// The screening checklist as ticked.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ChecklistForm {
+    /// [`ScreenItem`] codes confirmed.
+    #[serde(default)]
+    pub item: Vec<String>,
+}
+
+/// `POST /proposals/{id}/checklist`: the organizer records the screening checklist.
+pub async fn checklist(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ChecklistForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.organizer {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let items: Vec<String> = ScreenItem::ALL
+        .iter()
+        .filter(|i| f.item.iter().any(|x| x.trim() == i.code()))
+        .map(|i| i.code().to_string())
+        .collect();
+    let unknown = f.item.iter().any(|x| ScreenItem::parse(x.trim()).is_none());
+    let res = if unknown {
+        Err(one("item", ctx.t("proposal.err.item")))
+    } else if ops::record_checklist(&st.db, &s.p, &items, uid, st.clock.now()).await? {
+        Ok(())
+    } else {
+        Err(one("item", ctx.t("proposal.err.not_screening")))
+    };
+    match res {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("proposal.checklist_saved"))
+                .await?;
+            Ok(see_other(&format!("/proposals/{}#screening", s.p.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            proposal_page(&st, &mut ctx, &s, &Failed::Checklist(&e)).await?,
+        )),
+    }
+}
+
+/// The revisions to compare.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DiffQuery {
+    /// The older revision's number.
+    #[serde(default)]
+    pub a: String,
+    /// The newer revision's number.
+    #[serde(default)]
+    pub b: String,
+}
+
+/// `GET /proposals/{id}/diff?a=1&b=2`: what changed between two submitted revisions (by
+/// default the last two).
+pub async fn diff(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> AppResult<Markup> {
+    let s = seen(&st, &ctx, &id).await?;
+    let revisions = model::revisions(&st.db, s.p.id).await?;
+    let last = revisions.last().map_or(0, |r| r.number);
+    let pick = |v: &str, default: i32| -> i32 {
+        v.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|n| revisions.iter().any(|r| r.number == *n))
+            .unwrap_or(default)
+    };
+    let b = pick(&q.b, last);
+    let a = pick(&q.a, (b - 1).max(1));
+    let content = |n: i32| -> rules::Content {
+        revisions
+            .iter()
+            .find(|r| r.number == n)
+            .and_then(|r| serde_json::from_str(&r.content).ok())
+            .unwrap_or_default()
+    };
+    let changes = if revisions.is_empty() {
+        vec![]
+    } else {
+        rules::diff(&content(a), &content(b), ctx.lang)
+    };
+    let body = views::diff_page(ctx.lang, &s.p, &revisions, a, b, &changes);
+    Ok(layout::page(
+        &ctx,
+        &ctx.lang.tf("proposal.diff_title", &[("title", &s.p.title)]),
+        body,
+    ))
+}
+
+/// The organizer's list filter.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ListQuery {
+    /// A [`ProposalState`] code (blank: every state but drafts).
+    #[serde(default)]
+    pub state: String,
+}
+
+async fn list_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    c: &Call,
+    state: Option<ProposalState>,
+    f: &BatchForm,
+    e: &FieldErrors,
+) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let (rows, counts, approved) = tokio::try_join!(
+        model::of_call(&st.db, c.id, state),
+        model::counts_of_call(&st.db, c.id),
+        model::approved_total(&st.db, c.id),
+    )?;
+    let body = views::list(
+        ctx.lang,
+        c,
+        &rows,
+        &counts,
+        Fen(approved),
+        state,
+        f,
+        e,
+        &csrf,
+    );
+    Ok(layout::page(
+        ctx,
+        &ctx.lang.tf("proposal.list_title", &[("title", &c.title)]),
+        body,
+    ))
+}
+
+/// `GET /calls/{id}/proposals?state=…`: the organizer's list of a call's proposals.
+pub async fn list(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Markup> {
+    let c = super::load_for_organizer(&st, &ctx, &id).await?;
+    let state = ProposalState::parse(q.state.trim()).filter(|s| s.visible_to_organizer());
+    list_page(
+        &st,
+        &mut ctx,
+        &c,
+        state,
+        &BatchForm::default(),
+        &FieldErrors::default(),
+    )
+    .await
+}
+
+/// `POST /calls/{id}/proposals/decide`: the organizer approves (at the amounts asked) or
+/// rejects the proposals ticked, all or none.
+pub async fn decide_batch(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<BatchForm>,
+) -> AppResult<Response> {
+    let c = super::load_for_organizer(&st, &ctx, &id).await?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = match rules::validate_batch(&f, ctx.lang) {
+        Err(e) => Err(e),
+        Ok((ids, step, message)) => {
+            match ops::determine_batch(&st.db, &c, &ids, step, &message, uid, st.clock.now())
+                .await?
+            {
+                Ok(n) => Ok(n),
+                Err((r, failed)) => {
+                    let ids: Vec<String> = failed.iter().map(|i| format!("#{i}")).collect();
+                    Err(one(
+                        "ids",
+                        ctx.lang.tf(
+                            "proposal.err.batch_failed",
+                            &[("ids", &ids.join(", ")), ("why", &r.message(ctx.lang))],
+                        ),
+                    ))
+                }
+            }
+        }
+    };
+    match res {
+        Ok(n) => {
+            ctx.set_flash(
+                "success",
+                ctx.lang.tf("proposal.batch_done", &[("n", &n.to_string())]),
+            )
+            .await?;
+            Ok(see_other(&format!(
+                "/calls/{}/proposals?state=determination",
+                c.id
+            )))
+        }
+        Err(e) => {
+            let state = Some(ProposalState::Determination);
+            Ok(unprocessable(
+                list_page(&st, &mut ctx, &c, state, &f, &e).await?,
+            ))
+        }
+    }
+}
+
+/// The section under a call's page: the link to apply while the window is open, the
+/// organizer's link to the proposals, and the public list of proposals (titles and
+/// applicants) unless the round is sealed and still open.
+pub async fn call_section(st: &AppState, ctx: &Ctx, c: &Call) -> AppResult<Markup> {
+    let now = st.clock.now();
+    let phase = crate::philanthropy::phase_of(c, now);
+    let organizer = super::acts_for(ctx, crate::philanthropy::organizer_of(c));
+    let hidden = c.sealed && phase != Phase::Closed;
+    let public = if hidden || phase == Phase::Draft {
+        vec![]
+    } else {
+        model::public_list(&st.db, c.id).await?
+    };
+    let may_apply =
+        phase == Phase::Open && (ctx.actor().is_none() || may(ctx.actor(), Action::ApplyToCall));
+    Ok(views::call_section(
+        ctx.lang, c, may_apply, organizer, hidden, &public,
+    ))
+}
+
+/// The workspace panel: the proposals the user made or their organizations made.
+pub async fn workspace_section(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
+    let Some(a) = ctx.actor() else {
+        return Ok(maud::html! {});
+    };
+    let orgs: Vec<i64> = a.orgs.iter().map(|(o, _)| *o).collect();
+    let rows = model::of_applicant(&st.db, a.user_id, &orgs).await?;
+    let mut ids: Vec<i64> = rows.iter().map(|p| p.call_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let titles = crate::philanthropy::model::titles_by_ids(&st.db, &ids).await?;
+    Ok(views::workspace(ctx.lang, &rows, &titles))
+}
