@@ -76,6 +76,10 @@ mod m0143_create_penalties;
 mod m0144_index_penalties_org;
 mod m0160_create_calls;
 mod m0161_index_calls_state_closes;
+mod m0200_create_incubator_graduation_criteria;
+mod m0201_create_incubator_graduation_reviews;
+mod m0202_index_incubator_graduation_reviews_tenant;
+mod m0203_create_incubator_exit_tasks;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -154,6 +158,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0125_index_brands_org::Migration),
             Box::new(m0126_index_brand_places_league::Migration),
             Box::new(m0127_index_brand_photos_brand::Migration),
+            Box::new(m0200_create_incubator_graduation_criteria::Migration),
+            Box::new(m0201_create_incubator_graduation_reviews::Migration),
+            Box::new(m0202_index_incubator_graduation_reviews_tenant::Migration),
+            Box::new(m0203_create_incubator_exit_tasks::Migration),
         ]
     }
 }
