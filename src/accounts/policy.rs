@@ -203,6 +203,15 @@ pub enum Action {
         /// The user applied.
         own: bool,
     },
+    /// See a tenant's records in its incubator (its graduation review, exit tasks): the
+    /// tenant itself (`own`: the user who applied for it or a member of its organization),
+    /// the incubator's managers and regulators.
+    ViewTenant {
+        /// The user is the tenant's applicant or a member of its organization.
+        own: bool,
+        /// The user manages the tenant's incubator.
+        managed: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -265,6 +274,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
             own || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
         Action::EditIncubatorApplication { own } => own,
+        Action::ViewTenant { own, managed } => {
+            own || a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
     }
 }
 
@@ -293,7 +305,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 43] = [
+    const ALL_ACTIONS: [Action; 46] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -363,6 +375,18 @@ mod tests {
         },
         Action::EditIncubatorApplication { own: true },
         Action::EditIncubatorApplication { own: false },
+        Action::ViewTenant {
+            own: true,
+            managed: false,
+        },
+        Action::ViewTenant {
+            own: false,
+            managed: true,
+        },
+        Action::ViewTenant {
+            own: false,
+            managed: false,
+        },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -388,6 +412,10 @@ mod tests {
                 managed: false,
             },
             EditIncubatorApplication { own: true },
+            ViewTenant {
+                own: true,
+                managed: false,
+            },
         ];
         let signed_in = [
             ViewWorkspace,
@@ -399,6 +427,7 @@ mod tests {
             ApplyToIncubator,
             own[0],
             own[1],
+            own[2],
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -413,6 +442,7 @@ mod tests {
                     ManageIncubators,
                     own[0],
                     own[1],
+                    own[2],
                 ][..],
                 extra,
             ]
@@ -478,6 +508,14 @@ mod tests {
                         managed: true,
                     },
                     ViewIncubatorApplication {
+                        own: false,
+                        managed: false,
+                    },
+                    ViewTenant {
+                        own: false,
+                        managed: true,
+                    },
+                    ViewTenant {
                         own: false,
                         managed: false,
                     },
@@ -561,6 +599,10 @@ mod tests {
                     ManageIncubator { managed: true },
                     ViewIncubatorApplications { managed: true },
                     ViewIncubatorApplication {
+                        own: false,
+                        managed: true,
+                    },
+                    ViewTenant {
                         own: false,
                         managed: true,
                     },

@@ -61,7 +61,7 @@ pub enum Access {
     /// path.
     CallOwner,
     /// A holder of the incubator-manager role assigned to the incubator in the path (or to
-    /// the incubator of the application in the path).
+    /// the incubator of the application or tenant in the path).
     IncubatorManager,
     /// The managers of the incubator in the path, and regulators.
     IncubatorOversight,
@@ -70,6 +70,9 @@ pub enum Access {
     /// The applicant of the application in the path, the managers of its incubator, and
     /// regulators.
     ApplicationReaders,
+    /// The tenant in the path (the user who applied for it, the members of its
+    /// organization), the managers of its incubator, and regulators.
+    TenantReaders,
 }
 
 /// One registered route.
@@ -469,6 +472,32 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/incubator-applications/{id}/messages",
         IncubatorManager,
         incubators::routes::message,
+    )
+    // incubators: graduation (出壳)
+    .get(
+        "/incubators/{id}/graduation",
+        IncubatorOversight,
+        incubators::routes::graduation::overview,
+    )
+    .post(
+        "/incubators/{id}/graduation",
+        IncubatorManager,
+        incubators::routes::graduation::save_criteria,
+    )
+    .get(
+        "/incubator-tenants/{id}",
+        TenantReaders,
+        incubators::routes::graduation::tenant,
+    )
+    .post(
+        "/incubator-tenants/{id}/graduation",
+        IncubatorManager,
+        incubators::routes::graduation::decide,
+    )
+    .post(
+        "/incubator-tenants/{id}/exit-tasks",
+        IncubatorManager,
+        incubators::routes::graduation::exit_task,
     )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)

@@ -1,6 +1,8 @@
 //! Incubator handlers: extract, authorize, call, render. Routes naming an application answer
 //! every id the asker may not see alike — log in for anonymous visitors, 404 otherwise.
 
+pub mod graduation;
+
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;

@@ -1,6 +1,8 @@
 //! Incubator pages: the public directory and incubator page, the administrator's pages, the
 //! application form and page, the managers' list of applications. Data in, markup out.
 
+pub mod graduation;
+
 use std::collections::HashMap;
 
 use maud::{Markup, html};
@@ -131,6 +133,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
         div.actions {
             @if d.may_apply { a.btn.btn-primary href=(format!("/incubators/{}/apply", i.id)) { (lang.t("incubator.apply")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/applications", i.id)) { (lang.t("incubator.applications")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/graduation", i.id)) { (lang.t("graduation.link")) } " " }
             @if d.is_admin { a.btn href=(format!("/admin/incubators/{}", i.id)) { (lang.t("incubator.edit")) } }
         }
         section.section id="tenants" {
@@ -143,7 +146,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
         section.section id="graduates" {
             h2 { (lang.t("incubator.graduated_tenants")) }
             @if graduated.is_empty() { div.empty { (lang.t("incubator.no_graduates")) } }
-            @else { ul.tenants { @for t in &graduated { li { (tenant_name(t, d.org_names)) } } } }
+            @else { ul.tenants { @for t in &graduated { li { (tenant_name(t, d.org_names)) " " span.muted { (graduation::graduated_on(lang, t)) } } } } }
         }
     }
 }
