@@ -128,8 +128,13 @@
 //!   kept by its managers, admission (checklist met, a free place) creating the tenant, at
 //!   most one application per applicant and incubator that is not rejected (checked in the
 //!   incubator row's turn), drafts seen by their author alone, every change audited and the
-//!   applicant notified. Offers matching the organizations in residence
-//!   (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`.
+//!   applicant notified. Graduation (`graduation`): per-incubator criteria, a tenant's review
+//!   with the findings the platform makes from its own data (registry, months, a completed
+//!   contract through `contracts`' face) and their evidence links, graduate only when every
+//!   criterion is met (re-checked in the deciding transaction), "not yet" with a reason,
+//!   exit tasks. Offers matching the organizations in residence or graduated less than the
+//!   configured months ago (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`,
+//!   `units`, `regions`, `contracts`.
 //! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports
 //!   (年报) filed by an organization's administrators for a year that has ended, one per
 //!   year (unique index), with finances in fen whose expense categories add up, staff, party

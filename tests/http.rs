@@ -695,6 +695,37 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap()
     };
+    // The organization's own application, admitted: a tenant for the tenant routes (its
+    // administrator and member see it as their own).
+    let tenant = {
+        use civicbridge::incubators::{self, rules};
+        let d = rules::ApplicationDraft {
+            applicant: rules::Applicant::Org(org),
+            name: String::new(),
+            founders: String::new(),
+            domain: "elderly".into(),
+            plan: "矩阵测试用的机构入驻计划书。".into(),
+            submit: true,
+        };
+        let id = incubators::apply(db, &incubator, owner_id, &d, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        let a = incubators::model::application(db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        for step in [rules::Step::Review, rules::Step::Admit] {
+            incubators::take_step(db, &incubator, &a, step, "", incubator_manager, common::T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        incubators::model::tenants_of(db, incubator.id)
+            .await
+            .unwrap()[0]
+            .id
+    };
 
     // A brand of `org` with a photo, so its routes have real records.
     let brand = {
@@ -761,12 +792,20 @@ async fn route_role_matrix() {
                 ContractParty,
                 ContractSupplier,
                 BidReaders,
+                TenantReaders,
             ],
         ),
         (
             "org member",
             Some("member@example.org"),
-            &[Public, SignedIn, Joiner, OrgReaders, BidReaders],
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                OrgReaders,
+                BidReaders,
+                TenantReaders,
+            ],
         ),
         (
             "buyer",
@@ -798,6 +837,7 @@ async fn route_role_matrix() {
                 BidReaders,
                 IncubatorOversight,
                 ApplicationReaders,
+                TenantReaders,
             ],
         ),
         (
@@ -848,6 +888,7 @@ async fn route_role_matrix() {
                 IncubatorManager,
                 IncubatorOversight,
                 ApplicationReaders,
+                TenantReaders,
             ],
         ),
     ];
@@ -861,6 +902,8 @@ async fn route_role_matrix() {
             incubator.id
         } else if p.starts_with("/incubator-applications/") {
             application
+        } else if p.starts_with("/incubator-tenants/") {
+            tenant
         } else if p.contains("/tenders") {
             tender
         } else if p.starts_with("/contracts") {
@@ -923,7 +966,8 @@ async fn route_role_matrix() {
                 || info.path == "/contracts/{id}/terminate"
                 || info.access == ClaimReaders
                 // No existence oracle for applications to incubators either.
-                || info.path.starts_with("/incubator-applications/");
+                || info.path.starts_with("/incubator-applications/")
+                || info.path.starts_with("/incubator-tenants/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1454,6 +1498,20 @@ async fn every_page_is_translated_in_both_languages() {
         .map(|a| a.id)
         .collect();
     assert!(applications.len() >= 7, "demo applications in every state");
+    let incubator_tenants: Vec<civicbridge::incubators::Tenant> =
+        civicbridge::incubators::model::tenant::Entity::find()
+            .all(db)
+            .await
+            .unwrap();
+    assert_eq!(
+        incubator_tenants
+            .iter()
+            .filter(|t| t.state == "graduated")
+            .count(),
+        2,
+        "two demo graduates"
+    );
+    let incubator_tenants: Vec<i64> = incubator_tenants.iter().map(|t| t.id).collect();
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -1531,6 +1589,9 @@ async fn every_page_is_translated_in_both_languages() {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
                 applications.clone()
+            } else if info.path.starts_with("/incubator-tenants/") {
+                // Residents (the review form) and graduates (the exit tasks).
+                incubator_tenants.clone()
             } else {
                 vec![1]
             };
