@@ -132,7 +132,10 @@
 //!   with the findings the platform makes from its own data (registry, months, a completed
 //!   contract through `contracts`' face) and their evidence links, graduate only when every
 //!   criterion is met (re-checked in the deciding transaction), "not yet" with a reason,
-//!   exit tasks. Offers matching the organizations in residence or graduated less than the
+//!   exit tasks. Tenant milestones (`milestones`): a per-incubator list, five kinds met from
+//!   the platform's data with evidence links (worked out on page load), the rest confirmed
+//!   once by a manager; a timeline per tenant. Offers matching the organizations in
+//!   residence or graduated less than the
 //!   configured months ago (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`,
 //!   `units`, `regions`, `contracts`.
 //! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports

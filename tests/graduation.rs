@@ -377,3 +377,132 @@ async fn only_the_tenant_its_managers_and_regulators_see_its_record() {
     assert_eq!(r.count("form.decide-form"), 0);
     app.check_invariants().await.unwrap();
 }
+
+#[tokio::test]
+async fn milestones_are_met_from_the_platforms_data_or_confirmed_by_a_manager() {
+    use civicbridge::incubators::milestones::rules::MilestoneKind as K;
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let db = &app.state.db;
+    let mut manager = app.client();
+    manager.login("manager@example.org", common::PW).await;
+    let list = format!("/incubators/{}/milestones", w.incubator);
+    let page = format!("/incubator-tenants/{}", w.tenant);
+    let r = manager.get(&list).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.count("table.milestones"), 0);
+    // Bad input: 422, a message next to the field, what was typed kept, nothing written.
+    let r = manager.post(&list, &[("kind", ""), ("label", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#kind-error"), 1);
+    let r = manager
+        .post(&list, &[("kind", "custom"), ("label", "理")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#label-error"), 1);
+    assert_eq!(r.value("input[name=label]").as_deref(), Some("理"));
+    assert_eq!(app.count("incubator_milestones").await, 0);
+    for (kind, label) in [
+        ("registered", ""),
+        ("rated_3a", ""),
+        ("first_gov_contract", ""),
+        ("first_grant", ""),
+        ("custom", "建立理事会"),
+    ] {
+        let r = manager
+            .post(&list, &[("kind", kind), ("label", label)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{kind}: {}", r.body);
+    }
+    let r = manager
+        .post(&list, &[("kind", "registered"), ("label", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "listed once");
+    assert_eq!(app.count("incubator_milestones").await, 5);
+    let ms = civicbridge::incubators::milestones::model::list_of(db, w.incubator)
+        .await
+        .unwrap();
+    let id = |k: K| ms.iter().find(|m| m.kind() == k).unwrap().id;
+
+    // Registration is seen in the registry, with its evidence; no rating, no contract yet.
+    let r = manager.get(&page).await;
+    let m = |k: K| format!("#milestone-{}", id(k));
+    assert_eq!(r.count(&format!("{}.met", m(K::Registered))), 1);
+    assert_eq!(
+        r.count(&format!(
+            "{} a.evidence[href='/orgs/{}']",
+            m(K::Registered),
+            w.org
+        )),
+        1
+    );
+    assert_eq!(r.count(&format!("{}.open", m(K::Rated3A))), 1);
+    assert_eq!(r.count(&format!("{}.open", m(K::FirstGovContract))), 1);
+    assert_eq!(r.count(&format!("{} form", m(K::FirstGovContract))), 0);
+    assert_eq!(
+        r.count(&format!("{} form.confirm-form", m(K::FirstGrant))),
+        1
+    );
+    // A regulator rates the organization 4A: the milestone is met on the next page load.
+    let regulator = app.user("regulator@example.org", &[Role::Regulator]).await;
+    let row = civicbridge::orgs::row(db, w.org).await.unwrap().unwrap();
+    let until = time::Date::from_calendar_date(2031, time::Month::January, 1).unwrap();
+    civicbridge::orgs::set_rating(db, &row, Some((4, until)), "评估结论", regulator, T0)
+        .await
+        .unwrap();
+    let r = manager.get(&page).await;
+    assert_eq!(r.count(&format!("{}.met a.evidence", m(K::Rated3A))), 1);
+
+    // The platform's milestones cannot be confirmed by hand; the others once.
+    let confirm = format!("{page}/milestones");
+    let registered = id(K::Registered).to_string();
+    let r = manager
+        .post(&confirm, &[("milestone_id", &registered), ("note", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("p#milestone_id"), 1);
+    let grant = id(K::FirstGrant).to_string();
+    let r = manager
+        .post(
+            &confirm,
+            &[("milestone_id", &grant), ("note", "获得公益创投资助三万元")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = manager
+        .post(&confirm, &[("milestone_id", &grant), ("note", "again")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("incubator_milestone_marks").await, 1);
+
+    // The tenant reads its timeline (met first) and confirms nothing.
+    let mut owner = app.client();
+    owner.login("owner@example.org", common::PW).await;
+    let r = owner.get(&page).await;
+    assert!(
+        r.text(&m(K::FirstGrant)).contains("获得公益创投资助三万元"),
+        "{}",
+        r.text("#milestones")
+    );
+    assert_eq!(r.count("#milestones form"), 0);
+    let sel = scraper::Selector::parse("#milestones ol.timeline > li").unwrap();
+    let classes: Vec<String> = r
+        .doc()
+        .select(&sel)
+        .map(|e| e.value().attr("class").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(classes, ["met", "met", "met", "open", "open"]);
+    let custom = id(K::Custom).to_string();
+    let r = owner
+        .post(&confirm, &[("milestone_id", &custom), ("note", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Regulators read the list, without the form.
+    let mut reg = app.client();
+    reg.login("regulator@example.org", common::PW).await;
+    let r = reg.get(&list).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count("table.milestones tbody tr"), 5);
+    assert_eq!(r.count("#add"), 0);
+    app.check_invariants().await.unwrap();
+}

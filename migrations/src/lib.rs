@@ -80,6 +80,9 @@ mod m0200_create_incubator_graduation_criteria;
 mod m0201_create_incubator_graduation_reviews;
 mod m0202_index_incubator_graduation_reviews_tenant;
 mod m0203_create_incubator_exit_tasks;
+mod m0204_create_incubator_milestones;
+mod m0205_index_incubator_milestones_incubator;
+mod m0206_create_incubator_milestone_marks;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -162,6 +165,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0201_create_incubator_graduation_reviews::Migration),
             Box::new(m0202_index_incubator_graduation_reviews_tenant::Migration),
             Box::new(m0203_create_incubator_exit_tasks::Migration),
+            Box::new(m0204_create_incubator_milestones::Migration),
+            Box::new(m0205_index_incubator_milestones_incubator::Migration),
+            Box::new(m0206_create_incubator_milestone_marks::Migration),
         ]
     }
 }

@@ -499,6 +499,22 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         IncubatorManager,
         incubators::routes::graduation::exit_task,
     )
+    // incubators: tenant milestones
+    .get(
+        "/incubators/{id}/milestones",
+        IncubatorOversight,
+        incubators::routes::milestones::list,
+    )
+    .post(
+        "/incubators/{id}/milestones",
+        IncubatorManager,
+        incubators::routes::milestones::add,
+    )
+    .post(
+        "/incubator-tenants/{id}/milestones",
+        IncubatorManager,
+        incubators::routes::milestones::confirm,
+    )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)
     .get(

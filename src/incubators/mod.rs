@@ -15,11 +15,13 @@
 //! on the incubators assigned to them (and must hold the role). Matching reads which
 //! organizations are in residence, or graduated recently, through [`incubated_orgs`].
 //! Graduation (出壳: criteria, review with evidence, decision, exit tasks) lives in
-//! [`graduation`].
+//! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
+//! manager) in [`milestones`].
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
 //! (completed contracts as graduation evidence), `web` (routes, views).
 
 pub mod graduation;
+pub mod milestones;
 pub mod model;
 pub mod routes;
 pub mod rules;

@@ -2,6 +2,7 @@
 //! every id the asker may not see alike — log in for anonymous visitors, 404 otherwise.
 
 pub mod graduation;
+pub mod milestones;
 
 use axum::extract::{Path, State};
 use axum::response::Response;

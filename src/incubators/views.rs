@@ -2,6 +2,7 @@
 //! application form and page, the managers' list of applications. Data in, markup out.
 
 pub mod graduation;
+pub mod milestones;
 
 use std::collections::HashMap;
 
@@ -134,6 +135,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
             @if d.may_apply { a.btn.btn-primary href=(format!("/incubators/{}/apply", i.id)) { (lang.t("incubator.apply")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/applications", i.id)) { (lang.t("incubator.applications")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/graduation", i.id)) { (lang.t("graduation.link")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/milestones", i.id)) { (lang.t("tenant_milestone.link")) } " " }
             @if d.is_admin { a.btn href=(format!("/admin/incubators/{}", i.id)) { (lang.t("incubator.edit")) } }
         }
         section.section id="tenants" {

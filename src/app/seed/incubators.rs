@@ -274,7 +274,64 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
     let d = app(Applicant::Group, "绿色社区行动小组", "environment", false);
     let _ = crate::incubators::apply(db, &incs[2].0, org_user, &d, now).await?;
     graduates(db, &incs, manager, founders[2], now).await?;
+    milestones(db, &incs, manager, now).await?;
     Ok(incs.len())
+}
+
+/// Milestone demo: every incubator follows the same list (five the platform sees, a first
+/// grant and one of its own words); the region base's manager confirmed a first grant and
+/// the board meeting of its graduate, and the board meeting of its current resident.
+async fn milestones(
+    db: &DatabaseConnection,
+    incs: &[(crate::incubators::Incubator, Vec<i64>)],
+    manager: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use crate::incubators::milestones::{self, rules::MilestoneKind as K};
+    const DAY: i64 = 86_400;
+    for (inc, _) in incs {
+        for kind in [
+            K::Registered,
+            K::FirstGovContract,
+            K::FirstDelivered,
+            K::Rated,
+            K::Rated3A,
+            K::FirstGrant,
+        ] {
+            milestones::add(db, inc, kind, "", manager, now - 800 * DAY).await?;
+        }
+        milestones::add(
+            db,
+            inc,
+            K::Custom,
+            "建立理事会并召开首次会议",
+            manager,
+            now - 800 * DAY,
+        )
+        .await?;
+    }
+    let inc = &incs[0].0;
+    let list = crate::incubators::milestones::model::list_of(db, inc.id).await?;
+    let id_of = |k: K| list.iter().find(|m| m.kind() == k).map(|m| m.id);
+    for t in crate::incubators::model::tenants_of(db, inc.id).await? {
+        let graduated = t.state == crate::incubators::rules::TenantState::Graduated.code();
+        if let (true, Some(m)) = (graduated, id_of(K::FirstGrant)) {
+            milestones::confirm(
+                db,
+                &t,
+                m,
+                "获得呼和浩特市公益创投项目资助五万元。",
+                manager,
+                now - 400 * DAY,
+            )
+            .await?;
+        }
+        if let (Some(m), true) = (id_of(K::Custom), t.org_id.is_some()) {
+            let at = (t.admitted_at + 30 * DAY).min(now);
+            milestones::confirm(db, &t, m, "理事会章程已备案。", manager, at).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Graduation demo: criteria set on the region base (registered, 12 months) and the banner

@@ -84,15 +84,15 @@ pub async fn save_criteria(
 }
 
 /// A tenant the asker may see, with its incubator and whether the asker manages it.
-struct Seen {
-    t: Tenant,
-    i: Incubator,
-    manager: bool,
+pub(super) struct Seen {
+    pub(super) t: Tenant,
+    pub(super) i: Incubator,
+    pub(super) manager: bool,
 }
 
 /// Loads a tenant for the signed-in user: log in for anonymous visitors, and "not found"
 /// alike for missing ids and tenants the user may not see.
-async fn seen(st: &St, ctx: &Ctx, id: &str) -> AppResult<Seen> {
+pub(super) async fn seen(st: &St, ctx: &Ctx, id: &str) -> AppResult<Seen> {
     let actor = ctx.actor().ok_or(AppError::LoginRequired)?;
     let t = gmodel::tenant(&st.db, parse_id(id)?)
         .await?
@@ -113,7 +113,7 @@ async fn seen(st: &St, ctx: &Ctx, id: &str) -> AppResult<Seen> {
     Ok(Seen { t, i, manager })
 }
 
-async fn tenant_page(
+pub(super) async fn tenant_page(
     st: &St,
     ctx: &mut Ctx,
     s: &Seen,
@@ -121,9 +121,10 @@ async fn tenant_page(
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
     let (criteria, findings) = graduation::review_of(&st.db, &s.t, st.clock.now()).await?;
-    let (reviews, exits) = tokio::try_join!(
+    let (reviews, exits, timeline) = tokio::try_join!(
         gmodel::reviews_of(&st.db, s.t.id),
         gmodel::exit_tasks(&st.db, s.t.id),
+        crate::incubators::milestones::timeline(&st.db, &s.t),
     )?;
     let mut deciders: Vec<i64> = reviews.iter().filter_map(|r| r.decided_by).collect();
     deciders.sort_unstable();
@@ -155,6 +156,7 @@ async fn tenant_page(
         findings: &findings,
         reviews: &reviews,
         exits: &exits,
+        timeline: &timeline,
         manager: s.manager,
     };
     let body = gviews::tenant(ctx.lang, &p, &criteria, failed, &csrf);
@@ -171,7 +173,7 @@ pub async fn tenant(
     tenant_page(&st, &mut ctx, &s, &TenantFailed::None).await
 }
 
-fn one(field: &'static str, message: String) -> FieldErrors {
+pub(super) fn one(field: &'static str, message: String) -> FieldErrors {
     let mut e = FieldErrors::default();
     e.add(field, message);
     e

@@ -11,6 +11,8 @@ use crate::incubators::graduation::rules::{
     Criteria, CriteriaForm, Criterion, Decision, DecisionForm, ExitTask, Finding, REASON,
     months_between,
 };
+use crate::incubators::milestones::model::Milestone;
+use crate::incubators::milestones::rules::{ConfirmForm, NOTE, Status};
 use crate::incubators::model::{Incubator, Tenant};
 use crate::incubators::rules::TenantState;
 use crate::kernel::Lang;
@@ -129,6 +131,8 @@ pub enum TenantFailed<'a> {
     Decide(&'a DecisionForm, &'a FieldErrors),
     /// An exit-task tick.
     Exit(&'a FieldErrors),
+    /// A milestone confirmation.
+    Milestone(&'a ConfirmForm, &'a FieldErrors),
 }
 
 /// What a tenant's page shows.
@@ -145,6 +149,8 @@ pub struct TenantPage<'a> {
     pub reviews: &'a [(Review, String)],
     /// Exit tasks as ticked, by code.
     pub exits: &'a HashMap<String, ExitRow>,
+    /// The milestone timeline (met first).
+    pub timeline: &'a [(Milestone, Status)],
     /// The visitor manages the incubator.
     pub manager: bool,
 }
@@ -235,6 +241,7 @@ pub fn tenant(
                 }
             } } }
         }
+        (milestone_section(lang, p, failed, csrf))
         @if graduated {
             section.section id="exit-tasks" {
                 h2 { (lang.t("graduation.exit_tasks")) }
@@ -259,6 +266,72 @@ pub fn tenant(
                     } }
                 } }
             }
+        }
+    }
+}
+
+/// A milestone's name: its kind, or a custom milestone's words.
+pub fn milestone_name(lang: Lang, m: &Milestone) -> String {
+    if m.label.is_empty() {
+        m.kind().label(lang)
+    } else {
+        m.label.clone()
+    }
+}
+
+/// The tenant's milestone timeline: met ones with their date and evidence (or the
+/// manager's note), then open ones — with a confirmation form on open manual ones for the
+/// incubator's managers.
+fn milestone_section(
+    lang: Lang,
+    p: &TenantPage<'_>,
+    failed: &TenantFailed<'_>,
+    csrf: &str,
+) -> Markup {
+    let none = FieldErrors::default();
+    let (cf, ce) = match failed {
+        TenantFailed::Milestone(f, e) => ((*f).clone(), *e),
+        _ => (ConfirmForm::default(), &none),
+    };
+    html! {
+        section.section id="milestones" {
+            h2 { (lang.t("tenant_milestone.title")) }
+            (error_summary(ce, lang))
+            @if let Some(m) = ce.get("milestone_id") { p.error-msg id="milestone_id" { (m) } }
+            @if p.timeline.is_empty() { div.empty { (lang.t("tenant_milestone.none")) } }
+            @else { ol.timeline { @for (m, s) in p.timeline {
+                li id=(format!("milestone-{}", m.id)) class=(if matches!(s, Status::Met { .. }) { "met" } else { "open" }) {
+                    strong { (milestone_name(lang, m)) } " "
+                    @match s {
+                        Status::Met { evidence, at, note } => {
+                            span.badge.badge-ok { (lang.t("incubator.met")) } " "
+                            @if let Some(at) = at { span.muted { (display_instant(*at)) } " " }
+                            @if let Some(href) = evidence { a.evidence href=(href) { (lang.t("graduation.see_evidence")) } }
+                            @if let Some(n) = note {
+                                span.muted { (lang.t("tenant_milestone.confirmed")) }
+                                @if !n.is_empty() { br; span.prewrap { (n) } }
+                            }
+                        }
+                        Status::Open => {
+                            span.muted { (lang.t(if m.kind().automatic() { "tenant_milestone.auto_open" } else { "tenant_milestone.open" })) }
+                            @if p.manager && !m.kind().automatic() {
+                                form.confirm-form method="post" action=(format!("/incubator-tenants/{}/milestones", p.t.id)) {
+                                    (csrf_field(csrf))
+                                    input type="hidden" name="milestone_id" value=(m.id);
+                                    @let mine = cf.milestone_id.trim() == m.id.to_string();
+                                    input type="text" id=[mine.then_some("note")] name="note" maxlength=(NOTE)
+                                        value=(if mine { cf.note.as_str() } else { "" })
+                                        aria-label=(lang.t("incubator.note")) placeholder=(lang.t("tenant_milestone.note_hint"))
+                                        aria-invalid=[(mine && ce.get("note").is_some()).then_some("true")];
+                                    " "
+                                    button.btn.btn-secondary type="submit" { (lang.t("tenant_milestone.confirm")) }
+                                    @if mine { @if let Some(e) = ce.get("note") { p.error-msg { (e) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+            } } }
         }
     }
 }
