@@ -134,7 +134,9 @@
 //!   criterion is met (re-checked in the deciding transaction), "not yet" with a reason,
 //!   exit tasks. Tenant milestones (`milestones`): a per-incubator list, five kinds met from
 //!   the platform's data with evidence links (worked out on page load), the rest confirmed
-//!   once by a manager; a timeline per tenant. Offers matching the organizations in
+//!   once by a manager; a timeline per tenant. Services log (`services`): trainings with
+//!   attendance per tenant, one-to-one guidance whose notes only the tenant and the
+//!   managers read. Offers matching the organizations in
 //!   residence or graduated less than the
 //!   configured months ago (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`,
 //!   `units`, `regions`, `contracts`.

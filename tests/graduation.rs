@@ -4,8 +4,10 @@
 //! is refused while a criterion is not met ("not yet" needs a reason), a graduation moves
 //! the tenant to the incubator's graduates and makes the organization "graduated from …"
 //! in a tender's matches for the configured months, and the graduate's exit tasks are
-//! ticked. The tenant sees its own record read-only; other users, other managers and
-//! anonymous visitors learn nothing.
+//! ticked. Milestones are met from the platform's data (with evidence) or confirmed by a
+//! manager; trainings are logged with attendance and guidance with notes only the tenant
+//! and its managers read. The tenant sees its own record read-only; other users, other
+//! managers and anonymous visitors learn nothing.
 
 mod common;
 
@@ -20,6 +22,7 @@ const MONTH: i64 = civicbridge::incubators::graduation::rules::MONTH_SECS;
 struct World {
     incubator: i64,
     org: i64,
+    application: i64,
     tenant: i64,
 }
 
@@ -82,6 +85,7 @@ async fn world(app: &TestApp) -> World {
     World {
         incubator,
         org,
+        application: id,
         tenant,
     }
 }
@@ -219,9 +223,14 @@ async fn a_tenant_graduates_when_every_criterion_is_met() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.count("incubator_graduation_reviews").await, 1);
 
-    // The tenant sees its record, the reason, and no form.
+    // The tenant finds its record from its admitted application, and sees the reason and
+    // no form.
     let mut owner = app.client();
     owner.login("owner@example.org", common::PW).await;
+    let r = owner
+        .get(&format!("/incubator-applications/{}", w.application))
+        .await;
+    assert_eq!(r.count(&format!("a.tenant-link[href='{page}']")), 1);
     let r = owner.get(&page).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text("ul.reviews").contains("入驻未满十二个月"));
@@ -504,5 +513,130 @@ async fn milestones_are_met_from_the_platforms_data_or_confirmed_by_a_manager() 
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.count("table.milestones tbody tr"), 5);
     assert_eq!(r.count("#add"), 0);
+    app.check_invariants().await.unwrap();
+}
+
+#[tokio::test]
+async fn services_are_logged_with_attendance_and_guidance_notes_stay_private() {
+    use civicbridge::kernel::clock::format_local;
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let mut manager = app.client();
+    manager.login("manager@example.org", common::PW).await;
+    let services = format!("/incubators/{}/services", w.incubator);
+    let page = format!("/incubator-tenants/{}", w.tenant);
+    let tenant = w.tenant.to_string();
+    let r = manager.get(&services).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.count(&format!("input[name=tenant][value='{tenant}']")),
+        1,
+        "the resident is offered for attendance"
+    );
+    // Bad input: each field its message, what was typed kept, nothing written.
+    let future = format_local(app.clock().now() + 86_400);
+    let r = manager
+        .post(
+            &services,
+            &[
+                ("topic", ""),
+                ("trainer", "王老师"),
+                ("held_at", &future),
+                ("hours", "1.3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["#topic-error", "#held_at-error", "#hours-error"] {
+        assert_eq!(r.count(id), 1, "{id}");
+    }
+    assert_eq!(r.count("fieldset#tenant .error-msg"), 1);
+    assert_eq!(r.value("input[name=trainer]").as_deref(), Some("王老师"));
+    assert_eq!(app.count("incubator_trainings").await, 0);
+    let past = format_local(app.clock().now() - 86_400);
+    let r = manager
+        .post(
+            &services,
+            &[
+                ("topic", "项目财务管理"),
+                ("trainer", "王老师"),
+                ("held_at", &past),
+                ("hours", "1.5"),
+                ("tenant", &tenant),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("incubator_training_attendance").await, 1);
+
+    // Guidance on the tenant's page.
+    let guidance = format!("{page}/guidance");
+    let r = manager
+        .post(
+            &guidance,
+            &[("mentor", ""), ("topic", "治理"), ("hours", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#mentor-error"), 1);
+    assert_eq!(r.count("#hours-error"), 1);
+    assert_eq!(
+        r.value("form.guidance-form input[name=topic]").as_deref(),
+        Some("治理")
+    );
+    assert_eq!(app.count("incubator_guidance").await, 0);
+    let r = manager
+        .post(
+            &guidance,
+            &[
+                ("mentor", "赵督导"),
+                ("topic", "理事会建设"),
+                ("held_at", &past),
+                ("hours", "1"),
+                ("notes", "章程须补充理事任期条款"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The tenant's timeline, with the notes for the tenant and its managers only.
+    for (email, notes) in [
+        ("owner@example.org", 1),
+        ("member@example.org", 1),
+        ("manager@example.org", 1),
+        ("regulator@example.org", 0),
+    ] {
+        if email == "regulator@example.org" {
+            app.user(email, &[Role::Regulator]).await;
+        }
+        let mut c = app.client();
+        c.login(email, common::PW).await;
+        let r = c.get(&page).await;
+        assert_eq!(r.status, StatusCode::OK, "{email}");
+        assert_eq!(r.count("#services li.training"), 1, "{email}");
+        assert_eq!(r.count("#services li.guidance"), 1, "{email}");
+        assert!(r.text(".services-total").contains("2.5"), "{email}");
+        assert_eq!(r.count("#services .notes"), notes, "{email}");
+    }
+    let mut owner = app.client();
+    owner.login("owner@example.org", common::PW).await;
+    let r = owner
+        .post(
+            &guidance,
+            &[
+                ("mentor", "x"),
+                ("topic", "y"),
+                ("held_at", &past),
+                ("hours", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "only managers log services"
+    );
+    let r = owner.get(&services).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.check_invariants().await.unwrap();
 }

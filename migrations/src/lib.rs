@@ -83,6 +83,11 @@ mod m0203_create_incubator_exit_tasks;
 mod m0204_create_incubator_milestones;
 mod m0205_index_incubator_milestones_incubator;
 mod m0206_create_incubator_milestone_marks;
+mod m0207_create_incubator_trainings;
+mod m0208_create_incubator_training_attendance;
+mod m0209_index_incubator_training_attendance_tenant;
+mod m0210_create_incubator_guidance;
+mod m0211_index_incubator_guidance_tenant;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -168,6 +173,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0204_create_incubator_milestones::Migration),
             Box::new(m0205_index_incubator_milestones_incubator::Migration),
             Box::new(m0206_create_incubator_milestone_marks::Migration),
+            Box::new(m0207_create_incubator_trainings::Migration),
+            Box::new(m0208_create_incubator_training_attendance::Migration),
+            Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
+            Box::new(m0210_create_incubator_guidance::Migration),
+            Box::new(m0211_index_incubator_guidance_tenant::Migration),
         ]
     }
 }

@@ -515,6 +515,22 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         IncubatorManager,
         incubators::routes::milestones::confirm,
     )
+    // incubators: services log
+    .get(
+        "/incubators/{id}/services",
+        IncubatorOversight,
+        incubators::routes::services::list,
+    )
+    .post(
+        "/incubators/{id}/services",
+        IncubatorManager,
+        incubators::routes::services::log_training,
+    )
+    .post(
+        "/incubator-tenants/{id}/guidance",
+        IncubatorManager,
+        incubators::routes::services::log_guidance,
+    )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)
     .get(

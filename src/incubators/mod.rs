@@ -16,7 +16,8 @@
 //! organizations are in residence, or graduated recently, through [`incubated_orgs`].
 //! Graduation (出壳: criteria, review with evidence, decision, exit tasks) lives in
 //! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
-//! manager) in [`milestones`].
+//! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
+//! guidance with private notes) in [`services`].
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
 //! (completed contracts as graduation evidence), `web` (routes, views).
 
@@ -25,6 +26,7 @@ pub mod milestones;
 pub mod model;
 pub mod routes;
 pub mod rules;
+pub mod services;
 pub mod views;
 
 use sea_orm::{DatabaseConnection, DbErr};

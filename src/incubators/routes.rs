@@ -3,6 +3,7 @@
 
 pub mod graduation;
 pub mod milestones;
+pub mod services;
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -612,7 +613,13 @@ async fn application_page(
     } else {
         vec![]
     };
+    let tenant = if s.a.state() == AppState::Admitted {
+        crate::incubators::graduation::model::tenant_of_application(&st.db, s.a.id).await?
+    } else {
+        None
+    };
     let page = AppPage {
+        tenant,
         a: &s.a,
         i: &s.i,
         items: &items,

@@ -275,7 +275,57 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
     let _ = crate::incubators::apply(db, &incs[2].0, org_user, &d, now).await?;
     graduates(db, &incs, manager, founders[2], now).await?;
     milestones(db, &incs, manager, now).await?;
+    services(db, &incs, manager, now).await?;
     Ok(incs.len())
+}
+
+/// Services demo: in each incubator with tenants in residence, two trainings last week that
+/// they all attended and a guidance session with each, with private notes.
+async fn services(
+    db: &DatabaseConnection,
+    incs: &[(crate::incubators::Incubator, Vec<i64>)],
+    manager: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use crate::incubators::rules::TenantState;
+    use crate::incubators::services::{self, rules::GuidanceDraft, rules::TrainingDraft};
+    const DAY: i64 = 86_400;
+    for (inc, _) in incs {
+        let residents: Vec<crate::incubators::Tenant> =
+            crate::incubators::model::tenants_of(db, inc.id)
+                .await?
+                .into_iter()
+                .filter(|t| t.state == TenantState::Resident.code())
+                .collect();
+        if residents.is_empty() {
+            continue;
+        }
+        let attendees: Vec<i64> = residents.iter().map(|t| t.id).collect();
+        for (topic, trainer, days, minutes) in [
+            ("社会组织财务管理与票据规范", "王会计师", 7, 180),
+            ("政府购买服务项目申报实务", "李督导", 3, 120),
+        ] {
+            let d = TrainingDraft {
+                topic: topic.to_string(),
+                trainer: trainer.to_string(),
+                held_at: now - days * DAY,
+                minutes,
+                attendees: attendees.clone(),
+            };
+            services::log_training(db, inc, &d, manager, now).await?;
+        }
+        for t in &residents {
+            let d = GuidanceDraft {
+                mentor: "赵督导".to_string(),
+                topic: "理事会建设与内部治理".to_string(),
+                held_at: now - 2 * DAY,
+                minutes: 90,
+                notes: format!("{}的章程需补充理事任期条款，下次督导时检查。", t.name),
+            };
+            services::log_guidance(db, t, &d, manager, now).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Milestone demo: every incubator follows the same list (five the platform sees, a first

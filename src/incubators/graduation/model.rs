@@ -146,6 +146,18 @@ pub async fn tenant(db: &impl ConnectionTrait, id: i64) -> Result<Option<tenant:
     tenant::Entity::find_by_id(id).one(db).await
 }
 
+/// The tenant an admitted application created.
+pub async fn tenant_of_application(
+    db: &impl ConnectionTrait,
+    application_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::ApplicationId.eq(application_id))
+        .one(db)
+        .await?
+        .map(|t| t.id))
+}
+
 /// A tenant's reviews, newest first.
 pub async fn reviews_of(db: &impl ConnectionTrait, tenant_id: i64) -> Result<Vec<Review>, DbErr> {
     review::Entity::find()

@@ -88,6 +88,8 @@ pub(super) struct Seen {
     pub(super) t: Tenant,
     pub(super) i: Incubator,
     pub(super) manager: bool,
+    /// The asker is the tenant (reads the private guidance notes, like the managers).
+    pub(super) own: bool,
 }
 
 /// Loads a tenant for the signed-in user: log in for anonymous visitors, and "not found"
@@ -110,7 +112,7 @@ pub(super) async fn seen(st: &St, ctx: &Ctx, id: &str) -> AppResult<Seen> {
         .await?
         .ok_or(AppError::NotFound)?;
     let manager = may(Some(actor), Action::ManageIncubator { managed });
-    Ok(Seen { t, i, manager })
+    Ok(Seen { t, i, manager, own })
 }
 
 pub(super) async fn tenant_page(
@@ -121,10 +123,11 @@ pub(super) async fn tenant_page(
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
     let (criteria, findings) = graduation::review_of(&st.db, &s.t, st.clock.now()).await?;
-    let (reviews, exits, timeline) = tokio::try_join!(
+    let (reviews, exits, timeline, services) = tokio::try_join!(
         gmodel::reviews_of(&st.db, s.t.id),
         gmodel::exit_tasks(&st.db, s.t.id),
         crate::incubators::milestones::timeline(&st.db, &s.t),
+        crate::incubators::services::timeline(&st.db, &s.t),
     )?;
     let mut deciders: Vec<i64> = reviews.iter().filter_map(|r| r.decided_by).collect();
     deciders.sort_unstable();
@@ -157,6 +160,8 @@ pub(super) async fn tenant_page(
         reviews: &reviews,
         exits: &exits,
         timeline: &timeline,
+        services: &services,
+        notes: s.own || s.manager,
         manager: s.manager,
     };
     let body = gviews::tenant(ctx.lang, &p, &criteria, failed, &csrf);

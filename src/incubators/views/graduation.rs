@@ -15,6 +15,8 @@ use crate::incubators::milestones::model::Milestone;
 use crate::incubators::milestones::rules::{ConfirmForm, NOTE, Status};
 use crate::incubators::model::{Incubator, Tenant};
 use crate::incubators::rules::TenantState;
+use crate::incubators::services::Service;
+use crate::incubators::services::rules::GuidanceForm;
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
@@ -133,6 +135,8 @@ pub enum TenantFailed<'a> {
     Exit(&'a FieldErrors),
     /// A milestone confirmation.
     Milestone(&'a ConfirmForm, &'a FieldErrors),
+    /// A guidance session.
+    Guidance(&'a GuidanceForm, &'a FieldErrors),
 }
 
 /// What a tenant's page shows.
@@ -151,6 +155,10 @@ pub struct TenantPage<'a> {
     pub exits: &'a HashMap<String, ExitRow>,
     /// The milestone timeline (met first).
     pub timeline: &'a [(Milestone, Status)],
+    /// The services received, newest first.
+    pub services: &'a [Service],
+    /// The visitor may read guidance notes (the tenant, the managers).
+    pub notes: bool,
     /// The visitor manages the incubator.
     pub manager: bool,
 }
@@ -242,6 +250,8 @@ pub fn tenant(
             } } }
         }
         (milestone_section(lang, p, failed, csrf))
+        @let (gf, ge) = match failed { TenantFailed::Guidance(f, e) => ((*f).clone(), *e), _ => (GuidanceForm::default(), &none) };
+        (super::services::tenant_section(lang, t.id, p.services, p.notes, p.manager, &gf, ge, csrf))
         @if graduated {
             section.section id="exit-tasks" {
                 h2 { (lang.t("graduation.exit_tasks")) }
