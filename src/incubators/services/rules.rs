@@ -24,7 +24,11 @@ pub mod limits {
 /// (`1.5`, `0.25`, `2.75`); from a quarter of an hour to [`limits::MINUTES`].
 pub fn parse_hours(s: &str) -> Option<i32> {
     let s = s.trim();
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let (whole, frac) = match s.split_once('.') {
+        Some((_, "")) => return None,
+        Some(x) => x,
+        None => (s, ""),
+    };
     if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || whole.len() > 3 {
         return None;
     }
