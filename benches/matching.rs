@@ -83,6 +83,7 @@ fn candidates(n: usize, rng: &mut ChaCha8Rng) -> Vec<Candidate> {
                 rating_sum: completed * 4,
                 rating_count: completed,
                 incubator: rng.random_bool(0.05).then(|| "孵化基地".to_string()),
+                incubator_graduated: false,
             }
         })
         .collect()

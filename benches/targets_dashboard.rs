@@ -128,9 +128,13 @@ async fn main() {
 
     // The matching snapshot (loaded on a cold cache, then reused for its TTL).
     let t = Instant::now();
-    let snap = civicbridge::matching::model::candidates(&db)
-        .await
-        .expect("snapshot");
+    let snap = civicbridge::matching::model::candidates(
+        &db,
+        state.clock.now(),
+        civicbridge::incubators::DEFAULT_ALUMNI_MONTHS,
+    )
+    .await
+    .expect("snapshot");
     println!(
         "matching snapshot of {} organizations (with {n} contracts' aggregates): {:.0} ms",
         snap.len(),

@@ -144,8 +144,18 @@
 //!   kept by its managers, admission (checklist met, a free place) creating the tenant, at
 //!   most one application per applicant and incubator that is not rejected (checked in the
 //!   incubator row's turn), drafts seen by their author alone, every change audited and the
-//!   applicant notified. Offers matching the organizations in residence
-//!   (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`.
+//!   applicant notified. Graduation (`graduation`): per-incubator criteria, a tenant's review
+//!   with the findings the platform makes from its own data (registry, months, a completed
+//!   contract through `contracts`' face) and their evidence links, graduate only when every
+//!   criterion is met (re-checked in the deciding transaction), "not yet" with a reason,
+//!   exit tasks. Tenant milestones (`milestones`): a per-incubator list, five kinds met from
+//!   the platform's data with evidence links (worked out on page load), the rest confirmed
+//!   once by a manager; a timeline per tenant. Services log (`services`): trainings with
+//!   attendance per tenant, one-to-one guidance whose notes only the tenant and the
+//!   managers read. Offers matching the organizations in
+//!   residence or graduated less than the
+//!   configured months ago (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`,
+//!   `units`, `regions`, `contracts`.
 //! - [`spaces`] — an incubator's space (issue 12 point 4): rooms and desks allocated to a
 //!   tenant in residence for a range of days, shared rooms booked by the hour in 15-minute
 //!   steps within opening hours and the advance and cancellation windows, a week calendar

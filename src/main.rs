@@ -153,6 +153,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")
         })?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_INCUBATED_AFTER_GRADUATION_MONTHS") {
+        config.incubated_after_graduation_months = s.trim().parse().map_err(|_| {
+            anyhow::anyhow!("CIVICBRIDGE_INCUBATED_AFTER_GRADUATION_MONTHS must be whole months")
+        })?;
+    }
     match cli.command {
         Command::Serve {
             bind,

@@ -732,6 +732,37 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap()
     };
+    // The organization's own application, admitted: a tenant for the tenant routes (its
+    // administrator and member see it as their own).
+    let tenant = {
+        use civicbridge::incubators::{self, rules};
+        let d = rules::ApplicationDraft {
+            applicant: rules::Applicant::Org(org),
+            name: String::new(),
+            founders: String::new(),
+            domain: "elderly".into(),
+            plan: "矩阵测试用的机构入驻计划书。".into(),
+            submit: true,
+        };
+        let id = incubators::apply(db, &incubator, owner_id, &d, common::T0)
+            .await
+            .unwrap()
+            .unwrap();
+        let a = incubators::model::application(db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        for step in [rules::Step::Review, rules::Step::Admit] {
+            incubators::take_step(db, &incubator, &a, step, "", incubator_manager, common::T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        incubators::model::tenants_of(db, incubator.id)
+            .await
+            .unwrap()[0]
+            .id
+    };
 
     // A tenant in residence of the incubator (its founder signs in as the "tenant"
     // persona), a shared room, and a booking of the tenant, so the space routes meet real
@@ -762,7 +793,14 @@ async fn route_role_matrix() {
                 .unwrap()
                 .unwrap();
         }
-        let tenant = incubators::residents_of(db, incubator.id).await.unwrap()[0].id;
+        // The organization is in residence too (the tenant routes'); this is the group's.
+        let tenant = incubators::residents_of(db, incubator.id)
+            .await
+            .unwrap()
+            .iter()
+            .find(|t| t.name == "矩阵测试入驻团队")
+            .unwrap()
+            .id;
         let room = spaces::add_resource(
             db,
             incubator.id,
@@ -970,12 +1008,25 @@ async fn route_role_matrix() {
                 ContractParty,
                 ContractSupplier,
                 BidReaders,
+                TenantReaders,
+                // The organization is an incubator's tenant in residence.
+                SpaceReaders,
+                SpaceBookers,
             ],
         ),
         (
             "org member",
             Some("member@example.org"),
-            &[Public, SignedIn, Joiner, OrgReaders, BidReaders],
+            &[
+                Public,
+                SignedIn,
+                Joiner,
+                OrgReaders,
+                BidReaders,
+                TenantReaders,
+                SpaceReaders,
+                SpaceBookers,
+            ],
         ),
         (
             "buyer",
@@ -1011,6 +1062,7 @@ async fn route_role_matrix() {
                 ApplicationReaders,
                 SpaceReaders,
                 AgreementReaders,
+                TenantReaders,
             ],
         ),
         (
@@ -1068,6 +1120,7 @@ async fn route_role_matrix() {
                 BookingParties,
                 AgreementReaders,
                 AgreementManager,
+                TenantReaders,
             ],
         ),
         (
@@ -1103,6 +1156,8 @@ async fn route_role_matrix() {
             application
         } else if p.starts_with("/proposals/") {
             proposal
+        } else if p.starts_with("/incubator-tenants/") {
+            tenant
         } else if p.contains("/tenders") {
             tender
         } else if p.starts_with("/contracts") {
@@ -1172,6 +1227,7 @@ async fn route_role_matrix() {
                 || info.access == ClaimReaders
                 // No existence oracle for applications to incubators either.
                 || info.path.starts_with("/incubator-applications/")
+                || info.path.starts_with("/incubator-tenants/")
                 // Nor for resources and bookings of an incubator's space.
                 || info.path.starts_with("/space")
                 || info.path.starts_with("/agreements/")
@@ -1751,6 +1807,20 @@ async fn every_page_is_translated_in_both_languages() {
         civicbridge::philanthropy::ProposalState::ALL.len(),
         "demo proposals in every state: {proposal_states:?}"
     );
+    let incubator_tenants: Vec<civicbridge::incubators::Tenant> =
+        civicbridge::incubators::model::tenant::Entity::find()
+            .all(db)
+            .await
+            .unwrap();
+    assert_eq!(
+        incubator_tenants
+            .iter()
+            .filter(|t| t.state == "graduated")
+            .count(),
+        2,
+        "two demo graduates"
+    );
+    let incubator_tenants: Vec<i64> = incubator_tenants.iter().map(|t| t.id).collect();
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -1861,6 +1931,9 @@ async fn every_page_is_translated_in_both_languages() {
                 // Every demo proposal, in every state: the applicant's forms and the
                 // organizer's.
                 proposals.clone()
+            } else if info.path.starts_with("/incubator-tenants/") {
+                // Residents (the review form) and graduates (the exit tasks).
+                incubator_tenants.clone()
             } else {
                 vec![1]
             };

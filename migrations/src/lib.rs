@@ -100,6 +100,18 @@ mod m0185_exclude_space_allocations_overlap;
 mod m0186_exclude_space_bookings_overlap;
 mod m0187_create_tenancy_agreements;
 mod m0188_index_tenancy_agreements_tenant;
+mod m0200_create_incubator_graduation_criteria;
+mod m0201_create_incubator_graduation_reviews;
+mod m0202_index_incubator_graduation_reviews_tenant;
+mod m0203_create_incubator_exit_tasks;
+mod m0204_create_incubator_milestones;
+mod m0205_index_incubator_milestones_incubator;
+mod m0206_create_incubator_milestone_marks;
+mod m0207_create_incubator_trainings;
+mod m0208_create_incubator_training_attendance;
+mod m0209_index_incubator_training_attendance_tenant;
+mod m0210_create_incubator_guidance;
+mod m0211_index_incubator_guidance_tenant;
 mod m0220_create_complaints;
 mod m0221_create_complaint_replies;
 mod m0222_create_complaint_files;
@@ -230,6 +242,18 @@ impl MigratorTrait for Migrator {
             Box::new(m0165_index_proposals_call_org::Migration),
             Box::new(m0166_index_proposal_revisions_number::Migration),
             Box::new(m0167_add_calls_admin_cap_bp::Migration),
+            Box::new(m0200_create_incubator_graduation_criteria::Migration),
+            Box::new(m0201_create_incubator_graduation_reviews::Migration),
+            Box::new(m0202_index_incubator_graduation_reviews_tenant::Migration),
+            Box::new(m0203_create_incubator_exit_tasks::Migration),
+            Box::new(m0204_create_incubator_milestones::Migration),
+            Box::new(m0205_index_incubator_milestones_incubator::Migration),
+            Box::new(m0206_create_incubator_milestone_marks::Migration),
+            Box::new(m0207_create_incubator_trainings::Migration),
+            Box::new(m0208_create_incubator_training_attendance::Migration),
+            Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
+            Box::new(m0210_create_incubator_guidance::Migration),
+            Box::new(m0211_index_incubator_guidance_tenant::Migration),
         ]
     }
 }

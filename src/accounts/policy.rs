@@ -260,6 +260,15 @@ pub enum Action {
         /// The user applied, or administers the applying organization.
         own: bool,
     },
+    /// See a tenant's records in its incubator (its graduation review, exit tasks): the
+    /// tenant itself (`own`: the user who applied for it or a member of its organization),
+    /// the incubator's managers and regulators.
+    ViewTenant {
+        /// The user is the tenant's applicant or a member of its organization.
+        own: bool,
+        /// The user manages the tenant's incubator.
+        managed: bool,
+    },
 }
 
 /// Whether an actor (or an anonymous visitor, `None`) may do an action.
@@ -339,6 +348,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ApplyToCall => !a.has(Role::Admin),
         Action::ViewProposal { own, organizer } => own || (organizer && !a.has(Role::Admin)),
         Action::EditProposal { own } => own && !a.has(Role::Admin),
+        Action::ViewTenant { own, managed } => {
+            own || a.manages_incubator(managed) || a.has(Role::Regulator)
+        }
     }
 }
 
@@ -367,7 +379,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 63] = [
+    const ALL_ACTIONS: [Action; 66] = [
         Action::ViewWorkspace,
         Action::CreateOrg,
         Action::ClaimOrg,
@@ -502,6 +514,18 @@ mod tests {
         },
         Action::EditProposal { own: true },
         Action::EditProposal { own: false },
+        Action::ViewTenant {
+            own: true,
+            managed: false,
+        },
+        Action::ViewTenant {
+            own: false,
+            managed: true,
+        },
+        Action::ViewTenant {
+            own: false,
+            managed: false,
+        },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -528,6 +552,10 @@ mod tests {
             },
             EditIncubatorApplication { own: true },
             CancelBooking {
+                own: true,
+                managed: false,
+            },
+            ViewTenant {
                 own: true,
                 managed: false,
             },
@@ -560,6 +588,7 @@ mod tests {
             own[0],
             own[1],
             own[2],
+            own[3],
             tenant[0],
             tenant[1],
             tenant[2],
@@ -590,6 +619,7 @@ mod tests {
                     own[0],
                     own[1],
                     own[2],
+                    own[3],
                     // A proposal's `own` is settled from its row; an administrator applies
                     // to no call, so never has one to edit.
                     ViewProposal {
@@ -679,6 +709,14 @@ mod tests {
                     ViewAgreement {
                         managed: false,
                         party: false,
+                    },
+                    ViewTenant {
+                        own: false,
+                        managed: true,
+                    },
+                    ViewTenant {
+                        own: false,
+                        managed: false,
                     },
                 ]),
             ),
@@ -778,6 +816,10 @@ mod tests {
                     ViewAgreement {
                         managed: true,
                         party: false,
+                    },
+                    ViewTenant {
+                        own: false,
+                        managed: true,
                     },
                 ]),
             ),

@@ -61,7 +61,7 @@ pub enum Access {
     /// path.
     CallOwner,
     /// A holder of the incubator-manager role assigned to the incubator in the path (or to
-    /// the incubator of the application in the path).
+    /// the incubator of the application or tenant in the path).
     IncubatorManager,
     /// The managers of the incubator in the path, and regulators.
     IncubatorOversight,
@@ -94,6 +94,9 @@ pub enum Access {
     /// The applicant of the proposal in the path (and the applying organization's members)
     /// and the call's organizer.
     ProposalReaders,
+    /// The tenant in the path (the user who applied for it, the members of its
+    /// organization), the managers of its incubator, and regulators.
+    TenantReaders,
 }
 
 /// One registered route.
@@ -655,6 +658,64 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/incubator-applications/{id}/messages",
         IncubatorManager,
         incubators::routes::message,
+    )
+    // incubators: graduation (出壳)
+    .get(
+        "/incubators/{id}/graduation",
+        IncubatorOversight,
+        incubators::routes::graduation::overview,
+    )
+    .post(
+        "/incubators/{id}/graduation",
+        IncubatorManager,
+        incubators::routes::graduation::save_criteria,
+    )
+    .get(
+        "/incubator-tenants/{id}",
+        TenantReaders,
+        incubators::routes::graduation::tenant,
+    )
+    .post(
+        "/incubator-tenants/{id}/graduation",
+        IncubatorManager,
+        incubators::routes::graduation::decide,
+    )
+    .post(
+        "/incubator-tenants/{id}/exit-tasks",
+        IncubatorManager,
+        incubators::routes::graduation::exit_task,
+    )
+    // incubators: tenant milestones
+    .get(
+        "/incubators/{id}/milestones",
+        IncubatorOversight,
+        incubators::routes::milestones::list,
+    )
+    .post(
+        "/incubators/{id}/milestones",
+        IncubatorManager,
+        incubators::routes::milestones::add,
+    )
+    .post(
+        "/incubator-tenants/{id}/milestones",
+        IncubatorManager,
+        incubators::routes::milestones::confirm,
+    )
+    // incubators: services log
+    .get(
+        "/incubators/{id}/services",
+        IncubatorOversight,
+        incubators::routes::services::list,
+    )
+    .post(
+        "/incubators/{id}/services",
+        IncubatorManager,
+        incubators::routes::services::log_training,
+    )
+    .post(
+        "/incubator-tenants/{id}/guidance",
+        IncubatorManager,
+        incubators::routes::services::log_guidance,
     )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)

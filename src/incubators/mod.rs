@@ -13,12 +13,20 @@
 //! cannot both pass; admission needs every checklist item met and a free place (capacity),
 //! and creates exactly one tenant. The incubator-manager role is scoped: a manager acts only
 //! on the incubators assigned to them (and must hold the role). Matching reads which
-//! organizations are in residence through [`incubated_orgs`].
-//! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `web` (routes, views).
+//! organizations are in residence, or graduated recently, through [`incubated_orgs`].
+//! Graduation (出壳: criteria, review with evidence, decision, exit tasks) lives in
+//! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
+//! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
+//! guidance with private notes) in [`services`].
+//! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
+//! (completed contracts as graduation evidence), `web` (routes, views).
 
+pub mod graduation;
+pub mod milestones;
 pub mod model;
 pub mod routes;
 pub mod rules;
+pub mod services;
 pub mod views;
 
 use sea_orm::{DatabaseConnection, DbErr};
@@ -28,9 +36,12 @@ use crate::inbox::{Kind, Params};
 pub use model::{Application, Incubator, Tenant};
 use rules::{AppState, Applicant, ApplicationDraft, IncubatorDraft, Step, StepError};
 
-/// Registered organizations in residence, each with its incubator's name (for matching's
-/// `incubated` flag and its reason), in two queries.
-pub use model::incubated_orgs;
+/// How long a graduate counts as incubated unless configured.
+pub use graduation::rules::DEFAULT_ALUMNI_MONTHS;
+/// Registered organizations in residence or recently graduated, each with its incubator's
+/// name and whether it graduated (for matching's `incubated` flag and its reason), in two
+/// queries.
+pub use model::{Incubation, incubated_orgs};
 /// One incubator; the incubators a user manages; an applicant's applications.
 pub use model::{applications_by, get, managed_by};
 /// For `spaces`: whether a user manages an incubator; its tenants (all, and those in

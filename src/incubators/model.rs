@@ -748,41 +748,57 @@ pub async fn insert_tenant(
     .id)
 }
 
-/// Registered organizations in residence, each with the name of its incubator (the first
-/// by name when it is in several): two queries, however many tenants.
-pub async fn incubated_orgs(db: &impl ConnectionTrait) -> Result<HashMap<i64, String>, DbErr> {
-    let rows: Vec<(Option<i64>, i64)> = tenant::Entity::find()
+/// How an organization counts as incubated for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incubation {
+    /// The incubator's name.
+    pub incubator: String,
+    /// It graduated from there (recently enough), rather than being in residence.
+    pub graduated: bool,
+}
+
+/// Registered organizations in residence, or graduated less than `alumni_months` before
+/// `now`, each with its incubator's name (residence first, then the first incubator by
+/// name when there are several): two queries, however many tenants.
+pub async fn incubated_orgs(
+    db: &impl ConnectionTrait,
+    now: i64,
+    alumni_months: u32,
+) -> Result<HashMap<i64, Incubation>, DbErr> {
+    use sea_orm::Condition;
+    let cutoff = super::graduation::rules::alumni_cutoff(now, alumni_months);
+    let rows: Vec<(Option<i64>, i64, String)> = tenant::Entity::find()
         .select_only()
         .column(tenant::Column::OrgId)
         .column(tenant::Column::IncubatorId)
-        .filter(tenant::Column::State.eq(TenantState::Resident.code()))
+        .column(tenant::Column::State)
+        .filter(
+            Condition::any()
+                .add(tenant::Column::State.eq(TenantState::Resident.code()))
+                .add(
+                    Condition::all()
+                        .add(tenant::Column::State.eq(TenantState::Graduated.code()))
+                        .add(tenant::Column::EndedAt.gt(cutoff)),
+                ),
+        )
         .filter(tenant::Column::OrgId.is_not_null())
         .into_tuple()
         .all(db)
         .await?;
-    let mut ids: Vec<i64> = rows.iter().map(|(_, i)| *i).collect();
+    let mut ids: Vec<i64> = rows.iter().map(|(_, i, _)| *i).collect();
     ids.sort_unstable();
     ids.dedup();
-    let names: HashMap<i64, String> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        incubator::Entity::find()
-            .select_only()
-            .column(incubator::Column::Id)
-            .column(incubator::Column::Name)
-            .filter(incubator::Column::Id.is_in(ids))
-            .into_tuple::<(i64, String)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .collect()
-    };
-    let mut out: HashMap<i64, String> = HashMap::new();
-    for (org, inc) in rows {
+    let names = names_by_ids(db, &ids).await?;
+    let mut out: HashMap<i64, Incubation> = HashMap::new();
+    for (org, inc, state) in rows {
         if let (Some(org), Some(name)) = (org, names.get(&inc)) {
-            let e = out.entry(org).or_insert_with(|| name.clone());
-            if name < e {
-                *e = name.clone();
+            let found = Incubation {
+                incubator: name.clone(),
+                graduated: state != TenantState::Resident.code(),
+            };
+            let e = out.entry(org).or_insert_with(|| found.clone());
+            if (found.graduated, &found.incubator) < (e.graduated, &e.incubator) {
+                *e = found;
             }
         }
     }

@@ -1,6 +1,10 @@
 //! Incubator handlers: extract, authorize, call, render. Routes naming an application answer
 //! every id the asker may not see alike — log in for anonymous visitors, 404 otherwise.
 
+pub mod graduation;
+pub mod milestones;
+pub mod services;
+
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
@@ -626,7 +630,13 @@ async fn application_page(
     } else {
         vec![]
     };
+    let tenant = if s.a.state() == AppState::Admitted {
+        crate::incubators::graduation::model::tenant_of_application(&st.db, s.a.id).await?
+    } else {
+        None
+    };
     let page = AppPage {
+        tenant,
         a: &s.a,
         i: &s.i,
         items: &items,

@@ -1,6 +1,10 @@
 //! Incubator pages: the public directory and incubator page, the administrator's pages, the
 //! application form and page, the managers' list of applications. Data in, markup out.
 
+pub mod graduation;
+pub mod milestones;
+pub mod services;
+
 use std::collections::HashMap;
 
 use maud::{Markup, html};
@@ -134,6 +138,9 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
             @if d.may_apply { a.btn.btn-primary href=(format!("/incubators/{}/apply", i.id)) { (lang.t("incubator.apply")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/applications", i.id)) { (lang.t("incubator.applications")) } " " }
             @if d.may_space { a.btn.btn-secondary href=(format!("/incubators/{}/space", i.id)) { (lang.t("space.link")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/graduation", i.id)) { (lang.t("graduation.link")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/milestones", i.id)) { (lang.t("tenant_milestone.link")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/services", i.id)) { (lang.t("services.link")) } " " }
             @if d.is_admin { a.btn href=(format!("/admin/incubators/{}", i.id)) { (lang.t("incubator.edit")) } }
         }
         section.section id="tenants" {
@@ -146,7 +153,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
         section.section id="graduates" {
             h2 { (lang.t("incubator.graduated_tenants")) }
             @if graduated.is_empty() { div.empty { (lang.t("incubator.no_graduates")) } }
-            @else { ul.tenants { @for t in &graduated { li { (tenant_name(t, d.org_names)) } } } }
+            @else { ul.tenants { @for t in &graduated { li { (tenant_name(t, d.org_names)) " " span.muted { (graduation::graduated_on(lang, t)) } } } } }
         }
     }
 }
@@ -397,6 +404,8 @@ pub struct AppPage<'a> {
     pub manager: bool,
     /// For the applicant's draft form: the organizations they administer.
     pub orgs: &'a [(i64, String, String)],
+    /// The tenant an admitted application created (its record: graduation, milestones).
+    pub tenant: Option<i64>,
 }
 
 /// One application: its content, state, checklist findings and messages; the draft form for
@@ -409,6 +418,7 @@ pub fn application(lang: Lang, p: &AppPage<'_>, failed: &Failed<'_>, csrf: &str)
     html! {
         h1.page-title { (lang.tf("incubator.application_title", &[("name", &a.name), ("incubator", &p.i.name)])) }
         p { (state_badge(state, lang)) " " a href=(format!("/incubators/{}", p.i.id)) { (p.i.name) } }
+        @if let Some(t) = p.tenant { p { a.tenant-link href=(format!("/incubator-tenants/{t}")) { (lang.t("graduation.tenant_record")) } } }
         @if state == AppState::Rejected {
             @if let Some(r) = &a.reason { div.flash.flash-info role="note" { strong { (lang.t("incubator.reason")) ": " } (r) } }
         }

@@ -16,7 +16,8 @@
 //! layer's state, so jobs, benches and tests call them as handlers do.
 //!
 //! May call: `procurement` (tenders, eligibility), `orgs` (registry), `contracts` (per-supplier
-//! tallies), `units` (names), `incubators` (organizations in residence), `web` (from `routes`
+//! tallies), `units` (names), `incubators` (organizations in residence or recently
+//! graduated), `web` (from `routes`
 //! and `views` only).
 
 pub mod model;
@@ -70,6 +71,9 @@ pub struct Env<'a> {
     pub org_counts: &'a CountCache,
     /// How long a snapshot is reused (`matching_cache_secs`).
     pub ttl: Duration,
+    /// How many months after graduation an organization still counts as incubated
+    /// (`incubated_after_graduation_months`).
+    pub alumni_months: u32,
 }
 
 /// The snapshot of every organization, from the cache when fresh.
@@ -84,7 +88,7 @@ pub async fn candidates(env: &Env<'_>) -> Result<Arc<Vec<Candidate>>, DbErr> {
     {
         return Ok(snap.clone());
     }
-    let snap = Arc::new(model::candidates(env.db).await?);
+    let snap = Arc::new(model::candidates(env.db, env.clock.now(), env.alumni_months).await?);
     if let Ok(mut slot) = env.cache.slot.lock() {
         *slot = Some((generation, orgs_generation, Instant::now(), snap.clone()));
     }

@@ -54,7 +54,12 @@ pub const INVITE: &str = "invite";
 
 /// Every organization as matching sees it, ordered by id: the registry's compact facts and
 /// domains from `orgs`, track record and capacity from `contracts`' per-supplier tallies.
-pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbErr> {
+/// `now` and `alumni_months` decide which graduates still count as incubated.
+pub async fn candidates(
+    db: &impl ConnectionTrait,
+    now: i64,
+    alumni_months: u32,
+) -> Result<Vec<Candidate>, DbErr> {
     let mut out: Vec<Candidate> = crate::orgs::briefs(db)
         .await?
         .into_iter()
@@ -81,6 +86,7 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbE
             rating_sum: 0,
             rating_count: 0,
             incubator: None,
+            incubator_graduated: false,
         })
         .collect();
     let index: HashMap<i64, usize> = out.iter().enumerate().map(|(i, c)| (c.org_id, i)).collect();
@@ -100,9 +106,10 @@ pub async fn candidates(db: &impl ConnectionTrait) -> Result<Vec<Candidate>, DbE
             c.milestones_first_time = t.milestones_first_time;
         }
     }
-    for (org, name) in crate::incubators::incubated_orgs(db).await? {
+    for (org, inc) in crate::incubators::incubated_orgs(db, now, alumni_months).await? {
         if let Some(&i) = index.get(&org) {
-            out[i].incubator = Some(name);
+            out[i].incubator = Some(inc.incubator);
+            out[i].incubator_graduated = inc.graduated;
         }
     }
     Ok(out)

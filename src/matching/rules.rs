@@ -124,9 +124,21 @@ pub struct Candidate {
     pub rating_sum: u32,
     /// Number of completion ratings.
     pub rating_count: u32,
-    /// The incubator the organization is a tenant of, if any (from `incubators`: residents
-    /// today; graduates once graduation lands), named in the reason.
+    /// The incubator the organization is a tenant of, or graduated from recently, if any
+    /// (from `incubators`), named in the reason.
     pub incubator: Option<String>,
+    /// The organization graduated from `incubator` (rather than residing there).
+    pub incubator_graduated: bool,
+}
+
+impl Candidate {
+    /// The incubator named in the incubation reason, and whether the organization graduated
+    /// from it.
+    pub fn incubation(&self) -> Option<(&str, bool)> {
+        self.incubator
+            .as_deref()
+            .map(|n| (n, self.incubator_graduated))
+    }
 }
 
 /// What matching needs to know about a tender.
@@ -402,17 +414,20 @@ impl Part {
         }
     }
 
-    /// [`Part::reason`], naming the organization's incubator (`incubator`) in the
-    /// incubation part.
+    /// [`Part::reason`], naming the organization's incubator in the incubation part
+    /// (`incubator`: its name, and whether the organization graduated from it).
     pub fn reason_naming(
         &self,
         lang: Lang,
         tender_domain: &str,
-        incubator: Option<&str>,
+        incubator: Option<(&str, bool)>,
     ) -> String {
         match (self.why, incubator) {
-            (Why::Incubator(true), Some(name)) => {
+            (Why::Incubator(true), Some((name, false))) => {
                 lang.tf("matching.why.incubated_at", &[("incubator", name)])
+            }
+            (Why::Incubator(true), Some((name, true))) => {
+                lang.tf("matching.why.graduated_from", &[("incubator", name)])
             }
             _ => self.reason(lang, tender_domain),
         }
@@ -740,6 +755,7 @@ mod tests {
             rating_sum: 0,
             rating_count: 0,
             incubator: None,
+            incubator_graduated: false,
         }
     }
 

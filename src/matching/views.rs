@@ -19,8 +19,13 @@ fn place(c: &Candidate, lang: Lang) -> String {
 }
 
 /// The parts of a score as a list of sentences; `incubator` names the organization's
-/// incubator in the incubation part.
-pub fn parts(lang: Lang, s: &Score, tender_domain: &str, incubator: Option<&str>) -> Markup {
+/// incubator in the incubation part (and whether it graduated from it).
+pub fn parts(
+    lang: Lang,
+    s: &Score,
+    tender_domain: &str,
+    incubator: Option<(&str, bool)>,
+) -> Markup {
     html! {
         ul.plain.score-parts {
             @for p in &s.parts {
@@ -101,7 +106,7 @@ pub fn matches(lang: Lang, p: &MatchesPage) -> Markup {
                             td.num { (n + 1) }
                             td { a href=(format!("/orgs/{}", c.org_id)) { (c.name) } br; span.muted { (c.facts.kind.label(lang)) " · " (place(c, lang)) } }
                             td.num.score { (s.display()) }
-                            td { (parts(lang, s, &t.domain, c.incubator.as_deref())) }
+                            td { (parts(lang, s, &t.domain, c.incubation())) }
                             td {
                                 @if p.invited.contains(&c.org_id) {
                                     span.badge.badge-invited { (lang.t("matching.invited")) }
@@ -149,7 +154,7 @@ pub fn matches(lang: Lang, p: &MatchesPage) -> Markup {
                     h3 { a href=(format!("/orgs/{}", c.org_id)) { (c.name) } }
                     @match a {
                         Assessment::Excluded(why) => { p { strong { (lang.t("matching.is_excluded")) } } (reasons(lang, why)) }
-                        Assessment::Scored(s) => { p { strong { (lang.tf("matching.is_scored", &[("score", &s.display())])) } } (parts(lang, s, &t.domain, c.incubator.as_deref())) }
+                        Assessment::Scored(s) => { p { strong { (lang.tf("matching.is_scored", &[("score", &s.display())])) } } (parts(lang, s, &t.domain, c.incubation())) }
                     }
                 }
             }
@@ -237,7 +242,7 @@ pub fn tender_section(
                                 button.btn.btn-secondary type="submit" { (lang.t("matching.invite")) }
                             }
                         }
-                        (parts(lang, s, &t.domain, c.incubator.as_deref()))
+                        (parts(lang, s, &t.domain, c.incubation()))
                     }
                 } }
             }

@@ -106,6 +106,7 @@ async fn resolve(
     c: &Call,
     d: &ProposalDraft,
     except: Option<i64>,
+    now: i64,
 ) -> Result<Result<Fields, ApplyRefusal>, DbErr> {
     let (org_id, name, uscc) = match d.applicant {
         ApplicantChoice::Group => {
@@ -119,10 +120,13 @@ async fn resolve(
                 return Ok(Err(ApplyRefusal::UnknownOrg));
             };
             let wants_tenant = accepted(c).contains(&Applicant::Tenant);
+            // In residence now: graduates (which matching still counts as incubated) are
+            // tenants no more.
             let tenant = wants_tenant
-                && crate::incubators::incubated_orgs(db)
+                && crate::incubators::incubated_orgs(db, now, 0)
                     .await?
-                    .contains_key(&id);
+                    .get(&id)
+                    .is_some_and(|i| !i.graduated);
             let standing = OrgStanding {
                 verified: crate::orgs::is_verified(&o),
                 clean_credit: o.credit_status == crate::orgs::CreditStatus::Normal.code(),
@@ -200,7 +204,7 @@ pub async fn apply(
         txn.commit().await?;
         return Ok(Err(ApplyRefusal::Window));
     }
-    let f = match resolve(&*txn, c, d, None).await? {
+    let f = match resolve(&*txn, c, d, None, now).await? {
         Ok(f) => f,
         Err(r) => {
             txn.commit().await?;
@@ -273,7 +277,7 @@ pub async fn revise(
             return Ok(Err(ApplyRefusal::NotEditable));
         }
     };
-    let f = match resolve(&*txn, c, d, Some(p.id)).await? {
+    let f = match resolve(&*txn, c, d, Some(p.id), now).await? {
         Ok(f) => f,
         Err(r) => {
             txn.commit().await?;

@@ -55,6 +55,9 @@ pub struct Config {
     /// (`CIVICBRIDGE_MATCHING_CACHE_SECS`); writes to organizations through this server
     /// discard it at once.
     pub matching_cache_secs: u64,
+    /// How many months after graduation (出壳) an organization still counts as incubated
+    /// for matching (`CIVICBRIDGE_INCUBATED_AFTER_GRADUATION_MONTHS`, default 24).
+    pub incubated_after_graduation_months: u32,
     /// The policy targets shown on the dashboard.
     pub targets: crate::targets::TargetSettings,
     /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
@@ -91,6 +94,7 @@ impl Default for Config {
             search_index_prefix: "civicbridge_".to_string(),
             matching: Default::default(),
             matching_cache_secs: 10,
+            incubated_after_graduation_months: crate::incubators::DEFAULT_ALUMNI_MONTHS,
             targets: Default::default(),
             regulation: Default::default(),
             credit: Default::default(),

@@ -1,7 +1,8 @@
 //! Demo incubators: one at region, one at league/city and one at banner level, managed by
 //! the demo incubator manager, each with a checklist, and applications in every state —
 //! two registered organizations and a group in residence, a draft, a checklist review with
-//! a message, an interview, a waiting list and a rejection. Everything goes through the
+//! a message, an interview, a waiting list and a rejection — and graduation: criteria, two
+//! graduates with their reviews and exit tasks, a resident told "not yet". Everything goes through the
 //! room's operations, so each change has its audit entry and notices.
 //!
 //! Invariant: runs once (nothing is added when an incubator exists). May call: `accounts`,
@@ -18,6 +19,8 @@ use crate::regions::{Level, regions};
 pub const FOUNDERS: &[(&str, &str)] = &[
     ("founder@demo.civicbridge.cn", "青城助老团队发起人"),
     ("founder2@demo.civicbridge.cn", "社区青年团队发起人"),
+    // Administers the two demo graduates.
+    ("alumni@demo.civicbridge.cn", "出壳机构负责人"),
 ];
 
 fn err(m: &str) -> DbErr {
@@ -270,5 +273,225 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
     // A draft nobody but its author sees.
     let d = app(Applicant::Group, "绿色社区行动小组", "environment", false);
     let _ = crate::incubators::apply(db, &incs[2].0, org_user, &d, now).await?;
+    graduates(db, &incs, manager, founders[2], now).await?;
+    milestones(db, &incs, manager, now).await?;
+    services(db, &incs, manager, now).await?;
     Ok(incs.len())
+}
+
+/// Services demo: in each incubator with tenants in residence, two trainings last week that
+/// they all attended and a guidance session with each, with private notes.
+async fn services(
+    db: &DatabaseConnection,
+    incs: &[(crate::incubators::Incubator, Vec<i64>)],
+    manager: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use crate::incubators::rules::TenantState;
+    use crate::incubators::services::{self, rules::GuidanceDraft, rules::TrainingDraft};
+    const DAY: i64 = 86_400;
+    for (inc, _) in incs {
+        let residents: Vec<crate::incubators::Tenant> =
+            crate::incubators::model::tenants_of(db, inc.id)
+                .await?
+                .into_iter()
+                .filter(|t| t.state == TenantState::Resident.code())
+                .collect();
+        if residents.is_empty() {
+            continue;
+        }
+        let attendees: Vec<i64> = residents.iter().map(|t| t.id).collect();
+        for (topic, trainer, days, minutes) in [
+            ("社会组织财务管理与票据规范", "王会计师", 7, 180),
+            ("政府购买服务项目申报实务", "李督导", 3, 120),
+        ] {
+            let d = TrainingDraft {
+                topic: topic.to_string(),
+                trainer: trainer.to_string(),
+                held_at: now - days * DAY,
+                minutes,
+                attendees: attendees.clone(),
+            };
+            services::log_training(db, inc, &d, manager, now).await?;
+        }
+        for t in &residents {
+            let d = GuidanceDraft {
+                mentor: "赵督导".to_string(),
+                topic: "理事会建设与内部治理".to_string(),
+                held_at: now - 2 * DAY,
+                minutes: 90,
+                notes: format!("{}的章程需补充理事任期条款，下次督导时检查。", t.name),
+            };
+            services::log_guidance(db, t, &d, manager, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Milestone demo: every incubator follows the same list (five the platform sees, a first
+/// grant and one of its own words); the region base's manager confirmed a first grant and
+/// the board meeting of its graduate, and the board meeting of its current resident.
+async fn milestones(
+    db: &DatabaseConnection,
+    incs: &[(crate::incubators::Incubator, Vec<i64>)],
+    manager: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use crate::incubators::milestones::{self, rules::MilestoneKind as K};
+    const DAY: i64 = 86_400;
+    for (inc, _) in incs {
+        for kind in [
+            K::Registered,
+            K::FirstGovContract,
+            K::FirstDelivered,
+            K::Rated,
+            K::Rated3A,
+            K::FirstGrant,
+        ] {
+            milestones::add(db, inc, kind, "", manager, now - 800 * DAY).await?;
+        }
+        milestones::add(
+            db,
+            inc,
+            K::Custom,
+            "建立理事会并召开首次会议",
+            manager,
+            now - 800 * DAY,
+        )
+        .await?;
+    }
+    let inc = &incs[0].0;
+    let list = crate::incubators::milestones::model::list_of(db, inc.id).await?;
+    let id_of = |k: K| list.iter().find(|m| m.kind() == k).map(|m| m.id);
+    for t in crate::incubators::model::tenants_of(db, inc.id).await? {
+        let graduated = t.state == crate::incubators::rules::TenantState::Graduated.code();
+        if let (true, Some(m)) = (graduated, id_of(K::FirstGrant)) {
+            milestones::confirm(
+                db,
+                &t,
+                m,
+                "获得呼和浩特市公益创投项目资助五万元。",
+                manager,
+                now - 400 * DAY,
+            )
+            .await?;
+        }
+        if let (Some(m), true) = (id_of(K::Custom), t.org_id.is_some()) {
+            let at = (t.admitted_at + 30 * DAY).min(now);
+            milestones::confirm(db, &t, m, "理事会章程已备案。", manager, at).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Graduation demo: criteria set on the region base (registered, 12 months) and the banner
+/// park (registered, 6 months); two registered organizations admitted some two years ago,
+/// told "not yet" after three months, graduated two months ago (so they still count as
+/// incubated for matching) with some exit tasks ticked; and a "not yet" review of the
+/// region base's current resident organization.
+async fn graduates(
+    db: &DatabaseConnection,
+    incs: &[(crate::incubators::Incubator, Vec<i64>)],
+    manager: i64,
+    applicant: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    use crate::incubators::graduation::{
+        self,
+        rules::{Criteria, Decision, ExitTask},
+    };
+    const DAY: i64 = 86_400;
+    let start = now - 760 * DAY;
+    for (n, months) in [(0, 12), (2, 6)] {
+        let c = Criteria {
+            require_registered: true,
+            min_months: months,
+            require_delivered: false,
+        };
+        graduation::set_criteria(db, &incs[n].0, &c, manager, start).await?;
+    }
+    // The third and fourth social service agencies (the first two reside already).
+    let orgs: Vec<i64> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::Kind.eq("social_service_agency"))
+        .order_by_id_asc()
+        .limit(4)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (k, n) in [0usize, 2].into_iter().enumerate() {
+        let Some(&org) = orgs.get(k + 2) else {
+            continue;
+        };
+        crate::orgs::model::set_member(db, org, applicant, OrgRole::Admin, start).await?;
+        let (inc, items) = &incs[n];
+        let d = app(Applicant::Org(org), "", "community", true);
+        let Ok(id) = crate::incubators::apply(db, inc, applicant, &d, start).await? else {
+            continue;
+        };
+        let a = crate::incubators::model::application(db, id)
+            .await?
+            .ok_or_else(|| err("application"))?;
+        let _ = crate::incubators::take_step(db, inc, &a, Step::Review, "", manager, start).await?;
+        for item in items {
+            crate::incubators::record_check(db, &a, *item, true, "已核实", manager, start).await?;
+        }
+        let _ = crate::incubators::take_step(db, inc, &a, Step::Admit, "", manager, start + DAY)
+            .await?;
+        let Some(t) = crate::incubators::model::tenants_of(db, inc.id)
+            .await?
+            .into_iter()
+            .find(|t| t.application_id == id)
+        else {
+            continue;
+        };
+        let _ = graduation::decide(
+            db,
+            &t,
+            Decision::NotYet,
+            "在孵时间未满，请继续完善内部治理和财务制度。",
+            manager,
+            start + 90 * DAY,
+        )
+        .await?;
+        let _ = graduation::decide(
+            db,
+            &t,
+            Decision::Graduate,
+            "各项出壳标准均已达到，准予出壳。",
+            manager,
+            now - 60 * DAY,
+        )
+        .await?;
+        let done: &[ExitTask] = if k == 0 {
+            &[
+                ExitTask::SpaceReturned,
+                ExitTask::KeysReturned,
+                ExitTask::ExitInterview,
+            ]
+        } else {
+            &[ExitTask::SpaceReturned]
+        };
+        for task in done {
+            graduation::tick_exit(db, &t, *task, true, manager, now - 59 * DAY).await?;
+        }
+    }
+    // The region base's resident organization is reviewed too early.
+    if let Some(t) = crate::incubators::model::tenants_of(db, incs[0].0.id)
+        .await?
+        .into_iter()
+        .find(|t| t.state == crate::incubators::rules::TenantState::Resident.code())
+    {
+        let _ = graduation::decide(
+            db,
+            &t,
+            Decision::NotYet,
+            "入驻未满十二个月，明年再行评审。",
+            manager,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
