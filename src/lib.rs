@@ -33,7 +33,8 @@
 //! [`kernel`] — `clock` (injectable; instants as Unix seconds, shown in Asia/Shanghai),
 //! `money` ([`kernel::money::Fen`], integer fen, saturating sums, exact splits by basis
 //! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
-//! codes and its locale label), `error` (the one error type [`kernel::error::AppError`] and
+//! codes and its locale label), `files` (a PDF/PNG/JPEG by content and name, the check
+//! behind evidence uploads), `error` (the one error type [`kernel::error::AppError`] and
 //! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `db`
 //! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the

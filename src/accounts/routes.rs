@@ -100,6 +100,33 @@ pub struct LoginForm {
     next: String,
 }
 
+/// Counts a password check against the configured limits of its e-mail and the client's
+/// address (see [`super::begin_login_attempt`]): the log-in and the password-change form
+/// share them, so neither is a way around the other.
+async fn begin_attempt(
+    st: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    now: i64,
+) -> AppResult<Result<super::LoginAttempt, rules::Throttle>> {
+    let cfg = &st.config;
+    let limits = rules::ThrottleLimits {
+        window: cfg.login_window_secs,
+        max_email: cfg.login_max_failures,
+        max_ip: cfg.login_max_failures_per_ip,
+        ip_interval: cfg.login_ip_interval_secs,
+    };
+    Ok(super::begin_login_attempt(
+        &st.db,
+        &format!("email:{email}"),
+        &format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown")),
+        now - cfg.login_window_secs,
+        now,
+        |by_email, by_ip| rules::throttle(now, limits, by_email, by_ip),
+    )
+    .await?)
+}
+
 /// `POST /login`
 pub async fn login(
     State(st): State<AppState>,
@@ -109,9 +136,6 @@ pub async fn login(
     let email = rules::normalize_email(&f.email);
     let now = st.clock.now();
     let cfg = &st.config;
-    let since = now - cfg.login_window_secs;
-    let email_subject = format!("email:{email}");
-    let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
     let next = safe_next(&f.next).to_string();
     if !rules::plausible_login(&f.email, &f.password) {
         // No account can have such an e-mail (and PostgreSQL would refuse a NUL in it):
@@ -127,23 +151,7 @@ pub async fn login(
         )
         .await;
     }
-    let attempt = super::begin_login_attempt(
-        &st.db,
-        &email_subject,
-        &ip_subject,
-        since,
-        now,
-        |by_email, by_ip| {
-            let limits = rules::ThrottleLimits {
-                window: cfg.login_window_secs,
-                max_email: cfg.login_max_failures,
-                max_ip: cfg.login_max_failures_per_ip,
-                ip_interval: cfg.login_ip_interval_secs,
-            };
-            rules::throttle(now, limits, by_email, by_ip)
-        },
-    )
-    .await?;
+    let attempt = begin_attempt(&st, &ctx, &email, now).await?;
     let mut retry = None;
     let (status, message) = match attempt {
         Err(rules::Throttle::Slowed { retry_after }) => {
@@ -484,27 +492,7 @@ pub async fn change_password(
         Err(e) => return Ok(again(&mut ctx, e)),
     };
     let now = st.clock.now();
-    let cfg = &st.config;
-    let email_subject = format!("email:{email}");
-    let ip_subject = format!("ip:{}", ctx.client_ip.as_deref().unwrap_or("unknown"));
-    let attempt = super::begin_login_attempt(
-        &st.db,
-        &email_subject,
-        &ip_subject,
-        now - cfg.login_window_secs,
-        now,
-        |by_email, by_ip| {
-            let limits = rules::ThrottleLimits {
-                window: cfg.login_window_secs,
-                max_email: cfg.login_max_failures,
-                max_ip: cfg.login_max_failures_per_ip,
-                ip_interval: cfg.login_ip_interval_secs,
-            };
-            rules::throttle(now, limits, by_email, by_ip)
-        },
-    )
-    .await?;
-    let Ok(attempt) = attempt else {
+    let Ok(attempt) = begin_attempt(&st, &ctx, &email, now).await? else {
         let mut e = FieldErrors::default();
         e.add("current_password", ctx.t("password.throttled"));
         return Ok(again(&mut ctx, e));

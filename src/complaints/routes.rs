@@ -483,25 +483,12 @@ pub async fn file(
     let (name, mime, bytes) = model::file_of(&st.db, c.id, parse_id(&fid)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let disposition = format!(
-        "attachment; filename=\"attachment\"; filename*=UTF-8''{}",
-        crate::web::middleware::urlencode(&name)
-    );
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    for (k, v) in [
-        (axum::http::header::CONTENT_TYPE, mime),
-        (axum::http::header::CONTENT_DISPOSITION, disposition),
-        (
-            axum::http::header::CACHE_CONTROL,
-            "private, no-store".to_string(),
-        ),
-    ] {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
-            h.insert(k, v);
-        }
-    }
-    Ok(res)
+    Ok(crate::web::private_download(
+        "attachment",
+        &name,
+        mime,
+        bytes,
+    ))
 }
 
 /// The complaints panel of a regulator's workspace (`/me`): how many cases are open and how

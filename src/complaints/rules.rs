@@ -263,30 +263,7 @@ pub fn file_kind(name: &str, bytes: &[u8]) -> Result<&'static str, FileProblem> 
     if bytes.len() > MAX_FILE_BYTES {
         return Err(FileProblem::TooLarge);
     }
-    let by_content = if bytes.starts_with(b"%PDF-") {
-        "application/pdf"
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        "image/png"
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        "image/jpeg"
-    } else {
-        return Err(FileProblem::Kind);
-    };
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_name = match ext.as_str() {
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        _ => return Err(FileProblem::Kind),
-    };
-    if by_content == by_name {
-        Ok(by_content)
-    } else {
-        Err(FileProblem::Kind)
-    }
+    crate::kernel::files::document_type(name, bytes).ok_or(FileProblem::Kind)
 }
 
 /// What the complainant typed (all as text, kept on a 422). Files come apart.

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod codes;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod money;
 pub mod outbox;

@@ -816,25 +816,12 @@ pub async fn claim_certificate(
     let (name, mime, bytes) = model::claim_file(&st.db, c.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let disposition = format!(
-        "attachment; filename=\"certificate\"; filename*=UTF-8''{}",
-        crate::web::middleware::urlencode(&name)
-    );
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    for (k, v) in [
-        (axum::http::header::CONTENT_TYPE, mime),
-        (axum::http::header::CONTENT_DISPOSITION, disposition),
-        (
-            axum::http::header::CACHE_CONTROL,
-            "private, no-store".to_string(),
-        ),
-    ] {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
-            h.insert(k, v);
-        }
-    }
-    Ok(res)
+    Ok(crate::web::private_download(
+        "certificate",
+        &name,
+        mime,
+        bytes,
+    ))
 }
 
 /// `POST /orgs/{id}/claims/{claim}/decision`: a regulator approves (the claimant becomes an

@@ -967,27 +967,7 @@ pub fn certificate_kind(name: &str, bytes: &[u8]) -> Result<&'static str, Certif
     if bytes.len() > MAX_CERTIFICATE_BYTES {
         return Err(CertificateProblem::TooLarge);
     }
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let by_content = match infer::get(bytes).map(|t| t.mime_type()) {
-        Some("application/pdf") if bytes.starts_with(b"%PDF-") => "application/pdf",
-        Some("image/png") if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => "image/png",
-        Some("image/jpeg") if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) => "image/jpeg",
-        _ => return Err(CertificateProblem::Kind),
-    };
-    let by_name = match ext.as_str() {
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        _ => return Err(CertificateProblem::Kind),
-    };
-    if by_content == by_name {
-        Ok(by_content)
-    } else {
-        Err(CertificateProblem::Kind)
-    }
+    crate::kernel::files::document_type(name, bytes).ok_or(CertificateProblem::Kind)
 }
 
 /// A claim as the claimant sent it (a multipart form: the file comes apart).

@@ -223,3 +223,32 @@ pub fn parse_id(s: &str) -> AppResult<i64> {
         .filter(|i| *i > 0)
         .ok_or(AppError::NotFound)
 }
+
+/// A private file as a download: `Content-Disposition: attachment` with the stored name
+/// (RFC 5987, and `fallback` for clients without it), its media type, and
+/// `Cache-Control: private, no-store` so no shared cache or browser history keeps it.
+pub fn private_download(
+    fallback: &str,
+    name: &str,
+    mime: String,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let disposition = format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        middleware::urlencode(name)
+    );
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    for (k, v) in [
+        (header::CONTENT_TYPE, mime),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "private, no-store".to_string()),
+    ] {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    res
+}

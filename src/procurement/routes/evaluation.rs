@@ -397,25 +397,7 @@ pub async fn download_file(
     let (name, mime, bytes) = crate::procurement::open_file(&st.db, &st.seal, b.id, file_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let disposition = format!(
-        "attachment; filename=\"file\"; filename*=UTF-8''{}",
-        crate::web::middleware::urlencode(&name)
-    );
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    for (k, v) in [
-        (axum::http::header::CONTENT_TYPE, mime),
-        (axum::http::header::CONTENT_DISPOSITION, disposition),
-        (
-            axum::http::header::CACHE_CONTROL,
-            "private, no-store".to_string(),
-        ),
-    ] {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&v) {
-            h.insert(k, v);
-        }
-    }
-    Ok(res)
+    Ok(crate::web::private_download("file", &name, mime, bytes))
 }
 
 pub(super) async fn load_for_evaluator(
