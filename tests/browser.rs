@@ -791,6 +791,8 @@ return {
   items: [...h.querySelectorAll('nav.main-nav li, .header-search, .user-area > *')].map(box),
   navTops: [...h.querySelectorAll('nav.main-nav li')].map(e => e.getBoundingClientRect().top),
   overflow: h.scrollWidth > h.clientWidth,
+  // The navigation may shrink (min-width: 0): its items then slide under the search box.
+  navClipped: (n => n.scrollWidth > n.clientWidth + 1)(h.querySelector('nav.main-nav')),
   width: document.documentElement.clientWidth,
   signedIn: !!h.querySelector('details.user-menu'),
   badge: !!h.querySelector('#unread-count'),
@@ -936,6 +938,10 @@ async fn header_on_one_line(c: &Client, what: &str, signed_in: bool) -> anyhow::
     ensure!(
         v["overflow"] == json!(false),
         "{what}: the header overflows"
+    );
+    ensure!(
+        v["navClipped"] == json!(false),
+        "{what}: the navigation is cut off under the search box"
     );
     ensure!(
         v["signedIn"] == json!(signed_in),

@@ -25,6 +25,17 @@ pub fn status_badge(status: &str, lang: Lang) -> Markup {
     html! { span class=(format!("badge badge-credit-{}", s.code())) { (s.label(lang)) } }
 }
 
+/// What stands where no rule's listing is open: nothing, or — when a regulator set the status
+/// by hand (before the rules engine, or outside it) — that it was set so, rather than a
+/// "not listed" that the badge beside it contradicts.
+fn unlisted(status: &str, lang: Lang) -> Markup {
+    let hand_set = CreditStatus::parse(status).is_some_and(|s| s != CreditStatus::Normal);
+    html! {
+        @if hand_set { p.muted.credit-hand-set { (lang.t("credit.set_by_regulator")) } }
+        @else { p.muted { (lang.t("credit.not_listed")) } }
+    }
+}
+
 fn list_badge(c: &Case, lang: Lang) -> Markup {
     let l = c.list();
     let css = match l {
@@ -158,7 +169,7 @@ pub fn lookup(
                     section.section.credit-result {
                         h3 { a href=(format!("/orgs/{}/credit", f.org.id)) { (f.org.name) } " " (status_badge(&f.org.credit_status, lang)) }
                         p.muted { (lang.t("credit.uscc")) " " code { (f.org.uscc) } }
-                        @if f.listed.is_empty() { p { (lang.t("credit.not_listed")) } }
+                        @if f.listed.is_empty() { (unlisted(&f.org.credit_status, lang)) }
                         @else { (listing_table(lang, &f.listed, None)) }
                     }
                 }
@@ -449,7 +460,7 @@ pub fn profile_section(lang: Lang, o: &Org, listed: &[&Case]) -> Markup {
         section.section id="credit" {
             h2 { (lang.t("credit.profile")) }
             p { (status_badge(&o.credit_status, lang)) }
-            @if listed.is_empty() { p.muted { (lang.t("credit.not_listed")) } }
+            @if listed.is_empty() { (unlisted(&o.credit_status, lang)) }
             @else { (listing_table(lang, listed, None)) }
             p { a href=(format!("/orgs/{}/credit", o.id)) { (lang.t("credit.record_link")) } }
         }
