@@ -581,6 +581,41 @@ async fn synonyms_match_both_ways() {
 }
 
 #[tokio::test]
+async fn everyday_words_find_records_written_in_formal_ones() {
+    // The thesaurus (search/thesaurus.txt) in both engines: residents' words find records that
+    // use only the formal term, and a narrower word does not drag in the broader one.
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        for (query, must) in [
+            ("老人", &["sun", "elder"][..]),
+            ("长者", &["sun", "elder"][..]),
+            ("乡下", &["rural"][..]),
+            ("农村", &["rural"][..]),
+            ("义工", &["green", "elder"][..]),
+            ("垃圾减量", &["green"][..]),
+            ("心理疏导", &["youth"][..]),
+            ("残障者", &["disab"][..]),
+        ] {
+            let got = ids(&find(&f, Kind::Orgs, &req(query)).await);
+            for k in must {
+                assert!(
+                    got.contains(&o(k)),
+                    "{name}: {query} should find {k}: {got:?}"
+                );
+            }
+            assert!(!got.contains(&o("minor")), "{name}: {query}: {got:?}");
+        }
+        let r = find(&f, Kind::Tenders, &req("老人")).await;
+        assert!(ids(&r).contains(&f.tenders["home_care"]), "{name}: 老人");
+        // The word as typed still outranks its synonym: 老年人 is in elder's name, sun only has
+        // the synonym 老人 in its introduction.
+        let got = ids(&find(&f, Kind::Orgs, &req("老年人")).await);
+        assert_eq!(got.first(), Some(&o("elder")), "{name}: {got:?}");
+    }
+}
+
+#[tokio::test]
 async fn every_facet_filters_and_counts() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;

@@ -110,6 +110,27 @@ impl IndexDef {
                 .expect("x-civicbridge present"),
         )
         .expect("x-civicbridge well formed");
+        let mut synonyms: BTreeMap<String, Vec<String>> = v
+            .get("synonyms")
+            .cloned()
+            .map(|s| serde_json::from_value(s).expect("synonyms map"))
+            .unwrap_or_default();
+        // The thesaurus applies to every index; Meilisearch receives the merged map, so both
+        // engines expand from the same entries.
+        for (word, more) in &thesaurus().synonyms {
+            let list = synonyms.entry(word.clone()).or_default();
+            for m in more {
+                if !list.contains(m) {
+                    list.push(m.clone());
+                }
+            }
+        }
+        if let Some(o) = v.as_object_mut() {
+            o.insert(
+                "synonyms".into(),
+                serde_json::to_value(&synonyms).expect("synonyms serialize"),
+            );
+        }
         let strings = |key: &str| -> Vec<String> {
             v.get(key)
                 .and_then(|a| a.as_array())
@@ -131,11 +152,6 @@ impl IndexDef {
                 None => RankingRule::Relevance(r),
             })
             .collect();
-        let synonyms = v
-            .get("synonyms")
-            .cloned()
-            .map(|s| serde_json::from_value(s).expect("synonyms map"))
-            .unwrap_or_default();
         IndexDef {
             searchable: strings("searchableAttributes"),
             filterable: strings("filterableAttributes"),
@@ -203,6 +219,97 @@ impl IndexDef {
 /// The name the embedded engine registers the Chinese tokenizer under.
 pub const TOKENIZER: &str = "cb_jieba";
 
+/// The service-domain thesaurus of `search/thesaurus.txt`, parsed (see that file's header for
+/// the format).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Thesaurus {
+    /// Word → the words a query for it also finds, in file order.
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// The domain codes of the `[code]` section headers, in file order.
+    pub sections: Vec<String>,
+    /// How many groups and one-way entries the file holds.
+    pub entries: usize,
+}
+
+/// The thesaurus compiled into the binary. Panics on a malformed file: a unit test parses it,
+/// so a broken one never ships.
+pub fn thesaurus() -> &'static Thesaurus {
+    static T: LazyLock<Thesaurus> = LazyLock::new(|| {
+        parse_thesaurus(include_str!("../../search/thesaurus.txt"))
+            .unwrap_or_else(|e| panic!("search/thesaurus.txt: {e}"))
+    });
+    &T
+}
+
+/// Parses the thesaurus format: `a, b, c` groups (multi-way), `a => b, c` one-way entries,
+/// `[code]` section headers, `#` comments. Refuses a term in two groups, a term listed twice in
+/// one entry, and an entry mapping a term to itself, naming the line.
+pub fn parse_thesaurus(src: &str) -> Result<Thesaurus, String> {
+    fn terms(list: &str, n: usize) -> Result<Vec<String>, String> {
+        let out: Vec<String> = list
+            .split([',', '，'])
+            .map(|t| normalize(t.trim()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if out.is_empty() {
+            return Err(format!("line {n}: no terms"));
+        }
+        for (i, t) in out.iter().enumerate() {
+            if out[..i].contains(t) {
+                return Err(format!("line {n}: {t} listed twice"));
+            }
+        }
+        Ok(out)
+    }
+    fn add(map: &mut BTreeMap<String, Vec<String>>, from: &str, to: &str) {
+        let list = map.entry(from.to_string()).or_default();
+        if !list.iter().any(|t| t == to) {
+            list.push(to.to_string());
+        }
+    }
+    let mut t = Thesaurus::default();
+    let mut grouped: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, raw) in src.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(code) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            t.sections.push(code.trim().to_string());
+            continue;
+        }
+        t.entries += 1;
+        if let Some((left, right)) = line.split_once("=>") {
+            let (from, to) = (terms(left, n)?, terms(right, n)?);
+            for f in &from {
+                if to.contains(f) {
+                    return Err(format!("line {n}: {f} maps to itself"));
+                }
+                for w in &to {
+                    add(&mut t.synonyms, f, w);
+                }
+            }
+        } else {
+            let group = terms(line, n)?;
+            if group.len() < 2 {
+                return Err(format!("line {n}: a group needs two terms"));
+            }
+            for a in &group {
+                if let Some(first) = grouped.insert(a.clone(), n) {
+                    return Err(format!(
+                        "line {n}: {a} is already in the group of line {first}"
+                    ));
+                }
+                for b in group.iter().filter(|b| *b != a) {
+                    add(&mut t.synonyms, a, b);
+                }
+            }
+        }
+    }
+    Ok(t)
+}
+
 /// The tokenizer for indexing: jieba in search mode, so a long word also yields its
 /// sub-words (心理健康 → 心理, 健康, 心理健康) and a query for a part finds the whole.
 pub fn index_tokenizer() -> JiebaTokenizer {
@@ -263,8 +370,9 @@ pub struct QueryWord {
     pub alternatives: Vec<Vec<String>>,
 }
 
-/// Longest run of words tried as one synonym key (for keys jieba splits, like 为老).
-const SYNONYM_SPAN: usize = 4;
+/// Longest run of words tried as one synonym key (for keys jieba splits, like 为老 or
+/// 铸牢中华民族共同体意识); a unit test checks every thesaurus key fits.
+const SYNONYM_SPAN: usize = 8;
 
 /// Analyzes a query: words in order, stop words dropped, repeats dropped, synonyms attached.
 /// A synonym key that jieba splits into several words (为老 → 为 · 老) is recognised as a
@@ -744,6 +852,103 @@ mod tests {
             .collect();
         assert!(toks.contains(&"心理".to_string()), "{toks:?}");
         assert!(toks.contains(&"健康".to_string()), "{toks:?}");
+    }
+
+    #[test]
+    fn the_thesaurus_covers_every_domain_with_hundreds_of_terms() {
+        let t = thesaurus();
+        for (code, _, _) in crate::orgs::DOMAINS {
+            assert!(t.sections.iter().any(|s| s == code), "no section [{code}]");
+        }
+        for s in &t.sections {
+            assert!(
+                crate::orgs::DOMAINS.iter().any(|(c, _, _)| c == s),
+                "[{s}] is not a domain code"
+            );
+        }
+        assert!(t.synonyms.len() >= 400, "{} terms", t.synonyms.len());
+        assert!(t.entries >= 200, "{} entries", t.entries);
+    }
+
+    #[test]
+    fn every_thesaurus_key_is_recognised_as_one_query_word() {
+        // A key jieba splits into more words than SYNONYM_SPAN would never expand.
+        let d = Kind::Orgs.def();
+        for key in thesaurus().synonyms.keys() {
+            let q = analyze(d, key);
+            assert_eq!(q.len(), 1, "{key}: {q:?}");
+            assert_eq!(&q[0].word, key, "{q:?}");
+            assert!(q[0].alternatives.len() > 1, "{key} has no alternatives");
+        }
+    }
+
+    #[test]
+    fn everyday_words_find_the_formal_ones_in_both_definitions() {
+        for kind in [Kind::Orgs, Kind::Tenders] {
+            let d = kind.def();
+            for (everyday, formal) in [
+                ("老人", "养老"),
+                ("小孩", "儿童"),
+                ("普法", "法治宣传"),
+                ("乡下", "乡村振兴"),
+                ("法援", "法律援助"),
+                ("elderly", "养老"),
+            ] {
+                let q = analyze(d, everyday);
+                let alts: Vec<String> = q[0].alternatives.iter().map(|a| a.concat()).collect();
+                assert!(alts.contains(&formal.to_string()), "{everyday}: {alts:?}");
+            }
+            // Meilisearch receives the same entries.
+            let meili = &d.settings["synonyms"]["老人"];
+            assert!(
+                meili
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|v| v == "养老")),
+                "{meili}"
+            );
+        }
+    }
+
+    #[test]
+    fn one_way_entries_do_not_find_the_broader_word() {
+        let t = thesaurus();
+        assert!(t.synonyms["儿童"].contains(&"留守儿童".to_string()));
+        assert!(!t.synonyms["留守儿童"].contains(&"儿童".to_string()));
+        assert!(t.synonyms["心理"].contains(&"心理健康".to_string()));
+        assert!(!t.synonyms["心理健康"].contains(&"心理".to_string()));
+        assert!(!t.synonyms.contains_key("留守儿童") || !t.synonyms["留守儿童"].is_empty());
+    }
+
+    #[test]
+    fn thesaurus_format_groups_one_way_and_sections() {
+        let t =
+            parse_thesaurus("# c\n[elderly]\n甲, 乙，丙\n丁 => 甲\nA, B => 乙 # tail\n\n").unwrap();
+        assert_eq!(t.sections, vec!["elderly"]);
+        assert_eq!(t.entries, 3);
+        assert_eq!(t.synonyms["甲"], vec!["乙", "丙"]);
+        assert_eq!(t.synonyms["丙"], vec!["甲", "乙"]);
+        assert_eq!(t.synonyms["丁"], vec!["甲"]);
+        // Normalized like the text: lower case.
+        assert_eq!(t.synonyms["a"], vec!["乙"]);
+        assert_eq!(t.synonyms["b"], vec!["乙"]);
+        assert!(!t.synonyms["甲"].contains(&"丁".to_string()));
+    }
+
+    #[test]
+    fn thesaurus_format_refuses_what_would_be_ambiguous() {
+        for (src, what) in [
+            (
+                "甲, 乙\n甲, 丙",
+                "line 2: 甲 is already in the group of line 1",
+            ),
+            ("甲, 乙, 甲", "line 1: 甲 listed twice"),
+            ("甲 => 甲, 乙", "line 1: 甲 maps to itself"),
+            ("甲", "line 1: a group needs two terms"),
+            ("=> 甲", "line 1: no terms"),
+            ("甲 =>", "line 1: no terms"),
+        ] {
+            assert_eq!(parse_thesaurus(src).unwrap_err(), what, "{src}");
+        }
     }
 
     #[test]
