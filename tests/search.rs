@@ -616,6 +616,135 @@ async fn everyday_words_find_records_written_in_formal_ones() {
 }
 
 #[tokio::test]
+async fn a_place_in_the_query_becomes_a_removable_place_filter() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        // One organization in Baotou whose name holds a street called after Chifeng, one in
+        // Chifeng that never says 赤峰 in its text.
+        let owner = f.app.user(&format!("place-{name}@example.org"), &[]).await;
+        let street = OrgSpec {
+            key: "street",
+            name: "包头市昆都仑区赤峰路社区养老服务站",
+            kind: OrgKind::SocialServiceAgency,
+            county: "150203",
+            domains: &["elderly"],
+            intro: "赤峰路社区的养老助餐服务。",
+            registered: "2019-01-01",
+        };
+        let local = OrgSpec {
+            key: "local",
+            name: "松山区夕阳红养老服务中心",
+            kind: OrgKind::SocialServiceAgency,
+            county: "150404",
+            domains: &["elderly"],
+            intro: "为辖区老人提供上门照护。",
+            registered: "2018-01-01",
+        };
+        let street_id = create_org(&f.app, owner, &street, 91, "0471-1", "a@example.org").await;
+        let local_id = create_org(&f.app, owner, &local, 92, "0471-2", "b@example.org").await;
+        drain(&f.app, T0 + 10).await;
+        let mut c = f.app.client();
+        let id_of = |r: &common::Resp| -> Vec<i64> {
+            r.doc()
+                .select(&scraper::Selector::parse(".search-hit a[href^='/orgs/']").unwrap())
+                .filter_map(|a| a.value().attr("href")?.strip_prefix("/orgs/")?.parse().ok())
+                .collect()
+        };
+
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("赤峰 养老")))
+            .await;
+        assert_eq!(r.status, 200, "{name}");
+        let got = id_of(&r);
+        assert!(got.contains(&local_id), "{name}: {got:?}");
+        assert!(
+            !got.contains(&street_id),
+            "{name}: located in Baotou: {got:?}"
+        );
+        assert!(
+            r.text(".place-understood .chip").contains("赤峰市"),
+            "{name}"
+        );
+        // The form keeps what was typed.
+        assert_eq!(r.value("#search-q").as_deref(), Some("赤峰 养老"));
+        let literal = r
+            .doc()
+            .select(&scraper::Selector::parse(".place-understood a.chip").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href").map(str::to_string))
+            .unwrap();
+        assert!(literal.contains("literal=1"), "{literal}");
+
+        // The words as typed: the Baotou organization's name matches both words and leads.
+        let r = c.get(&literal).await;
+        assert_eq!(r.status, 200);
+        assert_eq!(r.count(".place-understood"), 0, "{name}");
+        let got = id_of(&r);
+        assert_eq!(got.first(), Some(&street_id), "{name}: {got:?}");
+
+        // A banner/county by its short form; abbreviations of leagues; the page across kinds.
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("东胜 残障")))
+            .await;
+        assert_eq!(id_of(&r), vec![f.orgs["disab"]], "{name}");
+        assert!(r.text(".place-understood").contains("东胜区"));
+        let r = c
+            .get(&format!("/search?q={}", common::enc("呼市 养老")))
+            .await;
+        assert!(
+            r.text(".place-understood .chip").contains("呼和浩特市"),
+            "{name}"
+        );
+        assert!(
+            r.text(".search-group").contains("阳光养老服务中心"),
+            "{name}"
+        );
+        assert!(!r.text(".search-group").contains("夕阳红"), "{name}");
+        // In English the chip names the league in English.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}&lang=en",
+                common::enc("赤峰 养老")
+            ))
+            .await;
+        assert!(
+            r.text(".place-understood .chip").contains("Chifeng"),
+            "{name}"
+        );
+
+        // A full name is searched as typed; a chosen league is not overridden.
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}",
+                common::enc("呼和浩特市新城区阳光养老服务中心")
+            ))
+            .await;
+        assert_eq!(r.count(".place-understood"), 0);
+        assert_eq!(id_of(&r).first(), Some(&f.orgs["sun"]), "{name}");
+        let r = c
+            .get(&format!(
+                "/search/orgs?q={}&league=150200",
+                common::enc("赤峰 养老")
+            ))
+            .await;
+        assert_eq!(r.count(".place-understood"), 0);
+        assert_eq!(id_of(&r), vec![street_id], "{name}");
+
+        // The API says what it understood.
+        let r = c
+            .get(&format!(
+                "/api/v1/search?kind=orgs&q={}",
+                common::enc("赤峰 养老")
+            ))
+            .await;
+        let j = r.json();
+        assert_eq!(j["orgs"]["place"]["code"], "150400", "{name}: {j}");
+        assert_eq!(j["orgs"]["query"], "赤峰 养老");
+        assert_eq!(j["orgs"]["total"], 1, "{name}: {j}");
+    }
+}
+
+#[tokio::test]
 async fn every_facet_filters_and_counts() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;

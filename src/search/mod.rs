@@ -14,6 +14,7 @@
 pub mod embedded;
 pub mod meili;
 pub mod model;
+pub mod places;
 pub mod routes;
 pub mod rules;
 pub mod views;

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
+use super::places;
 use super::rules::{self, Found, Kind, ParamError};
 use super::{SearchError, views};
 use crate::kernel::error::{AppError, AppResult};
@@ -53,15 +54,18 @@ async fn kind_page(
     kind: Kind,
     params: &[(String, String)],
 ) -> AppResult<Markup> {
-    let (req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
+    let (mut req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
+    let typed = req.text.clone();
+    let place = places::understand(&mut req, params);
     let found = run(st, kind, &req, ctx.lang).await?;
-    let tokens = rules::match_tokens(&rules::analyze(kind.def(), &req.text));
+    let tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
     let title = ctx.t(&format!("search.title.{}", kind.code()));
     let body = views::kind_page(
         &views::KindPage {
             kind,
             params,
-            text: &req.text,
+            text: &typed,
+            place: place.as_ref(),
             tokens: &tokens,
             found: &found,
             page,
@@ -92,21 +96,23 @@ pub async fn all(
     let mut errors: Vec<ParamError> = Vec::new();
     let mut text = String::new();
     let mut tokens = Vec::new();
+    let mut place = None;
     for kind in Kind::ALL {
         let (mut req, _, errs) = rules::parse_params(kind, &only_q, PREVIEW);
         req.facets = false;
+        text = req.text.clone();
+        place = places::understand(&mut req, &params);
         for e in errs {
             if !errors.contains(&e) {
                 errors.push(e);
             }
         }
-        tokens.extend(rules::match_tokens(&rules::analyze(kind.def(), &req.text)));
-        text = req.text.clone();
+        tokens.extend(rules::match_tokens(&rules::analyze(kind.def(), &text)));
         results.push((kind, run(&st, kind, &req, ctx.lang).await?));
     }
     tokens.sort();
     tokens.dedup();
-    let body = views::all_page(&text, &tokens, &results, &errors, ctx.lang);
+    let body = views::all_page(&text, place.as_ref(), &tokens, &results, &errors, ctx.lang);
     Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))
 }
 
@@ -196,7 +202,9 @@ pub async fn api(
     };
     let mut parsed = Vec::new();
     for kind in &kinds {
-        let (req, page, errs) = rules::parse_params(*kind, &params, per_page);
+        let (mut req, page, errs) = rules::parse_params(*kind, &params, per_page);
+        let typed = req.text.clone();
+        let place = places::understand(&mut req, &params);
         for e in &errs {
             // A facet of the other kind is fine when both kinds are searched.
             let foreign = matches!(e, ParamError::Facet { param, .. } if kinds.len() > 1 && !rules::facets_of(*kind).any(|(p, _)| p == param));
@@ -205,16 +213,16 @@ pub async fn api(
                 errors.push(j);
             }
         }
-        parsed.push((*kind, req, page));
+        parsed.push((*kind, req, page, typed, place));
     }
     if !errors.is_empty() {
         let body = serde_json::json!({ "error": { "status": 422, "title": lang.t("search.err.title"), "params": errors } });
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
     }
     let mut out = serde_json::Map::new();
-    for (kind, req, page) in parsed {
+    for (kind, req, page, typed, place) in parsed {
         let found = run(&st, kind, &req, lang).await?;
-        let tokens = rules::match_tokens(&rules::analyze(kind.def(), &req.text));
+        let tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
         let facets: serde_json::Map<String, serde_json::Value> = rules::facets_of(kind)
             .map(|(param, attr)| {
                 let values: Vec<serde_json::Value> = found
@@ -232,7 +240,9 @@ pub async fn api(
         out.insert(
             kind.code().to_string(),
             serde_json::json!({
-                "query": req.text,
+                "query": typed,
+                // The place the query named, applied as a filter (`literal=1` turns it off).
+                "place": place.map(|p| serde_json::json!({ "code": p.code, "name": p.name, "term": p.term })),
                 "total": found.total,
                 "page": page,
                 "per_page": per_page,

@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 
+use super::places::PlaceHint;
 use super::rules::{self, Found, Kind, ParamError, Piece};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
@@ -19,8 +20,10 @@ pub struct KindPage<'a> {
     pub kind: Kind,
     /// The URL parameters as given (echoed into links and the form).
     pub params: &'a [(String, String)],
-    /// The query text used.
+    /// The query text as typed.
     pub text: &'a str,
+    /// The place the query named, searched as a filter rather than as words.
+    pub place: Option<&'a PlaceHint>,
     /// Highlight tokens of the query.
     pub tokens: &'a [String],
     /// Results.
@@ -260,6 +263,37 @@ fn kind_tabs(current: Option<Kind>, q: &str, lang: Lang) -> Markup {
     }
 }
 
+/// "In 赤峰市 ✕": the place understood from the query, removable by searching the words as
+/// typed (`literal=1`).
+fn place_chip(
+    kind: Option<Kind>,
+    params: &[(String, String)],
+    place: Option<&PlaceHint>,
+    lang: Lang,
+) -> Markup {
+    let Some(pl) = place else {
+        return html! {};
+    };
+    let literal = match kind {
+        Some(k) => href(k, params, &[("literal", "1")]),
+        None => format!(
+            "/search?{}",
+            serde_urlencoded::to_string([("q", get(params, "q")), ("literal", "1")])
+                .unwrap_or_default()
+        ),
+    };
+    let name = regions().name(&pl.code, lang);
+    html! {
+        p.place-understood {
+            a.chip href=(literal) title=(lang.t("search.place.remove")) {
+                (lang.tf("search.place.in", &[("place", &name)])) " ✕"
+            }
+            " "
+            a href=(literal) { (lang.tf("search.place.literal", &[("q", get(params, "q"))])) }
+        }
+    }
+}
+
 /// A per-kind page.
 pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
     let kind = p.kind;
@@ -327,6 +361,7 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                         noscript { button.btn.btn-secondary type="submit" { (lang.t("search.apply")) } }
                     }
                 }
+                (place_chip(Some(kind), p.params, p.place, lang))
                 @if !active.is_empty() {
                     p.active-filters {
                         @for (param, v) in &active {
@@ -390,6 +425,7 @@ fn no_results(kind: Kind, p: &KindPage<'_>, active: &[(&str, &str)], lang: Lang)
 /// The page across kinds: the best few of each with a link to the full list.
 pub fn all_page(
     q: &str,
+    place: Option<&PlaceHint>,
     tokens: &[String],
     results: &[(Kind, Found)],
     errors: &[ParamError],
@@ -402,6 +438,7 @@ pub fn all_page(
         (search_form(None, &params, lang))
         div id="search-results" {
             (param_errors(errors, lang))
+            (place_chip(None, &params, place, lang))
             @for (kind, found) in results {
                 section.section.search-group {
                     h2 {
