@@ -745,6 +745,41 @@ async fn a_place_in_the_query_becomes_a_removable_place_filter() {
 }
 
 #[tokio::test]
+async fn pinyin_and_initials_find_names() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        for (query, must) in [
+            ("yangguangyanglao", &["sun", "sun_union"][..]),
+            ("ygylfwzx", &["sun", "sun_union"][..]),
+            ("YGYLFWZX", &["sun", "sun_union"][..]),
+            ("xinlijiankang", &["youth"][..]),
+            ("qsnxljk", &["youth"][..]),
+        ] {
+            let got = ids(&find(&f, Kind::Orgs, &req(query)).await);
+            for k in must {
+                assert!(
+                    got.contains(&o(k)),
+                    "{name}: {query} should find {k}: {got:?}"
+                );
+            }
+            assert!(!got.contains(&o("green")), "{name}: {query}: {got:?}");
+        }
+        // The registered name's initials put that organization first.
+        let got = ids(&find(&f, Kind::Orgs, &req("hhhtsxcqygylfwzx")).await);
+        assert_eq!(got.first(), Some(&o("sun")), "{name}: {got:?}");
+        let got = ids(&find(&f, Kind::Tenders, &req("jujiayanglao")).await);
+        assert!(got.contains(&f.tenders["home_care"]), "{name}: {got:?}");
+        // Pinyin is searched, never shown.
+        let r = find(&f, Kind::Orgs, &req("ygylfwzx")).await;
+        assert!(
+            r.hits.iter().all(|h| !h.contains_key("name_pinyin")),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_facet_filters_and_counts() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;

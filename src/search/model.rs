@@ -90,6 +90,7 @@ pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 struct TenderDoc {
     id: i64,
     title: String,
+    title_pinyin: String,
     description: String,
     unit_name: String,
     domain: String,
@@ -111,6 +112,7 @@ struct TenderDoc {
 struct OrgDoc {
     id: i64,
     name: String,
+    name_pinyin: String,
     uscc: String,
     kind: String,
     intro: String,
@@ -175,6 +177,7 @@ pub async fn documents(
                         budget_band: rules::budget_band(t.budget_fen),
                         published_at: t.published_at.unwrap_or_default(),
                         bid_deadline: t.bid_deadline,
+                        title_pinyin: super::rules::pinyin_forms(&t.title),
                         title: t.title,
                         description: t.description,
                         domain: t.domain,
@@ -205,6 +208,7 @@ pub async fn documents(
                         rating_grade: grade,
                         credit_listed: i64::from(o.credit_status != "normal"),
                         registered_on: o.registration_date.midnight().assume_utc().unix_timestamp(),
+                        name_pinyin: super::rules::pinyin_forms(&o.name),
                         name: o.name,
                         uscc: o.uscc,
                         kind: o.kind,

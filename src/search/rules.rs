@@ -310,6 +310,67 @@ pub fn parse_thesaurus(src: &str) -> Result<Thesaurus, String> {
     Ok(t)
 }
 
+/// Longest name (in characters) whose pinyin forms are indexed, and the most words whose
+/// runs are spelled out: both bound the O(n²) runs below.
+const PINYIN_MAX_CHARS: usize = 60;
+const PINYIN_MAX_WORDS: usize = 14;
+
+/// The pinyin forms a name is found by (issue 16 point 4), as space-separated words for a
+/// searchable attribute ranked below every Chinese one: each word's full pinyin (养老 →
+/// yanglao), the full pinyin of each two-word run and of the whole name, and the initials of
+/// every run of two or more words (阳光养老服务中心 → ygylfwzx, and the registered name's
+/// hhhtsxcqygylfwzx). Characters without a reading (digits, Latin) are kept as they are. A
+/// character with several readings takes its most common one.
+pub fn pinyin_forms(name: &str) -> String {
+    use pinyin::ToPinyin;
+    if name.chars().count() > PINYIN_MAX_CHARS {
+        return String::new();
+    }
+    // (full, initials) of each word that holds at least one Chinese character.
+    let spelled: Vec<(String, String)> = words(name)
+        .into_iter()
+        .filter(|w| w.chars().any(|c| c.to_pinyin().is_some()))
+        .take(PINYIN_MAX_WORDS)
+        .map(|w| {
+            let mut full = String::new();
+            let mut initials = String::new();
+            for c in w.chars() {
+                match c.to_pinyin() {
+                    Some(p) => {
+                        full.push_str(p.plain());
+                        initials.push_str(p.first_letter());
+                    }
+                    None if c.is_alphanumeric() => {
+                        full.extend(c.to_lowercase());
+                        initials.extend(c.to_lowercase());
+                    }
+                    None => {}
+                }
+            }
+            (full, initials)
+        })
+        .collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |t: String| {
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    };
+    for (full, _) in &spelled {
+        push(full.clone());
+    }
+    for pair in spelled.windows(2) {
+        push(format!("{}{}", pair[0].0, pair[1].0));
+    }
+    push(spelled.iter().map(|w| w.0.as_str()).collect());
+    for i in 0..spelled.len() {
+        for j in i + 2..=spelled.len() {
+            push(spelled[i..j].iter().map(|w| w.1.as_str()).collect());
+        }
+    }
+    out.join(" ")
+}
+
 /// The tokenizer for indexing: jieba in search mode, so a long word also yields its
 /// sub-words (心理健康 → 心理, 健康, 心理健康) and a query for a part finds the whole.
 pub fn index_tokenizer() -> JiebaTokenizer {
@@ -852,6 +913,42 @@ mod tests {
             .collect();
         assert!(toks.contains(&"心理".to_string()), "{toks:?}");
         assert!(toks.contains(&"健康".to_string()), "{toks:?}");
+    }
+
+    #[test]
+    fn names_are_spelled_in_pinyin_and_initials() {
+        let f = pinyin_forms("阳光养老服务中心");
+        let forms: Vec<&str> = f.split(' ').collect();
+        for want in [
+            "yangguang",
+            "yanglao",
+            "yangguangyanglao",
+            "ygylfwzx",
+            "ygyl",
+            "ylfwzx",
+        ] {
+            assert!(forms.contains(&want), "{want}: {f}");
+        }
+        // A single word's initials alone would match too much.
+        assert!(!forms.contains(&"yg"), "{f}");
+        let f = pinyin_forms("呼和浩特市新城区阳光养老服务中心");
+        assert!(f.split(' ').any(|w| w == "hhhtsxcqygylfwzx"), "{f}");
+        // Punctuation goes; words without Chinese are already found as typed.
+        let f = pinyin_forms("第3社区（A区）服务站");
+        assert!(f.split(' ').any(|w| w == "shequ"), "{f}");
+        assert!(f.split(' ').any(|w| w == "fuwuzhan"), "{f}");
+        assert!(!f.contains('（') && !f.contains('3'), "{f}");
+        assert_eq!(pinyin_forms("NGO 2024"), "");
+        assert_eq!(pinyin_forms(&"养".repeat(61)), "");
+        // Exact Chinese matches outrank pinyin ones: the pinyin attribute comes last.
+        assert_eq!(
+            Kind::Orgs.def().searchable.last().map(String::as_str),
+            Some("name_pinyin")
+        );
+        assert_eq!(
+            Kind::Tenders.def().searchable.last().map(String::as_str),
+            Some("title_pinyin")
+        );
     }
 
     #[test]
