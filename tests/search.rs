@@ -780,6 +780,42 @@ async fn pinyin_and_initials_find_names() {
 }
 
 #[tokio::test]
+async fn no_dead_ends_homophone_slips_and_the_other_kind() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let mut c = f.app.client();
+        // 扬光 for 阳光: an input method's slip finds the names that sound like it, and says so.
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("扬光养老")))
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(r.text(".search-hit").contains("阳光养老服务中心"), "{name}");
+        assert!(r.text(".sounds-like").contains("扬光养老"), "{name}");
+        assert_eq!(r.value("#search-q").as_deref(), Some("扬光养老"));
+        // Words that do match are not second-guessed.
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("阳光养老")))
+            .await;
+        assert_eq!(r.count(".sounds-like"), 0, "{name}");
+        // Words found only among tenders say how many, with the link.
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("居家康复")))
+            .await;
+        assert_eq!(r.count(".search-hit"), 0, "{name}");
+        let other = c
+            .get(&format!("/search/tenders?q={}", common::enc("居家康复")))
+            .await;
+        let n = other.count(".search-hit");
+        assert!(n > 0, "{name}");
+        assert!(
+            r.text(".no-results").contains(&format!("找到 {n} 条")),
+            "{name}: {}",
+            r.text(".no-results")
+        );
+    }
+}
+
+#[tokio::test]
 async fn every_facet_filters_and_counts() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;

@@ -57,8 +57,38 @@ async fn kind_page(
     let (mut req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
     let typed = req.text.clone();
     let place = places::understand(&mut req, params);
-    let found = run(st, kind, &req, ctx.lang).await?;
-    let tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
+    let mut found = run(st, kind, &req, ctx.lang).await?;
+    let mut tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
+    // No dead end: when the words find nothing, names that sound like them (a homophone slip
+    // of an input method), and how many of the other kind the words find.
+    let mut sounds_like = false;
+    let mut other_total = None;
+    if found.total == 0 && !req.text.is_empty() {
+        if let Some(spelled) = rules::sounds_like_query(&req.text) {
+            let alt = rules::Request {
+                text: spelled,
+                ..req.clone()
+            };
+            let near = run(st, kind, &alt, ctx.lang).await?;
+            if near.total > 0 {
+                found = near;
+                sounds_like = true;
+                tokens.clear();
+            }
+        }
+        let other = if kind == Kind::Tenders {
+            Kind::Orgs
+        } else {
+            Kind::Tenders
+        };
+        let count = rules::Request {
+            text: req.text.clone(),
+            limit: 0,
+            facets: false,
+            ..Default::default()
+        };
+        other_total = Some(run(st, other, &count, ctx.lang).await?.total);
+    }
     let title = ctx.t(&format!("search.title.{}", kind.code()));
     let body = views::kind_page(
         &views::KindPage {
@@ -66,6 +96,8 @@ async fn kind_page(
             params,
             text: &typed,
             place: place.as_ref(),
+            sounds_like,
+            other_total,
             tokens: &tokens,
             found: &found,
             page,

@@ -371,6 +371,26 @@ pub fn pinyin_forms(name: &str) -> String {
     out.join(" ")
 }
 
+/// The query spelled as one pinyin word (阳光养劳 → yangguangyanglao), to look for names that
+/// sound like what was typed when the characters find nothing (an input method's homophone
+/// slip). `None` when the query has no Chinese character or is a single syllable (too vague).
+pub fn sounds_like_query(text: &str) -> Option<String> {
+    use pinyin::ToPinyin;
+    let mut out = String::new();
+    let mut syllables = 0;
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                out.push_str(p.plain());
+                syllables += 1;
+            }
+            None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+            None => {}
+        }
+    }
+    (syllables >= 2).then_some(out)
+}
+
 /// The tokenizer for indexing: jieba in search mode, so a long word also yields its
 /// sub-words (心理健康 → 心理, 健康, 心理健康) and a query for a part finds the whole.
 pub fn index_tokenizer() -> JiebaTokenizer {
@@ -913,6 +933,21 @@ mod tests {
             .collect();
         assert!(toks.contains(&"心理".to_string()), "{toks:?}");
         assert!(toks.contains(&"健康".to_string()), "{toks:?}");
+    }
+
+    #[test]
+    fn a_query_sounds_like_its_pinyin() {
+        assert_eq!(
+            sounds_like_query("阳光养劳").as_deref(),
+            Some("yangguangyanglao")
+        );
+        assert_eq!(sounds_like_query("养 劳").as_deref(), Some("yanglao"));
+        assert_eq!(sounds_like_query("养"), None);
+        assert_eq!(sounds_like_query("ngo"), None);
+        // What a name's forms hold, a homophone slip of it reaches.
+        let forms = pinyin_forms("阳光养老服务中心");
+        let q = sounds_like_query("阳光养劳").unwrap();
+        assert!(forms.split(' ').any(|w| w == q), "{forms}");
     }
 
     #[test]

@@ -24,6 +24,10 @@ pub struct KindPage<'a> {
     pub text: &'a str,
     /// The place the query named, searched as a filter rather than as words.
     pub place: Option<&'a PlaceHint>,
+    /// The words found nothing; these are names that sound like them.
+    pub sounds_like: bool,
+    /// The words found nothing: how many records of the other kind they find.
+    pub other_total: Option<u64>,
     /// Highlight tokens of the query.
     pub tokens: &'a [String],
     /// Results.
@@ -362,6 +366,9 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                     }
                 }
                 (place_chip(Some(kind), p.params, p.place, lang))
+                @if p.sounds_like {
+                    p.notice.sounds-like role="note" { (lang.tf("search.sounds_like", &[("q", p.text)])) }
+                }
                 @if !active.is_empty() {
                     p.active-filters {
                         @for (param, v) in &active {
@@ -415,7 +422,10 @@ fn no_results(kind: Kind, p: &KindPage<'_>, active: &[(&str, &str)], lang: Lang)
             @let other = if kind == Kind::Tenders { Kind::Orgs } else { Kind::Tenders };
             @if !p.text.is_empty() {
                 p { a href=(href(other, &[], &[("q", p.text)])) {
-                    (lang.tf("search.try_other", &[("kind", &lang.t(&format!("search.kind.{}", other.code())))]))
+                    @match p.other_total {
+                        Some(n) if n > 0 => (lang.tf("search.other_found", &[("n", &n.to_string()), ("kind", &lang.t(&format!("search.kind.{}", other.code())))])),
+                        _ => (lang.tf("search.try_other", &[("kind", &lang.t(&format!("search.kind.{}", other.code())))])),
+                    }
                 } }
             }
         }
