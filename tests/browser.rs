@@ -383,6 +383,21 @@ async fn search_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()>
     ensure!(first.contains("养老"), "first result is {first:?}");
     no_violations(c, "search page after htmx swapped the results").await?;
     screenshot(c, shots, "search-as-you-type.png").await?;
+    // The header box suggests as one types: names, places and domains in the browser's own
+    // keyboard-navigable list.
+    c.goto(&format!("{base}/orgs")).await?;
+    type_into(c, "#header-q", "乡村").await?;
+    wait_for(c, "#header-suggest option").await?;
+    let offered = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#header-suggest option')).map(o => o.value);",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        offered.to_string().contains("乡村振兴"),
+        "the header box offered {offered}"
+    );
     // The header box on any page leads to the page across kinds.
     c.goto(&format!("{base}/orgs")).await?;
     type_into(c, "#header-q", "乡村振兴\u{E007}").await?;

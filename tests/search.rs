@@ -816,6 +816,66 @@ async fn no_dead_ends_homophone_slips_and_the_other_kind() {
 }
 
 #[tokio::test]
+async fn the_header_box_suggests_names_places_and_domains() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let mut c = f.app.client();
+        let home = c.get("/").await;
+        assert_eq!(
+            home.count("#header-q[list='header-suggest'][hx-get='/search/suggest']"),
+            1
+        );
+        assert_eq!(home.count("datalist#header-suggest"), 1);
+        let options = |r: &common::Resp| -> Vec<String> {
+            r.doc()
+                .select(&scraper::Selector::parse("datalist#header-suggest option").unwrap())
+                .filter_map(|o| o.value().attr("value").map(str::to_string))
+                .collect()
+        };
+        let r = c
+            .get(&format!("/search/suggest?q={}", common::enc("阳光")))
+            .await;
+        assert_eq!(r.status, 200);
+        let got = options(&r);
+        assert!(
+            got.contains(&"呼和浩特市新城区阳光养老服务中心".to_string()),
+            "{name}: {got:?}"
+        );
+        let got = options(
+            &c.get(&format!("/search/suggest?q={}", common::enc("养老")))
+                .await,
+        );
+        assert!(
+            got.contains(&"社区居家养老服务项目".to_string()),
+            "{name}: {got:?}"
+        );
+        assert!(got.contains(&"养老服务".to_string()), "{name}: {got:?}");
+        let got = options(
+            &c.get(&format!("/search/suggest?q={}", common::enc("锡盟")))
+                .await,
+        );
+        assert!(got.contains(&"锡林郭勒盟".to_string()), "{name}: {got:?}");
+        let got = options(&c.get("/search/suggest?q=elderly&lang=en").await);
+        assert!(got.contains(&"Elderly care".to_string()), "{name}: {got:?}");
+        // Nothing typed, or a control character: an empty list, never an error.
+        for q in ["", "%00%01"] {
+            let r = c.get(&format!("/search/suggest?q={q}")).await;
+            assert_eq!(r.status, 200, "{q}");
+            assert!(options(&r).is_empty(), "{q}");
+        }
+        // Drafts are never suggested.
+        let got = options(
+            &c.get(&format!(
+                "/search/suggest?q={}",
+                common::enc("草稿保密测试")
+            ))
+            .await,
+        );
+        assert!(got.is_empty(), "{name}: {got:?}");
+    }
+}
+
+#[tokio::test]
 async fn every_facet_filters_and_counts() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;

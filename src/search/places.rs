@@ -158,6 +158,28 @@ fn forms() -> &'static HashMap<String, String> {
     &FORMS
 }
 
+/// Full names of leagues/cities and banners/counties that some form of starts with `prefix`
+/// (赤 → 赤峰市; 锡盟 → 锡林郭勒盟), leagues first, at most `n`.
+pub fn suggest(prefix: &str, n: usize) -> Vec<String> {
+    let prefix = prefix.trim();
+    if prefix.is_empty() {
+        return Vec::new();
+    }
+    let r = regions();
+    let mut codes: Vec<&String> = forms()
+        .iter()
+        .filter(|(form, _)| form.starts_with(prefix))
+        .map(|(_, code)| code)
+        .collect();
+    codes.sort_by_key(|c| (r.get(c).map(|d| d.level != Level::LeagueCity), (*c).clone()));
+    codes.dedup();
+    codes
+        .into_iter()
+        .filter_map(|c| r.get(c).map(|d| d.name.clone()))
+        .take(n)
+        .collect()
+}
+
 /// Words of the query with their byte ranges (whole words, as the query analysis sees them).
 fn spans(text: &str) -> Vec<(usize, usize, String)> {
     let mut tok = JiebaTokenizer::with_search_mode(false);
@@ -296,6 +318,18 @@ mod tests {
             assert_eq!(r.text, q);
             assert!(r.filters.is_empty(), "{q}");
         }
+    }
+
+    #[test]
+    fn places_are_suggested_by_any_form() {
+        assert_eq!(suggest("赤", 5), vec!["赤峰市".to_string()]);
+        assert_eq!(suggest("锡盟", 5), vec!["锡林郭勒盟".to_string()]);
+        let d = suggest("东", 20);
+        assert!(d.contains(&"东胜区".to_string()), "{d:?}");
+        assert!(suggest("", 5).is_empty());
+        assert_eq!(suggest("呼", 1).len(), 1);
+        // Leagues come before banners and counties.
+        assert_eq!(suggest("呼", 5)[0], "呼和浩特市");
     }
 
     #[test]

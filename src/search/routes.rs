@@ -148,6 +148,62 @@ pub async fn all(
     Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))
 }
 
+/// How many suggestions of each sort the header box offers.
+const SUGGEST: usize = 5;
+
+/// `GET /search/suggest?q=`: the header box's suggestions as a `<datalist>` (htmx swaps it in
+/// as one types; the browser's own list is keyboard-navigable and announced): names of
+/// organizations and tenders the words find, places and service domains that start so.
+/// Without JavaScript it is never asked for and the box is a plain form.
+pub async fn suggest(
+    State(st): State<AppState>,
+    lang: Lang,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Markup> {
+    let params = params_of(raw, lang)?;
+    let q: String = params
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.trim().chars().take(rules::MAX_QUERY_CHARS).collect())
+        .unwrap_or_default();
+    let mut options: Vec<String> = Vec::new();
+    if q.chars()
+        .any(|c| !crate::kernel::text::allowed(c, crate::kernel::text::Kind::Line))
+    {
+        return Ok(views::suggestions(&options));
+    }
+    if !q.is_empty() {
+        for kind in Kind::ALL {
+            let req = rules::Request {
+                text: q.clone(),
+                limit: SUGGEST,
+                facets: false,
+                ..Default::default()
+            };
+            // Suggestions are a convenience: an engine outage leaves them empty, not an error.
+            if let Ok(found) = st.search.backend().search(kind, &req).await {
+                let attr = if kind == Kind::Orgs { "name" } else { "title" };
+                options.extend(
+                    found
+                        .hits
+                        .iter()
+                        .filter_map(|h| h.get(attr)?.as_str().map(str::to_string)),
+                );
+            }
+        }
+        options.extend(places::suggest(&q, SUGGEST));
+        options.extend(
+            crate::orgs::DOMAINS
+                .iter()
+                .map(|(code, _, _)| crate::orgs::domain_label(code, lang))
+                .filter(|label| label.to_lowercase().contains(&q.to_lowercase())),
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    options.retain(|o| seen.insert(o.clone()));
+    Ok(views::suggestions(&options))
+}
+
 /// `GET /search/tenders`
 pub async fn tenders(
     State(st): State<AppState>,

@@ -298,6 +298,15 @@ fn place_chip(
     }
 }
 
+/// The header box's suggestions, swapped in place of the empty list the layout renders.
+pub fn suggestions(options: &[String]) -> Markup {
+    html! {
+        datalist id="header-suggest" {
+            @for o in options { option value=(o) {} }
+        }
+    }
+}
+
 /// A per-kind page.
 pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
     let kind = p.kind;

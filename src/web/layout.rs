@@ -210,7 +210,11 @@ fn header_search(lang: Lang) -> Markup {
         form.header-search role="search" method="get" action="/search"
             aria-label=(lang.t("search.label")) {
             label.visually-hidden for="header-q" { (lang.t("search.label")) }
-            input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100";
+            input id="header-q" type="search" name="q" placeholder=(lang.t("search.placeholder_short")) maxlength="100"
+                list="header-suggest" autocomplete="off"
+                hx-get="/search/suggest" hx-trigger="input changed delay:250ms"
+                hx-target="#header-suggest" hx-swap="outerHTML" hx-sync="this:replace";
+            datalist id="header-suggest" {}
             button type="submit" {
                 (PreEscaped(SEARCH_ICON))
                 span.search-button-text { (lang.t("search.submit")) }
