@@ -291,6 +291,7 @@ pub mod kernel;
 pub mod matching;
 pub mod orgs;
 pub mod pages;
+pub mod payments;
 pub mod philanthropy;
 pub mod procurement;
 pub mod regions;

@@ -29,6 +29,11 @@ pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
     crate::philanthropy::close_due(&st.db, st.clock.now()).await
 }
 
+/// Closes every donation campaign whose fundraising plan's period has ended.
+pub async fn close_due_campaigns(st: &AppState) -> Result<u32, DbErr> {
+    crate::payments::close_due(&st.db, st.clock.now()).await
+}
+
 /// The daily credit run: gives notice of new grounds, lists what passed its objection
 /// period, removes what was met or served (`regulation::credit`).
 pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
@@ -169,6 +174,13 @@ pub fn spawn_all(state: &AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(closed = n, "calls closed at the end of their window"),
             Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
+        }
+    });
+    every(state, Duration::from_secs(60), |st| async move {
+        match close_due_campaigns(&st).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "campaigns closed at the end of their plan"),
+            Err(e) => tracing::warn!(error = %e, "closing due campaigns failed; will retry"),
         }
     });
     // Daily at 02:00 Asia/Shanghai, the quiet hours, not at start (a fresh demo or a new
