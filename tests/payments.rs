@@ -183,7 +183,10 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
     let c = open(&app, &mut f).await;
     let page = app.client().get(&format!("/campaigns/{c}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text("#plan-record").contains("53150000MJY0017A2026003"));
+    assert!(
+        page.text("#plan-record")
+            .contains("53150000MJY0017A2026003")
+    );
     assert!(page.text("#foundation").contains("测试慈善基金会"));
 
     let named = pledge(&app, c, "李明", "500", true).await;
@@ -232,7 +235,11 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
     assert!(receipt.text("#donor").contains("李明"));
     // The public list names only the donor who agreed.
     let page = app.client().get(&format!("/campaigns/{c}?lang=en")).await;
-    assert!(page.text("#raised").contains("¥700.50"), "{}", page.text("#raised"));
+    assert!(
+        page.text("#raised").contains("¥700.50"),
+        "{}",
+        page.text("#raised")
+    );
     let donors = page.text(".donor-list");
     assert!(donors.contains("李明"));
     assert!(!donors.contains("赵静"));
@@ -282,7 +289,9 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
         .signed_in("root@example.org", &[civicbridge::accounts::Role::Admin])
         .await;
     assert_eq!(
-        root.get(&format!("/orgs/{}/fundraising", f.org)).await.status,
+        root.get(&format!("/orgs/{}/fundraising", f.org))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     other.get(&format!("/orgs/{other_org}/fundraising")).await;
@@ -304,7 +313,10 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
     );
     // A reference nobody was given is "not found".
     assert_eq!(
-        app.client().get("/donations/0123456789abcdef01234567").await.status,
+        app.client()
+            .get("/donations/0123456789abcdef01234567")
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     // The public list shows the campaign.
@@ -324,7 +336,11 @@ async fn a_campaign_needs_the_qualification_and_a_filed_plan() {
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#qualification-error").contains("公开募捐资格"), "{}", r.body);
+    assert!(
+        r.text("#qualification-error").contains("公开募捐资格"),
+        "{}",
+        r.body
+    );
     // The typed values are kept.
     assert_eq!(
         r.value("input[name=plan_record_no]").as_deref(),
@@ -361,7 +377,9 @@ async fn a_campaign_needs_the_qualification_and_a_filed_plan() {
     // A social service agency (not a foundation) cannot record a qualification.
     let (mut agency_admin, uid) = app.signed_in("agency@example.org", &[]).await;
     let agency = app.org(uid, 33, "社工服务中心").await;
-    agency_admin.get(&format!("/orgs/{agency}/fundraising")).await;
+    agency_admin
+        .get(&format!("/orgs/{agency}/fundraising"))
+        .await;
     let r = agency_admin
         .post(
             &format!("/orgs/{agency}/fundraising/qualification"),
@@ -477,7 +495,10 @@ async fn stripe_donation(app: &TestApp, campaign: i64, pi: &str) -> String {
     assert_eq!((d.gateway.as_str(), d.gateway_error), ("stripe", true));
     sea_orm::ConnectionTrait::execute_unprepared(
         &app.state.db,
-        &format!("UPDATE donations SET payment_intent = '{pi}', gateway_error = false WHERE id = {}", d.id),
+        &format!(
+            "UPDATE donations SET payment_intent = '{pi}', gateway_error = false WHERE id = {}",
+            d.id
+        ),
     )
     .await
     .unwrap();
@@ -554,10 +575,26 @@ async fn bad_stale_and_missing_signatures_are_refused_and_change_nothing() {
     let cases: Vec<(&str, Option<String>, String)> = vec![
         ("missing", None, body.clone()),
         ("empty", Some(String::new()), body.clone()),
-        ("wrong secret", Some(signature("whsec_other", now, &body)), body.clone()),
-        ("stale", Some(signature(SECRET, now - 301, &body)), body.clone()),
-        ("future", Some(signature(SECRET, now + 301, &body)), body.clone()),
-        ("body changed", Some(good.clone()), body.replace("pi_sig", "pi_other")),
+        (
+            "wrong secret",
+            Some(signature("whsec_other", now, &body)),
+            body.clone(),
+        ),
+        (
+            "stale",
+            Some(signature(SECRET, now - 301, &body)),
+            body.clone(),
+        ),
+        (
+            "future",
+            Some(signature(SECRET, now + 301, &body)),
+            body.clone(),
+        ),
+        (
+            "body changed",
+            Some(good.clone()),
+            body.replace("pi_sig", "pi_other"),
+        ),
         ("no v1", Some(format!("t={now}")), body.clone()),
         ("v0 only", Some(good.replace("v1=", "v0=")), body.clone()),
     ];
@@ -623,26 +660,36 @@ async fn events_out_of_order_end_in_the_right_state() {
     );
     // The refund arrives first: kept, the donation still pending (nothing counted).
     assert_eq!(
-        deliver(&app, &refund, Some(&signature(SECRET, t, &refund))).await.status,
+        deliver(&app, &refund, Some(&signature(SECRET, t, &refund)))
+            .await
+            .status,
         StatusCode::OK
     );
     let d = donation(&app, &reference).await;
     assert_eq!((d.state.as_str(), d.refunded_fen), ("pending", 3_000));
     // Then the success: paid, with the refund applied.
     assert_eq!(
-        deliver(&app, &success, Some(&signature(SECRET, t, &success))).await.status,
+        deliver(&app, &success, Some(&signature(SECRET, t, &success)))
+            .await
+            .status,
         StatusCode::OK
     );
     // Then a stale failure: no regression.
     assert_eq!(
-        deliver(&app, &failure, Some(&signature(SECRET, t, &failure))).await.status,
+        deliver(&app, &failure, Some(&signature(SECRET, t, &failure)))
+            .await
+            .status,
         StatusCode::OK
     );
     let d = donation(&app, &reference).await;
     assert_eq!((d.state.as_str(), d.refunded_fen), ("refunded", 3_000));
     assert!(d.receipt_no.is_some());
     let page = app.client().get(&format!("/campaigns/{c}")).await;
-    assert!(page.text("#raised").contains("¥70.00"), "{}", page.text("#raised"));
+    assert!(
+        page.text("#raised").contains("¥70.00"),
+        "{}",
+        page.text("#raised")
+    );
 }
 
 #[tokio::test]
@@ -670,7 +717,11 @@ async fn a_refund_webhook_moves_a_paid_donation() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(donation(&app, &reference).await.refunded_fen, 0);
-    for (id, total) in [("evt_ref_1", 4_000), ("evt_ref_2", 10_000), ("evt_ref_1", 4_000)] {
+    for (id, total) in [
+        ("evt_ref_1", 4_000),
+        ("evt_ref_2", 10_000),
+        ("evt_ref_1", 4_000),
+    ] {
         let body = event(
             id,
             "charge.refunded",
@@ -738,7 +789,12 @@ async fn localstripe_payment_intent_flow() {
     // Still pending: only a verified webhook moves it.
     assert_eq!(donation(&app, &reference).await.state, "pending");
     let body = event("evt_local_1", "payment_intent.succeeded", confirmed);
-    let r = deliver(&app, &body, Some(&signature(SECRET, app.clock().now(), &body))).await;
+    let r = deliver(
+        &app,
+        &body,
+        Some(&signature(SECRET, app.clock().now(), &body)),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let d = donation(&app, &reference).await;
     assert_eq!(d.state, "succeeded");

@@ -23,6 +23,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("ux_donations_receipt").to_owned()).await
+        m.drop_index(Index::drop().name("ux_donations_receipt").to_owned())
+            .await
     }
 }

@@ -21,6 +21,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_campaigns_org").to_owned()).await
+        m.drop_index(Index::drop().name("idx_campaigns_org").to_owned())
+            .await
     }
 }

@@ -308,9 +308,7 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::BidFor(org)
         | Action::ContractSupplier(org)
         | Action::OrgCalls(org)
-        | Action::Fundraise(org) => {
-            a.org_role(org) == Some(OrgRole::Admin)
-        }
+        | Action::Fundraise(org) => a.org_role(org) == Some(OrgRole::Admin),
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
         Action::FileReport(org) => a.org_role(org) == Some(OrgRole::Admin),
         // Whoever buys for the unit judges the bids as the buyer, not as an expert.

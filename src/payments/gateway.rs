@@ -76,9 +76,11 @@ impl PaymentSettings {
                 .ok_or("STRIPE_WEBHOOK_TOLERANCE_SECS must be whole seconds above 0")?;
         }
         if s.stripe_secret_key.is_some() && s.webhook_secrets.is_empty() {
-            return Err("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: \
+            return Err(
+                "STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: \
                         donations could never be confirmed"
-                .into());
+                    .into(),
+            );
         }
         Ok(s)
     }
@@ -93,7 +95,11 @@ impl PaymentSettings {
 
     /// The gateway in force.
     pub fn kind(&self) -> GatewayKind {
-        if self.stripe_secret_key.as_deref().is_some_and(|k| !k.is_empty()) {
+        if self
+            .stripe_secret_key
+            .as_deref()
+            .is_some_and(|k| !k.is_empty())
+        {
             GatewayKind::Stripe
         } else {
             GatewayKind::Offline
@@ -265,7 +271,9 @@ impl Gateway for Stripe {
                 id: id.to_string(),
                 client_secret: secret.to_string(),
             })),
-            _ => Err(GatewayError::Refused("no PaymentIntent in the answer".into())),
+            _ => Err(GatewayError::Refused(
+                "no PaymentIntent in the answer".into(),
+            )),
         }
     }
 
@@ -298,14 +306,14 @@ pub fn intent_status(v: &serde_json::Value) -> IntentStatus {
         .and_then(|s| s.as_str())
         .unwrap_or("")
         .to_string();
-    let received = v
-        .get("amount_received")
-        .and_then(|a| a.as_i64())
-        .unwrap_or(if status == "succeeded" {
-            v.get("amount").and_then(|a| a.as_i64()).unwrap_or(0)
-        } else {
-            0
-        });
+    let received =
+        v.get("amount_received")
+            .and_then(|a| a.as_i64())
+            .unwrap_or(if status == "succeeded" {
+                v.get("amount").and_then(|a| a.as_i64()).unwrap_or(0)
+            } else {
+                0
+            });
     let refunded = v
         .pointer("/charges/data")
         .and_then(|d| d.as_array())

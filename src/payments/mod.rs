@@ -71,8 +71,7 @@ impl Refusal {
 
 async fn log(
     db: &impl ConnectionTrait,
-    entity: &'static str,
-    id: i64,
+    (entity, id): (&'static str, i64),
     action: &str,
     actor: Option<i64>,
     now: i64,
@@ -120,8 +119,7 @@ pub async fn record_qualification(
     model::upsert_qualification(&*txn, org_id, q, actor, now).await?;
     log(
         &*txn,
-        "fundraising_qualification",
-        org_id,
+        ("fundraising_qualification", org_id),
         "recorded",
         Some(actor),
         now,
@@ -172,8 +170,7 @@ pub async fn open_campaign(
     .await?;
     log(
         &*txn,
-        "campaign",
-        c.id,
+        ("campaign", c.id),
         "opened",
         Some(actor),
         now,
@@ -197,8 +194,7 @@ pub async fn close_due(db: &DatabaseConnection, now: i64) -> Result<u32, DbErr> 
         if model::close_campaign(&*txn, c.id, now).await? {
             log(
                 &*txn,
-                "campaign",
-                c.id,
+                ("campaign", c.id),
                 "closed",
                 None,
                 now,
@@ -247,8 +243,7 @@ pub async fn pledge(
     .await?;
     log(
         &*txn,
-        "donation",
-        don.id,
+        ("donation", don.id),
         "pledged",
         None,
         now,
@@ -318,8 +313,7 @@ async fn move_in(
     }
     log(
         txn,
-        "donation",
-        d.id,
+        ("donation", d.id),
         next.state.code(),
         actor,
         now,
@@ -409,8 +403,7 @@ pub async fn refund(
             let txn = crate::kernel::db::begin_write(db).await?;
             log(
                 &*txn,
-                "donation",
-                d.id,
+                ("donation", d.id),
                 "refund_requested",
                 Some(actor),
                 now,
@@ -484,7 +477,17 @@ pub async fn settle_from_gateway(
     };
     if s.status == "succeeded" {
         let txn = crate::kernel::db::begin_write(db).await?;
-        if move_in(&*txn, &d, PaymentEvent::Succeeded, None, None, now, "refetch").await? {
+        if move_in(
+            &*txn,
+            &d,
+            PaymentEvent::Succeeded,
+            None,
+            None,
+            now,
+            "refetch",
+        )
+        .await?
+        {
             txn.commit().await?;
         }
     }
@@ -524,7 +527,7 @@ pub fn raised(donations: &[Donation]) -> (Fen, Vec<PublicDonor>) {
     for d in donations {
         if rules::counts(d.state()) {
             let a = Fen(d.amount_fen - d.refunded_fen);
-            total = total + a;
+            total += a;
             donors.push(PublicDonor {
                 name: d.show_name.then(|| d.donor_name.clone()),
                 amount: a,

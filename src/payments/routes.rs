@@ -99,7 +99,10 @@ pub async fn donate(
     }
 }
 
-async fn donation_for(st: &AppState, reference: &str) -> AppResult<(model::Donation, model::Campaign)> {
+async fn donation_for(
+    st: &AppState,
+    reference: &str,
+) -> AppResult<(model::Donation, model::Campaign)> {
     if reference.len() > 40 {
         return Err(AppError::NotFound);
     }
@@ -171,11 +174,7 @@ pub async fn receipt(
 
 /// `POST /webhooks/stripe`: verified on the raw body, deduplicated by event id, applied in
 /// one transaction. Bad, stale or missing signatures are a 400 and change nothing.
-pub async fn webhook(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub async fn webhook(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let p = &st.config.payments;
     let secrets: Vec<&str> = p.webhook_secrets.iter().map(String::as_str).collect();
     let sig = headers
@@ -278,20 +277,20 @@ pub async fn save_qualification(
     let (org_id, name) = org_for(&st, &ctx, &id).await?;
     let actor = ctx.require_user()?.actor.user_id;
     let e = match rules::validate_qualification(&f, ctx.lang) {
-        Ok(q) => match super::record_qualification(&st.db, org_id, &q, actor, st.clock.now())
-            .await?
-        {
-            Ok(()) => {
-                ctx.set_flash("success", ctx.t("payments.qualification_saved"))
-                    .await?;
-                return Ok(see_other(&format!("/orgs/{org_id}/fundraising")));
+        Ok(q) => {
+            match super::record_qualification(&st.db, org_id, &q, actor, st.clock.now()).await? {
+                Ok(()) => {
+                    ctx.set_flash("success", ctx.t("payments.qualification_saved"))
+                        .await?;
+                    return Ok(see_other(&format!("/orgs/{org_id}/fundraising")));
+                }
+                Err(r) => {
+                    let mut e = FieldErrors::default();
+                    e.add("certificate_no", r.field(ctx.lang).1);
+                    e
+                }
             }
-            Err(r) => {
-                let mut e = FieldErrors::default();
-                e.add("certificate_no", r.field(ctx.lang).1);
-                e
-            }
-        },
+        }
         Err(e) => e,
     };
     let failed = views::Failed {
@@ -355,7 +354,8 @@ pub async fn confirm(
         Ok((amount, day)) => {
             match super::confirm_offline(&st.db, &d, amount, day, actor, now).await? {
                 Ok(()) => {
-                    ctx.set_flash("success", ctx.t("payments.confirmed")).await?;
+                    ctx.set_flash("success", ctx.t("payments.confirmed"))
+                        .await?;
                     return Ok(see_other(&format!("/orgs/{org_id}/fundraising")));
                 }
                 Err(r) => refused(r, ctx.lang),

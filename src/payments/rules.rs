@@ -535,17 +535,41 @@ mod tests {
         let cases = [
             (l(Pending, 0), PaymentEvent::Succeeded, l(Succeeded, 0)),
             (l(Pending, 0), PaymentEvent::Failed, l(Failed, 0)),
-            (l(Pending, 0), PaymentEvent::RefundedTotal(Fen(300)), l(Pending, 300)),
+            (
+                l(Pending, 0),
+                PaymentEvent::RefundedTotal(Fen(300)),
+                l(Pending, 300),
+            ),
             (l(Pending, 300), PaymentEvent::Succeeded, l(Refunded, 300)),
             (l(Failed, 0), PaymentEvent::Succeeded, l(Succeeded, 0)),
             (l(Failed, 0), PaymentEvent::Failed, l(Failed, 0)),
-            (l(Failed, 0), PaymentEvent::RefundedTotal(Fen(5)), l(Failed, 5)),
+            (
+                l(Failed, 0),
+                PaymentEvent::RefundedTotal(Fen(5)),
+                l(Failed, 5),
+            ),
             (l(Succeeded, 0), PaymentEvent::Succeeded, l(Succeeded, 0)),
             (l(Succeeded, 0), PaymentEvent::Failed, l(Succeeded, 0)),
-            (l(Succeeded, 0), PaymentEvent::RefundedTotal(Fen(400)), l(Refunded, 400)),
-            (l(Succeeded, 0), PaymentEvent::RefundedTotal(Fen(0)), l(Succeeded, 0)),
-            (l(Refunded, 400), PaymentEvent::RefundedTotal(Fen(200)), l(Refunded, 400)),
-            (l(Refunded, 400), PaymentEvent::RefundedTotal(Fen(5000)), l(Refunded, 1000)),
+            (
+                l(Succeeded, 0),
+                PaymentEvent::RefundedTotal(Fen(400)),
+                l(Refunded, 400),
+            ),
+            (
+                l(Succeeded, 0),
+                PaymentEvent::RefundedTotal(Fen(0)),
+                l(Succeeded, 0),
+            ),
+            (
+                l(Refunded, 400),
+                PaymentEvent::RefundedTotal(Fen(200)),
+                l(Refunded, 400),
+            ),
+            (
+                l(Refunded, 400),
+                PaymentEvent::RefundedTotal(Fen(5000)),
+                l(Refunded, 1000),
+            ),
             (l(Refunded, 400), PaymentEvent::Failed, l(Refunded, 400)),
             (l(Refunded, 400), PaymentEvent::Succeeded, l(Refunded, 400)),
         ];
@@ -601,7 +625,10 @@ mod tests {
         let body = br#"{"id":"evt_1"}"#;
         let good = sign("whsec_a", 1000, body);
         let h = format!("t=1000,v1={good}");
-        assert_eq!(verify_signature(Some(&h), body, &["whsec_a"], 1100, 300), Ok(1000));
+        assert_eq!(
+            verify_signature(Some(&h), body, &["whsec_a"], 1100, 300),
+            Ok(1000)
+        );
         // Rotation: the second of two signatures matches, or the second of two secrets.
         let other = sign("whsec_old", 1000, body);
         let both = format!("t=1000,v1={other},v1={good}");
@@ -672,14 +699,18 @@ mod tests {
             let e = validate_pledge(&f("张三", bad), Lang::En).unwrap_err();
             assert!(e.get("amount").is_some(), "{bad}");
         }
-        assert!(validate_pledge(&f("", "5"), Lang::En)
-            .unwrap_err()
-            .get("donor_name")
-            .is_some());
-        assert!(validate_pledge(&f("a\0b", "5"), Lang::En)
-            .unwrap_err()
-            .get("donor_name")
-            .is_some());
+        assert!(
+            validate_pledge(&f("", "5"), Lang::En)
+                .unwrap_err()
+                .get("donor_name")
+                .is_some()
+        );
+        assert!(
+            validate_pledge(&f("a\0b", "5"), Lang::En)
+                .unwrap_err()
+                .get("donor_name")
+                .is_some()
+        );
     }
 
     #[test]
@@ -753,7 +784,10 @@ mod tests {
         let r = |a: &str| RefundForm {
             refund_amount: a.into(),
         };
-        assert_eq!(validate_refund(&r("30"), Fen(10_000), Fen(5_000), Lang::Zh), Ok(Fen(3_000)));
+        assert_eq!(
+            validate_refund(&r("30"), Fen(10_000), Fen(5_000), Lang::Zh),
+            Ok(Fen(3_000))
+        );
         assert!(validate_refund(&r("60"), Fen(10_000), Fen(5_000), Lang::Zh).is_err());
         assert!(validate_refund(&r("0"), Fen(10_000), Fen(0), Lang::Zh).is_err());
     }
@@ -761,7 +795,13 @@ mod tests {
     #[test]
     fn qualification_fields_are_required() {
         let e = validate_qualification(&QualificationForm::default(), Lang::En).unwrap_err();
-        for f in ["certificate_no", "valid_from", "bank_name", "account_name", "account_no"] {
+        for f in [
+            "certificate_no",
+            "valid_from",
+            "bank_name",
+            "account_name",
+            "account_no",
+        ] {
             assert!(e.get(f).is_some(), "{f}");
         }
     }

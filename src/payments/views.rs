@@ -6,9 +6,7 @@
 use maud::{Markup, html};
 
 use super::model::{Campaign, Donation, QualificationRow};
-use super::rules::{
-    CampaignForm, DonationState, GatewayKind, PledgeForm, QualificationForm,
-};
+use super::rules::{CampaignForm, DonationState, GatewayKind, PledgeForm, QualificationForm};
 use super::{CampaignPage, Difference};
 use crate::kernel::Lang;
 use crate::kernel::clock::{display_instant, shanghai_date};

@@ -56,8 +56,7 @@ pub async fn run(db: &DatabaseConnection, now: i64, actor: i64) -> Result<usize,
         starts_at: now - 20 * DAY,
         ends_at: now + 70 * DAY,
     };
-    let Ok(c) = payments::open_campaign(db, foundation.id, &d, actor, now - 20 * DAY).await?
-    else {
+    let Ok(c) = payments::open_campaign(db, foundation.id, &d, actor, now - 20 * DAY).await? else {
         return Ok(0);
     };
     let gifts: [(&str, bool, i64, bool); 4] = [
@@ -81,8 +80,8 @@ pub async fn run(db: &DatabaseConnection, now: i64, actor: i64) -> Result<usize,
         };
         made += 1;
         if paid {
-            let _ = payments::confirm_offline(db, &don, Fen(fen), at + DAY, actor, at + DAY)
-                .await?;
+            let _ =
+                payments::confirm_offline(db, &don, Fen(fen), at + DAY, actor, at + DAY).await?;
         }
     }
     Ok(made)
