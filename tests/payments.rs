@@ -557,6 +557,13 @@ async fn a_webhook_replayed_ten_times_credits_once() {
     assert_eq!(q.receipt_seq, 1, "one receipt number taken");
     let page = app.client().get(&format!("/campaigns/{c}")).await;
     assert!(page.text("#raised").contains("¥100.00"));
+    // Stripe cannot be asked here: the nightly reconciliation reports that donation.
+    assert_eq!(
+        civicbridge::app::jobs::reconcile_payments(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -806,4 +813,10 @@ async fn localstripe_payment_intent_flow() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.count("#no-differences"), 1, "{}", r.body);
+    assert_eq!(
+        civicbridge::app::jobs::reconcile_payments(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -34,6 +34,28 @@ pub async fn close_due_campaigns(st: &AppState) -> Result<u32, DbErr> {
     crate::payments::close_due(&st.db, st.clock.now()).await
 }
 
+/// The nightly reconciliation: each collecting foundation's Stripe donations compared with
+/// Stripe; the differences are logged (the foundation's reconciliation page lists them).
+/// Returns how many differences it found (none with the offline gateway).
+pub async fn reconcile_payments(st: &AppState) -> Result<usize, DbErr> {
+    let g = crate::payments::gateway::from_settings(&st.config.payments);
+    let mut found = 0;
+    for org in crate::payments::collecting_foundations(&st.db).await? {
+        let diffs = crate::payments::reconcile(&st.db, g.as_ref(), org).await?;
+        for d in &diffs {
+            tracing::warn!(
+                org,
+                donation = d.donation.id,
+                ledger = %d.donation.state,
+                stripe = %d.stripe,
+                "the donation ledger differs from Stripe"
+            );
+        }
+        found += diffs.len();
+    }
+    Ok(found)
+}
+
 /// The daily credit run: gives notice of new grounds, lists what passed its objection
 /// period, removes what was met or served (`regulation::credit`).
 pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
@@ -197,6 +219,18 @@ pub fn spawn_all(state: &AppState) {
             }
         }
     });
+    // Nightly at 03:00 Asia/Shanghai, after the day's webhooks: the ledger against Stripe.
+    let st = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let wait = secs_until_daily(st.clock.now(), RECONCILE_AT);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            match reconcile_payments(&st).await {
+                Ok(n) => tracing::info!(differences = n, "donations reconciled with Stripe"),
+                Err(e) => tracing::warn!(error = %e, "reconciliation failed; will retry tomorrow"),
+            }
+        }
+    });
     every(state, Duration::from_secs(1), |st| async move {
         if let Err(e) = chain_audit(&st).await {
             tracing::warn!(error = %e, "audit chaining failed; will retry");
@@ -226,6 +260,8 @@ pub fn spawn_all(state: &AppState) {
 
 /// When the daily credit run starts: seconds after midnight, Asia/Shanghai.
 const CREDIT_RUN_AT: i64 = 2 * 3600;
+/// Seconds after local midnight of the nightly reconciliation.
+const RECONCILE_AT: i64 = 3 * 3600;
 
 /// Seconds from `now` to the next `at` (seconds after midnight, Asia/Shanghai); a whole
 /// day when it is that instant now.

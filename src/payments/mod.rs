@@ -563,6 +563,18 @@ pub async fn campaign_page(
     }))
 }
 
+/// The foundations that have run a campaign (what the nightly reconciliation walks).
+pub async fn collecting_foundations(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    let mut ids: Vec<i64> = model::all_campaigns(db)
+        .await?
+        .into_iter()
+        .map(|c| c.org_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
 /// One difference between the ledger and Stripe.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {
