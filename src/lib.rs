@@ -137,6 +137,15 @@
 //!   line diff, batch determination (all or none, within the pool), sealed rounds hiding the
 //!   public list until the window closes. Calls `audit`, `inbox`, `units`, `orgs`,
 //!   `incubators` (residents), `regions`.
+//! - [`payments`] — donations to funded projects (issue 13 point 5): campaigns run by a
+//!   collecting foundation (its administrators record the public-fundraising qualification;
+//!   a campaign needs it, an approved proposal from `philanthropy` and a filed plan's record
+//!   number and period, and a job closes it when the period ends), pledges through a
+//!   `Gateway` (offline bank transfer confirmed by the foundation, or a Stripe PaymentIntent
+//!   with an idempotency key), states moved only by `rules::apply` — for Stripe only on
+//!   webhooks verified by our own HMAC check (any `v1`, tolerance), deduplicated by event id
+//!   inserted in the moving transaction —, receipts numbered per foundation and year,
+//!   refunds, reconciliation with Stripe. Calls `orgs`, `philanthropy`, `audit`.
 //! - [`incubators`] — incubators at region, league/city and banner/county level (created and
 //!   edited by platform administrators, who assign managers: holders of the
 //!   incubator-manager role, each acting only on the incubators assigned), their public
@@ -291,6 +300,7 @@ pub mod kernel;
 pub mod matching;
 pub mod orgs;
 pub mod pages;
+pub mod payments;
 pub mod philanthropy;
 pub mod procurement;
 pub mod regions;

@@ -137,6 +137,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )
         .map_err(anyhow::Error::msg)?;
     }
+    config.payments = civicbridge::payments::PaymentSettings::from_vars(|k| std::env::var(k).ok())
+        .map_err(anyhow::Error::msg)?;
     if let Ok(s) = std::env::var("CIVICBRIDGE_COMPLAINT_DAYS") {
         config.complaints =
             civicbridge::complaints::TimeLimits::parse(&s).map_err(anyhow::Error::msg)?;

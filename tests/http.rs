@@ -192,6 +192,8 @@ async fn every_state_changing_route_requires_the_csrf_token() {
     let posts: Vec<_> = infos
         .iter()
         .filter(|i| i.method != axum::http::Method::GET)
+        // Stripe's webhook has no session: its signature authenticates it (tests/payments.rs).
+        .filter(|i| i.path != civicbridge::web::csrf::WEBHOOK_PATH)
         .collect();
     assert!(posts.len() >= 8, "all POST routes are listed");
     for info in posts {
@@ -1697,7 +1699,8 @@ async fn seeding_is_deterministic_and_repeatable() {
         .unwrap();
     assert_eq!((r.users, r.units, r.orgs), (0, 0, 30));
     assert_eq!(app.count("organizations").await, 150);
-    // The demo organization user administers an organization and can log in.
+    // The demo organization user administers an organization, and the demo campaign's
+    // collecting foundation, and can log in.
     let mut c = app.client();
     c.login(
         "org@demo.civicbridge.cn",
@@ -1705,7 +1708,7 @@ async fn seeding_is_deterministic_and_repeatable() {
     )
     .await;
     let me = c.get("/me").await;
-    assert_eq!(me.count("#my-orgs a[href^='/orgs/']"), 1);
+    assert_eq!(me.count("#my-orgs a[href^='/orgs/']"), 2);
 }
 
 /// Every page, for every kind of user, in both languages, on the demo data: no untranslated
@@ -1847,6 +1850,19 @@ async fn every_page_is_translated_in_both_languages() {
         case_states.len() >= 4,
         "demo credit cases in several states: {case_states:?}"
     );
+    // The demo campaign, its foundation's fundraising pages and a paid donation's pages.
+    let campaign = civicbridge::payments::model::campaign::Entity::find()
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a demo campaign");
+    let demo_donation = civicbridge::payments::model::donation::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.receipt_no.is_some())
+        .expect("a paid demo donation");
     // The brand pages under an organization's path are crawled for the first brand's own.
     let brand_org = civicbridge::brands::get(db, 1)
         .await
@@ -1934,6 +1950,10 @@ async fn every_page_is_translated_in_both_languages() {
             } else if info.path.starts_with("/incubator-tenants/") {
                 // Residents (the review form) and graduates (the exit tasks).
                 incubator_tenants.clone()
+            } else if info.path.starts_with("/campaigns/{id}") {
+                vec![campaign.id]
+            } else if info.path.starts_with("/orgs/{id}/fundraising") {
+                vec![campaign.org_id]
             } else {
                 vec![1]
             };
@@ -1954,6 +1974,7 @@ async fn every_page_is_translated_in_both_languages() {
                     .replace("{claim}", &claim.to_string())
                     .replace("{year}", &demo_year.to_string())
                     .replace("{brand}", "1")
+                    .replace("{reference}", &demo_donation.reference)
                     .replace(
                         "{case}",
                         &credit_cases
@@ -2301,7 +2322,12 @@ async fn a_csrf_token_in_the_query_string_is_refused() {
     // On every state-changing route of the table, a token only in the query is refused as a
     // CSRF failure (not some later check), whatever the body.
     let (_, infos) = table();
-    let posts: Vec<_> = infos.iter().filter(|i| i.method != Method::GET).collect();
+    let posts: Vec<_> = infos
+        .iter()
+        .filter(|i| i.method != Method::GET)
+        // Stripe's webhook has no session: its signature authenticates it (tests/payments.rs).
+        .filter(|i| i.path != civicbridge::web::csrf::WEBHOOK_PATH)
+        .collect();
     assert!(posts.len() >= 8, "all POST routes are listed");
     let bodies = [
         (Some("application/x-www-form-urlencoded"), "a=1".to_string()),

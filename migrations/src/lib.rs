@@ -126,6 +126,15 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0280_create_fundraising_qualifications;
+mod m0281_create_campaigns;
+mod m0282_create_donations;
+mod m0283_create_stripe_events;
+mod m0284_index_donations_reference;
+mod m0285_index_donations_payment_intent;
+mod m0286_index_donations_campaign;
+mod m0287_index_donations_receipt;
+mod m0288_index_campaigns_org;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -254,6 +263,15 @@ impl MigratorTrait for Migrator {
             Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
             Box::new(m0210_create_incubator_guidance::Migration),
             Box::new(m0211_index_incubator_guidance_tenant::Migration),
+            Box::new(m0280_create_fundraising_qualifications::Migration),
+            Box::new(m0281_create_campaigns::Migration),
+            Box::new(m0282_create_donations::Migration),
+            Box::new(m0283_create_stripe_events::Migration),
+            Box::new(m0284_index_donations_reference::Migration),
+            Box::new(m0285_index_donations_payment_intent::Migration),
+            Box::new(m0286_index_donations_campaign::Migration),
+            Box::new(m0287_index_donations_receipt::Migration),
+            Box::new(m0288_index_campaigns_org::Migration),
         ]
     }
 }

@@ -103,6 +103,10 @@ pub enum Action {
     ManageBrands(i64),
     /// See an organization's private contact data and members.
     ViewOrgPrivate(i64),
+    /// Act for a collecting foundation: record its fundraising qualification, open
+    /// campaigns, confirm arrivals, refund (its administrators, never a platform
+    /// administrator: money is the foundation's own act).
+    Fundraise(i64),
     /// Claim an organization's record with evidence (anyone who may join: not a platform
     /// administrator).
     ClaimOrg,
@@ -301,9 +305,10 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         | Action::MatchAndPlan(unit)
         | Action::UnitCalls(unit) => a.buys_for(unit),
         Action::AskQuestion => true,
-        Action::BidFor(org) | Action::ContractSupplier(org) | Action::OrgCalls(org) => {
-            a.org_role(org) == Some(OrgRole::Admin)
-        }
+        Action::BidFor(org)
+        | Action::ContractSupplier(org)
+        | Action::OrgCalls(org)
+        | Action::Fundraise(org) => a.org_role(org) == Some(OrgRole::Admin),
         Action::ViewOrgBids(org) | Action::ViewOrgMatches(org) => a.org_role(org).is_some(),
         Action::FileReport(org) => a.org_role(org) == Some(OrgRole::Admin),
         // Whoever buys for the unit judges the bids as the buyer, not as an expert.
@@ -379,8 +384,9 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 66] = [
+    const ALL_ACTIONS: [Action; 67] = [
         Action::ViewWorkspace,
+        Action::Fundraise(7),
         Action::CreateOrg,
         Action::ClaimOrg,
         Action::VerifyOrg,
@@ -659,6 +665,7 @@ mod tests {
                     ContractSupplier(7),
                     ViewOrgMatches(7),
                     OrgCalls(7),
+                    Fundraise(7),
                     FileReport(7),
                 ]),
             ),

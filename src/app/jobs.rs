@@ -29,6 +29,33 @@ pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
     crate::philanthropy::close_due(&st.db, st.clock.now()).await
 }
 
+/// Closes every donation campaign whose fundraising plan's period has ended.
+pub async fn close_due_campaigns(st: &AppState) -> Result<u32, DbErr> {
+    crate::payments::close_due(&st.db, st.clock.now()).await
+}
+
+/// The nightly reconciliation: each collecting foundation's Stripe donations compared with
+/// Stripe; the differences are logged (the foundation's reconciliation page lists them).
+/// Returns how many differences it found (none with the offline gateway).
+pub async fn reconcile_payments(st: &AppState) -> Result<usize, DbErr> {
+    let g = crate::payments::gateway::from_settings(&st.config.payments);
+    let mut found = 0;
+    for org in crate::payments::collecting_foundations(&st.db).await? {
+        let diffs = crate::payments::reconcile(&st.db, g.as_ref(), org).await?;
+        for d in &diffs {
+            tracing::warn!(
+                org,
+                donation = d.donation.id,
+                ledger = %d.donation.state,
+                stripe = %d.stripe,
+                "the donation ledger differs from Stripe"
+            );
+        }
+        found += diffs.len();
+    }
+    Ok(found)
+}
+
 /// The daily credit run: gives notice of new grounds, lists what passed its objection
 /// period, removes what was met or served (`regulation::credit`).
 pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
@@ -171,6 +198,13 @@ pub fn spawn_all(state: &AppState) {
             Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
         }
     });
+    every(state, Duration::from_secs(60), |st| async move {
+        match close_due_campaigns(&st).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(closed = n, "campaigns closed at the end of their plan"),
+            Err(e) => tracing::warn!(error = %e, "closing due campaigns failed; will retry"),
+        }
+    });
     // Daily at 02:00 Asia/Shanghai, the quiet hours, not at start (a fresh demo or a new
     // rule gives its notices at night): a listing ends within a day of its ground going
     // away (well within five working days), and the events run the engine at once anyway.
@@ -182,6 +216,18 @@ pub fn spawn_all(state: &AppState) {
             match evaluate_credit(&st).await {
                 Ok(s) => tracing::info!(?s, "credit rules evaluated"),
                 Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
+            }
+        }
+    });
+    // Nightly at 03:00 Asia/Shanghai, after the day's webhooks: the ledger against Stripe.
+    let st = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let wait = secs_until_daily(st.clock.now(), RECONCILE_AT);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            match reconcile_payments(&st).await {
+                Ok(n) => tracing::info!(differences = n, "donations reconciled with Stripe"),
+                Err(e) => tracing::warn!(error = %e, "reconciliation failed; will retry tomorrow"),
             }
         }
     });
@@ -214,6 +260,8 @@ pub fn spawn_all(state: &AppState) {
 
 /// When the daily credit run starts: seconds after midnight, Asia/Shanghai.
 const CREDIT_RUN_AT: i64 = 2 * 3600;
+/// Seconds after local midnight of the nightly reconciliation.
+const RECONCILE_AT: i64 = 3 * 3600;
 
 /// Seconds from `now` to the next `at` (seconds after midnight, Asia/Shanghai); a whole
 /// day when it is that instant now.

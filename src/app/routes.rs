@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use crate::web::AppState;
 use crate::{
     accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
-    pages, philanthropy, procurement, regulation, search, spaces, targets, units, web,
+    pages, payments, philanthropy, procurement, regulation, search, spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -830,6 +830,51 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/orgs/{id}/brands/{brand}/evidence",
         OrgAdmin,
         brands::routes::set_evidence,
+    )
+    // payments (donations)
+    .get("/campaigns", Public, payments::routes::list)
+    .get("/campaigns/{id}", Public, payments::routes::show)
+    .post(
+        "/campaigns/{id}/donations",
+        Public,
+        payments::routes::donate,
+    )
+    .get("/donations/{reference}", Public, payments::routes::donation)
+    .get(
+        "/donations/{reference}/receipt",
+        Public,
+        payments::routes::receipt,
+    )
+    .post("/webhooks/stripe", Public, payments::routes::webhook)
+    .get(
+        "/orgs/{id}/fundraising",
+        OrgFiler,
+        payments::routes::fundraising,
+    )
+    .post(
+        "/orgs/{id}/fundraising/qualification",
+        OrgFiler,
+        payments::routes::save_qualification,
+    )
+    .get(
+        "/orgs/{id}/fundraising/reconciliation",
+        OrgFiler,
+        payments::routes::reconciliation,
+    )
+    .post(
+        "/orgs/{id}/campaigns",
+        OrgFiler,
+        payments::routes::open_campaign,
+    )
+    .post(
+        "/orgs/{id}/donations/{did}/confirm",
+        OrgFiler,
+        payments::routes::confirm,
+    )
+    .post(
+        "/orgs/{id}/donations/{did}/refund",
+        OrgFiler,
+        payments::routes::refund,
     )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)

@@ -344,3 +344,15 @@ pub async fn recommended(
     }
     Ok(out)
 }
+
+/// A funded project for a donation campaign (`payments`): the proposal when it is approved,
+/// `None` for any other state or id (its title, applicant name and approved amount are the
+/// parts a campaign shows).
+pub async fn approved_proposal(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<Option<Proposal>, DbErr> {
+    Ok(proposal_model::get(db, id)
+        .await?
+        .filter(|p| p.state() == ProposalState::Approved))
+}

@@ -46,6 +46,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/js/targets.js"),
     },
     Asset {
+        path: "js/donate.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/js/donate.js"),
+    },
+    Asset {
         path: "img/favicon.svg",
         content_type: "image/svg+xml",
         body: include_bytes!("../../static/img/favicon.svg"),

@@ -70,6 +70,10 @@ pub struct Config {
     /// The largest administrative share of a proposal's budget, in basis points, where a
     /// call sets none (`CIVICBRIDGE_ADMIN_CAP`, percent).
     pub proposal_admin_cap_bp: i32,
+    /// The payments gateway and the Stripe webhook's secrets and tolerance
+    /// (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `STRIPE_API_BASE`,
+    /// `STRIPE_WEBHOOK_TOLERANCE_SECS`, `STRIPE_PUBLISHABLE_KEY`).
+    pub payments: crate::payments::PaymentSettings,
 }
 
 impl Default for Config {
@@ -100,6 +104,7 @@ impl Default for Config {
             credit: Default::default(),
             complaints: Default::default(),
             proposal_admin_cap_bp: crate::philanthropy::DEFAULT_ADMIN_CAP_BP,
+            payments: Default::default(),
         }
     }
 }

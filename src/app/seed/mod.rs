@@ -7,7 +7,7 @@
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
 //! and `proposals` call `philanthropy`; `regulation` its reports and penalties; `brands`
-//! calls `brands`; `spaces` calls `spaces`; `complaints` and `inspections` call their rooms;
+//! calls `brands`; `payments` calls `payments`; `spaces` calls `spaces`; `complaints` and `inspections` call their rooms;
 //! `credit` replays the credit engine over the demo years (run last: listings bar bidding).
 
 pub mod brands;
@@ -17,6 +17,7 @@ pub mod credit;
 pub mod history;
 pub mod incubators;
 pub mod inspections;
+pub mod payments;
 pub mod procurement;
 pub mod proposals;
 pub mod regulation;
@@ -126,6 +127,9 @@ pub async fn run(
     // Applications to the open call in every state: the demo organization user applies,
     // the demo buyer screens and decides.
     proposals::run(db, user_ids[3], user_ids[2], now).await?;
+    // A donation campaign for the approved proposal, collected by the first foundation
+    // (administered by the demo organization user), with offline donations.
+    payments::run(db, now, user_ids[3]).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;

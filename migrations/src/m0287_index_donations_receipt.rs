@@ -1,0 +1,29 @@
+//! A receipt number is issued once per collecting foundation.
+
+use sea_orm_migration::prelude::*;
+
+use crate::m0282_create_donations::Donations;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .name("ux_donations_receipt")
+                .table(Donations::Table)
+                .col(Donations::OrgId)
+                .col(Donations::ReceiptNo)
+                .unique()
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(Index::drop().name("ux_donations_receipt").to_owned())
+            .await
+    }
+}
