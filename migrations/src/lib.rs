@@ -126,6 +126,14 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0260_create_grants;
+mod m0261_create_grant_tranches;
+mod m0262_create_grant_reports;
+mod m0263_create_grant_amendments;
+mod m0264_index_grants_proposal;
+mod m0265_index_grant_tranches_number;
+mod m0266_index_grant_reports_number;
+mod m0267_index_grant_amendments_grant;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -254,6 +262,14 @@ impl MigratorTrait for Migrator {
             Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
             Box::new(m0210_create_incubator_guidance::Migration),
             Box::new(m0211_index_incubator_guidance_tenant::Migration),
+            Box::new(m0260_create_grants::Migration),
+            Box::new(m0261_create_grant_tranches::Migration),
+            Box::new(m0262_create_grant_reports::Migration),
+            Box::new(m0263_create_grant_amendments::Migration),
+            Box::new(m0264_index_grants_proposal::Migration),
+            Box::new(m0265_index_grant_tranches_number::Migration),
+            Box::new(m0266_index_grant_reports_number::Migration),
+            Box::new(m0267_index_grant_amendments_grant::Migration),
         ]
     }
 }

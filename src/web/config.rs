@@ -70,6 +70,12 @@ pub struct Config {
     /// The largest administrative share of a proposal's budget, in basis points, where a
     /// call sets none (`CIVICBRIDGE_ADMIN_CAP`, percent).
     pub proposal_admin_cap_bp: i32,
+    /// Days before and after a grant report's due date that its reminders go out
+    /// (`CIVICBRIDGE_GRANT_REMINDER_DAYS`, default 7).
+    pub grant_reminder_days: i64,
+    /// The identifier prefix of grants in the 360Giving export
+    /// (`CIVICBRIDGE_360GIVING_PREFIX`; the default is a clearly marked test prefix).
+    pub giving360_prefix: String,
 }
 
 impl Default for Config {
@@ -100,6 +106,8 @@ impl Default for Config {
             credit: Default::default(),
             complaints: Default::default(),
             proposal_admin_cap_bp: crate::philanthropy::DEFAULT_ADMIN_CAP_BP,
+            grant_reminder_days: crate::philanthropy::DEFAULT_GRANT_REMINDER_DAYS,
+            giving360_prefix: crate::philanthropy::DEFAULT_360GIVING_PREFIX.to_string(),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! cancelling, and the workspace sections `/me` shows. Proposals (applications to calls) are
 //! handled in [`proposals`].
 
+pub mod grants;
 pub mod proposals;
 
 use axum::extract::{Path, State};
