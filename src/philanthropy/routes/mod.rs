@@ -413,6 +413,7 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
         }
     }
     let mine = proposals::workspace_section(st, ctx).await?;
+    let grants = grants::workspace_section(st, ctx).await?;
     Ok(html! {
         (views::workspace(
             ctx.lang,
@@ -423,5 +424,6 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             now,
         ))
         (mine)
+        (grants)
     })
 }
