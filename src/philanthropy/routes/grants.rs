@@ -201,20 +201,12 @@ pub async fn pay(
     }
 }
 
-/// The report a form names.
+/// The report form with the report it names (`achieved` repeated, one per outcome).
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ReportPick {
     /// The report's id.
     #[serde(default)]
     pub report: String,
-    /// The rest of the form.
-    #[serde(flatten)]
-    pub form: ReportFormFields,
-}
-
-/// The report form's fields (repeated `achieved` kept as a list).
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct ReportFormFields {
     /// What was done.
     #[serde(default)]
     pub narrative: String,
@@ -253,9 +245,9 @@ pub async fn report(
     }
     let uid = ctx.require_user()?.actor.user_id;
     let form = ReportForm {
-        narrative: f.form.narrative,
-        spent: f.form.spent,
-        achieved: f.form.achieved,
+        narrative: f.narrative,
+        spent: f.spent,
+        achieved: f.achieved,
     };
     let outcomes: Vec<Outcome> = serde_json::from_str(&s.g.outcomes).unwrap_or_default();
     let res = match (
