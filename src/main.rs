@@ -161,7 +161,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if let Ok(s) = std::env::var("CIVICBRIDGE_360GIVING_PREFIX") {
         let s = s.trim();
         if s.is_empty() || !s.starts_with("360G-") {
-            anyhow::bail!("CIVICBRIDGE_360GIVING_PREFIX must be a 360Giving prefix, e.g. 360G-example");
+            anyhow::bail!(
+                "CIVICBRIDGE_360GIVING_PREFIX must be a 360Giving prefix, e.g. 360G-example"
+            );
         }
         config.giving360_prefix = s.to_string();
     }

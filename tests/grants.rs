@@ -127,7 +127,9 @@ async fn setup(app: &TestApp) -> Setup {
             .unwrap()
             .unwrap();
         if step == Step::ToReview {
-            ops::record_checklist(db, &pr, &all, buyer_id, T0).await.unwrap();
+            ops::record_checklist(db, &pr, &all, buyer_id, T0)
+                .await
+                .unwrap();
         }
         let d = StepDraft {
             step,
@@ -170,7 +172,12 @@ async fn sign_both(s: &mut Setup, g: i64) {
     for c in [&mut s.buyer, &mut s.admin] {
         c.get(&format!("/grants/{g}")).await;
         let r = c.post(&format!("/grants/{g}/sign"), &[]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text(".form-errors")
+        );
     }
 }
 
@@ -193,10 +200,7 @@ async fn reports(app: &TestApp, id: i64) -> Vec<civicbridge::philanthropy::grant
         .unwrap()
 }
 
-async fn tranches(
-    app: &TestApp,
-    id: i64,
-) -> Vec<civicbridge::philanthropy::grant_model::Tranche> {
+async fn tranches(app: &TestApp, id: i64) -> Vec<civicbridge::philanthropy::grant_model::Tranche> {
     civicbridge::philanthropy::grant_model::tranches(&app.state.db, id)
         .await
         .unwrap()
@@ -236,7 +240,12 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
             ("reference", "HX-2026-001".to_string()),
         ]
     };
-    let r = post(&mut s.buyer, format!("/grants/{g}/pay"), pay("2026-11-27", "28800")).await;
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        pay("2026-11-27", "28800"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Each side signs once; signing twice is refused.
@@ -245,7 +254,11 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let twice = s.buyer.post(&format!("/grants/{g}/sign"), &[]).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(twice.text(".form-errors").contains("已签署"), "{}", twice.text(".form-errors"));
+    assert!(
+        twice.text(".form-errors").contains("已签署"),
+        "{}",
+        twice.text(".form-errors")
+    );
     assert_eq!(grant(&app, g).await.state, "signed_organizer");
     s.admin.get(&format!("/grants/{g}")).await;
     let r = s.admin.post(&format!("/grants/{g}/sign"), &[]).await;
@@ -253,13 +266,28 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
     assert_eq!(grant(&app, g).await.state, "active");
 
     // A payment that is not the tranche's amount comes back with the typed values.
-    let r = post(&mut s.buyer, format!("/grants/{g}/pay"), pay("2026-11-27", "28000")).await;
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        pay("2026-11-27", "28000"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text("#amount-error").contains("28,800.00"), "{}", r.body);
     assert_eq!(r.value("input#amount").as_deref(), Some("28000"));
     assert!(tranches(&app, g).await[0].paid_on.is_none());
-    let r = post(&mut s.buyer, format!("/grants/{g}/pay"), pay("2026-11-27", "28800")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        pay("2026-11-27", "28800"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     assert_eq!(
         tranches(&app, g).await[0].paid_on.as_deref(),
         Some("2026-11-27")
@@ -268,10 +296,23 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
     // Report 1's due date passes: the second tranche is held, naming the report.
     app.clock().advance(182 * DAY);
     let page = s.buyer.get(&format!("/grants/{g}")).await;
-    assert!(page.text("#held").contains("第1份报告"), "{}", page.text("#held"));
-    let r = post(&mut s.buyer, format!("/grants/{g}/pay"), pay("2027-05-28", "19200")).await;
+    assert!(
+        page.text("#held").contains("第1份报告"),
+        "{}",
+        page.text("#held")
+    );
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        pay("2027-05-28", "19200"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text(".form-errors").contains("第1份报告"), "{}", r.text(".form-errors"));
+    assert!(
+        r.text(".form-errors").contains("第1份报告"),
+        "{}",
+        r.text(".form-errors")
+    );
     assert!(tranches(&app, g).await[1].paid_on.is_none());
 
     // The organization reports (negative spending refused first), the organizer accepts.
@@ -285,12 +326,27 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
             ("achieved", achieved.to_string()),
         ]
     };
-    let r = post(&mut s.admin, format!("/grants/{g}/report"), report(&rid, "-5", "150")).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/report"),
+        report(&rid, "-5", "150"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#spent-error").is_empty());
     assert_eq!(reports(&app, g).await[0].state, "due");
-    let r = post(&mut s.admin, format!("/grants/{g}/report"), report(&rid, "20000", "150")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/report"),
+        report(&rid, "20000", "150"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let page = s.buyer.get(&format!("/grants/{g}")).await;
     let rid_seen = page.value("form.review-form input[name=report]").unwrap();
     assert_eq!(rid_seen, rid);
@@ -301,18 +357,38 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
             &[("report", &rid), ("decision", "accept"), ("reason", "")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
 
     // Now the second tranche may be paid.
-    let r = post(&mut s.buyer, format!("/grants/{g}/pay"), pay("2027-05-28", "19200")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        pay("2027-05-28", "19200"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
 
     // The final report: outcomes achieved against planned; it is returned once, then
     // accepted, and the grant completed with a rating.
     let page = s.admin.get(&format!("/grants/{g}")).await;
     let fid = page.value("form.report-form input[name=report]").unwrap();
     assert_ne!(fid, rid);
-    let r = post(&mut s.admin, format!("/grants/{g}/report"), report(&fid, "48000", "310")).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/report"),
+        report(&fid, "48000", "310"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = s
         .buyer
@@ -321,12 +397,20 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
             &[("report", &fid), ("decision", "return"), ("reason", "")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a return needs a reason");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a return needs a reason"
+    );
     let r = s
         .buyer
         .post(
             &format!("/grants/{g}/review"),
-            &[("report", &fid), ("decision", "return"), ("reason", "请补充支出票据。")],
+            &[
+                ("report", &fid),
+                ("decision", "return"),
+                ("reason", "请补充支出票据。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -334,8 +418,17 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
         .buyer
         .post(&format!("/grants/{g}/complete"), &[("rating", "5")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the final report first");
-    let r = post(&mut s.admin, format!("/grants/{g}/report"), report(&fid, "48000", "310")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the final report first"
+    );
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/report"),
+        report(&fid, "48000", "310"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = s
         .buyer
@@ -366,7 +459,13 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
     let record = profile.text("#grant-track-record");
     assert!(record.contains("社区长者助餐服务"), "{record}");
     assert!(record.contains("★★★★★"), "{record}");
-    assert!(s.admin.get("/me").await.text("#my-grants").contains("社区长者助餐服务"));
+    assert!(
+        s.admin
+            .get("/me")
+            .await
+            .text("#my-grants")
+            .contains("社区长者助餐服务")
+    );
     assert!(
         s.buyer
             .get("/me")
@@ -374,6 +473,16 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
             .text("#organized-grants")
             .contains("社区长者助餐服务")
     );
+    // The money paid counts on the dashboard by league/city and year, and in its CSV.
+    let dash = public.get("/targets").await;
+    let funds = dash.text("#grant-funds");
+    assert!(funds.contains("2026") && funds.contains("2027"), "{funds}");
+    assert!(
+        funds.contains("¥28,800.00") && funds.contains("¥19,200.00"),
+        "{funds}"
+    );
+    let csv = public.get("/targets.csv?table=grants").await.body;
+    assert!(csv.contains("150100,呼和浩特市,2026,28800.00"), "{csv}");
     // Every step audited; the recipient was told of each of the organizer's.
     let audited = app.count("audit_events").await;
     assert!(audited >= 12, "{audited}");
@@ -388,7 +497,11 @@ async fn reminders_go_out_once_before_and_once_after_a_due_date() {
     let due = reports(&app, g).await[0].due_at;
     let sent = |st: &civicbridge::web::AppState| {
         let st = st.clone();
-        async move { civicbridge::app::jobs::send_grant_reminders(&st).await.unwrap() }
+        async move {
+            civicbridge::app::jobs::send_grant_reminders(&st)
+                .await
+                .unwrap()
+        }
     };
     assert_eq!(sent(&app.state).await, 0, "nothing due yet");
     app.clock().advance(due - 6 * DAY - T0);
@@ -423,17 +536,39 @@ async fn amendments_are_approved_or_refused_and_kept() {
         ]
     };
     // An end before the current one is refused, nothing written.
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext("2027-01-01")).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        ext("2027-01-01"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text("#ends_on-error").is_empty());
     assert_eq!(app.count("grant_amendments").await, 0);
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext("2028-02-27")).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        ext("2028-02-27"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     // One pending at a time.
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext("2028-03-27")).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        ext("2028-03-27"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = s.buyer.get(&format!("/grants/{g}")).await;
-    let aid = page.value("form.decide-form input[name=amendment]").unwrap();
+    let aid = page
+        .value("form.decide-form input[name=amendment]")
+        .unwrap();
     let r = s
         .buyer
         .post(
@@ -441,12 +576,20 @@ async fn amendments_are_approved_or_refused_and_kept() {
             &[("amendment", &aid), ("decision", "refuse"), ("reason", "")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a refusal needs a reason");
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a refusal needs a reason"
+    );
     let r = s
         .buyer
         .post(
             &format!("/grants/{g}/amendments/decide"),
-            &[("amendment", &aid), ("decision", "refuse"), ("reason", "延期理由不充分。")],
+            &[
+                ("amendment", &aid),
+                ("decision", "refuse"),
+                ("reason", "延期理由不充分。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -466,14 +609,35 @@ async fn amendments_are_approved_or_refused_and_kept() {
             ("budget_amount", amounts[1].to_string()),
         ]
     };
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), budget(["20000", "30000"])).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        budget(["20000", "30000"]),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text("#budget-lines").contains("55,000.00"), "{}", r.text("#budget-lines"));
+    assert!(
+        r.text("#budget-lines").contains("55,000.00"),
+        "{}",
+        r.text("#budget-lines")
+    );
     assert_eq!(app.count("grant_amendments").await, 1);
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), budget(["20000", "35000"])).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".form-errors"));
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        budget(["20000", "35000"]),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
     let page = s.buyer.get(&format!("/grants/{g}")).await;
-    let aid = page.value("form.decide-form input[name=amendment]").unwrap();
+    let aid = page
+        .value("form.decide-form input[name=amendment]")
+        .unwrap();
     let r = s
         .buyer
         .post(
@@ -486,15 +650,26 @@ async fn amendments_are_approved_or_refused_and_kept() {
 
     // An approved extension moves the end and the reports not yet submitted.
     s.admin.get(&format!("/grants/{g}")).await;
-    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext("2028-02-27")).await;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/amendments"),
+        ext("2028-02-27"),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = s.buyer.get(&format!("/grants/{g}")).await;
-    let aid = page.value("form.decide-form input[name=amendment]").unwrap();
+    let aid = page
+        .value("form.decide-form input[name=amendment]")
+        .unwrap();
     let r = s
         .buyer
         .post(
             &format!("/grants/{g}/amendments/decide"),
-            &[("amendment", &aid), ("decision", "approve"), ("reason", "同意。")],
+            &[
+                ("amendment", &aid),
+                ("decision", "approve"),
+                ("reason", "同意。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -566,7 +741,8 @@ async fn the_360giving_export_validates_against_the_schema() {
     let r = public.get("/api/v1/grants.360giving.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let pkg = r.json();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/360giving-1.4.3");
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/360giving-1.4.3");
     let read = |f: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap()
     };

@@ -646,6 +646,34 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap()
     };
+    // A grant agreement drawn up for that proposal (rows written as the operation would, so
+    // the grant routes meet a real record whatever the proposal's state).
+    let grant = civicbridge::philanthropy::grant_model::insert(
+        db,
+        civicbridge::philanthropy::grant_model::NewGrant {
+            proposal_id: proposal,
+            call_id: call,
+            organizer_kind: "unit".into(),
+            organizer_id: unit,
+            org_id: None,
+            applicant_id: plain_id,
+            recipient_name: "矩阵测试小组".into(),
+            recipient_uscc: None,
+            title: "矩阵测试资助".into(),
+            description: "用于权限矩阵测试的资助协议。".into(),
+            place: "150102".into(),
+            league: "150100".into(),
+            amount_fen: 100_000,
+            outcomes: "[]".into(),
+            budget: "[]".into(),
+            starts_at: common::T0,
+            ends_at: common::T0 + 365 * 86_400,
+        },
+        buyer_id,
+        common::T0,
+    )
+    .await
+    .unwrap();
 
     // A submitted annual report of `org` on 2025 (the matrix's clock is in 2026), so the
     // report routes meet a real record.
@@ -992,6 +1020,9 @@ async fn route_role_matrix() {
                 ApplicationReaders,
                 ProposalApplicant,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantRecipient,
             ],
         ),
         (
@@ -1044,6 +1075,9 @@ async fn route_role_matrix() {
                 CallOwner,
                 ProposalOrganizer,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantOrganizer,
             ],
         ),
         (
@@ -1103,6 +1137,9 @@ async fn route_role_matrix() {
                 CallOwner,
                 ProposalOrganizer,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantOrganizer,
             ],
         ),
         (
@@ -1154,6 +1191,8 @@ async fn route_role_matrix() {
             incubator.id
         } else if p.starts_with("/incubator-applications/") {
             application
+        } else if p.starts_with("/grants/") {
+            grant
         } else if p.starts_with("/proposals/") {
             proposal
         } else if p.starts_with("/incubator-tenants/") {
@@ -1232,7 +1271,9 @@ async fn route_role_matrix() {
                 || info.path.starts_with("/space")
                 || info.path.starts_with("/agreements/")
                 // Nor for proposals to calls.
-                || info.path.starts_with("/proposals/");
+                || info.path.starts_with("/proposals/")
+                // Nor for grants.
+                || info.path.starts_with("/grants/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {

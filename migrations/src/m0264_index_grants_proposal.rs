@@ -15,13 +15,19 @@ impl MigrationTrait for Migration {
                 .name("idx_grants_proposal")
                 .table(Grants::Table)
                 .col(Grants::ProposalId)
-                .unique()                .to_owned(),
+                .unique()
+                .to_owned(),
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_grants_proposal").table(Grants::Table).to_owned())
-            .await
+        m.drop_index(
+            Index::drop()
+                .name("idx_grants_proposal")
+                .table(Grants::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -16,13 +16,19 @@ impl MigrationTrait for Migration {
                 .table(GrantTranches::Table)
                 .col(GrantTranches::GrantId)
                 .col(GrantTranches::Number)
-                .unique()                .to_owned(),
+                .unique()
+                .to_owned(),
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_grant_tranches_number").table(GrantTranches::Table).to_owned())
-            .await
+        m.drop_index(
+            Index::drop()
+                .name("idx_grant_tranches_number")
+                .table(GrantTranches::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

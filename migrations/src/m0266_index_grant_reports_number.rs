@@ -16,13 +16,19 @@ impl MigrationTrait for Migration {
                 .table(GrantReports::Table)
                 .col(GrantReports::GrantId)
                 .col(GrantReports::Number)
-                .unique()                .to_owned(),
+                .unique()
+                .to_owned(),
         )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_grant_reports_number").table(GrantReports::Table).to_owned())
-            .await
+        m.drop_index(
+            Index::drop()
+                .name("idx_grant_reports_number")
+                .table(GrantReports::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

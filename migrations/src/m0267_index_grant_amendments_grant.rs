@@ -21,7 +21,12 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("idx_grant_amendments_grant").table(GrantAmendments::Table).to_owned())
-            .await
+        m.drop_index(
+            Index::drop()
+                .name("idx_grant_amendments_grant")
+                .table(GrantAmendments::Table)
+                .to_owned(),
+        )
+        .await
     }
 }

@@ -498,9 +498,21 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         ProposalOrganizer,
         philanthropy::routes::grants::create,
     )
-    .get("/grants/{id}", GrantReaders, philanthropy::routes::grants::show)
-    .post("/grants/{id}/sign", GrantParty, philanthropy::routes::grants::sign)
-    .post("/grants/{id}/pay", GrantOrganizer, philanthropy::routes::grants::pay)
+    .get(
+        "/grants/{id}",
+        GrantReaders,
+        philanthropy::routes::grants::show,
+    )
+    .post(
+        "/grants/{id}/sign",
+        GrantParty,
+        philanthropy::routes::grants::sign,
+    )
+    .post(
+        "/grants/{id}/pay",
+        GrantOrganizer,
+        philanthropy::routes::grants::pay,
+    )
     .post(
         "/grants/{id}/report",
         GrantRecipient,

@@ -453,7 +453,10 @@ pub async fn complete(
 /// concurrent payments, reports and amendments of one grant); false otherwise.
 pub async fn lock(db: &impl ConnectionTrait, id: i64, state: GrantState) -> Result<bool, DbErr> {
     Ok(grant::Entity::update_many()
-        .col_expr(grant::Column::UpdatedAt, Expr::col(grant::Column::UpdatedAt))
+        .col_expr(
+            grant::Column::UpdatedAt,
+            Expr::col(grant::Column::UpdatedAt),
+        )
         .filter(grant::Column::Id.eq(id))
         .filter(grant::Column::State.eq(state.code()))
         .exec(db)
@@ -627,7 +630,10 @@ pub async fn review_report(
 ) -> Result<bool, DbErr> {
     Ok(report::Entity::update_many()
         .col_expr(report::Column::State, Expr::value(to.code()))
-        .col_expr(report::Column::Reason, Expr::value(reason.map(str::to_string)))
+        .col_expr(
+            report::Column::Reason,
+            Expr::value(reason.map(str::to_string)),
+        )
         .col_expr(report::Column::ReviewedBy, Expr::value(by))
         .col_expr(report::Column::ReviewedAt, Expr::value(now))
         .filter(report::Column::Id.eq(id))
@@ -653,7 +659,9 @@ pub async fn shift_open_reports(
         .col_expr(report::Column::RemindedBefore, Expr::value(false))
         .col_expr(report::Column::RemindedAfter, Expr::value(false))
         .filter(report::Column::GrantId.eq(grant_id))
-        .filter(report::Column::State.is_in([ReportState::Due.code(), ReportState::Returned.code()]))
+        .filter(
+            report::Column::State.is_in([ReportState::Due.code(), ReportState::Returned.code()]),
+        )
         .exec(db)
         .await?;
     Ok(())
@@ -678,7 +686,9 @@ pub async fn outstanding_near(
     }
     report::Entity::find()
         .filter(report::Column::GrantId.is_in(active))
-        .filter(report::Column::State.is_in([ReportState::Due.code(), ReportState::Returned.code()]))
+        .filter(
+            report::Column::State.is_in([ReportState::Due.code(), ReportState::Returned.code()]),
+        )
         .filter(report::Column::DueAt.lte(now + span))
         .filter(
             sea_orm::Condition::any()
@@ -691,11 +701,7 @@ pub async fn outstanding_near(
 }
 
 /// Marks a reminder as sent, once: false when it already was.
-pub async fn mark_reminded(
-    db: &impl ConnectionTrait,
-    id: i64,
-    after: bool,
-) -> Result<bool, DbErr> {
+pub async fn mark_reminded(db: &impl ConnectionTrait, id: i64, after: bool) -> Result<bool, DbErr> {
     let col = if after {
         report::Column::RemindedAfter
     } else {
@@ -742,10 +748,7 @@ pub async fn insert_amendment(
 }
 
 /// A grant's amendments, oldest first.
-pub async fn amendments(
-    db: &impl ConnectionTrait,
-    grant_id: i64,
-) -> Result<Vec<Amendment>, DbErr> {
+pub async fn amendments(db: &impl ConnectionTrait, grant_id: i64) -> Result<Vec<Amendment>, DbErr> {
     amendment::Entity::find()
         .filter(amendment::Column::GrantId.eq(grant_id))
         .order_by_asc(amendment::Column::Id)

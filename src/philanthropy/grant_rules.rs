@@ -662,7 +662,12 @@ mod tests {
     fn state_machine_is_exhaustive() {
         use GrantEvent as E;
         use GrantState as S;
-        let events = [E::SignOrganizer, E::SignRecipient, E::Complete, E::Terminate];
+        let events = [
+            E::SignOrganizer,
+            E::SignRecipient,
+            E::Complete,
+            E::Terminate,
+        ];
         let expect = |s: S, e: E| -> Result<S, GrantError> {
             match (s, e) {
                 (S::Drafted, E::SignOrganizer) => Ok(S::SignedOrganizer),
@@ -695,7 +700,10 @@ mod tests {
         let parts = tranche_amounts(Fen(100_001), &[3333, 3333, 3334]);
         assert_eq!(parts, vec![Fen(33_330), Fen(33_330), Fen(33_341)]);
         assert_eq!(parts.iter().copied().sum::<Fen>(), Fen(100_001));
-        assert_eq!(tranche_amounts(Fen(4_800_000), &[10_000]), vec![Fen(4_800_000)]);
+        assert_eq!(
+            tranche_amounts(Fen(4_800_000), &[10_000]),
+            vec![Fen(4_800_000)]
+        );
     }
 
     #[test]
@@ -729,7 +737,10 @@ mod tests {
             Err(PayRefusal::Held(1, 100))
         );
         assert_eq!(may_pay(GrantState::Active, Some(2), &reports, 100), Ok(2));
-        let submitted = [r(1, 100, ReportState::Submitted), r(2, 200, ReportState::Due)];
+        let submitted = [
+            r(1, 100, ReportState::Submitted),
+            r(2, 200, ReportState::Due),
+        ];
         assert_eq!(may_pay(GrantState::Active, Some(2), &submitted, 150), Ok(2));
         let returned = [r(1, 100, ReportState::Returned)];
         assert_eq!(
@@ -870,7 +881,13 @@ mod tests {
             Ok((false, "缺少票据".into()))
         );
         assert!(validate_decision(&f("maybe", "x y"), "accept", "return", Lang::En).is_err());
-        for (r, ok) in [("0", false), ("1", true), ("5", true), ("6", false), ("", false)] {
+        for (r, ok) in [
+            ("0", false),
+            ("1", true),
+            ("5", true),
+            ("6", false),
+            ("", false),
+        ] {
             let v = validate_rating(&CompleteForm { rating: r.into() }, Lang::En);
             assert_eq!(v.is_ok(), ok, "{r}");
         }
@@ -905,8 +922,8 @@ mod tests {
         let e =
             validate_amendment(&budget(&["600", "300"]), end, Fen(100_000), Lang::En).unwrap_err();
         assert!(e.get("budget").is_some());
-        let e = validate_amendment(&budget(&["-1", "1001"]), end, Fen(100_000), Lang::En)
-            .unwrap_err();
+        let e =
+            validate_amendment(&budget(&["-1", "1001"]), end, Fen(100_000), Lang::En).unwrap_err();
         assert!(e.get("budget").is_some());
         let e = validate_amendment(
             &AmendmentForm {

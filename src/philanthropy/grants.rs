@@ -11,8 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::grant_model::{self as model, Grant, NewGrant};
 use super::grant_rules::{
-    self as rules, AmendmentDraft, AmendmentState, GrantError, GrantEvent, GrantState,
-    PayRefusal, PaymentDraft, Reminder, ReportDraft, ReportDue, ReportState,
+    self as rules, AmendmentDraft, AmendmentState, GrantError, GrantEvent, GrantState, PayRefusal,
+    PaymentDraft, Reminder, ReportDraft, ReportDue, ReportState,
 };
 use super::model::Call;
 use super::proposal_model::Proposal;
@@ -143,7 +143,10 @@ pub async fn create(
         txn.commit().await?;
         return Ok(Err(Refusal::NotApproved));
     };
-    let Some(amount) = p.approved_fen.filter(|_| p.state() == ProposalState::Approved) else {
+    let Some(amount) = p
+        .approved_fen
+        .filter(|_| p.state() == ProposalState::Approved)
+    else {
         txn.commit().await?;
         return Ok(Err(Refusal::NotApproved));
     };
@@ -541,7 +544,12 @@ pub async fn request_amendment(
                 txn.commit().await?;
                 return Ok(Err(Refusal::Stale));
             }
-            (rules::AmendmentKind::Extension, Some(*ends_at), None, reason)
+            (
+                rules::AmendmentKind::Extension,
+                Some(*ends_at),
+                None,
+                reason,
+            )
         }
         AmendmentDraft::Budget { lines, reason } => (
             rules::AmendmentKind::Budget,
@@ -550,8 +558,17 @@ pub async fn request_amendment(
             reason,
         ),
     };
-    let id = model::insert_amendment(&*txn, g.id, kind.code(), ends, budget.clone(), reason, by, now)
-        .await?;
+    let id = model::insert_amendment(
+        &*txn,
+        g.id,
+        kind.code(),
+        ends,
+        budget.clone(),
+        reason,
+        by,
+        now,
+    )
+    .await?;
     audit(
         &*txn,
         now,
@@ -716,10 +733,7 @@ pub struct TrackEntry {
 }
 
 /// The organization's completed grants with their ratings (its public track record).
-pub async fn track_record(
-    db: &impl ConnectionTrait,
-    org: i64,
-) -> Result<Vec<TrackEntry>, DbErr> {
+pub async fn track_record(db: &impl ConnectionTrait, org: i64) -> Result<Vec<TrackEntry>, DbErr> {
     Ok(model::rated_of_org(db, org)
         .await?
         .into_iter()

@@ -37,18 +37,18 @@ use std::collections::HashMap;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
-pub use model::{Call, get, of_organizers, open_calls};
-/// A proposal and its state, for the workspace and the tests.
-pub use proposal_model::Proposal;
-/// The administrative cap where a call sets none, unless configured (`web::config`).
-pub use proposal_rules::DEFAULT_ADMIN_CAP_BP;
-pub use proposal_rules::ProposalState;
 /// A grant agreement and its state, for the workspace and the tests.
 pub use grant_model::Grant;
 pub use grant_rules::GrantState;
 /// The grants' money paid by league/city and year (for `targets`), and an organization's
 /// completed grants (for its profile).
 pub use grants::{TrackEntry, paid_by_league_year, track_record};
+pub use model::{Call, get, of_organizers, open_calls};
+/// A proposal and its state, for the workspace and the tests.
+pub use proposal_model::Proposal;
+/// The administrative cap where a call sets none, unless configured (`web::config`).
+pub use proposal_rules::DEFAULT_ADMIN_CAP_BP;
+pub use proposal_rules::ProposalState;
 
 /// Days before and after a report's due date that its reminders go out, unless configured.
 pub const DEFAULT_GRANT_REMINDER_DAYS: i64 = 7;
