@@ -1848,6 +1848,14 @@ async fn every_page_is_translated_in_both_languages() {
         civicbridge::philanthropy::ProposalState::ALL.len(),
         "demo proposals in every state: {proposal_states:?}"
     );
+    // The demo grants: under way with a report overdue, and with an amendment pending.
+    let grants: Vec<i64> = civicbridge::philanthropy::grant_model::all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(grants.len(), 2, "demo grants");
     let incubator_tenants: Vec<civicbridge::incubators::Tenant> =
         civicbridge::incubators::model::tenant::Entity::find()
             .all(db)
@@ -1968,6 +1976,8 @@ async fn every_page_is_translated_in_both_languages() {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
                 applications.clone()
+            } else if info.path.starts_with("/grants/") {
+                grants.clone()
             } else if info.path.starts_with("/proposals/") {
                 // Every demo proposal, in every state: the applicant's forms and the
                 // organizer's.

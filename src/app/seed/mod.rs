@@ -6,7 +6,7 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! and `proposals` call `philanthropy`; `regulation` its reports and penalties; `brands`
+//! `proposals` and `grants` call `philanthropy`; `regulation` its reports and penalties; `brands`
 //! calls `brands`; `spaces` calls `spaces`; `complaints` and `inspections` call their rooms;
 //! `credit` replays the credit engine over the demo years (run last: listings bar bidding).
 
@@ -14,6 +14,7 @@ pub mod brands;
 pub mod calls;
 pub mod complaints;
 pub mod credit;
+pub mod grants;
 pub mod history;
 pub mod incubators;
 pub mod inspections;
@@ -126,6 +127,9 @@ pub async fn run(
     // Applications to the open call in every state: the demo organization user applies,
     // the demo buyer screens and decides.
     proposals::run(db, user_ids[3], user_ids[2], now).await?;
+    // Grants under way under the closed call: signed, a tranche paid, a report overdue and
+    // an amendment pending.
+    grants::run(db, user_ids[3], user_ids[2], now).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;
