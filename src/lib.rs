@@ -113,8 +113,9 @@
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if; party building and jobs from accepted annual reports by year,
-//!   league/city and banner/county; the brand count (`brands`). Calls `contracts`, `orgs`,
-//!   `regulation`, `brands`, `units`, `regions`.
+//!   league/city and banner/county; the brand count (`brands`); venture-philanthropy grant
+//!   money paid by league/city and year (`philanthropy`). Calls `contracts`, `orgs`,
+//!   `regulation`, `brands`, `philanthropy`, `units`, `regions`.
 //! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
 //!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
 //!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
@@ -135,7 +136,20 @@
 //!   (`ProposalState::apply`: draft → submitted → screening → more information → expert
 //!   review → determination → approved | rejected, with reverts), numbered revisions with a
 //!   line diff, batch determination (all or none, within the pool), sealed rounds hiding the
-//!   public list until the window closes. Calls `audit`, `inbox`, `units`, `orgs`,
+//!   public list until the window closes. Grants (`grants.rs`, `grant_model.rs`,
+//!   `grant_rules.rs`, `routes/grants.rs`, `views/grants.rs`): an agreement drawn up by the
+//!   organizer from an approved proposal (the approved amount split exactly into the call's
+//!   tranches, reports due by its schedule, the last one final), signed once by each side
+//!   (`GrantState::apply`: drafted → signed by one → active → completed | terminated);
+//!   offline tranche payments of exactly the tranche, the first after both signatures, a
+//!   later one held while a report is overdue (decided under the grant's turn); reports
+//!   accepted or returned with a reason; reminders `CIVICBRIDGE_GRANT_REMINDER_DAYS` before
+//!   and after each due date, once each (a flag claimed by a conditional update, daily job);
+//!   amendments (no-cost extension moving the open reports, budget revision keeping the
+//!   total) asked one at a time and decided with a reason, all kept; completion with a
+//!   rating on the profile (`pages::org::grants`); paid sums by league/city and year for
+//!   `targets`; the 360Giving package at `/api/v1/grants.360giving.json`
+//!   (`CIVICBRIDGE_360GIVING_PREFIX`). Calls `audit`, `inbox`, `units`, `orgs`,
 //!   `incubators` (residents), `regions`.
 //! - [`payments`] — donations to funded projects (issue 13 point 5): campaigns run by a
 //!   collecting foundation (its administrators record the public-fundraising qualification;

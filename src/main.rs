@@ -150,6 +150,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::anyhow!("CIVICBRIDGE_ADMIN_CAP must be a percentage above 0, e.g. 15")
             })?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_GRANT_REMINDER_DAYS") {
+        config.grant_reminder_days = s
+            .trim()
+            .parse()
+            .ok()
+            .filter(|d| (1..=365).contains(d))
+            .ok_or_else(|| {
+                anyhow::anyhow!("CIVICBRIDGE_GRANT_REMINDER_DAYS must be whole days from 1 to 365")
+            })?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_360GIVING_PREFIX") {
+        let s = s.trim();
+        if s.is_empty() || !s.starts_with("360G-") {
+            anyhow::bail!(
+                "CIVICBRIDGE_360GIVING_PREFIX must be a 360Giving prefix, e.g. 360G-example"
+            );
+        }
+        config.giving360_prefix = s.to_string();
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")

@@ -648,6 +648,34 @@ async fn route_role_matrix() {
             .unwrap()
             .unwrap()
     };
+    // A grant agreement drawn up for that proposal (rows written as the operation would, so
+    // the grant routes meet a real record whatever the proposal's state).
+    let grant = civicbridge::philanthropy::grant_model::insert(
+        db,
+        civicbridge::philanthropy::grant_model::NewGrant {
+            proposal_id: proposal,
+            call_id: call,
+            organizer_kind: "unit".into(),
+            organizer_id: unit,
+            org_id: None,
+            applicant_id: plain_id,
+            recipient_name: "矩阵测试小组".into(),
+            recipient_uscc: None,
+            title: "矩阵测试资助".into(),
+            description: "用于权限矩阵测试的资助协议。".into(),
+            place: "150102".into(),
+            league: "150100".into(),
+            amount_fen: 100_000,
+            outcomes: "[]".into(),
+            budget: "[]".into(),
+            starts_at: common::T0,
+            ends_at: common::T0 + 365 * 86_400,
+        },
+        buyer_id,
+        common::T0,
+    )
+    .await
+    .unwrap();
 
     // A submitted annual report of `org` on 2025 (the matrix's clock is in 2026), so the
     // report routes meet a real record.
@@ -994,6 +1022,9 @@ async fn route_role_matrix() {
                 ApplicationReaders,
                 ProposalApplicant,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantRecipient,
             ],
         ),
         (
@@ -1046,6 +1077,9 @@ async fn route_role_matrix() {
                 CallOwner,
                 ProposalOrganizer,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantOrganizer,
             ],
         ),
         (
@@ -1105,6 +1139,9 @@ async fn route_role_matrix() {
                 CallOwner,
                 ProposalOrganizer,
                 ProposalReaders,
+                GrantReaders,
+                GrantParty,
+                GrantOrganizer,
             ],
         ),
         (
@@ -1156,6 +1193,8 @@ async fn route_role_matrix() {
             incubator.id
         } else if p.starts_with("/incubator-applications/") {
             application
+        } else if p.starts_with("/grants/") {
+            grant
         } else if p.starts_with("/proposals/") {
             proposal
         } else if p.starts_with("/incubator-tenants/") {
@@ -1234,7 +1273,9 @@ async fn route_role_matrix() {
                 || info.path.starts_with("/space")
                 || info.path.starts_with("/agreements/")
                 // Nor for proposals to calls.
-                || info.path.starts_with("/proposals/");
+                || info.path.starts_with("/proposals/")
+                // Nor for grants.
+                || info.path.starts_with("/grants/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1810,6 +1851,14 @@ async fn every_page_is_translated_in_both_languages() {
         civicbridge::philanthropy::ProposalState::ALL.len(),
         "demo proposals in every state: {proposal_states:?}"
     );
+    // The demo grants: under way with a report overdue, and with an amendment pending.
+    let grants: Vec<i64> = civicbridge::philanthropy::grant_model::all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    assert_eq!(grants.len(), 2, "demo grants");
     let incubator_tenants: Vec<civicbridge::incubators::Tenant> =
         civicbridge::incubators::model::tenant::Entity::find()
             .all(db)
@@ -1943,6 +1992,8 @@ async fn every_page_is_translated_in_both_languages() {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
                 applications.clone()
+            } else if info.path.starts_with("/grants/") {
+                grants.clone()
             } else if info.path.starts_with("/proposals/") {
                 // Every demo proposal, in every state: the applicant's forms and the
                 // organizer's.

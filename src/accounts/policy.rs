@@ -264,6 +264,28 @@ pub enum Action {
         /// The user applied, or administers the applying organization.
         own: bool,
     },
+    /// See one grant: its recipient (`own`: the user who applied or a member of the
+    /// recipient organization) and the call's organizer (`organizer`: decided by
+    /// [`Action::UnitCalls`] / [`Action::OrgCalls`]).
+    ViewGrant {
+        /// The user applied, or belongs to the recipient organization.
+        own: bool,
+        /// The user acts for the call's organizer.
+        organizer: bool,
+    },
+    /// Act for a grant's recipient: sign, report, ask for amendments (`own`: the user who
+    /// applied or an administrator of the recipient organization).
+    GrantRecipient {
+        /// The user applied, or administers the recipient organization.
+        own: bool,
+    },
+    /// Act for a grant's organizer: draw it up, sign, record payments, review reports,
+    /// decide amendments, complete it (`organizer`: decided by [`Action::UnitCalls`] /
+    /// [`Action::OrgCalls`]).
+    GrantOrganizer {
+        /// The user acts for the call's organizer.
+        organizer: bool,
+    },
     /// See a tenant's records in its incubator (its graduation review, exit tasks): the
     /// tenant itself (`own`: the user who applied for it or a member of its organization),
     /// the incubator's managers and regulators.
@@ -353,6 +375,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ApplyToCall => !a.has(Role::Admin),
         Action::ViewProposal { own, organizer } => own || (organizer && !a.has(Role::Admin)),
         Action::EditProposal { own } => own && !a.has(Role::Admin),
+        Action::ViewGrant { own, organizer } => own || (organizer && !a.has(Role::Admin)),
+        Action::GrantRecipient { own } => own && !a.has(Role::Admin),
+        Action::GrantOrganizer { organizer } => organizer && !a.has(Role::Admin),
         Action::ViewTenant { own, managed } => {
             own || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
@@ -384,7 +409,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 67] = [
+    const ALL_ACTIONS: [Action; 74] = [
         Action::ViewWorkspace,
         Action::Fundraise(7),
         Action::CreateOrg,
@@ -520,6 +545,22 @@ mod tests {
         },
         Action::EditProposal { own: true },
         Action::EditProposal { own: false },
+        Action::ViewGrant {
+            own: true,
+            organizer: false,
+        },
+        Action::ViewGrant {
+            own: false,
+            organizer: true,
+        },
+        Action::ViewGrant {
+            own: false,
+            organizer: false,
+        },
+        Action::GrantRecipient { own: true },
+        Action::GrantRecipient { own: false },
+        Action::GrantOrganizer { organizer: true },
+        Action::GrantOrganizer { organizer: false },
         Action::ViewTenant {
             own: true,
             managed: false,
@@ -610,6 +651,17 @@ mod tests {
                 organizer: true,
             },
             EditProposal { own: true },
+            // A grant's recipient and organizer (settled by the handler).
+            ViewGrant {
+                own: true,
+                organizer: false,
+            },
+            ViewGrant {
+                own: false,
+                organizer: true,
+            },
+            GrantRecipient { own: true },
+            GrantOrganizer { organizer: true },
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -629,6 +681,10 @@ mod tests {
                     // A proposal's `own` is settled from its row; an administrator applies
                     // to no call, so never has one to edit.
                     ViewProposal {
+                        own: true,
+                        organizer: false,
+                    },
+                    ViewGrant {
                         own: true,
                         organizer: false,
                     },

@@ -56,6 +56,16 @@ pub async fn reconcile_payments(st: &AppState) -> Result<usize, DbErr> {
     Ok(found)
 }
 
+/// Sends the grant report reminders due (each once, before and after its due date).
+pub async fn send_grant_reminders(st: &AppState) -> Result<u32, DbErr> {
+    crate::philanthropy::grants::send_reminders(
+        &st.db,
+        st.config.grant_reminder_days,
+        st.clock.now(),
+    )
+    .await
+}
+
 /// The daily credit run: gives notice of new grounds, lists what passed its objection
 /// period, removes what was met or served (`regulation::credit`).
 pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSummary, DbErr> {
@@ -231,6 +241,19 @@ pub fn spawn_all(state: &AppState) {
             }
         }
     });
+    // Daily at 09:00 Asia/Shanghai, when the recipients' staff read their notices; each
+    // reminder goes out once whenever the round runs.
+    let st = state.clone();
+    tokio::spawn(async move {
+        loop {
+            let wait = secs_until_daily(st.clock.now(), GRANT_REMINDERS_AT);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            match send_grant_reminders(&st).await {
+                Ok(n) => tracing::info!(sent = n, "grant report reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "grant reminders failed; will retry tomorrow"),
+            }
+        }
+    });
     every(state, Duration::from_secs(1), |st| async move {
         if let Err(e) = chain_audit(&st).await {
             tracing::warn!(error = %e, "audit chaining failed; will retry");
@@ -257,6 +280,9 @@ pub fn spawn_all(state: &AppState) {
         }
     });
 }
+
+/// When the daily grant reminder round starts: seconds after midnight, Asia/Shanghai.
+const GRANT_REMINDERS_AT: i64 = 9 * 3600;
 
 /// When the daily credit run starts: seconds after midnight, Asia/Shanghai.
 const CREDIT_RUN_AT: i64 = 2 * 3600;

@@ -117,6 +117,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         profile_sections: Arc::new([
             crate::pages::org::regulation as crate::web::ProfileSection,
             crate::pages::org::brands,
+            crate::pages::org::grants,
         ]),
         ready: Default::default(),
     })

@@ -94,6 +94,18 @@ pub enum Access {
     /// The applicant of the proposal in the path (and the applying organization's members)
     /// and the call's organizer.
     ProposalReaders,
+    /// The recipient of the grant in the path (the user who applied and the recipient
+    /// organization's members) and its call's organizer.
+    GrantReaders,
+    /// Either side of the grant in the path: the call's organizer, or the recipient (the
+    /// user who applied or an administrator of the recipient organization).
+    GrantParty,
+    /// The recipient of the grant in the path: the user who applied or an administrator of
+    /// the recipient organization.
+    GrantRecipient,
+    /// A buyer of the unit (or an administrator of the foundation) running the call of the
+    /// grant in the path.
+    GrantOrganizer,
     /// The tenant in the path (the user who applied for it, the members of its
     /// organization), the managers of its incubator, and regulators.
     TenantReaders,
@@ -481,6 +493,56 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/proposals/{id}/checklist",
         ProposalOrganizer,
         philanthropy::routes::proposals::checklist,
+    )
+    .post(
+        "/proposals/{id}/grant",
+        ProposalOrganizer,
+        philanthropy::routes::grants::create,
+    )
+    .get(
+        "/grants/{id}",
+        GrantReaders,
+        philanthropy::routes::grants::show,
+    )
+    .post(
+        "/grants/{id}/sign",
+        GrantParty,
+        philanthropy::routes::grants::sign,
+    )
+    .post(
+        "/grants/{id}/pay",
+        GrantOrganizer,
+        philanthropy::routes::grants::pay,
+    )
+    .post(
+        "/grants/{id}/report",
+        GrantRecipient,
+        philanthropy::routes::grants::report,
+    )
+    .post(
+        "/grants/{id}/review",
+        GrantOrganizer,
+        philanthropy::routes::grants::review,
+    )
+    .post(
+        "/grants/{id}/complete",
+        GrantOrganizer,
+        philanthropy::routes::grants::complete,
+    )
+    .post(
+        "/grants/{id}/amendments",
+        GrantRecipient,
+        philanthropy::routes::grants::amend,
+    )
+    .post(
+        "/grants/{id}/amendments/decide",
+        GrantOrganizer,
+        philanthropy::routes::grants::decide,
+    )
+    .get(
+        "/api/v1/grants.360giving.json",
+        Public,
+        philanthropy::routes::grants::giving360,
     )
     // regulation
     .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)

@@ -82,6 +82,11 @@ code_enum! {
         ProposalSubmitted = "proposal_submitted",
         /// The recipient's proposal moved on (with the organizer's message).
         ProposalMoved = "proposal_moved",
+        /// A grant the recipient holds or organizes moved on (signed, paid, a report, an
+        /// amendment, completion), to the other side.
+        GrantUpdate = "grant_update",
+        /// A grant report is due soon or overdue (to the recipient, once each).
+        GrantReminder = "grant_reminder",
     }
 }
 

@@ -36,3 +36,16 @@ pub fn brands<'a>(
 ) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>> {
     Box::pin(crate::brands::routes::org_section(st, lang, actor, o.id))
 }
+
+/// The organization's completed venture-philanthropy grants with their ratings
+/// (philanthropy).
+pub fn grants<'a>(
+    st: &'a AppState,
+    lang: Lang,
+    _actor: Option<&'a Actor>,
+    o: &'a Org,
+) -> Pin<Box<dyn Future<Output = AppResult<Markup>> + Send + 'a>> {
+    Box::pin(crate::philanthropy::routes::grants::profile_section(
+        st, lang, o.id,
+    ))
+}

@@ -22,6 +22,9 @@
 //! facts matching needs), `incubators` (which organizations are in residence), `accounts`
 //! (roles), `regions`, the kernel.
 
+pub mod grant_model;
+pub mod grant_rules;
+pub mod grants;
 pub mod model;
 pub mod proposal_model;
 pub mod proposal_rules;
@@ -34,12 +37,25 @@ use std::collections::HashMap;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
+/// A grant agreement and its state, for the workspace and the tests.
+pub use grant_model::Grant;
+pub use grant_rules::GrantState;
+/// The grants' money paid by league/city and year (for `targets`), and an organization's
+/// completed grants (for its profile).
+pub use grants::{TrackEntry, paid_by_league_year, track_record};
 pub use model::{Call, get, of_organizers, open_calls};
 /// A proposal and its state, for the workspace and the tests.
 pub use proposal_model::Proposal;
 /// The administrative cap where a call sets none, unless configured (`web::config`).
 pub use proposal_rules::DEFAULT_ADMIN_CAP_BP;
 pub use proposal_rules::ProposalState;
+
+/// Days before and after a report's due date that its reminders go out, unless configured.
+pub const DEFAULT_GRANT_REMINDER_DAYS: i64 = 7;
+
+/// The 360Giving identifier prefix unless configured: clearly a test prefix, so no file
+/// published with it passes for a real funder's.
+pub const DEFAULT_360GIVING_PREFIX: &str = "360G-civicbridge-test";
 pub use rules::{CallDraft, CallState, Fit, Organizer, OrganizerKind, Phase};
 
 use crate::inbox::{Kind, Params};

@@ -13,8 +13,11 @@
 //! Party building and jobs come from accepted annual reports, summed by `regulation`
 //! ([`crate::regulation::accepted_tallies`], one grouped query).
 //!
+//! Grant money paid under venture-philanthropy grants is summed by `philanthropy`
+//! ([`crate::philanthropy::paid_by_league_year`]) and shown by league/city and year.
+//!
 //! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
-//! sums), `units`, `regions`, `web`.
+//! sums), `philanthropy` (grant sums), `units`, `regions`, `web`.
 
 pub mod model;
 pub mod routes;
@@ -505,4 +508,58 @@ pub fn units_in(scope: &Scope, units: &HashMap<i64, UnitPlace>) -> Option<Vec<i6
     };
     ids.sort_unstable();
     Some(ids)
+}
+
+/// Grant money reaching organizations by league/city and year (tranches paid), with the
+/// region's totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct GrantFunds {
+    /// The years with payments, ascending.
+    pub years: Vec<i32>,
+    /// Per league/city (code, name), the amount per year in `years` order.
+    pub leagues: Vec<(String, String, Vec<Fen>)>,
+    /// The region's amount per year.
+    pub region: Vec<Fen>,
+}
+
+/// Rolls the grant sums up: the 12 leagues/cities in the division tree's order (a payment
+/// outside them counts in the region only), every year with a payment.
+pub fn grant_funds_of(rows: &[(String, i32, Fen)], lang: crate::kernel::Lang) -> GrantFunds {
+    let regions = crate::regions::regions();
+    let mut years: Vec<i32> = rows.iter().map(|r| r.1).collect();
+    years.sort_unstable();
+    years.dedup();
+    let sum = |league: Option<&str>, y: i32| -> Fen {
+        rows.iter()
+            .filter(|r| r.1 == y && league.is_none_or(|l| r.0 == l))
+            .map(|r| r.2)
+            .sum()
+    };
+    let leagues = regions
+        .leagues()
+        .map(|d| {
+            (
+                d.code.clone(),
+                regions.name(&d.code, lang),
+                years.iter().map(|y| sum(Some(&d.code), *y)).collect(),
+            )
+        })
+        .collect();
+    let region = years.iter().map(|y| sum(None, *y)).collect();
+    GrantFunds {
+        years,
+        leagues,
+        region,
+    }
+}
+
+/// [`grant_funds_of`] over what `philanthropy` sums.
+pub async fn grant_funds(
+    db: &impl ConnectionTrait,
+    lang: crate::kernel::Lang,
+) -> Result<GrantFunds, DbErr> {
+    Ok(grant_funds_of(
+        &crate::philanthropy::paid_by_league_year(db).await?,
+        lang,
+    ))
 }

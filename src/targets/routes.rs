@@ -61,11 +61,15 @@ pub async fn page(
     Query(q): Query<DashQuery>,
 ) -> AppResult<Markup> {
     let d = load(&st, &q, ctx.lang).await?;
+    let grants = super::grant_funds(&st.db, ctx.lang).await?;
     let title = ctx.t("targets.title");
     Ok(layout::page(
         &ctx,
         &title,
-        super::views::dashboard(ctx.lang, &d, ctx.actor().is_some_and(|a| a.is_buyer())),
+        maud::html! {
+            (super::views::dashboard(ctx.lang, &d, ctx.actor().is_some_and(|a| a.is_buyer())))
+            (super::views::grant_funds(ctx.lang, &grants))
+        },
     ))
 }
 
@@ -153,7 +157,7 @@ fn report_csv(lang: Lang, rows: &[ReportRow], year: Option<i32>) -> String {
 }
 
 /// `GET /targets.csv?table=years|leagues|league_years|counties|units|others|report_years|
-/// report_leagues|report_counties`: UTF-8 with a
+/// report_leagues|report_counties|grants`: UTF-8 with a
 /// byte-order mark so spreadsheet programs read the Chinese names.
 pub async fn csv(
     State(st): State<AppState>,
@@ -190,6 +194,21 @@ pub async fn csv(
                     o.current.clone().unwrap_or_default(),
                     o.status.label(lang),
                 ]));
+            }
+            out
+        }
+        "grants" => {
+            let g = super::grant_funds(&st.db, lang).await?;
+            let mut out = rules::csv_line(&["league", "name", "year", "yuan"].map(str::to_string));
+            for (code, name, amounts) in &g.leagues {
+                for (y, a) in g.years.iter().zip(amounts) {
+                    out.push_str(&rules::csv_line(&[
+                        code.clone(),
+                        name.clone(),
+                        y.to_string(),
+                        a.to_input(),
+                    ]));
+                }
             }
             out
         }

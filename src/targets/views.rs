@@ -466,3 +466,24 @@ pub fn what_if(
         }
     }
 }
+
+/// Venture-philanthropy grant money reaching organizations, by league/city and year.
+pub fn grant_funds(lang: Lang, g: &super::GrantFunds) -> Markup {
+    html! {
+        section.section id="grant-funds" {
+            h2 { (lang.t("targets.grants.title")) }
+            p.hint { (lang.t("targets.grants.rule")) }
+            @if g.years.is_empty() { div.empty { (lang.t("targets.grants.none")) } }
+            @else {
+                div.table-wrap { table.data-table {
+                    thead { tr { th { (lang.t("targets.grants.league")) } @for y in &g.years { th.num { (y) } } } }
+                    tbody {
+                        @for (_, name, amounts) in &g.leagues { tr { td { (name) } @for a in amounts { td.num { (a) } } } }
+                        tr.total { th { (lang.t("targets.grants.region")) } @for a in &g.region { td.num { (a) } } }
+                    }
+                } }
+                p.csv { a.csv-link href="/targets.csv?table=grants" download { (lang.t("targets.csv")) } }
+            }
+        }
+    }
+}

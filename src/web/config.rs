@@ -74,6 +74,12 @@ pub struct Config {
     /// (`STRIPE_SECRET_KEY`, `STRIPE_WEBHOOK_SECRET`, `STRIPE_API_BASE`,
     /// `STRIPE_WEBHOOK_TOLERANCE_SECS`, `STRIPE_PUBLISHABLE_KEY`).
     pub payments: crate::payments::PaymentSettings,
+    /// Days before and after a grant report's due date that its reminders go out
+    /// (`CIVICBRIDGE_GRANT_REMINDER_DAYS`, default 7).
+    pub grant_reminder_days: i64,
+    /// The identifier prefix of grants in the 360Giving export
+    /// (`CIVICBRIDGE_360GIVING_PREFIX`; the default is a clearly marked test prefix).
+    pub giving360_prefix: String,
 }
 
 impl Default for Config {
@@ -105,6 +111,8 @@ impl Default for Config {
             complaints: Default::default(),
             proposal_admin_cap_bp: crate::philanthropy::DEFAULT_ADMIN_CAP_BP,
             payments: Default::default(),
+            grant_reminder_days: crate::philanthropy::DEFAULT_GRANT_REMINDER_DAYS,
+            giving360_prefix: crate::philanthropy::DEFAULT_360GIVING_PREFIX.to_string(),
         }
     }
 }

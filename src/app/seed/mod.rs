@@ -6,14 +6,16 @@
 //! `accounts`, `orgs`, `units` (their models), `incubators` (its operations); `procurement`
 //! and `history` also `contracts`, `matching` (invitations) and `targets` (the ledger
 //! rebuild); `vetting` a pending claim and an unverified registration through `orgs`; `calls`
-//! and `proposals` call `philanthropy`; `regulation` its reports and penalties; `brands`
-//! calls `brands`; `payments` calls `payments`; `spaces` calls `spaces`; `complaints` and `inspections` call their rooms;
+//! `proposals` and `grants` call `philanthropy`; `regulation` its reports and penalties;
+//! `brands` calls `brands`; `payments` calls `payments`; `spaces` calls `spaces`;
+//! `complaints` and `inspections` call their rooms;
 //! `credit` replays the credit engine over the demo years (run last: listings bar bidding).
 
 pub mod brands;
 pub mod calls;
 pub mod complaints;
 pub mod credit;
+pub mod grants;
 pub mod history;
 pub mod incubators;
 pub mod inspections;
@@ -130,6 +132,9 @@ pub async fn run(
     // A donation campaign for the approved proposal, collected by the first foundation
     // (administered by the demo organization user), with offline donations.
     payments::run(db, now, user_ids[3]).await?;
+    // Grants under way under the closed call: signed, a tranche paid, a report overdue and
+    // an amendment pending.
+    grants::run(db, user_ids[3], user_ids[2], now).await?;
     // Annual reports and penalties, recorded by the demo regulator.
     regulation::run(db, now, user_ids[1]).await?;
     incubators::run(db, now).await?;

@@ -2,6 +2,7 @@
 //! cancelling, and the workspace sections `/me` shows. Proposals (applications to calls) are
 //! handled in [`proposals`].
 
+pub mod grants;
 pub mod proposals;
 
 use axum::extract::{Path, State};
@@ -412,6 +413,7 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
         }
     }
     let mine = proposals::workspace_section(st, ctx).await?;
+    let grants = grants::workspace_section(st, ctx).await?;
     Ok(html! {
         (views::workspace(
             ctx.lang,
@@ -422,5 +424,6 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             now,
         ))
         (mine)
+        (grants)
     })
 }

@@ -219,7 +219,8 @@ async fn proposal_page(
         organizer: s.organizer,
         orgs: &orgs,
     };
-    let body = views::show(ctx.lang, &page, failed, &csrf);
+    let grant = super::grants::proposal_section(st, ctx, &s.p, s.organizer).await?;
+    let body = maud::html! { (views::show(ctx.lang, &page, failed, &csrf)) (grant) };
     Ok(layout::page(ctx, &s.p.title, body))
 }
 

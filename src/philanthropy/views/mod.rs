@@ -1,6 +1,7 @@
 //! Call pages: the public list and page, the organizer's form and controls, and the
 //! workspace sections. No queries here. Proposal pages are in [`proposals`].
 
+pub mod grants;
 pub mod proposals;
 
 use std::collections::HashMap;
