@@ -22,6 +22,7 @@
 //! (completed contracts as graduation evidence), `web` (routes, views).
 
 pub mod graduation;
+pub mod kpis;
 pub mod milestones;
 pub mod model;
 pub mod routes;
