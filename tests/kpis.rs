@@ -542,3 +542,53 @@ async fn the_roll_up_sums_by_level_and_league_and_exports() {
     assert!(strings.contains("合计"));
     assert!(unzip(&b, "xl/worksheets/sheet1.xml").contains("<v>123456.78</v>"));
 }
+
+#[tokio::test]
+async fn targets_show_the_incubation_system_by_level_and_league() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    // B's tenant graduates today (as the graduation review would record it).
+    let t = civicbridge::incubators::model::tenants_of(&app.state.db, w.b)
+        .await
+        .unwrap()[0]
+        .id;
+    civicbridge::incubators::model::tenant::ActiveModel {
+        id: Set(t),
+        state: Set("graduated".into()),
+        ended_at: Set(Some(T0)),
+        ..Default::default()
+    }
+    .update(&app.state.db)
+    .await
+    .unwrap();
+    let r = app.client().get("/targets").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.text("#cultivation-incubators"), "2");
+    assert_eq!(r.text("#cultivation-residents"), "2");
+    assert_eq!(r.text("#cultivation-graduates"), "1");
+    let cell = |k: &str, col: &str| {
+        r.text(&format!(
+            "table[data-table=cultivation_leagues] tr[data-key='{k}'] td[data-col={col}]"
+        ))
+    };
+    assert_eq!(cell("150100", "residents"), "2");
+    assert_eq!(cell("150200", "graduates"), "1");
+    assert_eq!(
+        r.text("table[data-table=cultivation_levels] tr[data-key=league_city] td[data-col=incubators]"),
+        "2"
+    );
+    let csv = app
+        .client()
+        .get("/targets.csv?table=cultivation_leagues")
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.contains("150200,包头市,1,0,1"), "{}", csv.body);
+    // The graduation counts in B's quarter too.
+    let mut reg = signed_in(&app, "regulator@example.org").await;
+    let r = reg
+        .get(&format!("/incubators/{}/kpis?year=2026&quarter=4", w.b))
+        .await;
+    assert_eq!(r.text("#kpi-graduations td"), "1");
+    assert_eq!(r.text("#kpi-residents td"), "0");
+}

@@ -48,6 +48,9 @@ pub use model::{applications_by, get, managed_by};
 /// For `spaces`: whether a user manages an incubator; its tenants (all, and those in
 /// residence); the tenants in residence a user acts for.
 pub use model::{is_manager, residents_of, tenants_acting_for, tenants_of};
+/// Incubators, tenants in residence and graduates of a period per league/city and level,
+/// in two grouped queries (for the cultivation section of `targets`).
+pub use kpis::model::{CultivationRow, cultivation};
 
 async fn audit(
     db: &impl sea_orm::ConnectionTrait,

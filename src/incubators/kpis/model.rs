@@ -147,3 +147,74 @@ pub async fn tenant_orgs(
     })
     .collect()
 }
+
+/// Incubators, tenants in residence and graduates of `[from, to)` per (league/city, level):
+/// two grouped queries (the cultivation section of the policy dashboard).
+pub async fn cultivation(
+    db: &impl ConnectionTrait,
+    from: i64,
+    to: i64,
+) -> Result<Vec<CultivationRow>, DbErr> {
+    use std::collections::BTreeMap;
+    let mut out: BTreeMap<(Option<String>, String), CultivationRow> = BTreeMap::new();
+    for r in rows(
+        db,
+        "SELECT league_code, level, CAST(COUNT(*) AS BIGINT) AS n FROM incubators \
+         GROUP BY league_code, level"
+            .to_string(),
+    )
+    .await?
+    {
+        let key: (Option<String>, String) = (r.try_get("", "league_code")?, r.try_get("", "level")?);
+        out.entry(key.clone())
+            .or_insert_with(|| CultivationRow::new(key))
+            .incubators = r.try_get("", "n")?;
+    }
+    let resident = TenantState::Resident.code();
+    let graduated = TenantState::Graduated.code();
+    for r in rows(
+        db,
+        format!(
+            "SELECT i.league_code AS league_code, i.level AS level, \
+             CAST(SUM(CASE WHEN t.state = '{resident}' THEN 1 ELSE 0 END) AS BIGINT) AS residents, \
+             CAST(SUM(CASE WHEN t.state = '{graduated}' AND t.ended_at >= {from} AND t.ended_at < {to} THEN 1 ELSE 0 END) AS BIGINT) AS graduates \
+             FROM incubator_tenants t JOIN incubators i ON i.id = t.incubator_id \
+             GROUP BY i.league_code, i.level"
+        ),
+    )
+    .await?
+    {
+        let key: (Option<String>, String) = (r.try_get("", "league_code")?, r.try_get("", "level")?);
+        let e = out
+            .entry(key.clone())
+            .or_insert_with(|| CultivationRow::new(key));
+        e.residents = r.try_get("", "residents")?;
+        e.graduates = r.try_get("", "graduates")?;
+    }
+    Ok(out.into_values().collect())
+}
+
+/// Incubators and their tenants in one league/city (none: region level) at one level.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CultivationRow {
+    /// League/city code; `None` for incubators outside any (region level).
+    pub league: Option<String>,
+    /// `regions::Level::code()`.
+    pub level: String,
+    /// Incubators.
+    pub incubators: i64,
+    /// Tenants in residence now.
+    pub residents: i64,
+    /// Tenants graduated in the period.
+    pub graduates: i64,
+}
+
+impl CultivationRow {
+    fn new((league, level): (Option<String>, String)) -> Self {
+        CultivationRow {
+            league,
+            level,
+            ..Default::default()
+        }
+    }
+}
