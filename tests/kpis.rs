@@ -131,7 +131,9 @@ async fn world(app: &TestApp) -> World {
     let a = incubator(app, admin, manager, "呼和浩特市社会组织孵化基地", "150100").await;
     let b = incubator(app, admin, other, "包头市社会组织孵化基地", "150200").await;
     // A: an organization and a group admitted, a third application waiting.
-    let t1 = apply(app, a, owner, Some(org), manager, true).await.unwrap();
+    let t1 = apply(app, a, owner, Some(org), manager, true)
+        .await
+        .unwrap();
     let t2 = apply(app, a, founder, None, manager, true).await.unwrap();
     apply(app, a, third, None, manager, false).await;
     // B: one group admitted.
@@ -406,10 +408,7 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
     let r = m.get(&format!("/incubators/{}/kpis", w.a)).await;
     assert_eq!(r.text("#kpi-residents td"), "2");
     let r = m.get(&format!("/incubators/{}", w.a)).await;
-    assert_eq!(
-        r.count(&format!("a[href='/incubators/{}/kpis']", w.a)),
-        1
-    );
+    assert_eq!(r.count(&format!("a[href='/incubators/{}/kpis']", w.a)), 1);
     // The previous quarter: one training attended by one tenant, nothing admitted yet.
     let r = m
         .get(&format!("/incubators/{}/kpis?year=2026&quarter=3", w.a))
@@ -427,12 +426,18 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
 
     // CSV: headers in the reader's language, plain numbers.
     let r = m
-        .get(&format!("/incubators/{}/kpis.csv?year=2026&quarter=4&lang=en", w.a))
+        .get(&format!(
+            "/incubators/{}/kpis.csv?year=2026&quarter=4&lang=en",
+            w.a
+        ))
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let mut lines = r.body.trim_start_matches('\u{feff}').lines();
     let head = lines.next().unwrap();
-    assert!(head.starts_with("Name,Applications received,Admissions"), "{head}");
+    assert!(
+        head.starts_with("Name,Applications received,Admissions"),
+        "{head}"
+    );
     assert_eq!(
         lines.next().unwrap(),
         "呼和浩特市社会组织孵化基地,3,2,2,1,0,37.50,5.50,1,2,1,1.50,1,123456.78,,,15"
@@ -442,14 +447,23 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
     let (status, b, ct) = bytes(
         &app,
         &m,
-        &format!("/incubators/{}/kpis.xlsx?year=2026&quarter=4&lang=zh-CN", w.a),
+        &format!(
+            "/incubators/{}/kpis.xlsx?year=2026&quarter=4&lang=zh-CN",
+            w.a
+        ),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(ct.contains("spreadsheetml"), "{ct}");
     assert!(unzip(&b, "[Content_Types].xml").contains("worksheet"));
     let sheet = unzip(&b, "xl/worksheets/sheet1.xml");
-    for v in ["<v>3</v>", "<v>37.5</v>", "<v>5.5</v>", "<v>123456.78</v>", "<v>15</v>"] {
+    for v in [
+        "<v>3</v>",
+        "<v>37.5</v>",
+        "<v>5.5</v>",
+        "<v>123456.78</v>",
+        "<v>15</v>",
+    ] {
         assert!(sheet.contains(v), "{v} in {sheet}");
     }
     let strings = unzip(&b, "xl/sharedStrings.xml");
@@ -529,9 +543,7 @@ async fn the_roll_up_sums_by_level_and_league_and_exports() {
         .await;
     assert_eq!(cell(&r, "#total", "residents"), "0");
     // Exports: one row per incubator and the total.
-    let r = reg
-        .get("/incubators/kpis.csv?year=2026&quarter=4")
-        .await;
+    let r = reg.get("/incubators/kpis.csv?year=2026&quarter=4").await;
     let body = r.body.trim_start_matches('\u{feff}');
     assert!(body.starts_with("名称,层级,盟市,收到申请"), "{body}");
     assert!(body.contains("\r\n合计,,,4,3,3,1,0,37.50,"), "{body}");
@@ -575,7 +587,9 @@ async fn targets_show_the_incubation_system_by_level_and_league() {
     assert_eq!(cell("150100", "residents"), "2");
     assert_eq!(cell("150200", "graduates"), "1");
     assert_eq!(
-        r.text("table[data-table=cultivation_levels] tr[data-key=league_city] td[data-col=incubators]"),
+        r.text(
+            "table[data-table=cultivation_levels] tr[data-key=league_city] td[data-col=incubators]"
+        ),
         "2"
     );
     let csv = app

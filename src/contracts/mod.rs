@@ -42,11 +42,11 @@ use rules::{
 };
 pub use rules::{ContractState, MilestoneState, stars};
 
+/// Contracts signed in a period and their value, per supplier (incubators' KPIs).
+pub use model::signed_by_org_between;
 /// The 30% ledger's figures straight from the contracts, and the contracts behind one of
 /// them (for `targets`).
 pub use model::{SignedTotal, counted_in_year, signed_totals};
-/// Contracts signed in a period and their value, per supplier (incubators' KPIs).
-pub use model::signed_by_org_between;
 /// Per-supplier contract and milestone counts (matching's track record and capacity).
 pub use model::{SupplierTally, supplier_tallies};
 

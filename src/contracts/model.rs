@@ -288,7 +288,8 @@ pub async fn signed_by_org_between(
     to: i64,
 ) -> Result<std::collections::HashMap<i64, (i64, crate::kernel::money::Fen)>, sea_orm::DbErr> {
     // Integers we computed, never typed text: written into the statement as literals.
-    let signed = "CASE WHEN buyer_signed_at > org_signed_at THEN buyer_signed_at ELSE org_signed_at END";
+    let signed =
+        "CASE WHEN buyer_signed_at > org_signed_at THEN buyer_signed_at ELSE org_signed_at END";
     let sql = format!(
         "SELECT org_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(value_fen) AS BIGINT) AS total \
          FROM contracts WHERE buyer_signed_at IS NOT NULL AND org_signed_at IS NOT NULL \

@@ -39,6 +39,9 @@ use rules::{AppState, Applicant, ApplicationDraft, IncubatorDraft, Step, StepErr
 
 /// How long a graduate counts as incubated unless configured.
 pub use graduation::rules::DEFAULT_ALUMNI_MONTHS;
+/// Incubators, tenants in residence and graduates of a period per league/city and level,
+/// in two grouped queries (for the cultivation section of `targets`).
+pub use kpis::model::{CultivationRow, cultivation};
 /// Registered organizations in residence or recently graduated, each with its incubator's
 /// name and whether it graduated (for matching's `incubated` flag and its reason), in two
 /// queries.
@@ -48,9 +51,6 @@ pub use model::{applications_by, get, managed_by};
 /// For `spaces`: whether a user manages an incubator; its tenants (all, and those in
 /// residence); the tenants in residence a user acts for.
 pub use model::{is_manager, residents_of, tenants_acting_for, tenants_of};
-/// Incubators, tenants in residence and graduates of a period per league/city and level,
-/// in two grouped queries (for the cultivation section of `targets`).
-pub use kpis::model::{CultivationRow, cultivation};
 
 async fn audit(
     db: &impl sea_orm::ConnectionTrait,

@@ -502,7 +502,9 @@ pub async fn occupancy_between(
     use sea_orm::Statement;
     let backend = db.get_database_backend();
     // Integers we computed, never typed text: written into the statement as literals.
-    let only = only.map(|id| format!(" AND r.incubator_id = {id}")).unwrap_or_default();
+    let only = only
+        .map(|id| format!(" AND r.incubator_id = {id}"))
+        .unwrap_or_default();
     let kinds = format!(
         "r.kind IN ('{}', '{}')",
         ResourceKind::Room.code(),
@@ -519,7 +521,10 @@ pub async fn occupancy_between(
         ))
         .await?;
     for r in spaces {
-        out.insert(r.try_get::<i64>("", "incubator_id")?, (r.try_get::<i64>("", "n")?, 0));
+        out.insert(
+            r.try_get::<i64>("", "incubator_id")?,
+            (r.try_get::<i64>("", "n")?, 0),
+        );
     }
     let held = db
         .query_all_raw(Statement::from_string(

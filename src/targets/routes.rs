@@ -152,7 +152,11 @@ fn report_csv(lang: Lang, rows: &[ReportRow], year: Option<i32>) -> String {
     out
 }
 
-fn cultivation_csv(lang: Lang, rows: &[CultivationLine], total: Option<&CultivationLine>) -> String {
+fn cultivation_csv(
+    lang: Lang,
+    rows: &[CultivationLine],
+    total: Option<&CultivationLine>,
+) -> String {
     let mut out = rules::csv_line(&[
         "key".to_string(),
         "name".to_string(),
@@ -191,7 +195,9 @@ pub async fn csv(
         "report_years" => report_csv(lang, &d.reports.by_year, None),
         "report_leagues" => report_csv(lang, &d.reports.leagues, d.reports.year),
         "report_counties" => report_csv(lang, &d.reports.counties, d.reports.year),
-        "cultivation_levels" => cultivation_csv(lang, &d.cultivation.levels, Some(&d.cultivation.total)),
+        "cultivation_levels" => {
+            cultivation_csv(lang, &d.cultivation.levels, Some(&d.cultivation.total))
+        }
         "cultivation_leagues" => cultivation_csv(lang, &d.cultivation.leagues, None),
         "others" => {
             let mut out = rules::csv_line(

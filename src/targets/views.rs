@@ -313,7 +313,13 @@ fn report_csv_link(lang: Lang, d: &Dashboard, table: &str) -> Markup {
     html! { p.csv { a.csv-link href=(href) download { (lang.t("targets.csv")) } } }
 }
 
-fn cultivation_table(lang: Lang, key: &str, first: &str, rows: &[CultivationLine], total: Option<&CultivationLine>) -> Markup {
+fn cultivation_table(
+    lang: Lang,
+    key: &str,
+    first: &str,
+    rows: &[CultivationLine],
+    total: Option<&CultivationLine>,
+) -> Markup {
     html! {
         div.table-wrap { table.data-table data-table=(key) {
             thead { tr {

@@ -4,8 +4,8 @@
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, XlsxError};
 
-use super::rules::{COLUMNS, Cell, Value, csv_line, values};
 use super::rules::Figures;
+use super::rules::{COLUMNS, Cell, Value, csv_line, values};
 
 /// A report ready to write: headers already translated.
 pub struct Sheet {
@@ -25,7 +25,11 @@ pub fn csv(s: &Sheet) -> String {
     let mut out = csv_line(&[s.lead.clone(), s.heads.clone()].concat());
     for (lead, f) in &s.rows {
         let mut fields = lead.clone();
-        fields.extend(values(f).iter().map(|v| v.map(Value::text).unwrap_or_default()));
+        fields.extend(
+            values(f)
+                .iter()
+                .map(|v| v.map(Value::text).unwrap_or_default()),
+        );
         out.push_str(&csv_line(&fields));
     }
     out
@@ -97,7 +101,12 @@ mod tests {
     fn csv_has_headers_and_plain_numbers() {
         let c = csv(&sheet());
         let mut lines = c.lines();
-        assert!(lines.next().unwrap().starts_with("name,applications,admissions"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("name,applications,admissions")
+        );
         let row = lines.next().unwrap();
         assert!(row.starts_with("\"a,b\",7,0,"), "{row}");
         assert!(row.contains(",1234.56,"), "{row}");

@@ -10,13 +10,11 @@ use crate::incubators::rules::{AppState, TenantState};
 
 /// `AND <col> = id` when only one incubator is asked for (an integer, written as a literal).
 fn only_clause(col: &str, only: Option<i64>) -> String {
-    only.map(|id| format!(" AND {col} = {id}")).unwrap_or_default()
+    only.map(|id| format!(" AND {col} = {id}"))
+        .unwrap_or_default()
 }
 
-async fn rows(
-    db: &impl ConnectionTrait,
-    sql: String,
-) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+async fn rows(db: &impl ConnectionTrait, sql: String) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
     db.query_all_raw(Statement::from_string(db.get_database_backend(), sql))
         .await
 }
@@ -80,7 +78,9 @@ pub async fn figures(
     )
     .await?
     {
-        out.entry(r.try_get("", "incubator_id")?).or_default().trainings = r.try_get("", "n")?;
+        out.entry(r.try_get("", "incubator_id")?)
+            .or_default()
+            .trainings = r.try_get("", "n")?;
     }
     for r in rows(
         db,
@@ -165,7 +165,8 @@ pub async fn cultivation(
     )
     .await?
     {
-        let key: (Option<String>, String) = (r.try_get("", "league_code")?, r.try_get("", "level")?);
+        let key: (Option<String>, String) =
+            (r.try_get("", "league_code")?, r.try_get("", "level")?);
         out.entry(key.clone())
             .or_insert_with(|| CultivationRow::new(key))
             .incubators = r.try_get("", "n")?;

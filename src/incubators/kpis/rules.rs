@@ -355,7 +355,10 @@ mod tests {
         assert_eq!(q4.label(), "2026Q4");
         for q in 1..4 {
             let a = Quarter { year: 2026, q };
-            let b = Quarter { year: 2026, q: q + 1 };
+            let b = Quarter {
+                year: 2026,
+                q: q + 1,
+            };
             assert_eq!(a.bounds().1, b.bounds().0);
         }
     }
@@ -363,15 +366,27 @@ mod tests {
     #[test]
     fn quarter_of_a_date_and_parsing() {
         use time::macros::date;
-        assert_eq!(Quarter::of(date!(2026 - 03 - 31)), Quarter { year: 2026, q: 1 });
-        assert_eq!(Quarter::of(date!(2026 - 04 - 01)), Quarter { year: 2026, q: 2 });
-        assert_eq!(Quarter::of(date!(2026 - 12 - 31)), Quarter { year: 2026, q: 4 });
+        assert_eq!(
+            Quarter::of(date!(2026 - 03 - 31)),
+            Quarter { year: 2026, q: 1 }
+        );
+        assert_eq!(
+            Quarter::of(date!(2026 - 04 - 01)),
+            Quarter { year: 2026, q: 2 }
+        );
+        assert_eq!(
+            Quarter::of(date!(2026 - 12 - 31)),
+            Quarter { year: 2026, q: 4 }
+        );
         let d = Quarter { year: 2026, q: 2 };
         assert_eq!(Quarter::parse("2025", "4", d), Quarter { year: 2025, q: 4 });
         assert_eq!(Quarter::parse("", "", d), d);
         assert_eq!(Quarter::parse("x", "5", d), d);
         assert_eq!(Quarter::parse("1999", "0", d), d);
-        assert_eq!(Quarter::parse(" 2024 ", "1", d), Quarter { year: 2024, q: 1 });
+        assert_eq!(
+            Quarter::parse(" 2024 ", "1", d),
+            Quarter { year: 2024, q: 1 }
+        );
     }
 
     #[test]

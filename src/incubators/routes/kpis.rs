@@ -10,8 +10,8 @@ use maud::Markup;
 use crate::accounts::{Action, may, require};
 use crate::incubators::kpis::{self, export, rules};
 use crate::incubators::model::Incubator;
-use crate::incubators::views::kpis::{self as kviews, RollupFilter, league_name};
 use crate::incubators::views::LEVELS;
+use crate::incubators::views::kpis::{self as kviews, RollupFilter, league_name};
 use crate::kernel::Lang;
 use crate::kernel::error::{AppError, AppResult};
 use crate::regions::{Level, regions};
@@ -85,16 +85,18 @@ fn heads(lang: Lang) -> Vec<String> {
         .collect()
 }
 
-async fn one_sheet(st: &St, ctx: &Ctx, id: &str, q: &KpiQuery) -> AppResult<(export::Sheet, String)> {
+async fn one_sheet(
+    st: &St,
+    ctx: &Ctx,
+    id: &str,
+    q: &KpiQuery,
+) -> AppResult<(export::Sheet, String)> {
     let i = load(st, ctx, id).await?;
     let qt = quarter(st, q);
     let f = kpis::of_incubator(&st.db, qt, &i).await?;
     let lang = ctx.lang;
     let sheet = export::Sheet {
-        title: lang.tf(
-            "kpi.report_title",
-            &[("name", &i.name), ("q", &qt.label())],
-        ),
+        title: lang.tf("kpi.report_title", &[("name", &i.name), ("q", &qt.label())]),
         lead: vec![lang.t("incubator.name")],
         heads: heads(lang),
         rows: vec![(vec![i.name.clone()], f)],
@@ -127,7 +129,11 @@ pub async fn csv(
     Query(q): Query<KpiQuery>,
 ) -> AppResult<Response> {
     let (s, name) = one_sheet(&st, &ctx, &id, &q).await?;
-    Ok(download(csv_bytes(&s), "text/csv; charset=utf-8", &format!("{name}.csv")))
+    Ok(download(
+        csv_bytes(&s),
+        "text/csv; charset=utf-8",
+        &format!("{name}.csv"),
+    ))
 }
 
 /// `GET /incubators/{id}/kpis.xlsx`
