@@ -17,9 +17,12 @@
 //! Graduation (出壳: criteria, review with evidence, decision, exit tasks) lives in
 //! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
 //! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
-//! guidance with private notes) in [`services`].
+//! guidance with private notes) in [`services`]; quarterly KPIs, their roll-up and their
+//! CSV/Excel exports in [`kpis`].
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
-//! (completed contracts as graduation evidence), `web` (routes, views).
+//! (completed contracts as graduation evidence, contracts signed per organization for the
+//! KPIs), `spaces` (occupancy), `regulation` (staff in accepted annual reports), `web`
+//! (routes, views).
 
 pub mod graduation;
 pub mod kpis;

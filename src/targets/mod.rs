@@ -13,8 +13,11 @@
 //! Party building and jobs come from accepted annual reports, summed by `regulation`
 //! ([`crate::regulation::accepted_tallies`], one grouped query).
 //!
+//! Cultivation (the incubation system) comes from `incubators` ([`crate::incubators::cultivation`],
+//! two grouped queries).
+//!
 //! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
-//! sums), `units`, `regions`, `web`.
+//! sums), `incubators` (cultivation), `units`, `regions`, `web`.
 
 pub mod model;
 pub mod routes;
