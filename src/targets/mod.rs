@@ -618,3 +618,59 @@ pub fn units_in(scope: &Scope, units: &HashMap<i64, UnitPlace>) -> Option<Vec<i6
     ids.sort_unstable();
     Some(ids)
 }
+
+#[cfg(test)]
+mod cultivation_tests {
+    use super::*;
+    use crate::incubators::CultivationRow;
+    use crate::kernel::Lang;
+
+    fn row(league: Option<&str>, level: &str, n: i64, r: i64, g: i64) -> CultivationRow {
+        CultivationRow {
+            league: league.map(str::to_string),
+            level: level.into(),
+            incubators: n,
+            residents: r,
+            graduates: g,
+        }
+    }
+
+    #[test]
+    fn cultivation_sums_by_level_and_league() {
+        let rows = [
+            row(None, "region", 1, 10, 2),
+            row(Some("150200"), "league_city", 1, 5, 0),
+            row(Some("150100"), "league_city", 2, 7, 1),
+            row(Some("150100"), "banner_county", 3, 4, 3),
+        ];
+        let c = cultivation(&rows, 2026, Lang::En);
+        assert_eq!(c.year, 2026);
+        let levels: Vec<(&str, i64, i64, i64)> = c
+            .levels
+            .iter()
+            .map(|l| (l.key.as_str(), l.incubators, l.residents, l.graduates))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                ("region", 1, 10, 2),
+                ("league_city", 3, 12, 1),
+                ("banner_county", 3, 4, 3)
+            ]
+        );
+        let leagues: Vec<(&str, i64)> = c
+            .leagues
+            .iter()
+            .map(|l| (l.key.as_str(), l.residents))
+            .collect();
+        assert_eq!(leagues, [("150100", 11), ("150200", 5), ("", 10)]);
+        assert_eq!(
+            (c.total.incubators, c.total.residents, c.total.graduates),
+            (7, 26, 6)
+        );
+        let empty = cultivation(&[], 2026, Lang::En);
+        assert!(empty.leagues.is_empty());
+        assert_eq!(empty.levels.len(), 3);
+        assert_eq!(empty.total.residents, 0);
+    }
+}
