@@ -3,8 +3,7 @@
 //! Excel workbook.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::Markup;
 
 use crate::accounts::{Action, may, require};
@@ -52,19 +51,9 @@ async fn load(st: &St, ctx: &Ctx, id: &str) -> AppResult<Incubator> {
     }
 }
 
-/// A download with its media type and file name, not kept by shared caches.
+/// A download not kept by shared caches (the figures are not public).
 fn download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+    crate::web::private_download(name, name, mime.to_string(), bytes)
 }
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
