@@ -114,8 +114,10 @@
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if; party building and jobs from accepted annual reports by year,
 //!   league/city and banner/county; the brand count (`brands`); venture-philanthropy grant
-//!   money paid by league/city and year (`philanthropy`). Calls `contracts`, `orgs`,
-//!   `regulation`, `brands`, `philanthropy`, `units`, `regions`.
+//!   money paid by league/city and year (`philanthropy`); cultivation — incubators, tenants
+//!   in residence and the year's graduates by level and league/city (`incubators`). Calls
+//!   `contracts`, `orgs`, `regulation`, `brands`, `philanthropy`, `units`, `regions`,
+//!   `incubators`.
 //! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
 //!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
 //!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
@@ -176,10 +178,17 @@
 //!   the platform's data with evidence links (worked out on page load), the rest confirmed
 //!   once by a manager; a timeline per tenant. Services log (`services`): trainings with
 //!   attendance per tenant, one-to-one guidance whose notes only the tenant and the
-//!   managers read. Offers matching the organizations in
+//!   managers read. Quarterly KPIs (`kpis`, `/incubators/{id}/kpis` for its managers and
+//!   regulators, the regulators' roll-up `/incubators/kpis` by level and league/city; each
+//!   also as CSV and .xlsx through `rust_xlsxwriter`): every figure from grouped SQL answering
+//!   for all incubators at once — this room's tables, `spaces::occupancy_between`,
+//!   `contracts::signed_by_org_between`, `regulation::accepted_staff_by_org` — added up in
+//!   memory, the arithmetic pure in `kpis::rules`; grants wait behind `kpis::grants_hook`.
+//!   Offers matching the organizations in
 //!   residence or graduated less than the
-//!   configured months ago (`incubated_orgs`). Calls `accounts`, `audit`, `inbox`, `orgs`,
-//!   `units`, `regions`, `contracts`.
+//!   configured months ago (`incubated_orgs`), and `targets` the incubation system by
+//!   league/city and level (`cultivation`). Calls `accounts`, `audit`, `inbox`, `orgs`,
+//!   `units`, `regions`, `contracts`, `spaces`, `regulation`.
 //! - [`spaces`] — an incubator's space (issue 12 point 4): rooms and desks allocated to a
 //!   tenant in residence for a range of days, shared rooms booked by the hour in 15-minute
 //!   steps within opening hours and the advance and cancellation windows, a week calendar

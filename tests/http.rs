@@ -1269,6 +1269,8 @@ async fn route_role_matrix() {
                 // No existence oracle for applications to incubators either.
                 || info.path.starts_with("/incubator-applications/")
                 || info.path.starts_with("/incubator-tenants/")
+                // Nor for an incubator's KPIs.
+                || info.path.starts_with("/incubators/{id}/kpis")
                 // Nor for resources and bookings of an incubator's space.
                 || info.path.starts_with("/space")
                 || info.path.starts_with("/agreements/")

@@ -780,6 +780,37 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         IncubatorManager,
         incubators::routes::services::log_guidance,
     )
+    // incubators: quarterly KPIs (issue 12 point 8)
+    .get(
+        "/incubators/kpis",
+        Regulator,
+        incubators::routes::kpis::rollup,
+    )
+    .get(
+        "/incubators/kpis.csv",
+        Regulator,
+        incubators::routes::kpis::rollup_csv,
+    )
+    .get(
+        "/incubators/kpis.xlsx",
+        Regulator,
+        incubators::routes::kpis::rollup_xlsx,
+    )
+    .get(
+        "/incubators/{id}/kpis",
+        IncubatorOversight,
+        incubators::routes::kpis::page,
+    )
+    .get(
+        "/incubators/{id}/kpis.csv",
+        IncubatorOversight,
+        incubators::routes::kpis::csv,
+    )
+    .get(
+        "/incubators/{id}/kpis.xlsx",
+        IncubatorOversight,
+        incubators::routes::kpis::xlsx,
+    )
     .get("/admin/incubators", Admin, incubators::routes::admin)
     .post("/admin/incubators", Admin, incubators::routes::create)
     .get(

@@ -42,6 +42,8 @@ use rules::{
 };
 pub use rules::{ContractState, MilestoneState, stars};
 
+/// Contracts signed in a period and their value, per supplier (incubators' KPIs).
+pub use model::signed_by_org_between;
 /// The 30% ledger's figures straight from the contracts, and the contracts behind one of
 /// them (for `targets`).
 pub use model::{SignedTotal, counted_in_year, signed_totals};

@@ -17,11 +17,15 @@
 //! Graduation (出壳: criteria, review with evidence, decision, exit tasks) lives in
 //! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
 //! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
-//! guidance with private notes) in [`services`].
+//! guidance with private notes) in [`services`]; quarterly KPIs, their roll-up and their
+//! CSV/Excel exports in [`kpis`].
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
-//! (completed contracts as graduation evidence), `web` (routes, views).
+//! (completed contracts as graduation evidence, contracts signed per organization for the
+//! KPIs), `spaces` (occupancy), `regulation` (staff in accepted annual reports), `web`
+//! (routes, views).
 
 pub mod graduation;
+pub mod kpis;
 pub mod milestones;
 pub mod model;
 pub mod routes;
@@ -38,6 +42,9 @@ use rules::{AppState, Applicant, ApplicationDraft, IncubatorDraft, Step, StepErr
 
 /// How long a graduate counts as incubated unless configured.
 pub use graduation::rules::DEFAULT_ALUMNI_MONTHS;
+/// Incubators, tenants in residence and graduates of a period per league/city and level,
+/// in two grouped queries (for the cultivation section of `targets`).
+pub use kpis::model::{CultivationRow, cultivation};
 /// Registered organizations in residence or recently graduated, each with its incubator's
 /// name and whether it graduated (for matching's `incubated` flag and its reason), in two
 /// queries.

@@ -2,6 +2,7 @@
 //! every id the asker may not see alike — log in for anonymous visitors, 404 otherwise.
 
 pub mod graduation;
+pub mod kpis;
 pub mod milestones;
 pub mod services;
 

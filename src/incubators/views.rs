@@ -2,6 +2,7 @@
 //! application form and page, the managers' list of applications. Data in, markup out.
 
 pub mod graduation;
+pub mod kpis;
 pub mod milestones;
 pub mod services;
 
@@ -141,6 +142,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/graduation", i.id)) { (lang.t("graduation.link")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/milestones", i.id)) { (lang.t("tenant_milestone.link")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/services", i.id)) { (lang.t("services.link")) } " " }
+            @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/kpis", i.id)) { (lang.t("kpi.link")) } " " }
             @if d.is_admin { a.btn href=(format!("/admin/incubators/{}", i.id)) { (lang.t("incubator.edit")) } }
         }
         section.section id="tenants" {

@@ -301,6 +301,9 @@ pub use model::get as report;
 /// An organization's reports, newest first; its penalties, newest first.
 pub use model::{of_org as reports_of, penalties_of};
 
+/// Staff per organization in its accepted report on a year (incubators' KPIs; one grouped
+/// query).
+pub use model::accepted_staff_by_org;
 /// Accepted reports summed by year and place, for the targets' party-building share and
 /// jobs (one grouped query).
 pub use model::{TallyRow, accepted_tallies};

@@ -471,3 +471,26 @@ pub async fn penalties(
         .await?;
     Ok((rows, total))
 }
+
+/// Staff (full- and part-time) per organization in its accepted report on `year` — one
+/// grouped query (incubators' KPIs sum their tenants' staff).
+pub async fn accepted_staff_by_org(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<std::collections::HashMap<i64, i64>, DbErr> {
+    use sea_orm::sea_query::Expr;
+    let rows: Vec<(i64, i64)> = annual_report::Entity::find()
+        .select_only()
+        .column(annual_report::Column::OrgId)
+        .column_as(
+            Expr::cust("CAST(SUM(staff_full + staff_part) AS BIGINT)"),
+            "staff",
+        )
+        .filter(annual_report::Column::State.eq(ReportState::Accepted.code()))
+        .filter(annual_report::Column::Year.eq(year))
+        .group_by(annual_report::Column::OrgId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

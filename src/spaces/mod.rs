@@ -23,6 +23,9 @@ pub mod views;
 
 use sea_orm::{DatabaseConnection, DbErr};
 
+/// Rooms and desks and their allocated seconds in a period, per incubator (for the
+/// incubators' quarterly KPIs).
+pub use model::occupancy_between;
 pub use model::{Agreement, Allocation, Booking, Resource};
 /// One resource; an incubator's resources; the active holds of resources in a range.
 pub use model::{allocations_between, bookings_between, resource, resources_of};

@@ -488,3 +488,62 @@ pub async fn end_allocation(
         .await?;
     Ok(())
 }
+
+/// Per incubator (only `only` when given): how many rooms and desks it has, and the seconds
+/// of their active allocations falling inside `[from, to)` — two grouped queries however
+/// many allocations (incubators' quarterly occupancy). Incubators without rooms or desks
+/// are left out.
+pub async fn occupancy_between(
+    db: &impl ConnectionTrait,
+    from: i64,
+    to: i64,
+    only: Option<i64>,
+) -> Result<std::collections::HashMap<i64, (i64, i64)>, DbErr> {
+    use sea_orm::Statement;
+    let backend = db.get_database_backend();
+    // Integers we computed, never typed text: written into the statement as literals.
+    let only = only
+        .map(|id| format!(" AND r.incubator_id = {id}"))
+        .unwrap_or_default();
+    let kinds = format!(
+        "r.kind IN ('{}', '{}')",
+        ResourceKind::Room.code(),
+        ResourceKind::Desk.code()
+    );
+    let mut out = std::collections::HashMap::new();
+    let spaces = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT r.incubator_id AS incubator_id, CAST(COUNT(*) AS BIGINT) AS n \
+                 FROM space_resources r WHERE {kinds}{only} GROUP BY r.incubator_id"
+            ),
+        ))
+        .await?;
+    for r in spaces {
+        out.insert(
+            r.try_get::<i64>("", "incubator_id")?,
+            (r.try_get::<i64>("", "n")?, 0),
+        );
+    }
+    let held = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            format!(
+                "SELECT r.incubator_id AS incubator_id, CAST(SUM( \
+                   (CASE WHEN a.ends_at < {to} THEN a.ends_at ELSE {to} END) - \
+                   (CASE WHEN a.starts_at > {from} THEN a.starts_at ELSE {from} END)) AS BIGINT) AS secs \
+                 FROM space_allocations a JOIN space_resources r ON r.id = a.resource_id \
+                 WHERE a.state = '{active}' AND a.starts_at < {to} AND a.ends_at > {from} \
+                   AND {kinds}{only} GROUP BY r.incubator_id",
+                active = HoldState::Active.code(),
+            ),
+        ))
+        .await?;
+    for r in held {
+        if let Some(e) = out.get_mut(&r.try_get::<i64>("", "incubator_id")?) {
+            e.1 = r.try_get::<i64>("", "secs")?;
+        }
+    }
+    Ok(out)
+}

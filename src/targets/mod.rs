@@ -16,8 +16,11 @@
 //! Grant money paid under venture-philanthropy grants is summed by `philanthropy`
 //! ([`crate::philanthropy::paid_by_league_year`]) and shown by league/city and year.
 //!
+//! Cultivation (the incubation system) comes from `incubators`
+//! ([`crate::incubators::cultivation`], two grouped queries).
+//!
 //! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
-//! sums), `philanthropy` (grant sums), `units`, `regions`, `web`.
+//! sums), `philanthropy` (grant sums), `incubators` (cultivation), `units`, `regions`, `web`.
 
 pub mod model;
 pub mod routes;
@@ -294,6 +297,111 @@ pub struct Dashboard {
     pub others: Vec<OtherTarget>,
     /// Party building and jobs from annual reports.
     pub reports: ReportTargets,
+    /// The incubation system (cultivation): incubators, tenants, graduates.
+    pub cultivation: Cultivation,
+}
+
+/// One line of the cultivation section: a level or a league/city.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CultivationLine {
+    /// Level code or league/city code (`""`: region level, outside any league/city).
+    pub key: String,
+    /// Name in the reader's language.
+    pub name: String,
+    /// Incubators.
+    pub incubators: i64,
+    /// Tenants in residence.
+    pub residents: i64,
+    /// Graduates this year.
+    pub graduates: i64,
+}
+
+impl CultivationLine {
+    fn add(&mut self, r: &crate::incubators::CultivationRow) {
+        self.incubators += r.incubators;
+        self.residents += r.residents;
+        self.graduates += r.graduates;
+    }
+}
+
+/// The incubation system (the policy's cultivation mechanism): incubators by level,
+/// tenants in residence, graduates of the year, by level and by league/city.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Cultivation {
+    /// The calendar year graduates are counted in (this year).
+    pub year: i32,
+    /// Region, league/city and banner/county levels, in that order.
+    pub levels: Vec<CultivationLine>,
+    /// Each league/city with incubators, then the region level's own.
+    pub leagues: Vec<CultivationLine>,
+    /// Everything.
+    pub total: CultivationLine,
+}
+
+/// Sums the incubators' grouped rows by level (all three shown) and by league/city (those
+/// with incubators, in code order, region-level incubators last).
+pub fn cultivation(
+    rows: &[crate::incubators::CultivationRow],
+    year: i32,
+    lang: crate::kernel::Lang,
+) -> Cultivation {
+    use crate::regions::Level;
+    let regions = crate::regions::regions();
+    let levels = [Level::Region, Level::LeagueCity, Level::BannerCounty]
+        .iter()
+        .map(|l| {
+            let mut line = CultivationLine {
+                key: l.code().to_string(),
+                name: l.label(lang),
+                ..Default::default()
+            };
+            rows.iter()
+                .filter(|r| r.level == l.code())
+                .for_each(|r| line.add(r));
+            line
+        })
+        .collect();
+    let mut by_league: std::collections::BTreeMap<String, CultivationLine> = Default::default();
+    let mut total = CultivationLine {
+        key: "total".into(),
+        name: lang.t("targets.cultivation.total"),
+        ..Default::default()
+    };
+    for r in rows {
+        total.add(r);
+        let key = r.league.clone().unwrap_or_default();
+        by_league
+            .entry(key.clone())
+            .or_insert_with(|| CultivationLine {
+                name: if key.is_empty() {
+                    lang.t("targets.cultivation.region_level")
+                } else {
+                    regions.name(&key, lang)
+                },
+                key,
+                ..Default::default()
+            })
+            .add(r);
+    }
+    let mut leagues: Vec<CultivationLine> = by_league.into_values().collect();
+    // The region level's own incubators (key "") after the leagues/cities.
+    leagues.sort_by_key(|l| (l.key.is_empty(), l.key.clone()));
+    Cultivation {
+        year,
+        levels,
+        leagues,
+        total,
+    }
+}
+
+/// A calendar year in Asia/Shanghai as `[start, end)` Unix seconds.
+fn year_bounds(year: i32) -> (i64, i64) {
+    let start = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::January, 1)
+            .map(|d| d.midnight().assume_utc().unix_timestamp() - 8 * 3_600)
+            .unwrap_or(0)
+    };
+    (start(year), start(year + 1))
 }
 
 /// Reads the ledger and the units and rolls them up.
@@ -320,6 +428,9 @@ pub async fn dashboard(
     let mut d = assemble(&l, &units, orgs, settings, year, league, lang);
     d.reports = report_targets(&cells, settings, report_year, d.league.as_deref(), lang);
     d.others = others(&orgs, &d.reports, settings);
+    let (from, to) = year_bounds(today.year());
+    let rows = crate::incubators::cultivation(db, from, to).await?;
+    d.cultivation = cultivation(&rows, today.year(), lang);
     Ok(d)
 }
 
@@ -429,6 +540,7 @@ pub fn assemble(
             settings,
         ),
         reports: report_targets(&[], settings, None, None, lang),
+        cultivation: Cultivation::default(),
     }
 }
 
@@ -562,4 +674,59 @@ pub async fn grant_funds(
         &crate::philanthropy::paid_by_league_year(db).await?,
         lang,
     ))
+}
+#[cfg(test)]
+mod cultivation_tests {
+    use super::*;
+    use crate::incubators::CultivationRow;
+    use crate::kernel::Lang;
+
+    fn row(league: Option<&str>, level: &str, n: i64, r: i64, g: i64) -> CultivationRow {
+        CultivationRow {
+            league: league.map(str::to_string),
+            level: level.into(),
+            incubators: n,
+            residents: r,
+            graduates: g,
+        }
+    }
+
+    #[test]
+    fn cultivation_sums_by_level_and_league() {
+        let rows = [
+            row(None, "region", 1, 10, 2),
+            row(Some("150200"), "league_city", 1, 5, 0),
+            row(Some("150100"), "league_city", 2, 7, 1),
+            row(Some("150100"), "banner_county", 3, 4, 3),
+        ];
+        let c = cultivation(&rows, 2026, Lang::En);
+        assert_eq!(c.year, 2026);
+        let levels: Vec<(&str, i64, i64, i64)> = c
+            .levels
+            .iter()
+            .map(|l| (l.key.as_str(), l.incubators, l.residents, l.graduates))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                ("region", 1, 10, 2),
+                ("league_city", 3, 12, 1),
+                ("banner_county", 3, 4, 3)
+            ]
+        );
+        let leagues: Vec<(&str, i64)> = c
+            .leagues
+            .iter()
+            .map(|l| (l.key.as_str(), l.residents))
+            .collect();
+        assert_eq!(leagues, [("150100", 11), ("150200", 5), ("", 10)]);
+        assert_eq!(
+            (c.total.incubators, c.total.residents, c.total.graduates),
+            (7, 26, 6)
+        );
+        let empty = cultivation(&[], 2026, Lang::En);
+        assert!(empty.leagues.is_empty());
+        assert_eq!(empty.levels.len(), 3);
+        assert_eq!(empty.total.residents, 0);
+    }
 }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::rules::{self, Scope, WhatIfForm};
-use super::{Dashboard, ReportRow, ShareRow};
+use super::{CultivationLine, Dashboard, ReportRow, ShareRow};
 use crate::accounts::{Action, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
@@ -156,8 +156,32 @@ fn report_csv(lang: Lang, rows: &[ReportRow], year: Option<i32>) -> String {
     out
 }
 
+fn cultivation_csv(
+    lang: Lang,
+    rows: &[CultivationLine],
+    total: Option<&CultivationLine>,
+) -> String {
+    let mut out = rules::csv_line(&[
+        "key".to_string(),
+        "name".to_string(),
+        lang.t("targets.cultivation.col.incubators"),
+        lang.t("targets.cultivation.col.residents"),
+        lang.t("targets.cultivation.col.graduates"),
+    ]);
+    for r in rows.iter().chain(total) {
+        out.push_str(&rules::csv_line(&[
+            r.key.clone(),
+            r.name.clone(),
+            r.incubators.to_string(),
+            r.residents.to_string(),
+            r.graduates.to_string(),
+        ]));
+    }
+    out
+}
+
 /// `GET /targets.csv?table=years|leagues|league_years|counties|units|others|report_years|
-/// report_leagues|report_counties|grants`: UTF-8 with a
+/// report_leagues|report_counties|grants|cultivation_levels|cultivation_leagues`: UTF-8 with a
 /// byte-order mark so spreadsheet programs read the Chinese names.
 pub async fn csv(
     State(st): State<AppState>,
@@ -175,6 +199,10 @@ pub async fn csv(
         "report_years" => report_csv(lang, &d.reports.by_year, None),
         "report_leagues" => report_csv(lang, &d.reports.leagues, d.reports.year),
         "report_counties" => report_csv(lang, &d.reports.counties, d.reports.year),
+        "cultivation_levels" => {
+            cultivation_csv(lang, &d.cultivation.levels, Some(&d.cultivation.total))
+        }
+        "cultivation_leagues" => cultivation_csv(lang, &d.cultivation.leagues, None),
         "others" => {
             let mut out = rules::csv_line(
                 &["key", "name", "target", "current", "status"].map(str::to_string),

@@ -5,7 +5,7 @@ use maud::{Markup, PreEscaped, html};
 
 use super::model::ContractRow;
 use super::rules::{Status, WhatIfForm, WhatIfResult, percent};
-use super::{Dashboard, ReportRow, ShareRow};
+use super::{CultivationLine, Dashboard, ReportRow, ShareRow};
 use crate::kernel::Lang;
 use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
@@ -218,6 +218,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
             (csv_link(lang, "units", year, league))
         }
         (report_sections(lang, d))
+        (cultivation_section(lang, d))
         section.section id="others" {
             h2 { (lang.t("targets.others")) }
             div.table-wrap { table.data-table.others {
@@ -310,6 +311,57 @@ fn report_csv_link(lang: Lang, d: &Dashboard, table: &str) -> Markup {
         format!("/targets.csv?table={table}&{q}")
     };
     html! { p.csv { a.csv-link href=(href) download { (lang.t("targets.csv")) } } }
+}
+
+fn cultivation_table(
+    lang: Lang,
+    key: &str,
+    first: &str,
+    rows: &[CultivationLine],
+    total: Option<&CultivationLine>,
+) -> Markup {
+    html! {
+        div.table-wrap { table.data-table data-table=(key) {
+            thead { tr {
+                th scope="col" { (first) }
+                th scope="col" class="num" { (lang.t("targets.cultivation.col.incubators")) }
+                th scope="col" class="num" { (lang.t("targets.cultivation.col.residents")) }
+                th scope="col" class="num" { (lang.t("targets.cultivation.col.graduates")) }
+            } }
+            tbody {
+                @for r in rows.iter().chain(total) { tr data-key=(r.key) {
+                    th scope="row" { (r.name) }
+                    td.num data-col="incubators" { (r.incubators) }
+                    td.num data-col="residents" { (r.residents) }
+                    td.num data-col="graduates" { (r.graduates) }
+                } }
+            }
+        } }
+    }
+}
+
+/// The incubation system: incubators by level, tenants in residence and this year's
+/// graduates, by level and by league/city, each with its CSV.
+fn cultivation_section(lang: Lang, d: &Dashboard) -> Markup {
+    let c = &d.cultivation;
+    html! {
+        section.section id="cultivation" {
+            h2 { (lang.t("targets.cultivation.title")) }
+            p.muted { (lang.tf("targets.cultivation.rule", &[("year", &c.year.to_string())])) }
+            div.stats {
+                div.stat { span.stat-value id="cultivation-incubators" { (c.total.incubators) } span.stat-label { (lang.t("targets.cultivation.col.incubators")) } }
+                div.stat { span.stat-value id="cultivation-residents" { (c.total.residents) } span.stat-label { (lang.t("targets.cultivation.col.residents")) } }
+                div.stat { span.stat-value id="cultivation-graduates" { (c.total.graduates) } span.stat-label { (lang.t("targets.cultivation.col.graduates")) } }
+            }
+            h3 { (lang.t("targets.cultivation.by_level")) }
+            (cultivation_table(lang, "cultivation_levels", &lang.t("targets.cultivation.level"), &c.levels, Some(&c.total)))
+            p.csv { a.csv-link href="/targets.csv?table=cultivation_levels" download { (lang.t("targets.csv")) } }
+            h3 { (lang.t("targets.cultivation.by_league")) }
+            @if c.leagues.is_empty() { p.muted { (lang.t("targets.cultivation.none")) } }
+            @else { (cultivation_table(lang, "cultivation_leagues", &lang.t("targets.league"), &c.leagues, None)) }
+            p.csv { a.csv-link href="/targets.csv?table=cultivation_leagues" download { (lang.t("targets.csv")) } }
+        }
+    }
 }
 
 /// Party building and jobs from accepted annual reports: by year, by league/city, and the
