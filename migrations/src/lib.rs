@@ -126,6 +126,11 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0310_create_zombie_cases;
+mod m0311_index_zombie_cases_open;
+mod m0312_index_zombie_cases_org;
+mod m0313_add_organizations_registration_status;
+mod m0314_fill_zombie_rules;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -254,6 +259,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
             Box::new(m0210_create_incubator_guidance::Migration),
             Box::new(m0211_index_incubator_guidance_tenant::Migration),
+            Box::new(m0310_create_zombie_cases::Migration),
+            Box::new(m0311_index_zombie_cases_open::Migration),
+            Box::new(m0312_index_zombie_cases_org::Migration),
+            Box::new(m0313_add_organizations_registration_status::Migration),
+            Box::new(m0314_fill_zombie_rules::Migration),
         ]
     }
 }

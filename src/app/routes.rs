@@ -543,6 +543,47 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         Regulator,
         regulation::routes::credit::resolve_finding,
     )
+    .get(
+        "/credit/rules",
+        Regulator,
+        regulation::routes::rule_pages::list,
+    )
+    .get(
+        "/credit/rules/{code}",
+        Regulator,
+        regulation::routes::rule_pages::edit_form,
+    )
+    .post(
+        "/credit/rules/{code}",
+        Regulator,
+        regulation::routes::rule_pages::save,
+    )
+    // zombie organizations
+    .get(
+        "/regulation/zombies",
+        Regulator,
+        regulation::routes::zombies::queue,
+    )
+    .post(
+        "/regulation/zombies/run",
+        Regulator,
+        regulation::routes::zombies::run,
+    )
+    .get(
+        "/orgs/{id}/zombie/{zcase}",
+        OrgReaders,
+        regulation::routes::zombies::case,
+    )
+    .post(
+        "/orgs/{id}/zombie/{zcase}/objection",
+        OrgFiler,
+        regulation::routes::zombies::object,
+    )
+    .post(
+        "/orgs/{id}/zombie/{zcase}/decision",
+        Regulator,
+        regulation::routes::zombies::decide,
+    )
     // complaints
     .get("/complaints", Public, complaints::routes::public_list)
     .get("/complaints/new", Public, complaints::routes::new_form)

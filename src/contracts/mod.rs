@@ -42,6 +42,8 @@ use rules::{
 };
 pub use rules::{ContractState, MilestoneState, stars};
 
+/// Which organizations hold a contract (zombie detection's activity).
+pub use model::suppliers_among;
 /// The 30% ledger's figures straight from the contracts, and the contracts behind one of
 /// them (for `targets`).
 pub use model::{SignedTotal, counted_in_year, signed_totals};

@@ -82,6 +82,11 @@ code_enum! {
         ProposalSubmitted = "proposal_submitted",
         /// The recipient's proposal moved on (with the organizer's message).
         ProposalMoved = "proposal_moved",
+        /// Written notice that the organization meets the zombie criteria, with the
+        /// objection period (to its administrators).
+        ZombieNoticed = "zombie_noticed",
+        /// A regulator decided the organization's zombie case (to its administrators).
+        ZombieDecided = "zombie_decided",
     }
 }
 
