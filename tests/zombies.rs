@@ -428,3 +428,155 @@ async fn no_activity_counts_from_registration_with_the_clock_moved() {
     );
     assert!(cases(&app, busy).await.is_empty());
 }
+
+fn csv_rows(body: &str) -> Vec<Vec<String>> {
+    body.trim_start_matches('\u{feff}')
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn targets_drill_down_is_exact_at_every_level_with_csv() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let reg = app.user("reg@example.org", &[Role::Regulator]).await;
+    let mut orgs = Vec::new();
+    for n in 1..=3 {
+        let admin = app.user(&format!("d{n}@example.org"), &[]).await;
+        orgs.push(app.org(admin, n, &format!("新城区测试服务中心{n}")).await);
+    }
+    // The first files and gets accepted a 2025 report: 12 full-time and 3 part-time staff,
+    // a party organization meeting the standard.
+    let o1 = civicbridge::orgs::row(db, orgs[0]).await.unwrap().unwrap();
+    let draft = civicbridge::regulation::rules::validate_report(
+        &civicbridge::regulation::rules::ReportForm {
+            income: "100000".into(),
+            expense: "80000".into(),
+            expense_program: "60000".into(),
+            expense_admin: "15000".into(),
+            expense_fundraising: "3000".into(),
+            expense_other: "2000".into(),
+            net_assets: "50000".into(),
+            gov_purchase: "0".into(),
+            grant: "0".into(),
+            staff_full: "12".into(),
+            staff_part: "3".into(),
+            volunteers: "40".into(),
+            party_established: "yes".into(),
+            party_standard: "yes".into(),
+            activities: "开展社区助老服务。".into(),
+            ..Default::default()
+        },
+        civicbridge::kernel::Lang::Zh,
+    )
+    .unwrap();
+    civicbridge::regulation::file(db, &o1, 2025, &draft, true, reg, T0)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::regulation::review(
+        db,
+        &o1,
+        2025,
+        &civicbridge::regulation::Review::Accept,
+        reg,
+        T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // The second is put on the abnormal list in December 2026.
+    let o2 = civicbridge::orgs::row(db, orgs[1]).await.unwrap().unwrap();
+    civicbridge::regulation::record_finding(
+        db,
+        &o2,
+        &civicbridge::regulation::credit_rules::FindingDraft {
+            kind: civicbridge::regulation::FindingKind::Other,
+            note: "未按规定公开信息。".into(),
+            due_at: None,
+        },
+        reg,
+        T0,
+        &app.state.config.credit,
+        &app.state.config.regulation,
+    )
+    .await
+    .unwrap();
+    app.clock().advance(11 * DAY);
+    civicbridge::app::jobs::evaluate_credit(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        civicbridge::orgs::row(db, orgs[1])
+            .await
+            .unwrap()
+            .unwrap()
+            .credit_status,
+        "abnormal"
+    );
+
+    let mut c = app.client();
+    // 2025, the region: Hohhot has the three, all clean, one report with 15 jobs.
+    let r = c.get("/targets/reports?year=2025").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let row = r.text("tr[data-key='150100']");
+    assert!(row.contains("100.0"), "{row}");
+    let csv = c.get("/targets/reports.csv?year=2025").await;
+    assert!(
+        csv.headers[axum::http::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let rows = csv_rows(&csv.body);
+    assert_eq!(rows[0][0], "key");
+    let h = rows.iter().find(|r| r[0] == "150100").unwrap();
+    assert_eq!(
+        (
+            h[3].as_str(),
+            h[4].as_str(),
+            h[6].as_str(),
+            h[7].as_str(),
+            h[11].as_str()
+        ),
+        ("3", "3", "1", "1", "15")
+    );
+    let total = rows.iter().find(|r| r[0] == "total").unwrap();
+    assert_eq!((total[3].as_str(), total[11].as_str()), ("3", "15"));
+    assert_eq!(rows.len(), 1 + 12 + 1, "header, 12 leagues/cities, total");
+    // 2026, Hohhot by banner/county: 新城区 has two of three clean, no accepted report yet.
+    let csv = c.get("/targets/reports.csv?year=2026&league=150100").await;
+    let rows = csv_rows(&csv.body);
+    let x = rows.iter().find(|r| r[0] == "150102").unwrap();
+    assert_eq!(
+        (x[3].as_str(), x[4].as_str(), x[5].as_str(), x[6].as_str()),
+        ("3", "2", "66.67", "0")
+    );
+    // 新城区 by organization: the listed one is the one not clean.
+    let page = c
+        .get("/targets/reports?year=2026&county=150102&lang=en")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.count("table.report-drill tbody tr"), 3);
+    let csv = c.get("/targets/reports.csv?year=2026&county=150102").await;
+    let rows = csv_rows(&csv.body);
+    let clean: Vec<(String, String)> = rows[1..4]
+        .iter()
+        .map(|r| (r[0].clone(), r[4].clone()))
+        .collect();
+    assert_eq!(
+        clean,
+        vec![
+            (orgs[0].to_string(), "1".to_string()),
+            (orgs[1].to_string(), "0".to_string()),
+            (orgs[2].to_string(), "1".to_string()),
+        ]
+    );
+    // The dashboard links to it; an unknown place shows the region, never an error.
+    assert!(c.get("/targets").await.body.contains("/targets/reports"));
+    assert_eq!(
+        c.get("/targets/reports?league=999999&year=x").await.status,
+        StatusCode::OK
+    );
+}

@@ -413,6 +413,8 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets", Public, targets::routes::page)
     .get("/targets.csv", Public, targets::routes::csv)
     .get("/targets/contracts", Public, targets::routes::contracts)
+    .get("/targets/reports", Public, targets::routes::reports)
+    .get("/targets/reports.csv", Public, targets::routes::reports_csv)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
     .get("/api/v1/targets", Public, targets::routes::api)
     // philanthropy

@@ -631,3 +631,23 @@ pub async fn edit_rule(
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// Every listing's span — (organization, listed at, closed at) of the cases that reached a
+/// list — for the clean-credit share by year (one query).
+pub async fn listing_spans(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(i64, i64, Option<i64>)>, DbErr> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = credit_case::Entity::find()
+        .select_only()
+        .column(credit_case::Column::OrgId)
+        .column(credit_case::Column::ListedAt)
+        .column(credit_case::Column::ClosedAt)
+        .filter(credit_case::Column::ListedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(o, from, to)| Some((o, from?, to)))
+        .collect())
+}
