@@ -132,7 +132,7 @@ async fn detect_orgs(
         let unreachable = findings.remove(&o.id).unwrap_or_default().iter().any(|f| {
             f.kind == FindingKind::Unreachable
                 && f.recorded_at <= now
-                && !f.resolved_at.is_some_and(|t| t <= now)
+                && f.resolved_at.is_none_or(|t| t > now)
         });
         let facts = ZombieFacts {
             social,
