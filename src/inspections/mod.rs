@@ -343,7 +343,7 @@ pub async fn conclude(
         if deficient.is_empty() {
             continue;
         }
-        let draft = crate::regulation::credit_rules::FindingDraft {
+        let draft = crate::regulation::FindingDraft {
             kind: crate::regulation::FindingKind::Rectification,
             note: format!(
                 "双随机抽查 #{} 发现问题，责令限期整改 (spot check #{}: rectification ordered) — {}",
@@ -351,7 +351,7 @@ pub async fn conclude(
                 c.id,
                 deficient.join("; ")
             ),
-            due_at: Some(now + rectify_days.max(1) * crate::regulation::credit_rules::DAY),
+            due_at: Some(now + rectify_days.max(1) * 86_400),
         };
         crate::regulation::record_finding_in(&*txn, k.org_id, &draft, actor, now).await?;
     }

@@ -40,7 +40,7 @@ pub use credit::{
     object as object_to_notice, record_finding, record_finding_in, resolve_finding,
     set_rule as set_credit_rule,
 };
-pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingKind, Trigger};
+pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingDraft, FindingKind, Trigger};
 pub use model::{Penalty, Report};
 pub use rules::{
     IllegalTransition, PenaltyDraft, PenaltyKind, RegulationSettings, ReportDraft, ReportState,
