@@ -47,6 +47,7 @@ fn benches(c: &mut Criterion) {
                 rating_valid_until: Some(today),
                 credit_status: "normal".into(),
                 verification: "verified".into(),
+                registration_status: "active".into(),
                 created_by: None,
                 created_at: 0,
                 updated_at: 0,

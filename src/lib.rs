@@ -71,8 +71,10 @@
 //!   when, why in the same transaction). Member additions, role changes and removals carry a
 //!   reason, an audit entry and notices to the administrators and the user; the last
 //!   administrator stays. Verification: a registration is unverified until a regulator
-//!   verifies it (`orgs::is_verified` is the one question procurement and matching ask: an
-//!   unverified organization may not bid or be invited); a record is claimed with a
+//!   verifies it (`orgs::is_verified` is the one question procurement, matching and calls
+//!   ask: an unverified organization, or one whose registration a regulator's zombie outcome
+//!   ended — `registration_status`, set only by `end_registration_in` — may not bid, apply or
+//!   be invited); a record is claimed with a
 //!   statement and a certificate typed by its content, one open claim per user and
 //!   organization, approved (the claimant becomes an administrator) or refused by a
 //!   regulator — each decision a conditional update with its audit entry and notices in one
@@ -113,11 +115,12 @@
 //!   `contracts::signed_totals`; what removing a contract does to a year's share; exact roll-ups
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if; party building and jobs from accepted annual reports by year,
-//!   league/city and banner/county; the brand count (`brands`); venture-philanthropy grant
-//!   money paid by league/city and year (`philanthropy`); cultivation — incubators, tenants
-//!   in residence and the year's graduates by level and league/city (`incubators`). Calls
-//!   `contracts`, `orgs`, `regulation`, `brands`, `philanthropy`, `units`, `regions`,
-//!   `incubators`.
+//!   league/city and banner/county, drilled down (`drill`, `/targets/reports`) to the
+//!   organizations with the clean-credit share by year and CSV at every level; the brand
+//!   count (`brands`); venture-philanthropy grant money paid by league/city and year
+//!   (`philanthropy`); cultivation — incubators, tenants in residence and the year's
+//!   graduates by level and league/city (`incubators`). Calls `contracts`, `orgs`,
+//!   `regulation`, `brands`, `philanthropy`, `units`, `regions`, `incubators`.
 //! - [`philanthropy`] — venture philanthropy (公益创投): calls (funding rounds) run by an
 //!   organizer — a purchasing unit (its buyers act for it) or a foundation (its
 //!   administrators) — with domains, one eligible place, eligible applicants, pool, maximum
@@ -218,8 +221,22 @@
 //!   set through `orgs::set_credit_in` in the same transaction; `/credit` lookup and the
 //!   public credit history `/orgs/{id}/credit`. Details are private to members
 //!   and regulators; the profile section (composed by `pages`) shows only status. Other
-//!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`). Calls
-//!   `orgs`, `audit`, `inbox`, `accounts`, `regions`.
+//!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`) or one
+//!   year's accepted figures (`accepted_of_year`, the targets' organization level). The rules
+//!   page `/credit/rules` (`rule_params`): regulators edit a rule's parameters (bounded,
+//!   periods > 0, amounts ≥ 0) or switch it off, with a reason in a public audit entry; one
+//!   row per rule for the whole deployment (no per-locality rules yet). Zombie organizations
+//!   (`zombie`, `zombie_rules`, `zombie_model`): criteria as rows of the same rules table
+//!   (list `zombie`: no report for N consecutive years, no activity — bid, contract,
+//!   proposal, report, read through those rooms' faces in batches — within N days of
+//!   registration, unreachable), only over years the platform collects; detection daily
+//!   (`app::jobs`) and on demand; one open case per organization (unique index); notice,
+//!   objection within `CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS`, the regulator's outcome
+//!   (`zombie_rules::apply`): rectified, revoked or deregistered — the last two end the
+//!   registration through `orgs::end_registration_in` in the same transaction, so
+//!   `orgs::is_verified` refuses the organization everywhere, and show it publicly. Calls
+//!   `orgs`, `audit`, `inbox`, `accounts`, `regions`, and for activity `procurement`,
+//!   `contracts`, `philanthropy`.
 //! - [`complaints`] — public complaints (issue 15 point 5): a form anyone may use (no
 //!   account, anonymous allowed, optional contact) about an organization (named by USCC or
 //!   exact name) or a general matter, with up to three attachments typed by content; a
@@ -239,9 +256,11 @@
 //!   CSPRNG seed kept secret; the draw (`rules::draw`: ChaCha20 from the seed, partial
 //!   Fisher–Yates, two conflict-free inspectors per check, the algorithm in words on every
 //!   page) records the checks and reveals the seed, so anyone re-runs it; the check's
-//!   inspectors record a finding per item; conclusion once all are in. Drafts are the
+//!   inspectors record a finding per item; conclusion once all are in, a deficiency
+//!   ordering a rectification (a credit finding due in `CIVICBRIDGE_RECTIFICATION_DAYS`)
+//!   in the conclusion's transaction. Drafts are the
 //!   regulators' (404 to others); every step a conditional update with its audit entry.
-//!   Calls `orgs`, `accounts`, `audit`, `regions`.
+//!   Calls `orgs`, `accounts`, `audit`, `regions`, `regulation`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every
 //!   state change; a chainer links only authentic entries into one keyed chain; checkpoints

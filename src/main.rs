@@ -139,6 +139,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     config.payments = civicbridge::payments::PaymentSettings::from_vars(|k| std::env::var(k).ok())
         .map_err(anyhow::Error::msg)?;
+    if let Ok(s) = std::env::var("CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS") {
+        config.credit.zombie_objection_days = civicbridge::regulation::CreditSettings::parse_days(
+            "CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS",
+            &s,
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_RECTIFICATION_DAYS") {
+        config.credit.rectification_days = civicbridge::regulation::CreditSettings::parse_days(
+            "CIVICBRIDGE_RECTIFICATION_DAYS",
+            &s,
+        )
+        .map_err(anyhow::Error::msg)?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_COMPLAINT_DAYS") {
         config.complaints =
             civicbridge::complaints::TimeLimits::parse(&s).map_err(anyhow::Error::msg)?;

@@ -968,6 +968,19 @@ async fn route_role_matrix() {
             .id;
         (case, f.id)
     };
+    // A zombie case on `org` in its objection period, so the zombie routes meet a real case.
+    let zombie_case = civicbridge::regulation::zombie_model::insert(
+        db,
+        org,
+        &[civicbridge::regulation::ZombieCriterion::Unreachable],
+        "《社会组织信用信息管理办法》第十条第（六）项",
+        common::T0 + 30 * 86_400,
+        None,
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .id;
     // A complaint, so the regulators' case routes have a real case to show.
     let complaint = civicbridge::complaints::submit(
         db,
@@ -1227,6 +1240,8 @@ async fn route_role_matrix() {
             .replace("{pid}", &photo.to_string())
             .replace("{case}", &credit_case.to_string())
             .replace("{finding}", &finding.to_string())
+            .replace("{zcase}", &zombie_case.to_string())
+            .replace("{code}", "report_missing")
             .replace("{*path}", "css/app.css")
     };
     let mut checked = 0;
@@ -1914,6 +1929,19 @@ async fn every_page_is_translated_in_both_languages() {
         .into_iter()
         .find(|d| d.receipt_no.is_some())
         .expect("a paid demo donation");
+    // The demo's zombie cases: one objected, one deregistered.
+    let zombie_cases: Vec<(i64, i64)> =
+        civicbridge::regulation::zombie_model::zombie_case::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| (c.org_id, c.id))
+            .collect();
+    assert!(
+        zombie_cases.len() >= 2,
+        "demo zombie cases: {zombie_cases:?}"
+    );
     // The brand pages under an organization's path are crawled for the first brand's own.
     let brand_org = civicbridge::brands::get(db, 1)
         .await
@@ -1990,6 +2018,8 @@ async fn every_page_is_translated_in_both_languages() {
                 agreements.clone()
             } else if info.path.starts_with("/orgs/{id}/credit") {
                 credit_cases.iter().map(|(o, _)| *o).collect()
+            } else if info.path.starts_with("/orgs/{id}/zombie") {
+                zombie_cases.iter().map(|(o, _)| *o).collect()
             } else if info.path.starts_with("/incubator-applications/") {
                 // Every demo application: drafts show their author the form, others the
                 // review forms to the manager.
@@ -2036,6 +2066,15 @@ async fn every_page_is_translated_in_both_languages() {
                             .map(|(_, c)| c.to_string())
                             .unwrap_or_default(),
                     )
+                    .replace(
+                        "{zcase}",
+                        &zombie_cases
+                            .iter()
+                            .find(|(o, _)| *o == id)
+                            .map(|(_, c)| c.to_string())
+                            .unwrap_or_default(),
+                    )
+                    .replace("{code}", "zombie_no_reports")
                     .replace("{*path}", "css/app.css");
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };

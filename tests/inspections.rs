@@ -217,6 +217,41 @@ async fn a_campaign_is_committed_drawn_revealed_and_re_run_from_the_seed() {
     assert!(p.text(".campaign-state").contains("Concluded"));
     assert_eq!(p.count(".badge-finding-deficient"), 1);
     assert_eq!(p.count(".badge-finding-compliant"), 7);
+    // The deficiency ordered a rectification due in the configured 30 days (and only that
+    // check's organization got one); once overdue, the credit engine gives notice.
+    let deficient_org = checks[0].org_id;
+    let db = &app.state.db;
+    let f = civicbridge::regulation::credit_model::findings_of(db, deficient_org)
+        .await
+        .unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        f[0].kind(),
+        civicbridge::regulation::FindingKind::Rectification
+    );
+    assert_eq!(f[0].due_at, Some(app.clock().now() + 30 * 86_400));
+    assert!(f[0].note.contains("账目不全"), "{}", f[0].note);
+    for k in &checks[1..] {
+        let none = civicbridge::regulation::credit_model::findings_of(db, k.org_id)
+            .await
+            .unwrap();
+        assert!(none.is_empty());
+    }
+    civicbridge::app::jobs::evaluate_credit(&app.state)
+        .await
+        .unwrap();
+    let cases = || civicbridge::regulation::credit_model::cases_of(db, deficient_org);
+    assert!(cases().await.unwrap().is_empty(), "not overdue yet");
+    app.clock().advance(31 * 86_400);
+    civicbridge::app::jobs::evaluate_credit(&app.state)
+        .await
+        .unwrap();
+    let c = cases().await.unwrap();
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        c[0].trigger(),
+        civicbridge::regulation::Trigger::RectificationOverdue
+    );
     assert!(
         public
             .get("/spot-checks")

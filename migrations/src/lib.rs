@@ -143,6 +143,11 @@ mod m0285_index_donations_payment_intent;
 mod m0286_index_donations_campaign;
 mod m0287_index_donations_receipt;
 mod m0288_index_campaigns_org;
+mod m0310_create_zombie_cases;
+mod m0311_index_zombie_cases_open;
+mod m0312_index_zombie_cases_org;
+mod m0313_add_organizations_registration_status;
+mod m0314_fill_zombie_rules;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -288,6 +293,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0286_index_donations_campaign::Migration),
             Box::new(m0287_index_donations_receipt::Migration),
             Box::new(m0288_index_campaigns_org::Migration),
+            Box::new(m0310_create_zombie_cases::Migration),
+            Box::new(m0311_index_zombie_cases_open::Migration),
+            Box::new(m0312_index_zombie_cases_org::Migration),
+            Box::new(m0313_add_organizations_registration_status::Migration),
+            Box::new(m0314_fill_zombie_rules::Migration),
         ]
     }
 }

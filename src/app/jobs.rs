@@ -78,6 +78,19 @@ pub async fn evaluate_credit(st: &AppState) -> Result<crate::regulation::RunSumm
     .await
 }
 
+/// The daily zombie detection (after the credit run): opens a case with written notice for
+/// each social organization meeting the configured criteria (`regulation::zombie`).
+pub async fn detect_zombies(st: &AppState) -> Result<crate::regulation::ZombieRun, DbErr> {
+    crate::regulation::detect_zombies(
+        &st.db,
+        &st.config.credit,
+        &st.config.regulation,
+        None,
+        st.clock.now(),
+    )
+    .await
+}
+
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
     crate::audit::chain_pending(&st.db, &st.audit_keys).await
@@ -226,6 +239,10 @@ pub fn spawn_all(state: &AppState) {
             match evaluate_credit(&st).await {
                 Ok(s) => tracing::info!(?s, "credit rules evaluated"),
                 Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
+            }
+            match detect_zombies(&st).await {
+                Ok(s) => tracing::info!(?s, "zombie criteria evaluated"),
+                Err(e) => tracing::warn!(error = %e, "zombie run failed; will retry tomorrow"),
             }
         }
     });

@@ -426,6 +426,8 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets", Public, targets::routes::page)
     .get("/targets.csv", Public, targets::routes::csv)
     .get("/targets/contracts", Public, targets::routes::contracts)
+    .get("/targets/reports", Public, targets::routes::reports)
+    .get("/targets/reports.csv", Public, targets::routes::reports_csv)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
     .get("/api/v1/targets", Public, targets::routes::api)
     // philanthropy
@@ -605,6 +607,47 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/orgs/{id}/credit/findings/{finding}/resolve",
         Regulator,
         regulation::routes::credit::resolve_finding,
+    )
+    .get(
+        "/credit/rules",
+        Regulator,
+        regulation::routes::rule_pages::list,
+    )
+    .get(
+        "/credit/rules/{code}",
+        Regulator,
+        regulation::routes::rule_pages::edit_form,
+    )
+    .post(
+        "/credit/rules/{code}",
+        Regulator,
+        regulation::routes::rule_pages::save,
+    )
+    // zombie organizations
+    .get(
+        "/regulation/zombies",
+        Regulator,
+        regulation::routes::zombies::queue,
+    )
+    .post(
+        "/regulation/zombies/run",
+        Regulator,
+        regulation::routes::zombies::run,
+    )
+    .get(
+        "/orgs/{id}/zombie/{zcase}",
+        OrgReaders,
+        regulation::routes::zombies::case,
+    )
+    .post(
+        "/orgs/{id}/zombie/{zcase}/objection",
+        OrgFiler,
+        regulation::routes::zombies::object,
+    )
+    .post(
+        "/orgs/{id}/zombie/{zcase}/decision",
+        Regulator,
+        regulation::routes::zombies::decide,
     )
     // complaints
     .get("/complaints", Public, complaints::routes::public_list)

@@ -44,6 +44,8 @@ pub use rules::{ContractState, MilestoneState, stars};
 
 /// Contracts signed in a period and their value, per supplier (incubators' KPIs).
 pub use model::signed_by_org_between;
+/// Which organizations hold a contract (zombie detection's activity).
+pub use model::suppliers_among;
 /// The 30% ledger's figures straight from the contracts, and the contracts behind one of
 /// them (for `targets`).
 pub use model::{SignedTotal, counted_in_year, signed_totals};

@@ -313,3 +313,20 @@ pub async fn signed_by_org_between(
         })
         .collect()
 }
+
+/// Which of these organizations hold a contract (activity for zombie detection), in one
+/// query.
+pub async fn suppliers_among(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    contract::Entity::find()
+        .select_only()
+        .column(contract::Column::OrgId)
+        .distinct()
+        .filter(contract::Column::OrgId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}

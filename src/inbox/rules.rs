@@ -87,6 +87,11 @@ code_enum! {
         GrantUpdate = "grant_update",
         /// A grant report is due soon or overdue (to the recipient, once each).
         GrantReminder = "grant_reminder",
+        /// Written notice that the organization meets the zombie criteria, with the
+        /// objection period (to its administrators).
+        ZombieNoticed = "zombie_noticed",
+        /// A regulator decided the organization's zombie case (to its administrators).
+        ZombieDecided = "zombie_decided",
     }
 }
 

@@ -13,7 +13,9 @@
 //! at commit, and never change; the seed is shown only once the campaign is drawn; the checks
 //! are exactly `rules::draw` of those inputs; every change is a conditional update on the
 //! state it was read in with its audit entry (public for commit, draw and conclusion) in the
-//! same transaction. May call: `orgs` (population, memberships, names), `accounts` (the
+//! same transaction; a concluded check with a deficiency records a rectification order
+//! through `regulation` in the conclusion's transaction. May call: `orgs` (population,
+//! memberships, names), `regulation` (rectification orders), `accounts` (the
 //! regulators), `audit`, `regions`; its routes and views `web`.
 
 pub mod model;
@@ -287,6 +289,7 @@ pub async fn record(
 pub async fn conclude(
     db: &DatabaseConnection,
     c: &Campaign,
+    rectify_days: i64,
     actor: i64,
     now: i64,
 ) -> Result<Result<(), Refusal>, DbErr> {
@@ -329,6 +332,29 @@ pub async fn conclude(
         true,
     )
     .await?;
+    // A deficiency orders a rectification: the credit engine lists the organization if it
+    // is not verified rectified by the due day (the rectification rule).
+    for k in &checks {
+        let deficient: Vec<String> = findings
+            .iter()
+            .filter(|f| f.check_id == k.id && f.finding == Finding::Deficient.code())
+            .map(|f| format!("{}: {}", f.item, f.note))
+            .collect();
+        if deficient.is_empty() {
+            continue;
+        }
+        let draft = crate::regulation::FindingDraft {
+            kind: crate::regulation::FindingKind::Rectification,
+            note: format!(
+                "双随机抽查 #{} 发现问题，责令限期整改 (spot check #{}: rectification ordered) — {}",
+                c.id,
+                c.id,
+                deficient.join("; ")
+            ),
+            due_at: Some(now + rectify_days.max(1) * 86_400),
+        };
+        crate::regulation::record_finding_in(&*txn, k.org_id, &draft, actor, now).await?;
+    }
     txn.commit().await?;
     Ok(Ok(()))
 }

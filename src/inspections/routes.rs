@@ -236,6 +236,13 @@ pub async fn conclude(
     require(ctx.actor(), Action::Regulate)?;
     let actor = ctx.require_user()?.actor.user_id;
     let c = load(&st, &ctx, &id).await?;
-    let outcome = super::conclude(&st.db, &c, actor, st.clock.now()).await?;
+    let outcome = super::conclude(
+        &st.db,
+        &c,
+        st.config.credit.rectification_days,
+        actor,
+        st.clock.now(),
+    )
+    .await?;
     after(&st, &mut ctx, &c, outcome, "inspections.done.concluded").await
 }

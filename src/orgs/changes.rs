@@ -24,6 +24,7 @@ pub async fn create(
         credit_status: Set(CreditStatus::Normal.code().to_string()),
         // A registration is checked by a regulator before the organization may bid.
         verification: Set(super::rules::Verification::Unverified.code().to_string()),
+        registration_status: Set(super::rules::RegistrationStatus::Active.code().to_string()),
         rating_grade: Set(None),
         rating_valid_until: Set(None),
         created_by: Set(Some(creator)),
@@ -213,4 +214,46 @@ pub async fn set_credit_in(
         now,
     )
     .await
+}
+
+/// Ends an organization's registration (a regulator's zombie outcome), inside the caller's
+/// transaction: a conditional update from `active`, an event on its history and the search
+/// outbox row. `false` when it no longer stood (nothing written). From then on
+/// [`crate::orgs::is_verified`] refuses it everywhere it is asked.
+pub async fn end_registration_in(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    status: super::rules::RegistrationStatus,
+    reason: &str,
+    actor: Option<i64>,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use super::rules::RegistrationStatus;
+    let res = organization::Entity::update_many()
+        .col_expr(
+            organization::Column::RegistrationStatus,
+            Expr::value(status.code()),
+        )
+        .col_expr(organization::Column::UpdatedAt, Expr::value(now))
+        .filter(organization::Column::Id.eq(org_id))
+        .filter(organization::Column::RegistrationStatus.eq(RegistrationStatus::Active.code()))
+        .exec(db)
+        .await?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    log_event(
+        db,
+        org_id,
+        actor,
+        Decision {
+            kind: "registration",
+            old: RegistrationStatus::Active.code().to_string(),
+            new: status.code().to_string(),
+            reason,
+        },
+        now,
+    )
+    .await?;
+    Ok(true)
 }

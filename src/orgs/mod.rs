@@ -24,7 +24,7 @@ pub mod rules;
 mod vetting;
 pub mod views;
 
-pub use changes::{create, set_credit, set_credit_in, set_rating, update};
+pub use changes::{create, end_registration_in, set_credit, set_credit_in, set_rating, update};
 pub use members::{MemberChange, add_member, remove_member};
 pub use model::counts::Cache as CountCache;
 /// The members of an organization with their roles (conflict-of-interest checks).
@@ -37,8 +37,8 @@ pub use model::{
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, USCC_ALPHABET, division_parts,
-    domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
+    AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, RegistrationStatus, USCC_ALPHABET,
+    division_parts, domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
 };
 pub use rules::{
     CLAIM_DUE_WORKING_DAYS, ClaimState, Decision, RATING_EXPIRY_WINDOW_DAYS, Verification,

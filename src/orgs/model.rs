@@ -52,6 +52,9 @@ pub mod organization {
         pub credit_status: String,
         /// `Verification::code()`, set by regulators (and by an approved claim).
         pub verification: String,
+        /// `RegistrationStatus::code()`: `active` until a regulator's zombie outcome ends
+        /// the registration (`revoked`, `deregistered`).
+        pub registration_status: String,
         /// Who registered the profile.
         pub created_by: Option<i64>,
         /// Unix seconds.

@@ -224,12 +224,15 @@ pub struct OrgBrief {
     pub staff_count: i32,
     /// [`super::rules::Verification`] code.
     pub verification: String,
+    /// [`super::rules::RegistrationStatus`] code.
+    pub registration_status: String,
 }
 
 impl OrgBrief {
     /// Whether the organization may bid and be invited (see [`crate::orgs::is_verified`]).
     pub fn is_verified(&self) -> bool {
         super::rules::Verification::of(&self.verification).may_act()
+            && super::rules::RegistrationStatus::of(&self.registration_status).stands()
     }
 }
 
@@ -241,6 +244,7 @@ pub async fn briefs(db: &impl ConnectionTrait) -> Result<Vec<OrgBrief>, DbErr> {
         .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
         .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
         .columns([C::LeagueCode, C::CountyCode, C::StaffCount, C::Verification])
+        .column(C::RegistrationStatus)
         .order_by_asc(C::Id)
         .into_model::<OrgBrief>()
         .all(db)

@@ -846,6 +846,32 @@ code_enum! {
 }
 
 code_enum! {
+    /// Whether an organization's registration stands. A regulator's outcome of a zombie case
+    /// (`regulation::zombie`) ends it; an ended registration never comes back here (a new
+    /// registration is a new organization).
+    RegistrationStatus => "org.registration" {
+        /// Registered and standing.
+        Active = "active",
+        /// Registration revoked (撤销登记).
+        Revoked = "revoked",
+        /// Deregistered (注销登记).
+        Deregistered = "deregistered",
+    }
+}
+
+impl RegistrationStatus {
+    /// The stored code read strictly: an unreadable one counts as ended, never as standing.
+    pub fn of(code: &str) -> RegistrationStatus {
+        RegistrationStatus::parse(code).unwrap_or(RegistrationStatus::Deregistered)
+    }
+
+    /// Whether the registration stands (the organization may bid, apply and be invited).
+    pub fn stands(self) -> bool {
+        self == RegistrationStatus::Active
+    }
+}
+
+code_enum! {
     /// What a regulator decides about a registration or a claim.
     Decision => "org.decision" {
         /// Verify the registration / approve the claim.

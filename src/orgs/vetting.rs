@@ -23,10 +23,12 @@ async fn admins_of(db: &impl ConnectionTrait, org_id: i64) -> Result<Vec<i64>, D
         .collect())
 }
 
-/// Whether an organization may bid, apply and be invited: verified by a regulator. The one
-/// question other rooms ask about verification.
+/// Whether an organization may bid, apply and be invited: verified by a regulator and its
+/// registration standing (not revoked or deregistered). The one question other rooms ask
+/// about eligibility by registration.
 pub fn is_verified(o: &Org) -> bool {
     Verification::of(&o.verification).may_act()
+        && super::rules::RegistrationStatus::of(&o.registration_status).stands()
 }
 
 /// A regulator verifies or refuses a registration, with a reason. One transaction: the

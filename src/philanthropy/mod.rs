@@ -46,6 +46,8 @@ pub use grants::{TrackEntry, paid_by_league_year, track_record};
 pub use model::{Call, get, of_organizers, open_calls};
 /// A proposal and its state, for the workspace and the tests.
 pub use proposal_model::Proposal;
+/// Which organizations have submitted a proposal (zombie detection's activity).
+pub use proposal_model::applicants_among;
 /// The administrative cap where a call sets none, unless configured (`web::config`).
 pub use proposal_rules::DEFAULT_ADMIN_CAP_BP;
 pub use proposal_rules::ProposalState;

@@ -484,3 +484,18 @@ pub async fn public_list(
         .all(db)
         .await
 }
+
+/// Which of these organizations have submitted a proposal (activity for zombie detection),
+/// in one query.
+pub async fn applicants_among(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+    let rows: Vec<Option<i64>> = proposal::Entity::find()
+        .select_only()
+        .column(proposal::Column::OrgId)
+        .distinct()
+        .filter(proposal::Column::OrgId.is_in(ids.iter().copied()))
+        .filter(proposal::Column::SubmittedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}

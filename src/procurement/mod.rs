@@ -40,6 +40,8 @@ pub use rules::{
     Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
 };
 
+/// Which organizations have bid (zombie detection's activity).
+pub use model::bidders_among;
 /// Tender titles by id, for rooms that list tenders they refer to.
 pub use model::titles_by_ids as tender_titles_by_ids;
 /// A tender row, as other rooms receive it from the loaders below.

@@ -534,3 +534,20 @@ pub async fn tender_ids_after(
 pub async fn tender_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     tender::Entity::find().count(db).await
 }
+
+/// Which of these organizations have submitted a bid (activity for zombie detection), in one
+/// query.
+pub async fn bidders_among(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<i64>, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    bid::Entity::find()
+        .select_only()
+        .column(bid::Column::OrgId)
+        .distinct()
+        .filter(bid::Column::OrgId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await
+}

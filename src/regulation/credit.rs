@@ -448,9 +448,25 @@ pub async fn record_finding(
     reports: &RegulationSettings,
 ) -> Result<m::Finding, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let f = m::insert_finding(&*txn, o.id, d, actor, now).await?;
+    let f = record_finding_in(&*txn, o.id, d, actor, now).await?;
+    txn.commit().await?;
+    evaluate_orgs(db, &[o.id], c, reports, now).await?;
+    Ok(f)
+}
+
+/// Records a finding inside the caller's transaction, with its audit entry (a concluded
+/// spot check's deficiency orders a rectification this way); the engine reads it on its
+/// next run.
+pub async fn record_finding_in(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    d: &FindingDraft,
+    actor: i64,
+    now: i64,
+) -> Result<m::Finding, DbErr> {
+    let f = m::insert_finding(db, org_id, d, actor, now).await?;
     crate::audit::append(
-        &*txn,
+        db,
         crate::audit::Entry {
             at: now,
             actor_id: Some(actor),
@@ -458,14 +474,12 @@ pub async fn record_finding(
             entity_id: f.id,
             action: "recorded",
             detail: serde_json::json!({
-                "org": o.id, "kind": d.kind.code(), "note": d.note, "due_at": d.due_at,
+                "org": org_id, "kind": d.kind.code(), "note": d.note, "due_at": d.due_at,
             }),
             public: false,
         },
     )
     .await?;
-    txn.commit().await?;
-    evaluate_orgs(db, &[o.id], c, reports, now).await?;
     Ok(f)
 }
 
@@ -546,4 +560,54 @@ pub async fn set_rule(
     .await?;
     txn.commit().await?;
     Ok(ok)
+}
+
+/// A regulator edits a rule (credit or zombie criterion): its parameters and whether it
+/// runs, with the reason in a public audit entry in the same transaction. `None` when the
+/// rule is unknown, `Some(false)` when it changed meanwhile (nothing written). The engine
+/// reads the rules at the start of every run, so the edit counts from the next one.
+pub async fn edit_rule(
+    db: &DatabaseConnection,
+    code: &str,
+    edit: &super::rule_params::RuleEdit,
+    actor: i64,
+    now: i64,
+) -> Result<Option<bool>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let Some(before) = m::rule_by_code(&*txn, code).await? else {
+        txn.commit().await?;
+        return Ok(None);
+    };
+    // Two edits in the same second would share `updated_at`: make the new one differ.
+    let at = now.max(before.updated_at + 1);
+    if !m::edit_rule(&*txn, &before, edit, at).await? {
+        txn.commit().await?;
+        return Ok(Some(false));
+    }
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "credit_rule",
+            entity_id: before.id,
+            action: "edited",
+            detail: serde_json::json!({
+                "rule": before.code,
+                "before": {
+                    "threshold": before.threshold,
+                    "window_days": before.window_days,
+                    "enabled": before.enabled,
+                },
+                "threshold": edit.threshold,
+                "window_days": edit.window_days,
+                "enabled": edit.enabled,
+                "reason": edit.reason,
+            }),
+            public: true,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(true))
 }

@@ -600,3 +600,54 @@ pub async fn set_rule(
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// One rule by code (credit or zombie).
+pub async fn rule_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Option<RuleRow>, DbErr> {
+    credit_rule::Entity::find()
+        .filter(credit_rule::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Writes a regulator's edit of a rule, only if the row still reads as `before` (a
+/// concurrent edit makes it 0 rows).
+pub async fn edit_rule(
+    db: &impl ConnectionTrait,
+    before: &RuleRow,
+    edit: &super::rule_params::RuleEdit,
+    now: i64,
+) -> Result<bool, DbErr> {
+    let res = credit_rule::Entity::update_many()
+        .set(credit_rule::ActiveModel {
+            threshold: Set(edit.threshold),
+            window_days: Set(edit.window_days),
+            enabled: Set(edit.enabled),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .filter(credit_rule::Column::Id.eq(before.id))
+        .filter(credit_rule::Column::UpdatedAt.eq(before.updated_at))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
+
+/// Every listing's span — (organization, listed at, closed at) of the cases that reached a
+/// list — for the clean-credit share by year (one query).
+pub async fn listing_spans(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<(i64, i64, Option<i64>)>, DbErr> {
+    let rows: Vec<(i64, Option<i64>, Option<i64>)> = credit_case::Entity::find()
+        .select_only()
+        .column(credit_case::Column::OrgId)
+        .column(credit_case::Column::ListedAt)
+        .column(credit_case::Column::ClosedAt)
+        .filter(credit_case::Column::ListedAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(o, from, to)| Some((o, from?, to)))
+        .collect())
+}

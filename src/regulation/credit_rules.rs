@@ -163,6 +163,12 @@ pub struct CreditSettings {
     /// Days a serious listing lasts after its last trigger before removal
     /// (`CIVICBRIDGE_CREDIT_SERIOUS_DAYS`, default 730: two years).
     pub serious_days: i64,
+    /// Days after a zombie case's notice during which the organization may object
+    /// (`CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS`, default 30).
+    pub zombie_objection_days: i64,
+    /// Days a spot check's deficiency gives the organization to rectify before the
+    /// rectification rule applies (`CIVICBRIDGE_RECTIFICATION_DAYS`, default 30).
+    pub rectification_days: i64,
 }
 
 impl Default for CreditSettings {
@@ -170,6 +176,8 @@ impl Default for CreditSettings {
         CreditSettings {
             objection_days: 10,
             serious_days: 730,
+            zombie_objection_days: 30,
+            rectification_days: 30,
         }
     }
 }

@@ -4,7 +4,10 @@
 //! lists (信用: `credit`, rules in `credit_rules`, the table of rules as data in
 //! `credit_model`): the abnormal-activity and serious illegal and dishonest lists, driven by
 //! an engine run daily and on events, with written notice, objection, listing and removal,
-//! each step in the organization's public credit history. (Issue 15.)
+//! each step in the organization's public credit history; zombie organizations (`zombie`,
+//! `zombie_rules`, `zombie_model`): detection by criteria kept in the same rules table, a case
+//! with notice, objection and the regulator's outcome, deregistration through `orgs`. (Issue
+//! 15.)
 //!
 //! Invariants: one report per organization and year (unique index), only for a year that
 //! has ended; a report changes state only through [`rules::ReportState::apply`], written by
@@ -14,29 +17,42 @@
 //! Report details are private to the organization's members and regulators; the profile
 //! shows a public summary (year, status, on time or late). Penalties are only inserted,
 //! each with a public audit entry. Other rooms read reports through [`accepted_tallies`] only. May call: `orgs` (organization, its administrators), `audit`,
-//! `inbox`, `accounts`, `regions`, `web`.
+//! `inbox`, `accounts`, `regions`, `web`; for zombie detection's activity, `procurement`
+//! (bidders), `contracts` (suppliers), `philanthropy` (applicants).
 
 pub mod credit;
 pub mod credit_model;
 pub mod credit_rules;
 pub mod model;
 pub mod routes;
+pub mod rule_params;
 pub mod rules;
 pub mod views;
+pub mod zombie;
+pub mod zombie_model;
+pub mod zombie_rules;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 pub use credit::{
-    CreditRefusal, RunSummary, answer as answer_objection, evaluate_all as evaluate_credit,
-    evaluate_orgs as evaluate_credit_of, object as object_to_notice, record_finding,
-    resolve_finding, set_rule as set_credit_rule,
+    CreditRefusal, RunSummary, answer as answer_objection, edit_rule,
+    evaluate_all as evaluate_credit, evaluate_orgs as evaluate_credit_of,
+    object as object_to_notice, record_finding, record_finding_in, resolve_finding,
+    set_rule as set_credit_rule,
 };
-pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingKind, Trigger};
+pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingDraft, FindingKind, Trigger};
 pub use model::{Penalty, Report};
 pub use rules::{
     IllegalTransition, PenaltyDraft, PenaltyKind, RegulationSettings, ReportDraft, ReportState,
     ReportTally, Review, Timeliness,
 };
+pub use zombie::{
+    CaseRefusal as ZombieCaseRefusal, ZombieRun, decide as decide_zombie,
+    detect_all as detect_zombies, detect_of as detect_zombies_of,
+    object as object_to_zombie_notice,
+};
+pub use zombie_model::ZombieCase;
+pub use zombie_rules::{Criterion as ZombieCriterion, Outcome as ZombieOutcome, ZombieState};
 
 use crate::inbox::{Kind, Params};
 use crate::orgs::Org;
@@ -304,6 +320,10 @@ pub use model::{of_org as reports_of, penalties_of};
 /// Staff per organization in its accepted report on a year (incubators' KPIs; one grouped
 /// query).
 pub use model::accepted_staff_by_org;
+/// The spans during which organizations were on a credit list (clean-credit share).
+pub use credit_model::listing_spans;
+/// One organization's accepted report on a year, for the targets' organization level.
+pub use model::{AcceptedFigures, accepted_of_year};
 /// Accepted reports summed by year and place, for the targets' party-building share and
 /// jobs (one grouped query).
 pub use model::{TallyRow, accepted_tallies};

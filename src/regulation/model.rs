@@ -494,3 +494,51 @@ pub async fn accepted_staff_by_org(
         .await?;
     Ok(rows.into_iter().collect())
 }
+
+/// One organization's accepted report on a year, as the targets' drill-down reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AcceptedFigures {
+    /// The organization.
+    pub org_id: i64,
+    /// Party organization established.
+    pub party: bool,
+    /// Meeting the standard.
+    pub standard: bool,
+    /// Full-time plus part-time staff.
+    pub jobs: i64,
+    /// Volunteers.
+    pub volunteers: i64,
+}
+
+/// Every accepted report on `year`, one row per organization (one query).
+pub async fn accepted_of_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+) -> Result<Vec<AcceptedFigures>, DbErr> {
+    type Row = (i64, bool, bool, i64, i64, i64);
+    let rows: Vec<Row> = annual_report::Entity::find()
+        .select_only()
+        .column(annual_report::Column::OrgId)
+        .column(annual_report::Column::PartyEstablished)
+        .column(annual_report::Column::PartyStandard)
+        .column(annual_report::Column::StaffFull)
+        .column(annual_report::Column::StaffPart)
+        .column(annual_report::Column::Volunteers)
+        .filter(annual_report::Column::State.eq(ReportState::Accepted.code()))
+        .filter(annual_report::Column::Year.eq(year))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(org_id, party, standard, full, part, volunteers)| AcceptedFigures {
+                org_id,
+                party,
+                standard,
+                jobs: full.saturating_add(part),
+                volunteers,
+            },
+        )
+        .collect())
+}

@@ -3,6 +3,8 @@
 //! report, so a report's existence shows to no one who may not read it.
 
 pub mod credit;
+pub mod rule_pages;
+pub mod zombies;
 
 use crate::web::{Form, Query};
 use axum::extract::{Path, State};

@@ -3,6 +3,8 @@
 //! the public list of penalties. Functions of data to markup; no queries.
 
 pub mod credit;
+pub mod rule_pages;
+pub mod zombies;
 
 use maud::{Markup, html};
 

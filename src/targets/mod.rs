@@ -18,10 +18,14 @@
 //!
 //! Cultivation (the incubation system) comes from `incubators`
 //! ([`crate::incubators::cultivation`], two grouped queries).
+//! The drill-down of those and of the clean-credit share (`drill`): league/city →
+//! banner/county → organization, each level with its CSV; the listings come from
+//! `regulation::listing_spans`, the organizations from `orgs::briefs`.
 //!
 //! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
 //! sums), `philanthropy` (grant sums), `incubators` (cultivation), `units`, `regions`, `web`.
 
+pub mod drill;
 pub mod model;
 pub mod routes;
 pub mod rules;
@@ -729,4 +733,83 @@ mod cultivation_tests {
         assert_eq!(empty.levels.len(), 3);
         assert_eq!(empty.total.residents, 0);
     }
+}
+
+/// Start of 1 January of `year` in Asia/Shanghai, Unix seconds.
+fn year_start(year: i32) -> i64 {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    time::Date::from_calendar_date(year, time::Month::January, 1)
+        .map(|d| d.midnight().assume_offset(offset).unix_timestamp())
+        .unwrap_or(0)
+}
+
+/// What the drill-down shows for one year at one level.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DrillPage {
+    /// The year shown.
+    pub year: i32,
+    /// Years offered (with accepted reports, newest first, and the year shown).
+    pub years: Vec<i32>,
+    /// The rows.
+    pub rows: Vec<drill::DrillRow>,
+    /// Their total.
+    pub total: drill::DrillRow,
+}
+
+/// The report targets and the clean-credit share at `level` for `year` (the latest year
+/// with accepted reports when `None`, else last year): four queries however many
+/// organizations there are.
+pub async fn drill_page(
+    db: &impl ConnectionTrait,
+    year: Option<i32>,
+    level: &drill::Level,
+    now: i64,
+    lang: crate::kernel::Lang,
+) -> Result<DrillPage, DbErr> {
+    let cells = model::report_cells(db).await?;
+    let mut years = rules::report_years(&cells);
+    let year = year
+        .filter(|y| (2000..=2100).contains(y))
+        .or(years.first().copied())
+        .unwrap_or(crate::kernel::clock::shanghai_year(now) - 1);
+    if !years.contains(&year) {
+        years.push(year);
+        years.sort_unstable_by(|a, b| b.cmp(a));
+    }
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
+    let orgs: Vec<drill::OrgFact> = crate::orgs::briefs(db)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            crate::orgs::OrgKind::parse(&o.kind).is_some_and(crate::orgs::OrgKind::is_social_org)
+        })
+        .map(|o| drill::OrgFact {
+            id: o.id,
+            name: o.name,
+            league: o.league_code,
+            county: o.county_code,
+            registered_at: o
+                .registration_date
+                .midnight()
+                .assume_offset(offset)
+                .unix_timestamp(),
+        })
+        .collect();
+    let reports = crate::regulation::accepted_of_year(db, year).await?;
+    let spans = crate::regulation::listing_spans(db).await?;
+    let rows = drill::drill(
+        &orgs,
+        &reports,
+        &spans,
+        (year_start(year), year_start(year + 1)),
+        level,
+        lang,
+    );
+    let total = drill::total(&rows);
+    Ok(DrillPage {
+        year,
+        years,
+        rows,
+        total,
+    })
 }

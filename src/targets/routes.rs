@@ -475,3 +475,103 @@ pub async fn what_if(
         }
     }
 }
+
+/// Query of the report targets' drill-down and its CSV.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReportDrillQuery {
+    /// Report year; the latest with accepted reports when absent or not a number.
+    #[serde(default)]
+    year: String,
+    /// League/city code: its banners/counties.
+    #[serde(default)]
+    league: String,
+    /// Banner/county code: its organizations.
+    #[serde(default)]
+    county: String,
+}
+
+async fn report_drill(
+    st: &AppState,
+    q: &ReportDrillQuery,
+    lang: Lang,
+) -> AppResult<(super::drill::Level, super::DrillPage)> {
+    let level = super::drill::Level::parse(&q.league, &q.county);
+    let year = q.year.trim().parse::<i32>().ok();
+    let d = super::drill_page(&st.db, year, &level, st.clock.now(), lang).await?;
+    Ok((level, d))
+}
+
+/// `GET /targets/reports?year=&league=&county=`: party building, clean credit and jobs,
+/// the region by league/city, a league/city by banner/county, a banner/county by
+/// organization.
+pub async fn reports(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ReportDrillQuery>,
+) -> AppResult<Markup> {
+    let (level, d) = report_drill(&st, &q, ctx.lang).await?;
+    let body = super::views::report_drill(ctx.lang, &level, &d);
+    Ok(layout::page(&ctx, &ctx.t("targets.drill.title"), body))
+}
+
+/// `GET /targets/reports.csv?year=&league=&county=`: the same table as CSV.
+pub async fn reports_csv(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ReportDrillQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (level, d) = report_drill(&st, &q, lang).await?;
+    let pct = |bp: Option<i64>| {
+        bp.map(|bp| rules::percent(bp).trim_end_matches('%').to_string())
+            .unwrap_or_default()
+    };
+    let mut out = rules::csv_line(
+        &[
+            "key",
+            "name",
+            "year",
+            "registered",
+            "clean_credit",
+            "clean_credit_percent",
+            "reporting",
+            "party",
+            "party_percent",
+            "party_standard",
+            "party_standard_percent",
+            "jobs",
+            "volunteers",
+        ]
+        .map(str::to_string),
+    );
+    let total = super::drill::DrillRow {
+        key: "total".into(),
+        name: lang.t("targets.drill.total"),
+        ..d.total.clone()
+    };
+    for r in d.rows.iter().chain(std::iter::once(&total)) {
+        out.push_str(&rules::csv_line(&[
+            r.key.clone(),
+            r.name.clone(),
+            d.year.to_string(),
+            r.registered.to_string(),
+            r.clean.to_string(),
+            pct(r.clean_bp),
+            r.tally.reporting.to_string(),
+            r.tally.party.to_string(),
+            pct(r.party_bp),
+            r.tally.party_standard.to_string(),
+            pct(r.standard_bp),
+            r.tally.jobs.to_string(),
+            r.tally.volunteers.to_string(),
+        ]));
+    }
+    let place = match &level {
+        super::drill::Level::Region => "region".to_string(),
+        super::drill::Level::League(c) | super::drill::Level::County(c) => c.clone(),
+    };
+    Ok(csv_response(
+        &out,
+        &format!("targets-reports-{place}-{}.csv", d.year),
+    ))
+}

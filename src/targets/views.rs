@@ -394,6 +394,7 @@ fn report_sections(lang: Lang, d: &Dashboard) -> Markup {
                     div.stat { span.stat-value id="jobs" { (rt.region.tally.jobs) } span.stat-label { (lang.t("targets.reports.col.jobs")) } }
                     div.stat { span.stat-value { (rt.region.tally.reporting) } span.stat-label { (lang.t("targets.reports.col.reporting")) } }
                 }
+                p { a.drill-link href=(format!("/targets/reports?year={year_text}")) { (lang.t("targets.drill.link")) } }
                 h3 { (lang.t("targets.reports.by_year")) }
                 (report_table(lang, "report_years", &lang.t("targets.year"), &rt.by_year,
                     &|r: &ReportRow| Some(format!("/targets?{}#reports", report_qs(d, r.key.parse().ok(), league)))))
@@ -537,5 +538,89 @@ pub fn grant_funds(lang: Lang, g: &super::GrantFunds) -> Markup {
                 p.csv { a.csv-link href="/targets.csv?table=grants" download { (lang.t("targets.csv")) } }
             }
         }
+    }
+}
+
+/// The report targets' drill-down: a table per level with links one level down, the
+/// total, the CSV of the same table and the way back up.
+pub fn report_drill(lang: Lang, level: &super::drill::Level, d: &super::DrillPage) -> Markup {
+    use super::drill::Level;
+    let r = regions();
+    let here = |q: &str| {
+        if q.is_empty() {
+            format!("/targets/reports?year={}", d.year)
+        } else {
+            format!("/targets/reports?year={}&{q}", d.year)
+        }
+    };
+    let down = |key: &str| match level {
+        Level::Region => Some(here(&format!("league={key}"))),
+        Level::League(_) => Some(here(&format!("county={key}"))),
+        Level::County(_) => None,
+    };
+    let csv = format!("/targets/reports.csv?year={}&{}", d.year, level.query());
+    let pct = |bp: Option<i64>| bp.map(percent).unwrap_or_else(|| "—".to_string());
+    html! {
+        h1.page-title { (lang.t("targets.drill.title")) }
+        p.hint { (lang.t("targets.drill.hint")) }
+        nav.breadcrumb aria-label=(lang.t("targets.drill.levels")) {
+            a href=(here("")) { (r.name(crate::regions::REGION_CODE, lang)) }
+            @match level {
+                Level::Region => {}
+                Level::League(l) => { " › " (r.name(l, lang)) }
+                Level::County(c) => {
+                    @if let Some(l) = r.league_of(c) {
+                        " › " a href=(here(&format!("league={}", l.code))) { (r.name(&l.code, lang)) }
+                    }
+                    " › " (r.name(c, lang))
+                }
+            }
+        }
+        form.filters method="get" action="/targets/reports" {
+            @match level {
+                Level::Region => {}
+                Level::League(l) => { input type="hidden" name="league" value=(l); }
+                Level::County(c) => { input type="hidden" name="county" value=(c); }
+            }
+            (select("year", &lang.t("targets.drill.year"),
+                &d.years.iter().map(|y| (y.to_string(), y.to_string())).collect::<Vec<_>>(),
+                &d.year.to_string(), None, &FieldErrors::default()))
+            div.actions { button.btn type="submit" { (lang.t("targets.drill.show")) } }
+        }
+        p { a.csv href=(csv) { (lang.t("targets.drill.csv")) } }
+        div.table-wrap { table.data-table.report-drill {
+            thead { tr {
+                th { (lang.t("targets.drill.col.name")) }
+                th.num { (lang.t("targets.drill.col.registered")) }
+                th.num { (lang.t("targets.drill.col.clean")) }
+                th.num { (lang.t("targets.drill.col.clean_share")) }
+                th.num { (lang.t("targets.drill.col.reporting")) }
+                th.num { (lang.t("targets.drill.col.party_share")) }
+                th.num { (lang.t("targets.drill.col.standard_share")) }
+                th.num { (lang.t("targets.drill.col.jobs")) }
+            } }
+            tbody {
+                @for row in &d.rows { tr data-key=(row.key) {
+                    td { @if let Some(u) = down(&row.key) { a href=(u) { (row.name) } } @else { a href=(format!("/orgs/{}", row.key)) { (row.name) } } }
+                    td.num { (row.registered) }
+                    td.num { (row.clean) }
+                    td.num { (pct(row.clean_bp)) }
+                    td.num { (row.tally.reporting) }
+                    td.num { (pct(row.party_bp)) }
+                    td.num { (pct(row.standard_bp)) }
+                    td.num { (row.tally.jobs) }
+                } }
+            }
+            tfoot { tr.total {
+                th { (lang.t("targets.drill.total")) }
+                td.num { (d.total.registered) }
+                td.num { (d.total.clean) }
+                td.num { (pct(d.total.clean_bp)) }
+                td.num { (d.total.tally.reporting) }
+                td.num { (pct(d.total.party_bp)) }
+                td.num { (pct(d.total.standard_bp)) }
+                td.num { (d.total.tally.jobs) }
+            } }
+        } }
     }
 }

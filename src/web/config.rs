@@ -63,7 +63,8 @@ pub struct Config {
     /// Annual-report deadline and other regulation settings (`CIVICBRIDGE_REPORT_DEADLINE`).
     pub regulation: crate::regulation::RegulationSettings,
     /// Credit-list settings: the objection period and how long a serious listing lasts
-    /// (`CIVICBRIDGE_CREDIT_OBJECTION_DAYS`, `CIVICBRIDGE_CREDIT_SERIOUS_DAYS`).
+    /// (`CIVICBRIDGE_CREDIT_OBJECTION_DAYS`, `CIVICBRIDGE_CREDIT_SERIOUS_DAYS`,
+    /// `CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS`, `CIVICBRIDGE_RECTIFICATION_DAYS`).
     pub credit: crate::regulation::CreditSettings,
     /// Time limit of each open complaint state (`CIVICBRIDGE_COMPLAINT_DAYS`).
     pub complaints: crate::complaints::TimeLimits,

@@ -2,7 +2,8 @@
 //! organizations with demo reports or penalties — missing reports noticed and listed, late
 //! ones removed once accepted, the large fine and the suspension on the serious list — then,
 //! on the demo organization, a finding of unreachable (a notice in its objection period)
-//! and another ground it objected to (waiting for the regulator's answer). Written through
+//! and another ground it objected to (waiting for the regulator's answer); then the zombie
+//! demo (`zombies`). Written through
 //! the credit engine's operations (history rows, audit entries and notices included).
 
 use sea_orm::{
@@ -170,5 +171,7 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<u64, DbErr> {
             .await?;
     }
     crate::regulation::evaluate_credit_of(db, &ids, &c, &r, now).await?;
+    // The zombie demo reads the unreachable finding above.
+    super::zombies::run(db, now, regulator, demo_org).await?;
     credit_case::Entity::find().count(db).await
 }

@@ -82,6 +82,6 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
         let by = dr.inspectors.first().copied().unwrap_or(regulator);
         let _ = crate::inspections::record(db, &c, k, &rows, by, now - 20 * day).await?;
     }
-    let _ = crate::inspections::conclude(db, &c, regulator, now - 10 * day).await?;
+    let _ = crate::inspections::conclude(db, &c, 30, regulator, now - 10 * day).await?;
     Ok(1)
 }

@@ -26,6 +26,7 @@ pub mod regulation;
 pub mod rules;
 pub mod spaces;
 pub mod vetting;
+pub mod zombies;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{

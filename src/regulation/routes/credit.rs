@@ -92,6 +92,14 @@ pub async fn lookup(
             objected_ref,
         )
     };
+    // Registrations ended by a zombie case are public, listed under the lookup.
+    let ended = super::super::zombie_model::ended(&st.db, PER_PAGE).await?;
+    let ended_ids: Vec<i64> = ended.iter().map(|c| c.org_id).collect();
+    let ended_names = crate::orgs::names_by_ids(&st.db, &ended_ids).await?;
+    let body = maud::html! {
+        (body)
+        (super::super::views::zombies::ended(lang, &ended, &ended_names))
+    };
     let page = layout::page(&ctx, &ctx.t("credit.title"), body);
     if errors.is_empty() {
         Ok(axum::response::IntoResponse::into_response(page))
@@ -150,6 +158,17 @@ async fn org_page(st: &AppState, ctx: &mut Ctx, o: &Org, failed: Failed<'_>) -> 
         regulator.then_some(&forms),
         &csrf,
     );
+    // Zombie cases: all of them to members and regulators, the decided ones that ended the
+    // registration to everyone.
+    let zombies: Vec<_> = super::super::zombie_model::cases_of(&st.db, o.id)
+        .await?
+        .into_iter()
+        .filter(|c| private || c.state().public())
+        .collect();
+    let body = maud::html! {
+        (body)
+        (super::super::views::zombies::org_cases(ctx.lang, o, &zombies, private))
+    };
     let title = ctx.lang.tf("credit.org_title", &[("name", &o.name)]);
     Ok(layout::page(ctx, &title, body))
 }

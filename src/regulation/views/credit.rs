@@ -120,7 +120,13 @@ fn listing_table(lang: Lang, rows: &[&Case], names: Option<&HashMap<i64, String>
 
 fn rule_param(r: &RuleRow, lang: Lang) -> String {
     let Some(t) = Trigger::parse(&r.code) else {
-        return String::new();
+        // A zombie criterion: its parameters as the rules page names them.
+        let (tp, wp) = super::super::rule_params::params_of(&r.code);
+        return [(tp, r.threshold), (wp, r.window_days)]
+            .iter()
+            .filter_map(|(p, v)| p.map(|p| format!("{}: {}", lang.t(p.key()), p.to_input(*v))))
+            .collect::<Vec<_>>()
+            .join(" ");
     };
     let n = r.threshold.unwrap_or_default().to_string();
     match t {
@@ -167,7 +173,7 @@ pub fn lookup(
                 @if found.is_empty() { div.empty { (lang.t("credit.none_found")) } }
                 @for f in *found {
                     section.section.credit-result {
-                        h3 { a href=(format!("/orgs/{}/credit", f.org.id)) { (f.org.name) } " " (status_badge(&f.org.credit_status, lang)) }
+                        h3 { a href=(format!("/orgs/{}/credit", f.org.id)) { (f.org.name) } " " (status_badge(&f.org.credit_status, lang)) " " (super::zombies::registration_badge(f.org, lang)) }
                         p.muted { (lang.t("credit.uscc")) " " code { (f.org.uscc) } }
                         @if f.listed.is_empty() { (unlisted(&f.org.credit_status, lang)) }
                         @else { (listing_table(lang, &f.listed, None)) }
@@ -207,8 +213,8 @@ pub fn lookup(
                     th { (lang.t("credit.col.basis")) }
                 } }
                 tbody { @for r in rules { tr.rule-disabled[!r.enabled] {
-                    td { (CreditList::parse(&r.list).map(|l| l.label(lang)).unwrap_or_default()) }
-                    td { (Trigger::parse(&r.code).map(|t| t.label(lang)).unwrap_or_else(|| r.code.clone()))
+                    td { (CreditList::parse(&r.list).map(|l| l.label(lang)).unwrap_or_else(|| lang.t("rules.list_zombie"))) }
+                    td { (super::rule_pages::rule_name(r, lang))
                          @if !r.enabled { " " span.muted { (lang.t("credit.disabled")) } } }
                     td { (rule_param(r, lang)) }
                     td.basis { (r.legal_basis) }
@@ -275,101 +281,101 @@ pub fn org_page(
 ) -> Markup {
     let by_id: HashMap<i64, &Case> = cases.iter().map(|c| (c.id, *c)).collect();
     html! {
-        p { a href=(format!("/orgs/{}", o.id)) { "← " (o.name) } }
-        h1.page-title { (lang.tf("credit.org_title", &[("name", &o.name)])) }
-        p { (lang.t("credit.status")) " " (status_badge(&o.credit_status, lang)) " · " (lang.t("credit.uscc")) " " code { (o.uscc) } }
-        section.section id="cases" {
-            h2 { (lang.t("credit.cases")) }
-            @if private { p.hint { (lang.t("credit.private_hint")) } }
-            @if cases.is_empty() { p.muted.no-cases { (lang.t("credit.no_cases")) } }
-            @else {
-                div.table-wrap { table.data-table.credit-cases {
-                    thead { tr {
-                        th { "#" }
-                        th { (lang.t("credit.col.list")) }
-                        th { (lang.t("credit.col.ground")) }
-                        th { (lang.t("credit.col.basis")) }
-                        th { (lang.t("credit.col.state")) }
-                        th { (lang.t("credit.col.noticed_at")) }
-                        th { (lang.t("credit.col.listed_at")) }
-                        th { (lang.t("credit.col.closed_at")) }
-                    } }
-                    tbody { @for c in cases { tr id=(format!("case-{}", c.id)) class=(format!("case-{}", c.state)) {
-                        td { @if private { a href=(format!("/orgs/{}/credit/cases/{}", o.id, c.id)) { (c.id) } } @else { (c.id) } }
-                        td { (list_badge(c, lang)) }
-                        td { (ground(c, lang)) }
-                        td.basis { (c.legal_basis) }
-                        td { (state_badge(c.state(), lang))
-                             @if c.state() == CaseState::Noticed { br; span.muted { (lang.tf("credit.objection_until", &[("due", &display_instant(c.objection_due))])) } } }
-                        td { (display_instant(c.noticed_at)) }
-                        td { (day(c.listed_at)) }
-                        td { (day(c.closed_at)) }
-                    } } }
-                } }
-            }
-        }
-        section.section id="history" {
-            h2 { (lang.t("credit.history")) }
-            @if events.is_empty() { p.muted { (lang.t("credit.no_history")) } }
-            @else {
-                div.table-wrap { table.data-table.credit-history {
-                    thead { tr {
-                        th { (lang.t("credit.col.at")) }
-                        th { (lang.t("credit.col.case")) }
-                        th { (lang.t("credit.col.step")) }
-                        th { (lang.t("credit.col.by")) }
-                        th { (lang.t("credit.col.note")) }
-                    } }
-                    tbody { @for e in events { tr {
-                        td { (display_instant(e.at)) }
-                        td { "#" (e.case_id) }
-                        td.step { (lang.t(&format!("credit.step.{}", e.action))) }
-                        td { (who(e, by_id.get(&e.case_id).copied(), lang)) }
-                        td { (event_note(e, lang)) }
-                    } } }
-                } }
-            }
-        }
-        @if let Some(r) = regulator {
-            section.section id="findings" {
-                h2 { (lang.t("credit.findings")) }
-                @if !r.findings.is_empty() {
-                    ul.findings { @for f in r.findings { li id=(format!("finding-{}", f.id)) {
-                        strong { (f.kind().label(lang)) } " · " (display_instant(f.recorded_at))
-                        @if let Some(d) = f.due_at { " · " (lang.tf("credit.due", &[("due", &display_instant(d))])) }
-                        p { (f.note) }
-                        @match f.resolved_at {
-                            Some(t) => p.muted { (lang.tf("credit.resolved_at", &[("at", &display_instant(t))])) " " (f.resolution_note.as_deref().unwrap_or("")) },
-                            None => {
-                                @let failed = r.resolve_failed.filter(|(id, _, _)| *id == f.id);
-                                @let id = format!("resolution-{}", f.id);
-                                @if let Some((_, e, _)) = failed { (error_summary(e, lang)) }
-                                form.form.resolve method="post" action=(format!("/orgs/{}/credit/findings/{}/resolve", o.id, f.id)) {
-                                    (csrf_field(csrf))
-                                    div.field.has-error[failed.is_some()] {
-                                        label for=(id) { (lang.t("credit.resolution")) }
-                                        textarea id=(id) name="note" rows="2" { (failed.map(|(_, _, v)| v).unwrap_or("")) }
-                                        @if let Some((_, e, _)) = failed { @if let Some(m) = e.get("note") { p.error-msg { (m) } } }
-                                    }
-                                    div.actions { button.btn.btn-secondary type="submit" { (lang.t("credit.resolve")) } }
-                                }
-                            },
-                        }
-                    } } }
-                }
-                h3 { (lang.t("credit.new_finding")) }
-                (error_summary(r.finding_errors, lang))
-                form.form.finding method="post" action=(format!("/orgs/{}/credit/findings", o.id)) {
-                    (csrf_field(csrf))
-                    (select("kind", &lang.t("credit.finding_kind"), &FindingKind::ALL.iter().map(|k| (k.code().to_string(), k.label(lang))).collect::<Vec<_>>(), &r.finding.kind, Some(&lang.t("form.choose")), r.finding_errors))
-                    (textarea("note", &lang.t("credit.note"), &r.finding.note, Some(&lang.t("credit.note_hint")), r.finding_errors))
-                    (input("date", "due", &lang.t("credit.due_day"), &r.finding.due, Some(&lang.t("credit.due_hint")), r.finding_errors, false))
-                    div.actions { button.btn.btn-primary type="submit" { (lang.t("credit.record")) } }
-                }
-            }
-        }
-        p { a href="/credit" { (lang.t("credit.lookup_link")) } }
-    }
+           p { a href=(format!("/orgs/{}", o.id)) { "← " (o.name) } }
+           h1.page-title { (lang.tf("credit.org_title", &[("name", &o.name)])) }
+    p { (lang.t("credit.status")) " " (status_badge(&o.credit_status, lang)) " " (super::zombies::registration_badge(o, lang)) " · " (lang.t("credit.uscc")) " " code { (o.uscc) } }
+           section.section id="cases" {
+               h2 { (lang.t("credit.cases")) }
+               @if private { p.hint { (lang.t("credit.private_hint")) } }
+               @if cases.is_empty() { p.muted.no-cases { (lang.t("credit.no_cases")) } }
+               @else {
+                   div.table-wrap { table.data-table.credit-cases {
+                       thead { tr {
+                           th { "#" }
+                           th { (lang.t("credit.col.list")) }
+                           th { (lang.t("credit.col.ground")) }
+                           th { (lang.t("credit.col.basis")) }
+                           th { (lang.t("credit.col.state")) }
+                           th { (lang.t("credit.col.noticed_at")) }
+                           th { (lang.t("credit.col.listed_at")) }
+                           th { (lang.t("credit.col.closed_at")) }
+                       } }
+                       tbody { @for c in cases { tr id=(format!("case-{}", c.id)) class=(format!("case-{}", c.state)) {
+                           td { @if private { a href=(format!("/orgs/{}/credit/cases/{}", o.id, c.id)) { (c.id) } } @else { (c.id) } }
+                           td { (list_badge(c, lang)) }
+                           td { (ground(c, lang)) }
+                           td.basis { (c.legal_basis) }
+                           td { (state_badge(c.state(), lang))
+                                @if c.state() == CaseState::Noticed { br; span.muted { (lang.tf("credit.objection_until", &[("due", &display_instant(c.objection_due))])) } } }
+                           td { (display_instant(c.noticed_at)) }
+                           td { (day(c.listed_at)) }
+                           td { (day(c.closed_at)) }
+                       } } }
+                   } }
+               }
+           }
+           section.section id="history" {
+               h2 { (lang.t("credit.history")) }
+               @if events.is_empty() { p.muted { (lang.t("credit.no_history")) } }
+               @else {
+                   div.table-wrap { table.data-table.credit-history {
+                       thead { tr {
+                           th { (lang.t("credit.col.at")) }
+                           th { (lang.t("credit.col.case")) }
+                           th { (lang.t("credit.col.step")) }
+                           th { (lang.t("credit.col.by")) }
+                           th { (lang.t("credit.col.note")) }
+                       } }
+                       tbody { @for e in events { tr {
+                           td { (display_instant(e.at)) }
+                           td { "#" (e.case_id) }
+                           td.step { (lang.t(&format!("credit.step.{}", e.action))) }
+                           td { (who(e, by_id.get(&e.case_id).copied(), lang)) }
+                           td { (event_note(e, lang)) }
+                       } } }
+                   } }
+               }
+           }
+           @if let Some(r) = regulator {
+               section.section id="findings" {
+                   h2 { (lang.t("credit.findings")) }
+                   @if !r.findings.is_empty() {
+                       ul.findings { @for f in r.findings { li id=(format!("finding-{}", f.id)) {
+                           strong { (f.kind().label(lang)) } " · " (display_instant(f.recorded_at))
+                           @if let Some(d) = f.due_at { " · " (lang.tf("credit.due", &[("due", &display_instant(d))])) }
+                           p { (f.note) }
+                           @match f.resolved_at {
+                               Some(t) => p.muted { (lang.tf("credit.resolved_at", &[("at", &display_instant(t))])) " " (f.resolution_note.as_deref().unwrap_or("")) },
+                               None => {
+                                   @let failed = r.resolve_failed.filter(|(id, _, _)| *id == f.id);
+                                   @let id = format!("resolution-{}", f.id);
+                                   @if let Some((_, e, _)) = failed { (error_summary(e, lang)) }
+                                   form.form.resolve method="post" action=(format!("/orgs/{}/credit/findings/{}/resolve", o.id, f.id)) {
+                                       (csrf_field(csrf))
+                                       div.field.has-error[failed.is_some()] {
+                                           label for=(id) { (lang.t("credit.resolution")) }
+                                           textarea id=(id) name="note" rows="2" { (failed.map(|(_, _, v)| v).unwrap_or("")) }
+                                           @if let Some((_, e, _)) = failed { @if let Some(m) = e.get("note") { p.error-msg { (m) } } }
+                                       }
+                                       div.actions { button.btn.btn-secondary type="submit" { (lang.t("credit.resolve")) } }
+                                   }
+                               },
+                           }
+                       } } }
+                   }
+                   h3 { (lang.t("credit.new_finding")) }
+                   (error_summary(r.finding_errors, lang))
+                   form.form.finding method="post" action=(format!("/orgs/{}/credit/findings", o.id)) {
+                       (csrf_field(csrf))
+                       (select("kind", &lang.t("credit.finding_kind"), &FindingKind::ALL.iter().map(|k| (k.code().to_string(), k.label(lang))).collect::<Vec<_>>(), &r.finding.kind, Some(&lang.t("form.choose")), r.finding_errors))
+                       (textarea("note", &lang.t("credit.note"), &r.finding.note, Some(&lang.t("credit.note_hint")), r.finding_errors))
+                       (input("date", "due", &lang.t("credit.due_day"), &r.finding.due, Some(&lang.t("credit.due_hint")), r.finding_errors, false))
+                       div.actions { button.btn.btn-primary type="submit" { (lang.t("credit.record")) } }
+                   }
+               }
+           }
+           p { a href="/credit" { (lang.t("credit.lookup_link")) } }
+       }
 }
 
 /// What a reader may do on a case's page.
@@ -459,7 +465,7 @@ pub fn profile_section(lang: Lang, o: &Org, listed: &[&Case]) -> Markup {
     html! {
         section.section id="credit" {
             h2 { (lang.t("credit.profile")) }
-            p { (status_badge(&o.credit_status, lang)) }
+            p { (status_badge(&o.credit_status, lang)) " " (super::zombies::registration_badge(o, lang)) }
             @if listed.is_empty() { (unlisted(&o.credit_status, lang)) }
             @else { (listing_table(lang, listed, None)) }
             p { a href=(format!("/orgs/{}/credit", o.id)) { (lang.t("credit.record_link")) } }
