@@ -126,6 +126,12 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0250_create_review_rounds;
+mod m0251_index_review_rounds_subject;
+mod m0252_create_review_assignments;
+mod m0253_index_review_assignments_round_reviewer;
+mod m0254_index_review_assignments_reviewer;
+mod m0255_create_review_scores;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -254,6 +260,12 @@ impl MigratorTrait for Migrator {
             Box::new(m0209_index_incubator_training_attendance_tenant::Migration),
             Box::new(m0210_create_incubator_guidance::Migration),
             Box::new(m0211_index_incubator_guidance_tenant::Migration),
+            Box::new(m0250_create_review_rounds::Migration),
+            Box::new(m0251_index_review_rounds_subject::Migration),
+            Box::new(m0252_create_review_assignments::Migration),
+            Box::new(m0253_index_review_assignments_round_reviewer::Migration),
+            Box::new(m0254_index_review_assignments_reviewer::Migration),
+            Box::new(m0255_create_review_scores::Migration),
         ]
     }
 }

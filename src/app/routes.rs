@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use crate::web::AppState;
 use crate::{
     accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
-    pages, philanthropy, procurement, regulation, search, spaces, targets, units, web,
+    pages, philanthropy, procurement, regulation, reviews, search, spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -94,6 +94,10 @@ pub enum Access {
     /// The applicant of the proposal in the path (and the applying organization's members)
     /// and the call's organizer.
     ProposalReaders,
+    /// A holder of the evaluator role (their review assignments).
+    Reviewer,
+    /// The evaluator assigned the review sheet in the path.
+    AssignedReviewer,
     /// The tenant in the path (the user who applied for it, the members of its
     /// organization), the managers of its incubator, and regulators.
     TenantReaders,
@@ -480,6 +484,25 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/proposals/{id}/checklist",
         ProposalOrganizer,
         philanthropy::routes::proposals::checklist,
+    )
+    .post(
+        "/proposals/{id}/reviewers",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::assign_reviewer,
+    )
+    .post(
+        "/proposals/{id}/reviewers/remove",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::remove_reviewer,
+    )
+    // reviews
+    .get("/me/reviews", Reviewer, reviews::routes::mine)
+    .get("/reviews/{id}", AssignedReviewer, reviews::routes::show)
+    .post("/reviews/{id}", AssignedReviewer, reviews::routes::save)
+    .post(
+        "/reviews/{id}/submit",
+        AssignedReviewer,
+        reviews::routes::submit,
     )
     // regulation
     .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)

@@ -82,6 +82,10 @@ code_enum! {
         ProposalSubmitted = "proposal_submitted",
         /// The recipient's proposal moved on (with the organizer's message).
         ProposalMoved = "proposal_moved",
+        /// The recipient was assigned to review a subject (a proposal).
+        ReviewAssigned = "review_assigned",
+        /// The recipient was taken off a review, with the reason (their sheet discarded).
+        ReviewUnassigned = "review_unassigned",
     }
 }
 

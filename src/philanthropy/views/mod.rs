@@ -2,6 +2,7 @@
 //! workspace sections. No queries here. Proposal pages are in [`proposals`].
 
 pub mod proposals;
+pub mod reviewing;
 
 use std::collections::HashMap;
 
