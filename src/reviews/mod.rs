@@ -31,7 +31,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 pub use model::{Assignment, Round};
 pub use rules::{
     Criterion, Mark, RecCounts, Recommendation, Sheet, SheetForm, SheetState, SubjectKind,
-    show_milli,
+    show_milli, validate_reason,
 };
 
 use crate::inbox::{Kind, Params};

@@ -336,7 +336,7 @@ pub async fn remove_reviewer(
             }
         },
     };
-    let reason = match crate::reviews::rules::validate_reason(&f.reason, ctx.lang) {
+    let reason = match crate::reviews::validate_reason(&f.reason, ctx.lang) {
         Ok(r) => r,
         Err(re) => {
             e.0.extend(re.0);
