@@ -176,8 +176,12 @@ impl SheetForm {
     }
 }
 
+/// A typed score that is neither empty, `na`, nor whole points 0–5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadMark;
+
 /// Reads one typed score: empty, `n/a`, or whole points 0–5 (`Err`: anything else).
-pub fn parse_mark(s: &str) -> Result<Option<Mark>, ()> {
+pub fn parse_mark(s: &str) -> Result<Option<Mark>, BadMark> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
@@ -187,7 +191,7 @@ pub fn parse_mark(s: &str) -> Result<Option<Mark>, ()> {
     }
     match s.parse::<i16>() {
         Ok(p) if (0..=limits::MAX_POINTS).contains(&p) => Ok(Some(Mark::Points(p))),
-        _ => Err(()),
+        _ => Err(BadMark),
     }
 }
 
@@ -206,7 +210,7 @@ pub fn validate_sheet(
         let (score, comment) = f.cells.get(i).cloned().unwrap_or_default();
         let mark = match parse_mark(&score) {
             Ok(m) => m,
-            Err(()) => {
+            Err(BadMark) => {
                 e.add(SCORE_FIELDS[i], lang.t("review.err.score"));
                 None
             }
@@ -382,7 +386,7 @@ mod tests {
         assert_eq!(parse_mark("na"), Ok(Some(Mark::NotApplicable)));
         assert_eq!(parse_mark("N/A"), Ok(Some(Mark::NotApplicable)));
         for bad in ["6", "-1", "abc", "2.5", "1e1", "５", "99999999999"] {
-            assert_eq!(parse_mark(bad), Err(()), "{bad}");
+            assert_eq!(parse_mark(bad), Err(BadMark), "{bad}");
         }
     }
 
