@@ -600,3 +600,85 @@ async fn a_replaced_reviewer_loses_the_sheet_with_a_reason() {
     assert!(a3 > a1);
     app.check_invariants().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_organizers_list_loads_reviews_in_a_fixed_number_of_queries() {
+    let app = TestApp::new().await;
+    let s = setup(&app).await;
+    let db = &app.state.db;
+    app.complete_review(&s.call, s.pid, s.buyer_id, 1).await;
+    let (mut c, log) = app.counted_client();
+    c.login("buyer@example.org", PW).await;
+    let list = format!("/calls/{}/proposals", s.call.id);
+    let review_statements = |log: &common::SqlLog| {
+        ["review_rounds", "review_assignments", "review_scores"]
+            .iter()
+            .map(|t| log.on(t))
+            .sum::<usize>()
+    };
+    log.clear();
+    assert_eq!(c.get(&list).await.status, StatusCode::OK);
+    let one = review_statements(&log);
+    // Three more proposals in review, each with a submitted sheet.
+    let author = app.user("author@example.org", &[]).await;
+    let all: Vec<String> = ScreenItem::ALL
+        .iter()
+        .map(|i| i.code().to_string())
+        .collect();
+    for n in ["甲小组", "乙小组", "丙小组"] {
+        let d = ProposalDraft {
+            applicant: ApplicantChoice::Group,
+            name: n.into(),
+            title: format!("{n}的项目"),
+            plan: "每周组织两次社区活动。".into(),
+            beneficiaries: "社区老人".into(),
+            place: "150102".into(),
+            outcomes: vec![Outcome {
+                indicator: "服务人数".into(),
+                target: 20,
+            }],
+            budget: vec![BudgetLine {
+                category: "activities".into(),
+                item: "社区活动".into(),
+                amount: Fen(100_000),
+            }],
+            total: Fen(100_000),
+            cofund: Fen(0),
+            partners: vec![],
+            submit: true,
+        };
+        let id = ops::apply(db, &s.call, author, &d, T0)
+            .await
+            .unwrap()
+            .unwrap();
+        for st in [Step::Screen, Step::ToReview] {
+            let p = civicbridge::philanthropy::proposal_model::get(db, id)
+                .await
+                .unwrap()
+                .unwrap();
+            if st == Step::ToReview {
+                ops::record_checklist(db, &p, &all, s.buyer_id, T0)
+                    .await
+                    .unwrap();
+            }
+            let sd = StepDraft {
+                step: st,
+                message: String::new(),
+                amount: None,
+            };
+            ops::take_step(db, &s.call, &p, &sd, s.buyer_id, T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        app.complete_review(&s.call, id, s.buyer_id, 1).await;
+    }
+    log.clear();
+    let r = c.get(&list).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.count(".review-total"), 4);
+    assert!(r.text(".proposals-table").contains("4.00"));
+    assert!(one > 0);
+    assert_eq!(review_statements(&log), one, "IN queries, not one per row");
+    app.check_invariants().await.unwrap();
+}
