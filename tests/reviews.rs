@@ -256,6 +256,15 @@ async fn conflicts_of_interest_are_refused_with_the_reason_and_nothing_written()
     );
     let r = assign(&mut s, e1_id).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "twice");
+    let me = e1.get("/me").await;
+    assert!(
+        me.text("#my-reviews-panel").contains('1'),
+        "{}",
+        me.text("main")
+    );
+    let mut owner_ws = app.client();
+    owner_ws.login("owner@example.org", PW).await;
+    assert_eq!(owner_ws.get("/me").await.count("#my-reviews-panel"), 0);
     let mine = e1.get("/me/reviews").await;
     assert!(mine.text("#my-reviews").contains("社区长者助餐服务"));
     // The reviewer reads what they score.

@@ -165,3 +165,20 @@ pub async fn submit(
 ) -> AppResult<Response> {
     save_or_submit(&st, &mut ctx, &id, &pairs, true).await
 }
+
+/// The workspace panel for evaluators: how many sheets wait for them, and the link to
+/// `/me/reviews` (nothing for others).
+pub async fn workspace_section(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
+    let Some(a) = ctx.actor() else {
+        return Ok(maud::html! {});
+    };
+    if !crate::accounts::may(Some(a), Action::ReviewSubjects) {
+        return Ok(maud::html! {});
+    }
+    let rows = crate::reviews::my_assignments(&st.db, a.user_id).await?;
+    let open = rows
+        .iter()
+        .filter(|(x, r)| x.sheet_state().editable() && r.is_open())
+        .count();
+    Ok(views::workspace_panel(ctx.lang, open))
+}

@@ -131,3 +131,13 @@ pub fn sheet(
         }
     }
 }
+
+/// The workspace panel: sheets waiting and the link to the list.
+pub fn workspace_panel(lang: Lang, open: usize) -> Markup {
+    html! {
+        div.panel id="my-reviews-panel" {
+            h2 { (lang.t("review.mine_title")) }
+            p { a href="/me/reviews" { (lang.tf("review.waiting", &[("n", &open.to_string())])) } }
+        }
+    }
+}
