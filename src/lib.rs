@@ -154,7 +154,12 @@
 //!   total) asked one at a time and decided with a reason, all kept; completion with a
 //!   rating on the profile (`pages::org::grants`); paid sums by league/city and year for
 //!   `targets`; the 360Giving package at `/api/v1/grants.360giving.json`
-//!   (`CIVICBRIDGE_360GIVING_PREFIX`). Calls `audit`, `inbox`, `units`, `orgs`,
+//!   (`CIVICBRIDGE_360GIVING_PREFIX`). Expert review through `reviews` (`reviewing.rs`):
+//!   the round opens with the call's rubric on entering expert review, the organizer
+//!   assigns reviewers from the proposal page and sees live totals and who is missing in the
+//!   list, and determination waits, inside its transaction, for the call's number of
+//!   submitted sheets and every assigned reviewer's. Calls `audit`, `inbox`, `units`, `orgs`,
+//!   `reviews`,
 //!   `incubators` (residents), `regions`.
 //! - [`payments`] — donations to funded projects (issue 13 point 5): campaigns run by a
 //!   collecting foundation (its administrators record the public-fundraising qualification;
@@ -281,6 +286,18 @@
 //!   change has an audit entry in its transaction. Public gallery, brand page, a section on
 //!   the organization's profile (through `web::AppState::org_sections`) and the count on
 //!   `/targets`. Calls `audit`, `contracts`, `orgs`, `regions`.
+//! - [`reviews`] — the shared reviews room (issue 13 point 3; brand nominations next):
+//!   a round per subject (`rules::SubjectKind`) with the rubric snapshot taken when review
+//!   begins, reviewers assigned by the subject's organizer (evaluator role; members of the
+//!   applicant, a co-applicant or the organizer refused with the reason named), replaced or
+//!   taken off with a reason (sheet discarded, marks kept in the audit entry), a sheet per
+//!   reviewer (0–5 or n/a and a comment per criterion, yes/maybe/no, no-conflict
+//!   declaration; draft, then submitted and read-only), frozen while the round is closed.
+//!   Totals, averages (n/a left out) and counts in exact milli-points over submitted sheets
+//!   only, loaded for a whole list in `IN` queries (`boards`). Reviewers see only their own
+//!   sheets; names reach only the organizer. The owner opens, closes and assigns inside
+//!   its own transaction (`open_in`, `close_in`, `assign_in`, `unassign_in`). Calls
+//!   `accounts`, `orgs`, `units`, `audit`, `inbox`.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //!
@@ -347,6 +364,7 @@ pub mod philanthropy;
 pub mod procurement;
 pub mod regions;
 pub mod regulation;
+pub mod reviews;
 pub mod search;
 pub mod spaces;
 pub mod targets;

@@ -614,9 +614,10 @@ async fn route_role_matrix() {
     };
     // A proposal to that call by the plain user for a group in preparation, submitted (a
     // draft would be the applicant's alone).
-    let proposal = {
+    // A second one in expert review with the evaluator assigned: the reviewer's sheet.
+    let (proposal, review_sheet) = {
         use civicbridge::philanthropy::proposal_rules::{
-            ApplicantChoice, BudgetLine, Outcome, ProposalDraft,
+            ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
         };
         let c = civicbridge::philanthropy::get(db, call)
             .await
@@ -643,10 +644,60 @@ async fn route_role_matrix() {
             partners: vec![],
             submit: true,
         };
-        civicbridge::philanthropy::proposals::apply(db, &c, plain_id, &d, common::T0)
+        let first = civicbridge::philanthropy::proposals::apply(db, &c, plain_id, &d, common::T0)
             .await
             .unwrap()
+            .unwrap();
+        let mut d = d;
+        d.title = "矩阵测试评审项目".into();
+        let second = civicbridge::philanthropy::proposals::apply(db, &c, plain_id, &d, common::T0)
+            .await
             .unwrap()
+            .unwrap();
+        let items: Vec<String> = ScreenItem::ALL.iter().map(|i| i.code().into()).collect();
+        for step in [Step::Screen, Step::ToReview] {
+            let p = civicbridge::philanthropy::proposal_model::get(db, second)
+                .await
+                .unwrap()
+                .unwrap();
+            if step == Step::ToReview {
+                civicbridge::philanthropy::proposals::record_checklist(
+                    db,
+                    &p,
+                    &items,
+                    buyer_id,
+                    common::T0,
+                )
+                .await
+                .unwrap();
+            }
+            let sd = StepDraft {
+                step,
+                message: String::new(),
+                amount: None,
+            };
+            civicbridge::philanthropy::proposals::take_step(db, &c, &p, &sd, buyer_id, common::T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        civicbridge::philanthropy::reviewing::assign_reviewer(
+            db,
+            &c,
+            second,
+            evaluator_id,
+            buyer_id,
+            common::T0,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let sheet = civicbridge::reviews::my_assignments(db, evaluator_id)
+            .await
+            .unwrap()[0]
+            .0
+            .id;
+        (first, sheet)
     };
     // A grant agreement drawn up for that proposal (rows written as the operation would, so
     // the grant routes meet a real record whatever the proposal's state).
@@ -1134,12 +1185,15 @@ async fn route_role_matrix() {
                 AssignedEvaluator,
                 TenderOversight,
                 BidReaders,
+                Reviewer,
+                AssignedReviewer,
             ],
         ),
         (
             "evaluator buying for the unit",
             Some("buying-evaluator@example.org"),
             &[
+                Reviewer,
                 Public,
                 SignedIn,
                 Joiner,
@@ -1210,6 +1264,8 @@ async fn route_role_matrix() {
             grant
         } else if p.starts_with("/proposals/") {
             proposal
+        } else if p.starts_with("/reviews/") {
+            review_sheet
         } else if p.starts_with("/incubator-tenants/") {
             tenant
         } else if p.contains("/tenders") {
@@ -1292,7 +1348,9 @@ async fn route_role_matrix() {
                 // Nor for proposals to calls.
                 || info.path.starts_with("/proposals/")
                 // Nor for grants.
-                || info.path.starts_with("/grants/");
+                || info.path.starts_with("/grants/")
+                // Nor for review sheets.
+                || info.path.starts_with("/reviews/");
             let refused = if nested {
                 StatusCode::NOT_FOUND
             } else {
@@ -1890,6 +1948,14 @@ async fn every_page_is_translated_in_both_languages() {
         "two demo graduates"
     );
     let incubator_tenants: Vec<i64> = incubator_tenants.iter().map(|t| t.id).collect();
+    let review_sheets: Vec<i64> = civicbridge::reviews::model::assignment::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert!(review_sheets.len() >= 6, "demo review sheets");
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
@@ -2037,6 +2103,9 @@ async fn every_page_is_translated_in_both_languages() {
                 vec![campaign.id]
             } else if info.path.starts_with("/orgs/{id}/fundraising") {
                 vec![campaign.org_id]
+            } else if info.path.starts_with("/reviews/") {
+                // Every demo review sheet: empty, draft and submitted.
+                review_sheets.clone()
             } else {
                 vec![1]
             };

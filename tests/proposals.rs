@@ -316,8 +316,12 @@ async fn an_organization_applies_and_the_organizer_takes_it_to_approval() {
     assert!(d.text(".diff-removed").contains("组织志愿者上门送餐"));
     assert_eq!(d.count(".diff-field"), 1, "only the plan changed");
 
-    // Review, determination, approval for less than asked.
+    // Review (three sheets, the call's number), determination, approval for less than
+    // asked.
     for s in ["to_review", "to_determination"] {
+        if s == "to_determination" {
+            app.complete_review(&c, pid, buyer_id, 3).await;
+        }
         let r = buyer.post(&path, &step(s, "", "")).await;
         assert_eq!(
             r.status,
@@ -549,6 +553,9 @@ async fn batch_determination_is_all_or_none() {
             .unwrap()
             .unwrap();
         for s in [Step::Screen, Step::ToReview, Step::ToDetermination] {
+            if s == Step::ToDetermination {
+                app.complete_review(&c, id, buyer_id, 3).await;
+            }
             let p = proposal(&app, id).await;
             if s == Step::ToReview {
                 ops::record_checklist(db, &p, &all, buyer_id, T0)

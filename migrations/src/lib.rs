@@ -126,6 +126,12 @@ mod m0240_add_users_disabled_at;
 mod m0241_add_users_disabled_reason;
 mod m0242_create_password_resets;
 mod m0243_index_password_resets_user;
+mod m0250_create_review_rounds;
+mod m0251_index_review_rounds_subject;
+mod m0252_create_review_assignments;
+mod m0253_index_review_assignments_round_reviewer;
+mod m0254_index_review_assignments_reviewer;
+mod m0255_create_review_scores;
 mod m0260_create_grants;
 mod m0261_create_grant_tranches;
 mod m0262_create_grant_reports;
@@ -276,6 +282,12 @@ impl MigratorTrait for Migrator {
             Box::new(m0241_add_users_disabled_reason::Migration),
             Box::new(m0242_create_password_resets::Migration),
             Box::new(m0243_index_password_resets_user::Migration),
+            Box::new(m0250_create_review_rounds::Migration),
+            Box::new(m0251_index_review_rounds_subject::Migration),
+            Box::new(m0252_create_review_assignments::Migration),
+            Box::new(m0253_index_review_assignments_round_reviewer::Migration),
+            Box::new(m0254_index_review_assignments_reviewer::Migration),
+            Box::new(m0255_create_review_scores::Migration),
             Box::new(m0260_create_grants::Migration),
             Box::new(m0261_create_grant_tranches::Migration),
             Box::new(m0262_create_grant_reports::Migration),

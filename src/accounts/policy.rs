@@ -286,6 +286,20 @@ pub enum Action {
         /// The user acts for the call's organizer.
         organizer: bool,
     },
+    /// See one's review assignments (`/me/reviews`): holders of the evaluator role.
+    ReviewSubjects,
+    /// Fill in and submit a review sheet: the evaluator assigned to it (`assigned`, settled
+    /// by the handler from the row).
+    ScoreReview {
+        /// The sheet is the user's own assignment.
+        assigned: bool,
+    },
+    /// Assign, replace and take off the reviewers of a subject: whoever acts for its
+    /// organizer (`organizer`, settled by the handler), never a platform administrator.
+    ManageReviewers {
+        /// The user acts for the subject's organizer.
+        organizer: bool,
+    },
     /// See a tenant's records in its incubator (its graduation review, exit tasks): the
     /// tenant itself (`own`: the user who applied for it or a member of its organization),
     /// the incubator's managers and regulators.
@@ -381,6 +395,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ViewTenant { own, managed } => {
             own || a.manages_incubator(managed) || a.has(Role::Regulator)
         }
+        Action::ReviewSubjects => a.has(Role::Evaluator),
+        Action::ScoreReview { assigned } => assigned && a.has(Role::Evaluator),
+        Action::ManageReviewers { organizer } => organizer && !a.has(Role::Admin),
     }
 }
 
@@ -409,7 +426,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 74] = [
+    const ALL_ACTIONS: [Action; 79] = [
         Action::ViewWorkspace,
         Action::Fundraise(7),
         Action::CreateOrg,
@@ -573,6 +590,11 @@ mod tests {
             own: false,
             managed: false,
         },
+        Action::ReviewSubjects,
+        Action::ScoreReview { assigned: true },
+        Action::ScoreReview { assigned: false },
+        Action::ManageReviewers { organizer: true },
+        Action::ManageReviewers { organizer: false },
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -662,6 +684,8 @@ mod tests {
             },
             GrantRecipient { own: true },
             GrantOrganizer { organizer: true },
+            // Reviewers of a subject are managed by its organizer (settled by the handler).
+            ManageReviewers { organizer: true },
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -808,6 +832,8 @@ mod tests {
                         assigned: true,
                     },
                     early,
+                    ReviewSubjects,
+                    ScoreReview { assigned: true },
                 ]),
             ),
             // Separation of duties: rows that make an administrator a member or a buyer
@@ -851,6 +877,8 @@ mod tests {
                         unit: 4,
                         assigned: true,
                     },
+                    ReviewSubjects,
+                    ScoreReview { assigned: true },
                 ]),
             ),
             // The role manages only the incubators assigned (`managed` true).

@@ -10,7 +10,8 @@ use axum::routing::{get, post};
 use crate::web::AppState;
 use crate::{
     accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
-    pages, payments, philanthropy, procurement, regulation, search, spaces, targets, units, web,
+    pages, payments, philanthropy, procurement, regulation, reviews, search, spaces, targets,
+    units, web,
 };
 
 /// Who a route is for.
@@ -106,6 +107,10 @@ pub enum Access {
     /// A buyer of the unit (or an administrator of the foundation) running the call of the
     /// grant in the path.
     GrantOrganizer,
+    /// A holder of the evaluator role (their review assignments).
+    Reviewer,
+    /// The evaluator assigned the review sheet in the path.
+    AssignedReviewer,
     /// The tenant in the path (the user who applied for it, the members of its
     /// organization), the managers of its incubator, and regulators.
     TenantReaders,
@@ -545,6 +550,25 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/api/v1/grants.360giving.json",
         Public,
         philanthropy::routes::grants::giving360,
+    )
+    .post(
+        "/proposals/{id}/reviewers",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::assign_reviewer,
+    )
+    .post(
+        "/proposals/{id}/reviewers/remove",
+        ProposalOrganizer,
+        philanthropy::routes::proposals::remove_reviewer,
+    )
+    // reviews
+    .get("/me/reviews", Reviewer, reviews::routes::mine)
+    .get("/reviews/{id}", AssignedReviewer, reviews::routes::show)
+    .post("/reviews/{id}", AssignedReviewer, reviews::routes::save)
+    .post(
+        "/reviews/{id}/submit",
+        AssignedReviewer,
+        reviews::routes::submit,
     )
     // regulation
     .get("/orgs/{id}/reports", OrgReaders, regulation::routes::list)

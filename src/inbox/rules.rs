@@ -92,6 +92,10 @@ code_enum! {
         ZombieNoticed = "zombie_noticed",
         /// A regulator decided the organization's zombie case (to its administrators).
         ZombieDecided = "zombie_decided",
+        /// The recipient was assigned to review a subject (a proposal).
+        ReviewAssigned = "review_assigned",
+        /// The recipient was taken off a review, with the reason (their sheet discarded).
+        ReviewUnassigned = "review_unassigned",
     }
 }
 

@@ -96,6 +96,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let calls = crate::philanthropy::routes::workspace_sections(&st, &ctx).await?;
     let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
     let complaints = crate::complaints::routes::workspace_section(&st, &ctx).await?;
+    let reviews = crate::reviews::routes::workspace_section(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
@@ -105,6 +106,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
         (calls)
         (incubators)
         (complaints)
+        (reviews)
         @if u.actor.has(Role::Regulator) {
             div.panel id="regulation" {
                 h2 { (ctx.t("regulation.me.title")) }

@@ -18,9 +18,13 @@
 //! move through `proposal_rules::ProposalState::apply` as a conditional update with its
 //! audit entry and notices.
 //!
+//! Expert review goes through the shared `reviews` room (`reviewing.rs`): the round opens
+//! when a proposal enters expert review and determination waits, in its transaction, for
+//! the call's number of submitted sheets and every assigned reviewer's.
+//!
 //! May call: `audit`, `inbox`, `units` (names, buyers), `orgs` (names, kinds, credit, the
 //! facts matching needs), `incubators` (which organizations are in residence), `accounts`
-//! (roles), `regions`, the kernel.
+//! (roles), `reviews`, `regions`, the kernel.
 
 pub mod grant_model;
 pub mod grant_rules;
@@ -29,6 +33,7 @@ pub mod model;
 pub mod proposal_model;
 pub mod proposal_rules;
 pub mod proposals;
+pub mod reviewing;
 pub mod routes;
 pub mod rules;
 pub mod views;

@@ -289,6 +289,10 @@ pub async fn revise(
         txn.commit().await?;
         return Ok(Err(ApplyRefusal::NotEditable));
     }
+    // A revision returning to expert review reopens its round.
+    if to == ProposalState::ExpertReview {
+        reviews_follow(&*txn, c, &p, from, to, now).await?.ok();
+    }
     if d.submit {
         model::insert_revision(&*txn, p.id, revision, &f.content, actor, now).await?;
     }
@@ -317,8 +321,10 @@ pub async fn revise(
 }
 
 /// Why an organizer's step was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepRefusal {
+    /// Determination waits for the reviews: too few submitted, or someone still missing.
+    Reviews(crate::reviews::NotReady),
     /// The state machine refused it.
     Rule(StepError),
     /// Approving it would take the approvals past the call's pool.
@@ -329,13 +335,39 @@ pub enum StepRefusal {
 
 impl StepRefusal {
     /// The message shown to the organizer.
-    pub fn message(self, lang: crate::kernel::Lang) -> String {
+    pub fn message(&self, lang: crate::kernel::Lang) -> String {
         match self {
+            StepRefusal::Reviews(n) => n.message(lang),
             StepRefusal::Rule(e) => e.message(lang),
             StepRefusal::Pool => lang.t("proposal.err.pool"),
             StepRefusal::Stale => StepError::Illegal.message(lang),
         }
     }
+}
+
+/// Keeps the proposal's review round in step with its state, in the moving transaction:
+/// entering expert review opens it (with the call's rubric, the first time); moving to
+/// determination closes it only if review is complete (`Err`: who is missing); leaving
+/// review any other way freezes it until the proposal returns.
+async fn reviews_follow(
+    txn: &impl ConnectionTrait,
+    c: &Call,
+    p: &Proposal,
+    from: ProposalState,
+    to: ProposalState,
+    now: i64,
+) -> Result<Result<(), crate::reviews::NotReady>, DbErr> {
+    use crate::reviews::SubjectKind::Proposal as Kind;
+    if to == ProposalState::ExpertReview && from != to {
+        let s = super::reviewing::subject_of(p);
+        crate::reviews::open_in(txn, &s, &super::reviewing::rubric_of(c), now).await?;
+    } else if from == ProposalState::ExpertReview && to == ProposalState::Determination {
+        let required = usize::try_from(c.reviewers).unwrap_or(0);
+        return crate::reviews::close_in(txn, Kind, p.id, required, now).await;
+    } else if from == ProposalState::ExpertReview && to != from {
+        crate::reviews::freeze_in(txn, Kind, p.id, now).await?;
+    }
+    Ok(Ok(()))
 }
 
 /// One organizer's step in a transaction already holding the call's turn: the conditional
@@ -380,6 +412,12 @@ async fn step_in(
     if !model::set_state(txn, p.id, from, to, &w, now).await? {
         return Ok(Err(StepRefusal::Stale));
     }
+    // Expert review: determination waits for the call's number of submitted sheets and for
+    // every assigned reviewer's, read here under the call's turn. (The caller then drops
+    // the transaction unfinished, so the state written above is not kept.)
+    if let Err(n) = reviews_follow(txn, c, &p, from, to, now).await? {
+        return Ok(Err(StepRefusal::Reviews(n)));
+    }
     audit(
         txn,
         now,
@@ -423,7 +461,11 @@ pub async fn take_step(
     model::lock_call(&*txn, c.id).await?;
     let amount = d.amount.map(|a| a.0);
     let r = step_in(&*txn, c, p.id, d.step, &d.message, amount, actor, now).await?;
-    txn.commit().await?;
+    // A refused step may have written its state before the reviews refused it: only a
+    // step taken whole is committed (dropping the transaction rolls it back).
+    if r.is_ok() {
+        txn.commit().await?;
+    }
     Ok(r)
 }
 

@@ -173,6 +173,51 @@ impl TestApp {
             .id
     }
 
+    /// Completes the expert review of a proposal in expert review: `n` evaluators
+    /// (`reviewer1@example.org`, …, created on first use) are assigned by `organizer` and
+    /// submit full sheets (every criterion 4), so determination may follow.
+    pub async fn complete_review(
+        &self,
+        c: &civicbridge::philanthropy::Call,
+        proposal: i64,
+        organizer: i64,
+        n: usize,
+    ) {
+        let db = &self.state.db;
+        for k in 1..=n {
+            let email = format!("reviewer{k}@example.org");
+            let id = match accounts::find_by_email(db, &email).await.unwrap() {
+                Some(u) => u.id,
+                None => self.user(&email, &[Role::Evaluator]).await,
+            };
+            civicbridge::philanthropy::reviewing::assign_reviewer(
+                db, c, proposal, id, organizer, T0,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            let (a, r) = civicbridge::reviews::my_assignments(db, id)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|(_, r)| r.subject_id == proposal)
+                .unwrap();
+            let sheet = civicbridge::reviews::Sheet {
+                cells: r
+                    .criteria()
+                    .iter()
+                    .map(|_| (Some(civicbridge::reviews::Mark::Points(4)), String::new()))
+                    .collect(),
+                recommendation: Some(civicbridge::reviews::Recommendation::Yes),
+                declared: true,
+            };
+            civicbridge::reviews::save_sheet(db, a.id, id, &sheet, true, T0)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+    }
+
     /// Drafts a tender from a form that must validate for `unit` at `T0`; returns its id.
     pub async fn draft_tender(
         &self,

@@ -75,7 +75,8 @@ pub async fn run(db: &DatabaseConnection, actor: i64, now: i64) -> Result<usize,
             cofund_bp: 1000,
             opens_at: opens,
             closes_at: closes,
-            reviewers: 3,
+            // Two experts per application: the demo has two evaluators.
+            reviewers: 2,
             rubric: vec![
                 ("需求分析".into(), 30),
                 ("项目设计与可行性".into(), 40),

@@ -30,6 +30,7 @@ fn draft(n: usize, place: &str, submit: bool) -> ProposalDraft {
         "如意社区助餐队",
         "大学西路关爱留守儿童小组",
         "丁香社区议事会",
+        "托克托县文化志愿服务队",
     ];
     let name = names[n % names.len()];
     let line = |c: &str, item: &str, yuan: i64| BudgetLine {
@@ -102,7 +103,7 @@ pub async fn run(
         .collect();
     // Each plan: whether it is submitted, then the organizer's steps (with a revision after
     // a request for more information where `revise` is set).
-    let plans: [(bool, &[Step], bool); 8] = [
+    let plans: [(bool, &[Step], bool); 9] = [
         (false, &[], false),
         (true, &[], false),
         (true, &[Step::Screen, Step::RequestInfo], true),
@@ -124,7 +125,9 @@ pub async fn run(
             false,
         ),
         (true, &[Step::Screen, Step::Reject], false),
+        (true, &[Step::Screen, Step::ToReview], false),
     ];
+    let evaluators = evaluators(db, now).await?;
     let mut made = 0;
     for (n, (submit, steps, revise)) in plans.into_iter().enumerate() {
         let mut t = now - 6 * DAY + (n as i64) * 3_600;
@@ -148,12 +151,44 @@ pub async fn run(
                 Step::Approve => ("同意立项，活动物资预算核减。", Some(4_800_000)),
                 _ => ("", None),
             };
+            // Determination waits for the reviews: both demo evaluators submit first.
+            if *step == Step::ToDetermination {
+                review(
+                    db,
+                    &c,
+                    id,
+                    &evaluators,
+                    &[Some(true), Some(true)],
+                    organizer,
+                    t,
+                )
+                .await?;
+            }
             let d = StepDraft {
                 step: *step,
                 message: message.to_string(),
                 amount: amount.map(Fen),
             };
             let _ = ops::take_step(db, &c, &p, &d, organizer, t).await?;
+        }
+        // The two in expert review: one submitted sheet and a draft; a draft and a
+        // reviewer yet to start.
+        let t = t + 600;
+        match n {
+            4 => {
+                review(
+                    db,
+                    &c,
+                    id,
+                    &evaluators,
+                    &[Some(true), Some(false)],
+                    organizer,
+                    t,
+                )
+                .await?
+            }
+            8 => review(db, &c, id, &evaluators, &[Some(false), None], organizer, t).await?,
+            _ => {}
         }
         if revise && let Some(p) = crate::philanthropy::proposal_model::get(db, id).await? {
             let mut d = draft(n, &place, true);
@@ -163,4 +198,82 @@ pub async fn run(
         }
     }
     Ok(made)
+}
+
+/// The two demo evaluators (the second is created if the procurement demo has not yet).
+async fn evaluators(db: &DatabaseConnection, now: i64) -> Result<Vec<i64>, DbErr> {
+    let mut ids = Vec::new();
+    for (email, name) in [
+        ("evaluator@demo.civicbridge.cn", "评审专家"),
+        ("evaluator2@demo.civicbridge.cn", "评审专家（二）"),
+    ] {
+        let id = match crate::accounts::find_by_email(db, email).await? {
+            Some(u) => u.id,
+            None => {
+                let hash =
+                    crate::accounts::hash_password(super::DEMO_PASSWORD).map_err(DbErr::Custom)?;
+                crate::accounts::create_user(
+                    db,
+                    email,
+                    &hash,
+                    name,
+                    &[crate::accounts::Role::Evaluator],
+                    now,
+                )
+                .await?
+                .id
+            }
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Assigns the evaluators to a proposal in expert review and fills in their sheets: per
+/// evaluator `Some(true)` submits, `Some(false)` saves a draft, `None` leaves it empty.
+async fn review(
+    db: &DatabaseConnection,
+    c: &call::Model,
+    id: i64,
+    evaluators: &[i64],
+    sheets: &[Option<bool>],
+    organizer: i64,
+    t: i64,
+) -> Result<(), DbErr> {
+    use crate::reviews::{Mark, Recommendation, Sheet};
+    let n = crate::philanthropy::reviewing::rubric_of(c).len();
+    for (k, (ev, mode)) in evaluators.iter().zip(sheets).enumerate() {
+        let _ =
+            crate::philanthropy::reviewing::assign_reviewer(db, c, id, *ev, organizer, t).await?;
+        let Some(submit) = mode else { continue };
+        let Some((a, _)) = crate::reviews::my_assignments(db, *ev)
+            .await?
+            .into_iter()
+            .find(|(_, r)| r.subject_id == id)
+        else {
+            continue;
+        };
+        let marks = [[4, 5, 3, -1], [3, 4, 4, 5]][k % 2];
+        let sheet = Sheet {
+            cells: (0..n)
+                .map(|i| {
+                    let m = marks[i % marks.len()];
+                    let mark = if m < 0 {
+                        Mark::NotApplicable
+                    } else {
+                        Mark::Points(m)
+                    };
+                    (Some(mark), "需求调研扎实，执行计划清楚。".to_string())
+                })
+                .collect(),
+            recommendation: Some(if k == 0 {
+                Recommendation::Yes
+            } else {
+                Recommendation::Maybe
+            }),
+            declared: true,
+        };
+        let _ = crate::reviews::save_sheet(db, a.id, *ev, &sheet, *submit, t + 60).await?;
+    }
+    Ok(())
 }

@@ -5,10 +5,10 @@
 //! log in first.
 
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use crate::accounts::{Action, OrgRole, may, require};
+use crate::accounts::{Action, OrgRole, Role, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::money::Fen;
 use crate::philanthropy::model::Call;
@@ -17,8 +17,12 @@ use crate::philanthropy::proposal_rules::{
     self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, StepForm,
 };
 use crate::philanthropy::proposals as ops;
+use crate::philanthropy::reviewing;
+use crate::philanthropy::views::proposals::ReviewPanel;
 use crate::philanthropy::views::proposals::{self as views, Failed, ProposalPage};
+use crate::philanthropy::views::reviewing::ReviewerForm;
 use crate::philanthropy::{CallState, Phase};
+use crate::reviews::SubjectKind;
 use crate::web::{AppState, Ctx, Form, Query, layout, parse_id, see_other, unprocessable};
 
 fn one(field: &'static str, message: String) -> FieldErrors {
@@ -178,7 +182,13 @@ async fn seen(st: &AppState, ctx: &Ctx, id: &str) -> AppResult<Seen> {
     let own = applied || role.is_some();
     let organizer = p.state().visible_to_organizer()
         && super::acts_for(ctx, crate::philanthropy::organizer_of(&c));
-    if !may(Some(actor), Action::ViewProposal { own, organizer }) {
+    // An assigned reviewer reads what they score (while assigned, in any state after).
+    let reviewer = !own
+        && !organizer
+        && crate::reviews::is_reviewer(&st.db, SubjectKind::Proposal, p.id, actor.user_id).await?;
+    if !may(Some(actor), Action::ViewProposal { own, organizer })
+        && !may(Some(actor), Action::ScoreReview { assigned: reviewer })
+    {
         return Err(AppError::NotFound);
     }
     let editor = may(
@@ -208,6 +218,11 @@ async fn proposal_page(
     } else {
         vec![]
     };
+    let review = if s.organizer {
+        Some(review_panel(st, &s.p).await?)
+    } else {
+        None
+    };
     let now = st.clock.now();
     let page = ProposalPage {
         p: &s.p,
@@ -218,10 +233,180 @@ async fn proposal_page(
         editor: s.editor,
         organizer: s.organizer,
         orgs: &orgs,
+        review: review.as_ref(),
     };
     let grant = super::grants::proposal_section(st, ctx, &s.p, s.organizer).await?;
     let body = maud::html! { (views::show(ctx.lang, &page, failed, &csrf)) (grant) };
     Ok(layout::page(ctx, &s.p.title, body))
+}
+
+/// The organizer's review board and the evaluators who may be assigned.
+async fn review_panel(st: &AppState, p: &Proposal) -> AppResult<ReviewPanel> {
+    let mut boards = crate::reviews::boards(&st.db, SubjectKind::Proposal, &[p.id]).await?;
+    let assigning = p.state() == ProposalState::ExpertReview;
+    let candidates = if assigning {
+        let ids = crate::accounts::holders_of(&st.db, Role::Evaluator).await?;
+        crate::accounts::users_by_ids(&st.db, &ids)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, format!("{} ({})", u.display_name, u.email)))
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(ReviewPanel {
+        board: boards.remove(&p.id),
+        assigning,
+        candidates,
+    })
+}
+
+/// `POST /proposals/{id}/reviewers`: the organizer assigns a reviewer (a proposal in expert
+/// review; conflicts of interest refused with the reason, 422, nothing written).
+pub async fn assign_reviewer(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewerForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !may(
+        ctx.actor(),
+        Action::ManageReviewers {
+            organizer: s.organizer,
+        },
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = match f.reviewer.trim().parse::<i64>() {
+        Err(_) => Err(one("reviewer", ctx.t("review.err.choose"))),
+        Ok(r) => reviewing::assign_reviewer(&st.db, &s.c, s.p.id, r, uid, st.clock.now())
+            .await?
+            .map_err(|why| one(refusal_field(&why), why.message(ctx.lang))),
+    };
+    match res {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("review.assigned")).await?;
+            Ok(see_other(&format!("/proposals/{}#review-board", s.p.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            proposal_page(&st, &mut ctx, &s, &Failed::Reviewers(&f, &e)).await?,
+        )),
+    }
+}
+
+fn refusal_field(r: &crate::reviews::Refusal) -> &'static str {
+    match r {
+        crate::reviews::Refusal::Closed => "state",
+        _ => "reviewer",
+    }
+}
+
+/// `POST /proposals/{id}/reviewers/remove`: the organizer takes a reviewer off, with a
+/// reason, optionally naming a replacement; after a confirmation page (the sheet is
+/// discarded).
+pub async fn remove_reviewer(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ReviewerForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !may(
+        ctx.actor(),
+        Action::ManageReviewers {
+            organizer: s.organizer,
+        },
+    ) {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let mut e = FieldErrors::default();
+    let old = f.old.trim().parse::<i64>().ok();
+    if old.is_none() {
+        e.add("old", ctx.t("review.err.choose"));
+    }
+    let replacement = match f.replacement.trim() {
+        "" => None,
+        r => match r.parse::<i64>() {
+            Ok(r) => Some(r),
+            Err(_) => {
+                e.add("replacement", ctx.t("review.err.choose"));
+                None
+            }
+        },
+    };
+    let reason = match crate::reviews::validate_reason(&f.reason, ctx.lang) {
+        Ok(r) => r,
+        Err(re) => {
+            e.0.extend(re.0);
+            String::new()
+        }
+    };
+    if !e.is_empty() {
+        return Ok(unprocessable(
+            proposal_page(&st, &mut ctx, &s, &Failed::Reviewers(&f, &e)).await?,
+        ));
+    }
+    let old = old.unwrap_or_default();
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let csrf = ctx.ensure_csrf().await?;
+        let title = ctx.t("review.confirm_remove.title");
+        let consequences = [
+            ctx.t("review.confirm_remove.discarded"),
+            ctx.t("review.confirm_remove.notified"),
+        ];
+        let action = format!("/proposals/{}/reviewers/remove", s.p.id);
+        let cancel = format!("/proposals/{}#review-board", s.p.id);
+        let button = ctx.t("review.remove");
+        let fields = [
+            ("old", f.old.as_str()),
+            ("replacement", f.replacement.as_str()),
+            ("reason", f.reason.as_str()),
+        ];
+        return Ok(crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &title,
+                consequences: &consequences,
+                action: &action,
+                fields: &fields,
+                button: &button,
+                cancel: &cancel,
+            },
+            &csrf,
+        )
+        .into_response());
+    }
+    let r = reviewing::remove_reviewer(
+        &st.db,
+        &s.c,
+        s.p.id,
+        old,
+        replacement,
+        &reason,
+        uid,
+        st.clock.now(),
+    )
+    .await?;
+    match r {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("review.removed")).await?;
+            Ok(see_other(&format!("/proposals/{}#review-board", s.p.id)))
+        }
+        Err(why) => {
+            let field = match why {
+                crate::reviews::Refusal::NotAssigned => "old",
+                crate::reviews::Refusal::Closed => "state",
+                _ => "replacement",
+            };
+            let e = one(field, why.message(ctx.lang));
+            Ok(unprocessable(
+                proposal_page(&st, &mut ctx, &s, &Failed::Reviewers(&f, &e)).await?,
+            ))
+        }
+    }
 }
 
 /// `GET /proposals/{id}`: its applicant and the call's organizer.
@@ -432,6 +617,9 @@ async fn list_page(
         model::counts_of_call(&st.db, c.id),
         model::approved_total(&st.db, c.id),
     )?;
+    // Live review totals and who is missing, for the whole list in a few IN queries.
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let boards = crate::reviews::boards(&st.db, SubjectKind::Proposal, &ids).await?;
     let body = views::list(
         ctx.lang,
         c,
@@ -439,6 +627,7 @@ async fn list_page(
         &counts,
         Fen(approved),
         state,
+        &boards,
         f,
         e,
         &csrf,

@@ -3,6 +3,7 @@
 
 pub mod grants;
 pub mod proposals;
+pub mod reviewing;
 
 use std::collections::HashMap;
 

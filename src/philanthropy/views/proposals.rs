@@ -18,6 +18,7 @@ use crate::philanthropy::proposal_rules::{
     ProposalState, ScreenItem, Step, StepForm,
 };
 use crate::philanthropy::rules::percent_input;
+use crate::philanthropy::views::reviewing::{ReviewerForm, board_section, list_cells};
 use crate::regions::{Level, regions};
 use crate::web::forms::{csrf_field, division_picker, error_summary, input, select, textarea};
 
@@ -258,6 +259,18 @@ pub enum Failed<'a> {
     Step(&'a StepForm, &'a FieldErrors),
     /// The screening checklist.
     Checklist(&'a FieldErrors),
+    /// A reviewer form (assign, take off).
+    Reviewers(&'a ReviewerForm, &'a FieldErrors),
+}
+
+/// The review board the organizer sees on a proposal that has been in expert review.
+pub struct ReviewPanel {
+    /// The board (`None`: never in review).
+    pub board: Option<crate::reviews::Board>,
+    /// Whether reviewers may be changed now (the proposal is in expert review).
+    pub assigning: bool,
+    /// Holders of the evaluator role: id and "name (e-mail)".
+    pub candidates: Vec<(i64, String)>,
 }
 
 /// Everything the proposal page shows.
@@ -278,6 +291,8 @@ pub struct ProposalPage<'a> {
     pub organizer: bool,
     /// For the editor's form: the organizations they administer.
     pub orgs: &'a [(i64, String, String)],
+    /// For the organizer: the review board and forms.
+    pub review: Option<&'a ReviewPanel>,
 }
 
 /// One proposal: content, state, messages, revisions; the applicant's form while it is
@@ -387,6 +402,10 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
                 }
             }
         }
+        @if let Some(rv) = pg.review {
+            @let (rf, re) = match failed { Failed::Reviewers(f, e) => ((*f).clone(), *e), _ => (ReviewerForm::default(), &none) };
+            (board_section(lang, p.id, rv.board.as_ref(), rv.assigning, &rv.candidates, &rf, re, csrf))
+        }
         @if pg.organizer {
             @let steps = Step::for_organizer(state);
             @if !steps.is_empty() {
@@ -468,6 +487,7 @@ pub fn list(
     counts: &[(String, i64)],
     approved: Fen,
     state: Option<ProposalState>,
+    boards: &HashMap<i64, crate::reviews::Board>,
     f: &BatchForm,
     e: &FieldErrors,
     csrf: &str,
@@ -518,6 +538,7 @@ pub fn list(
                         th { (lang.t("proposal.title")) } th { (lang.t("proposal.applicant")) }
                         th { (lang.t("proposal.state_label")) } th { (lang.t("proposal.requested")) }
                         th { (lang.t("proposal.approved_amount")) } th { (lang.t("proposal.submitted_at")) }
+                        th { (lang.t("review.total")) } th { (lang.t("review.submitted_count")) } th { (lang.t("review.missing")) }
                     } }
                     tbody { @for p in rows {
                         tr id=(format!("proposal-{}", p.id)) {
@@ -531,6 +552,7 @@ pub fn list(
                             td.num { (Fen(p.requested_fen)) }
                             td.num { @if let Some(a) = p.approved_fen { (Fen(a)) } }
                             td { (p.submitted_at.map(display_instant).unwrap_or_default()) }
+                            (list_cells(lang, boards.get(&p.id)))
                         }
                     } }
                 } }
