@@ -190,8 +190,9 @@
 //!   regulators, the regulators' roll-up `/incubators/kpis` by level and league/city; each
 //!   also as CSV and .xlsx through `rust_xlsxwriter`): every figure from grouped SQL answering
 //!   for all incubators at once — this room's tables, `spaces::occupancy_between`,
-//!   `contracts::signed_by_org_between`, `regulation::accepted_staff_by_org` — added up in
-//!   memory, the arithmetic pure in `kpis::rules`; grants wait behind `kpis::grants_hook`.
+//!   `contracts::signed_by_org_between`, `regulation::accepted_staff_by_org`,
+//!   `philanthropy::grants_won_between` — added up in memory, the arithmetic pure in
+//!   `kpis::rules`.
 //!   Offers matching the organizations in
 //!   residence or graduated less than the
 //!   configured months ago (`incubated_orgs`), and `targets` the incubation system by

@@ -131,6 +131,11 @@ async fn setup(app: &TestApp) -> Setup {
                 .await
                 .unwrap();
         }
+        if step == Step::ToDetermination {
+            // Determination waits for every expert's sheet (the reviews room).
+            app.complete_review(&c, proposal, buyer_id, c.reviewers as usize)
+                .await;
+        }
         let d = StepDraft {
             step,
             message: String::new(),
@@ -264,6 +269,19 @@ async fn a_grant_runs_from_agreement_to_a_rating_on_the_profile() {
     let r = s.admin.post(&format!("/grants/{g}/sign"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(grant(&app, g).await.state, "active");
+    // Counted as won by the organization once both have signed, in the period of the second
+    // signature only (incubators' KPIs read this).
+    let won = civicbridge::philanthropy::grants_won_between(&app.state.db, T0, T0 + 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        won.get(&s.org).map(|(n, v)| (*n, v.0)),
+        Some((1, 4_800_000))
+    );
+    let later = civicbridge::philanthropy::grants_won_between(&app.state.db, T0 + 1, T0 + 86_400)
+        .await
+        .unwrap();
+    assert!(later.is_empty(), "{later:?}");
 
     // A payment that is not the tranche's amount comes back with the typed values.
     let r = post(

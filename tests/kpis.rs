@@ -388,8 +388,8 @@ const A: [(&str, &str); 16] = [
     ("guidance_hours", "1.50"),
     ("contracts", "1"),
     ("contract_value", "123456.78"),
-    ("grants", "—"),
-    ("grant_value", "—"),
+    ("grants", "0"),
+    ("grant_value", "0.00"),
     ("staff", "15"),
 ];
 
@@ -440,7 +440,7 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
     );
     assert_eq!(
         lines.next().unwrap(),
-        "呼和浩特市社会组织孵化基地,3,2,2,1,0,37.50,5.50,1,2,1,1.50,1,123456.78,,,15"
+        "呼和浩特市社会组织孵化基地,3,2,2,1,0,37.50,5.50,1,2,1,1.50,1,123456.78,0,0.00,15"
     );
 
     // Excel: a workbook whose sheet holds the figures as numbers, money with two decimals.

@@ -2,8 +2,8 @@
 //! residence at the quarter's end and how many are registered organizations, occupancy of
 //! rooms and desks (from `spaces`), service hours (trainings × attendance, guidance),
 //! graduations, contracts signed by tenants and graduates (from `contracts`), staff of the
-//! registered tenants (from accepted annual reports in `regulation`), and grants — a hook
-//! until philanthropy offers grants through its face ([`grants_hook`]).
+//! registered tenants (from accepted annual reports in `regulation`), and venture-philanthropy
+//! grants that became active (from `philanthropy`).
 //!
 //! Every figure comes from grouped SQL — one statement per table family answering for all
 //! incubators at once (or only one) — and the per-organization answers of other rooms are
@@ -14,24 +14,13 @@ pub mod export;
 pub mod model;
 pub mod rules;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use sea_orm::{ConnectionTrait, DbErr};
 
 use super::model::Incubator;
 use crate::kernel::money::Fen;
 use rules::{Figures, Quarter, Row};
-
-/// Grants won per organization in `[from, to)` (count, value). Philanthropy's grants are
-/// being built in parallel and offer no face yet: `None` marks the figure as unavailable
-/// (shown as "—", left empty in exports). Replace the body with a call to that face.
-pub async fn grants_hook(
-    _db: &impl ConnectionTrait,
-    _from: i64,
-    _to: i64,
-) -> Result<Option<HashMap<i64, (i64, Fen)>>, DbErr> {
-    Ok(None)
-}
 
 /// The figures of these incubators for the quarter, one row each in the order given.
 /// `only` narrows the room's own queries when a single incubator is asked for.
@@ -48,7 +37,7 @@ pub async fn rows(
     let contracts = crate::contracts::signed_by_org_between(db, from, to).await?;
     // The latest year whose annual reports are due by now: the one before the quarter's.
     let staff = crate::regulation::accepted_staff_by_org(db, quarter.year - 1).await?;
-    let grants = grants_hook(db, from, to).await?;
+    let grants = Some(crate::philanthropy::grants_won_between(db, from, to).await?);
     let secs = to - from;
     for (inc, (spaces, allocated)) in space {
         let f = figures.entry(inc).or_default();

@@ -177,7 +177,8 @@ pub fn verify_signature(
     if sigs.is_empty() || secrets.is_empty() {
         return Err(SignatureError::Missing);
     }
-    if (now - t).abs() > tolerance {
+    // abs_diff: a forged `t` near i64::MIN must not overflow.
+    if now.abs_diff(t) > tolerance.max(0).unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     for secret in secrets {
@@ -650,6 +651,14 @@ mod tests {
             verify_signature(Some(&h), body, &["whsec_a"], 699, 300),
             Err(SignatureError::Stale)
         );
+        // A timestamp at the ends of the range is stale, never an overflow.
+        for t in [i64::MIN, i64::MAX] {
+            let h = format!("t={t},v1={good}");
+            assert_eq!(
+                verify_signature(Some(&h), body, &["whsec_a"], 1000, 300),
+                Err(SignatureError::Stale)
+            );
+        }
         for bad in ["", "t=1000", &format!("v1={good}"), "t=x,v1=zz", "garbage"] {
             assert_eq!(
                 verify_signature(Some(bad), body, &["whsec_a"], 1000, 300),

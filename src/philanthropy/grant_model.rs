@@ -783,6 +783,43 @@ pub async fn decide_amendment(
         == 1)
 }
 
+/// Per recipient organization: the grants that became active (both signatures) inside
+/// `[from, to)` and their amounts, terminated ones left out — one GROUP BY (incubators'
+/// quarterly KPIs count what their tenants and graduates won).
+pub async fn won_between(
+    db: &impl ConnectionTrait,
+    from: i64,
+    to: i64,
+) -> Result<std::collections::HashMap<i64, (i64, crate::kernel::money::Fen)>, DbErr> {
+    // Integers we computed, never typed text: written into the statement as literals.
+    let signed = "CASE WHEN organizer_signed_at > recipient_signed_at \
+                  THEN organizer_signed_at ELSE recipient_signed_at END";
+    let sql = format!(
+        "SELECT org_id, CAST(COUNT(*) AS BIGINT) AS n, CAST(SUM(amount_fen) AS BIGINT) AS total \
+         FROM grants WHERE org_id IS NOT NULL AND organizer_signed_at IS NOT NULL \
+         AND recipient_signed_at IS NOT NULL AND state <> '{}' \
+         AND {signed} >= {from} AND {signed} < {to} GROUP BY org_id",
+        GrantState::Terminated.code()
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<i64>("", "org_id")?,
+                (
+                    r.try_get::<i64>("", "n")?,
+                    crate::kernel::money::Fen(r.try_get("", "total")?),
+                ),
+            ))
+        })
+        .collect()
+}
+
 /// Sums of paid tranches by league/city code and the year paid (`YYYY` of `paid_on`), for
 /// the policy dashboard: `(league, year, fen)`.
 pub async fn paid_by_league_year(

@@ -44,6 +44,9 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 /// A grant agreement and its state, for the workspace and the tests.
 pub use grant_model::Grant;
+/// Grants that became active in a period and their amounts, per recipient organization
+/// (incubators' KPIs; one grouped query).
+pub use grant_model::won_between as grants_won_between;
 pub use grant_rules::GrantState;
 /// The grants' money paid by league/city and year (for `targets`), and an organization's
 /// completed grants (for its profile).

@@ -317,11 +317,11 @@ pub use model::get as report;
 /// An organization's reports, newest first; its penalties, newest first.
 pub use model::{of_org as reports_of, penalties_of};
 
+/// The spans during which organizations were on a credit list (clean-credit share).
+pub use credit_model::listing_spans;
 /// Staff per organization in its accepted report on a year (incubators' KPIs; one grouped
 /// query).
 pub use model::accepted_staff_by_org;
-/// The spans during which organizations were on a credit list (clean-credit share).
-pub use credit_model::listing_spans;
 /// One organization's accepted report on a year, for the targets' organization level.
 pub use model::{AcceptedFigures, accepted_of_year};
 /// Accepted reports summed by year and place, for the targets' party-building share and
