@@ -752,6 +752,9 @@ async fn browser_smoke() {
 const PHONES: [u32; 2] = [360, 390];
 /// The desktop width at which the header must hold one line.
 const DESKTOP: u32 = 1280;
+/// Wider desktops: the labels beside the icons come back, and the header must still hold one
+/// row without the navigation running under the search box.
+const WIDE: [u32; 2] = [1440, 1920];
 /// The tallest a one-line header may be (60 px inside plus its border, and some slack).
 const HEADER_MAX_HEIGHT: f64 = 72.0;
 
@@ -808,6 +811,12 @@ return {
   overflow: h.scrollWidth > h.clientWidth,
   // The navigation may shrink (min-width: 0): its items then slide under the search box.
   navClipped: (n => n.scrollWidth > n.clientWidth + 1)(h.querySelector('nav.main-nav')),
+  // Or the last item runs under the search box without the navigation knowing it.
+  navUnderSearch: (() => {
+    const items = h.querySelectorAll('nav.main-nav li');
+    return items.length > 0 && items[items.length - 1].getBoundingClientRect().right >
+      h.querySelector('.header-search').getBoundingClientRect().left + 1;
+  })(),
   width: document.documentElement.clientWidth,
   signedIn: !!h.querySelector('details.user-menu'),
   badge: !!h.querySelector('#unread-count'),
@@ -955,7 +964,7 @@ async fn header_on_one_line(c: &Client, what: &str, signed_in: bool) -> anyhow::
         "{what}: the header overflows"
     );
     ensure!(
-        v["navClipped"] == json!(false),
+        v["navClipped"] == json!(false) && v["navUnderSearch"] == json!(false),
         "{what}: the navigation is cut off under the search box"
     );
     ensure!(
@@ -1049,6 +1058,13 @@ async fn walk(
         .await?;
         accessible(c, &format!("home ({who}, {lang}, {DESKTOP} px)")).await?;
         screenshot(c, shots, &format!("layout-{who}-{lang}-{DESKTOP}.png")).await?;
+        for width in WIDE {
+            set_width(c, width).await?;
+            visit(c, base, "/").await?;
+            header_on_one_line(c, &format!("{who}, {lang}, home at {width} px"), signed_in).await?;
+            screenshot(c, shots, &format!("layout-{who}-{lang}-{width}.png")).await?;
+        }
+        set_width(c, DESKTOP).await?;
         visit(c, base, "/no-such-page").await?;
         let title = text_of(c, ".error-page h1").await?;
         ensure!(title == "404", "the error page says {title:?}");
