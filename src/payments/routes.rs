@@ -52,10 +52,8 @@ pub async fn show(
     mut ctx: Ctx,
     Path(id): Path<String>,
 ) -> AppResult<Markup> {
-    let f = PledgeForm {
-        show_name: "1".into(),
-        ..Default::default()
-    };
+    // The donor's name goes on the public list only by their choice: the box starts empty.
+    let f = PledgeForm::default();
     campaign_page(&st, &mut ctx, parse_id(&id)?, &f, &FieldErrors::default()).await
 }
 

@@ -40,7 +40,7 @@ pub fn list(lang: Lang, rules: &[RuleRow]) -> Markup {
     html! {
         h1.page-title { (lang.t("rules.title")) }
         p.hint { (lang.t("rules.hint")) }
-        table.table.rules {
+        table.data-table.rules {
             thead { tr {
                 th { (lang.t("rules.col.rule")) }
                 th { (lang.t("rules.col.list")) }
