@@ -40,7 +40,7 @@ pub fn list(lang: Lang, rules: &[RuleRow]) -> Markup {
     html! {
         h1.page-title { (lang.t("rules.title")) }
         p.hint { (lang.t("rules.hint")) }
-        table.data-table.rules {
+        div.table-wrap { table.data-table.rules {
             thead { tr {
                 th { (lang.t("rules.col.rule")) }
                 th { (lang.t("rules.col.list")) }
@@ -60,7 +60,7 @@ pub fn list(lang: Lang, rules: &[RuleRow]) -> Markup {
                     td { @if r.updated_at > 0 { (display_instant(r.updated_at)) } }
                 }
             } }
-        }
+        } }
     }
 }
 

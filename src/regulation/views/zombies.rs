@@ -57,7 +57,7 @@ pub fn queue(
         p { a href="/credit/rules" { (lang.t("zombie.rules_link")) } }
         @if cases.is_empty() { p.muted { (lang.t("zombie.none")) } }
         @else {
-            table.data-table.zombie-queue {
+            div.table-wrap { table.data-table.zombie-queue {
                 thead { tr {
                     th { (lang.t("zombie.col.case")) }
                     th { (lang.t("zombie.col.org")) }
@@ -76,7 +76,7 @@ pub fn queue(
                     }
                     td { (display_instant(c.objection_due)) }
                 } } }
-            }
+            } }
         }
     }
 }
@@ -153,11 +153,11 @@ pub fn ended(lang: Lang, cases: &[ZombieCase], names: &HashMap<i64, String>) -> 
         @if !cases.is_empty() {
             section.section id="deregistered" {
                 h2 { (lang.t("zombie.ended_title")) }
-                table.data-table { tbody { @for c in cases { tr {
+                div.table-wrap { table.data-table { tbody { @for c in cases { tr {
                     td { a href=(format!("/orgs/{}", c.org_id)) { (names.get(&c.org_id).map(String::as_str).unwrap_or("")) } }
                     td { (state_badge(c.state(), lang)) }
                     td { (c.decided_at.map(display_instant).unwrap_or_default()) }
-                } } } }
+                } } } } }
             }
         }
     }
