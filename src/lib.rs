@@ -278,6 +278,11 @@
 //!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
 //!   builds documents from public data only, read through `orgs`, `procurement` and `units`.
+//!   Both engines expand queries with the thesaurus `search/thesaurus.txt` (parsed and checked
+//!   in `rules`), index names' pinyin in an attribute ranked last (`rules::pinyin_forms`), and
+//!   receive the same place filter when a query names a league/city or banner/county
+//!   (`places`, from the division table through `regions`); a query that finds nothing falls
+//!   back to names that sound alike. `/search/suggest` feeds the header box's suggestions.
 //! - [`brands`] — brand service projects an organization's administrators keep (name,
 //!   domain, places, year started, people served, outcomes, partners, story, photos) and
 //!   the evidence the platform vouches for: the organization's completed contracts, linked
