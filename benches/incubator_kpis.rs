@@ -34,6 +34,15 @@ async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
         .expect("integer")
 }
 
+/// The largest id in a table (0 when empty).
+async fn max_id(db: &sea_orm::DatabaseConnection, table: &str) -> i64 {
+    scalar(
+        db,
+        &format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}"),
+    )
+    .await
+}
+
 fn series(pg: bool, n: i64) -> String {
     if pg {
         format!("SELECT generate_series(0::bigint, {}::bigint) AS i", n - 1)
@@ -51,6 +60,14 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
         scalar(db, "SELECT MIN(id) FROM organizations").await,
         scalar(db, "SELECT COUNT(*) FROM organizations").await,
     );
+    // The seed made demo incubators, tenants and spaces: the bench's rows continue after them.
+    let bi = max_id(db, "incubators").await;
+    let ba = max_id(db, "incubator_applications").await;
+    let bt = max_id(db, "incubator_tenants").await;
+    let btr = max_id(db, "incubator_trainings").await;
+    let bg = max_id(db, "incubator_guidance").await;
+    let br = max_id(db, "space_resources").await;
+    let bal = max_id(db, "space_allocations").await;
     let values: Vec<String> = (1..=INCUBATORS)
         .map(|i| {
             let (level, league) = match i % 3 {
@@ -64,8 +81,9 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
                 league.clone()
             };
             format!(
-                "({i}, 'bench incubator {i}', '{level}', {division}, {league}, NULL, NULL, NULL, \
-                 'address', 'services', {per}, 0, 0)"
+                "({}, 'bench incubator {i}', '{level}', {division}, {league}, NULL, NULL, NULL, \
+                 'address', 'services', {per}, 0, 0)",
+                bi + i
             )
         })
         .collect();
@@ -85,7 +103,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO incubator_applications (id, incubator_id, applicant_id, org_id, name, uscc, \
          founders, domain, plan, state, reason, created_at, updated_at, submitted_at) \
-         SELECT 1 + i, 1 + i / {per}, {user}, CASE WHEN i % 2 = 0 THEN {o0} + i % {on} ELSE NULL END, \
+         SELECT {ba} + 1 + i, {bi} + 1 + i / {per}, {user}, CASE WHEN i % 2 = 0 THEN {o0} + i % {on} ELSE NULL END, \
          'group', NULL, '', 'elderly', 'plan', 'admitted', NULL, 0, 0, {start} + (i * 7919) % {span} \
          FROM ({s}) AS g",
         s = series(pg, n)
@@ -95,7 +113,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO incubator_tenants (id, incubator_id, application_id, org_id, name, state, \
          admitted_at, ended_at) \
-         SELECT 1 + i, 1 + i / {per}, 1 + i, CASE WHEN i % 2 = 0 THEN {o0} + i % {on} ELSE NULL END, \
+         SELECT {bt} + 1 + i, {bi} + 1 + i / {per}, {ba} + 1 + i, CASE WHEN i % 2 = 0 THEN {o0} + i % {on} ELSE NULL END, \
          'tenant', CASE WHEN i % 10 = 0 THEN 'graduated' WHEN i % 20 = 5 THEN 'exited' ELSE 'resident' END, \
          {start} + (i * 7919) % {span}, \
          CASE WHEN i % 10 = 0 OR i % 20 = 5 THEN {start} + (i * 7919) % {span} + 200 * {DAY} ELSE NULL END \
@@ -109,7 +127,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO incubator_trainings (id, incubator_id, topic, trainer, held_at, minutes, \
          created_by, created_at) \
-         SELECT 1 + i, 1 + i / {weeks}, 'topic', 'trainer', {start} + (i % {weeks}) * 7 * {DAY}, 120, NULL, 0 \
+         SELECT {btr} + 1 + i, {bi} + 1 + i / {weeks}, 'topic', 'trainer', {start} + (i % {weeks}) * 7 * {DAY}, 120, NULL, 0 \
          FROM ({s}) AS g",
         s = series(pg, INCUBATORS * weeks)
     ))
@@ -117,7 +135,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     .expect("trainings");
     db.execute_unprepared(&format!(
         "INSERT INTO incubator_training_attendance (training_id, tenant_id) \
-         SELECT 1 + i / 20, 1 + ((i / 20) / {weeks}) * {per} + ((i / 20) * 20 + i % 20) % {per} \
+         SELECT {btr} + 1 + i / 20, {bt} + 1 + ((i / 20) / {weeks}) * {per} + ((i / 20) * 20 + i % 20) % {per} \
          FROM ({s}) AS g",
         s = series(pg, INCUBATORS * weeks * 20)
     ))
@@ -127,7 +145,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO incubator_guidance (id, tenant_id, mentor, topic, held_at, minutes, notes, \
          created_by, created_at) \
-         SELECT 1 + i, 1 + i / 10, 'mentor', 'topic', {start} + (i * 104729) % {span}, 60, '', NULL, 0 \
+         SELECT {bg} + 1 + i, {bt} + 1 + i / 10, 'mentor', 'topic', {start} + (i * 104729) % {span}, 60, '', NULL, 0 \
          FROM ({s}) AS g",
         s = series(pg, n * 10)
     ))
@@ -137,7 +155,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO space_resources (id, incubator_id, name, kind, capacity, opens_min, \
          closes_min, advance_days, cancel_hours, created_at, updated_at) \
-         SELECT 1 + i, 1 + i / 100, 'desk', 'desk', 1, 480, 1080, 14, 2, 0, 0 FROM ({s}) AS g",
+         SELECT {br} + 1 + i, {bi} + 1 + i / 100, 'desk', 'desk', 1, 480, 1080, 14, 2, 0, 0 FROM ({s}) AS g",
         s = series(pg, INCUBATORS * 100)
     ))
     .await
@@ -146,7 +164,7 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     db.execute_unprepared(&format!(
         "INSERT INTO space_allocations (id, resource_id, tenant_id, starts_at, ends_at, state, \
          created_by, created_at, updated_at) \
-         SELECT 1 + i, 1 + i / {slots}, 1 + ((i / {slots}) / 100) * {per} + i % {per}, \
+         SELECT {bal} + 1 + i, {br} + 1 + i / {slots}, {bt} + 1 + ((i / {slots}) / 100) * {per} + i % {per}, \
          {start} + (i % {slots}) * 91 * {DAY}, {start} + (i % {slots}) * 91 * {DAY} + 90 * {DAY}, \
          'active', NULL, 0, 0 FROM ({s}) AS g",
         s = series(pg, INCUBATORS * 100 * slots)
@@ -207,7 +225,8 @@ fn main() {
             .expect("roll-up")
     };
     let rows = rollup();
-    assert_eq!(rows.len() as i64, INCUBATORS);
+    // The bench's incubators and the seed's demo ones.
+    assert!(rows.len() as i64 >= INCUBATORS, "{} rows", rows.len());
     let total = rules::total(&rows);
     println!(
         "{}: residents {}, service hours {}, occupancy {:?} bp",
