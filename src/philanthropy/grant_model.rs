@@ -243,18 +243,6 @@ pub async fn of_proposal(
         .await
 }
 
-/// Grants by id.
-pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Grant>, DbErr> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    grant::Entity::find()
-        .filter(grant::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(grant::Column::Id)
-        .all(db)
-        .await
-}
-
 /// Every grant, oldest first.
 pub async fn all(db: &impl ConnectionTrait) -> Result<Vec<Grant>, DbErr> {
     grant::Entity::find()
@@ -825,26 +813,26 @@ pub async fn won_between(
 pub async fn paid_by_league_year(
     db: &impl ConnectionTrait,
 ) -> Result<Vec<(String, i32, i64)>, DbErr> {
-    let paid = tranche::Entity::find()
-        .filter(tranche::Column::PaidOn.is_not_null())
-        .all(db)
+    // One GROUP BY over the paid tranches and their grants (`paid_on` is `YYYY-MM-DD`), rather
+    // than every paid tranche and its grant loaded on each `/targets` request.
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT g.league AS league, CAST(SUBSTR(t.paid_on, 1, 4) AS INTEGER) AS year, \
+             CAST(SUM(t.amount_fen) AS BIGINT) AS total \
+             FROM grant_tranches t JOIN grants g ON g.id = t.grant_id \
+             WHERE t.paid_on IS NOT NULL \
+             GROUP BY g.league, CAST(SUBSTR(t.paid_on, 1, 4) AS INTEGER) \
+             ORDER BY g.league, year",
+        ))
         .await?;
-    let ids: Vec<i64> = paid.iter().map(|t| t.grant_id).collect();
-    let grants = by_ids(db, &ids).await?;
-    let league: std::collections::HashMap<i64, String> =
-        grants.into_iter().map(|g| (g.id, g.league)).collect();
-    let mut sums: std::collections::BTreeMap<(String, i32), i64> = Default::default();
-    for t in paid {
-        let (Some(l), Some(y)) = (
-            league.get(&t.grant_id),
-            t.paid_on
-                .as_deref()
-                .and_then(|d| d.get(..4))
-                .and_then(|y| y.parse::<i32>().ok()),
-        ) else {
-            continue;
-        };
-        *sums.entry((l.clone(), y)).or_default() += t.amount_fen;
-    }
-    Ok(sums.into_iter().map(|((l, y), f)| (l, y, f)).collect())
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String>("", "league")?,
+                r.try_get::<i32>("", "year")?,
+                r.try_get::<i64>("", "total")?,
+            ))
+        })
+        .collect()
 }
