@@ -166,7 +166,8 @@
 //!   a campaign needs it, an approved proposal from `philanthropy` and a filed plan's record
 //!   number and period, and a job closes it when the period ends), pledges through a
 //!   `Gateway` (offline bank transfer confirmed by the foundation, or a Stripe PaymentIntent
-//!   with an idempotency key), states moved only by `rules::apply` — for Stripe only on
+//!   with an idempotency key, through async-stripe pointed at `STRIPE_API_BASE`; tests put
+//!   `tests/common/stripe_compat.rs` between it and localstripe), states moved only by `rules::apply` — for Stripe only on
 //!   webhooks verified by our own HMAC check (any `v1`, tolerance), deduplicated by event id
 //!   inserted in the moving transaction —, receipts numbered per foundation and year,
 //!   refunds, reconciliation with Stripe. Calls `orgs`, `philanthropy`, `audit`.

@@ -5,12 +5,22 @@
 //! PaymentIntent server-side with an idempotency key per donation; what happens to it is
 //! learned only from verified webhooks.
 //!
-//! The Stripe client is a few form-encoded calls over `reqwest` (already built here for
-//! Meilisearch) instead of async-stripe: its types crate costs minutes of build on this
-//! machine and requires fields localstripe omits, which would need a compatibility layer
-//! for tests; the three endpoints used here are stable and small.
+//! The Stripe client is async-stripe (the stripe-rust family the product card names), only
+//! its PaymentIntent and Refund requests: create (with an idempotency key), retrieve (with
+//! the latest charge expanded, for the refunded amount) and refund. It talks to
+//! `STRIPE_API_BASE` as it is; localstripe, which tests use, omits fields these types
+//! require, and the tests put a small filling proxy in front of it (`tests/common/
+//! stripe_compat.rs`) — production never goes through one. Webhooks are verified by our
+//! own [`super::rules::verify_signature`]: async-stripe's verifier has a fixed 300 s
+//! tolerance and keeps only the last `v1` signature, which breaks during a rotation.
 
+use std::collections::HashMap;
 use std::time::Duration;
+
+use stripe::{IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
+use stripe_core::payment_intent::{CreatePaymentIntent, RetrievePaymentIntent};
+use stripe_core::refund::CreateRefund;
+use stripe_core::{PaymentIntent, PaymentIntentStatus};
 
 use super::rules::GatewayKind;
 use crate::kernel::money::Fen;
@@ -177,65 +187,57 @@ impl Gateway for Offline {
     }
 }
 
-/// Stripe's REST API.
+/// Stripe, through async-stripe.
 pub struct Stripe {
-    key: String,
-    base: String,
-    currency: String,
-    http: reqwest::Client,
+    client: Result<stripe::Client, String>,
+    currency: stripe_types::Currency,
 }
 
+/// How long one call to Stripe may take: the donor waits for the PaymentIntent.
+const CALL_TIMEOUT: Duration = Duration::from_secs(15);
+
 impl Stripe {
-    /// A client for `base` with `key`.
+    /// A client for `base` (Stripe's `https://api.stripe.com`, or a stand-in) with `key`.
+    /// A key or base that cannot be used is reported on each call as unreachable.
     pub fn new(key: &str, base: &str, currency: &str) -> Stripe {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(15))
+        // async-stripe appends `v1/…` to the base as given: it must end with one slash.
+        let base = format!("{}/", base.trim_end_matches('/'));
+        let client = stripe::ClientBuilder::new(key)
+            .url(base)
+            .timeout(CALL_TIMEOUT)
             .build()
-            .unwrap_or_default();
+            .map_err(|e| e.to_string());
         Stripe {
-            key: key.to_string(),
-            base: base.trim_end_matches('/').to_string(),
-            currency: currency.to_string(),
-            http,
+            client,
+            currency: currency.parse().unwrap_or(stripe_types::Currency::CNY),
         }
     }
 
-    async fn call(
-        &self,
-        req: reqwest::RequestBuilder,
-        idempotency: Option<&str>,
-    ) -> Result<serde_json::Value, GatewayError> {
-        let mut req = req.bearer_auth(&self.key);
-        if let Some(k) = idempotency {
-            req = req.header("Idempotency-Key", k);
-        }
-        let res = req
-            .send()
-            .await
-            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
-        let status = res.status();
-        let body = res
-            .text()
-            .await
-            .map_err(|e| GatewayError::Unreachable(e.to_string()))?;
-        if status.is_server_error() {
-            return Err(GatewayError::Unreachable(format!("{status}")));
-        }
-        let v: serde_json::Value = serde_json::from_str(&body)
-            .map_err(|_| GatewayError::Unreachable(format!("{status}: not JSON")))?;
-        if !status.is_success() {
-            let msg = v
-                .pointer("/error/message")
-                .and_then(|m| m.as_str())
-                .unwrap_or("error");
-            return Err(GatewayError::Refused(format!("{status}: {msg}")));
-        }
-        Ok(v)
+    fn client(&self) -> Result<&stripe::Client, GatewayError> {
+        self.client
+            .as_ref()
+            .map_err(|e| GatewayError::Unreachable(e.clone()))
     }
 
-    fn form(pairs: &[(&str, String)]) -> String {
-        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    /// The same key makes a retried call a replay at Stripe, never a second payment.
+    fn idempotent(key: &str) -> Result<RequestStrategy, GatewayError> {
+        IdempotencyKey::new(key)
+            .map(RequestStrategy::Idempotent)
+            .map_err(|e| GatewayError::Refused(format!("idempotency key: {e}")))
+    }
+}
+
+/// Stripe's refusals (4xx) are refusals; everything else — no answer, a server error, an
+/// answer that is not the object asked for — means nothing is known to have happened.
+fn gateway_error(e: StripeError) -> GatewayError {
+    match e {
+        StripeError::Stripe(err, status) if status < 500 => GatewayError::Refused(format!(
+            "{status}: {}",
+            err.message.as_deref().unwrap_or("error")
+        )),
+        StripeError::Stripe(_, status) => GatewayError::Unreachable(format!("{status}")),
+        StripeError::ConfigError(m) => GatewayError::Refused(m),
+        e => GatewayError::Unreachable(e.to_string()),
     }
 }
 
@@ -250,81 +252,65 @@ impl Gateway for Stripe {
         reference: &str,
         amount: Fen,
     ) -> Result<Option<Intent>, GatewayError> {
-        let body = Stripe::form(&[
-            ("amount", amount.0.to_string()),
-            ("currency", self.currency.clone()),
-            ("payment_method_types[]", "card".into()),
-            ("metadata[donation]", reference.to_string()),
-        ]);
-        let req = self
-            .http
-            .post(format!("{}/v1/payment_intents", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body);
-        let v = self
-            .call(req, Some(&format!("donation-{reference}")))
-            .await?;
-        let id = v.get("id").and_then(|x| x.as_str());
-        let secret = v.get("client_secret").and_then(|x| x.as_str());
-        match (id, secret) {
-            (Some(id), Some(secret)) => Ok(Some(Intent {
-                id: id.to_string(),
-                client_secret: secret.to_string(),
+        // No payment method types: the account's settings decide what Stripe.js offers.
+        let pi = CreatePaymentIntent::new(amount.0, self.currency.clone())
+            .metadata(HashMap::from([(
+                "donation".to_string(),
+                reference.to_string(),
+            )]))
+            .customize()
+            .request_strategy(Stripe::idempotent(&format!("donation-{reference}"))?)
+            .send(self.client()?)
+            .await
+            .map_err(gateway_error)?;
+        match pi.client_secret {
+            Some(secret) => Ok(Some(Intent {
+                id: pi.id.to_string(),
+                client_secret: secret,
             })),
-            _ => Err(GatewayError::Refused(
-                "no PaymentIntent in the answer".into(),
+            None => Err(GatewayError::Refused(
+                "no client secret in the PaymentIntent".into(),
             )),
         }
     }
 
     async fn fetch_intent(&self, id: &str) -> Result<IntentStatus, GatewayError> {
-        let req = self
-            .http
-            .get(format!("{}/v1/payment_intents/{id}", self.base));
-        let v = self.call(req, None).await?;
-        Ok(intent_status(&v))
+        let pi = RetrievePaymentIntent::new(id)
+            .expand(vec!["latest_charge".to_string()])
+            .send(self.client()?)
+            .await
+            .map_err(gateway_error)?;
+        Ok(intent_status(&pi))
     }
 
     async fn refund(&self, intent: &str, amount: Fen, key: &str) -> Result<(), GatewayError> {
-        let body = Stripe::form(&[
-            ("payment_intent", intent.to_string()),
-            ("amount", amount.0.to_string()),
-        ]);
-        let req = self
-            .http
-            .post(format!("{}/v1/refunds", self.base))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body);
-        self.call(req, Some(key)).await.map(|_| ())
+        CreateRefund::new()
+            .payment_intent(intent)
+            .amount(amount.0)
+            .customize()
+            .request_strategy(Stripe::idempotent(key)?)
+            .send(self.client()?)
+            .await
+            .map(|_| ())
+            .map_err(gateway_error)
     }
 }
 
-/// Reads a PaymentIntent object (its charges, where listed, give the refunded amount).
-pub fn intent_status(v: &serde_json::Value) -> IntentStatus {
-    let status = v
-        .get("status")
-        .and_then(|s| s.as_str())
-        .unwrap_or("")
-        .to_string();
-    let received =
-        v.get("amount_received")
-            .and_then(|a| a.as_i64())
-            .unwrap_or(if status == "succeeded" {
-                v.get("amount").and_then(|a| a.as_i64()).unwrap_or(0)
-            } else {
-                0
-            });
-    let refunded = v
-        .pointer("/charges/data")
-        .and_then(|d| d.as_array())
-        .map(|cs| {
-            cs.iter()
-                .filter_map(|c| c.get("amount_refunded").and_then(|a| a.as_i64()))
-                .sum()
-        })
-        .unwrap_or(0);
+/// What the ledger compares of a PaymentIntent: its status, the amount received and what
+/// its latest charge (expanded) has had refunded.
+pub fn intent_status(pi: &PaymentIntent) -> IntentStatus {
+    let refunded = pi
+        .latest_charge
+        .as_ref()
+        .and_then(|c| c.as_object())
+        .map_or(0, |c| c.amount_refunded);
+    let received = if pi.amount_received == 0 && pi.status == PaymentIntentStatus::Succeeded {
+        pi.amount
+    } else {
+        pi.amount_received
+    };
     IntentStatus {
-        status,
+        status: pi.status.as_str().to_string(),
         received: Fen(received),
         refunded: Fen(refunded),
     }
