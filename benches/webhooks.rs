@@ -70,7 +70,8 @@ async fn campaign(st: &civicbridge::web::AppState) -> (i64, model::Campaign) {
     );
     let unit = civicbridge::units::model::create(
         db,
-        &civicbridge::units::rules::draft("压测民政局", "150100").unwrap(),
+        // The demo calls belong to this unit, by name.
+        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
         now,
     )
     .await
