@@ -116,8 +116,10 @@
 //!   unit → banner/county → league/city → region; ECharts chart and map over plain tables,
 //!   CSV, drill-down, what-if; party building and jobs from accepted annual reports by year,
 //!   league/city and banner/county, drilled down (`drill`, `/targets/reports`) to the
-//!   organizations with the clean-credit share by year and CSV at every level; the brand
-//!   count (`brands`); venture-philanthropy grant money paid by league/city and year
+//!   organizations with the clean-credit share by year and CSV at every level; target 7
+//!   (`brand_target`, `/targets/brands`): the brand count, the region's and each
+//!   league/city's recognitions of a year against 10 and 5, history by year, the brands
+//!   behind each count and CSV, from `brands::recognitions`; venture-philanthropy grant money paid by league/city and year
 //!   (`philanthropy`); cultivation — incubators, tenants in residence and the year's
 //!   graduates by level and league/city (`incubators`). Calls `contracts`, `orgs`,
 //!   `regulation`, `brands`, `philanthropy`, `units`, `regions`, `incubators`.
@@ -292,8 +294,24 @@
 //!   directory, files written before the row and removed when it does not commit. Every
 //!   change has an audit entry in its transaction. Public gallery, brand page, a section on
 //!   the organization's profile (through `web::AppState::org_sections`) and the count on
-//!   `/targets`. Calls `audit`, `contracts`, `orgs`, `regions`.
-//! - [`reviews`] — the shared reviews room (issue 13 point 3; brand nominations next):
+//!   `/targets`. Annual recognition (品牌项目认定, `recognition.rs`, `recognition_model.rs`,
+//!   `recognition_rules.rs`, `recognition_routes.rs`, `recognition_views.rs`): a regulator
+//!   opens a round for a year at the region or one league/city (window, eligibility as data —
+//!   minimum grade with a valid rating, clean credit, years running — rubric, reviewers, an
+//!   optional maximum, notice days, default 7); organizations' administrators or a unit's
+//!   buyers nominate, refused with the rule that fails and once per brand and round (unique
+//!   index); screening; expert review through `reviews` (`SubjectKind::BrandNomination`;
+//!   members of the brand's organization and of the nominating unit left off); the ranked
+//!   shortlist in public notice; objections by anyone signed in while the notice runs (the
+//!   clock's instant, decided in the writing transaction), answered by the regulator (upheld
+//!   strikes the brand); recognition after the notice with every objection answered and the
+//!   year's count at the level and division taken again inside the transaction against the
+//!   round's maximum (the policy's 10 and 5 a year are targets, never caps); a printable
+//!   certificate page (print CSS; no PDF). Each step is a conditional update after taking
+//!   the round's turn, with its audit entries — the brand's public timeline on its page.
+//!   Offers `targets` every recognition (`recognitions`) and cards by id. Calls `audit`,
+//!   `contracts`, `orgs`, `regions`, `reviews`, `accounts`, `units`.
+//! - [`reviews`] — the shared reviews room (issue 13 point 3; brand nominations too):
 //!   a round per subject (`rules::SubjectKind`) with the rubric snapshot taken when review
 //!   begins, reviewers assigned by the subject's organizer (evaluator role; members of the
 //!   applicant, a co-applicant or the organizer refused with the reason named), replaced or

@@ -1070,6 +1070,29 @@ async fn route_role_matrix() {
     .unwrap()
     .id;
 
+    // A brand-recognition round taking nominations, so its routes meet a real round
+    // (nominations and objections named in paths are missing ids: 404 to whoever may ask).
+    let recognition_round = civicbridge::brands::recognition::open_round(
+        db,
+        &civicbridge::brands::recognition_rules::RoundDraft {
+            title: "矩阵测试认定".into(),
+            year: 2026,
+            level: civicbridge::brands::recognition_rules::Level::Region,
+            division: "150000".into(),
+            opens_at: common::T0 - 86_400,
+            closes_at: common::T0 + 86_400,
+            rules: Default::default(),
+            max_recognitions: None,
+            notice_days: 7,
+            rubric: vec![("成效".into(), 100)],
+            reviewers: vec![],
+        },
+        regulator_id,
+        common::T0,
+    )
+    .await
+    .unwrap();
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 12] = [
@@ -1276,6 +1299,8 @@ async fn route_role_matrix() {
             call
         } else if p.starts_with("/brands") {
             brand
+        } else if p.starts_with("/recognition/") {
+            recognition_round
         } else if p.starts_with("/regulation/complaints/") {
             complaint
         } else if p.starts_with("/spot-checks/") {
@@ -1293,6 +1318,8 @@ async fn route_role_matrix() {
             .replace("{year}", "2025")
             .replace("{fid}", &fid.to_string())
             .replace("{brand}", &brand.to_string())
+            .replace("{nid}", "999999")
+            .replace("{oid}", "999999")
             .replace("{pid}", &photo.to_string())
             .replace("{case}", &credit_case.to_string())
             .replace("{finding}", &finding.to_string())
@@ -2008,6 +2035,27 @@ async fn every_page_is_translated_in_both_languages() {
         zombie_cases.len() >= 2,
         "demo zombie cases: {zombie_cases:?}"
     );
+    // Every demo recognition round (completed, in notice), with a certificate of each
+    // completed one.
+    let recognition_rounds: Vec<i64> = civicbridge::brands::recognition_model::rounds(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(recognition_rounds.len() >= 2, "demo recognition rounds");
+    let mut certificates: std::collections::HashMap<i64, i64> = Default::default();
+    for r in &recognition_rounds {
+        for n in civicbridge::brands::recognition_model::nominations_of(db, *r)
+            .await
+            .unwrap()
+        {
+            if n.state == "recognized" {
+                certificates.entry(*r).or_insert(n.id);
+            }
+        }
+    }
+    assert!(!certificates.is_empty(), "demo recognitions");
     // The brand pages under an organization's path are crawled for the first brand's own.
     let brand_org = civicbridge::brands::get(db, 1)
         .await
@@ -2106,6 +2154,8 @@ async fn every_page_is_translated_in_both_languages() {
             } else if info.path.starts_with("/reviews/") {
                 // Every demo review sheet: empty, draft and submitted.
                 review_sheets.clone()
+            } else if info.path.starts_with("/recognition/{id}") {
+                recognition_rounds.clone()
             } else {
                 vec![1]
             };
@@ -2142,6 +2192,13 @@ async fn every_page_is_translated_in_both_languages() {
                             .find(|(o, _)| *o == id)
                             .map(|(_, c)| c.to_string())
                             .unwrap_or_default(),
+                    )
+                    .replace(
+                        "{nid}",
+                        &certificates
+                            .get(&id)
+                            .map(|n| n.to_string())
+                            .unwrap_or_else(|| "0".into()),
                     )
                     .replace("{code}", "zombie_no_reports")
                     .replace("{*path}", "css/app.css");

@@ -154,6 +154,11 @@ mod m0311_index_zombie_cases_open;
 mod m0312_index_zombie_cases_org;
 mod m0313_add_organizations_registration_status;
 mod m0314_fill_zombie_rules;
+mod m0340_create_recognition_rounds;
+mod m0341_create_brand_nominations;
+mod m0342_index_brand_nominations_round_brand;
+mod m0343_create_brand_objections;
+mod m0344_index_brand_objections_round;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -310,6 +315,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0312_index_zombie_cases_org::Migration),
             Box::new(m0313_add_organizations_registration_status::Migration),
             Box::new(m0314_fill_zombie_rules::Migration),
+            Box::new(m0340_create_recognition_rounds::Migration),
+            Box::new(m0341_create_brand_nominations::Migration),
+            Box::new(m0342_index_brand_nominations_round_brand::Migration),
+            Box::new(m0343_create_brand_objections::Migration),
+            Box::new(m0344_index_brand_objections_round::Migration),
         ]
     }
 }

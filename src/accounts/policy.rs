@@ -300,6 +300,20 @@ pub enum Action {
         /// The user acts for the subject's organizer.
         organizer: bool,
     },
+    /// Open and run annual brand-recognition rounds (品牌项目认定): eligibility, rubric and
+    /// reviewers, screening, the shortlist and its public notice, answers to objections,
+    /// recognition (regulators: recognition is a civil-affairs decision). Regulators are not
+    /// tied to a division on this platform yet, so any regulator runs region and
+    /// league/city rounds alike.
+    RunRecognition,
+    /// Nominate one of an organization's brands to a recognition round (its
+    /// administrators, never a platform administrator).
+    NominateBrand(i64),
+    /// Nominate a brand to a recognition round for a purchasing unit (its buyers).
+    UnitNominate(i64),
+    /// Object, with reasons, to a shortlisted brand during the public notice (anyone signed
+    /// in).
+    ObjectToNomination,
     /// See a tenant's records in its incubator (its graduation review, exit tasks): the
     /// tenant itself (`own`: the user who applied for it or a member of its organization),
     /// the incubator's managers and regulators.
@@ -398,6 +412,10 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ReviewSubjects => a.has(Role::Evaluator),
         Action::ScoreReview { assigned } => assigned && a.has(Role::Evaluator),
         Action::ManageReviewers { organizer } => organizer && !a.has(Role::Admin),
+        Action::RunRecognition => a.has(Role::Regulator),
+        Action::NominateBrand(org) => a.org_role(org) == Some(OrgRole::Admin),
+        Action::UnitNominate(unit) => a.buys_for(unit),
+        Action::ObjectToNomination => true,
     }
 }
 
@@ -426,7 +444,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 79] = [
+    const ALL_ACTIONS: [Action; 83] = [
         Action::ViewWorkspace,
         Action::Fundraise(7),
         Action::CreateOrg,
@@ -595,6 +613,10 @@ mod tests {
         Action::ScoreReview { assigned: false },
         Action::ManageReviewers { organizer: true },
         Action::ManageReviewers { organizer: false },
+        Action::RunRecognition,
+        Action::NominateBrand(7),
+        Action::UnitNominate(3),
+        Action::ObjectToNomination,
     ];
 
     /// The whole policy as a table: for each kind of actor, the actions on organization 7
@@ -686,6 +708,7 @@ mod tests {
             GrantOrganizer { organizer: true },
             // Reviewers of a subject are managed by its organizer (settled by the handler).
             ManageReviewers { organizer: true },
+            ObjectToNomination,
         ];
         let with = |extra: &[Action]| [&signed_in[..], extra].concat();
         // A platform administrator joins nothing, so registers no organization either.
@@ -698,6 +721,7 @@ mod tests {
                     ViewClaim { own: true },
                     report,
                     ManageIncubators,
+                    ObjectToNomination,
                     own[0],
                     own[1],
                     own[2],
@@ -724,6 +748,7 @@ mod tests {
                 "buyer of unit 3",
                 Some(actor(&[], &[], &[3])),
                 with(&[
+                    UnitNominate(3),
                     ManageTenders(3),
                     ContractBuyer(3),
                     MatchAndPlan(3),
@@ -736,6 +761,7 @@ mod tests {
                 "admin of org 7",
                 Some(actor(&[], &[(7, OrgRole::Admin)], &[])),
                 with(&[
+                    NominateBrand(7),
                     EditOrg(7),
                     ManageOrgMembers(7),
                     ManageBrands(7),
@@ -763,6 +789,7 @@ mod tests {
                 "regulator",
                 Some(actor(&[Role::Regulator], &[], &[])),
                 with(&[
+                    RunRecognition,
                     ViewOrgPrivate(7),
                     SetRating,
                     SetCredit,
@@ -868,6 +895,7 @@ mod tests {
                 "evaluator buying for unit 3",
                 Some(actor(&[Role::Evaluator], &[], &[3])),
                 with(&[
+                    UnitNominate(3),
                     ManageTenders(3),
                     ContractBuyer(3),
                     MatchAndPlan(3),

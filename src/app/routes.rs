@@ -433,6 +433,8 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/targets/contracts", Public, targets::routes::contracts)
     .get("/targets/reports", Public, targets::routes::reports)
     .get("/targets/reports.csv", Public, targets::routes::reports_csv)
+    .get("/targets/brands", Public, targets::routes::brands)
+    .get("/targets/brands.csv", Public, targets::routes::brands_csv)
     .get("/targets/what-if", UnitBuyer, targets::routes::what_if)
     .get("/api/v1/targets", Public, targets::routes::api)
     // philanthropy
@@ -952,6 +954,68 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // brands
     .get("/brands", Public, brands::routes::gallery)
     .get("/brands/{id}", Public, brands::routes::show)
+    // annual brand recognition (品牌项目认定)
+    .get("/recognition", Public, brands::recognition_routes::list)
+    .get(
+        "/recognition/new",
+        Regulator,
+        brands::recognition_routes::new_form,
+    )
+    .post(
+        "/recognition",
+        Regulator,
+        brands::recognition_routes::create,
+    )
+    .get(
+        "/recognition/{id}",
+        Public,
+        brands::recognition_routes::show,
+    )
+    .get(
+        "/recognition/{id}/nominate",
+        SignedIn,
+        brands::recognition_routes::nominate_form,
+    )
+    .post(
+        "/recognition/{id}/nominations",
+        SignedIn,
+        brands::recognition_routes::nominate,
+    )
+    .post(
+        "/recognition/{id}/nominations/{nid}/screen",
+        Regulator,
+        brands::recognition_routes::screen,
+    )
+    .post(
+        "/recognition/{id}/review",
+        Regulator,
+        brands::recognition_routes::start_review,
+    )
+    .post(
+        "/recognition/{id}/notice",
+        Regulator,
+        brands::recognition_routes::publish_notice,
+    )
+    .post(
+        "/recognition/{id}/objections",
+        SignedIn,
+        brands::recognition_routes::object,
+    )
+    .post(
+        "/recognition/{id}/objections/{oid}/answer",
+        Regulator,
+        brands::recognition_routes::answer,
+    )
+    .post(
+        "/recognition/{id}/recognize",
+        Regulator,
+        brands::recognition_routes::recognize,
+    )
+    .get(
+        "/recognition/{id}/certificates/{nid}",
+        Public,
+        brands::recognition_routes::certificate,
+    )
     .get(
         "/brands/{id}/photos/{pid}/thumb",
         Public,

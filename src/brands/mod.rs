@@ -10,12 +10,23 @@
 //! organization's completed contracts can be linked (checked inside the transaction, and
 //! again when shown); a photo is stored only as the two JPEG renditions re-encoded from
 //! decoded pixels (`photos`), its files written before the row and removed again when the
-//! row is not committed, so a refused or failed upload leaves nothing behind. May call:
-//! `audit`, `contracts` (completed contracts, batched), `orgs` (names, domains), `regions`,
-//! `web` (from `routes` and `views` only).
+//! row is not committed, so a refused or failed upload leaves nothing behind.
+//!
+//! Annual recognition (品牌项目认定, `recognition*.rs`): rounds opened by regulators, with
+//! eligibility as data, nominations, screening, expert review through `reviews`, a ranked
+//! shortlist in public notice with objections and answers, recognition with the quota
+//! re-checked in its transaction, printable certificates; every step on the brand's public
+//! timeline. May call: `audit`, `contracts` (completed contracts, batched), `orgs` (names,
+//! domains, rating and credit for eligibility), `regions`, `reviews`, `accounts`
+//! (evaluators), `units` (names), `web` (from `routes` and `views` only).
 
 pub mod model;
 pub mod photos;
+pub mod recognition;
+pub mod recognition_model;
+pub mod recognition_routes;
+pub mod recognition_rules;
+pub mod recognition_views;
 pub mod routes;
 pub mod rules;
 pub mod views;
@@ -38,6 +49,25 @@ pub async fn count(db: &impl sea_orm::ConnectionTrait) -> Result<u64, DbErr> {
 
 /// One brand.
 pub use model::get;
+/// A recognized brand (target 7 on `/targets`: year, level, division, brand, certificate).
+pub use recognition_model::RecognizedRow;
+/// The level a recognition round recognizes at.
+pub use recognition_rules::Level as RecognitionLevel;
+
+/// Every recognition, oldest year first (two queries whatever their number).
+pub async fn recognitions(db: &impl sea_orm::ConnectionTrait) -> Result<Vec<RecognizedRow>, DbErr> {
+    recognition_model::recognized_all(db).await
+}
+
+/// Brands as cards by id, in id order (the targets' drill-down), in a fixed number of
+/// queries.
+pub async fn cards_by_ids(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<Card>, DbErr> {
+    let rows = model::by_ids(db, ids).await?;
+    cards(db, rows).await
+}
 
 async fn record(
     db: &impl sea_orm::ConnectionTrait,

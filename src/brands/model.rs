@@ -468,3 +468,45 @@ pub async fn set_evidence(
     }
     Ok(())
 }
+
+/// The league/city codes of the places a brand serves (recognition at league/city level).
+pub async fn league_codes_of(db: &impl ConnectionTrait, id: i64) -> Result<Vec<String>, DbErr> {
+    let rows: Vec<Option<String>> = place::Entity::find()
+        .select_only()
+        .column(place::Column::LeagueCode)
+        .filter(place::Column::BrandId.eq(id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().flatten().collect())
+}
+
+/// Brand names by id, in one `IN` query.
+pub async fn names_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = brand::Entity::find()
+        .select_only()
+        .columns([brand::Column::Id, brand::Column::Name])
+        .filter(brand::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Brands by id, in one `IN` query, in id order.
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Brand>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    brand::Entity::find()
+        .filter(brand::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(brand::Column::Id)
+        .all(db)
+        .await
+}

@@ -40,7 +40,9 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let can_edit = may(ctx.actor(), Action::ManageBrands(p.card.brand.org_id));
-    let body = views::show(ctx.lang, &p, year(&st), can_edit);
+    let recognition =
+        super::recognition_routes::brand_section(&st, ctx.lang, p.card.brand.id).await?;
+    let body = maud::html! { (views::show(ctx.lang, &p, year(&st), can_edit)) (recognition) };
     Ok(layout::page(&ctx, &p.card.brand.name, body))
 }
 

@@ -93,6 +93,7 @@ pub fn gallery(lang: Lang, g: &Gallery, cards: &[Card], total: u64, year: i32) -
     html! {
         h1.page-title { (lang.t("brands.title")) }
         p.lead { (lang.t("brands.lead")) }
+        p { a href="/recognition" { (lang.t("recog.link")) } " · " a href="/targets/brands" { (lang.t("targets.brands.title")) } }
         form.filters method="get" action="/brands" {
             (select("domain", &lang.t("brand.domain"), &domain_options(lang), g.domain.as_deref().unwrap_or(""), Some(&lang.t("form.any")), &none))
             (select("league", &Level::LeagueCity.label(lang), &league_options(lang), g.league.as_deref().unwrap_or(""), Some(&lang.t("form.any")), &none))

@@ -43,11 +43,13 @@ pub const COMMENT_FIELDS: [&str; limits::CRITERIA] = [
 ];
 
 code_enum! {
-    /// What a review round scores. A brand nomination (issue 14) will be one more variant;
+    /// What a review round scores. A brand nomination (issue 14) is another;
     /// the room never looks inside a subject, its owner passes what the room needs.
     SubjectKind => "review.subject" {
         /// An application (proposal) to a venture-philanthropy call.
         Proposal = "proposal",
+        /// A brand nominated to an annual recognition round (品牌项目认定, issue 14).
+        BrandNomination = "brand_nomination",
     }
 }
 

@@ -25,6 +25,7 @@
 //! May call: `contracts` (ledger totals, drill-down rows), `orgs`, `regulation` (report
 //! sums), `philanthropy` (grant sums), `incubators` (cultivation), `units`, `regions`, `web`.
 
+pub mod brand_target;
 pub mod drill;
 pub mod model;
 pub mod routes;
@@ -427,7 +428,7 @@ pub async fn dashboard(
     lang: crate::kernel::Lang,
 ) -> Result<Dashboard, DbErr> {
     let (l, units) = ledger(db).await?;
-    let orgs = model::org_figures(db, today).await?;
+    let orgs = model::org_figures(db, today, settings.brands_league_per_year).await?;
     let cells = model::report_cells(db).await?;
     let mut d = assemble(&l, &units, orgs, settings, year, league, lang);
     d.reports = report_targets(&cells, settings, report_year, d.league.as_deref(), lang);
@@ -577,19 +578,23 @@ fn others(o: &model::OrgFigures, r: &ReportTargets, s: &TargetSettings) -> Vec<O
             current: Some(o.brands.to_string()),
             status: rules::count_status(Some(o.brands), s.brands),
         },
-        // Recognitions need the annual rounds (品牌项目认定), which are not on the platform
-        // yet: shown as not available rather than as zero.
+        // This year's recognitions (品牌项目认定), from the rounds in `brands`; drilled
+        // down on `/targets/brands`.
         OtherTarget {
             code: "brands_region",
             target: format!("≥ {}", s.brands_region_per_year),
-            current: None,
-            status: Status::NoData,
+            current: Some(o.recognized_region.to_string()),
+            status: rules::count_status(Some(o.recognized_region), s.brands_region_per_year),
         },
         OtherTarget {
             code: "brands_league",
             target: format!("≥ {}", s.brands_league_per_year),
-            current: None,
-            status: Status::NoData,
+            current: Some(format!("{}/{}", o.leagues_met, o.leagues)),
+            status: if o.leagues > 0 && o.leagues_met >= o.leagues {
+                Status::Met
+            } else {
+                Status::Below
+            },
         },
         OtherTarget {
             code: "party",

@@ -243,21 +243,37 @@ pub struct OrgFigures {
     pub clean: i64,
     /// Brand service projects on the platform (counted by `brands`).
     pub brands: i64,
+    /// Region-level brand recognitions this year.
+    pub recognized_region: i64,
+    /// Leagues/cities with at least their yearly target of recognitions this year.
+    pub leagues_met: i64,
+    /// Leagues/cities.
+    pub leagues: i64,
 }
 
 /// Counts [`OrgFigures`] in one pass over the organizations (in `orgs`, which owns them),
-/// and the brand projects (in `brands`).
+/// the brand projects and this year's recognitions (in `brands`).
 pub async fn org_figures(
     db: &impl ConnectionTrait,
     today: time::Date,
+    per_league: i64,
 ) -> Result<OrgFigures, DbErr> {
     let f = crate::orgs::social_figures(db, today).await?;
+    let rows = crate::brands::recognitions(db).await?;
+    let codes: Vec<String> = crate::regions::regions()
+        .leagues()
+        .map(|d| d.code.clone())
+        .collect();
+    let (region, per) = super::brand_target::tally(&rows, today.year(), &codes);
     Ok(OrgFigures {
         orgs: f.orgs,
         rated: f.rated,
         rated_3a: f.rated_3a,
         clean: f.clean,
         brands: i64::try_from(crate::brands::count(db).await?).unwrap_or(i64::MAX),
+        recognized_region: region,
+        leagues_met: i64::try_from(per.iter().filter(|n| **n >= per_league).count()).unwrap_or(0),
+        leagues: i64::try_from(per.len()).unwrap_or(0),
     })
 }
 

@@ -575,3 +575,116 @@ pub async fn reports_csv(
         &format!("targets-reports-{place}-{}.csv", d.year),
     ))
 }
+
+/// Query of target 7's page and CSV.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BrandQuery {
+    /// Year; the current one when absent or not a number.
+    #[serde(default)]
+    year: String,
+    /// Drill-down: `region` or `league:{code}`.
+    #[serde(default)]
+    scope: String,
+    /// CSV: `history` (default) or `recognized` (the drill-down's brands).
+    #[serde(default)]
+    table: String,
+}
+
+async fn brand_target(
+    st: &AppState,
+    q: &BrandQuery,
+    lang: Lang,
+) -> AppResult<super::brand_target::BrandTarget> {
+    Ok(super::brand_target::load(
+        &st.db,
+        &st.config.targets,
+        st.clock.today().year(),
+        parse_year(&q.year),
+        super::brand_target::Drill::parse(&q.scope),
+        lang,
+    )
+    .await?)
+}
+
+/// `GET /targets/brands?year=&scope=`: target 7 — brands in total, the region's and each
+/// league/city's recognitions of a year, history by year, and the brands behind a count.
+pub async fn brands(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BrandQuery>,
+) -> AppResult<Markup> {
+    let t = brand_target(&st, &q, ctx.lang).await?;
+    let ids: Vec<i64> = t
+        .drill
+        .as_ref()
+        .map(|(_, rows)| rows.iter().map(|r| r.brand_id).collect())
+        .unwrap_or_default();
+    let cards = crate::brands::cards_by_ids(&st.db, &ids).await?;
+    let body = super::views::brand_target(ctx.lang, &t, &cards);
+    Ok(layout::page(&ctx, &ctx.t("targets.brands.title"), body))
+}
+
+/// `GET /targets/brands.csv?table=history|recognized&year=&scope=`
+pub async fn brands_csv(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BrandQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let t = brand_target(&st, &q, lang).await?;
+    let regions = crate::regions::regions();
+    if q.table == "recognized" {
+        // Every recognition of the year (or of the drill-down's scope).
+        let rows: Vec<crate::brands::RecognizedRow> = match &t.drill {
+            Some((_, rows)) => rows.clone(),
+            None => crate::brands::recognitions(&st.db)
+                .await?
+                .into_iter()
+                .filter(|r| r.year == t.year)
+                .collect(),
+        };
+        let ids: Vec<i64> = rows.iter().map(|r| r.brand_id).collect();
+        let cards = crate::brands::cards_by_ids(&st.db, &ids).await?;
+        let mut out = rules::csv_line(
+            &[
+                "year",
+                "level",
+                "division",
+                "division_name",
+                "brand_id",
+                "brand",
+                "organization",
+                "certificate",
+            ]
+            .map(str::to_string),
+        );
+        for r in &rows {
+            let c = cards.iter().find(|c| c.brand.id == r.brand_id);
+            out.push_str(&rules::csv_line(&[
+                r.year.to_string(),
+                r.level.code().to_string(),
+                r.division_code.clone(),
+                regions.name(&r.division_code, lang),
+                r.brand_id.to_string(),
+                c.map(|c| c.brand.name.clone()).unwrap_or_default(),
+                c.map(|c| c.org_name.clone()).unwrap_or_default(),
+                r.certificate_no.clone().unwrap_or_default(),
+            ]));
+        }
+        return Ok(csv_response(
+            &out,
+            &format!("targets-brands-recognized-{}.csv", t.year),
+        ));
+    }
+    let mut head = vec!["year".to_string(), "region".to_string()];
+    head.extend(t.leagues.iter().map(|l| l.code.clone()));
+    head.push("leagues_met".into());
+    let mut out = rules::csv_line(&head);
+    for h in &t.history {
+        let mut line = vec![h.year.to_string(), h.region.to_string()];
+        line.extend(h.leagues.iter().map(i64::to_string));
+        line.push(h.leagues_met.to_string());
+        out.push_str(&rules::csv_line(&line));
+    }
+    Ok(csv_response(&out, "targets-brands-history.csv"))
+}

@@ -242,6 +242,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
                             @let current = o.current.clone().unwrap_or_else(|| lang.t("targets.no_data"));
                             // The brand count drills down to the brands behind it.
                             @if o.code == "brands" { a href="/brands" { (current) } }
+                            @else if o.code.starts_with("brands_") { a href="/targets/brands" { (current) } }
                             @else { (current) }
                         }
                         td { (status_badge(o.status, lang)) }
@@ -622,5 +623,110 @@ pub fn report_drill(lang: Lang, level: &super::drill::Level, d: &super::DrillPag
                 td.num { (d.total.tally.jobs) }
             } }
         } }
+    }
+}
+
+/// Target 7's page: the total, the year's region and league/city counts against their
+/// targets (each drilling down to its brands), history by year, CSV.
+pub fn brand_target(
+    lang: Lang,
+    t: &super::brand_target::BrandTarget,
+    cards: &[crate::brands::Card],
+) -> Markup {
+    let drill_href = |scope: &str| format!("/targets/brands?year={}&scope={scope}#drill", t.year);
+    html! {
+        p.muted { a href="/targets" { (lang.t("targets.title")) } }
+        h1.page-title { (lang.t("targets.brands.title")) }
+        p.lead { (lang.t("targets.brands.lead")) }
+        form.filters method="get" action="/targets/brands" {
+            @let years: Vec<(String, String)> = t.history.iter().map(|h| (h.year.to_string(), h.year.to_string())).collect();
+            (select("year", &lang.t("targets.year"), &years, &t.year.to_string(), None, &FieldErrors::default()))
+            div.actions { button.btn.btn-primary type="submit" { (lang.t("form.filter")) } }
+        }
+        section.section #brand-summary {
+            div.table-wrap { table.data-table data-table="brand-summary" {
+                thead { tr {
+                    th scope="col" { (lang.t("targets.col.target_name")) }
+                    th scope="col" { (lang.t("targets.target")) }
+                    th scope="col" class="num" { (lang.t("targets.col.current")) }
+                    th scope="col" { (lang.t("targets.col.status")) }
+                } }
+                tbody {
+                    tr data-key="total" {
+                        th scope="row" { (lang.t("targets.other.brands")) }
+                        td { "≥ " (t.total_target) }
+                        td.num { a href="/brands" { (t.total) } }
+                        td { (status_badge(t.total_status, lang)) }
+                    }
+                    tr data-key="region" {
+                        th scope="row" { (lang.tf("targets.brands.region_year", &[("year", &t.year.to_string())])) }
+                        td { "≥ " (t.region_target) }
+                        td.num { a href=(drill_href("region")) { (t.region) } }
+                        td { (status_badge(t.region_status, lang)) }
+                    }
+                }
+            } }
+        }
+        section.section #brand-leagues {
+            h2 { (lang.tf("targets.brands.leagues_year", &[("year", &t.year.to_string()), ("n", &t.league_target.to_string())])) }
+            div.table-wrap { table.data-table data-table="brand-leagues" {
+                thead { tr {
+                    th scope="col" { (lang.t("targets.league")) }
+                    th scope="col" class="num" { (lang.t("targets.brands.recognized")) }
+                    th scope="col" { (lang.t("targets.col.status")) }
+                } }
+                tbody { @for l in &t.leagues { tr data-key=(l.code) {
+                    th scope="row" { (l.name) }
+                    td.num { a href=(drill_href(&format!("league:{}", l.code))) { (l.count) } }
+                    td { (status_badge(l.status, lang)) }
+                } } }
+            } }
+            p.csv { a.csv-link href=(format!("/targets/brands.csv?table=recognized&year={}", t.year)) download { (lang.t("targets.brands.csv_recognized")) } }
+        }
+        @if let Some((scope, rows)) = &t.drill {
+            section.section #drill {
+                h2 {
+                    @match scope {
+                        super::brand_target::Drill::Region => (lang.tf("targets.brands.drill_region", &[("year", &t.year.to_string())])),
+                        super::brand_target::Drill::League(c) => (lang.tf("targets.brands.drill_league", &[("year", &t.year.to_string()), ("league", &regions().name(c, lang))])),
+                    }
+                }
+                @if rows.is_empty() { div.empty { (lang.t("targets.brands.drill_empty")) } }
+                @else {
+                    div.table-wrap { table.data-table data-table="brand-drill" {
+                        thead { tr {
+                            th scope="col" { (lang.t("recog.col.brand")) }
+                            th scope="col" { (lang.t("recog.col.org")) }
+                            th scope="col" { (lang.t("recog.certificate")) }
+                        } }
+                        tbody { @for r in rows { tr data-key=(r.brand_id) {
+                            @let c = cards.iter().find(|c| c.brand.id == r.brand_id);
+                            th scope="row" { a href=(format!("/brands/{}", r.brand_id)) { (c.map(|c| c.brand.name.clone()).unwrap_or_default()) } }
+                            td { (c.map(|c| c.org_name.clone()).unwrap_or_default()) }
+                            td { (r.certificate_no.clone().unwrap_or_default()) }
+                        } } }
+                    } }
+                }
+                p.csv { a.csv-link href=(format!("/targets/brands.csv?table=recognized&year={}&scope={}", t.year, scope.code())) download { (lang.t("targets.csv")) } }
+            }
+        }
+        section.section #brand-history {
+            h2 { (lang.t("targets.brands.history")) }
+            div.table-wrap { table.data-table data-table="brand-history" {
+                thead { tr {
+                    th scope="col" { (lang.t("targets.year")) }
+                    th scope="col" class="num" { (lang.t("targets.brands.col.region")) }
+                    th scope="col" class="num" { (lang.tf("targets.brands.col.leagues_met", &[("n", &t.league_target.to_string())])) }
+                    @for l in &t.leagues { th scope="col" class="num" { (l.name) } }
+                } }
+                tbody { @for h in &t.history { tr data-key=(h.year) {
+                    th scope="row" { a href=(format!("/targets/brands?year={}", h.year)) { (h.year) } }
+                    td.num { (h.region) }
+                    td.num { (h.leagues_met) "/" (h.leagues.len()) }
+                    @for n in &h.leagues { td.num { (n) } }
+                } } }
+            } }
+            p.csv { a.csv-link href="/targets/brands.csv?table=history" download { (lang.t("targets.csv")) } }
+        }
     }
 }

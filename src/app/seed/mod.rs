@@ -22,6 +22,7 @@ pub mod inspections;
 pub mod payments;
 pub mod procurement;
 pub mod proposals;
+pub mod recognition;
 pub mod regulation;
 pub mod rules;
 pub mod spaces;
@@ -141,6 +142,18 @@ pub async fn run(
     incubators::run(db, now).await?;
     spaces::run(db, now).await?;
     brands::run(db, now, clock.today()).await?;
+    // Brand recognition: last year's rounds completed, this year's in public notice with an
+    // objection; nominated by the demo buyer for the Hohhot bureau, reviewed by the demo
+    // evaluator, run by the demo regulator.
+    recognition::run(
+        db,
+        now,
+        user_ids[1],
+        user_ids[5],
+        hohhot.map(|u| (user_ids[2], u)),
+        user_ids[3],
+    )
+    .await?;
     // Complaints in every state, handled by the demo regulator.
     complaints::run(db, now, user_ids[1]).await?;
     // A spot-check campaign drawn and concluded.
