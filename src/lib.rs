@@ -284,8 +284,12 @@
 //!   Both engines expand queries with the thesaurus `search/thesaurus.txt` (parsed and checked
 //!   in `rules`), index names' pinyin in an attribute ranked last (`rules::pinyin_forms`), and
 //!   receive the same place filter when a query names a league/city or banner/county
-//!   (`places`, from the division table through `regions`); a query that finds nothing falls
-//!   back to names that sound alike. `/search/suggest` feeds the header box's suggestions.
+//!   (`places`, from the division table through `regions`). `search::find` is how pages and
+//!   the API search: the words; when they find nothing, names that sound alike; then names
+//!   and titles by their character bigrams (`rules::Matching::Characters` on the `grams`
+//!   attributes, never displayed, never matched by words) — the same steps on both engines.
+//!   `tests/relevance/queries.toml` is the labelled relevance set the conformance suite
+//!   scores both engines on. `/search/suggest` feeds the header box's suggestions.
 //! - [`brands`] — brand service projects an organization's administrators keep (name,
 //!   domain, places, year started, people served, outcomes, partners, story, photos) and
 //!   the evidence the platform vouches for: the organization's completed contracts, linked

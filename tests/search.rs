@@ -823,6 +823,117 @@ async fn no_dead_ends_homophone_slips_and_the_other_kind() {
 }
 
 #[tokio::test]
+async fn no_dead_ends_characters_when_words_and_sounds_find_nothing() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let o = |k: &str| f.orgs[k];
+        let b = backend(&f.app);
+        let find_all = |kind: Kind, q: &str| {
+            let b = b.clone();
+            let r = req(q);
+            async move { search::find(b.as_ref(), kind, &r).await.unwrap() }
+        };
+        // 光养老, a piece of 阳光养老 cut across its words: jieba makes 光 a word no record
+        // holds, so the words find nothing; the characters find the two 阳光养老 names.
+        assert_eq!(
+            find(&f, Kind::Orgs, &req("光养老")).await.total,
+            0,
+            "{name}"
+        );
+        let out = find_all(Kind::Orgs, "光养老").await;
+        assert_eq!(out.fallback, Some(search::Fallback::Characters), "{name}");
+        let mut top: Vec<i64> = ids(&out.found).into_iter().take(2).collect();
+        top.sort_unstable();
+        let mut want = vec![o("sun"), o("sun_union")];
+        want.sort_unstable();
+        assert_eq!(top, want, "{name}: {:?}", ids(&out.found));
+        assert!(!ids(&out.found).contains(&o("green")), "{name}");
+        // A slip in the first character that sounds different (阴 for 阳): the bigrams from
+        // the second character on still find the name.
+        let out = find_all(Kind::Orgs, "阴光养老服务").await;
+        assert_eq!(out.fallback, Some(search::Fallback::Characters), "{name}");
+        assert!(
+            ids(&out.found)[..2].contains(&o("sun")),
+            "{name}: {:?}",
+            ids(&out.found)
+        );
+        // Tenders too: 家养老 is a piece of 居家养老.
+        let out = find_all(Kind::Tenders, "家养老服").await;
+        assert_eq!(out.fallback, Some(search::Fallback::Characters), "{name}");
+        assert!(ids(&out.found).contains(&f.tenders["home_care"]), "{name}");
+        // Facet filters still hold in the fallback.
+        let mut r = with(req("光养老"), "league", "150200");
+        r.facets = true;
+        let out = search::find(b.as_ref(), Kind::Orgs, &r).await.unwrap();
+        assert_eq!(out.found.total, 0, "{name}: {:?}", ids(&out.found));
+        // A homophone slip keeps its own, more precise fallback; words that match are used
+        // as they are; characters shared with nothing end in the plain "no results".
+        let out = find_all(Kind::Orgs, "扬光养老").await;
+        assert_eq!(out.fallback, Some(search::Fallback::SoundsLike), "{name}");
+        assert_eq!(find_all(Kind::Orgs, "阳光养老").await.fallback, None);
+        let out = find_all(Kind::Orgs, "航天发射").await;
+        assert_eq!((out.found.total, out.fallback), (0, None), "{name}");
+        // Bigrams are searched, never shown, and words never match them.
+        let out = find_all(Kind::Orgs, "光养老").await;
+        assert!(out.found.hits.iter().all(|h| !h.contains_key("name_grams")));
+        let g = civicbridge::search::rules::gram_forms("阳光");
+        assert_eq!(find(&f, Kind::Orgs, &req(&g)).await.total, 0, "{name}");
+
+        // The page says so above the results, in both languages, and keeps what was typed.
+        let mut c = f.app.client();
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("光养老")))
+            .await;
+        assert_eq!(r.status, 200);
+        assert!(
+            r.text(".close-matches")
+                .contains("没有与“光养老”完全匹配的结果"),
+            "{name}"
+        );
+        assert!(r.text(".search-hit").contains("阳光养老服务中心"), "{name}");
+        assert_eq!(r.count(".sounds-like"), 0);
+        assert_eq!(r.value("#search-q").as_deref(), Some("光养老"));
+        let r = c
+            .get(&format!("/search/orgs?q={}&lang=en", common::enc("光养老")))
+            .await;
+        assert!(
+            r.text(".close-matches").contains("No exact matches"),
+            "{name}"
+        );
+        let r = c.get(&format!("/search?q={}", common::enc("光养老"))).await;
+        assert!(
+            r.text(".search-group .close-matches").contains("光养老"),
+            "{name}"
+        );
+        assert!(
+            r.text(".search-group").contains("阳光养老服务中心"),
+            "{name}"
+        );
+        let r = c
+            .get(&format!("/search/orgs?q={}", common::enc("阳光养老")))
+            .await;
+        assert_eq!(r.count(".close-matches"), 0, "{name}");
+        // The API names the fallback.
+        let j = c
+            .get(&format!(
+                "/api/v1/search?kind=orgs&q={}",
+                common::enc("光养老")
+            ))
+            .await
+            .json();
+        assert_eq!(j["orgs"]["fallback"], "characters", "{name}: {j}");
+        let j = c
+            .get(&format!(
+                "/api/v1/search?kind=orgs&q={}",
+                common::enc("阳光养老")
+            ))
+            .await
+            .json();
+        assert!(j["orgs"]["fallback"].is_null(), "{name}: {j}");
+    }
+}
+
+#[tokio::test]
 async fn the_header_box_suggests_names_places_and_domains() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;
@@ -1850,4 +1961,306 @@ async fn switching_language_keeps_the_search() {
     let r = c.get(&href).await;
     assert_eq!(r.count(".search-hit"), 2);
     assert!(r.text(".result-count").contains("results"));
+}
+
+// ---------------------------------------------------------------------------------------
+// The labelled relevance set (issue 16 point 6): tests/relevance/queries.toml over the demo
+// seed, run through what the pages run (place understanding, words, fallbacks).
+
+/// Organizations the relevance set's seed generates (`seed --orgs`, data-set seed 2026).
+const RELEVANCE_ORGS: u64 = 1000;
+/// How many top results are judged.
+const TOP: usize = 10;
+
+#[derive(serde::Deserialize)]
+struct RelevanceSet {
+    query: Vec<Labelled>,
+}
+
+/// One labelled query (format at the top of tests/relevance/queries.toml).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Labelled {
+    q: String,
+    kind: String,
+    who: String,
+    /// What the query tests; shown when it falls short.
+    #[serde(default)]
+    why: String,
+    #[serde(default)]
+    must: Vec<String>,
+    #[serde(default)]
+    must_not: Vec<String>,
+    #[serde(default)]
+    relevant: Rule,
+}
+
+/// How the labeller judged any other record: it is about the topic (one of its domains is
+/// listed, or its name holds one of the words; either when only one is given) and it is
+/// located in one of the places (when given).
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Rule {
+    /// One of the record's service domains is one of these.
+    #[serde(default)]
+    domains: Vec<String>,
+    /// The record is located in one of these leagues/cities or banners/counties.
+    #[serde(default)]
+    places: Vec<String>,
+    /// The record's name holds one of these (a tender's title or its purchasing unit's name).
+    #[serde(default)]
+    name_has: Vec<String>,
+}
+
+impl Rule {
+    fn is_empty(&self) -> bool {
+        self.domains.is_empty() && self.places.is_empty() && self.name_has.is_empty()
+    }
+}
+
+/// The name (or title) of a hit.
+fn hit_name(kind: Kind, h: &Document) -> String {
+    let attr = if kind == Kind::Orgs { "name" } else { "title" };
+    h.get(attr)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Whether a hit is relevant to a labelled query: a must-have, or (not a must-not and) it
+/// meets every criterion of the rule. A query whose rule is empty accepts only its
+/// must-haves.
+fn judged_relevant(l: &Labelled, kind: Kind, h: &Document) -> bool {
+    let name = hit_name(kind, h);
+    if l.must.contains(&name) {
+        return true;
+    }
+    if l.must_not.contains(&name) || l.relevant.is_empty() {
+        return false;
+    }
+    let r = &l.relevant;
+    let domains: Vec<String> = match (kind, h.get("domains"), h.get("domain")) {
+        (Kind::Orgs, Some(serde_json::Value::Array(a)), _) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        (_, _, Some(serde_json::Value::String(d))) => vec![d.clone()],
+        _ => vec![],
+    };
+    let at = |attr: &str| h.get(attr).and_then(|v| v.as_str()).unwrap_or_default();
+    let named = format!("{name} {}", at("unit_name"));
+    let in_domain = r.domains.iter().any(|d| domains.contains(d));
+    let says_it = r.name_has.iter().any(|w| named.contains(w.as_str()));
+    let topic = (r.domains.is_empty() && r.name_has.is_empty()) || in_domain || says_it;
+    topic
+        && (r.places.is_empty()
+            || r.places
+                .iter()
+                .any(|p| at("league") == p || at("county") == p))
+}
+
+/// The measures of one engine over the set.
+#[derive(Debug, Default, Clone)]
+struct Measures {
+    queries: usize,
+    precision: f64,
+    recall: f64,
+    with_must: usize,
+    zero: usize,
+    must_not_hits: usize,
+    fallbacks: usize,
+}
+
+impl Measures {
+    fn precision(&self) -> f64 {
+        self.precision / self.queries.max(1) as f64
+    }
+    fn recall(&self) -> f64 {
+        self.recall / self.with_must.max(1) as f64
+    }
+    fn zero_rate(&self) -> f64 {
+        self.zero as f64 / self.queries.max(1) as f64
+    }
+}
+
+/// Loads and checks the set: at least 150 queries, every field meaningful.
+fn relevance_set() -> Vec<Labelled> {
+    let src = include_str!("relevance/queries.toml");
+    let set: RelevanceSet = toml::from_str(src).expect("tests/relevance/queries.toml parses");
+    assert!(set.query.len() >= 150, "{} queries", set.query.len());
+    for l in &set.query {
+        assert!(Kind::parse(&l.kind).is_some(), "{}: kind {}", l.q, l.kind);
+        assert!(
+            ["resident", "buyer", "regulator"].contains(&l.who.as_str()),
+            "{}: who {}",
+            l.q,
+            l.who
+        );
+        assert!(
+            !l.must.is_empty() || !l.relevant.is_empty(),
+            "{}: nothing labelled relevant",
+            l.q
+        );
+        assert!(l.must.len() <= TOP, "{}: more must-haves than places", l.q);
+        for d in &l.relevant.domains {
+            assert!(civicbridge::orgs::is_domain(d), "{}: domain {d}", l.q);
+        }
+        for p in &l.relevant.places {
+            assert!(
+                civicbridge::regions::regions().get(p).is_some(),
+                "{}: place {p}",
+                l.q
+            );
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in &set.query {
+        assert!(seen.insert((l.kind.clone(), l.q.clone())), "{} twice", l.q);
+    }
+    set.query
+}
+
+/// The demo data the set is labelled over: `seed` with [`RELEVANCE_ORGS`] organizations of
+/// data set 2026, the demo procurement history (one tender per state) and one year of the
+/// policy-monitoring history (five contracts per purchasing unit last year, three this year),
+/// indexed as `reindex` does.
+async fn relevance_data(config: Config) -> TestApp {
+    let app = TestApp::with_config(config).await;
+    let db = &app.state.db;
+    let now = app.clock().now();
+    civicbridge::app::seed::run(db, app.clock(), RELEVANCE_ORGS, 2026, false)
+        .await
+        .unwrap();
+    civicbridge::app::seed::procurement::run(db, &app.state.seal, now, 1)
+        .await
+        .unwrap();
+    civicbridge::app::seed::history::run(db, now, 1, 5)
+        .await
+        .unwrap();
+    let b = backend(&app);
+    for kind in Kind::ALL {
+        search::reindex(db, b.as_ref(), kind, now, 500, |_| {})
+            .await
+            .unwrap();
+    }
+    // What the seed's own operations queued is delivered too (the same documents again).
+    search::drain_all(db, b.as_ref(), now + 365 * 86_400)
+        .await
+        .unwrap();
+    app
+}
+
+/// Runs the set on one engine the way the pages do; prints every query that falls short.
+async fn measure_relevance(name: &str, app: &TestApp, set: &[Labelled]) -> Measures {
+    let b = backend(app);
+    let mut m = Measures::default();
+    let mut short = Vec::new();
+    for l in set {
+        let kind = Kind::parse(&l.kind).unwrap();
+        let params = vec![("q".to_string(), l.q.clone())];
+        let (mut req, _, errors) = search::rules::parse_params(kind, &params, TOP);
+        assert!(errors.is_empty(), "{}: {errors:?}", l.q);
+        search::places::understand(&mut req, &params);
+        let out = search::find(b.as_ref(), kind, &req)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {}: {e}", l.q));
+        let top: Vec<&Document> = out.found.hits.iter().take(TOP).collect();
+        let names: Vec<String> = top.iter().map(|h| hit_name(kind, h)).collect();
+        m.queries += 1;
+        m.fallbacks += usize::from(out.fallback.is_some());
+        let precision = if top.is_empty() {
+            m.zero += 1;
+            0.0
+        } else {
+            top.iter().filter(|h| judged_relevant(l, kind, h)).count() as f64 / top.len() as f64
+        };
+        m.precision += precision;
+        let missing: Vec<&String> = l.must.iter().filter(|n| !names.contains(n)).collect();
+        if !l.must.is_empty() {
+            m.with_must += 1;
+            m.recall += (l.must.len() - missing.len()) as f64 / l.must.len() as f64;
+        }
+        let unwanted: Vec<&String> = names.iter().filter(|n| l.must_not.contains(n)).collect();
+        m.must_not_hits += unwanted.len();
+        if precision < 1.0 || !missing.is_empty() || !unwanted.is_empty() {
+            let wrong: Vec<&String> = top
+                .iter()
+                .filter(|h| !judged_relevant(l, kind, h))
+                .map(|h| names.iter().find(|n| **n == hit_name(kind, h)).unwrap())
+                .collect();
+            short.push(format!(
+                "  [{}] {} ({}, {}) P@10 {precision:.2}{} missing {missing:?} must-not {unwanted:?} judged irrelevant {wrong:?}",
+                l.kind,
+                l.q,
+                l.who,
+                l.why,
+                out.fallback.map(|f| format!(" via {f:?}")).unwrap_or_default(),
+            ));
+        }
+    }
+    println!("{name}: queries short of perfect:\n{}", short.join("\n"));
+    m
+}
+
+#[tokio::test]
+async fn the_labelled_relevance_set_meets_its_targets() {
+    let set = relevance_set();
+    let mut results: Vec<(&str, Measures)> = Vec::new();
+    for (name, config) in backends() {
+        let app = relevance_data(config).await;
+        let m = measure_relevance(name, &app, &set).await;
+        results.push((name, m));
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        assert!(
+            results.iter().any(|(n, _)| *n == "meilisearch"),
+            "CI=true but MEILISEARCH_URL is not set: the relevance set must run on both engines"
+        );
+    }
+    println!(
+        "\n| engine | queries | precision@10 | recall of must-haves | zero-result rate | must-not hits | fallbacks |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (name, m) in &results {
+        println!(
+            "| {name} | {} | {:.3} | {:.3} | {:.3} | {} | {} |",
+            m.queries,
+            m.precision(),
+            m.recall(),
+            m.zero_rate(),
+            m.must_not_hits,
+            m.fallbacks
+        );
+    }
+    let (_, e) = &results[0];
+    assert_eq!(
+        e.zero, 0,
+        "embedded: queries about existing things found nothing"
+    );
+    assert!(
+        e.precision() >= 0.9,
+        "embedded precision@10 {:.3}",
+        e.precision()
+    );
+    for (name, m) in &results[1..] {
+        assert_eq!(m.zero, 0, "{name}: queries found nothing");
+        assert!(
+            m.precision() >= 0.9,
+            "{name} precision@10 {:.3}",
+            m.precision()
+        );
+        assert!(
+            e.precision() >= m.precision(),
+            "embedded precision below {name}"
+        );
+        assert!(e.recall() >= m.recall(), "embedded recall below {name}");
+        assert!(
+            e.zero_rate() <= m.zero_rate(),
+            "embedded zero-result rate above {name}"
+        );
+        assert!(
+            e.must_not_hits <= m.must_not_hits,
+            "embedded must-not hits above {name}"
+        );
+    }
 }

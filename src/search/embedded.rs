@@ -44,7 +44,10 @@ const WRITER_HEAP: usize = 60_000_000;
 struct Fields {
     id: Field,
     source: Field,
+    /// The attributes words are matched in, with their boost.
     text: Vec<(String, Field, f32)>,
+    /// The character-bigram attributes ([`rules::Matching::Characters`]).
+    grams: Vec<(String, Field, f32)>,
     exact: Vec<(String, Field)>,
     facet: Vec<(String, Field)>,
     numeric: Vec<(String, Field)>,
@@ -58,6 +61,8 @@ struct KindIndex {
     /// beside a server that holds the index's write lock.
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
+    /// Whether query words are expanded with the thesaurus (off only to measure its cost).
+    expand: bool,
 }
 
 /// The embedded search engine.
@@ -107,16 +112,21 @@ fn schema_for(def: &IndexDef) -> Schema {
 
 fn fields_of(def: &IndexDef, schema: &Schema) -> Fields {
     let f = |n: &str| schema.get_field(n).expect("field in schema");
-    let n = def.searchable.len().max(1) as f32;
+    let by_words = def.searched_by(rules::Matching::Words);
+    let n = by_words.len().max(1) as f32;
     Fields {
         id: f(&numeric_name(&def.ext.primary_key)),
         source: f("_source"),
-        text: def
-            .searchable
+        text: by_words
             .iter()
             .enumerate()
             // The first attribute counts twice as much as the last.
-            .map(|(i, a)| (a.clone(), f(a), 2.0 - i as f32 / n))
+            .map(|(i, a)| (a.to_string(), f(a), 2.0 - i as f32 / n))
+            .collect(),
+        grams: def
+            .searched_by(rules::Matching::Characters)
+            .iter()
+            .map(|a| (a.to_string(), f(a), 1.0))
             .collect(),
         exact: def
             .ext
@@ -159,7 +169,7 @@ fn err(e: impl std::fmt::Display) -> SearchError {
 }
 
 impl KindIndex {
-    fn new(def: &'static IndexDef, index: Index) -> Result<KindIndex, SearchError> {
+    fn new(def: &'static IndexDef, index: Index, expand: bool) -> Result<KindIndex, SearchError> {
         register(&index);
         let fields = fields_of(def, &index.schema());
         let reader = index
@@ -173,6 +183,7 @@ impl KindIndex {
             reader,
             writer: Mutex::new(None),
             fields,
+            expand,
         })
     }
 
@@ -210,7 +221,7 @@ impl KindIndex {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        for (attr, field, _) in &self.fields.text {
+        for (attr, field, _) in self.fields.text.iter().chain(&self.fields.grams) {
             for v in values(attr) {
                 doc.add_text(*field, rules::normalize(&as_text(v)));
             }
@@ -295,13 +306,11 @@ impl KindIndex {
         self.reader.reload().map_err(err)
     }
 
-    fn word_query(&self, tokens: &[String]) -> Box<dyn Query> {
+    fn word_query(&self, tokens: &[String], fields: &[(String, Field, f32)]) -> Box<dyn Query> {
         let per_token: Vec<(Occur, Box<dyn Query>)> = tokens
             .iter()
             .map(|t| {
-                let any: Vec<(Occur, Box<dyn Query>)> = self
-                    .fields
-                    .text
+                let any: Vec<(Occur, Box<dyn Query>)> = fields
                     .iter()
                     .map(|(_, f, boost)| {
                         let q: Box<dyn Query> = Box::new(TermQuery::new(
@@ -328,7 +337,25 @@ impl KindIndex {
     }
 
     fn query(&self, req: &Request) -> Box<dyn Query> {
-        let words = rules::analyze(self.def, &req.text);
+        let (mut words, fields) = match req.matching {
+            rules::Matching::Words => (rules::analyze(self.def, &req.text), &self.fields.text),
+            // Bigrams have no synonyms and no stop words: each is one word as given.
+            rules::Matching::Characters => (
+                rules::words(&req.text)
+                    .into_iter()
+                    .map(|w| rules::QueryWord {
+                        alternatives: vec![vec![w.clone()]],
+                        word: w,
+                    })
+                    .collect(),
+                &self.fields.grams,
+            ),
+        };
+        if !self.expand {
+            for w in &mut words {
+                w.alternatives.truncate(1);
+            }
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         // One query per word: any of its alternatives (itself or a synonym).
         let per_word: Vec<Box<dyn Query>> = words
@@ -339,7 +366,7 @@ impl KindIndex {
                     .iter()
                     .enumerate()
                     .map(|(i, toks)| {
-                        let q = self.word_query(toks);
+                        let q = self.word_query(toks, fields);
                         // The word as typed outranks its synonyms.
                         let q: Box<dyn Query> = if i == 0 {
                             q
@@ -373,7 +400,11 @@ impl KindIndex {
                 clauses.push((Occur::Should, q.box_clone()));
             }
             let whole = rules::normalize(req.text.trim());
-            for (_, f) in &self.fields.exact {
+            let exact: &[(String, Field)] = match req.matching {
+                rules::Matching::Words => &self.fields.exact,
+                rules::Matching::Characters => &[],
+            };
+            for (_, f) in exact {
                 clauses.push((
                     Occur::Should,
                     Box::new(ConstScoreQuery::new(
@@ -639,6 +670,13 @@ impl Embedded {
     /// it was built is dropped and created empty; [`Embedded::fresh`] then says so, and the
     /// caller rebuilds it from the database.
     pub fn open(dir: &Path) -> Result<Embedded, SearchError> {
+        Embedded::open_with(dir, true)
+    }
+
+    /// [`Embedded::open`], with the thesaurus expansion of query words on or off. Off is
+    /// only for measuring what the expansion costs (`benches/search.rs`): users always get
+    /// it.
+    pub fn open_with(dir: &Path, expand: bool) -> Result<Embedded, SearchError> {
         let mut kinds = HashMap::new();
         let mut fresh = false;
         for kind in Kind::ALL {
@@ -663,7 +701,7 @@ impl Embedded {
                     path.display()
                 ))
             })?;
-            kinds.insert(kind, Arc::new(KindIndex::new(def, index)?));
+            kinds.insert(kind, Arc::new(KindIndex::new(def, index, expand)?));
         }
         Ok(Embedded { kinds, fresh })
     }

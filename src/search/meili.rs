@@ -153,8 +153,13 @@ impl Backend for Meili {
         let sort_refs: Vec<&str> = sort.iter().map(String::as_str).collect();
         let facets: Vec<&str> = def.ext.facets.iter().map(String::as_str).collect();
         let limit = req.limit.max(1);
+        // Words never look in the bigram attributes and bigrams only there; the default
+        // matching strategy (`last`) applies to both, as in the embedded engine.
+        let attrs = def.searched_by(req.matching);
         let mut q = index.search();
-        q.with_query(&req.text).with_locales(&["zho"]);
+        q.with_query(&req.text)
+            .with_locales(&["zho"])
+            .with_attributes_to_search_on(&attrs);
         if req.offset.is_multiple_of(limit) {
             // Page mode gives an exact total.
             q.with_page(req.offset / limit + 1)

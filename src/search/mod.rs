@@ -112,6 +112,75 @@ impl Search {
     }
 }
 
+/// What produced the results of [`find`] when the words as typed found nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fallback {
+    /// Names that sound like the query (its pinyin): an input method's homophone slip.
+    SoundsLike,
+    /// Names and titles sharing the query's character bigrams ([`rules::Matching::Characters`]).
+    Characters,
+}
+
+/// Results of [`find`] and how they were reached.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// What was found.
+    pub found: Found,
+    /// `None` when the words found these; else the fallback that did.
+    pub fallback: Option<Fallback>,
+}
+
+/// Searches the way users get results (issue 16 point 3, no dead ends): the words as typed;
+/// when they find nothing, names that sound like them; when those find nothing either, names
+/// and titles by their characters — the query's bigrams from the first on, then from the
+/// second on, … (see [`rules::gram_queries`]). Both engines run the same steps through the
+/// [`Backend`] trait, so they fall back alike. A request already matching by characters, or
+/// without text, is run as it is.
+pub async fn find(
+    backend: &dyn Backend,
+    kind: Kind,
+    req: &Request,
+) -> Result<Outcome, SearchError> {
+    let found = backend.search(kind, req).await?;
+    if found.total > 0 || req.text.trim().is_empty() || req.matching != rules::Matching::Words {
+        return Ok(Outcome {
+            found,
+            fallback: None,
+        });
+    }
+    if let Some(spelled) = rules::sounds_like_query(&req.text) {
+        let alt = Request {
+            text: spelled,
+            ..req.clone()
+        };
+        let near = backend.search(kind, &alt).await?;
+        if near.total > 0 {
+            return Ok(Outcome {
+                found: near,
+                fallback: Some(Fallback::SoundsLike),
+            });
+        }
+    }
+    for text in rules::gram_queries(&req.text) {
+        let alt = Request {
+            text,
+            matching: rules::Matching::Characters,
+            ..req.clone()
+        };
+        let near = backend.search(kind, &alt).await?;
+        if near.total > 0 {
+            return Ok(Outcome {
+                found: near,
+                fallback: Some(Fallback::Characters),
+            });
+        }
+    }
+    Ok(Outcome {
+        found,
+        fallback: None,
+    })
+}
+
 /// Rows taken per drain round.
 pub const BATCH: u64 = 500;
 /// Longest wait between retries, in seconds.

@@ -91,6 +91,8 @@ struct TenderDoc {
     id: i64,
     title: String,
     title_pinyin: String,
+    /// Character bigrams of the title, for the fallback when words find nothing.
+    title_grams: String,
     description: String,
     unit_name: String,
     domain: String,
@@ -113,6 +115,8 @@ struct OrgDoc {
     id: i64,
     name: String,
     name_pinyin: String,
+    /// Character bigrams of the name, for the fallback when words find nothing.
+    name_grams: String,
     uscc: String,
     kind: String,
     intro: String,
@@ -178,6 +182,7 @@ pub async fn documents(
                         published_at: t.published_at.unwrap_or_default(),
                         bid_deadline: t.bid_deadline,
                         title_pinyin: super::rules::pinyin_forms(&t.title),
+                        title_grams: super::rules::gram_forms(&t.title),
                         title: t.title,
                         description: t.description,
                         domain: t.domain,
@@ -209,6 +214,7 @@ pub async fn documents(
                         credit_listed: i64::from(o.credit_status != "normal"),
                         registered_on: o.registration_date.midnight().assume_utc().unix_timestamp(),
                         name_pinyin: super::rules::pinyin_forms(&o.name),
+                        name_grams: super::rules::gram_forms(&o.name),
                         name: o.name,
                         uscc: o.uscc,
                         kind: o.kind,

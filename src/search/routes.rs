@@ -10,7 +10,7 @@ use maud::Markup;
 
 use super::places;
 use super::rules::{self, Found, Kind, ParamError};
-use super::{SearchError, views};
+use super::{Fallback, SearchError, views};
 use crate::kernel::error::{AppError, AppResult};
 use crate::web::AppState;
 use crate::web::{Ctx, Lang, layout};
@@ -40,6 +40,17 @@ fn engine_error(e: SearchError, lang: Lang) -> AppError {
     }
 }
 
+async fn find(
+    st: &AppState,
+    kind: Kind,
+    req: &rules::Request,
+    lang: Lang,
+) -> AppResult<super::Outcome> {
+    super::find(st.search.backend().as_ref(), kind, req)
+        .await
+        .map_err(|e| engine_error(e, lang))
+}
+
 async fn run(st: &AppState, kind: Kind, req: &rules::Request, lang: Lang) -> AppResult<Found> {
     st.search
         .backend()
@@ -57,25 +68,18 @@ async fn kind_page(
     let (mut req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
     let typed = req.text.clone();
     let place = places::understand(&mut req, params);
-    let mut found = run(st, kind, &req, ctx.lang).await?;
-    let mut tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
     // No dead end: when the words find nothing, names that sound like them (a homophone slip
-    // of an input method), and how many of the other kind the words find.
-    let mut sounds_like = false;
+    // of an input method), else names by their characters, and how many of the other kind
+    // the words find.
+    let outcome = find(st, kind, &req, ctx.lang).await?;
+    let found = outcome.found;
+    let mut tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
+    if outcome.fallback == Some(Fallback::SoundsLike) {
+        tokens.clear();
+    }
     let mut other_total = None;
-    if found.total == 0 && !req.text.is_empty() {
-        if let Some(spelled) = rules::sounds_like_query(&req.text) {
-            let alt = rules::Request {
-                text: spelled,
-                ..req.clone()
-            };
-            let near = run(st, kind, &alt, ctx.lang).await?;
-            if near.total > 0 {
-                found = near;
-                sounds_like = true;
-                tokens.clear();
-            }
-        }
+    // The words found nothing (whether or not a fallback did): say what the other kind has.
+    if (outcome.fallback.is_some() || found.total == 0) && !req.text.is_empty() {
         let other = if kind == Kind::Tenders {
             Kind::Orgs
         } else {
@@ -96,7 +100,7 @@ async fn kind_page(
             params,
             text: &typed,
             place: place.as_ref(),
-            sounds_like,
+            fallback: outcome.fallback,
             other_total,
             tokens: &tokens,
             found: &found,
@@ -129,6 +133,7 @@ pub async fn all(
     let mut text = String::new();
     let mut tokens = Vec::new();
     let mut place = None;
+    let mut close = Vec::new();
     for kind in Kind::ALL {
         let (mut req, _, errs) = rules::parse_params(kind, &only_q, PREVIEW);
         req.facets = false;
@@ -140,11 +145,23 @@ pub async fn all(
             }
         }
         tokens.extend(rules::match_tokens(&rules::analyze(kind.def(), &text)));
-        results.push((kind, run(&st, kind, &req, ctx.lang).await?));
+        let outcome = find(&st, kind, &req, ctx.lang).await?;
+        if outcome.fallback.is_some() {
+            close.push(kind);
+        }
+        results.push((kind, outcome.found));
     }
     tokens.sort();
     tokens.dedup();
-    let body = views::all_page(&text, place.as_ref(), &tokens, &results, &errors, ctx.lang);
+    let body = views::all_page(
+        &text,
+        place.as_ref(),
+        &close,
+        &tokens,
+        &results,
+        &errors,
+        ctx.lang,
+    );
     Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))
 }
 
@@ -309,7 +326,8 @@ pub async fn api(
     }
     let mut out = serde_json::Map::new();
     for (kind, req, page, typed, place) in parsed {
-        let found = run(&st, kind, &req, lang).await?;
+        let outcome = find(&st, kind, &req, lang).await?;
+        let found = outcome.found;
         let tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
         let facets: serde_json::Map<String, serde_json::Value> = rules::facets_of(kind)
             .map(|(param, attr)| {
@@ -331,6 +349,11 @@ pub async fn api(
                 "query": typed,
                 // The place the query named, applied as a filter (`literal=1` turns it off).
                 "place": place.map(|p| serde_json::json!({ "code": p.code, "name": p.name, "term": p.term })),
+                // `sounds_like` or `characters` when the words found nothing and a fallback did.
+                "fallback": outcome.fallback.map(|f| match f {
+                    Fallback::SoundsLike => "sounds_like",
+                    Fallback::Characters => "characters",
+                }),
                 "total": found.total,
                 "page": page,
                 "per_page": per_page,

@@ -58,6 +58,10 @@ pub struct Extension {
     pub sorts: BTreeMap<String, String>,
     /// Attributes shown with highlighted matches.
     pub highlight: Vec<String>,
+    /// Attributes holding the character bigrams of a name or title ([`gram_forms`]): searched
+    /// only by [`Matching::Characters`], never by words.
+    #[serde(default)]
+    pub grams: Vec<String>,
 }
 
 /// One index definition: Meilisearch's settings plus [`Extension`].
@@ -165,6 +169,16 @@ impl IndexDef {
         }
     }
 
+    /// The searchable attributes a request's matching looks in: the bigram attributes for
+    /// [`Matching::Characters`], every other searchable attribute for words.
+    pub fn searched_by(&self, matching: Matching) -> Vec<&str> {
+        self.searchable
+            .iter()
+            .filter(|a| self.ext.grams.contains(a) == (matching == Matching::Characters))
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Whether an attribute holds integers.
     pub fn is_numeric(&self, attr: &str) -> bool {
         self.ext.numeric.iter().any(|a| a == attr)
@@ -204,6 +218,14 @@ impl IndexDef {
         for a in self.ext.exact.iter().chain(&self.ext.highlight) {
             if !self.searchable.contains(a) {
                 return Err(format!("{a} is not searchable"));
+            }
+        }
+        for g in &self.ext.grams {
+            if !self.searchable.contains(g) {
+                return Err(format!("grams attribute {g} is not searchable"));
+            }
+            if self.displayed.contains(g) {
+                return Err(format!("grams attribute {g} must not be displayed"));
             }
         }
         if !self.displayed.contains(&self.ext.primary_key) {
@@ -337,7 +359,7 @@ pub fn pinyin_forms(name: &str) -> String {
             for c in w.chars() {
                 match c.to_pinyin() {
                     Some(p) => {
-                        full.push_str(p.plain());
+                        full.push_str(&typed(p.plain()));
                         initials.push_str(p.first_letter());
                     }
                     None if c.is_alphanumeric() => {
@@ -371,6 +393,12 @@ pub fn pinyin_forms(name: &str) -> String {
     out.join(" ")
 }
 
+/// A syllable as typed on a keyboard: ü is the v key (律 → lv, 女 → nv), the convention of
+/// every pinyin input method.
+fn typed(syllable: &str) -> String {
+    syllable.replace('ü', "v")
+}
+
 /// The query spelled as one pinyin word (阳光养劳 → yangguangyanglao), to look for names that
 /// sound like what was typed when the characters find nothing (an input method's homophone
 /// slip). `None` when the query has no Chinese character or is a single syllable (too vague).
@@ -381,7 +409,7 @@ pub fn sounds_like_query(text: &str) -> Option<String> {
     for c in text.chars() {
         match c.to_pinyin() {
             Some(p) => {
-                out.push_str(p.plain());
+                out.push_str(&typed(p.plain()));
                 syllables += 1;
             }
             None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
@@ -389,6 +417,64 @@ pub fn sounds_like_query(text: &str) -> Option<String> {
         }
     }
     (syllables >= 2).then_some(out)
+}
+
+/// Longest text (in characters) whose bigrams are indexed or queried; bounds the tokens of a
+/// document and the queries of the fallback.
+const GRAMS_MAX_CHARS: usize = 80;
+
+/// One character bigram as a word both engines keep whole: the two code points as six
+/// nibbles each, spelled with the letters a–p. Every such word has the same length, so
+/// Meilisearch's prefix matching of a query's last word can only match it exactly, and no
+/// bigram can be confused with a word of Chinese text or pinyin (those attributes are not
+/// searched by [`Matching::Characters`]).
+fn gram_token(a: char, b: char) -> String {
+    let mut out = String::with_capacity(12);
+    for c in [a, b] {
+        let n = c as u32;
+        for shift in (0..6).rev() {
+            out.push((b'a' + ((n >> (shift * 4)) & 0xF) as u8) as char);
+        }
+    }
+    out
+}
+
+/// The letters and digits of text, normalized, at most [`GRAMS_MAX_CHARS`] of them.
+fn gram_chars(text: &str) -> Vec<char> {
+    normalize(text)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .take(GRAMS_MAX_CHARS)
+        .collect()
+}
+
+/// The character bigrams of text in order, each once (阳光养老 → 阳光 · 光养 · 养老,
+/// encoded by `gram_token`). Punctuation and spaces are skipped, so bigrams run across them.
+pub fn char_grams(text: &str) -> Vec<String> {
+    let chars = gram_chars(text);
+    let mut out: Vec<String> = Vec::new();
+    for w in chars.windows(2) {
+        let t = gram_token(w[0], w[1]);
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The value of a `grams` attribute: the bigrams of a name or title, space-separated.
+pub fn gram_forms(text: &str) -> String {
+    char_grams(text).join(" ")
+}
+
+/// The fallback queries for text that found nothing by words (issue 16 point 3): its
+/// bigrams from the first, then from the second, and so on. Each is matched like words
+/// (a document must hold the first bigram; more of the following ones rank higher), so the
+/// first query that finds something starts at the first bigram that exists anywhere — a
+/// slip in the first characters does not end the search. Empty for a single character.
+pub fn gram_queries(text: &str) -> Vec<String> {
+    let grams = char_grams(text);
+    (0..grams.len()).map(|i| grams[i..].join(" ")).collect()
 }
 
 /// The tokenizer for indexing: jieba in search mode, so a long word also yields its
@@ -598,11 +684,26 @@ fn crop_window(
 // ---------------------------------------------------------------------------------------
 // Filters and requests
 
+/// How the text of a [`Request`] is matched.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Matching {
+    /// Words (with synonyms) against every searchable attribute except the character
+    /// bigrams: what users get first.
+    #[default]
+    Words,
+    /// The text is a [`gram_query`]: encoded character bigrams matched only against the
+    /// `grams` attributes of the definition (issue 16 point 3's fallback), with the same
+    /// leading-words rule as words.
+    Characters,
+}
+
 /// What to search for, the same for every backend.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Request {
     /// The text typed (may be empty: everything, in ranking order).
     pub text: String,
+    /// How the text is matched.
+    pub matching: Matching,
     /// Facet filters: attribute → accepted values (any of them); all attributes must hold.
     pub filters: BTreeMap<String, Vec<String>>,
     /// `(attribute, descending)` chosen by the user; `None` is relevance.
@@ -840,6 +941,7 @@ pub fn parse_params(
     }
     let req = Request {
         text,
+        matching: Matching::Words,
         filters,
         sort,
         offset: page_offset(page, per_page),
@@ -974,16 +1076,68 @@ mod tests {
         assert!(f.split(' ').any(|w| w == "fuwuzhan"), "{f}");
         assert!(!f.contains('（') && !f.contains('3'), "{f}");
         assert_eq!(pinyin_forms("NGO 2024"), "");
+        // ü is typed as v.
+        let f = pinyin_forms("法律援助");
+        assert!(f.split(' ').any(|w| w == "falvyuanzhu"), "{f}");
+        assert_eq!(sounds_like_query("法律").as_deref(), Some("falv"));
         assert_eq!(pinyin_forms(&"养".repeat(61)), "");
-        // Exact Chinese matches outrank pinyin ones: the pinyin attribute comes last.
+        // Exact Chinese matches outrank pinyin ones: the pinyin attribute comes last of the
+        // attributes words are matched in.
         assert_eq!(
-            Kind::Orgs.def().searchable.last().map(String::as_str),
+            Kind::Orgs
+                .def()
+                .searched_by(Matching::Words)
+                .last()
+                .copied(),
             Some("name_pinyin")
         );
         assert_eq!(
-            Kind::Tenders.def().searchable.last().map(String::as_str),
+            Kind::Tenders
+                .def()
+                .searched_by(Matching::Words)
+                .last()
+                .copied(),
             Some("title_pinyin")
         );
+    }
+
+    #[test]
+    fn bigrams_are_fixed_length_words_in_order() {
+        let g = char_grams("阳光养老");
+        assert_eq!(g.len(), 3);
+        assert!(
+            g.iter()
+                .all(|t| t.len() == 12 && t.chars().all(|c| ('a'..='p').contains(&c)))
+        );
+        assert_eq!(g[0], gram_token('阳', '光'));
+        assert_eq!(g[2], gram_token('养', '老'));
+        // Normalized, punctuation skipped, repeats once; the same as a document's forms.
+        assert_eq!(char_grams("阳光，养老"), g);
+        assert_eq!(char_grams("ＡＢ"), vec![gram_token('a', 'b')]);
+        assert_eq!(char_grams("养养养"), vec![gram_token('养', '养')]);
+        assert_eq!(gram_forms("阳光养老"), g.join(" "));
+        assert!(char_grams("养").is_empty());
+        assert_eq!(char_grams(&"养老".repeat(100)).len(), 2);
+        // The engines keep a bigram whole: jieba makes one word of it.
+        assert_eq!(words(&g.join(" ")), g);
+        let q = gram_queries("杨光养老");
+        assert_eq!(q.len(), 3);
+        assert_eq!(q[0].split(' ').count(), 3);
+        assert_eq!(q[2], gram_token('养', '老'));
+    }
+
+    #[test]
+    fn grams_are_searched_only_by_characters() {
+        for k in Kind::ALL {
+            let d = k.def();
+            assert_eq!(d.ext.grams.len(), 1, "{}", k.uid());
+            let g = d.ext.grams[0].as_str();
+            assert_eq!(d.searched_by(Matching::Characters), vec![g]);
+            let words = d.searched_by(Matching::Words);
+            assert!(!words.contains(&g));
+            assert_eq!(words.len() + 1, d.searchable.len());
+            assert!(!d.displayed.iter().any(|a| a == g));
+        }
     }
 
     #[test]

@@ -24,8 +24,9 @@ pub struct KindPage<'a> {
     pub text: &'a str,
     /// The place the query named, searched as a filter rather than as words.
     pub place: Option<&'a PlaceHint>,
-    /// The words found nothing; these are names that sound like them.
-    pub sounds_like: bool,
+    /// The words found nothing; these results come from a fallback (names that sound like
+    /// them, or names and titles sharing their characters).
+    pub fallback: Option<super::Fallback>,
     /// The words found nothing: how many records of the other kind they find.
     pub other_total: Option<u64>,
     /// Highlight tokens of the query.
@@ -375,8 +376,10 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                     }
                 }
                 (place_chip(Some(kind), p.params, p.place, lang))
-                @if p.sounds_like {
-                    p.notice.sounds-like role="note" { (lang.tf("search.sounds_like", &[("q", p.text)])) }
+                @match p.fallback {
+                    Some(super::Fallback::SoundsLike) => p.notice.sounds-like role="note" { (lang.tf("search.sounds_like", &[("q", p.text)])) },
+                    Some(super::Fallback::Characters) => p.notice.close-matches role="note" { (lang.tf("search.close_matches", &[("q", p.text)])) },
+                    None => {},
                 }
                 @if !active.is_empty() {
                     p.active-filters {
@@ -445,6 +448,7 @@ fn no_results(kind: Kind, p: &KindPage<'_>, active: &[(&str, &str)], lang: Lang)
 pub fn all_page(
     q: &str,
     place: Option<&PlaceHint>,
+    close: &[Kind],
     tokens: &[String],
     results: &[(Kind, Found)],
     errors: &[ParamError],
@@ -463,6 +467,9 @@ pub fn all_page(
                     h2 {
                         (lang.t(&format!("search.kind.{}", kind.code())))
                         " " span.count { (found.total) }
+                    }
+                    @if close.contains(kind) {
+                        p.notice.close-matches role="note" { (lang.tf("search.close_matches", &[("q", q)])) }
                     }
                     @if found.hits.is_empty() {
                         p.muted { (lang.t("search.none")) }
