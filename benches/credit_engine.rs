@@ -5,15 +5,21 @@
 //! every 11th filing late — sets the report rule to check those years, then times
 //! `regulation::evaluate_credit` (the daily job's call: the first run gives notice to every
 //! organization with a ground, the kind of day the target is about) and a second run the
-//! same day (nothing new: the steady state), then `regulation::detect_zombies`.
+//! same day (nothing new: the steady state), then `regulation::detect_zombies`, and last the
+//! public credit lookup `/credit?q=…` by name and by USCC through the real router (p50, p95,
+//! p99; `LOOKUPS=` queries per kind, default 300).
 //! `cargo bench --bench credit_engine` (SQLite in a temporary directory) or
 //! `DATABASE_URL=postgres://…/empty_db cargo bench --bench credit_engine`.
 
 use std::time::Instant;
 
+use axum::body::Body;
+use axum::http::Request;
 use civicbridge::kernel::clock::Clock;
 use civicbridge::web::config::Config;
+use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+use tower::ServiceExt;
 
 const NOW: i64 = 1_795_780_800; // 2026-11-27 12:00 UTC
 
@@ -127,4 +133,90 @@ async fn main() {
         "target ≤ 10 s for the daily credit run: {}",
         if first_s <= 10.0 { "met" } else { "NOT met" }
     );
+    lookups(&state, &db).await;
+}
+
+/// The public credit lookup `/credit?q=…` through the real router, after the engine run (so
+/// the lists hold their notices and listings): by a full name, by a part of a name (many
+/// hits, one page), and by USCC, each over `LOOKUPS` (default 300) organizations spread
+/// over the registry; p50, p95, p99 and max.
+async fn lookups(state: &civicbridge::web::AppState, db: &sea_orm::DatabaseConnection) {
+    let n: usize = std::env::var("LOOKUPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let total = scalar(db, "SELECT COUNT(*) FROM organizations")
+        .await
+        .max(1);
+    let step = (total / n as i64).max(1);
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT name, uscc FROM organizations WHERE id % {step} = 1 ORDER BY id LIMIT {n}"
+            ),
+        ))
+        .await
+        .expect("sample");
+    let sample: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index::<String>(0).expect("name"),
+                r.try_get_by_index::<String>(1).expect("uscc"),
+            )
+        })
+        .collect();
+    let router = civicbridge::app::router(state.clone());
+    let get = |q: String| {
+        let router = router.clone();
+        async move {
+            let path = format!(
+                "/credit?q={}",
+                percent_encoding::utf8_percent_encode(&q, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let t = Instant::now();
+            let res = router
+                .oneshot(Request::get(&path).body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let status = res.status();
+            let bytes = res.into_body().collect().await.expect("body").to_bytes();
+            assert!(status.is_success(), "{path}: {status}");
+            (t.elapsed().as_secs_f64() * 1000.0, bytes.len())
+        }
+    };
+    println!(
+        "public credit lookup over {total} organizations, {} queries per kind:",
+        sample.len()
+    );
+    println!("| `/credit?q=` | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("|---|---|---|---|---|");
+    type Pick = fn(&(String, String)) -> String;
+    let kinds: [(&str, Pick); 3] = [
+        ("full name", |x| x.0.clone()),
+        ("part of a name (first 4 characters)", |x| {
+            x.0.chars().take(4).collect()
+        }),
+        ("USCC", |x| x.1.clone()),
+    ];
+    for (label, pick) in kinds {
+        if let Some(x) = sample.first() {
+            get(pick(x)).await; // warm-up
+        }
+        let mut times = Vec::with_capacity(sample.len());
+        for x in &sample {
+            times.push(get(pick(x)).await.0);
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let at =
+            |p: f64| times[((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1];
+        println!(
+            "| {label} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            at(0.50),
+            at(0.95),
+            at(0.99),
+            times.last().copied().unwrap_or_default()
+        );
+    }
 }

@@ -72,6 +72,7 @@ fn candidates(n: usize, rng: &mut ChaCha8Rng) -> Vec<Candidate> {
                     .unwrap_or(TODAY),
                     league: Some(league),
                     verified: true,
+                    ended: None,
                 },
                 county: Some(county),
                 domains,

@@ -48,6 +48,7 @@ fn benches(c: &mut Criterion) {
                 credit_status: "normal".into(),
                 verification: "verified".into(),
                 registration_status: "active".into(),
+                registration_ended_at: None,
                 created_by: None,
                 created_at: 0,
                 updated_at: 0,

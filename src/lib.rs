@@ -74,7 +74,9 @@
 //!   verifies it (`orgs::is_verified` is the one question procurement, matching and calls
 //!   ask: an unverified organization, or one whose registration a regulator's zombie outcome
 //!   ended — `registration_status`, set only by `end_registration_in` — may not bid, apply or
-//!   be invited); a record is claimed with a
+//!   be invited; `orgs::ended` gives how and on which day, and every refusal — bids,
+//!   matching, calls, incubator applications, new brand projects — names it instead of
+//!   "unverified"; the brand gallery leaves such organizations out); a record is claimed with a
 //!   statement and a certificate typed by its content, one open claim per user and
 //!   organization, approved (the claimant becomes an administrator) or refused by a
 //!   regulator — each decision a conditional update with its audit entry and notices in one
@@ -233,8 +235,15 @@
 //!   rooms read reports only as grouped sums (`accepted_tallies`, for `targets`) or one
 //!   year's accepted figures (`accepted_of_year`, the targets' organization level). The rules
 //!   page `/credit/rules` (`rule_params`): regulators edit a rule's parameters (bounded,
-//!   periods > 0, amounts ≥ 0) or switch it off, with a reason in a public audit entry; one
-//!   row per rule for the whole deployment (no per-locality rules yet). Zombie organizations
+//!   periods > 0, amounts ≥ 0) or switch it off, with a reason in a public audit entry. Rules
+//!   per locality (`credit_rule_overrides`, `rule_params::resolve`): the region, a
+//!   league/city or a banner/county overrides any parameter of a rule — threshold, window,
+//!   on/off, the objection period, the report rule's deadline — for the organizations
+//!   registered there, an empty one inherited, the most specific locality winning
+//!   (banner/county > league/city > region > the rule's row); `/credit/rules?place=` shows
+//!   and edits them (audited with the reason); the credit engine, zombie detection and the
+//!   report pages read each organization's effective rules (`rule_params::localize`, cached
+//!   per place within a batch). Zombie organizations
 //!   (`zombie`, `zombie_rules`, `zombie_model`): criteria as rows of the same rules table
 //!   (list `zombie`: no report for N consecutive years, no activity — bid, contract,
 //!   proposal, report, read through those rooms' faces in batches — within N days of
@@ -243,7 +252,8 @@
 //!   objection within `CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS`, the regulator's outcome
 //!   (`zombie_rules::apply`): rectified, revoked or deregistered — the last two end the
 //!   registration through `orgs::end_registration_in` in the same transaction, so
-//!   `orgs::is_verified` refuses the organization everywhere, and show it publicly. Calls
+//!   `orgs::is_verified` refuses the organization everywhere, and show it publicly; the
+//!   regulators' `/me` counts cases by state (`routes::zombies::workspace_panel`). Calls
 //!   `orgs`, `audit`, `inbox`, `accounts`, `regions`, and for activity `procurement`,
 //!   `contracts`, `philanthropy`.
 //! - [`complaints`] — public complaints (issue 15 point 5): a form anyone may use (no

@@ -622,3 +622,209 @@ async fn the_public_lookup_and_record() {
     let _ = reg_id;
     app.check_invariants().await.unwrap();
 }
+
+/// An organization registered at a banner/county of a league/city, verified.
+async fn org_at(app: &TestApp, owner: i64, n: u32, name: &str, league: &str, county: &str) -> i64 {
+    let f = common::org_form_values(n, name);
+    let form = civicbridge::orgs::rules::OrgForm {
+        name: f["name"].clone(),
+        uscc: civicbridge::orgs::rules::make_uscc('5', '2', county, &format!("MJ{n:07}")).unwrap(),
+        kind: f["kind"].clone(),
+        registration_date: f["registration_date"].clone(),
+        authority_level: f["authority_level"].clone(),
+        div_league: league.into(),
+        div_county: county.into(),
+        domains: vec!["elderly".into()],
+        staff_count: "8".into(),
+        contact_name: "王芳".into(),
+        contact_phone: f["contact_phone"].clone(),
+        ..Default::default()
+    };
+    let d = civicbridge::orgs::rules::validate_org(
+        &form,
+        app.state.clock.today(),
+        civicbridge::kernel::Lang::Zh,
+    )
+    .unwrap();
+    let id = civicbridge::orgs::create(&app.state.db, &d, owner, T0)
+        .await
+        .unwrap();
+    civicbridge::orgs::model::set_verification(
+        &app.state.db,
+        id,
+        civicbridge::orgs::Verification::Verified,
+    )
+    .await
+    .unwrap();
+    id
+}
+
+async fn localized_entries(app: &TestApp) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let db = &app.state.db;
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        "SELECT COUNT(*) FROM audit_events WHERE entity = 'credit_rule' AND action = 'localized'",
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get_by_index::<i64>(0)
+    .unwrap()
+}
+
+/// Rules per locality, the most specific winning: Hohhot (a league/city) moves the report
+/// deadline to 31 March and shortens the objection period to 5 days; its Xincheng district
+/// (a banner/county) switches the report rule off; Baotou keeps the platform's defaults (31
+/// May, 10 days). With the clock moved through 2027 the three organizations — none of
+/// which filed its 2026 report — are treated differently, each as its locality says.
+#[tokio::test]
+async fn localities_override_rules_and_the_most_specific_wins() {
+    let app = TestApp::with_config(config()).await;
+    let db = &app.state.db;
+    let (mut reg, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    let owner = app.user("owner@example.org", &[]).await;
+    // Reports are checked from 2026 (the default rule): all three miss theirs.
+    let x = org_at(&app, owner, 1, "新城区社区服务中心", "150100", "150102").await;
+    let y = org_at(&app, owner, 2, "回民区社区服务中心", "150100", "150103").await;
+    let z = org_at(&app, owner, 3, "东河区社区服务中心", "150200", "150202").await;
+
+    // The rules page in a locality, then the league/city's override and the county's.
+    let page = reg.get("/credit/rules?place=150100").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text("h2").contains("呼和浩特市"), "{}", page.body);
+    assert_eq!(page.count("#rule-report_missing .set-here .muted"), 1);
+    assert_eq!(
+        reg.get("/credit/rules?place=999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let form = reg.get("/credit/rules/report_missing?place=150100").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.value("input[name=place]").as_deref(), Some("150100"));
+    // Bad input: 422, a message per field, what was typed kept, nothing written.
+    let r = reg
+        .post(
+            "/credit/rules/report_missing",
+            &[
+                ("place", "150100"),
+                ("deadline", "02-30"),
+                ("objection_days", "0"),
+                ("enabled", ""),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#deadline-error").contains("MM-DD") || r.text("#deadline-error").contains("月-日")
+    );
+    assert!(!r.text("#objection_days-error").is_empty());
+    assert!(!r.text("#reason-error").is_empty());
+    assert_eq!(r.value("input#deadline").as_deref(), Some("02-30"));
+    assert_eq!(app.count("credit_rule_overrides").await, 0);
+    assert_eq!(localized_entries(&app).await, 0);
+    let r = reg
+        .post(
+            "/credit/rules/report_missing",
+            &[
+                ("place", "150100"),
+                ("deadline", "03-31"),
+                ("objection_days", "5"),
+                ("enabled", ""),
+                ("reason", "盟市统一提前年报截止日。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some("/credit/rules?place=150100#rule-report_missing")
+    );
+    reg.get("/credit/rules/report_missing?place=150102").await;
+    let r = reg
+        .post(
+            "/credit/rules/report_missing",
+            &[
+                ("place", "150102"),
+                ("enabled", "no"),
+                ("reason", "新城区年报改由线下集中报送。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("credit_rule_overrides").await, 2);
+    assert_eq!(localized_entries(&app).await, 2);
+    // The county's page shows what it inherits and what it sets.
+    let page = reg.get("/credit/rules?place=150102").await;
+    assert!(
+        page.text("#rule-report_missing .deadline")
+            .contains("03-31")
+    );
+    assert!(page.text("#rule-report_missing .enabled").contains("停用"));
+    let page = reg.get("/credit/rules").await;
+    assert_eq!(page.count("table.overrides tbody tr"), 2);
+    // The report pages show each organization its own deadline (2025's, due in 2026).
+    let reports = reg.get(&format!("/orgs/{y}/reports")).await;
+    assert!(reports.body.contains("2026-03-31"), "{}", reports.body);
+    assert!(!reports.body.contains("2026-05-31"));
+    let reports = reg.get(&format!("/orgs/{z}/reports")).await;
+    assert!(reports.body.contains("2026-05-31"));
+
+    let run = |at: i64| {
+        let now = app.clock().now();
+        assert!(at >= now);
+        app.clock().advance(at - now);
+        civicbridge::regulation::evaluate_credit(
+            db,
+            &app.state.config.credit,
+            &app.state.config.regulation,
+            at,
+        )
+    };
+    let noon = |d: time::Date| {
+        d.with_hms(4, 0, 0).unwrap().assume_utc().unix_timestamp() // 12:00 in Shanghai
+    };
+    // 1 April 2027: Hohhot's deadline has passed — Y noticed with 5 days to object; X's
+    // county switched the rule off; Baotou's deadline is still ahead.
+    let day = noon(time::macros::date!(2027 - 04 - 01));
+    run(day).await.unwrap();
+    assert_eq!(
+        cases(&app, y).await,
+        vec![(Trigger::ReportMissing, CaseState::Noticed)]
+    );
+    assert!(cases(&app, x).await.is_empty());
+    assert!(cases(&app, z).await.is_empty());
+    let yc = &credit_model::cases_of(db, y).await.unwrap()[0];
+    assert_eq!(yc.objection_due, day + 5 * DAY);
+    // Six days later the shorter period is over: Y is listed.
+    run(day + 6 * DAY).await.unwrap();
+    assert_eq!(
+        cases(&app, y).await,
+        vec![(Trigger::ReportMissing, CaseState::Listed)]
+    );
+    assert_eq!(status(&app, y).await, CreditStatus::Abnormal);
+    // 1 June 2027: Baotou's default deadline (31 May) has passed — Z noticed with the
+    // default 10 days; six days on it is still within them, eleven days on it is listed.
+    let june = noon(time::macros::date!(2027 - 06 - 01));
+    run(june).await.unwrap();
+    assert_eq!(
+        cases(&app, z).await,
+        vec![(Trigger::ReportMissing, CaseState::Noticed)]
+    );
+    run(june + 6 * DAY).await.unwrap();
+    assert_eq!(
+        cases(&app, z).await,
+        vec![(Trigger::ReportMissing, CaseState::Noticed)]
+    );
+    run(june + 11 * DAY).await.unwrap();
+    assert_eq!(
+        cases(&app, z).await,
+        vec![(Trigger::ReportMissing, CaseState::Listed)]
+    );
+    // X, whose county switched the rule off, is never noticed.
+    assert!(cases(&app, x).await.is_empty());
+    assert_eq!(status(&app, x).await, CreditStatus::Normal);
+    app.check_invariants().await.unwrap();
+}

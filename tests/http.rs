@@ -2009,6 +2009,51 @@ async fn every_page_is_translated_in_both_languages() {
         case_states.len() >= 4,
         "demo credit cases in several states: {case_states:?}"
     );
+    // Issue 15 point 8: missing reports listed, one abnormal listing escalated to the
+    // serious list, complaints in every state, a spot check drawn and concluded, penalties.
+    let all_cases = civicbridge::regulation::credit_model::credit_case::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    assert!(
+        all_cases
+            .iter()
+            .any(|c| c.trigger == "report_missing" && c.listed_at.is_some()),
+        "a missing report listed"
+    );
+    assert!(
+        all_cases
+            .iter()
+            .any(|c| c.trigger == "abnormal_two_years" && c.listed_at.is_some()),
+        "an abnormal listing escalated"
+    );
+    let complaint_states: std::collections::HashSet<String> =
+        civicbridge::complaints::model::complaint::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.state)
+            .collect();
+    assert_eq!(
+        complaint_states.len(),
+        civicbridge::complaints::rules::CaseState::ALL.len(),
+        "demo complaints in every state: {complaint_states:?}"
+    );
+    assert!(
+        civicbridge::inspections::model::campaign::Entity::find()
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|c| c.state == "concluded"),
+        "a demo spot check concluded"
+    );
+    assert!(app.count("penalties").await >= 2, "demo penalties");
+    assert!(
+        app.count("credit_rule_overrides").await >= 3,
+        "demo locality rules"
+    );
     // The demo campaign, its foundation's fundraising pages and a paid donation's pages.
     let campaign = civicbridge::payments::model::campaign::Entity::find()
         .one(db)
@@ -2214,6 +2259,29 @@ async fn every_page_is_translated_in_both_languages() {
                     );
                 }
             }
+        }
+    }
+    // The rules as a locality sees them and a locality's override form (query variants of
+    // `/credit/rules` the route table lists once), on the demo's overrides.
+    let mut reg = app.client();
+    reg.login(
+        "regulator@demo.civicbridge.cn",
+        civicbridge::app::seed::DEMO_PASSWORD,
+    )
+    .await;
+    for path in [
+        "/credit/rules?place=150000",
+        "/credit/rules?place=150100",
+        "/credit/rules?place=150102",
+        "/credit/rules/report_missing?place=150100",
+        "/credit/rules/zombie_no_activity?place=150200",
+        "/credit/rules/large_fine?place=150102",
+    ] {
+        for lang in ["zh-CN", "en"] {
+            let url = format!("{path}&lang={lang}");
+            let r = reg.get(&url).await;
+            assert_eq!(r.status, StatusCode::OK, "{url}");
+            assert!(!missing(&r.body), "{url}: untranslated key in {}", r.body);
         }
     }
 }

@@ -580,3 +580,234 @@ async fn targets_drill_down_is_exact_at_every_level_with_csv() {
         StatusCode::OK
     );
 }
+
+/// A call of a unit in Hohhot open around `T0`, accepting registered organizations.
+async fn open_call(app: &TestApp) -> i64 {
+    use civicbridge::kernel::money::Fen;
+    use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
+    let db = &app.state.db;
+    let buyer = app.user("caller@example.org", &[]).await;
+    let unit = civicbridge::units::model::create(
+        db,
+        &civicbridge::units::rules::draft("回民区民政局", "150100").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(db, unit, buyer, T0)
+        .await
+        .unwrap();
+    let d = CallDraft {
+        organizer: Organizer {
+            kind: OrganizerKind::Unit,
+            id: unit,
+        },
+        title: "回民区社区公益创投".into(),
+        theme: "支持社区社会组织开展为老服务。".into(),
+        domains: vec!["elderly".into()],
+        places: vec!["150100".into()],
+        applicants: vec![Applicant::Registered],
+        pool: Fen(10_000_000),
+        max_grant: Fen(5_000_000),
+        cofund_bp: 1000,
+        opens_at: T0 - DAY,
+        closes_at: T0 + 30 * DAY,
+        reviewers: 3,
+        rubric: vec![("项目设计".into(), 100)],
+        tranches: vec![10_000],
+        reports: vec![12],
+        two_stage: false,
+        sealed: false,
+        admin_cap_bp: None,
+    };
+    let id = civicbridge::philanthropy::create(db, &d, buyer, T0 - 2 * DAY)
+        .await
+        .unwrap();
+    let c = civicbridge::philanthropy::get(db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::philanthropy::publish(db, &c, buyer, T0 - 2 * DAY)
+        .await
+        .unwrap()
+        .unwrap();
+    id
+}
+
+/// A good application of `org` (lines of 55 000 yuan, 6 000 co-funded).
+fn application(org: &str) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = vec![
+        ("kind", "org".into()),
+        ("org_id", org.into()),
+        ("title", "社区长者助餐服务".into()),
+        (
+            "plan",
+            "在两个社区建设长者助餐点，每周五天提供午餐。".into(),
+        ),
+        ("beneficiaries", "社区60岁以上老人约300人".into()),
+        ("p_league", "150100".into()),
+        ("p_county", "150102".into()),
+        ("p_township", "".into()),
+        ("outcome_indicator", "服务老人人数".into()),
+        ("outcome_target", "300".into()),
+        ("total", "55000".into()),
+        ("cofund", "6000".into()),
+        ("action", "submit".into()),
+    ];
+    for (c, i, a) in [
+        ("personnel", "社工补贴", "20000"),
+        ("activities", "助餐活动", "25000"),
+        ("materials", "餐具", "4000"),
+        ("admin", "办公", "6000"),
+    ] {
+        v.push(("budget_category", c.into()));
+        v.push(("budget_item", i.into()));
+        v.push(("budget_amount", a.into()));
+    }
+    v
+}
+
+fn brand_form(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", name.into()),
+        ("domain", "elderly".into()),
+        ("places", "150100".into()),
+        ("started_year", "2020".into()),
+        ("beneficiaries", "300".into()),
+        ("partners", "新城区民政局".into()),
+        (
+            "story",
+            "从一个社区老年食堂起步，为高龄独居老人助餐送餐。".into(),
+        ),
+    ]
+}
+
+async fn post(c: &mut common::Client, path: &str, v: &[(&'static str, String)]) -> common::Resp {
+    let fields: Vec<(&str, &str)> = v.iter().map(|(k, x)| (*k, x.as_str())).collect();
+    c.post(path, &fields).await
+}
+
+/// A deregistered organization is refused everywhere with the reason named — deregistered,
+/// on which day — not as "unverified": its bid, its application to a call, a new brand
+/// project and an incubator application are refused (422, nothing written); it leaves the
+/// tender's matches (counted under its own rule) and the public brand gallery; the regulator's
+/// workspace counts the zombie cases by state.
+#[tokio::test]
+async fn an_ended_registration_is_named_wherever_it_is_refused() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let t = tender(&app).await;
+    let call = open_call(&app).await;
+    let (mut owner, owner_id) = app.signed_in("owner@example.org", &[]).await;
+    let a = app.org(owner_id, 1, "甲社区服务中心").await;
+    // A brand shown in the gallery while the registration stands.
+    let mut public = app.client();
+    let r = owner.get(&format!("/orgs/{a}/brands/new")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = post(
+        &mut owner,
+        &format!("/orgs/{a}/brands"),
+        &brand_form("长者饭堂"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(public.get("/brands").await.body.contains("长者饭堂"));
+    let brands = app.count("brands").await;
+
+    // The regulator deregisters it (a zombie case's outcome ends the registration this way).
+    let txn = civicbridge::kernel::db::begin_write(db).await.unwrap();
+    assert!(
+        civicbridge::orgs::end_registration_in(
+            &*txn,
+            a,
+            civicbridge::orgs::RegistrationStatus::Deregistered,
+            "僵尸型社会组织，依法注销登记。",
+            None,
+            T0,
+        )
+        .await
+        .unwrap()
+    );
+    txn.commit().await.unwrap();
+    let day = app.clock().today().to_string();
+    // (The English request below leaves the language cookie on English.)
+    let named = |body: &str| {
+        (body.contains("注销登记") || body.contains("Deregistered")) && body.contains(&day)
+    };
+
+    // Bidding: the page and the refused bid name the day; nothing written.
+    let bid_page = format!("/tenders/{t}/bid");
+    let r = owner.get(&bid_page).await;
+    assert!(named(&r.body), "{}", r.body);
+    assert!(!r.body.contains("尚未经监管部门核验"));
+    let r = owner
+        .post(
+            &bid_page,
+            &[
+                ("org_id", &a.to_string()),
+                ("price", "90000"),
+                ("proposal", "服务方案：每日助餐。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(named(&r.text(".error-summary")), "{}", r.body);
+    assert_eq!(app.count("bids").await, 0);
+
+    // Applying to a call: refused next to the organization, with the day; nothing written.
+    owner.get(&format!("/calls/{call}/apply")).await;
+    let r = post(
+        &mut owner,
+        &format!("/calls/{call}/apply"),
+        &application(&a.to_string()),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(named(&r.text("#org_id-error")), "{}", r.body);
+    assert_eq!(app.count("proposals").await, 0);
+    // In English too.
+    let r = post(
+        &mut owner,
+        &format!("/calls/{call}/apply?lang=en"),
+        &application(&a.to_string()),
+    )
+    .await;
+    assert!(
+        r.text("#org_id-error").contains("Deregistered") && r.text("#org_id-error").contains(&day),
+        "{}",
+        r.body
+    );
+
+    // A new brand project: refused with the reason; the old one leaves the gallery.
+    owner.get(&format!("/orgs/{a}/brands/new")).await;
+    let r = post(
+        &mut owner,
+        &format!("/orgs/{a}/brands"),
+        &brand_form("社区助浴"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(named(&r.text(".error-summary")), "{}", r.body);
+    assert_eq!(r.value("input#name").as_deref(), Some("社区助浴"));
+    assert_eq!(app.count("brands").await, brands);
+    assert!(!public.get("/brands").await.body.contains("长者饭堂"));
+
+    // The tender's matches leave it out, counted under its own rule.
+    let mut buyer = login(&app, "buyer@example.org").await;
+    let m = buyer.get(&format!("/tenders/{t}/matches")).await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(m.text("li[data-rule=ended]").contains('1'), "{}", m.body);
+    assert!(!m.text("#matches").contains("甲社区服务中心"));
+
+    // The regulator's workspace counts zombie cases by state (none opened here).
+    let mut reg = app.client();
+    app.user("regulator@example.org", &[Role::Regulator]).await;
+    reg.login("regulator@example.org", common::PW).await;
+    let me = reg.get("/me").await;
+    assert_eq!(me.count("#zombie-counts li[data-state]"), 5, "{}", me.body);
+    assert!(
+        me.text("#zombie-counts li[data-state=noticed]")
+            .contains('0')
+    );
+    app.check_invariants().await.unwrap();
+}

@@ -154,6 +154,10 @@ mod m0311_index_zombie_cases_open;
 mod m0312_index_zombie_cases_org;
 mod m0313_add_organizations_registration_status;
 mod m0314_fill_zombie_rules;
+mod m0320_create_credit_rule_overrides;
+mod m0321_index_credit_rule_overrides_code_division;
+mod m0322_add_organizations_registration_ended_at;
+mod m0323_fill_organizations_registration_ended_at;
 mod m0340_create_recognition_rounds;
 mod m0341_create_brand_nominations;
 mod m0342_index_brand_nominations_round_brand;
@@ -315,6 +319,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0312_index_zombie_cases_org::Migration),
             Box::new(m0313_add_organizations_registration_status::Migration),
             Box::new(m0314_fill_zombie_rules::Migration),
+            Box::new(m0320_create_credit_rule_overrides::Migration),
+            Box::new(m0321_index_credit_rule_overrides_code_division::Migration),
+            Box::new(m0322_add_organizations_registration_ended_at::Migration),
+            Box::new(m0323_fill_organizations_registration_ended_at::Migration),
             Box::new(m0340_create_recognition_rounds::Migration),
             Box::new(m0341_create_brand_nominations::Migration),
             Box::new(m0342_index_brand_nominations_round_brand::Migration),

@@ -204,6 +204,11 @@ pub async fn gallery(
     page_size: u64,
 ) -> Result<(Vec<Brand>, u64), DbErr> {
     let mut q = brand::Entity::find();
+    // Brands of organizations whose registration ended leave the public gallery.
+    let ended = crate::orgs::ended_ids(db).await?;
+    if !ended.is_empty() {
+        q = q.filter(brand::Column::OrgId.is_not_in(ended));
+    }
     if let Some(d) = &g.domain {
         q = q.filter(brand::Column::Domain.eq(d.clone()));
     }

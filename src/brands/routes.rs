@@ -139,7 +139,20 @@ pub async fn create(
 ) -> AppResult<Response> {
     let (org_id, name) = org_for(&st, &ctx, &id).await?;
     let actor = ctx.require_user()?.actor.user_id;
-    match rules::validate(&f, year(&st), ctx.lang) {
+    // An organization whose registration ended adds no brand project: the form says why.
+    let ended = crate::orgs::row(&st.db, org_id)
+        .await?
+        .as_ref()
+        .and_then(crate::orgs::ended);
+    let checked = rules::validate(&f, year(&st), ctx.lang).and_then(|d| match ended {
+        Some(e) => {
+            let mut errors = FieldErrors::default();
+            errors.add("name", e.message(ctx.lang));
+            Err(errors)
+        }
+        None => Ok(d),
+    });
+    match checked {
         Ok(d) => {
             let bid = super::create(&st.db, org_id, &d, actor, st.clock.now()).await?;
             ctx.set_flash("success", ctx.t("brand.created")).await?;

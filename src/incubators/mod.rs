@@ -226,6 +226,8 @@ pub enum ApplyRefusal {
     /// A regulator has not verified the organization yet (issue 11: an unverified
     /// organization does not apply); its founders may still apply as a group in preparation.
     Unverified,
+    /// The organization's registration was revoked or deregistered (on that day).
+    Ended(crate::orgs::Ended),
     /// The application is no longer a draft.
     NotDraft,
 }
@@ -237,8 +239,11 @@ async fn org_facts(
     match d.applicant {
         Applicant::Group => Ok(Ok(None)),
         Applicant::Org(id) => Ok(match crate::orgs::rows_by_ids(db, &[id]).await?.pop() {
-            Some(o) if !crate::orgs::is_verified(&o) => Err(ApplyRefusal::Unverified),
-            Some(o) => Ok(Some((o.id, o.name, o.uscc))),
+            Some(o) => match crate::orgs::ended(&o) {
+                Some(e) => Err(ApplyRefusal::Ended(e)),
+                None if !crate::orgs::is_verified(&o) => Err(ApplyRefusal::Unverified),
+                None => Ok(Some((o.id, o.name, o.uscc))),
+            },
             None => Err(ApplyRefusal::UnknownOrg),
         }),
     }

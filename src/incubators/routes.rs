@@ -458,6 +458,7 @@ fn refusal_errors(ctx: &Ctx, r: ApplyRefusal) -> FieldErrors {
         ApplyRefusal::AlreadyOpen => one("kind", ctx.t("incubator.err.already_open")),
         ApplyRefusal::UnknownOrg => one("org_id", ctx.t("incubator.err.org")),
         ApplyRefusal::Unverified => one("org_id", ctx.t("incubator.err.unverified")),
+        ApplyRefusal::Ended(e) => one("org_id", e.message(ctx.lang)),
         ApplyRefusal::NotDraft => one("kind", ctx.t("incubator.err.not_draft")),
     }
 }

@@ -72,6 +72,7 @@ pub async fn candidates(
                 rating: o.rating_grade.zip(o.rating_valid_until),
                 registered: o.registration_date,
                 verified: o.is_verified(),
+                ended: o.ended(),
                 league: o.league_code,
             },
             org_id: o.id,

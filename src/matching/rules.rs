@@ -204,6 +204,8 @@ pub enum Exclusion {
     NotSocial,
     /// Not yet verified by a regulator.
     Unverified,
+    /// Its registration was revoked or deregistered.
+    Ended(crate::orgs::Ended),
 }
 
 impl Exclusion {
@@ -217,11 +219,12 @@ impl Exclusion {
             Exclusion::TooYoung { .. } => "young",
             Exclusion::NotSocial => "social",
             Exclusion::Unverified => "unverified",
+            Exclusion::Ended(_) => "ended",
         }
     }
 
     /// Every rule code, in display order.
-    pub const CODES: [&'static str; 7] = [
+    pub const CODES: [&'static str; 8] = [
         "credit",
         "rating",
         "rating_expired",
@@ -229,6 +232,7 @@ impl Exclusion {
         "young",
         "social",
         "unverified",
+        "ended",
     ];
 
     fn from_rule(i: Ineligible, facts: &OrgFacts) -> Exclusion {
@@ -244,6 +248,7 @@ impl Exclusion {
             Ineligible::TooYoung { required } => Exclusion::TooYoung { required },
             Ineligible::NotSocial => Exclusion::NotSocial,
             Ineligible::Unverified => Exclusion::Unverified,
+            Ineligible::Ended(e) => Exclusion::Ended(e),
         }
     }
 
@@ -270,6 +275,7 @@ impl Exclusion {
             .message(lang),
             Exclusion::NotSocial => Ineligible::NotSocial.message(lang),
             Exclusion::Unverified => Ineligible::Unverified.message(lang),
+            Exclusion::Ended(e) => e.message(lang),
         }
     }
 }
@@ -613,7 +619,7 @@ pub struct Ranking {
     pub eligible: usize,
     /// Excluded organizations by rule code (an organization counts under every rule that
     /// fired), in [`Exclusion::CODES`] order.
-    pub excluded_by: [usize; 7],
+    pub excluded_by: [usize; 8],
     /// Excluded organizations in all.
     pub excluded: usize,
 }
@@ -744,6 +750,7 @@ mod tests {
                 registered: date!(2018 - 01 - 01),
                 league: Some("150100".into()),
                 verified: true,
+                ended: None,
             },
             county: Some("150102".into()),
             domains: domain_mask(["elderly"]),

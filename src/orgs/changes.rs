@@ -197,6 +197,7 @@ pub async fn set_credit_in(
             organization::Column::CreditStatus,
             Expr::value(status.code()),
         )
+        .col_expr(organization::Column::RegistrationEndedAt, Expr::value(now))
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(org_id))
         .exec(db)
@@ -234,6 +235,7 @@ pub async fn end_registration_in(
             organization::Column::RegistrationStatus,
             Expr::value(status.code()),
         )
+        .col_expr(organization::Column::RegistrationEndedAt, Expr::value(now))
         .col_expr(organization::Column::UpdatedAt, Expr::value(now))
         .filter(organization::Column::Id.eq(org_id))
         .filter(organization::Column::RegistrationStatus.eq(RegistrationStatus::Active.code()))

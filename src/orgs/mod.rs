@@ -37,8 +37,9 @@ pub use model::{
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, OrgDraft, OrgKind, RegistrationStatus, USCC_ALPHABET,
-    division_parts, domain_label, grade_label, is_domain, make_uscc, rating_valid, validate_uscc,
+    AuthorityLevel, CreditStatus, DOMAINS, Ended, OrgDraft, OrgKind, RegistrationStatus,
+    USCC_ALPHABET, division_parts, domain_label, grade_label, is_domain, make_uscc, rating_valid,
+    validate_uscc,
 };
 pub use rules::{
     CLAIM_DUE_WORKING_DAYS, ClaimState, Decision, RATING_EXPIRY_WINDOW_DAYS, Verification,
@@ -46,7 +47,7 @@ pub use rules::{
 };
 /// Verification and claims: the decisions (each one transaction) and the one question other
 /// rooms ask ([`is_verified`]).
-pub use vetting::{decide_claim, is_verified, submit_claim, verify};
+pub use vetting::{decide_claim, ended, is_verified, submit_claim, verify};
 
 /// The organization registered under an exact name (complaints name one by name or USCC).
 pub use model::id_by_name;
@@ -64,6 +65,6 @@ pub use reads::{OrgBrief, all_domains, briefs};
 pub use reads::{SocialFigures, social_figures};
 /// Batched reads for other rooms (search documents and rebuilds): organizations with their
 /// domains, ids in order, the count, and ratings whose last valid day falls in a range.
-pub use reads::{count, ids_after, many_with_domains, rating_valid_until_in};
+pub use reads::{count, ended_ids, ids_after, many_with_domains, rating_valid_until_in};
 /// The population of a spot-check campaign and the memberships of its inspectors.
 pub use reads::{memberships_of_users, registered_at};

@@ -55,6 +55,9 @@ pub mod organization {
         /// `RegistrationStatus::code()`: `active` until a regulator's zombie outcome ends
         /// the registration (`revoked`, `deregistered`).
         pub registration_status: String,
+        /// When the registration ended (Unix seconds; `None` while it stands): every
+        /// refusal to bid, apply or be invited names the day.
+        pub registration_ended_at: Option<i64>,
         /// Who registered the profile.
         pub created_by: Option<i64>,
         /// Unix seconds.

@@ -226,9 +226,19 @@ pub struct OrgBrief {
     pub verification: String,
     /// [`super::rules::RegistrationStatus`] code.
     pub registration_status: String,
+    /// When the registration ended, if it did.
+    pub registration_ended_at: Option<i64>,
 }
 
 impl OrgBrief {
+    /// How the registration ended (`None` while it stands).
+    pub fn ended(&self) -> Option<super::rules::Ended> {
+        super::rules::RegistrationStatus::ended(
+            &self.registration_status,
+            self.registration_ended_at,
+        )
+    }
+
     /// Whether the organization may bid and be invited (see [`crate::orgs::is_verified`]).
     pub fn is_verified(&self) -> bool {
         super::rules::Verification::of(&self.verification).may_act()
@@ -244,7 +254,7 @@ pub async fn briefs(db: &impl ConnectionTrait) -> Result<Vec<OrgBrief>, DbErr> {
         .columns([C::Id, C::Name, C::Kind, C::CreditStatus])
         .columns([C::RatingGrade, C::RatingValidUntil, C::RegistrationDate])
         .columns([C::LeagueCode, C::CountyCode, C::StaffCount, C::Verification])
-        .column(C::RegistrationStatus)
+        .columns([C::RegistrationStatus, C::RegistrationEndedAt])
         .order_by_asc(C::Id)
         .into_model::<OrgBrief>()
         .all(db)
@@ -256,6 +266,20 @@ pub async fn all_domains(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>
     org_domain::Entity::find()
         .select_only()
         .columns([org_domain::Column::OrgId, org_domain::Column::Domain])
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The organizations whose registration ended (revoked or deregistered), ids ascending:
+/// public showcases leave them out. One query; few rows.
+pub async fn ended_ids(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    use super::rules::RegistrationStatus;
+    organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .filter(organization::Column::RegistrationStatus.ne(RegistrationStatus::Active.code()))
+        .order_by_asc(organization::Column::Id)
         .into_tuple()
         .all(db)
         .await

@@ -859,7 +859,43 @@ code_enum! {
     }
 }
 
+/// How an organization's registration ended: what every refusal to bid, apply, be invited or
+/// add a brand project names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// Revoked or deregistered.
+    pub status: RegistrationStatus,
+    /// The day it ended, Asia/Shanghai (unknown for a row from before the day was kept).
+    pub on: Option<Date>,
+}
+
+impl Ended {
+    /// The sentence shown where the organization is refused.
+    pub fn message(&self, lang: Lang) -> String {
+        let status = self.status.label(lang);
+        match self.on {
+            Some(d) => lang.tf(
+                "org.ended.on",
+                &[
+                    ("status", status.as_str()),
+                    ("date", d.to_string().as_str()),
+                ],
+            ),
+            None => lang.tf("org.ended.undated", &[("status", status.as_str())]),
+        }
+    }
+}
+
 impl RegistrationStatus {
+    /// How the registration ended (`None` while it stands), with the instant it did.
+    pub fn ended(code: &str, at: Option<i64>) -> Option<Ended> {
+        let status = RegistrationStatus::of(code);
+        (!status.stands()).then(|| Ended {
+            status,
+            on: at.map(crate::kernel::clock::shanghai_date),
+        })
+    }
+
     /// The stored code read strictly: an unreadable one counts as ended, never as standing.
     pub fn of(code: &str) -> RegistrationStatus {
         RegistrationStatus::parse(code).unwrap_or(RegistrationStatus::Deregistered)

@@ -31,6 +31,12 @@ pub fn is_verified(o: &Org) -> bool {
         && super::rules::RegistrationStatus::of(&o.registration_status).stands()
 }
 
+/// How the organization's registration ended (`None` while it stands): the specific reason
+/// other rooms name when they refuse it.
+pub fn ended(o: &Org) -> Option<super::rules::Ended> {
+    super::rules::RegistrationStatus::ended(&o.registration_status, o.registration_ended_at)
+}
+
 /// A regulator verifies or refuses a registration, with a reason. One transaction: the
 /// conditional update, an event on the organization's history, the audit entry, the outbox
 /// row and notices to the organization's administrators.

@@ -97,6 +97,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
     let complaints = crate::complaints::routes::workspace_section(&st, &ctx).await?;
     let reviews = crate::reviews::routes::workspace_section(&st, &ctx).await?;
+    let zombies = crate::regulation::routes::zombies::workspace_panel(&st, &ctx).await?;
     let u = ctx.require_user()?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
@@ -115,6 +116,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
                     " · "
                     a href="/penalties" { (ctx.t("regulation.penalties.title")) }
                 }
+                (zombies)
             }
         }
         @if !contracts.is_empty() {

@@ -654,6 +654,8 @@ pub struct OrgStanding {
     pub social: bool,
     /// In residence at an incubator.
     pub tenant: bool,
+    /// How its registration ended, if it did (named before anything else).
+    pub ended: Option<crate::orgs::Ended>,
 }
 
 /// Why an applicant may not apply to a call.
@@ -665,6 +667,8 @@ pub enum Ineligible {
     Unverified,
     /// A kind of applicant the call does not accept.
     Kind,
+    /// Its registration was revoked or deregistered (on that day).
+    Ended(crate::orgs::Ended),
 }
 
 impl Ineligible {
@@ -674,6 +678,7 @@ impl Ineligible {
             Ineligible::Credit => "proposal.err.credit",
             Ineligible::Unverified => "proposal.err.unverified",
             Ineligible::Kind => "proposal.err.not_accepted",
+            Ineligible::Ended(e) => return e.message(lang),
         })
     }
 }
@@ -686,6 +691,7 @@ pub fn eligible(org: Option<OrgStanding>, accepted: &[Applicant]) -> Result<(), 
     match org {
         None if accepted.contains(&Applicant::Preparing) => Ok(()),
         None => Err(Ineligible::Kind),
+        Some(OrgStanding { ended: Some(e), .. }) => Err(Ineligible::Ended(e)),
         Some(o) if !o.clean_credit => Err(Ineligible::Credit),
         Some(o) if !o.verified => Err(Ineligible::Unverified),
         Some(o)
@@ -1230,8 +1236,26 @@ mod tests {
             clean_credit: true,
             social: true,
             tenant: false,
+            ended: None,
         };
         let reg = [Applicant::Registered];
+        // An ended registration is named first, with its day, whatever else holds.
+        let gone = crate::orgs::Ended {
+            status: crate::orgs::RegistrationStatus::Revoked,
+            on: Some(time::macros::date!(2026 - 04 - 01)),
+        };
+        let ended = OrgStanding {
+            verified: false,
+            clean_credit: false,
+            ended: Some(gone),
+            ..ok
+        };
+        assert_eq!(eligible(Some(ended), &reg), Err(Ineligible::Ended(gone)));
+        assert!(
+            Ineligible::Ended(gone)
+                .message(Lang::En)
+                .contains("2026-04-01")
+        );
         assert_eq!(eligible(Some(ok), &reg), Ok(()));
         let listed = OrgStanding {
             clean_credit: false,

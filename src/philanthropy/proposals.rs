@@ -129,6 +129,7 @@ async fn resolve(
                     .is_some_and(|i| !i.graduated);
             let standing = OrgStanding {
                 verified: crate::orgs::is_verified(&o),
+                ended: crate::orgs::ended(&o),
                 clean_credit: o.credit_status == crate::orgs::CreditStatus::Normal.code(),
                 social: crate::orgs::OrgKind::parse(&o.kind).is_some_and(|k| k.is_social_org()),
                 tenant,

@@ -93,6 +93,7 @@ fn facts_of(o: crate::orgs::Org) -> rules::OrgFacts {
         rating: o.rating_grade.zip(o.rating_valid_until),
         registered: o.registration_date,
         verified: crate::orgs::is_verified(&o),
+        ended: crate::orgs::ended(&o),
         league: o.league_code,
     }
 }

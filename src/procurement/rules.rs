@@ -646,6 +646,8 @@ pub struct OrgFacts {
     pub league: Option<String>,
     /// Verified by a regulator (`orgs::is_verified`): an unverified registration may not bid.
     pub verified: bool,
+    /// How its registration ended, if it did (`orgs::ended`): named instead of "unverified".
+    pub ended: Option<crate::orgs::Ended>,
 }
 
 /// What eligibility looks at about a tender.
@@ -684,6 +686,8 @@ pub enum Ineligible {
     },
     /// Not yet verified by a regulator.
     Unverified,
+    /// Its registration was revoked or deregistered (on that day).
+    Ended(crate::orgs::Ended),
 }
 
 impl Ineligible {
@@ -706,6 +710,7 @@ impl Ineligible {
             Ineligible::NotSocial => lang.t("elig.social"),
             Ineligible::Place => lang.t("elig.place"),
             Ineligible::Unverified => lang.t("elig.unverified"),
+            Ineligible::Ended(e) => e.message(lang),
             Ineligible::TooYoung { required } => {
                 lang.tf("elig.young", &[("years", &required.to_string())])
             }
@@ -726,7 +731,9 @@ pub fn whole_years(from: Date, to: Date) -> i32 {
 /// always required.
 pub fn eligibility(t: &Eligibility, o: &OrgFacts, today: Date) -> Vec<Ineligible> {
     let mut out = Vec::new();
-    if !o.verified {
+    if let Some(e) = o.ended {
+        out.push(Ineligible::Ended(e));
+    } else if !o.verified {
         out.push(Ineligible::Unverified);
     }
     if o.credit != CreditStatus::Normal {
@@ -1730,6 +1737,7 @@ mod tests {
             registered: date!(2020 - 03 - 01),
             league: Some("150100".into()),
             verified: true,
+            ended: None,
         }
     }
 
@@ -1750,6 +1758,21 @@ mod tests {
                     ..org()
                 },
                 Ineligible::Unverified,
+            ),
+            (
+                // An ended registration is named with its day, not as "unverified".
+                OrgFacts {
+                    verified: false,
+                    ended: Some(crate::orgs::Ended {
+                        status: crate::orgs::RegistrationStatus::Deregistered,
+                        on: Some(date!(2026 - 03 - 02)),
+                    }),
+                    ..org()
+                },
+                Ineligible::Ended(crate::orgs::Ended {
+                    status: crate::orgs::RegistrationStatus::Deregistered,
+                    on: Some(date!(2026 - 03 - 02)),
+                }),
             ),
             (
                 OrgFacts {

@@ -12,6 +12,8 @@
 //! has a history row saying who acted (none: the rule) and an audit entry, public from the
 //! listing on.
 
+use std::collections::HashMap;
+
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::credit_model::{self as m, Case, credit_case};
@@ -19,6 +21,7 @@ use super::credit_rules::{
     self as r, CaseState, CreditSettings, DAY, FindingDraft, OrgFacts, Rule, Step,
 };
 use super::org_admins;
+use super::rule_params::{self as p, Local};
 use super::rules::RegulationSettings;
 use crate::inbox::{Kind, Params};
 use crate::orgs::{Org, OrgKind};
@@ -107,6 +110,10 @@ pub async fn evaluate_orgs(
         .iter()
         .filter_map(m::RuleRow::rule)
         .collect();
+    let overrides = m::overrides(db).await?;
+    // The rules at each place an organization of the batch is registered (a handful of
+    // places; none but the defaults when no locality overrides anything).
+    let mut locals: HashMap<Vec<String>, Local> = HashMap::new();
     let orgs = crate::orgs::rows_by_ids(db, ids).await?;
     let mut report_facts = m::report_facts(db, ids).await?;
     let mut penalties = m::penalty_facts(db, ids).await?;
@@ -125,12 +132,21 @@ pub async fn evaluate_orgs(
             cases: cases.iter().map(Case::fact).collect(),
             absorbed: absorbed.remove(&o.id).unwrap_or_default(),
         };
-        let hits = r::hits(&facts, &rules, c, |y| reports.deadline(y), now);
+        let place = if overrides.is_empty() {
+            Vec::new()
+        } else {
+            p::chain(o.league_code.as_deref(), o.county_code.as_deref())
+        };
+        let local = locals
+            .entry(place)
+            .or_insert_with_key(|place| p::localize(&rules, place, &overrides));
+        let deadline = local.reports(reports);
+        let hits = r::hits(&facts, &local.rules, c, |y| deadline.deadline(y), now);
         let steps = r::plan(&facts, &hits, c, now);
         if steps.is_empty() {
             continue;
         }
-        match apply(db, &o, &cases, &steps, &rules, c, now).await? {
+        match apply(db, &o, &cases, &steps, local, c, now).await? {
             Some(s) => sum.add(s),
             None => sum.deferred += 1,
         }
@@ -183,7 +199,7 @@ async fn apply(
     o: &Org,
     cases: &[Case],
     steps: &[Step],
-    rules: &[Rule],
+    local: &Local,
     c: &CreditSettings,
     now: i64,
 ) -> Result<Option<RunSummary>, DbErr> {
@@ -195,12 +211,14 @@ async fn apply(
     for step in steps {
         let moved = match step {
             Step::Notice(h) => {
-                let basis = rules
+                let basis = local
+                    .rules
                     .iter()
                     .find(|x| x.trigger == h.trigger)
                     .map(|x| x.legal_basis.clone())
                     .unwrap_or_default();
-                let due = now + c.objection_days * DAY;
+                // The objection period set where the organization is registered.
+                let due = now + local.objection_days(h.trigger, c.objection_days) * DAY;
                 let case = match m::insert_case(&*txn, o.id, h, &basis, due, now).await {
                     Ok(x) => x,
                     Err(e)
@@ -610,4 +628,81 @@ pub async fn edit_rule(
     .await?;
     txn.commit().await?;
     Ok(Some(true))
+}
+
+/// A regulator sets a locality's override of a rule (credit or zombie criterion): the
+/// parameters it changes there, each empty one inherited, with the reason in a public audit
+/// entry in the same transaction. `None` when the rule is unknown, `Some(false)` when the
+/// override changed meanwhile (nothing written). The engine reads the overrides at the start
+/// of every run, so the change counts from the next one.
+pub async fn edit_override(
+    db: &DatabaseConnection,
+    code: &str,
+    place: &str,
+    edit: &super::rule_params::OverrideEdit,
+    actor: i64,
+    now: i64,
+) -> Result<Option<bool>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let Some(rule) = m::rule_by_code(&*txn, code).await? else {
+        txn.commit().await?;
+        return Ok(None);
+    };
+    let before = m::override_row(&*txn, code, place).await?;
+    // Two edits in the same second would share `updated_at`: make the new one differ.
+    let at = before.as_ref().map_or(now, |b| now.max(b.updated_at + 1));
+    if !m::save_override(&*txn, code, place, before.as_ref(), edit, actor, at).await? {
+        // Dropped, not committed: a lost insert race leaves PostgreSQL's transaction aborted.
+        return Ok(Some(false));
+    }
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "credit_rule",
+            entity_id: rule.id,
+            action: "localized",
+            detail: serde_json::json!({
+                "rule": rule.code,
+                "place": place,
+                "before": before.as_ref().map(|b| serde_json::json!({
+                    "threshold": b.threshold,
+                    "window_days": b.window_days,
+                    "enabled": b.enabled,
+                    "objection_days": b.objection_days,
+                    "deadline": b.deadline,
+                })),
+                "threshold": edit.threshold,
+                "window_days": edit.window_days,
+                "enabled": edit.enabled,
+                "objection_days": edit.objection_days,
+                "deadline": edit.deadline,
+                "reason": edit.reason,
+            }),
+            public: true,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(true))
+}
+
+/// The annual report deadline where an organization is registered (its locality's
+/// override of the report rule, else the deployment's setting): what timeliness and the
+/// report pages show.
+pub async fn report_settings_of(
+    db: &impl ConnectionTrait,
+    o: &Org,
+    default: &RegulationSettings,
+) -> Result<RegulationSettings, DbErr> {
+    let chain = p::chain(o.league_code.as_deref(), o.county_code.as_deref());
+    let code = r::Trigger::ReportMissing.code();
+    let overrides = m::overrides_of(db, code, &chain).await?;
+    let params = p::resolve(&p::Params::default(), code, &chain, &overrides);
+    Ok(params
+        .deadline
+        .as_deref()
+        .and_then(|d| RegulationSettings::parse_deadline(d).ok())
+        .unwrap_or(*default))
 }

@@ -179,10 +179,49 @@ pub mod credit_event {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// `credit_rule_overrides`
+pub mod credit_rule_override {
+    use sea_orm::entity::prelude::*;
+
+    /// A locality's override of one rule (each empty column inherits).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "credit_rule_overrides")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The rule's code.
+        pub code: String,
+        /// The region's, a league/city's or a banner/county's division code.
+        pub division: String,
+        /// Threshold.
+        pub threshold: Option<i64>,
+        /// Window, days.
+        pub window_days: Option<i64>,
+        /// Whether the rule runs there.
+        pub enabled: Option<bool>,
+        /// Objection period, days.
+        pub objection_days: Option<i64>,
+        /// Report deadline, `MM-DD`.
+        pub deadline: Option<String>,
+        /// The regulator who last changed it.
+        pub updated_by: Option<i64>,
+        /// Unix seconds.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub use credit_case::Model as Case;
 pub use credit_event::Model as CaseEvent;
 pub use credit_finding::Model as Finding;
 pub use credit_rule::Model as RuleRow;
+pub use credit_rule_override::Model as OverrideRow;
 
 impl Case {
     /// The stored state (an unknown code reads as withdrawn: shown to no one publicly, acted
@@ -232,6 +271,130 @@ impl RuleRow {
             window_days: self.window_days,
             enabled: self.enabled,
         })
+    }
+}
+
+impl OverrideRow {
+    /// As the rules see it.
+    pub fn overlay(&self) -> super::rule_params::Override {
+        super::rule_params::Override {
+            code: self.code.clone(),
+            division: self.division.clone(),
+            threshold: self.threshold,
+            window_days: self.window_days,
+            enabled: self.enabled,
+            objection_days: self.objection_days,
+            deadline: self.deadline.clone(),
+        }
+    }
+}
+
+impl RuleRow {
+    /// The row's own parameters (the platform's default for every locality).
+    pub fn params(&self) -> super::rule_params::Params {
+        super::rule_params::Params {
+            threshold: self.threshold,
+            window_days: self.window_days,
+            enabled: self.enabled,
+            objection_days: None,
+            deadline: None,
+        }
+    }
+}
+
+/// Every locality's override (a small table: a few rows per locality at most).
+pub async fn overrides(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<super::rule_params::Override>, DbErr> {
+    Ok(credit_rule_override::Entity::find()
+        .order_by_asc(credit_rule_override::Column::Id)
+        .all(db)
+        .await?
+        .iter()
+        .map(OverrideRow::overlay)
+        .collect())
+}
+
+/// The overrides of one rule along a chain of localities.
+pub async fn overrides_of(
+    db: &impl ConnectionTrait,
+    code: &str,
+    chain: &[String],
+) -> Result<Vec<super::rule_params::Override>, DbErr> {
+    Ok(credit_rule_override::Entity::find()
+        .filter(credit_rule_override::Column::Code.eq(code))
+        .filter(credit_rule_override::Column::Division.is_in(chain.iter().cloned()))
+        .all(db)
+        .await?
+        .iter()
+        .map(OverrideRow::overlay)
+        .collect())
+}
+
+/// One locality's override of one rule.
+pub async fn override_row(
+    db: &impl ConnectionTrait,
+    code: &str,
+    division: &str,
+) -> Result<Option<OverrideRow>, DbErr> {
+    credit_rule_override::Entity::find()
+        .filter(credit_rule_override::Column::Code.eq(code))
+        .filter(credit_rule_override::Column::Division.eq(division))
+        .one(db)
+        .await
+}
+
+/// Writes a locality's override: a new row, or the existing one provided it still reads
+/// as `before` (`false`: changed meanwhile, or another insert won the unique index).
+pub async fn save_override(
+    db: &impl ConnectionTrait,
+    code: &str,
+    division: &str,
+    before: Option<&OverrideRow>,
+    edit: &super::rule_params::OverrideEdit,
+    by: i64,
+    at: i64,
+) -> Result<bool, DbErr> {
+    use credit_rule_override as o;
+    let am = o::ActiveModel {
+        threshold: Set(edit.threshold),
+        window_days: Set(edit.window_days),
+        enabled: Set(edit.enabled),
+        objection_days: Set(edit.objection_days),
+        deadline: Set(edit.deadline.clone()),
+        updated_by: Set(Some(by)),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    match before {
+        Some(b) => {
+            let res = o::Entity::update_many()
+                .set(am)
+                .filter(o::Column::Id.eq(b.id))
+                .filter(o::Column::UpdatedAt.eq(b.updated_at))
+                .exec(db)
+                .await?;
+            Ok(res.rows_affected == 1)
+        }
+        None => {
+            let am = o::ActiveModel {
+                code: Set(code.to_string()),
+                division: Set(division.to_string()),
+                ..am
+            };
+            match am.insert(db).await {
+                Ok(_) => Ok(true),
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    Ok(false)
+                }
+                Err(e) => Err(e),
+            }
+        }
     }
 }
 

@@ -35,10 +35,10 @@ pub mod zombie_rules;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
 pub use credit::{
-    CreditRefusal, RunSummary, answer as answer_objection, edit_rule,
+    CreditRefusal, RunSummary, answer as answer_objection, edit_override, edit_rule,
     evaluate_all as evaluate_credit, evaluate_orgs as evaluate_credit_of,
-    object as object_to_notice, record_finding, record_finding_in, resolve_finding,
-    set_rule as set_credit_rule,
+    object as object_to_notice, record_finding, record_finding_in, report_settings_of,
+    resolve_finding, set_rule as set_credit_rule,
 };
 pub use credit_rules::{CaseState, CreditList, CreditSettings, FindingDraft, FindingKind, Trigger};
 pub use model::{Penalty, Report};

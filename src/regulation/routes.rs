@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use super::rules::{self, ReportForm, ReviewForm, Timeliness};
+use super::rules::{self, RegulationSettings, ReportForm, ReviewForm, Timeliness};
 use super::views::{self, QueueQuery, ReportActions, YearLine};
 use super::{Refusal, Report, model};
 use crate::accounts::{Action, may, require};
@@ -45,8 +45,43 @@ fn this_year(st: &AppState) -> i32 {
     crate::kernel::clock::shanghai_year(st.clock.now())
 }
 
-fn timeliness_of(st: &AppState, r: &Report) -> Timeliness {
-    let deadline = st.config.regulation.deadline(r.year);
+/// The report deadline at a place: its locality's override of the report rule, else the
+/// deployment's setting (`overrides`: every locality's, one small query per page).
+fn settings_at(
+    st: &AppState,
+    overrides: &[super::rule_params::Override],
+    league: Option<&str>,
+    county: Option<&str>,
+) -> RegulationSettings {
+    use super::rule_params as p;
+    let code = super::Trigger::ReportMissing.code();
+    p::resolve(
+        &p::Params::default(),
+        code,
+        &p::chain(league, county),
+        overrides,
+    )
+    .deadline
+    .as_deref()
+    .and_then(|d| RegulationSettings::parse_deadline(d).ok())
+    .unwrap_or(st.config.regulation)
+}
+
+fn settings_of(
+    st: &AppState,
+    overrides: &[super::rule_params::Override],
+    o: &Org,
+) -> RegulationSettings {
+    settings_at(
+        st,
+        overrides,
+        o.league_code.as_deref(),
+        o.county_code.as_deref(),
+    )
+}
+
+fn timeliness_of(st: &AppState, s: &RegulationSettings, r: &Report) -> Timeliness {
+    let deadline = s.deadline(r.year);
     rules::timeliness(r.first_submitted_at, deadline, st.clock.now())
 }
 
@@ -59,6 +94,7 @@ fn year_lines<'a>(
     reports: &'a [Report],
     drafts: bool,
     limit: usize,
+    settings: &RegulationSettings,
 ) -> Vec<YearLine<'a>> {
     let now = st.clock.now();
     let mut years = rules::fileable_years(o.registration_date.year(), this_year(st));
@@ -77,13 +113,13 @@ fn year_lines<'a>(
                 .iter()
                 .find(|r| r.year == year)
                 .filter(|r| drafts || r.state() != rules::ReportState::Draft);
-            let deadline = st.config.regulation.deadline(year);
+            let deadline = settings.deadline(year);
             let filed = report.and_then(|r| r.first_submitted_at);
             YearLine {
                 year,
                 report,
                 timeliness: rules::timeliness(filed, deadline, now),
-                deadline: st.config.regulation.deadline_day_label(year),
+                deadline: settings.deadline_day_label(year),
             }
         })
         .collect()
@@ -98,7 +134,9 @@ pub async fn list(
     let o = load_org(&st, &id).await?;
     require(ctx.actor(), Action::ViewOrgPrivate(o.id))?;
     let reports = model::of_org(&st.db, o.id).await?;
-    let lines = year_lines(&st, &o, &reports, true, usize::MAX);
+    let overrides = super::credit_model::overrides(&st.db).await?;
+    let settings = settings_of(&st, &overrides, &o);
+    let lines = year_lines(&st, &o, &reports, true, usize::MAX, &settings);
     let can_file = may(ctx.actor(), Action::FileReport(o.id));
     let body = views::list(ctx.lang, o.id, &o.name, &lines, is_social(&o), can_file);
     Ok(layout::page(
@@ -244,13 +282,15 @@ async fn report_page(
         review: can_review.then(|| failed.review.unwrap_or((&blank, &none))),
         csrf: &csrf,
     };
-    let deadline = st.config.regulation.deadline_day_label(r.year);
+    let overrides = super::credit_model::overrides(&st.db).await?;
+    let settings = settings_of(st, &overrides, o);
+    let deadline = settings.deadline_day_label(r.year);
     let body = views::show(
         ctx.lang,
         o.id,
         &o.name,
         r,
-        timeliness_of(st, r),
+        timeliness_of(st, &settings, r),
         &deadline,
         &a,
     );
@@ -429,12 +469,22 @@ pub async fn queue(
     let ids: Vec<i64> = rows.iter().map(|r| r.org_id).collect();
     let names = crate::orgs::names_by_ids(&st.db, &ids).await?;
     let years = model::years(&st.db).await?;
+    let overrides = super::credit_model::overrides(&st.db).await?;
     let qrows: Vec<views::QueueRow<'_>> = rows
         .iter()
         .map(|r| views::QueueRow {
             report: r,
             org_name: names.get(&r.org_id).map(String::as_str).unwrap_or(""),
-            timeliness: timeliness_of(&st, r),
+            timeliness: timeliness_of(
+                &st,
+                &settings_at(
+                    &st,
+                    &overrides,
+                    r.league_code.as_deref(),
+                    r.county_code.as_deref(),
+                ),
+                r,
+            ),
         })
         .collect();
     let pages = total.div_ceil(PER_PAGE);
@@ -457,7 +507,8 @@ pub async fn profile_section(
     };
     let penalties = model::penalties_of(&st.db, o.id).await?;
     let lines = if is_social(o) {
-        year_lines(st, o, &reports, false, 3)
+        let overrides = super::credit_model::overrides(&st.db).await?;
+        year_lines(st, o, &reports, false, 3, &settings_of(st, &overrides, o))
     } else {
         Vec::new()
     };

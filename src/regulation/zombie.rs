@@ -14,13 +14,14 @@
 //! through `orgs::end_registration_in` in the same transaction; `orgs::is_verified`, the
 //! one question every eligibility list asks, refuses it from then on.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
 
 use super::credit_model as cm;
-use super::credit_rules::{CreditSettings, DAY, FindingKind, Trigger};
+use super::credit_rules::{CreditSettings, DAY, FindingKind};
 use super::org_admins;
+use super::rule_params::{self as p, Local};
 use super::rules::RegulationSettings;
 use super::zombie_model::{self as m, ZombieCase, zombie_case};
 use super::zombie_rules::{
@@ -61,7 +62,13 @@ pub async fn detect_all(
 ) -> Result<ZombieRun, DbErr> {
     let rules = m::rules(db).await?;
     let mut total = ZombieRun::default();
-    if !rules.iter().any(|r| r.enabled) {
+    // Nothing runs anywhere: every criterion off, and no locality switches one on.
+    if !rules.iter().any(|r| r.enabled)
+        && !cm::overrides(db)
+            .await?
+            .iter()
+            .any(|o| o.enabled == Some(true) && rules.iter().any(|r| r.criterion.code() == o.code))
+    {
         return Ok(total);
     }
     let mut after = 0;
@@ -102,12 +109,16 @@ async fn detect_orgs(
     now: i64,
 ) -> Result<ZombieRun, DbErr> {
     let mut sum = ZombieRun::default();
-    // The first year the platform collects reports: the report rule's parameter.
-    let first_year = cm::rule_by_code(db, Trigger::ReportMissing.code())
+    // The report rule gives the first year the platform collects reports and the deadline;
+    // both, like the criteria, as set where each organization is registered.
+    let credit_rules: Vec<_> = cm::rules(db)
         .await?
-        .and_then(|r| r.threshold)
-        .and_then(|t| i32::try_from(t).ok())
-        .unwrap_or(i32::MIN);
+        .iter()
+        .filter_map(cm::RuleRow::rule)
+        .collect();
+    let overrides = cm::overrides(db).await?;
+    type Place = (Local, Vec<r::ZombieRule>, Vec<(Criterion, i64)>);
+    let mut places: HashMap<Vec<String>, Place> = HashMap::new();
     let orgs = crate::orgs::rows_by_ids(db, ids).await?;
     let mut report_facts = cm::report_facts(db, ids).await?;
     let mut findings = cm::findings_of_many(db, ids).await?;
@@ -134,6 +145,18 @@ async fn detect_orgs(
                 && f.recorded_at <= now
                 && f.resolved_at.is_none_or(|t| t > now)
         });
+        let place = if overrides.is_empty() {
+            Vec::new()
+        } else {
+            p::chain(o.league_code.as_deref(), o.county_code.as_deref())
+        };
+        let (local, rules, objection) = places.entry(place).or_insert_with_key(|place| {
+            let (z, obj) = p::localize_zombie(rules, place, &overrides);
+            (p::localize(&credit_rules, place, &overrides), z, obj)
+        });
+        let rules: &[r::ZombieRule] = rules;
+        let first_year = local.first_report_year().unwrap_or(i32::MIN);
+        let deadline = local.reports(reports);
         let facts = ZombieFacts {
             social,
             registration_year: o.registration_date.year(),
@@ -143,7 +166,7 @@ async fn detect_orgs(
             filed_years,
             unreachable,
         };
-        let met = r::criteria_met(&facts, rules, |y| reports.deadline(y), now);
+        let met = r::criteria_met(&facts, rules, |y| deadline.deadline(y), now);
         if met.is_empty() {
             continue;
         }
@@ -152,7 +175,14 @@ async fn detect_orgs(
             .filter(|x| met.contains(&x.criterion))
             .map(|x| x.legal_basis.as_str())
             .collect();
-        if open_case(db, &o, &met, &basis.join("\n"), c, by, now).await? {
+        // The longest objection period set there for a criterion met.
+        let days = objection
+            .iter()
+            .filter(|(x, _)| met.contains(x))
+            .map(|(_, d)| *d)
+            .max()
+            .unwrap_or(c.zombie_objection_days);
+        if open_case(db, &o, &met, &basis.join("\n"), days, by, now).await? {
             sum.opened += 1;
         }
     }
@@ -200,12 +230,12 @@ async fn open_case(
     o: &Org,
     met: &[Criterion],
     basis: &str,
-    c: &CreditSettings,
+    objection_days: i64,
     by: Option<i64>,
     now: i64,
 ) -> Result<bool, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let due = now + c.zombie_objection_days * DAY;
+    let due = now + objection_days * DAY;
     let case = match m::insert(&*txn, o.id, met, basis, due, by, now).await {
         Ok(x) => x,
         Err(e)

@@ -203,3 +203,37 @@ pub async fn ended(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<ZombieCa
         .all(db)
         .await
 }
+
+/// The number of cases in each state, and of noticed cases whose objection period is over
+/// at `now` (waiting for the regulator's decision): the regulators' workspace. Two grouped
+/// queries.
+pub async fn counts(
+    db: &impl ConnectionTrait,
+    now: i64,
+) -> Result<(Vec<(ZombieState, i64)>, i64), DbErr> {
+    let rows: Vec<(String, i64)> = zombie_case::Entity::find()
+        .select_only()
+        .column(zombie_case::Column::State)
+        .column_as(zombie_case::Column::Id.count(), "n")
+        .group_by(zombie_case::Column::State)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let by_state = ZombieState::ALL
+        .iter()
+        .map(|s| {
+            let n = rows
+                .iter()
+                .filter(|(c, _)| c == s.code())
+                .map(|(_, n)| *n)
+                .sum();
+            (*s, n)
+        })
+        .collect();
+    let waiting = zombie_case::Entity::find()
+        .filter(zombie_case::Column::State.eq(ZombieState::Noticed.code()))
+        .filter(zombie_case::Column::ObjectionDue.lt(now))
+        .count(db)
+        .await?;
+    Ok((by_state, i64::try_from(waiting).unwrap_or(i64::MAX)))
+}

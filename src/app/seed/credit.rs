@@ -173,5 +173,56 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<u64, DbErr> {
     crate::regulation::evaluate_credit_of(db, &ids, &c, &r, now).await?;
     // The zombie demo reads the unreachable finding above.
     super::zombies::run(db, now, regulator, demo_org).await?;
+    localities(db, regulator, now).await?;
     credit_case::Entity::find().count(db).await
+}
+
+/// Rules per locality, set after the replay so they shape the runs from today on: Hohhot
+/// moves the annual report deadline to 31 March with a 15-day objection period, its Xincheng
+/// district keeps the report rule but looks for inactivity after 180 days, and Baotou
+/// switches the repeat-penalty rule off.
+async fn localities(db: &DatabaseConnection, regulator: i64, now: i64) -> Result<(), DbErr> {
+    use crate::regulation::rule_params::OverrideEdit;
+    let edits = [
+        (
+            "report_missing",
+            "150100",
+            OverrideEdit {
+                threshold: None,
+                window_days: None,
+                enabled: None,
+                objection_days: Some(15),
+                deadline: Some("03-31".into()),
+                reason: "呼和浩特市统一将年报截止日提前至3月31日，异议期15天。".into(),
+            },
+        ),
+        (
+            "zombie_no_activity",
+            "150102",
+            OverrideEdit {
+                threshold: None,
+                window_days: Some(180),
+                enabled: None,
+                objection_days: None,
+                deadline: None,
+                reason: "新城区对登记后半年未开展活动的组织提前督促。".into(),
+            },
+        ),
+        (
+            "repeat_penalties",
+            "150200",
+            OverrideEdit {
+                threshold: None,
+                window_days: None,
+                enabled: Some(false),
+                objection_days: None,
+                deadline: None,
+                reason: "包头市试点：多次处罚改由人工研判。".into(),
+            },
+        ),
+    ];
+    for (code, place, edit) in edits {
+        crate::regulation::edit_override(db, code, place, &edit, regulator, now - DAY).await?;
+    }
+    Ok(())
 }

@@ -32,6 +32,16 @@ pub async fn queue(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup
     Ok(layout::page(&ctx, &ctx.t("zombie.queue_title"), body))
 }
 
+/// The zombie cases by state on the regulators' workspace (`/me`, composed by `pages`);
+/// nothing for anyone else.
+pub async fn workspace_panel(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
+    if !may(ctx.actor(), Action::Regulate) {
+        return Ok(maud::html! {});
+    }
+    let (by_state, waiting) = m::counts(&st.db, st.clock.now()).await?;
+    Ok(v::workspace_counts(ctx.lang, &by_state, waiting))
+}
+
 /// `POST /regulation/zombies/run`: a regulator runs the detection now.
 pub async fn run(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
     require(ctx.actor(), Action::Regulate)?;

@@ -186,3 +186,33 @@ pub fn org_cases(lang: Lang, o: &Org, cases: &[ZombieCase], private: bool) -> Ma
         }
     }
 }
+
+/// The zombie cases by state, with the open ones first and how many wait for a decision
+/// (the regulators' workspace).
+pub fn workspace_counts(lang: Lang, by_state: &[(ZombieState, i64)], waiting: i64) -> Markup {
+    let open: i64 = by_state
+        .iter()
+        .filter(|(s, _)| s.open())
+        .map(|(_, n)| n)
+        .sum();
+    // Objected cases wait for the decision too.
+    let waiting = waiting
+        + by_state
+            .iter()
+            .filter(|(s, _)| *s == ZombieState::Objected)
+            .map(|(_, n)| n)
+            .sum::<i64>();
+    html! {
+        div.zombie-counts id="zombie-counts" {
+            h3 { a href="/regulation/zombies" { (lang.t("zombie.queue_title")) } }
+            p.zombie-open { (lang.tf("zombie.me.open", &[("n", &open.to_string()), ("waiting", &waiting.to_string())])) }
+            ul.counts {
+                @for (s, n) in by_state {
+                    li data-state=(s.code()) class=[s.open().then_some("open")] {
+                        (s.label(lang)) ": " strong { (n) }
+                    }
+                }
+            }
+        }
+    }
+}
