@@ -154,6 +154,16 @@ mod m0311_index_zombie_cases_open;
 mod m0312_index_zombie_cases_org;
 mod m0313_add_organizations_registration_status;
 mod m0314_fill_zombie_rules;
+mod m0370_add_incubator_guidance_incubator_id;
+mod m0371_fill_incubator_guidance_incubator_id;
+mod m0372_index_incubator_guidance_held;
+mod m0373_index_incubator_trainings_held;
+mod m0374_index_incubator_applications_submitted;
+mod m0375_index_incubator_tenants_admitted;
+mod m0376_index_incubator_tenants_org;
+mod m0377_create_incubator_vp_support;
+mod m0378_index_incubator_vp_support_tenant;
+mod m0379_index_incubator_vp_support_held;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -310,6 +320,16 @@ impl MigratorTrait for Migrator {
             Box::new(m0312_index_zombie_cases_org::Migration),
             Box::new(m0313_add_organizations_registration_status::Migration),
             Box::new(m0314_fill_zombie_rules::Migration),
+            Box::new(m0370_add_incubator_guidance_incubator_id::Migration),
+            Box::new(m0371_fill_incubator_guidance_incubator_id::Migration),
+            Box::new(m0372_index_incubator_guidance_held::Migration),
+            Box::new(m0373_index_incubator_trainings_held::Migration),
+            Box::new(m0374_index_incubator_applications_submitted::Migration),
+            Box::new(m0375_index_incubator_tenants_admitted::Migration),
+            Box::new(m0376_index_incubator_tenants_org::Migration),
+            Box::new(m0377_create_incubator_vp_support::Migration),
+            Box::new(m0378_index_incubator_vp_support_tenant::Migration),
+            Box::new(m0379_index_incubator_vp_support_held::Migration),
         ]
     }
 }
