@@ -143,9 +143,10 @@ async fn fill(db: &sea_orm::DatabaseConnection, pg: bool, per: i64) {
     .expect("attendance");
     // Ten guidance sessions per tenant.
     db.execute_unprepared(&format!(
-        "INSERT INTO incubator_guidance (id, tenant_id, mentor, topic, held_at, minutes, notes, \
-         created_by, created_at) \
-         SELECT {bg} + 1 + i, {bt} + 1 + i / 10, 'mentor', 'topic', {start} + (i * 104729) % {span}, 60, '', NULL, 0 \
+        "INSERT INTO incubator_guidance (id, tenant_id, incubator_id, mentor, topic, held_at, \
+         minutes, notes, created_by, created_at) \
+         SELECT {bg} + 1 + i, {bt} + 1 + i / 10, {bi} + 1 + (i / 10) / {per}, 'mentor', 'topic', \
+         {start} + (i * 104729) % {span}, 60, '', NULL, 0 \
          FROM ({s}) AS g",
         s = series(pg, n * 10)
     ))

@@ -191,10 +191,14 @@
 //!   the platform's data with evidence links (worked out on page load), the rest confirmed
 //!   once by a manager; a timeline per tenant. Services log (`services`): trainings with
 //!   attendance per tenant, one-to-one guidance whose notes only the tenant and the
-//!   managers read. Quarterly KPIs (`kpis`, `/incubators/{id}/kpis` for its managers and
+//!   managers read, venture-philanthropy support (coaching, seed funding in fen, referral).
+//!   A group admitted before registration becomes the organization its founder registers
+//!   (`link_registered_group`, called by `pages::org::register` after `orgs` registered
+//!   it; the tenant keeps its id and history). Quarterly KPIs (`kpis`, `/incubators/{id}/kpis` for its managers and
 //!   regulators, the regulators' roll-up `/incubators/kpis` by level and league/city; each
 //!   also as CSV and .xlsx through `rust_xlsxwriter`): every figure from grouped SQL answering
-//!   for all incubators at once — this room's tables, `spaces::occupancy_between`,
+//!   for all incubators at once — this room's tables through covering indexes on their time
+//!   columns (guidance carries its incubator), `spaces::occupancy_between`,
 //!   `contracts::signed_by_org_between`, `regulation::accepted_staff_by_org`,
 //!   `philanthropy::grants_won_between` — added up in memory, the arithmetic pure in
 //!   `kpis::rules`.
@@ -358,7 +362,8 @@
 //!   work queue, the user's claims, the calls an organizer runs and the calls recommended
 //!   to an organization), the sections added to
 //!   the tender page (matches) and to the organization profile (annual reports and
-//!   penalties, brands: [`web::AppState::profile_sections`]).
+//!   penalties, brands: [`web::AppState::profile_sections`]), and the registration of an
+//!   organization (`orgs`' handler, then `incubators` links the founder's admitted group).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).

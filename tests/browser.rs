@@ -1194,3 +1194,264 @@ async fn layout_on_phones_and_desktop() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// Sets a form control's value (dates, times, numbers and selects alike, whatever the
+/// browser's locale would make typing them).
+async fn set_value(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
+    wait_for(c, css).await?;
+    c.execute(
+        "document.querySelector(arguments[0]).value = arguments[1];",
+        vec![json!(css), json!(value)],
+    )
+    .await
+    .with_context(|| format!("set `{css}` to {value}"))?;
+    Ok(())
+}
+
+/// Clicks a submit button and waits until the next page has loaded (the old page's marker
+/// is gone and the new one is complete).
+async fn submit(c: &Client, button: &str) -> anyhow::Result<()> {
+    c.execute("window.__before_submit = true;", vec![]).await?;
+    wait_for(c, button)
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("click `{button}`"))?;
+    let started = Instant::now();
+    loop {
+        let done = c
+            .execute(
+                "return window.__before_submit === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .unwrap_or(json!(false));
+        if done == json!(true) {
+            return Ok(());
+        }
+        if started.elapsed() > PAGE_WAIT {
+            bail!("no new page after clicking `{button}`");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The current page has no form errors.
+async fn no_form_errors(c: &Client, what: &str) -> anyhow::Result<()> {
+    let errors = c
+        .execute(
+            "return [...document.querySelectorAll('.error-msg, .form-errors')].map(e => e.textContent.trim()).join(' | ');",
+            vec![],
+        )
+        .await?;
+    ensure!(errors.as_str().unwrap_or("").is_empty(), "{what}: {errors}");
+    Ok(())
+}
+
+/// The demo incubator the flow uses (Hohhot, league/city level) and the demo organization
+/// that applies: it has a signed and a completed government contract.
+const FLOW_INCUBATOR: i64 = 2;
+const FLOW_ORG: i64 = 4;
+const FLOW_ORG_NAME: &str = "扎兰屯市成吉思汗镇医疗救助促进会";
+const FLOW_ROOM: i64 = 7;
+const FLOW_OFFICE: &str = "12";
+const FLOW_TENDER: i64 = 10;
+
+/// Issue 12's flow in the browser, on the demo data: an organization applies to an
+/// incubator → the manager reviews, ticks the checklist and admits it → drafts a tenancy
+/// agreement the tenant accepts and the manager countersigns → the tenant books a shared
+/// room → the manager logs venture-philanthropy support → the milestone "first government
+/// contract" is met from the organization's contract, with the evidence → the manager
+/// graduates it → a buyer sees it incubated in a tender's matches, the reason naming the
+/// incubator.
+async fn incubator_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
+    let inc = FLOW_INCUBATOR;
+    // Apply.
+    log_in(c, base, "bidder3@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}/incubators/{inc}/apply")).await?;
+    set_value(c, "select[name=kind]", "org").await?;
+    set_value(c, "select[name=org_id]", &FLOW_ORG.to_string()).await?;
+    set_value(c, "select[name=domain]", "health").await?;
+    type_into(
+        c,
+        "textarea[name=plan]",
+        "为牧区群众提供医疗救助和健康咨询服务，一年内完成项目交付。",
+    )
+    .await?;
+    submit(c, "button[name=action][value=submit]").await?;
+    no_form_errors(c, "application").await?;
+    let application = c.current_url().await?.path().to_string();
+    ensure!(
+        application.starts_with("/incubator-applications/"),
+        "after applying: {application}"
+    );
+    log_out(c, base).await?;
+
+    // Review, checklist, admission.
+    log_in(c, base, "incubator@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}{application}")).await?;
+    set_value(c, "select[name=step]", "review").await?;
+    submit(c, "form[action$='/decide'] button[type=submit]").await?;
+    let items = c
+        .execute(
+            "return [...document.querySelectorAll('form.check-form input[name=item_id]')].map(e => e.value);",
+            vec![],
+        )
+        .await?;
+    let items: Vec<String> = items
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    ensure!(!items.is_empty(), "the checklist is offered");
+    for item in &items {
+        let form = format!("tr#item-{item} form.check-form");
+        wait_for(c, &format!("{form} input[name=met][value='1']"))
+            .await?
+            .click()
+            .await?;
+        submit(c, &format!("{form} button[type=submit]")).await?;
+    }
+    set_value(c, "select[name=step]", "admit").await?;
+    submit(c, "form[action$='/decide'] button[type=submit]").await?;
+    no_form_errors(c, "admission").await?;
+    let tenant = hrefs(c, "a[href^='/incubator-tenants/']")
+        .await?
+        .into_iter()
+        .next()
+        .context("the admitted application links its tenant")?;
+
+    // A tenancy agreement for the office, from today for a year.
+    c.goto(&format!("{base}/incubators/{inc}/space")).await?;
+    set_value(c, "select[name=g_resource]", FLOW_OFFICE).await?;
+    let tenant_id = tenant.rsplit('/').next().unwrap_or_default().to_string();
+    set_value(c, "select[name=g_tenant]", &tenant_id).await?;
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    set_value(c, "input[name=g_from]", &today.to_string()).await?;
+    set_value(
+        c,
+        "input[name=g_to]",
+        &(today + time::Duration::days(364)).to_string(),
+    )
+    .await?;
+    type_into(c, "textarea[name=services]", "独立办公室、能力培训和督导").await?;
+    type_into(c, "textarea[name=obligations]", "按季度提交服务报告").await?;
+    submit(c, "form[action$='/agreements'] button[type=submit]").await?;
+    no_form_errors(c, "agreement").await?;
+    let agreement = c.current_url().await?.path().to_string();
+    ensure!(agreement.starts_with("/agreements/"), "{agreement}");
+    log_out(c, base).await?;
+
+    // The tenant accepts it and books the meeting room the day after tomorrow.
+    log_in(c, base, "bidder3@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}{agreement}")).await?;
+    submit(c, "form[action$='/accept'] button[type=submit]").await?;
+    no_form_errors(c, "acceptance").await?;
+    c.goto(&format!("{base}/space/{FLOW_ROOM}")).await?;
+    set_value(
+        c,
+        "input[name=date]",
+        &(today + time::Duration::days(2)).to_string(),
+    )
+    .await?;
+    set_value(c, "input[name=start]", "14:00").await?;
+    set_value(c, "input[name=end]", "15:30").await?;
+    set_value(c, "input[name=attendees]", "4").await?;
+    type_into(c, "input[name=purpose]", "项目例会").await?;
+    submit(c, "form[action$='/bookings'] button[type=submit]").await?;
+    no_form_errors(c, "booking").await?;
+    log_out(c, base).await?;
+
+    // The manager countersigns, logs support; the milestone is met from the contract.
+    log_in(c, base, "incubator@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}{agreement}")).await?;
+    submit(c, "form[action$='/countersign'] button[type=submit]").await?;
+    no_form_errors(c, "countersignature").await?;
+    c.goto(&format!("{base}{tenant}")).await?;
+    set_value(c, "select[name=vp_kind]", "coaching").await?;
+    type_into(c, "input[name=vp_topic]", "公益创投项目申报书").await?;
+    type_into(c, "input[name=vp_partner]", "内蒙古社区公益创投大赛").await?;
+    let now = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+8))
+        - time::Duration::hours(1);
+    set_value(
+        c,
+        "input[name=vp_held_at]",
+        &format!("{}T{:02}:{:02}", now.date(), now.hour(), now.minute()),
+    )
+    .await?;
+    set_value(c, "input[name=vp_hours]", "1.5").await?;
+    submit(c, "form.vp-form button[type=submit]").await?;
+    no_form_errors(c, "venture-philanthropy support").await?;
+    wait_for(c, "#services li.vp-support").await?;
+    let evidence = hrefs(c, "#milestones li.met a.evidence[href^='/contracts/']").await?;
+    ensure!(
+        !evidence.is_empty(),
+        "a milestone is met from a contract, with the evidence"
+    );
+    screenshot(c, shots, "incubator-tenant.png").await?;
+
+    // Graduation: this incubator asks for no minimum stay; every criterion is met.
+    c.goto(&format!("{base}/incubators/{inc}/graduation"))
+        .await?;
+    set_value(c, "input[name=min_months]", "0").await?;
+    submit(c, "form[action$='/graduation'] button[type=submit]").await?;
+    no_form_errors(c, "criteria").await?;
+    c.goto(&format!("{base}{tenant}")).await?;
+    wait_for(c, "input[name=decision][value=graduate]")
+        .await?
+        .click()
+        .await?;
+    submit(c, "form.decide-form button[type=submit]").await?;
+    no_form_errors(c, "graduation").await?;
+    ensure!(
+        text_of(c, "dl.props").await?.contains("已出壳"),
+        "the tenant graduated"
+    );
+    log_out(c, base).await?;
+
+    // The demo's daily credit run put the organization on the abnormal-activity list; a
+    // regulator takes it off, so it may bid again.
+    log_in(c, base, "regulator@demo.civicbridge.cn").await?;
+    c.goto(&format!("{base}/orgs/{FLOW_ORG}")).await?;
+    set_value(c, "form[action$='/credit'] select[name=status]", "normal").await?;
+    type_into(
+        c,
+        "form[action$='/credit'] [name=reason]",
+        "已补报年报，移出经营异常名录。",
+    )
+    .await?;
+    submit(c, "form[action$='/credit'] button[type=submit]").await?;
+    no_form_errors(c, "credit").await?;
+    log_out(c, base).await?;
+
+    // A buyer's tender: the graduate is incubated, the reason names the incubator.
+    log_in(c, base, "buyer@demo.civicbridge.cn").await?;
+    c.goto(&format!(
+        "{base}/tenders/{FLOW_TENDER}/matches?org={FLOW_ORG}&lang=en"
+    ))
+    .await?;
+    let found = text_of(c, ".lookup-result").await?;
+    ensure!(
+        found.contains(FLOW_ORG_NAME)
+            && found.contains("Graduated from 呼和浩特市社会组织孵化基地"),
+        "the matches name the incubator: {found}"
+    );
+    screenshot(c, shots, "incubator-matches.png").await?;
+    log_out(c, base).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn incubator_apply_to_graduate_flow() {
+    let started = Instant::now();
+    let Some(h) = Harness::start() else { return };
+    let client = h.client("chromium", true).await;
+    let outcome = incubator_flow(&client, &h.base, &h.shots).await;
+    h.judge(client, "incubator flow", outcome).await;
+    eprintln!(
+        "incubator flow passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}

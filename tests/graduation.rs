@@ -599,6 +599,44 @@ async fn services_are_logged_with_attendance_and_guidance_notes_stay_private() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
+    // Venture-philanthropy support: seed funding needs its amount; then it is logged.
+    let vp = format!("{page}/vp-support");
+    let r = manager
+        .post(
+            &vp,
+            &[
+                ("vp_kind", "funding"),
+                ("vp_topic", "助老微创投种子资金"),
+                ("vp_partner", "呼和浩特市公益创投大赛"),
+                ("vp_held_at", &past),
+                ("vp_hours", ""),
+                ("vp_amount", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#vp_amount-error"), 1);
+    assert_eq!(
+        r.value("form.vp-form input[name=vp_topic]").as_deref(),
+        Some("助老微创投种子资金")
+    );
+    assert_eq!(app.count("incubator_vp_support").await, 0);
+    let r = manager
+        .post(
+            &vp,
+            &[
+                ("vp_kind", "funding"),
+                ("vp_topic", "助老微创投种子资金"),
+                ("vp_partner", "呼和浩特市公益创投大赛"),
+                ("vp_held_at", &past),
+                ("vp_hours", "0.5"),
+                ("vp_amount", "20000"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(app.count("incubator_vp_support").await, 1);
+
     // The tenant's timeline, with the notes for the tenant and its managers only.
     for (email, notes) in [
         ("owner@example.org", 1),
@@ -615,7 +653,11 @@ async fn services_are_logged_with_attendance_and_guidance_notes_stay_private() {
         assert_eq!(r.status, StatusCode::OK, "{email}");
         assert_eq!(r.count("#services li.training"), 1, "{email}");
         assert_eq!(r.count("#services li.guidance"), 1, "{email}");
-        assert!(r.text(".services-total").contains("2.5"), "{email}");
+        assert!(
+            r.text("#services li.vp-support").contains("¥20,000.00"),
+            "{email}"
+        );
+        assert!(r.text(".services-total").contains("合计 3 小时"), "{email}");
         assert_eq!(r.count("#services .notes"), notes, "{email}");
     }
     let mut owner = app.client();
@@ -636,6 +678,19 @@ async fn services_are_logged_with_attendance_and_guidance_notes_stay_private() {
         StatusCode::NOT_FOUND,
         "only managers log services"
     );
+    let r = owner
+        .post(
+            &vp,
+            &[
+                ("vp_kind", "coaching"),
+                ("vp_topic", "y"),
+                ("vp_partner", "z"),
+                ("vp_held_at", &past),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("incubator_vp_support").await, 1);
     let r = owner.get(&services).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     app.check_invariants().await.unwrap();

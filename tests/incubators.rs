@@ -636,3 +636,158 @@ async fn simultaneous_applications_make_one() {
     }
     assert_eq!(app.count("incubator_applications").await, 1);
 }
+
+/// A group admitted before registration becomes its organization when its founder registers
+/// it (issue 12 point 2): the tenancy and the application get the organization, keeping the
+/// tenant's history and id; the incubator's page links the profile; the organization is
+/// incubated for matching; a user who founded no group registers as before.
+#[tokio::test]
+async fn a_group_admitted_before_registration_becomes_its_organization() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let mut manager = w.manager;
+    let inc = w.incubator;
+    let (mut founder, _) = app.signed_in("founder@example.org", &[]).await;
+    founder.get(&format!("/incubators/{inc}/apply")).await;
+    let r = post(
+        &mut founder,
+        &format!("/incubators/{inc}/apply"),
+        &group_fields("青城助老志愿队", "submit"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let app_id = id_in(&r);
+    let page = format!("/incubator-applications/{app_id}");
+    manager.get(&page).await;
+    manager
+        .post(&format!("{page}/decide"), &[("step", "review")])
+        .await;
+    let r = manager.get(&page).await;
+    let sel = scraper::Selector::parse("form.check-form input[name=item_id]").unwrap();
+    let items: Vec<String> = r
+        .doc()
+        .select(&sel)
+        .map(|e| e.value().attr("value").unwrap().to_string())
+        .collect();
+    for item in &items {
+        manager
+            .post(
+                &format!("{page}/checks"),
+                &[("item_id", item), ("met", "1"), ("note", "")],
+            )
+            .await;
+    }
+    let r = manager
+        .post(&format!("{page}/decide"), &[("step", "admit")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let db = &app.state.db;
+    let tenant = civicbridge::incubators::residents_of(db, inc)
+        .await
+        .unwrap()[0]
+        .clone();
+    assert_eq!(tenant.org_id, None);
+    let tenant_page = format!("/incubator-tenants/{}", tenant.id);
+    // The tenant already has history: a guidance session.
+    manager.get(&tenant_page).await;
+    let r = manager
+        .post(
+            &format!("{tenant_page}/guidance"),
+            &[
+                ("mentor", "李督导"),
+                ("topic", "登记材料准备"),
+                ("held_at", "2026-11-20T09:00"),
+                ("hours", "1"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The founder registers the organization the group became (under a new name).
+    let org_form = |n: u32, name: &str| -> Vec<(&'static str, String)> {
+        let mut v: Vec<(&'static str, String)> =
+            common::org_form_values(n, name).into_iter().collect();
+        v.push(("domains", "elderly".into()));
+        v
+    };
+    founder.get("/orgs/new").await;
+    let r = post(&mut founder, "/orgs", &org_form(5, "青城助老服务中心")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let org = id_in(&r);
+
+    // The same tenant, now the organization, with its history.
+    let t = civicbridge::incubators::graduation::model::tenant(db, tenant.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.org_id, Some(org));
+    assert_eq!(t.state, "resident");
+    let r = founder.get(&tenant_page).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.count(&format!("a[href='/orgs/{org}']")) >= 1,
+        "{}",
+        r.body
+    );
+    assert_eq!(r.count("#services li.guidance"), 1, "history kept");
+    let r = founder.get(&page).await;
+    assert!(
+        r.text("dl.props").contains(&common::uscc(5)),
+        "{}",
+        r.text("dl.props")
+    );
+    let r = app.client().get(&format!("/incubators/{inc}")).await;
+    assert_eq!(r.count(&format!("#tenants a[href='/orgs/{org}']")), 1);
+    let audited = |action: &'static str| async move {
+        db.query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM audit_events \
+                 WHERE entity = 'incubator_tenant' AND action = '{action}'"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+    };
+    assert_eq!(audited("linked_to_org").await, 1);
+    // Matching sees the organization as incubated here.
+    let incubated = civicbridge::incubators::incubated_orgs(db, T0, 24)
+        .await
+        .unwrap();
+    assert!(incubated.contains_key(&org));
+
+    // A user who founded no group registers as before: nothing is linked.
+    let (mut other, _) = app.signed_in("other@example.org", &[]).await;
+    other.get("/orgs/new").await;
+    let r = post(&mut other, "/orgs", &org_form(6, "另一家服务中心")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    assert_eq!(audited("linked_to_org").await, 1);
+    // Registering a second organization later links nothing more.
+    founder.get("/orgs/new").await;
+    let r = post(&mut founder, "/orgs", &org_form(7, "青城助老第二中心")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        civicbridge::incubators::graduation::model::tenant(db, tenant.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id,
+        Some(org)
+    );
+    app.check_invariants().await.unwrap();
+}

@@ -219,6 +219,23 @@ async fn world(app: &TestApp) -> World {
     )
     .await
     .unwrap();
+    // Seed funding of ¥5,000 with half an hour of coaching (venture-philanthropy support).
+    services::log_vp_support(
+        db,
+        &tenant,
+        &srules::VpDraft {
+            kind: srules::VpKind::Funding,
+            topic: "助老微创投".into(),
+            partner: "呼和浩特市公益创投大赛".into(),
+            held_at: T0 - 7_200,
+            minutes: 30,
+            amount: civicbridge::kernel::money::Fen(500_000),
+        },
+        manager,
+        T0,
+    )
+    .await
+    .unwrap();
     // The organization signs a contract of ¥123,456.78 in the quarter.
     signed_contract(app, org, 12_345_678).await;
     // Its accepted annual report on 2025: 12 full-time and 3 part-time staff.
@@ -374,14 +391,14 @@ fn unzip(b: &[u8], name: &str) -> String {
 }
 
 /// The expected figures of A, by column key.
-const A: [(&str, &str); 16] = [
+const A: [(&str, &str); 18] = [
     ("applications", "3"),
     ("admissions", "2"),
     ("residents", "2"),
     ("registered", "1"),
     ("graduations", "0"),
     ("occupancy", "37.50"),
-    ("service_hours", "5.50"),
+    ("service_hours", "6.00"),
     ("trainings", "1"),
     ("attendance", "2"),
     ("guidance", "1"),
@@ -391,6 +408,8 @@ const A: [(&str, &str); 16] = [
     ("grants", "0"),
     ("grant_value", "0.00"),
     ("staff", "15"),
+    ("vp_support", "1"),
+    ("vp_amount", "5000.00"),
 ];
 
 #[tokio::test]
@@ -440,7 +459,7 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
     );
     assert_eq!(
         lines.next().unwrap(),
-        "呼和浩特市社会组织孵化基地,3,2,2,1,0,37.50,5.50,1,2,1,1.50,1,123456.78,0,0.00,15"
+        "呼和浩特市社会组织孵化基地,3,2,2,1,0,37.50,6.00,1,2,1,1.50,1,123456.78,0,0.00,15,1,5000.00"
     );
 
     // Excel: a workbook whose sheet holds the figures as numbers, money with two decimals.
@@ -460,7 +479,8 @@ async fn an_incubators_quarter_shows_exactly_its_figures_in_page_csv_and_xlsx() 
     for v in [
         "<v>3</v>",
         "<v>37.5</v>",
-        "<v>5.5</v>",
+        "<v>6</v>",
+        "<v>5000</v>",
         "<v>123456.78</v>",
         "<v>15</v>",
     ] {
@@ -528,6 +548,7 @@ async fn the_roll_up_sums_by_level_and_league_and_exports() {
     assert_eq!(cell(&r, "#league-150200", "applications"), "1");
     assert_eq!(cell(&r, "#total", "admissions"), "3");
     assert_eq!(cell(&r, "#total", "contract_value"), "123456.78");
+    assert_eq!(cell(&r, "#total", "vp_amount"), "5000.00");
     // B has no rooms or desks: the total's occupancy is A's, not an average.
     assert_eq!(cell(&r, "#total", "occupancy"), "37.50");
     assert_eq!(cell(&r, "#level-league_city", "residents"), "3");

@@ -163,6 +163,16 @@ mod m0341_create_brand_nominations;
 mod m0342_index_brand_nominations_round_brand;
 mod m0343_create_brand_objections;
 mod m0344_index_brand_objections_round;
+mod m0370_add_incubator_guidance_incubator_id;
+mod m0371_fill_incubator_guidance_incubator_id;
+mod m0372_index_incubator_guidance_held;
+mod m0373_index_incubator_trainings_held;
+mod m0374_index_incubator_applications_submitted;
+mod m0375_index_incubator_tenants_admitted;
+mod m0376_index_incubator_tenants_org;
+mod m0377_create_incubator_vp_support;
+mod m0378_index_incubator_vp_support_tenant;
+mod m0379_index_incubator_vp_support_held;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -328,6 +338,16 @@ impl MigratorTrait for Migrator {
             Box::new(m0342_index_brand_nominations_round_brand::Migration),
             Box::new(m0343_create_brand_objections::Migration),
             Box::new(m0344_index_brand_objections_round::Migration),
+            Box::new(m0370_add_incubator_guidance_incubator_id::Migration),
+            Box::new(m0371_fill_incubator_guidance_incubator_id::Migration),
+            Box::new(m0372_index_incubator_guidance_held::Migration),
+            Box::new(m0373_index_incubator_trainings_held::Migration),
+            Box::new(m0374_index_incubator_applications_submitted::Migration),
+            Box::new(m0375_index_incubator_tenants_admitted::Migration),
+            Box::new(m0376_index_incubator_tenants_org::Migration),
+            Box::new(m0377_create_incubator_vp_support::Migration),
+            Box::new(m0378_index_incubator_vp_support_tenant::Migration),
+            Box::new(m0379_index_incubator_vp_support_held::Migration),
         ]
     }
 }

@@ -209,7 +209,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // orgs
     .get("/orgs", Public, orgs::routes::list)
     .get("/orgs/new", Joiner, orgs::routes::new_form)
-    .post("/orgs", Joiner, orgs::routes::create)
+    .post("/orgs", Joiner, pages::org::register)
     .get("/orgs/{id}", Public, orgs::routes::show)
     .get("/orgs/{id}/edit", OrgAdmin, orgs::routes::edit_form)
     .post("/orgs/{id}/edit", OrgAdmin, orgs::routes::update)
@@ -848,6 +848,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/incubator-tenants/{id}/guidance",
         IncubatorManager,
         incubators::routes::services::log_guidance,
+    )
+    .post(
+        "/incubator-tenants/{id}/vp-support",
+        IncubatorManager,
+        incubators::routes::services::log_vp_support,
     )
     // incubators: quarterly KPIs (issue 12 point 8)
     .get(

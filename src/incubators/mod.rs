@@ -18,7 +18,8 @@
 //! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
 //! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
 //! guidance with private notes) in [`services`]; quarterly KPIs, their roll-up and their
-//! CSV/Excel exports in [`kpis`].
+//! CSV/Excel exports in [`kpis`]. A group admitted before registration becomes its
+//! organization when its founder registers it ([`link_registered_group`]).
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
 //! (completed contracts as graduation evidence, contracts signed per organization for the
 //! KPIs), `spaces` (occupancy), `regulation` (staff in accepted annual reports), `web`
@@ -539,4 +540,53 @@ pub async fn send_message(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// A group admitted before registration becomes the organization its founder registers
+/// (issue 12 point 2): the founder's admitted groups chosen by `rules::groups_to_link` get
+/// the organization (tenancy and application), keeping their history, each with an audit
+/// entry, in one transaction. Returns the tenants linked (none when the user founded no
+/// group, or it stays ambiguous). Called by the registration page after `orgs` registered
+/// the organization.
+pub async fn link_registered_group(
+    db: &DatabaseConnection,
+    org_id: i64,
+    user: i64,
+    now: i64,
+) -> Result<Vec<i64>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let groups = model::unlinked_groups_of(&*txn, user).await?;
+    let Some(org) = (if groups.is_empty() {
+        None
+    } else {
+        crate::orgs::rows_by_ids(&*txn, &[org_id]).await?.pop()
+    }) else {
+        txn.commit().await?;
+        return Ok(vec![]);
+    };
+    let named: Vec<(i64, String)> = groups.iter().map(|(t, _, n)| (*t, n.clone())).collect();
+    let mut linked = Vec::new();
+    for tenant in rules::groups_to_link(&named, &org.name) {
+        let Some((_, app, name)) = groups.iter().find(|(t, _, _)| *t == tenant) else {
+            continue;
+        };
+        if !model::link_to_org(&*txn, tenant, *app, org.id, &org.uscc).await? {
+            continue;
+        }
+        audit(
+            &*txn,
+            now,
+            user,
+            "incubator_tenant",
+            tenant,
+            "linked_to_org",
+            serde_json::json!({
+                "group": name, "org": org.id, "uscc": org.uscc, "application": app,
+            }),
+        )
+        .await?;
+        linked.push(tenant);
+    }
+    txn.commit().await?;
+    Ok(linked)
 }

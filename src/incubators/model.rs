@@ -881,3 +881,59 @@ pub async fn tenants_acting_for(
         .all(db)
         .await
 }
+
+/// The admitted groups (tenants with no organization) whose application `user` made: tenant
+/// id, application id, group name — oldest first. Two queries.
+pub async fn unlinked_groups_of(
+    db: &impl ConnectionTrait,
+    user: i64,
+) -> Result<Vec<(i64, i64, String)>, DbErr> {
+    let apps: Vec<i64> = application::Entity::find()
+        .select_only()
+        .column(application::Column::Id)
+        .filter(application::Column::ApplicantId.eq(user))
+        .filter(application::Column::OrgId.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    if apps.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(tenant::Entity::find()
+        .filter(tenant::Column::ApplicationId.is_in(apps))
+        .filter(tenant::Column::OrgId.is_null())
+        .order_by_asc(tenant::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.application_id, t.name))
+        .collect())
+}
+
+/// Gives a group's tenancy and its application the organization it registered (the
+/// application also its USCC); the tenant keeps its id, so its services, milestones, space
+/// and reviews stay its history. False when the tenancy was linked meanwhile.
+pub async fn link_to_org(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+    application_id: i64,
+    org_id: i64,
+    uscc: &str,
+) -> Result<bool, DbErr> {
+    let r = tenant::Entity::update_many()
+        .col_expr(tenant::Column::OrgId, Expr::value(org_id))
+        .filter(tenant::Column::Id.eq(tenant_id))
+        .filter(tenant::Column::OrgId.is_null())
+        .exec(db)
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(false);
+    }
+    application::Entity::update_many()
+        .col_expr(application::Column::OrgId, Expr::value(org_id))
+        .col_expr(application::Column::Uscc, Expr::value(uscc))
+        .filter(application::Column::Id.eq(application_id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}

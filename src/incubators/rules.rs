@@ -552,6 +552,25 @@ pub fn validate_required(
     e.into_result(value.trim().to_string())
 }
 
+/// Which of a user's admitted groups (tenant id, group name) become the organization the
+/// user just registered, keeping their history: every one when they all bear one name (the
+/// same group, admitted in one incubator or several), otherwise those whose name is the
+/// organization's; none when that leaves it ambiguous or nothing matches.
+pub fn groups_to_link(groups: &[(i64, String)], org_name: &str) -> Vec<i64> {
+    let norm = |s: &str| s.split_whitespace().collect::<String>();
+    let Some((_, first)) = groups.first() else {
+        return vec![];
+    };
+    if groups.iter().all(|(_, n)| norm(n) == norm(first)) {
+        return groups.iter().map(|(id, _)| *id).collect();
+    }
+    groups
+        .iter()
+        .filter(|(_, n)| norm(n) == norm(org_name))
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -825,6 +844,31 @@ mod tests {
         assert_eq!(
             validate_required("body", " hi ", Kind::Multi, 10, L).unwrap(),
             "hi"
+        );
+    }
+
+    #[test]
+    fn a_registering_founder_links_the_same_group_or_the_one_of_that_name() {
+        let g = |v: &[(i64, &str)]| -> Vec<(i64, String)> {
+            v.iter().map(|(i, n)| (*i, n.to_string())).collect()
+        };
+        assert_eq!(groups_to_link(&[], "青城助老服务中心"), Vec::<i64>::new());
+        // One group (in two incubators): linked whatever the organization is called.
+        assert_eq!(
+            groups_to_link(
+                &g(&[(3, "青城助老团队"), (7, "青城 助老团队")]),
+                "青城助老服务中心"
+            ),
+            vec![3, 7]
+        );
+        // Two different groups: only the one named like the organization.
+        assert_eq!(
+            groups_to_link(&g(&[(3, "青城助老团队"), (4, "绿色家园")]), "绿色家园"),
+            vec![4]
+        );
+        assert_eq!(
+            groups_to_link(&g(&[(3, "青城助老团队"), (4, "绿色家园")]), "别的机构"),
+            Vec::<i64>::new()
         );
     }
 }

@@ -1,8 +1,9 @@
 //! The services log: trainings an incubator holds, with attendance taken per tenant, and
 //! one-to-one guidance sessions with a tenant whose notes are private to the incubator and
-//! the tenant (regulators see the sessions, not the notes). Each entry is written with its
-//! audit entry in one transaction; a tenant's page shows its services as a timeline with
-//! the hours received.
+//! the tenant (regulators see the sessions, not the notes), and venture-philanthropy support
+//! (公益创投: coaching for a call, seed funding in fen, an introduction to a funder). Each
+//! entry is written with its audit entry in one transaction; a tenant's page shows its
+//! services as a timeline with the hours received.
 
 pub mod model;
 pub mod rules;
@@ -10,7 +11,7 @@ pub mod rules;
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::model::{Incubator, Tenant};
-use rules::{GuidanceDraft, TrainingDraft};
+use rules::{GuidanceDraft, TrainingDraft, VpDraft};
 
 /// Logs a training and who attended, with its audit entry. The attendees were checked to be
 /// the incubator's tenants in residence.
@@ -50,7 +51,7 @@ pub async fn log_guidance(
     now: i64,
 ) -> Result<i64, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let id = model::insert_guidance(&*txn, t.id, d, actor, now).await?;
+    let id = model::insert_guidance(&*txn, t.incubator_id, t.id, d, actor, now).await?;
     super::audit(
         &*txn,
         now,
@@ -68,6 +69,33 @@ pub async fn log_guidance(
     Ok(id)
 }
 
+/// Logs venture-philanthropy support given to a tenant, with its audit entry.
+pub async fn log_vp_support(
+    db: &DatabaseConnection,
+    t: &Tenant,
+    d: &VpDraft,
+    actor: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let id = model::insert_vp_support(&*txn, t.incubator_id, t.id, d, actor, now).await?;
+    super::audit(
+        &*txn,
+        now,
+        actor,
+        "incubator_tenant",
+        t.id,
+        "vp_support_logged",
+        serde_json::json!({
+            "vp_support": id, "kind": d.kind.code(), "topic": d.topic, "partner": d.partner,
+            "held_at": d.held_at, "minutes": d.minutes, "amount_fen": d.amount.0,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
 /// One service a tenant received.
 #[derive(Debug, Clone)]
 pub enum Service {
@@ -75,6 +103,8 @@ pub enum Service {
     Training(model::Training),
     /// A guidance session.
     Guidance(model::Guidance),
+    /// Venture-philanthropy support.
+    VpSupport(model::VpSupport),
 }
 
 impl Service {
@@ -83,6 +113,7 @@ impl Service {
         match self {
             Service::Training(t) => t.held_at,
             Service::Guidance(g) => g.held_at,
+            Service::VpSupport(v) => v.held_at,
         }
     }
 
@@ -91,11 +122,12 @@ impl Service {
         i64::from(match self {
             Service::Training(t) => t.minutes,
             Service::Guidance(g) => g.minutes,
+            Service::VpSupport(v) => v.minutes,
         })
     }
 }
 
-/// A tenant's services, newest first (three queries).
+/// A tenant's services, newest first (four queries).
 pub async fn timeline(
     db: &impl sea_orm::ConnectionTrait,
     t: &Tenant,
@@ -110,6 +142,12 @@ pub async fn timeline(
             .await?
             .into_iter()
             .map(Service::Guidance),
+    );
+    out.extend(
+        model::vp_support_of(db, t.id)
+            .await?
+            .into_iter()
+            .map(Service::VpSupport),
     );
     out.sort_by_key(|s| std::cmp::Reverse(s.held_at()));
     Ok(out)

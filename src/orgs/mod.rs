@@ -37,7 +37,7 @@ pub use model::{
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, Ended, OrgDraft, OrgKind, RegistrationStatus,
+    AuthorityLevel, CreditStatus, DOMAINS, Ended, OrgDraft, OrgForm, OrgKind, RegistrationStatus,
     USCC_ALPHABET, division_parts, domain_label, grade_label, is_domain, make_uscc, rating_valid,
     validate_uscc,
 };
@@ -68,3 +68,14 @@ pub use reads::{SocialFigures, social_figures};
 pub use reads::{count, ended_ids, ids_after, many_with_domains, rating_valid_until_in};
 /// The population of a spot-check campaign and the memberships of its inspectors.
 pub use reads::{memberships_of_users, registered_at};
+
+/// Put on the response of a successful registration (`POST /orgs`): the new organization and
+/// the user who registered it, so the page wrapping the handler lets other rooms follow up
+/// (incubators link the founder's group) without `orgs` naming them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Registered {
+    /// The organization.
+    pub id: i64,
+    /// The registering user.
+    pub by: i64,
+}

@@ -191,7 +191,11 @@ pub async fn create(
             let id = super::create(&st.db, &d, user_id, st.clock.now()).await?;
             st.org_counts.invalidate();
             ctx.set_flash("success", ctx.t("org.created")).await?;
-            Ok(see_other(&format!("/orgs/{id}")))
+            let mut res = see_other(&format!("/orgs/{id}"));
+            // For the page that wraps this handler (rooms that follow a registration).
+            res.extensions_mut()
+                .insert(super::Registered { id, by: user_id });
+            Ok(res)
         }
         Err(e) => {
             let csrf = ctx.ensure_csrf().await?;

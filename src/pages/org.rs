@@ -1,4 +1,4 @@
-//! What other rooms add to an organization's profile. The page itself is `orgs`' (its forms
+//! What other rooms add to an organization's profile, and what they do when one registers. The page itself is `orgs`' (its forms
 //! re-render it with their errors); the sections here are registered in
 //! [`crate::web::AppState::profile_sections`] by `app`, so `orgs` never names the rooms that
 //! extend its page.
@@ -8,11 +8,35 @@ use std::pin::Pin;
 
 use maud::Markup;
 
+use axum::extract::State;
+use axum::response::Response;
+
 use crate::accounts::Actor;
 use crate::kernel::Lang;
 use crate::kernel::error::AppResult;
 use crate::orgs::Org;
-use crate::web::AppState;
+use crate::web::{AppState, Ctx, Form};
+
+/// `POST /orgs`: `orgs` registers the organization; when it did, a group its registering
+/// user founded and an incubator admitted becomes this organization, keeping its history
+/// (`incubators::link_registered_group`, issue 12 point 2). The link is its own transaction
+/// after the registration's: should it fail, the registration stands, the failure is
+/// logged, and the user still gets the new profile.
+pub async fn register(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    form: Form<crate::orgs::OrgForm>,
+) -> AppResult<Response> {
+    let res = crate::orgs::routes::create(State(st.clone()), ctx, form).await?;
+    if let Some(r) = res.extensions().get::<crate::orgs::Registered>().copied() {
+        match crate::incubators::link_registered_group(&st.db, r.id, r.by, st.clock.now()).await {
+            Ok(linked) if !linked.is_empty() => st.matching.invalidate(),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, org = r.id, "linking an incubated group failed"),
+        }
+    }
+    Ok(res)
+}
 
 /// The public summary of the organization's annual reports and its published penalties
 /// (regulation).

@@ -280,7 +280,8 @@ pub async fn run(db: &DatabaseConnection, now: i64) -> Result<usize, DbErr> {
 }
 
 /// Services demo: in each incubator with tenants in residence, two trainings last week that
-/// they all attended and a guidance session with each, with private notes.
+/// they all attended, a guidance session with each, with private notes, and
+/// venture-philanthropy support (coaching for each, seed funding for one).
 async fn services(
     db: &DatabaseConnection,
     incs: &[(crate::incubators::Incubator, Vec<i64>)],
@@ -288,7 +289,8 @@ async fn services(
     now: i64,
 ) -> Result<(), DbErr> {
     use crate::incubators::rules::TenantState;
-    use crate::incubators::services::{self, rules::GuidanceDraft, rules::TrainingDraft};
+    use crate::incubators::services;
+    use crate::incubators::services::rules::{GuidanceDraft, TrainingDraft, VpDraft, VpKind};
     const DAY: i64 = 86_400;
     for (inc, _) in incs {
         let residents: Vec<crate::incubators::Tenant> =
@@ -323,6 +325,30 @@ async fn services(
                 notes: format!("{}的章程需补充理事任期条款，下次督导时检查。", t.name),
             };
             services::log_guidance(db, t, &d, manager, now).await?;
+        }
+        // Venture-philanthropy support: coaching for a call for every resident, seed
+        // funding for the first.
+        for (n, t) in residents.iter().enumerate() {
+            let d = VpDraft {
+                kind: VpKind::Coaching,
+                topic: "公益创投项目申报书撰写".to_string(),
+                partner: "内蒙古社区公益创投大赛".to_string(),
+                held_at: now - 4 * DAY,
+                minutes: 60,
+                amount: crate::kernel::money::Fen(0),
+            };
+            services::log_vp_support(db, t, &d, manager, now).await?;
+            if n == 0 {
+                let d = VpDraft {
+                    kind: VpKind::Funding,
+                    topic: "社区助老微项目种子资金".to_string(),
+                    partner: "孵化基地公益创投种子基金".to_string(),
+                    held_at: now - DAY,
+                    minutes: 0,
+                    amount: crate::kernel::money::Fen(2_000_000),
+                };
+                services::log_vp_support(db, t, &d, manager, now).await?;
+            }
         }
     }
     Ok(())

@@ -20,8 +20,8 @@ async fn rows(db: &impl ConnectionTrait, sql: String) -> Result<Vec<sea_orm::Que
 }
 
 /// Applications, admissions, residents at the end, registered residents, graduations,
-/// trainings, attendance and guidance of `[from, to)`, per incubator: five grouped
-/// queries. Integers we computed are written into the statements as literals.
+/// trainings, attendance, guidance and venture-philanthropy support of `[from, to)`, per
+/// incubator: six grouped queries, each answered from one index (m0372–m0375, m0379). Integers we computed are written into the statements as literals.
 pub async fn figures(
     db: &impl ConnectionTrait,
     from: i64,
@@ -101,11 +101,12 @@ pub async fn figures(
     for r in rows(
         db,
         format!(
-            "SELECT t.incubator_id AS incubator_id, CAST(COUNT(*) AS BIGINT) AS n, \
-             CAST(SUM(g.minutes) AS BIGINT) AS minutes \
-             FROM incubator_guidance g JOIN incubator_tenants t ON t.id = g.tenant_id \
-             WHERE g.held_at >= {from} AND g.held_at < {to}{} GROUP BY t.incubator_id",
-            only_clause("t.incubator_id", only)
+            // The session carries its incubator (m0370): one covering index range
+            // (m0372), no join to the tenants.
+            "SELECT incubator_id, CAST(COUNT(*) AS BIGINT) AS n, \
+             CAST(SUM(minutes) AS BIGINT) AS minutes FROM incubator_guidance \
+             WHERE held_at >= {from} AND held_at < {to}{} GROUP BY incubator_id",
+            only_clause("incubator_id", only)
         ),
     )
     .await?
@@ -114,24 +115,53 @@ pub async fn figures(
         f.guidance = r.try_get("", "n")?;
         f.guidance_minutes = r.try_get("", "minutes")?;
     }
+    for r in rows(
+        db,
+        format!(
+            "SELECT incubator_id, CAST(COUNT(*) AS BIGINT) AS n, \
+             CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(amount_fen) AS BIGINT) AS fen \
+             FROM incubator_vp_support \
+             WHERE held_at >= {from} AND held_at < {to}{} GROUP BY incubator_id",
+            only_clause("incubator_id", only)
+        ),
+    )
+    .await?
+    {
+        let f = out.entry(r.try_get("", "incubator_id")?).or_default();
+        f.vp_support = r.try_get("", "n")?;
+        f.vp_minutes = r.try_get("", "minutes")?;
+        f.vp_amount = crate::kernel::money::Fen(r.try_get("", "fen")?);
+    }
     Ok(out)
 }
 
-/// The registered organizations among the tenants admitted before `to` that did not leave
-/// early: `(incubator, organization, in residence at to)` — whose contracts and staff count
-/// for the incubator. One query.
+/// The tenancies of these registered organizations admitted before `to` that did not end
+/// early: `(incubator, organization, in residence at to)` — whose contracts, grants and staff
+/// count for the incubator. Only the organizations given (those with something to count),
+/// so the answer stays small however many tenants there are. One query, none when `orgs`
+/// is empty.
 pub async fn tenant_orgs(
     db: &impl ConnectionTrait,
     to: i64,
     only: Option<i64>,
+    orgs: &[i64],
 ) -> Result<Vec<(i64, i64, bool)>, DbErr> {
+    if orgs.is_empty() {
+        return Ok(vec![]);
+    }
     let exited = TenantState::Exited.code();
+    // Ids are integers from the database, written as literals.
+    let list = orgs
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
     rows(
         db,
         format!(
             "SELECT incubator_id, org_id, \
              CASE WHEN ended_at IS NULL OR ended_at >= {to} THEN 1 ELSE 0 END AS resident \
-             FROM incubator_tenants WHERE org_id IS NOT NULL AND admitted_at < {to} \
+             FROM incubator_tenants WHERE org_id IN ({list}) AND admitted_at < {to} \
              AND state <> '{exited}'{}",
             only_clause("incubator_id", only)
         ),

@@ -120,6 +120,12 @@ pub struct Figures {
     /// Staff (full- and part-time) in the latest accepted annual reports of tenants in
     /// residence that are registered organizations.
     pub staff: i64,
+    /// Venture-philanthropy support given to tenants in the quarter (services log).
+    pub vp_support: i64,
+    /// Σ its minutes (part of the service hours).
+    pub vp_minutes: i64,
+    /// Σ the money handed over with it.
+    pub vp_amount: Fen,
 }
 
 fn add_opt<T: std::ops::Add<Output = T>>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -154,6 +160,9 @@ impl Figures {
             grant_value: add_opt(self.grant_value.map(|f| f.0), o.grant_value.map(|f| f.0))
                 .map(Fen),
             staff: self.staff + o.staff,
+            vp_support: self.vp_support + o.vp_support,
+            vp_minutes: self.vp_minutes + o.vp_minutes,
+            vp_amount: Fen(self.vp_amount.0.saturating_add(o.vp_amount.0)),
         }
     }
 
@@ -163,9 +172,10 @@ impl Figures {
         ratio_bp(self.allocated_secs, self.available_secs)
     }
 
-    /// Service minutes: trainings counted once per attending tenant, plus guidance.
+    /// Service minutes: trainings counted once per attending tenant, plus guidance and
+    /// venture-philanthropy support.
     pub fn service_minutes(&self) -> i64 {
-        self.training_minutes + self.guidance_minutes
+        self.training_minutes + self.guidance_minutes + self.vp_minutes
     }
 }
 
@@ -249,7 +259,7 @@ pub fn csv_line(fields: &[String]) -> String {
 
 /// The report's columns, in order: locale key suffixes (`kpi.col.*`) and whether the
 /// column is money (yuan with two decimals) or a percentage.
-pub const COLUMNS: [(&str, Cell); 16] = [
+pub const COLUMNS: [(&str, Cell); 18] = [
     ("applications", Cell::Count),
     ("admissions", Cell::Count),
     ("residents", Cell::Count),
@@ -266,6 +276,8 @@ pub const COLUMNS: [(&str, Cell); 16] = [
     ("grants", Cell::Count),
     ("grant_value", Cell::Money),
     ("staff", Cell::Count),
+    ("vp_support", Cell::Count),
+    ("vp_amount", Cell::Money),
 ];
 
 /// How a column's values are written.
@@ -317,7 +329,7 @@ impl Value {
 }
 
 /// The values of [`COLUMNS`] for these figures, in order.
-pub fn values(f: &Figures) -> [Option<Value>; 16] {
+pub fn values(f: &Figures) -> [Option<Value>; 18] {
     [
         Some(Value::Count(f.applications)),
         Some(Value::Count(f.admissions)),
@@ -335,6 +347,8 @@ pub fn values(f: &Figures) -> [Option<Value>; 16] {
         f.grants.map(Value::Count),
         f.grant_value.map(Value::Money),
         Some(Value::Count(f.staff)),
+        Some(Value::Count(f.vp_support)),
+        Some(Value::Money(f.vp_amount)),
     ]
 }
 
@@ -412,6 +426,9 @@ mod tests {
             available_secs: available,
             training_minutes: 120,
             guidance_minutes: 30,
+            vp_minutes: 15,
+            vp_support: 1,
+            vp_amount: Fen(500),
             contract_value: Fen(150),
             ..Default::default()
         }
@@ -425,7 +442,8 @@ mod tests {
         assert_eq!(s.residents, 5);
         assert_eq!(s.occupancy_bp(), Some(5_000));
         assert_eq!(a.occupancy_bp(), Some(1_000));
-        assert_eq!(s.service_minutes(), 300);
+        assert_eq!(s.service_minutes(), 330);
+        assert_eq!((s.vp_support, s.vp_amount), (2, Fen(1_000)));
         assert_eq!(s.contract_value, Fen(300));
         assert_eq!(s.grants, None);
         let g = Figures {
@@ -477,7 +495,8 @@ mod tests {
         assert_eq!(v.len(), COLUMNS.len());
         assert_eq!(v[0], Some(Value::Count(3)));
         assert_eq!(v[5].map(Value::text).as_deref(), Some("25.00"));
-        assert_eq!(v[6].map(Value::text).as_deref(), Some("2.50"));
+        assert_eq!(v[6].map(Value::text).as_deref(), Some("2.75"));
+        assert_eq!(v[17].map(Value::text).as_deref(), Some("5.00"));
         assert_eq!(v[12].map(Value::text).as_deref(), Some("1234.56"));
         assert_eq!(v[12].map(Value::number), Some(1234.56));
         assert_eq!(v[13], None);

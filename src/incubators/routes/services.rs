@@ -1,6 +1,6 @@
 //! Services-log handlers: an incubator's trainings (its managers and regulators read them,
-//! its managers log one with attendance) and a manager's guidance session with a tenant
-//! (404 to anyone else, like a missing tenant).
+//! its managers log one with attendance), a manager's guidance session with a tenant and
+//! venture-philanthropy support given to it (404 to anyone else, like a missing tenant).
 
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -10,7 +10,7 @@ use super::graduation::{seen, tenant_page};
 use crate::accounts::{Action, may, require};
 use crate::incubators::model::{self, Incubator};
 use crate::incubators::rules::TenantState;
-use crate::incubators::services::rules::{self as srules, GuidanceForm, TrainingForm};
+use crate::incubators::services::rules::{self as srules, GuidanceForm, TrainingForm, VpForm};
 use crate::incubators::services::{self, model as smodel};
 use crate::incubators::views::graduation::TenantFailed;
 use crate::incubators::views::services::{self as sviews, ServicesPage};
@@ -118,6 +118,34 @@ pub async fn log_guidance(
         }
         Err(e) => Ok(unprocessable(
             tenant_page(&st, &mut ctx, &s, &TenantFailed::Guidance(&f, &e)).await?,
+        )),
+    }
+}
+
+/// `POST /incubator-tenants/{id}/vp-support`: a manager logs venture-philanthropy support
+/// given to the tenant.
+pub async fn log_vp_support(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<VpForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.manager {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    match srules::validate_vp(&f, st.clock.now(), ctx.lang) {
+        Ok(d) => {
+            services::log_vp_support(&st.db, &s.t, &d, uid, st.clock.now()).await?;
+            ctx.set_flash("success", ctx.t("services.logged")).await?;
+            Ok(see_other(&format!(
+                "/incubator-tenants/{}#services",
+                s.t.id
+            )))
+        }
+        Err(e) => Ok(unprocessable(
+            tenant_page(&st, &mut ctx, &s, &TenantFailed::Vp(&f, &e)).await?,
         )),
     }
 }

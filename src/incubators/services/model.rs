@@ -1,10 +1,11 @@
-//! Services-log entities — trainings, attendance, guidance sessions — and the queries and
+//! Services-log entities — trainings, attendance, guidance sessions, venture-philanthropy
+//! support — and the queries and
 //! single-statement writes on them (the operations live in `services.rs`).
 
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, QueryOrder};
 
-use super::rules::{GuidanceDraft, TrainingDraft};
+use super::rules::{GuidanceDraft, TrainingDraft, VpDraft};
 
 /// `incubator_trainings`
 pub mod training {
@@ -76,6 +77,8 @@ pub mod guidance {
         pub id: i64,
         /// Tenant.
         pub tenant_id: i64,
+        /// The tenant's incubator, copied when logged (the KPIs sum by it without a join).
+        pub incubator_id: i64,
         /// Mentor.
         pub mentor: String,
         /// Topic.
@@ -99,8 +102,49 @@ pub mod guidance {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// `incubator_vp_support`
+pub mod vp_support {
+    use sea_orm::entity::prelude::*;
+
+    /// Venture-philanthropy support given to a tenant.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "incubator_vp_support")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The tenant's incubator (the KPIs sum by it without a join).
+        pub incubator_id: i64,
+        /// Tenant.
+        pub tenant_id: i64,
+        /// `rules::VpKind` code.
+        pub kind: String,
+        /// Topic.
+        pub topic: String,
+        /// The call, foundation or funder involved.
+        pub partner: String,
+        /// Unix seconds.
+        pub held_at: i64,
+        /// Length (0: no time spent).
+        pub minutes: i32,
+        /// Money handed over, fen.
+        pub amount_fen: i64,
+        /// Who logged it.
+        pub created_by: Option<i64>,
+        /// Unix seconds.
+        pub created_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub use guidance::Model as Guidance;
 pub use training::Model as Training;
+pub use vp_support::Model as VpSupport;
 
 /// An incubator's trainings, newest first.
 pub async fn trainings_of(
@@ -172,6 +216,46 @@ pub async fn guidance_of(
         .await
 }
 
+/// A tenant's venture-philanthropy support, newest first.
+pub async fn vp_support_of(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> Result<Vec<VpSupport>, DbErr> {
+    vp_support::Entity::find()
+        .filter(vp_support::Column::TenantId.eq(tenant_id))
+        .order_by_desc(vp_support::Column::HeldAt)
+        .order_by_desc(vp_support::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Logs venture-philanthropy support given to a tenant of an incubator.
+pub async fn insert_vp_support(
+    db: &impl ConnectionTrait,
+    incubator_id: i64,
+    tenant_id: i64,
+    d: &VpDraft,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(vp_support::ActiveModel {
+        incubator_id: Set(incubator_id),
+        tenant_id: Set(tenant_id),
+        kind: Set(d.kind.code().to_string()),
+        topic: Set(d.topic.clone()),
+        partner: Set(d.partner.clone()),
+        held_at: Set(d.held_at),
+        minutes: Set(d.minutes),
+        amount_fen: Set(d.amount.0),
+        created_by: Set(Some(by)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
 /// Logs a training with its attendance.
 pub async fn insert_training(
     db: &impl ConnectionTrait,
@@ -207,6 +291,7 @@ pub async fn insert_training(
 /// Logs a guidance session.
 pub async fn insert_guidance(
     db: &impl ConnectionTrait,
+    incubator_id: i64,
     tenant_id: i64,
     d: &GuidanceDraft,
     by: i64,
@@ -214,6 +299,7 @@ pub async fn insert_guidance(
 ) -> Result<i64, DbErr> {
     Ok(guidance::ActiveModel {
         tenant_id: Set(tenant_id),
+        incubator_id: Set(incubator_id),
         mentor: Set(d.mentor.clone()),
         topic: Set(d.topic.clone()),
         held_at: Set(d.held_at),

@@ -6,6 +6,7 @@
 use crate::kernel::Lang;
 use crate::kernel::clock::parse_local;
 use crate::kernel::error::FieldErrors;
+use crate::kernel::money::Fen;
 use crate::kernel::text::{self, Kind};
 
 /// The longest each free-text field of the services log may be, in characters.
@@ -105,6 +106,7 @@ fn required(
 
 fn when_and_how_long(
     e: &mut FieldErrors,
+    (at_field, hours_field): (&'static str, &'static str),
     held_at: &str,
     hours: &str,
     now: i64,
@@ -113,16 +115,16 @@ fn when_and_how_long(
     let at = match parse_local(held_at) {
         Some(t) if t <= now => t,
         Some(_) => {
-            e.add("held_at", lang.t("services.err.future"));
+            e.add(at_field, lang.t("services.err.future"));
             0
         }
         None => {
-            e.add("held_at", lang.t("services.err.held_at"));
+            e.add(at_field, lang.t("services.err.held_at"));
             0
         }
     };
     let minutes = parse_hours(hours).unwrap_or_else(|| {
-        e.add("hours", lang.t("services.err.hours"));
+        e.add(hours_field, lang.t("services.err.hours"));
         0
     });
     (at, minutes)
@@ -139,7 +141,14 @@ pub fn validate_training(
     let mut e = FieldErrors::default();
     let topic = required(&mut e, "topic", &f.topic, limits::TOPIC, lang);
     let trainer = required(&mut e, "trainer", &f.trainer, limits::PERSON, lang);
-    let (held_at, minutes) = when_and_how_long(&mut e, &f.held_at, &f.hours, now, lang);
+    let (held_at, minutes) = when_and_how_long(
+        &mut e,
+        ("held_at", "hours"),
+        &f.held_at,
+        &f.hours,
+        now,
+        lang,
+    );
     let mut attendees = Vec::new();
     for t in &f.tenant {
         match t.trim().parse::<i64>() {
@@ -209,7 +218,14 @@ pub fn validate_guidance(
     let mut e = FieldErrors::default();
     let mentor = required(&mut e, "mentor", &f.mentor, limits::PERSON, lang);
     let topic = required(&mut e, "topic", &f.topic, limits::TOPIC, lang);
-    let (held_at, minutes) = when_and_how_long(&mut e, &f.held_at, &f.hours, now, lang);
+    let (held_at, minutes) = when_and_how_long(
+        &mut e,
+        ("held_at", "hours"),
+        &f.held_at,
+        &f.hours,
+        now,
+        lang,
+    );
     text::check(&mut e, "notes", &f.notes, Kind::Multi, limits::NOTES, lang);
     e.into_result(GuidanceDraft {
         mentor,
@@ -217,6 +233,129 @@ pub fn validate_guidance(
         held_at,
         minutes,
         notes: f.notes.trim().to_string(),
+    })
+}
+
+/// What kind of venture-philanthropy support (公益创投支持) an incubator gave a tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpKind {
+    /// Coaching for a venture-philanthropy call's application (申报辅导).
+    Coaching,
+    /// Seed funding handed over (种子资金): an amount is required.
+    Funding,
+    /// An introduction to a funder or a call (资源对接).
+    Referral,
+}
+
+impl VpKind {
+    /// Every kind, in the form's order.
+    pub const ALL: [VpKind; 3] = [VpKind::Coaching, VpKind::Funding, VpKind::Referral];
+
+    /// Code in the database and the form.
+    pub fn code(self) -> &'static str {
+        match self {
+            VpKind::Coaching => "coaching",
+            VpKind::Funding => "funding",
+            VpKind::Referral => "referral",
+        }
+    }
+
+    /// The kind of a code.
+    pub fn from_code(s: &str) -> Option<VpKind> {
+        VpKind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// Its name in the reader's language.
+    pub fn label(self, lang: Lang) -> String {
+        lang.t(&format!("services.vp_kind.{}", self.code()))
+    }
+}
+
+/// Venture-philanthropy support as typed. The fields carry a `vp_` prefix: the tenant's
+/// page holds the guidance form too, and every field's id must stay unique.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct VpForm {
+    /// `VpKind` code.
+    #[serde(default)]
+    pub vp_kind: String,
+    /// What it was about.
+    #[serde(default)]
+    pub vp_topic: String,
+    /// The call, foundation or funder involved.
+    #[serde(default)]
+    pub vp_partner: String,
+    /// When (`datetime-local`, Asia/Shanghai).
+    #[serde(default)]
+    pub vp_held_at: String,
+    /// Hours (empty: none, e.g. a grant handed over).
+    #[serde(default)]
+    pub vp_hours: String,
+    /// Money handed over, in yuan (empty: none).
+    #[serde(default)]
+    pub vp_amount: String,
+}
+
+/// Valid venture-philanthropy support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VpDraft {
+    /// Kind.
+    pub kind: VpKind,
+    /// Topic.
+    pub topic: String,
+    /// Call or funder.
+    pub partner: String,
+    /// Unix seconds.
+    pub held_at: i64,
+    /// Length (0 when no time was spent with the tenant).
+    pub minutes: i32,
+    /// Money handed over.
+    pub amount: Fen,
+}
+
+/// Validates venture-philanthropy support: a kind, topic and call or funder, a time not in
+/// the future, hours in quarters (or none), an amount in yuan (or none) — required, and
+/// more than zero, for seed funding.
+pub fn validate_vp(f: &VpForm, now: i64, lang: Lang) -> Result<VpDraft, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let kind = VpKind::from_code(f.vp_kind.trim());
+    if kind.is_none() {
+        e.add("vp_kind", lang.t("services.err.vp_kind"));
+    }
+    let topic = required(&mut e, "vp_topic", &f.vp_topic, limits::TOPIC, lang);
+    let partner = required(&mut e, "vp_partner", &f.vp_partner, limits::PERSON, lang);
+    let no_hours = f.vp_hours.trim().is_empty();
+    // No hours typed: no time spent with the tenant (a grant handed over), counted as 0.
+    let hours = if no_hours {
+        "0.25"
+    } else {
+        f.vp_hours.as_str()
+    };
+    let (held_at, minutes) = when_and_how_long(
+        &mut e,
+        ("vp_held_at", "vp_hours"),
+        &f.vp_held_at,
+        hours,
+        now,
+        lang,
+    );
+    let minutes = if no_hours { 0 } else { minutes };
+    let amount = match f.vp_amount.trim() {
+        "" => Fen(0),
+        a => Fen::parse_yuan(a).unwrap_or_else(|| {
+            e.add("vp_amount", lang.t("services.err.amount"));
+            Fen(0)
+        }),
+    };
+    if kind == Some(VpKind::Funding) && amount.0 == 0 && e.get("vp_amount").is_none() {
+        e.add("vp_amount", lang.t("services.err.funding_amount"));
+    }
+    e.into_result(VpDraft {
+        kind: kind.unwrap_or(VpKind::Coaching),
+        topic,
+        partner,
+        held_at,
+        minutes,
+        amount,
     })
 }
 
@@ -326,5 +465,59 @@ mod tests {
                 .get("notes")
                 .is_some()
         );
+    }
+
+    fn vp() -> VpForm {
+        VpForm {
+            vp_kind: "funding".into(),
+            vp_topic: "社区助老微创投种子资金".into(),
+            vp_partner: "呼和浩特市公益创投大赛".into(),
+            vp_held_at: "2026-11-21T10:00".into(),
+            vp_hours: "".into(),
+            vp_amount: "20,000.50".into(),
+        }
+    }
+
+    #[test]
+    fn venture_philanthropy_support_has_a_kind_a_partner_and_money_for_funding() {
+        let d = validate_vp(&vp(), NOW, Lang::En).unwrap();
+        assert_eq!(d.kind, VpKind::Funding);
+        assert_eq!(d.amount, Fen(2_000_050));
+        assert_eq!(d.minutes, 0, "no hours typed: none counted");
+        let f = VpForm {
+            vp_kind: "coaching".into(),
+            vp_hours: "1.5".into(),
+            vp_amount: "".into(),
+            ..vp()
+        };
+        let d = validate_vp(&f, NOW, Lang::En).unwrap();
+        assert_eq!(
+            (d.kind, d.minutes, d.amount),
+            (VpKind::Coaching, 90, Fen(0))
+        );
+        let f = VpForm {
+            vp_amount: "".into(),
+            ..vp()
+        };
+        let e = validate_vp(&f, NOW, Lang::En).unwrap_err();
+        assert!(e.get("vp_amount").is_some(), "funding needs an amount");
+        let e = validate_vp(&VpForm::default(), NOW, Lang::En).unwrap_err();
+        for field in ["vp_kind", "vp_topic", "vp_partner", "vp_held_at"] {
+            assert!(e.get(field).is_some(), "{field}");
+        }
+        let f = VpForm {
+            vp_kind: "grant".into(),
+            vp_hours: "0.1".into(),
+            vp_amount: "-5".into(),
+            vp_held_at: "2030-01-01T09:00".into(),
+            ..vp()
+        };
+        let e = validate_vp(&f, NOW, Lang::En).unwrap_err();
+        for field in ["vp_kind", "vp_hours", "vp_amount", "vp_held_at"] {
+            assert!(e.get(field).is_some(), "{field}");
+        }
+        for k in VpKind::ALL {
+            assert_eq!(VpKind::from_code(k.code()), Some(k));
+        }
     }
 }

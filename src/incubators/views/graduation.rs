@@ -16,7 +16,7 @@ use crate::incubators::milestones::rules::{ConfirmForm, NOTE, Status};
 use crate::incubators::model::{Incubator, Tenant};
 use crate::incubators::rules::TenantState;
 use crate::incubators::services::Service;
-use crate::incubators::services::rules::GuidanceForm;
+use crate::incubators::services::rules::{GuidanceForm, VpForm};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
@@ -137,6 +137,8 @@ pub enum TenantFailed<'a> {
     Milestone(&'a ConfirmForm, &'a FieldErrors),
     /// A guidance session.
     Guidance(&'a GuidanceForm, &'a FieldErrors),
+    /// Venture-philanthropy support.
+    Vp(&'a VpForm, &'a FieldErrors),
 }
 
 /// What a tenant's page shows.
@@ -251,7 +253,8 @@ pub fn tenant(
         }
         (milestone_section(lang, p, failed, csrf))
         @let (gf, ge) = match failed { TenantFailed::Guidance(f, e) => ((*f).clone(), *e), _ => (GuidanceForm::default(), &none) };
-        (super::services::tenant_section(lang, t.id, p.services, p.notes, p.manager, &gf, ge, csrf))
+        @let (vf, ve) = match failed { TenantFailed::Vp(f, e) => ((*f).clone(), *e), _ => (VpForm::default(), &none) };
+        (super::services::tenant_section(lang, t.id, p.services, p.notes, p.manager, (&gf, ge), (&vf, ve), csrf))
         @if graduated {
             section.section id="exit-tasks" {
                 h2 { (lang.t("graduation.exit_tasks")) }

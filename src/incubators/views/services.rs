@@ -8,11 +8,14 @@ use maud::{Markup, html};
 use crate::incubators::model::{Incubator, Tenant};
 use crate::incubators::services::Service;
 use crate::incubators::services::model::Training;
-use crate::incubators::services::rules::{GuidanceForm, TrainingForm, hours_display, limits};
+use crate::incubators::services::rules::{
+    GuidanceForm, TrainingForm, VpForm, VpKind, hours_display, limits,
+};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
 use crate::kernel::error::FieldErrors;
-use crate::web::forms::{checks, csrf_field, error_summary, input, textarea};
+use crate::kernel::money::Fen;
+use crate::web::forms::{checks, csrf_field, error_summary, input, select, textarea};
 
 /// What the services page shows.
 pub struct ServicesPage<'a> {
@@ -81,7 +84,8 @@ pub fn page(
 
 /// The services section of a tenant's page: hours received, each service newest first
 /// (guidance notes only when `notes` — the tenant and the incubator's managers), and the
-/// managers' guidance form.
+/// managers' guidance and venture-philanthropy forms (each with what was typed and its
+/// errors).
 #[allow(clippy::too_many_arguments)]
 pub fn tenant_section(
     lang: Lang,
@@ -89,10 +93,14 @@ pub fn tenant_section(
     services: &[Service],
     notes: bool,
     manager: bool,
-    f: &GuidanceForm,
-    e: &FieldErrors,
+    (f, e): (&GuidanceForm, &FieldErrors),
+    (vf, ve): (&VpForm, &FieldErrors),
     csrf: &str,
 ) -> Markup {
+    let kinds: Vec<(String, String)> = VpKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.label(lang)))
+        .collect();
     let total: i64 = services.iter().map(Service::minutes).sum();
     html! {
         section.section id="services" {
@@ -110,6 +118,16 @@ pub fn tenant_section(
                         span.muted { (g.mentor) " · " (display_instant(g.held_at)) " · " (lang.tf("services.hours_n", &[("n", &hours_display(i64::from(g.minutes)))])) }
                         @if notes && !g.notes.is_empty() { br; span.prewrap.notes { (g.notes) } }
                     },
+                    Service::VpSupport(v) => li.vp-support {
+                        span.badge { (lang.t("services.vp")) } " "
+                        @if let Some(k) = VpKind::from_code(&v.kind) { (k.label(lang)) " · " }
+                        strong { (v.topic) } " "
+                        span.muted {
+                            (v.partner) " · " (display_instant(v.held_at))
+                            @if v.minutes > 0 { " · " (lang.tf("services.hours_n", &[("n", &hours_display(i64::from(v.minutes)))])) }
+                            @if v.amount_fen > 0 { " · " span.amount { (Fen(v.amount_fen)) } }
+                        }
+                    },
                 }
             } } }
             @if manager {
@@ -122,6 +140,18 @@ pub fn tenant_section(
                     (input("datetime-local", "held_at", &lang.t("services.held_at"), &f.held_at, None, e, true))
                     (input("text", "hours", &lang.t("services.hours"), &f.hours, Some(&lang.t("services.hours_hint")), e, true))
                     (textarea("notes", &lang.t("services.notes"), &f.notes, Some(&lang.tf("services.notes_hint", &[("max", &limits::NOTES.to_string())])), e))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("services.log")) } }
+                }
+                h3 { (lang.t("services.log_vp")) }
+                (error_summary(ve, lang))
+                form.form.vp-form method="post" action=(format!("/incubator-tenants/{tenant_id}/vp-support")) {
+                    (csrf_field(csrf))
+                    (select("vp_kind", &lang.t("services.vp_kind"), &kinds, &vf.vp_kind, Some(&lang.t("form.choose_one")), ve))
+                    (input("text", "vp_topic", &lang.t("services.topic"), &vf.vp_topic, None, ve, true))
+                    (input("text", "vp_partner", &lang.t("services.vp_partner"), &vf.vp_partner, Some(&lang.t("services.vp_partner_hint")), ve, true))
+                    (input("datetime-local", "vp_held_at", &lang.t("services.held_at"), &vf.vp_held_at, None, ve, true))
+                    (input("text", "vp_hours", &lang.t("services.hours"), &vf.vp_hours, Some(&lang.t("services.vp_hours_hint")), ve, false))
+                    (input("text", "vp_amount", &lang.t("services.vp_amount"), &vf.vp_amount, Some(&lang.t("services.vp_amount_hint")), ve, false))
                     div.actions { button.btn.btn-primary type="submit" { (lang.t("services.log")) } }
                 }
             }

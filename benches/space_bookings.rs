@@ -1,0 +1,359 @@
+//! Booking burst (issue 12): 200 concurrent booking requests from 20 tenants for 20 shared
+//! rooms over one week, over HTTP on loopback against the server running in this (release)
+//! process, on SQLite by default or PostgreSQL with `DATABASE_URL`. Half the requests
+//! overlap another one for the same room and day on purpose (09:00–10:30 against
+//! 10:00–11:30), so exactly one of each pair may win. Reports throughput and latency
+//! percentiles (target p99 ≤ 100 ms) and proves from the database that no two active
+//! bookings of a room overlap, that every acknowledged booking is stored and nothing else.
+//!
+//! `cargo bench --bench space_bookings` (SQLite in a temporary directory) or
+//! `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cb_bench cargo bench --bench space_bookings`
+//! (an empty database: the migrations run first).
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use civicbridge::incubators::{self, rules as irules};
+use civicbridge::kernel::Lang;
+use civicbridge::kernel::clock::Clock;
+use civicbridge::spaces::rules::{ResourceDraft, ResourceKind};
+use civicbridge::web::config::Config;
+use http_body_util::BodyExt;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use sea_orm::{ConnectionTrait, Statement};
+
+const ROOMS: usize = 20;
+const TENANTS: usize = 20;
+const REQUESTS: usize = 200;
+const PASSWORD: &str = "bench-password";
+
+type Http = Client<HttpConnector, Body>;
+
+struct Session {
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+fn find_csrf(html: &str) -> Option<String> {
+    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    Some(html[i..].split('"').next()?.to_string())
+}
+
+async fn send(http: &Http, req: Request<Body>) -> (u16, Vec<String>, String) {
+    let res = http.request(req).await.expect("request");
+    let status = res.status().as_u16();
+    let cookies = res
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+        .collect();
+    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes())
+        .to_string();
+    (status, cookies, body)
+}
+
+impl Session {
+    async fn login(http: &Http, base: &str, email: &str) -> Session {
+        let (_, cookies, body) = send(
+            http,
+            Request::get(format!("{base}/login"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let mut s = Session {
+            base: base.to_string(),
+            cookie: cookies.join("; "),
+            csrf: find_csrf(&body).expect("csrf"),
+        };
+        let form = serde_urlencoded::to_string([
+            ("email", email),
+            ("password", PASSWORD),
+            ("_csrf", &s.csrf),
+        ])
+        .unwrap();
+        let (status, cookies, _) = send(http, s.post("/login", form)).await;
+        assert_eq!(status, 303, "log-in of {email}");
+        s.cookie = cookies.join("; ");
+        let (_, _, body) = send(http, s.get("/me")).await;
+        s.csrf = find_csrf(&body).expect("csrf after log-in");
+        s
+    }
+
+    fn get(&self, path: &str) -> Request<Body> {
+        Request::get(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    fn post(&self, path: &str, form: String) -> Request<Body> {
+        Request::post(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap()
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
+    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("query")
+        .expect("row")
+        .try_get_by_index::<i64>(0)
+        .expect("integer")
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    if std::env::args().any(|a| a == "--list" || a == "--test") {
+        return; // `cargo test --benches` probes bench binaries; the burst is not a test.
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: std::env::var("DATABASE_URL").ok(),
+        login_max_failures_per_ip: 1_000_000,
+        ..Config::default()
+    };
+    let backend = if config.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    let state = civicbridge::app::init(config, Clock::System)
+        .await
+        .expect("init");
+    let db = state.db.clone();
+    let now = state.clock.now();
+    // Set-up (not measured): an incubator with a manager, 20 shared rooms and 20 tenants in
+    // residence (groups in preparation, each founded by a user who books).
+    let hash = civicbridge::accounts::hash_password(PASSWORD).unwrap();
+    let admin = civicbridge::accounts::create_user(
+        &db,
+        &format!("admin-{now}@bench.test"),
+        &hash,
+        "admin",
+        &[civicbridge::accounts::Role::Admin],
+        now,
+    )
+    .await
+    .unwrap()
+    .id;
+    let manager = civicbridge::accounts::create_user(
+        &db,
+        &format!("manager-{now}@bench.test"),
+        &hash,
+        "manager",
+        &[civicbridge::accounts::Role::IncubatorManager],
+        now,
+    )
+    .await
+    .unwrap()
+    .id;
+    let d = irules::validate_incubator(
+        &irules::IncubatorForm {
+            name: format!("压测孵化基地{now}"),
+            i_league: "150100".into(),
+            address: "呼和浩特市新城区".into(),
+            services: "共享会议室".into(),
+            capacity: "100".into(),
+            ..Default::default()
+        },
+        &[],
+        Lang::Zh,
+    )
+    .expect("incubator");
+    let inc_id = incubators::save_incubator(&db, None, &d, admin, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let inc = incubators::get(&db, inc_id).await.unwrap().unwrap();
+    incubators::set_manager(&db, &inc, manager, true, admin, now)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut rooms = Vec::new();
+    for n in 0..ROOMS {
+        let r = ResourceDraft {
+            name: format!("会议室{n:02}"),
+            kind: ResourceKind::Shared,
+            capacity: 20,
+            opens_min: 8 * 60,
+            closes_min: 20 * 60,
+            advance_days: 30,
+            cancel_hours: 2,
+        };
+        rooms.push(
+            civicbridge::spaces::add_resource(&db, inc_id, &r, manager, now)
+                .await
+                .unwrap(),
+        );
+    }
+    let mut emails = Vec::new();
+    for n in 0..TENANTS {
+        let email = format!("tenant{n}-{now}@bench.test");
+        let uid = civicbridge::accounts::create_user(&db, &email, &hash, "tenant", &[], now)
+            .await
+            .unwrap()
+            .id;
+        let app_id = incubators::apply(
+            &db,
+            &inc,
+            uid,
+            &irules::ApplicationDraft {
+                applicant: irules::Applicant::Group,
+                name: format!("压测志愿团队{n}"),
+                founders: "张三".into(),
+                domain: "elderly".into(),
+                plan: "社区探访。".into(),
+                submit: true,
+            },
+            now,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        for step in [irules::Step::Review, irules::Step::Admit] {
+            let a = incubators::model::application(&db, app_id)
+                .await
+                .unwrap()
+                .unwrap();
+            incubators::take_step(&db, &inc, &a, step, "", manager, now)
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        emails.push(email);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = civicbridge::app::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let http: Http = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(REQUESTS)
+        .build_http();
+    let mut sessions = Vec::new();
+    for email in &emails {
+        sessions.push(std::sync::Arc::new(
+            Session::login(&http, &base, email).await,
+        ));
+    }
+    // The next five days in Asia/Shanghai: within the advance window, in the future.
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    // Request j: room j % 20; k = j / 20 picks the day (k % 5) and the slot (k < 5:
+    // 09:00–10:30, else 10:00–11:30, overlapping the first) — 100 pairs, one winner each.
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for j in 0..REQUESTS {
+        let (room, k) = (rooms[j % ROOMS], j / ROOMS);
+        let s = sessions[(j + k) % TENANTS].clone();
+        let http = http.clone();
+        let date = (today + time::Duration::days(1 + (k % 5) as i64)).to_string();
+        let (start, end) = if k < 5 {
+            ("09:00", "10:30")
+        } else {
+            ("10:00", "11:30")
+        };
+        tasks.push(tokio::spawn(async move {
+            let form = serde_urlencoded::to_string([
+                ("date", date.as_str()),
+                ("start", start),
+                ("end", end),
+                ("attendees", "5"),
+                ("purpose", "项目例会"),
+                ("_csrf", s.csrf.as_str()),
+            ])
+            .unwrap();
+            let t0 = Instant::now();
+            let (status, _, body) =
+                send(&http, s.post(&format!("/space/{room}/bookings"), form)).await;
+            (t0.elapsed(), status, body)
+        }));
+    }
+    let (mut lat, mut acknowledged, mut clashes, mut other) = (Vec::new(), 0i64, 0i64, Vec::new());
+    for t in tasks {
+        let (d, status, body) = t.await.unwrap();
+        lat.push(d);
+        match status {
+            303 => acknowledged += 1,
+            422 if body.contains("冲突") => clashes += 1,
+            s => other.push(s),
+        }
+    }
+    let elapsed = started.elapsed();
+    lat.sort();
+    let ids = rooms
+        .iter()
+        .map(|r| r.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let stored = scalar(
+        &db,
+        &format!(
+            "SELECT COUNT(*) FROM space_bookings WHERE state = 'active' AND resource_id IN ({ids})"
+        ),
+    )
+    .await;
+    // Every pair of active bookings of one room whose times intersect.
+    let overlaps = scalar(
+        &db,
+        &format!(
+            "SELECT COUNT(*) FROM space_bookings a JOIN space_bookings b \
+             ON a.resource_id = b.resource_id AND a.id < b.id \
+             AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at \
+             WHERE a.state = 'active' AND b.state = 'active' AND a.resource_id IN ({ids})"
+        ),
+    )
+    .await;
+    println!(
+        "booking burst on {backend}: {REQUESTS} concurrent requests, {TENANTS} tenants, {ROOMS} rooms, 5 days"
+    );
+    println!("  elapsed        {:.3} s", elapsed.as_secs_f64());
+    println!(
+        "  throughput     {:.0} requests/s",
+        REQUESTS as f64 / elapsed.as_secs_f64()
+    );
+    for (name, p) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99)] {
+        println!(
+            "  latency {name}    {:.1} ms",
+            percentile(&lat, p).as_secs_f64() * 1000.0
+        );
+    }
+    println!(
+        "  latency max    {:.1} ms",
+        lat.last().unwrap().as_secs_f64() * 1000.0
+    );
+    println!("  acknowledged   {acknowledged}");
+    println!("  refused (clash named) {clashes}");
+    println!("  stored         {stored}");
+    println!("  overlaps       {overlaps}");
+    assert!(other.is_empty(), "unexpected statuses: {other:?}");
+    assert_eq!(overlaps, 0, "no two active bookings of a room overlap");
+    assert_eq!(acknowledged, stored, "every acknowledged booking is stored");
+    assert_eq!(
+        acknowledged,
+        (REQUESTS / 2) as i64,
+        "one booking of each overlapping pair"
+    );
+}
