@@ -313,7 +313,7 @@
 //!   change has an audit entry in its transaction. Public gallery, brand page, a section on
 //!   the organization's profile (through `web::AppState::org_sections`) and the count on
 //!   `/targets`. Annual recognition (品牌项目认定, `recognition.rs`, `recognition_model.rs`,
-//!   `recognition_rules.rs`, `recognition_routes.rs`, `recognition_views.rs`): a regulator
+//!   `recognition_rules.rs`, `routes/recognition.rs`, `views/recognition.rs`): a regulator
 //!   opens a round for a year at the region or one league/city (window, eligibility as data —
 //!   minimum grade with a valid rating, clean credit, years running — rubric, reviewers, an
 //!   optional maximum, notice days, default 7); organizations' administrators or a unit's

@@ -960,66 +960,66 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/brands", Public, brands::routes::gallery)
     .get("/brands/{id}", Public, brands::routes::show)
     // annual brand recognition (品牌项目认定)
-    .get("/recognition", Public, brands::recognition_routes::list)
+    .get("/recognition", Public, brands::routes::recognition::list)
     .get(
         "/recognition/new",
         Regulator,
-        brands::recognition_routes::new_form,
+        brands::routes::recognition::new_form,
     )
     .post(
         "/recognition",
         Regulator,
-        brands::recognition_routes::create,
+        brands::routes::recognition::create,
     )
     .get(
         "/recognition/{id}",
         Public,
-        brands::recognition_routes::show,
+        brands::routes::recognition::show,
     )
     .get(
         "/recognition/{id}/nominate",
         SignedIn,
-        brands::recognition_routes::nominate_form,
+        brands::routes::recognition::nominate_form,
     )
     .post(
         "/recognition/{id}/nominations",
         SignedIn,
-        brands::recognition_routes::nominate,
+        brands::routes::recognition::nominate,
     )
     .post(
         "/recognition/{id}/nominations/{nid}/screen",
         Regulator,
-        brands::recognition_routes::screen,
+        brands::routes::recognition::screen,
     )
     .post(
         "/recognition/{id}/review",
         Regulator,
-        brands::recognition_routes::start_review,
+        brands::routes::recognition::start_review,
     )
     .post(
         "/recognition/{id}/notice",
         Regulator,
-        brands::recognition_routes::publish_notice,
+        brands::routes::recognition::publish_notice,
     )
     .post(
         "/recognition/{id}/objections",
         SignedIn,
-        brands::recognition_routes::object,
+        brands::routes::recognition::object,
     )
     .post(
         "/recognition/{id}/objections/{oid}/answer",
         Regulator,
-        brands::recognition_routes::answer,
+        brands::routes::recognition::answer,
     )
     .post(
         "/recognition/{id}/recognize",
         Regulator,
-        brands::recognition_routes::recognize,
+        brands::routes::recognition::recognize,
     )
     .get(
         "/recognition/{id}/certificates/{nid}",
         Public,
-        brands::recognition_routes::certificate,
+        brands::routes::recognition::certificate,
     )
     .get(
         "/brands/{id}/photos/{pid}/thumb",

@@ -18,7 +18,7 @@ pub mod limits {
     /// Characters in a rubric criterion's name.
     pub const CRITERION: usize = 60;
     /// Criteria in a rubric (as many as a review sheet holds).
-    pub const CRITERIA: usize = crate::reviews::rules::limits::CRITERIA;
+    pub const CRITERIA: usize = crate::reviews::MAX_CRITERIA;
     /// The longest public notice, in days.
     pub const NOTICE_DAYS: i32 = 60;
     /// The most years running a round may require.

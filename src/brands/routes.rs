@@ -3,6 +3,9 @@
 //! path) before the brand is looked up; a brand of another organization then answers 404
 //! like one that does not exist.
 
+/// Handlers of the annual recognition rounds (品牌项目认定).
+pub mod recognition;
+
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -40,8 +43,7 @@ pub async fn show(
         .await?
         .ok_or(AppError::NotFound)?;
     let can_edit = may(ctx.actor(), Action::ManageBrands(p.card.brand.org_id));
-    let recognition =
-        super::recognition_routes::brand_section(&st, ctx.lang, p.card.brand.id).await?;
+    let recognition = recognition::brand_section(&st, ctx.lang, p.card.brand.id).await?;
     let body = maud::html! { (views::show(ctx.lang, &p, year(&st), can_edit)) (recognition) };
     Ok(layout::page(&ctx, &p.card.brand.name, body))
 }

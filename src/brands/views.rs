@@ -1,6 +1,9 @@
 //! Brand-project pages: the gallery, a brand's page, the form (new and edit, with photos
 //! and evidence), and the section on an organization's profile. Functions of data only.
 
+/// Pages of the annual recognition rounds.
+pub mod recognition;
+
 use maud::{Markup, html};
 
 use super::rules::{self, BrandForm, Gallery, Sort, limits};

@@ -34,6 +34,9 @@ pub use rules::{
     show_milli, validate_reason,
 };
 
+/// Most criteria a rubric may have (the sheet's form has this many score fields).
+pub const MAX_CRITERIA: usize = rules::limits::CRITERIA;
+
 use crate::inbox::{Kind, Params};
 use crate::kernel::Lang;
 

@@ -5,8 +5,8 @@
 
 use maud::{Markup, html};
 
-use super::recognition_model::{Nomination, Objection, Round};
-use super::recognition_rules::{
+use crate::brands::recognition_model::{Nomination, Objection, Round};
+use crate::brands::recognition_rules::{
     Level, NominationForm, NominationState, RoundForm, RoundState, window_open,
 };
 use crate::kernel::Lang;

@@ -7,11 +7,11 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::Markup;
 
-use super::recognition::{self, Refusal};
-use super::recognition_model::{self as model, Round};
-use super::recognition_rules::{self as rules, NominationForm, RoundForm};
-use super::recognition_views::{self as views, NomRow, Typed, Viewer};
 use crate::accounts::{Action, Role, may, require};
+use crate::brands::recognition::{self, Refusal};
+use crate::brands::recognition_model::{self as model, Round};
+use crate::brands::recognition_rules::{self as rules, NominationForm, RoundForm};
+use crate::brands::views::recognition::{self as views, NomRow, Typed, Viewer};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::{AppState, Ctx, Form, layout, parse_id, see_other, unprocessable};
 
@@ -106,7 +106,7 @@ async fn round_page(
     let mut org_ids: Vec<i64> = noms.iter().map(|n| n.org_id).collect();
     org_ids.sort_unstable();
     org_ids.dedup();
-    let brands = super::model::names_by_ids(&st.db, &brand_ids).await?;
+    let brands = crate::brands::model::names_by_ids(&st.db, &brand_ids).await?;
     let orgs = crate::orgs::names_by_ids(&st.db, &org_ids).await?;
     // Live totals and who is missing reach the regulator only (one batched read).
     let boards = if v.regulator {
@@ -195,7 +195,7 @@ async fn choices(
     let mut brands = Vec::new();
     for (org, _) in &a.orgs {
         if may(Some(a), Action::NominateBrand(*org)) {
-            for b in super::model::of_org(&st.db, *org).await? {
+            for b in crate::brands::model::of_org(&st.db, *org).await? {
                 brands.push((b.id.to_string(), b.name));
             }
         }
@@ -250,7 +250,7 @@ pub async fn nominate(
         Ok(d) => {
             // Who may nominate this brand: its organization's administrators, or a buyer
             // of the unit named. A brand that does not exist answers like another's.
-            let brand = super::model::get(&st.db, d.brand).await?;
+            let brand = crate::brands::model::get(&st.db, d.brand).await?;
             let allowed = match (&brand, d.unit) {
                 (None, _) => false,
                 (Some(_), Some(u)) => may(Some(&actor), Action::UnitNominate(u)),
@@ -516,7 +516,7 @@ pub async fn certificate(
         .await?
         .filter(|n| n.round_id == r.id && n.state() == rules::NominationState::Recognized)
         .ok_or(AppError::NotFound)?;
-    let brand = super::model::get(&st.db, n.brand_id)
+    let brand = crate::brands::model::get(&st.db, n.brand_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let org = crate::orgs::name_of(&st.db, n.org_id)
