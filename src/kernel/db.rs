@@ -101,15 +101,28 @@ impl WriteTxn {
 
 /// Begins a write transaction (see [`WriteTxn`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
-    use sea_orm::TransactionTrait;
-    let turn = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
-        _ => None,
-    };
-    Ok(WriteTxn {
-        txn: db.begin().await?,
-        _turn: turn,
-    })
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => {
+            let turn = SQLITE_WRITER.lock().await;
+            // IMMEDIATE takes SQLite's write lock at `BEGIN`, waiting in the busy handler for
+            // writes that do not take the turn above (the session store's upserts). A deferred
+            // transaction that reads first would instead fail when it tries to write after such
+            // a write committed (SQLITE_BUSY_SNAPSHOT, which no busy handler retries).
+            let options = TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            };
+            Ok(WriteTxn {
+                txn: db.begin_with_options(options).await?,
+                _turn: Some(turn),
+            })
+        }
+        _ => Ok(WriteTxn {
+            txn: db.begin().await?,
+            _turn: None,
+        }),
+    }
 }
 
 /// A read-only snapshot: every query in it sees the database as of its first read while
