@@ -31,7 +31,7 @@ use super::rules::{self, Found, IndexDef, Kind, RankingRule, Request};
 use super::{Backend, Document, SearchError};
 
 /// Bumped when the way documents are laid out in tantivy changes, so old indexes rebuild.
-const LAYOUT_VERSION: &str = "1";
+const LAYOUT_VERSION: &str = "2";
 /// Score of each level of leading query words matched; far above any BM25 score.
 const LEVEL: f32 = 10_000.0;
 /// Score of an exact match of a whole `exact` attribute; below one level.
@@ -48,6 +48,9 @@ struct Fields {
     text: Vec<(String, Field, f32)>,
     /// The character-bigram attributes ([`rules::Matching::Characters`]).
     grams: Vec<(String, Field, f32)>,
+    /// The hidden `<attr>__syn` fields holding the thesaurus classes of the `thesaurus`
+    /// attributes ([`rules::SynonymClasses`]), with the attribute's name and boost.
+    syn: Vec<(String, Field, f32)>,
     exact: Vec<(String, Field)>,
     facet: Vec<(String, Field)>,
     numeric: Vec<(String, Field)>,
@@ -77,6 +80,9 @@ fn facet_name(attr: &str) -> String {
 fn numeric_name(attr: &str) -> String {
     format!("n__{attr}")
 }
+fn syn_name(attr: &str) -> String {
+    format!("{attr}__syn")
+}
 
 fn schema_for(def: &IndexDef) -> Schema {
     let mut b = Schema::builder();
@@ -90,6 +96,15 @@ fn schema_for(def: &IndexDef) -> Schema {
     }
     for a in &def.ext.exact {
         b.add_text_field(&format!("{a}__exact"), STRING);
+    }
+    // One class token per value, counted per occurrence; never stored, never displayed.
+    let syn = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    for a in &def.ext.thesaurus {
+        b.add_text_field(&syn_name(a), syn.clone());
     }
     for a in &def.filterable {
         if !def.is_numeric(a) {
@@ -114,15 +129,21 @@ fn fields_of(def: &IndexDef, schema: &Schema) -> Fields {
     let f = |n: &str| schema.get_field(n).expect("field in schema");
     let by_words = def.searched_by(rules::Matching::Words);
     let n = by_words.len().max(1) as f32;
+    // The first attribute counts twice as much as the last.
+    let text: Vec<(String, Field, f32)> = by_words
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.to_string(), f(a), 2.0 - i as f32 / n))
+        .collect();
     Fields {
         id: f(&numeric_name(&def.ext.primary_key)),
         source: f("_source"),
-        text: by_words
+        syn: text
             .iter()
-            .enumerate()
-            // The first attribute counts twice as much as the last.
-            .map(|(i, a)| (a.to_string(), f(a), 2.0 - i as f32 / n))
+            .filter(|(a, _, _)| def.ext.thesaurus.contains(a))
+            .map(|(a, _, boost)| (a.clone(), f(&syn_name(a)), *boost))
             .collect(),
+        text,
         grams: def
             .searched_by(rules::Matching::Characters)
             .iter()
@@ -222,8 +243,19 @@ impl KindIndex {
             other => other.to_string(),
         };
         for (attr, field, _) in self.fields.text.iter().chain(&self.fields.grams) {
+            let syn = self.fields.syn.iter().find(|(a, _, _)| a == attr);
             for v in values(attr) {
-                doc.add_text(*field, rules::normalize(&as_text(v)));
+                let text = rules::normalize(&as_text(v));
+                if let Some((_, syn, _)) = syn {
+                    let tokens: Vec<String> = rules::index_tokens(&text)
+                        .into_iter()
+                        .map(|(_, _, t)| t)
+                        .collect();
+                    for class in def.classes.classes_in(&tokens) {
+                        doc.add_text(*syn, class);
+                    }
+                }
+                doc.add_text(*field, text);
             }
         }
         for (attr, field) in &self.fields.exact {
@@ -337,7 +369,7 @@ impl KindIndex {
     }
 
     fn query(&self, req: &Request) -> Box<dyn Query> {
-        let (mut words, fields) = match req.matching {
+        let (words, fields) = match req.matching {
             rules::Matching::Words => (rules::analyze(self.def, &req.text), &self.fields.text),
             // Bigrams have no synonyms and no stop words: each is one word as given.
             rules::Matching::Characters => (
@@ -351,32 +383,47 @@ impl KindIndex {
                 &self.fields.grams,
             ),
         };
-        if !self.expand {
-            for w in &mut words {
-                w.alternatives.truncate(1);
-            }
-        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        // One query per word: any of its alternatives (itself or a synonym).
+        // One query per word: the word as typed, or its thesaurus class — one term per
+        // attribute on the classes recorded at index time, not a query per synonym.
         let per_word: Vec<Box<dyn Query>> = words
             .iter()
             .map(|w| {
-                let alts: Vec<(Occur, Box<dyn Query>)> = w
-                    .alternatives
-                    .iter()
-                    .enumerate()
-                    .map(|(i, toks)| {
-                        let q = self.word_query(toks, fields);
+                let typed = match w.alternatives.first() {
+                    Some(toks) => self.word_query(toks, fields),
+                    None => self.word_query(std::slice::from_ref(&w.word), fields),
+                };
+                let class = match req.matching {
+                    rules::Matching::Words if self.expand => self.def.classes.class_of(&w.word),
+                    _ => None,
+                };
+                match class {
+                    Some(class) if !self.fields.syn.is_empty() => {
+                        let any: Vec<(Occur, Box<dyn Query>)> = self
+                            .fields
+                            .syn
+                            .iter()
+                            .map(|(_, f, boost)| {
+                                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                                    Term::from_field_text(*f, class),
+                                    IndexRecordOption::WithFreqs,
+                                ));
+                                (
+                                    Occur::Should,
+                                    Box::new(BoostQuery::new(q, *boost)) as Box<dyn Query>,
+                                )
+                            })
+                            .collect();
                         // The word as typed outranks its synonyms.
-                        let q: Box<dyn Query> = if i == 0 {
-                            q
-                        } else {
-                            Box::new(BoostQuery::new(q, SYNONYM))
-                        };
-                        (Occur::Should, q)
-                    })
-                    .collect();
-                Box::new(BooleanQuery::new(alts)) as Box<dyn Query>
+                        let synonyms: Box<dyn Query> =
+                            Box::new(BoostQuery::new(Box::new(BooleanQuery::new(any)), SYNONYM));
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Should, typed),
+                            (Occur::Should, synonyms),
+                        ])) as Box<dyn Query>
+                    }
+                    _ => typed,
+                }
             })
             .collect();
         if per_word.is_empty() {

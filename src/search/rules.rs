@@ -62,6 +62,12 @@ pub struct Extension {
     /// only by [`Matching::Characters`], never by words.
     #[serde(default)]
     pub grams: Vec<String>,
+    /// Attributes in which the embedded engine records the thesaurus classes of the text at
+    /// index time ([`SynonymClasses`]), in a hidden field `<attr>__syn`, so a query word is
+    /// expanded by one term per attribute instead of one per synonym. Meilisearch ignores it
+    /// (it expands with its `synonyms` setting).
+    #[serde(default)]
+    pub thesaurus: Vec<String>,
 }
 
 /// One index definition: Meilisearch's settings plus [`Extension`].
@@ -83,6 +89,8 @@ pub struct IndexDef {
     pub synonyms: BTreeMap<String, Vec<String>>,
     /// Words ignored in queries.
     pub stop_words: Vec<String>,
+    /// The synonym classes of [`IndexDef::synonyms`], for the embedded engine.
+    pub classes: SynonymClasses,
     /// CivicBridge's part.
     pub ext: Extension,
 }
@@ -162,6 +170,7 @@ impl IndexDef {
             sortable: strings("sortableAttributes"),
             displayed: strings("displayedAttributes"),
             ranking,
+            classes: SynonymClasses::build(&synonyms),
             synonyms,
             stop_words: strings("stopWords"),
             settings: v,
@@ -226,6 +235,11 @@ impl IndexDef {
             }
             if self.displayed.contains(g) {
                 return Err(format!("grams attribute {g} must not be displayed"));
+            }
+        }
+        for t in &self.ext.thesaurus {
+            if !self.searched_by(Matching::Words).contains(&t.as_str()) {
+                return Err(format!("thesaurus attribute {t} is not searched by words"));
             }
         }
         if !self.displayed.contains(&self.ext.primary_key) {
@@ -330,6 +344,115 @@ pub fn parse_thesaurus(src: &str) -> Result<Thesaurus, String> {
         }
     }
     Ok(t)
+}
+
+/// The thesaurus as index-time classes (issue 16 point 7), for the embedded engine.
+///
+/// Every synonym key `w` has a class: the set of `w` and every word a query for `w` also
+/// finds. Keys with the same set share it, so a group (`a, b, c`) is one class, and a
+/// one-way entry (`a => b, c`) gives `a` a class of its own that holds `a`, `b` and `c` but
+/// is never the class of `b` or `c` (they do not find `a`). At index time a document's
+/// attribute gets the token of every class of every term it contains ([`classes_in`]); at
+/// query time a key becomes one term on those tokens ([`class_of`]) instead of a query per
+/// synonym. A term counts as present where all its words are among the attribute's tokens —
+/// what the expansion at query time matched — and as many times as its rarest word.
+///
+/// [`classes_in`]: SynonymClasses::classes_in
+/// [`class_of`]: SynonymClasses::class_of
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SynonymClasses {
+    /// Synonym key → the token of its class.
+    of_word: BTreeMap<String, String>,
+    /// First word of a term → the terms it starts: (all their words, their class tokens).
+    terms: BTreeMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    /// How many classes there are.
+    count: usize,
+}
+
+/// The token of class `n`: letters and digits only, so every tokenizer keeps it whole.
+fn class_token(n: usize) -> String {
+    format!("syn{n:04}")
+}
+
+impl SynonymClasses {
+    /// The classes of a synonym map (word → the words a query for it also finds). Numbered
+    /// in the map's order, so the same map always gives the same tokens.
+    pub fn build(synonyms: &BTreeMap<String, Vec<String>>) -> SynonymClasses {
+        let mut ids: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        let mut of_word = BTreeMap::new();
+        let mut members: BTreeMap<&str, std::collections::BTreeSet<usize>> = BTreeMap::new();
+        for (word, more) in synonyms {
+            let mut set: Vec<&str> = more.iter().map(String::as_str).collect();
+            set.push(word);
+            set.sort_unstable();
+            set.dedup();
+            let key: Vec<String> = set.iter().map(|t| t.to_string()).collect();
+            let next = ids.len();
+            let id = *ids.entry(key).or_insert(next);
+            of_word.insert(word.clone(), class_token(id));
+            for t in set {
+                members.entry(t).or_default().insert(id);
+            }
+        }
+        let mut terms: BTreeMap<String, Vec<(Vec<String>, Vec<String>)>> = BTreeMap::new();
+        for (term, classes) in members {
+            let toks = words(term);
+            let Some(first) = toks.first().cloned() else {
+                continue;
+            };
+            terms
+                .entry(first)
+                .or_default()
+                .push((toks, classes.into_iter().map(class_token).collect()));
+        }
+        SynonymClasses {
+            of_word,
+            terms,
+            count: ids.len(),
+        }
+    }
+
+    /// The class token a query word is expanded with, when it is a synonym key.
+    pub fn class_of(&self, word: &str) -> Option<&str> {
+        self.of_word.get(word).map(String::as_str)
+    }
+
+    /// How many classes there are.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The class tokens of an attribute's text, given as its index tokens
+    /// ([`index_tokens`]): each class once per occurrence of each of its terms, sorted.
+    pub fn classes_in<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<String> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for t in tokens {
+            *counts.entry(t.as_ref()).or_default() += 1;
+        }
+        let mut out: Vec<String> = Vec::new();
+        for first in counts.keys() {
+            let Some(terms) = self.terms.get(*first) else {
+                continue;
+            };
+            for (words, classes) in terms {
+                let times = words
+                    .iter()
+                    .map(|w| counts.get(w.as_str()).copied().unwrap_or(0))
+                    .min()
+                    .unwrap_or(0);
+                for c in classes {
+                    out.extend(std::iter::repeat_n(c.clone(), times));
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
 }
 
 /// Longest name (in characters) whose pinyin forms are indexed, and the most words whose
@@ -1003,6 +1126,9 @@ mod tests {
             desc: true,
         });
         assert!(d.check().is_err());
+        let mut d = Kind::Tenders.def().clone();
+        d.ext.thesaurus.push("title_grams".into());
+        assert!(d.check().unwrap_err().contains("title_grams"));
     }
 
     #[test]
@@ -1234,6 +1360,97 @@ mod tests {
             ("甲 =>", "line 1: no terms"),
         ] {
             assert_eq!(parse_thesaurus(src).unwrap_err(), what, "{src}");
+        }
+    }
+
+    #[test]
+    fn synonym_classes_make_a_group_one_class_and_a_one_way_entry_its_own() {
+        let t = parse_thesaurus("甲, 乙, 丙\n丁 => 甲, 戊\nx, y => 乙").unwrap();
+        let c = SynonymClasses::build(&t.synonyms);
+        let class = |w: &str| c.class_of(w).unwrap().to_string();
+        // A group is one class; each one-way key has its own (x and y share theirs).
+        assert_eq!(class("甲"), class("乙"));
+        assert_eq!(class("甲"), class("丙"));
+        assert_ne!(class("丁"), class("甲"));
+        assert_eq!(class("x"), class("y"));
+        assert_eq!(c.len(), 3);
+        assert_eq!(c.class_of("戊"), None);
+        assert_eq!(c.class_of("z"), None);
+        let has = |text: &[&str], w: &str| c.classes_in(text).contains(&class(w));
+        // Each member of the group finds the others.
+        for doc in ["甲", "乙", "丙"] {
+            for q in ["甲", "乙", "丙"] {
+                assert!(has(&[doc], q), "{q} does not find {doc}");
+            }
+        }
+        // 丁 finds 甲 and 戊, which do not find 丁.
+        assert!(has(&["甲"], "丁") && has(&["戊"], "丁") && has(&["丁"], "丁"));
+        assert!(!has(&["丁"], "甲") && !has(&["戊"], "甲"));
+        // x finds 乙 (and so does y), not 甲 or 丙: a one-way entry is not transitive.
+        assert!(has(&["乙"], "x") && !has(&["甲"], "x"));
+        // Nothing of the thesaurus, no class.
+        assert!(c.classes_in(&["己", "庚"]).is_empty());
+    }
+
+    #[test]
+    fn synonym_classes_count_occurrences_and_need_every_word_of_a_term() {
+        let mut m = BTreeMap::new();
+        // 为老 is two words to jieba (为 · 老): a document holds it when it holds both.
+        m.insert("养老".to_string(), vec!["为老".to_string()]);
+        m.insert("为老".to_string(), vec!["养老".to_string()]);
+        let c = SynonymClasses::build(&m);
+        let k = c.class_of("养老").unwrap().to_string();
+        assert_eq!(c.class_of("为老"), Some(k.as_str()));
+        assert_eq!(
+            c.classes_in(&["养老", "服务", "养老"]),
+            vec![k.clone(), k.clone()]
+        );
+        assert_eq!(c.classes_in(&["为", "老"]), vec![k.clone()]);
+        assert_eq!(
+            c.classes_in(&["为", "老", "养老"]),
+            vec![k.clone(), k.clone()]
+        );
+        assert!(c.classes_in(&["为", "社区"]).is_empty());
+        // The same map always gives the same tokens.
+        assert_eq!(SynonymClasses::build(&m), c);
+    }
+
+    #[test]
+    fn every_synonym_in_a_document_carries_the_class_of_its_keys() {
+        // What the class finds is what expanding the key at query time found: every synonym
+        // of every key, written in a document, gets the key's class at index time.
+        let d = Kind::Tenders.def();
+        let c = &d.classes;
+        assert!(c.len() < d.synonyms.len() && !c.is_empty(), "{}", c.len());
+        for (key, syns) in &d.synonyms {
+            let class = c
+                .class_of(key)
+                .unwrap_or_else(|| panic!("{key} has no class"));
+            for s in syns.iter().chain(std::iter::once(key)) {
+                let toks: Vec<String> = index_tokens(s).into_iter().map(|t| t.2).collect();
+                assert!(
+                    c.classes_in(&toks).iter().any(|t| t == class),
+                    "{s} (tokens {toks:?}) lacks the class of {key}"
+                );
+            }
+        }
+        // One-way: 助餐 finds 老年食堂, 老年食堂 does not find 助餐.
+        let toks = |s: &str| -> Vec<String> { index_tokens(s).into_iter().map(|t| t.2).collect() };
+        let canteen = c.classes_in(&toks("社区老年食堂"));
+        let meals = c.classes_in(&toks("助餐服务"));
+        assert!(
+            canteen
+                .iter()
+                .any(|t| Some(t.as_str()) == c.class_of("助餐"))
+        );
+        assert!(
+            !meals
+                .iter()
+                .any(|t| Some(t.as_str()) == c.class_of("老年食堂"))
+        );
+        for def in [Kind::Orgs.def(), Kind::Tenders.def()] {
+            assert!(!def.ext.thesaurus.is_empty());
+            def.check().unwrap();
         }
     }
 
