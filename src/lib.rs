@@ -296,7 +296,8 @@
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
 //!   builds documents from public data only, read through `orgs`, `procurement` and `units`.
 //!   Both engines expand queries with the thesaurus `search/thesaurus.txt` (parsed and checked
-//!   in `rules`), index names' pinyin in an attribute ranked last (`rules::pinyin_forms`), and
+//!   in `rules`; the embedded engine records its classes at index time in hidden
+//!   `<attr>__syn` fields, `rules::SynonymClasses`, one term per query word), index names' pinyin in an attribute ranked last (`rules::pinyin_forms`), and
 //!   receive the same place filter when a query names a league/city or banner/county
 //!   (`places`, from the division table through `regions`). `search::find` is how pages and
 //!   the API search: the words; when they find nothing, names that sound alike; then names

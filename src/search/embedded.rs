@@ -6,7 +6,9 @@
 //! Meilisearch's default `last` matching strategy: a document must contain the first query
 //! word; documents containing the first k words rank above those containing fewer (a
 //! constant score per level), then an exact match of a whole `exact` attribute, then BM25
-//! with a boost by attribute order.
+//! with a boost by attribute order. A query word that is a thesaurus key also matches, at a
+//! quarter of the weight, its class in the hidden `<attr>__syn` fields filled at index time
+//! ([`rules::SynonymClasses`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
