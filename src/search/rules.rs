@@ -363,10 +363,19 @@ pub fn parse_thesaurus(src: &str) -> Result<Thesaurus, String> {
 pub struct SynonymClasses {
     /// Synonym key → the token of its class.
     of_word: BTreeMap<String, String>,
-    /// First word of a term → the terms it starts: (all their words, their class tokens).
-    terms: BTreeMap<String, Vec<(Vec<String>, Vec<String>)>>,
+    /// First word of a term → the terms it starts.
+    terms: BTreeMap<String, Vec<ClassTerm>>,
     /// How many classes there are.
     count: usize,
+}
+
+/// A thesaurus term as a document holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ClassTerm {
+    /// Its words (query segmentation); all must be among the text's tokens.
+    words: Vec<String>,
+    /// The tokens of the classes it belongs to.
+    classes: Vec<String>,
 }
 
 /// The token of class `n`: letters and digits only, so every tokenizer keeps it whole.
@@ -394,16 +403,16 @@ impl SynonymClasses {
                 members.entry(t).or_default().insert(id);
             }
         }
-        let mut terms: BTreeMap<String, Vec<(Vec<String>, Vec<String>)>> = BTreeMap::new();
+        let mut terms: BTreeMap<String, Vec<ClassTerm>> = BTreeMap::new();
         for (term, classes) in members {
             let toks = words(term);
             let Some(first) = toks.first().cloned() else {
                 continue;
             };
-            terms
-                .entry(first)
-                .or_default()
-                .push((toks, classes.into_iter().map(class_token).collect()));
+            terms.entry(first).or_default().push(ClassTerm {
+                words: toks,
+                classes: classes.into_iter().map(class_token).collect(),
+            });
         }
         SynonymClasses {
             of_word,
@@ -439,7 +448,7 @@ impl SynonymClasses {
             let Some(terms) = self.terms.get(*first) else {
                 continue;
             };
-            for (words, classes) in terms {
+            for ClassTerm { words, classes } in terms {
                 let times = words
                     .iter()
                     .map(|w| counts.get(w.as_str()).copied().unwrap_or(0))
