@@ -1377,12 +1377,12 @@ mod tests {
         let t = parse_thesaurus("甲, 乙, 丙\n丁 => 甲, 戊\nx, y => 乙").unwrap();
         let c = SynonymClasses::build(&t.synonyms);
         let class = |w: &str| c.class_of(w).unwrap().to_string();
-        // A group is one class; each one-way key has its own (x and y share theirs).
+        // A group is one class; each one-way key has its own (x finds 乙, not y).
         assert_eq!(class("甲"), class("乙"));
         assert_eq!(class("甲"), class("丙"));
         assert_ne!(class("丁"), class("甲"));
-        assert_eq!(class("x"), class("y"));
-        assert_eq!(c.len(), 3);
+        assert_ne!(class("x"), class("y"));
+        assert_eq!(c.len(), 4);
         assert_eq!(c.class_of("戊"), None);
         assert_eq!(c.class_of("z"), None);
         let has = |text: &[&str], w: &str| c.classes_in(text).contains(&class(w));
@@ -1396,7 +1396,8 @@ mod tests {
         assert!(has(&["甲"], "丁") && has(&["戊"], "丁") && has(&["丁"], "丁"));
         assert!(!has(&["丁"], "甲") && !has(&["戊"], "甲"));
         // x finds 乙 (and so does y), not 甲 or 丙: a one-way entry is not transitive.
-        assert!(has(&["乙"], "x") && !has(&["甲"], "x"));
+        assert!(has(&["乙"], "x") && has(&["乙"], "y"));
+        assert!(!has(&["甲"], "x") && !has(&["y"], "x"));
         // Nothing of the thesaurus, no class.
         assert!(c.classes_in(&["己", "庚"]).is_empty());
     }
