@@ -26,6 +26,16 @@ impl Kind {
         match self {
             Kind::Tenders => "tenders",
             Kind::Orgs => "organizations",
+            Kind::Brands => "brands",
+        }
+    }
+
+    /// The kind a page points to when the words find nothing of this one: organizations for
+    /// tenders and brands, tenders for organizations.
+    pub fn other(self) -> Kind {
+        match self {
+            Kind::Tenders | Kind::Brands => Kind::Orgs,
+            Kind::Orgs => Kind::Tenders,
         }
     }
 
@@ -35,9 +45,12 @@ impl Kind {
             LazyLock::new(|| IndexDef::parse(include_str!("../../search/tenders.json")));
         static ORGS: LazyLock<IndexDef> =
             LazyLock::new(|| IndexDef::parse(include_str!("../../search/organizations.json")));
+        static BRANDS: LazyLock<IndexDef> =
+            LazyLock::new(|| IndexDef::parse(include_str!("../../search/brands.json")));
         match self {
             Kind::Tenders => &TENDERS,
             Kind::Orgs => &ORGS,
+            Kind::Brands => &BRANDS,
         }
     }
 }
@@ -811,7 +824,20 @@ pub const FACETS: &[(Kind, &str, &str)] = &[
     (Kind::Orgs, "credit", "credit_status"),
     (Kind::Orgs, "league", "league"),
     (Kind::Orgs, "county", "county"),
+    (Kind::Brands, "domain", "domain"),
+    (Kind::Brands, "league", "league"),
+    (Kind::Brands, "county", "county"),
+    (Kind::Brands, "recognized", "recognized"),
+    (Kind::Brands, "recognized_year", "recognized_years"),
 ];
+
+/// The first year a brand can have been recognized in (a bound on the facet's values).
+pub const FIRST_RECOGNITION_YEAR: i32 = 2000;
+
+/// Whether a brand was ever recognized, as the `recognized` facet holds it.
+pub fn recognized_value(recognized: bool) -> &'static str {
+    if recognized { "yes" } else { "no" }
+}
 
 /// The facets of a kind: (parameter, attribute).
 pub fn facets_of(kind: Kind) -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -847,6 +873,13 @@ pub fn valid_value(param: &str, value: &str) -> bool {
         "type" => OrgKind::parse(value).is_some(),
         "rating" => value == "none" || (1..=5).any(|g| format!("{g}A") == value),
         "credit" => CreditStatus::parse(value).is_some(),
+        "recognized" => value == "yes" || value == "no",
+        "recognized_year" => {
+            value.len() == 4
+                && value
+                    .parse::<i32>()
+                    .is_ok_and(|y| (FIRST_RECOGNITION_YEAR..=9999).contains(&y))
+        }
         _ => false,
     }
 }
