@@ -2469,7 +2469,8 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         }
         let got = ids(&find(&f, Kind::Brands, &req("养老")).await);
         assert_eq!(got.first(), Some(&canteen), "{name}: 养老 (from 老人): {got:?}");
-        let got = ids(&find(&f, Kind::Brands, &req("鄂尔多斯")).await);
+        // A place named in a query becomes this filter on the pages (`places`).
+        let got = ids(&find(&f, Kind::Brands, &with(req(""), "league", "150600")).await);
         assert_eq!(got, vec![ended], "{name}: the place it serves");
 
         // Facets: a brand serving two leagues counts in both; nothing recognized yet.
@@ -2496,7 +2497,7 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
 
         // An edit and a photo: seen only after the outbox is drained.
         let b = civicbridge::brands::get(db, camp).await.unwrap().unwrap();
-        let mut d = civicbridge::brands::rules::BrandDraft {
+        let d = civicbridge::brands::rules::BrandDraft {
             name: "包头青春护航心理驿站".into(),
             domain: "mental_health".into(),
             places: vec![("150203".into(), Some("150200".into()))],
@@ -2510,7 +2511,7 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
             .await
             .unwrap();
         assert_eq!(
-            ids(&find(&f, Kind::Brands, &req("心理驿站")).await),
+            ids(&find(&f, Kind::Brands, &req("驿站")).await),
             Vec::<i64>::new(),
             "{name}"
         );
@@ -2526,12 +2527,11 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         .unwrap()
         .unwrap();
         drain(&f.app, T0 + 20).await;
-        let r = find(&f, Kind::Brands, &req("心理驿站")).await;
+        let r = find(&f, Kind::Brands, &req("驿站")).await;
         assert_eq!(ids(&r), vec![camp], "{name}");
         assert_eq!(r.hits[0]["cover_photo"], photo, "{name}");
         assert_eq!(r.hits[0]["beneficiaries_per_year"], 1500, "{name}");
         assert_eq!(find(&f, Kind::Brands, &req("成长营")).await.total, 0, "{name}");
-        d.name = "包头青春护航心理驿站".into();
 
         // A recognition adds the year and moves the brand to "recognized".
         let year = recognize(&f, canteen, owner).await;
@@ -2657,6 +2657,10 @@ async fn brand_search_pages_and_api() {
         assert_eq!(r.status, 200, "{name}");
         assert_eq!(r.count(".form-errors"), 1, "{name}");
         assert_eq!(r.count(".search-hit"), 2, "{name}");
+        // A place in the query becomes the league filter.
+        let r = c.get(&format!("/search/brands?q={}", common::enc("赤峰 书屋"))).await;
+        assert_eq!(r.count(".search-hit"), 1, "{name}: {}", r.text(".search-hit"));
+        assert!(r.text(".place-understood").contains("赤峰市"), "{name}");
         // English.
         let r = c.get("/search/brands?lang=en").await;
         assert!(r.text("h1").contains("Search brand projects"), "{name}");

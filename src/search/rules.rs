@@ -1451,6 +1451,63 @@ mod tests {
     }
 
     #[test]
+    fn brand_params_take_recognition_facets() {
+        let (r, _, errs) = parse_params(
+            Kind::Brands,
+            &p(&[
+                ("q", "银龄"),
+                ("recognized", "yes"),
+                ("recognized_year", "2026"),
+                ("league", "150100"),
+                ("domain", "elderly"),
+                ("sort", "reach"),
+            ]),
+            20,
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(r.filters["recognized"], vec!["yes".to_string()]);
+        assert_eq!(r.filters["recognized_years"], vec!["2026".to_string()]);
+        assert_eq!(r.filters["league"], vec!["150100".to_string()]);
+        assert_eq!(r.filters["domain"], vec!["elderly".to_string()]);
+        assert_eq!(r.sort, Some(("beneficiaries_per_year".to_string(), true)));
+        for (param, value) in [
+            ("recognized", "maybe"),
+            ("recognized_year", "26"),
+            ("recognized_year", "1999"),
+            ("recognized_year", "２０２６"),
+            ("domain", "nope"),
+        ] {
+            let (r, _, errs) = parse_params(Kind::Brands, &p(&[(param, value)]), 20);
+            assert!(r.filters.is_empty(), "{param}={value}");
+            assert_eq!(
+                errs,
+                vec![ParamError::Facet {
+                    param: param.into(),
+                    value: value.into()
+                }]
+            );
+        }
+        assert_eq!(recognized_value(true), "yes");
+        assert_eq!(recognized_value(false), "no");
+        assert_eq!(Kind::Brands.other(), Kind::Orgs);
+        assert_eq!(Kind::Orgs.other(), Kind::Tenders);
+        assert_eq!(Kind::Tenders.other(), Kind::Orgs);
+    }
+
+    #[test]
+    fn brand_definition_indexes_only_public_fields() {
+        let d = Kind::Brands.def();
+        for private in ["created_by", "file_key", "partners", "contact_phone", "updated_at"] {
+            assert!(!d.displayed.iter().any(|a| a == private), "{private}");
+            assert!(!d.searchable.iter().any(|a| a == private), "{private}");
+        }
+        // Places understood in a query become league/county filters: both must be facets.
+        for a in ["league", "county"] {
+            assert!(d.filterable.iter().any(|f| f == a), "{a}");
+        }
+    }
+
+    #[test]
     fn draft_is_never_a_searchable_state() {
         assert!(!valid_value("state", "draft"));
         assert!(valid_value("state", "awarded"));
