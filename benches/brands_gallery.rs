@@ -200,7 +200,7 @@ async fn main() {
     );
 
     let router = civicbridge::app::router(state.clone());
-    let get = |path: String| {
+    let get = move |path: String| {
         let router = router.clone();
         async move {
             let t = Instant::now();
