@@ -94,7 +94,10 @@ async fn main() {
         .of_level(Level::BannerCounty)
         .filter_map(|d| Some((d.code.clone(), regions().league_of(&d.code)?.code.clone())))
         .collect();
-    let domains: Vec<&str> = civicbridge::orgs::DOMAINS.iter().map(|(c, _, _)| *c).collect();
+    let domains: Vec<&str> = civicbridge::orgs::DOMAINS
+        .iter()
+        .map(|(c, _, _)| *c)
+        .collect();
 
     // Brands, places and photo rows in bulk, 500 rows a statement.
     let t = Instant::now();
@@ -135,7 +138,11 @@ async fn main() {
                 "id, org_id, name, domain, started_year, beneficiaries_per_year, partners, story, created_by, created_at, updated_at",
                 brands,
             ),
-            ("brand_places", "brand_id, division_code, league_code", places),
+            (
+                "brand_places",
+                "brand_id, division_code, league_code",
+                places,
+            ),
             (
                 "brand_photos",
                 "id, brand_id, file_key, width, height, created_by, created_at",
@@ -150,7 +157,10 @@ async fn main() {
             .unwrap_or_else(|e| panic!("{table}: {e}"));
         }
     }
-    println!("bulk load of {n} brands: {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "bulk load of {n} brands: {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     // Thumbnail generation through the shared pipeline: one thread, then every core.
     let sources: Arc<Vec<Vec<u8>>> = Arc::new(
@@ -225,9 +235,7 @@ async fn main() {
         format!("/brands/{mid}/photos/{mid}/thumb"),
     ];
     let rounds = env("REQUESTS", 200) as usize;
-    println!(
-        "| request | p50 ms | p99 ms | max ms | req/s ({concurrency} in flight) | bytes |"
-    );
+    println!("| request | p50 ms | p99 ms | max ms | req/s ({concurrency} in flight) | bytes |");
     println!("|---|---|---|---|---|---|");
     for path in paths {
         get(path.clone()).await; // warm-up

@@ -2285,12 +2285,7 @@ async fn create_brand(
         domain: domain.into(),
         places: places
             .iter()
-            .map(|p| {
-                (
-                    p.to_string(),
-                    civicbridge::orgs::rules::division_parts(p).0,
-                )
-            })
+            .map(|p| (p.to_string(), civicbridge::orgs::rules::division_parts(p).0))
             .collect(),
         started_year: 2018,
         beneficiaries: 1200,
@@ -2408,7 +2403,10 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;
         let db = &f.app.state.db;
-        let owner = f.app.user(&format!("brand-owner-{name}@example.org"), &[]).await;
+        let owner = f
+            .app
+            .user(&format!("brand-owner-{name}@example.org"), &[])
+            .await;
         let canteen = create_brand(
             &f,
             "sun",
@@ -2454,7 +2452,11 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         )
         .await;
         drain(&f.app, T0).await;
-        assert_eq!(backend(&f.app).count(Kind::Brands).await.unwrap(), 4, "{name}");
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            4,
+            "{name}"
+        );
 
         // Chinese queries: name, story, outcomes, organization name, place.
         for (q, want) in [
@@ -2465,10 +2467,17 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
             ("就业", ended),
         ] {
             let got = ids(&find(&f, Kind::Brands, &req(q)).await);
-            assert!(got.contains(&want), "{name}: {q} should find {want}: {got:?}");
+            assert!(
+                got.contains(&want),
+                "{name}: {q} should find {want}: {got:?}"
+            );
         }
         let got = ids(&find(&f, Kind::Brands, &req("养老")).await);
-        assert_eq!(got.first(), Some(&canteen), "{name}: 养老 (from 老人): {got:?}");
+        assert_eq!(
+            got.first(),
+            Some(&canteen),
+            "{name}: 养老 (from 老人): {got:?}"
+        );
         // A place named in a query becomes this filter on the pages (`places`).
         let got = ids(&find(&f, Kind::Brands, &with(req(""), "league", "150600")).await);
         assert_eq!(got, vec![ended], "{name}: the place it serves");
@@ -2531,7 +2540,11 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         assert_eq!(ids(&r), vec![camp], "{name}");
         assert_eq!(r.hits[0]["cover_photo"], photo, "{name}");
         assert_eq!(r.hits[0]["beneficiaries_per_year"], 1500, "{name}");
-        assert_eq!(find(&f, Kind::Brands, &req("成长营")).await.total, 0, "{name}");
+        assert_eq!(
+            find(&f, Kind::Brands, &req("成长营")).await.total,
+            0,
+            "{name}"
+        );
 
         // A recognition adds the year and moves the brand to "recognized".
         let year = recognize(&f, canteen, owner).await;
@@ -2569,8 +2582,16 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         );
         txn.commit().await.unwrap();
         drain(&f.app, f.app.clock().now()).await;
-        assert_eq!(find(&f, Kind::Brands, &req("就业加油站")).await.total, 0, "{name}");
-        assert_eq!(backend(&f.app).count(Kind::Brands).await.unwrap(), 3, "{name}");
+        assert_eq!(
+            find(&f, Kind::Brands, &req("就业加油站")).await.total,
+            0,
+            "{name}"
+        );
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            3,
+            "{name}"
+        );
         // A rebuild from the database brings back the public brands only.
         let n = search::reindex(
             db,
@@ -2583,8 +2604,16 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
         .await
         .unwrap();
         assert_eq!(n, 4, "{name}: every brand row is looked at");
-        assert_eq!(backend(&f.app).count(Kind::Brands).await.unwrap(), 3, "{name}");
-        assert_eq!(find(&f, Kind::Brands, &req("就业加油站")).await.total, 0, "{name}");
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            3,
+            "{name}"
+        );
+        assert_eq!(
+            find(&f, Kind::Brands, &req("就业加油站")).await.total,
+            0,
+            "{name}"
+        );
 
         // Nothing private comes back: no creator, no photo file key, no partners, no
         // contact of the organization; only displayed attributes.
@@ -2596,7 +2625,13 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
             }
             all_text(&serde_json::Value::Object(h.clone()), &mut text);
         }
-        for secret in ["created_by", "file_key", "合作方", "PRIVATE", "private.example"] {
+        for secret in [
+            "created_by",
+            "file_key",
+            "合作方",
+            "PRIVATE",
+            "private.example",
+        ] {
             assert!(!text.contains(secret), "{name}: {secret} in {text}");
         }
         f.app.check_invariants().await.unwrap();
@@ -2609,7 +2644,10 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
 async fn brand_search_pages_and_api() {
     for (name, config) in backends() {
         let f = fixture(name, config).await;
-        let owner = f.app.user(&format!("brand-owner-{name}@example.org"), &[]).await;
+        let owner = f
+            .app
+            .user(&format!("brand-owner-{name}@example.org"), &[])
+            .await;
         let canteen = create_brand(
             &f,
             "sun",
@@ -2635,9 +2673,16 @@ async fn brand_search_pages_and_api() {
         drain(&f.app, T0).await;
         let mut c = f.app.client();
 
-        let r = c.get(&format!("/search/brands?q={}", common::enc("老人"))).await;
+        let r = c
+            .get(&format!("/search/brands?q={}", common::enc("老人")))
+            .await;
         assert_eq!(r.status, 200, "{name}");
-        assert_eq!(r.count(".search-hit"), 2, "{name}: {}", r.text(".search-hit"));
+        assert_eq!(
+            r.count(".search-hit"),
+            2,
+            "{name}: {}",
+            r.text(".search-hit")
+        );
         assert!(r.text(".search-hit").contains("青城银龄食堂"), "{name}");
         assert!(r.text(".facets").contains("呼和浩特市"), "{name}");
         assert!(r.text(".facets").contains("未获认定"), "{name}");
@@ -2648,7 +2693,10 @@ async fn brand_search_pages_and_api() {
         );
         // A facet link narrows and is shown as a removable filter.
         let r = c
-            .get(&format!("/search/brands?q={}&league=150100", common::enc("老人")))
+            .get(&format!(
+                "/search/brands?q={}&league=150100",
+                common::enc("老人")
+            ))
             .await;
         assert_eq!(r.count(".search-hit"), 1, "{name}");
         assert!(r.text(".active-filters").contains("呼和浩特市"), "{name}");
@@ -2658,8 +2706,15 @@ async fn brand_search_pages_and_api() {
         assert_eq!(r.count(".form-errors"), 1, "{name}");
         assert_eq!(r.count(".search-hit"), 2, "{name}");
         // A place in the query becomes the league filter.
-        let r = c.get(&format!("/search/brands?q={}", common::enc("赤峰 书屋"))).await;
-        assert_eq!(r.count(".search-hit"), 1, "{name}: {}", r.text(".search-hit"));
+        let r = c
+            .get(&format!("/search/brands?q={}", common::enc("赤峰 书屋")))
+            .await;
+        assert_eq!(
+            r.count(".search-hit"),
+            1,
+            "{name}: {}",
+            r.text(".search-hit")
+        );
         assert!(r.text(".place-understood").contains("赤峰市"), "{name}");
         // English.
         let r = c.get("/search/brands?lang=en").await;
@@ -2681,7 +2736,10 @@ async fn brand_search_pages_and_api() {
         assert_eq!(r.status, 200, "{name}");
         let j = r.json();
         assert_eq!(j["brands"]["total"], 1, "{name}: {j}");
-        assert_eq!(j["brands"]["hits"][0]["name"], "草原书屋乡村阅读计划", "{name}");
+        assert_eq!(
+            j["brands"]["hits"][0]["name"], "草原书屋乡村阅读计划",
+            "{name}"
+        );
         assert!(j["brands"]["facets"]["league"].is_array(), "{name}");
         assert!(j.get("orgs").is_none(), "{name}");
         let r = c.get("/api/v1/search?kind=brands&recognized_year=19").await;

@@ -195,7 +195,11 @@ pub async fn suggest(
             };
             // Suggestions are a convenience: an engine outage leaves them empty, not an error.
             if let Ok(found) = st.search.backend().search(kind, &req).await {
-                let attr = if kind == Kind::Tenders { "title" } else { "name" };
+                let attr = if kind == Kind::Tenders {
+                    "title"
+                } else {
+                    "name"
+                };
                 options.extend(
                     found
                         .hits

@@ -1497,7 +1497,13 @@ mod tests {
     #[test]
     fn brand_definition_indexes_only_public_fields() {
         let d = Kind::Brands.def();
-        for private in ["created_by", "file_key", "partners", "contact_phone", "updated_at"] {
+        for private in [
+            "created_by",
+            "file_key",
+            "partners",
+            "contact_phone",
+            "updated_at",
+        ] {
             assert!(!d.displayed.iter().any(|a| a == private), "{private}");
             assert!(!d.searchable.iter().any(|a| a == private), "{private}");
         }
