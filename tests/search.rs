@@ -2270,16 +2270,18 @@ async fn the_labelled_relevance_set_meets_its_targets() {
 
 /// A brand of an organization of the fixture, through the brands room (so the outbox is
 /// what feeds the engine).
-async fn create_brand(
-    f: &Fixture,
-    org: &str,
-    owner: i64,
-    name: &str,
-    domain: &str,
-    places: &[&str],
-    story: &str,
-    outcome: (&str, i64, &str),
-) -> i64 {
+/// A brand to create: (organization key, name, domain, places, story, outcome).
+type BrandSpec<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    &'a str,
+    (&'a str, i64, &'a str),
+);
+
+async fn create_brand(f: &Fixture, owner: i64, spec: BrandSpec<'_>) -> i64 {
+    let (org, name, domain, places, story, outcome) = spec;
     let d = civicbridge::brands::rules::BrandDraft {
         name: name.into(),
         domain: domain.into(),
@@ -2409,46 +2411,54 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
             .await;
         let canteen = create_brand(
             &f,
-            "sun",
             owner,
-            "青城银龄食堂",
-            "elderly",
-            &["150102"],
-            "为社区高龄独居老人提供助餐和送餐上门服务。",
-            ("助餐服务", 36_000, "人次"),
+            (
+                "sun",
+                "青城银龄食堂",
+                "elderly",
+                &["150102"],
+                "为社区高龄独居老人提供助餐和送餐上门服务。",
+                ("助餐服务", 36_000, "人次"),
+            ),
         )
         .await;
         let camp = create_brand(
             &f,
-            "youth",
             owner,
-            "阳光少年心理成长营",
-            "mental_health",
-            &["150203"],
-            "在中小学开展团体辅导与个案陪伴。",
-            ("个案辅导", 420, "人"),
+            (
+                "youth",
+                "阳光少年心理成长营",
+                "mental_health",
+                &["150203"],
+                "在中小学开展团体辅导与个案陪伴。",
+                ("个案辅导", 420, "人"),
+            ),
         )
         .await;
         let books = create_brand(
             &f,
-            "rural",
             owner,
-            "草原书屋乡村阅读计划",
-            "rural",
-            &["150402", "150102"],
-            "在嘎查村建设流动书屋。",
-            ("流动书屋", 35, "个"),
+            (
+                "rural",
+                "草原书屋乡村阅读计划",
+                "rural",
+                &["150402", "150102"],
+                "在嘎查村建设流动书屋。",
+                ("流动书屋", 35, "个"),
+            ),
         )
         .await;
         let ended = create_brand(
             &f,
-            "disab",
             owner,
-            "残障青年就业加油站",
-            "disability",
-            &["150602"],
-            "为残障青年提供职业培训和岗位对接。",
-            ("推荐就业", 88, "人"),
+            (
+                "disab",
+                "残障青年就业加油站",
+                "disability",
+                &["150602"],
+                "为残障青年提供职业培训和岗位对接。",
+                ("推荐就业", 88, "人"),
+            ),
         )
         .await;
         drain(&f.app, T0).await;
@@ -2650,24 +2660,28 @@ async fn brand_search_pages_and_api() {
             .await;
         let canteen = create_brand(
             &f,
-            "sun",
             owner,
-            "青城银龄食堂",
-            "elderly",
-            &["150102"],
-            "为社区高龄独居老人提供助餐和送餐上门服务。",
-            ("助餐服务", 36_000, "人次"),
+            (
+                "sun",
+                "青城银龄食堂",
+                "elderly",
+                &["150102"],
+                "为社区高龄独居老人提供助餐和送餐上门服务。",
+                ("助餐服务", 36_000, "人次"),
+            ),
         )
         .await;
         create_brand(
             &f,
-            "rural",
             owner,
-            "草原书屋乡村阅读计划",
-            "rural",
-            &["150402"],
-            "在嘎查村建设流动书屋，服务老人和儿童。",
-            ("流动书屋", 35, "个"),
+            (
+                "rural",
+                "草原书屋乡村阅读计划",
+                "rural",
+                &["150402"],
+                "在嘎查村建设流动书屋，服务老人和儿童。",
+                ("流动书屋", 35, "个"),
+            ),
         )
         .await;
         drain(&f.app, T0).await;
