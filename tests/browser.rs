@@ -400,8 +400,22 @@ async fn search_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()>
     );
     // Brand projects are searched too (issue 14): the demo's brands with their facets,
     // among them the recognized ones of last year's completed round.
-    c.goto(&format!("{base}/search/brands")).await?;
-    wait_for(c, ".brand-hit .hit-title").await?;
+    // (Their index is built after the tenders' and organizations' at start.)
+    let started = Instant::now();
+    loop {
+        c.goto(&format!("{base}/search/brands")).await?;
+        if !c
+            .find_all(Locator::Css(".brand-hit .hit-title"))
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        if started.elapsed() > SERVER_START {
+            bail!("the brands index was not built in time");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
     let facets = text_of(c, ".facets").await?;
     ensure!(
         facets.contains("已获认定") && facets.contains("认定年度"),
