@@ -291,10 +291,13 @@
 //!   `civicbridge audit verify` (read-only) names every inserted, altered, removed and
 //!   truncated entry by id; public timelines show only authentic entries. Calls the kernel
 //!   only.
-//! - [`search`] — search over tenders and organizations. `search/*.json` define the indexes;
+//! - [`search`] — search over tenders, organizations and brand projects (`search/brands.json`:
+//!   only brands the gallery shows, from `brands::search_records`; an organization's change
+//!   also rebuilds its brands' documents, `model::dependents`). `search/*.json` define the indexes;
 //!   `rules` holds the pure logic; one `Backend` trait with the embedded engine (tantivy) and
 //!   Meilisearch. Rooms enqueue through `kernel::outbox`; search delivers the outbox and
-//!   builds documents from public data only, read through `orgs`, `procurement` and `units`.
+//!   builds documents from public data only, read through `orgs`, `procurement`, `units` and
+//!   `brands`.
 //!   Both engines expand queries with the thesaurus `search/thesaurus.txt` (parsed and checked
 //!   in `rules`; the embedded engine records its classes at index time in hidden
 //!   `<attr>__syn` fields, `rules::SynonymClasses`, one term per query word), index names' pinyin in an attribute ranked last (`rules::pinyin_forms`), and
@@ -328,7 +331,9 @@
 //!   round's maximum (the policy's 10 and 5 a year are targets, never caps); a printable
 //!   certificate page (print CSS; no PDF). Each step is a conditional update after taking
 //!   the round's turn, with its audit entries — the brand's public timeline on its page.
-//!   Offers `targets` every recognition (`recognitions`) and cards by id. Calls `audit`,
+//!   Offers `targets` every recognition (`recognitions`) and cards by id, and `search` its
+//!   public records (`search_records`, ids, the public count); enqueues `Kind::Brands` outbox
+//!   rows in the transactions of create, edit, photos and recognition. Calls `audit`,
 //!   `contracts`, `orgs`, `regions`, `reviews`, `accounts`, `units`.
 //! - [`reviews`] — the shared reviews room (issue 13 point 3; brand nominations too):
 //!   a round per subject (`rules::SubjectKind`) with the rubric snapshot taken when review

@@ -398,6 +398,31 @@ async fn search_flow(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()>
         offered.to_string().contains("乡村振兴"),
         "the header box offered {offered}"
     );
+    // Brand projects are searched too (issue 14): the demo's brands with their facets,
+    // among them the recognized ones of last year's completed round.
+    // (Their index is built after the tenders' and organizations' at start.)
+    let started = Instant::now();
+    loop {
+        c.goto(&format!("{base}/search/brands")).await?;
+        if !c
+            .find_all(Locator::Css(".brand-hit .hit-title"))
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        if started.elapsed() > SERVER_START {
+            bail!("the brands index was not built in time");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let facets = text_of(c, ".facets").await?;
+    ensure!(
+        facets.contains("已获认定") && facets.contains("认定年度"),
+        "brand facets: {facets:?}"
+    );
+    no_violations(c, "brand search page").await?;
+    screenshot(c, shots, "search-brands.png").await?;
     // The header box on any page leads to the page across kinds.
     c.goto(&format!("{base}/orgs")).await?;
     type_into(c, "#header-q", "乡村振兴\u{E007}").await?;
@@ -1106,6 +1131,7 @@ async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
     .map(|p| p.to_string())
     .collect();
     public.push("/search?q=%E5%85%BB%E8%80%81".into());
+    public.push("/search/brands?q=%E5%85%BB%E8%80%81".into());
     public.push(first_href(c, base, "/orgs", r#"main table a[href^="/orgs/"]"#).await?);
     for state in [
         "published",

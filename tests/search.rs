@@ -1576,7 +1576,7 @@ async fn search_pages_work_without_javascript() {
         // Across kinds: both groups, matches marked.
         let r = c.get(&format!("/search?q={}", common::enc("养老"))).await;
         assert_eq!(r.status, 200, "{name}");
-        assert_eq!(r.count(".search-group"), 2);
+        assert_eq!(r.count(".search-group"), 3);
         assert!(r.text(".search-hit mark").contains("养老"), "{name}");
         assert!(r.text(".search-group").contains("社区居家养老服务项目"));
         assert!(r.text(".search-group").contains("阳光养老服务中心"));
@@ -2262,5 +2262,504 @@ async fn the_labelled_relevance_set_meets_its_targets() {
             e.must_not_hits <= m.must_not_hits,
             "embedded must-not hits above {name}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Brand projects (issue 14 point 2): the third index.
+
+/// A brand of an organization of the fixture, through the brands room (so the outbox is
+/// what feeds the engine).
+/// A brand to create: (organization key, name, domain, places, story, outcome).
+type BrandSpec<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a [&'a str],
+    &'a str,
+    (&'a str, i64, &'a str),
+);
+
+async fn create_brand(f: &Fixture, owner: i64, spec: BrandSpec<'_>) -> i64 {
+    let (org, name, domain, places, story, outcome) = spec;
+    let d = civicbridge::brands::rules::BrandDraft {
+        name: name.into(),
+        domain: domain.into(),
+        places: places
+            .iter()
+            .map(|p| (p.to_string(), civicbridge::orgs::rules::division_parts(p).0))
+            .collect(),
+        started_year: 2018,
+        beneficiaries: 1200,
+        outcomes: vec![civicbridge::brands::rules::Outcome {
+            label: outcome.0.into(),
+            number: outcome.1,
+            unit: outcome.2.into(),
+        }],
+        partners: "社区居委会（合作方）".into(),
+        story: story.into(),
+    };
+    civicbridge::brands::create(&f.app.state.db, f.orgs[org], &d, owner, T0)
+        .await
+        .unwrap()
+}
+
+/// Runs a league/city recognition round for one brand to its end through the room's own
+/// operations (nomination, screening, review, notice, recognition); returns its year.
+async fn recognize(f: &Fixture, brand: i64, nominator: i64) -> i32 {
+    use civicbridge::brands::recognition as ops;
+    use civicbridge::brands::recognition_rules::{Eligibility, Level, NominationDraft, RoundDraft};
+    use civicbridge::reviews::{Mark, Recommendation, Sheet, SubjectKind};
+    const DAY: i64 = 86_400;
+    let app = &f.app;
+    let db = &app.state.db;
+    let reg = app
+        .user(
+            &format!("brand-reg-{}@example.org", f.name),
+            &[civicbridge::accounts::Role::Regulator],
+        )
+        .await;
+    let ev = app
+        .user(
+            &format!("brand-ev-{}@example.org", f.name),
+            &[civicbridge::accounts::Role::Evaluator],
+        )
+        .await;
+    let now = app.clock().now();
+    let year = civicbridge::kernel::clock::shanghai_year(now);
+    let draft = RoundDraft {
+        title: "品牌项目认定（检索测试）".into(),
+        year,
+        level: Level::League,
+        division: "150100".into(),
+        opens_at: now - DAY,
+        closes_at: now + DAY,
+        rules: Eligibility::default(),
+        max_recognitions: None,
+        notice_days: 7,
+        rubric: vec![("成效".into(), 100)],
+        reviewers: vec![ev],
+    };
+    let r = ops::open_round(db, &draft, reg, now).await.unwrap();
+    let n = ops::nominate(
+        db,
+        r,
+        &NominationDraft {
+            brand,
+            unit: None,
+            statement: "推荐".into(),
+        },
+        nominator,
+        now,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    ops::screen(db, r, n, true, "", reg, now)
+        .await
+        .unwrap()
+        .unwrap();
+    app.clock().advance(2 * DAY);
+    ops::start_review(db, r, reg, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    for (a, rv) in civicbridge::reviews::my_assignments(db, ev).await.unwrap() {
+        if rv.subject_kind != SubjectKind::BrandNomination.code() {
+            continue;
+        }
+        let sheet = Sheet {
+            cells: (0..rv.criteria().len())
+                .map(|_| (Some(Mark::Points(4)), "成效显著".to_string()))
+                .collect(),
+            recommendation: Some(Recommendation::Yes),
+            declared: true,
+        };
+        civicbridge::reviews::save_sheet(db, a.id, ev, &sheet, true, app.clock().now())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    ops::publish_notice(db, r, reg, app.clock().now())
+        .await
+        .unwrap()
+        .unwrap();
+    app.clock().advance(8 * DAY);
+    assert_eq!(
+        ops::recognize(db, r, reg, app.clock().now())
+            .await
+            .unwrap()
+            .unwrap(),
+        1
+    );
+    year
+}
+
+/// Brands are found by Chinese words in their name, story, outcomes, organization and
+/// places; they are faceted by domain, league/city, recognized and year recognized; edits,
+/// a new photo and a recognition reach the index through the outbox; a brand whose
+/// organization's registration ended leaves the index (as it leaves the gallery) and a
+/// rebuild does not bring it back; nothing private comes back.
+#[tokio::test]
+async fn brands_are_found_faceted_and_kept_up_to_date() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let db = &f.app.state.db;
+        let owner = f
+            .app
+            .user(&format!("brand-owner-{name}@example.org"), &[])
+            .await;
+        let canteen = create_brand(
+            &f,
+            owner,
+            (
+                "sun",
+                "青城银龄食堂",
+                "elderly",
+                &["150102"],
+                "为社区高龄独居老人提供助餐和送餐上门服务。",
+                ("助餐服务", 36_000, "人次"),
+            ),
+        )
+        .await;
+        let camp = create_brand(
+            &f,
+            owner,
+            (
+                "youth",
+                "阳光少年心理成长营",
+                "mental_health",
+                &["150203"],
+                "在中小学开展团体辅导与个案陪伴。",
+                ("个案辅导", 420, "人"),
+            ),
+        )
+        .await;
+        let books = create_brand(
+            &f,
+            owner,
+            (
+                "rural",
+                "草原书屋乡村阅读计划",
+                "rural",
+                &["150402", "150102"],
+                "在嘎查村建设流动书屋。",
+                ("流动书屋", 35, "个"),
+            ),
+        )
+        .await;
+        let ended = create_brand(
+            &f,
+            owner,
+            (
+                "disab",
+                "残障青年就业加油站",
+                "disability",
+                &["150602"],
+                "为残障青年提供职业培训和岗位对接。",
+                ("推荐就业", 88, "人"),
+            ),
+        )
+        .await;
+        drain(&f.app, T0).await;
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            4,
+            "{name}"
+        );
+
+        // Chinese queries: name, story, outcomes, organization name, place.
+        for (q, want) in [
+            ("银龄食堂", canteen),
+            ("送餐", canteen),
+            ("流动书屋", books),
+            ("青少年心理健康促进会", camp),
+            ("就业", ended),
+        ] {
+            let got = ids(&find(&f, Kind::Brands, &req(q)).await);
+            assert!(
+                got.contains(&want),
+                "{name}: {q} should find {want}: {got:?}"
+            );
+        }
+        let got = ids(&find(&f, Kind::Brands, &req("养老")).await);
+        assert_eq!(
+            got.first(),
+            Some(&canteen),
+            "{name}: 养老 (from 老人): {got:?}"
+        );
+        // A place named in a query becomes this filter on the pages (`places`).
+        let got = ids(&find(&f, Kind::Brands, &with(req(""), "league", "150600")).await);
+        assert_eq!(got, vec![ended], "{name}: the place it serves");
+
+        // Facets: a brand serving two leagues counts in both; nothing recognized yet.
+        let all = find(&f, Kind::Brands, &req("")).await;
+        assert_eq!(all.total, 4, "{name}");
+        let leagues = facet(&all, "league");
+        assert_eq!(leagues.get("150100"), Some(&2), "{name}: {leagues:?}");
+        assert_eq!(leagues.get("150400"), Some(&1), "{name}: {leagues:?}");
+        assert_eq!(facet(&all, "recognized").get("no"), Some(&4), "{name}");
+        assert!(facet(&all, "recognized_years").is_empty(), "{name}");
+        assert_eq!(facet(&all, "domain").get("elderly"), Some(&1), "{name}");
+        let r = find(&f, Kind::Brands, &with(req(""), "league", "150100")).await;
+        let mut got = ids(&r);
+        got.sort_unstable();
+        assert_eq!(got, vec![canteen, books], "{name}");
+        let r = find(&f, Kind::Brands, &with(req(""), "county", "150402")).await;
+        assert_eq!(ids(&r), vec![books], "{name}");
+        let r = find(&f, Kind::Brands, &with(req("书屋"), "domain", "elderly")).await;
+        assert_eq!(r.total, 0, "{name}");
+        // Sorting by reach and by year started is offered.
+        let mut r = req("");
+        r.sort = Some(("beneficiaries_per_year".into(), true));
+        assert_eq!(find(&f, Kind::Brands, &r).await.total, 4, "{name}");
+
+        // An edit and a photo: seen only after the outbox is drained.
+        let b = civicbridge::brands::get(db, camp).await.unwrap().unwrap();
+        let d = civicbridge::brands::rules::BrandDraft {
+            name: "包头青春护航心理驿站".into(),
+            domain: "mental_health".into(),
+            places: vec![("150203".into(), Some("150200".into()))],
+            started_year: 2018,
+            beneficiaries: 1500,
+            outcomes: vec![],
+            partners: String::new(),
+            story: "心理驿站进校园。".into(),
+        };
+        civicbridge::brands::update(db, &b, &d, owner, T0 + 10)
+            .await
+            .unwrap();
+        assert_eq!(
+            ids(&find(&f, Kind::Brands, &req("驿站")).await),
+            Vec::<i64>::new(),
+            "{name}"
+        );
+        let photo = civicbridge::brands::add_photo(
+            db,
+            &f.app.state.config.data_dir,
+            &b,
+            civicbridge::app::seed::brands::demo_photo(3),
+            Some(owner),
+            T0 + 11,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        drain(&f.app, T0 + 20).await;
+        let r = find(&f, Kind::Brands, &req("驿站")).await;
+        assert_eq!(ids(&r), vec![camp], "{name}");
+        assert_eq!(r.hits[0]["cover_photo"], photo, "{name}");
+        assert_eq!(r.hits[0]["beneficiaries_per_year"], 1500, "{name}");
+        assert_eq!(
+            find(&f, Kind::Brands, &req("成长营")).await.total,
+            0,
+            "{name}"
+        );
+
+        // A recognition adds the year and moves the brand to "recognized".
+        let year = recognize(&f, canteen, owner).await;
+        drain(&f.app, f.app.clock().now()).await;
+        let all = find(&f, Kind::Brands, &req("")).await;
+        assert_eq!(facet(&all, "recognized").get("yes"), Some(&1), "{name}");
+        assert_eq!(
+            facet(&all, "recognized_years").get(&year.to_string()),
+            Some(&1),
+            "{name}"
+        );
+        let r = find(
+            &f,
+            Kind::Brands,
+            &with(req(""), "recognized_years", &year.to_string()),
+        )
+        .await;
+        assert_eq!(ids(&r), vec![canteen], "{name}");
+        assert_eq!(r.hits[0]["recognized"], "yes", "{name}");
+
+        // The organization's registration ends: its brand leaves the index, as it leaves the
+        // gallery, through the organization's own outbox row.
+        let txn = civicbridge::kernel::db::begin_write(db).await.unwrap();
+        assert!(
+            civicbridge::orgs::end_registration_in(
+                &*txn,
+                f.orgs["disab"],
+                civicbridge::orgs::RegistrationStatus::Deregistered,
+                "僵尸型社会组织，依法注销登记。",
+                None,
+                f.app.clock().now(),
+            )
+            .await
+            .unwrap()
+        );
+        txn.commit().await.unwrap();
+        drain(&f.app, f.app.clock().now()).await;
+        assert_eq!(
+            find(&f, Kind::Brands, &req("就业加油站")).await.total,
+            0,
+            "{name}"
+        );
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            3,
+            "{name}"
+        );
+        // A rebuild from the database brings back the public brands only.
+        let n = search::reindex(
+            db,
+            backend(&f.app).as_ref(),
+            Kind::Brands,
+            f.app.clock().now(),
+            2,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert_eq!(n, 4, "{name}: every brand row is looked at");
+        assert_eq!(
+            backend(&f.app).count(Kind::Brands).await.unwrap(),
+            3,
+            "{name}"
+        );
+        assert_eq!(
+            find(&f, Kind::Brands, &req("就业加油站")).await.total,
+            0,
+            "{name}"
+        );
+
+        // Nothing private comes back: no creator, no photo file key, no partners, no
+        // contact of the organization; only displayed attributes.
+        let shown = Kind::Brands.def().displayed.clone();
+        let mut text = String::new();
+        for h in &find(&f, Kind::Brands, &req("")).await.hits {
+            for k in h.keys() {
+                assert!(shown.contains(k), "{name}: {k} is not displayed");
+            }
+            all_text(&serde_json::Value::Object(h.clone()), &mut text);
+        }
+        for secret in [
+            "created_by",
+            "file_key",
+            "合作方",
+            "PRIVATE",
+            "private.example",
+        ] {
+            assert!(!text.contains(secret), "{name}: {secret} in {text}");
+        }
+        f.app.check_invariants().await.unwrap();
+    }
+}
+
+/// `/search/brands` with facets that are links, the brands group on `/search`, and
+/// `/api/v1/search?kind=brands`.
+#[tokio::test]
+async fn brand_search_pages_and_api() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let owner = f
+            .app
+            .user(&format!("brand-owner-{name}@example.org"), &[])
+            .await;
+        let canteen = create_brand(
+            &f,
+            owner,
+            (
+                "sun",
+                "青城银龄食堂",
+                "elderly",
+                &["150102"],
+                "为社区高龄独居老人提供助餐和送餐上门服务。",
+                ("助餐服务", 36_000, "人次"),
+            ),
+        )
+        .await;
+        create_brand(
+            &f,
+            owner,
+            (
+                "rural",
+                "草原书屋乡村阅读计划",
+                "rural",
+                &["150402"],
+                "在嘎查村建设流动书屋，服务老人和儿童。",
+                ("流动书屋", 35, "个"),
+            ),
+        )
+        .await;
+        drain(&f.app, T0).await;
+        let mut c = f.app.client();
+
+        let r = c
+            .get(&format!("/search/brands?q={}", common::enc("老人")))
+            .await;
+        assert_eq!(r.status, 200, "{name}");
+        assert_eq!(
+            r.count(".search-hit"),
+            2,
+            "{name}: {}",
+            r.text(".search-hit")
+        );
+        assert!(r.text(".search-hit").contains("青城银龄食堂"), "{name}");
+        assert!(r.text(".facets").contains("呼和浩特市"), "{name}");
+        assert!(r.text(".facets").contains("未获认定"), "{name}");
+        assert_eq!(
+            r.count(&format!(".search-hit a[href='/brands/{canteen}']")),
+            1,
+            "{name}"
+        );
+        // A facet link narrows and is shown as a removable filter.
+        let r = c
+            .get(&format!(
+                "/search/brands?q={}&league=150100",
+                common::enc("老人")
+            ))
+            .await;
+        assert_eq!(r.count(".search-hit"), 1, "{name}");
+        assert!(r.text(".active-filters").contains("呼和浩特市"), "{name}");
+        // A facet value it cannot take: results still shown, with a message.
+        let r = c.get("/search/brands?recognized=maybe").await;
+        assert_eq!(r.status, 200, "{name}");
+        assert_eq!(r.count(".form-errors"), 1, "{name}");
+        assert_eq!(r.count(".search-hit"), 2, "{name}");
+        // A place in the query becomes the league filter.
+        let r = c
+            .get(&format!("/search/brands?q={}", common::enc("赤峰 书屋")))
+            .await;
+        assert_eq!(
+            r.count(".search-hit"),
+            1,
+            "{name}: {}",
+            r.text(".search-hit")
+        );
+        assert!(r.text(".place-understood").contains("赤峰市"), "{name}");
+        // English.
+        let r = c.get("/search/brands?lang=en").await;
+        assert!(r.text("h1").contains("Search brand projects"), "{name}");
+        assert!(r.text(".facets").contains("Not recognized"), "{name}");
+
+        // Across kinds: a brands group.
+        let r = c.get(&format!("/search?q={}", common::enc("银龄"))).await;
+        assert_eq!(r.count(".search-group"), 3, "{name}");
+        assert!(r.text(".search-group").contains("青城银龄食堂"), "{name}");
+
+        // The API mirrors it, and refuses a bad facet value with 422.
+        let r = c
+            .get(&format!(
+                "/api/v1/search?kind=brands&q={}&recognized=no",
+                common::enc("书屋")
+            ))
+            .await;
+        assert_eq!(r.status, 200, "{name}");
+        let j = r.json();
+        assert_eq!(j["brands"]["total"], 1, "{name}: {j}");
+        assert_eq!(
+            j["brands"]["hits"][0]["name"], "草原书屋乡村阅读计划",
+            "{name}"
+        );
+        assert!(j["brands"]["facets"]["league"].is_array(), "{name}");
+        assert!(j.get("orgs").is_none(), "{name}");
+        let r = c.get("/api/v1/search?kind=brands&recognized_year=19").await;
+        assert_eq!(r.status, 422, "{name}");
+        let r = c.get("/api/v1/search").await;
+        assert!(r.json().get("brands").is_some(), "{name}");
+        f.app.check_invariants().await.unwrap();
     }
 }

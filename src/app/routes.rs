@@ -251,6 +251,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/search", Public, search::routes::all)
     .get("/search/tenders", Public, search::routes::tenders)
     .get("/search/orgs", Public, search::routes::orgs)
+    .get("/search/brands", Public, search::routes::brands)
     .get("/search/suggest", Public, search::routes::suggest)
     .get("/api/v1/search", Public, search::routes::api)
     // units

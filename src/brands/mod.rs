@@ -100,6 +100,7 @@ pub async fn create(
 ) -> Result<i64, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
     let id = model::insert(&*txn, org_id, d, Some(actor), now).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, id, now).await?;
     record(
         &*txn,
         id,
@@ -123,6 +124,8 @@ pub async fn update(
 ) -> Result<(), DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
     model::update(&*txn, brand.id, d, now).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
+        .await?;
     record(
         &*txn,
         brand.id,
@@ -171,6 +174,9 @@ pub async fn add_photo(
         }
         let id =
             model::insert_photo(&*txn, brand.id, &key, (r.width, r.height), actor, now).await?;
+        // The cover shown with a search result may change.
+        crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
+            .await?;
         record(
             &*txn,
             brand.id,
@@ -213,6 +219,8 @@ pub async fn delete_photo(
         return Ok(false);
     };
     model::delete_photo(&*txn, p.id).await?;
+    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
+        .await?;
     record(
         &*txn,
         brand.id,
@@ -309,6 +317,53 @@ async fn cards(db: &impl sea_orm::ConnectionTrait, brands: Vec<Brand>) -> Result
         })
         .collect())
 }
+
+/// A brand as the search index takes it (issue 14 point 2): only what its public page
+/// shows.
+#[derive(Debug, Clone)]
+pub struct SearchRecord {
+    /// Card data (brand, organization name, places, cover photo).
+    pub card: Card,
+    /// Stated outcomes, in order.
+    pub outcomes: Vec<Outcome>,
+    /// Years it was recognized in (any level), ascending.
+    pub recognized_years: Vec<i32>,
+}
+
+/// The brands among `ids` the public gallery shows — the same rule as [`gallery`]: not
+/// those of an organization whose registration ended — with what search indexes of them, in
+/// id order and a fixed number of queries. Ids left out are gone or not public.
+pub async fn search_records(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<SearchRecord>, DbErr> {
+    let ended = crate::orgs::ended_ids(db).await?;
+    let rows: Vec<Brand> = model::by_ids(db, ids)
+        .await?
+        .into_iter()
+        .filter(|b| ended.binary_search(&b.org_id).is_err())
+        .collect();
+    let shown: Vec<i64> = rows.iter().map(|b| b.id).collect();
+    let mut outcomes = model::outcomes_of_many(db, &shown).await?;
+    let mut years = recognition_model::recognized_years_of(db, &shown).await?;
+    Ok(cards(db, rows)
+        .await?
+        .into_iter()
+        .map(|card| SearchRecord {
+            outcomes: outcomes.remove(&card.brand.id).unwrap_or_default(),
+            recognized_years: years.remove(&card.brand.id).unwrap_or_default(),
+            card,
+        })
+        .collect())
+}
+
+/// Keys of brands after `after`, in order, at most `limit` (search rebuilds).
+pub use model::ids_after;
+/// Keys of the brands of some organizations (their search documents carry the
+/// organization's name and follow its registration).
+pub use model::ids_of_orgs;
+/// Number of brands the public gallery shows.
+pub use model::public_count;
 
 /// One gallery page (cards) and the number of brands matching the filters.
 pub async fn gallery(

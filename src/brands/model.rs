@@ -515,3 +515,71 @@ pub async fn by_ids(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Brand>
         .all(db)
         .await
 }
+
+/// The outcomes of some brands by brand, in order, in one `IN` query.
+pub async fn outcomes_of_many(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<Outcome>>, DbErr> {
+    let mut out: HashMap<i64, Vec<Outcome>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    for o in outcome::Entity::find()
+        .filter(outcome::Column::BrandId.is_in(ids.iter().copied()))
+        .order_by_asc(outcome::Column::BrandId)
+        .order_by_asc(outcome::Column::Position)
+        .all(db)
+        .await?
+    {
+        out.entry(o.brand_id).or_default().push(Outcome {
+            label: o.label,
+            number: o.number,
+            unit: o.unit,
+        });
+    }
+    Ok(out)
+}
+
+/// Keys of brands after `after`, in order, at most `limit` (search rebuilds).
+pub async fn ids_after(
+    db: &impl ConnectionTrait,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    brand::Entity::find()
+        .select_only()
+        .column(brand::Column::Id)
+        .filter(brand::Column::Id.gt(after))
+        .order_by_asc(brand::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Keys of the brands of these organizations, in order, in one `IN` query.
+pub async fn ids_of_orgs(db: &impl ConnectionTrait, org_ids: &[i64]) -> Result<Vec<i64>, DbErr> {
+    if org_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    brand::Entity::find()
+        .select_only()
+        .column(brand::Column::Id)
+        .filter(brand::Column::OrgId.is_in(org_ids.iter().copied()))
+        .order_by_asc(brand::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Number of brands the public gallery shows (those of organizations whose registration did
+/// not end).
+pub async fn public_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let ended = crate::orgs::ended_ids(db).await?;
+    let mut q = brand::Entity::find();
+    if !ended.is_empty() {
+        q = q.filter(brand::Column::OrgId.is_not_in(ended));
+    }
+    q.count(db).await
+}

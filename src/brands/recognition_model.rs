@@ -532,3 +532,48 @@ pub async fn answer_objection(
         .await?;
     Ok(r.rows_affected == 1)
 }
+
+/// The years each of these brands was recognized in (any level), ascending and without
+/// repeats, in two queries whatever their number (search documents).
+pub async fn recognized_years_of(
+    db: &impl ConnectionTrait,
+    brand_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<i32>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<i32>> = Default::default();
+    if brand_ids.is_empty() {
+        return Ok(out);
+    }
+    let noms: Vec<(i64, i64)> = nomination::Entity::find()
+        .select_only()
+        .columns([nomination::Column::BrandId, nomination::Column::RoundId])
+        .filter(nomination::Column::State.eq(NominationState::Recognized.code()))
+        .filter(nomination::Column::BrandId.is_in(brand_ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if noms.is_empty() {
+        return Ok(out);
+    }
+    let mut round_ids: Vec<i64> = noms.iter().map(|(_, r)| *r).collect();
+    round_ids.sort_unstable();
+    round_ids.dedup();
+    let years: std::collections::HashMap<i64, i32> = round::Entity::find()
+        .select_only()
+        .columns([round::Column::Id, round::Column::Year])
+        .filter(round::Column::Id.is_in(round_ids))
+        .into_tuple::<(i64, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    for (brand, round) in noms {
+        if let Some(y) = years.get(&round) {
+            out.entry(brand).or_default().push(*y);
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+        v.dedup();
+    }
+    Ok(out)
+}

@@ -13,17 +13,21 @@ pub enum Kind {
     Tenders,
     /// Registered organizations.
     Orgs,
+    /// Brand service projects shown in the public gallery (never those of an organization
+    /// whose registration ended).
+    Brands,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: [Kind; 2] = [Kind::Tenders, Kind::Orgs];
+    pub const ALL: [Kind; 3] = [Kind::Tenders, Kind::Orgs, Kind::Brands];
 
     /// Code in URLs and the outbox.
     pub fn code(self) -> &'static str {
         match self {
             Kind::Tenders => "tenders",
             Kind::Orgs => "orgs",
+            Kind::Brands => "brands",
         }
     }
 

@@ -1,4 +1,4 @@
-//! Search across tenders and organizations.
+//! Search across tenders, organizations and brand projects.
 //!
 //! One [`Backend`] trait with two engines: [`embedded::Embedded`] (tantivy + jieba, under the
 //! data directory; the default) and [`meili::Meili`] (Meilisearch, when `MEILISEARCH_URL` is
@@ -232,9 +232,26 @@ pub async fn drain_once(
     model::mark_done(db, &unknown, now).await?;
     let today = crate::kernel::clock::shanghai_date(now);
     for (kind, (row_ids, record_ids, attempts)) in by_kind {
-        let (docs, deletes) = model::documents(db, kind, &record_ids, today).await?;
-        let (n_up, n_del) = (docs.len(), deletes.len());
-        match backend.apply(kind, docs, deletes).await {
+        // The records' own documents, then those of records that carry something of them
+        // (an organization's brands); the rows are done only when every one was applied.
+        let mut deliveries = vec![(kind, record_ids.clone())];
+        deliveries.extend(model::dependents(db, kind, &record_ids).await?);
+        let (mut n_up, mut n_del) = (0, 0);
+        let mut result = Ok(());
+        for (k, ids) in deliveries {
+            if ids.is_empty() {
+                continue;
+            }
+            let (docs, deletes) = model::documents(db, k, &ids, today).await?;
+            let (u, d) = (docs.len(), deletes.len());
+            result = backend.apply(k, docs, deletes).await;
+            if result.is_err() {
+                break;
+            }
+            n_up += u;
+            n_del += d;
+        }
+        match result {
             Ok(()) => {
                 model::mark_done(db, &row_ids, now).await?;
                 out.rows += row_ids.len();

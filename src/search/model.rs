@@ -132,6 +132,40 @@ struct OrgDoc {
     registered_on: i64,
 }
 
+/// A brand project as the index sees it (what its public page shows; never who created it,
+/// photo file keys or anything of an organization whose registration ended).
+#[derive(Debug, Serialize)]
+struct BrandDoc {
+    id: i64,
+    name: String,
+    name_pinyin: String,
+    /// Character bigrams of the name, for the fallback when words find nothing.
+    name_grams: String,
+    org_id: i64,
+    org_name: String,
+    domain: String,
+    domain_label: String,
+    /// The places served, each as its path from the region down.
+    place: String,
+    /// League/city codes of the places served.
+    league: Vec<String>,
+    /// Banner/county codes of the places served.
+    county: Vec<String>,
+    started_year: i64,
+    beneficiaries_per_year: i64,
+    /// Stated outcomes as text ("label number unit", one after another).
+    outcomes: String,
+    story: String,
+    /// The first photo's id (its thumbnail is `/brands/{id}/photos/{cover_photo}/thumb`).
+    cover_photo: Option<i64>,
+    /// `yes` once recognized in any year ([`rules::recognized_value`]).
+    recognized: &'static str,
+    /// The years recognized, as text (a facet).
+    recognized_years: Vec<String>,
+    recognized_count: i64,
+    created_at: i64,
+}
+
 fn to_document(v: impl Serialize) -> Document {
     match serde_json::to_value(v) {
         Ok(serde_json::Value::Object(m)) => m,
@@ -225,6 +259,65 @@ pub async fn documents(
                     }));
                 }
             }
+            Kind::Brands => {
+                for r in crate::brands::search_records(db, chunk).await? {
+                    let b = r.card.brand;
+                    found.insert(b.id);
+                    let regions = crate::regions::regions();
+                    let mut league: Vec<String> = Vec::new();
+                    let mut county: Vec<String> = Vec::new();
+                    for code in &r.card.places {
+                        if let Some(l) = regions.league_of(code)
+                            && !league.contains(&l.code)
+                        {
+                            league.push(l.code.clone());
+                        }
+                        if let Some(c) = regions.county_of(code)
+                            && !county.contains(&c.code)
+                        {
+                            county.push(c.code.clone());
+                        }
+                    }
+                    let outcomes = r
+                        .outcomes
+                        .iter()
+                        .map(|o| format!("{} {} {}", o.label, o.number, o.unit))
+                        .collect::<Vec<_>>()
+                        .join("；");
+                    docs.push(to_document(BrandDoc {
+                        id: b.id,
+                        name_pinyin: super::rules::pinyin_forms(&b.name),
+                        name_grams: super::rules::gram_forms(&b.name),
+                        org_id: b.org_id,
+                        org_name: r.card.org_name,
+                        domain_label: both_labels(&b.domain),
+                        place: r
+                            .card
+                            .places
+                            .iter()
+                            .map(|p| place(p))
+                            .collect::<Vec<_>>()
+                            .join("；"),
+                        league,
+                        county,
+                        started_year: i64::from(b.started_year),
+                        beneficiaries_per_year: b.beneficiaries_per_year,
+                        outcomes,
+                        cover_photo: r.card.cover.map(|p| p.id),
+                        recognized: rules::recognized_value(!r.recognized_years.is_empty()),
+                        recognized_count: r.recognized_years.len() as i64,
+                        recognized_years: r
+                            .recognized_years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect(),
+                        created_at: b.created_at,
+                        name: b.name,
+                        domain: b.domain,
+                        story: b.story,
+                    }));
+                }
+            }
         }
     }
     let deletes = ids
@@ -233,6 +326,23 @@ pub async fn documents(
         .filter(|id| !found.contains(id))
         .collect();
     Ok((docs, deletes))
+}
+
+/// The records of other kinds whose documents carry something of these records of `kind`:
+/// a brand's document carries its organization's name and follows its registration, so a
+/// change to an organization also rebuilds the documents of its brands.
+pub async fn dependents(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    ids: &[i64],
+) -> Result<Vec<(Kind, Vec<i64>)>, DbErr> {
+    match kind {
+        Kind::Orgs => Ok(vec![(
+            Kind::Brands,
+            crate::brands::ids_of_orgs(db, ids).await?,
+        )]),
+        Kind::Tenders | Kind::Brands => Ok(vec![]),
+    }
 }
 
 /// Enqueues the organizations whose rating lapsed on a day in `[from, to)`: a lapse changes
@@ -266,6 +376,7 @@ pub async fn ids_after(
     match kind {
         Kind::Tenders => crate::procurement::tender_ids_after(db, after, limit).await,
         Kind::Orgs => crate::orgs::ids_after(db, after, limit).await,
+        Kind::Brands => crate::brands::ids_after(db, after, limit).await,
     }
 }
 
@@ -274,5 +385,6 @@ pub async fn record_count(db: &impl ConnectionTrait, kind: Kind) -> Result<u64, 
     match kind {
         Kind::Tenders => crate::procurement::tender_count(db).await,
         Kind::Orgs => crate::orgs::count(db).await,
+        Kind::Brands => crate::brands::public_count(db).await,
     }
 }

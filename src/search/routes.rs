@@ -80,11 +80,7 @@ async fn kind_page(
     let mut other_total = None;
     // The words found nothing (whether or not a fallback did): say what the other kind has.
     if (outcome.fallback.is_some() || found.total == 0) && !req.text.is_empty() {
-        let other = if kind == Kind::Tenders {
-            Kind::Orgs
-        } else {
-            Kind::Tenders
-        };
+        let other = kind.other();
         let count = rules::Request {
             text: req.text.clone(),
             limit: 0,
@@ -199,7 +195,11 @@ pub async fn suggest(
             };
             // Suggestions are a convenience: an engine outage leaves them empty, not an error.
             if let Ok(found) = st.search.backend().search(kind, &req).await {
-                let attr = if kind == Kind::Orgs { "name" } else { "title" };
+                let attr = if kind == Kind::Tenders {
+                    "title"
+                } else {
+                    "name"
+                };
                 options.extend(
                     found
                         .hits
@@ -239,6 +239,15 @@ pub async fn orgs(
     kind_page(&st, &ctx, Kind::Orgs, &params_of(raw, ctx.lang)?).await
 }
 
+/// `GET /search/brands`
+pub async fn brands(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Markup> {
+    kind_page(&st, &ctx, Kind::Brands, &params_of(raw, ctx.lang)?).await
+}
+
 fn api_error_text(e: &ParamError, lang: Lang) -> serde_json::Value {
     let (param, value) = match e {
         ParamError::QueryTooLong | ParamError::QueryControl => ("q", String::new()),
@@ -275,8 +284,8 @@ fn hits_json(kind: Kind, found: &Found, tokens: &[String]) -> Vec<serde_json::Va
         .collect()
 }
 
-/// `GET /api/v1/search`: the same parameters as the pages, plus `kind` (`tenders`, `orgs`;
-/// absent for both) and `per_page` (≤ 100). Unusable parameters get 422 with a message each.
+/// `GET /api/v1/search`: the same parameters as the pages, plus `kind` (`tenders`, `orgs`,
+/// `brands`; absent for all) and `per_page` (≤ 100). Unusable parameters get 422 with a message each.
 pub async fn api(
     State(st): State<AppState>,
     lang: Lang,

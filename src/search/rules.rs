@@ -26,6 +26,16 @@ impl Kind {
         match self {
             Kind::Tenders => "tenders",
             Kind::Orgs => "organizations",
+            Kind::Brands => "brands",
+        }
+    }
+
+    /// The kind a page points to when the words find nothing of this one: organizations for
+    /// tenders and brands, tenders for organizations.
+    pub fn other(self) -> Kind {
+        match self {
+            Kind::Tenders | Kind::Brands => Kind::Orgs,
+            Kind::Orgs => Kind::Tenders,
         }
     }
 
@@ -35,9 +45,12 @@ impl Kind {
             LazyLock::new(|| IndexDef::parse(include_str!("../../search/tenders.json")));
         static ORGS: LazyLock<IndexDef> =
             LazyLock::new(|| IndexDef::parse(include_str!("../../search/organizations.json")));
+        static BRANDS: LazyLock<IndexDef> =
+            LazyLock::new(|| IndexDef::parse(include_str!("../../search/brands.json")));
         match self {
             Kind::Tenders => &TENDERS,
             Kind::Orgs => &ORGS,
+            Kind::Brands => &BRANDS,
         }
     }
 }
@@ -943,7 +956,20 @@ pub const FACETS: &[(Kind, &str, &str)] = &[
     (Kind::Orgs, "credit", "credit_status"),
     (Kind::Orgs, "league", "league"),
     (Kind::Orgs, "county", "county"),
+    (Kind::Brands, "domain", "domain"),
+    (Kind::Brands, "league", "league"),
+    (Kind::Brands, "county", "county"),
+    (Kind::Brands, "recognized", "recognized"),
+    (Kind::Brands, "recognized_year", "recognized_years"),
 ];
+
+/// The first year a brand can have been recognized in (a bound on the facet's values).
+pub const FIRST_RECOGNITION_YEAR: i32 = 2000;
+
+/// Whether a brand was ever recognized, as the `recognized` facet holds it.
+pub fn recognized_value(recognized: bool) -> &'static str {
+    if recognized { "yes" } else { "no" }
+}
 
 /// The facets of a kind: (parameter, attribute).
 pub fn facets_of(kind: Kind) -> impl Iterator<Item = (&'static str, &'static str)> {
@@ -979,6 +1005,13 @@ pub fn valid_value(param: &str, value: &str) -> bool {
         "type" => OrgKind::parse(value).is_some(),
         "rating" => value == "none" || (1..=5).any(|g| format!("{g}A") == value),
         "credit" => CreditStatus::parse(value).is_some(),
+        "recognized" => value == "yes" || value == "no",
+        "recognized_year" => {
+            value.len() == 4
+                && value
+                    .parse::<i32>()
+                    .is_ok_and(|y| (FIRST_RECOGNITION_YEAR..=9999).contains(&y))
+        }
         _ => false,
     }
 }
@@ -1642,6 +1675,69 @@ mod tests {
         assert!(!r.filters.contains_key("state"));
         assert_eq!(r.filters["credit_status"], vec!["dishonest".to_string()]);
         assert_eq!(r.sort, None);
+    }
+
+    #[test]
+    fn brand_params_take_recognition_facets() {
+        let (r, _, errs) = parse_params(
+            Kind::Brands,
+            &p(&[
+                ("q", "银龄"),
+                ("recognized", "yes"),
+                ("recognized_year", "2026"),
+                ("league", "150100"),
+                ("domain", "elderly"),
+                ("sort", "reach"),
+            ]),
+            20,
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(r.filters["recognized"], vec!["yes".to_string()]);
+        assert_eq!(r.filters["recognized_years"], vec!["2026".to_string()]);
+        assert_eq!(r.filters["league"], vec!["150100".to_string()]);
+        assert_eq!(r.filters["domain"], vec!["elderly".to_string()]);
+        assert_eq!(r.sort, Some(("beneficiaries_per_year".to_string(), true)));
+        for (param, value) in [
+            ("recognized", "maybe"),
+            ("recognized_year", "26"),
+            ("recognized_year", "1999"),
+            ("recognized_year", "２０２６"),
+            ("domain", "nope"),
+        ] {
+            let (r, _, errs) = parse_params(Kind::Brands, &p(&[(param, value)]), 20);
+            assert!(r.filters.is_empty(), "{param}={value}");
+            assert_eq!(
+                errs,
+                vec![ParamError::Facet {
+                    param: param.into(),
+                    value: value.into()
+                }]
+            );
+        }
+        assert_eq!(recognized_value(true), "yes");
+        assert_eq!(recognized_value(false), "no");
+        assert_eq!(Kind::Brands.other(), Kind::Orgs);
+        assert_eq!(Kind::Orgs.other(), Kind::Tenders);
+        assert_eq!(Kind::Tenders.other(), Kind::Orgs);
+    }
+
+    #[test]
+    fn brand_definition_indexes_only_public_fields() {
+        let d = Kind::Brands.def();
+        for private in [
+            "created_by",
+            "file_key",
+            "partners",
+            "contact_phone",
+            "updated_at",
+        ] {
+            assert!(!d.displayed.iter().any(|a| a == private), "{private}");
+            assert!(!d.searchable.iter().any(|a| a == private), "{private}");
+        }
+        // Places understood in a query become league/county filters: both must be facets.
+        for a in ["league", "county"] {
+            assert!(d.filterable.iter().any(|f| f == a), "{a}");
+        }
     }
 
     #[test]

@@ -92,6 +92,9 @@ pub fn value_label(param: &str, value: &str, lang: Lang) -> String {
         "credit" => CreditStatus::parse(value)
             .map(|c| c.label(lang))
             .unwrap_or_else(|| value.to_string()),
+        "recognized" if value == "yes" || value == "no" => {
+            lang.t(&format!("search.recognized.{value}"))
+        }
         _ => value.to_string(),
     }
 }
@@ -184,6 +187,62 @@ pub fn org_hit(
                 p.hit-tags { @for d in domains { span.tag { (domain_label(d, lang)) } " " } }
             }
         }
+    }
+}
+
+/// One brand-project result: its cover thumbnail, name, organization, domain, places and
+/// the years it was recognized.
+pub fn brand_hit(
+    hit: &serde_json::Map<String, serde_json::Value>,
+    tokens: &[String],
+    lang: Lang,
+) -> Markup {
+    let id = int_of(hit, "id");
+    let cover = hit.get("cover_photo").and_then(|v| v.as_i64());
+    let years: Vec<&str> = hit
+        .get("recognized_years")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
+        .unwrap_or_default();
+    html! {
+        li.search-hit.brand-hit {
+            @if let Some(p) = cover {
+                img.hit-thumb src=(format!("/brands/{id}/photos/{p}/thumb")) alt="" loading="lazy" width="96";
+            }
+            div.hit-head {
+                a.hit-title href=(format!("/brands/{id}")) {
+                    (pieces(&rules::highlight(text_of(hit, "name"), tokens, 200)))
+                }
+                " "
+                @for y in &years {
+                    span.badge.badge-recognized { (lang.tf("search.recognized_in", &[("year", y)])) }
+                    " "
+                }
+            }
+            p.hit-meta {
+                a href=(format!("/orgs/{}", int_of(hit, "org_id"))) {
+                    (pieces(&rules::highlight(text_of(hit, "org_name"), tokens, 200)))
+                }
+                " · " (value_label("domain", text_of(hit, "domain"), lang))
+                " · " (lang.tf("search.brand_since", &[("year", &int_of(hit, "started_year").to_string())]))
+                " · " (lang.tf("search.brand_reach", &[("n", &int_of(hit, "beneficiaries_per_year").to_string())]))
+            }
+            p.hit-meta { (text_of(hit, "place")) }
+            p.hit-text { (pieces(&rules::highlight(text_of(hit, "story"), tokens, 90))) }
+        }
+    }
+}
+
+fn hit(
+    kind: Kind,
+    h: &serde_json::Map<String, serde_json::Value>,
+    tokens: &[String],
+    lang: Lang,
+) -> Markup {
+    match kind {
+        Kind::Tenders => tender_hit(h, tokens, lang),
+        Kind::Orgs => org_hit(h, tokens, lang),
+        Kind::Brands => brand_hit(h, tokens, lang),
     }
 }
 
@@ -397,10 +456,7 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                 } @else {
                     ol.search-hits start=(rules::page_offset(p.page, p.per_page) + 1) {
                         @for h in &p.found.hits {
-                            @match kind {
-                                Kind::Tenders => (tender_hit(h, p.tokens, lang)),
-                                Kind::Orgs => (org_hit(h, p.tokens, lang)),
-                            }
+                            (hit(kind, h, p.tokens, lang))
                         }
                     }
                 }
@@ -431,7 +487,7 @@ fn no_results(kind: Kind, p: &KindPage<'_>, active: &[(&str, &str)], lang: Lang)
             @if p.page > 1 && p.found.total > 0 {
                 p { a href=(href(kind, p.params, &[])) { (lang.t("search.first_page")) } }
             }
-            @let other = if kind == Kind::Tenders { Kind::Orgs } else { Kind::Tenders };
+            @let other = kind.other();
             @if !p.text.is_empty() {
                 p { a href=(href(other, &[], &[("q", p.text)])) {
                     @match p.other_total {
@@ -476,10 +532,7 @@ pub fn all_page(
                     } @else {
                         ol.search-hits {
                             @for h in &found.hits {
-                                @match kind {
-                                    Kind::Tenders => (tender_hit(h, tokens, lang)),
-                                    Kind::Orgs => (org_hit(h, tokens, lang)),
-                                }
+                                (hit(*kind, h, tokens, lang))
                             }
                         }
                         @if found.total > found.hits.len() as u64 {

@@ -181,7 +181,8 @@ pub async fn run(db: &DatabaseConnection, now: i64, today: time::Date) -> Result
             partners: format!("{place}民政局、社区居委会"),
             story: story.into(),
         };
-        crate::brands::model::insert(&*txn, o.id, &d, None, now).await?;
+        let id = crate::brands::model::insert(&*txn, o.id, &d, None, now).await?;
+        crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, id, now).await?;
     }
     txn.commit().await?;
     Ok(picked.len())
