@@ -90,6 +90,15 @@ async fn record(
     .await
 }
 
+/// Queues a brand's search document for rewriting, in the transaction that changed it.
+pub(crate) async fn reindex(
+    txn: &impl sea_orm::ConnectionTrait,
+    brand_id: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    crate::kernel::outbox::enqueue(txn, crate::kernel::outbox::Kind::Brands, brand_id, now).await
+}
+
 /// Creates a brand project of an organization.
 pub async fn create(
     db: &DatabaseConnection,
@@ -100,7 +109,7 @@ pub async fn create(
 ) -> Result<i64, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
     let id = model::insert(&*txn, org_id, d, Some(actor), now).await?;
-    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, id, now).await?;
+    reindex(&*txn, id, now).await?;
     record(
         &*txn,
         id,
@@ -124,8 +133,7 @@ pub async fn update(
 ) -> Result<(), DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
     model::update(&*txn, brand.id, d, now).await?;
-    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
-        .await?;
+    reindex(&*txn, brand.id, now).await?;
     record(
         &*txn,
         brand.id,
@@ -175,8 +183,7 @@ pub async fn add_photo(
         let id =
             model::insert_photo(&*txn, brand.id, &key, (r.width, r.height), actor, now).await?;
         // The cover shown with a search result may change.
-        crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
-            .await?;
+        reindex(&*txn, brand.id, now).await?;
         record(
             &*txn,
             brand.id,
@@ -219,8 +226,7 @@ pub async fn delete_photo(
         return Ok(false);
     };
     model::delete_photo(&*txn, p.id).await?;
-    crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, brand.id, now)
-        .await?;
+    reindex(&*txn, brand.id, now).await?;
     record(
         &*txn,
         brand.id,

@@ -660,8 +660,7 @@ pub async fn recognize(
             return Ok(Err(Refusal::WrongState));
         }
         // The brand's search document gains the year (the recognized facets).
-        crate::kernel::outbox::enqueue(&*txn, crate::kernel::outbox::Kind::Brands, n.brand_id, now)
-            .await?;
+        super::reindex(&*txn, n.brand_id, now).await?;
         on_brand(
             &*txn,
             n,
