@@ -828,3 +828,45 @@ async fn localities_override_rules_and_the_most_specific_wins() {
     assert_eq!(status(&app, x).await, CreditStatus::Normal);
     app.check_invariants().await.unwrap();
 }
+
+/// The daily run writes a hundred organizations to a transaction, each in a savepoint of its
+/// own. Two runs at once over more organizations than one chunk (the job on two instances)
+/// must still give every organization exactly one notice: the run that loses a race on an
+/// organization rolls back that organization's savepoint only and carries on, on both
+/// engines (on PostgreSQL a failed statement outside a savepoint would poison the whole
+/// chunk).
+#[tokio::test]
+async fn two_runs_at_once_give_each_organization_one_notice() {
+    let app = TestApp::with_config(config()).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    const N: u32 = 230;
+    let mut ids = Vec::new();
+    for n in 1..=N {
+        ids.push(app.org(owner, n, &format!("第{n}社区服务中心")).await);
+    }
+    // The day after the 2026 report deadline: none of them filed.
+    let deadline = app.state.config.regulation.deadline(2026);
+    app.clock().advance(first_day_after(deadline) * DAY);
+    let run = || civicbridge::app::jobs::evaluate_credit(&app.state);
+    let (a, b) = tokio::join!(run(), run());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.noticed + b.noticed, N, "{a:?} {b:?}");
+    for id in &ids {
+        assert_eq!(
+            cases(&app, *id).await,
+            vec![(Trigger::ReportMissing, CaseState::Noticed)],
+            "org {id}"
+        );
+    }
+    // Each written notice has its history row and its audit entry, none left over from a
+    // rolled-back savepoint.
+    assert_eq!(app.count("credit_cases").await, i64::from(N));
+    assert_eq!(app.count("credit_events").await, i64::from(N));
+    // The next day's run has nothing to add.
+    app.clock().advance(DAY);
+    let again = civicbridge::app::jobs::evaluate_credit(&app.state)
+        .await
+        .unwrap();
+    assert_eq!((again.noticed, again.deferred), (0, 0), "{again:?}");
+    app.check_invariants().await.unwrap();
+}

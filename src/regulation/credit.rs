@@ -1,9 +1,9 @@
 //! The credit engine (issue 15 point 2) and the operations on credit cases, each one write
 //! transaction with its history row, audit entry and notices. The engine reads facts in
 //! batches (reports, penalties, findings, cases: one `IN` query each per batch of
-//! organizations), decides with the pure [`super::credit_rules`], and writes one
-//! transaction per organization that changes: its case steps and, when a listing began or
-//! ended, the organization's credit status through `orgs`' face, which eligibility
+//! organizations), decides with the pure [`super::credit_rules`], and writes the
+//! organizations that change a hundred to a transaction, each in a savepoint of its own: its
+//! case steps and, when a listing began or ended, the organization's credit status through `orgs`' face, which eligibility
 //! (tenders, calls, brands) and the search facet already read.
 //!
 //! Invariants: a case moves only by a conditional update on the state it was read in (a
@@ -14,7 +14,10 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    TransactionTrait,
+};
 
 use super::credit_model::{self as m, Case, credit_case};
 use super::credit_rules::{
@@ -71,6 +74,11 @@ pub enum CreditRefusal {
 /// Organizations evaluated per batch of reads.
 const BATCH: u64 = 1000;
 
+/// Organizations with steps whose writes share one transaction (each in a savepoint of its
+/// own). A commit per organization was most of the first daily run's time on SQLite, where
+/// every commit is a sync; a hundred keeps the writers' turn held for well under a second.
+const WRITE_CHUNK: usize = 100;
+
 /// The daily run: every organization, in batches.
 pub async fn evaluate_all(
     db: &DatabaseConnection,
@@ -120,6 +128,8 @@ pub async fn evaluate_orgs(
     let mut findings = m::findings_of_many(db, ids).await?;
     let mut cases = m::cases_of_many(db, ids).await?;
     let mut absorbed = m::absorbed_of_many(db, ids).await?;
+    let mut chunk: Option<crate::kernel::db::WriteTxn> = None;
+    let mut in_chunk = 0;
     for o in orgs {
         sum.orgs += 1;
         let cases = cases.remove(&o.id).unwrap_or_default();
@@ -146,10 +156,35 @@ pub async fn evaluate_orgs(
         if steps.is_empty() {
             continue;
         }
-        match apply(db, &o, &cases, &steps, local, c, now).await? {
-            Some(s) => sum.add(s),
-            None => sum.deferred += 1,
+        if chunk.is_none() {
+            chunk = Some(crate::kernel::db::begin_write(db).await?);
         }
+        let Some(outer) = chunk.as_ref() else {
+            unreachable!("the chunk's transaction was begun just above")
+        };
+        // A savepoint per organization: a case that moved meanwhile undoes that
+        // organization's steps only.
+        let sp = outer.begin().await?;
+        match apply(&sp, &o, &cases, &steps, local, c, now).await? {
+            Some(s) => {
+                sp.commit().await?;
+                sum.add(s);
+            }
+            None => {
+                sp.rollback().await?;
+                sum.deferred += 1;
+            }
+        }
+        in_chunk += 1;
+        if in_chunk == WRITE_CHUNK {
+            if let Some(t) = chunk.take() {
+                t.commit().await?;
+            }
+            in_chunk = 0;
+        }
+    }
+    if let Some(t) = chunk.take() {
+        t.commit().await?;
     }
     Ok(sum)
 }
@@ -192,10 +227,10 @@ fn params(o: &Org, case: &Case) -> Params {
         .link(format!("/orgs/{}/credit#case-{}", o.id, case.id))
 }
 
-/// One organization's steps in one transaction; `None` when a case moved meanwhile (rolled
-/// back, left for the next run).
+/// One organization's steps in the caller's savepoint; `None` when a case moved meanwhile
+/// (the caller rolls the savepoint back and the next run tries again).
 async fn apply(
-    db: &DatabaseConnection,
+    txn: &DatabaseTransaction,
     o: &Org,
     cases: &[Case],
     steps: &[Step],
@@ -203,8 +238,7 @@ async fn apply(
     c: &CreditSettings,
     now: i64,
 ) -> Result<Option<RunSummary>, DbErr> {
-    let txn = crate::kernel::db::begin_write(db).await?;
-    let admins = org_admins(&*txn, o.id).await?;
+    let admins = org_admins(txn, o.id).await?;
     let mut sum = RunSummary::default();
     let mut listing_changed = false;
     let find = |id: i64| cases.iter().find(|x| x.id == id);
@@ -219,7 +253,7 @@ async fn apply(
                     .unwrap_or_default();
                 // The objection period set where the organization is registered.
                 let due = now + local.objection_days(h.trigger, c.objection_days) * DAY;
-                let case = match m::insert_case(&*txn, o.id, h, &basis, due, now).await {
+                let case = match m::insert_case(txn, o.id, h, &basis, due, now).await {
                     Ok(x) => x,
                     Err(e)
                         if matches!(
@@ -231,10 +265,10 @@ async fn apply(
                     }
                     Err(e) => return Err(e),
                 };
-                m::insert_event(&*txn, &case, "noticed", None, "", now).await?;
-                audit(&*txn, &case, "noticed", None, false, "", now).await?;
+                m::insert_event(txn, &case, "noticed", None, "", now).await?;
+                audit(txn, &case, "noticed", None, false, "", now).await?;
                 let p = params(o, &case).text("due", crate::kernel::clock::display_instant(due));
-                crate::inbox::notify(&*txn, &admins, Kind::CreditNoticed, &p, now).await?;
+                crate::inbox::notify(txn, &admins, Kind::CreditNoticed, &p, now).await?;
                 sum.noticed += 1;
                 true
             }
@@ -249,12 +283,12 @@ async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 };
-                let ok = m::move_case(&*txn, case.id, CaseState::Noticed, am).await?;
+                let ok = m::move_case(txn, case.id, CaseState::Noticed, am).await?;
                 if ok {
-                    m::insert_event(&*txn, case, "listed", None, "", now).await?;
-                    audit(&*txn, case, "listed", None, true, "", now).await?;
+                    m::insert_event(txn, case, "listed", None, "", now).await?;
+                    audit(txn, case, "listed", None, true, "", now).await?;
                     let p = params(o, case);
-                    crate::inbox::notify(&*txn, &admins, Kind::CreditListed, &p, now).await?;
+                    crate::inbox::notify(txn, &admins, Kind::CreditListed, &p, now).await?;
                     sum.listed += 1;
                     listing_changed = true;
                 }
@@ -270,10 +304,10 @@ async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 };
-                let ok = m::move_case(&*txn, case.id, case.state(), am).await?;
+                let ok = m::move_case(txn, case.id, case.state(), am).await?;
                 if ok {
-                    m::insert_event(&*txn, case, "withdrawn", None, "ground_gone", now).await?;
-                    audit(&*txn, case, "withdrawn", None, false, "ground_gone", now).await?;
+                    m::insert_event(txn, case, "withdrawn", None, "ground_gone", now).await?;
+                    audit(txn, case, "withdrawn", None, false, "ground_gone", now).await?;
                     sum.withdrawn += 1;
                 }
                 ok
@@ -288,12 +322,12 @@ async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 };
-                let ok = m::move_case(&*txn, case.id, CaseState::Listed, am).await?;
+                let ok = m::move_case(txn, case.id, CaseState::Listed, am).await?;
                 if ok {
-                    m::insert_event(&*txn, case, "removed", None, why.code(), now).await?;
-                    audit(&*txn, case, "removed", None, true, why.code(), now).await?;
+                    m::insert_event(txn, case, "removed", None, why.code(), now).await?;
+                    audit(txn, case, "removed", None, true, why.code(), now).await?;
                     let p = params(o, case).label("why", format!("credit.removal.{}", why.code()));
-                    crate::inbox::notify(&*txn, &admins, Kind::CreditRemoved, &p, now).await?;
+                    crate::inbox::notify(txn, &admins, Kind::CreditRemoved, &p, now).await?;
                     sum.removed += 1;
                     listing_changed = true;
                 }
@@ -308,12 +342,12 @@ async fn apply(
                     updated_at: Set(now),
                     ..Default::default()
                 };
-                let ok = m::move_case(&*txn, case.id, case.state(), am).await?;
+                let ok = m::move_case(txn, case.id, case.state(), am).await?;
                 if ok {
                     let note = r::key(h.trigger, &h.subject);
-                    m::insert_event(&*txn, case, "restarted", None, &note, now).await?;
+                    m::insert_event(txn, case, "restarted", None, &note, now).await?;
                     let public = case.state() == CaseState::Listed;
-                    audit(&*txn, case, "restarted", None, public, &note, now).await?;
+                    audit(txn, case, "restarted", None, public, &note, now).await?;
                     sum.restarted += 1;
                 }
                 ok
@@ -324,9 +358,8 @@ async fn apply(
         }
     }
     if listing_changed {
-        sync_status(&*txn, o, None, now).await?;
+        sync_status(txn, o, None, now).await?;
     }
-    txn.commit().await?;
     Ok(Some(sum))
 }
 
