@@ -99,6 +99,14 @@ impl WriteTxn {
     }
 }
 
+/// A savepoint inside a write transaction: committing it keeps its writes in the outer
+/// transaction, rolling it back undoes only them (a batch writer that lets one item fail
+/// without losing the others). The outer transaction still holds the writers' turn.
+pub async fn savepoint(txn: &WriteTxn) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::TransactionTrait;
+    txn.txn.begin().await
+}
+
 /// Begins a write transaction (see [`WriteTxn`]).
 pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};

@@ -164,7 +164,7 @@ pub async fn evaluate_orgs(
         };
         // A savepoint per organization: a case that moved meanwhile undoes that
         // organization's steps only.
-        let sp = outer.begin().await?;
+        let sp = crate::kernel::db::savepoint(outer).await?;
         match apply(&sp, &o, &cases, &steps, local, c, now).await? {
             Some(s) => {
                 sp.commit().await?;
