@@ -1068,6 +1068,7 @@ async fn route_role_matrix() {
     )
     .await
     .unwrap()
+    .unwrap()
     .id;
 
     // A brand-recognition round taking nominations, so its routes meet a real round
