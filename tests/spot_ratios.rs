@@ -69,7 +69,7 @@ async fn campaign(c: &mut Client, level: &str, division: &str, ratio: &str) -> c
 async fn last_ratio(app: &TestApp) -> i64 {
     scalar(
         app,
-        "SELECT ratio_bp FROM spot_campaigns ORDER BY id DESC LIMIT 1",
+        "SELECT CAST(ratio_bp AS BIGINT) FROM spot_campaigns ORDER BY id DESC LIMIT 1",
     )
     .await
 }
