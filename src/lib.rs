@@ -283,6 +283,12 @@
 //!   ordering a rectification (a credit finding due in `CIVICBRIDGE_RECTIFICATION_DAYS`)
 //!   in the conclusion's transaction. Drafts are the
 //!   regulators' (404 to others); every step a conditional update with its audit entry.
+//!   Minimum ratios per locality (`ratio_rules`, `spot_ratio_overrides`,
+//!   `/spot-checks/ratios?place=`): the region, a league/city or a banner/county raises the
+//!   minimum of its own level's campaigns and those below, never under what it inherits;
+//!   a campaign's minimum is the highest along its division's chain (the empty ratio takes
+//!   it, a lower one is refused naming its source, re-checked in the creating
+//!   transaction); each change audited publicly with old and new values and its reason.
 //!   Calls `orgs`, `accounts`, `audit`, `regions`, `regulation`.
 //! - [`audit`] — the log an insider with database access cannot rewrite unnoticed: an entry
 //!   is recorded with its HMAC (key outside the database) in the same transaction as every

@@ -1068,6 +1068,7 @@ async fn route_role_matrix() {
     )
     .await
     .unwrap()
+    .unwrap()
     .id;
 
     // A brand-recognition round taking nominations, so its routes meet a real round
@@ -2276,6 +2277,10 @@ async fn every_page_is_translated_in_both_languages() {
         "/credit/rules/report_missing?place=150100",
         "/credit/rules/zombie_no_activity?place=150200",
         "/credit/rules/large_fine?place=150102",
+        // Minimum spot-check ratios per locality (Hohhot's raised league/city minimum).
+        "/spot-checks/ratios?place=150000",
+        "/spot-checks/ratios?place=150100",
+        "/spot-checks/ratios?place=150102",
     ] {
         for lang in ["zh-CN", "en"] {
             let url = format!("{path}&lang={lang}");

@@ -173,6 +173,8 @@ mod m0376_index_incubator_tenants_org;
 mod m0377_create_incubator_vp_support;
 mod m0378_index_incubator_vp_support_tenant;
 mod m0379_index_incubator_vp_support_held;
+mod m0420_create_spot_ratio_overrides;
+mod m0421_index_spot_ratio_overrides_division_level;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -348,6 +350,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0377_create_incubator_vp_support::Migration),
             Box::new(m0378_index_incubator_vp_support_tenant::Migration),
             Box::new(m0379_index_incubator_vp_support_held::Migration),
+            Box::new(m0420_create_spot_ratio_overrides::Migration),
+            Box::new(m0421_index_spot_ratio_overrides_division_level::Migration),
         ]
     }
 }

@@ -726,6 +726,16 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // spot checks
     .get("/spot-checks", Public, inspections::routes::list)
     .get("/spot-checks/new", Regulator, inspections::routes::new_form)
+    .get(
+        "/spot-checks/ratios",
+        Regulator,
+        inspections::routes::ratios,
+    )
+    .post(
+        "/spot-checks/ratios",
+        Regulator,
+        inspections::routes::save_ratio,
+    )
     .post("/spot-checks", Regulator, inspections::routes::create)
     .get("/spot-checks/{id}", Public, inspections::routes::show)
     .post(

@@ -14,18 +14,27 @@
 //! are exactly `rules::draw` of those inputs; every change is a conditional update on the
 //! state it was read in with its audit entry (public for commit, draw and conclusion) in the
 //! same transaction; a concluded check with a deficiency records a rectification order
-//! through `regulation` in the conclusion's transaction. May call: `orgs` (population,
+//! through `regulation` in the conclusion's transaction.
+//!
+//! Minimum ratios per locality (`ratio_rules`, table `spot_ratio_overrides`): the region, a
+//! league/city or a banner/county raises the minimum of the campaigns of a level run for its
+//! organizations, never below the national floor nor below what it inherits; a campaign's
+//! minimum is the highest along its division's chain, checked again inside the
+//! transaction that creates it; each change carries a reason in a public audit entry
+//! written in its transaction, with the old and new values. May call: `orgs` (population,
 //! memberships, names), `regulation` (rectification orders), `accounts` (the
 //! regulators), `audit`, `regions`; its routes and views `web`.
 
 pub mod model;
+pub mod ratio_rules;
 pub mod routes;
 pub mod rules;
 pub mod views;
 
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr};
 
-pub use model::{Campaign, Check, FindingRow};
+pub use model::{Campaign, Check, FindingRow, RatioRow};
+pub use ratio_rules::{Minimum, RatioEdit, RatioOverride, Source};
 pub use rules::{CampaignDraft, CampaignState, Finding, IllegalTransition, Item, Level};
 
 /// Why a campaign write was refused (nothing was written).
@@ -71,14 +80,22 @@ fn authority(l: Level) -> crate::orgs::AuthorityLevel {
     }
 }
 
-/// Defines a campaign (a draft, regulators only), with its audit entry.
+/// Defines a campaign (a draft, regulators only), with its audit entry. The ratio is
+/// checked again against the minimum where the campaign runs inside the transaction (a
+/// locality may have raised it since the form was checked): `Err(minimum)`, nothing
+/// written, when it is below.
 pub async fn create(
     db: &DatabaseConnection,
     d: &CampaignDraft,
     actor: i64,
     now: i64,
-) -> Result<Campaign, DbErr> {
+) -> Result<Result<Campaign, Minimum>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    let min = ratio_rules::campaign_minimum(d.level, &d.division, &ratio_overrides(&*txn).await?);
+    if d.ratio_bp < min.bp {
+        txn.commit().await?;
+        return Ok(Err(min));
+    }
     let c = model::insert(&*txn, d, actor, now).await?;
     log(
         &*txn,
@@ -86,12 +103,109 @@ pub async fn create(
         "created",
         actor,
         now,
-        serde_json::json!({ "level": d.level.code(), "division": d.division, "year": d.year, "ratio_bp": d.ratio_bp }),
+        serde_json::json!({
+            "level": d.level.code(),
+            "division": d.division,
+            "year": d.year,
+            "ratio_bp": d.ratio_bp,
+            "min_ratio_bp": min.bp,
+            "min_source": match &min.source { Source::Floor => None, Source::Place(p) => Some(p.clone()) },
+        }),
         false,
     )
     .await?;
     txn.commit().await?;
-    Ok(c)
+    Ok(Ok(c))
+}
+
+/// Every locality's minimum as the rules see it.
+pub async fn ratio_overrides(db: &impl ConnectionTrait) -> Result<Vec<RatioOverride>, DbErr> {
+    Ok(model::ratio_rows(db)
+        .await?
+        .iter()
+        .filter_map(RatioRow::rule)
+        .collect())
+}
+
+/// Every stored minimum, by division and level (who set it and when, for the page).
+pub use model::ratio_rows;
+
+/// Why a locality's minimum was not saved (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RatioRefusal {
+    /// Below what the locality now inherits (a level above raised it meanwhile).
+    Below(Minimum),
+    /// Another regulator changed it meanwhile.
+    Changed,
+}
+
+/// Sets (or with `None`, removes) `place`'s minimum for one campaign level, with a public
+/// audit entry holding the old and new values and the reason, in one transaction. An
+/// unchanged value writes nothing. The edit was validated ([`ratio_rules::validate`]); what
+/// the place inherits is read again here so a concurrent raise above cannot be undercut.
+pub async fn set_ratio(
+    db: &DatabaseConnection,
+    place: &str,
+    edit: &RatioEdit,
+    actor: i64,
+    now: i64,
+) -> Result<Result<(), RatioRefusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let above = ratio_rules::inherited(edit.level, place, &ratio_overrides(&*txn).await?);
+    if let Some(bp) = edit.min_ratio_bp
+        && bp < above.bp
+    {
+        txn.commit().await?;
+        return Ok(Err(RatioRefusal::Below(above)));
+    }
+    let before = model::ratio_row(&*txn, place, edit.level).await?;
+    let old = before.as_ref().map(|b| b.min_ratio_bp);
+    if old
+        == edit
+            .min_ratio_bp
+            .map(|b| i32::try_from(b).unwrap_or(i32::MAX))
+    {
+        txn.commit().await?;
+        return Ok(Ok(()));
+    }
+    // Two edits in the same second would share `updated_at`, the row's version.
+    let at = before.as_ref().map_or(now, |b| now.max(b.updated_at + 1));
+    let id = match (edit.min_ratio_bp, &before) {
+        (Some(bp), _) => {
+            model::put_ratio(&*txn, place, edit.level, before.as_ref(), bp, actor, at).await?
+        }
+        (None, Some(b)) => model::remove_ratio(&*txn, b).await?.then_some(b.id),
+        (None, None) => None,
+    };
+    let Some(id) = id else {
+        // Dropped, not committed: a lost insert race leaves PostgreSQL's transaction aborted.
+        return Ok(Err(RatioRefusal::Changed));
+    };
+    crate::audit::append(
+        &*txn,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "spot_ratio_override",
+            entity_id: id,
+            action: if edit.min_ratio_bp.is_some() {
+                "ratio_set"
+            } else {
+                "ratio_removed"
+            },
+            detail: serde_json::json!({
+                "place": place,
+                "level": edit.level.code(),
+                "before_bp": old,
+                "after_bp": edit.min_ratio_bp,
+                "reason": edit.reason,
+            }),
+            public: true,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
 }
 
 fn refused(c: &Campaign, event: rules::CampaignEvent) -> Refusal {

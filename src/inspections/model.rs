@@ -332,3 +332,135 @@ pub async fn put_finding(
     .await?;
     Ok(())
 }
+
+/// `spot_ratio_overrides`
+pub mod ratio_override {
+    use sea_orm::entity::prelude::*;
+
+    /// A locality's raised minimum sampling ratio for the campaigns of one level.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "spot_ratio_overrides")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The region's, a league/city's or a banner/county's division code.
+        pub division: String,
+        /// `rules::Level` code of the campaigns it applies to.
+        pub level: String,
+        /// The minimum, basis points.
+        pub min_ratio_bp: i32,
+        /// The regulator who set it last.
+        pub updated_by: Option<i64>,
+        /// Unix seconds; also the row's version for conditional updates.
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A stored minimum.
+pub use ratio_override::Model as RatioRow;
+
+impl RatioRow {
+    /// As the pure rules see it (`None` for a row with an unknown level code).
+    pub fn rule(&self) -> Option<super::ratio_rules::RatioOverride> {
+        Some(super::ratio_rules::RatioOverride {
+            division: self.division.clone(),
+            level: Level::parse(&self.level)?,
+            min_ratio_bp: u32::try_from(self.min_ratio_bp).ok()?,
+        })
+    }
+}
+
+/// Every locality's minimums (a small table: at most three per locality), by division and
+/// level.
+pub async fn ratio_rows(db: &impl ConnectionTrait) -> Result<Vec<RatioRow>, DbErr> {
+    ratio_override::Entity::find()
+        .order_by_asc(ratio_override::Column::Division)
+        .order_by_asc(ratio_override::Column::Level)
+        .all(db)
+        .await
+}
+
+/// One locality's minimum for one level.
+pub async fn ratio_row(
+    db: &impl ConnectionTrait,
+    division: &str,
+    level: Level,
+) -> Result<Option<RatioRow>, DbErr> {
+    ratio_override::Entity::find()
+        .filter(ratio_override::Column::Division.eq(division))
+        .filter(ratio_override::Column::Level.eq(level.code()))
+        .one(db)
+        .await
+}
+
+/// Sets a locality's minimum: updates `before` if it is unchanged since read, or inserts
+/// the row when there was none; the row's id. `Ok(None)` when another write got there
+/// first (changed row, or the unique index refusing a second insert — on PostgreSQL the
+/// transaction is then aborted and must be dropped).
+pub async fn put_ratio(
+    db: &impl ConnectionTrait,
+    division: &str,
+    level: Level,
+    before: Option<&RatioRow>,
+    bp: u32,
+    by: i64,
+    at: i64,
+) -> Result<Option<i64>, DbErr> {
+    use ratio_override as o;
+    let bp = i32::try_from(bp).unwrap_or(i32::MAX);
+    match before {
+        Some(b) => {
+            let res = o::Entity::update_many()
+                .set(o::ActiveModel {
+                    min_ratio_bp: Set(bp),
+                    updated_by: Set(Some(by)),
+                    updated_at: Set(at),
+                    ..Default::default()
+                })
+                .filter(o::Column::Id.eq(b.id))
+                .filter(o::Column::UpdatedAt.eq(b.updated_at))
+                .exec(db)
+                .await?;
+            Ok((res.rows_affected == 1).then_some(b.id))
+        }
+        None => {
+            let am = o::ActiveModel {
+                division: Set(division.to_string()),
+                level: Set(level.code().to_string()),
+                min_ratio_bp: Set(bp),
+                updated_by: Set(Some(by)),
+                updated_at: Set(at),
+                ..Default::default()
+            };
+            match am.insert(db).await {
+                Ok(m) => Ok(Some(m.id)),
+                Err(e)
+                    if matches!(
+                        e.sql_err(),
+                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                    ) =>
+                {
+                    Ok(None)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// Removes a locality's minimum if it is unchanged since read; `false` when it changed.
+pub async fn remove_ratio(db: &impl ConnectionTrait, before: &RatioRow) -> Result<bool, DbErr> {
+    let res = ratio_override::Entity::delete_many()
+        .filter(ratio_override::Column::Id.eq(before.id))
+        .filter(ratio_override::Column::UpdatedAt.eq(before.updated_at))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

@@ -8,12 +8,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
+use super::ratio_rules::{self, RatioForm};
 use super::rules::{self, CampaignForm, Level};
 use super::views::{self, ShowView};
 use super::{Campaign, Refusal};
 use crate::accounts::{Action, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
-use crate::web::{AppState, Ctx, Form, layout, parse_id, see_other, unprocessable};
+use crate::web::{AppState, Ctx, Form, Query, layout, parse_id, see_other, unprocessable};
 
 fn level_of(code: &str) -> Option<Level> {
     crate::regions::regions()
@@ -34,9 +35,15 @@ pub async fn list(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     Ok(layout::page(&ctx, &ctx.t("inspections.title"), body))
 }
 
-async fn form_page(ctx: &mut Ctx, f: &CampaignForm, e: &FieldErrors) -> AppResult<Markup> {
+async fn form_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    f: &CampaignForm,
+    e: &FieldErrors,
+) -> AppResult<Markup> {
+    let raised = super::ratio_overrides(&st.db).await?;
     let csrf = ctx.ensure_csrf().await?;
-    let body = views::new_form(ctx.lang, f, e, &csrf);
+    let body = views::new_form(ctx.lang, f, e, &raised, &csrf);
     Ok(layout::page(ctx, &ctx.t("inspections.new_title"), body))
 }
 
@@ -53,7 +60,7 @@ pub async fn new_form(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Mar
             .collect(),
         ..Default::default()
     };
-    form_page(&mut ctx, &f, &FieldErrors::default()).await
+    form_page(&st, &mut ctx, &f, &FieldErrors::default()).await
 }
 
 /// `POST /spot-checks`: defines a campaign (a draft); bad input is the same form, 422.
@@ -65,15 +72,159 @@ pub async fn create(
     require(ctx.actor(), Action::Regulate)?;
     let actor = ctx.require_user()?.actor.user_id;
     let this_year = st.clock.today().year();
-    match rules::validate_campaign(&f, level_of, this_year, ctx.lang) {
-        Err(e) => Ok(unprocessable(form_page(&mut ctx, &f, &e).await?)),
-        Ok(d) => {
-            let c = super::create(&st.db, &d, actor, st.clock.now()).await?;
-            ctx.set_flash("success", ctx.t("inspections.done.created"))
-                .await?;
-            Ok(see_other(&format!("/spot-checks/{}", c.id)))
-        }
+    let raised = super::ratio_overrides(&st.db).await?;
+    let minimum = |l: Level, d: &str| ratio_rules::campaign_minimum(l, d, &raised);
+    let lang = ctx.lang;
+    match rules::validate_campaign(&f, level_of, minimum, this_year, lang) {
+        Err(e) => Ok(unprocessable(form_page(&st, &mut ctx, &f, &e).await?)),
+        Ok(d) => match super::create(&st.db, &d, actor, st.clock.now()).await? {
+            Ok(c) => {
+                ctx.set_flash("success", ctx.t("inspections.done.created"))
+                    .await?;
+                Ok(see_other(&format!("/spot-checks/{}", c.id)))
+            }
+            // Raised by a locality between the check above and the write.
+            Err(m) => {
+                let mut e = FieldErrors::default();
+                e.add(
+                    "ratio",
+                    lang.tf(
+                        "inspections.err.ratio_min",
+                        &[
+                            ("min", &ratio_rules::percent(m.bp)),
+                            ("source", &m.source_label(lang)),
+                        ],
+                    ),
+                );
+                Ok(unprocessable(form_page(&st, &mut ctx, &f, &e).await?))
+            }
+        },
     }
+}
+
+/// `?place=`: the locality whose minimum ratios are shown.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct PlaceQuery {
+    /// A division code of the region, a league/city or a banner/county (empty: the region).
+    #[serde(default)]
+    pub place: String,
+}
+
+/// The minimum-ratio page of `place` (a known locality), or of an unknown code (404 with
+/// the message and the picker); a form that failed is shown with its errors.
+async fn ratios_page(
+    st: &AppState,
+    ctx: &mut Ctx,
+    place: &str,
+    failed: Option<(Level, &RatioForm, &FieldErrors)>,
+) -> AppResult<Response> {
+    let csrf = ctx.ensure_csrf().await?;
+    let known = ratio_rules::is_place(place);
+    // An unknown code is shown back, but never longer than a division code could be.
+    let shown: String = place.chars().take(12).collect();
+    let overrides = super::ratio_overrides(&st.db).await?;
+    let rows = super::ratio_rows(&st.db).await?;
+    let lines: Vec<views::RatioLine<'_>> = if known {
+        ratio_rules::settable(place)
+            .iter()
+            .map(|&level| views::RatioLine {
+                level,
+                inherited: ratio_rules::inherited(level, place, &overrides),
+                own: rows
+                    .iter()
+                    .find(|r| r.division == place && r.level == level.code()),
+                effective: ratio_rules::campaign_minimum(level, place, &overrides),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let body = views::ratios(
+        ctx.lang,
+        &views::RatiosView {
+            place: known.then_some(place),
+            unknown: (!known).then_some(shown.as_str()),
+            lines: &lines,
+            failed,
+            csrf: &csrf,
+        },
+    );
+    let page = layout::page(ctx, &ctx.t("inspections.ratios.title"), body);
+    Ok(match (known, failed.is_some()) {
+        (false, _) => (axum::http::StatusCode::NOT_FOUND, page).into_response(),
+        (true, true) => unprocessable(page),
+        (true, false) => page.into_response(),
+    })
+}
+
+/// `GET /spot-checks/ratios?place=`: per campaign level the national floor, what the
+/// locality inherits and from where, its own minimum and the form changing it.
+pub async fn ratios(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Query(q): Query<PlaceQuery>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::Regulate)?;
+    let place = match q.place.trim() {
+        "" => crate::regions::REGION_CODE,
+        p => p,
+    };
+    ratios_page(&st, &mut ctx, place, None).await
+}
+
+/// `POST /spot-checks/ratios`: sets or (empty) removes a locality's minimum for one
+/// campaign level, with its reason in a public audit entry; bad input is the page with the
+/// form as typed, 422, nothing written; an unknown place is the page saying so, 404.
+pub async fn save_ratio(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<RatioForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::Regulate)?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let place = f.place.trim().to_string();
+    if !ratio_rules::is_place(&place) {
+        return ratios_page(&st, &mut ctx, &place, None).await;
+    }
+    let lang = ctx.lang;
+    let overrides = super::ratio_overrides(&st.db).await?;
+    // The form's level, for showing its errors next to it (an unknown one: the first).
+    let shown_level = Level::parse(f.level.trim())
+        .filter(|l| ratio_rules::settable(&place).contains(l))
+        .unwrap_or(ratio_rules::settable(&place)[0]);
+    let e = match ratio_rules::validate(&f, &place, &overrides, lang) {
+        Err(e) => e,
+        Ok(edit) => match super::set_ratio(&st.db, &place, &edit, actor, st.clock.now()).await? {
+            Ok(()) => {
+                ctx.set_flash("success", ctx.t("inspections.ratios.saved"))
+                    .await?;
+                return Ok(see_other(&format!(
+                    "/spot-checks/ratios?place={place}#level-{}",
+                    edit.level.code()
+                )));
+            }
+            Err(super::RatioRefusal::Below(m)) => {
+                let mut e = FieldErrors::default();
+                e.add(
+                    "ratio",
+                    lang.tf(
+                        "inspections.ratios.err.min",
+                        &[
+                            ("min", &ratio_rules::percent(m.bp)),
+                            ("source", &m.source_label(lang)),
+                        ],
+                    ),
+                );
+                e
+            }
+            Err(super::RatioRefusal::Changed) => {
+                let mut e = FieldErrors::default();
+                e.add("ratio", lang.t("inspections.ratios.err.changed"));
+                e
+            }
+        },
+    };
+    ratios_page(&st, &mut ctx, &place, Some((shown_level, &f, &e))).await
 }
 
 /// The campaign the viewer may see: drafts only for regulators (404 otherwise).

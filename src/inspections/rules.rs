@@ -8,6 +8,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use sha2::{Digest, Sha256};
 
+use super::ratio_rules::{MAX_BP, Minimum, percent};
 use crate::kernel::Lang;
 use crate::kernel::codes::code_enum;
 use crate::kernel::error::FieldErrors;
@@ -297,10 +298,14 @@ pub fn parse_percent(s: &str) -> Option<u32> {
 }
 
 /// Checks a campaign. `division_level` tells the level of a division code (`None`: not a
-/// division), `this_year` the current year (a campaign is for this year or the next).
+/// division), `minimum` the least ratio of a campaign of a level in a division (the
+/// national floor raised by the localities, `ratio_rules::campaign_minimum`), `this_year`
+/// the current year (a campaign is for this year or the next). An empty ratio is the
+/// minimum; a lower one is refused naming the minimum and where it comes from.
 pub fn validate_campaign(
     f: &CampaignForm,
     division_level: impl Fn(&str) -> Option<Level>,
+    minimum: impl Fn(Level, &str) -> Minimum,
     this_year: i32,
     lang: Lang,
 ) -> Result<CampaignDraft, FieldErrors> {
@@ -338,18 +343,19 @@ pub fn validate_campaign(
             ),
         );
     }
+    let min = level.map(|l| minimum(l, &division));
     let ratio_bp = if f.ratio.trim().is_empty() {
-        level.map(Level::min_ratio_bp)
+        min.as_ref().map(|m| m.bp)
     } else {
         parse_percent(&f.ratio)
     };
-    match (ratio_bp, level) {
+    match (ratio_bp, &min) {
         (None, _) => e.add("ratio", lang.t("inspections.err.ratio")),
-        (Some(r), Some(l)) if r < l.min_ratio_bp() || r > 10_000 => e.add(
+        (Some(r), Some(m)) if r < m.bp || r > MAX_BP => e.add(
             "ratio",
             lang.tf(
                 "inspections.err.ratio_min",
-                &[("min", &format!("{}", f64::from(l.min_ratio_bp()) / 100.0))],
+                &[("min", &percent(m.bp)), ("source", &m.source_label(lang))],
             ),
         ),
         _ => {}
@@ -585,6 +591,7 @@ mod tests {
             "150102" => Some(Level::BannerCounty),
             _ => None,
         };
+        let floor = |l: Level, _: &str| Minimum::floor(l);
         let f = CampaignForm {
             name: " 2026年度抽查 ".into(),
             level: "league_city".into(),
@@ -593,7 +600,7 @@ mod tests {
             ratio: String::new(),
             items: vec!["finances".into(), "annual_report".into()],
         };
-        let d = validate_campaign(&f, level_of, 2026, Lang::Zh).unwrap();
+        let d = validate_campaign(&f, level_of, floor, 2026, Lang::Zh).unwrap();
         assert_eq!(d.ratio_bp, 400);
         assert_eq!(d.items, vec![Item::AnnualReport, Item::Finances]);
         assert_eq!(d.name, "2026年度抽查");
@@ -602,7 +609,7 @@ mod tests {
             ..f.clone()
         };
         assert_eq!(
-            validate_campaign(&f2, level_of, 2026, Lang::Zh)
+            validate_campaign(&f2, level_of, floor, 2026, Lang::Zh)
                 .unwrap()
                 .ratio_bp,
             450
@@ -615,7 +622,7 @@ mod tests {
             ratio: "abc".into(),
             items: vec!["x".into()],
         };
-        let e = validate_campaign(&bad, level_of, 2026, Lang::En).unwrap_err();
+        let e = validate_campaign(&bad, level_of, floor, 2026, Lang::En).unwrap_err();
         for field in ["name", "level", "year", "ratio", "items"] {
             assert!(e.get(field).is_some(), "{field}: {e:?}");
         }
@@ -624,12 +631,84 @@ mod tests {
             division: "150102".into(),
             ..f.clone()
         };
-        let e = validate_campaign(&low, level_of, 2026, Lang::En).unwrap_err();
+        let e = validate_campaign(&low, level_of, floor, 2026, Lang::En).unwrap_err();
         assert!(e.get("ratio").is_some() && e.get("division").is_some());
         assert_eq!(parse_percent("5"), Some(500));
         assert_eq!(parse_percent("3.25%"), Some(325));
         for b in ["", ".5", "1.234", "-1", "1e2"] {
             assert_eq!(parse_percent(b), None, "{b}");
         }
+    }
+    #[test]
+    fn campaigns_follow_the_local_minimum() {
+        use super::super::ratio_rules::{RatioOverride, campaign_minimum};
+        let level_of = |c: &str| match c {
+            "150100" => Some(Level::LeagueCity),
+            "150102" => Some(Level::BannerCounty),
+            _ => None,
+        };
+        let ov = vec![RatioOverride {
+            division: "150100".into(),
+            level: Level::LeagueCity,
+            min_ratio_bp: 600,
+        }];
+        let min = |l: Level, d: &str| campaign_minimum(l, d, &ov);
+        let f = CampaignForm {
+            name: "呼和浩特市抽查".into(),
+            level: "league_city".into(),
+            division: "150100".into(),
+            year: "2026".into(),
+            ratio: String::new(),
+            items: vec!["finances".into()],
+        };
+        // Empty: the local minimum.
+        assert_eq!(
+            validate_campaign(&f, level_of, min, 2026, Lang::Zh)
+                .unwrap()
+                .ratio_bp,
+            600
+        );
+        // Above the national floor but below the local minimum: refused, naming both.
+        let low = CampaignForm {
+            ratio: "5.99".into(),
+            ..f.clone()
+        };
+        let e = validate_campaign(&low, level_of, min, 2026, Lang::Zh).unwrap_err();
+        let m = e.get("ratio").unwrap();
+        assert!(m.contains("6.00%") && m.contains("呼和浩特市"), "{m}");
+        let e = validate_campaign(&low, level_of, min, 2026, Lang::En).unwrap_err();
+        assert!(e.get("ratio").unwrap().contains("Hohhot"));
+        let at = CampaignForm {
+            ratio: "6".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            validate_campaign(&at, level_of, min, 2026, Lang::Zh)
+                .unwrap()
+                .ratio_bp,
+            600
+        );
+        // A banner/county of that league/city keeps its own level's floor.
+        let county = CampaignForm {
+            level: "banner_county".into(),
+            division: "150102".into(),
+            ..f.clone()
+        };
+        assert_eq!(
+            validate_campaign(&county, level_of, min, 2026, Lang::Zh)
+                .unwrap()
+                .ratio_bp,
+            300
+        );
+        let over = CampaignForm {
+            ratio: "100.01".into(),
+            ..f.clone()
+        };
+        assert!(
+            validate_campaign(&over, level_of, min, 2026, Lang::Zh)
+                .unwrap_err()
+                .get("ratio")
+                .is_some()
+        );
     }
 }

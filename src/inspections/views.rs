@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use maud::{Markup, html};
 
-use super::model::{Campaign, Check, FindingRow};
+use super::model::{Campaign, Check, FindingRow, RatioRow};
+use super::ratio_rules::{Minimum, RatioForm, RatioOverride, percent};
 use super::rules::{ALGORITHM, CampaignForm, CampaignState, Finding, Item, Level};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
@@ -28,7 +29,11 @@ pub fn list(lang: Lang, campaigns: &[Campaign], can_create: bool) -> Markup {
     html! {
         h1.page-title { (lang.t("inspections.title")) }
         p.lead { (lang.t("inspections.lead")) }
-        @if can_create { p { a.btn.btn-primary href="/spot-checks/new" { (lang.t("inspections.new_title")) } } }
+        @if can_create { p {
+            a.btn.btn-primary href="/spot-checks/new" { (lang.t("inspections.new_title")) }
+            " "
+            a.btn.ratios-link href="/spot-checks/ratios" { (lang.t("inspections.ratios.title")) }
+        } }
         @if campaigns.is_empty() {
             div.empty { (lang.t("inspections.none")) }
         } @else {
@@ -54,8 +59,14 @@ pub fn list(lang: Lang, campaigns: &[Campaign], can_create: bool) -> Markup {
     }
 }
 
-/// `/spot-checks/new`: the campaign form.
-pub fn new_form(lang: Lang, f: &CampaignForm, e: &FieldErrors, csrf: &str) -> Markup {
+/// `/spot-checks/new`: the campaign form, with the minimums localities have raised.
+pub fn new_form(
+    lang: Lang,
+    f: &CampaignForm,
+    e: &FieldErrors,
+    raised: &[RatioOverride],
+    csrf: &str,
+) -> Markup {
     let levels: Vec<(String, String)> = Level::ALL
         .iter()
         .map(|l| {
@@ -96,6 +107,7 @@ pub fn new_form(lang: Lang, f: &CampaignForm, e: &FieldErrors, csrf: &str) -> Ma
             (select("division", &lang.t("inspections.field.division"), &divisions, &f.division, Some(&lang.t("form.choose")), e))
             (input("number", "year", &lang.t("inspections.field.year"), &f.year, None, e, true))
             (input("text", "ratio", &lang.t("inspections.field.ratio"), &f.ratio, Some(&lang.t("inspections.hint.ratio")), e, false))
+            (raised_minimums(lang, raised))
             (checks("items", &lang.t("inspections.field.items"), &items, &f.items, e))
             div.actions { button.btn.btn-primary type="submit" { (lang.t("inspections.create")) } }
         }
@@ -241,6 +253,152 @@ pub fn show(lang: Lang, v: &ShowView<'_>) -> Markup {
                     (csrf_field(csrf))
                     div.actions { button.btn.btn-secondary type="submit" { (lang.t("inspections.conclude")) } }
                 }
+            }
+        }
+    }
+}
+
+/// One campaign level on a locality's minimum-ratio page.
+pub struct RatioLine<'a> {
+    /// The campaign level.
+    pub level: Level,
+    /// What the locality inherits from the levels above (the floor at the least).
+    pub inherited: Minimum,
+    /// Its own stored minimum, if any.
+    pub own: Option<&'a RatioRow>,
+    /// What its campaigns of that level must reach.
+    pub effective: Minimum,
+}
+
+/// What `/spot-checks/ratios` shows.
+pub struct RatiosView<'a> {
+    /// The locality shown (`None`: the code typed is no locality).
+    pub place: Option<&'a str>,
+    /// The code typed when it is no locality.
+    pub unknown: Option<&'a str>,
+    /// One line per level the locality may set.
+    pub lines: &'a [RatioLine<'a>],
+    /// A form that came back with errors: its level, what was typed, the errors.
+    pub failed: Option<(Level, &'a RatioForm, &'a FieldErrors)>,
+    /// The CSRF token for the forms.
+    pub csrf: &'a str,
+}
+
+/// The localities a regulator may pick: the region, its leagues/cities and their
+/// banners/counties.
+fn place_options(lang: Lang) -> Vec<(String, String)> {
+    let r = regions();
+    let mut out = vec![(
+        crate::regions::REGION_CODE.to_string(),
+        r.name(crate::regions::REGION_CODE, lang),
+    )];
+    for l in r.leagues() {
+        out.push((l.code.clone(), r.name(&l.code, lang)));
+        for c in r.children(&l.code) {
+            if c.level == crate::regions::Level::BannerCounty {
+                out.push((
+                    c.code.clone(),
+                    format!("{} · {}", r.name(&l.code, lang), c.name),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn minimum_cell(m: &Minimum, lang: Lang) -> Markup {
+    html! { strong { (percent(m.bp)) } " " span.muted { "(" (m.source_label(lang)) ")" } }
+}
+
+/// `/spot-checks/ratios?place=`: per campaign level the national floor, what the locality
+/// inherits and from where, its own minimum and a form to change it.
+pub fn ratios(lang: Lang, v: &RatiosView<'_>) -> Markup {
+    let r = regions();
+    let selected = v.place.or(v.unknown).unwrap_or("");
+    html! {
+        p { a href="/spot-checks" { "← " (lang.t("inspections.title")) } }
+        h1.page-title { (lang.t("inspections.ratios.title")) }
+        p.lead { (lang.t("inspections.ratios.lead")) }
+        form.form.place-picker method="get" action="/spot-checks/ratios" {
+            (select("place", &lang.t("inspections.ratios.place"), &place_options(lang), selected, None, &FieldErrors::default()))
+            div.actions { button.btn type="submit" { (lang.t("inspections.ratios.show")) } }
+        }
+        @if let Some(code) = v.unknown {
+            div.alert.alert-error.unknown-place role="alert" {
+                (lang.tf("inspections.ratios.err.place", &[("code", code)]))
+            }
+        }
+        @if let Some(place) = v.place {
+            h2.place-name { (r.path(place, lang)) }
+            @if let Some((_, _, e)) = v.failed { (error_summary(e, lang)) }
+            div.table-wrap { table.data-table.ratios {
+                thead { tr {
+                    th { (lang.t("inspections.field.level")) }
+                    th { (lang.t("inspections.ratios.floor")) }
+                    th { (lang.t("inspections.ratios.inherited")) }
+                    th { (lang.t("inspections.ratios.own")) }
+                    th { (lang.t("inspections.ratios.effective")) }
+                } }
+                tbody { @for l in v.lines { tr id=(format!("level-{}", l.level.code())) {
+                    td.level { (l.level.label(lang)) }
+                    td.floor { (percent(l.level.min_ratio_bp())) }
+                    td.inherited { (minimum_cell(&l.inherited, lang)) }
+                    td.own { @match l.own {
+                        Some(o) => { (percent(u32::try_from(o.min_ratio_bp).unwrap_or(0))) " " span.muted { "(" (display_instant(o.updated_at)) ")" } }
+                        None => { span.muted { (lang.t("inspections.ratios.none")) } }
+                    } }
+                    td.effective { (minimum_cell(&l.effective, lang)) }
+                } } }
+            } }
+            @for l in v.lines {
+                @let code = l.level.code();
+                @let (typed_ratio, typed_reason, e) = match v.failed {
+                    Some((fl, f, e)) if fl == l.level => (f.ratio.clone(), f.reason.clone(), Some(e)),
+                    _ => (l.own.map(|o| percent(u32::try_from(o.min_ratio_bp).unwrap_or(0)).trim_end_matches('%').to_string()).unwrap_or_default(), String::new(), None),
+                };
+                @let ratio_id = format!("ratio-{code}");
+                @let reason_id = format!("reason-{code}");
+                @let ratio_err = e.and_then(|e| e.get("ratio"));
+                @let reason_err = e.and_then(|e| e.get("reason"));
+                @let level_err = e.and_then(|e| e.get("level"));
+                section.ratio-form id=(format!("form-{code}")) {
+                    h3 { (lang.tf("inspections.ratios.form_title", &[("level", &l.level.label(lang))])) }
+                    form.form method="post" action="/spot-checks/ratios" {
+                        (csrf_field(v.csrf))
+                        input type="hidden" name="place" value=(place);
+                        input type="hidden" name="level" value=(code);
+                        @if let Some(m) = level_err { p.error-msg id=(format!("level-{code}-error")) { (m) } }
+                        div.field.has-error[ratio_err.is_some()] {
+                            label for=(ratio_id) { (lang.t("inspections.ratios.field.ratio")) }
+                            input type="text" id=(ratio_id) name="ratio" value=(typed_ratio) inputmode="decimal"
+                                aria-invalid=[ratio_err.is_some().then_some("true")];
+                            p.hint { (lang.tf("inspections.ratios.hint.ratio", &[("min", &percent(l.inherited.bp)), ("source", &l.inherited.source_label(lang))])) }
+                            @if let Some(m) = ratio_err { p.error-msg id=(format!("{ratio_id}-error")) { (m) } }
+                        }
+                        div.field.has-error[reason_err.is_some()] {
+                            label for=(reason_id) { (lang.t("inspections.ratios.field.reason")) }
+                            textarea id=(reason_id) name="reason" rows="3" required { (typed_reason) }
+                            p.hint { (lang.t("inspections.ratios.hint.reason")) }
+                            @if let Some(m) = reason_err { p.error-msg id=(format!("{reason_id}-error")) { (m) } }
+                        }
+                        div.actions { button.btn.btn-primary type="submit" { (lang.t("inspections.ratios.save")) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The minimums localities have raised, for the campaign form (where an empty ratio takes
+/// them).
+fn raised_minimums(lang: Lang, raised: &[RatioOverride]) -> Markup {
+    html! {
+        @if !raised.is_empty() {
+            div.raised-minimums {
+                p { (lang.t("inspections.ratios.in_force")) }
+                ul { @for o in raised {
+                    li { (regions().name(&o.division, lang)) " — " (o.level.label(lang)) ": " strong { (percent(o.min_ratio_bp)) } }
+                } }
             }
         }
     }

@@ -47,7 +47,10 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
         items: Item::ALL.to_vec(),
     };
     let day = 86_400;
-    let c = crate::inspections::create(db, &d, regulator, now - 30 * day).await?;
+    let Ok(c) = crate::inspections::create(db, &d, regulator, now - 30 * day).await? else {
+        // Below a minimum a locality raised: no demo campaign.
+        return Ok(0);
+    };
     if crate::inspections::commit_with_seed(db, &c, DEMO_SEED, regulator, now - 29 * day)
         .await?
         .is_err()
@@ -84,4 +87,23 @@ pub async fn run(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<us
     }
     let _ = crate::inspections::conclude(db, &c, 30, regulator, now - 10 * day).await?;
     Ok(1)
+}
+
+/// The demo's minimum ratio per locality: 呼和浩特市 raises its league/city-level campaigns
+/// to 6% (national floor 4%), with its reason in the audit log. Only on a database with no
+/// minimum set yet; how many it set.
+pub async fn ratios(db: &DatabaseConnection, now: i64, regulator: i64) -> Result<usize, DbErr> {
+    if !crate::inspections::ratio_rows(db).await?.is_empty() {
+        return Ok(0);
+    }
+    let edit = crate::inspections::RatioEdit {
+        level: Level::LeagueCity,
+        min_ratio_bp: Some(600),
+        reason: "市本级社会组织数量多、风险点集中，抽查比例提高到6% (more organizations and risks in the city: ratio raised to 6%)".into(),
+    };
+    Ok(usize::from(
+        crate::inspections::set_ratio(db, "150100", &edit, regulator, now - 40 * 86_400)
+            .await?
+            .is_ok(),
+    ))
 }

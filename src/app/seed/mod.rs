@@ -158,6 +158,8 @@ pub async fn run(
     complaints::run(db, now, user_ids[1]).await?;
     // A spot-check campaign drawn and concluded.
     inspections::run(db, now, user_ids[1]).await?;
+    // A league/city raising the minimum ratio of its spot checks.
+    inspections::ratios(db, now, user_ids[1]).await?;
     Ok(report)
 }
 
