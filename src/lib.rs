@@ -407,6 +407,7 @@ pub mod incubators;
 pub mod inspections;
 pub mod kernel;
 pub mod matching;
+pub mod opendata;
 pub mod orgs;
 pub mod pages;
 pub mod payments;
