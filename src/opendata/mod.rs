@@ -121,6 +121,16 @@ pub fn parsed(rows: &[StoredRelease]) -> Result<Vec<serde_json::Value>, DbErr> {
         .collect()
 }
 
+/// The stored bodies as they were published (served without re-encoding).
+pub fn raw(rows: Vec<StoredRelease>) -> Result<Vec<Box<serde_json::value::RawValue>>, DbErr> {
+    rows.into_iter()
+        .map(|r| {
+            serde_json::value::RawValue::from_string(r.body)
+                .map_err(|e| DbErr::Custom(format!("release {}: {e}", r.release_id)))
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // Bulk files
 

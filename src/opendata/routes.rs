@@ -107,7 +107,7 @@ pub async fn releases(
     let next =
         next_cursor.map(|c| format!("{base}?{}", query_string(since_text, Some(c), per_page)));
     let page = ReleasePage {
-        package: rules::release_package(&s, uri, st.clock.now(), super::parsed(&rows)?),
+        package: rules::release_package(&s, uri, st.clock.now(), super::raw(rows)?),
         links: Links { next: next.clone() },
     };
     let mut res = Json(page).into_response();
@@ -130,9 +130,9 @@ pub async fn release(
     let s = super::settings();
     Ok(Json(rules::release_package(
         &s,
-        rules::release_url(&s, &row.release_id),
+        rules::release_url(&s, &id),
         st.clock.now(),
-        super::parsed(std::slice::from_ref(&row))?,
+        super::raw(vec![row])?,
     )))
 }
 

@@ -1021,8 +1021,8 @@ pub struct ReleasePackage {
     /// The publication policy (the `/data` page).
     #[serde(rename = "publicationPolicy")]
     pub publication_policy: String,
-    /// The releases, as stored.
-    pub releases: Vec<Value>,
+    /// The releases, exactly as stored when published.
+    pub releases: Vec<Box<serde_json::value::RawValue>>,
 }
 
 /// A record package.
@@ -1060,7 +1060,7 @@ pub fn release_package(
     s: &OcdsSettings,
     uri: String,
     now: i64,
-    releases: Vec<Value>,
+    releases: Vec<Box<serde_json::value::RawValue>>,
 ) -> ReleasePackage {
     ReleasePackage {
         uri,
