@@ -91,6 +91,7 @@
 //!   read-only — `scoring::check_sheet`; only submitted sheets are ranked, and the award
 //!   waits for every assigned evaluator's; a replaced evaluator's sheet is discarded, its
 //!   points kept in the audit entry), awards with a working-day standstill, challenges.
+//!   Each public event records its OCDS release through `opendata` in its transaction.
 //!   Conflicts of interest are refused: an evaluator buying for the unit or
 //!   belonging to a bidder, a bidder with a member buying for the unit or evaluating the
 //!   tender. A bid write and the opening both start with a conditional UPDATE of the
@@ -353,6 +354,17 @@
 //!   sheets; names reach only the organizer. The owner opens, closes and assigns inside
 //!   its own transaction (`open_in`, `close_in`, `assign_in`, `unassign_in`). Calls
 //!   `accounts`, `orgs`, `units`, `audit`, `inbox`.
+//! - [`opendata`] — OCDS 1.1.5 open data (issue 17): one immutable release per public event
+//!   of a tender, recorded by [`opendata::record_in`] in the event's own transaction from the
+//!   [`opendata::TenderFacts`] the owner hands over (`procurement::ocds_facts` at publish,
+//!   amendment, opening, cancellation; `contracts` adds the contract at award, signing,
+//!   milestone, payment, completion, termination) — it never reads their tables, and bids
+//!   reach it only after opening. Rows numbered in commit order (an advisory lock on
+//!   PostgreSQL) for a cursor that never skips; records compiled on reading by the OCDS merge
+//!   rules (`rules::merge`); packages, the `/api/v1/ocds/…` API, the `/data` page and the
+//!   yearly gzip JSON Lines bulk files (job and `civicbridge ocds-bulk`, ETag/304). Settings
+//!   (ocid prefix, scheme, publisher, public URL) installed once per process. Calls the kernel
+//!   only.
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //!
@@ -413,6 +425,7 @@ pub mod incubators;
 pub mod inspections;
 pub mod kernel;
 pub mod matching;
+pub mod opendata;
 pub mod orgs;
 pub mod pages;
 pub mod payments;

@@ -53,6 +53,13 @@ enum Command {
     },
     /// Rebuild every search index from the database (embedded: stop the server first).
     Reindex,
+    /// Write the yearly OCDS bulk files (JSON Lines, gzip) of every release, as the server's
+    /// job does, into a directory (default: the data directory's `opendata/`).
+    OcdsBulk {
+        /// Where to write `ocds-releases-YEAR.jsonl.gz` and `manifest.json`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Add demo users, purchasing units and N organizations.
     Seed {
         /// Organizations to generate.
@@ -183,6 +190,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         config.giving360_prefix = s.to_string();
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_OCDS_PREFIX") {
+        let s = s.trim();
+        if !civicbridge::opendata::rules::valid_prefix(s) {
+            anyhow::bail!(
+                "CIVICBRIDGE_OCDS_PREFIX must be an ocid prefix: ocds- and six lowercase letters or digits, e.g. ocds-213czf"
+            );
+        }
+        config.ocds.ocid_prefix = s.to_string();
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_OCDS_SCHEME") {
+        let s = s.trim();
+        if s.is_empty() || s.contains(char::is_whitespace) {
+            anyhow::bail!(
+                "CIVICBRIDGE_OCDS_SCHEME must be an org-id.guide scheme code, e.g. CN-USC"
+            );
+        }
+        config.ocds.scheme = s.to_string();
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_OCDS_PUBLISHER") {
+        if s.trim().is_empty() {
+            anyhow::bail!("CIVICBRIDGE_OCDS_PUBLISHER must not be empty");
+        }
+        config.ocds.publisher = s.trim().to_string();
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_PUBLIC_URL") {
+        let s = s.trim().trim_end_matches('/');
+        if !(s.starts_with("https://") || s.starts_with("http://")) {
+            anyhow::bail!(
+                "CIVICBRIDGE_PUBLIC_URL must be the site's address, e.g. https://civicbridge.example.cn"
+            );
+        }
+        config.ocds.base_url = s.to_string();
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_MATCHING_CACHE_SECS") {
         config.matching_cache_secs = s.trim().parse().map_err(|_| {
             anyhow::anyhow!("CIVICBRIDGE_MATCHING_CACHE_SECS must be whole seconds")
@@ -248,6 +288,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reindex => {
             let state = app::init(config, Clock::System).await?;
             reindex(&state).await
+        }
+        Command::OcdsBulk { out } => {
+            let state = app::init(config, Clock::System).await?;
+            let dir =
+                out.unwrap_or_else(|| civicbridge::opendata::bulk_dir(&state.config.data_dir));
+            let started = std::time::Instant::now();
+            let years = civicbridge::opendata::write_bulk(&state.db, &dir).await?;
+            for f in civicbridge::opendata::bulk_files(&dir) {
+                println!(
+                    "{}: {} releases, {} bytes{}",
+                    dir.join(civicbridge::opendata::bulk_name(f.year)).display(),
+                    f.releases,
+                    f.bytes,
+                    if years.contains(&f.year) {
+                        " (written)"
+                    } else {
+                        " (unchanged)"
+                    }
+                );
+            }
+            println!(
+                "bulk files done in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Migrate => {
             app::init(config, Clock::System).await?;

@@ -1268,8 +1268,24 @@ async fn route_role_matrix() {
             ],
         ),
     ];
+    // The open data routes name a release, a record and a bulk file that exist.
+    civicbridge::app::jobs::write_ocds_bulk(&app.state)
+        .await
+        .unwrap();
     let (_, infos) = table();
     let ids = |p: &str| {
+        if p.starts_with("/api/v1/ocds/") {
+            let ocid = civicbridge::opendata::ocid_of(tender);
+            return p
+                .replace("{id}", &format!("{ocid}-1-tender"))
+                .replace("{ocid}", &ocid)
+                .replace(
+                    "{file}",
+                    &civicbridge::opendata::bulk_name(civicbridge::kernel::clock::shanghai_year(
+                        common::T0,
+                    )),
+                );
+        }
         let id = if p.starts_with("/admin/users") {
             owner_id
         } else if p.starts_with("/admin/units") {
@@ -2149,6 +2165,22 @@ async fn every_page_is_translated_in_both_languages() {
         Some("incubator@demo.civicbridge.cn"),
         Some("org@demo.civicbridge.cn"),
     ];
+    // The open data: the bulk files written as the job writes them, and one demo release.
+    civicbridge::app::jobs::write_ocds_bulk(&app.state)
+        .await
+        .unwrap();
+    let bulk_file = civicbridge::opendata::bulk_files(&civicbridge::opendata::bulk_dir(
+        &app.state.config.data_dir,
+    ))
+    .first()
+    .map(|f| civicbridge::opendata::bulk_name(f.year))
+    .expect("a demo bulk file");
+    let first_release = civicbridge::opendata::page(db, None, None, 1)
+        .await
+        .unwrap()
+        .pop()
+        .expect("demo releases")
+        .release_id;
     let (_, infos) = table();
     for who in users {
         let mut c = app.client();
@@ -2162,6 +2194,7 @@ async fn every_page_is_translated_in_both_languages() {
         }) {
             let ids: Vec<i64> = if info.path.starts_with("/tenders/{id}")
                 || info.path.starts_with("/api/v1/tenders/{id}")
+                || info.path.starts_with("/api/v1/ocds/records/")
             {
                 tenders.clone()
             } else if info.path.starts_with("/contracts") {
@@ -2247,7 +2280,14 @@ async fn every_page_is_translated_in_both_languages() {
                             .unwrap_or_else(|| "0".into()),
                     )
                     .replace("{code}", "zombie_no_reports")
+                    .replace("{ocid}", &civicbridge::opendata::ocid_of(id))
+                    .replace("{file}", &bulk_file)
                     .replace("{*path}", "css/app.css");
+                let path = if info.path == "/api/v1/ocds/releases/{id}" {
+                    format!("/api/v1/ocds/releases/{first_release}")
+                } else {
+                    path
+                };
                 for lang in ["zh-CN", "en"] {
                     let sep = if path.contains('?') { '&' } else { '?' };
                     let url = format!("{path}{sep}lang={lang}");

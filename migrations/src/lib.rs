@@ -173,6 +173,11 @@ mod m0376_index_incubator_tenants_org;
 mod m0377_create_incubator_vp_support;
 mod m0378_index_incubator_vp_support_tenant;
 mod m0379_index_incubator_vp_support_held;
+mod m0400_create_ocds_releases;
+mod m0401_index_ocds_releases_release_id;
+mod m0402_index_ocds_releases_ocid_seq;
+mod m0403_index_ocds_releases_year;
+mod m0404_index_ocds_releases_at;
 mod m0420_create_spot_ratio_overrides;
 mod m0421_index_spot_ratio_overrides_division_level;
 
@@ -350,6 +355,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0377_create_incubator_vp_support::Migration),
             Box::new(m0378_index_incubator_vp_support_tenant::Migration),
             Box::new(m0379_index_incubator_vp_support_held::Migration),
+            Box::new(m0400_create_ocds_releases::Migration),
+            Box::new(m0401_index_ocds_releases_release_id::Migration),
+            Box::new(m0402_index_ocds_releases_ocid_seq::Migration),
+            Box::new(m0403_index_ocds_releases_year::Migration),
+            Box::new(m0404_index_ocds_releases_at::Migration),
             Box::new(m0420_create_spot_ratio_overrides::Migration),
             Box::new(m0421_index_spot_ratio_overrides_division_level::Migration),
         ]

@@ -24,6 +24,12 @@ pub async fn open_due_tenders(st: &AppState) -> Result<u32, DbErr> {
     crate::procurement::open_due(&st.db, &st.seal, st.clock.now()).await
 }
 
+/// Rewrites the yearly OCDS bulk files whose releases changed (the others stay as they are,
+/// with their ETag).
+pub async fn write_ocds_bulk(st: &AppState) -> Result<Vec<i32>, DbErr> {
+    crate::opendata::write_bulk(&st.db, &crate::opendata::bulk_dir(&st.config.data_dir)).await
+}
+
 /// Closes every venture-philanthropy call whose application window has ended.
 pub async fn close_due_calls(st: &AppState) -> Result<u32, DbErr> {
     crate::philanthropy::close_due(&st.db, st.clock.now()).await
@@ -212,6 +218,15 @@ pub fn spawn_all(state: &AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
             Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
+        }
+    });
+    // Every ten minutes, the first at start: a year's file follows its releases within ten
+    // minutes; an unchanged year is not rewritten.
+    every(state, Duration::from_secs(600), |st| async move {
+        match write_ocds_bulk(&st).await {
+            Ok(years) if years.is_empty() => {}
+            Ok(years) => tracing::info!(?years, "OCDS bulk files written"),
+            Err(e) => tracing::warn!(error = %e, "writing the OCDS bulk files failed; will retry"),
         }
     });
     every(state, Duration::from_secs(60), |st| async move {

@@ -86,6 +86,8 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     )?;
     // Before anything can record an audit entry.
     crate::kernel::audit_keys::install(&audit_keys)?;
+    // Before anything can record an OCDS release.
+    crate::opendata::install(config.ocds.clone());
     let db = crate::kernel::db::connect(&url).await?;
     crate::kernel::db::migrate(&db).await?;
     crate::audit::start(&db, &audit_keys, clock.now()).await?;

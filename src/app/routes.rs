@@ -9,9 +9,9 @@ use axum::routing::{get, post};
 
 use crate::web::AppState;
 use crate::{
-    accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching, orgs,
-    pages, payments, philanthropy, procurement, regulation, reviews, search, spaces, targets,
-    units, web,
+    accounts, audit, brands, complaints, contracts, inbox, incubators, inspections, matching,
+    opendata, orgs, pages, payments, philanthropy, procurement, regulation, reviews, search,
+    spaces, targets, units, web,
 };
 
 /// Who a route is for.
@@ -1116,6 +1116,20 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         OrgFiler,
         payments::routes::refund,
     )
+    // open data (OCDS)
+    .get("/data", Public, opendata::routes::page)
+    .get("/api/v1/ocds/releases", Public, opendata::routes::releases)
+    .get(
+        "/api/v1/ocds/releases/{id}",
+        Public,
+        opendata::routes::release,
+    )
+    .get(
+        "/api/v1/ocds/records/{ocid}",
+        Public,
+        opendata::routes::record,
+    )
+    .get("/api/v1/ocds/bulk/{file}", Public, opendata::routes::bulk)
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);

@@ -219,6 +219,78 @@ pub async fn create_from_award(
     Ok(c.id)
 }
 
+/// The contract's public facts for its OCDS release.
+async fn ocds_contract(
+    db: &impl ConnectionTrait,
+    c: &Contract,
+) -> Result<crate::opendata::ContractFacts, DbErr> {
+    use crate::opendata::{ContractFacts, ContractStatus as S, MilestoneFacts, PaymentFacts};
+    let status = match state_of(c) {
+        ContractState::Pending => S::Pending,
+        ContractState::Active => S::Active,
+        ContractState::Completed => S::Completed,
+        // Ended before both signatures: OCDS calls that cancelled, after: terminated.
+        ContractState::Terminated if c.signed_year.is_none() => S::Cancelled,
+        ContractState::Terminated => S::Terminated,
+    };
+    let signed_at = match (c.buyer_signed_at, c.org_signed_at) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        _ => None,
+    };
+    Ok(ContractFacts {
+        id: c.id,
+        status,
+        value_fen: c.value_fen,
+        signed_at,
+        ended_at: c.completed_at.or(c.terminated_at),
+        termination_reason: c.termination_reason.clone(),
+        milestones: milestones(db, c.id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let met = matches!(
+                    milestone_state(&m),
+                    MilestoneState::Accepted | MilestoneState::Paid
+                );
+                MilestoneFacts {
+                    id: m.id,
+                    name: m.name,
+                    amount_fen: m.amount_fen,
+                    met,
+                    met_at: m.decided_at,
+                }
+            })
+            .collect(),
+        payments: payments(db, c.id)
+            .await?
+            .into_iter()
+            .map(|p| PaymentFacts {
+                id: p.id,
+                amount_fen: p.amount_fen,
+                paid_on: p.paid_on.to_string(),
+                at: p.at,
+            })
+            .collect(),
+    })
+}
+
+/// Records the OCDS release of a contract event inside its transaction: procurement's facts
+/// of the tender with this room's contract.
+async fn record_release(
+    db: &impl ConnectionTrait,
+    contract_id: i64,
+    tag: crate::opendata::Tag,
+    now: i64,
+) -> Result<(), DbErr> {
+    let c = get(db, contract_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("contract {contract_id}")))?;
+    let mut facts = crate::procurement::ocds_facts(db, c.tender_id).await?;
+    facts.contract = Some(ocds_contract(db, &c).await?);
+    crate::opendata::record_in(db, &facts, tag, now).await?;
+    Ok(())
+}
+
 /// Awards a bid and creates its contract (pending signatures) in one transaction:
 /// procurement decides the award and starts the standstill ([`crate::procurement::award_in`]),
 /// then the contract is created from what it decided. The top-ranked bid, or another with a
@@ -240,7 +312,9 @@ pub async fn award(
             Ok(a) => a,
             Err(refused) => return Ok(Err(refused)),
         };
-    create_from_award(&*txn, &a.contract, now).await?;
+    let contract_id = create_from_award(&*txn, &a.contract, now).await?;
+    // The award notice is public from here: the award release, with the pending contract.
+    record_release(&*txn, contract_id, crate::opendata::Tag::Award, now).await?;
     txn.commit().await?;
     Ok(Ok(a.award_id))
 }
@@ -386,6 +460,7 @@ pub async fn sign(
             Fen(c.value_fen),
         )
         .await?;
+        record_release(&*txn, c.id, crate::opendata::Tag::Contract, now).await?;
     }
     txn.commit().await?;
     Ok(Ok(next))
@@ -465,6 +540,7 @@ pub async fn accept_milestone(
     am.decided_at = Set(Some(now));
     am.update(&*txn).await?;
     log(&*txn, c.id, "milestone_accepted", Some(actor), now, detail).await?;
+    record_release(&*txn, c.id, crate::opendata::Tag::Implementation, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -536,6 +612,7 @@ pub async fn record_payment(
     am.state = Set(to.code().to_string());
     am.update(&*txn).await?;
     log(&*txn, c.id, "payment_recorded", Some(actor), now, detail).await?;
+    record_release(&*txn, c.id, crate::opendata::Tag::Implementation, now).await?;
     txn.commit().await?;
     Ok(Ok(pay.id))
 }
@@ -585,6 +662,13 @@ pub async fn complete(
     )
     .await?;
     crate::procurement::mark_completed(&*txn, tender_id, Some(actor), now).await?;
+    record_release(
+        &*txn,
+        contract_id,
+        crate::opendata::Tag::Implementation,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(()))
 }
@@ -659,6 +743,7 @@ pub async fn terminate(
         now,
     )
     .await?;
+    record_release(&*txn, c.id, crate::opendata::Tag::ContractTermination, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }

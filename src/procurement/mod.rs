@@ -30,10 +30,14 @@ mod bids;
 mod enquiries;
 mod evaluation;
 mod opening;
+mod releases;
 pub use bids::*;
 pub use enquiries::*;
 pub use evaluation::*;
 pub use opening::*;
+/// The public facts of a tender for its OCDS release (`contracts` adds the contract).
+pub use releases::ocds_facts;
+use releases::record_release;
 
 pub use model::tender::Model as Tender;
 pub use rules::{
@@ -402,6 +406,7 @@ pub async fn publish(
     let detail = serde_json::json!({ "title": t.title, "budget_fen": t.budget_fen, "bid_deadline": t.bid_deadline });
     let r = transition(&*txn, t, TenderEvent::Publish, "", Some(actor), now, detail).await?;
     if r.is_ok() {
+        record_release(&*txn, t.id, crate::opendata::Tag::Tender, now).await?;
         txn.commit().await?;
     }
     Ok(r.map(|_| ()))
@@ -427,6 +432,10 @@ pub async fn cancel(
     )
     .await?;
     if r.is_ok() {
+        // A draft was never public: its cancellation is no release.
+        if t.published_at.is_some() {
+            record_release(&*txn, t.id, crate::opendata::Tag::TenderCancellation, now).await?;
+        }
         txn.commit().await?;
     }
     Ok(r.map(|_| ()))
@@ -472,6 +481,7 @@ pub async fn amend(
     .insert(&*txn)
     .await?;
     log_tender(&*txn, t.id, Some(actor), "amended", serde_json::json!({ "summary": summary, "old_bid_deadline": t.bid_deadline, "new_bid_deadline": new_bid }), true, now).await?;
+    record_release(&*txn, t.id, crate::opendata::Tag::TenderAmendment, now).await?;
     txn.commit().await?;
     Ok(Ok(()))
 }

@@ -114,6 +114,8 @@ pub async fn open_if_due(
             return Err(DbErr::Custom("could not fail the tender".into()));
         }
     }
+    // The opening is public: bids, prices and tenderers reach the open data from here on.
+    record_release(&*txn, tender_id, crate::opendata::Tag::TenderUpdate, now).await?;
     txn.commit().await?;
     Ok(true)
 }

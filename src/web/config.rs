@@ -81,6 +81,11 @@ pub struct Config {
     /// The identifier prefix of grants in the 360Giving export
     /// (`CIVICBRIDGE_360GIVING_PREFIX`; the default is a clearly marked test prefix).
     pub giving360_prefix: String,
+    /// How the OCDS open data is published: ocid prefix (`CIVICBRIDGE_OCDS_PREFIX`, default
+    /// the test prefix `ocds-cbtest`), identifier scheme of the USCC
+    /// (`CIVICBRIDGE_OCDS_SCHEME`), publisher (`CIVICBRIDGE_OCDS_PUBLISHER`) and the site's
+    /// public address (`CIVICBRIDGE_PUBLIC_URL`).
+    pub ocds: crate::opendata::OcdsSettings,
 }
 
 impl Default for Config {
@@ -114,6 +119,7 @@ impl Default for Config {
             payments: Default::default(),
             grant_reminder_days: crate::philanthropy::DEFAULT_GRANT_REMINDER_DAYS,
             giving360_prefix: crate::philanthropy::DEFAULT_360GIVING_PREFIX.to_string(),
+            ocds: Default::default(),
         }
     }
 }

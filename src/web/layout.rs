@@ -81,6 +81,7 @@ fn footer(lang: Lang) -> Markup {
         footer.site-footer { div.container {
             p { (lang.t("site.footer")) }
             p.muted { (lang.t("site.footer_policy")) }
+            p { a href="/data" { (lang.t("opendata.nav")) } }
             p { a href="/complaints" { (lang.t("complaints.title")) } " · " a href="/spot-checks" { (lang.t("inspections.title")) } }
         } }
     }

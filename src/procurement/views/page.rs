@@ -156,6 +156,13 @@ pub(super) fn notice(lang: Lang, d: &ShowData) -> Markup {
                 @if !t.state_reason.is_empty() {
                     dt { (lang.t("tender.state_reason")) } dd { (t.state_reason) }
                 }
+                @if t.published_at.is_some() {
+                    dt { (lang.t("opendata.title")) }
+                    dd {
+                        a.open-data href=(format!("/api/v1/ocds/records/{}", crate::opendata::ocid_of(t.id))) { (lang.t("opendata.tender_link")) }
+                        " · " a href="/data" { (lang.t("opendata.tender_link_about")) }
+                    }
+                }
             }
             h3 { (lang.t("tender.description")) }
             (paragraphs(&t.description))

@@ -1,0 +1,33 @@
+//! `?since=` filters on the event's instant.
+
+use sea_orm_migration::prelude::*;
+
+use crate::m0400_create_ocds_releases::OcdsReleases;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_index(
+            Index::create()
+                .name("idx_ocds_releases_at")
+                .table(OcdsReleases::Table)
+                .col(OcdsReleases::At)
+                .col(OcdsReleases::Id)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("idx_ocds_releases_at")
+                .table(OcdsReleases::Table)
+                .to_owned(),
+        )
+        .await
+    }
+}

@@ -1,0 +1,286 @@
+//! The open data on the web: the OCDS API under `/api/v1/ocds/`, the yearly bulk files with
+//! `ETag`/`Last-Modified` and `304`, and the `/data` page. Everything here is public.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::Markup;
+
+use super::rules::{self, Record, RecordPackage, ReleasePackage};
+use crate::kernel::error::{AppError, AppResult};
+use crate::web::{AppState, Ctx, Lang, Query, layout};
+
+/// The default page size of `/api/v1/ocds/releases`.
+pub const DEFAULT_PAGE: u64 = 100;
+
+/// Query of `/api/v1/ocds/releases`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ReleasesQuery {
+    /// Only releases dated at or after: `YYYY-MM-DD` (Asia/Shanghai) or RFC 3339.
+    #[serde(default)]
+    since: String,
+    /// The `cursor` of the previous page's `links.next`.
+    #[serde(default)]
+    cursor: String,
+    /// Releases per page, 1–500 (default 100).
+    #[serde(default)]
+    per_page: String,
+}
+
+/// Paging links of a release list.
+#[derive(Debug, serde::Serialize)]
+pub struct Links {
+    /// The next (older) page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+/// `GET /api/v1/ocds/releases`: a release package, newest first, with paging links.
+#[derive(Debug, serde::Serialize)]
+pub struct ReleasePage {
+    /// The package.
+    #[serde(flatten)]
+    pub package: ReleasePackage,
+    /// Where the next page is.
+    pub links: Links,
+}
+
+fn query_string(since: &str, cursor: Option<i64>, per_page: u64) -> String {
+    let mut q = vec![format!("per_page={per_page}")];
+    if !since.is_empty() {
+        q.push(format!(
+            "since={}",
+            crate::web::middleware::urlencode(since)
+        ));
+    }
+    if let Some(c) = cursor {
+        q.push(format!("cursor={c}"));
+    }
+    q.join("&")
+}
+
+/// `GET /api/v1/ocds/releases?since=…&cursor=…&per_page=…`: newest first. The cursor is
+/// the position of the last release shown, and the next page holds the releases recorded
+/// before it, so releases recorded meanwhile never shift a page (no skips, no repeats);
+/// they are at the top of a fresh first page.
+pub async fn releases(
+    State(st): State<AppState>,
+    lang: Lang,
+    Query(q): Query<ReleasesQuery>,
+) -> AppResult<Response> {
+    let since = match q.since.trim() {
+        "" => None,
+        s => Some(
+            rules::parse_since(s)
+                .ok_or_else(|| AppError::BadRequest(lang.t("opendata.err.since")))?,
+        ),
+    };
+    let cursor = match q.cursor.trim() {
+        "" => None,
+        s => Some(
+            rules::parse_cursor(s)
+                .ok_or_else(|| AppError::BadRequest(lang.t("opendata.err.cursor")))?,
+        ),
+    };
+    let per_page = match q.per_page.trim() {
+        "" => DEFAULT_PAGE,
+        s => s
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=super::MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                AppError::BadRequest(lang.tf(
+                    "opendata.err.per_page",
+                    &[("max", &super::MAX_PAGE.to_string())],
+                ))
+            })?,
+    };
+    let rows = super::page(&st.db, cursor, since, per_page).await?;
+    let s = super::settings();
+    let next_cursor = (rows.len() as u64 == per_page)
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    let since_text = q.since.trim();
+    let base = format!("{}/api/v1/ocds/releases", s.base_url);
+    let uri = format!("{base}?{}", query_string(since_text, cursor, per_page));
+    let next =
+        next_cursor.map(|c| format!("{base}?{}", query_string(since_text, Some(c), per_page)));
+    let page = ReleasePage {
+        package: rules::release_package(&s, uri, st.clock.now(), super::raw(rows)?),
+        links: Links { next: next.clone() },
+    };
+    let mut res = Json(page).into_response();
+    if let Some(n) = next
+        && let Ok(v) = HeaderValue::from_str(&format!("<{n}>; rel=\"next\""))
+    {
+        res.headers_mut().insert(header::LINK, v);
+    }
+    Ok(res)
+}
+
+/// `GET /api/v1/ocds/releases/{id}`: a release package holding that one release.
+pub async fn release(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> AppResult<Json<ReleasePackage>> {
+    let row = super::by_release_id(&st.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let s = super::settings();
+    Ok(Json(rules::release_package(
+        &s,
+        rules::release_url(&s, &id),
+        st.clock.now(),
+        super::raw(vec![row])?,
+    )))
+}
+
+/// `GET /api/v1/ocds/records/{ocid}`: a record package holding the process's record.
+pub async fn record(
+    State(st): State<AppState>,
+    Path(ocid): Path<String>,
+) -> AppResult<Json<RecordPackage>> {
+    let rec: Record = super::record(&st.db, &ocid)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let s = super::settings();
+    let uri = format!("{}/api/v1/ocds/records/{ocid}", s.base_url);
+    Ok(Json(rules::record_package(
+        &s,
+        uri,
+        st.clock.now(),
+        vec![rec],
+    )))
+}
+
+/// An HTTP date (`Last-Modified`), always GMT.
+pub fn http_date(unix: i64) -> String {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(&fmt)
+        .unwrap_or_default()
+}
+
+fn parse_http_date(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), &fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
+}
+
+/// Whether the client's copy is current: `If-None-Match` decides when sent (RFC 9110),
+/// else `If-Modified-Since`.
+fn not_modified(h: &HeaderMap, etag: &str, last_modified: i64) -> bool {
+    if let Some(inm) = h.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        return inm
+            .split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == "*" || t == etag);
+    }
+    h.get(header::IF_MODIFIED_SINCE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_http_date)
+        .is_some_and(|since| last_modified <= since)
+}
+
+/// `GET /api/v1/ocds/bulk/{file}`: a year's bulk file (`ocds-releases-2026.jsonl.gz`) as the
+/// job last wrote it, with a strong `ETag` and `Last-Modified`; `304` when the client's copy
+/// is current.
+pub async fn bulk(
+    State(st): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let dir = super::bulk_dir(&st.config.data_dir);
+    let Some(f) = super::bulk_files(&dir)
+        .into_iter()
+        .find(|f| super::bulk_name(f.year) == file)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let etag = format!("\"{}\"", f.etag);
+    let mut res = if not_modified(&headers, &etag, f.last_modified) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let bytes = match tokio::fs::read(dir.join(&file)).await {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
+            Err(e) => return Err(AppError::Internal(format!("bulk file {file}: {e}"))),
+        };
+        let mut r = bytes.into_response();
+        let h = r.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/gzip"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        r
+    };
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&http_date(f.last_modified)) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    Ok(res)
+}
+
+/// `GET /data`: what the open data is, where it is, its licence and its fields.
+pub async fn page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    let files = super::bulk_files(&super::bulk_dir(&st.config.data_dir));
+    let s = super::settings();
+    let title = ctx.t("opendata.title");
+    Ok(layout::page(
+        &ctx,
+        &title,
+        super::views::data_page(ctx.lang, &s, &files),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_round_trip() {
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn conditional_requests() {
+        let mut h = HeaderMap::new();
+        assert!(!not_modified(&h, "\"a\"", 100));
+        h.insert(
+            header::IF_MODIFIED_SINCE,
+            HeaderValue::from_str(&http_date(100)).unwrap(),
+        );
+        assert!(not_modified(&h, "\"a\"", 100));
+        assert!(!not_modified(&h, "\"a\"", 101));
+        // If-None-Match wins over If-Modified-Since.
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"b\""));
+        assert!(!not_modified(&h, "\"a\"", 100));
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"b\", \"a\""),
+        );
+        assert!(not_modified(&h, "\"a\"", 100));
+    }
+}
