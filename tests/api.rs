@@ -24,8 +24,8 @@ async fn document(app: &TestApp) -> Value {
 /// Checks an answer's body against the schema the document gives that path and status.
 fn conforms(doc: &Value, path: &str, r: &Resp) {
     let status = r.status.as_u16().to_string();
-    let schema = &doc["paths"][path]["get"]["responses"][&status]["content"]["application/json"]
-        ["schema"];
+    let schema =
+        &doc["paths"][path]["get"]["responses"][&status]["content"]["application/json"]["schema"];
     assert!(
         !schema.is_null(),
         "{path} answered {status}, which the document does not describe"
@@ -62,7 +62,9 @@ fn is_error(r: &Resp, status: StatusCode) -> Value {
         r.body
     );
     assert!(
-        j["error"]["message"].as_str().is_some_and(|t| !t.is_empty()),
+        j["error"]["message"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
         "{}",
         r.body
     );
@@ -112,7 +114,9 @@ async fn the_document_is_openapi_3_1_and_covers_every_api_route() {
     let app = TestApp::new().await;
     let doc = document(&app).await;
     assert!(
-        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.1.")),
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1.")),
         "{}",
         doc["openapi"]
     );
@@ -195,7 +199,10 @@ async fn lists_page_with_totals_and_link_headers() {
     assert_eq!(l["first"], format!("/api/v1/orgs?page=1&per_page={per}"));
     assert_eq!(l["prev"], format!("/api/v1/orgs?page=1&per_page={per}"));
     assert_eq!(l["next"], format!("/api/v1/orgs?page=3&per_page={per}"));
-    assert_eq!(l["last"], format!("/api/v1/orgs?page={pages}&per_page={per}"));
+    assert_eq!(
+        l["last"],
+        format!("/api/v1/orgs?page={pages}&per_page={per}")
+    );
     // Following `next` to the end visits every organization once.
     let mut seen = std::collections::BTreeSet::new();
     let mut url = Some(format!("/api/v1/orgs?per_page={per}"));
@@ -209,14 +216,16 @@ async fn lists_page_with_totals_and_link_headers() {
     assert_eq!(seen.len() as u64, all);
     // The last page has no next; filters are kept in the links.
     let r = c
-        .get(&format!("/api/v1/tenders?state=published&per_page=2&page=1"))
+        .get("/api/v1/tenders?state=published&per_page=2&page=1")
         .await;
     conforms(&doc, "/api/v1/tenders", &r);
     let total = r.json()["total"].as_u64().unwrap();
     assert!(total > 0, "the demo has published tenders");
     let last = total.div_ceil(2);
     let r = c
-        .get(&format!("/api/v1/tenders?state=published&per_page=2&page={last}"))
+        .get(&format!(
+            "/api/v1/tenders?state=published&per_page=2&page={last}"
+        ))
         .await;
     let l = links(&r);
     assert!(!l.contains_key("next"), "{l:?}");
@@ -417,7 +426,12 @@ async fn anonymous_clients_are_limited_per_address_and_signed_in_users_are_not()
     let j = is_error(&r, StatusCode::TOO_MANY_REQUESTS);
     conforms(&doc, "/api/v1/regions", &r);
     assert_eq!(header_str(&r, "retry-after"), "60");
-    assert!(j["error"]["message"].as_str().unwrap().contains("60 seconds"));
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("60 seconds")
+    );
     // Another address has its own allowance.
     assert_eq!(c.request(from("10.0.0.2")).await.status, StatusCode::OK);
     // The window moves with the clock.
@@ -492,7 +506,11 @@ async fn representative_answers_match_their_snapshots() {
     let orgs = get("/api/v1/orgs?per_page=2&lang=zh-CN", "/api/v1/orgs").await;
     insta::assert_json_snapshot!("orgs_page", orgs);
     let first = orgs["items"][0]["id"].as_i64().unwrap();
-    let org = get(&format!("/api/v1/orgs/{first}?lang=en"), "/api/v1/orgs/{id}").await;
+    let org = get(
+        &format!("/api/v1/orgs/{first}?lang=en"),
+        "/api/v1/orgs/{id}",
+    )
+    .await;
     insta::assert_json_snapshot!("org", org);
     let regions = get("/api/v1/regions?parent=150100&lang=en", "/api/v1/regions").await;
     insta::assert_json_snapshot!("regions", regions);
@@ -511,10 +529,7 @@ async fn representative_answers_match_their_snapshots() {
     assert!(grants["grants"].is_array());
     let not_found = c.get("/api/v1/orgs/999999?lang=en").await.json();
     insta::assert_json_snapshot!("error_not_found", not_found);
-    let bad = c
-        .get("/api/v1/orgs?per_page=0&lang=en")
-        .await
-        .json();
+    let bad = c.get("/api/v1/orgs?per_page=0&lang=en").await.json();
     insta::assert_json_snapshot!("error_bad_paging", bad);
     app.check_invariants().await.unwrap();
 }

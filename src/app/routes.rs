@@ -194,7 +194,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/readyz", Public, pages::home::readyz)
     .get("/static/{*path}", Public, web::assets::serve)
     .get("/api/v1/regions", Public, pages::home::regions_api)
-    .get("/api/v1/openapi.json", Public, crate::app::openapi::document)
+    .get(
+        "/api/v1/openapi.json",
+        Public,
+        crate::app::openapi::document,
+    )
     .get("/api/docs", Public, crate::app::openapi::docs_page)
     // accounts
     .get("/signup", Public, accounts::routes::signup_form)

@@ -83,10 +83,7 @@ pub async fn page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
         (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
     )
 )]
-pub async fn api(
-    State(st): State<AppState>,
-    Query(q): Query<ApiQuery>,
-) -> AppResult<Response> {
+pub async fn api(State(st): State<AppState>, Query(q): Query<ApiQuery>) -> AppResult<Response> {
     let after = q.after.unwrap_or(0).max(0);
     let checkpoints = super::checkpoints(&st.db, after, API_PAGE).await?;
     let next_after = (checkpoints.len() as u64 == API_PAGE)

@@ -9,8 +9,8 @@ use maud::Markup;
 use super::MemberChange;
 use super::model;
 use super::rules::{
-    self, ClaimForm, CreditForm, DecisionForm, ListQuery, MemberForm, OrgForm,
-    RatingForm, RemoveForm,
+    self, ClaimForm, CreditForm, DecisionForm, ListQuery, MemberForm, OrgForm, RatingForm,
+    RemoveForm,
 };
 use super::views;
 use crate::accounts::{Action, may, require};

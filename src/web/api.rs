@@ -144,7 +144,12 @@ impl Paging {
             }
         };
         let page = read("page", MAX_PAGE, 1, "api.err.page");
-        let per_page = read("per_page", MAX_PER_PAGE, DEFAULT_PER_PAGE, "api.err.per_page");
+        let per_page = read(
+            "per_page",
+            MAX_PER_PAGE,
+            DEFAULT_PER_PAGE,
+            "api.err.per_page",
+        );
         if problems.is_empty() {
             Ok(Paging { page, per_page })
         } else {
@@ -412,7 +417,11 @@ pub fn cors() -> tower_http::cors::CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::any())
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::IF_NONE_MATCH, header::ACCEPT, header::ACCEPT_LANGUAGE])
+        .allow_headers([
+            header::IF_NONE_MATCH,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+        ])
         .expose_headers([
             header::LINK,
             header::ETAG,
@@ -464,7 +473,15 @@ mod tests {
              </api/v1/tenders?state=published&page=3&per_page=10>; rel=\"next\", \
              </api/v1/tenders?state=published&page=4&per_page=10>; rel=\"last\""
         );
-        let empty = link_header("/x", None, Paging { page: 1, per_page: 20 }, 0);
+        let empty = link_header(
+            "/x",
+            None,
+            Paging {
+                page: 1,
+                per_page: 20,
+            },
+            0,
+        );
         assert_eq!(
             empty,
             "</x?page=1&per_page=20>; rel=\"first\", </x?page=1&per_page=20>; rel=\"last\""
