@@ -354,6 +354,15 @@ async fn any_origin_may_read_the_api_with_get() {
     let r = c.request(get).await;
     is_error(&r, StatusCode::NOT_FOUND);
     assert_eq!(header_str(&r, "access-control-allow-origin"), "*");
+    // So does an unknown path under the API.
+    let get = Request::builder()
+        .uri("/api/v1/no/such/thing")
+        .header(header::ORIGIN, "https://journalist.example")
+        .body(Body::empty())
+        .unwrap();
+    let r = c.request(get).await;
+    is_error(&r, StatusCode::NOT_FOUND);
+    assert_eq!(header_str(&r, "access-control-allow-origin"), "*");
     // The pages are not shared with other origins.
     let page = Request::builder()
         .uri("/tenders")

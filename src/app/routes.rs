@@ -147,8 +147,9 @@ impl Table {
         access: Access,
         h: H,
     ) -> Self {
-        if path.starts_with(API_PREFIX) {
-            self.api = self.api.route(path, get(h));
+        if let Some(rest) = path.strip_prefix(API_PREFIX) {
+            // Nested under `/api/v1` (see `table`), so routed by the rest of the path.
+            self.api = self.api.route(&format!("/{rest}"), get(h));
         } else {
             self.router = self.router.route(path, get(h));
         }
@@ -1133,11 +1134,16 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);
     // Innermost first: the ETag sees the handler's body; the rate limit counts every call;
-    // CORS is outermost so that a 429 carries its headers too.
+    // CORS is outermost so that a 429 carries its headers too. The API's own fallback puts
+    // an unknown `/api/v1` path behind the same layers (its 404 readable cross-origin).
     let api = t
         .api
+        .fallback(web::middleware::not_found)
         .layer(axum::middleware::from_fn(web::api::etag))
         .layer(axum::middleware::from_fn(web::api::rate_limit))
         .layer(web::api::cors());
-    (t.router.merge(api), t.infos)
+    (
+        t.router.nest(API_PREFIX.trim_end_matches('/'), api),
+        t.infos,
+    )
 }

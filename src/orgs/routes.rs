@@ -570,7 +570,7 @@ pub struct OrgApiQuery {
 pub async fn api_list(
     State(st): State<AppState>,
     lang: crate::kernel::Lang,
-    uri: axum::http::Uri,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     paging: crate::web::api::Paging,
     Query(q): Query<OrgApiQuery>,
 ) -> AppResult<Response> {

@@ -414,7 +414,7 @@ fn hits_json(kind: Kind, found: &Found, tokens: &[String]) -> Vec<serde_json::Va
 pub async fn api(
     State(st): State<AppState>,
     lang: Lang,
-    uri: axum::http::Uri,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = params_of(raw, lang)?;

@@ -116,7 +116,7 @@ pub struct TenderApiQuery {
 pub async fn api_list(
     State(st): State<AppState>,
     lang: Lang,
-    uri: axum::http::Uri,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     paging: crate::web::api::Paging,
     Query(q): Query<TenderApiQuery>,
 ) -> AppResult<Response> {
