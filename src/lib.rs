@@ -381,7 +381,9 @@
 //!   ([`web::pager`]), CSRF, language, error and Content-Security-Policy middleware, embedded
 //!   static assets, and the confirmation page of destructive actions ([`web::confirm`]:
 //!   without `confirm=1` a withdrawal, cancellation, termination or role grant only shows
-//!   its consequences).
+//!   its consequences), and what every `/api/v1` answer shares ([`web::api`]: the one JSON
+//!   error shape, `page`/`per_page` paging with totals and `Link` headers, `ETag`/304, the
+//!   CORS policy, the anonymous rate limit keyed by client address on the injectable clock).
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the regulator's
 //!   work queue, the user's claims, the calls an organizer runs and the calls recommended
 //!   to an organization), the sections added to
@@ -391,6 +393,10 @@
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
+//!   Routes under `/api/v1/` sit in their own sub-router wrapped by the API's layers, are
+//!   GET only, and each is described in the OpenAPI 3.1 document ([`app::openapi`]: utoipa
+//!   from the handlers' `#[utoipa::path]` and typed structs; `/api/v1/openapi.json` and the
+//!   page `/api/docs`), which `tests/api.rs` checks against the route table.
 //!
 //! ## Invariants across rooms
 //! - Every state-changing request carries the session's CSRF token in the `x-csrf-token`
@@ -409,6 +415,8 @@
 //! - Bad input comes back as the same form with the typed values and a message per field,
 //!   status 422; nothing is written. Every free-text field is checked with `kernel::text`
 //!   (control characters, length) before anything is written or looked up.
+//! - Every error under `/api/` is JSON of one shape ([`web::api::ApiError`]), whoever made
+//!   it (handler, extractor, fallback, rate limit), keeping the API's headers.
 //! - After every integration test the audit log verifies (no finding), the search outbox is
 //!   delivered and the 30% ledger equals its recomputation (`tests/common`, checked on drop).
 

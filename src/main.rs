@@ -233,6 +233,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             anyhow::anyhow!("CIVICBRIDGE_INCUBATED_AFTER_GRADUATION_MONTHS must be whole months")
         })?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_API_RATE_LIMIT") {
+        config.api_rate_limit = s.trim().parse().map_err(|_| {
+            anyhow::anyhow!(
+                "CIVICBRIDGE_API_RATE_LIMIT must be a whole number of requests (0: off)"
+            )
+        })?;
+    }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_API_RATE_WINDOW") {
+        config.api_rate_window_secs = s
+            .trim()
+            .parse()
+            .map_err(|_| anyhow::anyhow!("CIVICBRIDGE_API_RATE_WINDOW must be whole seconds"))?;
+    }
     match cli.command {
         Command::Serve {
             bind,

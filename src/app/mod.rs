@@ -3,6 +3,7 @@
 //! [`jobs`].
 
 pub mod jobs;
+pub mod openapi;
 pub mod routes;
 pub mod seed;
 
@@ -36,6 +37,12 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
     let client_ip = state.config.client_ip_source.clone();
+    // One limiter per router (per process): the API's rate limit reads it from the request.
+    let limiter = Arc::new(crate::web::api::RateLimiter::new(
+        state.config.api_rate_limit,
+        state.config.api_rate_window_secs,
+        state.clock.clone(),
+    ));
     // Layers run outermost-last: security headers → language → error pages → body limit →
     // panic guard → sessions → who is signed in (for error pages) → CSRF → handler. The
     // headers are outermost so that the error pages, which replace the inner response, carry
@@ -52,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(mw::render_errors))
         .layer(from_fn(mw::language))
         .layer(client_ip.into_extension())
+        .layer(axum::Extension(limiter))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(mw::CONTENT_SECURITY_POLICY),

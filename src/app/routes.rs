@@ -129,8 +129,16 @@ pub struct RouteInfo {
 
 struct Table {
     router: Router<AppState>,
+    /// The `/api/v1` routes, kept apart so that the API's layers (CORS, rate limit, ETag)
+    /// wrap them and nothing else.
+    api: Router<AppState>,
     infos: Vec<RouteInfo>,
 }
+
+/// Where the JSON API lives; every route under it gets the API's behaviour
+/// ([`crate::web::api`]) and must be described in the OpenAPI document
+/// ([`crate::app::openapi`]).
+pub const API_PREFIX: &str = "/api/v1/";
 
 impl Table {
     fn get<H: Handler<T, AppState>, T: 'static>(
@@ -139,7 +147,12 @@ impl Table {
         access: Access,
         h: H,
     ) -> Self {
-        self.router = self.router.route(path, get(h));
+        if let Some(rest) = path.strip_prefix(API_PREFIX) {
+            // Nested under `/api/v1` (see `table`), so routed by the rest of the path.
+            self.api = self.api.route(&format!("/{rest}"), get(h));
+        } else {
+            self.router = self.router.route(path, get(h));
+        }
         self.infos.push(RouteInfo {
             method: Method::GET,
             path,
@@ -154,6 +167,10 @@ impl Table {
         access: Access,
         h: H,
     ) -> Self {
+        assert!(
+            !path.starts_with(API_PREFIX),
+            "the API is read-only: {path}"
+        );
         self.router = self.router.route(path, post(h));
         self.infos.push(RouteInfo {
             method: Method::POST,
@@ -169,6 +186,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     use Access::*;
     let t = Table {
         router: Router::new(),
+        api: Router::new(),
         infos: Vec::new(),
     }
     // site
@@ -177,6 +195,12 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/readyz", Public, pages::home::readyz)
     .get("/static/{*path}", Public, web::assets::serve)
     .get("/api/v1/regions", Public, pages::home::regions_api)
+    .get(
+        "/api/v1/openapi.json",
+        Public,
+        crate::app::openapi::document,
+    )
+    .get("/api/docs", Public, crate::app::openapi::docs_page)
     // accounts
     .get("/signup", Public, accounts::routes::signup_form)
     .post("/signup", Public, accounts::routes::signup)
@@ -1133,5 +1157,17 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);
-    (t.router, t.infos)
+    // Innermost first: the ETag sees the handler's body; the rate limit counts every call;
+    // CORS is outermost so that a 429 carries its headers too. The API's own fallback puts
+    // an unknown `/api/v1` path behind the same layers (its 404 readable cross-origin).
+    let api = t
+        .api
+        .fallback(web::middleware::not_found)
+        .layer(axum::middleware::from_fn(web::api::etag))
+        .layer(axum::middleware::from_fn(web::api::rate_limit))
+        .layer(web::api::cors());
+    (
+        t.router.nest(API_PREFIX.trim_end_matches('/'), api),
+        t.infos,
+    )
 }

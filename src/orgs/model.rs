@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, Condition, JoinType, QueryOrder, QuerySelect};
 use time::Date;
 
-use super::rules::{ListFilter, OrgDraft, PAGE_SIZE};
+use super::rules::{ListFilter, OrgDraft};
 use crate::accounts::OrgRole;
 
 /// `organizations`
@@ -324,8 +324,8 @@ pub async fn list(
         .from(organization::Entity)
         .cond_where(cond)
         .order_by(organization::Column::Id, sea_orm::sea_query::Order::Desc)
-        .limit(PAGE_SIZE)
-        .offset((f.page - 1) * PAGE_SIZE)
+        .limit(f.page_size())
+        .offset((f.page - 1) * f.page_size())
         .to_owned();
     let rows = organization::Entity::find()
         .filter(organization::Column::Id.in_subquery(page_ids))

@@ -3,14 +3,14 @@
 use crate::web::{Form, Query};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::Markup;
 
 use super::MemberChange;
 use super::model;
 use super::rules::{
-    self, ClaimForm, CreditForm, DecisionForm, ListQuery, MemberForm, OrgForm, PAGE_SIZE,
-    RatingForm, RemoveForm,
+    self, ClaimForm, CreditForm, DecisionForm, ListQuery, MemberForm, OrgForm, RatingForm,
+    RemoveForm,
 };
 use super::views;
 use crate::accounts::{Action, may, require};
@@ -446,33 +446,54 @@ pub async fn set_credit(
 }
 
 /// The public JSON form of an organization (no private contact data).
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct OrgJson {
+    /// Its id.
     id: i64,
+    /// Its public page.
     url: String,
+    /// Registered name.
     name: String,
+    /// Unified social credit code (18 characters).
     uscc: String,
+    /// Kind code (`social_group`, `foundation`, `social_service_agency`, …).
     kind: String,
+    /// Whether the kind is a social organization (counts for the 30% target).
     is_social_organization: bool,
+    /// Registration date (YYYY-MM-DD).
     registration_date: String,
+    /// Level of the registering authority.
     authority_level: String,
+    /// Division code (GB/T 2260).
     division_code: String,
+    /// The division's path, in the request's language.
     division_name: String,
+    /// League/city code.
     league_code: Option<String>,
+    /// Banner/county code.
     county_code: Option<String>,
+    /// Service domain codes.
     domains: Vec<String>,
+    /// Staff.
     staff_count: i32,
+    /// The public contact's name.
     contact_name: String,
+    /// Introduction.
     intro: String,
+    /// The regulator's rating, if any.
     rating: Option<RatingJson>,
+    /// Credit status code (`normal`, `abnormal`, `dishonest`).
     credit_status: String,
 }
 
 /// A rating in JSON.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RatingJson {
+    /// Grade, e.g. `5A`.
     grade: String,
+    /// Valid until (YYYY-MM-DD).
     valid_until: String,
+    /// Whether it is valid today.
     valid: bool,
 }
 
@@ -511,13 +532,58 @@ fn to_json(
     }
 }
 
-/// `GET /api/v1/orgs`
+/// Filters of the public organization list (as on the page; values that mean nothing are
+/// ignored, as on the page).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrgApiQuery {
+    /// League/city division code, e.g. `150100`.
+    #[serde(default)]
+    league: Option<String>,
+    /// Banner/county division code (within the league, when both are given).
+    #[serde(default)]
+    county: Option<String>,
+    /// Kind code.
+    #[serde(default)]
+    kind: Option<String>,
+    /// Service domain code.
+    #[serde(default)]
+    domain: Option<String>,
+    /// Minimum currently valid rating grade, 1 to 5.
+    #[serde(default)]
+    rating: Option<String>,
+}
+
+/// The registered organizations, newest first, one page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs",
+    tag = "orgs",
+    params(OrgApiQuery, crate::web::api::PageParams),
+    responses(
+        (status = 200, description = "One page of organizations; `Link` and `X-Total-Count` headers", body = crate::web::api::Page<OrgJson>),
+        (status = 400, description = "A query string that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 422, description = "Unusable `page` or `per_page`", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn api_list(
     State(st): State<AppState>,
     lang: crate::kernel::Lang,
-    Query(q): Query<ListQuery>,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+    paging: crate::web::api::Paging,
+    Query(q): Query<OrgApiQuery>,
 ) -> AppResult<Response> {
-    let f = rules::parse_list_query(&q);
+    let mut f = rules::parse_list_query(&ListQuery {
+        league: q.league.unwrap_or_default(),
+        county: q.county.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        domain: q.domain.unwrap_or_default(),
+        rating: q.rating.unwrap_or_default(),
+        page: String::new(),
+    });
+    f.page = paging.page;
+    f.per_page = paging.per_page;
     let today = st.clock.today();
     let page = model::list(&st.db, &st.org_counts, &f, today).await?;
     let items: Vec<OrgJson> = page
@@ -525,17 +591,24 @@ pub async fn api_list(
         .into_iter()
         .map(|(o, d)| to_json(&o, d, today, lang))
         .collect();
-    Ok(Json(serde_json::json!({
-        "items": items,
-        "total": page.total,
-        "page": f.page,
-        "per_page": PAGE_SIZE,
-        "pages": page.total.div_ceil(PAGE_SIZE),
-    }))
-    .into_response())
+    Ok(crate::web::api::paged(
+        &uri,
+        crate::web::api::Page::new(items, page.total, paging),
+    ))
 }
 
-/// `GET /api/v1/orgs/{id}`
+/// One organization.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orgs/{id}",
+    tag = "orgs",
+    params(("id" = String, Path, description = "The organization's id")),
+    responses(
+        (status = 200, description = "The organization", body = OrgJson),
+        (status = 404, description = "No such organization", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn api_show(
     State(st): State<AppState>,
     lang: crate::kernel::Lang,

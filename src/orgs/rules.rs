@@ -726,6 +726,19 @@ pub struct ListFilter {
     pub min_rating: Option<i16>,
     /// 1-based page.
     pub page: u64,
+    /// Rows per page; 0 means [`PAGE_SIZE`] (the pages; the API lets the client choose).
+    pub per_page: u64,
+}
+
+impl ListFilter {
+    /// Rows per page in force.
+    pub fn page_size(&self) -> u64 {
+        if self.per_page == 0 {
+            PAGE_SIZE
+        } else {
+            self.per_page
+        }
+    }
 }
 
 /// Rows per page of the public list.
@@ -765,6 +778,7 @@ pub fn parse_list_query(q: &ListQuery) -> ListFilter {
             .ok()
             .filter(|p| *p >= 1 && *p <= 100_000)
             .unwrap_or(1),
+        per_page: 0,
     }
 }
 

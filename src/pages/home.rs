@@ -83,28 +83,67 @@ pub async fn readyz(State(st): State<AppState>) -> Response {
     healthz(State(st)).await
 }
 
-/// `GET /api/v1/regions?parent=CODE`: the children of a division (the leagues/cities when no
-/// parent is given), for cascading choices in other clients.
+/// The children of a division (the leagues/cities when no parent is given), for cascading
+/// choices in other clients.
+#[utoipa::path(
+    get,
+    path = "/api/v1/regions",
+    tag = "regions",
+    params(RegionsQuery),
+    responses(
+        (status = 200, description = "The divisions under the parent (none for an unknown code)", body = RegionsJson),
+        (status = 400, description = "A query string that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn regions_api(
     lang: Lang,
     crate::web::Query(q): crate::web::Query<RegionsQuery>,
-) -> axum::Json<serde_json::Value> {
+) -> axum::Json<RegionsJson> {
     let r = crate::regions::regions();
-    let parent = if q.parent.is_empty() {
-        crate::regions::REGION_CODE
-    } else {
-        q.parent.as_str()
+    let parent = match q.parent.as_deref().map(str::trim) {
+        None | Some("") => crate::regions::REGION_CODE,
+        Some(p) => p,
     };
-    let items: Vec<serde_json::Value> = r
+    let items = r
         .children(parent)
-        .map(|d| serde_json::json!({ "code": d.code, "name": r.name(&d.code, lang), "level": d.level }))
+        .map(|d| RegionJson {
+            code: d.code.clone(),
+            name: r.name(&d.code, lang),
+            level: d.level.code().to_string(),
+        })
         .collect();
-    axum::Json(serde_json::json!({ "parent": parent, "items": items }))
+    axum::Json(RegionsJson {
+        parent: parent.to_string(),
+        items,
+    })
 }
 
 /// Query of the regions API.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RegionsQuery {
+    /// The parent division's code (GB/T 2260); the region when absent.
     #[serde(default)]
-    parent: String,
+    parent: Option<String>,
+}
+
+/// The children of one division.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegionsJson {
+    /// The parent's code.
+    pub parent: String,
+    /// Its children, in code order.
+    pub items: Vec<RegionJson>,
+}
+
+/// One division.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RegionJson {
+    /// GB/T 2260 code.
+    pub code: String,
+    /// Name in the request's language.
+    pub name: String,
+    /// Level code: `region`, `league_city`, `banner_county` or `township`.
+    pub level: String,
 }

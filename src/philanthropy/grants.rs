@@ -760,6 +760,76 @@ pub async fn paid_by_league_year(
         .collect())
 }
 
+/// A 360Giving data package (standard 1.4): the grants and the package's metadata.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Giving360Package {
+    /// The grants.
+    pub grants: Vec<Giving360Grant>,
+    /// The standard's version.
+    pub version: String,
+    /// What the package holds.
+    pub title: String,
+}
+
+/// One grant in 360Giving's terms.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Giving360Grant {
+    /// The grant's id, under the publisher's prefix.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// Always `CNY`.
+    pub currency: String,
+    /// Yuan (from fen; at most two decimals).
+    pub amount_awarded: f64,
+    /// The second signature's day (YYYY-MM-DD, Asia/Shanghai).
+    pub award_date: String,
+    /// The recipient.
+    pub recipient_organization: Vec<Giving360Org>,
+    /// The funder (the call's organizer).
+    pub funding_organization: Vec<Giving360Org>,
+    /// The planned period.
+    pub planned_dates: Vec<Giving360Dates>,
+    /// Where the beneficiaries are.
+    pub beneficiary_location: Vec<Giving360Location>,
+}
+
+/// An organization in a 360Giving grant.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Giving360Org {
+    /// `CN-USC-…` or an id under the publisher's prefix.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A grant's planned period.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Giving360Dates {
+    /// First day (YYYY-MM-DD).
+    pub start_date: String,
+    /// Last day (YYYY-MM-DD).
+    pub end_date: String,
+}
+
+/// The beneficiaries' place.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Giving360Location {
+    /// Full Chinese name of the division.
+    pub name: String,
+    /// Always `CN`.
+    pub country_code: String,
+    /// GB/T 2260 code.
+    pub geo_code: String,
+    /// Always `CN-GB/T2260`.
+    pub geo_code_type: String,
+}
+
 /// The 360Giving package of the grants awarded (signed by both sides: active or
 /// completed), with the required fields of the standard: an id with `prefix`, the amount in
 /// yuan (CNY) from fen, the award date (the second signature), the recipient identified by
@@ -769,9 +839,9 @@ pub fn giving360_package(
     grants: &[Grant],
     organizers: &std::collections::HashMap<super::Organizer, String>,
     prefix: &str,
-) -> serde_json::Value {
+) -> Giving360Package {
     let day = |t: i64| crate::kernel::clock::shanghai_date(t).to_string();
-    let rows: Vec<serde_json::Value> = grants
+    let rows = grants
         .iter()
         .filter(|g| matches!(g.state(), GrantState::Active | GrantState::Completed))
         .map(|g| {
@@ -786,31 +856,39 @@ pub fn giving360_package(
             };
             let funder_id = format!("{prefix}-{}-{}", o.kind.code(), o.id);
             let place = crate::regions::regions().path(&g.place, crate::kernel::Lang::Zh);
-            serde_json::json!({
-                "id": format!("{prefix}-{}", g.id),
-                "title": g.title,
-                "description": g.description,
-                "currency": "CNY",
+            Giving360Grant {
+                id: format!("{prefix}-{}", g.id),
+                title: g.title.clone(),
+                description: g.description.clone(),
+                currency: "CNY".into(),
                 // Yuan with at most two decimals: fen / 100 is exact in a double for any
                 // amount a form accepts (at most 10^12 yuan).
-                "amountAwarded": g.amount_fen as f64 / 100.0,
-                "awardDate": day(awarded),
-                "recipientOrganization": [{ "id": recipient_id, "name": g.recipient_name }],
-                "fundingOrganization": [{
-                    "id": funder_id,
-                    "name": organizers.get(&o).cloned().unwrap_or_default(),
+                amount_awarded: g.amount_fen as f64 / 100.0,
+                award_date: day(awarded),
+                recipient_organization: vec![Giving360Org {
+                    id: recipient_id,
+                    name: g.recipient_name.clone(),
                 }],
-                "plannedDates": [{ "startDate": day(g.starts_at), "endDate": day(g.ends_at) }],
-                "beneficiaryLocation": [{
-                    "name": place, "countryCode": "CN", "geoCode": g.place,
-                    "geoCodeType": "CN-GB/T2260",
+                funding_organization: vec![Giving360Org {
+                    id: funder_id,
+                    name: organizers.get(&o).cloned().unwrap_or_default(),
                 }],
-            })
+                planned_dates: vec![Giving360Dates {
+                    start_date: day(g.starts_at),
+                    end_date: day(g.ends_at),
+                }],
+                beneficiary_location: vec![Giving360Location {
+                    name: place,
+                    country_code: "CN".into(),
+                    geo_code: g.place.clone(),
+                    geo_code_type: "CN-GB/T2260".into(),
+                }],
+            }
         })
         .collect();
-    serde_json::json!({
-        "grants": rows,
-        "version": "1.4",
-        "title": "CivicBridge venture-philanthropy grants",
-    })
+    Giving360Package {
+        grants: rows,
+        version: "1.4".into(),
+        title: "CivicBridge venture-philanthropy grants".into(),
+    }
 }

@@ -52,6 +52,19 @@ pub struct TenderFilter {
     pub by_deadline: bool,
     /// 1-based page.
     pub page: u64,
+    /// Rows per page; 0 means [`PAGE_SIZE`] (the pages; the API lets the client choose).
+    pub per_page: u64,
+}
+
+impl TenderFilter {
+    /// Rows per page in force.
+    pub fn page_size(&self) -> u64 {
+        if self.per_page == 0 {
+            PAGE_SIZE
+        } else {
+            self.per_page
+        }
+    }
 }
 
 /// Keeps the filters that make sense and drops the rest.
@@ -75,6 +88,7 @@ pub fn parse_list_query(q: &TenderListQuery) -> TenderFilter {
             .ok()
             .filter(|p| (1..=100_000).contains(p))
             .unwrap_or(1),
+        per_page: 0,
     }
 }
 
@@ -105,8 +119,8 @@ pub async fn list_public(
     };
     let total = q.clone().count(db).await?;
     let items = q
-        .offset((f.page.saturating_sub(1)) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
+        .offset((f.page.saturating_sub(1)) * f.page_size())
+        .limit(f.page_size())
         .all(db)
         .await?;
     Ok((items, total))

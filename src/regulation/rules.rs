@@ -685,7 +685,7 @@ pub fn validate_penalty(
 }
 
 /// Party-building and jobs figures of a set of reports (the targets read these).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportTally {
     /// Reports counted.
     pub reporting: i64,

@@ -13,6 +13,7 @@ use super::rules::{self, Found, Kind, ParamError};
 use super::{Fallback, SearchError, views};
 use crate::kernel::error::{AppError, AppResult};
 use crate::web::AppState;
+use crate::web::api::ParamProblem;
 use crate::web::{Ctx, Lang, layout};
 
 /// Hits per kind on the page across kinds.
@@ -248,15 +249,125 @@ pub async fn brands(
     kind_page(&st, &ctx, Kind::Brands, &params_of(raw, ctx.lang)?).await
 }
 
-fn api_error_text(e: &ParamError, lang: Lang) -> serde_json::Value {
+fn api_error_text(e: &ParamError, lang: Lang) -> ParamProblem {
     let (param, value) = match e {
         ParamError::QueryTooLong | ParamError::QueryControl => ("q", String::new()),
         ParamError::Page(v) => ("page", v.clone()),
         ParamError::Sort(v) => ("sort", v.clone()),
         ParamError::Facet { param, value } => (param.as_str(), value.clone()),
     };
-    let message = views::param_error_text(e, lang);
-    serde_json::json!({ "param": param, "value": value, "message": message })
+    ParamProblem {
+        param: param.to_string(),
+        value,
+        message: views::param_error_text(e, lang),
+    }
+}
+
+/// The parameters of `/api/v1/search`, as documented; the handler reads them from the raw
+/// query because facets depend on the kind.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct SearchApiQuery {
+    /// The words searched for (at most 100 characters, no control characters); empty
+    /// lists everything.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// `tenders`, `orgs` or `brands`; absent or `all` for all three.
+    #[param(pattern = "^(all|tenders|orgs|brands)?$")]
+    kind: Option<String>,
+    /// The page, from 1 (default 1).
+    #[param(minimum = 1, maximum = 10000)]
+    page: Option<u64>,
+    /// Hits per page, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    per_page: Option<u64>,
+    /// `relevance` (default) or a sort of the kind (`newest`, `deadline`, `budget`, …).
+    sort: Option<String>,
+    /// `1` to take the words literally (no place recognized in them).
+    literal: Option<String>,
+    /// Facet: tender state code.
+    state: Option<String>,
+    /// Facet: procurement method code.
+    method: Option<String>,
+    /// Facet: service domain code.
+    domain: Option<String>,
+    /// Facet: budget band code.
+    budget: Option<String>,
+    /// Facet: league/city code.
+    league: Option<String>,
+    /// Facet: banner/county code.
+    county: Option<String>,
+    /// Facet: organization kind code.
+    #[param(rename = "type")]
+    r#type: Option<String>,
+    /// Facet: minimum rating grade.
+    rating: Option<String>,
+    /// Facet: credit status code.
+    credit: Option<String>,
+    /// Facet: brand recognized (`1`).
+    recognized: Option<String>,
+    /// Facet: year of a brand's recognition.
+    recognized_year: Option<String>,
+}
+
+/// What the search found, by kind (only the kinds searched are present).
+#[derive(Debug, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchJson {
+    /// Tenders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenders: Option<KindResults>,
+    /// Organizations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orgs: Option<KindResults>,
+    /// Brand projects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brands: Option<KindResults>,
+}
+
+/// One kind's results.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct KindResults {
+    /// The words searched for, as typed (without the place taken from them).
+    pub query: String,
+    /// The place the query named, applied as a filter (`literal=1` turns it off).
+    pub place: Option<PlaceJson>,
+    /// `sounds_like` or `characters` when the words found nothing and a fallback did.
+    pub fallback: Option<String>,
+    /// All matches.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u64,
+    /// Hits per page.
+    pub per_page: u64,
+    /// Pages.
+    pub pages: u64,
+    /// The page's hits: the displayed attributes of each document, and `_highlight` with
+    /// the matching pieces of the highlighted ones.
+    #[schema(value_type = Vec<Object>)]
+    pub hits: Vec<serde_json::Value>,
+    /// Facet parameter → the values found with their counts.
+    pub facets: std::collections::BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// A place taken from the query.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PlaceJson {
+    /// Division code.
+    pub code: String,
+    /// Its full name.
+    pub name: String,
+    /// The words taken as the place.
+    pub term: String,
+}
+
+/// One facet value.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FacetCount {
+    /// The value (as the facet parameter takes it).
+    pub value: String,
+    /// Matches with it.
+    pub count: u64,
 }
 
 fn hits_json(kind: Kind, found: &Found, tokens: &[String]) -> Vec<serde_json::Value> {
@@ -284,22 +395,41 @@ fn hits_json(kind: Kind, found: &Found, tokens: &[String]) -> Vec<serde_json::Va
         .collect()
 }
 
-/// `GET /api/v1/search`: the same parameters as the pages, plus `kind` (`tenders`, `orgs`,
-/// `brands`; absent for all) and `per_page` (≤ 100). Unusable parameters get 422 with a message each.
+/// Searches tenders, organizations and brand projects with the same parameters as the
+/// pages, plus `kind` and `per_page`. Unusable parameters get 422 with a message each. When
+/// one kind is searched, `Link` and `X-Total-Count` headers page through it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/search",
+    tag = "search",
+    params(SearchApiQuery),
+    responses(
+        (status = 200, description = "Results by kind", body = SearchJson),
+        (status = 400, description = "A query string that is not UTF-8", body = crate::web::api::ApiError),
+        (status = 422, description = "Unusable parameters, one message each", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+        (status = 503, description = "The search engine is down", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn api(
     State(st): State<AppState>,
     lang: Lang,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let params = params_of(raw, lang)?;
     let get = |n: &str| params.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
-    let mut errors = Vec::new();
+    let mut errors: Vec<ParamProblem> = Vec::new();
     let kinds: Vec<Kind> = match get("kind").filter(|k| !k.is_empty()) {
         None | Some("all") => Kind::ALL.to_vec(),
         Some(k) => match Kind::parse(k) {
             Some(k) => vec![k],
             None => {
-                errors.push(serde_json::json!({ "param": "kind", "value": k, "message": lang.tf("search.err.kind", &[("value", k)]) }));
+                errors.push(ParamProblem {
+                    param: "kind".into(),
+                    value: k.to_string(),
+                    message: lang.tf("search.err.kind", &[("value", k)]),
+                });
                 vec![]
             }
         },
@@ -309,7 +439,14 @@ pub async fn api(
         Some(v) => match v.parse::<usize>() {
             Ok(n) if (1..=rules::MAX_PER_PAGE).contains(&n) => n,
             _ => {
-                errors.push(serde_json::json!({ "param": "per_page", "value": v, "message": lang.tf("search.err.per_page", &[("max", &rules::MAX_PER_PAGE.to_string())]) }));
+                errors.push(ParamProblem {
+                    param: "per_page".into(),
+                    value: v.to_string(),
+                    message: lang.tf(
+                        "search.err.per_page",
+                        &[("max", &rules::MAX_PER_PAGE.to_string())],
+                    ),
+                });
                 rules::PER_PAGE
             }
         },
@@ -330,47 +467,81 @@ pub async fn api(
         parsed.push((*kind, req, page, typed, place));
     }
     if !errors.is_empty() {
-        let body = serde_json::json!({ "error": { "status": 422, "title": lang.t("search.err.title"), "params": errors } });
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
+        // The title the search pages use for the same refusal; the message joins the
+        // parameters' messages.
+        let message = errors
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Ok(crate::web::api::error_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.t("search.err.title"),
+            message,
+            errors,
+        ));
     }
-    let mut out = serde_json::Map::new();
+    let mut out = SearchJson::default();
+    let mut single = None;
     for (kind, req, page, typed, place) in parsed {
         let outcome = find(&st, kind, &req, lang).await?;
         let found = outcome.found;
         let tokens = rules::match_tokens(&rules::analyze(kind.def(), &typed));
-        let facets: serde_json::Map<String, serde_json::Value> = rules::facets_of(kind)
+        let facets = rules::facets_of(kind)
             .map(|(param, attr)| {
-                let values: Vec<serde_json::Value> = found
+                let values = found
                     .facets
                     .get(attr)
                     .map(|v| {
                         v.iter()
-                            .map(|(value, n)| serde_json::json!({ "value": value, "count": n }))
+                            .map(|(value, n)| FacetCount {
+                                value: value.clone(),
+                                count: *n,
+                            })
                             .collect()
                     })
                     .unwrap_or_default();
-                (param.to_string(), serde_json::Value::Array(values))
+                (param.to_string(), values)
             })
             .collect();
-        out.insert(
-            kind.code().to_string(),
-            serde_json::json!({
-                "query": typed,
-                // The place the query named, applied as a filter (`literal=1` turns it off).
-                "place": place.map(|p| serde_json::json!({ "code": p.code, "name": p.name, "term": p.term })),
-                // `sounds_like` or `characters` when the words found nothing and a fallback did.
-                "fallback": outcome.fallback.map(|f| match f {
+        let results = KindResults {
+            query: typed,
+            place: place.map(|p| PlaceJson {
+                code: p.code,
+                name: p.name,
+                term: p.term,
+            }),
+            fallback: outcome.fallback.map(|f| {
+                match f {
                     Fallback::SoundsLike => "sounds_like",
                     Fallback::Characters => "characters",
-                }),
-                "total": found.total,
-                "page": page,
-                "per_page": per_page,
-                "pages": rules::page_count(found.total, per_page),
-                "hits": hits_json(kind, &found, &tokens),
-                "facets": facets,
+                }
+                .to_string()
             }),
-        );
+            total: found.total,
+            page: page as u64,
+            per_page: per_page as u64,
+            pages: rules::page_count(found.total, per_page) as u64,
+            hits: hits_json(kind, &found, &tokens),
+            facets,
+        };
+        if kinds.len() == 1 {
+            single = Some((page as u64, found.total));
+        }
+        match kind {
+            Kind::Tenders => out.tenders = Some(results),
+            Kind::Orgs => out.orgs = Some(results),
+            Kind::Brands => out.brands = Some(results),
+        }
     }
-    Ok(Json(serde_json::Value::Object(out)).into_response())
+    let mut res = Json(out).into_response();
+    if let Some((page, total)) = single {
+        let paging = crate::web::api::Paging {
+            page,
+            per_page: per_page as u64,
+        };
+        let link = crate::web::api::link_header(uri.path(), uri.query(), paging, total);
+        crate::web::api::with_paging_headers(res.headers_mut(), &link, total);
+    }
+    Ok(res)
 }

@@ -105,7 +105,7 @@ pub async fn removal_effect(
 }
 
 /// One row of a share table.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ShareRow {
     /// Division code or unit id as text.
     pub key: String,
@@ -116,6 +116,7 @@ pub struct ShareRow {
     /// Share, basis points (`None`: no purchases).
     pub share_bp: Option<i64>,
     /// Gap to the target.
+    #[schema(value_type = i64)]
     pub gap: Fen,
     /// Status against the target.
     pub status: Status,
@@ -142,7 +143,7 @@ impl ShareRow {
 }
 
 /// The annual-report targets of one place in one year: party building and jobs.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportRow {
     /// Division code, or the year as text.
     pub key: String,
@@ -172,7 +173,7 @@ impl ReportRow {
 }
 
 /// The targets only annual reports can feed (accepted reports only), by year and place.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ReportTargets {
     /// The report year shown (the latest with accepted reports by default).
     pub year: Option<i32>,
@@ -263,7 +264,7 @@ pub fn report_targets(
 }
 
 /// One of the other targets.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct OtherTarget {
     /// Stable code (locale key part).
     pub code: &'static str,
@@ -276,7 +277,7 @@ pub struct OtherTarget {
 }
 
 /// Everything the dashboard shows for one year (and optionally one league/city).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     /// The target, basis points.
     pub target_bp: i64,
@@ -307,7 +308,7 @@ pub struct Dashboard {
 }
 
 /// One line of the cultivation section: a level or a league/city.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct CultivationLine {
     /// Level code or league/city code (`""`: region level, outside any league/city).
     pub key: String,
@@ -331,7 +332,7 @@ impl CultivationLine {
 
 /// The incubation system (the policy's cultivation mechanism): incubators by level,
 /// tenants in residence, graduates of the year, by level and by league/city.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Cultivation {
     /// The calendar year graduates are counted in (this year).
     pub year: i32,

@@ -16,7 +16,8 @@ use crate::web::AppState;
 use crate::web::{Ctx, Lang, layout, unprocessable};
 
 /// Query of the dashboard, its JSON and CSV.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashQuery {
     /// Year; the latest with purchases when absent or not a number.
     #[serde(default)]
@@ -30,6 +31,7 @@ pub struct DashQuery {
     report_year: String,
     /// CSV: which table.
     #[serde(default)]
+    #[param(ignore)]
     table: String,
 }
 
@@ -73,7 +75,20 @@ pub async fn page(
     ))
 }
 
-/// `GET /api/v1/targets`
+/// The policy dashboard led by the 30% target: the share of new service purchases bought
+/// from social organizations, by year, league/city, banner/county and unit, and the other
+/// targets (values in fen, shares in basis points).
+#[utoipa::path(
+    get,
+    path = "/api/v1/targets",
+    tag = "targets",
+    params(DashQuery),
+    responses(
+        (status = 200, description = "The dashboard", body = Dashboard),
+        (status = 400, description = "A query string that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn api(
     State(st): State<AppState>,
     ctx: Ctx,

@@ -67,11 +67,13 @@ pub struct LedgerRow {
 }
 
 /// The numbers of one scope in one year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Cell {
-    /// All new service-purchase value.
+    /// All new service-purchase value, fen.
+    #[schema(value_type = i64)]
     pub total: Fen,
-    /// Of which bought from social organizations.
+    /// Of which bought from social organizations, fen.
+    #[schema(value_type = i64)]
     pub social: Fen,
     /// Contracts behind `total`.
     pub contracts: i64,
@@ -232,6 +234,7 @@ impl Ledger {
 
 code_enum! {
     /// Direction of the share against the year before.
+    #[derive(utoipa::ToSchema)]
     Trend => "targets.trend" {
         /// Higher share than the year before.
         Up = "up",
@@ -272,6 +275,7 @@ impl Trend {
 
 code_enum! {
     /// Where a target stands.
+    #[derive(utoipa::ToSchema)]
     Status => "targets.status" {
         /// Reached.
         Met = "met",

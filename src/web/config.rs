@@ -86,6 +86,11 @@ pub struct Config {
     /// (`CIVICBRIDGE_OCDS_SCHEME`), publisher (`CIVICBRIDGE_OCDS_PUBLISHER`) and the site's
     /// public address (`CIVICBRIDGE_PUBLIC_URL`).
     pub ocds: crate::opendata::OcdsSettings,
+    /// Requests an anonymous client (one address) may make to `/api/v1` in each window
+    /// (`CIVICBRIDGE_API_RATE_LIMIT`, default 300; 0 turns the limit off).
+    pub api_rate_limit: u32,
+    /// The window of that limit in seconds (`CIVICBRIDGE_API_RATE_WINDOW`, default 60).
+    pub api_rate_window_secs: u32,
 }
 
 impl Default for Config {
@@ -120,6 +125,8 @@ impl Default for Config {
             grant_reminder_days: crate::philanthropy::DEFAULT_GRANT_REMINDER_DAYS,
             giving360_prefix: crate::philanthropy::DEFAULT_360GIVING_PREFIX.to_string(),
             ocds: Default::default(),
+            api_rate_limit: 300,
+            api_rate_window_secs: 60,
         }
     }
 }
@@ -160,6 +167,9 @@ impl Config {
         }
         if self.login_ip_interval_secs < 1 || self.login_ip_interval_secs > 60 {
             return Err("the log-in interval per address must be 1 to 60 seconds".into());
+        }
+        if self.api_rate_window_secs < 1 || self.api_rate_window_secs > 86_400 {
+            return Err("the API rate-limit window must be 1 to 86400 seconds".into());
         }
         if self.body_limit < 1024 {
             return Err("body limit must be at least 1024 bytes".into());

@@ -120,8 +120,14 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         ),
     };
     let mut out = if api {
-        let body = serde_json::json!({ "error": { "status": status.as_u16(), "title": title, "message": message } });
-        (status, axum::Json(body)).into_response()
+        let mut out = super::api::error_response(status, title, message, Vec::new());
+        // The API's own headers (CORS, `Allow`, `Retry-After`, …) stay on the JSON error.
+        for (k, v) in res.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH && k != header::SET_COOKIE {
+                out.headers_mut().append(k, v.clone());
+            }
+        }
+        out
     } else {
         (
             status,

@@ -4,6 +4,7 @@
 //! Invariants: every state-changing request passed the CSRF check before a handler ran;
 //! every page is rendered in the request's language. May call: `accounts` (current user).
 
+pub mod api;
 pub mod assets;
 pub mod config;
 pub mod confirm;

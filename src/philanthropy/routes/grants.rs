@@ -462,8 +462,17 @@ pub async fn profile_section(
     Ok(views::track_record(lang, &rows))
 }
 
-/// `GET /api/v1/grants.360giving.json`: the signed grants as a 360Giving package (ids with
-/// the configured prefix; recipients identified by their USCC, `CN-USC-…`).
+/// The signed grants as a 360Giving package (ids with the configured prefix; recipients
+/// identified by their USCC, `CN-USC-…`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/grants.360giving.json",
+    tag = "grants",
+    responses(
+        (status = 200, description = "A 360Giving 1.4 data package", body = crate::philanthropy::Giving360Package),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn giving360(State(st): State<AppState>) -> AppResult<Response> {
     let grants = model::all(&st.db).await?;
     let o: Vec<_> = grants.iter().map(ops::organizer_of).collect();
