@@ -14,10 +14,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr};
 
 use super::credit_model::{self as m, Case, credit_case};
 use super::credit_rules::{
