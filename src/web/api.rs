@@ -285,7 +285,9 @@ pub async fn etag(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let res = next.run(req).await;
-    if !get || res.status() != StatusCode::OK {
+    // A handler that tags its own answer (the OCDS bulk files: a tag of the file, with
+    // Last-Modified and its own 304) keeps its tag and is not buffered here.
+    if !get || res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
         return res;
     }
     let (mut parts, body) = res.into_parts();
