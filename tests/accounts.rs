@@ -6,12 +6,12 @@
 //! password and is throttled like the log-in. Every test ends with the invariants checked.
 //! Runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-mod common;
+use crate::common;
 
+use crate::common::{PW, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
 use civicbridge::kernel::Lang;
-use common::{PW, TestApp};
 
 /// Posts a log-in and returns the response (the common helper asserts success).
 async fn try_login(app: &TestApp, email: &str, password: &str) -> common::Resp {

@@ -5,13 +5,11 @@
 //! them, the way the fuzzing in CI does. They run on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set.
 
-mod common;
-
+use crate::common::{Resp, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::Role;
 use civicbridge::web::config::Config;
-use common::{Resp, TestApp};
 use serde_json::Value;
 
 /// The OpenAPI document as the server serves it.

@@ -4,12 +4,12 @@
 //! command line exits non-zero, and that a forged entry never shows on a public timeline.
 //! These tests break the audit invariant on purpose and say so with `skip_invariant`.
 
-mod common;
+use crate::common;
 
+use crate::common::{Invariant, T0, TestApp};
 use civicbridge::audit::{self, Finding, Report, Source};
 use civicbridge::kernel::Lang;
 use civicbridge::procurement::{self, rules};
-use common::{Invariant, T0, TestApp};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, Statement};
 use sha2::{Digest, Sha256};
 

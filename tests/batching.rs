@@ -3,12 +3,10 @@
 //! callback and counted per table, and the pages still show every row in its place. They run
 //! on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-mod common;
-
+use crate::common::{PW, T0, TestApp};
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
-use common::{PW, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 const DAY: i64 = 86_400;

@@ -3,12 +3,10 @@
 //! size, re-encoding, no orphan files), evidence from completed contracts, the gallery, the
 //! profile section and target 7 on `/targets`.
 
-mod common;
-
+use crate::common::{Client, Resp, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use civicbridge::accounts::{OrgRole, Role};
-use common::{Client, Resp, T0, TestApp};
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {

@@ -4,11 +4,11 @@
 //! visitors are refused without learning which drafts exist; recommended calls with reasons
 //! in an organization's workspace.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
-use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -3,12 +3,12 @@
 //! state with audit entries, the time limits with the clock moved, published outcomes, and
 //! the complainant's identity kept from the organization.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::Role;
-use common::{Client, PW, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -4,14 +4,14 @@
 //! nothing written), whose final button carries `confirm=1` and acts. Then contract
 //! termination end to end: the reason, the ledger, the timeline, the notices, who may.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::contracts::{self, ContractSeed, Side};
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
-use common::{Client, T0, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 const DAY: i64 = 86_400;

@@ -3,14 +3,12 @@
 //! reports, and the audit trail. The contract fixture is created directly with
 //! `contracts::create_from_award`, as the procurement room does at award time.
 
-mod common;
-
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::contracts::{self, ContractSeed};
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::model::{award, bid, tender};
-use common::{Client, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
 
 const DAY: i64 = 86_400;

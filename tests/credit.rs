@@ -5,8 +5,9 @@
 //! penalty and its removal after the configured period, an objection upheld and one
 //! rejected — then the public lookup, the record pages and bad input.
 
-mod common;
+use crate::common;
 
+use crate::common::{T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
 use civicbridge::orgs::CreditStatus;
@@ -14,7 +15,6 @@ use civicbridge::regulation::credit_model;
 use civicbridge::regulation::credit_rules::{DAY, Rule};
 use civicbridge::regulation::{CaseState, Trigger};
 use civicbridge::web::config::Config;
-use common::{T0, TestApp};
 
 /// Short periods so everything happens within the two years: a serious listing lasts 300
 /// days after its last ground.

@@ -9,14 +9,14 @@
 //! The tests read notices with SQL rather than through the inbox room, so they also build
 //! (and fail) against the code before this change.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::http::{StatusCode, header};
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
-use common::{Client, PW, T0, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 const DAY: i64 = 86_400;

@@ -4,14 +4,12 @@
 //! buyer's evaluation page shows each evaluator's status; an evaluator is replaced with a
 //! reason (audited, both notified); a bad cell is marked where it is, with its message.
 
-mod common;
-
+use crate::common::{Client, Resp, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
-use common::{Client, Resp, T0, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 const DAY: i64 = 86_400;

@@ -9,11 +9,11 @@
 //! and its managers read. The tenant sees its own record read-only; other users, other
 //! managers and anonymous visitors learn nothing.
 
-mod common;
+use crate::common;
 
+use crate::common::{T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
-use common::{T0, TestApp};
 
 const MONTH: i64 = civicbridge::incubators::graduation::rules::MONTH_SECS;
 

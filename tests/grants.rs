@@ -7,8 +7,9 @@
 //! field with nothing written; other organizations get 404 like a missing id; the
 //! 360Giving export validates against the standard's schema.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp, uscc};
 use axum::http::StatusCode;
 use civicbridge::accounts::OrgRole;
 use civicbridge::kernel::money::Fen;
@@ -17,7 +18,6 @@ use civicbridge::philanthropy::proposal_rules::{
 };
 use civicbridge::philanthropy::proposals as ops;
 use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
-use common::{Client, PW, T0, TestApp, uscc};
 
 const DAY: i64 = 86_400;
 

@@ -2,12 +2,12 @@
 //! organizations, permissions, CSRF, errors. They run on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, TestApp, org_form_values, uscc};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::app::routes::{Access, table};
-use common::{Client, PW, TestApp, org_form_values, uscc};
 
 fn form_pairs(m: &std::collections::HashMap<&'static str, String>) -> Vec<(&'static str, String)> {
     let mut v: Vec<(&'static str, String)> = m.iter().map(|(k, v)| (*k, v.clone())).collect();

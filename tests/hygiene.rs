@@ -5,10 +5,11 @@
 //! locking out the people who share it. They run on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set (where a NUL reaching the database would be a 500).
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 
+use crate::common::{Client, PW, T0, TestApp, org_form_values};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
@@ -17,7 +18,6 @@ use civicbridge::contracts::{self, ContractSeed};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::web::config::{Config, parse_client_ip_source};
-use common::{Client, PW, T0, TestApp, org_form_values};
 
 /// Tables a refused form must leave as they were (row counts).
 const TABLES: &[&str] = &[

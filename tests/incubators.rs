@@ -7,11 +7,11 @@
 //! visitors are refused without learning which applications exist; bad input comes back as
 //! the same form with 422 and nothing written.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
-use common::{Client, T0, TestApp};
 
 /// The admin's form for an incubator in Hohhot (league/city level).
 fn incubator_fields(name: &str) -> Vec<(&'static str, String)> {

@@ -3,11 +3,9 @@
 //! revealed seed and the published candidates gives the same checks —, inspectors free of
 //! conflicts record findings, and the campaign is concluded.
 
-mod common;
-
+use crate::common::{PW, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
-use common::{PW, TestApp};
 use sha2::Digest;
 
 fn json_ids(s: &str) -> Vec<i64> {

@@ -1,11 +1,9 @@
 //! The invariants every `TestApp` checks when dropped can fail: each is broken on purpose
 //! here, the check names it (and only it), and dropping the app panics with that message.
 
-mod common;
-
+use crate::common::{Invariant, T0, TestApp};
 use civicbridge::kernel::money::Fen;
 use civicbridge::kernel::outbox::entry as outbox;
-use common::{Invariant, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 async fn sql(app: &TestApp, sql: &str) {

@@ -6,14 +6,14 @@
 //! them by level and league/city and filters by league; managers of another incubator,
 //! tenants and anonymous visitors learn nothing (404 / log in).
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 
+use crate::common::{Client, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use civicbridge::accounts::Role;
-use common::{Client, T0, TestApp};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

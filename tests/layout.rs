@@ -4,11 +4,9 @@
 //! and on PostgreSQL when `TEST_DATABASE_URL` is set. The browser side (no sideways scroll on
 //! phones, a one-line header at 1280 px, axe-core) is in `tests/browser.rs`.
 
-mod common;
-
+use crate::common::{Resp, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
-use common::{Resp, TestApp};
 
 /// The first element a keyboard user reaches, as `tag.class href`.
 fn first_focusable(r: &Resp) -> String {

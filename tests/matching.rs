@@ -3,11 +3,11 @@
 //! fired; inviting is idempotent and the organization sees the invitation and its
 //! recommended tenders in its workspace; the public sees no scores.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::procurement::model::tender;
-use common::{Client, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 
 const DAY: i64 = 86_400;

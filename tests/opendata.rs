@@ -5,7 +5,7 @@
 //! changes after later events; the bulk files answer `304`; the `/data` page and the tender
 //! page's link in both languages.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashSet};
 use std::io::Read;
@@ -16,7 +16,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use common::{Client, PW, T0, TestApp};
+use crate::common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 const RELEASE_SCHEMA_URL: &str =

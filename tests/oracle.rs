@@ -5,14 +5,14 @@
 //! tender, or to nothing at all. Until the opening this holds for everyone, owners included;
 //! after it, for everyone without a right to the bid, while the owners keep their access.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, SqlLog, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
-use common::{Client, PW, SqlLog, T0, TestApp};
 
 const DAY: i64 = 86_400;
 const PROPOSAL: &str = "组建专业社工团队，每周上门探访并提供助餐、助洁服务。";

@@ -4,16 +4,16 @@
 //! out-of-order events, refunds), an unreachable Stripe, and — when `STRIPE_API_BASE` is
 //! set — the PaymentIntent flow against localstripe.
 
-mod common;
+use crate::common;
 #[path = "common/stripe_compat.rs"]
 mod stripe_compat;
 
+use crate::common::{PW, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use civicbridge::accounts::OrgRole;
 use civicbridge::payments::{self, PaymentSettings, model};
 use civicbridge::web::config::Config;
-use common::{PW, T0, TestApp};
 
 const SECRET: &str = "whsec_test_secret";
 

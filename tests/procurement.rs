@@ -2,15 +2,15 @@
 //! concurrency, opening, the award's standstill, and the tamper-evident audit log. They run
 //! on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 
+use crate::common::{Invariant, T0, TestApp};
 use civicbridge::accounts::Role;
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, Refusal, rules};
-use common::{Invariant, T0, TestApp};
 use sea_orm::{ConnectionTrait, EntityTrait, Statement};
 
 /// A published open tender of a new unit with one buyer, bid deadline `deadline`.

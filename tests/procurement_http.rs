@@ -2,15 +2,15 @@
 //! leaks before the deadline, the opening shows the prices, an evaluator scores, the buyer
 //! awards; and the tender form refuses bad input with messages and writes nothing.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::Role;
 use civicbridge::kernel::Lang;
-use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -7,8 +7,9 @@
 //! written; sealed rounds hide applications until the window closes; batch determination is
 //! all or none; a draft is its applicant's alone and others get 404.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::kernel::money::Fen;
 use civicbridge::philanthropy::proposal_rules::{
@@ -16,7 +17,6 @@ use civicbridge::philanthropy::proposal_rules::{
 };
 use civicbridge::philanthropy::proposals as ops;
 use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
-use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -6,12 +6,12 @@
 //! its certificate and the brand's timeline, target 7 on `/targets/brands` with its CSV,
 //! and the quota checked again at recognition time.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::reviews::{Mark, Recommendation, Sheet, SubjectKind};
-use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -1,11 +1,11 @@
 //! Annual reports and penalties through HTTP, as the organization's administrators, its
 //! members, regulators, other users and anonymous visitors see them.
 
-mod common;
+use crate::common;
 
+use crate::common::TestApp;
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
-use common::TestApp;
 
 /// The clock of the tests is 2026-11-27: 2025 is the latest year that may be reported.
 const YEAR: &str = "2025";

@@ -5,8 +5,9 @@
 //! it; averages leave n/a out; determination waits for every sheet; applicants never see a
 //! reviewer's name; others get 404.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, PW, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::money::Fen;
@@ -15,7 +16,6 @@ use civicbridge::philanthropy::proposal_rules::{
 };
 use civicbridge::philanthropy::proposals as ops;
 use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
-use common::{Client, PW, T0, TestApp};
 
 const DAY: i64 = 86_400;
 

@@ -5,19 +5,19 @@
 //! and a crash between acknowledgement and marking done, and that no sealed or private field
 //! ever comes back.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::common::{T0, TestApp};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::money::Fen;
 use civicbridge::orgs::rules::{AuthorityLevel, CreditStatus, OrgDraft, OrgKind, make_uscc};
 use civicbridge::procurement::{self, rules as prules};
 use civicbridge::search::{self, Backend, Document, Found, Kind, Request, SearchError};
 use civicbridge::web::config::Config;
-use common::{T0, TestApp};
 use sea_orm::{ConnectionTrait, Statement};
 
 /// Every backend this machine can exercise, each with a config for a fresh app.

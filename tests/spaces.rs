@@ -8,13 +8,13 @@
 //! written around the checks is refused by the database itself (PostgreSQL exclusion
 //! constraint, SQLite trigger).
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
 use civicbridge::incubators::{self, rules as irules};
 use civicbridge::spaces::{self, rules};
-use common::{Client, T0, TestApp};
 
 async fn post(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> common::Resp {
     c.post(path, fields).await

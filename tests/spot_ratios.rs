@@ -7,11 +7,11 @@
 //! 422 with the form kept and nothing written; an unknown place says so; non-regulators are
 //! refused.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
-use common::{Client, TestApp};
 use sea_orm::ConnectionTrait;
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {

@@ -4,15 +4,13 @@
 //! maintained ledger equal to the recomputation, CSV exports equal to the tables, the
 //! drill-down and the what-if helper.
 
-mod common;
-
 use std::collections::HashMap;
 
+use crate::common::{Client, T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::contracts::{self, ContractSeed, Side};
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::model::tender;
-use common::{Client, T0, TestApp};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, TransactionTrait};
 
 const DAY: i64 = 86_400;

@@ -4,13 +4,13 @@
 //! with a statement and a certificate typed by its content, one open per user and
 //! organization, decided by a regulator; the regulator's work queue in `/me`.
 
-mod common;
+use crate::common;
 
+use crate::common::{Client, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::procurement::rules;
-use common::{Client, T0, TestApp};
 
 const PDF: &[u8] = b"%PDF-1.4\n% registration certificate\n%%EOF\n";
 

@@ -4,15 +4,15 @@
 //! organization that can no longer bid and shows its status publicly. Also the rules page's
 //! bad input, and a concluded spot check's deficiency feeding the credit engine.
 
-mod common;
+use crate::common;
 
+use crate::common::{T0, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
 use civicbridge::procurement::rules;
 use civicbridge::regulation::credit_rules::DAY;
 use civicbridge::regulation::zombie_model;
 use civicbridge::regulation::{ZombieCriterion, ZombieState};
-use common::{T0, TestApp};
 
 async fn login(app: &TestApp, email: &str) -> common::Client {
     let mut c = app.client();

@@ -1,0 +1,45 @@
+//! Every integration test in one binary: one link instead of one a file (each test binary
+//! holds the whole application, ~200 MB in debug), which is most of what a change to the
+//! application costs to test. Run one file's tests with `cargo test --test integration <file>::`.
+
+mod common;
+
+mod accounts;
+mod api;
+mod audit;
+mod batching;
+mod brands;
+mod browser;
+mod calls;
+mod complaints;
+mod confirm;
+mod contracts;
+mod credit;
+mod duties;
+mod evaluation;
+mod graduation;
+mod grants;
+mod http;
+mod hygiene;
+mod incubators;
+mod inspections;
+mod invariants;
+mod kpis;
+mod layers;
+mod layout;
+mod matching;
+mod opendata;
+mod oracle;
+mod payments;
+mod procurement;
+mod procurement_http;
+mod proposals;
+mod recognition;
+mod regulation;
+mod reviews;
+mod search;
+mod spaces;
+mod spot_ratios;
+mod targets;
+mod vetting;
+mod zombies;
