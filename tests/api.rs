@@ -178,6 +178,9 @@ async fn the_docs_page_describes_every_path_in_both_languages() {
     }
     assert!(en.text("h3 code").contains("TenderDetailJson"));
     assert_eq!(en.count("a[href='/api/v1/openapi.json']"), 1);
+    // The doc comments' code spans are shown as code, not as backticks.
+    assert!(en.text("p.api-description code").contains("per_page"));
+    assert!(!en.text("main").contains('`'), "a raw backtick on the page");
     let zh = c.get("/api/docs?lang=zh-CN").await;
     assert_eq!(zh.text("h1"), "API 文档");
     assert!(zh.text("th").contains("参数") || zh.text("h4").contains("参数"));

@@ -133,7 +133,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
             " · OpenAPI " (doc["openapi"].as_str().unwrap_or(""))
             " · " (info["title"].as_str().unwrap_or("")) " " (info["version"].as_str().unwrap_or(""))
         }
-        p.api-description { (info["description"].as_str().unwrap_or("")) }
+        p.api-description { (prose(info["description"].as_str().unwrap_or(""))) }
         h2 { (ctx.t("api.docs.conventions")) }
         ul {
             li { (ctx.t("api.docs.paging")) }
@@ -156,8 +156,8 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
             @for (method, op) in operations(item) {
                 section.api-op id=(anchor(method, path)) {
                     h3 { code { (method.to_uppercase()) " " (path) } }
-                    @if let Some(s) = op["summary"].as_str() { p { (s) } }
-                    @if let Some(d) = op["description"].as_str() { p { (d) } }
+                    @if let Some(s) = op["summary"].as_str() { p { (prose(s)) } }
+                    @if let Some(d) = op["description"].as_str() { p { (prose(d)) } }
                     @let params = op["parameters"].as_array().cloned().unwrap_or_default();
                     @if !params.is_empty() {
                         h4 { (ctx.t("api.docs.parameters")) }
@@ -174,7 +174,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                                 td { (p["in"].as_str().unwrap_or("")) }
                                 td { (type_of(&p["schema"])) }
                                 td { (yes_no(ctx, p["required"].as_bool().unwrap_or(false))) }
-                                td { (p["description"].as_str().unwrap_or("")) }
+                                td { (prose(p["description"].as_str().unwrap_or(""))) }
                             } } }
                         } }
                     }
@@ -189,7 +189,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                             @if let Some(rs) = op["responses"].as_object() {
                                 @for (status, r) in rs { tr {
                                     td { (status) }
-                                    td { (r["description"].as_str().unwrap_or("")) }
+                                    td { (prose(r["description"].as_str().unwrap_or(""))) }
                                     td { (type_of(&r["content"]["application/json"]["schema"])) }
                                 } }
                             }
@@ -202,7 +202,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
         @for (name, s) in &schemas {
             section.api-schema id=(format!("schema-{name}")) {
                 h3 { code { (name) } }
-                @if let Some(d) = s["description"].as_str() { p { (d) } }
+                @if let Some(d) = s["description"].as_str() { p { (prose(d)) } }
                 @let required: Vec<&str> = s["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
                 @if let Some(props) = s["properties"].as_object() {
                     div.table-wrap { table.data-table {
@@ -216,7 +216,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                             td { code { (field) } }
                             td { (type_of(f)) }
                             td { (yes_no(ctx, required.contains(&field.as_str()))) }
-                            td { (describe(f)) }
+                            td { (prose(&describe(f))) }
                         } } }
                     } }
                 } @else if let Some(values) = s["enum"].as_array() {
@@ -250,6 +250,25 @@ fn anchor(method: &str, path: &str) -> String {
 
 fn yes_no(ctx: &Ctx, b: bool) -> String {
     ctx.t(if b { "api.docs.yes" } else { "api.docs.no" })
+}
+
+/// A description written in the code's doc comments, with its `code spans` shown as code
+/// (the only markup they use); an unpaired backtick is left as it is.
+fn prose(text: &str) -> Markup {
+    let parts: Vec<&str> = text.split('`').collect();
+    // An even number of parts means an odd number of backticks: the last one is unpaired.
+    let paired = if parts.len() % 2 == 0 {
+        parts.len() - 1
+    } else {
+        parts.len()
+    };
+    html! {
+        @for (i, part) in parts.iter().enumerate() {
+            @if i >= paired { "`" (part) }
+            @else if i % 2 == 1 { code { (part) } }
+            @else { (part) }
+        }
+    }
 }
 
 /// A field's description, wherever utoipa put it (beside a `$ref` it sits in the
@@ -296,5 +315,26 @@ fn type_of(s: &Value) -> Markup {
                 @if let Some(f) = s["format"].as_str() { " (" (f) ")" }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prose;
+
+    #[test]
+    fn code_spans_become_code_and_the_rest_stays_text() {
+        assert_eq!(
+            prose("pages with `page`/`per_page` <b>").into_string(),
+            "pages with <code>page</code>/<code>per_page</code> &lt;b&gt;"
+        );
+        assert_eq!(prose("no marks").into_string(), "no marks");
+        assert_eq!(prose("").into_string(), "");
+    }
+
+    #[test]
+    fn an_unpaired_backtick_is_kept_as_written() {
+        assert_eq!(prose("a `b` c `d").into_string(), "a <code>b</code> c `d");
+        assert_eq!(prose("`").into_string(), "`");
     }
 }

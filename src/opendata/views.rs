@@ -101,7 +101,13 @@ pub fn data_page(lang: Lang, s: &OcdsSettings, files: &[BulkFile]) -> Markup {
             table.table {
                 tbody {
                     @for (path, key) in FIELDS {
-                        tr { th scope="row" { code { (path) } } td { (lang.t(key)) } }
+                        tr { th scope="row" { code {
+                            // A long path breaks after a dot, never inside a name.
+                            @for (i, part) in path.split('.').enumerate() {
+                                @if i > 0 { "." wbr; }
+                                (part)
+                            }
+                        } } td { (lang.t(key)) } }
                     }
                 }
             }
