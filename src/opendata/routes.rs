@@ -146,7 +146,7 @@ pub async fn releases(
     get,
     path = "/api/v1/ocds/releases/{id}",
     tag = "ocds",
-    params(("id" = String, Path, description = "The release's id, `<ocid>-<n>-<tag>` (e.g. `ocds-cbtest-tender-1-1-tender`)")),
+    params(("id" = String, Path, description = "The release's id, `<ocid>-<n>-<tag>`", example = "ocds-cbtest-tender-2-1-tender")),
     responses(
         (status = 200, description = "A release package holding that one release", body = ReleasePackage),
         (status = 400, description = "A path that cannot be decoded", body = crate::web::api::ApiError),
@@ -180,7 +180,7 @@ pub async fn release(
     get,
     path = "/api/v1/ocds/records/{ocid}",
     tag = "ocds",
-    params(("ocid" = String, Path, description = "The process's ocid, `<prefix>-tender-<tender id>` (e.g. `ocds-cbtest-tender-1`)")),
+    params(("ocid" = String, Path, description = "The process's ocid, `<prefix>-tender-<tender id>`", example = "ocds-cbtest-tender-2")),
     responses(
         (status = 200, description = "A record package holding the process's record", body = RecordPackage),
         (status = 400, description = "A path that cannot be decoded", body = crate::web::api::ApiError),
