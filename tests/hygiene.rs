@@ -9,7 +9,7 @@ use crate::common;
 
 use std::net::SocketAddr;
 
-use crate::common::{Client, PW, T0, TestApp, org_form_values};
+use crate::common::{Client, PW, T0, TestApp, as_refs, buyer, org_form_values, tender_fields};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
@@ -66,47 +66,14 @@ fn control() -> String {
     Lang::Zh.t("text.err.control")
 }
 
-fn refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
 fn org_fields(n: u32, name: &str) -> Vec<(&'static str, String)> {
     let mut v: Vec<(&'static str, String)> = org_form_values(n, name).into_iter().collect();
     v.push(("domains", "elderly".into()));
     v
 }
 
-/// A valid tender form for a unit (clock at T0 = 2026-11-27 20:00 Shanghai).
-fn tender_fields(unit: i64) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = vec![
-        ("unit_id", unit.to_string()),
-        ("title", "新城区社区居家养老服务项目".into()),
-        (
-            "description",
-            "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
-        ),
-        ("domain", "elderly".into()),
-        ("t_league", "150100".into()),
-        ("t_county", "150102".into()),
-        ("budget", "500,000".into()),
-        ("method", "open_tender".into()),
-        ("eval_method", "comprehensive".into()),
-        ("price_weight", "30".into()),
-        ("min_years", "0".into()),
-        ("enquiry_deadline", "2026-12-05T17:00".into()),
-        ("bid_deadline", "2026-12-15T09:30".into()),
-        ("contract_months", "12".into()),
-    ];
-    for (n, w) in [("服务方案", "40"), ("团队与经验", "30")] {
-        v.push(("criterion_name", n.into()));
-        v.push(("criterion_weight", w.into()));
-    }
-    for (n, p) in [("启动", "30"), ("中期", "40"), ("结项", "30")] {
-        v.push(("milestone_name", n.into()));
-        v.push(("milestone_percent", p.into()));
-    }
-    v
-}
+/// The title of the tenders the buyer drafts.
+const TITLE: &str = "新城区社区居家养老服务项目";
 
 fn with(fields: &[(&'static str, String)], name: &str, value: &str) -> Vec<(&'static str, String)> {
     let mut out = fields.to_vec();
@@ -116,19 +83,6 @@ fn with(fields: &[(&'static str, String)], name: &str, value: &str) -> Vec<(&'st
         .unwrap_or_else(|| panic!("no field {name}"));
     slot.1 = value.to_string();
     out
-}
-
-/// A purchasing unit with a signed-in buyer.
-async fn buyer(app: &TestApp) -> (Client, i64) {
-    let (c, uid) = app.signed_in("buyer@example.org", &[]).await;
-    let draft = civicbridge::units::rules::draft("新城区民政局", "150102").unwrap();
-    let unit = civicbridge::units::model::create(&app.state.db, &draft, T0)
-        .await
-        .unwrap();
-    civicbridge::units::model::add_member(&app.state.db, unit, uid, T0)
-        .await
-        .unwrap();
-    (c, unit)
 }
 
 /// A urlencoded body posted as given, with the session's CSRF token in the header.
@@ -230,7 +184,9 @@ async fn published_tender(app: &TestApp, unit: i64) -> i64 {
     let mut b = app.client();
     b.login("buyer@example.org", PW).await;
     b.get("/tenders/new").await;
-    let r = b.post("/tenders", &refs(&tender_fields(unit))).await;
+    let r = b
+        .post("/tenders", &as_refs(&tender_fields(unit, TITLE)))
+        .await;
     assert_eq!(
         r.status,
         StatusCode::SEE_OTHER,
@@ -259,7 +215,7 @@ async fn nul_in_an_org_name_or_a_tender_description_gets_a_message_and_writes_no
         "阳光\u{202E}心中务服",
     ] {
         let f = with(&org_fields(1, "x"), "name", name);
-        let r = c.post("/orgs", &refs(&f)).await;
+        let r = c.post("/orgs", &as_refs(&f)).await;
         assert_eq!(
             r.status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -278,7 +234,7 @@ async fn nul_in_an_org_name_or_a_tender_description_gets_a_message_and_writes_no
         "intro",
         "第一行\n第二行\0",
     );
-    let r = c.post("/orgs", &refs(&f)).await;
+    let r = c.post("/orgs", &as_refs(&f)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.text("#intro-error"), control());
     assert_eq!(snapshot(&app).await, before);
@@ -289,7 +245,7 @@ async fn nul_in_an_org_name_or_a_tender_description_gets_a_message_and_writes_no
         "第一行\r\n\t第二行",
     );
     assert_eq!(
-        c.post("/orgs", &refs(&f)).await.status,
+        c.post("/orgs", &as_refs(&f)).await.status,
         StatusCode::SEE_OTHER
     );
 
@@ -297,19 +253,19 @@ async fn nul_in_an_org_name_or_a_tender_description_gets_a_message_and_writes_no
     b.get("/tenders/new").await;
     let before = snapshot(&app).await;
     let f = with(
-        &tender_fields(unit),
+        &tender_fields(unit, TITLE),
         "description",
         "为辖区老人提供助餐\0服务。",
     );
-    let r = b.post("/tenders", &refs(&f)).await;
+    let r = b.post("/tenders", &as_refs(&f)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.text("#description-error"), control());
     assert_eq!(
         r.value("#title").as_deref(),
         Some("新城区社区居家养老服务项目")
     );
-    let f = with(&tender_fields(unit), "title", "新城区\0项目");
-    let r = b.post("/tenders", &refs(&f)).await;
+    let f = with(&tender_fields(unit, TITLE), "title", "新城区\0项目");
+    let r = b.post("/tenders", &as_refs(&f)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.text("#title-error"), control());
     assert_eq!(snapshot(&app).await, before);
@@ -397,7 +353,9 @@ async fn every_free_text_field_has_a_limit() {
         let mut b = app.client();
         b.login("buyer@example.org", PW).await;
         b.get("/tenders/new").await;
-        let r = b.post("/tenders", &refs(&tender_fields(unit))).await;
+        let r = b
+            .post("/tenders", &as_refs(&tender_fields(unit, TITLE)))
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
         scalar(&app, "SELECT MAX(id) AS v FROM tenders")
             .await
@@ -491,35 +449,35 @@ async fn every_free_text_field_has_a_limit() {
         Case {
             who: "buyer",
             path: s("/tenders"),
-            fields: tender_fields(unit),
+            fields: tender_fields(unit, TITLE),
             field: "title",
             max: pl::TITLE,
         },
         Case {
             who: "buyer",
             path: s("/tenders"),
-            fields: tender_fields(unit),
+            fields: tender_fields(unit, TITLE),
             field: "description",
             max: pl::DESCRIPTION,
         },
         Case {
             who: "buyer",
             path: s("/tenders"),
-            fields: tender_fields(unit),
+            fields: tender_fields(unit, TITLE),
             field: "criterion_name",
             max: pl::CRITERION_NAME,
         },
         Case {
             who: "buyer",
             path: s("/tenders"),
-            fields: tender_fields(unit),
+            fields: tender_fields(unit, TITLE),
             field: "milestone_name",
             max: pl::MILESTONE_NAME,
         },
         Case {
             who: "buyer",
             path: format!("/tenders/{draft}/edit"),
-            fields: tender_fields(unit),
+            fields: tender_fields(unit, TITLE),
             field: "title",
             max: pl::TITLE,
         },
@@ -635,7 +593,7 @@ async fn every_free_text_field_has_a_limit() {
         let over = "长".repeat(case.max + 1);
         let f = with(&case.fields, case.field, &over);
         let before = snapshot(&app).await;
-        let r = c.post(&case.path, &refs(&f)).await;
+        let r = c.post(&case.path, &as_refs(&f)).await;
         let what = format!("{} {}", case.path, case.field);
         assert_eq!(
             r.status,
@@ -652,7 +610,7 @@ async fn every_free_text_field_has_a_limit() {
         assert_eq!(snapshot(&app).await, before, "{what} wrote something");
         // Exactly at the limit is not refused for being long.
         let at = with(&case.fields, case.field, &"长".repeat(case.max));
-        let r = c.post(&case.path, &refs(&at)).await;
+        let r = c.post(&case.path, &as_refs(&at)).await;
         assert!(!r.body.contains(&too_long(case.max)), "{what} at the limit");
     }
     // The completion comment, once everything is paid.

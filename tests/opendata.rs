@@ -16,7 +16,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::common::{Client, PW, T0, TestApp};
+use crate::common::{Client, T0, TestApp, as_refs, buyer, publish, tender_fields};
 
 const DAY: i64 = 86_400;
 const RELEASE_SCHEMA_URL: &str =
@@ -319,74 +319,6 @@ async fn every_state_of_the_demo_validates_against_the_ocds_schemas() {
 
 // ---------------------------------------------------------------------------------------
 // A tender with three bids over HTTP
-
-async fn buyer(app: &TestApp) -> (Client, i64) {
-    let uid = app.user("buyer@example.org", &[]).await;
-    let unit = civicbridge::units::model::create(
-        &app.state.db,
-        &civicbridge::units::rules::draft("呼和浩特市新城区民政局", "150102").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    civicbridge::units::model::add_member(&app.state.db, unit, uid, T0)
-        .await
-        .unwrap();
-    let mut c = app.client();
-    c.login("buyer@example.org", PW).await;
-    (c, unit)
-}
-
-fn tender_fields(unit: i64, title: &str) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = vec![
-        ("unit_id", unit.to_string()),
-        ("title", title.into()),
-        (
-            "description",
-            "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
-        ),
-        ("domain", "elderly".into()),
-        ("t_league", "150100".into()),
-        ("t_county", "150102".into()),
-        ("t_township", String::new()),
-        ("budget", "500,000".into()),
-        ("method", "open_tender".into()),
-        ("eval_method", "comprehensive".into()),
-        ("price_weight", "30".into()),
-        ("min_grade", String::new()),
-        ("min_years", "2".into()),
-        ("enquiry_deadline", "2026-12-05T17:00".into()),
-        ("bid_deadline", "2026-12-15T09:30".into()),
-        ("contract_months", "12".into()),
-    ];
-    for (n, w) in [("服务方案", "40"), ("团队与经验", "30")] {
-        v.push(("criterion_name", n.into()));
-        v.push(("criterion_weight", w.into()));
-    }
-    for (n, p) in [("启动", "30"), ("中期", "40"), ("结项", "30")] {
-        v.push(("milestone_name", n.into()));
-        v.push(("milestone_percent", p.into()));
-    }
-    v
-}
-
-fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
-}
-
-/// Drafts and publishes a tender through the buyer's forms; returns its id.
-async fn publish(b: &mut Client, unit: i64, title: &str) -> i64 {
-    let r = b
-        .post("/tenders", &as_refs(&tender_fields(unit, title)))
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = r.location().unwrap().to_string();
-    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
-    b.get(&page).await;
-    let r = b.post(&format!("{page}/publish"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    id
-}
 
 const PRICES: [&str; 3] = ["451234.56", "462345", "473456.7"];
 

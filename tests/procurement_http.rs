@@ -6,7 +6,7 @@ use crate::common;
 
 use std::collections::BTreeSet;
 
-use crate::common::{Client, PW, T0, TestApp};
+use crate::common::{Client, PW, TestApp, as_refs, buyer, publish};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use civicbridge::accounts::Role;
@@ -14,68 +14,19 @@ use civicbridge::kernel::Lang;
 
 const DAY: i64 = 86_400;
 
-/// A unit with one buyer; returns the buyer's signed-in client and the unit id.
-async fn buyer(app: &TestApp) -> (Client, i64) {
-    let uid = app.user("buyer@example.org", &[]).await;
-    let unit = civicbridge::units::model::create(
-        &app.state.db,
-        &civicbridge::units::rules::draft("呼和浩特市新城区民政局", "150102").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    civicbridge::units::model::add_member(&app.state.db, unit, uid, T0)
-        .await
-        .unwrap();
-    let mut c = app.client();
-    c.login("buyer@example.org", PW).await;
-    (c, unit)
-}
+const TITLE: &str = "新城区社区居家养老服务项目";
 
-/// A valid tender form (clock at T0 = 2026-11-27 20:00 Shanghai).
+/// The valid tender form as the page's form posts it: five rows of criteria and of
+/// milestones, the unused ones blank.
 fn tender_fields(unit: i64) -> Vec<(&'static str, String)> {
-    let mut v: Vec<(&'static str, String)> = vec![
-        ("unit_id", unit.to_string()),
-        ("title", "新城区社区居家养老服务项目".into()),
-        (
-            "description",
-            "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
-        ),
-        ("domain", "elderly".into()),
-        ("t_league", "150100".into()),
-        ("t_county", "150102".into()),
-        ("t_township", String::new()),
-        ("budget", "500,000".into()),
-        ("method", "open_tender".into()),
-        ("eval_method", "comprehensive".into()),
-        ("price_weight", "30".into()),
-        ("min_grade", String::new()),
-        ("min_years", "2".into()),
-        ("enquiry_deadline", "2026-12-05T17:00".into()),
-        ("bid_deadline", "2026-12-15T09:30".into()),
-        ("contract_months", "12".into()),
-    ];
-    let crits = [
-        ("服务方案", "40"),
-        ("团队与经验", "30"),
-        ("", ""),
-        ("", ""),
-        ("", ""),
-    ];
-    for (n, w) in crits {
-        v.push(("criterion_name", n.into()));
-        v.push(("criterion_weight", w.into()));
+    let mut v = common::tender_fields(unit, TITLE);
+    for _ in 0..3 {
+        v.push(("criterion_name", String::new()));
+        v.push(("criterion_weight", String::new()));
     }
-    let ms = [
-        ("启动", "30"),
-        ("中期", "40"),
-        ("结项", "30"),
-        ("", ""),
-        ("", ""),
-    ];
-    for (n, p) in ms {
-        v.push(("milestone_name", n.into()));
-        v.push(("milestone_percent", p.into()));
+    for _ in 0..2 {
+        v.push(("milestone_name", String::new()));
+        v.push(("milestone_percent", String::new()));
     }
     v
 }
@@ -84,10 +35,6 @@ fn set(fields: &mut [(&'static str, String)], name: &str, value: &str) {
     for f in fields.iter_mut().filter(|f| f.0 == name) {
         f.1 = value.to_string();
     }
-}
-
-fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
-    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
 
 const PROPOSAL: &str = "组建由持证社工和护理员组成的专业团队，每周上门探访并提供助餐、助洁服务。";
@@ -659,13 +606,8 @@ trailer<</Root 1 0 R>>\n%%EOF\n";
 /// tender needs: the buyer's client, the tender, and each bidder's client and organization.
 async fn tender_with_bids(app: &TestApp) -> (Client, i64, Vec<(Client, i64)>) {
     let (mut b, unit) = buyer(app).await;
-    let r = b.post("/tenders", &as_refs(&tender_fields(unit))).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = r.location().unwrap().to_string();
-    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
-    b.get(&page).await;
-    let r = b.post(&format!("{page}/publish"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id = publish(&mut b, unit, TITLE).await;
+    let page = format!("/tenders/{id}");
     let mut bidders = Vec::new();
     for (i, (price, _)) in PRICES.iter().enumerate() {
         let n = i as u32 + 1;
@@ -896,13 +838,8 @@ async fn attachment_metadata_is_sealed_until_the_opening() {
 async fn an_upload_takes_its_csrf_token_from_a_part_or_the_header_never_the_query() {
     let app = TestApp::new().await;
     let (mut b, unit) = buyer(&app).await;
-    let r = b.post("/tenders", &as_refs(&tender_fields(unit))).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = r.location().unwrap().to_string();
-    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
-    b.get(&page).await;
-    let r = b.post(&format!("{page}/publish"), &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id = publish(&mut b, unit, TITLE).await;
+    let page = format!("/tenders/{id}");
 
     let (mut c, uid) = app.signed_in("org1@example.org", &[]).await;
     let org = app.org(uid, 1, "青城社工服务中心").await;

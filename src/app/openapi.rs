@@ -23,12 +23,13 @@ use crate::web::{Ctx, layout};
         title = "CivicBridge API",
         description = "Read-only JSON mirror of the public pages of CivicBridge (社会组织服务对接平台): \
             tenders, organizations, regions, search, the policy targets, the 360Giving grants \
-            package and the signed audit checkpoints. Lists page with `page`/`per_page` and \
-            answer `Link` (first/prev/next/last) and `X-Total-Count` headers; every GET answer \
-            has an `ETag` and honours `If-None-Match` with 304; every error has the one \
-            `ApiError` shape; anonymous clients are rate-limited per address (429 with \
-            `Retry-After`). Texts follow `?lang=zh-CN|en`, then `Accept-Language`. \
-            Money is in fen (1/100 yuan), shares in basis points.",
+            package, the signed audit checkpoints, and the open data in OCDS 1.1.5. Lists page \
+            with `page`/`per_page` and answer `Link` (first/prev/next/last) and `X-Total-Count` \
+            headers; every GET answer has an `ETag` and honours `If-None-Match` with 304; every \
+            error has the one `ApiError` shape; anonymous clients are rate-limited per address \
+            (429 with `Retry-After`). Texts follow `?lang=zh-CN|en`, then `Accept-Language`. \
+            Money is in fen (1/100 yuan), shares in basis points — except in the OCDS data, \
+            which follows its standard: amounts in yuan, releases paged with a cursor.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -41,6 +42,10 @@ use crate::web::{Ctx, layout};
         crate::targets::routes::api,
         crate::philanthropy::routes::grants::giving360,
         crate::audit::routes::api,
+        crate::opendata::routes::releases,
+        crate::opendata::routes::release,
+        crate::opendata::routes::record,
+        crate::opendata::routes::bulk,
     ),
     components(schemas(crate::web::api::ApiError)),
     tags(
@@ -51,6 +56,11 @@ use crate::web::{Ctx, layout};
         (name = "targets", description = "The policy dashboard led by the 30% target"),
         (name = "grants", description = "Venture-philanthropy grants as open data (360Giving)"),
         (name = "audit", description = "Signed checkpoints of the hash-chained audit log"),
+        (name = "ocds", description = "Open data in the Open Contracting Data Standard 1.1.5 \
+            (https://standard.open-contracting.org/1.1/): every public event of a tender as an \
+            immutable release, records compiled from them, and yearly bulk files. The package \
+            fields are described here; the releases follow the OCDS release schema with the bids \
+            extension, which `tests/opendata.rs` and CI validate them against."),
     )
 )]
 pub struct ApiDoc;
@@ -67,31 +77,10 @@ pub fn documented() -> Vec<String> {
 
 /// `/api/v1` routes deliberately left out of the document, with why. The lead extends this
 /// list only for a route that is not part of the API proper.
-pub const UNDOCUMENTED: &[(&str, &str)] = &[
-    (
-        "/api/v1/openapi.json",
-        "the document itself (its format is OpenAPI 3.1)",
-    ),
-    // The OCDS endpoints answer in the Open Contracting Data Standard, whose JSON Schemas
-    // (release and record packages, OCDS 1.1.5) describe them and validate them in
-    // tests/opendata.rs and CI; describing them here too is still to do.
-    (
-        "/api/v1/ocds/releases",
-        "an OCDS 1.1.5 release package (described by the OCDS schema)",
-    ),
-    (
-        "/api/v1/ocds/releases/{id}",
-        "an OCDS 1.1.5 release package (described by the OCDS schema)",
-    ),
-    (
-        "/api/v1/ocds/records/{ocid}",
-        "an OCDS 1.1.5 record package (described by the OCDS schema)",
-    ),
-    (
-        "/api/v1/ocds/bulk/{file}",
-        "a gzip JSON Lines file of OCDS releases",
-    ),
-];
+pub const UNDOCUMENTED: &[(&str, &str)] = &[(
+    "/api/v1/openapi.json",
+    "the document itself (its format is OpenAPI 3.1)",
+)];
 
 /// The document as JSON (built once per process: it depends only on the code).
 pub fn document_json() -> &'static Value {
@@ -190,7 +179,7 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                                 @for (status, r) in rs { tr {
                                     td { (status) }
                                     td { (prose(r["description"].as_str().unwrap_or(""))) }
-                                    td { (type_of(&r["content"]["application/json"]["schema"])) }
+                                    td { (bodies(&r["content"])) }
                                 } }
                             }
                         }
@@ -203,8 +192,16 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
             section.api-schema id=(format!("schema-{name}")) {
                 h3 { code { (name) } }
                 @if let Some(d) = s["description"].as_str() { p { (prose(d)) } }
-                @let required: Vec<&str> = s["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-                @if let Some(props) = s["properties"].as_object() {
+                @let (included, props, required) = fields(s);
+                @if !included.is_empty() {
+                    p { (ctx.t("api.docs.includes")) ": "
+                        @for (i, r) in included.iter().enumerate() {
+                            @if i > 0 { ", " }
+                            (type_of(r))
+                        }
+                    }
+                }
+                @if !props.is_empty() {
                     div.table-wrap { table.data-table {
                         thead { tr {
                             th scope="col" { (ctx.t("api.docs.field")) }
@@ -212,10 +209,10 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                             th scope="col" { (ctx.t("api.docs.required")) }
                             th scope="col" { (ctx.t("api.docs.description")) }
                         } }
-                        tbody { @for (field, f) in props { tr {
+                        tbody { @for (field, f) in &props { tr {
                             td { code { (field) } }
                             td { (type_of(f)) }
-                            td { (yes_no(ctx, required.contains(&field.as_str()))) }
+                            td { (yes_no(ctx, required.contains(field))) }
                             td { (prose(&describe(f))) }
                         } } }
                     } }
@@ -228,6 +225,46 @@ fn view(ctx: &Ctx, doc: &Value) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// A schema's fields: the named schemas it includes whole (a flattened struct is an `allOf`
+/// of the included schema and its own fields), its own properties and which are required.
+fn fields(s: &Value) -> (Vec<Value>, serde_json::Map<String, Value>, Vec<String>) {
+    let mut included = Vec::new();
+    let mut props = serde_json::Map::new();
+    let mut required = Vec::new();
+    let own =
+        |s: &Value, props: &mut serde_json::Map<String, Value>, required: &mut Vec<String>| {
+            if let Some(p) = s["properties"].as_object() {
+                props.extend(p.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            if let Some(r) = s["required"].as_array() {
+                required.extend(r.iter().filter_map(Value::as_str).map(str::to_string));
+            }
+        };
+    own(s, &mut props, &mut required);
+    for part in s["allOf"].as_array().into_iter().flatten() {
+        if part.get("$ref").is_some() {
+            included.push(part.clone());
+        } else {
+            own(part, &mut props, &mut required);
+        }
+    }
+    (included, props, required)
+}
+
+/// A response's bodies: the schema of each content type (JSON unless said).
+fn bodies(content: &Value) -> Markup {
+    let Some(types) = content.as_object() else {
+        return type_of(&Value::Null);
+    };
+    html! {
+        @for (i, (media, c)) in types.iter().enumerate() {
+            @if i > 0 { " | " }
+            (type_of(&c["schema"]))
+            @if media != "application/json" { " (" code { (media) } ")" }
         }
     }
 }

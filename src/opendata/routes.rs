@@ -14,30 +14,37 @@ use crate::web::{AppState, Ctx, Lang, Query, layout};
 /// The default page size of `/api/v1/ocds/releases`.
 pub const DEFAULT_PAGE: u64 = 100;
 
-/// Query of `/api/v1/ocds/releases`.
-#[derive(Debug, Default, serde::Deserialize)]
+/// Query of `/api/v1/ocds/releases`. Read as text and checked by the handler, so an unusable
+/// value gets a message naming the parameter (400).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReleasesQuery {
-    /// Only releases dated at or after: `YYYY-MM-DD` (Asia/Shanghai) or RFC 3339.
+    /// Only releases dated at or after: a day `YYYY-MM-DD` (from midnight Asia/Shanghai) or
+    /// an RFC 3339 instant.
     #[serde(default)]
+    #[param(value_type = Option<String>, example = "2026-01-01")]
     since: String,
-    /// The `cursor` of the previous page's `links.next`.
+    /// The `cursor` of the previous page's `links.next` (a positive whole number).
     #[serde(default)]
+    #[param(value_type = Option<i64>, minimum = 1)]
     cursor: String,
     /// Releases per page, 1–500 (default 100).
     #[serde(default)]
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 500)]
     per_page: String,
 }
 
 /// Paging links of a release list.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Links {
     /// The next (older) page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
-/// `GET /api/v1/ocds/releases`: a release package, newest first, with paging links.
-#[derive(Debug, serde::Serialize)]
+/// A page of releases: an OCDS 1.1.5 release package with the paging links of the OCDS
+/// API pattern.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ReleasePage {
     /// The package.
     #[serde(flatten)]
@@ -60,10 +67,23 @@ fn query_string(since: &str, cursor: Option<i64>, per_page: u64) -> String {
     q.join("&")
 }
 
-/// `GET /api/v1/ocds/releases?since=…&cursor=…&per_page=…`: newest first. The cursor is
-/// the position of the last release shown, and the next page holds the releases recorded
-/// before it, so releases recorded meanwhile never shift a page (no skips, no repeats);
-/// they are at the top of a fresh first page.
+/// OCDS releases, newest first, as a release package a page at a time.
+///
+/// `GET /api/v1/ocds/releases?since=…&cursor=…&per_page=…`. The cursor is the position of
+/// the last release shown, and the next page holds the releases recorded before it, so
+/// releases recorded meanwhile never shift a page (no skips, no repeats); they are at the
+/// top of a fresh first page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ocds/releases",
+    tag = "ocds",
+    params(ReleasesQuery),
+    responses(
+        (status = 200, description = "A release package (OCDS 1.1.5) with `links.next`, also sent as `Link: <…>; rel=\"next\"`, absent on the last page", body = ReleasePage),
+        (status = 400, description = "An unusable `since`, `cursor` or `per_page`, or a query string that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn releases(
     State(st): State<AppState>,
     lang: Lang,
@@ -119,11 +139,28 @@ pub async fn releases(
     Ok(res)
 }
 
-/// `GET /api/v1/ocds/releases/{id}`: a release package holding that one release.
+/// One OCDS release, in a release package (a release never changes once published).
+///
+/// `GET /api/v1/ocds/releases/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ocds/releases/{id}",
+    tag = "ocds",
+    params(("id" = String, Path, description = "The release's id, `<ocid>-<n>-<tag>`", example = "ocds-cbtest-tender-2-1-tender")),
+    responses(
+        (status = 200, description = "A release package holding that one release", body = ReleasePackage),
+        (status = 400, description = "A path that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 404, description = "No such release", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn release(
     State(st): State<AppState>,
     Path(id): Path<String>,
 ) -> AppResult<Json<ReleasePackage>> {
+    if !rules::plausible_id(&id) {
+        return Err(AppError::NotFound);
+    }
     let row = super::by_release_id(&st.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -136,11 +173,28 @@ pub async fn release(
     )))
 }
 
-/// `GET /api/v1/ocds/records/{ocid}`: a record package holding the process's record.
+/// The OCDS record of a contracting process (a tender): its releases linked and compiled.
+///
+/// `GET /api/v1/ocds/records/{ocid}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ocds/records/{ocid}",
+    tag = "ocds",
+    params(("ocid" = String, Path, description = "The process's ocid, `<prefix>-tender-<tender id>`", example = "ocds-cbtest-tender-2")),
+    responses(
+        (status = 200, description = "A record package holding the process's record", body = RecordPackage),
+        (status = 400, description = "A path that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 404, description = "No such process, or one with nothing public (a draft)", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn record(
     State(st): State<AppState>,
     Path(ocid): Path<String>,
 ) -> AppResult<Json<RecordPackage>> {
+    if !rules::plausible_id(&ocid) {
+        return Err(AppError::NotFound);
+    }
     let rec: Record = super::record(&st.db, &ocid)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -152,6 +206,24 @@ pub async fn record(
         st.clock.now(),
         vec![rec],
     )))
+}
+
+/// The body of a bulk file: gzip bytes (`application/gzip`).
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Gzip(pub Vec<u8>);
+
+impl IntoResponse for Gzip {
+    fn into_response(self) -> Response {
+        (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/gzip"),
+            )],
+            self.0,
+        )
+            .into_response()
+    }
 }
 
 /// An HTTP date (`Last-Modified`), always GMT.
@@ -189,9 +261,38 @@ fn not_modified(h: &HeaderMap, etag: &str, last_modified: i64) -> bool {
         .is_some_and(|since| last_modified <= since)
 }
 
-/// `GET /api/v1/ocds/bulk/{file}`: a year's bulk file (`ocds-releases-2026.jsonl.gz`) as the
-/// job last wrote it, with a strong `ETag` and `Last-Modified`; `304` when the client's copy
-/// is current.
+/// A year's releases in one file: OCDS 1.1.5 releases as JSON Lines, gzip-compressed.
+///
+/// `GET /api/v1/ocds/bulk/{file}`: the file (`ocds-releases-2026.jsonl.gz`) as the job last
+/// wrote it, with a strong `ETag` and `Last-Modified`; `304` when the client's copy is
+/// current. The `/data` page lists the files there are.
+#[utoipa::path(
+    get,
+    path = "/api/v1/ocds/bulk/{file}",
+    tag = "ocds",
+    params(
+        ("file" = String, Path, description = "The file's name, `ocds-releases-<year>.jsonl.gz` (the year in Asia/Shanghai)", pattern = r"^ocds-releases-[0-9]{4}\.jsonl\.gz$", example = "ocds-releases-2026.jsonl.gz"),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the copy the client has (or `*`): 304 when it is current"),
+        ("If-Modified-Since" = Option<String>, Header, description = "The `Last-Modified` of the copy the client has (an HTTP date; ignored when `If-None-Match` is sent): 304 when nothing is newer"),
+    ),
+    responses(
+        (status = 200, description = "The file: one OCDS 1.1.5 release per line (https://standard.open-contracting.org/1.1/en/schema/release/), in the order they were recorded, gzip-compressed",
+            content_type = "application/gzip", body = Gzip,
+            headers(
+                ("ETag" = String, description = "Strong validator: the SHA-256 of the file"),
+                ("Last-Modified" = String, description = "The newest release's instant (HTTP date)"),
+                ("Content-Disposition" = String, description = "`attachment` with the file's name"),
+            )),
+        (status = 304, description = "The client's copy is current (no body)",
+            headers(
+                ("ETag" = String, description = "The file's validator"),
+                ("Last-Modified" = String, description = "The newest release's instant (HTTP date)"),
+            )),
+        (status = 400, description = "A path that cannot be decoded", body = crate::web::api::ApiError),
+        (status = 404, description = "No such file (the year has no releases, or the name is not a bulk file's)", body = crate::web::api::ApiError),
+        (status = 429, description = "Too many requests; see `Retry-After`", body = crate::web::api::ApiError),
+    )
+)]
 pub async fn bulk(
     State(st): State<AppState>,
     Path(file): Path<String>,
@@ -213,12 +314,8 @@ pub async fn bulk(
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(AppError::NotFound),
             Err(e) => return Err(AppError::Internal(format!("bulk file {file}: {e}"))),
         };
-        let mut r = bytes.into_response();
+        let mut r = Gzip(bytes).into_response();
         let h = r.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/gzip"),
-        );
         if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
             h.insert(header::CONTENT_DISPOSITION, v);
         }

@@ -930,25 +930,28 @@ fn is_identified(items: &[Value]) -> bool {
 }
 
 /// A linked release in a record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ReleaseLink {
-    /// Where the release is.
+    /// Where the release is (`/api/v1/ocds/releases/{id}`).
     pub url: String,
-    /// Its date.
+    /// Its date (RFC 3339).
+    #[schema(format = DateTime)]
     pub date: String,
-    /// Its tag.
+    /// Its tag (OCDS `releaseTag`: `tender`, `tenderAmendment`, `award`, …).
     pub tag: Vec<String>,
 }
 
-/// A record: the linked releases and the compiled release.
-#[derive(Debug, Clone, Serialize)]
+/// An OCDS 1.1.5 record: the process's linked releases and the compiled release.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Record {
-    /// Process id.
+    /// Process id (`<prefix>-tender-<id>`).
     pub ocid: String,
     /// The releases, oldest first.
     pub releases: Vec<ReleaseLink>,
-    /// The merge of all of them.
+    /// The merge of all of them: an OCDS 1.1.5 release tagged `compiled`
+    /// (https://standard.open-contracting.org/1.1/en/schema/release/).
     #[serde(rename = "compiledRelease")]
+    #[schema(value_type = Object)]
     pub compiled_release: Value,
 }
 
@@ -994,7 +997,7 @@ pub fn release_url(s: &OcdsSettings, id: &str) -> String {
 // Packages
 
 /// The publisher.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Publisher {
     /// Name.
     pub name: String,
@@ -1002,56 +1005,67 @@ pub struct Publisher {
     pub uri: String,
 }
 
-/// A release package.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReleasePackage {
+/// What every package carries beside its releases or records (OCDS package metadata).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PackageMeta {
     /// This package's URL.
     pub uri: String,
-    /// `1.1`.
+    /// The OCDS version: `1.1` (the schema followed is 1.1.5).
+    #[schema(value_type = String, example = "1.1")]
     pub version: &'static str,
-    /// The bids extension.
+    /// The extensions used: the bids extension.
+    #[schema(value_type = Vec<String>)]
     pub extensions: Vec<&'static str>,
-    /// When the package was put together.
+    /// When the package was put together (RFC 3339, `+08:00`).
     #[serde(rename = "publishedDate")]
+    #[schema(format = DateTime)]
     pub published_date: String,
     /// Who publishes.
     pub publisher: Publisher,
-    /// Licence of the data.
+    /// Licence of the data (CC BY 4.0).
+    #[schema(value_type = String)]
     pub license: &'static str,
     /// The publication policy (the `/data` page).
     #[serde(rename = "publicationPolicy")]
     pub publication_policy: String,
-    /// The releases, exactly as stored when published.
+}
+
+/// An OCDS 1.1.5 release package (`release-package-schema.json`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReleasePackage {
+    /// The package metadata.
+    #[serde(flatten)]
+    pub meta: PackageMeta,
+    /// The releases, exactly as stored when published: each an OCDS 1.1.5 release
+    /// (https://standard.open-contracting.org/1.1/en/schema/release/), with the bids
+    /// extension.
+    #[schema(value_type = Vec<Object>)]
     pub releases: Vec<Box<serde_json::value::RawValue>>,
 }
 
-/// A record package.
-#[derive(Debug, Clone, Serialize)]
+/// An OCDS 1.1.5 record package (`record-package-schema.json`).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecordPackage {
-    /// This package's URL.
-    pub uri: String,
-    /// `1.1`.
-    pub version: &'static str,
-    /// The bids extension.
-    pub extensions: Vec<&'static str>,
-    /// When the package was put together.
-    #[serde(rename = "publishedDate")]
-    pub published_date: String,
-    /// Who publishes.
-    pub publisher: Publisher,
-    /// Licence of the data.
-    pub license: &'static str,
-    /// The publication policy (the `/data` page).
-    #[serde(rename = "publicationPolicy")]
-    pub publication_policy: String,
+    /// The package metadata.
+    #[serde(flatten)]
+    pub meta: PackageMeta,
     /// The records.
     pub records: Vec<Record>,
 }
 
-fn publisher(s: &OcdsSettings) -> Publisher {
-    Publisher {
-        name: s.publisher.clone(),
-        uri: s.base_url.clone(),
+/// The metadata of a package put together at `now`.
+fn package_meta(s: &OcdsSettings, uri: String, now: i64) -> PackageMeta {
+    PackageMeta {
+        uri,
+        version: OCDS_VERSION,
+        extensions: vec![BIDS_EXTENSION],
+        published_date: iso(now),
+        publisher: Publisher {
+            name: s.publisher.clone(),
+            uri: s.base_url.clone(),
+        },
+        license: LICENSE,
+        publication_policy: format!("{}/data", s.base_url),
     }
 }
 
@@ -1063,13 +1077,7 @@ pub fn release_package(
     releases: Vec<Box<serde_json::value::RawValue>>,
 ) -> ReleasePackage {
     ReleasePackage {
-        uri,
-        version: OCDS_VERSION,
-        extensions: vec![BIDS_EXTENSION],
-        published_date: iso(now),
-        publisher: publisher(s),
-        license: LICENSE,
-        publication_policy: format!("{}/data", s.base_url),
+        meta: package_meta(s, uri, now),
         releases,
     }
 }
@@ -1082,13 +1090,7 @@ pub fn record_package(
     records: Vec<Record>,
 ) -> RecordPackage {
     RecordPackage {
-        uri,
-        version: OCDS_VERSION,
-        extensions: vec![BIDS_EXTENSION],
-        published_date: iso(now),
-        publisher: publisher(s),
-        license: LICENSE,
-        publication_policy: format!("{}/data", s.base_url),
+        meta: package_meta(s, uri, now),
         records,
     }
 }
@@ -1109,6 +1111,14 @@ pub fn parse_since(s: &str) -> Option<i64> {
     )
 }
 
+/// Whether `s` could be an ocid or a release id published here: ASCII letters, digits and
+/// `-`, at most 200 of them (prefixes are `ocds-` and six letters or digits; tags are
+/// letters). Anything else is not found without asking the database, which keeps text it
+/// refuses (PostgreSQL rejects a NUL) from becoming a server error.
+pub fn plausible_id(s: &str) -> bool {
+    (1..=200).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// A page cursor: the row position of the last release of the previous page. Opaque to
 /// clients, but a plain positive integer.
 pub fn parse_cursor(s: &str) -> Option<i64> {
@@ -1118,6 +1128,24 @@ pub fn parse_cursor(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plausible_ids_are_looked_up() {
+        assert!(plausible_id("ocds-cbtest-tender-12"));
+        assert!(plausible_id("ocds-cbtest-tender-12-3-tenderAmendment"));
+        for bad in [
+            "",
+            "a\0b",
+            "ocds-cbtest-tender-1#1",
+            "../seal.key",
+            "养老",
+            " x",
+        ] {
+            assert!(!plausible_id(bad), "{bad:?}");
+        }
+        assert!(plausible_id(&"a".repeat(200)));
+        assert!(!plausible_id(&"a".repeat(201)));
+    }
 
     #[test]
     fn amounts_are_exact_decimals() {

@@ -536,6 +536,81 @@ pub fn org_form_values(n: u32, name: &str) -> HashMap<&'static str, String> {
     ])
 }
 
+/// A purchasing unit (呼和浩特市新城区民政局, Xincheng district) with one member,
+/// `buyer@example.org`, signed in: the buyer's client and the unit's id.
+pub async fn buyer(app: &TestApp) -> (Client, i64) {
+    let uid = app.user("buyer@example.org", &[]).await;
+    let unit = civicbridge::units::model::create(
+        &app.state.db,
+        &civicbridge::units::rules::draft("呼和浩特市新城区民政局", "150102").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(&app.state.db, unit, uid, T0)
+        .await
+        .unwrap();
+    let mut c = app.client();
+    c.login("buyer@example.org", PW).await;
+    (c, unit)
+}
+
+/// A valid tender form for `unit` (clock at T0 = 2026-11-27 20:00 Shanghai): an open tender
+/// of 500,000 yuan for elderly care in Xincheng, bids until 2026-12-15 09:30, two criteria
+/// (40 + 30, price 30) and three milestones (30/40/30).
+pub fn tender_fields(unit: i64, title: &str) -> Vec<(&'static str, String)> {
+    let mut v: Vec<(&'static str, String)> = vec![
+        ("unit_id", unit.to_string()),
+        ("title", title.into()),
+        (
+            "description",
+            "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
+        ),
+        ("domain", "elderly".into()),
+        ("t_league", "150100".into()),
+        ("t_county", "150102".into()),
+        ("t_township", String::new()),
+        ("budget", "500,000".into()),
+        ("method", "open_tender".into()),
+        ("eval_method", "comprehensive".into()),
+        ("price_weight", "30".into()),
+        ("min_grade", String::new()),
+        ("min_years", "2".into()),
+        ("enquiry_deadline", "2026-12-05T17:00".into()),
+        ("bid_deadline", "2026-12-15T09:30".into()),
+        ("contract_months", "12".into()),
+    ];
+    for (n, w) in [("服务方案", "40"), ("团队与经验", "30")] {
+        v.push(("criterion_name", n.into()));
+        v.push(("criterion_weight", w.into()));
+    }
+    for (n, p) in [("启动", "30"), ("中期", "40"), ("结项", "30")] {
+        v.push(("milestone_name", n.into()));
+        v.push(("milestone_percent", p.into()));
+    }
+    v
+}
+
+/// Form fields as [`Client::post`] takes them.
+pub fn as_refs<'a>(fields: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    fields.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+/// Drafts a tender from [`tender_fields`] and publishes it through the buyer's forms, as a
+/// buyer's browser does; returns its id.
+pub async fn publish(b: &mut Client, unit: i64, title: &str) -> i64 {
+    let r = b
+        .post("/tenders", &as_refs(&tender_fields(unit, title)))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location().unwrap().to_string();
+    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
+    b.get(&page).await;
+    let r = b.post(&format!("{page}/publish"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    id
+}
+
 async fn fresh_pg_database(admin_url: &str) -> String {
     let name = format!(
         "cb_test_{}_{}_{}",
