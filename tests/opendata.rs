@@ -820,7 +820,10 @@ async fn red_flag_pages_equal_the_indicators_on_the_published_records() {
         .unwrap();
     let mut anon = app.client();
     let (mut reg, _) = app
-        .signed_in("inspector@example.org", &[civicbridge::accounts::Role::Regulator])
+        .signed_in(
+            "inspector@example.org",
+            &[civicbridge::accounts::Role::Regulator],
+        )
         .await;
     // unit → (tenders, flagged tenders, count per code), from the API.
     let mut expected: std::collections::BTreeMap<i64, (u64, BTreeSet<i64>, Vec<u64>)> =
@@ -829,7 +832,11 @@ async fn red_flag_pages_equal_the_indicators_on_the_published_records() {
     for t in &tenders {
         let r = reg.get(&format!("/data/flags/tenders/{}", t.id)).await;
         if t.state == "draft" {
-            assert_eq!(r.status, StatusCode::NOT_FOUND, "a draft has no record to check");
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "a draft has no record to check"
+            );
             continue;
         }
         assert_eq!(r.status, StatusCode::OK, "{}: {}", t.state, r.body);
@@ -862,7 +869,10 @@ async fn red_flag_pages_equal_the_indicators_on_the_published_records() {
             raised += 1;
         }
     }
-    assert!(raised > 0, "the demo raises some flags, so the comparison means something");
+    assert!(
+        raised > 0,
+        "the demo raises some flags, so the comparison means something"
+    );
 
     let index = reg.get("/data/flags").await;
     assert_eq!(index.status, StatusCode::OK);
@@ -935,7 +945,9 @@ async fn five_days_to_bid_is_flagged_for_regulators_only() {
         StatusCode::SEE_OTHER
     );
 
-    let (mut reg, _) = app.signed_in("inspector@example.org", &[Role::Regulator]).await;
+    let (mut reg, _) = app
+        .signed_in("inspector@example.org", &[Role::Regulator])
+        .await;
     let flags_page = format!("/data/flags/tenders/{id}");
     for (lang, words) in [
         ("zh-CN", "投标期 5 天，法定最少 20 天"),
@@ -948,11 +960,20 @@ async fn five_days_to_bid_is_flagged_for_regulators_only() {
         // The regulator reaches it from the tender page.
         let t = reg.get(&format!("/tenders/{id}?lang={lang}")).await;
         let sel = scraper::Selector::parse("a.red-flags").unwrap();
-        let href = t.doc().select(&sel).next().map(|a| a.value().attr("href").unwrap().to_string());
+        let href = t
+            .doc()
+            .select(&sel)
+            .next()
+            .map(|a| a.value().attr("href").unwrap().to_string());
         assert_eq!(href.as_deref(), Some(flags_page.as_str()));
     }
     // And from the workspace.
-    assert_eq!(reg.get("/me").await.count("a.red-flags-index[href=\"/data/flags\"]"), 1);
+    assert_eq!(
+        reg.get("/me")
+            .await
+            .count("a.red-flags-index[href=\"/data/flags\"]"),
+        1
+    );
     let index = reg.get("/data/flags").await;
     assert_eq!(
         index.text(&format!(
@@ -986,7 +1007,11 @@ async fn five_days_to_bid_is_flagged_for_regulators_only() {
         let r = anon.get(p).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous {p}");
         assert!(r.location().unwrap().starts_with("/login"), "anonymous {p}");
-        assert_eq!(admin.get(p).await.status, StatusCode::FORBIDDEN, "org admin {p}");
+        assert_eq!(
+            admin.get(p).await.status,
+            StatusCode::FORBIDDEN,
+            "org admin {p}"
+        );
         assert_eq!(b.get(p).await.status, StatusCode::FORBIDDEN, "buyer {p}");
     }
     for p in [
@@ -995,7 +1020,11 @@ async fn five_days_to_bid_is_flagged_for_regulators_only() {
         "/data/flags/tenders/999999",
         "/data/flags/tenders/-1",
     ] {
-        assert_eq!(reg.get(p).await.status, StatusCode::NOT_FOUND, "regulator {p}");
+        assert_eq!(
+            reg.get(p).await.status,
+            StatusCode::NOT_FOUND,
+            "regulator {p}"
+        );
     }
 
     // The buyer gives 25 days to bid: the flag goes with the amendment.

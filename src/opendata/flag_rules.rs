@@ -127,7 +127,9 @@ pub const CEILING_BP: i128 = 9_900;
 
 /// The minimum of a method (by its Chinese name), if the table knows the method.
 pub fn minimum_of(method_details: &str) -> Option<&'static MinimumPeriod> {
-    MIN_SUBMISSION_DAYS.iter().find(|m| m.method == method_details)
+    MIN_SUBMISSION_DAYS
+        .iter()
+        .find(|m| m.method == method_details)
 }
 
 /// An OCDS amount (yuan, at most two decimals) in fen. Integers are read exactly; decimals
@@ -232,7 +234,9 @@ pub fn evaluate(c: &Value) -> Vec<Flag> {
     let mut out = Vec::new();
     let mut flag = |code, evidence| out.push(Flag { code, evidence });
     let tender = &c["tender"];
-    let details = tender["procurementMethodDetails"].as_str().unwrap_or_default();
+    let details = tender["procurementMethodDetails"]
+        .as_str()
+        .unwrap_or_default();
     // Single source is by definition one supplier asked: no bid-count flag for it.
     let direct = tender["procurementMethod"] == "direct";
 
@@ -481,7 +485,14 @@ mod tests {
         for c in FlagCode::ALL {
             assert!(c.ocp().starts_with('R'));
         }
-        for m in ["公开招标", "邀请招标", "竞争性磋商", "竞争性谈判", "询价", "单一来源"] {
+        for m in [
+            "公开招标",
+            "邀请招标",
+            "竞争性磋商",
+            "竞争性谈判",
+            "询价",
+            "单一来源",
+        ] {
             assert!(minimum_of(m).is_some(), "{m}");
         }
         assert!(minimum_of("单一来源").unwrap().days.is_none());
@@ -500,11 +511,17 @@ mod tests {
             assert_eq!(flagged[0].evidence["days"], min - 1);
             assert_eq!(flagged[0].evidence["minimum"], min);
             assert_eq!(flagged[0].evidence["working"], false);
-            assert!(codes(&compiled(method, details, min)).is_empty(), "{details}");
+            assert!(
+                codes(&compiled(method, details, min)).is_empty(),
+                "{details}"
+            );
         }
         // 5 days for an open tender: the example of the page.
         let f = &evaluate(&compiled("open", "公开招标", 5))[0];
-        assert_eq!(f.evidence, json!({"days": 5, "minimum": 20, "working": false, "method": "公开招标"}));
+        assert_eq!(
+            f.evidence,
+            json!({"days": 5, "minimum": 20, "working": false, "method": "公开招标"})
+        );
     }
 
     #[test]
@@ -532,7 +549,10 @@ mod tests {
                 "procurementMethod": "limited", "procurementMethodDetails": "竞争性谈判",
                 "tenderPeriod": {"startDate": "2026-12-04T10:00:00+08:00", "endDate": d}}})
         };
-        assert_eq!(evaluate(&fri("2026-12-08T10:00:00+08:00"))[0].evidence["days"], 2);
+        assert_eq!(
+            evaluate(&fri("2026-12-08T10:00:00+08:00"))[0].evidence["days"],
+            2
+        );
         assert!(codes(&fri("2026-12-09T09:00:00+08:00")).is_empty());
         // Whole weeks: 14 calendar days are 10 working days.
         let s = OffsetDateTime::parse(START, &Rfc3339).unwrap();
@@ -545,12 +565,20 @@ mod tests {
         let t = |s: &str| OffsetDateTime::parse(s, &Rfc3339).unwrap();
         // Published late on the 1st, due early on the 21st: 20 days by the law's count.
         assert_eq!(
-            period_days(t("2026-12-01T23:00:00+08:00"), t("2026-12-21T08:00:00+08:00"), false),
+            period_days(
+                t("2026-12-01T23:00:00+08:00"),
+                t("2026-12-21T08:00:00+08:00"),
+                false
+            ),
             20
         );
         // Due at 00:00 on the 21st: the 20th was the last day.
         assert_eq!(
-            period_days(t("2026-12-01T10:00:00+08:00"), t("2026-12-21T00:00:00+08:00"), false),
+            period_days(
+                t("2026-12-01T10:00:00+08:00"),
+                t("2026-12-21T00:00:00+08:00"),
+                false
+            ),
             19
         );
         // UTC instants are read in Shanghai time (16:30 UTC on the 20th is the 21st).
@@ -559,7 +587,13 @@ mod tests {
             20
         );
         // A deadline before publication counts as no time at all.
-        assert!(period_days(t("2026-12-05T10:00:00+08:00"), t("2026-12-01T10:00:00+08:00"), true) < 0);
+        assert!(
+            period_days(
+                t("2026-12-05T10:00:00+08:00"),
+                t("2026-12-01T10:00:00+08:00"),
+                true
+            ) < 0
+        );
     }
 
     #[test]
@@ -570,7 +604,10 @@ mod tests {
         direct["tender"]["procurementMethod"] = json!("direct");
         direct["tender"]["procurementMethodDetails"] = json!("单一来源");
         assert!(codes(&direct).is_empty());
-        let two = with_bids(vec![bid(1, json!(90_000), false), bid(2, json!(95_000), false)], None);
+        let two = with_bids(
+            vec![bid(1, json!(90_000), false), bid(2, json!(95_000), false)],
+            None,
+        );
         assert!(codes(&two).is_empty());
         // Before the opening there are no bids to count.
         assert!(codes(&compiled("open", "公开招标", 30)).is_empty());
@@ -593,27 +630,50 @@ mod tests {
         let f = evaluate(&c);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, FlagCode::IdenticalBidPrices);
-        assert_eq!(f[0].evidence["prices"], json!([{"price_fen": 9_000_001, "bids": 2}]));
+        assert_eq!(
+            f[0].evidence["prices"],
+            json!([{"price_fen": 9_000_001, "bids": 2}])
+        );
         // An integer amount and the same amount written with decimals are one price.
-        let c = with_bids(vec![bid(1, json!(90_000), false), bid(2, json!(90_000.0), false)], None);
+        let c = with_bids(
+            vec![bid(1, json!(90_000), false), bid(2, json!(90_000.0), false)],
+            None,
+        );
         assert_eq!(codes(&c), [FlagCode::IdenticalBidPrices]);
         // One fen apart is not identical.
-        let c = with_bids(vec![bid(1, json!(90_000), false), bid(2, json!(90_000.01), false)], None);
+        let c = with_bids(
+            vec![
+                bid(1, json!(90_000), false),
+                bid(2, json!(90_000.01), false),
+            ],
+            None,
+        );
         assert!(codes(&c).is_empty());
     }
 
     #[test]
     fn all_but_the_winner_disqualified() {
         let c = with_bids(
-            vec![bid(1, json!(80_000), false), bid(2, json!(70_000), true), bid(3, json!(60_000), true)],
+            vec![
+                bid(1, json!(80_000), false),
+                bid(2, json!(70_000), true),
+                bid(3, json!(60_000), true),
+            ],
             Some((1, json!(80_000))),
         );
         let f = evaluate(&c);
-        assert!(f.iter().any(|f| f.code == FlagCode::AllButWinnerDisqualified
-            && f.evidence == json!({"bids": 3, "disqualified": 2})));
+        assert!(
+            f.iter()
+                .any(|f| f.code == FlagCode::AllButWinnerDisqualified
+                    && f.evidence == json!({"bids": 3, "disqualified": 2}))
+        );
         // One other bid still valid: not flagged.
         let c = with_bids(
-            vec![bid(1, json!(80_000), false), bid(2, json!(70_000), false), bid(3, json!(60_000), true)],
+            vec![
+                bid(1, json!(80_000), false),
+                bid(2, json!(70_000), false),
+                bid(3, json!(60_000), true),
+            ],
             Some((1, json!(80_000))),
         );
         assert!(!codes(&c).contains(&FlagCode::AllButWinnerDisqualified));
@@ -621,25 +681,42 @@ mod tests {
         let c = with_bids(vec![bid(1, json!(80_000), false)], Some((1, json!(80_000))));
         assert!(!codes(&c).contains(&FlagCode::AllButWinnerDisqualified));
         // No award yet: nothing to say who won.
-        let c = with_bids(vec![bid(1, json!(80_000), false), bid(2, json!(70_000), true)], None);
+        let c = with_bids(
+            vec![bid(1, json!(80_000), false), bid(2, json!(70_000), true)],
+            None,
+        );
         assert!(!codes(&c).contains(&FlagCode::AllButWinnerDisqualified));
     }
 
     #[test]
     fn lowest_bid_disqualified_only_under_price_only_award() {
         let bids = || {
-            vec![bid(1, json!(80_000), false), bid(2, json!(60_000), true), bid(3, json!(70_000), false)]
+            vec![
+                bid(1, json!(80_000), false),
+                bid(2, json!(60_000), true),
+                bid(3, json!(70_000), false),
+            ]
         };
         let c = with_bids(bids(), Some((3, json!(70_000))));
         let f = evaluate(&c);
-        let l = f.iter().find(|f| f.code == FlagCode::LowestBidDisqualified).unwrap();
-        assert_eq!(l.evidence, json!({"price_fen": 6_000_000, "bid": "bid-2", "bids": 3}));
+        let l = f
+            .iter()
+            .find(|f| f.code == FlagCode::LowestBidDisqualified)
+            .unwrap();
+        assert_eq!(
+            l.evidence,
+            json!({"price_fen": 6_000_000, "bid": "bid-2", "bids": 3})
+        );
         let mut rated = c.clone();
         rated["tender"]["awardCriteria"] = json!("ratedCriteria");
         assert!(!codes(&rated).contains(&FlagCode::LowestBidDisqualified));
         // The lowest valid, a higher one disqualified: not flagged.
         let c = with_bids(
-            vec![bid(1, json!(80_000), true), bid(2, json!(60_000), false), bid(3, json!(70_000), false)],
+            vec![
+                bid(1, json!(80_000), true),
+                bid(2, json!(60_000), false),
+                bid(3, json!(70_000), false),
+            ],
             Some((2, json!(60_000))),
         );
         assert!(!codes(&c).contains(&FlagCode::LowestBidDisqualified));
@@ -649,18 +726,28 @@ mod tests {
     fn close_to_the_winning_bid_at_one_percent() {
         // Winner 100 000.00; 101 000.00 is exactly 1% above: flagged.
         let c = with_bids(
-            vec![bid(1, json!(100_000), false), bid(2, json!(101_000), false), bid(3, json!(120_000), false)],
+            vec![
+                bid(1, json!(100_000), false),
+                bid(2, json!(101_000), false),
+                bid(3, json!(120_000), false),
+            ],
             Some((1, json!(100_000))),
         );
         let f = evaluate(&c);
-        let close = f.iter().find(|f| f.code == FlagCode::CloseToWinningBid).unwrap();
+        let close = f
+            .iter()
+            .find(|f| f.code == FlagCode::CloseToWinningBid)
+            .unwrap();
         assert_eq!(
             close.evidence,
             json!({"winning_fen": 10_000_000, "closest_fen": 10_100_000, "bids": 1})
         );
         // One fen more is beyond 1%.
         let c = with_bids(
-            vec![bid(1, json!(100_000), false), bid(2, json!(101_000.01), false)],
+            vec![
+                bid(1, json!(100_000), false),
+                bid(2, json!(101_000.01), false),
+            ],
             Some((1, json!(100_000))),
         );
         assert!(!codes(&c).contains(&FlagCode::CloseToWinningBid));
@@ -671,7 +758,10 @@ mod tests {
         );
         assert!(codes(&c).contains(&FlagCode::CloseToWinningBid));
         let c = with_bids(
-            vec![bid(1, json!(100_000), false), bid(2, json!(98_999.99), false)],
+            vec![
+                bid(1, json!(100_000), false),
+                bid(2, json!(98_999.99), false),
+            ],
             Some((1, json!(100_000))),
         );
         assert!(!codes(&c).contains(&FlagCode::CloseToWinningBid));
@@ -702,21 +792,34 @@ mod tests {
 
     #[test]
     fn stored_round_trip_and_tally() {
-        let c = with_bids(vec![bid(1, json!(100_000), false)], Some((1, json!(100_000))));
+        let c = with_bids(
+            vec![bid(1, json!(100_000), false)],
+            Some((1, json!(100_000))),
+        );
         let mut c = c;
         c["tender"]["tenderPeriod"]["endDate"] = json!(end_after(5));
         let flags = evaluate(&c);
         assert_eq!(
             flags.iter().map(|f| f.code).collect::<Vec<_>>(),
-            [FlagCode::ShortSubmissionPeriod, FlagCode::SingleBid, FlagCode::AwardAtCeiling]
+            [
+                FlagCode::ShortSubmissionPeriod,
+                FlagCode::SingleBid,
+                FlagCode::AwardAtCeiling
+            ]
         );
         let (codes_text, ev) = to_stored(&flags);
-        assert_eq!(codes_text, "short_submission_period,single_bid,award_at_ceiling");
+        assert_eq!(
+            codes_text,
+            "short_submission_period,single_bid,award_at_ceiling"
+        );
         assert_eq!(from_stored(&codes_text, &ev), flags);
         assert_eq!(to_stored(&[]), (String::new(), "{}".to_string()));
         assert!(from_stored("", "{}").is_empty());
         // A code this version does not know is skipped, not an error.
-        assert_eq!(codes_of("single_bid,from_the_future"), [FlagCode::SingleBid]);
+        assert_eq!(
+            codes_of("single_bid,from_the_future"),
+            [FlagCode::SingleBid]
+        );
         let t = tally(["", codes_text.as_str(), "single_bid", "from_the_future"]);
         assert_eq!(t.tenders, 4);
         assert_eq!(t.flagged, 2);
@@ -732,7 +835,10 @@ mod tests {
         assert_eq!(fen_of(&json!(100)), Some(10_000));
         assert_eq!(fen_of(&json!(0.01)), Some(1));
         assert_eq!(fen_of(&json!(1234567.89)), Some(123_456_789));
-        assert_eq!(fen_of(&json!(9_999_999_999_999.99)), Some(999_999_999_999_999));
+        assert_eq!(
+            fen_of(&json!(9_999_999_999_999.99)),
+            Some(999_999_999_999_999)
+        );
         assert_eq!(fen_of(&json!("100")), None);
         assert_eq!(fen_of(&Value::Null), None);
     }

@@ -116,7 +116,10 @@ pub fn flags_row(tender_id: i64, rec: &rules::Record, now: i64) -> StoredFlags {
             .and_then(rules::unit_id_of_party)
             .unwrap_or_default(),
         unit_name: c["buyer"]["name"].as_str().unwrap_or_default().to_string(),
-        title: c["tender"]["title"].as_str().unwrap_or_default().to_string(),
+        title: c["tender"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         codes,
         evidence,
         updated_at: now,

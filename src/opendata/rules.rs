@@ -1205,7 +1205,10 @@ mod tests {
         assert_eq!(v["parties"].as_array().unwrap().len(), 1);
         assert_eq!(v["tender"]["value"]["amount"], 100_000);
         // The flags find the unit again from the buyer's party id.
-        assert_eq!(unit_id_of_party(v["buyer"]["id"].as_str().unwrap()), Some(3));
+        assert_eq!(
+            unit_id_of_party(v["buyer"]["id"].as_str().unwrap()),
+            Some(3)
+        );
         assert_eq!(unit_id_of_party("CN-USC-3"), None);
     }
 
