@@ -363,8 +363,13 @@
 //!   PostgreSQL) for a cursor that never skips; records compiled on reading by the OCDS merge
 //!   rules (`rules::merge`); packages, the `/api/v1/ocds/…` API, the `/data` page and the
 //!   yearly gzip JSON Lines bulk files (job and `civicbridge ocds-bulk`, ETag/304). Settings
-//!   (ocid prefix, scheme, publisher, public URL) installed once per process. Calls the kernel
-//!   only.
+//!   (ocid prefix, scheme, publisher, public URL) installed once per process. Red flags
+//!   (`flag_rules`, pure: the OCP indicators R003, R018, R024, R028, R035, R036 on a compiled
+//!   release, the legal minimum time to bid per method in `MIN_SUBMISSION_DAYS`): `record_in`
+//!   re-evaluates the process and upserts its `ocds_flags` row in the release's transaction,
+//!   so the flags always match the published record; `/data/flags…` pages for regulators
+//!   (permission before any id). Its core calls the kernel only; its pages use `accounts`
+//!   (the policy) and `units` (a unit's name).
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //!

@@ -1288,7 +1288,7 @@ async fn route_role_matrix() {
         }
         let id = if p.starts_with("/admin/users") {
             owner_id
-        } else if p.starts_with("/admin/units") {
+        } else if p.starts_with("/admin/units") || p.starts_with("/data/flags/units/") {
             unit
         } else if p.starts_with("/agreements/") {
             space_agreement
@@ -2195,6 +2195,7 @@ async fn every_page_is_translated_in_both_languages() {
             let ids: Vec<i64> = if info.path.starts_with("/tenders/{id}")
                 || info.path.starts_with("/api/v1/tenders/{id}")
                 || info.path.starts_with("/api/v1/ocds/records/")
+                || info.path.starts_with("/data/flags/tenders/")
             {
                 tenders.clone()
             } else if info.path.starts_with("/contracts") {

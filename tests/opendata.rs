@@ -723,3 +723,261 @@ async fn the_data_page_and_the_tender_link_in_both_languages() {
     assert_eq!(b.get(&draft).await.count("a.open-data"), 0);
     app.check_invariants().await.unwrap();
 }
+
+// ---------------------------------------------------------------------------------------
+// Red flags
+
+/// The `data-code` of every element matching `selector`, in page order.
+fn codes_on(r: &common::Resp, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    r.doc()
+        .select(&sel)
+        .map(|e| e.value().attr("data-code").unwrap().to_string())
+        .collect()
+}
+
+/// What a regulator's pages show for the demo is exactly what the indicators give on the
+/// records anyone downloads from the API: per tender (codes and evidence in words), per
+/// unit (the flagged tenders) and in the per-unit counts.
+#[tokio::test]
+async fn red_flag_pages_equal_the_indicators_on_the_published_records() {
+    use civicbridge::opendata::{FlagCode, flag_rules, views};
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    demo(&app).await;
+    let db = &app.state.db;
+    let tenders = civicbridge::procurement::model::tender::Entity::find()
+        .all(db)
+        .await
+        .unwrap();
+    let mut anon = app.client();
+    let (mut reg, _) = app
+        .signed_in(
+            "inspector@example.org",
+            &[civicbridge::accounts::Role::Regulator],
+        )
+        .await;
+    // unit → (tenders, flagged tenders, count per code), from the API.
+    let mut expected: std::collections::BTreeMap<i64, (u64, BTreeSet<i64>, Vec<u64>)> =
+        Default::default();
+    let mut raised = 0;
+    for t in &tenders {
+        let r = reg.get(&format!("/data/flags/tenders/{}", t.id)).await;
+        if t.state == "draft" {
+            assert_eq!(
+                r.status,
+                StatusCode::NOT_FOUND,
+                "a draft has no record to check"
+            );
+            continue;
+        }
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", t.state, r.body);
+        let rec = anon
+            .get(&format!(
+                "/api/v1/ocds/records/{}",
+                civicbridge::opendata::ocid_of(t.id)
+            ))
+            .await
+            .json();
+        let flags = flag_rules::evaluate(&rec["records"][0]["compiledRelease"]);
+        let want: Vec<String> = flags.iter().map(|f| f.code.code().to_string()).collect();
+        assert_eq!(codes_on(&r, "li.flag"), want, "{} ({})", t.id, t.state);
+        let words: Vec<String> = flags
+            .iter()
+            .map(|f| views::evidence_text(civicbridge::kernel::Lang::Zh, f))
+            .collect();
+        assert_eq!(r.text("li.flag p.evidence"), words.join("\n"), "{}", t.id);
+        assert_eq!(r.count("p.no-flags"), usize::from(flags.is_empty()));
+        let e = expected
+            .entry(t.unit_id)
+            .or_insert_with(|| (0, BTreeSet::new(), vec![0; FlagCode::ALL.len()]));
+        e.0 += 1;
+        if !flags.is_empty() {
+            e.1.insert(t.id);
+        }
+        for f in &flags {
+            let i = FlagCode::ALL.iter().position(|c| *c == f.code).unwrap();
+            e.2[i] += 1;
+            raised += 1;
+        }
+    }
+    assert!(
+        raised > 0,
+        "the demo raises some flags, so the comparison means something"
+    );
+
+    let index = reg.get("/data/flags").await;
+    assert_eq!(index.status, StatusCode::OK);
+    let sel = scraper::Selector::parse("table.flag-units tbody tr").unwrap();
+    let td = scraper::Selector::parse("td").unwrap();
+    let doc = index.doc();
+    let rows: Vec<_> = doc.select(&sel).collect();
+    assert_eq!(rows.len(), expected.len(), "one line per unit with records");
+    let mut last_flagged = u64::MAX;
+    for row in rows {
+        let unit: i64 = row.value().attr("data-unit").unwrap().parse().unwrap();
+        let (n, flagged, per_code) = &expected[&unit];
+        let cells: Vec<u64> = row
+            .select(&td)
+            .map(|c| c.text().collect::<String>().trim().parse().unwrap())
+            .collect();
+        assert_eq!(cells[0], *n, "unit {unit}: tenders");
+        assert_eq!(cells[1], flagged.len() as u64, "unit {unit}: flagged");
+        assert_eq!(&cells[2..], &per_code[..], "unit {unit}: per code");
+        assert!(cells[1] <= last_flagged, "most flagged first");
+        last_flagged = cells[1];
+
+        let page = reg.get(&format!("/data/flags/units/{unit}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let sel = scraper::Selector::parse("table.flag-tenders tbody tr").unwrap();
+        let listed: BTreeSet<i64> = page
+            .doc()
+            .select(&sel)
+            .map(|r| r.value().attr("data-tender").unwrap().parse().unwrap())
+            .collect();
+        assert_eq!(&listed, flagged, "unit {unit}: its flagged tenders");
+    }
+    // The definitions, each with its OCP number, and the legal minimums.
+    for c in FlagCode::ALL {
+        assert!(
+            index.text(&format!("#def-{}", c.code())).contains(c.ocp()),
+            "{c:?}"
+        );
+    }
+    assert!(index.text("table.flag-minimums").contains("竞争性磋商"));
+    assert!(index.text("p.caveat").contains("不是违法违规的证据"));
+    app.check_invariants().await.unwrap();
+}
+
+/// A tender published with five days to bid is flagged at once; the evidence is in words in
+/// both languages; amending the deadline clears the flag in the same transaction. Only
+/// regulators reach the pages, and everyone else gets the same answer for any id.
+#[tokio::test]
+async fn five_days_to_bid_is_flagged_for_regulators_only() {
+    use civicbridge::accounts::Role;
+    let app = TestApp::new().await;
+    let (mut b, unit) = buyer(&app).await;
+    let mut fields = tender_fields(unit, "五天投标的服务项目");
+    for (k, v) in fields.iter_mut() {
+        match *k {
+            "enquiry_deadline" => {
+                *v = civicbridge::kernel::clock::format_local(T0 + 2 * DAY);
+            }
+            "bid_deadline" => *v = civicbridge::kernel::clock::format_local(T0 + 5 * DAY),
+            _ => {}
+        }
+    }
+    let r = b.post("/tenders", &as_refs(&fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location().unwrap().to_string();
+    let id: i64 = page.trim_start_matches("/tenders/").parse().unwrap();
+    b.get(&page).await;
+    assert_eq!(
+        b.post(&format!("{page}/publish"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let (mut reg, _) = app
+        .signed_in("inspector@example.org", &[Role::Regulator])
+        .await;
+    let flags_page = format!("/data/flags/tenders/{id}");
+    for (lang, words) in [
+        ("zh-CN", "投标期 5 天，法定最少 20 天"),
+        ("en", "5 days to bid, legal minimum 20"),
+    ] {
+        let r = reg.get(&format!("{flags_page}?lang={lang}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(codes_on(&r, "li.flag"), ["short_submission_period"]);
+        assert_eq!(r.text("li.flag p.evidence"), words);
+        // The regulator reaches it from the tender page.
+        let t = reg.get(&format!("/tenders/{id}?lang={lang}")).await;
+        let sel = scraper::Selector::parse("a.red-flags").unwrap();
+        let href = t
+            .doc()
+            .select(&sel)
+            .next()
+            .map(|a| a.value().attr("href").unwrap().to_string());
+        assert_eq!(href.as_deref(), Some(flags_page.as_str()));
+    }
+    // And from the workspace.
+    assert_eq!(
+        reg.get("/me")
+            .await
+            .count("a.red-flags-index[href=\"/data/flags\"]"),
+        1
+    );
+    let index = reg.get("/data/flags").await;
+    assert_eq!(
+        index.text(&format!(
+            "tr[data-unit=\"{unit}\"] td[data-code=\"short_submission_period\"]"
+        )),
+        "1"
+    );
+    let unit_page = reg.get(&format!("/data/flags/units/{unit}")).await;
+    assert_eq!(unit_page.count(&format!("tr[data-tender=\"{id}\"]")), 1);
+    assert_eq!(
+        codes_on(&unit_page, "span.flag-code"),
+        ["short_submission_period"]
+    );
+
+    // Nobody else sees the link or the pages; the answer does not depend on the id.
+    let (mut admin, uid) = app.signed_in("orgadmin@example.org", &[]).await;
+    app.org(uid, 7, "青城社工服务中心七").await;
+    let mut anon = app.client();
+    assert_eq!(b.get(&page).await.count("a.red-flags"), 0);
+    assert_eq!(anon.get(&page).await.count("a.red-flags"), 0);
+    let paths = [
+        "/data/flags".to_string(),
+        format!("/data/flags/units/{unit}"),
+        "/data/flags/units/999999".to_string(),
+        "/data/flags/units/abc".to_string(),
+        flags_page.clone(),
+        "/data/flags/tenders/999999".to_string(),
+        "/data/flags/tenders/-1".to_string(),
+    ];
+    for p in &paths {
+        let r = anon.get(p).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "anonymous {p}");
+        assert!(r.location().unwrap().starts_with("/login"), "anonymous {p}");
+        assert_eq!(
+            admin.get(p).await.status,
+            StatusCode::FORBIDDEN,
+            "org admin {p}"
+        );
+        assert_eq!(b.get(p).await.status, StatusCode::FORBIDDEN, "buyer {p}");
+    }
+    for p in [
+        "/data/flags/units/999999",
+        "/data/flags/units/abc",
+        "/data/flags/tenders/999999",
+        "/data/flags/tenders/-1",
+    ] {
+        assert_eq!(
+            reg.get(p).await.status,
+            StatusCode::NOT_FOUND,
+            "regulator {p}"
+        );
+    }
+
+    // The buyer gives 25 days to bid: the flag goes with the amendment.
+    let t = civicbridge::procurement::get(&app.state.db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::procurement::amend(
+        &app.state.db,
+        &t,
+        t.enquiry_deadline,
+        T0 + 25 * DAY,
+        "延长投标截止时间",
+        t.created_by.unwrap(),
+        T0 + 60,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let r = reg.get(&flags_page).await;
+    assert_eq!(r.count("li.flag"), 0);
+    assert_eq!(r.count("p.no-flags"), 1);
+    app.check_invariants().await.unwrap();
+}

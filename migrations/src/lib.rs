@@ -180,6 +180,8 @@ mod m0403_index_ocds_releases_year;
 mod m0404_index_ocds_releases_at;
 mod m0420_create_spot_ratio_overrides;
 mod m0421_index_spot_ratio_overrides_division_level;
+mod m0430_create_ocds_flags;
+mod m0431_index_ocds_flags_unit;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -362,6 +364,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0404_index_ocds_releases_at::Migration),
             Box::new(m0420_create_spot_ratio_overrides::Migration),
             Box::new(m0421_index_spot_ratio_overrides_division_level::Migration),
+            Box::new(m0430_create_ocds_flags::Migration),
+            Box::new(m0431_index_ocds_flags_unit::Migration),
         ]
     }
 }

@@ -108,6 +108,14 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
             "sealed the metadata of earlier bid attachments"
         );
     }
+    // Releases recorded before the red flags existed get theirs (a no-op afterwards).
+    let evaluated = crate::opendata::evaluate_missing_flags(&db, clock.now()).await?;
+    if evaluated > 0 {
+        tracing::info!(
+            tenders = evaluated,
+            "evaluated the red flags of earlier releases"
+        );
+    }
     let search = crate::search::Search::open(
         &config.data_dir,
         config.meilisearch_url.as_deref(),

@@ -1154,6 +1154,18 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         opendata::routes::record,
     )
     .get("/api/v1/ocds/bulk/{file}", Public, opendata::routes::bulk)
+    // red flags on the open data (regulators)
+    .get("/data/flags", Regulator, opendata::routes::flags_index)
+    .get(
+        "/data/flags/units/{id}",
+        Regulator,
+        opendata::routes::flags_unit,
+    )
+    .get(
+        "/data/flags/tenders/{id}",
+        Regulator,
+        opendata::routes::flags_tender,
+    )
     // audit
     .get("/audit/checkpoints", Public, audit::routes::page)
     .get("/api/v1/audit/checkpoints", Public, audit::routes::api);

@@ -17,6 +17,7 @@
 //!
 //! May call: the kernel only.
 
+pub mod flag_rules;
 pub mod model;
 pub mod routes;
 pub mod rules;
@@ -29,7 +30,8 @@ use std::sync::RwLock;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, DbErr};
 use sha2::{Digest, Sha256};
 
-pub use model::StoredRelease;
+pub use flag_rules::{Flag, FlagCode, Tally};
+pub use model::{StoredFlags, StoredRelease};
 pub use rules::{
     AmendmentFacts, AwardFacts, BidFacts, ContractFacts, ContractStatus, MilestoneFacts,
     OcdsSettings, OrgFacts, PaymentFacts, Tag, TenderFacts,
@@ -93,8 +95,64 @@ pub async fn record_in(
     }
     .insert(db)
     .await?;
+    // Same transaction: the stored flags always match the published record.
+    refresh_flags(db, facts.id, now).await?;
     Ok(r.id)
 }
+
+// ---------------------------------------------------------------------------------------
+// Red flags
+
+/// The stored flags row of a record: the indicators evaluated on its compiled release, with
+/// the unit and title the record names.
+pub fn flags_row(tender_id: i64, rec: &rules::Record, now: i64) -> StoredFlags {
+    let c = &rec.compiled_release;
+    let (codes, evidence) = flag_rules::to_stored(&flag_rules::evaluate(c));
+    StoredFlags {
+        tender_id,
+        ocid: rec.ocid.clone(),
+        unit_id: c["buyer"]["id"]
+            .as_str()
+            .and_then(rules::unit_id_of_party)
+            .unwrap_or_default(),
+        unit_name: c["buyer"]["name"].as_str().unwrap_or_default().to_string(),
+        title: c["tender"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        codes,
+        evidence,
+        updated_at: now,
+    }
+}
+
+/// Evaluates a tender's red flags on its compiled record and stores them (nothing when it
+/// has no release yet). Cheap: one process's releases.
+pub async fn refresh_flags(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    if let Some(rec) = record(db, &ocid_of(tender_id)).await? {
+        model::upsert_flags(db, flags_row(tender_id, &rec, now)).await?;
+    }
+    Ok(())
+}
+
+/// Evaluates the tenders whose releases were recorded before the flags existed (run at
+/// start-up; a no-op once every tender with releases has its row). Returns how many.
+pub async fn evaluate_missing_flags(db: &impl ConnectionTrait, now: i64) -> Result<usize, DbErr> {
+    let missing = model::tenders_without_flags(db).await?;
+    for t in &missing {
+        refresh_flags(db, *t, now).await?;
+    }
+    Ok(missing.len())
+}
+
+/// One tender's stored flags (`None`: no release, so nothing evaluated).
+pub use model::flags_of_tender;
+/// A unit's evaluated tenders; every evaluated tender's unit and codes.
+pub use model::{flag_codes, flags_of_unit};
 
 /// The largest page the API serves.
 pub const MAX_PAGE: u64 = 500;

@@ -123,3 +123,132 @@ pub async fn of_year(
         .all(db)
         .await
 }
+
+/// `ocds_flags`
+pub mod flags {
+    use sea_orm::entity::prelude::*;
+
+    /// The red flags of one tender, evaluated on its compiled record when its latest
+    /// release was recorded (in the same transaction).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "ocds_flags")]
+    pub struct Model {
+        /// Our tender.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub tender_id: i64,
+        /// Its process.
+        pub ocid: String,
+        /// The purchasing unit (buyer).
+        pub unit_id: i64,
+        /// Its name when the release was recorded.
+        #[sea_orm(column_type = "Text")]
+        pub unit_name: String,
+        /// The tender's title.
+        #[sea_orm(column_type = "Text")]
+        pub title: String,
+        /// Flag codes, comma-separated; empty when none (`flag_rules::to_stored`).
+        #[sea_orm(column_type = "Text")]
+        pub codes: String,
+        /// Evidence by code, a JSON object.
+        #[sea_orm(column_type = "Text")]
+        pub evidence: String,
+        /// When they were evaluated (the release's instant).
+        pub updated_at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use flags::Model as StoredFlags;
+
+/// Inserts or replaces a tender's flags.
+pub async fn upsert_flags(db: &impl ConnectionTrait, row: StoredFlags) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    use sea_orm::sea_query::OnConflict;
+    let am = flags::ActiveModel {
+        tender_id: Set(row.tender_id),
+        ocid: Set(row.ocid),
+        unit_id: Set(row.unit_id),
+        unit_name: Set(row.unit_name),
+        title: Set(row.title),
+        codes: Set(row.codes),
+        evidence: Set(row.evidence),
+        updated_at: Set(row.updated_at),
+    };
+    flags::Entity::insert(am)
+        .on_conflict(
+            OnConflict::column(flags::Column::TenderId)
+                .update_columns([
+                    flags::Column::Ocid,
+                    flags::Column::UnitId,
+                    flags::Column::UnitName,
+                    flags::Column::Title,
+                    flags::Column::Codes,
+                    flags::Column::Evidence,
+                    flags::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Every evaluated tender's unit, unit name and codes (the per-unit counts).
+pub async fn flag_codes(db: &impl ConnectionTrait) -> Result<Vec<(i64, String, String)>, DbErr> {
+    flags::Entity::find()
+        .select_only()
+        .column(flags::Column::UnitId)
+        .column(flags::Column::UnitName)
+        .column(flags::Column::Codes)
+        .order_by_asc(flags::Column::TenderId)
+        .into_tuple::<(i64, String, String)>()
+        .all(db)
+        .await
+}
+
+/// A unit's evaluated tenders, newest first.
+pub async fn flags_of_unit(
+    db: &impl ConnectionTrait,
+    unit_id: i64,
+) -> Result<Vec<StoredFlags>, DbErr> {
+    flags::Entity::find()
+        .filter(flags::Column::UnitId.eq(unit_id))
+        .order_by_desc(flags::Column::TenderId)
+        .all(db)
+        .await
+}
+
+/// One tender's flags, if it has been evaluated (it has releases).
+pub async fn flags_of_tender(
+    db: &impl ConnectionTrait,
+    tender_id: i64,
+) -> Result<Option<StoredFlags>, DbErr> {
+    flags::Entity::find_by_id(tender_id).one(db).await
+}
+
+/// Tenders with releases but no flags row (releases recorded before the flags existed).
+pub async fn tenders_without_flags(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    let evaluated: std::collections::HashSet<i64> = flags::Entity::find()
+        .select_only()
+        .column(flags::Column::TenderId)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut with_releases: Vec<i64> = release::Entity::find()
+        .select_only()
+        .column(release::Column::TenderId)
+        .distinct()
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    with_releases.retain(|t| !evaluated.contains(t));
+    with_releases.sort_unstable();
+    Ok(with_releases)
+}

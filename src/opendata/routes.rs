@@ -1,5 +1,6 @@
 //! The open data on the web: the OCDS API under `/api/v1/ocds/`, the yearly bulk files with
-//! `ETag`/`Last-Modified` and `304`, and the `/data` page. Everything here is public.
+//! `ETag`/`Last-Modified` and `304`, and the `/data` page, all public; and the red-flag pages
+//! under `/data/flags`, for regulators only.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,8 +9,10 @@ use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
 use super::rules::{self, Record, RecordPackage, ReleasePackage};
+use super::{flag_rules, views};
+use crate::accounts::{Action, require};
 use crate::kernel::error::{AppError, AppResult};
-use crate::web::{AppState, Ctx, Lang, Query, layout};
+use crate::web::{AppState, Ctx, Lang, Query, layout, parse_id};
 
 /// The default page size of `/api/v1/ocds/releases`.
 pub const DEFAULT_PAGE: u64 = 100;
@@ -344,6 +347,92 @@ pub async fn page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
         &ctx,
         &title,
         super::views::data_page(ctx.lang, &s, &files),
+    ))
+}
+
+// ---------------------------------------------------------------------------------------
+// Red flags: regulators only. The permission comes first, before any id is parsed or looked
+// up, so the answer to anyone else is the same for every id (no existence oracle).
+
+/// `GET /data/flags`: each purchasing unit's flagged tenders and counts per flag, most
+/// flagged first, with the definitions.
+pub async fn flags_index(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    require(ctx.actor(), Action::Regulate)?;
+    let rows = super::flag_codes(&st.db).await?;
+    let total = flag_rules::tally(rows.iter().map(|(_, _, c)| c.as_str()));
+    let mut by_unit: std::collections::BTreeMap<i64, (String, Vec<&str>)> = Default::default();
+    for (unit, name, codes) in &rows {
+        let e = by_unit.entry(*unit).or_default();
+        // Rows come oldest tender first: the newest tender's name of the unit wins.
+        e.0.clone_from(name);
+        e.1.push(codes.as_str());
+    }
+    let mut units: Vec<views::UnitFlags> = by_unit
+        .into_iter()
+        .map(|(unit_id, (unit_name, codes))| views::UnitFlags {
+            unit_id,
+            unit_name,
+            tally: flag_rules::tally(codes),
+        })
+        .collect();
+    units.sort_by(|a, b| {
+        b.tally
+            .flagged
+            .cmp(&a.tally.flagged)
+            .then(b.tally.flags().cmp(&a.tally.flags()))
+            .then(a.unit_id.cmp(&b.unit_id))
+    });
+    Ok(layout::page(
+        &ctx,
+        &ctx.t("flags.title"),
+        views::flags_index(ctx.lang, &units, &total),
+    ))
+}
+
+/// `GET /data/flags/units/{id}`: a unit's flagged tenders with their flags.
+pub async fn flags_unit(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::Regulate)?;
+    let unit = crate::units::get(&st.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = super::flags_of_unit(&st.db, unit.id).await?;
+    let evaluated = rows.len();
+    let flagged: Vec<_> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let codes = flag_rules::codes_of(&r.codes);
+            (!codes.is_empty()).then_some((r, codes))
+        })
+        .collect();
+    let title = ctx.lang.tf("flags.unit_title", &[("unit", &unit.name)]);
+    Ok(layout::page(
+        &ctx,
+        &title,
+        views::flags_unit(ctx.lang, &unit.name, evaluated, &flagged),
+    ))
+}
+
+/// `GET /data/flags/tenders/{id}`: one tender's flags with their evidence. A tender with
+/// no release (a draft, or no such tender) has nothing evaluated: 404.
+pub async fn flags_tender(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::Regulate)?;
+    let row = super::flags_of_tender(&st.db, parse_id(&id)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let flags = flag_rules::from_stored(&row.codes, &row.evidence);
+    let title = ctx.lang.tf("flags.tender_title", &[("title", &row.title)]);
+    Ok(layout::page(
+        &ctx,
+        &title,
+        views::flags_tender(ctx.lang, &row, &flags),
     ))
 }
 

@@ -638,9 +638,17 @@ pub fn ocds_award_criteria(eval: &str) -> &'static str {
     }
 }
 
+/// The party id prefix of a purchasing unit (they have no registry identifier here).
+const UNIT_PARTY: &str = "CN-CB-UNIT-";
+
+/// Our unit id from a unit's party id (`CN-CB-UNIT-3` → 3).
+pub fn unit_id_of_party(id: &str) -> Option<i64> {
+    id.strip_prefix(UNIT_PARTY)?.parse().ok()
+}
+
 fn unit_ref(t: &TenderFacts) -> OrgRef {
     OrgRef {
-        id: format!("CN-CB-UNIT-{}", t.unit_id),
+        id: format!("{UNIT_PARTY}{}", t.unit_id),
         name: t.unit_name.clone(),
     }
 }
@@ -1224,6 +1232,12 @@ mod tests {
         assert!(v["tender"].get("tenderers").is_none());
         assert_eq!(v["parties"].as_array().unwrap().len(), 1);
         assert_eq!(v["tender"]["value"]["amount"], 100_000);
+        // The flags find the unit again from the buyer's party id.
+        assert_eq!(
+            unit_id_of_party(v["buyer"]["id"].as_str().unwrap()),
+            Some(3)
+        );
+        assert_eq!(unit_id_of_party("CN-USC-3"), None);
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
                     a href="/regulation/reports" { (ctx.t("regulation.queue.title")) }
                     " · "
                     a href="/penalties" { (ctx.t("regulation.penalties.title")) }
+                    " · "
+                    a.red-flags-index href="/data/flags" { (ctx.t("flags.title")) }
                 }
                 (zombies)
             }

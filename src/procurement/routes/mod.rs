@@ -342,6 +342,7 @@ async fn render_show(
             ),
             may_see_evaluation: t.opened_at.is_some()
                 && may_see_evaluation(ctx, &t, is_assigned, award.is_some()),
+            regulator: may(ctx.actor(), Action::Regulate),
         },
     };
     let public_ranking = award.is_some()

@@ -18,6 +18,8 @@ pub struct Viewer {
     pub evaluator: bool,
     /// May read the evaluation report now.
     pub may_see_evaluation: bool,
+    /// A regulator (sees the link to the tender's red flags).
+    pub regulator: bool,
 }
 
 /// A form on the tender page sent back with an error: which form, what was typed, why.
@@ -161,6 +163,9 @@ pub(super) fn notice(lang: Lang, d: &ShowData) -> Markup {
                     dd {
                         a.open-data href=(format!("/api/v1/ocds/records/{}", crate::opendata::ocid_of(t.id))) { (lang.t("opendata.tender_link")) }
                         " · " a href="/data" { (lang.t("opendata.tender_link_about")) }
+                        @if d.viewer.regulator {
+                            " · " a.red-flags href=(format!("/data/flags/tenders/{}", t.id)) { (lang.t("flags.tender_link")) }
+                        }
                     }
                 }
             }
