@@ -111,6 +111,18 @@ async fn all_releases(c: &mut Client, per_page: usize) -> Vec<Value> {
     out
 }
 
+/// A new app with the demo seeded, and its tenders.
+async fn demo_tenders() -> (TestApp, Vec<civicbridge::procurement::model::tender::Model>) {
+    use sea_orm::EntityTrait;
+    let app = TestApp::new().await;
+    demo(&app).await;
+    let tenders = civicbridge::procurement::model::tender::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    (app, tenders)
+}
+
 async fn demo(app: &TestApp) {
     let db = &app.state.db;
     civicbridge::app::seed::run(db, app.clock(), 60, 3, false)
@@ -128,14 +140,8 @@ async fn demo(app: &TestApp) {
 /// every bulk line validates; each state's compiled status is what the tender shows.
 #[tokio::test]
 async fn every_state_of_the_demo_validates_against_the_ocds_schemas() {
-    use sea_orm::EntityTrait;
-    let app = TestApp::new().await;
-    demo(&app).await;
+    let (app, tenders) = demo_tenders().await;
     let db = &app.state.db;
-    let tenders = civicbridge::procurement::model::tender::Entity::find()
-        .all(db)
-        .await
-        .unwrap();
     // An amendment of the open tender and the termination of the active contract, by the
     // operations the buyer's forms call.
     let open = tenders.iter().find(|t| t.state == "published").unwrap();
@@ -742,14 +748,7 @@ fn codes_on(r: &common::Resp, selector: &str) -> Vec<String> {
 #[tokio::test]
 async fn red_flag_pages_equal_the_indicators_on_the_published_records() {
     use civicbridge::opendata::{FlagCode, flag_rules, views};
-    use sea_orm::EntityTrait;
-    let app = TestApp::new().await;
-    demo(&app).await;
-    let db = &app.state.db;
-    let tenders = civicbridge::procurement::model::tender::Entity::find()
-        .all(db)
-        .await
-        .unwrap();
+    let (app, tenders) = demo_tenders().await;
     let mut anon = app.client();
     let (mut reg, _) = app
         .signed_in(
