@@ -294,7 +294,7 @@ fn yes_no(ctx: &Ctx, b: bool) -> String {
 fn prose(text: &str) -> Markup {
     let parts: Vec<&str> = text.split('`').collect();
     // An even number of parts means an odd number of backticks: the last one is unpaired.
-    let paired = if parts.len() % 2 == 0 {
+    let paired = if parts.len().is_multiple_of(2) {
         parts.len() - 1
     } else {
         parts.len()
