@@ -79,9 +79,13 @@ pub async fn record_in(
     }
     let s = settings();
     let ocid = rules::ocid(&s.ocid_prefix, facts.id);
-    let seq = model::count_of(db, &ocid).await? + 1;
+    // One read serves both the release's number and the record its flags are evaluated on.
+    let earlier = model::of_ocid(db, &ocid).await?;
+    let seq = earlier.len() + 1;
     let r = rules::release(&s, facts, tag, seq as i64, now);
     let body = serde_json::to_string(&r).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let mut releases = parsed(&earlier)?;
+    releases.push(serde_json::from_str(&body).map_err(|e| DbErr::Custom(e.to_string()))?);
     model::release::ActiveModel {
         release_id: Set(r.id.clone()),
         ocid: Set(ocid),
@@ -96,7 +100,9 @@ pub async fn record_in(
     .insert(db)
     .await?;
     // Same transaction: the stored flags always match the published record.
-    refresh_flags(db, facts.id, now).await?;
+    if let Some(rec) = rules::compile(&s, &releases) {
+        model::upsert_flags(db, flags_row(facts.id, &rec, now)).await?;
+    }
     Ok(r.id)
 }
 

@@ -2,8 +2,7 @@
 //! inserted: a published release is never updated or deleted.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// `ocds_releases`
@@ -44,14 +43,6 @@ pub mod release {
 }
 
 pub use release::Model as StoredRelease;
-
-/// How many releases a process has.
-pub async fn count_of(db: &impl ConnectionTrait, ocid: &str) -> Result<u64, DbErr> {
-    release::Entity::find()
-        .filter(release::Column::Ocid.eq(ocid))
-        .count(db)
-        .await
-}
 
 /// A process's releases, oldest first.
 pub async fn of_ocid(db: &impl ConnectionTrait, ocid: &str) -> Result<Vec<StoredRelease>, DbErr> {
