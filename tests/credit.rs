@@ -862,6 +862,25 @@ async fn two_runs_at_once_give_each_organization_one_notice() {
     // rolled-back savepoint.
     assert_eq!(app.count("credit_cases").await, i64::from(N));
     assert_eq!(app.count("credit_events").await, i64::from(N));
+    // The notices are written a chunk at a time; the run that lost the race fell back to one
+    // savepoint per organization: still one audit entry (its MAC checked by the invariants)
+    // and one inbox notice to the administrator per case, each naming its own organization.
+    let audited = app
+        .count("audit_events WHERE entity = 'credit_case' AND action = 'noticed'")
+        .await;
+    assert_eq!(audited, i64::from(N));
+    let noticed = app
+        .count("user_notifications WHERE kind = 'credit_noticed'")
+        .await;
+    assert_eq!(noticed, i64::from(N));
+    for (n, id) in [(1, ids[0]), (N, ids[ids.len() - 1])] {
+        let named = app
+            .count(&format!(
+                "user_notifications WHERE kind = 'credit_noticed' AND params LIKE '%第{n}社区服务中心%' AND params LIKE '%/orgs/{id}/credit%'"
+            ))
+            .await;
+        assert_eq!(named, 1, "org {n}");
+    }
     // The next day's run has nothing to add.
     app.clock().advance(DAY);
     let again = civicbridge::app::jobs::evaluate_credit(&app.state)

@@ -34,6 +34,24 @@ pub async fn notify(
     model::insert_many(db, &to, kind, params, now).await
 }
 
+/// Several notices at once (a batch job's), each to its recipients, in one insert.
+pub async fn notify_many(
+    db: &impl ConnectionTrait,
+    notices: &[(Vec<i64>, Kind, Params)],
+    now: i64,
+) -> Result<(), DbErr> {
+    let notices: Vec<(Vec<i64>, Kind, &Params)> = notices
+        .iter()
+        .map(|(to, kind, params)| {
+            let mut to = to.clone();
+            to.sort_unstable();
+            to.dedup();
+            (to, *kind, params)
+        })
+        .collect();
+    model::insert_batch(db, &notices, now).await
+}
+
 /// Notifies those concerned by a change one user made about another: `before` (the
 /// administrators, buyers or role holders as they were before the change) and the user
 /// concerned, never the one acting, who knows already.

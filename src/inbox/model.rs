@@ -70,6 +70,33 @@ pub async fn insert_many(
     Ok(())
 }
 
+/// Notices of several kinds and parameters, each to its recipients, in one insert.
+pub async fn insert_batch(
+    db: &impl ConnectionTrait,
+    notices: &[(Vec<i64>, Kind, &Params)],
+    now: i64,
+) -> Result<(), DbErr> {
+    let rows: Vec<notification::ActiveModel> = notices
+        .iter()
+        .flat_map(|(to, kind, params)| {
+            let json = params.to_json();
+            to.iter().map(move |u| notification::ActiveModel {
+                user_id: Set(*u),
+                kind: Set(kind.code().to_string()),
+                params: Set(json.clone()),
+                created_at: Set(now),
+                read_at: Set(None),
+                ..Default::default()
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    notification::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
+}
+
 /// A user's newest notices, unread first.
 pub async fn latest(
     db: &impl ConnectionTrait,

@@ -26,6 +26,8 @@ pub mod views;
 
 pub use changes::{create, end_registration_in, set_credit, set_credit_in, set_rating, update};
 pub use members::{MemberChange, add_member, remove_member};
+/// The administrators of many organizations at once (batched notices).
+pub use model::admins_of_many;
 pub use model::counts::Cache as CountCache;
 /// The members of an organization with their roles (conflict-of-interest checks).
 pub use model::member_roles;

@@ -586,6 +586,32 @@ pub async fn member_roles(
         .collect())
 }
 
+/// The administrators of each of these organizations, by organization (one `IN` query; an
+/// organization without one is absent).
+pub async fn admins_of_many(
+    db: &impl ConnectionTrait,
+    org_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<i64>>, DbErr> {
+    let mut out: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    if org_ids.is_empty() {
+        return Ok(out);
+    }
+    let rows: Vec<(i64, i64)> = org_member::Entity::find()
+        .select_only()
+        .column(org_member::Column::OrgId)
+        .column(org_member::Column::UserId)
+        .filter(org_member::Column::OrgId.is_in(org_ids.iter().copied()))
+        .filter(org_member::Column::Role.eq(OrgRole::Admin.code()))
+        .order_by_asc(org_member::Column::UserId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (org, user) in rows {
+        out.entry(org).or_default().push(user);
+    }
+    Ok(out)
+}
+
 /// Ends a membership (none: nothing).
 pub async fn delete_member(
     db: &impl ConnectionTrait,

@@ -4,7 +4,9 @@
 //! organizations), decides with the pure [`super::credit_rules`], and writes the
 //! organizations that change a hundred to a transaction, each in a savepoint of its own: its
 //! case steps and, when a listing began or ended, the organization's credit status through `orgs`' face, which eligibility
-//! (tenders, calls, brands) and the search facet already read.
+//! (tenders, calls, brands) and the search facet already read. Organizations whose only steps
+//! are written notices (a first run's thousands) are written together, one multi-row insert
+//! per table per chunk, falling back to one savepoint each when another run got there first.
 //!
 //! Invariants: a case moves only by a conditional update on the state it was read in (a
 //! round that loses a race rolls back that organization's steps and leaves them to the
@@ -127,6 +129,9 @@ pub async fn evaluate_orgs(
     let mut absorbed = m::absorbed_of_many(db, ids).await?;
     let mut chunk: Option<crate::kernel::db::WriteTxn> = None;
     let mut in_chunk = 0;
+    // Organizations whose only steps are written notices (nearly all of a first run), written
+    // together when the chunk commits.
+    let mut notices: Vec<NoticeOnly> = Vec::new();
     for o in orgs {
         sum.orgs += 1;
         let cases = cases.remove(&o.id).unwrap_or_default();
@@ -145,7 +150,7 @@ pub async fn evaluate_orgs(
             p::chain(o.league_code.as_deref(), o.county_code.as_deref())
         };
         let local = locals
-            .entry(place)
+            .entry(place.clone())
             .or_insert_with_key(|place| p::localize(&rules, place, &overrides));
         let deadline = local.reports(reports);
         let hits = r::hits(&facts, &local.rules, c, |y| deadline.deadline(y), now);
@@ -159,31 +164,186 @@ pub async fn evaluate_orgs(
         let Some(outer) = chunk.as_ref() else {
             unreachable!("the chunk's transaction was begun just above")
         };
-        // A savepoint per organization: a case that moved meanwhile undoes that
-        // organization's steps only.
-        let sp = crate::kernel::db::savepoint(outer).await?;
-        match apply(&sp, &o, &cases, &steps, local, c, now).await? {
-            Some(s) => {
-                sp.commit().await?;
-                sum.add(s);
-            }
-            None => {
-                sp.rollback().await?;
-                sum.deferred += 1;
-            }
+        if steps.iter().all(|s| matches!(s, Step::Notice(_))) {
+            notices.push(NoticeOnly {
+                org: o,
+                steps,
+                place,
+            });
+        } else {
+            apply_one(outer, &o, &cases, &steps, local, c, now, &mut sum).await?;
         }
         in_chunk += 1;
         if in_chunk == WRITE_CHUNK {
             if let Some(t) = chunk.take() {
+                flush_notices(&t, &mut notices, &locals, c, now, &mut sum).await?;
                 t.commit().await?;
             }
             in_chunk = 0;
         }
     }
     if let Some(t) = chunk.take() {
+        flush_notices(&t, &mut notices, &locals, c, now, &mut sum).await?;
         t.commit().await?;
     }
     Ok(sum)
+}
+
+/// An organization whose steps are all written notices, waiting for its chunk's commit.
+struct NoticeOnly {
+    org: Org,
+    steps: Vec<Step>,
+    /// The key of its place's rules.
+    place: Vec<String>,
+}
+
+/// One organization's steps in a savepoint of the chunk's transaction: kept, or undone alone
+/// when a case moved meanwhile (left to the next run).
+#[allow(clippy::too_many_arguments)]
+async fn apply_one(
+    outer: &crate::kernel::db::WriteTxn,
+    o: &Org,
+    cases: &[Case],
+    steps: &[Step],
+    local: &Local,
+    c: &CreditSettings,
+    now: i64,
+    sum: &mut RunSummary,
+) -> Result<(), DbErr> {
+    let sp = crate::kernel::db::savepoint(outer).await?;
+    match apply(&sp, o, cases, steps, local, c, now).await? {
+        Some(s) => {
+            sp.commit().await?;
+            sum.add(s);
+        }
+        None => {
+            sp.rollback().await?;
+            sum.deferred += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the waiting notices together: the cases, their history rows, audit entries and
+/// inbox notices in one multi-row insert each (a statement per row was most of a first run's
+/// time). When another run opened one of these cases meanwhile, the unique index refuses
+/// the insert; the batch is undone and each organization is written alone, as [`apply`]
+/// would have, so only the organizations that met a clash are deferred.
+async fn flush_notices(
+    outer: &crate::kernel::db::WriteTxn,
+    pending: &mut Vec<NoticeOnly>,
+    locals: &HashMap<Vec<String>, Local>,
+    c: &CreditSettings,
+    now: i64,
+    sum: &mut RunSummary,
+) -> Result<(), DbErr> {
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let sp = crate::kernel::db::savepoint(outer).await?;
+    match write_notices(&sp, pending, locals, c, now).await {
+        Ok(n) => {
+            sp.commit().await?;
+            sum.noticed += n;
+        }
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            sp.rollback().await?;
+            for b in pending.iter() {
+                let local = &locals[&b.place];
+                apply_one(outer, &b.org, &[], &b.steps, local, c, now, sum).await?;
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    pending.clear();
+    Ok(())
+}
+
+/// The notices of [`flush_notices`] in one statement per table; how many were given.
+async fn write_notices(
+    txn: &DatabaseTransaction,
+    batch: &[NoticeOnly],
+    locals: &HashMap<Vec<String>, Local>,
+    c: &CreditSettings,
+    now: i64,
+) -> Result<u32, DbErr> {
+    let ids: Vec<i64> = batch.iter().map(|b| b.org.id).collect();
+    let admins = crate::orgs::admins_of_many(txn, &ids).await?;
+    let mut drafts = Vec::new();
+    for b in batch {
+        let local = &locals[&b.place];
+        for step in &b.steps {
+            if let Step::Notice(h) = step {
+                let (basis, due) = notice_terms(local, h, c, now);
+                drafts.push((b.org.id, h, basis, due));
+            }
+        }
+    }
+    let cases = m::insert_cases(txn, &drafts, now).await?;
+    m::insert_events(txn, &cases, "noticed", now).await?;
+    crate::audit::append_many(
+        txn,
+        cases
+            .iter()
+            .map(|case| entry(case, "noticed", None, false, "", now))
+            .collect(),
+    )
+    .await?;
+    let orgs: HashMap<i64, &Org> = batch.iter().map(|b| (b.org.id, &b.org)).collect();
+    let mut inbox = Vec::with_capacity(cases.len());
+    for case in &cases {
+        let Some(o) = orgs.get(&case.org_id) else {
+            continue;
+        };
+        let to = admins.get(&case.org_id).cloned().unwrap_or_default();
+        let due = crate::kernel::clock::display_instant(case.objection_due);
+        inbox.push((to, Kind::CreditNoticed, params(o, case).text("due", due)));
+    }
+    crate::inbox::notify_many(txn, &inbox, now).await?;
+    Ok(u32::try_from(cases.len()).unwrap_or(u32::MAX))
+}
+
+/// A notice's legal basis (the rule's, where the organization is registered) and the end of
+/// its objection period (the days set there).
+fn notice_terms(local: &Local, h: &r::Hit, c: &CreditSettings, now: i64) -> (String, i64) {
+    let basis = local
+        .rules
+        .iter()
+        .find(|x| x.trigger == h.trigger)
+        .map(|x| x.legal_basis.clone())
+        .unwrap_or_default();
+    let due = now + local.objection_days(h.trigger, c.objection_days) * DAY;
+    (basis, due)
+}
+
+fn entry<'a>(
+    case: &Case,
+    action: &'a str,
+    actor: Option<i64>,
+    public: bool,
+    note: &str,
+    now: i64,
+) -> crate::audit::Entry<'a> {
+    crate::audit::Entry {
+        at: now,
+        actor_id: actor,
+        entity: "credit_case",
+        entity_id: case.id,
+        action,
+        detail: serde_json::json!({
+            "org": case.org_id,
+            "trigger": case.trigger,
+            "subject": case.subject,
+            "list": case.list,
+            "note": note,
+        }),
+        public,
+    }
 }
 
 async fn audit(
@@ -195,25 +355,7 @@ async fn audit(
     note: &str,
     now: i64,
 ) -> Result<(), DbErr> {
-    crate::audit::append(
-        db,
-        crate::audit::Entry {
-            at: now,
-            actor_id: actor,
-            entity: "credit_case",
-            entity_id: case.id,
-            action,
-            detail: serde_json::json!({
-                "org": case.org_id,
-                "trigger": case.trigger,
-                "subject": case.subject,
-                "list": case.list,
-                "note": note,
-            }),
-            public,
-        },
-    )
-    .await
+    crate::audit::append(db, entry(case, action, actor, public, note, now)).await
 }
 
 fn params(o: &Org, case: &Case) -> Params {
@@ -242,14 +384,7 @@ async fn apply(
     for step in steps {
         let moved = match step {
             Step::Notice(h) => {
-                let basis = local
-                    .rules
-                    .iter()
-                    .find(|x| x.trigger == h.trigger)
-                    .map(|x| x.legal_basis.clone())
-                    .unwrap_or_default();
-                // The objection period set where the organization is registered.
-                let due = now + local.objection_days(h.trigger, c.objection_days) * DAY;
+                let (basis, due) = notice_terms(local, h, c, now);
                 let case = match m::insert_case(txn, o.id, h, &basis, due, now).await {
                     Ok(x) => x,
                     Err(e)

@@ -655,6 +655,68 @@ pub async fn insert_case(
     .await
 }
 
+/// Opens several noticed cases in one insert, as [`insert_case`] opens one: `(organization,
+/// hit, legal basis, objection due)` each. A unique-index violation (a case opened
+/// meanwhile by another run) fails the whole insert; the caller rolls back and writes one by
+/// one.
+pub async fn insert_cases(
+    db: &impl ConnectionTrait,
+    drafts: &[(i64, &Hit, String, i64)],
+    now: i64,
+) -> Result<Vec<Case>, DbErr> {
+    let rows =
+        drafts.iter().map(
+            |(org_id, h, legal_basis, objection_due)| credit_case::ActiveModel {
+                org_id: Set(*org_id),
+                trigger: Set(h.trigger.code().to_string()),
+                subject: Set(h.subject.clone()),
+                list: Set(h.trigger.list().code().to_string()),
+                state: Set(CaseState::Noticed.code().to_string()),
+                legal_basis: Set(legal_basis.to_string()),
+                since: Set(h.since),
+                noticed_at: Set(now),
+                objection_due: Set(*objection_due),
+                objection_text: Set(None),
+                objected_by: Set(None),
+                objected_at: Set(None),
+                answer_text: Set(None),
+                answered_by: Set(None),
+                answered_at: Set(None),
+                listed_at: Set(None),
+                clock_from: Set(h.since),
+                closed_at: Set(None),
+                closed_by: Set(None),
+                updated_at: Set(now),
+                ..Default::default()
+            },
+        );
+    credit_case::Entity::insert_many(rows)
+        .exec_with_returning(db)
+        .await
+}
+
+/// History rows for several cases in one insert (the rule acting: no actor, no note).
+pub async fn insert_events(
+    db: &impl ConnectionTrait,
+    cases: &[Case],
+    action: &str,
+    now: i64,
+) -> Result<(), DbErr> {
+    let rows = cases.iter().map(|case| credit_event::ActiveModel {
+        case_id: Set(case.id),
+        org_id: Set(case.org_id),
+        action: Set(action.to_string()),
+        actor_id: Set(None),
+        note: Set(String::new()),
+        at: Set(now),
+        ..Default::default()
+    });
+    credit_event::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
 /// Writes `am` into the case provided it is still in `from` (`false`: it moved meanwhile,
 /// nothing written).
 pub async fn move_case(
