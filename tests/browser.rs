@@ -18,6 +18,14 @@
 //! navigation landmarks and no repeated id; axe-core (vendored) finds no violation of any
 //! impact; the 404 page keeps the full, signed-in header.
 //!
+//! `incubator_apply_to_graduate_flow` runs issue 12's incubator flow on the demo data, and
+//! `brand_create_to_recognized_flow` issue 14's brand flow (create a brand with a photo →
+//! nominate → screen → expert review → public notice → objection answered → recognized →
+//! counted on `/targets/brands` and found in `/search/brands`). The brand flow has to move time
+//! past a nomination window and a notice period, which the binary (on the system clock) cannot:
+//! it serves a [`common::TestApp`]'s router in-process, on a real port, with the test's fixed
+//! clock, and advances that clock between steps.
+//!
 //! Needs `chromium` and `chromedriver`; without them the tests are skipped, except under
 //! `CI=true`, where their absence is a failure.
 
@@ -31,6 +39,8 @@ use anyhow::{Context, bail, ensure};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
+
+use crate::common;
 
 /// How long the server may take to migrate, seed the demo data and answer `/healthz`.
 const SERVER_START: Duration = Duration::from_secs(60);
@@ -693,33 +703,50 @@ struct Harness {
     chromium: PathBuf,
     shots: PathBuf,
     tmp: tempfile::TempDir,
-    // Dropped last: the processes outlive the sessions that use them.
+    // Dropped last: the processes outlive the sessions that use them. No server process when
+    // the test serves the application itself (see [`serve_in_process`]).
     _driver: KillOnDrop,
-    _server: KillOnDrop,
+    _server: Option<KillOnDrop>,
+}
+
+/// Chromium and chromedriver, or `None` after saying why the test is skipped (a failure
+/// under `CI=true`).
+fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
+    match tools() {
+        Ok(t) => Some(t),
+        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("browser test cannot run in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipping browser test: {reason}");
+            None
+        }
+    }
 }
 
 impl Harness {
     /// Starts the demo server and chromedriver, or says why the test is skipped (a failure
     /// under `CI=true`).
     fn start() -> Option<Harness> {
-        let (chromium, driver) = match tools() {
-            Ok(t) => t,
-            Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-                panic!("browser test cannot run in CI: {reason}")
-            }
-            Err(reason) => {
-                eprintln!("skipping browser test: {reason}");
-                return None;
-            }
-        };
+        let tools = tools_or_skip()?;
         let tmp = tempfile::tempdir().expect("temporary directory");
         let data_dir = tmp.path().join("data");
         std::fs::create_dir_all(&data_dir).expect("create data directory");
+        let (server, base) = start_server(&data_dir, &tmp.path().join("server.log"));
+        Some(Harness::around(tools, tmp, Some(server), base))
+    }
+
+    /// Starts chromedriver for a server already answering at `base`.
+    fn around(
+        (chromium, driver): (PathBuf, PathBuf),
+        tmp: tempfile::TempDir,
+        server: Option<KillOnDrop>,
+        base: String,
+    ) -> Harness {
         let shots = screenshot_dir();
         std::fs::create_dir_all(&shots).expect("create screenshot directory");
-        let (server, base) = start_server(&data_dir, &tmp.path().join("server.log"));
         let (driver, driver_url) = start_driver(&driver, &tmp.path().join("chromedriver.log"));
-        Some(Harness {
+        Harness {
             base,
             driver_url,
             chromium,
@@ -727,7 +754,7 @@ impl Harness {
             tmp,
             _driver: driver,
             _server: server,
-        })
+        }
     }
 
     /// A new browser session with its own profile.
@@ -1008,10 +1035,15 @@ async fn header_on_one_line(c: &Client, what: &str, signed_in: bool) -> anyhow::
 
 /// Logs in through the form (any user, the demo password).
 async fn log_in(c: &Client, base: &str, email: &str) -> anyhow::Result<()> {
+    log_in_with(c, base, email, DEMO_PASSWORD).await
+}
+
+/// Logs in through the form with `password`.
+async fn log_in_with(c: &Client, base: &str, email: &str, password: &str) -> anyhow::Result<()> {
     c.goto(&format!("{base}/login")).await?;
     wait_for(c, r#"form[action="/login"]"#).await?;
     type_into(c, "input[name=email]", email).await?;
-    type_into(c, "input[name=password]", DEMO_PASSWORD).await?;
+    type_into(c, "input[name=password]", password).await?;
     c.find(Locator::Css(r#"form[action="/login"] button[type=submit]"#))
         .await?
         .click()
@@ -1484,6 +1516,495 @@ async fn incubator_apply_to_graduate_flow() {
     h.judge(client, "incubator flow", outcome).await;
     eprintln!(
         "incubator flow passed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Serves `app`'s own router on a free port of this test's runtime, so the pages the browser
+/// drives read the test's fixed clock, which the test moves past a nomination window and a
+/// notice period (the binary reads the system clock, and nothing in production sets it).
+async fn serve_in_process(app: &common::TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind an ephemeral port");
+    let addr = listener.local_addr().expect("its address");
+    let service = app
+        .router
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, service).await {
+            eprintln!("in-process server stopped: {e}");
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Sets the `n`-th (from 0) control matching `css`.
+async fn set_nth(c: &Client, css: &str, n: usize, value: &str) -> anyhow::Result<()> {
+    let done = c
+        .execute(
+            "const e = document.querySelectorAll(arguments[0])[arguments[1]];
+             if (!e) return false;
+             e.value = arguments[2];
+             return true;",
+            vec![json!(css), json!(n), json!(value)],
+        )
+        .await?;
+    ensure!(done == json!(true), "no control {n} matching `{css}`");
+    Ok(())
+}
+
+/// The current path, after checking the page shows no form errors.
+async fn path_after(c: &Client, what: &str) -> anyhow::Result<String> {
+    no_form_errors(c, what).await?;
+    Ok(c.current_url().await?.path().to_string())
+}
+
+/// The people of the brand flow (all with the test password).
+const BF_REGULATOR: &str = "regulator@flow.example.org";
+const BF_OWNER: &str = "owner@flow.example.org";
+const BF_EXPERTS: [&str; 2] = ["expert1@flow.example.org", "expert2@flow.example.org"];
+const BF_RESIDENT: &str = "resident@flow.example.org";
+const BF_ORG: &str = "青城社区为老服务中心";
+const BF_BRAND: &str = "青城银龄助餐坊";
+const BF_OBJECTION: &str = "助餐人次与社区台账不符，请核实。";
+const BF_ANSWER: &str = "经核查，助餐台账与合同验收记录一致，异议不成立。";
+const DAY: i64 = 86_400;
+
+/// What the brand flow's set-up made: the organization and the experts' user ids.
+struct BrandFlowSetup {
+    org: i64,
+    experts: [i64; 2],
+}
+
+/// The region's recognitions in 2026 on `/targets/brands`, as the page shows them.
+async fn region_recognitions(c: &Client, base: &str) -> anyhow::Result<i64> {
+    c.goto(&format!("{base}/targets/brands?year=2026")).await?;
+    let n = text_of(c, "#brand-summary tr[data-key=region] td.num a").await?;
+    n.trim()
+        .parse()
+        .with_context(|| format!("the region's count reads {n:?}"))
+}
+
+/// One submit of a recognition step's form on the round's page.
+async fn round_step(c: &Client, base: &str, round: &str, step: &str) -> anyhow::Result<()> {
+    c.goto(&format!("{base}{round}")).await?;
+    submit(
+        c,
+        &format!("form[action='{round}/{step}'] button[type=submit]"),
+    )
+    .await
+}
+
+/// Issue 14's flow in the browser: an organization's administrator creates a brand project
+/// and uploads a photo → a regulator opens a region-level recognition round → the
+/// organization nominates the brand → the regulator screens it and, once the nomination
+/// window has passed (the clock moved), starts the review → each expert scores it through
+/// the reviews room's sheet → the regulator publishes the shortlist in public notice → a
+/// signed-in resident objects with reasons → the regulator answers (not upheld) → the notice
+/// period ends (the clock moved) → the regulator recognizes → the brand's page shows it
+/// recognized with its certificate number, the region's count on `/targets/brands` went up
+/// by one, and `/search/brands` finds it under the recognized facet.
+async fn brand_flow(
+    c: &Client,
+    base: &str,
+    shots: &Path,
+    tmp: &Path,
+    app: &common::TestApp,
+    s: &BrandFlowSetup,
+) -> anyhow::Result<()> {
+    let before = region_recognitions(c, base).await?;
+
+    // The organization's administrator: a new brand project from the organization's page.
+    log_in_with(c, base, BF_OWNER, common::PW).await?;
+    c.goto(&format!("{base}/orgs/{}", s.org)).await?;
+    wait_for(c, "#brands a[href$='/brands/new']")
+        .await?
+        .click()
+        .await?;
+    wait_for(c, "form[action$='/brands'] input[name=name]").await?;
+    type_into(c, "input[name=name]", BF_BRAND).await?;
+    set_value(c, "select[name=domain]", "elderly").await?;
+    set_value(c, "select[name=places]", "150102").await?;
+    set_value(c, "input[name=started_year]", "2019").await?;
+    type_into(c, "input[name=beneficiaries]", "320").await?;
+    set_nth(c, "input[name=outcome_label]", 0, "助餐服务").await?;
+    set_nth(c, "input[name=outcome_number]", 0, "52000").await?;
+    set_nth(c, "input[name=outcome_unit]", 0, "人次").await?;
+    type_into(c, "textarea[name=partners]", "社区卫生服务中心").await?;
+    type_into(
+        c,
+        "textarea[name=story]",
+        "为社区高龄、独居老人提供助餐和上门送餐服务，七年不间断。",
+    )
+    .await?;
+    submit(c, "form[action$='/brands'] button[type=submit]").await?;
+    let edit = path_after(c, "new brand").await?;
+    let brand: i64 = edit
+        .strip_prefix(&format!("/orgs/{}/brands/", s.org))
+        .and_then(|r| r.strip_suffix("/edit"))
+        .and_then(|id| id.parse().ok())
+        .with_context(|| format!("after creating the brand: {edit}"))?;
+    // A photo, chosen in the file field like a user would.
+    let photo = tmp.join("canteen.png");
+    let img = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    image::DynamicImage::ImageRgb8(img)
+        .save_with_format(&photo, image::ImageFormat::Png)
+        .context("write the photo")?;
+    wait_for(c, "input[type=file][name=photo]")
+        .await?
+        .send_keys(&photo.display().to_string())
+        .await?;
+    submit(c, "form[action$='/photos'] button[type=submit]").await?;
+    no_form_errors(c, "photo upload").await?;
+    wait_for(c, "figure.brand-photo img.brand-thumb").await?;
+    ensure!(
+        app.count(&format!("brand_photos WHERE brand_id = {brand}"))
+            .await
+            == 1,
+        "one photo stored"
+    );
+    c.goto(&format!("{base}/brands/{brand}")).await?;
+    let width = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const i = document.querySelector('.brand-photos img');
+             if (!i) done(0);
+             else if (i.complete) done(i.naturalWidth);
+             else { i.onload = () => done(i.naturalWidth); i.onerror = () => done(-1); }",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        width.as_i64().is_some_and(|w| w > 0),
+        "the brand page shows the photo's thumbnail (width {width})"
+    );
+    let section = text_of(c, "#recognition").await?;
+    ensure!(section.contains("尚未被认定"), "before: {section}");
+    screenshot(c, shots, "brand-page.png").await?;
+    log_out(c, base).await?;
+
+    // The regulator opens a region-level round for 2026 with two experts.
+    log_in_with(c, base, BF_REGULATOR, common::PW).await?;
+    c.goto(&format!("{base}/recognition")).await?;
+    wait_for(c, "a[href='/recognition/new']")
+        .await?
+        .click()
+        .await?;
+    wait_for(c, "form[action='/recognition'] input[name=title]").await?;
+    type_into(c, "input[name=title]", "2026年度自治区品牌服务项目认定").await?;
+    set_value(c, "input[name=year]", "2026").await?;
+    set_value(c, "select[name=level]", "region").await?;
+    set_value(c, "input[name=opens_at]", "2026-11-20T09:00").await?;
+    set_value(c, "input[name=closes_at]", "2026-12-10T17:00").await?;
+    set_value(c, "select[name=min_grade]", "3").await?;
+    c.execute(
+        "document.querySelector('input[name=clean_credit]').checked = true;",
+        vec![],
+    )
+    .await?;
+    set_value(c, "input[name=min_years]", "3").await?;
+    set_nth(c, "input[name=criterion_name]", 0, "服务成效").await?;
+    set_nth(c, "input[name=criterion_weight]", 0, "60").await?;
+    set_nth(c, "input[name=criterion_name]", 1, "创新性").await?;
+    set_nth(c, "input[name=criterion_weight]", 1, "40").await?;
+    for ev in s.experts {
+        wait_for(c, &format!("input[name=reviewer][value='{ev}']"))
+            .await?
+            .click()
+            .await?;
+    }
+    submit(c, "form[action='/recognition'] button[type=submit]").await?;
+    let round = path_after(c, "new round").await?;
+    let round_id: i64 = round
+        .strip_prefix("/recognition/")
+        .and_then(|id| id.parse().ok())
+        .with_context(|| format!("after opening the round: {round}"))?;
+    log_out(c, base).await?;
+
+    // The organization nominates its brand from the round's page.
+    log_in_with(c, base, BF_OWNER, common::PW).await?;
+    c.goto(&format!("{base}{round}")).await?;
+    wait_for(c, &format!("a[href='{round}/nominate']"))
+        .await?
+        .click()
+        .await?;
+    set_value(c, "select[name=brand]", &brand.to_string()).await?;
+    type_into(
+        c,
+        "textarea[name=statement]",
+        "连续七年服务社区老人，助餐人次可核实。",
+    )
+    .await?;
+    submit(c, "form[action$='/nominations'] button[type=submit]").await?;
+    no_form_errors(c, "nomination").await?;
+    ensure!(
+        app.count(&format!(
+            "brand_nominations WHERE round_id = {round_id} AND brand_id = {brand} AND state = 'nominated'"
+        ))
+        .await
+            == 1,
+        "the nomination is stored"
+    );
+    log_out(c, base).await?;
+
+    // Screening; the review waits for the nomination window to end.
+    log_in_with(c, base, BF_REGULATOR, common::PW).await?;
+    c.goto(&format!("{base}{round}")).await?;
+    submit(
+        c,
+        "#nominations form[action$='/screen'] button[name=decision][value=accept]",
+    )
+    .await?;
+    no_form_errors(c, "screening").await?;
+    round_step(c, base, &round, "review").await?;
+    let early = text_of(c, ".form-errors").await?;
+    ensure!(
+        early.contains("推荐期尚未结束"),
+        "review before the window closed: {early}"
+    );
+    let closes = civicbridge::kernel::clock::parse_local("2026-12-10T17:00").context("instant")?;
+    app.clock().advance(closes - app.clock().now() + 3600);
+    round_step(c, base, &round, "review").await?;
+    no_form_errors(c, "start of the review").await?;
+    ensure!(
+        app.count("review_assignments").await == 2,
+        "both experts are assigned"
+    );
+    log_out(c, base).await?;
+
+    // Each expert scores the nomination on the reviews room's sheet and submits it.
+    for (expert, points) in BF_EXPERTS.iter().zip(["5", "4"]) {
+        log_in_with(c, base, expert, common::PW).await?;
+        c.goto(&format!("{base}/me/reviews")).await?;
+        wait_for(c, "#my-reviews a[href^='/reviews/']")
+            .await?
+            .click()
+            .await?;
+        wait_for(c, "form.review-sheet").await?;
+        type_into(c, "#score_0", points).await?;
+        type_into(c, "#comment_0", "助餐覆盖面广，成效有台账支撑。").await?;
+        type_into(c, "#score_1", points).await?;
+        type_into(c, "#comment_1", "送餐与健康随访结合。").await?;
+        wait_for(c, "input[name=recommendation][value=yes]")
+            .await?
+            .click()
+            .await?;
+        wait_for(c, "#declared").await?.click().await?;
+        submit(c, "form.review-sheet button[formaction$='/submit']").await?;
+        // What submitting means, then the confirmation.
+        submit(c, "form.confirm-form button[type=submit]").await?;
+        no_form_errors(c, "sheet").await?;
+        let state = text_of(c, ".review-state").await?;
+        ensure!(state.contains("已提交"), "{expert}'s sheet is {state}");
+        log_out(c, base).await?;
+    }
+    ensure!(
+        app.count("review_assignments WHERE submitted_at IS NOT NULL")
+            .await
+            == 2,
+        "both sheets are submitted"
+    );
+
+    // The shortlist in public notice, with the live total of the two sheets.
+    log_in_with(c, base, BF_REGULATOR, common::PW).await?;
+    c.goto(&format!("{base}{round}")).await?;
+    let live = text_of(c, ".recog-nominations").await?;
+    ensure!(live.contains("4.50"), "live total: {live}");
+    round_step(c, base, &round, "notice").await?;
+    no_form_errors(c, "public notice").await?;
+    log_out(c, base).await?;
+
+    // A signed-in resident objects during the notice.
+    log_in_with(c, base, BF_RESIDENT, common::PW).await?;
+    c.goto(&format!("{base}{round}")).await?;
+    let shortlist = text_of(c, ".recog-shortlist").await?;
+    ensure!(shortlist.contains(BF_BRAND), "shortlist: {shortlist}");
+    type_into(c, "#object textarea[name=reasons]", BF_OBJECTION).await?;
+    submit(c, "#object button[type=submit]").await?;
+    no_form_errors(c, "objection").await?;
+    ensure!(
+        text_of(c, ".recog-objection").await?.contains(BF_OBJECTION),
+        "the objection is public"
+    );
+    ensure!(
+        app.count(&format!(
+            "brand_objections WHERE round_id = {round_id} AND answer IS NULL"
+        ))
+        .await
+            == 1,
+        "the objection is stored, unanswered"
+    );
+    log_out(c, base).await?;
+
+    // The regulator answers (not upheld); recognition waits for the notice to end.
+    log_in_with(c, base, BF_REGULATOR, common::PW).await?;
+    c.goto(&format!("{base}{round}")).await?;
+    type_into(c, ".recog-objection textarea[name=answer]", BF_ANSWER).await?;
+    submit(c, ".recog-objection form button[type=submit]").await?;
+    no_form_errors(c, "answer").await?;
+    let answered = text_of(c, ".recog-objection").await?;
+    ensure!(
+        answered.contains("答复：异议不成立") && answered.contains(BF_ANSWER),
+        "answered: {answered}"
+    );
+    round_step(c, base, &round, "recognize").await?;
+    let early = text_of(c, ".form-errors").await?;
+    ensure!(
+        early.contains("公示期尚未结束"),
+        "recognition during the notice: {early}"
+    );
+    app.clock().advance(7 * DAY + 3600);
+    round_step(c, base, &round, "recognize").await?;
+    no_form_errors(c, "recognition").await?;
+    let recognized = text_of(c, ".recog-shortlist").await?;
+    ensure!(
+        recognized.contains(BF_BRAND) && recognized.contains("已认定为品牌项目"),
+        "after recognition: {recognized}"
+    );
+    screenshot(c, shots, "recognition-round.png").await?;
+    log_out(c, base).await?;
+
+    // What the database holds: the round and the nomination recognized, with a certificate.
+    ensure!(
+        app.count(&format!(
+            "recognition_rounds WHERE id = {round_id} AND state = 'recognized'"
+        ))
+        .await
+            == 1,
+        "the round is recognized"
+    );
+    let nomination =
+        civicbridge::brands::recognition_model::nominations_of(&app.state.db, round_id)
+            .await?
+            .into_iter()
+            .find(|n| n.brand_id == brand)
+            .context("the nomination")?;
+    ensure!(
+        nomination.state == "recognized",
+        "nomination state {}",
+        nomination.state
+    );
+    let cert = nomination
+        .certificate_no
+        .clone()
+        .context("a certificate number")?;
+
+    // Anyone: the brand's page, target 7 and search.
+    c.goto(&format!("{base}/brands/{brand}")).await?;
+    let section = text_of(c, "#recognition").await?;
+    ensure!(
+        section.contains("已认定为品牌项目") && section.contains(&cert),
+        "the brand's page: {section}"
+    );
+    let steps = c
+        .execute(
+            "return [...document.querySelectorAll('#recognition .timeline li')].map(l => l.dataset.action);",
+            vec![],
+        )
+        .await?;
+    for step in [
+        "nominated",
+        "screened",
+        "review_started",
+        "shortlisted",
+        "objection_filed",
+        "objection_answered",
+        "recognized",
+    ] {
+        ensure!(
+            steps.as_array().is_some_and(|a| a.contains(&json!(step))),
+            "{step} on the public timeline: {steps}"
+        );
+    }
+    screenshot(c, shots, "brand-recognized.png").await?;
+    let after = region_recognitions(c, base).await?;
+    ensure!(
+        after == before + 1,
+        "the region's 2026 count went from {before} to {after}"
+    );
+    c.goto(&format!(
+        "{base}/targets/brands?year=2026&scope=region#drill"
+    ))
+    .await?;
+    let drill = text_of(c, "#drill").await?;
+    ensure!(
+        drill.contains(BF_BRAND) && drill.contains(&cert),
+        "the drill-down: {drill}"
+    );
+    // The search index follows the outbox, as the server's search job delivers it.
+    let mut job = civicbridge::app::jobs::SearchJob::new(&app.state);
+    while civicbridge::app::jobs::search_round(&app.state, &mut job).await {}
+    c.goto(&format!("{base}/search/brands")).await?;
+    let facet = wait_for(c, "#search-filters a[href*='recognized=yes']").await?;
+    ensure!(
+        facet.text().await?.contains("已获认定"),
+        "the recognized facet: {}",
+        facet.text().await?
+    );
+    facet.click().await?;
+    wait_for(c, ".brand-hit").await?;
+    let url = c.current_url().await?;
+    ensure!(
+        url.query().is_some_and(|q| q.contains("recognized=yes")),
+        "the facet link went to {url}"
+    );
+    let hit = text_of(c, ".brand-hit").await?;
+    ensure!(
+        hit.contains(BF_BRAND) && hit.contains("2026"),
+        "the recognized brand's hit: {hit}"
+    );
+    c.goto(&format!(
+        "{base}/search/brands?q=%E5%8A%A9%E9%A4%90&recognized=yes"
+    ))
+    .await?;
+    let title = text_of(c, ".brand-hit .hit-title").await?;
+    ensure!(title.contains(BF_BRAND), "search for 助餐: {title}");
+    screenshot(c, shots, "search-brand-recognized.png").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn brand_create_to_recognized_flow() {
+    use civicbridge::accounts::Role;
+    let started = Instant::now();
+    let Some(tools) = tools_or_skip() else { return };
+    // Set-up in the database, as an administrator would have it: the people, the
+    // organization (verified, rated 4A until 2029), nothing else.
+    let app = common::TestApp::new().await;
+    let regulator = app.user(BF_REGULATOR, &[Role::Regulator]).await;
+    let owner = app.user(BF_OWNER, &[]).await;
+    let mut experts = [0; 2];
+    for (i, e) in BF_EXPERTS.iter().enumerate() {
+        experts[i] = app.user(e, &[Role::Evaluator]).await;
+    }
+    app.user(BF_RESIDENT, &[]).await;
+    let org = app.org(owner, 1, BF_ORG).await;
+    let row = civicbridge::orgs::row(&app.state.db, org)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::orgs::set_rating(
+        &app.state.db,
+        &row,
+        Some((4, time::macros::date!(2029 - 12 - 31))),
+        "2025年度社会组织评估结果",
+        regulator,
+        common::T0,
+    )
+    .await
+    .unwrap();
+    let base = serve_in_process(&app).await;
+    let h = Harness::around(tools, tempfile::tempdir().unwrap(), None, base);
+    let client = h.client("chromium", true).await;
+    let setup = BrandFlowSetup { org, experts };
+    let outcome = brand_flow(&client, &h.base, &h.shots, h.tmp.path(), &app, &setup).await;
+    h.judge(client, "brand flow", outcome).await;
+    app.check_invariants().await.unwrap();
+    eprintln!(
+        "brand flow passed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
 }

@@ -2020,7 +2020,11 @@ impl Rule {
 
 /// The name (or title) of a hit.
 fn hit_name(kind: Kind, h: &Document) -> String {
-    let attr = if kind == Kind::Orgs { "name" } else { "title" };
+    let attr = if kind == Kind::Tenders {
+        "title"
+    } else {
+        "name"
+    };
     h.get(attr)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
@@ -2643,6 +2647,76 @@ async fn brands_are_found_faceted_and_kept_up_to_date() {
             "private.example",
         ] {
             assert!(!text.contains(secret), "{name}: {secret} in {text}");
+        }
+        f.app.check_invariants().await.unwrap();
+    }
+}
+
+/// A brand ranks by what it is about before the name of the organization behind it: for
+/// 养老 the elderly-care brands (the domain's label, a story about 老人/老年) come before a
+/// legal-aid brand whose organization's name happens to hold 养老 — on both engines, which
+/// read the attribute order from `search/brands.json`.
+#[tokio::test]
+async fn brands_rank_by_their_topic_before_their_organizations_name() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let owner = f
+            .app
+            .user(&format!("brand-owner-{name}@example.org"), &[])
+            .await;
+        let legal = create_brand(
+            &f,
+            owner,
+            (
+                "sun",
+                "社区法律明白人",
+                "legal",
+                &["150102"],
+                "律师志愿者驻点社区，提供法律咨询、人民调解和普法宣传。",
+                ("法律咨询", 500, "件"),
+            ),
+        )
+        .await;
+        let meals = create_brand(
+            &f,
+            owner,
+            (
+                "elder",
+                "海拉尔银龄助餐点",
+                "elderly",
+                &["150702"],
+                "为高龄、独居老人提供助餐和送餐上门服务。",
+                ("助餐服务", 18_000, "人次"),
+            ),
+        )
+        .await;
+        let visits = create_brand(
+            &f,
+            owner,
+            (
+                "elder",
+                "夕阳守望探访队",
+                "elderly",
+                &["150702"],
+                "志愿者定期探访空巢老年人，陪伴聊天、代购和安全检查。",
+                ("上门探访", 2_400, "次"),
+            ),
+        )
+        .await;
+        drain(&f.app, T0).await;
+        let got = ids(&find(&f, Kind::Brands, &req("养老")).await);
+        let pos = |id: i64| got.iter().position(|x| *x == id);
+        let (m, v) = (pos(meals), pos(visits));
+        assert!(
+            m.is_some() && v.is_some(),
+            "{name}: 养老 finds both elderly-care brands: {got:?}"
+        );
+        if let Some(l) = pos(legal) {
+            assert!(
+                m < Some(l) && v < Some(l),
+                "{name}: 养老 ranks the elderly-care brands {meals} and {visits} before the \
+                 legal-aid brand {legal} of an organization named …养老…: {got:?}"
+            );
         }
         f.app.check_invariants().await.unwrap();
     }
