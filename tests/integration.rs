@@ -42,4 +42,5 @@ mod spaces;
 mod spot_ratios;
 mod targets;
 mod vetting;
+mod weight;
 mod zombies;

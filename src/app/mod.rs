@@ -14,7 +14,9 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::CompressionLevel;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -43,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         state.config.api_rate_window_secs,
         state.clock.clone(),
     ));
-    // Layers run outermost-last: security headers → language → error pages → body limit →
+    // Layers run outermost-last: compression → page ETags → security headers → language → error pages → body limit →
     // panic guard → sessions → who is signed in (for error pages) → CSRF → handler. The
     // headers are outermost so that the error pages, which replace the inner response, carry
     // them too. The client address source is an extension `web::Ctx` reads.
@@ -76,6 +78,15 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(from_fn(mw::etag_pages))
+        // Outermost: what goes on the wire. Brotli at quality 4 and gzip at 4 cost little
+        // per page; static files arrive precompressed at their best (`web::assets`) and
+        // are left alone because they carry their `Content-Encoding`.
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(4))
+                .compress_when(mw::compressible),
+        )
 }
 
 /// Opens the database, applies migrations and builds the state.

@@ -253,7 +253,7 @@ pub fn dashboard(lang: Lang, d: &Dashboard, buyer: bool) -> Markup {
             (csv_link(lang, "others", year, league))
         }
         script type="application/json" id="targets-data" { (PreEscaped(chart_data(lang, d))) }
-        script src=(assets::url("vendor/echarts/echarts.min.js")) defer {}
+        script src=(assets::url("vendor/echarts/echarts.dashboard.min.js")) defer {}
         script src=(assets::url("js/targets.js")) defer {}
     }
 }

@@ -278,6 +278,20 @@ pub fn none_match(header_value: &str, etag: &str) -> bool {
 /// (revalidate each time), and answers `304 Not Modified` without a body when the client's
 /// `If-None-Match` names it.
 pub async fn etag(req: Request, next: Next) -> Response {
+    conditional(req, next, |_| true, "no-cache").await
+}
+
+/// The `ETag` / `If-None-Match` exchange for successful GETs whose response `tagged` selects:
+/// the body is buffered and tagged by its hash, `Cache-Control` is set to `cache_control`
+/// unless the handler set one, and a matching `If-None-Match` gets `304` without a body. A
+/// handler that tags its own answer (the OCDS bulk files: a tag of the file, with
+/// Last-Modified and its own 304) keeps its tag and is not buffered here.
+pub async fn conditional(
+    req: Request,
+    next: Next,
+    tagged: fn(&axum::http::HeaderMap) -> bool,
+    cache_control: &'static str,
+) -> Response {
     let get = matches!(*req.method(), Method::GET | Method::HEAD);
     let if_none_match = req
         .headers()
@@ -285,9 +299,11 @@ pub async fn etag(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let res = next.run(req).await;
-    // A handler that tags its own answer (the OCDS bulk files: a tag of the file, with
-    // Last-Modified and its own 304) keeps its tag and is not buffered here.
-    if !get || res.status() != StatusCode::OK || res.headers().contains_key(header::ETAG) {
+    if !get
+        || res.status() != StatusCode::OK
+        || res.headers().contains_key(header::ETAG)
+        || !tagged(res.headers())
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -298,9 +314,11 @@ pub async fn etag(req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&tag) {
         parts.headers.insert(header::ETAG, v);
     }
-    parts
-        .headers
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    }
     if if_none_match.is_some_and(|h| none_match(&h, &tag)) {
         parts.status = StatusCode::NOT_MODIFIED;
         parts.headers.remove(header::CONTENT_LENGTH);

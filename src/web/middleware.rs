@@ -185,6 +185,51 @@ pub fn urlencode(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Pages and CSV downloads get an `ETag` (a hash of the body) and revalidate each time:
+/// a list that has not changed since the browser's copy is answered `304` with no body.
+/// `private`: a page may show the signed-in user's things, so no shared cache keeps it.
+pub async fn etag_pages(req: Request, next: Next) -> Response {
+    fn page_or_csv(h: &axum::http::HeaderMap) -> bool {
+        h.get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html") || t.starts_with("text/csv"))
+    }
+    crate::web::api::conditional(req, next, page_or_csv, "private, no-cache").await
+}
+
+/// What the response compression applies to: text (pages, CSV, JSON, feeds, SVG, scripts)
+/// of some size; never what is compressed already (images, PDFs, zips, the gzip bulk files).
+pub fn compressible(
+    status: axum::http::StatusCode,
+    _: axum::http::Version,
+    h: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    let size_ok = h
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_none_or(|n| n >= 256);
+    let text = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            let t = t.split(';').next().unwrap_or("").trim();
+            t.starts_with("text/")
+                || t == "application/json"
+                || t == "application/javascript"
+                || t == "image/svg+xml"
+                || t.ends_with("+json")
+                || t.ends_with("+xml")
+                || t == "application/xml"
+        });
+    // No body to compress (a 304 keeps its content type but sends nothing).
+    let has_body = !(status.is_informational()
+        || status == axum::http::StatusCode::NO_CONTENT
+        || status == axum::http::StatusCode::NOT_MODIFIED);
+    has_body && size_ok && text
+}
+
 /// A fallback for unknown routes.
 pub async fn not_found() -> Response {
     crate::kernel::error::AppError::NotFound.into_response()
@@ -193,4 +238,60 @@ pub async fn not_found() -> Response {
 /// Turns a panic into a 500 page (the panic is logged by the hook).
 pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     crate::kernel::error::AppError::Internal("panic".into()).into_response()
+}
+
+#[cfg(test)]
+mod compression_tests {
+    use super::compressible;
+    use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version, header};
+
+    fn with(content_type: &str, length: Option<u64>) -> bool {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_str(content_type).unwrap(),
+        );
+        if let Some(n) = length {
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+        }
+        compressible(StatusCode::OK, Version::HTTP_11, &h, &Extensions::new())
+    }
+
+    #[test]
+    fn text_is_compressed_and_what_is_compressed_already_is_not() {
+        for t in [
+            "text/html; charset=utf-8",
+            "text/csv; charset=utf-8",
+            "application/json",
+            "application/problem+json",
+            "application/atom+xml",
+            "image/svg+xml",
+            "text/javascript; charset=utf-8",
+        ] {
+            assert!(with(t, None), "{t}");
+            assert!(with(t, Some(10_000)), "{t}");
+        }
+        for t in [
+            "image/png",
+            "image/jpeg",
+            "image/webp",
+            "application/pdf",
+            "application/gzip",
+            "application/zip",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/octet-stream",
+        ] {
+            assert!(!with(t, Some(10_000)), "{t}");
+        }
+        // Too small to gain anything.
+        assert!(!with("text/html", Some(100)));
+        assert!(with("text/html", Some(256)));
+        let none = HeaderMap::new();
+        assert!(!compressible(StatusCode::OK, Version::HTTP_11, &none, &Extensions::new()));
+        let mut css = HeaderMap::new();
+        css.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css"));
+        let ext = Extensions::new();
+        assert!(!compressible(StatusCode::NOT_MODIFIED, Version::HTTP_11, &css, &ext));
+        assert!(compressible(StatusCode::NOT_FOUND, Version::HTTP_11, &css, &ext));
+    }
 }
