@@ -699,7 +699,7 @@ pub fn termination_split(tranches: &[(Fen, bool)]) -> ((usize, Fen), (usize, Fen
     for (amount, is_paid) in tranches {
         let side = if *is_paid { &mut paid } else { &mut unpaid };
         side.0 += 1;
-        side.1 = side.1 + *amount;
+        side.1 += *amount;
     }
     (paid, unpaid)
 }
