@@ -749,16 +749,9 @@ async fn others_get_404_like_a_missing_grant() {
     assert_eq!(grant(&app, g).await.state, "drafted");
 }
 
-#[tokio::test]
-async fn the_360giving_export_validates_against_the_schema() {
-    let app = TestApp::new().await;
-    let mut s = setup(&app).await;
-    let g = draw_up(&mut s).await;
-    sign_both(&mut s, g).await;
-    let mut public = app.client();
-    let r = public.get("/api/v1/grants.360giving.json").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let pkg = r.json();
+/// The 360Giving 1.4.3 package schema (with the grant schema it refers to), formats
+/// checked.
+fn giving360_validator() -> jsonschema::Validator {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/360giving-1.4.3");
     let read = |f: &str| -> serde_json::Value {
@@ -773,14 +766,27 @@ async fn the_360giving_export_validates_against_the_schema() {
     let package_schema = canonical(read("360-giving-package-schema.json"));
     let grant_schema = canonical(read("360-giving-schema.json"));
     let grant_url = grant_schema["$id"].as_str().unwrap().to_string();
-    let validator = jsonschema::options()
+    jsonschema::options()
         .should_validate_formats(true)
         .with_resource(
             grant_url,
             jsonschema::Resource::from_contents(grant_schema).unwrap(),
         )
         .build(&package_schema)
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_360giving_export_validates_against_the_schema() {
+    let app = TestApp::new().await;
+    let mut s = setup(&app).await;
+    let g = draw_up(&mut s).await;
+    sign_both(&mut s, g).await;
+    let mut public = app.client();
+    let r = public.get("/api/v1/grants.360giving.json").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let pkg = r.json();
+    let validator = giving360_validator();
     let errors: Vec<String> = validator.iter_errors(&pkg).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}\n{pkg:#}");
     let one = &pkg["grants"][0];
@@ -799,4 +805,275 @@ async fn the_360giving_export_validates_against_the_schema() {
         .unwrap()
         .remove("currency");
     assert!(!validator.is_valid(&broken));
+}
+
+/// Early termination (issue 13): only the organizer, after a confirmation page that states
+/// the unpaid tranches cancelled and the paid ones still counted, with a reason; the
+/// recipient is told, a waiting amendment is refused, and afterwards no payment, report or
+/// amendment is accepted (422 with a message). The page, `/targets` and the 360Giving file
+/// show it.
+#[tokio::test]
+async fn the_organizer_terminates_a_grant_early_and_nothing_more_is_accepted() {
+    let app = TestApp::new().await;
+    let mut s = setup(&app).await;
+    let g = draw_up(&mut s).await;
+    sign_both(&mut s, g).await;
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        vec![
+            ("paid_on", "2026-11-27".to_string()),
+            ("amount", "28800".to_string()),
+            ("reference", "HX-2026-001".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    // The recipient has an extension waiting.
+    s.admin.get(&format!("/grants/{g}")).await;
+    let ext = vec![
+        ("kind", "extension".to_string()),
+        ("ends_on", "2028-02-27".to_string()),
+        ("reason", "场地维修推迟开业。".to_string()),
+    ];
+    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext.clone()).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let member = app.user("member@org.example", &[]).await;
+    app.add_member(s.org, member, OrgRole::Member).await;
+    let other_admin = app.user("other@org.example", &[]).await;
+    app.org(other_admin, 2, "另一家社会组织").await;
+
+    // The organizer's page offers termination; the recipient's does not.
+    let page = s.buyer.get(&format!("/grants/{g}")).await;
+    assert_eq!(
+        page.count(&format!(
+            "#terminate form[action='/grants/{g}/terminate'] textarea[name=reason]"
+        )),
+        1
+    );
+    assert_eq!(
+        s.admin
+            .get(&format!("/grants/{g}"))
+            .await
+            .count("#terminate"),
+        0
+    );
+
+    let path = format!("/grants/{g}/terminate");
+    let reason = "受资助机构主要负责人离职，项目无法继续执行。";
+    let full = [("reason", reason), ("confirm", "1")];
+    let audits = app.count("audit_events").await;
+    // The recipient, a member, another organization: "not found", like a missing id.
+    let mut m = app.client();
+    m.login("member@org.example", PW).await;
+    let mut other = app.client();
+    other.login("other@org.example", PW).await;
+    for (who, c) in [
+        ("recipient", &mut s.admin),
+        ("member", &mut m),
+        ("other", &mut other),
+    ] {
+        assert_eq!(
+            c.post(&path, &full).await.status,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+    }
+    assert_eq!(
+        s.buyer.post("/grants/999999/terminate", &full).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut anon = app.client();
+    anon.get("/login").await;
+    let r = anon.post(&path, &full).await;
+    assert!(
+        r.location().is_some_and(|l| l.starts_with("/login")),
+        "{}",
+        r.status
+    );
+    // A reason is required.
+    for bad in ["", "   ", "离职", "原因\u{7}原因原因"] {
+        let r = s
+            .buyer
+            .post(&path, &[("reason", bad), ("confirm", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(!r.text("#reason-error").is_empty(), "{bad:?}");
+    }
+    // The confirmation page states the consequence; nothing is written before its button.
+    let r = s.buyer.post(&path, &[("reason", reason)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let said = r.text(".confirm-consequences");
+    assert!(
+        said.contains("19,200.00"),
+        "the unpaid tranche cancelled: {said}"
+    );
+    assert!(
+        said.contains("28,800.00"),
+        "the paid tranche still counted: {said}"
+    );
+    assert!(said.contains("/targets") && said.contains(reason), "{said}");
+    assert_eq!(
+        r.value(".confirm-form input[name=reason]").as_deref(),
+        Some(reason)
+    );
+    assert_eq!(grant(&app, g).await.state, "active");
+    assert_eq!(app.count("audit_events").await, audits);
+
+    app.clock().advance(3 * DAY);
+    let r = s.buyer.post(&path, &full).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = grant(&app, g).await;
+    assert_eq!(after.state, "terminated");
+    assert_eq!(after.terminated_at, Some(T0 + 3 * DAY));
+    assert_eq!(after.termination_reason.as_deref(), Some(reason));
+    assert_eq!(
+        after.amount_fen, 4_800_000,
+        "the amount awarded stays as signed"
+    );
+    assert_eq!(
+        app.count("audit_events WHERE entity = 'grant' AND action = 'terminated'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("grant_amendments WHERE state = 'refused'").await,
+        1,
+        "the waiting amendment is refused"
+    );
+    // The recipient is told, with the reason.
+    let inbox = s.admin.get("/me/notifications").await;
+    assert!(inbox.body.contains(reason), "recipient's inbox");
+    // Paid tranches stay paid and counted; the other is cancelled, not paid.
+    let t = tranches(&app, g).await;
+    assert!(t[0].paid_on.is_some() && t[1].paid_on.is_none());
+    let paid = civicbridge::philanthropy::paid_by_league_year(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        paid.iter().map(|(_, _, f)| f.0).sum::<i64>(),
+        2_880_000,
+        "{paid:?}"
+    );
+    // The page shows it; no form is offered any more.
+    let page = s.admin.get(&format!("/grants/{g}")).await;
+    assert!(page.text("#terminated").contains(reason));
+    assert!(page.text("#terminated").contains("2026-11-30"));
+    assert_eq!(page.count("#tranches .cancelled"), 1);
+    for form in [
+        ".pay-form",
+        ".report-form",
+        ".amend-form",
+        ".decide-form",
+        "#terminate",
+        "#sign",
+    ] {
+        assert_eq!(page.count(form), 0, "{form}");
+        assert_eq!(
+            s.buyer.get(&format!("/grants/{g}")).await.count(form),
+            0,
+            "{form}"
+        );
+    }
+    // Nothing more is accepted: 422 with the message, nothing written.
+    let audits = app.count("audit_events").await;
+    let r = post(
+        &mut s.buyer,
+        format!("/grants/{g}/pay"),
+        vec![
+            ("paid_on", "2026-11-30".to_string()),
+            ("amount", "19200".to_string()),
+            ("reference", "HX-2026-002".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#terminated-error").contains("终止"), "{}", r.body);
+    let rid = reports(&app, g).await[0].id;
+    let r = post(
+        &mut s.admin,
+        format!("/grants/{g}/report"),
+        vec![
+            ("report", rid.to_string()),
+            ("narrative", "已开展助餐服务。".to_string()),
+            ("spent", "1000".to_string()),
+            ("achieved", "10".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#terminated-error").contains("终止"));
+    let r = post(&mut s.admin, format!("/grants/{g}/amendments"), ext).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#terminated-error").contains("终止"));
+    let r = s.buyer.post(&path, &full).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#reason-error").is_empty());
+    assert_eq!(app.count("audit_events").await, audits);
+    assert_eq!(app.count("grant_amendments").await, 1);
+    assert!(tranches(&app, g).await[1].paid_on.is_none());
+
+    // The 360Giving file still validates: the amount as signed, the day it actually ended.
+    let pkg = app
+        .client()
+        .get("/api/v1/grants.360giving.json")
+        .await
+        .json();
+    let errors: Vec<String> = giving360_validator()
+        .iter_errors(&pkg)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{pkg:#}");
+    let one = &pkg["grants"][0];
+    assert_eq!(one["amountAwarded"], 48000.0);
+    assert_eq!(one["actualDates"][0]["endDate"], "2026-11-30");
+    assert_eq!(one["actualDates"][0]["description"], reason);
+    assert!(
+        one["dateModified"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("2026-11-30T")),
+        "{one:#}"
+    );
+    app.check_invariants().await.unwrap();
+}
+
+/// A grant terminated before both signed was never awarded: it stays out of the 360Giving
+/// file; a completed one cannot be terminated.
+#[tokio::test]
+async fn an_unsigned_grant_terminated_is_not_published() {
+    let app = TestApp::new().await;
+    let mut s = setup(&app).await;
+    let g = draw_up(&mut s).await;
+    s.buyer.get(&format!("/grants/{g}")).await;
+    let r = s
+        .buyer
+        .post(
+            &format!("/grants/{g}/terminate"),
+            &[
+                ("reason", "受资助方未在约定期限内签署协议。"),
+                ("confirm", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(grant(&app, g).await.state, "terminated");
+    let r = s.admin.post(&format!("/grants/{g}/sign"), &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pkg = app
+        .client()
+        .get("/api/v1/grants.360giving.json")
+        .await
+        .json();
+    assert_eq!(pkg["grants"].as_array().map(Vec::len), Some(0), "{pkg:#}");
+    app.check_invariants().await.unwrap();
 }

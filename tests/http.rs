@@ -1977,7 +1977,15 @@ async fn every_page_is_translated_in_both_languages() {
         .iter()
         .map(|g| g.id)
         .collect();
-    assert_eq!(grants.len(), 2, "demo grants");
+    assert_eq!(grants.len(), 3, "demo grants");
+    assert!(
+        civicbridge::philanthropy::grant_model::all(db)
+            .await
+            .unwrap()
+            .iter()
+            .any(|g| g.state == "terminated"),
+        "a terminated demo grant"
+    );
     let incubator_tenants: Vec<civicbridge::incubators::Tenant> =
         civicbridge::incubators::model::tenant::Entity::find()
             .all(db)

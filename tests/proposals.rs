@@ -707,3 +707,269 @@ async fn the_call_sets_the_cap_and_who_may_apply() {
     assert_eq!(app.count("proposals").await, 0);
     app.check_invariants().await.unwrap();
 }
+
+/// Withdrawal (issue 13): the applicant withdraws before determination, after a
+/// confirmation page and with a reason; the organizer is told, the open review round
+/// closes, the list counts it and the applicant can no longer edit it. Every other role
+/// gets the 404 a missing proposal gets; after a decision a 422 says it is too late.
+#[tokio::test]
+async fn the_applicant_withdraws_before_determination_and_nobody_else_can() {
+    let app = TestApp::new().await;
+    let (mut buyer, buyer_id, unit) = unit_buyer(&app).await;
+    let c = call(&app, unit, buyer_id, T0 - DAY, T0 + 30 * DAY, false).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let org = app.org(owner, 1, "新城区助老服务中心").await;
+    let member = app.user("member@example.org", &[]).await;
+    app.add_member(org, member, civicbridge::accounts::OrgRole::Member)
+        .await;
+    let mut applicant = app.client();
+    applicant.login("owner@example.org", PW).await;
+    let r = post(
+        &mut applicant,
+        &format!("/calls/{}/apply", c.id),
+        &good(org),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let pid: i64 = r
+        .location()
+        .unwrap()
+        .trim_start_matches("/proposals/")
+        .parse()
+        .unwrap();
+    // Screened and in expert review, with a reviewer who has not submitted yet.
+    let path = format!("/proposals/{pid}/step");
+    assert_eq!(
+        buyer.post(&path, &[("step", "screen")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let items: Vec<(&str, &str)> = ScreenItem::ALL.iter().map(|i| ("item", i.code())).collect();
+    buyer
+        .post(&format!("/proposals/{pid}/checklist"), &items)
+        .await;
+    assert_eq!(
+        buyer.post(&path, &[("step", "to_review")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (mut reviewer, reviewer_id) = app
+        .signed_in(
+            "reviewer@example.org",
+            &[civicbridge::accounts::Role::Evaluator],
+        )
+        .await;
+    civicbridge::philanthropy::reviewing::assign_reviewer(
+        &app.state.db,
+        &c,
+        pid,
+        reviewer_id,
+        buyer_id,
+        T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(reviewer.get("/me/reviews").await.status, StatusCode::OK);
+
+    // The applicant's page offers withdrawal with a reason field.
+    let page = applicant.get(&format!("/proposals/{pid}")).await;
+    assert_eq!(
+        page.count(&format!(
+            "#withdraw form[action='/proposals/{pid}/withdraw'] textarea[name=reason]"
+        )),
+        1
+    );
+    // The organizer's and the reviewer's pages do not.
+    assert_eq!(
+        buyer
+            .get(&format!("/proposals/{pid}"))
+            .await
+            .count("#withdraw"),
+        0
+    );
+    assert_eq!(
+        reviewer
+            .get(&format!("/proposals/{pid}"))
+            .await
+            .count("#withdraw"),
+        0
+    );
+
+    let wpath = format!("/proposals/{pid}/withdraw");
+    let reason = "已获得其他基金会资助，无法同时执行。";
+    let full = [("reason", reason), ("confirm", "1")];
+    let audits = app.count("audit_events").await;
+    let notices = app.count("user_notifications").await;
+    // Every other role, and a foreign id, get "not found"; a visitor is sent to log in.
+    let (mut stranger, _) = app.signed_in("stranger@example.org", &[]).await;
+    let mut plain_member = app.client();
+    plain_member.login("member@example.org", PW).await;
+    for (who, client) in [
+        ("organizer", &mut buyer),
+        ("reviewer", &mut reviewer),
+        ("stranger", &mut stranger),
+        ("member (not an administrator)", &mut plain_member),
+    ] {
+        let r = client.post(&wpath, &full).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+    }
+    assert_eq!(
+        applicant
+            .post("/proposals/999999/withdraw", &full)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let mut visitor = app.client();
+    visitor.get("/login").await;
+    let r = visitor.post(&wpath, &full).await;
+    assert!(
+        r.location().is_some_and(|l| l.starts_with("/login")),
+        "{}",
+        r.status
+    );
+    // Bad input: no reason, too short, a control character — 422 next to the field.
+    for bad in ["", "  ", "太忙", "理由\u{0}理由理由"] {
+        let r = applicant
+            .post(&wpath, &[("reason", bad), ("confirm", "1")])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(!r.text("#reason-error").is_empty(), "{bad:?}");
+    }
+    // The confirmation page states the consequences and carries the reason; nothing is
+    // written until its final button.
+    let r = applicant.post(&wpath, &[("reason", reason)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text(".confirm-consequences").contains("不能再修改"));
+    assert!(r.text(".confirm-consequences").contains("评审"));
+    assert!(r.text(".confirm-consequences").contains(reason));
+    assert_eq!(
+        r.value(".confirm-form input[name=reason]").as_deref(),
+        Some(reason)
+    );
+    assert!(r.text(".confirm-form button").contains("撤回"));
+    assert_eq!(proposal(&app, pid).await.state, "expert_review");
+    assert_eq!(app.count("audit_events").await, audits);
+    assert_eq!(app.count("user_notifications").await, notices);
+
+    let r = applicant.post(&wpath, &full).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let p = proposal(&app, pid).await;
+    assert_eq!(p.state, "withdrawn");
+    assert_eq!(p.withdrawal_reason.as_deref(), Some(reason));
+    assert_eq!(p.withdrawn_at, Some(T0));
+    assert_eq!(
+        app.count("audit_events WHERE entity = 'proposal' AND action = 'withdrawn'")
+            .await,
+        1
+    );
+    // The organizer is told, in their inbox, with the reason.
+    assert_eq!(
+        app.count(&format!(
+            "user_notifications WHERE user_id = {buyer_id} AND kind = 'proposal_withdrawn'"
+        ))
+        .await,
+        1
+    );
+    let inbox = buyer.get("/me/notifications").await;
+    assert!(
+        inbox.body.contains("已获得其他基金会资助"),
+        "organizer's inbox"
+    );
+    // The review round is closed: the pending sheet is no longer asked for.
+    assert_eq!(
+        app.count(&format!(
+            "review_rounds WHERE subject_id = {pid} AND closed_at IS NOT NULL"
+        ))
+        .await,
+        1
+    );
+    let mine = reviewer.get("/me/reviews").await;
+    assert!(mine.body.contains("评审已关闭"), "{}", mine.text("main"));
+    // The page shows it withdrawn with its reason; the applicant can no longer edit it or
+    // withdraw it again, and the organizer can no longer move it.
+    let page = applicant.get(&format!("/proposals/{pid}")).await;
+    assert!(page.text("#withdrawn").contains(reason));
+    assert_eq!(page.count("#revise"), 0);
+    assert_eq!(page.count("#withdraw"), 0);
+    let r = post(
+        &mut applicant,
+        &format!("/proposals/{pid}/edit"),
+        &good(org),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = applicant.post(&wpath, &full).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!r.text("#reason-error").is_empty());
+    let r = buyer.post(&path, &[("step", "to_determination")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        buyer
+            .get(&format!("/proposals/{pid}"))
+            .await
+            .count("#decide"),
+        0
+    );
+    // The organizer's list counts it.
+    let list = buyer.get(&format!("/calls/{}/proposals", c.id)).await;
+    assert!(
+        list.text("select#state option[value=withdrawn]")
+            .contains("(1)"),
+        "{}",
+        list.text("select#state")
+    );
+    let only = buyer
+        .get(&format!("/calls/{}/proposals?state=withdrawn", c.id))
+        .await;
+    assert_eq!(only.count(".proposals-table tbody tr"), 1);
+    // The public call page no longer lists it.
+    let public = app.client().get(&format!("/calls/{}", c.id)).await;
+    assert!(!public.body.contains("社区长者助餐服务"));
+
+    // After a decision it is too late: a rejected proposal answers 422 with the message.
+    let group_user = app.user("group@example.org", &[]).await;
+    let gid = ops::apply(
+        &app.state.db,
+        &c,
+        group_user,
+        &group_draft("青城助老小组"),
+        T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let r = buyer
+        .post(
+            &format!("/proposals/{gid}/step"),
+            &[("step", "reject"), ("message", "与本次主题不符。")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut group = app.client();
+    group.login("group@example.org", PW).await;
+    assert_eq!(
+        group
+            .get(&format!("/proposals/{gid}"))
+            .await
+            .count("#withdraw"),
+        0
+    );
+    let before = app.count("audit_events").await;
+    let r = group
+        .post(&format!("/proposals/{gid}/withdraw"), &full)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#reason-error").contains("不能再撤回"),
+        "{}",
+        r.text("#reason-error")
+    );
+    assert_eq!(proposal(&app, gid).await.state, "rejected");
+    assert_eq!(app.count("audit_events").await, before);
+    // The other applicant's id is foreign to this one.
+    assert_eq!(
+        group.post(&wpath, &full).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.check_invariants().await.unwrap();
+}

@@ -182,6 +182,10 @@ mod m0420_create_spot_ratio_overrides;
 mod m0421_index_spot_ratio_overrides_division_level;
 mod m0430_create_ocds_flags;
 mod m0431_index_ocds_flags_unit;
+mod m0440_add_proposals_withdrawn_at;
+mod m0441_add_proposals_withdrawal_reason;
+mod m0442_add_grants_terminated_at;
+mod m0443_add_grants_termination_reason;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -366,6 +370,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0421_index_spot_ratio_overrides_division_level::Migration),
             Box::new(m0430_create_ocds_flags::Migration),
             Box::new(m0431_index_ocds_flags_unit::Migration),
+            Box::new(m0440_add_proposals_withdrawn_at::Migration),
+            Box::new(m0441_add_proposals_withdrawal_reason::Migration),
+            Box::new(m0442_add_grants_terminated_at::Migration),
+            Box::new(m0443_add_grants_termination_reason::Migration),
         ]
     }
 }

@@ -524,6 +524,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         philanthropy::routes::proposals::step,
     )
     .post(
+        "/proposals/{id}/withdraw",
+        ProposalApplicant,
+        philanthropy::routes::proposals::withdraw,
+    )
+    .post(
         "/proposals/{id}/checklist",
         ProposalOrganizer,
         philanthropy::routes::proposals::checklist,
@@ -562,6 +567,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/grants/{id}/complete",
         GrantOrganizer,
         philanthropy::routes::grants::complete,
+    )
+    .post(
+        "/grants/{id}/terminate",
+        GrantOrganizer,
+        philanthropy::routes::grants::terminate,
     )
     .post(
         "/grants/{id}/amendments",

@@ -82,6 +82,9 @@ code_enum! {
         ProposalSubmitted = "proposal_submitted",
         /// The recipient's proposal moved on (with the organizer's message).
         ProposalMoved = "proposal_moved",
+        /// A proposal to a call the recipient organizes was withdrawn by its applicant
+        /// (with the reason).
+        ProposalWithdrawn = "proposal_withdrawn",
         /// A grant the recipient holds or organizes moved on (signed, paid, a report, an
         /// amendment, completion), to the other side.
         GrantUpdate = "grant_update",

@@ -67,6 +67,10 @@ pub mod grant {
         pub rating: Option<i16>,
         /// Unix seconds.
         pub completed_at: Option<i64>,
+        /// When the organizer terminated it early, Unix seconds.
+        pub terminated_at: Option<i64>,
+        /// The organizer's reason for terminating it.
+        pub termination_reason: Option<String>,
         /// Who drew it up.
         pub created_by: i64,
         /// Unix seconds.
@@ -372,6 +376,8 @@ pub async fn insert(
         ends_at: Set(g.ends_at),
         rating: Set(None),
         completed_at: Set(None),
+        terminated_at: Set(None),
+        termination_reason: Set(None),
         created_by: Set(by),
         created_at: Set(now),
         updated_at: Set(now),
@@ -431,6 +437,30 @@ pub async fn complete(
         .col_expr(grant::Column::UpdatedAt, Expr::value(now))
         .filter(grant::Column::Id.eq(id))
         .filter(grant::Column::State.eq(GrantState::Active.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Terminates a grant still in `from` early, with the organizer's reason.
+pub async fn terminate(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: GrantState,
+    reason: &str,
+    now: i64,
+) -> Result<bool, DbErr> {
+    Ok(grant::Entity::update_many()
+        .col_expr(
+            grant::Column::State,
+            Expr::value(GrantState::Terminated.code()),
+        )
+        .col_expr(grant::Column::TerminatedAt, Expr::value(now))
+        .col_expr(grant::Column::TerminationReason, Expr::value(reason))
+        .col_expr(grant::Column::UpdatedAt, Expr::value(now))
+        .filter(grant::Column::Id.eq(id))
+        .filter(grant::Column::State.eq(from.code()))
         .exec(db)
         .await?
         .rows_affected

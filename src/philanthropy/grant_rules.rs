@@ -653,6 +653,57 @@ pub fn validate_amendment(
     }
 }
 
+/// The organizer's early termination as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct TerminationForm {
+    /// Why (shown to both sides, kept on the grant).
+    #[serde(default)]
+    pub reason: String,
+    /// `1` from the confirmation page's final button.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// The fewest characters a termination's reason has.
+pub const MIN_TERMINATION_REASON: usize = 5;
+
+/// A termination's reason: required, several lines without other control characters, 5 to
+/// [`limits::REASON`] characters once trimmed.
+pub fn validate_termination(f: &TerminationForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let reason = f.reason.trim();
+    if text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        limits::REASON,
+        lang,
+    ) && reason.chars().count() < MIN_TERMINATION_REASON
+    {
+        e.add(
+            "reason",
+            lang.tf(
+                "form.too_short",
+                &[("min", &MIN_TERMINATION_REASON.to_string())],
+            ),
+        );
+    }
+    e.into_result(reason.to_string())
+}
+
+/// What an early termination does to the money: the paid tranches (which stay paid and
+/// counted) and the unpaid ones (cancelled), each as a count and a sum.
+pub fn termination_split(tranches: &[(Fen, bool)]) -> ((usize, Fen), (usize, Fen)) {
+    let (mut paid, mut unpaid) = ((0, Fen(0)), (0, Fen(0)));
+    for (amount, is_paid) in tranches {
+        let side = if *is_paid { &mut paid } else { &mut unpaid };
+        side.0 += 1;
+        side.1 += *amount;
+    }
+    (paid, unpaid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,6 +744,32 @@ mod tests {
         for s in GrantState::ALL {
             assert_eq!(GrantState::parse(s.code()), Some(*s));
         }
+    }
+
+    #[test]
+    fn a_termination_needs_a_reason_and_splits_the_tranches() {
+        let f = |r: &str| TerminationForm {
+            reason: r.into(),
+            confirm: String::new(),
+        };
+        let lang = Lang::En;
+        assert_eq!(
+            validate_termination(&f(" 项目负责机构已注销。 "), lang).unwrap(),
+            "项目负责机构已注销。"
+        );
+        for bad in ["", "  ", "注销", "原因\u{7}原因原因"] {
+            assert!(
+                validate_termination(&f(bad), lang)
+                    .unwrap_err()
+                    .get("reason")
+                    .is_some(),
+                "{bad:?}"
+            );
+        }
+        assert!(validate_termination(&f(&"x".repeat(limits::REASON + 1)), lang).is_err());
+        let t = [(Fen(100), true), (Fen(250), false), (Fen(50), false)];
+        assert_eq!(termination_split(&t), ((1, Fen(100)), (2, Fen(300))));
+        assert_eq!(termination_split(&[]), ((0, Fen(0)), (0, Fen(0))));
     }
 
     #[test]

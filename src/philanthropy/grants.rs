@@ -517,6 +517,67 @@ pub async fn complete(
     Ok(Ok(()))
 }
 
+/// The organizer ends the grant early, with a reason: through `GrantState::apply`
+/// (drafted, signed by one side or active), a conditional update, in one transaction with
+/// the audit entry (the tranches paid and those cancelled), the refusal of an amendment
+/// still waiting (with the same reason) and the recipient's notice. Paid tranches stay paid
+/// (and counted on `/targets`); the unpaid ones are cancelled — nothing pays them, and no
+/// report or amendment is taken, since those need an active grant.
+pub async fn terminate(
+    db: &DatabaseConnection,
+    g: &Grant,
+    reason: &str,
+    by: i64,
+    now: i64,
+) -> Outcome<()> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    let Some(g) = model::get(&*txn, g.id).await? else {
+        txn.commit().await?;
+        return Ok(Err(Refusal::Stale));
+    };
+    let from = g.state();
+    if let Err(e) = from.apply(GrantEvent::Terminate) {
+        txn.commit().await?;
+        return Ok(Err(Refusal::Rule(e)));
+    }
+    if !model::terminate(&*txn, g.id, from, reason, now).await? {
+        txn.commit().await?;
+        return Ok(Err(Refusal::Stale));
+    }
+    let tranches = model::tranches(&*txn, g.id).await?;
+    let split: Vec<(Fen, bool)> = tranches
+        .iter()
+        .map(|t| (Fen(t.amount_fen), t.paid_on.is_some()))
+        .collect();
+    let ((paid_n, paid), (cancelled_n, cancelled)) = rules::termination_split(&split);
+    let mut refused = Vec::new();
+    for a in model::amendments(&*txn, g.id).await? {
+        if a.state == AmendmentState::Pending.code()
+            && model::decide_amendment(&*txn, a.id, AmendmentState::Refused, reason, by, now)
+                .await?
+        {
+            refused.push(a.id);
+        }
+    }
+    audit(
+        &*txn,
+        now,
+        Some(by),
+        g.id,
+        "terminated",
+        serde_json::json!({
+            "from": from.code(), "reason": reason,
+            "tranches_paid": paid_n, "paid_fen": paid.0,
+            "tranches_cancelled": cancelled_n, "cancelled_fen": cancelled.0,
+            "amendments_refused": refused,
+        }),
+    )
+    .await?;
+    tell(&*txn, &g, true, "terminated", reason, now).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
 /// The recipient asks for an amendment of an active grant (one waiting at a time).
 pub async fn request_amendment(
     db: &DatabaseConnection,
@@ -795,6 +856,39 @@ pub struct Giving360Grant {
     pub planned_dates: Vec<Giving360Dates>,
     /// Where the beneficiaries are.
     pub beneficiary_location: Vec<Giving360Location>,
+    /// When it actually ran: only for a grant terminated early (its start to the day it
+    /// ended, the reason as the event's description).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual_dates: Option<Vec<Giving360Event>>,
+    /// When its record last changed in a way the file shows (the termination), RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_modified: Option<String>,
+}
+
+/// A dated event in a 360Giving grant (`actualDates`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Giving360Event {
+    /// What it was.
+    pub title: String,
+    /// Why (the termination's reason).
+    pub description: String,
+    /// First day (YYYY-MM-DD).
+    pub start_date: String,
+    /// Last day (YYYY-MM-DD).
+    pub end_date: String,
+}
+
+/// An instant as an RFC 3339 date-time in Asia/Shanghai (`2026-12-03T10:00:00+08:00`).
+fn date_time(t: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(t)
+        .map(|d| d.to_offset(crate::kernel::clock::SHANGHAI))
+        .ok()
+        .and_then(|d| {
+            d.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// An organization in a 360Giving grant.
@@ -843,7 +937,15 @@ pub fn giving360_package(
     let day = |t: i64| crate::kernel::clock::shanghai_date(t).to_string();
     let rows = grants
         .iter()
-        .filter(|g| matches!(g.state(), GrantState::Active | GrantState::Completed))
+        .filter(|g| match g.state() {
+            GrantState::Active | GrantState::Completed => true,
+            // Ended early after both signed: it was awarded, and stays in the file with
+            // the amount signed and the day it actually ended.
+            GrantState::Terminated => {
+                g.organizer_signed_at.is_some() && g.recipient_signed_at.is_some()
+            }
+            _ => false,
+        })
         .map(|g| {
             let o = organizer_of(g);
             let awarded = g
@@ -883,6 +985,21 @@ pub fn giving360_package(
                     geo_code: g.place.clone(),
                     geo_code_type: "CN-GB/T2260".into(),
                 }],
+                actual_dates: g
+                    .terminated_at
+                    .filter(|_| g.state() == GrantState::Terminated)
+                    .map(|t| {
+                        vec![Giving360Event {
+                            title: "Terminated early".into(),
+                            description: g.termination_reason.clone().unwrap_or_default(),
+                            start_date: day(g.starts_at),
+                            end_date: day(t),
+                        }]
+                    }),
+                date_modified: g
+                    .terminated_at
+                    .filter(|_| g.state() == GrantState::Terminated)
+                    .map(date_time),
             }
         })
         .collect();

@@ -51,8 +51,8 @@ pub use grant_rules::GrantState;
 /// The grants' money paid by league/city and year (for `targets`), and an organization's
 /// completed grants (for its profile).
 pub use grants::{
-    Giving360Dates, Giving360Grant, Giving360Location, Giving360Org, Giving360Package, TrackEntry,
-    paid_by_league_year, track_record,
+    Giving360Dates, Giving360Event, Giving360Grant, Giving360Location, Giving360Org,
+    Giving360Package, TrackEntry, paid_by_league_year, track_record,
 };
 pub use model::{Call, get, of_organizers, open_calls};
 /// A proposal and its state, for the workspace and the tests.

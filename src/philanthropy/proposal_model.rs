@@ -71,6 +71,10 @@ pub mod proposal {
         pub submitted_at: Option<i64>,
         /// Last determination, Unix seconds.
         pub decided_at: Option<i64>,
+        /// When its applicant withdrew it, Unix seconds.
+        pub withdrawn_at: Option<i64>,
+        /// The applicant's reason for withdrawing it.
+        pub withdrawal_reason: Option<String>,
     }
 
     /// None navigated.
@@ -271,6 +275,28 @@ pub async fn of_applicant(
         .await
 }
 
+/// Withdraws a proposal still in `from` (the applicant's step), with the reason.
+pub async fn withdraw(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: ProposalState,
+    reason: &str,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use proposal::Column as C;
+    Ok(proposal::Entity::update_many()
+        .col_expr(C::State, Expr::value(ProposalState::Withdrawn.code()))
+        .col_expr(C::WithdrawnAt, Expr::value(now))
+        .col_expr(C::WithdrawalReason, Expr::value(reason))
+        .col_expr(C::UpdatedAt, Expr::value(now))
+        .filter(C::Id.eq(id))
+        .filter(C::State.eq(from.code()))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
 /// Inserts a proposal.
 pub async fn insert(
     db: &impl ConnectionTrait,
@@ -309,6 +335,8 @@ pub async fn insert(
         updated_at: Set(now),
         submitted_at: Set((state != ProposalState::Draft).then_some(now)),
         decided_at: Set(None),
+        withdrawn_at: Set(None),
+        withdrawal_reason: Set(None),
         ..Default::default()
     }
     .insert(db)
@@ -466,8 +494,8 @@ pub async fn revisions(
         .await
 }
 
-/// The titles and applicants' names of a call's proposals (no drafts), for the public list
-/// of an unsealed (or closed) call, in submission order.
+/// The titles and applicants' names of a call's proposals (no drafts, none withdrawn), for
+/// the public list of an unsealed (or closed) call, in submission order.
 pub async fn public_list(
     db: &impl ConnectionTrait,
     call_id: i64,
@@ -477,7 +505,10 @@ pub async fn public_list(
         .column(proposal::Column::Title)
         .column(proposal::Column::Name)
         .filter(proposal::Column::CallId.eq(call_id))
-        .filter(proposal::Column::State.ne(ProposalState::Draft.code()))
+        .filter(
+            proposal::Column::State
+                .is_not_in([ProposalState::Draft.code(), ProposalState::Withdrawn.code()]),
+        )
         .order_by_asc(proposal::Column::SubmittedAt)
         .order_by_asc(proposal::Column::Id)
         .into_tuple()

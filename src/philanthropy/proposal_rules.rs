@@ -56,6 +56,8 @@ code_enum! {
         Approved = "approved",
         /// Rejected, with a message to the applicant.
         Rejected = "rejected",
+        /// Withdrawn by its applicant before determination, with a reason (final).
+        Withdrawn = "withdrawn",
     }
 }
 
@@ -84,6 +86,8 @@ code_enum! {
         Reject = "reject",
         /// The organizer reopens a decision (with a reason).
         Reopen = "reopen",
+        /// The applicant withdraws it before determination (with a reason).
+        Withdraw = "withdraw",
     }
 }
 
@@ -125,6 +129,8 @@ pub enum StepError {
     Illegal,
     /// Expert review needs every screening item confirmed.
     ChecklistIncomplete,
+    /// Withdrawal comes too late: the proposal is awaiting or has had its determination.
+    Decided,
 }
 
 impl StepError {
@@ -133,6 +139,7 @@ impl StepError {
         match self {
             StepError::Illegal => lang.t("proposal.err.illegal_step"),
             StepError::ChecklistIncomplete => lang.t("proposal.err.checklist_incomplete"),
+            StepError::Decided => lang.t("proposal.err.withdraw_decided"),
         }
     }
 }
@@ -140,7 +147,7 @@ impl StepError {
 impl Step {
     /// Whether the applicant takes this step (all others are the organizer's).
     pub fn by_applicant(self) -> bool {
-        matches!(self, Step::Submit | Step::Resubmit)
+        matches!(self, Step::Submit | Step::Resubmit | Step::Withdraw)
     }
 
     /// Whether the organizer must write a message to the applicant with it.
@@ -188,6 +195,14 @@ impl ProposalState {
             (S::Determination, Step::Approve) => S::Approved,
             (S::Submitted | S::Screening | S::Determination, Step::Reject) => S::Rejected,
             (S::Approved | S::Rejected, Step::Reopen) => S::Determination,
+            // The applicant withdraws while the organizer has not come to a decision; once
+            // determination is reached it is too late (a draft is simply not submitted).
+            (S::Submitted | S::Screening | S::MoreInfo | S::ExpertReview, Step::Withdraw) => {
+                S::Withdrawn
+            }
+            (S::Determination | S::Approved | S::Rejected, Step::Withdraw) => {
+                return Err(StepError::Decided);
+            }
             _ => return Err(StepError::Illegal),
         })
     }
@@ -200,6 +215,11 @@ impl ProposalState {
     /// Whether the applicant may change its content: a draft, or when asked for more.
     pub fn editable(self) -> bool {
         matches!(self, ProposalState::Draft | ProposalState::MoreInfo)
+    }
+
+    /// Whether its applicant may still withdraw it.
+    pub fn withdrawable(self) -> bool {
+        self.apply(Step::Withdraw, false, None).is_ok()
     }
 
     /// Whether a decision has been made.
@@ -776,6 +796,42 @@ pub fn validate_step(f: &StepForm, requested: Fen, lang: Lang) -> Result<StepDra
     })
 }
 
+/// The applicant's withdrawal as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct WithdrawForm {
+    /// Why it is withdrawn (told to the organizer, kept on the proposal).
+    #[serde(default)]
+    pub reason: String,
+    /// `1` from the confirmation page's final button.
+    #[serde(default)]
+    pub confirm: String,
+}
+
+/// The fewest characters a withdrawal's reason has.
+pub const MIN_REASON: usize = 5;
+
+/// A withdrawal's reason: several lines without other control characters, 5 to
+/// [`limits::MESSAGE`] characters once trimmed.
+pub fn validate_withdrawal(f: &WithdrawForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let reason = f.reason.trim();
+    if text::check(
+        &mut e,
+        "reason",
+        &f.reason,
+        Kind::Multi,
+        limits::MESSAGE,
+        lang,
+    ) && reason.chars().count() < MIN_REASON
+    {
+        e.add(
+            "reason",
+            lang.tf("form.too_short", &[("min", &MIN_REASON.to_string())]),
+        );
+    }
+    e.into_result(reason.to_string())
+}
+
 /// The organizer's batch determination as typed.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct BatchForm {
@@ -1031,6 +1087,10 @@ mod tests {
             (S::Determination, Step::Reject, S::Rejected),
             (S::Approved, Step::Reopen, S::Determination),
             (S::Rejected, Step::Reopen, S::Determination),
+            (S::Submitted, Step::Withdraw, S::Withdrawn),
+            (S::Screening, Step::Withdraw, S::Withdrawn),
+            (S::MoreInfo, Step::Withdraw, S::Withdrawn),
+            (S::ExpertReview, Step::Withdraw, S::Withdrawn),
         ];
         for &from in ProposalState::ALL {
             for &step in Step::ALL {
@@ -1093,7 +1153,46 @@ mod tests {
                 matches!(s, ProposalState::Draft | ProposalState::MoreInfo)
             );
         }
-        assert_eq!(Step::ALL.iter().filter(|s| s.by_applicant()).count(), 2);
+        assert_eq!(Step::ALL.iter().filter(|s| s.by_applicant()).count(), 3);
+        assert!(Step::for_organizer(ProposalState::Withdrawn).is_empty());
+    }
+
+    #[test]
+    fn a_withdrawal_needs_a_reason() {
+        let f = |r: &str| WithdrawForm {
+            reason: r.into(),
+            confirm: String::new(),
+        };
+        assert_eq!(
+            validate_withdrawal(&f("  已获得其他资助，无法同时执行。 "), L).unwrap(),
+            "已获得其他资助，无法同时执行。"
+        );
+        for bad in ["", "   ", "太忙", "a\u{0}bcdef"] {
+            let e = validate_withdrawal(&f(bad), L).unwrap_err();
+            assert!(e.get("reason").is_some(), "{bad:?}");
+        }
+        let long = "理".repeat(limits::MESSAGE + 1);
+        assert!(validate_withdrawal(&f(&long), L).is_err());
+    }
+
+    #[test]
+    fn withdrawal_is_the_applicants_until_determination() {
+        use ProposalState as S;
+        for &s in ProposalState::ALL {
+            let expected = match s {
+                S::Submitted | S::Screening | S::MoreInfo | S::ExpertReview => Ok(S::Withdrawn),
+                S::Determination | S::Approved | S::Rejected => Err(StepError::Decided),
+                S::Draft | S::Withdrawn => Err(StepError::Illegal),
+            };
+            assert_eq!(s.apply(Step::Withdraw, true, None), expected, "{s:?}");
+            assert_eq!(s.withdrawable(), expected.is_ok());
+        }
+        // Nothing moves a withdrawn proposal again, and the applicant no longer edits it.
+        for &step in Step::ALL {
+            assert!(S::Withdrawn.apply(step, true, None).is_err(), "{step:?}");
+        }
+        assert!(!S::Withdrawn.editable() && S::Withdrawn.visible_to_organizer());
+        assert!(Step::Withdraw.by_applicant() && !Step::Withdraw.needs_message());
     }
 
     #[test]

@@ -528,6 +528,60 @@ pub async fn determine_batch(
     Ok(Ok(ids.len()))
 }
 
+/// The applicant (the user who applied or an administrator of the applying organization)
+/// withdraws the proposal before determination, with a reason: the conditional update
+/// through `ProposalState::apply`, the review round closed if one is open (its pending
+/// sheets are no longer asked for), the audit entry and the organizer's notice, in one
+/// transaction that first takes the call's turn (so no organizer's step interleaves).
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    c: &Call,
+    p: &Proposal,
+    actor: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Result<(), StepRefusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    model::lock_call(&*txn, c.id).await?;
+    let Some(p) = model::get(&*txn, p.id).await? else {
+        txn.commit().await?;
+        return Ok(Err(StepRefusal::Stale));
+    };
+    let from = p.state();
+    let to = match from.apply(Step::Withdraw, false, None) {
+        Ok(to) => to,
+        Err(e) => {
+            txn.commit().await?;
+            return Ok(Err(StepRefusal::Rule(e)));
+        }
+    };
+    if !model::withdraw(&*txn, p.id, from, reason, now).await? {
+        txn.commit().await?;
+        return Ok(Err(StepRefusal::Stale));
+    }
+    // Leaving expert review freezes the round; a round frozen earlier (more information
+    // asked during review) stays closed. Either way no reviewer is asked for a sheet.
+    reviews_follow(&*txn, c, &p, from, to, now).await?.ok();
+    audit(
+        &*txn,
+        now,
+        actor,
+        p.id,
+        "withdrawn",
+        serde_json::json!({ "from": from.code(), "to": to.code(), "reason": reason }),
+    )
+    .await?;
+    let members = super::organizer_members(&*txn, super::organizer_of(c)).await?;
+    let params = Params::new()
+        .text("title", &p.title)
+        .text("name", &p.name)
+        .text("reason", reason)
+        .link(format!("/proposals/{}", p.id));
+    crate::inbox::notify(&*txn, &members, Kind::ProposalWithdrawn, &params, now).await?;
+    txn.commit().await?;
+    Ok(Ok(()))
+}
+
 /// The organizer records which screening items are confirmed (only while screening).
 pub async fn record_checklist(
     db: &DatabaseConnection,

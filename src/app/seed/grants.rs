@@ -2,7 +2,8 @@
 //! its window, their agreements drawn up by the demo buyer and signed by both sides through
 //! `philanthropy`'s operations (each with its audit entries and notices). One started long
 //! enough ago that its first report is overdue, so its second tranche is held; the other
-//! has its first tranche paid and a no-cost extension waiting for the organizer. The first
+//! has its first tranche paid and a no-cost extension waiting for the organizer; the third
+//! had its first tranche paid and was then terminated early by the organizer. The first
 //! agreement's start is set back seven months (the call itself closed a month ago) so the
 //! demo shows an overdue report today. Running it again adds nothing.
 
@@ -82,7 +83,7 @@ pub async fn run(
         .map(|d| d.code.clone())
         .unwrap_or_else(|| c.places.trim_matches(',').to_string());
     let mut made = 0;
-    for (n, name) in ["赛罕区银龄互助小组", "回民区邻里守望队"]
+    for (n, name) in ["赛罕区银龄互助小组", "回民区邻里守望队", "玉泉区助老志愿队"]
         .iter()
         .enumerate()
     {
@@ -158,6 +159,10 @@ pub async fn run(
                 reason: "助餐点场地装修推迟一个月开放，申请延期两个月结项。".into(),
             };
             let _ = ops::request_amendment(db, &g, &d, applicant, now - 2 * DAY).await?;
+        }
+        if n == 2 {
+            let reason = "受资助小组核心成员离开，助餐点停止运营，经双方沟通提前终止资助。";
+            let _ = ops::terminate(db, &g, reason, organizer, (start + 20 * DAY).min(now)).await?;
         }
     }
     Ok(made)

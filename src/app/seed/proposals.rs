@@ -1,6 +1,6 @@
 //! Demo applications to the open demo call, one in every state (draft, submitted, screening
 //! with a revision, more information requested, expert review, determination, approved for
-//! less than asked, rejected), made by the demo organization user for community groups in
+//! less than asked, rejected, withdrawn by its applicant while screened), made by the demo organization user for community groups in
 //! preparation and moved on by the demo buyer, through `philanthropy`'s operations so each
 //! carries its audit entries and notices. Running it again adds nothing (the call's
 //! proposals are counted first).
@@ -31,6 +31,7 @@ fn draft(n: usize, place: &str, submit: bool) -> ProposalDraft {
         "大学西路关爱留守儿童小组",
         "丁香社区议事会",
         "托克托县文化志愿服务队",
+        "满都海社区手工坊",
     ];
     let name = names[n % names.len()];
     let line = |c: &str, item: &str, yuan: i64| BudgetLine {
@@ -103,7 +104,7 @@ pub async fn run(
         .collect();
     // Each plan: whether it is submitted, then the organizer's steps (with a revision after
     // a request for more information where `revise` is set).
-    let plans: [(bool, &[Step], bool); 9] = [
+    let plans: [(bool, &[Step], bool); 10] = [
         (false, &[], false),
         (true, &[], false),
         (true, &[Step::Screen, Step::RequestInfo], true),
@@ -126,6 +127,8 @@ pub async fn run(
         ),
         (true, &[Step::Screen, Step::Reject], false),
         (true, &[Step::Screen, Step::ToReview], false),
+        // Withdrawn by its applicant while being screened (below).
+        (true, &[Step::Screen], false),
     ];
     let evaluators = evaluators(db, now).await?;
     let mut made = 0;
@@ -195,6 +198,12 @@ pub async fn run(
             d.plan
                 .push_str("\n活动场地由社区党群服务中心提供，已签订使用协议。");
             let _ = ops::revise(db, &c, &p, applicant, &d, t + 600).await?;
+        }
+        if n == 9
+            && let Some(p) = crate::philanthropy::proposal_model::get(db, id).await?
+        {
+            let reason = "小组负责人工作调动，暂无法按计划执行项目，申请撤回。";
+            let _ = ops::withdraw(db, &c, &p, applicant, reason, t + 600).await?;
         }
     }
     Ok(made)

@@ -13,7 +13,8 @@ use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::kernel::money::Fen;
 use crate::philanthropy::grant_model::{self as model, Grant};
 use crate::philanthropy::grant_rules::{
-    self as rules, AmendmentForm, CompleteForm, DecisionForm, PaymentForm, ReportForm,
+    self as rules, AmendmentForm, CompleteForm, DecisionForm, GrantEvent, GrantState, PaymentForm,
+    ReportForm, TerminationForm,
 };
 use crate::philanthropy::grants as ops;
 use crate::philanthropy::proposal_rules::{BudgetLine, Outcome};
@@ -24,6 +25,21 @@ fn one(field: &'static str, message: String) -> FieldErrors {
     let mut e = FieldErrors::default();
     e.add(field, message);
     e
+}
+
+/// After an early termination nothing more is paid, reported or amended: the message that
+/// says so (with the day it ended), or `None` while the grant is not terminated.
+fn terminated(ctx: &Ctx, g: &Grant) -> Option<FieldErrors> {
+    (g.state() == GrantState::Terminated).then(|| {
+        let on = g
+            .terminated_at
+            .map(|t| crate::kernel::clock::shanghai_date(t).to_string())
+            .unwrap_or_default();
+        one(
+            "terminated",
+            ctx.lang.tf("grant.err.terminated", &[("date", &on)]),
+        )
+    })
 }
 
 /// A grant the asker may see, with their relation to it.
@@ -179,6 +195,11 @@ pub async fn pay(
         return Err(AppError::NotFound);
     }
     let uid = ctx.require_user()?.actor.user_id;
+    if let Some(e) = terminated(&ctx, &s.g) {
+        return Ok(unprocessable(
+            grant_page(&st, &mut ctx, &s, &Failed::Terminated(&e)).await?,
+        ));
+    }
     let now = st.clock.now();
     let tranches = model::tranches(&st.db, s.g.id).await?;
     let res = match ops::next_tranche(&tranches) {
@@ -244,6 +265,11 @@ pub async fn report(
         return Err(AppError::NotFound);
     }
     let uid = ctx.require_user()?.actor.user_id;
+    if let Some(e) = terminated(&ctx, &s.g) {
+        return Ok(unprocessable(
+            grant_page(&st, &mut ctx, &s, &Failed::Terminated(&e)).await?,
+        ));
+    }
     let form = ReportForm {
         narrative: f.narrative,
         spent: f.spent,
@@ -280,6 +306,11 @@ pub async fn review(
         return Err(AppError::NotFound);
     }
     let uid = ctx.require_user()?.actor.user_id;
+    if let Some(e) = terminated(&ctx, &s.g) {
+        return Ok(unprocessable(
+            grant_page(&st, &mut ctx, &s, &Failed::Terminated(&e)).await?,
+        ));
+    }
     let d = DecisionForm {
         decision: f.decision,
         reason: f.reason,
@@ -342,6 +373,11 @@ pub async fn amend(
         return Err(AppError::NotFound);
     }
     let uid = ctx.require_user()?.actor.user_id;
+    if let Some(e) = terminated(&ctx, &s.g) {
+        return Ok(unprocessable(
+            grant_page(&st, &mut ctx, &s, &Failed::Terminated(&e)).await?,
+        ));
+    }
     let budget: Vec<BudgetLine> = serde_json::from_str(&s.g.budget).unwrap_or_default();
     let total: Fen = budget.iter().map(|b| b.amount).sum();
     let res = match rules::validate_amendment(&f, s.g.ends_at, total, ctx.lang) {
@@ -385,6 +421,11 @@ pub async fn decide(
         return Err(AppError::NotFound);
     }
     let uid = ctx.require_user()?.actor.user_id;
+    if let Some(e) = terminated(&ctx, &s.g) {
+        return Ok(unprocessable(
+            grant_page(&st, &mut ctx, &s, &Failed::Terminated(&e)).await?,
+        ));
+    }
     let d = DecisionForm {
         decision: f.decision,
         reason: f.reason,
@@ -406,6 +447,92 @@ pub async fn decide(
         Err(e) => Ok(unprocessable(
             grant_page(&st, &mut ctx, &s, &Failed::Decide(&e)).await?,
         )),
+    }
+}
+
+/// `POST /grants/{id}/terminate`: the organizer ends the grant early, with a reason. Anyone
+/// else gets "not found"; a completed or already terminated grant a 422. Without
+/// `confirm=1` a valid request answers with the confirmation page (the unpaid tranches
+/// cancelled, the paid ones still counted on `/targets`) and writes nothing.
+pub async fn terminate(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<TerminationForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.organizer {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let res = match s.g.state().apply(GrantEvent::Terminate) {
+        Err(_) => Err(one("reason", ctx.t("grant.err.not_terminable"))),
+        Ok(_) => rules::validate_termination(&f, ctx.lang),
+    };
+    let reason = match res {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(unprocessable(
+                grant_page(&st, &mut ctx, &s, &Failed::Terminate(&f, &e)).await?,
+            ));
+        }
+    };
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let lang = ctx.lang;
+        let tranches = model::tranches(&st.db, s.g.id).await?;
+        let split: Vec<(Fen, bool)> = tranches
+            .iter()
+            .map(|t| (Fen(t.amount_fen), t.paid_on.is_some()))
+            .collect();
+        let ((paid_n, paid), (unpaid_n, unpaid)) = rules::termination_split(&split);
+        let consequences = [
+            lang.tf(
+                "grant.confirm_terminate.what",
+                &[("title", &s.g.title), ("recipient", &s.g.recipient_name)],
+            ),
+            lang.tf(
+                "grant.confirm_terminate.cancelled",
+                &[
+                    ("n", &unpaid_n.to_string()),
+                    ("amount", &unpaid.to_string()),
+                ],
+            ),
+            lang.tf(
+                "grant.confirm_terminate.paid",
+                &[("n", &paid_n.to_string()), ("amount", &paid.to_string())],
+            ),
+            lang.t("grant.confirm_terminate.closed"),
+            lang.tf("grant.confirm_terminate.told", &[("reason", &reason)]),
+            lang.t("confirm.final"),
+        ];
+        let csrf = ctx.ensure_csrf().await?;
+        let title = lang.tf("grant.confirm_terminate.title", &[("title", &s.g.title)]);
+        let action = format!("/grants/{}/terminate", s.g.id);
+        let cancel = format!("/grants/{}", s.g.id);
+        let button = lang.t("grant.confirm_terminate.button");
+        return Ok(crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &title,
+                consequences: &consequences,
+                action: &action,
+                fields: &[("reason", &reason)],
+                button: &button,
+                cancel: &cancel,
+            },
+            &csrf,
+        )
+        .into_response());
+    }
+    match ops::terminate(&st.db, &s.g, &reason, uid, st.clock.now()).await? {
+        Ok(()) => done(&ctx, "grant.terminated", &s.g, "").await,
+        Err(r) => {
+            let s = seen(&st, &ctx, &id).await?;
+            let e = one("reason", r.message(ctx.lang));
+            Ok(unprocessable(
+                grant_page(&st, &mut ctx, &s, &Failed::Terminate(&f, &e)).await?,
+            ))
+        }
     }
 }
 

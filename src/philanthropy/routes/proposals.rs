@@ -14,7 +14,7 @@ use crate::kernel::money::Fen;
 use crate::philanthropy::model::Call;
 use crate::philanthropy::proposal_model::{self as model, Proposal};
 use crate::philanthropy::proposal_rules::{
-    self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, StepForm,
+    self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, Step, StepForm, WithdrawForm,
 };
 use crate::philanthropy::proposals as ops;
 use crate::philanthropy::reviewing;
@@ -462,6 +462,82 @@ pub async fn edit(
         Err(e) => Ok(unprocessable(
             proposal_page(&st, &mut ctx, &s, &Failed::Edit(&f, &e)).await?,
         )),
+    }
+}
+
+/// `POST /proposals/{id}/withdraw`: the applicant withdraws the proposal before
+/// determination, with a reason. Anyone but its applicant (the user who applied, an
+/// administrator of the applying organization) gets "not found"; after determination a
+/// 422 says it is too late. Without `confirm=1` a valid request answers with the
+/// confirmation page and writes nothing.
+pub async fn withdraw(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<WithdrawForm>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.editor {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let state = s.p.state();
+    let res = match state.apply(Step::Withdraw, false, None) {
+        Err(e) => Err(one("reason", e.message(ctx.lang))),
+        Ok(_) => rules::validate_withdrawal(&f, ctx.lang),
+    };
+    let reason = match res {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(unprocessable(
+                proposal_page(&st, &mut ctx, &s, &Failed::Withdraw(&f, &e)).await?,
+            ));
+        }
+    };
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let lang = ctx.lang;
+        let mut consequences = vec![lang.tf(
+            "proposal.confirm_withdraw.what",
+            &[("title", &s.p.title), ("call", &s.c.title)],
+        )];
+        if state == ProposalState::ExpertReview {
+            consequences.push(lang.t("proposal.confirm_withdraw.review"));
+        }
+        consequences.push(lang.tf("proposal.confirm_withdraw.told", &[("reason", &reason)]));
+        consequences.push(lang.t("confirm.final"));
+        let csrf = ctx.ensure_csrf().await?;
+        let title = lang.tf("proposal.confirm_withdraw.title", &[("title", &s.p.title)]);
+        let action = format!("/proposals/{}/withdraw", s.p.id);
+        let cancel = format!("/proposals/{}", s.p.id);
+        let button = lang.t("proposal.confirm_withdraw.button");
+        return Ok(crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &title,
+                consequences: &consequences,
+                action: &action,
+                fields: &[("reason", &reason)],
+                button: &button,
+                cancel: &cancel,
+            },
+            &csrf,
+        )
+        .into_response());
+    }
+    match ops::withdraw(&st.db, &s.c, &s.p, uid, &reason, st.clock.now()).await? {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("proposal.withdrawn"))
+                .await?;
+            Ok(see_other(&format!("/proposals/{}", s.p.id)))
+        }
+        Err(r) => {
+            // Moved meanwhile (the organizer decided first): the page as it is now.
+            let s = seen(&st, &ctx, &id).await?;
+            let e = one("reason", r.message(ctx.lang));
+            Ok(unprocessable(
+                proposal_page(&st, &mut ctx, &s, &Failed::Withdraw(&f, &e)).await?,
+            ))
+        }
     }
 }
 

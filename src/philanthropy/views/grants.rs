@@ -10,8 +10,8 @@ use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
 use crate::philanthropy::grant_model::{Amendment, Grant, Report, Tranche};
 use crate::philanthropy::grant_rules::{
-    AmendmentForm, AmendmentKind, AmendmentState, GrantState, PayRefusal, PaymentForm, ReportForm,
-    ReportState,
+    AmendmentForm, AmendmentKind, AmendmentState, GrantEvent, GrantState, PayRefusal, PaymentForm,
+    ReportForm, ReportState, TerminationForm,
 };
 use crate::philanthropy::grants::TrackEntry;
 use crate::philanthropy::proposal_rules::{BudgetCategory, BudgetLine, Outcome};
@@ -40,6 +40,10 @@ pub enum Failed<'a> {
     Amend(&'a AmendmentForm, &'a FieldErrors),
     /// The organizer's decision on an amendment.
     Decide(&'a FieldErrors),
+    /// A payment, report or amendment after the grant was terminated.
+    Terminated(&'a FieldErrors),
+    /// The organizer's early termination.
+    Terminate(&'a TerminationForm, &'a FieldErrors),
 }
 
 /// What the grant page shows.
@@ -109,6 +113,16 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
             dd.signed-recipient { @match g.recipient_signed_at { Some(t) => (display_instant(t)), None => span.muted { (lang.t("grant.not_signed")) } } }
             @if let Some(r) = g.rating { dt { (lang.t("grant.rating")) } dd.rating { (r) " / 5" } }
         }
+        @if state == GrantState::Terminated {
+            div.flash.flash-info role="note" id="terminated" {
+                @if let Failed::Terminated(e) = failed { (error_summary(e, lang)) @if let Some(m) = e.get("terminated") { p.error-msg id="terminated-error" { (m) } } }
+                p { (lang.tf("grant.terminated_note", &[("date", &g.terminated_at.map(day).unwrap_or_default())])) }
+                @if let Some(r) = &g.termination_reason {
+                    p { strong { (lang.t("grant.termination_reason")) ": " } span.prewrap.termination-reason { (r) } }
+                }
+                p.muted { (lang.t("grant.terminated_money")) }
+            }
+        }
         @if (pg.organizer || pg.recipient) && matches!(state, GrantState::Drafted | GrantState::SignedOrganizer | GrantState::SignedRecipient) {
             section.section id="sign" {
                 h2 { (lang.t("grant.sign")) }
@@ -129,7 +143,13 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                 thead { tr { th { "#" } th { (lang.t("grant.amount")) } th { (lang.t("grant.paid_on")) } th { (lang.t("grant.reference")) } } }
                 tbody { @for t in pg.tranches { tr {
                     td { (t.number) } td.num { (Fen(t.amount_fen)) }
-                    td { @match &t.paid_on { Some(d) => (d), None => span.muted { (lang.t("grant.unpaid")) } } }
+                    td { @match &t.paid_on {
+                        Some(d) => (d),
+                        None => {
+                            @if state == GrantState::Terminated { span.muted.cancelled { (lang.t("grant.cancelled")) } }
+                            @else { span.muted { (lang.t("grant.unpaid")) } }
+                        },
+                    } }
                     td { (t.reference.as_deref().unwrap_or("")) }
                 } } }
             } }
@@ -304,6 +324,19 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                     }
                     (textarea("reason", &lang.t("grant.reason"), &f.reason, None, e))
                     button.btn.btn-primary type="submit" { (lang.t("grant.request_button")) }
+                }
+            }
+        }
+        @if pg.organizer && (state.apply(GrantEvent::Terminate).is_ok() || matches!(failed, Failed::Terminate(..))) {
+            @let (f, e) = match failed { Failed::Terminate(f, e) => ((*f).clone(), *e), _ => (TerminationForm::default(), none()) };
+            section.section id="terminate" {
+                h2 { (lang.t("grant.terminate")) }
+                p.hint { (lang.t("grant.terminate_hint")) }
+                (error_summary(e, lang))
+                form.form.terminate-form method="post" action=(format!("/grants/{}/terminate", g.id)) novalidate {
+                    (csrf_field(csrf))
+                    (textarea("reason", &lang.t("grant.termination_reason"), &f.reason, None, e))
+                    button.btn.btn-danger type="submit" { (lang.t("grant.terminate_button")) }
                 }
             }
         }

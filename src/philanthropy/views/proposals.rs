@@ -15,7 +15,7 @@ use crate::philanthropy::model::Call;
 use crate::philanthropy::proposal_model::{Proposal, Revision};
 use crate::philanthropy::proposal_rules::{
     BatchForm, BudgetCategory, BudgetLine, CallTerms, DiffLine, Outcome, ProposalForm,
-    ProposalState, ScreenItem, Step, StepForm,
+    ProposalState, ScreenItem, Step, StepForm, WithdrawForm,
 };
 use crate::philanthropy::rules::percent_input;
 use crate::philanthropy::views::reviewing::{ReviewerForm, board_section, list_cells};
@@ -261,6 +261,8 @@ pub enum Failed<'a> {
     Checklist(&'a FieldErrors),
     /// A reviewer form (assign, take off).
     Reviewers(&'a ReviewerForm, &'a FieldErrors),
+    /// The applicant's withdrawal.
+    Withdraw(&'a WithdrawForm, &'a FieldErrors),
 }
 
 /// The review board the organizer sees on a proposal that has been in expert review.
@@ -317,6 +319,14 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
         @if let Some(m) = &p.message {
             @if !m.is_empty() {
                 div.flash.flash-info role="note" id="organizer-message" { strong { (lang.t("proposal.message")) ": " } span.prewrap { (m) } }
+            }
+        }
+        @if state == ProposalState::Withdrawn {
+            div.flash.flash-info role="note" id="withdrawn" {
+                p { (lang.tf("proposal.withdrawn_note", &[("date", &p.withdrawn_at.map(display_instant).unwrap_or_default())])) }
+                @if let Some(r) = &p.withdrawal_reason {
+                    p { strong { (lang.t("proposal.withdrawn_reason")) ": " } span.prewrap.withdrawal-reason { (r) } }
+                }
             }
         }
         @if let Some(a) = p.approved_fen {
@@ -381,6 +391,19 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
                 form.form.proposal-form method="post" action=(format!("/proposals/{}/edit", p.id)) novalidate {
                     (csrf_field(csrf))
                     (fields(lang, pg.c, pg.phase, pg.terms, ef, ee, pg.orgs))
+                }
+            }
+        }
+        @if pg.editor && (state.withdrawable() || matches!(failed, Failed::Withdraw(..))) {
+            @let (wf, we) = match failed { Failed::Withdraw(f, e) => ((*f).clone(), *e), _ => (WithdrawForm::default(), &none) };
+            section.section id="withdraw" {
+                h2 { (lang.t("proposal.withdraw")) }
+                p.hint { (lang.t("proposal.withdraw_hint")) }
+                (error_summary(we, lang))
+                form.form method="post" action=(format!("/proposals/{}/withdraw", p.id)) novalidate {
+                    (csrf_field(csrf))
+                    (textarea("reason", &lang.t("proposal.withdraw_reason"), &wf.reason, None, we))
+                    div.actions { button.btn.btn-danger type="submit" { (lang.t("proposal.withdraw_button")) } }
                 }
             }
         }
