@@ -40,7 +40,9 @@
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
 //! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
-//! searchable record's change, enqueued in the writing transaction), `text` (which
+//! searchable record's change, enqueued in the writing transaction), `pdf` (simple
+//! documents — title, paragraphs, label/value tables, a footer — to PDF bytes with `krilla`,
+//! the embedded GB2312 subset of Noto Sans CJK SC subset again per document), `text` (which
 //! characters a free-text field may hold — none of the control characters on one line, only
 //! line breaks and tabs on several, no bidi marks in names — and its length in characters;
 //! each room keeps its limits in one table in its rules).
@@ -336,7 +338,7 @@
 //!   strikes the brand); recognition after the notice with every objection answered and the
 //!   year's count at the level and division taken again inside the transaction against the
 //!   round's maximum (the policy's 10 and 5 a year are targets, never caps); a printable
-//!   certificate page (print CSS; no PDF). Each step is a conditional update after taking
+//!   certificate page (print CSS) and its PDF (`kernel::pdf`). Each step is a conditional update after taking
 //!   the round's turn, with its audit entries — the brand's public timeline on its page.
 //!   Offers `targets` every recognition (`recognitions`) and cards by id, and `search` its
 //!   public records (`search_records`, ids, the public count); enqueues `Kind::Brands` outbox

@@ -1129,6 +1129,7 @@ async fn route_role_matrix() {
                 ContractParty,
                 ContractSupplier,
                 BidReaders,
+                BidOwner,
                 TenantReaders,
                 // The organization is an incubator's tenant in residence.
                 SpaceReaders,
@@ -1144,6 +1145,7 @@ async fn route_role_matrix() {
                 Joiner,
                 OrgReaders,
                 BidReaders,
+                BidOwner,
                 TenantReaders,
                 SpaceReaders,
                 SpaceBookers,
@@ -2161,6 +2163,17 @@ async fn every_page_is_translated_in_both_languages() {
         states.len() >= 3,
         "demo reports in several states: {states:?}"
     );
+    // A bid of each demo tender (its newest), for the receipt pages: its
+    // bidder's members see them, everyone else gets "not found".
+    let mut tender_bids: std::collections::HashMap<i64, i64> = Default::default();
+    for b in civicbridge::procurement::model::bid::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+    {
+        tender_bids.insert(b.tender_id, b.id);
+    }
+    assert!(!tender_bids.is_empty(), "demo bids");
     let users = [
         None,
         Some("buyer@demo.civicbridge.cn"),
@@ -2286,6 +2299,13 @@ async fn every_page_is_translated_in_both_languages() {
                         &certificates
                             .get(&id)
                             .map(|n| n.to_string())
+                            .unwrap_or_else(|| "0".into()),
+                    )
+                    .replace(
+                        "{bid}",
+                        &tender_bids
+                            .get(&id)
+                            .map(|b| b.to_string())
                             .unwrap_or_else(|| "0".into()),
                     )
                     .replace("{code}", "zombie_no_reports")

@@ -204,10 +204,17 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
     let page = app.client().get(&format!("/campaigns/{c}")).await;
     assert!(page.text("#raised").contains("¥0.00"));
     assert_eq!(page.count(".donor-list li"), 0);
-    // No receipt yet.
+    // No receipt yet (nor its PDF).
     assert_eq!(
         donor
             .get(&format!("/donations/{named}/receipt"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        donor
+            .get(&format!("/donations/{named}/receipt.pdf"))
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -235,6 +242,46 @@ async fn offline_pledge_is_confirmed_with_a_receipt_and_listed() {
     assert_eq!(receipt.status, StatusCode::OK);
     assert!(receipt.text("#receipt-no").contains("2026-000001"));
     assert!(receipt.text("#donor").contains("李明"));
+    // The receipt as a PDF, linked from the page: the same facts with the Chinese names
+    // embedded, in either language, on the page's terms (no receipt yet or no such
+    // reference: 404).
+    let link = receipt
+        .doc()
+        .select(&scraper::Selector::parse("a.receipt-pdf").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a link to the PDF");
+    assert_eq!(link, format!("/donations/{named}/receipt.pdf?lang=zh-CN"));
+    let zh_pdf = donor.get(&link).await;
+    assert_eq!(
+        zh_pdf.headers.get("cache-control").unwrap(),
+        "private, no-store"
+    );
+    let zh = zh_pdf.pdf_text();
+    for s in [
+        "捐赠票据",
+        "2026-000001",
+        "李明",
+        "¥500.00",
+        "测试慈善基金会",
+        "53150000MJY0017A2026003",
+        &format!("/donations/{named}/receipt"),
+    ] {
+        assert!(zh.contains(s), "{s} in {zh}");
+    }
+    let en = app
+        .client()
+        .get(&format!("/donations/{named}/receipt.pdf?lang=en"))
+        .await
+        .pdf_text();
+    assert!(en.contains("李明") && en.contains("2026-000001"), "{en}");
+    assert!(!en.contains("捐赠票据"), "{en}");
+    for p in [
+        "/donations/NOPE-000000/receipt.pdf".to_string(),
+        format!("/donations/{}/receipt.pdf", "x".repeat(60)),
+    ] {
+        assert_eq!(donor.get(&p).await.status, StatusCode::NOT_FOUND, "{p}");
+    }
     // The public list names only the donor who agreed.
     let page = app.client().get(&format!("/campaigns/{c}?lang=en")).await;
     assert!(

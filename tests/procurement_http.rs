@@ -315,6 +315,82 @@ async fn a_tender_from_draft_to_award_over_http() {
         assert!(r.body.contains("服务方案.pdf"));
     }
 
+    // Each bid's receipt, printable and as a PDF (linked from the bid page), for the
+    // bidder's members only: the latest revision's commitment, the names in Chinese
+    // embedded, in either language; to another bidder or the buyer it is "not found", like a
+    // bid that does not exist.
+    let (receipt, receipt_pdf) = {
+        let (c, _) = &mut bidders[0];
+        let r = c.get(&format!("{page}/bid")).await;
+        let links: Vec<String> = r
+            .doc()
+            .select(&scraper::Selector::parse("td.receipt-links a").unwrap())
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        assert_eq!(links.len(), 2, "{links:?}");
+        let commitment = r.text("table.receipts code.commitment");
+        let html = c.get(&links[0]).await;
+        assert_eq!(html.status, StatusCode::OK);
+        assert_eq!(html.text("code.commitment"), commitment);
+        assert!(html.text(".receipt").contains("青城社工服务中心1"));
+        assert_eq!(
+            html.count(".flash-success"),
+            0,
+            "no 'just sealed' on a revisit"
+        );
+        let pdf_link = html
+            .doc()
+            .select(&scraper::Selector::parse("a.receipt-pdf").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href").map(str::to_string))
+            .unwrap();
+        assert_eq!(pdf_link, links[1]);
+        let zh_pdf = c.get(&pdf_link).await;
+        assert_eq!(
+            zh_pdf.headers.get("cache-control").unwrap(),
+            "private, no-store"
+        );
+        let zh = zh_pdf.pdf_text();
+        for s in [
+            "投标回执",
+            "新城区社区居家养老服务项目",
+            "青城社工服务中心1",
+            commitment.as_str(),
+            "版本2",
+        ] {
+            assert!(zh.contains(s), "{s} in {zh}");
+        }
+        let en = c
+            .get(&links[1].replace("lang=zh-CN", "lang=en"))
+            .await
+            .pdf_text();
+        assert!(
+            en.contains("Bidreceipt") || en.contains("BidReceipt"),
+            "{en}"
+        );
+        assert!(en.contains("青城社工服务中心1") && en.contains(&commitment));
+        (links[0].clone(), links[1].clone())
+    };
+    let missing = receipt_pdf.replace(
+        &format!("/bids/{}/", receipt.split('/').nth(4).unwrap()),
+        "/bids/999999/",
+    );
+    assert_eq!(
+        bidders[0].0.get(&missing).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for path in [&receipt, &receipt_pdf] {
+        assert_eq!(
+            bidders[1].0.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+        assert_eq!(b.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+        let r = app.client().get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(r.location().unwrap().starts_with("/login"));
+    }
+
     // Before the deadline nothing about the bids is public.
     for path in [
         page.clone(),

@@ -472,6 +472,64 @@ async fn a_round_from_nomination_to_certificate_and_target_7() {
             .status,
         StatusCode::NOT_FOUND
     );
+
+    // The certificate as a PDF, linked from the page, for anyone: the same facts in the
+    // viewer's language, the Chinese names embedded (read back through the font's
+    // ToUnicode map), the platform's address and the verification line.
+    let pdf_path = format!("{round_path}/certificates/{n_a1}/certificate.pdf");
+    let link = cert
+        .doc()
+        .select(&scraper::Selector::parse("a.cert-pdf").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href").map(str::to_string))
+        .expect("a link to the PDF");
+    assert!(link.starts_with(&format!("{pdf_path}?lang=")), "{link}");
+    let zh_pdf = anon.get(&format!("{pdf_path}?lang=zh-CN")).await;
+    assert!(
+        zh_pdf
+            .headers
+            .get("content-disposition")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("certificate-PP-2026-150100-001.pdf")
+    );
+    let zh = zh_pdf.pdf_text();
+    for s in [
+        "品牌服务项目认定证书",
+        "PP-2026-150100-001",
+        "青城银龄食堂",
+        "青城为老服务中心",
+        "2026",
+        "呼和浩特市",
+        "核验地址：",
+        &pdf_path.replace("/certificate.pdf", ""),
+    ] {
+        assert!(zh.contains(s), "{s} in {zh}");
+    }
+    let en_link = format!("{pdf_path}?lang=en");
+    let en = anon.get(&en_link).await.pdf_text();
+    for s in [
+        "BrandServiceProjectCertificate",
+        "PP-2026-150100-001",
+        "青城银龄食堂",
+        "青城为老服务中心",
+        "Verifyat:",
+    ] {
+        assert!(en.contains(s), "{s} in {en}");
+    }
+    assert!(!en.contains("认定证书"));
+    // The same 404s as the page: a nomination not recognized, one of another round, none.
+    for p in [
+        format!("{round_path}/certificates/{n_f1}/certificate.pdf"),
+        format!("/recognition/999999/certificates/{n_a1}/certificate.pdf"),
+        format!("{round_path}/certificates/999999/certificate.pdf"),
+        format!("{round_path}/certificates/x/certificate.pdf"),
+    ] {
+        assert_eq!(anon.get(&p).await.status, StatusCode::NOT_FOUND, "{p}");
+    }
+    // Signed in, a member of another organization sees the same PDF (it is public).
+    assert_eq!(b_admin.get(&pdf_path).await.pdf_text(), zh);
     assert_eq!(
         anon.get("/recognition/999999").await.status,
         StatusCode::NOT_FOUND

@@ -49,6 +49,8 @@ pub enum Access {
     TenderOversight,
     /// Like `TenderOversight` before the award, plus the members of the bidding organization.
     BidReaders,
+    /// The members of the organization whose bid is in the path (its receipt), nobody else.
+    BidOwner,
     /// Either party of the contract in the path.
     ContractParty,
     /// A buyer of the contract's purchasing unit.
@@ -402,6 +404,16 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/tenders/{id}/bids/{bid}/files/{fid}",
         BidReaders,
         procurement::routes::download_file,
+    )
+    .get(
+        "/tenders/{id}/bids/{bid}/receipt",
+        BidOwner,
+        procurement::routes::bid_receipt,
+    )
+    .get(
+        "/tenders/{id}/bids/{bid}/receipt.pdf",
+        BidOwner,
+        procurement::routes::bid_receipt_pdf,
     )
     // contracts
     .get("/contracts/{id}", Public, contracts::routes::show)
@@ -1067,6 +1079,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         brands::routes::recognition::certificate,
     )
     .get(
+        "/recognition/{id}/certificates/{nid}/certificate.pdf",
+        Public,
+        brands::routes::recognition::certificate_pdf,
+    )
+    .get(
         "/brands/{id}/photos/{pid}/thumb",
         Public,
         brands::routes::photo_thumb,
@@ -1118,6 +1135,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/donations/{reference}/receipt",
         Public,
         payments::routes::receipt,
+    )
+    .get(
+        "/donations/{reference}/receipt.pdf",
+        Public,
+        payments::routes::receipt_pdf,
     )
     .post("/webhooks/stripe", Public, payments::routes::webhook)
     .get(

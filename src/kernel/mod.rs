@@ -16,6 +16,7 @@ pub mod files;
 pub mod i18n;
 pub mod money;
 pub mod outbox;
+pub mod pdf;
 pub mod seal;
 pub mod text;
 

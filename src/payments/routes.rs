@@ -170,6 +170,38 @@ pub async fn receipt(
     Ok(layout::page(&ctx, &ctx.t("payments.receipt_title"), body))
 }
 
+/// `GET /donations/{reference}/receipt.pdf`: the receipt as a PDF, on the same terms as the
+/// page (a donation without a receipt, or a reference that does not exist, is 404).
+pub async fn receipt_pdf(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path(reference): Path<String>,
+) -> AppResult<Response> {
+    let (d, c) = donation_for(&st, &reference).await?;
+    let Some(no) = d.receipt_no.clone() else {
+        return Err(AppError::NotFound);
+    };
+    let q = model::qualification_of(&st.db, c.org_id).await?;
+    let foundation = crate::orgs::name_of(&st.db, c.org_id)
+        .await?
+        .unwrap_or_default();
+    let doc = views::receipt_pdf(
+        ctx.lang,
+        &d,
+        &c,
+        q.as_ref(),
+        &foundation,
+        &crate::web::public_url(&st),
+    );
+    crate::web::pdf_response(
+        doc,
+        &format!("donation-receipt-{no}.pdf"),
+        &format!("{}-{no}.pdf", ctx.t("payments.receipt_title")),
+        true,
+    )
+    .await
+}
+
 /// `POST /webhooks/stripe`: verified on the raw body, deduplicated by event id, applied in
 /// one transaction. Bad, stale or missing signatures are a 400 and change nothing.
 pub async fn webhook(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

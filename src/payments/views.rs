@@ -223,8 +223,68 @@ pub fn receipt(
                 }
             }
             p.legal { (lang.t("payments.receipt_note")) }
+            p.no-print { a.btn.btn-secondary.receipt-pdf href=(format!("/donations/{}/receipt.pdf?lang={}", d.reference, lang.code())) { (lang.t("pdf.download")) } }
         }
     }
+}
+
+/// The donation receipt as a PDF document: the same facts as [`receipt`], then the
+/// platform's address and the receipt's page to verify it. `base` is the platform's public
+/// address.
+pub fn receipt_pdf(
+    lang: Lang,
+    d: &Donation,
+    c: &Campaign,
+    q: Option<&QualificationRow>,
+    foundation: &str,
+    base: &str,
+) -> crate::kernel::pdf::Document {
+    use crate::kernel::pdf::{Block, Document};
+    let no = d.receipt_no.clone().unwrap_or_default();
+    let mut rows = vec![
+        (lang.t("payments.receipt_no"), no.clone()),
+        (lang.t("payments.field.donor_name"), d.donor_name.clone()),
+        (
+            lang.t("payments.field.amount"),
+            Fen(d.amount_fen).to_string(),
+        ),
+    ];
+    if d.refunded_fen > 0 {
+        rows.push((lang.t("payments.refunded"), Fen(d.refunded_fen).to_string()));
+    }
+    rows.extend([
+        (
+            lang.t("payments.paid_on"),
+            d.paid_at.map(day).unwrap_or_default(),
+        ),
+        (lang.t("payments.col.project"), c.title.clone()),
+        (lang.t("payments.plan_record_no"), c.plan_record_no.clone()),
+        (lang.t("payments.foundation"), foundation.to_string()),
+    ]);
+    if let Some(q) = q {
+        rows.push((
+            lang.t("payments.field.certificate_no"),
+            q.certificate_no.clone(),
+        ));
+    }
+    let mut doc = Document::new(
+        format!("{} {no}", lang.t("payments.receipt_title")),
+        lang.code(),
+    );
+    doc.blocks = vec![
+        Block::Title(lang.t("payments.receipt_title")),
+        Block::Table(rows),
+        Block::Paragraph(lang.t("payments.receipt_note")),
+    ];
+    doc.footer = vec![
+        format!("{} · {base}", lang.t("site.name")),
+        format!(
+            "{} {base}/donations/{}/receipt",
+            lang.t("recog.cert.verify"),
+            d.reference
+        ),
+    ];
+    doc
 }
 
 /// The forms of the fundraising page that came back with errors.

@@ -225,6 +225,47 @@ pub fn parse_id(s: &str) -> AppResult<i64> {
         .ok_or(AppError::NotFound)
 }
 
+/// A document rendered to PDF (`kernel::pdf`, off the async threads) as a response:
+/// `application/pdf`, shown inline under the file name `name` (RFC 5987; `fallback`, plain
+/// ASCII, for clients without it). A `private` one (a receipt) gets `Cache-Control: private,
+/// no-store` like other private files.
+pub async fn pdf_response(
+    doc: crate::kernel::pdf::Document,
+    fallback: &str,
+    name: &str,
+    private: bool,
+) -> AppResult<Response> {
+    use axum::http::{HeaderValue, header};
+    let bytes = tokio::task::spawn_blocking(move || crate::kernel::pdf::render(&doc))
+        .await
+        .map_err(|e| AppError::Internal(format!("pdf task: {e}")))??;
+    let disposition = format!(
+        "inline; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        middleware::urlencode(name)
+    );
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    let mut headers = vec![
+        (header::CONTENT_TYPE, "application/pdf".to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+    ];
+    if private {
+        headers.push((header::CACHE_CONTROL, "private, no-store".to_string()));
+    }
+    for (k, v) in headers {
+        if let Ok(v) = HeaderValue::from_str(&v) {
+            h.insert(k, v);
+        }
+    }
+    Ok(res)
+}
+
+/// The platform's public address without a trailing slash (`CIVICBRIDGE_PUBLIC_URL`), printed
+/// on PDFs and other documents that leave the site.
+pub fn public_url(st: &AppState) -> String {
+    st.config.ocds.base_url.trim_end_matches('/').to_string()
+}
+
 /// A private file as a download: `Content-Disposition: attachment` with the stored name
 /// (RFC 5987, and `fallback` for clients without it), its media type, and
 /// `Cache-Control: private, no-store` so no shared cache or browser history keeps it.

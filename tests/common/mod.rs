@@ -675,6 +675,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as it came (PDFs and other binary answers).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -712,6 +714,39 @@ impl Resp {
             .and_then(|e| e.value().attr("value").map(str::to_string))
     }
 
+    /// Checks a PDF answer (200, `application/pdf`, a file name, `%PDF-`, under 300 KB, the
+    /// font embedded) and returns its text as a PDF reader extracts it, through the font's
+    /// ToUnicode map: Chinese that was not embedded, or drawn as boxes without its text,
+    /// would not come back.
+    pub fn pdf_text(&self) -> String {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
+        assert_eq!(
+            self.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/pdf"
+        );
+        let cd = self
+            .headers
+            .get(header::CONTENT_DISPOSITION)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            cd.starts_with("inline; filename=\"")
+                && cd.contains(".pdf\"")
+                && cd.contains("filename*=UTF-8''"),
+            "{cd}"
+        );
+        assert!(self.bytes.starts_with(b"%PDF-"));
+        assert!(self.bytes.len() < 300 * 1024, "{} bytes", self.bytes.len());
+        let doc = lopdf::Document::load_mem(&self.bytes).expect("a PDF a reader opens");
+        let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+        assert!(!pages.is_empty());
+        let text = doc.extract_text(&pages).expect("text extracted");
+        // Lines come back as separate fragments; the tests look for words, so spaces and
+        // line breaks are dropped.
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -746,6 +781,7 @@ impl Client {
             status,
             headers,
             body,
+            bytes: bytes.to_vec(),
         };
         if let Some(t) = resp.value("input[name=_csrf]") {
             self.csrf = Some(t);

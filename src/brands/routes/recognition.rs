@@ -13,7 +13,9 @@ use crate::brands::recognition_model::{self as model, Round};
 use crate::brands::recognition_rules::{self as rules, NominationForm, RoundForm};
 use crate::brands::views::recognition::{self as views, NomRow, Typed, Viewer};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
-use crate::web::{AppState, Ctx, Form, layout, parse_id, see_other, unprocessable};
+use crate::web::{
+    AppState, Ctx, Form, layout, parse_id, pdf_response, public_url, see_other, unprocessable,
+};
 
 fn year(st: &AppState) -> i32 {
     st.clock.today().year()
@@ -524,6 +526,35 @@ pub async fn certificate(
         .unwrap_or_default();
     let body = views::certificate(ctx.lang, &r, &n, &brand.name, &org);
     Ok(layout::page(&ctx, &ctx.t("recog.cert.title"), body))
+}
+
+/// `GET /recognition/{id}/certificates/{nid}/certificate.pdf`: the certificate as a PDF in
+/// the viewer's language; the same access and the same 404s as the page.
+pub async fn certificate_pdf(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, nid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let r = round_of(&st, &id).await?;
+    let n = model::nomination(&st.db, parse_id(&nid)?)
+        .await?
+        .filter(|n| n.round_id == r.id && n.state() == rules::NominationState::Recognized)
+        .ok_or(AppError::NotFound)?;
+    let brand = crate::brands::model::get(&st.db, n.brand_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let org = crate::orgs::name_of(&st.db, n.org_id)
+        .await?
+        .unwrap_or_default();
+    let no = n.certificate_no.clone().unwrap_or_default();
+    let doc = views::certificate_pdf(ctx.lang, &r, &n, &brand.name, &org, &public_url(&st));
+    pdf_response(
+        doc,
+        &format!("certificate-{no}.pdf"),
+        &format!("{}-{no}.pdf", ctx.t("recog.cert.title")),
+        false,
+    )
+    .await
 }
 
 /// The recognition section of a brand's page: recognitions and the public timeline.

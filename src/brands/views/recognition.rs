@@ -435,7 +435,10 @@ pub fn nominate_page(
 /// The printable certificate of a recognized brand.
 pub fn certificate(lang: Lang, r: &Round, n: &Nomination, brand: &str, org: &str) -> Markup {
     html! {
-        p.muted.no-print { a href=(format!("/recognition/{}", r.id)) { (r.title) } " · " (lang.t("recog.print_hint")) }
+        p.muted.no-print {
+            a href=(format!("/recognition/{}", r.id)) { (r.title) } " · " (lang.t("recog.print_hint")) " · "
+            a.cert-pdf href=(format!("/recognition/{}/certificates/{}/certificate.pdf?lang={}", r.id, n.id, lang.code())) { (lang.t("pdf.download")) }
+        }
         article.certificate {
             p.certificate-no { (lang.t("recog.cert.no")) " " (n.certificate_no.clone().unwrap_or_default()) }
             h1.certificate-title { (lang.t("recog.cert.title")) }
@@ -451,6 +454,70 @@ pub fn certificate(lang: Lang, r: &Round, n: &Nomination, brand: &str, org: &str
             p.certificate-verify { (lang.t("recog.cert.verify")) " /recognition/" (r.id) "/certificates/" (n.id) }
         }
     }
+}
+
+/// The certificate as a PDF document: the same content as [`certificate`] (number, title,
+/// the recognition sentence, brand, organization, level, year, issuer, date), then the
+/// platform's address and the verification line. `base` is the platform's public address.
+pub fn certificate_pdf(
+    lang: Lang,
+    r: &Round,
+    n: &Nomination,
+    brand: &str,
+    org: &str,
+    base: &str,
+) -> crate::kernel::pdf::Document {
+    use crate::kernel::pdf::{Block, Document, PageSize};
+    let no = n.certificate_no.clone().unwrap_or_default();
+    let division = division_name(r, lang);
+    let date = r
+        .recognized_at
+        .map(display_instant)
+        .unwrap_or_default()
+        .get(..10)
+        .unwrap_or_default()
+        .to_string();
+    let path = format!("/recognition/{}/certificates/{}", r.id, n.id);
+    let mut d = Document::new(format!("{} {no}", lang.t("recog.cert.title")), lang.code());
+    d.page = PageSize::A4Landscape;
+    d.frame = true;
+    d.blocks = vec![
+        Block::Centered(format!("{} {no}", lang.t("recog.cert.no")), 10.0),
+        Block::Gap(12.0),
+        Block::Title(lang.t("recog.cert.title")),
+        Block::Paragraph(lang.tf(
+            "recog.cert.body",
+            &[
+                ("org", org),
+                ("brand", brand),
+                ("year", &r.year.to_string()),
+                ("level", &r.level().label(lang)),
+                ("division", &division),
+            ],
+        )),
+        Block::Centered(brand.to_string(), 18.0),
+        Block::Gap(6.0),
+        Block::Table(vec![
+            (lang.t("recog.cert.no"), no.clone()),
+            (lang.t("pdf.cert.brand"), brand.to_string()),
+            (lang.t("pdf.cert.org"), org.to_string()),
+            (
+                lang.t("pdf.cert.level"),
+                format!("{} · {division}", r.level().label(lang)),
+            ),
+            (lang.t("pdf.cert.year"), r.year.to_string()),
+            (lang.t("pdf.cert.date"), date),
+        ]),
+        Block::Centered(
+            lang.tf("recog.cert.issuer", &[("division", &division)]),
+            12.0,
+        ),
+    ];
+    d.footer = vec![
+        format!("{} · {base}", lang.t("site.name")),
+        format!("{} {base}{path}", lang.t("recog.cert.verify")),
+    ];
+    d
 }
 
 /// One public timeline entry of a brand: when and what.

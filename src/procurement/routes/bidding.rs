@@ -187,7 +187,90 @@ pub(super) fn receipt_page(
     r: &crate::procurement::Receipt,
 ) -> Response {
     let title = ctx.t("bid.receipt_title");
-    layout::page(ctx, &title, views::receipt(ctx.lang, t, org, r)).into_response()
+    layout::page(ctx, &title, views::receipt(ctx.lang, t, org, r, true)).into_response()
+}
+
+/// The viewer's own bid `bid_id` on the tender with its receipt and bidder's name: only the
+/// members of the bidding organization reach it; anyone else signed in (the tender's buyers
+/// included) gets the same "not found" as for a bid that does not exist.
+async fn own_receipt(
+    st: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    bid_id: &str,
+) -> AppResult<(tender::Model, crate::procurement::Receipt, String)> {
+    let u = ctx.require_user()?;
+    let t = nested(load_visible(st, ctx, id).await)?;
+    let orgs: Vec<i64> = u
+        .orgs
+        .iter()
+        .map(|(org, _, _)| *org)
+        .filter(|org| may(ctx.actor(), Action::ViewOrgBids(*org)))
+        .collect();
+    let b = crate::procurement::bid_in_scope(
+        &st.db,
+        t.id,
+        parse_id(bid_id)?,
+        &crate::procurement::BidScope::Orgs(orgs),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let row = crate::procurement::bids_of_org_on(&st.db, t.id, b.org_id)
+        .await?
+        .into_iter()
+        .find(|x| x.id == b.id)
+        .ok_or(AppError::NotFound)?;
+    let name = u
+        .orgs
+        .iter()
+        .find(|(o, _, _)| *o == b.org_id)
+        .map(|(_, n, _)| n.clone())
+        .unwrap_or_default();
+    let r = crate::procurement::Receipt {
+        bid_id: row.id,
+        revision: row.revision,
+        submitted_at: row.submitted_at,
+        commitment: row.commitment,
+    };
+    Ok((t, r, name))
+}
+
+/// `GET /tenders/{id}/bids/{bid}/receipt`: the receipt of the bidder's own bid (its latest
+/// revision), to print or keep.
+pub async fn bid_receipt(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid_id)): Path<(String, String)>,
+) -> AppResult<Markup> {
+    let (t, r, name) = own_receipt(&st, &ctx, &id, &bid_id).await?;
+    let title = ctx.t("bid.receipt_title");
+    Ok(layout::page(
+        &ctx,
+        &title,
+        views::receipt(ctx.lang, &t, &name, &r, false),
+    ))
+}
+
+/// `GET /tenders/{id}/bids/{bid}/receipt.pdf`: the same receipt as a PDF.
+pub async fn bid_receipt_pdf(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let (t, r, name) = own_receipt(&st, &ctx, &id, &bid_id).await?;
+    let doc = views::receipt_pdf(ctx.lang, &t, &name, &r, &crate::web::public_url(&st));
+    crate::web::pdf_response(
+        doc,
+        &format!("bid-receipt-{}-{}.pdf", r.bid_id, r.revision),
+        &format!(
+            "{}-{}-{}.pdf",
+            ctx.t("bid.receipt_title"),
+            r.bid_id,
+            r.revision
+        ),
+        true,
+    )
+    .await
 }
 
 /// `POST /tenders/{id}/bid`

@@ -68,6 +68,7 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
                             th { (lang.t("bid.commitment")) }
                             th { (lang.t("bid.files")) }
                             th { (lang.t("bid.check")) }
+                            th { (lang.t("bid.receipt_title")) }
                         } }
                         tbody { @for (b, check, files) in &o.bids { tr {
                             td { (b.revision) }
@@ -80,6 +81,10 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
                                 Some(false) => span.badge.badge-credit-dishonest { (lang.t("bid.check_bad")) },
                                 None => span.muted { (lang.t("bid.check_after_opening")) },
                             } }
+                            td.receipt-links {
+                                a href=(format!("/tenders/{}/bids/{}/receipt", t.id, b.id)) { (lang.t("pdf.view")) } " · "
+                                a href=(format!("/tenders/{}/bids/{}/receipt.pdf?lang={}", t.id, b.id, lang.code())) { "PDF" }
+                            }
                         } } }
                     } }
                     @if p.open && o.bids.iter().any(|(b, _, _)| b.state == BidState::Submitted.code()) {
@@ -133,11 +138,18 @@ pub fn receipt(
     t: &tender::Model,
     org_name: &str,
     r: &crate::procurement::Receipt,
+    fresh: bool,
 ) -> Markup {
+    let pdf = format!(
+        "/tenders/{}/bids/{}/receipt.pdf?lang={}",
+        t.id,
+        r.bid_id,
+        lang.code()
+    );
     html! {
         div.receipt {
             h1.page-title { (lang.t("bid.receipt_title")) }
-            div.flash.flash-success role="status" { (lang.t("bid.sealed_ok")) }
+            @if fresh { div.flash.flash-success role="status" { (lang.t("bid.sealed_ok")) } }
             dl.props {
                 dt { (lang.t("tender.title")) } dd { a href=(format!("/tenders/{}", t.id)) { (t.title) } }
                 dt { (lang.t("bid.bidder")) } dd { (org_name) }
@@ -147,9 +159,50 @@ pub fn receipt(
                 dt { (lang.t("bid.commitment")) } dd { code.commitment { (r.commitment) } }
             }
             p { strong { (lang.t("bid.keep_receipt")) } }
-            p { a.btn.btn-secondary href=(format!("/tenders/{}/bid", t.id)) { (lang.t("bid.my_bids")) } }
+            p.no-print {
+                a.btn.btn-secondary.receipt-pdf href=(pdf) { (lang.t("pdf.download")) } " "
+                a.btn.btn-secondary href=(format!("/tenders/{}/bid", t.id)) { (lang.t("bid.my_bids")) }
+            }
         }
     }
+}
+
+/// The bid receipt as a PDF document: the same facts as [`receipt`], then the platform's
+/// address and how to verify the commitment. `base` is the platform's public address.
+pub fn receipt_pdf(
+    lang: Lang,
+    t: &tender::Model,
+    org_name: &str,
+    r: &crate::procurement::Receipt,
+    base: &str,
+) -> crate::kernel::pdf::Document {
+    use crate::kernel::pdf::{Block, Document};
+    let mut d = Document::new(
+        format!(
+            "{} {}-{}",
+            lang.t("bid.receipt_title"),
+            r.bid_id,
+            r.revision
+        ),
+        lang.code(),
+    );
+    d.blocks = vec![
+        Block::Title(lang.t("bid.receipt_title")),
+        Block::Table(vec![
+            (lang.t("tender.title"), t.title.clone()),
+            (lang.t("bid.bidder"), org_name.to_string()),
+            (lang.t("bid.number"), r.bid_id.to_string()),
+            (lang.t("bid.revision"), r.revision.to_string()),
+            (lang.t("bid.submitted_at"), display_instant(r.submitted_at)),
+            (lang.t("bid.commitment"), r.commitment.clone()),
+        ]),
+        Block::Paragraph(lang.t("bid.keep_receipt")),
+    ];
+    d.footer = vec![
+        format!("{} · {base}/tenders/{}", lang.t("site.name"), t.id),
+        lang.t("pdf.bid_verify"),
+    ];
+    d
 }
 
 // ---------------------------------------------------------------------------------------
