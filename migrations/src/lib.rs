@@ -182,6 +182,8 @@ mod m0420_create_spot_ratio_overrides;
 mod m0421_index_spot_ratio_overrides_division_level;
 mod m0430_create_ocds_flags;
 mod m0431_index_ocds_flags_unit;
+mod m0450_create_incubator_photos;
+mod m0451_index_incubator_photos_incubator;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -366,6 +368,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0421_index_spot_ratio_overrides_division_level::Migration),
             Box::new(m0430_create_ocds_flags::Migration),
             Box::new(m0431_index_ocds_flags_unit::Migration),
+            Box::new(m0450_create_incubator_photos::Migration),
+            Box::new(m0451_index_incubator_photos_incubator::Migration),
         ]
     }
 }
