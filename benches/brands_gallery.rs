@@ -1,6 +1,6 @@
 //! The `/brands` gallery with 10,000 brand projects and their thumbnails (issue 14: target
 //! p99 ≤ 30 ms on the release build), and thumbnail generation throughput through the shared
-//! image pipeline (`brands::photos::process`, the one every upload goes through).
+//! image pipeline (`kernel::photos::process`, the one every upload goes through).
 //!
 //! Fills a fresh database (the demo seed's organizations, then the brands, their places and
 //! one photo each in bulk SQL), generates `THUMBS` distinct photos' renditions (timed:
@@ -104,7 +104,7 @@ async fn main() {
     let base = 1_000_000i64;
     let now = state.clock.now();
     let keys: Vec<String> = (0..n)
-        .map(|_| civicbridge::brands::photos::new_key())
+        .map(|_| civicbridge::kernel::photos::new_key())
         .collect();
     for chunk in (0..n as i64).collect::<Vec<_>>().chunks(500) {
         let mut brands = Vec::new();
@@ -171,7 +171,7 @@ async fn main() {
     let t = Instant::now();
     let mut renditions = Vec::with_capacity(thumbs as usize);
     for s in sources.iter() {
-        renditions.push(civicbridge::brands::photos::process(s).expect("a demo photo processes"));
+        renditions.push(civicbridge::kernel::photos::process(s).expect("a demo photo processes"));
     }
     let one = t.elapsed().as_secs_f64();
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
@@ -181,7 +181,7 @@ async fn main() {
             let sources = sources.clone();
             s.spawn(move || {
                 for src in sources.iter().skip(c).step_by(cores) {
-                    civicbridge::brands::photos::process(src).expect("processes");
+                    civicbridge::kernel::photos::process(src).expect("processes");
                 }
             });
         }
@@ -196,8 +196,9 @@ async fn main() {
     );
     let t = Instant::now();
     for (i, key) in keys.iter().enumerate() {
-        civicbridge::brands::photos::write(
+        civicbridge::kernel::photos::write(
             &state.config.data_dir,
+            civicbridge::brands::PHOTO_FOLDER,
             key,
             &renditions[i % renditions.len()],
         )

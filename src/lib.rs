@@ -42,7 +42,11 @@
 //! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
 //! searchable record's change, enqueued in the writing transaction), `pdf` (simple
 //! documents — title, paragraphs, label/value tables, a footer — to PDF bytes with `krilla`,
-//! the embedded GB2312 subset of Noto Sans CJK SC subset again per document), `text` (which
+//! the embedded GB2312 subset of Noto Sans CJK SC subset again per document), `photos` (the one
+//! photo pipeline: typed by content, decoded under limits, turned upright, re-encoded
+//! without EXIF as a thumbnail and a large JPEG under a room's folder of the data
+//! directory — brands and incubators use it; `web::photos` reads the upload form and serves
+//! a rendition with its cache headers), `text` (which
 //! characters a free-text field may hold — none of the control characters on one line, only
 //! line breaks and tabs on several, no bidi marks in names — and its length in characters;
 //! each room keeps its limits in one table in its rules).
@@ -197,7 +201,11 @@
 //!   managers read, venture-philanthropy support (coaching, seed funding in fen, referral).
 //!   A group admitted before registration becomes the organization its founder registers
 //!   (`link_registered_group`, called by `pages::org::register` after `orgs` registered
-//!   it; the tenant keeps its id and history). Quarterly KPIs (`kpis`, `/incubators/{id}/kpis` for its managers and
+//!   it; the tenant keeps its id and history), or whose existing record its founder claims
+//!   (`link_claimed_group`, inside the claim approval's transaction through the hook
+//!   `pages::org::decide_claim` gives `orgs`). Photos (`photos`): up to 8 with captions,
+//!   ordered, the first the directory's cover, kept by the incubator's managers and
+//!   platform administrators through `kernel::photos`. Quarterly KPIs (`kpis`, `/incubators/{id}/kpis` for its managers and
 //!   regulators, the regulators' roll-up `/incubators/kpis` by level and league/city; each
 //!   also as CSV and .xlsx through `rust_xlsxwriter`): every figure from grouped SQL answering
 //!   for all incubators at once — this room's tables through covering indexes on their time
@@ -396,7 +404,9 @@
 //!   to an organization), the sections added to
 //!   the tender page (matches) and to the organization profile (annual reports and
 //!   penalties, brands: [`web::AppState::profile_sections`]), and the registration of an
-//!   organization (`orgs`' handler, then `incubators` links the founder's admitted group).
+//!   organization (`orgs`' handler, then `incubators` links the founder's admitted group),
+//!   and a regulator's decision on a claim (`orgs`' handler with a hook that links the
+//!   claimant's admitted group inside the approval's transaction).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
 //!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).

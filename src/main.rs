@@ -283,6 +283,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         8,
                     )
                     .await?;
+                    civicbridge::app::seed::incubators::photos(
+                        &state.db,
+                        &state.config.data_dir,
+                        state.clock.now(),
+                    )
+                    .await?;
                     civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
@@ -416,6 +422,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 &state.config.data_dir,
                 state.clock.now(),
                 8,
+            )
+            .await?;
+            civicbridge::app::seed::incubators::photos(
+                &state.db,
+                &state.config.data_dir,
+                state.clock.now(),
             )
             .await?;
             civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;

@@ -994,6 +994,20 @@ async fn route_role_matrix() {
         .unwrap()
     };
 
+    // A photo of the incubator, so its photo routes meet a real one.
+    let incubator_photo = civicbridge::incubators::photos::add(
+        db,
+        &app.state.config.data_dir,
+        &incubator,
+        civicbridge::app::seed::brands::demo_photo(2),
+        "矩阵测试照片",
+        Some(owner_id),
+        common::T0,
+    )
+    .await
+    .unwrap()
+    .unwrap();
+
     // A finding on `org` by the regulator: the engine gives notice at once (a case in its
     // objection period), so the credit routes meet a real case and finding.
     let (credit_case, finding) = {
@@ -1194,12 +1208,26 @@ async fn route_role_matrix() {
         (
             "admin",
             Some("admin@example.org"),
-            &[Public, SignedIn, OrgAdmin, OrgReaders, Admin],
+            &[
+                Public,
+                SignedIn,
+                OrgAdmin,
+                OrgReaders,
+                Admin,
+                IncubatorKeepers,
+            ],
         ),
         (
             "admin listed as org admin and buyer",
             Some("listed-admin@example.org"),
-            &[Public, SignedIn, OrgAdmin, OrgReaders, Admin],
+            &[
+                Public,
+                SignedIn,
+                OrgAdmin,
+                OrgReaders,
+                Admin,
+                IncubatorKeepers,
+            ],
         ),
         (
             "evaluator",
@@ -1246,6 +1274,7 @@ async fn route_role_matrix() {
                 Joiner,
                 IncubatorManager,
                 IncubatorOversight,
+                IncubatorKeepers,
                 ApplicationReaders,
                 SpaceReaders,
                 SpaceBookers,
@@ -1327,6 +1356,12 @@ async fn route_role_matrix() {
         } else {
             org
         };
+        // An incubator's photo routes name one of its photos.
+        let pid = if p.starts_with("/incubators/") {
+            incubator_photo
+        } else {
+            photo
+        };
         p.replace("{id}", &id.to_string())
             .replace("{qid}", &qid.to_string())
             .replace("{uid}", &member_id.to_string())
@@ -1339,7 +1374,7 @@ async fn route_role_matrix() {
             .replace("{brand}", &brand.to_string())
             .replace("{nid}", "999999")
             .replace("{oid}", "999999")
-            .replace("{pid}", &photo.to_string())
+            .replace("{pid}", &pid.to_string())
             .replace("{case}", &credit_case.to_string())
             .replace("{finding}", &finding.to_string())
             .replace("{zcase}", &zombie_case.to_string())
@@ -1388,6 +1423,8 @@ async fn route_role_matrix() {
                 || info.path.starts_with("/incubator-tenants/")
                 // Nor for an incubator's KPIs.
                 || info.path.starts_with("/incubators/{id}/kpis")
+                // Nor for the keepers' photo pages of an incubator.
+                || info.access == IncubatorKeepers
                 // Nor for resources and bookings of an incubator's space.
                 || info.path.starts_with("/space")
                 || info.path.starts_with("/agreements/")
@@ -2013,6 +2050,17 @@ async fn every_page_is_translated_in_both_languages() {
     civicbridge::app::seed::brands::extras(db, &app.state.config.data_dir, app.clock().now(), 2)
         .await
         .unwrap();
+    assert!(
+        civicbridge::app::seed::incubators::photos(
+            db,
+            &app.state.config.data_dir,
+            app.clock().now()
+        )
+        .await
+        .unwrap()
+            > 0,
+        "demo incubator photos"
+    );
     // Credit cases replayed over the demo's three years, and the demo organization's notice
     // and objection; one case in each state is crawled.
     assert!(

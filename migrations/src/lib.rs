@@ -186,6 +186,8 @@ mod m0440_add_proposals_withdrawn_at;
 mod m0441_add_proposals_withdrawal_reason;
 mod m0442_add_grants_terminated_at;
 mod m0443_add_grants_termination_reason;
+mod m0450_create_incubator_photos;
+mod m0451_index_incubator_photos_incubator;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -374,6 +376,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0441_add_proposals_withdrawal_reason::Migration),
             Box::new(m0442_add_grants_terminated_at::Migration),
             Box::new(m0443_add_grants_termination_reason::Migration),
+            Box::new(m0450_create_incubator_photos::Migration),
+            Box::new(m0451_index_incubator_photos_incubator::Migration),
         ]
     }
 }

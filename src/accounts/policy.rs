@@ -190,6 +190,12 @@ pub enum Action {
         /// Whether the user is assigned to the incubator in question.
         managed: bool,
     },
+    /// Keep an incubator's photos (add, caption, order, cover, remove): its managers
+    /// (`managed`) and platform administrators.
+    KeepIncubatorPhotos {
+        /// Whether the user is assigned to the incubator in question.
+        managed: bool,
+    },
     /// See an incubator's applications: its managers and regulators.
     ViewIncubatorApplications {
         /// Whether the user is assigned to the incubator in question.
@@ -379,6 +385,9 @@ pub fn may(actor: Option<&Actor>, action: Action) -> bool {
         Action::ApplyToIncubator => !a.has(Role::Admin),
         // The role alone manages nothing: only the incubators assigned to the holder.
         Action::ManageIncubator { managed } => a.manages_incubator(managed),
+        Action::KeepIncubatorPhotos { managed } => {
+            a.manages_incubator(managed) || a.has(Role::Admin)
+        }
         Action::ViewIncubatorApplications { managed } => {
             a.manages_incubator(managed) || a.has(Role::Regulator)
         }
@@ -444,7 +453,7 @@ mod tests {
         }
     }
 
-    const ALL_ACTIONS: [Action; 83] = [
+    const ALL_ACTIONS: [Action; 85] = [
         Action::ViewWorkspace,
         Action::Fundraise(7),
         Action::CreateOrg,
@@ -499,6 +508,8 @@ mod tests {
         Action::ApplyToIncubator,
         Action::ManageIncubator { managed: true },
         Action::ManageIncubator { managed: false },
+        Action::KeepIncubatorPhotos { managed: true },
+        Action::KeepIncubatorPhotos { managed: false },
         Action::ViewIncubatorApplications { managed: true },
         Action::ViewIncubatorApplications { managed: false },
         Action::ViewIncubatorApplication {
@@ -721,6 +732,9 @@ mod tests {
                     ViewClaim { own: true },
                     report,
                     ManageIncubators,
+                    // Photos of any incubator, like its other public facts.
+                    KeepIncubatorPhotos { managed: true },
+                    KeepIncubatorPhotos { managed: false },
                     ObjectToNomination,
                     own[0],
                     own[1],
@@ -915,6 +929,7 @@ mod tests {
                 Some(actor(&[Role::IncubatorManager], &[], &[])),
                 with(&[
                     ManageIncubator { managed: true },
+                    KeepIncubatorPhotos { managed: true },
                     ViewIncubatorApplications { managed: true },
                     ViewIncubatorApplication {
                         own: false,

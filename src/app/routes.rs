@@ -68,6 +68,8 @@ pub enum Access {
     IncubatorManager,
     /// The managers of the incubator in the path, and regulators.
     IncubatorOversight,
+    /// The managers of the incubator in the path, and platform administrators.
+    IncubatorKeepers,
     /// The applicant of the application in the path.
     Applicant,
     /// The applicant of the application in the path, the managers of its incubator, and
@@ -269,7 +271,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post(
         "/orgs/{id}/claims/{claim}/decision",
         Regulator,
-        orgs::routes::decide_claim,
+        pages::org::decide_claim,
     )
     .get("/api/v1/orgs", Public, orgs::routes::api_list)
     .get("/api/v1/orgs/{id}", Public, orgs::routes::api_show)
@@ -822,6 +824,39 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/incubators/{id}/checklist",
         IncubatorManager,
         incubators::routes::add_item,
+    )
+    // incubators: photos
+    .get(
+        "/incubators/{id}/photos",
+        IncubatorKeepers,
+        incubators::routes::photos::manage,
+    )
+    .post(
+        "/incubators/{id}/photos",
+        IncubatorKeepers,
+        incubators::routes::photos::upload.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .post(
+        "/incubators/{id}/photos/{pid}/move",
+        IncubatorKeepers,
+        incubators::routes::photos::move_photo,
+    )
+    .post(
+        "/incubators/{id}/photos/{pid}/delete",
+        IncubatorKeepers,
+        incubators::routes::photos::delete,
+    )
+    .get(
+        "/incubators/{id}/photos/{pid}/thumb",
+        Public,
+        incubators::routes::photos::thumb,
+    )
+    .get(
+        "/incubators/{id}/photos/{pid}/large",
+        Public,
+        incubators::routes::photos::large,
     )
     .get(
         "/incubator-applications/{id}",

@@ -9,8 +9,9 @@
 //! Invariants: every change runs in one transaction with its audit entry; only the owning
 //! organization's completed contracts can be linked (checked inside the transaction, and
 //! again when shown); a photo is stored only as the two JPEG renditions re-encoded from
-//! decoded pixels (`photos`), its files written before the row and removed again when the
-//! row is not committed, so a refused or failed upload leaves nothing behind.
+//! decoded pixels (`kernel::photos`, under [`PHOTO_FOLDER`]), its files written before the
+//! row and removed again when the row is not committed, so a refused or failed upload
+//! leaves nothing behind.
 //!
 //! Annual recognition (品牌项目认定, `recognition*.rs`): rounds opened by regulators, with
 //! eligibility as data, nominations, screening, expert review through `reviews`, a ranked
@@ -21,7 +22,6 @@
 //! (evaluators), `units` (names), `web` (from `routes` and `views` only).
 
 pub mod model;
-pub mod photos;
 pub mod recognition;
 pub mod recognition_model;
 pub mod recognition_rules;
@@ -35,9 +35,13 @@ use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::audit::{self, Entry};
 use crate::contracts::CompletedContract;
-use crate::kernel::error::{AppError, AppResult};
+use crate::kernel::error::AppResult;
+use crate::kernel::photos;
+pub use crate::kernel::photos::PhotoProblem;
 pub use model::{Brand, Photo};
-pub use photos::PhotoProblem;
+
+/// The folder of brand photos under the data directory.
+pub const PHOTO_FOLDER: &str = "brands";
 use rules::{BrandDraft, Gallery, Outcome};
 
 /// Number of brand projects on the platform (target 7 on `/targets`).
@@ -158,27 +162,22 @@ pub async fn add_photo(
     actor: Option<i64>,
     now: i64,
 ) -> AppResult<Result<i64, PhotoProblem>> {
+    let too_many = PhotoProblem::TooMany(rules::limits::PHOTOS);
     if model::photo_count(db, brand.id).await? >= rules::limits::PHOTOS {
-        return Ok(Err(PhotoProblem::TooMany));
+        return Ok(Err(too_many));
     }
-    let processed = tokio::task::spawn_blocking(move || photos::process(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(format!("photo processing: {e}")))?;
-    let r = match processed {
+    let r = match photos::store(data_dir, PHOTO_FOLDER, bytes).await? {
         Ok(r) => r,
         Err(p) => return Ok(Err(p)),
     };
-    let key = photos::new_key();
-    photos::write(data_dir, &key, &r)
-        .await
-        .map_err(|e| AppError::Internal(format!("writing a brand photo: {e}")))?;
+    let key = r.key.clone();
     let stored = async {
         let txn = crate::kernel::db::begin_write(db).await?;
         model::touch(&*txn, brand.id, now).await?;
         // Counted again inside the transaction: two uploads at once cannot pass the limit.
         if model::photo_count(&*txn, brand.id).await? >= rules::limits::PHOTOS {
             txn.commit().await?;
-            return Ok::<_, DbErr>(Err(PhotoProblem::TooMany));
+            return Ok::<_, DbErr>(Err(too_many));
         }
         let id =
             model::insert_photo(&*txn, brand.id, &key, (r.width, r.height), actor, now).await?;
@@ -200,11 +199,11 @@ pub async fn add_photo(
     match stored {
         Ok(Ok(id)) => Ok(Ok(id)),
         Ok(Err(p)) => {
-            photos::remove(data_dir, &key).await;
+            photos::remove(data_dir, PHOTO_FOLDER, &key).await;
             Ok(Err(p))
         }
         Err(e) => {
-            photos::remove(data_dir, &key).await;
+            photos::remove(data_dir, PHOTO_FOLDER, &key).await;
             Err(e.into())
         }
     }
@@ -237,7 +236,7 @@ pub async fn delete_photo(
     )
     .await?;
     txn.commit().await?;
-    photos::remove(data_dir, &p.file_key).await;
+    photos::remove(data_dir, PHOTO_FOLDER, &p.file_key).await;
     Ok(true)
 }
 

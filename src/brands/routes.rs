@@ -7,7 +7,6 @@
 pub mod recognition;
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
@@ -15,6 +14,7 @@ use super::rules::{self, BrandForm, GalleryQuery};
 use super::{model, views};
 use crate::accounts::{Action, may, require};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
+use crate::kernel::photos::Size;
 use crate::web::{AppState, Ctx, Form, Query, layout, parse_id, see_other, unprocessable};
 
 fn year(st: &AppState) -> i32 {
@@ -48,29 +48,11 @@ pub async fn show(
     Ok(layout::page(&ctx, &p.card.brand.name, body))
 }
 
-async fn photo(
-    st: &AppState,
-    id: &str,
-    pid: &str,
-    size: super::photos::Size,
-) -> AppResult<Response> {
+async fn photo(st: &AppState, id: &str, pid: &str, size: Size) -> AppResult<Response> {
     let p = model::photo(&st.db, parse_id(id)?, parse_id(pid)?)
         .await?
         .ok_or(AppError::NotFound)?;
-    let file = super::photos::path(&st.config.data_dir, &p.file_key, size);
-    let bytes = tokio::fs::read(&file).await.map_err(|e| {
-        tracing::warn!(file = %file.display(), error = %e, "a brand photo's file is missing");
-        AppError::NotFound
-    })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            // A photo's URL names one immutable rendition (a new upload gets a new id).
-            (header::CACHE_CONTROL, "public, max-age=604800, immutable"),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::web::photos::serve(&st.config.data_dir, super::PHOTO_FOLDER, &p.file_key, size).await
 }
 
 /// `GET /brands/{id}/photos/{pid}/thumb`
@@ -78,7 +60,7 @@ pub async fn photo_thumb(
     State(st): State<AppState>,
     Path((id, pid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    photo(&st, &id, &pid, super::photos::Size::Thumb).await
+    photo(&st, &id, &pid, Size::Thumb).await
 }
 
 /// `GET /brands/{id}/photos/{pid}/large`
@@ -86,7 +68,7 @@ pub async fn photo_large(
     State(st): State<AppState>,
     Path((id, pid)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    photo(&st, &id, &pid, super::photos::Size::Large).await
+    photo(&st, &id, &pid, Size::Large).await
 }
 
 /// The organization in the path, once the asker may keep its brands: id and name.
@@ -276,35 +258,6 @@ pub async fn update(
     }
 }
 
-/// Reads the `photo` part of an upload, stopping one byte past the limit.
-async fn read_photo(mp: &mut Multipart) -> Result<Option<Vec<u8>>, super::PhotoProblem> {
-    use super::PhotoProblem;
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            PhotoProblem::TooLarge
-        } else {
-            PhotoProblem::Broken
-        }
-    };
-    let mut file = None;
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        if field.name() == Some("photo") {
-            let mut buf: Vec<u8> = Vec::new();
-            while let Some(chunk) = field.chunk().await.map_err(broken)? {
-                let room = super::photos::MAX_PHOTO_BYTES + 1 - buf.len();
-                buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if buf.len() > super::photos::MAX_PHOTO_BYTES {
-                    return Err(PhotoProblem::TooLarge);
-                }
-            }
-            if !buf.is_empty() {
-                file = Some(buf);
-            }
-        }
-    }
-    Ok(file)
-}
-
 /// `POST /orgs/{id}/brands/{brand}/photos` (multipart: `_csrf`, `photo`)
 pub async fn upload_photo(
     State(st): State<AppState>,
@@ -315,8 +268,11 @@ pub async fn upload_photo(
     // Who may upload is decided before the body is looked at.
     let b = brand_for(&st, &ctx, &id, &brand).await?;
     let actor = ctx.require_user()?.actor.user_id;
-    let mut mp = mp.map_err(|_| AppError::BadRequest(ctx.t("brand.photo.err.empty")))?;
-    let outcome = match read_photo(&mut mp).await {
+    let mut mp = mp.map_err(|_| AppError::BadRequest(ctx.t("photo.err.empty")))?;
+    let outcome = match crate::web::photos::read_upload(&mut mp, "photo")
+        .await
+        .map(|u| u.file)
+    {
         Err(p) => Err(p),
         Ok(None) => Err(super::PhotoProblem::Empty),
         Ok(Some(bytes)) => {

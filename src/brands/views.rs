@@ -329,7 +329,7 @@ pub fn edit_page(
                 div.field.has-error[x.photo_errors.get("photo").is_some()] {
                     label for="photo" { (lang.t("brand.photo.choose")) }
                     input type="file" id="photo" name="photo" accept="image/jpeg,image/png,image/webp" required;
-                    p.hint { (lang.tf("brand.photo.hint", &[("max", &format!("{} MB", super::photos::MAX_PHOTO_BYTES / (1024 * 1024))), ("n", &limits::PHOTOS.to_string())])) }
+                    p.hint { (lang.tf("brand.photo.hint", &[("max", &crate::kernel::photos::max_size()), ("n", &limits::PHOTOS.to_string())])) }
                     @if let Some(m) = x.photo_errors.get("photo") { p.error-msg { (m) } }
                 }
                 div.actions { button.btn.btn-secondary type="submit" { (lang.t("brand.photo.upload")) } }

@@ -18,8 +18,11 @@
 //! [`graduation`]; tenant milestones (met from the platform's data or confirmed by a
 //! manager) in [`milestones`]; the services log (trainings with attendance, one-to-one
 //! guidance with private notes) in [`services`]; quarterly KPIs, their roll-up and their
-//! CSV/Excel exports in [`kpis`]. A group admitted before registration becomes its
-//! organization when its founder registers it ([`link_registered_group`]).
+//! CSV/Excel exports in [`kpis`]; photos (a gallery with captions, ordered, the first the
+//! directory's cover) in [`photos`]. A group admitted before registration becomes its
+//! organization when its founder registers it, or when a regulator approves the founder's
+//! claim of its existing registry record ([`link_registered_group`],
+//! [`link_claimed_group`]).
 //! May call: `accounts`, `audit`, `inbox`, `orgs`, `units`, `regions`, `contracts`
 //! (completed contracts as graduation evidence, contracts signed per organization for the
 //! KPIs), `spaces` (occupancy), `regulation` (staff in accepted annual reports), `web`
@@ -29,6 +32,7 @@ pub mod graduation;
 pub mod kpis;
 pub mod milestones;
 pub mod model;
+pub mod photos;
 pub mod routes;
 pub mod rules;
 pub mod services;
@@ -555,13 +559,42 @@ pub async fn link_registered_group(
     now: i64,
 ) -> Result<Vec<i64>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    let groups = model::unlinked_groups_of(&*txn, user).await?;
+    let linked = link_groups(&*txn, org_id, user, user, None, now).await?;
+    txn.commit().await?;
+    Ok(linked)
+}
+
+/// The same link when the founder claimed the organization's existing registry record
+/// instead of registering one: run inside the transaction in which the regulator (`actor`)
+/// approves the claim, so the approval and the link stand or fall together. The audit
+/// entries name the claim. Called by the claim's decision page through `orgs`' hook.
+pub async fn link_claimed_group(
+    txn: &impl sea_orm::ConnectionTrait,
+    org_id: i64,
+    claimant: i64,
+    claim_id: i64,
+    actor: i64,
+    now: i64,
+) -> Result<Vec<i64>, DbErr> {
+    link_groups(txn, org_id, claimant, actor, Some(claim_id), now).await
+}
+
+/// Links the founder's (`user`) chosen groups to the organization, one audit entry each by
+/// `actor` (naming the claim when there is one).
+async fn link_groups(
+    txn: &impl sea_orm::ConnectionTrait,
+    org_id: i64,
+    user: i64,
+    actor: i64,
+    claim: Option<i64>,
+    now: i64,
+) -> Result<Vec<i64>, DbErr> {
+    let groups = model::unlinked_groups_of(txn, user).await?;
     let Some(org) = (if groups.is_empty() {
         None
     } else {
-        crate::orgs::rows_by_ids(&*txn, &[org_id]).await?.pop()
+        crate::orgs::rows_by_ids(txn, &[org_id]).await?.pop()
     }) else {
-        txn.commit().await?;
         return Ok(vec![]);
     };
     let named: Vec<(i64, String)> = groups.iter().map(|(t, _, n)| (*t, n.clone())).collect();
@@ -570,23 +603,27 @@ pub async fn link_registered_group(
         let Some((_, app, name)) = groups.iter().find(|(t, _, _)| *t == tenant) else {
             continue;
         };
-        if !model::link_to_org(&*txn, tenant, *app, org.id, &org.uscc).await? {
+        if !model::link_to_org(txn, tenant, *app, org.id, &org.uscc).await? {
             continue;
         }
+        let mut detail = serde_json::json!({
+            "group": name, "org": org.id, "uscc": org.uscc, "application": app,
+            "founder": user,
+        });
+        if let Some(c) = claim {
+            detail["claim"] = c.into();
+        }
         audit(
-            &*txn,
+            txn,
             now,
-            user,
+            actor,
             "incubator_tenant",
             tenant,
             "linked_to_org",
-            serde_json::json!({
-                "group": name, "org": org.id, "uscc": org.uscc, "application": app,
-            }),
+            detail,
         )
         .await?;
         linked.push(tenant);
     }
-    txn.commit().await?;
     Ok(linked)
 }

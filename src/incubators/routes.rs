@@ -4,6 +4,7 @@
 pub mod graduation;
 pub mod kpis;
 pub mod milestones;
+pub mod photos;
 pub mod services;
 
 use axum::extract::{Path, State};
@@ -70,10 +71,18 @@ pub async fn directory(
         model::list(&st.db, level, league.as_deref()),
         model::resident_counts(&st.db),
     )?;
+    let ids: Vec<i64> = list.iter().map(|i| i.id).collect();
+    // Each incubator's cover: the first of its photos (one `IN` query for the page).
+    let covers = super::photos::photos_of(&st.db, &ids)
+        .await?
+        .into_iter()
+        .filter_map(|(id, v)| v.into_iter().next().map(|p| (id, p)))
+        .collect();
     let body = views::directory(
         ctx.lang,
         &list,
         &residents,
+        &covers,
         level.unwrap_or(""),
         league.as_deref().unwrap_or(""),
     );
@@ -96,6 +105,10 @@ pub async fn show(State(st): State<St>, ctx: Ctx, Path(id): Path<String>) -> App
         None => None,
     };
     let is_manager = managed(&st, &ctx, i.id).await?;
+    let photos = super::photos::photos_of(&st.db, &[i.id])
+        .await?
+        .remove(&i.id)
+        .unwrap_or_default();
     // The link to the space pages, for those who may see them (`spaces` decides the rest).
     let tenant = match ctx.actor() {
         Some(a) => {
@@ -125,6 +138,13 @@ pub async fn show(State(st): State<St>, ctx: Ctx, Path(id): Path<String>) -> App
             },
         ),
         is_admin: may(ctx.actor(), Action::ManageIncubators),
+        photos: &photos,
+        may_keep_photos: may(
+            ctx.actor(),
+            Action::KeepIncubatorPhotos {
+                managed: is_manager,
+            },
+        ),
     };
     let body = views::show(ctx.lang, &i, &data);
     Ok(layout::page(&ctx, &i.name, body))

@@ -4,6 +4,7 @@
 pub mod graduation;
 pub mod kpis;
 pub mod milestones;
+pub mod photos;
 pub mod services;
 
 use std::collections::HashMap;
@@ -50,6 +51,7 @@ pub fn directory(
     lang: Lang,
     list: &[Incubator],
     residents: &HashMap<i64, i64>,
+    covers: &HashMap<i64, super::photos::Photo>,
     level: &str,
     league: &str,
 ) -> Markup {
@@ -78,10 +80,12 @@ pub fn directory(
         @else {
             div.table-wrap { table.data-table.incubators {
                 thead { tr {
+                    th { span.visually-hidden { (lang.t("incubator.photo.cover")) } }
                     th { (lang.t("incubator.name")) } th { (lang.t("incubator.level")) }
                     th { (lang.t("incubator.division")) } th { (lang.t("incubator.residents")) }
                 } }
                 tbody { @for i in list { tr {
+                    td.cover { (photos::cover(lang, i, covers.get(&i.id))) }
                     td { a href=(format!("/incubators/{}", i.id)) { (i.name) } }
                     td { (level_label(&i.level, lang)) }
                     td { (regions().path(&i.division_code, lang)) }
@@ -108,6 +112,10 @@ pub struct ShowData<'a> {
     pub is_admin: bool,
     /// The visitor may see the incubator's space and bookings.
     pub may_space: bool,
+    /// Its photos in order (the cover first).
+    pub photos: &'a [super::photos::Photo],
+    /// The visitor may keep its photos.
+    pub may_keep_photos: bool,
 }
 
 /// The public page of an incubator, with its current and graduated tenants.
@@ -134,7 +142,7 @@ pub fn show(lang: Lang, i: &Incubator, d: &ShowData<'_>) -> Markup {
             dt { (lang.t("incubator.capacity")) }
             dd { (lang.tf("incubator.occupancy", &[("n", &current.len().to_string()), ("cap", &i.capacity.to_string())])) }
         }
-        p.hint { (lang.t("incubator.no_photos")) }
+        (photos::gallery(lang, i, d.photos, d.may_keep_photos))
         div.actions {
             @if d.may_apply { a.btn.btn-primary href=(format!("/incubators/{}/apply", i.id)) { (lang.t("incubator.apply")) } " " }
             @if d.may_review { a.btn.btn-secondary href=(format!("/incubators/{}/applications", i.id)) { (lang.t("incubator.applications")) } " " }

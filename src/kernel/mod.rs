@@ -1,8 +1,8 @@
 //! The kernel: what every room stands on and nothing else — the injectable clock, money in
 //! fen, stored codes, the one error type and field errors, languages and translation, the
 //! database (one way to begin a write), bid sealing, the audit log's keys, the outbox that
-//! feeds the search engine, and which characters and how many a free-text field may hold
-//! (`text`).
+//! feeds the search engine, the photo pipeline every room's pictures go through (`photos`),
+//! and which characters and how many a free-text field may hold (`text`).
 //!
 //! Invariants: the kernel imports nothing above it (`tests/layers.rs` checks it); the only
 //! wall-clock read in the crate is [`clock::Clock::System`].
@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod money;
 pub mod outbox;
 pub mod pdf;
+pub mod photos;
 pub mod seal;
 pub mod text;
 

@@ -39,9 +39,9 @@ pub use model::{
 pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
 pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
-    AuthorityLevel, CreditStatus, DOMAINS, Ended, OrgDraft, OrgForm, OrgKind, RegistrationStatus,
-    USCC_ALPHABET, division_parts, domain_label, grade_label, is_domain, make_uscc, rating_valid,
-    validate_uscc,
+    AuthorityLevel, CreditStatus, DOMAINS, DecisionForm, Ended, OrgDraft, OrgForm, OrgKind,
+    RegistrationStatus, USCC_ALPHABET, division_parts, domain_label, grade_label, is_domain,
+    make_uscc, rating_valid, validate_uscc,
 };
 pub use rules::{
     CLAIM_DUE_WORKING_DAYS, ClaimState, Decision, RATING_EXPIRY_WINDOW_DAYS, Verification,
@@ -49,7 +49,9 @@ pub use rules::{
 };
 /// Verification and claims: the decisions (each one transaction) and the one question other
 /// rooms ask ([`is_verified`]).
-pub use vetting::{decide_claim, ended, is_verified, submit_claim, verify};
+pub use vetting::{
+    ClaimApproved, OnClaimApproved, decide_claim, ended, is_verified, submit_claim, verify,
+};
 
 /// The organization registered under an exact name (complaints name one by name or USCC).
 pub use model::id_by_name;

@@ -902,12 +902,14 @@ pub async fn claim_certificate(
 }
 
 /// `POST /orgs/{id}/claims/{claim}/decision`: a regulator approves (the claimant becomes an
-/// administrator) or refuses with a reason.
+/// administrator) or refuses with a reason. The handler is composed in `pages`, which
+/// passes the work other rooms do in the approval's transaction (`on_approved`).
 pub async fn decide_claim(
     State(st): State<AppState>,
     mut ctx: Ctx,
     Path((id, claim)): Path<(String, String)>,
     Form(f): Form<DecisionForm>,
+    on_approved: Option<super::OnClaimApproved>,
 ) -> AppResult<Response> {
     require(ctx.actor(), Action::DecideClaim)?;
     let (o, c) = load_claim(&st, &ctx, &id, &claim).await?;
@@ -916,7 +918,9 @@ pub async fn decide_claim(
     let outcome = match rules::validate_decision(&f, lang) {
         Err(e) => Err(e),
         Ok((d, reason)) => {
-            match super::decide_claim(&st.db, &o, &c, d, &reason, uid, st.clock.now()).await? {
+            match super::decide_claim(&st.db, &o, &c, d, &reason, uid, st.clock.now(), on_approved)
+                .await?
+            {
                 Ok(s) => Ok(s),
                 Err(r) => {
                     let mut e = FieldErrors::default();

@@ -178,10 +178,36 @@ pub async fn submit_claim(
     Ok(Ok(claim.id))
 }
 
+/// What an approved claim tells the work another room does in the approval's transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimApproved {
+    /// The organization claimed.
+    pub org_id: i64,
+    /// The claim.
+    pub claim_id: i64,
+    /// The claimant, now an administrator of the organization.
+    pub user_id: i64,
+    /// The regulator who approved.
+    pub actor: i64,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Work another room does inside the transaction that approves a claim (composed at the
+/// pages level, so `orgs` names no other room): its error undoes the approval.
+pub type OnClaimApproved = for<'t> fn(
+    &'t sea_orm::DatabaseTransaction,
+    ClaimApproved,
+) -> std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), DbErr>> + Send + 't>,
+>;
+
 /// A regulator approves or refuses a pending claim, with a reason. One transaction: the
 /// conditional state change; on approval the claimant becomes an administrator and the
-/// organization verified (the regulator checked the certificate); the audit entry; notices
-/// to the claimant and the organization's administrators as they were.
+/// organization verified (the regulator checked the certificate), and `on_approved` runs;
+/// the audit entry; notices to the claimant and the organization's administrators as they
+/// were.
+#[allow(clippy::too_many_arguments)]
 pub async fn decide_claim(
     db: &DatabaseConnection,
     org: &Org,
@@ -190,6 +216,7 @@ pub async fn decide_claim(
     reason: &str,
     actor: i64,
     now: i64,
+    on_approved: Option<OnClaimApproved>,
 ) -> Result<Result<ClaimState, VettingRefusal>, DbErr> {
     let from = ClaimState::parse(&claim.state).unwrap_or(ClaimState::Refused);
     let Some(to) = from.apply(decision) else {
@@ -243,6 +270,21 @@ pub async fn decide_claim(
         },
     )
     .await?;
+    if to == ClaimState::Approved
+        && let Some(f) = on_approved
+    {
+        f(
+            &*txn,
+            ClaimApproved {
+                org_id: org.id,
+                claim_id: claim.id,
+                user_id: claim.user_id,
+                actor,
+                now,
+            },
+        )
+        .await?;
+    }
     let (claimant, _) = crate::accounts::names_of_pair(&*txn, claim.user_id, actor).await?;
     let params = Params::new()
         .text("user", claimant)

@@ -1,4 +1,5 @@
-//! What other rooms add to an organization's profile, and what they do when one registers. The page itself is `orgs`' (its forms
+//! What other rooms add to an organization's profile, and what they do when one registers or
+//! a claim of one is approved. The page itself is `orgs`' (its forms
 //! re-render it with their errors); the sections here are registered in
 //! [`crate::web::AppState::profile_sections`] by `app`, so `orgs` never names the rooms that
 //! extend its page.
@@ -36,6 +37,30 @@ pub async fn register(
         }
     }
     Ok(res)
+}
+
+/// `POST /orgs/{id}/claims/{claim}/decision`: `orgs` records the regulator's decision; when
+/// it approves the claim, a group its claimant founded and an incubator admitted becomes the
+/// claimed organization, keeping its history (`incubators::link_claimed_group`, as on
+/// registration), inside the approval's transaction: the two stand or fall together.
+pub async fn decide_claim(
+    st: State<AppState>,
+    ctx: Ctx,
+    path: axum::extract::Path<(String, String)>,
+    form: Form<crate::orgs::DecisionForm>,
+) -> AppResult<Response> {
+    crate::orgs::routes::decide_claim(st, ctx, path, form, Some(link_claimed_group)).await
+}
+
+fn link_claimed_group(
+    txn: &sea_orm::DatabaseTransaction,
+    c: crate::orgs::ClaimApproved,
+) -> Pin<Box<dyn Future<Output = Result<(), sea_orm::DbErr>> + Send + '_>> {
+    Box::pin(async move {
+        crate::incubators::link_claimed_group(txn, c.org_id, c.user_id, c.claim_id, c.actor, c.now)
+            .await
+            .map(|_| ())
+    })
 }
 
 /// The public summary of the organization's annual reports and its published penalties

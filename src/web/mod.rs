@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod layout;
 pub mod middleware;
 pub mod pager;
+pub mod photos;
 mod state;
 
 pub use extract::{Form, Query};

@@ -5,8 +5,11 @@
 //! graduates with their reviews and exit tasks, a resident told "not yet". Everything goes through the
 //! room's operations, so each change has its audit entry and notices.
 //!
-//! Invariant: runs once (nothing is added when an incubator exists). May call: `accounts`,
-//! `orgs`, `units`, `incubators`.
+//! Their photos come apart ([`photos`], with the brands' photos: they need the data
+//! directory), generated like the brands' demo photos.
+//!
+//! Invariant: runs once (nothing is added when an incubator exists; photos only for
+//! incubators without). May call: `accounts`, `orgs`, `units`, `incubators`.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 
@@ -520,4 +523,37 @@ async fn graduates(
         .await?;
     }
     Ok(())
+}
+
+/// Demo photos (issue 12 point 1): each demo incubator without photos gets generated ones
+/// with captions, through `incubators::photos::add` (so they are stored like uploads, with
+/// their audit entries), the first its cover. Returns how many were added.
+pub async fn photos(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    now: i64,
+) -> anyhow::Result<usize> {
+    const CAPTIONS: [&str; 3] = ["共享办公区", "培训教室", "入驻机构工位"];
+    let list = crate::incubators::model::list(db, None, None).await?;
+    let ids: Vec<i64> = list.iter().map(|i| i.id).collect();
+    let have = crate::incubators::photos::photos_of(db, &ids).await?;
+    let mut added = 0;
+    for (n, inc) in list.iter().enumerate() {
+        if have.contains_key(&inc.id) {
+            continue;
+        }
+        // The region-level base shows three, the others two.
+        let k = if n == 0 { 3 } else { 2 };
+        for (j, caption) in CAPTIONS.iter().take(k).enumerate() {
+            let seed = u32::try_from(20 + n * 3 + j).unwrap_or(0);
+            let bytes = super::brands::demo_photo(seed);
+            if let Err(p) =
+                crate::incubators::photos::add(db, data_dir, inc, bytes, caption, None, now).await?
+            {
+                anyhow::bail!("demo incubator photo refused: {p:?}");
+            }
+            added += 1;
+        }
+    }
+    Ok(added)
 }

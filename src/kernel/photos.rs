@@ -1,12 +1,13 @@
-//! Brand photos: what an upload must be and what is kept of it. An upload is typed by its
+//! Photos, the one pipeline behind every room that shows pictures (brand projects,
+//! incubators): what an upload must be and what is kept of it. An upload is typed by its
 //! content (magic bytes via `infer`: JPEG, PNG or WebP only, whatever its name says),
 //! decoded with the `image` crate under size limits (a small file that decodes to a huge
 //! image is refused before the memory is taken), turned upright by its orientation tag,
 //! and re-encoded as two JPEG renditions — a thumbnail and a large size. Only the
 //! re-encoded pixels are stored, so EXIF (camera, GPS position, time) and anything else
 //! the original carried never reach the disk. Files live under
-//! `<data dir>/brands/<key>-{thumb,large}.jpg`, the key a random name the database row
-//! holds.
+//! `<data dir>/<folder>/<key>-{thumb,large}.jpg`: the folder is the room's (`brands`,
+//! `incubators`), the key a random name the room's database row holds.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use crate::kernel::Lang;
+use crate::kernel::error::AppError;
 
 /// The largest upload accepted, in bytes.
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
@@ -39,27 +41,28 @@ pub enum PhotoProblem {
     NotImage,
     /// Claims to be an image but does not decode (or decodes to too many pixels).
     Broken,
-    /// The project already has its [`super::rules::limits::PHOTOS`] photos.
-    TooMany,
+    /// The page already has its photos: at most this many.
+    TooMany(u64),
 }
 
 impl PhotoProblem {
     /// A message in the user's language.
     pub fn message(self, lang: Lang) -> String {
         match self {
-            PhotoProblem::Empty => lang.t("brand.photo.err.empty"),
-            PhotoProblem::TooLarge => lang.tf(
-                "brand.photo.err.too_large",
-                &[("max", &format!("{} MB", MAX_PHOTO_BYTES / (1024 * 1024)))],
-            ),
-            PhotoProblem::NotImage => lang.t("brand.photo.err.not_image"),
-            PhotoProblem::Broken => lang.t("brand.photo.err.broken"),
-            PhotoProblem::TooMany => lang.tf(
-                "brand.photo.err.too_many",
-                &[("max", &super::rules::limits::PHOTOS.to_string())],
-            ),
+            PhotoProblem::Empty => lang.t("photo.err.empty"),
+            PhotoProblem::TooLarge => lang.tf("photo.err.too_large", &[("max", &max_size())]),
+            PhotoProblem::NotImage => lang.t("photo.err.not_image"),
+            PhotoProblem::Broken => lang.t("photo.err.broken"),
+            PhotoProblem::TooMany(max) => {
+                lang.tf("photo.err.too_many", &[("max", &max.to_string())])
+            }
         }
     }
+}
+
+/// The largest upload as people read it ("5 MB").
+pub fn max_size() -> String {
+    format!("{} MB", MAX_PHOTO_BYTES / (1024 * 1024))
 }
 
 /// The two stored renditions of an upload.
@@ -142,7 +145,8 @@ pub enum Size {
 }
 
 impl Size {
-    fn suffix(self) -> &'static str {
+    /// The name in URLs and file names.
+    pub fn suffix(self) -> &'static str {
         match self {
             Size::Thumb => "thumb",
             Size::Large => "large",
@@ -150,14 +154,15 @@ impl Size {
     }
 }
 
-/// The directory of brand photos under the data directory.
-pub fn dir(data_dir: &Path) -> PathBuf {
-    data_dir.join("brands")
+/// The directory of a room's photos under the data directory. The folder is the room's
+/// constant, never user input.
+pub fn dir(data_dir: &Path, folder: &str) -> PathBuf {
+    data_dir.join(folder)
 }
 
 /// A rendition's file. The key is one the application generated (hex), never user input.
-pub fn path(data_dir: &Path, key: &str, size: Size) -> PathBuf {
-    dir(data_dir).join(format!("{key}-{}.jpg", size.suffix()))
+pub fn path(data_dir: &Path, folder: &str, key: &str, size: Size) -> PathBuf {
+    dir(data_dir, folder).join(format!("{key}-{}.jpg", size.suffix()))
 }
 
 /// A fresh random file key.
@@ -170,11 +175,16 @@ pub fn new_key() -> String {
 
 /// Writes both renditions (first to a temporary name, then renamed, so a reader never sees
 /// half a file). On failure nothing of this key is left behind.
-pub async fn write(data_dir: &Path, key: &str, r: &Renditions) -> std::io::Result<()> {
-    tokio::fs::create_dir_all(dir(data_dir)).await?;
+pub async fn write(
+    data_dir: &Path,
+    folder: &str,
+    key: &str,
+    r: &Renditions,
+) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir(data_dir, folder)).await?;
     let res = async {
         for (size, bytes) in [(Size::Thumb, &r.thumb), (Size::Large, &r.large)] {
-            let final_path = path(data_dir, key, size);
+            let final_path = path(data_dir, folder, key, size);
             let tmp = final_path.with_extension("tmp");
             tokio::fs::write(&tmp, bytes).await?;
             tokio::fs::rename(&tmp, &final_path).await?;
@@ -183,23 +193,61 @@ pub async fn write(data_dir: &Path, key: &str, r: &Renditions) -> std::io::Resul
     }
     .await;
     if res.is_err() {
-        remove(data_dir, key).await;
+        remove(data_dir, folder, key).await;
     }
     res
 }
 
 /// Removes both renditions (and any temporary file) of a key; missing files are fine.
-pub async fn remove(data_dir: &Path, key: &str) {
+pub async fn remove(data_dir: &Path, folder: &str, key: &str) {
     for size in [Size::Thumb, Size::Large] {
-        let p = path(data_dir, key, size);
+        let p = path(data_dir, folder, key, size);
         for f in [p.with_extension("tmp"), p] {
             if let Err(e) = tokio::fs::remove_file(&f).await
                 && e.kind() != std::io::ErrorKind::NotFound
             {
-                tracing::warn!(file = %f.display(), error = %e, "could not remove a brand photo");
+                tracing::warn!(file = %f.display(), error = %e, "could not remove a photo");
             }
         }
     }
+}
+
+/// An upload whose renditions are written: what the room's row records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The files' key.
+    pub key: String,
+    /// Size of the large rendition.
+    pub width: u32,
+    /// Size of the large rendition.
+    pub height: u32,
+}
+
+/// Checks and re-encodes an upload off the async workers, then writes both renditions
+/// under the room's folder. `Ok(Err(_))` says why the upload was refused (nothing was
+/// written). The caller records its row next and, should that fail or be refused, calls
+/// [`remove`] with the key, so no file outlives a row that was not committed.
+pub async fn store(
+    data_dir: &Path,
+    folder: &str,
+    bytes: Vec<u8>,
+) -> Result<Result<Stored, PhotoProblem>, AppError> {
+    let processed = tokio::task::spawn_blocking(move || process(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("photo processing: {e}")))?;
+    let r = match processed {
+        Ok(r) => r,
+        Err(p) => return Ok(Err(p)),
+    };
+    let key = new_key();
+    write(data_dir, folder, &key, &r)
+        .await
+        .map_err(|e| AppError::Internal(format!("writing a photo under {folder}: {e}")))?;
+    Ok(Ok(Stored {
+        key,
+        width: r.width,
+        height: r.height,
+    }))
 }
 
 #[cfg(test)]
