@@ -321,7 +321,10 @@ async fn hand_computed_shares_and_gaps_at_every_level() {
     // Charts are progressive: the page carries the numbers for them and the tables.
     assert_eq!(page.count("#chart-years"), 1);
     assert_eq!(page.count("#chart-map"), 1);
-    assert!(page.body.contains("vendor/echarts/echarts.dashboard.min.js"));
+    assert!(
+        page.body
+            .contains("vendor/echarts/echarts.dashboard.min.js")
+    );
     let data: serde_json::Value = serde_json::from_str(&page.text("script#targets-data")).unwrap();
     assert_eq!(data["leagues"].as_array().unwrap().len(), 12);
     assert_eq!(data["leagues"][0]["map_name"], "呼和浩特市");

@@ -97,7 +97,11 @@ fn subresources(html: &str) -> Vec<String> {
 async fn transferred(app: &TestApp, path: &str, extra: &[&str]) -> (usize, Vec<String>) {
     let page = fetch(app, path, BROWSER, None).await;
     assert_eq!(page.status, StatusCode::OK, "{path}");
-    assert_eq!(page.header(header::CONTENT_ENCODING), "br", "{path} is compressed");
+    assert_eq!(
+        page.header(header::CONTENT_ENCODING),
+        "br",
+        "{path} is compressed"
+    );
     let html = String::from_utf8(page.decoded()).unwrap();
     let mut total = page.bytes.len();
     let mut parts = vec![format!("{path}: {}", page.bytes.len())];
@@ -106,7 +110,11 @@ async fn transferred(app: &TestApp, path: &str, extra: &[&str]) -> (usize, Vec<S
     for sub in more {
         let r = fetch(app, &sub, BROWSER, None).await;
         assert_eq!(r.status, StatusCode::OK, "{sub}");
-        assert_eq!(r.header(header::CONTENT_ENCODING), "br", "{sub} is precompressed");
+        assert_eq!(
+            r.header(header::CONTENT_ENCODING),
+            "br",
+            "{sub} is precompressed"
+        );
         total += r.bytes.len();
         parts.push(format!("{sub}: {}", r.bytes.len()));
     }
@@ -182,10 +190,18 @@ async fn compression_follows_accept_encoding_and_keeps_the_content() {
     assert_eq!(plain.header(header::CONTENT_ENCODING), "");
     assert_eq!(gz.header(header::CONTENT_ENCODING), "gzip");
     assert_eq!(br.header(header::CONTENT_ENCODING), "br");
-    assert!(br.bytes.len() * 3 < plain.bytes.len(), "a list compresses well");
+    assert!(
+        br.bytes.len() * 3 < plain.bytes.len(),
+        "a list compresses well"
+    );
     assert_eq!(gz.decoded(), plain.bytes);
     assert_eq!(br.decoded(), plain.bytes);
-    assert!(plain.header(header::VARY).to_ascii_lowercase().contains("accept-encoding"));
+    assert!(
+        plain
+            .header(header::VARY)
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
     // A refused coding is not used.
     let no_br = fetch(&app, "/orgs", "br;q=0, gzip", None).await;
     assert_eq!(no_br.header(header::CONTENT_ENCODING), "gzip");
@@ -222,7 +238,13 @@ async fn compression_follows_accept_encoding_and_keeps_the_content() {
     assert_eq!(csv.status, StatusCode::OK);
     assert!(!csv.header(header::ETAG).is_empty());
     assert_eq!(csv.header(header::CONTENT_ENCODING), "br");
-    let svg = fetch(&app, &civicbridge::web::assets::url("img/favicon.svg"), BROWSER, None).await;
+    let svg = fetch(
+        &app,
+        &civicbridge::web::assets::url("img/favicon.svg"),
+        BROWSER,
+        None,
+    )
+    .await;
     assert_eq!(svg.header(header::CONTENT_TYPE), "image/svg+xml");
     assert_eq!(svg.header(header::CONTENT_ENCODING), "br");
     app.check_invariants().await.unwrap();

@@ -315,9 +315,10 @@ pub async fn conditional(
         parts.headers.insert(header::ETAG, v);
     }
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
-        parts
-            .headers
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+        parts.headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        );
     }
     if if_none_match.is_some_and(|h| none_match(&h, &tag)) {
         parts.status = StatusCode::NOT_MODIFIED;

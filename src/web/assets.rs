@@ -136,7 +136,10 @@ mod tests {
 
     fn with(accept: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(accept).unwrap());
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
         h
     }
 
@@ -161,7 +164,9 @@ mod tests {
                 .unwrap();
             assert_eq!(out, a.body, "{} (br)", a.path);
             let mut out = Vec::new();
-            flate2::read::GzDecoder::new(gz).read_to_end(&mut out).unwrap();
+            flate2::read::GzDecoder::new(gz)
+                .read_to_end(&mut out)
+                .unwrap();
             assert_eq!(out, a.body, "{} (gz)", a.path);
             assert!(br.len() < a.body.len(), "{} is smaller compressed", a.path);
         }

@@ -287,11 +287,26 @@ mod compression_tests {
         assert!(!with("text/html", Some(100)));
         assert!(with("text/html", Some(256)));
         let none = HeaderMap::new();
-        assert!(!compressible(StatusCode::OK, Version::HTTP_11, &none, &Extensions::new()));
+        assert!(!compressible(
+            StatusCode::OK,
+            Version::HTTP_11,
+            &none,
+            &Extensions::new()
+        ));
         let mut css = HeaderMap::new();
         css.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css"));
         let ext = Extensions::new();
-        assert!(!compressible(StatusCode::NOT_MODIFIED, Version::HTTP_11, &css, &ext));
-        assert!(compressible(StatusCode::NOT_FOUND, Version::HTTP_11, &css, &ext));
+        assert!(!compressible(
+            StatusCode::NOT_MODIFIED,
+            Version::HTTP_11,
+            &css,
+            &ext
+        ));
+        assert!(compressible(
+            StatusCode::NOT_FOUND,
+            Version::HTTP_11,
+            &css,
+            &ext
+        ));
     }
 }
