@@ -91,6 +91,47 @@ async fn world(app: &TestApp) -> World {
     }
 }
 
+/// A buyer of the Hohhot civil-affairs bureau and its published elderly-care tender (whose
+/// matches show whether an organization is incubated).
+async fn elderly_tender(app: &TestApp) -> (Client, i64) {
+    let (buyer, buyer_id) = app.signed_in("buyer@example.org", &[]).await;
+    let db = &app.state.db;
+    let unit = civicbridge::units::model::create(
+        db,
+        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
+        .await
+        .unwrap();
+    let deadline = T0 + 10 * 86_400;
+    let tender = app
+        .publish_tender(
+            unit,
+            buyer_id,
+            &civicbridge::procurement::rules::TenderForm {
+                unit_id: unit.to_string(),
+                title: "社区居家养老服务项目".into(),
+                description: "为辖区老人提供助餐和探访服务。".into(),
+                domain: "elderly".into(),
+                t_league: "150100".into(),
+                budget: "100000".into(),
+                method: "open_tender".into(),
+                eval_method: "lowest_price".into(),
+                enquiry_deadline: civicbridge::procurement::rules::format_local(deadline - 86_400),
+                bid_deadline: civicbridge::procurement::rules::format_local(deadline),
+                contract_months: "12".into(),
+                milestone_name: vec!["全部".into()],
+                milestone_percent: vec!["100".into()],
+                ..Default::default()
+            },
+        )
+        .await;
+    (buyer, tender)
+}
+
 fn group_fields(name: &str, action: &str) -> Vec<(&'static str, String)> {
     vec![
         ("kind", "group".into()),
@@ -464,7 +505,6 @@ async fn a_group_applies_is_reviewed_and_admitted_and_others_see_nothing() {
 
 #[tokio::test]
 async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
-    use civicbridge::procurement::rules::{self, TenderForm};
     let app = TestApp::new().await;
     let w = world(&app).await;
     let mut manager = w.manager;
@@ -511,41 +551,8 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
     );
 
     // A buyer's tender in the organization's domain, before and after admission.
-    let (mut buyer, buyer_id) = app.signed_in("buyer@example.org", &[]).await;
+    let (mut buyer, tender) = elderly_tender(&app).await;
     let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
-        .await
-        .unwrap();
-    let deadline = T0 + 10 * 86_400;
-    let tender = app
-        .publish_tender(
-            unit,
-            buyer_id,
-            &TenderForm {
-                unit_id: unit.to_string(),
-                title: "社区居家养老服务项目".into(),
-                description: "为辖区老人提供助餐和探访服务。".into(),
-                domain: "elderly".into(),
-                t_league: "150100".into(),
-                budget: "100000".into(),
-                method: "open_tender".into(),
-                eval_method: "lowest_price".into(),
-                enquiry_deadline: rules::format_local(deadline - 86_400),
-                bid_deadline: rules::format_local(deadline),
-                contract_months: "12".into(),
-                milestone_name: vec!["全部".into()],
-                milestone_percent: vec!["100".into()],
-                ..Default::default()
-            },
-        )
-        .await;
     let matches = format!("/tenders/{tender}/matches?org={org}&lang=en");
     let r = buyer.get(&matches).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -1204,7 +1211,6 @@ async fn post_claim(c: &mut Client, org: i64) -> common::Resp {
 /// incubated with the incubator named. Audited, naming the claim.
 #[tokio::test]
 async fn a_group_whose_founder_claims_its_existing_record_keeps_its_history() {
-    use civicbridge::procurement::rules::{self as prules, TenderForm};
     let app = TestApp::new().await;
     let db = &app.state.db;
     let w = world(&app).await;
@@ -1314,40 +1320,7 @@ async fn a_group_whose_founder_claims_its_existing_record_keeps_its_history() {
     );
 
     // A buyer's tender in the group's domain: not incubated before the approval.
-    let (mut buyer, buyer_id) = app.signed_in("buyer@example.org", &[]).await;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("呼和浩特市民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
-        .await
-        .unwrap();
-    let deadline = T0 + 10 * 86_400;
-    let tender = app
-        .publish_tender(
-            unit,
-            buyer_id,
-            &TenderForm {
-                unit_id: unit.to_string(),
-                title: "社区居家养老服务项目".into(),
-                description: "为辖区老人提供助餐和探访服务。".into(),
-                domain: "elderly".into(),
-                t_league: "150100".into(),
-                budget: "100000".into(),
-                method: "open_tender".into(),
-                eval_method: "lowest_price".into(),
-                enquiry_deadline: prules::format_local(deadline - 86_400),
-                bid_deadline: prules::format_local(deadline),
-                contract_months: "12".into(),
-                milestone_name: vec!["全部".into()],
-                milestone_percent: vec!["100".into()],
-                ..Default::default()
-            },
-        )
-        .await;
+    let (mut buyer, tender) = elderly_tender(&app).await;
     let matches = format!("/tenders/{tender}/matches?org={org}&lang=en");
     let r = buyer.get(&matches).await;
     assert!(
