@@ -367,9 +367,9 @@ fn layout_with(m: &Metrics, doc: &Document) -> Vec<Vec<Op>> {
                     let h = size * LEADING;
                     room(&mut pages, &mut y, h);
                     let x = left + ((width - m.width(&l, size)) / 2.0).max(0.0);
-                    pages
-                        .last_mut()
-                        .map(|p| p.push(text_line(x, y, size, false, l)));
+                    if let Some(p) = pages.last_mut() {
+                        p.push(text_line(x, y, size, false, l));
+                    }
                     y += h;
                 }
                 if matches!(block, Block::Title(_)) {
@@ -388,9 +388,9 @@ fn layout_with(m: &Metrics, doc: &Document) -> Vec<Vec<Op>> {
                 for l in wrap(m, t, size, width) {
                     let h = size * LEADING;
                     room(&mut pages, &mut y, h);
-                    pages
-                        .last_mut()
-                        .map(|p| p.push(text_line(left, y, size, grey, l)));
+                    if let Some(p) = pages.last_mut() {
+                        p.push(text_line(left, y, size, grey, l));
+                    }
                     y += h;
                 }
                 y += size * 0.5;

@@ -274,7 +274,7 @@ pub async fn decide_claim(
         && let Some(f) = on_approved
     {
         f(
-            &*txn,
+            &txn,
             ClaimApproved {
                 org_id: org.id,
                 claim_id: claim.id,

@@ -92,10 +92,10 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(a.content_type),
     );
-    if let Some(e) = encoding {
-        if !not_modified {
-            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
-        }
+    if let Some(e) = encoding
+        && !not_modified
+    {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
     }
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if let Ok(v) = HeaderValue::from_str(&etag) {
