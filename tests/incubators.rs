@@ -552,7 +552,6 @@ async fn an_admitted_organization_is_incubated_in_a_tenders_matches() {
 
     // A buyer's tender in the organization's domain, before and after admission.
     let (mut buyer, tender) = elderly_tender(&app).await;
-    let db = &app.state.db;
     let matches = format!("/tenders/{tender}/matches?org={org}&lang=en");
     let r = buyer.get(&matches).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
