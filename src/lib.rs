@@ -378,8 +378,15 @@
 //!   release, the legal minimum time to bid per method in `MIN_SUBMISSION_DAYS`): `record_in`
 //!   re-evaluates the process and upserts its `ocds_flags` row in the release's transaction,
 //!   so the flags always match the published record; `/data/flags…` pages for regulators
-//!   (permission before any id). Its core calls the kernel only; its pages use `accounts`
-//!   (the policy) and `units` (a unit's name).
+//!   (permission before any id). Notices (issue 11 point 5, `notice_rules`, `routes/notices.rs`,
+//!   `views/notices.rs`): a release that is a procurement notice, correction, result,
+//!   contract or termination notice gets a `notices` row in the same transaction (its id
+//!   the release's row, so `/notices/{id}` is stable; earlier releases listed at start by
+//!   `fill_missing_notices`); `/notices` lists and filters them, a notice's page, printable
+//!   view and PDF read what it says from its release (`notice_rules::doc_of`), Atom feeds
+//!   per type and unit (`notice_rules::atom`), the home page's latest notices
+//!   (`latest_notices`). Its core calls the kernel only; its pages use `accounts`
+//!   (the policy), `units` (a unit's name) and `procurement` (the tenders of a place).
 //! - [`regions`] — Inner Mongolia's division table (embedded CSV) and province prefixes;
 //!   immutable reference data.
 //!
@@ -388,7 +395,8 @@
 //!   [`web::TenderSection`]), [`web::config::Config`], request context ([`web::Ctx`]),
 //!   layout (the page frame: skip link, a header on one line at 1280 px with an account menu
 //!   that needs no script, landmarks; error pages in the same frame, told who is signed in
-//!   by [`web::middleware::error_viewer`]) and header search box, form helpers, the form and
+//!   by [`web::middleware::error_viewer`]; `page_with_feeds` announces Atom feeds in the head,
+//!   `printable` is a document without header, navigation or footer) and header search box, form helpers, the form and
 //!   query extractors ([`web::Form`], [`web::Query`]: broken UTF-8 is a 400, never
 //!   replaced), the form helpers' error summary (one per form with errors: an alert that
 //!   links each message to its field's id and takes the focus on load), the client address

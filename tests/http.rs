@@ -1304,6 +1304,8 @@ async fn route_role_matrix() {
         .await
         .unwrap();
     let (_, infos) = table();
+    // The notice routes name the published tender's notice.
+    let notice = civicbridge::opendata::latest_notices(db, 1).await.unwrap()[0].id;
     let ids = |p: &str| {
         if p.starts_with("/api/v1/ocds/") {
             let ocid = civicbridge::opendata::ocid_of(tender);
@@ -1319,6 +1321,8 @@ async fn route_role_matrix() {
         }
         let id = if p.starts_with("/admin/users") {
             owner_id
+        } else if p.starts_with("/notices/") {
+            notice
         } else if p.starts_with("/admin/units") || p.starts_with("/data/flags/units/") {
             unit
         } else if p.starts_with("/agreements/") {
@@ -2250,6 +2254,15 @@ async fn every_page_is_translated_in_both_languages() {
         .pop()
         .expect("demo releases")
         .release_id;
+    // Every demo notice, of every type.
+    let notice_ids: Vec<i64> = civicbridge::opendata::notices(db, &Default::default(), 0, 1_000)
+        .await
+        .unwrap()
+        .0
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    assert!(!notice_ids.is_empty(), "demo notices");
     let (_, infos) = table();
     for who in users {
         let mut c = app.client();
@@ -2269,6 +2282,8 @@ async fn every_page_is_translated_in_both_languages() {
                 tenders.clone()
             } else if info.path.starts_with("/contracts") {
                 vec![contract]
+            } else if info.path.starts_with("/notices/{id}") {
+                notice_ids.clone()
             } else if info.path.starts_with("/calls/{id}") {
                 calls.clone()
             } else if info.path.starts_with("/orgs/{id}/reports")

@@ -28,6 +28,7 @@ mod kpis;
 mod layers;
 mod layout;
 mod matching;
+mod notices;
 mod opendata;
 mod oracle;
 mod payments;

@@ -188,6 +188,10 @@ mod m0442_add_grants_terminated_at;
 mod m0443_add_grants_termination_reason;
 mod m0450_create_incubator_photos;
 mod m0451_index_incubator_photos_incubator;
+mod m0460_create_notices;
+mod m0461_index_notices_at;
+mod m0462_index_notices_kind;
+mod m0463_index_notices_unit;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -378,6 +382,10 @@ impl MigratorTrait for Migrator {
             Box::new(m0443_add_grants_termination_reason::Migration),
             Box::new(m0450_create_incubator_photos::Migration),
             Box::new(m0451_index_incubator_photos_incubator::Migration),
+            Box::new(m0460_create_notices::Migration),
+            Box::new(m0461_index_notices_at::Migration),
+            Box::new(m0462_index_notices_kind::Migration),
+            Box::new(m0463_index_notices_unit::Migration),
         ]
     }
 }

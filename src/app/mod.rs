@@ -127,6 +127,11 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
             "evaluated the red flags of earlier releases"
         );
     }
+    // Releases recorded before the notices existed are listed as notices (a no-op afterwards).
+    let listed = crate::opendata::fill_missing_notices(&db).await?;
+    if listed > 0 {
+        tracing::info!(notices = listed, "listed earlier releases as notices");
+    }
     let search = crate::search::Search::open(
         &config.data_dir,
         config.meilisearch_url.as_deref(),

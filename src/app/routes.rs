@@ -1221,6 +1221,15 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         opendata::routes::record,
     )
     .get("/api/v1/ocds/bulk/{file}", Public, opendata::routes::bulk)
+    // notices (issue 11 point 5)
+    .get("/notices", Public, opendata::routes::notices::list)
+    .get("/notices/feed.xml", Public, opendata::routes::notices::feed)
+    .get("/notices/{id}", Public, opendata::routes::notices::show)
+    .get(
+        "/notices/{id}/print",
+        Public,
+        opendata::routes::notices::print,
+    )
     // red flags on the open data (regulators)
     .get("/data/flags", Regulator, opendata::routes::flags_index)
     .get(

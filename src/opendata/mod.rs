@@ -19,6 +19,7 @@
 
 pub mod flag_rules;
 pub mod model;
+pub mod notice_rules;
 pub mod routes;
 pub mod rules;
 pub mod views;
@@ -31,7 +32,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbBackend, Db
 use sha2::{Digest, Sha256};
 
 pub use flag_rules::{Flag, FlagCode, Tally};
-pub use model::{StoredFlags, StoredRelease};
+pub use model::{NoticeFilter, StoredFlags, StoredNotice, StoredRelease};
+pub use notice_rules::{NoticeDoc, NoticeKind, Outcome};
 pub use rules::{
     AmendmentFacts, AwardFacts, BidFacts, ContractFacts, ContractStatus, MilestoneFacts,
     OcdsSettings, OrgFacts, PaymentFacts, Tag, TenderFacts,
@@ -86,7 +88,7 @@ pub async fn record_in(
     let body = serde_json::to_string(&r).map_err(|e| DbErr::Custom(e.to_string()))?;
     let mut releases = parsed(&earlier)?;
     releases.push(serde_json::from_str(&body).map_err(|e| DbErr::Custom(e.to_string()))?);
-    model::release::ActiveModel {
+    let stored = model::release::ActiveModel {
         release_id: Set(r.id.clone()),
         ocid: Set(ocid),
         tender_id: Set(facts.id),
@@ -99,11 +101,88 @@ pub async fn record_in(
     }
     .insert(db)
     .await?;
+    // Same transaction: the release that is a notice is listed as one.
+    if let Some(v) = releases.last() {
+        insert_notice_of(db, &stored, v).await?;
+    }
     // Same transaction: the stored flags always match the published record.
     if let Some(rec) = rules::compile(&s, &releases) {
         model::upsert_flags(db, flags_row(facts.id, &rec, now)).await?;
     }
     Ok(r.id)
+}
+
+// ---------------------------------------------------------------------------------------
+// Notices
+
+/// Lists a stored release as a notice when it is one (`notice_rules::row_of`).
+async fn insert_notice_of(
+    db: &impl ConnectionTrait,
+    r: &StoredRelease,
+    body: &serde_json::Value,
+) -> Result<bool, DbErr> {
+    let Some(row) = notice_rules::row_of(&r.tag, body) else {
+        return Ok(false);
+    };
+    model::insert_notice(
+        db,
+        StoredNotice {
+            id: r.id,
+            tender_id: r.tender_id,
+            kind: row.kind.code().to_string(),
+            unit_id: row.unit_id,
+            unit_name: row.unit_name,
+            title: row.title,
+            at: r.at,
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Lists as notices the releases recorded before notices existed (run at start-up; ids
+/// are the releases' rows, so they are the ones a live write would have given). Returns
+/// how many were added.
+pub async fn fill_missing_notices(db: &impl ConnectionTrait) -> Result<usize, DbErr> {
+    let mut added = 0;
+    for id in model::releases_without_notice(db).await? {
+        let Some(r) = model::release_by_row(db, id).await? else {
+            continue;
+        };
+        let body: serde_json::Value = serde_json::from_str(&r.body)
+            .map_err(|e| DbErr::Custom(format!("release {}: {e}", r.release_id)))?;
+        if insert_notice_of(db, &r, &body).await? {
+            added += 1;
+        }
+    }
+    Ok(added)
+}
+
+/// The units that have notices (the list's unit filter).
+pub use model::notice_units;
+/// One page of notices (newest first) and how many match.
+pub use model::notices;
+
+/// The latest `n` notices (the home page).
+pub async fn latest_notices(db: &impl ConnectionTrait, n: u64) -> Result<Vec<StoredNotice>, DbErr> {
+    Ok(model::notices(db, &NoticeFilter::default(), 0, n).await?.0)
+}
+
+/// A notice and what it says, read from its release; `None` for an unknown id.
+pub async fn notice(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<(StoredNotice, NoticeDoc)>, DbErr> {
+    let Some(n) = model::notice_by_id(db, id).await? else {
+        return Ok(None);
+    };
+    let Some(r) = model::release_by_row(db, id).await? else {
+        return Ok(None);
+    };
+    let body: serde_json::Value = serde_json::from_str(&r.body)
+        .map_err(|e| DbErr::Custom(format!("release {}: {e}", r.release_id)))?;
+    let kind = NoticeKind::parse(&n.kind).unwrap_or(NoticeKind::Procurement);
+    Ok(Some((n, notice_rules::doc_of(kind, &body))))
 }
 
 // ---------------------------------------------------------------------------------------

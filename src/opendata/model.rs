@@ -243,3 +243,185 @@ pub async fn tenders_without_flags(db: &impl ConnectionTrait) -> Result<Vec<i64>
     with_releases.sort_unstable();
     Ok(with_releases)
 }
+
+/// `notices`
+pub mod notice {
+    use sea_orm::entity::prelude::*;
+
+    /// One public notice: a release that is a procurement notice, correction, result,
+    /// contract or termination notice (`notice_rules::row_of`), written with the release.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notices")]
+    pub struct Model {
+        /// The release's row id: the notice's number in its URL.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i64,
+        /// Our tender.
+        pub tender_id: i64,
+        /// `notice_rules::NoticeKind` code.
+        pub kind: String,
+        /// The purchasing unit.
+        pub unit_id: i64,
+        /// Its name as published.
+        #[sea_orm(column_type = "Text")]
+        pub unit_name: String,
+        /// The tender's title.
+        #[sea_orm(column_type = "Text")]
+        pub title: String,
+        /// The event's instant (Unix seconds).
+        pub at: i64,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use notice::Model as StoredNotice;
+
+/// What a notice list is filtered by (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NoticeFilter {
+    /// One type (its code).
+    pub kind: Option<String>,
+    /// One purchasing unit.
+    pub unit_id: Option<i64>,
+    /// Only these tenders (the place filter, answered by procurement).
+    pub tenders: Option<Vec<i64>>,
+    /// At or after.
+    pub from: Option<i64>,
+    /// Before.
+    pub until: Option<i64>,
+    /// Words in the title (taken literally, case-insensitive).
+    pub q: String,
+}
+
+/// Inserts a notice (nothing when its row exists: the start-up fill may race another
+/// instance's).
+pub async fn insert_notice(db: &impl ConnectionTrait, row: StoredNotice) -> Result<(), DbErr> {
+    use sea_orm::ActiveValue::Set;
+    use sea_orm::sea_query::OnConflict;
+    let am = notice::ActiveModel {
+        id: Set(row.id),
+        tender_id: Set(row.tender_id),
+        kind: Set(row.kind),
+        unit_id: Set(row.unit_id),
+        unit_name: Set(row.unit_name),
+        title: Set(row.title),
+        at: Set(row.at),
+    };
+    notice::Entity::insert(am)
+        .on_conflict(
+            OnConflict::column(notice::Column::Id)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// One page of notices, newest first, and how many match.
+pub async fn notices(
+    db: &impl ConnectionTrait,
+    f: &NoticeFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<StoredNotice>, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    let mut q = notice::Entity::find();
+    if let Some(k) = &f.kind {
+        q = q.filter(notice::Column::Kind.eq(k.as_str()));
+    }
+    if let Some(u) = f.unit_id {
+        q = q.filter(notice::Column::UnitId.eq(u));
+    }
+    if let Some(ts) = &f.tenders {
+        if ts.is_empty() {
+            return Ok((vec![], 0));
+        }
+        q = q.filter(notice::Column::TenderId.is_in(ts.iter().copied()));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(notice::Column::At.gte(t));
+    }
+    if let Some(t) = f.until {
+        q = q.filter(notice::Column::At.lt(t));
+    }
+    let words = f.q.trim().to_lowercase();
+    if !words.is_empty() {
+        let escaped = words
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q = q.filter(
+            Expr::expr(Func::lower(Expr::col(notice::Column::Title)))
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    let total = q.clone().count(db).await?;
+    let rows = q
+        .order_by_desc(notice::Column::At)
+        .order_by_desc(notice::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// One notice.
+pub async fn notice_by_id(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<StoredNotice>, DbErr> {
+    notice::Entity::find_by_id(id).one(db).await
+}
+
+/// One release by its row id.
+pub async fn release_by_row(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<StoredRelease>, DbErr> {
+    release::Entity::find_by_id(id).one(db).await
+}
+
+/// The units that have notices, with a name they published (one query, grouped), by name.
+pub async fn notice_units(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)>, DbErr> {
+    let mut v: Vec<(i64, String)> = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::UnitId)
+        .column_as(notice::Column::UnitName.max(), "name")
+        .group_by(notice::Column::UnitId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    v.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    Ok(v)
+}
+
+/// Releases that may be notices but have no notice row (recorded before the notices
+/// existed, or openings that went on to evaluation), oldest first.
+pub async fn releases_without_notice(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
+    let have: std::collections::HashSet<i64> = notice::Entity::find()
+        .select_only()
+        .column(notice::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut ids: Vec<i64> = release::Entity::find()
+        .select_only()
+        .column(release::Column::Id)
+        .filter(release::Column::Tag.ne("implementation"))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    ids.retain(|i| !have.contains(i));
+    ids.sort_unstable();
+    Ok(ids)
+}

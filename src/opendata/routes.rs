@@ -2,6 +2,8 @@
 //! `ETag`/`Last-Modified` and `304`, and the `/data` page, all public; and the red-flag pages
 //! under `/data/flags`, for regulators only.
 
+pub mod notices;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -1,5 +1,7 @@
 //! The `/data` page: formats, endpoints, bulk files, licence and fields. No queries.
 
+pub mod notices;
+
 use maud::{Markup, html};
 
 use super::rules::{self, OcdsSettings};

@@ -12,15 +12,25 @@ use crate::orgs::OrgStats;
 use crate::web::AppState;
 use crate::web::{Ctx, layout};
 
+/// Notices listed on the home page.
+pub const LATEST_NOTICES: u64 = 8;
+
 /// `GET /`
 pub async fn home(State(st): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let stats = crate::orgs::stats(&st.db, st.clock.today()).await?;
     let units = crate::units::count(&st.db).await?;
-    let body = view(ctx.lang, &stats, units, ctx.user.is_some());
+    let notices = crate::opendata::latest_notices(&st.db, LATEST_NOTICES).await?;
+    let body = view(ctx.lang, &stats, units, ctx.user.is_some(), &notices);
     Ok(layout::page(&ctx, &ctx.t("home.title"), body))
 }
 
-fn view(lang: Lang, s: &OrgStats, units: u64, signed_in: bool) -> Markup {
+fn view(
+    lang: Lang,
+    s: &OrgStats,
+    units: u64,
+    signed_in: bool,
+    notices: &[crate::opendata::StoredNotice],
+) -> Markup {
     let stat = |v: u64, key: &str| {
         html! { div.stat { span.stat-value { (v) } span.stat-label { (lang.t(key)) } } }
     };
@@ -44,6 +54,7 @@ fn view(lang: Lang, s: &OrgStats, units: u64, signed_in: bool) -> Markup {
             (stat(units, "home.stat_units"))
             (stat(s.listed, "home.stat_listed"))
         }
+        (crate::opendata::views::notices::latest(lang, notices))
         h2 { (lang.t("home.who")) }
         div.cards {
             div.card { h3 { (lang.t("home.card_buyers")) } p { (lang.t("home.card_buyers_text")) } }

@@ -530,6 +530,21 @@ pub async fn tender_ids_after(
         .await
 }
 
+/// The ids of the tenders whose place is in a league/city (the notices' place filter).
+pub async fn tender_ids_in_league(
+    db: &impl ConnectionTrait,
+    league: &str,
+) -> Result<Vec<i64>, DbErr> {
+    tender::Entity::find()
+        .select_only()
+        .column(tender::Column::Id)
+        .filter(tender::Column::LeagueCode.eq(league))
+        .order_by_asc(tender::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Number of tenders in every state, drafts included.
 pub async fn tender_count(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     tender::Entity::find().count(db).await

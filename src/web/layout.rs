@@ -45,7 +45,7 @@ impl<'a> Chrome<'a> {
     }
 }
 
-fn head(lang: Lang, title: &str) -> Markup {
+fn head(lang: Lang, title: &str, extra: Markup) -> Markup {
     html! {
         head {
             meta charset="utf-8";
@@ -60,6 +60,7 @@ fn head(lang: Lang, title: &str) -> Markup {
             // while the rest of the page is parsed (the browser test reads it).
             script src=(assets::url("js/app.js")) {}
             script src=(assets::url("vendor/htmx/htmx.min.js")) defer {}
+            (extra)
         }
     }
 }
@@ -165,10 +166,15 @@ fn header(ch: &Chrome) -> Markup {
 
 /// The whole document around a page's main content.
 fn frame(ch: &Chrome, title: &str, main: Markup) -> Markup {
+    frame_with(ch, title, html! {}, main)
+}
+
+/// [`frame`] with more in the head.
+fn frame_with(ch: &Chrome, title: &str, extra: Markup, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(ch.lang.code()) {
-            (head(ch.lang, title))
+            (head(ch.lang, title, extra))
             body {
                 (header(ch))
                 // Focusable by the skip link (not by Tab).
@@ -189,6 +195,37 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
         (body)
     };
     frame(&Chrome::of(ctx), title, main)
+}
+
+/// A full page in the frame that announces feeds in its head (`<link rel="alternate">`
+/// of each `(title, href)` Atom feed), so readers and browsers find them.
+pub fn page_with_feeds(ctx: &Ctx, title: &str, feeds: &[(String, String)], body: Markup) -> Markup {
+    let extra = html! {
+        @for (t, href) in feeds {
+            link rel="alternate" type="application/atom+xml" title=(t) href=(href);
+        }
+    };
+    let main = html! {
+        @if let Some(f) = &ctx.flash {
+            div class=(format!("flash flash-{}", f.kind)) role="status" { (f.text) }
+        }
+        (body)
+    };
+    frame_with(&Chrome::of(ctx), title, extra, main)
+}
+
+/// A printable document: the head and the content only — no header, navigation or footer
+/// — for printing, or saving as PDF from the browser (print CSS in `app.css`).
+pub fn printable(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            (head(lang, title, html! {}))
+            body.printable {
+                main.container id="main" tabindex="-1" { (body) }
+            }
+        }
+    }
 }
 
 /// An error page (made by the error middleware) in the same frame as every page.
