@@ -188,6 +188,9 @@ mod m0442_add_grants_terminated_at;
 mod m0443_add_grants_termination_reason;
 mod m0450_create_incubator_photos;
 mod m0451_index_incubator_photos_incubator;
+mod m0470_create_mail_queue;
+mod m0471_index_mail_queue_due;
+mod m0472_create_mail_settings;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -378,6 +381,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0443_add_grants_termination_reason::Migration),
             Box::new(m0450_create_incubator_photos::Migration),
             Box::new(m0451_index_incubator_photos_incubator::Migration),
+            Box::new(m0470_create_mail_queue::Migration),
+            Box::new(m0471_index_mail_queue_due::Migration),
+            Box::new(m0472_create_mail_settings::Migration),
         ]
     }
 }
