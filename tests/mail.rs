@@ -305,6 +305,7 @@ async fn notice_mails_follow_each_users_settings() {
         .await
         .unwrap()
         .unwrap();
+    app.clock().advance(1);
     let run = send_mail(&app.state, &mem, FROM).await.unwrap();
     assert_eq!(
         run,
