@@ -35,7 +35,9 @@
 //! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
 //! codes and its locale label), `files` (a PDF/PNG/JPEG by content and name, the check
 //! behind evidence uploads), `error` (the one error type [`kernel::error::AppError`] and
-//! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `db`
+//! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `mail`
+//! (SMTP settings from the environment, the [`kernel::mail::Transport`] trait with `lettre`'s
+//! SMTP over rustls and an in-memory one for tests, the process-wide on switch), `db`
 //! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
@@ -62,7 +64,10 @@
 //!   disable an account (reason, confirmation, audited; its sessions end because
 //!   `load_current_user` skips disabled rows) and issue single-use reset links (only the
 //!   SHA-256 of the secret stored, a day's expiry, spent by any password change); users change
-//!   their password at `/me/password`, throttled like the log-in. Calls `orgs`/`units` for
+//!   their password at `/me/password`, throttled like the log-in. Forgotten passwords
+//!   (`/password/forgot`, issue 11): the same answer for any e-mail, throttled per e-mail and
+//!   per address, a 30-minute single-use link mailed through `inbox::queue_mail` in the
+//!   request's transaction (older links spent). Calls `orgs`/`units` for
 //!   memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
 //!   attempts with their e-mail, evaluator replacements, verification and claim
@@ -70,7 +75,12 @@
 //!   rendered in the reader's
 //!   language, written in the transaction of the change they report; `/me/notifications`,
 //!   and an unread count in the header read in the same query as the signed-in user. New
-//!   kinds: a `rules::Kind` variant and two locale keys. Calls the kernel only.
+//!   kinds: a `rules::Kind` variant and two locale keys. E-mail (issue 11 point 6): with
+//!   mail on, each notice also writes a `mail_queue` row in its transaction (and accounts
+//!   queue reset links there, `queue_mail`); `app::jobs::send_mail` sends them outside any
+//!   transaction, each row claimed by a conditional update, retried with backoff, once;
+//!   `/me/settings` keeps which kinds come by e-mail and in which language (`mail_settings`,
+//!   [`inbox::MailChoice`]). Calls the kernel and `audit`.
 //! - [`orgs`] — the organization registry: profiles, USCC validation, service domains,
 //!   members, regulator-kept rating grade and credit status (the latter also set by the
 //!   credit engine in `regulation` through `set_credit_in`; each change logged with who,

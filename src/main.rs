@@ -146,6 +146,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     config.payments = civicbridge::payments::PaymentSettings::from_vars(|k| std::env::var(k).ok())
         .map_err(anyhow::Error::msg)?;
+    config.mail = civicbridge::kernel::mail::MailSettings::from_vars(|k| std::env::var(k).ok())
+        .map_err(anyhow::Error::msg)?;
     if let Ok(s) = std::env::var("CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS") {
         config.credit.zombie_objection_days = civicbridge::regulation::CreditSettings::parse_days(
             "CIVICBRIDGE_ZOMBIE_OBJECTION_DAYS",

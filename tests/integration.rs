@@ -27,6 +27,7 @@ mod invariants;
 mod kpis;
 mod layers;
 mod layout;
+mod mail;
 mod matching;
 mod notices;
 mod opendata;

@@ -192,6 +192,9 @@ mod m0460_create_notices;
 mod m0461_index_notices_at;
 mod m0462_index_notices_kind;
 mod m0463_index_notices_unit;
+mod m0470_create_mail_queue;
+mod m0471_index_mail_queue_due;
+mod m0472_create_mail_settings;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -386,6 +389,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0461_index_notices_at::Migration),
             Box::new(m0462_index_notices_kind::Migration),
             Box::new(m0463_index_notices_unit::Migration),
+            Box::new(m0470_create_mail_queue::Migration),
+            Box::new(m0471_index_mail_queue_due::Migration),
+            Box::new(m0472_create_mail_settings::Migration),
         ]
     }
 }

@@ -467,6 +467,89 @@ pub async fn use_reset(
     Ok(true)
 }
 
+/// A request for a forgotten password (`/password/forgot`), in one transaction: counted
+/// for the e-mail and the client address whether or not the e-mail has an account (refused,
+/// `false`, past [`rules::forgot_allowed`]); for an active account, every open reset link is
+/// spent, a new single-use one valid [`rules::FORGOT_TTL_SECS`] is stored (its SHA-256 only),
+/// audited, and its mail queued in `lang` (`inbox::queue_mail`), so the link goes out only
+/// if all of it commits. The caller answers the same whatever happened here.
+pub async fn request_reset_by_mail(
+    db: &DatabaseConnection,
+    email: &str,
+    client_ip: &str,
+    lang: crate::kernel::Lang,
+    now: i64,
+) -> Result<bool, DbErr> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let email_subject = format!("forgot-email:{email}");
+    let ip_subject = format!("forgot-ip:{client_ip}");
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Parallel requests for one e-mail or from one address take turns (their own key
+        // space, apart from the log-in's).
+        for (space, subject) in [(3, &email_subject), (4, &ip_subject)] {
+            txn.execute_raw(Statement::from_sql_and_values(
+                sea_orm::DatabaseBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                [space.into(), subject.clone().into()],
+            ))
+            .await?;
+        }
+    }
+    let since = now - rules::FORGOT_WINDOW_SECS;
+    let by_email = model::failures_since(&*txn, &email_subject, since).await?;
+    let by_ip = model::failures_since(&*txn, &ip_subject, since).await?;
+    if !rules::forgot_allowed(by_email, by_ip) {
+        txn.commit().await?;
+        return Ok(false);
+    }
+    model::record_failure(&*txn, &[&email_subject, &ip_subject], now).await?;
+    let user = model::find_by_email(&*txn, email)
+        .await?
+        .filter(|u| u.disabled_at.is_none());
+    if let Some(user) = user {
+        lock_user(&*txn, user.id).await?;
+        // A new link: every earlier one dies.
+        model::spend_resets(&*txn, user.id, now).await?;
+        let token = hex::encode(rand::random::<[u8; 32]>());
+        let expires_at = now + rules::FORGOT_TTL_SECS;
+        model::password_reset::ActiveModel {
+            token_hash: Set(rules::reset_token_hash(&token)),
+            user_id: Set(user.id),
+            issued_by: Set(None),
+            created_at: Set(now),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+        }
+        .insert(&*txn)
+        .await?;
+        crate::audit::append(
+            &*txn,
+            crate::audit::Entry {
+                at: now,
+                actor_id: None,
+                entity: "user",
+                entity_id: user.id,
+                action: "password_reset_mailed",
+                detail: serde_json::json!({ "user": user.id, "expires_at": expires_at }),
+                public: false,
+            },
+        )
+        .await?;
+        crate::inbox::queue_mail(
+            &*txn,
+            user.id,
+            crate::inbox::MAIL_PASSWORD_RESET,
+            &crate::inbox::Params::new().link(format!("/password/reset/{token}")),
+            lang,
+            now,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// Changes a signed-in user's password (the caller checked the current one): the new hash,
 /// every open reset link spent, the audit entry, in one transaction.
 pub async fn change_password(

@@ -613,3 +613,65 @@ async fn confirm_grant(
         &csrf,
     ))
 }
+
+/// `GET /password/forgot`: the form asking for the account's e-mail (when the site sends
+/// e-mail; otherwise how to get a link from an administrator).
+pub async fn forgot_form(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
+    let csrf = ctx.ensure_csrf().await?;
+    let on = st.config.mail.is_some();
+    let body = views::forgot(ctx.lang, on, "", None, &FieldErrors::default(), &csrf);
+    Ok(layout::page(&ctx, &ctx.t("forgot.title"), body))
+}
+
+/// `POST /password/forgot`: the same answer whether or not the e-mail has an account (a
+/// link is mailed only when it does); bad input comes back with its message (422), too many
+/// requests for the e-mail or from the address are refused (429) the same way for both.
+pub async fn forgot(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<rules::ForgotForm>,
+) -> AppResult<Response> {
+    let on = st.config.mail.is_some();
+    let csrf = ctx.ensure_csrf().await?;
+    if !on {
+        let body = views::forgot(ctx.lang, on, "", None, &FieldErrors::default(), &csrf);
+        return Ok(layout::page(&ctx, &ctx.t("forgot.title"), body).into_response());
+    }
+    let email = match rules::validate_forgot(&f, ctx.lang) {
+        Ok(email) => email,
+        Err(e) => {
+            let body = views::forgot(ctx.lang, on, &f.email, None, &e, &csrf);
+            return Ok(unprocessable(layout::page(
+                &ctx,
+                &ctx.t("forgot.title"),
+                body,
+            )));
+        }
+    };
+    let ip = ctx.client_ip.clone().unwrap_or_else(|| "unknown".into());
+    let allowed =
+        super::request_reset_by_mail(&st.db, &email, &ip, ctx.lang, st.clock.now()).await?;
+    if !allowed {
+        let message = ctx.t("forgot.throttled");
+        let body = views::forgot(
+            ctx.lang,
+            on,
+            &f.email,
+            Some(&message),
+            &FieldErrors::default(),
+            &csrf,
+        );
+        let mut res = (
+            StatusCode::TOO_MANY_REQUESTS,
+            layout::page(&ctx, &ctx.t("forgot.title"), body),
+        )
+            .into_response();
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("3600"),
+        );
+        return Ok(res);
+    }
+    let body = views::forgot_sent(ctx.lang, &email);
+    Ok(layout::page(&ctx, &ctx.t("forgot.title"), body).into_response())
+}

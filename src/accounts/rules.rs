@@ -509,9 +509,77 @@ pub fn keeps_an_admin(
     }
 }
 
+/// How long a link sent for a forgotten password works (seconds): half an hour.
+pub const FORGOT_TTL_SECS: i64 = 30 * 60;
+
+/// The window in which requests for a forgotten password are counted (seconds).
+pub const FORGOT_WINDOW_SECS: i64 = 3600;
+
+/// Requests for one e-mail in the window before more are refused (so a mailbox is not
+/// flooded).
+pub const FORGOT_MAX_PER_EMAIL: u64 = 3;
+
+/// Requests from one client address in the window before more are refused.
+pub const FORGOT_MAX_PER_IP: u64 = 20;
+
+/// Whether another request for a forgotten password may go ahead, given those counted in
+/// the window for the e-mail and for the client address. Counted whether or not the e-mail
+/// has an account, so the answer tells nothing about it.
+pub fn forgot_allowed(by_email: Failures, by_ip: Failures) -> bool {
+    by_email.count < FORGOT_MAX_PER_EMAIL && by_ip.count < FORGOT_MAX_PER_IP
+}
+
+/// The forgotten-password form.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ForgotForm {
+    /// The account's e-mail, as typed.
+    #[serde(default)]
+    pub email: String,
+}
+
+/// Checks the forgotten-password form: an e-mail address (normalized).
+pub fn validate_forgot(f: &ForgotForm, lang: Lang) -> Result<String, FieldErrors> {
+    let mut e = FieldErrors::default();
+    let email = normalize_email(&f.email);
+    if email.is_empty() {
+        e.add("email", lang.t("form.required"));
+    } else if text::refusal(&email, Kind::Line, EMAIL_MAX).is_some() || !email.validate_email() {
+        e.add("email", lang.t("signup.bad_email"));
+    }
+    e.into_result(email)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forgotten_password_requests_are_counted_per_email_and_address() {
+        let n = |count| Failures {
+            count,
+            oldest: None,
+            newest: None,
+        };
+        assert!(forgot_allowed(n(0), n(0)));
+        assert!(forgot_allowed(
+            n(FORGOT_MAX_PER_EMAIL - 1),
+            n(FORGOT_MAX_PER_IP - 1)
+        ));
+        assert!(!forgot_allowed(n(FORGOT_MAX_PER_EMAIL), n(0)));
+        assert!(!forgot_allowed(n(0), n(FORGOT_MAX_PER_IP)));
+        assert_eq!(FORGOT_TTL_SECS, 1800);
+        let ok = validate_forgot(
+            &ForgotForm {
+                email: " Li@Example.org ".into(),
+            },
+            Lang::En,
+        );
+        assert_eq!(ok.unwrap(), "li@example.org");
+        for bad in ["", "not-an-email", "a\u{0}b@example.org"] {
+            let e = validate_forgot(&ForgotForm { email: bad.into() }, Lang::En).unwrap_err();
+            assert!(e.get("email").is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn next_keeps_local_paths() {

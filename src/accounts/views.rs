@@ -42,6 +42,7 @@ pub fn login(lang: Lang, email: &str, next: &str, message: Option<&str>, csrf: &
                 (input("password", "password", &lang.t("signup.password"), "", None, &none, true))
                 div.actions { button.btn.btn-primary type="submit" { (lang.t("login.submit")) } }
             }
+            p { a href="/password/forgot" id="forgot-link" { (lang.t("forgot.link")) } }
             p { (lang.t("login.no_account")) " " a href="/signup" { (lang.t("nav.signup")) } }
         }
     }
@@ -62,6 +63,7 @@ pub fn workspace(
         p {
             span.muted { (u.email) } " "
             a.change-password href="/me/password" { (lang.t("password.title")) } " "
+            a.mail-settings href="/me/settings" { (lang.t("mail_settings.title")) } " "
             @for r in &u.actor.roles { span.badge.badge-role { (r.label(lang)) } " " }
             @if u.actor.is_buyer() { span.badge.badge-role { (lang.t("role.buyer")) } }
         }
@@ -325,6 +327,48 @@ pub fn password_form(lang: Lang, e: &FieldErrors, csrf: &str) -> Markup {
                 (input("password", "password_confirm", &lang.t("signup.password_confirm"), "", None, e, true))
                 div.actions { button.btn.btn-primary type="submit" { (lang.t("password.submit")) } }
             }
+        }
+    }
+}
+
+/// `/password/forgot`: the e-mail field (when the site sends mail), or where to turn when it
+/// does not; `message` is the throttle's answer.
+pub fn forgot(
+    lang: Lang,
+    mail_on: bool,
+    email: &str,
+    message: Option<&str>,
+    e: &FieldErrors,
+    csrf: &str,
+) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("forgot.title")) }
+            @if mail_on {
+                p { (lang.t("forgot.hint")) }
+                @if let Some(m) = message { div.form-errors role="alert" { p { (m) } } }
+                (error_summary(e, lang))
+                form.form method="post" action="/password/forgot" novalidate {
+                    (csrf_field(csrf))
+                    (input("email", "email", &lang.t("signup.email"), email, None, e, true))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("forgot.submit")) } }
+                }
+            } @else {
+                p id="mail-off" { (lang.t("forgot.mail_off")) }
+            }
+            p { a href="/login" { (lang.t("nav.login")) } }
+        }
+    }
+}
+
+/// The answer to a request for a forgotten password: the same whether or not the address
+/// has an account.
+pub fn forgot_sent(lang: Lang, email: &str) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("forgot.title")) }
+            p id="forgot-sent" { (lang.tf("forgot.sent", &[("email", email)])) }
+            p { a href="/login" { (lang.t("nav.login")) } }
         }
     }
 }

@@ -97,6 +97,92 @@ pub async fn detect_zombies(st: &AppState) -> Result<crate::regulation::ZombieRu
     .await
 }
 
+/// What a round of the mail job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MailRun {
+    /// Accepted by the transport.
+    pub sent: u32,
+    /// Not wanted by the recipient (a kind they turned off), or no longer addressable.
+    pub skipped: u32,
+    /// Failed this time (tried again later, or given up after the last try).
+    pub failed: u32,
+}
+
+/// How many queued mails one round takes.
+const MAIL_BATCH: u64 = 50;
+
+/// One round of the mail job: the due rows of the queue, each claimed by a conditional
+/// update (another instance's round skips it), then — outside any transaction — rendered in
+/// the recipient's language and handed to `transport` from `from`; a success ends the row
+/// (`sent`, its parameters dropped), a failure schedules the next try with backoff until
+/// the last. Kinds the recipient turned off end as `skipped`. Links are made absolute with
+/// the public address (`CIVICBRIDGE_PUBLIC_URL`).
+pub async fn send_mail(
+    st: &AppState,
+    transport: &dyn crate::kernel::mail::Transport,
+    from: &str,
+) -> Result<MailRun, DbErr> {
+    use crate::inbox;
+    let now = st.clock.now();
+    let due = inbox::due_mail(&st.db, now, MAIL_BATCH).await?;
+    let mut run = MailRun::default();
+    if due.is_empty() {
+        return Ok(run);
+    }
+    let mut ids: Vec<i64> = due.iter().map(|m| m.user_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let users = crate::accounts::users_by_ids(&st.db, &ids).await?;
+    let choices = inbox::mail_choices(&st.db, &ids).await?;
+    let base = st.config.ocds.base_url.clone();
+    for m in due {
+        if !inbox::claim_mail(
+            &st.db,
+            m.id,
+            m.next_attempt_at,
+            now + inbox::rules::MAIL_CLAIM_SECS,
+        )
+        .await?
+        {
+            continue;
+        }
+        let user = users.iter().find(|u| u.id == m.user_id);
+        let choice = choices
+            .get(&m.user_id)
+            .cloned()
+            .unwrap_or_else(inbox::MailChoice::default_choice);
+        let lang = crate::kernel::Lang::parse(&m.lang).unwrap_or(choice.lang);
+        let params = inbox::Params::from_json(&m.params);
+        let text = inbox::mail_text(&m.kind, &params, lang, &base);
+        let (Some(user), true, Some((subject, body))) = (user, choice.wants(&m.kind), text) else {
+            inbox::finish_mail(&st.db, m.id, "skipped", now).await?;
+            run.skipped += 1;
+            continue;
+        };
+        let out = crate::kernel::mail::Outgoing {
+            to: user.email.clone(),
+            subject,
+            body,
+            message_id: format!("<mail-{}-{}@civicbridge>", m.id, m.created_at),
+        };
+        match transport.send(from, &out).await {
+            Ok(()) => {
+                inbox::finish_mail(&st.db, m.id, "sent", now).await?;
+                run.sent += 1;
+            }
+            Err(e) => {
+                let attempts = m.attempts + 1;
+                let next = (attempts < inbox::rules::MAIL_MAX_ATTEMPTS)
+                    .then(|| now + inbox::mail_retry_delay(attempts));
+                tracing::warn!(mail = m.id, attempts, error = %e, "sending a mail failed");
+                inbox::fail_mail(&st.db, m.id, attempts, next, &e).await?;
+                run.failed += 1;
+            }
+        }
+    }
+    Ok(run)
+}
+
 /// Links freshly recorded audit entries into the hash chain.
 pub async fn chain_audit(st: &AppState) -> Result<u64, DbErr> {
     crate::audit::chain_pending(&st.db, &st.audit_keys).await
@@ -286,6 +372,28 @@ pub fn spawn_all(state: &AppState) {
             }
         }
     });
+    // Every ten seconds while mail is configured: the queue written with the notices.
+    if let Some(settings) = state.config.mail.clone() {
+        match crate::kernel::mail::Smtp::new(&settings) {
+            Ok(smtp) => {
+                let smtp = std::sync::Arc::new(smtp);
+                every(state, Duration::from_secs(10), move |st| {
+                    let smtp = smtp.clone();
+                    let from = settings.from.clone();
+                    async move {
+                        match send_mail(&st, smtp.as_ref(), &from).await {
+                            Ok(r) if r == MailRun::default() => {}
+                            Ok(r) => tracing::info!(?r, "mail queue round"),
+                            Err(e) => tracing::warn!(error = %e, "mail round failed; will retry"),
+                        }
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "CIVICBRIDGE_SMTP_URL is unusable: no mail is sent")
+            }
+        }
+    }
     every(state, Duration::from_secs(1), |st| async move {
         if let Err(e) = chain_audit(&st).await {
             tracing::warn!(error = %e, "audit chaining failed; will retry");

@@ -107,6 +107,10 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     crate::kernel::audit_keys::install(&audit_keys)?;
     // Before anything can record an OCDS release.
     crate::opendata::install(config.ocds.clone());
+    // Before anything can write a notice: with mail settings, notices queue their e-mail.
+    if config.mail.is_some() {
+        crate::kernel::mail::switch_on();
+    }
     let db = crate::kernel::db::connect(&url).await?;
     crate::kernel::db::migrate(&db).await?;
     crate::audit::start(&db, &audit_keys, clock.now()).await?;

@@ -214,6 +214,8 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/me", SignedIn, pages::me::me)
     .get("/me/notifications", SignedIn, inbox::routes::list)
     .post("/me/notifications/read", SignedIn, inbox::routes::mark_read)
+    .get("/me/settings", SignedIn, inbox::routes::settings)
+    .post("/me/settings", SignedIn, inbox::routes::save_settings)
     .get("/admin/users", Admin, accounts::routes::users)
     .post("/admin/users/{id}/roles", Admin, accounts::routes::set_role)
     .post(
@@ -234,6 +236,8 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         accounts::routes::reset_form,
     )
     .post("/password/reset/{token}", Public, accounts::routes::reset)
+    .get("/password/forgot", Public, accounts::routes::forgot_form)
+    .post("/password/forgot", Public, accounts::routes::forgot)
     // orgs
     .get("/orgs", Public, orgs::routes::list)
     .get("/orgs/new", Joiner, orgs::routes::new_form)

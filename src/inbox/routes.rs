@@ -46,3 +46,53 @@ pub async fn mark_read(
     super::mark_read(&st.db, uid, id, st.clock.now()).await?;
     Ok(see_other("/me/notifications"))
 }
+
+/// `GET /me/settings`: which notices also come by e-mail, and in which language.
+pub async fn settings(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ViewWorkspace)?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let choice = super::mail_choices(&st.db, &[uid])
+        .await?
+        .remove(&uid)
+        .unwrap_or_else(super::MailChoice::default_choice);
+    let form = super::rules::MailSettingsForm {
+        kind: choice.kinds.iter().map(|k| k.code().to_string()).collect(),
+        lang: if choice.chosen {
+            choice.lang.code().to_string()
+        } else {
+            ctx.lang.code().to_string()
+        },
+    };
+    let csrf = ctx.ensure_csrf().await?;
+    let on = crate::kernel::mail::enabled();
+    let body = views::settings(ctx.lang, &form, on, &Default::default(), &csrf);
+    Ok(layout::page(&ctx, &ctx.t("mail_settings.title"), body))
+}
+
+/// `POST /me/settings`: saves the choice (422 with the form as ticked for a bad one).
+pub async fn save_settings(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<super::rules::MailSettingsForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ViewWorkspace)?;
+    let uid = ctx.require_user()?.actor.user_id;
+    match super::rules::validate_mail_settings(&f, ctx.lang) {
+        Ok((kinds, lang)) => {
+            super::save_mail_choice(&st.db, uid, &kinds, lang, st.clock.now()).await?;
+            ctx.set_flash("success", ctx.t("mail_settings.saved"))
+                .await?;
+            Ok(see_other("/me/settings"))
+        }
+        Err(e) => {
+            let csrf = ctx.ensure_csrf().await?;
+            let on = crate::kernel::mail::enabled();
+            let body = views::settings(ctx.lang, &f, on, &e, &csrf);
+            Ok(crate::web::unprocessable(layout::page(
+                &ctx,
+                &ctx.t("mail_settings.title"),
+                body,
+            )))
+        }
+    }
+}

@@ -211,9 +211,238 @@ fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
     out
 }
 
+/// The kind of a queued mail that carries no notice: a password-reset link (its parameter
+/// `link` is the whole address; it is the only mail a user cannot turn off).
+pub const MAIL_PASSWORD_RESET: &str = "password_reset";
+
+/// How often a mail is tried before the queue gives up on it.
+pub const MAIL_MAX_ATTEMPTS: i32 = 8;
+
+/// How long a sender holds a row it is sending before another may take it (seconds).
+pub const MAIL_CLAIM_SECS: i64 = 120;
+
+/// Whether a kind of notice also comes by e-mail for a user who has not chosen: everything
+/// that asks something of the user or decides about them, not the routine news of their
+/// colleagues (membership changes, a colleague's published call).
+pub fn mailed_by_default(k: Kind) -> bool {
+    !matches!(
+        k,
+        Kind::OrgMemberAdded
+            | Kind::OrgMemberRemoved
+            | Kind::OrgMemberRoleChanged
+            | Kind::UnitBuyerAdded
+            | Kind::UnitBuyerRemoved
+            | Kind::CallPublished
+    )
+}
+
+/// The kinds mailed to a user who has not chosen.
+pub fn default_mail_kinds() -> Vec<Kind> {
+    Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| mailed_by_default(*k))
+        .collect()
+}
+
+/// The stored form of a choice of kinds: their codes, comma-separated, in `Kind::ALL` order.
+pub fn kinds_to_codes(kinds: &[Kind]) -> String {
+    Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| kinds.contains(k))
+        .map(|k| k.code())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Reads [`kinds_to_codes`]; codes of kinds that no longer exist are dropped.
+pub fn kinds_from_codes(s: &str) -> Vec<Kind> {
+    let codes: Vec<&str> = s.split(',').map(str::trim).collect();
+    Kind::ALL
+        .iter()
+        .copied()
+        .filter(|k| codes.contains(&k.code()))
+        .collect()
+}
+
+/// The e-mail settings form: the chosen kinds (checkboxes, repeated `kind`) and the language.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct MailSettingsForm {
+    /// Codes of the chosen kinds.
+    #[serde(default)]
+    pub kind: Vec<String>,
+    /// `zh-CN` or `en`.
+    #[serde(default)]
+    pub lang: String,
+}
+
+/// Validates the settings form: every code a known kind, the language one of ours. No box
+/// ticked is a valid choice (no e-mail but password resets).
+pub fn validate_mail_settings(
+    f: &MailSettingsForm,
+    lang: Lang,
+) -> Result<(Vec<Kind>, Lang), crate::kernel::error::FieldErrors> {
+    let mut e = crate::kernel::error::FieldErrors::default();
+    let mut kinds = Vec::new();
+    for code in &f.kind {
+        match Kind::parse(code.trim()) {
+            Some(k) => kinds.push(k),
+            None => {
+                if e.get("kind").is_none() {
+                    e.add("kind", lang.t("mail_settings.unknown_kind"));
+                }
+            }
+        }
+    }
+    let chosen = match f.lang.trim() {
+        "zh-CN" => Some(Lang::Zh),
+        "en" => Some(Lang::En),
+        _ => None,
+    };
+    if chosen.is_none() {
+        e.add("lang", lang.t("mail_settings.bad_lang"));
+    }
+    match chosen {
+        Some(l) if e.is_empty() => Ok((kinds, l)),
+        _ => Err(e),
+    }
+}
+
+/// The delay before try number `attempts + 1` after `attempts` failures: a minute, doubled
+/// each time, at most six hours.
+pub fn mail_retry_delay(attempts: i32) -> i64 {
+    let n = attempts.clamp(1, 30) as u32 - 1;
+    60i64.saturating_mul(1i64 << n.min(20)).min(6 * 3600)
+}
+
+/// A mail's subject and plain-text body in `lang`: a notice reads as in the inbox, with the
+/// page it names and the settings page as full addresses under `base_url`; a reset mail
+/// carries its link. `None` for a kind this version does not know.
+pub fn mail_text(
+    kind: &str,
+    params: &Params,
+    lang: Lang,
+    base_url: &str,
+) -> Option<(String, String)> {
+    let base = base_url.trim_end_matches('/');
+    let site = lang.t("site.name");
+    if kind == MAIL_PASSWORD_RESET {
+        let link = params.get(LINK, lang)?;
+        let subject = format!("[{site}] {}", lang.t("mail.reset.subject"));
+        let body = lang.tf(
+            "mail.reset.body",
+            &[("link", &format!("{base}{link}")), ("minutes", "30")],
+        );
+        return Some((subject, body));
+    }
+    let k = Kind::parse(kind)?;
+    let subject = format!("[{site}] {}", k.label(lang));
+    let mut body = text(kind, params, lang);
+    if let Some(path) = params.local_link() {
+        body.push_str("\n\n");
+        body.push_str(&lang.tf("mail.open", &[("link", &format!("{base}{path}"))]));
+    }
+    body.push_str("\n\n-- \n");
+    body.push_str(&lang.tf(
+        "mail.footer",
+        &[("settings", &format!("{base}/me/settings"))],
+    ));
+    Some((subject, body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mail_defaults_codes_and_settings() {
+        let d = default_mail_kinds();
+        assert!(d.contains(&Kind::ContractTerminated));
+        assert!(d.contains(&Kind::SignupAttempt));
+        assert!(!d.contains(&Kind::OrgMemberAdded));
+        assert_eq!(kinds_from_codes(&kinds_to_codes(&d)), d);
+        assert_eq!(kinds_from_codes(""), Vec::<Kind>::new());
+        assert_eq!(
+            kinds_from_codes("no_such_kind,role_granted"),
+            vec![Kind::RoleGranted]
+        );
+        let ok = MailSettingsForm {
+            kind: vec!["role_granted".into(), "penalty_recorded".into()],
+            lang: "en".into(),
+        };
+        assert_eq!(
+            validate_mail_settings(&ok, Lang::Zh).unwrap(),
+            (vec![Kind::RoleGranted, Kind::PenaltyRecorded], Lang::En)
+        );
+        let none = MailSettingsForm {
+            kind: vec![],
+            lang: "zh-CN".into(),
+        };
+        assert_eq!(
+            validate_mail_settings(&none, Lang::Zh).unwrap(),
+            (vec![], Lang::Zh)
+        );
+        let bad = MailSettingsForm {
+            kind: vec!["x".into(), "y".into()],
+            lang: "fr".into(),
+        };
+        let e = validate_mail_settings(&bad, Lang::En).unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e:?}");
+        assert!(e.get("kind").is_some() && e.get("lang").is_some());
+    }
+
+    #[test]
+    fn mail_retries_back_off_to_six_hours() {
+        assert_eq!(mail_retry_delay(1), 60);
+        assert_eq!(mail_retry_delay(2), 120);
+        assert_eq!(mail_retry_delay(3), 240);
+        assert_eq!(mail_retry_delay(0), 60);
+        assert_eq!(mail_retry_delay(MAIL_MAX_ATTEMPTS), 60 << 7);
+        assert_eq!(mail_retry_delay(40), 6 * 3600);
+        for a in 1..40 {
+            assert!(mail_retry_delay(a + 1) >= mail_retry_delay(a));
+        }
+    }
+
+    #[test]
+    fn mails_read_in_the_recipients_language() {
+        let p = Params::new()
+            .text("user", "李明")
+            .label("role", "role.regulator")
+            .text("by", "王芳")
+            .text("reason", "岗位调整")
+            .link("/me");
+        for lang in [Lang::Zh, Lang::En] {
+            let (subject, body) =
+                mail_text(Kind::RoleGranted.code(), &p, lang, "https://cb.example/").unwrap();
+            assert!(
+                subject.contains(&Kind::RoleGranted.label(lang)),
+                "{subject}"
+            );
+            assert!(body.contains("岗位调整"), "{body}");
+            assert!(body.contains(&lang.t("role.regulator")), "{body}");
+            assert!(
+                body.contains("https://cb.example/me\n") || body.contains("https://cb.example/me "),
+                "{body}"
+            );
+            assert!(body.contains("https://cb.example/me/settings"), "{body}");
+            assert!(!body.contains("%{"), "{body}");
+        }
+        let (zh, _) = mail_text(Kind::RoleGranted.code(), &p, Lang::Zh, "x").unwrap();
+        let (en, _) = mail_text(Kind::RoleGranted.code(), &p, Lang::En, "x").unwrap();
+        assert_ne!(zh, en);
+        let reset = Params::new().link("/password/reset/abc");
+        let (s, b) = mail_text(MAIL_PASSWORD_RESET, &reset, Lang::En, "http://h:1").unwrap();
+        assert!(!s.is_empty());
+        assert!(b.contains("http://h:1/password/reset/abc"), "{b}");
+        assert!(b.contains("30"), "{b}");
+        assert_eq!(
+            mail_text(MAIL_PASSWORD_RESET, &Params::new(), Lang::En, "x"),
+            None
+        );
+        assert_eq!(mail_text("no_such_kind", &p, Lang::En, "x"), None);
+    }
 
     #[test]
     fn every_kind_reads_in_both_languages() {

@@ -14,6 +14,7 @@ pub fn inbox(lang: Lang, notices: &[Notice], csrf: &str) -> Markup {
     html! {
         div.page-head {
             h1.page-title { (lang.t("inbox.title")) }
+            a.btn.btn-secondary href="/me/settings" { (lang.t("mail_settings.title")) }
             @if unread > 0 {
                 form.inline method="post" action="/me/notifications/read" {
                     (csrf_field(csrf))
@@ -50,5 +51,38 @@ pub fn inbox(lang: Lang, notices: &[Notice], csrf: &str) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// `/me/settings`: a checkbox per kind of notice (ticked: also by e-mail) and the language
+/// of the mails; a plain form, no script.
+pub fn settings(
+    lang: Lang,
+    f: &rules::MailSettingsForm,
+    mail_on: bool,
+    e: &crate::kernel::error::FieldErrors,
+    csrf: &str,
+) -> Markup {
+    use crate::web::forms::{checks, error_summary, select};
+    let kinds: Vec<(String, String)> = rules::Kind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.label(lang)))
+        .collect();
+    let langs = vec![
+        ("zh-CN".to_string(), "中文".to_string()),
+        ("en".to_string(), "English".to_string()),
+    ];
+    html! {
+        div.page-head { h1.page-title { (lang.t("mail_settings.title")) } }
+        @if !mail_on { p.muted id="mail-off" { (lang.t("mail_settings.off")) } }
+        p { (lang.t("mail_settings.hint")) }
+        (error_summary(e, lang))
+        form.form method="post" action="/me/settings" novalidate {
+            (csrf_field(csrf))
+            (checks("kind", &lang.t("mail_settings.kinds"), &kinds, &f.kind, e))
+            (select("lang", &lang.t("mail_settings.lang"), &langs, &f.lang, None, e))
+            div.actions { button.btn.btn-primary type="submit" { (lang.t("mail_settings.submit")) } }
+        }
+        p { a href="/me/notifications" { (lang.t("inbox.title")) } }
     }
 }

@@ -14,6 +14,7 @@ pub mod db;
 pub mod error;
 pub mod files;
 pub mod i18n;
+pub mod mail;
 pub mod money;
 pub mod outbox;
 pub mod pdf;

@@ -91,6 +91,9 @@ pub struct Config {
     pub api_rate_limit: u32,
     /// The window of that limit in seconds (`CIVICBRIDGE_API_RATE_WINDOW`, default 60).
     pub api_rate_window_secs: u32,
+    /// E-mail through SMTP (`CIVICBRIDGE_SMTP_URL`, `CIVICBRIDGE_MAIL_FROM`); `None`: off,
+    /// the inbox alone tells users and forgotten passwords go through an administrator.
+    pub mail: Option<crate::kernel::mail::MailSettings>,
 }
 
 impl Default for Config {
@@ -127,6 +130,7 @@ impl Default for Config {
             ocds: Default::default(),
             api_rate_limit: 300,
             api_rate_window_secs: 60,
+            mail: None,
         }
     }
 }
