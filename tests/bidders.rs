@@ -145,7 +145,8 @@ async fn a_bidders_members_read_their_sealed_bid_and_nobody_else() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // `/me` lists the bid with its content and receipt links, still sealed.
-    let r = member.get("/me").await;
+    // (The language chosen with `?lang=` stays in a cookie: back to Chinese.)
+    let r = member.get("/me?lang=zh-CN").await;
     assert_eq!(
         r.count(&format!("#ws-bids a.bid-content[href='{page}']")),
         1
