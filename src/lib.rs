@@ -48,7 +48,8 @@
 //! photo pipeline: typed by content, decoded under limits, turned upright, re-encoded
 //! without EXIF as a thumbnail and a large JPEG under a room's folder of the data
 //! directory — brands and incubators use it; `web::photos` reads the upload form and serves
-//! a rendition with its cache headers), `text` (which
+//! a rendition with its cache headers; a refused upload keeps its text fields, so the form
+//! comes back with the caption typed), `text` (which
 //! characters a free-text field may hold — none of the control characters on one line, only
 //! line breaks and tabs on several, no bidi marks in names — and its length in characters;
 //! each room keeps its limits in one table in its rules).
@@ -110,7 +111,11 @@
 //!   Each public event records its OCDS release through `opendata` in its transaction.
 //!   Conflicts of interest are refused: an evaluator buying for the unit or
 //!   belonging to a bidder, a bidder with a member buying for the unit or evaluating the
-//!   tender. A bid write and the opening both start with a conditional UPDATE of the
+//!   tender. A bidder's own members read its sealed bid before the opening too
+//!   (`own_bid_content`, `own_file`; everyone else a 404), and see in `/me` what became of
+//!   each bid (`rules::bid_outcome`: won, lost, unsuccessful, …); a buyer's to-do list reads
+//!   the unanswered questions and challenges of the user's units (`unanswered_of_units`,
+//!   urgency by `rules::question_urgency`). A bid write and the opening both start with a conditional UPDATE of the
 //!   tender row, so the deadline is decided inside the writing transaction. Attachments are
 //!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
 //!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
@@ -123,7 +128,8 @@
 //!   challenge), milestones, offline payments, completion with a rating, early termination
 //!   by the buyer with a public reason (out of the 30% ledger and the supplier's
 //!   administrators notified in the same transaction). Keeps supplier kind and value for the
-//!   30% share. Calls `audit`, `procurement`, `orgs`, `units`, `targets`, `inbox`.
+//!   30% share. Offers the buyer's to-do list what the units' contracts wait for
+//!   (`buyer_todo`: signatures, reports to accept, accepted milestones to pay). Calls `audit`, `procurement`, `orgs`, `units`, `targets`, `inbox`.
 //! - [`matching`] — who fits which tender, with reasons: eligibility rules reused from
 //!   `procurement`, six scored parts with configurable weights, an in-memory snapshot of all
 //!   organizations (`matching::Env`, no web state), invitations, recommended tenders; the
@@ -418,7 +424,7 @@
 //!   error shape, `page`/`per_page` paging with totals and `Link` headers, `ETag`/304, the
 //!   CORS policy, the anonymous rate limit keyed by client address on the injectable clock).
 //! - [`pages`] — pages that compose rooms: home, the workspace `/me` (with the regulator's
-//!   work queue, the user's claims, the calls an organizer runs and the calls recommended
+//!   work queue, the buyer's to-do list from `procurement` and `contracts`, the user's claims, the calls an organizer runs and the calls recommended
 //!   to an organization), the sections added to
 //!   the tender page (matches) and to the organization profile (annual reports and
 //!   penalties, brands: [`web::AppState::profile_sections`]), and the registration of an

@@ -834,18 +834,38 @@ fn jpeg_with_exif() -> Vec<u8> {
 /// Posts the photo form (multipart: the token first, the caption, then the file) the way a
 /// browser does.
 async fn upload(c: &mut Client, inc: i64, caption: &str, bytes: &[u8]) -> common::Resp {
+    upload_ordered(c, inc, caption, bytes, false).await
+}
+
+/// The upload form's parts, the caption before the file or (`caption_last`) after it.
+async fn upload_ordered(
+    c: &mut Client,
+    inc: i64,
+    caption: &str,
+    bytes: &[u8],
+    caption_last: bool,
+) -> common::Resp {
     use axum::body::Body;
     use axum::http::{Request, header};
     let token = c.csrf.clone().unwrap_or_default();
-    let mut body = format!(
-        "--bnd\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
-         --bnd\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n{caption}\r\n\
-         --bnd\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.jpg\"\r\n\
-         Content-Type: image/jpeg\r\n\r\n"
-    )
-    .into_bytes();
+    let caption_part =
+        format!("--bnd\r\nContent-Disposition: form-data; name=\"caption\"\r\n\r\n{caption}\r\n");
+    let mut body =
+        format!("--bnd\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n")
+            .into_bytes();
+    if !caption_last {
+        body.extend_from_slice(caption_part.as_bytes());
+    }
+    body.extend_from_slice(
+        b"--bnd\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"photo.jpg\"\r\n\
+          Content-Type: image/jpeg\r\n\r\n",
+    );
     body.extend_from_slice(bytes);
-    body.extend_from_slice(b"\r\n--bnd--\r\n");
+    body.extend_from_slice(b"\r\n");
+    if caption_last {
+        body.extend_from_slice(caption_part.as_bytes());
+    }
+    body.extend_from_slice(b"--bnd--\r\n");
     let cookies = c
         .cookies
         .iter()
@@ -970,11 +990,18 @@ async fn managers_keep_an_incubators_photos_and_the_public_sees_them() {
         );
         let msg = r.text(&format!("#{field}-error"));
         assert!(!msg.is_empty() && msg.contains(says), "{field}: {msg}");
-        // (A file refused while it is read — past 5 MB — does not keep the caption yet.)
-        if !caption.chars().any(char::is_control) && says != "5 MB" {
+        // A file refused while it is read (past 5 MB) keeps the caption too (issue 12).
+        if !caption.chars().any(char::is_control) {
             assert_eq!(r.value("input[name=caption]").as_deref(), Some(caption));
         }
     }
+    // The caption sent after a file past 5 MB comes back too.
+    let mut huge = png(50, 50);
+    huge.resize(5 * 1024 * 1024 + 10, 0);
+    let r = upload_ordered(&mut manager, inc, "多功能厅", &huge, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.text("#photo-error").contains("5 MB"));
+    assert_eq!(r.value("input[name=caption]").as_deref(), Some("多功能厅"));
     assert_eq!(app.count("incubator_photos").await, 0);
     assert!(photo_files(&app).is_empty());
     assert_eq!(incubator_audits(&app, "photo_added").await, 0);

@@ -8,6 +8,7 @@ mod accounts;
 mod api;
 mod audit;
 mod batching;
+mod bidders;
 mod brands;
 mod browser;
 mod calls;

@@ -40,8 +40,8 @@ struct World {
     deadline: i64,
     /// Bid ids of A, B, C (withdrawn) on the tender, and A's on the other tender.
     bids: [i64; 4],
-    /// Attachment ids of A's and B's bids on the tender.
-    files: [i64; 2],
+    /// Attachment ids of A's, B's and C's (withdrawn) bids on the tender.
+    files: [i64; 3],
     /// Every organization id (A, B, C, D).
     orgs: [i64; 4],
     /// The organizations' administrators' e-mails.
@@ -191,7 +191,7 @@ async fn world() -> World {
         tender,
         deadline,
         bids: [bid_a, bid_b, bid_c, other_bid],
-        files: [file_a, file_b],
+        files: [file_a, file_b, file_c],
         orgs: [org_a, org_b, org_c, org_d],
         admins: [
             ("admin-a@example.org", org_a),
@@ -395,13 +395,23 @@ async fn enumerate(w: &World, email: Option<&str>, readable: &[(i64, i64)], writ
     all_alike(who, "withdraw", &withdraw);
 }
 
-/// Before the opening nobody — buyer, regulator, bidders included — can tell which bid or
-/// attachment ids exist on the tender, nor whether a bid was withdrawn.
+/// Before the opening nobody — buyer, regulator, other bidders included — can tell which bid
+/// or attachment ids exist on the tender, nor whether a bid was withdrawn. A bidder's own
+/// members read their own bid's attachments (issue 11; a withdrawn bid's too), and any other
+/// attachment id on their bid reads as missing.
 #[tokio::test]
 async fn sealed_bids_cannot_be_enumerated() {
     let w = world().await;
+    let [bid_a, bid_b, bid_c, _] = w.bids;
+    let [file_a, file_b, file_c] = w.files;
     for email in ASKERS {
-        enumerate(&w, email, &[], true).await;
+        let readable: &[(i64, i64)] = match email {
+            Some("admin-a@example.org" | "member-a@example.org") => &[(bid_a, file_a)],
+            Some("admin-b@example.org" | "member-b@example.org") => &[(bid_b, file_b)],
+            Some("admin-c@example.org") => &[(bid_c, file_c)],
+            _ => &[],
+        };
+        enumerate(&w, email, readable, true).await;
     }
     // Nothing was written by all this.
     let t = procurement::get(&w.app.state.db, w.tender)
@@ -428,7 +438,8 @@ async fn after_opening_only_readers_get_attachments_and_others_learn_nothing() {
     );
     let t = w.tender;
     let [bid_a, bid_b, _, _] = w.bids;
-    let [file_a, file_b] = w.files;
+    let [file_a, file_b, file_c] = w.files;
+    let bid_c = w.bids[2];
     let url_a = format!("/tenders/{t}/bids/{bid_a}/files/{file_a}");
     let url_b = format!("/tenders/{t}/bids/{bid_b}/files/{file_b}");
     for (email, a, b) in [
@@ -454,11 +465,12 @@ async fn after_opening_only_readers_get_attachments_and_others_learn_nothing() {
         // Their own or overseen attachments aside, the rest reads as missing.
         enumerate(&w, Some(email), &readable, false).await;
     }
+    // The withdrawn bid (never opened) stays its own members' to read.
+    enumerate(&w, Some("admin-c@example.org"), &[(bid_c, file_c)], false).await;
     for email in [
         None,
         Some("plain@example.org"),
         Some("admin-d@example.org"),
-        Some("admin-c@example.org"),
         Some("other-buyer@example.org"),
         Some("evaluator@example.org"),
         Some("admin@example.org"),

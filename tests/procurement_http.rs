@@ -324,10 +324,12 @@ async fn a_tender_from_draft_to_award_over_http() {
         let r = c.get(&format!("{page}/bid")).await;
         let links: Vec<String> = r
             .doc()
-            .select(&scraper::Selector::parse("td.receipt-links a").unwrap())
+            .select(&scraper::Selector::parse("td.receipt-links a:not(.bid-content)").unwrap())
             .filter_map(|a| a.value().attr("href").map(str::to_string))
             .collect();
         assert_eq!(links.len(), 2, "{links:?}");
+        // Beside them, the bid's own sealed content (issue 11).
+        assert_eq!(r.count("td.receipt-links a.bid-content"), 1);
         let commitment = r.text("table.receipts code.commitment");
         let html = c.get(&links[0]).await;
         assert_eq!(html.status, StatusCode::OK);

@@ -412,6 +412,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         procurement::routes::download_file,
     )
     .get(
+        "/tenders/{id}/bids/{bid}",
+        BidOwner,
+        procurement::routes::own_bid,
+    )
+    .get(
         "/tenders/{id}/bids/{bid}/receipt",
         BidOwner,
         procurement::routes::bid_receipt,

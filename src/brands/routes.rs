@@ -272,6 +272,7 @@ pub async fn upload_photo(
     let outcome = match crate::web::photos::read_upload(&mut mp, "photo")
         .await
         .map(|u| u.file)
+        .map_err(|r| r.problem)
     {
         Err(p) => Err(p),
         Ok(None) => Err(super::PhotoProblem::Empty),

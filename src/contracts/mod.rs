@@ -31,6 +31,7 @@ use crate::kernel::money::{Fen, split_by_bp};
 pub use crate::procurement::ContractSeed;
 use crate::procurement::SigningBlock;
 use model::{Contract, Milestone, Payment, contract, contract_milestone, payment};
+pub use reads::{BuyerTask, BuyerTodo, buyer_todo};
 pub use reads::{CompletedContract, completed_by_ids, completed_of_org};
 pub use reads::{
     ContractListItem, ContractSummary, MilestoneSummary, TrackRecord, of_org, of_orgs, of_units,

@@ -351,3 +351,110 @@ pub async fn completed_by_ids(
     rows.sort_by_key(|c| ids.iter().position(|i| *i == c.id));
     completed_items(db, rows).await
 }
+
+/// What a contract waits for from its buyer (the to-do list in `/me`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum BuyerTask {
+    /// The unit has not signed yet.
+    Sign,
+    /// A milestone's delivery report waits for acceptance or return.
+    Accept,
+    /// An accepted milestone waits for its payment.
+    Pay,
+}
+
+/// One entry of a buyer's to-do list from the contracts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BuyerTodo {
+    /// What to do.
+    pub task: BuyerTask,
+    /// Contract.
+    pub contract_id: i64,
+    /// Its tender's title.
+    pub tender_title: String,
+    /// The milestone's name (not for signing).
+    pub milestone: Option<String>,
+    /// Since when it waits (Unix seconds): created, reported or accepted.
+    pub since: i64,
+}
+
+/// What the contracts of these purchasing units wait for from their buyers: pending
+/// contracts the unit has not signed, reported milestones to accept or return, accepted
+/// milestones to pay — oldest first within each task, in three queries whatever the count.
+pub async fn buyer_todo(
+    db: &impl ConnectionTrait,
+    unit_ids: &[i64],
+) -> Result<Vec<BuyerTodo>, DbErr> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = contract::Entity::find()
+        .filter(contract::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .filter(
+            contract::Column::State
+                .is_in([ContractState::Pending.code(), ContractState::Active.code()]),
+        )
+        .order_by_asc(contract::Column::Id)
+        .all(db)
+        .await?;
+    let active: Vec<i64> = rows
+        .iter()
+        .filter(|c| state_of(c) == ContractState::Active)
+        .map(|c| c.id)
+        .collect();
+    let ms = if active.is_empty() {
+        Vec::new()
+    } else {
+        contract_milestone::Entity::find()
+            .filter(contract_milestone::Column::ContractId.is_in(active))
+            .filter(contract_milestone::Column::State.is_in([
+                MilestoneState::Submitted.code(),
+                MilestoneState::Accepted.code(),
+            ]))
+            .order_by_asc(contract_milestone::Column::Id)
+            .all(db)
+            .await?
+    };
+    let tender_ids: Vec<i64> = rows.iter().map(|c| c.tender_id).collect();
+    let titles = crate::procurement::tender_titles_by_ids(db, &tender_ids).await?;
+    let title = |contract_id: i64| {
+        rows.iter()
+            .find(|c| c.id == contract_id)
+            .and_then(|c| titles.get(&c.tender_id).cloned())
+            .unwrap_or_default()
+    };
+    let mut out: Vec<BuyerTodo> = rows
+        .iter()
+        .filter(|c| state_of(c) == ContractState::Pending && c.buyer_signed_at.is_none())
+        .map(|c| BuyerTodo {
+            task: BuyerTask::Sign,
+            contract_id: c.id,
+            tender_title: title(c.id),
+            milestone: None,
+            since: c.created_at,
+        })
+        .collect();
+    for (task, state) in [
+        (BuyerTask::Accept, MilestoneState::Submitted),
+        (BuyerTask::Pay, MilestoneState::Accepted),
+    ] {
+        let mut of_task: Vec<BuyerTodo> = ms
+            .iter()
+            .filter(|m| milestone_state(m) == state)
+            .map(|m| BuyerTodo {
+                task,
+                contract_id: m.contract_id,
+                tender_title: title(m.contract_id),
+                milestone: Some(m.name.clone()),
+                since: match task {
+                    BuyerTask::Accept => m.submitted_at,
+                    _ => m.decided_at,
+                }
+                .unwrap_or_default(),
+            })
+            .collect();
+        of_task.sort_by_key(|t| t.since);
+        out.extend(of_task);
+    }
+    Ok(out)
+}

@@ -60,6 +60,93 @@ async fn regulator_queue(st: &AppState) -> AppResult<crate::orgs::views::Queue> 
     })
 }
 
+/// How many entries each list of the buyer's to-do shows (the counts cover all).
+const TODO_ROWS: usize = 10;
+
+/// The buyer's to-do list: what the user's purchasing units owe an answer or a decision —
+/// unanswered questions (overdue or due soon by the enquiry deadline marked), unanswered
+/// challenges, contracts to sign, reported milestones to accept, accepted milestones to pay.
+/// Counts and links, only for the user's units; `None` for a user who buys for none.
+async fn buyer_todo(
+    st: &AppState,
+    lang: crate::kernel::Lang,
+    units: &[i64],
+) -> AppResult<Option<Markup>> {
+    use crate::contracts::BuyerTask;
+    use crate::procurement::QuestionUrgency;
+    if units.is_empty() {
+        return Ok(None);
+    }
+    let now = st.clock.now();
+    let ((questions, challenges), contracts) = tokio::try_join!(
+        crate::procurement::unanswered_of_units(&st.db, units),
+        crate::contracts::buyer_todo(&st.db, units),
+    )?;
+    let questions: Vec<_> = questions
+        .into_iter()
+        .map(|q| {
+            let u = crate::procurement::question_urgency(q.enquiry_deadline, now);
+            (q, u)
+        })
+        .collect();
+    let urgent = |u: QuestionUrgency| questions.iter().filter(|(_, x)| *x == u).count();
+    let (overdue, due_soon) = (
+        urgent(QuestionUrgency::Overdue),
+        urgent(QuestionUrgency::DueSoon),
+    );
+    // The most pressing questions first, oldest first within each.
+    let mut shown: Vec<_> = questions.iter().collect();
+    shown.sort_by_key(|(q, u)| (QuestionUrgency::ALL.iter().position(|x| x == u), q.at));
+    let of = |t: BuyerTask| contracts.iter().filter(move |c| c.task == t);
+    Ok(Some(maud::html! {
+        div.panel id="buyer-todo" {
+            h2 { (lang.t("todo.title")) }
+            @if questions.is_empty() && challenges.is_empty() && contracts.is_empty() {
+                p.muted { (lang.t("todo.none")) }
+            }
+            ul.plain.todo-counts {
+                li.todo-questions { a href="#todo-questions" { (lang.t("todo.questions")) } " " strong.count { (questions.len()) }
+                    @if overdue > 0 { " " span.badge.badge-credit-dishonest.overdue { (lang.tf("todo.overdue_n", &[("n", &overdue.to_string())])) } }
+                    @if due_soon > 0 { " " span.badge.due-soon { (lang.tf("todo.due_soon_n", &[("n", &due_soon.to_string())])) } }
+                }
+                li.todo-challenges { a href="#todo-challenges" { (lang.t("todo.challenges")) } " " strong.count { (challenges.len()) } }
+                li.todo-sign { a href="#todo-sign" { (lang.t("todo.sign")) } " " strong.count { (of(BuyerTask::Sign).count()) } }
+                li.todo-accept { a href="#todo-accept" { (lang.t("todo.accept")) } " " strong.count { (of(BuyerTask::Accept).count()) } }
+                li.todo-pay { a href="#todo-pay" { (lang.t("todo.pay")) } " " strong.count { (of(BuyerTask::Pay).count()) } }
+            }
+            @if !questions.is_empty() {
+                h3 id="todo-questions" { (lang.t("todo.questions")) }
+                ul.plain { @for (q, u) in shown.iter().take(TODO_ROWS) {
+                    li { a href=(format!("/tenders/{}#qa", q.tender_id)) { (q.title) } " "
+                        span class=(format!("badge urgency-{}", u.code())) { (u.label(lang)) } " "
+                        span.muted { (crate::kernel::clock::display_instant(q.at)) } }
+                } }
+            }
+            @if !challenges.is_empty() {
+                h3 id="todo-challenges" { (lang.t("todo.challenges")) }
+                ul.plain { @for c in challenges.iter().take(TODO_ROWS) {
+                    li { a href=(format!("/tenders/{}#challenges", c.tender_id)) { (c.title) } " "
+                        span.muted { (crate::kernel::clock::display_instant(c.at)) } }
+                } }
+            }
+            @for (task, id, key) in [
+                (BuyerTask::Sign, "todo-sign", "todo.sign"),
+                (BuyerTask::Accept, "todo-accept", "todo.accept"),
+                (BuyerTask::Pay, "todo-pay", "todo.pay"),
+            ] {
+                @if of(task).next().is_some() {
+                    h3 id=(id) { (lang.t(key)) }
+                    ul.plain { @for c in of(task).take(TODO_ROWS) {
+                        li { a href=(format!("/contracts/{}", c.contract_id)) { (c.tender_title) }
+                            @if let Some(m) = &c.milestone { " · " (m) }
+                            " " span.muted { (crate::kernel::clock::display_instant(c.since)) } }
+                    } }
+                }
+            }
+        }
+    }))
+}
+
 /// `GET /me`
 pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     require(ctx.actor(), Action::ViewWorkspace)?;
@@ -99,8 +186,10 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
     let reviews = crate::reviews::routes::workspace_section(&st, &ctx).await?;
     let zombies = crate::regulation::routes::zombies::workspace_panel(&st, &ctx).await?;
     let u = ctx.require_user()?;
+    let todo = buyer_todo(&st, ctx.lang, &u.actor.units).await?;
     let sections = maud::html! {
         @if let Some(q) = &queue { (crate::orgs::views::regulator_queue(ctx.lang, q)) }
+        @if let Some(t) = &todo { (t) }
         (crate::orgs::views::my_claims(ctx.lang, &claims))
         (crate::procurement::routes::workspace_sections(&st, &ctx).await?)
         (matching)

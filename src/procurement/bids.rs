@@ -545,6 +545,40 @@ pub(super) fn open_body(
     serde_json::from_slice(&plain).map_err(|_| crate::kernel::seal::SealError::Open)
 }
 
+/// What a bid sealed, decrypted for its own organization — before the opening too: the
+/// caller has checked that the viewer is a member of the bidder (`Action::ViewOrgBids`, the
+/// bid reached through [`bid_in_scope`] with [`BidScope::Orgs`]). Nothing is logged of the
+/// content. `None` when the bid does not exist.
+pub async fn own_bid_content(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+) -> Result<Option<(bid::Model, BidContent)>, DbErr> {
+    let Some(b) = bid::Entity::find_by_id(bid_id).one(db).await? else {
+        return Ok(None);
+    };
+    let body = open_body(key, &b).map_err(|e| DbErr::Custom(format!("bid {bid_id}: {e}")))?;
+    Ok(Some((b, body.content)))
+}
+
+/// The awards of these tenders by tender (tenders without one left out), in one `IN` query:
+/// what the bidders' workspace needs to say won or lost.
+pub async fn awards_of_tenders(
+    db: &impl ConnectionTrait,
+    tender_ids: &[i64],
+) -> Result<std::collections::HashMap<i64, award::Model>, DbErr> {
+    if tender_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    Ok(award::Entity::find()
+        .filter(award::Column::TenderId.is_in(tender_ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.tender_id, a))
+        .collect())
+}
+
 /// The bids of one organization (any state), newest first, with their tenders.
 pub async fn bids_of_org(
     db: &impl ConnectionTrait,

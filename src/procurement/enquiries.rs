@@ -131,3 +131,78 @@ pub async fn enquiries(db: &impl ConnectionTrait, id: i64) -> Result<Vec<enquiry
         .all(db)
         .await
 }
+
+/// A question or challenge on a unit's tender still waiting for the buyer's answer (the
+/// buyer's to-do list in `/me`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unanswered {
+    /// Tender.
+    pub tender_id: i64,
+    /// Its title.
+    pub title: String,
+    /// The question's or challenge's key.
+    pub post_id: i64,
+    /// Unix seconds it was asked or filed.
+    pub at: i64,
+    /// The tender's enquiry deadline.
+    pub enquiry_deadline: i64,
+}
+
+/// The unanswered questions and the unanswered challenges on these units' tenders, each
+/// oldest first, in three queries whatever the count.
+pub async fn unanswered_of_units(
+    db: &impl ConnectionTrait,
+    unit_ids: &[i64],
+) -> Result<(Vec<Unanswered>, Vec<Unanswered>), DbErr> {
+    use sea_orm::QuerySelect;
+    if unit_ids.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let tenders: Vec<(i64, String, i64)> = tender::Entity::find()
+        .select_only()
+        .columns([
+            tender::Column::Id,
+            tender::Column::Title,
+            tender::Column::EnquiryDeadline,
+        ])
+        .filter(tender::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .filter(tender::Column::State.ne(TenderState::Draft.code()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if tenders.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let ids: Vec<i64> = tenders.iter().map(|t| t.0).collect();
+    let row = |tender_id: i64, post_id: i64, at: i64| {
+        tenders
+            .iter()
+            .find(|t| t.0 == tender_id)
+            .map(|(id, title, deadline)| Unanswered {
+                tender_id: *id,
+                title: title.clone(),
+                post_id,
+                at,
+                enquiry_deadline: *deadline,
+            })
+    };
+    let questions = enquiry::Entity::find()
+        .filter(enquiry::Column::TenderId.is_in(ids.clone()))
+        .filter(enquiry::Column::AnsweredAt.is_null())
+        .order_by_asc(enquiry::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|q| row(q.tender_id, q.id, q.asked_at))
+        .collect();
+    let challenges = challenge::Entity::find()
+        .filter(challenge::Column::TenderId.is_in(ids))
+        .filter(challenge::Column::AnsweredAt.is_null())
+        .order_by_asc(challenge::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|c| row(c.tender_id, c.id, c.filed_at))
+        .collect();
+    Ok((questions, challenges))
+}

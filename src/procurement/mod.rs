@@ -41,7 +41,8 @@ use releases::record_release;
 
 pub use model::tender::Model as Tender;
 pub use rules::{
-    Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, TenderState, eligibility,
+    BidOutcome, Eligibility, Ineligible, Method, OrgFacts, ProcurementSettings, QuestionUrgency,
+    TenderState, bid_outcome, eligibility, question_urgency,
 };
 
 /// Which organizations have bid (zombie detection's activity).

@@ -181,6 +181,28 @@ pub async fn open_file(
     if b.opened_salt.is_none() {
         return Ok(None);
     }
+    read_file(db, key, bid_id, file_id).await
+}
+
+/// An attachment of a bid at any time, decrypted, for the bid's own organization (its
+/// members read what they submitted before the opening too): the caller has checked that
+/// the viewer is a member of the bidder (`Action::ViewOrgBids`). `None` when the file does
+/// not belong to the bid.
+pub async fn own_file(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+    file_id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, DbErr> {
+    read_file(db, key, bid_id, file_id).await
+}
+
+async fn read_file(
+    db: &impl ConnectionTrait,
+    key: &SealKey,
+    bid_id: i64,
+    file_id: i64,
+) -> Result<Option<(String, String, Vec<u8>)>, DbErr> {
     // Looked up with its bid, so another bid's attachment (and its sealed bytes) is never
     // read: the same one query whether the id is missing or someone else's.
     let Some(f) = bid_file::Entity::find_by_id(file_id)

@@ -180,6 +180,77 @@ impl BidState {
     }
 }
 
+code_enum! {
+    /// What became of a bid, as its bidder sees it in `/me` (derived, never stored).
+    BidOutcome => "bid.outcome" {
+        /// Still sealed: the deadline has not come.
+        Sealed = "sealed",
+        /// Withdrawn by the bidder.
+        Withdrawn = "withdrawn",
+        /// Opened; the evaluation and award are pending.
+        Pending = "pending",
+        /// Found not qualified; no award yet.
+        Disqualified = "disqualified",
+        /// The tender was awarded to this bid.
+        Won = "won",
+        /// The tender was awarded to another bid.
+        Lost = "lost",
+        /// The tender failed or was cancelled: nobody won.
+        Unsuccessful = "unsuccessful",
+    }
+}
+
+/// What became of bid `bid_id` in state `bid` on a tender in state `tender`, whose award
+/// (if any) went to `awarded_bid`. The award decides first (an award stays the award); a
+/// withdrawn bid stays withdrawn; a tender that ended without award ends every bid
+/// unsuccessfully. Unreadable codes count as still sealed (nothing claimed).
+pub fn bid_outcome(tender: &str, bid: &str, bid_id: i64, awarded_bid: Option<i64>) -> BidOutcome {
+    let bid = BidState::parse(bid);
+    if bid == Some(BidState::Withdrawn) {
+        return BidOutcome::Withdrawn;
+    }
+    match awarded_bid {
+        Some(w) if w == bid_id => return BidOutcome::Won,
+        Some(_) => return BidOutcome::Lost,
+        None => {}
+    }
+    match (TenderState::parse(tender), bid) {
+        (Some(TenderState::Cancelled | TenderState::Unsuccessful), Some(_)) => {
+            BidOutcome::Unsuccessful
+        }
+        (_, Some(BidState::Disqualified)) => BidOutcome::Disqualified,
+        (_, Some(BidState::Opened)) => BidOutcome::Pending,
+        _ => BidOutcome::Sealed,
+    }
+}
+
+/// How long before its tender's enquiry deadline an unanswered question counts as due soon
+/// on the buyer's to-do list: two days.
+pub const QUESTION_DUE_SOON_SECS: i64 = 2 * 86_400;
+
+code_enum! {
+    /// How pressing an unanswered question is for the buyer, by its tender's enquiry deadline.
+    QuestionUrgency => "todo.urgency" {
+        /// The enquiry deadline has passed: bidders are waiting for the answer.
+        Overdue = "overdue",
+        /// The enquiry deadline is within [`QUESTION_DUE_SOON_SECS`].
+        DueSoon = "due_soon",
+        /// Time enough.
+        Open = "open",
+    }
+}
+
+/// How pressing a question on a tender whose enquiry deadline is `deadline` is at `now`.
+pub fn question_urgency(deadline: i64, now: i64) -> QuestionUrgency {
+    if now >= deadline {
+        QuestionUrgency::Overdue
+    } else if deadline - now <= QUESTION_DUE_SOON_SECS {
+        QuestionUrgency::DueSoon
+    } else {
+        QuestionUrgency::Open
+    }
+}
+
 /// Platform settings the rules need.
 #[derive(Debug, Clone)]
 pub struct ProcurementSettings {
@@ -1450,6 +1521,53 @@ mod tests {
         }
         assert_eq!(S::ALL.len(), 9);
         assert_eq!(E::ALL.len(), 8);
+    }
+
+    #[test]
+    fn question_urgency_by_the_enquiry_deadline() {
+        use QuestionUrgency as U;
+        let d = 1_000_000;
+        assert_eq!(question_urgency(d, d), U::Overdue);
+        assert_eq!(question_urgency(d, d + 1), U::Overdue);
+        assert_eq!(question_urgency(d, d - 1), U::DueSoon);
+        assert_eq!(question_urgency(d, d - QUESTION_DUE_SOON_SECS), U::DueSoon);
+        assert_eq!(question_urgency(d, d - QUESTION_DUE_SOON_SECS - 1), U::Open);
+    }
+
+    #[test]
+    fn bid_outcomes_cover_every_state() {
+        use BidOutcome as O;
+        use BidState as B;
+        use TenderState as T;
+        for &t in T::ALL {
+            for &b in B::ALL {
+                let (tc, bc) = (t.code(), b.code());
+                // The award decides, except for a withdrawn bid.
+                let won = if b == B::Withdrawn {
+                    O::Withdrawn
+                } else {
+                    O::Won
+                };
+                assert_eq!(bid_outcome(tc, bc, 7, Some(7)), won, "{t:?} {b:?}");
+                let lost = if b == B::Withdrawn {
+                    O::Withdrawn
+                } else {
+                    O::Lost
+                };
+                assert_eq!(bid_outcome(tc, bc, 7, Some(8)), lost, "{t:?} {b:?}");
+                let none = match (t, b) {
+                    (_, B::Withdrawn) => O::Withdrawn,
+                    (T::Cancelled | T::Unsuccessful, _) => O::Unsuccessful,
+                    (_, B::Disqualified) => O::Disqualified,
+                    (_, B::Opened) => O::Pending,
+                    (_, B::Submitted) => O::Sealed,
+                };
+                assert_eq!(bid_outcome(tc, bc, 7, None), none, "{t:?} {b:?}");
+            }
+        }
+        // Unreadable codes claim nothing.
+        assert_eq!(bid_outcome("?", "?", 1, None), O::Sealed);
+        assert_eq!(O::ALL.len(), 7);
     }
 
     #[test]

@@ -33,18 +33,46 @@ impl Upload {
     }
 }
 
-/// Reads an upload form: the part named `file_field` as the file (refused past
-/// [`MAX_PHOTO_BYTES`] without reading further), every other part as text.
-pub async fn read_upload(mp: &mut Multipart, file_field: &str) -> Result<Upload, PhotoProblem> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
+/// An upload form refused while it was read, with the text parts read up to then (all of
+/// them when only the file was too large), so the form comes back with what was typed.
+#[derive(Debug)]
+pub struct Refused {
+    /// Why.
+    pub problem: PhotoProblem,
+    /// The text parts read (the file left out).
+    pub upload: Upload,
+}
+
+/// Reads an upload form: the part named `file_field` as the file (kept only up to
+/// [`MAX_PHOTO_BYTES`]: past it the rest is read and dropped and the form refused as too
+/// large), every other part as text. A refusal carries the text parts read, so a caption
+/// typed before or after the file is kept.
+pub async fn read_upload(mp: &mut Multipart, file_field: &str) -> Result<Upload, Refused> {
+    fn broken(e: axum::extract::multipart::MultipartError) -> PhotoProblem {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             PhotoProblem::TooLarge
         } else {
             PhotoProblem::Broken
         }
-    };
+    }
     let mut out = Upload::default();
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+    let mut too_large = false;
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let problem = if too_large {
+                    PhotoProblem::TooLarge
+                } else {
+                    broken(e)
+                };
+                return Err(Refused {
+                    problem,
+                    upload: out,
+                });
+            }
+        };
         let name = field.name().unwrap_or("").to_string();
         let is_file = name == file_field;
         let max = if is_file {
@@ -53,18 +81,41 @@ pub async fn read_upload(mp: &mut Multipart, file_field: &str) -> Result<Upload,
             MAX_TEXT_BYTES
         };
         let mut buf: Vec<u8> = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+        let mut over = false;
+        loop {
+            let chunk = match field.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    let problem = if too_large || (is_file && over) {
+                        PhotoProblem::TooLarge
+                    } else {
+                        broken(e)
+                    };
+                    return Err(Refused {
+                        problem,
+                        upload: out,
+                    });
+                }
+            };
+            if over {
+                // Past the limit: read on (the body limit bounds it) to reach the parts
+                // after the file, keeping nothing.
+                continue;
+            }
             let room = max + 1 - buf.len();
             buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
             if buf.len() > max {
-                if is_file {
-                    return Err(PhotoProblem::TooLarge);
+                over = true;
+                if !is_file {
+                    break;
                 }
-                break;
             }
         }
         if is_file {
-            if !buf.is_empty() {
+            if over {
+                too_large = true;
+            } else if !buf.is_empty() {
                 out.file = Some(buf);
             }
         } else {
@@ -72,6 +123,13 @@ pub async fn read_upload(mp: &mut Multipart, file_field: &str) -> Result<Upload,
             out.fields
                 .insert(name, String::from_utf8_lossy(&buf).into_owned());
         }
+    }
+    if too_large {
+        out.file = None;
+        return Err(Refused {
+            problem: PhotoProblem::TooLarge,
+            upload: out,
+        });
     }
     Ok(out)
 }

@@ -72,7 +72,10 @@ pub async fn upload(
     let lang = ctx.lang;
     let mut mp = mp.map_err(|_| AppError::BadRequest(lang.t("photo.err.empty")))?;
     let (caption, outcome) = match crate::web::photos::read_upload(&mut mp, "photo").await {
-        Err(p) => (String::new(), Err(("photo", p.message(lang)))),
+        Err(r) => (
+            r.upload.field("caption"),
+            Err(("photo", r.problem.message(lang))),
+        ),
         Ok(u) => {
             let typed = u.field("caption");
             match (rules::validate_caption(&typed, lang), u.file) {

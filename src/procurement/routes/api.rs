@@ -474,7 +474,18 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             .collect();
         bids.sort_by_key(|(b, _, _)| std::cmp::Reverse(b.submitted_at));
         bids.truncate(50);
-        w.bids = Some(bids);
+        // Won or lost: the awards of those tenders in one `IN` query.
+        let tender_ids: Vec<i64> = bids.iter().map(|(_, t, _)| t.id).collect();
+        let awards = crate::procurement::awards_of_tenders(db, &tender_ids).await?;
+        w.bids = Some(
+            bids.into_iter()
+                .map(|(b, t, name)| {
+                    let awarded = awards.get(&t.id).map(|a| a.bid_id);
+                    let outcome = rules::bid_outcome(&t.state, &b.state, b.id, awarded);
+                    (b, t, name, outcome)
+                })
+                .collect(),
+        );
     }
     if u.actor.has(Role::Evaluator) {
         w.evaluator = Some(list::tenders_of_evaluator(db, u.actor.user_id).await?);

@@ -273,6 +273,36 @@ pub async fn bid_receipt_pdf(
     .await
 }
 
+/// `GET /tenders/{id}/bids/{bid}`: what the bidder sealed — price, proposal, attachments
+/// with their download links — decrypted for the members of the bidding organization only,
+/// before the opening too; anyone else signed in gets the "not found" of a missing bid.
+pub async fn own_bid(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, bid_id)): Path<(String, String)>,
+) -> AppResult<Markup> {
+    let (t, r, name) = own_receipt(&st, &ctx, &id, &bid_id).await?;
+    let (b, content) = crate::procurement::own_bid_content(&st.db, &st.seal, r.bid_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let files = list::files_of_bid(&st.db, &st.seal, b.id).await?;
+    let title = ctx.lang.tf("bid.content_title", &[("org", &name)]);
+    Ok(layout::page(
+        &ctx,
+        &title,
+        views::own_bid(
+            ctx.lang,
+            &views::OwnBid {
+                t: &t,
+                org: &name,
+                bid: &b,
+                content: &content,
+                files: &files,
+            },
+        ),
+    ))
+}
+
 /// `POST /tenders/{id}/bid`
 pub async fn submit_bid(
     State(st): State<AppState>,

@@ -392,7 +392,14 @@ pub async fn download_file(
     let b = bid_for(&st, &ctx, &t, &bid_id).await?;
     let file_id = parse_id(&file_id)?;
     if !b.opened {
-        return Err(AppError::NotFound);
+        // Before the opening only the bidder's own members read what they sealed.
+        if !may(ctx.actor(), Action::ViewOrgBids(b.org_id)) {
+            return Err(AppError::NotFound);
+        }
+        let (name, mime, bytes) = crate::procurement::own_file(&st.db, &st.seal, b.id, file_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        return Ok(crate::web::private_download("file", &name, mime, bytes));
     }
     let (name, mime, bytes) = crate::procurement::open_file(&st.db, &st.seal, b.id, file_id)
         .await?

@@ -82,6 +82,7 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
                                 None => span.muted { (lang.t("bid.check_after_opening")) },
                             } }
                             td.receipt-links {
+                                a.bid-content href=(format!("/tenders/{}/bids/{}", t.id, b.id)) { (lang.t("bid.view_content")) } " · "
                                 a href=(format!("/tenders/{}/bids/{}/receipt", t.id, b.id)) { (lang.t("pdf.view")) } " · "
                                 a href=(format!("/tenders/{}/bids/{}/receipt.pdf?lang={}", t.id, b.id, lang.code())) { "PDF" }
                             }
@@ -128,6 +129,65 @@ pub fn bid_page(lang: Lang, p: &BidPage) -> Markup {
             }
         } @else {
             p.muted { (lang.t("bid.closed")) }
+        }
+    }
+}
+
+/// What the bidder's own bid page shows.
+pub struct OwnBid<'a> {
+    /// The tender.
+    pub t: &'a tender::Model,
+    /// The bidder's name.
+    pub org: &'a str,
+    /// The bid row (state, revision, commitment).
+    pub bid: &'a bid::Model,
+    /// What was sealed, decrypted.
+    pub content: &'a crate::procurement::BidContent,
+    /// Its attachments (unsealed metadata, for the download links).
+    pub files: &'a [FileInfo],
+}
+
+/// The bidder's own sealed bid, decrypted for its members: price, proposal, attachments.
+pub fn own_bid(lang: Lang, p: &OwnBid) -> Markup {
+    let (t, b) = (p.t, p.bid);
+    html! {
+        div.page-head {
+            h1.page-title { (lang.tf("bid.content_title", &[("org", p.org)])) }
+            a href=(format!("/tenders/{}/bid", t.id)) { (lang.t("bid.my_bids")) }
+        }
+        p.hint.own-bid-note { (lang.t("bid.content_note")) }
+        dl.props.own-bid {
+            dt { (lang.t("tender.title")) } dd { a href=(format!("/tenders/{}", t.id)) { (t.title) } }
+            dt { (lang.t("bid.bidder")) } dd { (p.org) }
+            dt { (lang.t("bid.state_col")) } dd { (bid_state_badge(&b.state, lang)) }
+            dt { (lang.t("bid.revision")) } dd { (p.content.revision) }
+            dt { (lang.t("bid.submitted_at")) } dd { (display_instant(b.submitted_at)) }
+            dt { (lang.t("bid.price")) } dd.bid-price { (Fen(p.content.price_fen)) }
+            dt { (lang.t("bid.commitment")) } dd { code.commitment { (b.commitment) } }
+        }
+        section.section id="proposal" {
+            h2 { (lang.t("bid.proposal")) }
+            div.bid-proposal { (paragraphs(&p.content.proposal)) }
+        }
+        section.section id="attachments" {
+            h2 { (lang.t("bid.files")) }
+            @if p.files.is_empty() { p.muted { (lang.t("bid.no_files")) } }
+            @else { div.table-wrap { table.data-table.bid-files {
+                thead { tr {
+                    th { (lang.t("bid.file_name")) }
+                    th.num { (lang.t("bid.file_size")) }
+                    th { "SHA-256" }
+                } }
+                tbody { @for f in p.files { tr {
+                    td { a href=(format!("/tenders/{}/bids/{}/files/{}", t.id, b.id, f.id)) { (f.name) } }
+                    td.num { (f.size) " B" }
+                    td { code title=(f.sha256) { (short(&f.sha256)) "…" } }
+                } } }
+            } } }
+        }
+        p.no-print {
+            a.btn.btn-secondary href=(format!("/tenders/{}/bids/{}/receipt", t.id, b.id)) { (lang.t("bid.receipt_title")) } " "
+            a.btn.btn-secondary href=(format!("/tenders/{}/bids/{}/receipt.pdf?lang={}", t.id, b.id, lang.code())) { (lang.t("pdf.download")) }
         }
     }
 }
@@ -522,8 +582,8 @@ pub struct Workspace {
     pub buyer: Option<Vec<tender::Model>>,
     /// Open tenders and the user's organizations eligible for each.
     pub open: Option<Vec<(tender::Model, Vec<String>)>>,
-    /// The user's organizations' bids: bid, tender, organization name.
-    pub bids: Option<Vec<(bid::Model, tender::Model, String)>>,
+    /// The user's organizations' bids: bid, tender, organization name, what became of it.
+    pub bids: Option<Vec<(bid::Model, tender::Model, String, BidOutcome)>>,
     /// Tenders the user evaluates.
     pub evaluator: Option<Vec<tender::Model>>,
 }
@@ -577,14 +637,22 @@ pub fn workspace(lang: Lang, w: &Workspace) -> Markup {
                         th { (lang.t("bid.revision")) }
                         th { (lang.t("bid.submitted_at")) }
                         th { (lang.t("bid.commitment")) }
+                        th { (lang.t("bid.outcome_col")) }
+                        th { (lang.t("bid.receipt_title")) }
                     } }
-                    tbody { @for (b, t, org) in bids { tr {
+                    tbody { @for (b, t, org, outcome) in bids { tr {
                         td { a href=(format!("/tenders/{}/bid", t.id)) { (t.title) } }
                         td { (org) }
                         td { (bid_state_badge(&b.state, lang)) }
                         td { (b.revision) }
                         td { (display_instant(b.submitted_at)) }
                         td { code title=(b.commitment) { (short(&b.commitment)) "…" } }
+                        td { span class=(format!("badge bid-outcome outcome-{}", outcome.code())) { (outcome.label(lang)) } }
+                        td.receipt-links {
+                            a.bid-content href=(format!("/tenders/{}/bids/{}", t.id, b.id)) { (lang.t("bid.view_content")) } " · "
+                            a.bid-receipt href=(format!("/tenders/{}/bids/{}/receipt", t.id, b.id)) { (lang.t("pdf.view")) } " · "
+                            a href=(format!("/tenders/{}/bids/{}/receipt.pdf?lang={}", t.id, b.id, lang.code())) { "PDF" }
+                        }
                     } } }
                 } } }
             }

@@ -16,7 +16,7 @@ use super::OpeningLine;
 use super::list::{FileInfo, PAGE_SIZE, TenderFilter, TenderListQuery};
 use super::model::{amendment, award, bid, challenge, criterion, enquiry, milestone, tender};
 use super::routes::{AmendForm, AwardForm, ReplaceForm};
-use super::rules::{BidForm, BidState, EvalMethod, Method, TenderForm, TenderState};
+use super::rules::{BidForm, BidOutcome, BidState, EvalMethod, Method, TenderForm, TenderState};
 use super::scoring::{Ranked, SheetStatus};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
