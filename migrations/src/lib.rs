@@ -188,6 +188,8 @@ mod m0442_add_grants_terminated_at;
 mod m0443_add_grants_termination_reason;
 mod m0450_create_incubator_photos;
 mod m0451_index_incubator_photos_incubator;
+mod m0480_create_proposal_files;
+mod m0481_index_proposal_files_proposal;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -378,6 +380,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0443_add_grants_termination_reason::Migration),
             Box::new(m0450_create_incubator_photos::Migration),
             Box::new(m0451_index_incubator_photos_incubator::Migration),
+            Box::new(m0480_create_proposal_files::Migration),
+            Box::new(m0481_index_proposal_files_proposal::Migration),
         ]
     }
 }
