@@ -441,7 +441,7 @@ async fn files_change_only_inside_the_window() {
         .parse()
         .unwrap();
     let r = upload(&mut applicant, pid, "方案.pdf", PDF).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     app.clock().advance(31 * DAY);
     let r = upload(&mut applicant, pid, "迟到.pdf", PDF).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

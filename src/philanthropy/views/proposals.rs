@@ -667,6 +667,8 @@ fn files_section(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &
                     }
                 } } }
             }
+            // A refusal after the proposal moved on (no form any more) still says why.
+            @if !editing { @if let Some(m) = e.get("file") { p.error-msg id="file-error" role="alert" { (m) } } }
             @if editing {
                 (error_summary(e, lang))
                 form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/files", p.id)) novalidate {
