@@ -34,7 +34,10 @@
 //! `money` ([`kernel::money::Fen`], integer fen, saturating sums, exact splits by basis
 //! points), `codes` (`code_enum!`: the one way a stored state or kind maps to its enum, its
 //! codes and its locale label), `files` (a PDF/PNG/JPEG by content and name, the check
-//! behind evidence uploads), `error` (the one error type [`kernel::error::AppError`] and
+//! behind evidence uploads; the working-document check — PDF, DOCX, XLSX, PNG, JPEG by
+//! content and name, 5 MB, a count limit, a message naming the file — behind bids' and
+//! proposals' attachments; storing a file under a room's folder of the data directory),
+//! `error` (the one error type [`kernel::error::AppError`] and
 //! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `mail`
 //! (SMTP settings from the environment, the [`kernel::mail::Transport`] trait with `lettre`'s
 //! SMTP over rustls and an in-memory one for tests, the process-wide on switch), `db`
@@ -117,7 +120,8 @@
 //!   the unanswered questions and challenges of the user's units (`unanswered_of_units`,
 //!   urgency by `rules::question_urgency`). A bid write and the opening both start with a conditional UPDATE of the
 //!   tender row, so the deadline is decided inside the writing transaction. Attachments are
-//!   typed by their content (`rules::file_kind`, magic bytes via `infer`) and sealed with
+//!   typed by their content (`kernel::files::file_kind`, magic bytes via `infer`, re-exported
+//!   from `rules`) and sealed with
 //!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
 //!   start-up by `seal_file_metadata`). Calls `audit`,
 //!   `orgs`, `units`, `accounts`, `inbox` (evaluator replacements); never `contracts` from
@@ -167,7 +171,10 @@
 //!   transaction after taking the call's row; one state machine
 //!   (`ProposalState::apply`: draft → submitted → screening → more information → expert
 //!   review → determination → approved | rejected, with reverts), numbered revisions with a
-//!   line diff, batch determination (all or none, within the pool), sealed rounds hiding the
+//!   line diff, attachments (`proposal_files`: typed by `kernel::files`, at most five, stored
+//!   under the data directory, changed only while a draft or asked for more information
+//!   inside the window, marked when taken off so each revision keeps and diffs its files,
+//!   read only by the proposal's readers), batch determination (all or none, within the pool), sealed rounds hiding the
 //!   public list until the window closes. Grants (`grants.rs`, `grant_model.rs`,
 //!   `grant_rules.rs`, `routes/grants.rs`, `views/grants.rs`): an agreement drawn up by the
 //!   organizer from an approved proposal (the approved amount split exactly into the call's

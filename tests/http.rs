@@ -1108,6 +1108,34 @@ async fn route_role_matrix() {
     .await
     .unwrap();
 
+    // A file attached to that proposal (stored and recorded as the upload would), so the
+    // download and removal routes meet a real file.
+    let proposal_doc = {
+        let bytes = b"%PDF-1.4 matrix";
+        let key = civicbridge::kernel::files::store(
+            &app.state.config.data_dir,
+            civicbridge::philanthropy::proposals::FILES_FOLDER,
+            bytes,
+        )
+        .await
+        .unwrap();
+        civicbridge::philanthropy::proposal_model::insert_file(
+            db,
+            &civicbridge::philanthropy::proposal_model::NewFile {
+                proposal_id: proposal,
+                key: &key,
+                name: "方案.pdf",
+                mime: "application/pdf",
+                size: bytes.len() as i64,
+                sha256: &civicbridge::kernel::files::sha256_hex(bytes),
+            },
+            plain_id,
+            common::T0,
+        )
+        .await
+        .unwrap()
+    };
+
     use Access::*;
     // (persona, e-mail or none, which declared accesses it satisfies)
     let personas: [(&str, Option<&str>, &[Access]); 12] = [
@@ -1375,6 +1403,7 @@ async fn route_role_matrix() {
             .replace("{mid}", &mid.to_string())
             .replace("{year}", "2025")
             .replace("{fid}", &fid.to_string())
+            .replace("{doc}", &proposal_doc.to_string())
             .replace("{brand}", &brand.to_string())
             .replace("{nid}", "999999")
             .replace("{oid}", "999999")
@@ -2273,6 +2302,9 @@ async fn every_page_is_translated_in_both_languages() {
             i.method == axum::http::Method::GET
                 && !i.path.contains("{fid}")
                 && !i.path.contains("{pid}")
+                // A proposal's file is a download, not a page (its list is on the
+                // proposal's page, crawled below).
+                && !i.path.contains("{doc}")
         }) {
             let ids: Vec<i64> = if info.path.starts_with("/tenders/{id}")
                 || info.path.starts_with("/api/v1/tenders/{id}")

@@ -36,6 +36,7 @@ mod oracle;
 mod payments;
 mod procurement;
 mod procurement_http;
+mod proposal_files;
 mod proposals;
 mod recognition;
 mod regulation;

@@ -195,6 +195,8 @@ mod m0463_index_notices_unit;
 mod m0470_create_mail_queue;
 mod m0471_index_mail_queue_due;
 mod m0472_create_mail_settings;
+mod m0480_create_proposal_files;
+mod m0481_index_proposal_files_proposal;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -392,6 +394,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0470_create_mail_queue::Migration),
             Box::new(m0471_index_mail_queue_due::Migration),
             Box::new(m0472_create_mail_settings::Migration),
+            Box::new(m0480_create_proposal_files::Migration),
+            Box::new(m0481_index_proposal_files_proposal::Migration),
         ]
     }
 }

@@ -557,6 +557,23 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         philanthropy::routes::proposals::checklist,
     )
     .post(
+        "/proposals/{id}/files",
+        ProposalApplicant,
+        philanthropy::routes::proposals::upload_file.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .get(
+        "/proposals/{id}/files/{doc}",
+        ProposalReaders,
+        philanthropy::routes::proposals::download_file,
+    )
+    .post(
+        "/proposals/{id}/files/{doc}/remove",
+        ProposalApplicant,
+        philanthropy::routes::proposals::remove_file,
+    )
+    .post(
         "/proposals/{id}/grant",
         ProposalOrganizer,
         philanthropy::routes::grants::create,

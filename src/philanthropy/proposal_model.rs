@@ -530,3 +530,152 @@ pub async fn applicants_among(db: &impl ConnectionTrait, ids: &[i64]) -> Result<
         .await?;
     Ok(rows.into_iter().flatten().collect())
 }
+
+/// `proposal_files`
+pub mod file {
+    use sea_orm::entity::prelude::*;
+
+    /// A file attached to a proposal; taken off by marking it, so the revisions that listed
+    /// it keep it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "proposal_files")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Proposal.
+        pub proposal_id: i64,
+        /// The stored file's name under the data directory (random hex).
+        #[serde(skip)]
+        pub file_key: String,
+        /// The name it was uploaded under.
+        pub name: String,
+        /// Media type by content.
+        pub mime: String,
+        /// Bytes.
+        pub size: i64,
+        /// SHA-256, hex.
+        pub sha256: String,
+        /// Who attached it.
+        pub uploaded_by: i64,
+        /// Unix seconds.
+        pub uploaded_at: i64,
+        /// When it was taken off, Unix seconds.
+        pub removed_at: Option<i64>,
+        /// Who took it off.
+        pub removed_by: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub use file::Model as ProposalFile;
+
+/// The files attached to a proposal now, in upload order.
+pub async fn live_files(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+) -> Result<Vec<ProposalFile>, DbErr> {
+    file::Entity::find()
+        .filter(file::Column::ProposalId.eq(proposal_id))
+        .filter(file::Column::RemovedAt.is_null())
+        .order_by_asc(file::Column::Id)
+        .all(db)
+        .await
+}
+
+/// One file of a proposal, attached now or listed by an earlier revision.
+pub async fn file_of(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+    file_id: i64,
+) -> Result<Option<ProposalFile>, DbErr> {
+    file::Entity::find_by_id(file_id)
+        .filter(file::Column::ProposalId.eq(proposal_id))
+        .one(db)
+        .await
+}
+
+/// What an attachment row records.
+pub struct NewFile<'a> {
+    /// Proposal.
+    pub proposal_id: i64,
+    /// The stored file's key.
+    pub key: &'a str,
+    /// Its name.
+    pub name: &'a str,
+    /// Its media type.
+    pub mime: &'a str,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: &'a str,
+}
+
+/// Records an attached file: its id.
+pub async fn insert_file(
+    db: &impl ConnectionTrait,
+    f: &NewFile<'_>,
+    by: i64,
+    now: i64,
+) -> Result<i64, DbErr> {
+    Ok(file::ActiveModel {
+        proposal_id: Set(f.proposal_id),
+        file_key: Set(f.key.to_string()),
+        name: Set(f.name.to_string()),
+        mime: Set(f.mime.to_string()),
+        size: Set(f.size),
+        sha256: Set(f.sha256.to_string()),
+        uploaded_by: Set(by),
+        uploaded_at: Set(now),
+        removed_at: Set(None),
+        removed_by: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Takes a file off if it is attached now (false otherwise).
+pub async fn mark_removed(
+    db: &impl ConnectionTrait,
+    proposal_id: i64,
+    file_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    Ok(file::Entity::update_many()
+        .col_expr(file::Column::RemovedAt, Expr::value(now))
+        .col_expr(file::Column::RemovedBy, Expr::value(by))
+        .filter(file::Column::Id.eq(file_id))
+        .filter(file::Column::ProposalId.eq(proposal_id))
+        .filter(file::Column::RemovedAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Conditionally touches the proposal's row while it is in one of `states` (a write that
+/// changes nothing else: on PostgreSQL a row lock), so a file is attached or taken off only
+/// while the proposal may change, decided in the writing transaction.
+pub async fn lock_in_states(
+    db: &impl ConnectionTrait,
+    id: i64,
+    states: &[ProposalState],
+    now: i64,
+) -> Result<bool, DbErr> {
+    Ok(proposal::Entity::update_many()
+        .col_expr(proposal::Column::UpdatedAt, Expr::value(now))
+        .filter(proposal::Column::Id.eq(id))
+        .filter(proposal::Column::State.is_in(states.iter().map(|s| s.code())))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}

@@ -913,6 +913,54 @@ pub struct Content {
     pub cofund: Fen,
     /// Co-applicants' names.
     pub partners: Vec<String>,
+    /// The files attached when it was submitted (revisions from before attachments have
+    /// none).
+    #[serde(default)]
+    pub files: Vec<FileRef>,
+}
+
+/// Most files attached to a proposal at once.
+pub const MAX_FILES: usize = 5;
+
+/// A file as a revision keeps it: enough to list it, tell it from another of the same name,
+/// and download it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct FileRef {
+    /// The `proposal_files` row.
+    pub id: i64,
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+impl FileRef {
+    /// How a comparison lists it: the name, the size, and the start of the digest (a file
+    /// replaced by another of the same name shows as removed and added).
+    pub fn line(&self) -> String {
+        let short: String = self.sha256.chars().take(12).collect();
+        format!("{} · {} · {short}", self.name, size_label(self.size))
+    }
+}
+
+/// A size for people: bytes, KB or MB with one decimal.
+pub fn size_label(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{}.{} KB", bytes / 1024, bytes % 1024 * 10 / 1024)
+    } else {
+        let mb = 1024 * 1024;
+        format!("{}.{} MB", bytes / mb, bytes % mb * 10 / mb)
+    }
+}
+
+/// Whether the applicant may attach or take off files in this state: while a draft, and
+/// while more information is requested.
+pub fn files_editable(s: ProposalState) -> bool {
+    matches!(s, ProposalState::Draft | ProposalState::MoreInfo)
 }
 
 /// One line of a comparison.
@@ -962,6 +1010,10 @@ pub fn content_lines(c: &Content, lang: Lang) -> Vec<(&'static str, Vec<String>)
         ("proposal.total", vec![c.total.to_string()]),
         ("proposal.cofund", vec![c.cofund.to_string()]),
         ("proposal.partners", c.partners.clone()),
+        (
+            "proposal.files",
+            c.files.iter().map(FileRef::line).collect(),
+        ),
     ]
 }
 
@@ -1489,5 +1541,78 @@ mod tests {
         assert_eq!(d.len(), 1, "only the title changed: {d:?}");
         assert_eq!(d[0].0, "proposal.title");
         assert!(diff(&a, &a, L).is_empty());
+    }
+
+    fn file(id: i64, name: &str, sha: &str) -> FileRef {
+        FileRef {
+            id,
+            name: name.into(),
+            size: 2048,
+            sha256: sha.repeat(64),
+        }
+    }
+
+    #[test]
+    fn revision_diff_lists_files_added_and_removed() {
+        let a = Content {
+            title: "项目".into(),
+            files: vec![file(1, "预算.xlsx", "a"), file(2, "方案.pdf", "b")],
+            ..Default::default()
+        };
+        let b = Content {
+            files: vec![file(2, "方案.pdf", "b"), file(3, "照片.jpg", "c")],
+            ..a.clone()
+        };
+        let d = diff(&a, &b, L);
+        assert_eq!(d.len(), 1, "only the files changed: {d:?}");
+        assert_eq!(d[0].0, "proposal.files");
+        assert_eq!(
+            d[0].1,
+            vec![
+                DiffLine::Removed(format!("预算.xlsx · 2.0 KB · {}", "a".repeat(12))),
+                DiffLine::Same(format!("方案.pdf · 2.0 KB · {}", "b".repeat(12))),
+                DiffLine::Added(format!("照片.jpg · 2.0 KB · {}", "c".repeat(12))),
+            ]
+        );
+        // The same name with other content is another file.
+        let c = Content {
+            files: vec![file(4, "方案.pdf", "d"), file(3, "照片.jpg", "c")],
+            ..b.clone()
+        };
+        let d = diff(&b, &c, L);
+        assert!(
+            d[0].1
+                .contains(&DiffLine::Removed(file(2, "方案.pdf", "b").line()))
+        );
+        assert!(
+            d[0].1
+                .contains(&DiffLine::Added(file(4, "方案.pdf", "d").line()))
+        );
+        // A revision stored before attachments existed reads with no files.
+        let old: Content = serde_json::from_str(
+            r#"{"title":"t","plan":"","beneficiaries":"","place":"","outcomes":[],"budget":[],"total":0,"cofund":0,"partners":[]}"#,
+        )
+        .unwrap();
+        assert!(old.files.is_empty());
+    }
+
+    #[test]
+    fn files_are_editable_while_draft_or_more_info_only() {
+        for s in ProposalState::ALL {
+            assert_eq!(
+                files_editable(*s),
+                matches!(s, ProposalState::Draft | ProposalState::MoreInfo),
+                "{s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sizes_read_for_people() {
+        assert_eq!(size_label(0), "0 B");
+        assert_eq!(size_label(1023), "1023 B");
+        assert_eq!(size_label(1024), "1.0 KB");
+        assert_eq!(size_label(1536), "1.5 KB");
+        assert_eq!(size_label(5 * 1024 * 1024), "5.0 MB");
     }
 }

@@ -11,8 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use super::model::Call;
 use super::proposal_model::{self as model, Fields, Proposal, StepWrite};
 use super::proposal_rules::{
-    ApplicantChoice, CallTerms, Content, Ineligible, OrgStanding, ProposalDraft, ProposalState,
-    Step, StepDraft, StepError, checklist_met, eligible,
+    ApplicantChoice, CallTerms, Content, FileRef, Ineligible, MAX_FILES, OrgStanding,
+    ProposalDraft, ProposalState, Step, StepDraft, StepError, checklist_met, eligible,
 };
 use super::rules::{Applicant, unwrap_codes};
 use crate::inbox::{Kind, Params};
@@ -167,6 +167,12 @@ async fn resolve(
         total: d.total,
         cofund: d.cofund,
         partners: partners.iter().map(|(_, n, _)| n.clone()).collect(),
+        // A revision keeps the files attached when it is submitted (a new proposal has
+        // none yet).
+        files: match except {
+            Some(id) => file_refs(db, id).await?,
+            None => vec![],
+        },
     };
     Ok(Ok(Fields {
         org_id,
@@ -606,4 +612,175 @@ pub async fn record_checklist(
     .await?;
     txn.commit().await?;
     Ok(true)
+}
+
+/// The files attached to a proposal now, as a revision keeps them.
+pub async fn file_refs(db: &impl ConnectionTrait, proposal_id: i64) -> Result<Vec<FileRef>, DbErr> {
+    Ok(model::live_files(db, proposal_id)
+        .await?
+        .into_iter()
+        .map(|f| FileRef {
+            id: f.id,
+            name: f.name,
+            size: f.size,
+            sha256: f.sha256,
+        })
+        .collect())
+}
+
+/// The folder of proposals' files under the data directory.
+pub const FILES_FOLDER: &str = "proposal-files";
+
+/// Why a file was not attached or taken off (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileRefusal {
+    /// The call is not taking applications now.
+    Window,
+    /// Neither a draft nor asked for more information.
+    NotEditable,
+    /// The file itself (the message names it).
+    File(String),
+    /// No such file attached now.
+    Missing,
+}
+
+impl FileRefusal {
+    /// The message shown next to the file field.
+    pub fn message(&self, lang: crate::kernel::Lang) -> String {
+        match self {
+            FileRefusal::Window => lang.t("proposal.err.window"),
+            FileRefusal::NotEditable => lang.t("proposal.err.files_not_editable"),
+            FileRefusal::File(m) => m.clone(),
+            FileRefusal::Missing => lang.t("proposal.err.file_missing"),
+        }
+    }
+}
+
+/// The applicant attaches a file to a draft or to a proposal asked for more information,
+/// inside the call's window: typed by content and name, at most 5 MB and
+/// [`MAX_FILES`](super::proposal_rules::MAX_FILES) attached at once (counted in the writing
+/// transaction, after taking the call's turn and the proposal's row). The file is written
+/// under the data directory first and removed again if its row is not committed; the audit
+/// entry is in the row's transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_file(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    c: &Call,
+    p: &Proposal,
+    name: &str,
+    bytes: &[u8],
+    actor: i64,
+    now: i64,
+    lang: crate::kernel::Lang,
+) -> Result<Result<i64, FileRefusal>, DbErr> {
+    use crate::kernel::files;
+    // The file itself first (nothing stored for a refused one); the count in the transaction.
+    let kind = match files::check_upload(name, bytes, 0, MAX_FILES, lang) {
+        Ok(k) => k,
+        Err(m) => return Ok(Err(FileRefusal::File(m))),
+    };
+    let key = files::store(data_dir, FILES_FOLDER, bytes)
+        .await
+        .map_err(|e| DbErr::Custom(format!("writing a proposal file: {e}")))?;
+    let r = attach_row(db, c, p, name, bytes, kind, &key, actor, now, lang).await;
+    if !matches!(r, Ok(Ok(_))) {
+        files::remove(data_dir, FILES_FOLDER, &key).await;
+    }
+    r
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn attach_row(
+    db: &DatabaseConnection,
+    c: &Call,
+    p: &Proposal,
+    name: &str,
+    bytes: &[u8],
+    kind: crate::kernel::files::FileKind,
+    key: &str,
+    actor: i64,
+    now: i64,
+    lang: crate::kernel::Lang,
+) -> Result<Result<i64, FileRefusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::lock_open_call(&*txn, c.id, now).await? {
+        return Ok(Err(FileRefusal::Window));
+    }
+    if !model::lock_in_states(&*txn, p.id, &EDITABLE, now).await? {
+        return Ok(Err(FileRefusal::NotEditable));
+    }
+    let existing = model::live_files(&*txn, p.id).await?.len();
+    if let Err(m) = crate::kernel::files::check_upload(name, bytes, existing, MAX_FILES, lang) {
+        return Ok(Err(FileRefusal::File(m)));
+    }
+    let sha256 = crate::kernel::files::sha256_hex(bytes);
+    let id = model::insert_file(
+        &*txn,
+        &model::NewFile {
+            proposal_id: p.id,
+            key,
+            name,
+            mime: kind.mime(),
+            size: bytes.len() as i64,
+            sha256: &sha256,
+        },
+        actor,
+        now,
+    )
+    .await?;
+    audit(
+        &*txn,
+        now,
+        actor,
+        p.id,
+        "file_attached",
+        serde_json::json!({
+            "file": id, "name": name, "mime": kind.mime(), "size": bytes.len(),
+            "sha256": sha256,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(id))
+}
+
+/// The states in which files may change.
+const EDITABLE: [ProposalState; 2] = [ProposalState::Draft, ProposalState::MoreInfo];
+
+/// The applicant takes a file off a draft or a proposal asked for more information, inside
+/// the call's window. The row is marked and the stored file kept: the revisions submitted
+/// with it still list it and its readers may still download it.
+pub async fn remove_file(
+    db: &DatabaseConnection,
+    c: &Call,
+    p: &Proposal,
+    file_id: i64,
+    actor: i64,
+    now: i64,
+) -> Result<Result<(), FileRefusal>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::lock_open_call(&*txn, c.id, now).await? {
+        return Ok(Err(FileRefusal::Window));
+    }
+    if !model::lock_in_states(&*txn, p.id, &EDITABLE, now).await? {
+        return Ok(Err(FileRefusal::NotEditable));
+    }
+    let Some(f) = model::file_of(&*txn, p.id, file_id).await? else {
+        return Ok(Err(FileRefusal::Missing));
+    };
+    if !model::mark_removed(&*txn, p.id, file_id, actor, now).await? {
+        return Ok(Err(FileRefusal::Missing));
+    }
+    audit(
+        &*txn,
+        now,
+        actor,
+        p.id,
+        "file_removed",
+        serde_json::json!({ "file": f.id, "name": f.name, "sha256": f.sha256 }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
 }

@@ -883,232 +883,18 @@ pub fn validate_bid(f: &BidForm, budget: Fen, lang: Lang) -> Result<(Fen, String
     e.into_result((price.unwrap_or_default(), proposal.to_string()))
 }
 
-/// An attachment type bids may carry. The type is decided by the file's content (its magic
-/// bytes, read by the `infer` crate, with stricter checks on top) and the name's extension must
-/// name the same type. Deliberately short: what bid documents are (PDF, Word and Excel in their
-/// XML formats) and scans or photos (PNG, JPEG). Legacy `.doc`/`.xls`, OpenDocument, plain
-/// text, archives and everything else are refused (README, "Uploads").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    /// PDF.
-    Pdf,
-    /// Word, Office Open XML.
-    Docx,
-    /// Excel, Office Open XML.
-    Xlsx,
-    /// PNG image.
-    Png,
-    /// JPEG image.
-    Jpeg,
-}
+/// What bids may carry and how a file is typed: the platform's one upload check
+/// (`kernel::files`), kept reachable here under the names this room has always used.
+pub use crate::kernel::files::{
+    FileKind, FileProblem, Found, MAX_FILE_BYTES, MAX_NAME_CHARS, clean_file_name, file_kind,
+};
 
-impl FileKind {
-    /// Every accepted kind.
-    pub const ALL: [FileKind; 5] = [
-        FileKind::Pdf,
-        FileKind::Docx,
-        FileKind::Xlsx,
-        FileKind::Png,
-        FileKind::Jpeg,
-    ];
-
-    /// The MIME type the file is served with.
-    pub fn mime(self) -> &'static str {
-        match self {
-            FileKind::Pdf => "application/pdf",
-            FileKind::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            FileKind::Png => "image/png",
-            FileKind::Jpeg => "image/jpeg",
-        }
-    }
-
-    /// The extensions (lower case) a name of this kind may end with; the first is the usual.
-    pub fn extensions(self) -> &'static [&'static str] {
-        match self {
-            FileKind::Pdf => &["pdf"],
-            FileKind::Docx => &["docx"],
-            FileKind::Xlsx => &["xlsx"],
-            FileKind::Png => &["png"],
-            FileKind::Jpeg => &["jpg", "jpeg"],
-        }
-    }
-
-    /// The kind a name's extension announces, if it is an accepted one.
-    pub fn by_extension(ext: &str) -> Option<FileKind> {
-        let ext = ext.to_ascii_lowercase();
-        FileKind::ALL
-            .into_iter()
-            .find(|k| k.extensions().contains(&ext.as_str()))
-    }
-
-    /// The kind of a MIME type this platform wrote.
-    pub fn by_mime(mime: &str) -> Option<FileKind> {
-        FileKind::ALL.into_iter().find(|k| k.mime() == mime)
-    }
-
-    /// Its name for people (locale key `upload.kind.*`).
-    pub fn label(self, lang: Lang) -> String {
-        lang.t(match self {
-            FileKind::Pdf => "upload.kind.pdf",
-            FileKind::Docx => "upload.kind.docx",
-            FileKind::Xlsx => "upload.kind.xlsx",
-            FileKind::Png => "upload.kind.png",
-            FileKind::Jpeg => "upload.kind.jpeg",
-        })
-    }
-}
-
-/// What a refused file's content turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found {
-    /// A program: Windows `MZ`, ELF, Mach-O, Java class, a `#!` script, ….
-    Program,
-    /// Markup a browser may run: HTML, XML, SVG (with or without a byte-order mark or
-    /// leading blanks).
-    Markup,
-    /// An archive (a zip that is not an Office Open XML document, rar, 7z, gzip, …).
-    Archive,
-    /// Another recognized type, by its usual extension in upper case (`DOC`, `GIF`, …).
-    Other(String),
-    /// Nothing recognizable.
-    Unknown,
-}
-
-/// Why an attachment's name or content is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileProblem {
-    /// No bytes.
-    Empty,
-    /// The name does not end in an accepted extension.
-    Extension,
-    /// The content is not an accepted kind.
-    Content(Found),
-    /// The content is an accepted kind, but not the one the extension names.
-    Mismatch {
-        /// The name's extension (lower case).
-        ext: String,
-        /// What the content is.
-        actual: FileKind,
-    },
-    /// An Office document carrying a VBA project (a `.docm`/`.xlsm` renamed).
-    Macros,
-}
-
-/// The kind a file's content is, checked against its name: the one decision behind every
-/// upload. The magic bytes must sit at the very start (a PDF header further in, which PDF
-/// readers and `infer` tolerate, is how an HTML page passes as a PDF); an OOXML document must
-/// have its `[Content_Types].xml` part and no VBA project.
-pub fn file_kind(name: &str, bytes: &[u8]) -> Result<FileKind, FileProblem> {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let Some(claimed) = FileKind::by_extension(&ext) else {
-        return Err(FileProblem::Extension);
-    };
-    if bytes.is_empty() {
-        return Err(FileProblem::Empty);
-    }
-    let actual = content_kind(bytes)?;
-    if matches!(actual, FileKind::Docx | FileKind::Xlsx) && contains(bytes, b"vbaProject.bin") {
-        return Err(FileProblem::Macros);
-    }
-    if actual != claimed {
-        return Err(FileProblem::Mismatch { ext, actual });
-    }
-    Ok(actual)
-}
-
-/// The accepted kind of some bytes, or what they are instead.
-fn content_kind(bytes: &[u8]) -> Result<FileKind, FileProblem> {
-    let found = infer::get(bytes);
-    let mime = found.as_ref().map(|t| t.mime_type()).unwrap_or("");
-    let kind = match mime {
-        "application/pdf" if bytes.starts_with(b"%PDF-") => Some(FileKind::Pdf),
-        "image/png" if bytes.starts_with(b"\x89PNG\r\n\x1a\n") => Some(FileKind::Png),
-        "image/jpeg" => Some(FileKind::Jpeg),
-        // A zip: entry names sit uncompressed in its local headers, so the package parts can
-        // be seen without unpacking. `infer` guesses from the order of the first entries,
-        // which varies between producers; the parts themselves do not: every OOXML package
-        // has `[Content_Types].xml`, a Word document `word/document.xml`, a workbook
-        // `xl/workbook.xml`.
-        _ if bytes.starts_with(b"PK\x03\x04") && contains(bytes, b"[Content_Types].xml") => {
-            match (
-                contains(bytes, b"word/document.xml"),
-                contains(bytes, b"xl/workbook.xml"),
-            ) {
-                (true, false) => Some(FileKind::Docx),
-                (false, true) => Some(FileKind::Xlsx),
-                _ => None,
-            }
-        }
-        _ => None,
-    };
-    if let Some(k) = kind {
-        return Ok(k);
-    }
-    Err(FileProblem::Content(what_it_is(bytes, found)))
-}
-
-/// Names a refused content for the message.
-fn what_it_is(bytes: &[u8], found: Option<infer::Type>) -> Found {
-    use infer::MatcherType as M;
-    let start = trim_blank_start(bytes);
-    if start.starts_with(b"#!") {
-        return Found::Program;
-    }
-    if start.starts_with(b"<") {
-        return Found::Markup;
-    }
-    match found {
-        Some(t) => match t.matcher_type() {
-            M::App => Found::Program,
-            M::Text => Found::Markup,
-            // `infer` files PDF under archives; a PDF here had its header out of place.
-            M::Archive if t.extension() == "pdf" => Found::Unknown,
-            M::Archive => Found::Archive,
-            // Looked like OOXML to the crate but lacks the package structure: just a zip.
-            M::Doc if FileKind::by_mime(t.mime_type()).is_some() => Found::Archive,
-            _ => Found::Other(t.extension().to_ascii_uppercase()),
-        },
-        None => Found::Unknown,
-    }
-}
-
-/// Without a leading byte-order mark (UTF-8 or UTF-16) and ASCII blanks; UTF-16 text is
-/// narrowed to its low bytes so `<html` is seen in either encoding.
-fn trim_blank_start(bytes: &[u8]) -> Vec<u8> {
-    let head = &bytes[..bytes.len().min(512)];
-    let narrowed: Vec<u8> = if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
-        rest.to_vec()
-    } else if let Some(rest) = head.strip_prefix(b"\xFF\xFE") {
-        rest.iter().step_by(2).copied().collect()
-    } else if let Some(rest) = head.strip_prefix(b"\xFE\xFF") {
-        rest.iter().skip(1).step_by(2).copied().collect()
-    } else {
-        head.to_vec()
-    };
-    let from = narrowed
-        .iter()
-        .position(|b| !b.is_ascii_whitespace() && *b != 0)
-        .unwrap_or(narrowed.len());
-    narrowed[from..].to_vec()
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// Largest attachment.
-pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// Most attachments per bid.
 pub const MAX_FILES: usize = 5;
 
 /// Checks an attachment: how many the bid has, its size, and its type by content against its
-/// name ([`file_kind`]). The message names the file.
+/// name ([`file_kind`], shared with every room that takes documents in `kernel::files`). The
+/// message names the file.
 pub fn check_file(
     name: &str,
     bytes: &[u8],
@@ -1125,22 +911,7 @@ pub fn check_file(
         let why = match p {
             FileProblem::Empty => lang.t("bid.err.empty_file"),
             FileProblem::Extension => lang.t("bid.err.file_type"),
-            FileProblem::Content(Found::Program) => lang.t("upload.err.program"),
-            FileProblem::Content(Found::Markup) => lang.t("upload.err.markup"),
-            FileProblem::Content(Found::Archive) => lang.t("upload.err.archive"),
-            FileProblem::Content(Found::Other(kind)) => {
-                lang.tf("upload.err.other", &[("kind", &kind)])
-            }
-            FileProblem::Content(Found::Unknown) => lang.t("upload.err.unknown"),
-            FileProblem::Mismatch { ext, actual } => lang.tf(
-                "upload.err.mismatch",
-                &[
-                    ("ext", &ext),
-                    ("kind", &actual.label(lang)),
-                    ("right", actual.extensions()[0]),
-                ],
-            ),
-            FileProblem::Macros => lang.t("upload.err.macros"),
+            p => crate::kernel::files::why(&p, lang),
         };
         lang.tf("upload.err.named", &[("name", name), ("why", &why)])
     })
@@ -1158,38 +929,6 @@ pub fn check_text(s: &str, min: usize, max: usize, lang: Lang) -> Result<String,
         Err(lang.tf("form.too_long", &[("max", &max.to_string())]))
     } else {
         Ok(t.to_string())
-    }
-}
-
-/// Longest attachment name, in characters (the stored column's width).
-pub const MAX_NAME_CHARS: usize = 200;
-
-/// An uploaded file's name as stored and shown: Unicode NFC, its last path segment, without
-/// control characters or the invisible marks that reorder or hide text
-/// (`invoice\u{202E}fdp.exe` would show as `invoiceexe.pdf`), trimmed of blanks and trailing
-/// dots, at most [`MAX_NAME_CHARS`] characters. A long name is shortened before its
-/// extension, so the type it announces stays.
-pub fn clean_file_name(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let hidden = |c: char| matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
-    let visible: String = s.nfc().filter(|&c| !c.is_control() && !hidden(c)).collect();
-    let base = visible
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches(['.', ' '])
-        .trim_start();
-    if base.chars().count() <= MAX_NAME_CHARS {
-        return base.to_string();
-    }
-    match base.rsplit_once('.') {
-        Some((stem, ext)) if !ext.is_empty() && ext.chars().count() <= 10 => {
-            let keep = MAX_NAME_CHARS - 1 - ext.chars().count();
-            let stem: String = stem.chars().take(keep).collect();
-            format!("{}.{ext}", stem.trim_end())
-        }
-        _ => base.chars().take(MAX_NAME_CHARS).collect(),
     }
 }
 

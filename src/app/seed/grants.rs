@@ -52,6 +52,7 @@ fn content(name: &str, place: &str) -> Content {
         total: Fen(4_800_000),
         cofund: Fen(500_000),
         partners: vec![],
+        files: vec![],
     }
 }
 

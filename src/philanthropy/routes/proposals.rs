@@ -223,8 +223,10 @@ async fn proposal_page(
     } else {
         None
     };
+    let files = model::live_files(&st.db, s.p.id).await?;
     let now = st.clock.now();
     let page = ProposalPage {
+        files: &files,
         p: &s.p,
         c: &s.c,
         phase: crate::philanthropy::phase_of(&s.c, now),
@@ -818,4 +820,140 @@ pub async fn workspace_section(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
     ids.dedup();
     let titles = crate::philanthropy::model::titles_by_ids(&st.db, &ids).await?;
     Ok(views::workspace(ctx.lang, &rows, &titles))
+}
+
+/// What a multipart upload carried: the file (its cleaned name and at most
+/// `MAX_FILE_BYTES + 1` bytes), if one was chosen.
+async fn read_file_field(
+    mp: &mut axum::extract::Multipart,
+    lang: crate::kernel::Lang,
+) -> Result<Option<(String, Vec<u8>)>, String> {
+    use crate::kernel::files::{MAX_FILE_BYTES, clean_file_name};
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            lang.tf("upload.err.size", &[("max", "5 MB")])
+        } else {
+            lang.t("bid.err.upload")
+        }
+    };
+    let mut file = None;
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = clean_file_name(field.file_name().unwrap_or(""));
+        let mut buf: Vec<u8> = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            let room = MAX_FILE_BYTES + 1 - buf.len();
+            buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if buf.len() > MAX_FILE_BYTES {
+                break;
+            }
+        }
+        if !(name.is_empty() && buf.is_empty()) {
+            file = Some((name, buf));
+        }
+    }
+    Ok(file)
+}
+
+/// `POST /proposals/{id}/files` (multipart: `_csrf`, `file`): the applicant attaches a file
+/// to a draft or to a proposal asked for more information. A refused file comes back on the
+/// page (422) with a message naming it, and nothing is stored. Anyone but the applicant gets
+/// "not found", decided before the body is read.
+pub async fn upload_file(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.editor {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let lang = ctx.lang;
+    let res = match mp {
+        Err(_) => Err(lang.t("bid.err.no_file")),
+        Ok(mut mp) => match read_file_field(&mut mp, lang).await {
+            Err(m) => Err(m),
+            Ok(None) => Err(lang.t("bid.err.no_file")),
+            Ok(Some((name, bytes))) => ops::attach_file(
+                &st.db,
+                &st.config.data_dir,
+                &s.c,
+                &s.p,
+                &name,
+                &bytes,
+                uid,
+                st.clock.now(),
+                lang,
+            )
+            .await?
+            .map_err(|r| r.message(lang)),
+        },
+    };
+    match res {
+        Ok(_) => {
+            ctx.set_flash("success", ctx.t("proposal.file_attached"))
+                .await?;
+            Ok(see_other(&format!("/proposals/{}#files", s.p.id)))
+        }
+        Err(m) => {
+            let e = one("file", m);
+            Ok(unprocessable(
+                proposal_page(&st, &mut ctx, &s, &Failed::Files(&e)).await?,
+            ))
+        }
+    }
+}
+
+/// `POST /proposals/{id}/files/{doc}/remove`: the applicant takes a file off (the revisions
+/// submitted with it keep it).
+pub async fn remove_file(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    if !s.editor {
+        return Err(AppError::NotFound);
+    }
+    let uid = ctx.require_user()?.actor.user_id;
+    let fid = parse_id(&doc)?;
+    if model::file_of(&st.db, s.p.id, fid).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    match ops::remove_file(&st.db, &s.c, &s.p, fid, uid, st.clock.now()).await? {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("proposal.file_removed"))
+                .await?;
+            Ok(see_other(&format!("/proposals/{}#files", s.p.id)))
+        }
+        Err(r) => {
+            let e = one("file", r.message(ctx.lang));
+            Ok(unprocessable(
+                proposal_page(&st, &mut ctx, &s, &Failed::Files(&e)).await?,
+            ))
+        }
+    }
+}
+
+/// `GET /proposals/{id}/files/{doc}`: a file of the proposal — attached now or listed by
+/// an earlier revision — for its applicant, the call's organizer and assigned reviewers;
+/// anyone else gets "not found", like a missing id (visitors: log in).
+pub async fn download_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, doc)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let s = seen(&st, &ctx, &id).await?;
+    let f = model::file_of(&st.db, s.p.id, parse_id(&doc)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = crate::kernel::files::read(&st.config.data_dir, ops::FILES_FOLDER, &f.file_key)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading a proposal file: {e}")))?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::web::private_download("file", &f.name, f.mime, bytes))
 }

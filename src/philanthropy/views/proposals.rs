@@ -12,10 +12,10 @@ use crate::kernel::error::FieldErrors;
 use crate::kernel::money::Fen;
 use crate::philanthropy::Phase;
 use crate::philanthropy::model::Call;
-use crate::philanthropy::proposal_model::{Proposal, Revision};
+use crate::philanthropy::proposal_model::{Proposal, ProposalFile, Revision};
 use crate::philanthropy::proposal_rules::{
-    BatchForm, BudgetCategory, BudgetLine, CallTerms, DiffLine, Outcome, ProposalForm,
-    ProposalState, ScreenItem, Step, StepForm, WithdrawForm,
+    BatchForm, BudgetCategory, BudgetLine, CallTerms, DiffLine, MAX_FILES, Outcome, ProposalForm,
+    ProposalState, ScreenItem, Step, StepForm, WithdrawForm, files_editable, size_label,
 };
 use crate::philanthropy::rules::percent_input;
 use crate::philanthropy::views::reviewing::{ReviewerForm, board_section, list_cells};
@@ -263,6 +263,8 @@ pub enum Failed<'a> {
     Reviewers(&'a ReviewerForm, &'a FieldErrors),
     /// The applicant's withdrawal.
     Withdraw(&'a WithdrawForm, &'a FieldErrors),
+    /// A file attached or taken off.
+    Files(&'a FieldErrors),
 }
 
 /// The review board the organizer sees on a proposal that has been in expert review.
@@ -295,6 +297,8 @@ pub struct ProposalPage<'a> {
     pub orgs: &'a [(i64, String, String)],
     /// For the organizer: the review board and forms.
     pub review: Option<&'a ReviewPanel>,
+    /// The files attached now.
+    pub files: &'a [ProposalFile],
 }
 
 /// One proposal: content, state, messages, revisions; the applicant's form while it is
@@ -374,6 +378,7 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
                 ul { @for (id, name, uscc) in &partners { li { a href=(format!("/orgs/{id}")) { (name) } " " span.muted { (uscc) } } } }
             }
         }
+        (files_section(lang, pg, failed, csrf))
         section.section id="revisions" {
             h2 { (lang.t("proposal.revisions")) }
             @if pg.revisions.is_empty() { div.empty { (lang.t("proposal.no_revisions")) } }
@@ -631,6 +636,52 @@ pub fn workspace(lang: Lang, rows: &[Proposal], titles: &HashMap<i64, String>) -
                     a href=(format!("/proposals/{}", p.id)) { (p.title) }
                     " — " (titles.get(&p.call_id).map(String::as_str).unwrap_or("")) " " (state_badge(p.state(), lang))
                 } } }
+            }
+        }
+    }
+}
+
+/// The files attached now, each a download for whoever sees the proposal; while a draft or
+/// asked for more information, the applicant's upload form and a button to take each off.
+fn files_section(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) -> Markup {
+    let p = pg.p;
+    let none = FieldErrors::default();
+    let e = match failed {
+        Failed::Files(e) => *e,
+        _ => &none,
+    };
+    let editing = pg.editor && files_editable(p.state());
+    html! {
+        section.section id="files" {
+            h2 { (lang.t("proposal.files")) }
+            @if pg.files.is_empty() { div.empty { (lang.t("proposal.no_files")) } }
+            @else {
+                ul.proposal-files { @for f in pg.files { li {
+                    a.file-link href=(format!("/proposals/{}/files/{}", p.id, f.id)) { (f.name) }
+                    " " span.muted { (size_label(f.size)) " · " (display_instant(f.uploaded_at)) }
+                    @if editing {
+                        form.inline method="post" action=(format!("/proposals/{}/files/{}/remove", p.id, f.id)) {
+                            (csrf_field(csrf))
+                            button.btn.btn-danger type="submit" { (lang.t("proposal.file_remove")) }
+                        }
+                    }
+                } } }
+            }
+            // A refusal after the proposal moved on (no form any more) still says why.
+            @if !editing { @if let Some(m) = e.get("file") { p.error-msg id="file-error" role="alert" { (m) } } }
+            @if editing {
+                (error_summary(e, lang))
+                form.form method="post" enctype="multipart/form-data" action=(format!("/proposals/{}/files", p.id)) novalidate {
+                    // First, so the CSRF check reads no further than this part.
+                    (csrf_field(csrf))
+                    div.field.has-error[e.get("file").is_some()] {
+                        label for="file" { (lang.t("proposal.file_attach")) }
+                        input type="file" id="file" name="file" accept=".pdf,.docx,.xlsx,.jpg,.jpeg,.png" aria-describedby="file-hint";
+                        p.hint id="file-hint" { (lang.tf("proposal.file_hint", &[("max", &MAX_FILES.to_string())])) }
+                        @if let Some(m) = e.get("file") { p.error-msg id="file-error" { (m) } }
+                    }
+                    div.actions { button.btn.btn-secondary type="submit" { (lang.t("proposal.file_upload")) } }
+                }
             }
         }
     }
