@@ -116,6 +116,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         meilisearch_api_key: std::env::var("MEILISEARCH_API_KEY").ok(),
         search_index_prefix: std::env::var("MEILISEARCH_INDEX_PREFIX")
             .unwrap_or_else(|_| "civicbridge_".to_string()),
+        site: std::sync::Arc::new(civicbridge::web::config::SiteInfo::from_env()),
         ..Config::default()
     };
     if let Ok(s) = std::env::var("CIVICBRIDGE_CLIENT_IP_SOURCE") {
@@ -299,8 +300,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     "Demo accounts (password: {}):",
                     civicbridge::app::seed::DEMO_PASSWORD
                 );
-                for (email, name, _) in civicbridge::app::seed::DEMO_USERS {
-                    println!("  {email:<34} {name}");
+                // Every account the seed made, the bidders and the second evaluator included.
+                for u in civicbridge::accounts::with_email_suffix(
+                    &state.db,
+                    civicbridge::app::seed::DEMO_EMAIL_DOMAIN,
+                )
+                .await?
+                {
+                    println!("  {:<34} {}", u.email, u.display_name);
                 }
             }
             println!("CivicBridge is listening on http://{}", state.config.bind);

@@ -101,3 +101,64 @@ async fn every_page_starts_with_a_skip_link() {
         frame_rules(path, &r);
     }
 }
+
+/// The footer links every part of the product by its list page (each link answers), and
+/// shows the operator, contact and filing numbers only when they are configured — on pages
+/// and on error pages alike.
+#[tokio::test]
+async fn footer_names_what_exists_and_the_configured_operator() {
+    let app = TestApp::new().await;
+    let mut anon = app.client();
+    let r = anon.get("/").await;
+    let sel = scraper::Selector::parse("footer .footer-links a").unwrap();
+    let links: Vec<String> = r
+        .doc()
+        .select(&sel)
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect();
+    assert!(links.len() >= 8, "{links:?}");
+    for href in &links {
+        assert_eq!(
+            anon.get(href).await.status,
+            StatusCode::OK,
+            "footer link {href}"
+        );
+    }
+    // Nothing made up when nothing is configured.
+    assert_eq!(r.count("footer .footer-operator"), 0);
+    assert_eq!(r.count("footer .footer-filing"), 0);
+    app.check_invariants().await.unwrap();
+
+    let config = civicbridge::web::config::Config {
+        site: std::sync::Arc::new(civicbridge::web::config::SiteInfo {
+            operator: Some("内蒙古自治区民政厅".into()),
+            contact: Some("0471-1234567".into()),
+            icp_filing: Some("蒙ICP备00000000号-1".into()),
+            psb_filing: None,
+        }),
+        ..Default::default()
+    };
+    let app = TestApp::with_config(config).await;
+    let mut anon = app.client();
+    for (path, lang) in [
+        ("/tenders", "zh-CN"),
+        ("/no-such-page", "zh-CN"),
+        ("/", "en"),
+    ] {
+        let r = anon.get(&format!("{path}?lang={lang}")).await;
+        let op = r.text("footer .footer-operator");
+        assert!(op.contains("内蒙古自治区民政厅"), "{path}: {op}");
+        assert!(op.contains("0471-1234567"), "{path}: {op}");
+        if lang == "en" {
+            assert!(op.starts_with("Operated by"), "{op}");
+        } else {
+            assert!(op.starts_with("主办单位"), "{op}");
+        }
+        assert_eq!(
+            r.text(r#"footer .footer-filing a[href="https://beian.miit.gov.cn/"]"#),
+            "蒙ICP备00000000号-1",
+            "{path}"
+        );
+    }
+    app.check_invariants().await.unwrap();
+}

@@ -262,6 +262,22 @@ async fn revisions_replace_the_bid_and_withdrawal_removes_it() {
     assert_eq!(record[0].price_fen, 8_700_000);
     assert_eq!(t.state, "unsuccessful", "an open tender needs 3 valid bids");
     assert!(t.state_reason.contains("1 < 3"));
+    // The page says why in the reader's language, not the stored phrase.
+    let mut anon = app.client();
+    let zh = anon.get(&format!("/tenders/{id}?lang=zh-CN")).await;
+    let en = anon.get(&format!("/tenders/{id}?lang=en")).await;
+    assert!(
+        zh.body.contains("开标时有效投标 1 家，少于规定的 3 家"),
+        "zh reason"
+    );
+    assert!(
+        en.body
+            .contains("1 valid bid(s) at the opening, fewer than the 3 required"),
+        "en reason"
+    );
+    for r in [&zh, &en] {
+        assert!(!r.body.contains("valid bids 1 &lt; 3") && !r.body.contains("valid bids 1 < 3"));
+    }
 }
 
 #[tokio::test]

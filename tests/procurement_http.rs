@@ -138,6 +138,7 @@ async fn workspace(app: &TestApp, email: &str) -> String {
         path: "/me".into(),
         query: String::new(),
         client_ip: None,
+        site: Default::default(),
     };
     civicbridge::procurement::routes::workspace_sections(&app.state, &ctx)
         .await

@@ -25,7 +25,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, DbErr};
 
 /// The users holding a platform role (notices to every regulator).
 pub use model::holders_of;
-pub use model::{find_by_email, roles_of};
+pub use model::{find_by_email, roles_of, with_email_suffix};
 pub use policy::{Action, Actor, OrgRole, may, require};
 pub use rules::Role;
 pub use rules::normalize_email;

@@ -156,6 +156,19 @@ pub async fn find_by_email(
         .await
 }
 
+/// The users whose e-mail ends with `suffix`, oldest first: how `serve --demo` lists every
+/// demo account, the bidders and second evaluator the seed adds included.
+pub async fn with_email_suffix(
+    db: &impl ConnectionTrait,
+    suffix: &str,
+) -> Result<Vec<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Email.ends_with(suffix))
+        .order_by_asc(user::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Grants a role (idempotent).
 pub async fn grant_role(
     db: &impl ConnectionTrait,

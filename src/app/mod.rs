@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let limit = state.config.body_limit;
     let client_ip = state.config.client_ip_source.clone();
+    let site = state.config.site.clone();
     // One limiter per router (per process): the API's rate limit reads it from the request.
     let limiter = Arc::new(crate::web::api::RateLimiter::new(
         state.config.api_rate_limit,
@@ -48,7 +49,8 @@ pub fn router(state: AppState) -> Router {
     // Layers run outermost-last: compression → page ETags → security headers → language → error pages → body limit →
     // panic guard → sessions → who is signed in (for error pages) → CSRF → handler. The
     // headers are outermost so that the error pages, which replace the inner response, carry
-    // them too. The client address source is an extension `web::Ctx` reads.
+    // them too. The client address source is an extension `web::Ctx` reads; the site's operator
+    // is one the error pages read for their footer.
     routes
         .fallback(mw::not_found)
         .with_state(state.clone())
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(mw::language))
         .layer(client_ip.into_extension())
         .layer(axum::Extension(limiter))
+        .layer(axum::Extension(site))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(mw::CONTENT_SECURITY_POLICY),

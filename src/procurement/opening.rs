@@ -99,7 +99,7 @@ pub async fn open_if_due(
     let opened = get(&*txn, tender_id).await?.unwrap_or(t);
     let needed = std::cmp::max(opened.min_bids, 1);
     if live.len() < needed as usize {
-        let reason = format!("valid bids {} < {}", live.len(), needed);
+        let reason = super::rules::too_few_bids_reason(live.len(), needed.into());
         let r = transition(
             &*txn,
             &opened,

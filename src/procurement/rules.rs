@@ -109,6 +109,42 @@ impl TenderState {
     }
 }
 
+/// The reason the opening writes when too few valid bids arrived. It stays a fixed English
+/// phrase in the stored record and the open data (machines read it); pages read the counts
+/// back with [`too_few_bids`] and say it in the reader's language.
+pub fn too_few_bids_reason(valid: usize, needed: i32) -> String {
+    format!("valid bids {valid} < {needed}")
+}
+
+/// The counts (valid, needed) of a reason written by [`too_few_bids_reason`]; `None` for any
+/// other reason (a buyer's own words, shown as written).
+pub fn too_few_bids(reason: &str) -> Option<(u32, u32)> {
+    let (valid, needed) = reason.strip_prefix("valid bids ")?.split_once(" < ")?;
+    Some((valid.parse().ok()?, needed.parse().ok()?))
+}
+
+#[cfg(test)]
+mod reason_tests {
+    use super::*;
+
+    #[test]
+    fn the_opening_reason_reads_back() {
+        assert_eq!(too_few_bids(&too_few_bids_reason(1, 3)), Some((1, 3)));
+        assert_eq!(too_few_bids(&too_few_bids_reason(0, 1)), Some((0, 1)));
+        assert_eq!(too_few_bids("valid bids 2 < 3"), Some((2, 3)));
+    }
+
+    #[test]
+    fn other_reasons_are_not_taken_for_it() {
+        assert_eq!(too_few_bids("预算调整，项目取消"), None);
+        assert_eq!(too_few_bids("valid bids two < 3"), None);
+        assert_eq!(too_few_bids("valid bids 2 <3"), None);
+        assert_eq!(too_few_bids("Note: valid bids 2 < 3"), None);
+        assert_eq!(too_few_bids("valid bids -1 < 3"), None);
+        assert_eq!(too_few_bids(""), None);
+    }
+}
+
 code_enum! {
     /// Procurement method.
     Method => "tender.method" {

@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use axum_client_ip::ClientIpSource;
 
@@ -94,6 +95,41 @@ pub struct Config {
     /// E-mail through SMTP (`CIVICBRIDGE_SMTP_URL`, `CIVICBRIDGE_MAIL_FROM`); `None`: off,
     /// the inbox alone tells users and forgotten passwords go through an administrator.
     pub mail: Option<crate::kernel::mail::MailSettings>,
+    /// Who runs the site, for every page's footer.
+    pub site: Arc<SiteInfo>,
+}
+
+/// Who runs this site, shown in every page's footer; a line only when it is configured,
+/// so a deployment never shows a placeholder operator or a made-up filing number.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SiteInfo {
+    /// The operating body (主办单位), `CIVICBRIDGE_SITE_OPERATOR`.
+    pub operator: Option<String>,
+    /// How to reach it — a phone number or an e-mail address, `CIVICBRIDGE_SITE_CONTACT`.
+    pub contact: Option<String>,
+    /// The ICP filing number (ICP备案号), `CIVICBRIDGE_SITE_ICP`; linked to the MIIT filing
+    /// system as the rules for sites in China ask.
+    pub icp_filing: Option<String>,
+    /// The public-security network filing number (公安联网备案号), `CIVICBRIDGE_SITE_PSB`.
+    pub psb_filing: Option<String>,
+}
+
+impl SiteInfo {
+    /// From the environment: each variable trimmed, an empty one as not set.
+    pub fn from_env() -> Self {
+        let var = |k: &str| {
+            std::env::var(k)
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        SiteInfo {
+            operator: var("CIVICBRIDGE_SITE_OPERATOR"),
+            contact: var("CIVICBRIDGE_SITE_CONTACT"),
+            icp_filing: var("CIVICBRIDGE_SITE_ICP"),
+            psb_filing: var("CIVICBRIDGE_SITE_PSB"),
+        }
+    }
 }
 
 impl Default for Config {
@@ -131,6 +167,7 @@ impl Default for Config {
             api_rate_limit: 300,
             api_rate_window_secs: 60,
             mail: None,
+            site: Arc::new(SiteInfo::default()),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use super::config::SiteInfo;
 use super::{Ctx, Lang, assets};
 use crate::accounts::{CurrentUser, Role};
 
@@ -30,6 +31,8 @@ pub struct Chrome<'a> {
     pub path: &'a str,
     /// This page in the other language.
     pub other_lang_href: String,
+    /// Who runs the site, for the footer.
+    pub site: &'a SiteInfo,
 }
 
 impl<'a> Chrome<'a> {
@@ -41,6 +44,7 @@ impl<'a> Chrome<'a> {
             csrf: ctx.csrf.as_deref(),
             path: &ctx.path,
             other_lang_href: ctx.other_lang_href(),
+            site: &ctx.site,
         }
     }
 }
@@ -77,13 +81,54 @@ fn brand(lang: Lang) -> Markup {
     }
 }
 
-fn footer(lang: Lang) -> Markup {
+/// The footer's section links: every part of the product that exists, by its list page.
+const FOOTER_LINKS: &[(&str, &str)] = &[
+    ("/tenders", "site.footer_link.tenders"),
+    ("/calls", "site.footer_link.calls"),
+    ("/incubators", "site.footer_link.incubators"),
+    ("/brands", "site.footer_link.brands"),
+    ("/credit", "site.footer_link.credit"),
+    ("/data", "opendata.nav"),
+    ("/complaints", "complaints.title"),
+    ("/spot-checks", "inspections.title"),
+];
+
+/// The MIIT's ICP filing look-up, which a filing number in the footer links to.
+const ICP_LOOKUP: &str = "https://beian.miit.gov.cn/";
+
+fn footer(lang: Lang, site: &SiteInfo) -> Markup {
     html! {
         footer.site-footer { div.container {
-            p { (lang.t("site.footer")) }
+            p { strong { (lang.t("site.footer")) } }
+            p.footer-links {
+                @for (i, (href, key)) in FOOTER_LINKS.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    a href=(href) { (lang.t(key)) }
+                }
+            }
             p.muted { (lang.t("site.footer_policy")) }
-            p { a href="/data" { (lang.t("opendata.nav")) } }
-            p { a href="/complaints" { (lang.t("complaints.title")) } " · " a href="/spot-checks" { (lang.t("inspections.title")) } }
+            @if site.operator.is_some() || site.contact.is_some() {
+                p.footer-operator {
+                    @if let Some(name) = &site.operator {
+                        (lang.tf("site.footer_operator", &[("name", name)]))
+                    }
+                    @if let Some(c) = &site.contact {
+                        @if site.operator.is_some() { " · " }
+                        (lang.tf("site.footer_contact", &[("contact", c)]))
+                    }
+                }
+            }
+            @if site.icp_filing.is_some() || site.psb_filing.is_some() {
+                p.footer-filing {
+                    @if let Some(icp) = &site.icp_filing {
+                        a href=(ICP_LOOKUP) rel="noopener noreferrer" { (icp) }
+                    }
+                    @if let Some(psb) = &site.psb_filing {
+                        @if site.icp_filing.is_some() { " · " }
+                        span { (psb) }
+                    }
+                }
+            }
         } }
     }
 }
@@ -180,7 +225,7 @@ fn frame_with(ch: &Chrome, title: &str, extra: Markup, main: Markup) -> Markup {
                 // Focusable by the skip link (not by Tab).
                 main.container id="main" tabindex="-1"
                     data-table-label=(ch.lang.t("layout.table_region")) { (main) }
-                (footer(ch.lang))
+                (footer(ch.lang, ch.site))
             }
         }
     }

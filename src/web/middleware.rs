@@ -91,6 +91,11 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     let lang = query_lang(req.uri().query()).unwrap_or_else(|| Lang::from_headers(req.headers()));
+    let site = req
+        .extensions()
+        .get::<std::sync::Arc<super::config::SiteInfo>>()
+        .cloned()
+        .unwrap_or_default();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -118,6 +123,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
             if query.is_empty() { "" } else { "&" },
             lang.other().code()
         ),
+        site: &site,
     };
     let mut out = if api {
         let mut out = super::api::error_response(status, title, message, Vec::new());

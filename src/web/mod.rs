@@ -69,6 +69,8 @@ pub struct Ctx {
     /// The client's address from [`config::Config::client_ip_source`], for log-in
     /// throttling.
     pub client_ip: Option<String>,
+    /// Who runs the site, for the footer.
+    pub site: std::sync::Arc<config::SiteInfo>,
 }
 
 impl Ctx {
@@ -173,6 +175,7 @@ impl FromRequestParts<AppState> for Ctx {
             path: parts.uri.path().to_string(),
             query: without_lang(parts.uri.query()),
             client_ip,
+            site: state.config.site.clone(),
         })
     }
 }

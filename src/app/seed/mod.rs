@@ -44,6 +44,9 @@ use crate::units::model as units;
 /// The password of every demo account (printed by `serve --demo`).
 pub const DEMO_PASSWORD: &str = "demo-password";
 
+/// The domain of every demo account's e-mail.
+pub const DEMO_EMAIL_DOMAIN: &str = "@demo.civicbridge.cn";
+
 /// Demo accounts: e-mail, display name (zh), roles.
 pub const DEMO_USERS: &[(&str, &str, &[Role])] = &[
     ("admin@demo.civicbridge.cn", "平台管理员", &[Role::Admin]),

@@ -260,16 +260,26 @@ fn form(
     }
 }
 
+/// The latest 10:00 Asia/Shanghai at or before `now`.
+fn office_anchor(now: i64) -> i64 {
+    const LOCAL: i64 = 8 * 3600;
+    let day_start = (now + LOCAL).div_euclid(DAY) * DAY - LOCAL;
+    let ten = day_start + 10 * 3600;
+    if ten <= now { ten } else { ten - DAY }
+}
+
 async fn make(
     c: &mut Ctx<'_>,
     target: &str,
     project: (&str, &str, &str),
     round: usize,
 ) -> Result<(), DbErr> {
-    let now = c.now;
+    // Every step at office hours: the day's 10:00 (Asia/Shanghai) at or before now, with
+    // each step whole hours or days after it.
+    let now = office_anchor(c.now);
     let future = matches!(target, "draft" | "published");
     let (start, deadline) = if future {
-        (now - DAY, now + (10 + round as i64) * DAY + 9 * 3600)
+        (now - DAY, now + (10 + round as i64) * DAY)
     } else {
         (now - 150 * DAY, now - (120 - round as i64 * 3) * DAY)
     };
@@ -522,4 +532,23 @@ async fn make(
         .map_err(err)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::clock::{format_local, parse_local};
+
+    #[test]
+    fn demo_steps_start_at_ten_in_the_morning() {
+        for (now, anchor) in [
+            ("2026-12-03T03:00", "2026-12-02T10:00"),
+            ("2026-12-03T10:00", "2026-12-03T10:00"),
+            ("2026-12-03T23:59", "2026-12-03T10:00"),
+            ("2026-12-04T00:00", "2026-12-03T10:00"),
+        ] {
+            let got = office_anchor(parse_local(now).unwrap());
+            assert_eq!(format_local(got), anchor, "{now}");
+        }
+    }
 }

@@ -161,6 +161,39 @@ fn strip_suffix(name: &str) -> &str {
     name.strip_suffix("街道办事处").unwrap_or(name)
 }
 
+/// A domain word and a name's ending without a doubled word: the ending's head folds into
+/// the word's tail where they overlap ("养老服务" + "服务中心" = "养老服务中心"); an ending
+/// that repeats another word of it ("志愿服务" + "志愿者协会") gives way to `plain`. The
+/// random draws stay as they were, so every other generated name is unchanged.
+fn join_words(word: &str, ending: &str, plain: &str) -> String {
+    let w: Vec<char> = word.chars().collect();
+    let e: Vec<char> = ending.chars().collect();
+    let overlap = (1..=w.len().min(e.len()))
+        .rev()
+        .find(|&n| w[w.len() - n..] == e[..n])
+        .unwrap_or(0);
+    // Folding one character would join words by accident ("社区发展" + "展…"): only a
+    // whole word of two characters or more counts.
+    let tail: String = if overlap >= 2 {
+        e[overlap..].iter().collect()
+    } else {
+        ending.to_string()
+    };
+    let joined = format!("{word}{tail}");
+    if has_doubled_word(&joined) {
+        format!("{word}{plain}")
+    } else {
+        joined
+    }
+}
+
+/// Whether some two-character word appears twice, not overlapping ("服务服务", "志愿服务志愿者").
+pub fn has_doubled_word(name: &str) -> bool {
+    let c: Vec<char> = name.chars().collect();
+    (0..c.len().saturating_sub(1))
+        .any(|i| (i + 2..c.len().saturating_sub(1)).any(|j| c[i..i + 2] == c[j..j + 2]))
+}
+
 /// Generates organization number `index` for a data-set `seed`.
 pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
@@ -226,18 +259,21 @@ pub fn demo_org(seed: u64, index: u64, today: Date) -> DemoOrg {
                 .choose(&mut rng)
                 .copied()
                 .unwrap_or("协会");
-            format!("{place}{word}{suffix}")
+            format!("{place}{}", join_words(word, suffix, "协会"))
         }
         OrgKind::SocialServiceAgency => {
             let suffix = ["服务中心", "社会工作服务中心", "发展中心", "服务社"]
                 .choose(&mut rng)
                 .copied()
                 .unwrap_or("服务中心");
-            format!("{place}{qualifier}{word}{suffix}")
+            format!("{place}{qualifier}{}", join_words(word, suffix, "中心"))
         }
         OrgKind::Foundation => format!("{place}{qualifier}{word}基金会"),
-        OrgKind::Enterprise => format!("{place}{qualifier}{word}服务有限公司"),
-        OrgKind::PublicInstitution => format!("{place}{word}服务站"),
+        OrgKind::Enterprise => format!(
+            "{place}{qualifier}{}",
+            join_words(word, "服务有限公司", "有限公司")
+        ),
+        OrgKind::PublicInstitution => format!("{place}{}", join_words(word, "服务站", "站")),
     };
     let (dept, type_char, entity) = match kind.civil_affairs_type_char() {
         Some(t) => ('5', t, format!("MJ{}", base31(index, 7))),
@@ -359,6 +395,29 @@ mod tests {
             if o.rating.is_some() {
                 assert!(o.draft.kind.is_social_org());
             }
+        }
+    }
+
+    #[test]
+    fn names_fold_overlaps_and_avoid_doubled_words() {
+        assert_eq!(join_words("养老服务", "服务中心", "中心"), "养老服务中心");
+        assert_eq!(join_words("社区发展", "发展中心", "中心"), "社区发展中心");
+        assert_eq!(join_words("志愿服务", "志愿者协会", "协会"), "志愿服务协会");
+        assert_eq!(join_words("公益服务", "服务站", "站"), "公益服务站");
+        assert_eq!(join_words("助老", "服务中心", "中心"), "助老服务中心");
+        assert_eq!(join_words("心理健康", "研究会", "协会"), "心理健康研究会");
+        assert!(has_doubled_word("养老服务服务中心"));
+        assert!(has_doubled_word("志愿服务志愿者协会"));
+        assert!(!has_doubled_word("养老服务中心"));
+        assert!(!has_doubled_word("呼和浩特市"));
+    }
+
+    #[test]
+    fn generated_names_hold_no_doubled_word() {
+        let today = date!(2026 - 06 - 01);
+        for i in 0..5000 {
+            let n = demo_org(2026, i, today).draft.name;
+            assert!(!has_doubled_word(&n), "doubled word in {n}");
         }
     }
 

@@ -156,7 +156,7 @@ pub(super) fn notice(lang: Lang, d: &ShowData) -> Markup {
                     dt { (lang.t("tender.published_at")) } dd { (display_instant(p)) }
                 }
                 @if !t.state_reason.is_empty() {
-                    dt { (lang.t("tender.state_reason")) } dd { (t.state_reason) }
+                    dt { (lang.t("tender.state_reason")) } dd { (state_reason(lang, &t.state_reason)) }
                 }
                 @if t.published_at.is_some() {
                     dt { (lang.t("opendata.title")) }
@@ -478,5 +478,20 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
             }
             (side_panel(lang, d))
         }
+    }
+}
+
+/// A tender's reason for its final state in the reader's language: the opening's "too few
+/// valid bids" said in words, a buyer's own reason as written.
+pub fn state_reason(lang: Lang, reason: &str) -> String {
+    match crate::procurement::rules::too_few_bids(reason) {
+        Some((valid, needed)) => lang.tf(
+            "tender.reason.too_few_bids",
+            &[
+                ("valid", &valid.to_string()),
+                ("needed", &needed.to_string()),
+            ],
+        ),
+        None => reason.to_string(),
     }
 }
