@@ -247,7 +247,8 @@ fn form(
         min_grade: String::new(),
         social_only: "1".into(),
         min_years: "1".into(),
-        enquiry_deadline: rules::format_local(start + (bid_deadline - start) / 2),
+        // Halfway, on a whole day from the start, so it falls at office hours too.
+        enquiry_deadline: rules::format_local(start + (bid_deadline - start) / 2 / DAY * DAY),
         bid_deadline: rules::format_local(bid_deadline),
         contract_months: "12".into(),
         milestone_name: vec![
