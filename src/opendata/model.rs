@@ -403,25 +403,26 @@ pub async fn notice_units(db: &impl ConnectionTrait) -> Result<Vec<(i64, String)
     Ok(v)
 }
 
-/// Releases that may be notices but have no notice row (recorded before the notices
+/// Releases after the last notice that may be notices (recorded before the notices
 /// existed, or openings that went on to evaluation), oldest first.
 pub async fn releases_without_notice(db: &impl ConnectionTrait) -> Result<Vec<i64>, DbErr> {
-    let have: std::collections::HashSet<i64> = notice::Entity::find()
+    // The backfill goes in row order and every later release writes its notice live, so
+    // only the releases after the last notice can lack one: each start reads those alone,
+    // not every release again.
+    let last: Option<i64> = notice::Entity::find()
         .select_only()
-        .column(notice::Column::Id)
-        .into_tuple::<i64>()
-        .all(db)
+        .column_as(notice::Column::Id.max(), "last")
+        .into_tuple::<Option<i64>>()
+        .one(db)
         .await?
-        .into_iter()
-        .collect();
-    let mut ids: Vec<i64> = release::Entity::find()
+        .flatten();
+    release::Entity::find()
         .select_only()
         .column(release::Column::Id)
         .filter(release::Column::Tag.ne("implementation"))
+        .filter(release::Column::Id.gt(last.unwrap_or(0)))
+        .order_by_asc(release::Column::Id)
         .into_tuple::<i64>()
         .all(db)
-        .await?;
-    ids.retain(|i| !have.contains(i));
-    ids.sort_unstable();
-    Ok(ids)
+        .await
 }
