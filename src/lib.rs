@@ -123,7 +123,12 @@
 //!   typed by their content (`kernel::files::file_kind`, magic bytes via `infer`, re-exported
 //!   from `rules`) and sealed with
 //!   their name, type, size and digest (`bid_files.meta`; rows from before are sealed at
-//!   start-up by `seal_file_metadata`). Calls `audit`,
+//!   start-up by `seal_file_metadata`). Tender documents (`documents.rs`, pure rules in
+//!   `document_rules.rs`, table `tender_documents`): typed and stored by `kernel::files`;
+//!   a draft's seen only by the unit's buyers, a published tender's public and changed only
+//!   by an amendment (new document, new version superseding the old, withdrawal; every
+//!   version kept and downloadable), with its amendment row, public audit entry and OCDS
+//!   release (`tender.documents`) in one transaction. Calls `audit`,
 //!   `orgs`, `units`, `accounts`, `inbox` (evaluator replacements); never `contracts` from
 //!   its core.
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's

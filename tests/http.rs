@@ -467,6 +467,27 @@ async fn route_role_matrix() {
     let tender = procurement::create_draft(db, &d, buyer_id, common::T0)
         .await
         .unwrap();
+    // The draft carries a document, so the document routes have a real one (public once
+    // the tender is published).
+    let t = procurement::get(db, tender).await.unwrap().unwrap();
+    let did = procurement::attach_document(
+        db,
+        &app.state.config.data_dir,
+        &t,
+        &procurement::document_rules::DocChange {
+            doc_type: procurement::document_rules::DocType::BiddingDocuments,
+            replaces: None,
+            summary: String::new(),
+        },
+        "招标文件.pdf",
+        b"%PDF-1.4 matrix",
+        buyer_id,
+        common::T0,
+        civicbridge::kernel::Lang::Zh,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let t = procurement::get(db, tender).await.unwrap().unwrap();
     procurement::publish(db, &t, &Default::default(), buyer_id, common::T0)
         .await
@@ -1403,6 +1424,7 @@ async fn route_role_matrix() {
             .replace("{mid}", &mid.to_string())
             .replace("{year}", "2025")
             .replace("{fid}", &fid.to_string())
+            .replace("{did}", &did.to_string())
             .replace("{doc}", &proposal_doc.to_string())
             .replace("{brand}", &brand.to_string())
             .replace("{nid}", "999999")
@@ -2305,6 +2327,8 @@ async fn every_page_is_translated_in_both_languages() {
                 // A proposal's file is a download, not a page (its list is on the
                 // proposal's page, crawled below).
                 && !i.path.contains("{doc}")
+                // A tender's document is a download too (listed on the tender page).
+                && !i.path.contains("{did}")
         }) {
             let ids: Vec<i64> = if info.path.starts_with("/tenders/{id}")
                 || info.path.starts_with("/api/v1/tenders/{id}")

@@ -33,7 +33,7 @@ fn schema(name: &str) -> Value {
 }
 
 /// A draft-4 validator of one of the package schemas, the release schema resolved locally.
-fn validator(package_schema: &str) -> jsonschema::Validator {
+pub(crate) fn validator(package_schema: &str) -> jsonschema::Validator {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .should_validate_formats(true)
@@ -56,7 +56,7 @@ fn validator(package_schema: &str) -> jsonschema::Validator {
         .unwrap()
 }
 
-fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+pub(crate) fn errors(v: &jsonschema::Validator, doc: &Value) -> Vec<String> {
     v.iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect()
@@ -86,7 +86,7 @@ async fn get_raw(
 
 /// Every release the API lists, newest first, walking the cursor with pages of `per_page`;
 /// each page validated as a release package.
-async fn all_releases(c: &mut Client, per_page: usize) -> Vec<Value> {
+pub(crate) async fn all_releases(c: &mut Client, per_page: usize) -> Vec<Value> {
     let v = validator("release-package-schema.json");
     let mut out = Vec::new();
     let mut url = format!("/api/v1/ocds/releases?per_page={per_page}");

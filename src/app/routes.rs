@@ -328,6 +328,24 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         procurement::routes::cancel,
     )
     .post(
+        "/tenders/{id}/documents",
+        UnitBuyer,
+        procurement::routes::upload_document.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .post(
+        "/tenders/{id}/documents/{did}/remove",
+        UnitBuyer,
+        procurement::routes::remove_document,
+    )
+    // Public once the tender is: a draft's documents answer "not found" but to its buyers.
+    .get(
+        "/tenders/{id}/documents/{did}",
+        Public,
+        procurement::routes::download_document,
+    )
+    .post(
         "/tenders/{id}/enquiries",
         SignedIn,
         procurement::routes::ask,

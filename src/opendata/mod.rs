@@ -35,8 +35,8 @@ pub use flag_rules::{Flag, FlagCode, Tally};
 pub use model::{NoticeFilter, StoredFlags, StoredNotice, StoredRelease};
 pub use notice_rules::{NoticeDoc, NoticeKind, Outcome};
 pub use rules::{
-    AmendmentFacts, AwardFacts, BidFacts, ContractFacts, ContractStatus, MilestoneFacts,
-    OcdsSettings, OrgFacts, PaymentFacts, Tag, TenderFacts,
+    AmendmentFacts, AwardFacts, BidFacts, ContractFacts, ContractStatus, DocumentFacts,
+    MilestoneFacts, OcdsSettings, OrgFacts, PaymentFacts, Tag, TenderFacts,
 };
 
 static SETTINGS: RwLock<Option<OcdsSettings>> = RwLock::new(None);

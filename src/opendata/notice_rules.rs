@@ -443,6 +443,7 @@ mod tests {
             bid_deadline: 3_000,
             contract_months: 12,
             amendments: vec![],
+            documents: vec![],
             bids: None,
             award: None,
             contract: None,

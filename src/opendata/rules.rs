@@ -142,6 +142,31 @@ pub struct AmendmentFacts {
     pub new_bid_deadline: i64,
 }
 
+/// A version of a tender's document, public since the tender's publication or its upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// Document (version) id.
+    pub id: i64,
+    /// OCDS `documentType` code.
+    pub doc_type: String,
+    /// The file's name.
+    pub title: String,
+    /// Its version number (1 for the first).
+    pub version: i32,
+    /// `current`, `superseded` or `withdrawn`.
+    pub state: String,
+    /// Media type.
+    pub mime: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// When it became public.
+    pub published_at: i64,
+    /// When it was superseded or withdrawn.
+    pub ended_at: Option<i64>,
+}
+
 /// The state of a contract as OCDS knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContractStatus {
@@ -248,6 +273,8 @@ pub struct TenderFacts {
     pub contract_months: i16,
     /// Amendments, oldest first.
     pub amendments: Vec<AmendmentFacts>,
+    /// Every published version of the tender's documents, oldest first.
+    pub documents: Vec<DocumentFacts>,
     /// Opened bids; `None` before opening.
     pub bids: Option<Vec<BidFacts>>,
     /// The award, once made.
@@ -448,6 +475,35 @@ pub struct Tender {
     /// Amendments.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub amendments: Vec<Amendment>,
+    /// Documents, every published version (a replaced or withdrawn one says so).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<Document>,
+}
+
+/// A tender document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// `doc-<id>`, one per version.
+    pub id: String,
+    /// OCDS documentType code.
+    #[serde(rename = "documentType")]
+    pub document_type: String,
+    /// The file's name.
+    pub title: String,
+    /// Version, size, SHA-256 and, once replaced or withdrawn, that fact.
+    pub description: String,
+    /// Where to download it.
+    pub url: String,
+    /// When it became public.
+    #[serde(rename = "datePublished")]
+    pub date_published: String,
+    /// When it was replaced or withdrawn.
+    #[serde(rename = "dateModified", skip_serializing_if = "Option::is_none")]
+    pub date_modified: Option<String>,
+    /// Media type.
+    pub format: String,
+    /// `zh`.
+    pub language: &'static str,
 }
 
 /// A bids statistic (bids extension).
@@ -855,13 +911,19 @@ pub fn release(s: &OcdsSettings, f: &TenderFacts, tag: Tag, seq: i64, at: i64) -
                 id: format!("amendment-{}", a.id),
                 date: iso(a.at),
                 rationale: a.summary.clone(),
-                description: format!(
-                    "投标截止时间由 {} 改为 {}",
-                    iso(a.old_bid_deadline),
-                    iso(a.new_bid_deadline)
-                ),
+                description: if a.old_bid_deadline == a.new_bid_deadline {
+                    // A change of the documents only (see `tender.documents`).
+                    "招标文件变更，投标截止时间不变".to_string()
+                } else {
+                    format!(
+                        "投标截止时间由 {} 改为 {}",
+                        iso(a.old_bid_deadline),
+                        iso(a.new_bid_deadline)
+                    )
+                },
             })
             .collect(),
+        documents: f.documents.iter().map(|d| document(s, f.id, d)).collect(),
     };
     Release {
         id: format!("{ocid}-{seq}-{}", tag.code()),
@@ -876,6 +938,27 @@ pub fn release(s: &OcdsSettings, f: &TenderFacts, tag: Tag, seq: i64, at: i64) -
         bids,
         awards,
         contracts,
+    }
+}
+
+/// A document version of tender `tender_id` in OCDS terms; its URL is the public download.
+fn document(s: &OcdsSettings, tender_id: i64, d: &DocumentFacts) -> Document {
+    let mut description = format!("第 {} 版，{} 字节，SHA-256 {}", d.version, d.size, d.sha256);
+    match d.state.as_str() {
+        "superseded" => description.push_str("；已被新版本取代"),
+        "withdrawn" => description.push_str("；已撤回"),
+        _ => {}
+    }
+    Document {
+        id: format!("doc-{}", d.id),
+        document_type: d.doc_type.clone(),
+        title: d.title.clone(),
+        description,
+        url: format!("{}/tenders/{tender_id}/documents/{}", s.base_url, d.id),
+        date_published: iso(d.published_at),
+        date_modified: d.ended_at.map(iso),
+        format: d.mime.clone(),
+        language: "zh",
     }
 }
 
@@ -1215,6 +1298,7 @@ mod tests {
             bid_deadline: 3_000,
             contract_months: 12,
             amendments: vec![],
+            documents: vec![],
             bids: None,
             award: None,
             contract: None,

@@ -9,7 +9,8 @@
 //! content is sealed with the key outside the database until opening.
 //!
 //! Where things live: the tender lifecycle (draft, publish, amend, cancel) here; `enquiries`
-//! (questions and answers), `bids` (sealing, receipts, attachments, withdrawal),
+//! (questions and answers), `documents` (the tender's files, changed after publication only by
+//! amendment; pure rules in `document_rules`), `bids` (sealing, receipts, attachments, withdrawal),
 //! `opening` (unsealing at the deadline, the opening record), `evaluation` (evaluators,
 //! scores, ranking, award, challenges, signing block); [`scoring`] is pure arithmetic;
 //! `routes/` and `views/` follow the same split.
@@ -19,6 +20,7 @@
 //! `contracts::award` opens, so procurement's core never calls `contracts`; its routes show
 //! the contract summary through contracts' face and call `contracts::award`.
 
+pub mod document_rules;
 pub mod list;
 pub mod model;
 pub mod routes;
@@ -27,11 +29,13 @@ pub mod scoring;
 pub mod views;
 
 mod bids;
+mod documents;
 mod enquiries;
 mod evaluation;
 mod opening;
 mod releases;
 pub use bids::*;
+pub use documents::*;
 pub use enquiries::*;
 pub use evaluation::*;
 pub use opening::*;
@@ -120,6 +124,10 @@ pub enum Refusal {
     NotAssigned,
     /// The user already evaluates this tender.
     AlreadyAssigned,
+    /// No such document in force on this tender.
+    NoDocument,
+    /// Too close to the bid deadline to change the documents without moving it.
+    LateDocuments,
 }
 
 impl Refusal {
@@ -152,6 +160,8 @@ impl Refusal {
             Refusal::SheetsPending(n) => lang.tf("eval.refuse.pending", &[("n", &n.to_string())]),
             Refusal::NotAssigned => lang.t("eval.refuse.not_assigned"),
             Refusal::AlreadyAssigned => lang.t("eval.refuse.already_assigned"),
+            Refusal::NoDocument => lang.t("tender.doc.err.missing"),
+            Refusal::LateDocuments => lang.t("tender.doc.err.late"),
         }
     }
 }

@@ -566,3 +566,53 @@ pub async fn bidders_among(
         .all(db)
         .await
 }
+
+/// `tender_documents`
+pub mod document {
+    use sea_orm::entity::prelude::*;
+
+    /// One version of a tender's document. Published versions are never deleted: a replaced
+    /// one is `superseded`, a withdrawn one `withdrawn`, and both stay downloadable.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "tender_documents")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Tender.
+        pub tender_id: i64,
+        /// The version this one replaces.
+        pub replaces_id: Option<i64>,
+        /// 1 for a first version, one more for each replacement.
+        pub version: i32,
+        /// OCDS documentType code ([`crate::procurement::rules::DocType`]).
+        pub doc_type: String,
+        /// [`crate::procurement::rules::DocState`] code.
+        pub state: String,
+        /// The stored file's name under the data directory (random hex).
+        #[serde(skip)]
+        pub file_key: String,
+        /// The name it was uploaded under.
+        pub name: String,
+        /// Media type by content.
+        pub mime: String,
+        /// Bytes.
+        pub size: i64,
+        /// SHA-256, hex.
+        pub sha256: String,
+        /// Who uploaded it.
+        pub uploaded_by: i64,
+        /// Unix seconds.
+        pub uploaded_at: i64,
+        /// The amendment that added it (none: attached to the draft).
+        pub amendment_id: Option<i64>,
+        /// When it was superseded or withdrawn, Unix seconds.
+        pub ended_at: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

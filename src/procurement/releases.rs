@@ -10,7 +10,9 @@ pub async fn ocds_facts(
     db: &impl ConnectionTrait,
     tender_id: i64,
 ) -> Result<crate::opendata::TenderFacts, DbErr> {
-    use crate::opendata::{AmendmentFacts, AwardFacts, BidFacts, OrgFacts, TenderFacts};
+    use crate::opendata::{
+        AmendmentFacts, AwardFacts, BidFacts, DocumentFacts, OrgFacts, TenderFacts,
+    };
     let t = get(db, tender_id)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound(format!("tender {tender_id}")))?;
@@ -95,6 +97,22 @@ pub async fn ocds_facts(
                 summary: a.summary,
                 old_bid_deadline: a.old_bid_deadline,
                 new_bid_deadline: a.new_bid_deadline,
+            })
+            .collect(),
+        documents: documents(db, t.id)
+            .await?
+            .into_iter()
+            .map(|d| DocumentFacts {
+                id: d.id,
+                doc_type: d.doc_type,
+                title: d.name,
+                version: d.version,
+                state: d.state,
+                mime: d.mime,
+                size: d.size,
+                sha256: d.sha256,
+                published_at: super::document_rules::date_published(d.uploaded_at, t.published_at),
+                ended_at: d.ended_at,
             })
             .collect(),
         bids: t.opened_at.map(|_| {

@@ -4,10 +4,12 @@
 
 mod api;
 mod bidding;
+mod documents;
 mod drafting;
 mod evaluation;
 pub use api::*;
 pub use bidding::*;
+pub use documents::*;
 pub use drafting::*;
 pub use evaluation::*;
 
@@ -362,6 +364,7 @@ async fn render_show(
         amendments,
         enquiries,
         opening,
+        documents,
     ) = tokio::try_join!(
         async {
             Ok::<_, AppError>(if public_ranking {
@@ -413,6 +416,7 @@ async fn render_show(
         async { Ok::<_, AppError>(super::amendments(db, t.id).await?) },
         async { Ok::<_, AppError>(super::enquiries(db, t.id).await?) },
         async { Ok::<_, AppError>(super::opening_record(db, &t).await?) },
+        async { Ok::<_, AppError>(super::documents(db, t.id).await?) },
     )?;
     let csrf = if viewer.signed_in {
         Some(ctx.ensure_csrf().await?)
@@ -437,6 +441,7 @@ async fn render_show(
         amendments,
         enquiries,
         opening,
+        documents,
         ranking,
         award,
         challenges,
@@ -477,6 +482,7 @@ async fn inline_error(
         value: value.to_string(),
         org_id: org_id.to_string(),
         error,
+        ..Default::default()
     };
     Ok(unprocessable(render_show(st, ctx, t, inline).await?))
 }

@@ -2,6 +2,7 @@
 //! receipt, evaluation report, scoring sheet, workspace panels. Data in, markup out.
 
 mod bidding;
+mod documents;
 mod form;
 mod page;
 pub use bidding::*;

@@ -33,10 +33,14 @@ pub struct Inline {
     pub org_id: String,
     /// The message.
     pub error: String,
+    /// The document form as typed (`documents`).
+    pub doc_form: crate::procurement::document_rules::DocumentForm,
+    /// Its messages, per field.
+    pub doc_errors: FieldErrors,
 }
 
 impl Inline {
-    fn errors(&self, form: &str, field: &'static str) -> (String, FieldErrors) {
+    pub(super) fn errors(&self, form: &str, field: &'static str) -> (String, FieldErrors) {
         let mut e = FieldErrors::default();
         if self.form == form {
             if !self.error.is_empty() {
@@ -63,6 +67,8 @@ pub struct ShowData {
     pub milestones: Vec<milestone::Model>,
     /// Amendments.
     pub amendments: Vec<amendment::Model>,
+    /// Every version of the tender's documents, in upload order.
+    pub documents: Vec<crate::procurement::TenderDocument>,
     /// Questions and answers.
     pub enquiries: Vec<enquiry::Model>,
     /// Opening record (empty before opening).
@@ -198,7 +204,11 @@ pub(super) fn amendments(lang: Lang, d: &ShowData) -> Markup {
             @else {
                 ul.plain { @for a in &d.amendments { li {
                     strong { (display_instant(a.at)) } " · " (a.summary) " "
-                    span.muted { (lang.tf("tender.amend_deadline", &[("old", &display_instant(a.old_bid_deadline)), ("new", &display_instant(a.new_bid_deadline))])) }
+                    @if a.old_bid_deadline == a.new_bid_deadline {
+                        span.muted { (lang.t("tender.amend_documents")) }
+                    } @else {
+                        span.muted { (lang.tf("tender.amend_deadline", &[("old", &display_instant(a.old_bid_deadline)), ("new", &display_instant(a.new_bid_deadline))])) }
+                    }
                 } } }
             }
         }
@@ -446,13 +456,14 @@ pub fn show(lang: Lang, d: &ShowData) -> Markup {
         }
         p { (state_badge(&t.state, lang)) " " span.muted { (lang.tf("tender.number", &[("id", &t.id.to_string())])) } }
         nav.toc aria-label=(lang.t("layout.toc")) { ul.plain.inline-list {
-            @for (anchor, key) in [("notice", "tender.notice"), ("amendments", "tender.amendments"), ("qa", "tender.qa"), ("opening", "tender.opening"), ("evaluation", "eval.title"), ("award", "award.title"), ("challenges", "challenge.title"), ("contract", "tender.contract"), ("timeline", "tender.timeline")] {
+            @for (anchor, key) in [("notice", "tender.notice"), ("documents", "tender.documents"), ("amendments", "tender.amendments"), ("qa", "tender.qa"), ("opening", "tender.opening"), ("evaluation", "eval.title"), ("award", "award.title"), ("challenges", "challenge.title"), ("contract", "tender.contract"), ("timeline", "tender.timeline")] {
                 li { a href=(format!("#{anchor}")) { (lang.t(key)) } }
             }
         } }
         div.profile-grid {
             div {
                 (notice(lang, d))
+                (super::documents::section(lang, d))
                 @if let Some(m) = &d.matches { (m) }
                 (amendments(lang, d))
                 (qa(lang, d))
