@@ -71,6 +71,7 @@ fn facts(i: i64, rng: &mut rand_chacha::ChaCha8Rng) -> TenderFacts {
         bid_deadline: published + 20 * DAY,
         contract_months: 12,
         amendments: vec![],
+        documents: vec![],
         bids: None,
         award: None,
         contract: None,
