@@ -1306,6 +1306,7 @@ async fn route_role_matrix() {
                 ApplicationReaders,
                 SpaceReaders,
                 SpaceBookers,
+                ResourceManager,
                 BookingParties,
                 AgreementReaders,
                 AgreementManager,

@@ -197,6 +197,7 @@ mod m0471_index_mail_queue_due;
 mod m0472_create_mail_settings;
 mod m0480_create_proposal_files;
 mod m0481_index_proposal_files_proposal;
+mod m0540_add_space_resources_retired_at;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -396,6 +397,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0472_create_mail_settings::Migration),
             Box::new(m0480_create_proposal_files::Migration),
             Box::new(m0481_index_proposal_files_proposal::Migration),
+            Box::new(m0540_add_space_resources_retired_at::Migration),
         ]
     }
 }
