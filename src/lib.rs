@@ -255,9 +255,12 @@
 //!   clash. Tenancy agreements (`agreements`: term, space, services, obligations, monthly
 //!   fee in fen) hold their space by an allocation made in their transaction and move
 //!   through `rules::AgreementState::apply` (drafted by a manager, accepted by the tenant,
-//!   countersigned; renewal; early exit freeing the space from the exit day). Managers keep
-//!   resources, allocations and agreements, tenants book and accept, regulators read, the
-//!   public sees nothing. Calls `audit`, `incubators` (managers, tenants).
+//!   countersigned; renewal; early exit freeing the space from the exit day), each move an
+//!   inbox notice to the other side. Resources are edited (kind fixed) and retired, never
+//!   deleted; a retired one takes no new hold (checked in the hold's transaction under a
+//!   shared row lock that orders it against the retirement). Managers keep resources,
+//!   allocations and agreements, tenants book and accept, regulators read, the public sees
+//!   nothing. Calls `audit`, `inbox`, `incubators` (managers, tenants and their contacts).
 //! - [`regulation`] — what regulators keep beyond the registry (issue 15): annual reports
 //!   (年报) filed by an organization's administrators for a year that has ended, one per
 //!   year (unique index), with finances in fen whose expense categories add up, staff, party

@@ -1327,6 +1327,7 @@ async fn route_role_matrix() {
                 ApplicationReaders,
                 SpaceReaders,
                 SpaceBookers,
+                ResourceManager,
                 BookingParties,
                 AgreementReaders,
                 AgreementManager,

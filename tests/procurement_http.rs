@@ -139,6 +139,7 @@ async fn workspace(app: &TestApp, email: &str) -> String {
         query: String::new(),
         client_ip: None,
         site: Default::default(),
+        flash_slot: None,
     };
     civicbridge::procurement::routes::workspace_sections(&app.state, &ctx)
         .await

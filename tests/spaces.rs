@@ -41,6 +41,8 @@ struct World {
     tenant: Client,
     incubator: i64,
     tenant_id: i64,
+    manager_id: i64,
+    founder: i64,
 }
 
 /// An incubator with an assigned manager and one tenant in residence (a group whose founder
@@ -107,6 +109,8 @@ async fn world(app: &TestApp) -> World {
         tenant,
         incubator: id,
         tenant_id,
+        manager_id,
+        founder,
     }
 }
 
@@ -657,6 +661,25 @@ async fn audited(app: &TestApp, entity: &str) -> i64 {
     row.try_get::<i64>("", "n").unwrap()
 }
 
+/// How many agreement notices a user has in the inbox.
+async fn agreement_notices(app: &TestApp, user: i64) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .state
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) AS n FROM user_notifications \
+                 WHERE kind = 'tenancy_agreement' AND user_id = {user}"
+            ),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
 async fn agreement_state(app: &TestApp, id: i64) -> String {
     spaces::model::agreement(&app.state.db, id)
         .await
@@ -720,6 +743,16 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     );
     let id = id_in(&r);
     assert_eq!(app.count("space_allocations").await, 1, "the space is held");
+    assert_eq!(
+        agreement_notices(&app, w.founder).await,
+        1,
+        "the tenant is told"
+    );
+    assert_eq!(
+        agreement_notices(&app, w.manager_id).await,
+        0,
+        "not the actor"
+    );
     // The same desk again: taken.
     let r = post_owned(
         &mut w.manager,
@@ -768,9 +801,21 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     let r = post(&mut w.tenant, &format!("{page}/accept"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(agreement_state(&app, id).await, "accepted");
+    assert_eq!(
+        agreement_notices(&app, w.manager_id).await,
+        1,
+        "managers told"
+    );
+    assert_eq!(agreement_notices(&app, w.founder).await, 1);
     let r = post(&mut w.manager, &format!("{page}/countersign"), &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(agreement_state(&app, id).await, "active");
+    assert_eq!(agreement_notices(&app, w.founder).await, 2);
+    let inbox = w.tenant.get("/me/notifications").await;
+    assert!(
+        inbox.body.contains("入驻协议") && inbox.body.contains(&format!("/agreements/{id}")),
+        "the notice reads and links to the agreement"
+    );
 
     // Renewal: a new draft from the day after the term, same space.
     let r = post(
@@ -875,5 +920,185 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
     );
     // drafted, renewal_drafted, accept, countersign, exited.
     assert_eq!(audited(&app, "tenancy_agreement").await, 5);
+    // Drafted, countersigned, renewal drafted, ended early: the tenant; accepted: managers.
+    assert_eq!(agreement_notices(&app, w.founder).await, 4);
+    assert_eq!(agreement_notices(&app, w.manager_id).await, 1);
+    app.check_invariants().await.unwrap();
+}
+
+/// A manager edits a resource (bad input is a 422 keeping what was typed; the kind stays)
+/// and retires it: refused while a booking is still to come, then, once it is cancelled,
+/// retired after confirmation — after which nobody can book or allocate it, its page says
+/// so, and the tenant and outsiders cannot edit or retire anything.
+#[tokio::test]
+async fn managers_edit_and_retire_resources() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (room, desk) = room_and_desk(&app, &mut w).await;
+    let page = format!("/space/{room}");
+    let edit = format!("{page}/edit");
+    let r = w.manager.get(&page).await;
+    assert_eq!(r.count("form[action$='/edit']"), 1);
+    assert_eq!(
+        r.value("#edit-resource input[name=name]").as_deref(),
+        Some("一号会议室")
+    );
+    let mut bad = resource_fields("", "desk", "0");
+    bad[3] = ("opens", "19:00");
+    let r = post(&mut w.manager, &edit, &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for f in ["name", "capacity", "closes"] {
+        assert!(!r.text(&format!("#{f}-error")).is_empty(), "{f}");
+    }
+    assert_eq!(
+        r.value("#edit-resource input[name=opens]").as_deref(),
+        Some("19:00")
+    );
+    let mut good = resource_fields("一号会议室（大）", "desk", "12");
+    good[4] = ("closes", "20:00");
+    let r = post(&mut w.manager, &edit, &good).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let saved = spaces::resource(&app.state.db, room)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.name, "一号会议室（大）");
+    assert_eq!((saved.capacity, saved.closes_min), (12, 20 * 60));
+    assert_eq!(saved.kind, "shared", "the kind stays");
+
+    // The tenant books for next week; retiring is refused while it is to come.
+    w.tenant.get(&page).await;
+    let r = post(
+        &mut w.tenant,
+        &format!("{page}/bookings"),
+        &booking("2026-12-09", "09:00", "10:00", "5"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let retire = format!("{page}/retire");
+    w.manager.get(&page).await;
+    let r = post(&mut w.manager, &retire, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "a confirmation page");
+    let r = post(&mut w.manager, &retire, &[("confirm", "1")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text("#retire").contains('1'), "{}", r.text("#retire"));
+    assert!(
+        spaces::resource(&app.state.db, room)
+            .await
+            .unwrap()
+            .unwrap()
+            .retired_at
+            .is_none()
+    );
+
+    // Strangers and the tenant: 404, nothing changes.
+    let (mut plain, _) = app.signed_in("plain@example.org", &[]).await;
+    for c in [&mut plain, &mut w.tenant] {
+        c.get("/").await;
+        assert_eq!(
+            post(c, &retire, &[("confirm", "1")]).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(post(c, &edit, &good).await.status, StatusCode::NOT_FOUND);
+    }
+
+    let b = spaces::bookings_between(&app.state.db, &[room], 0, i64::MAX)
+        .await
+        .unwrap()[0]
+        .id;
+    let r = post(
+        &mut w.manager,
+        &format!("/space-bookings/{b}/cancel"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post(&mut w.manager, &retire, &[("confirm", "1")]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    assert!(
+        spaces::resource(&app.state.db, room)
+            .await
+            .unwrap()
+            .unwrap()
+            .retired_at
+            .is_some()
+    );
+    let r = w.tenant.get(&page).await;
+    assert_eq!(r.count("form[action$='/bookings']"), 0, "no booking form");
+    assert!(!r.text(".notice-warn").is_empty());
+    let r = post(
+        &mut w.tenant,
+        &format!("{page}/bookings"),
+        &booking("2026-12-10", "09:00", "10:00", "5"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text(".error-msg").contains("停用"), "{}", r.text("main"));
+    let r = w.manager.get(&page).await;
+    assert_eq!(r.count("form[action$='/edit']"), 0, "nothing left to edit");
+    assert_eq!(
+        post(&mut w.manager, &edit, &good).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Retiring again is harmless.
+    assert_eq!(
+        post(&mut w.manager, &retire, &[("confirm", "1")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The desk, retired too, cannot be allocated (the form no longer offers it).
+    let r = post(
+        &mut w.manager,
+        &format!("/space/{desk}/retire"),
+        &[("confirm", "1")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = post_owned(
+        &mut w.manager,
+        &format!("/incubators/{}/space/allocations", w.incubator),
+        &[
+            ("resource_id", desk.to_string()),
+            ("tenant_id", w.tenant_id.to_string()),
+            ("from", "2027-01-01".to_string()),
+            ("to", "2027-01-31".to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("space_allocations").await, 0);
+    // A retired room taken through the operation itself (bypassing the form) is refused too.
+    let d = rules::AllocationDraft {
+        resource_id: desk,
+        tenant_id: w.tenant_id,
+        starts_at: rules::day_start(time::macros::date!(2027 - 01 - 01)),
+        ends_at: rules::day_start(time::macros::date!(2027 - 02 - 01)),
+    };
+    assert_eq!(
+        spaces::allocate(&app.state.db, &d, w.manager_id, T0)
+            .await
+            .unwrap(),
+        Err(spaces::Taken::Retired)
+    );
+    assert_eq!(app.count("space_allocations").await, 0);
+    // created ×2, edited, retired ×2.
+    assert_eq!(audited(&app, "space_resource").await, 5);
     app.check_invariants().await.unwrap();
 }

@@ -199,6 +199,7 @@ mod m0480_create_proposal_files;
 mod m0481_index_proposal_files_proposal;
 mod m0530_create_tender_documents;
 mod m0531_index_tender_documents_tender;
+mod m0540_add_space_resources_retired_at;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -400,6 +401,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0481_index_proposal_files_proposal::Migration),
             Box::new(m0530_create_tender_documents::Migration),
             Box::new(m0531_index_tender_documents_tender::Migration),
+            Box::new(m0540_add_space_resources_retired_at::Migration),
         ]
     }
 }

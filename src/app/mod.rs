@@ -47,7 +47,8 @@ pub fn router(state: AppState) -> Router {
         state.clock.clone(),
     ));
     // Layers run outermost-last: compression → page ETags → security headers → language → error pages → body limit →
-    // panic guard → sessions → who is signed in (for error pages) → CSRF → handler. The
+    // panic guard → sessions → who is signed in (for error pages) → flash cookie → CSRF →
+    // handler. The
     // headers are outermost so that the error pages, which replace the inner response, carry
     // them too. The client address source is an extension `web::Ctx` reads; the site's operator
     // is one the error pages read for their footer.
@@ -55,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(mw::not_found)
         .with_state(state.clone())
         .layer(from_fn_with_state(state.clone(), csrf::check))
+        .layer(from_fn_with_state(
+            state.config.secure_cookies,
+            mw::flash_cookie,
+        ))
         .layer(from_fn_with_state(state, mw::error_viewer))
         .layer(sessions)
         .layer(CatchPanicLayer::custom(mw::panic_response))

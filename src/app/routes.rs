@@ -81,6 +81,8 @@ pub enum Access {
     /// The managers of the resource's incubator and the users acting for its tenants in
     /// residence.
     SpaceBookers,
+    /// The managers of the resource's incubator.
+    ResourceManager,
     /// Whoever made the booking in the path, and the managers of its incubator.
     BookingParties,
     /// The users acting for the tenant of the agreement in the path, the managers of its
@@ -1057,6 +1059,16 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     )
     .get("/space/{id}", SpaceReaders, spaces::routes::show)
     .post("/space/{id}/bookings", SpaceBookers, spaces::routes::book)
+    .post(
+        "/space/{id}/edit",
+        ResourceManager,
+        spaces::routes::edit_resource,
+    )
+    .post(
+        "/space/{id}/retire",
+        ResourceManager,
+        spaces::routes::retire_resource,
+    )
     .post(
         "/space-bookings/{id}/cancel",
         BookingParties,

@@ -99,6 +99,9 @@ code_enum! {
         ReviewAssigned = "review_assigned",
         /// The recipient was taken off a review, with the reason (their sheet discarded).
         ReviewUnassigned = "review_unassigned",
+        /// A tenancy agreement moved on (drafted or renewed, accepted, countersigned, ended
+        /// early), to the other side.
+        TenancyAgreement = "tenancy_agreement",
     }
 }
 

@@ -58,7 +58,9 @@ pub use model::{Incubation, incubated_orgs};
 pub use model::{applications_by, get, managed_by};
 /// For `spaces`: whether a user manages an incubator; its tenants (all, and those in
 /// residence); the tenants in residence a user acts for.
-pub use model::{is_manager, residents_of, tenants_acting_for, tenants_of};
+pub use model::{
+    is_manager, manager_ids, residents_of, tenant_contacts, tenants_acting_for, tenants_of,
+};
 
 async fn audit(
     db: &impl sea_orm::ConnectionTrait,

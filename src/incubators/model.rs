@@ -371,6 +371,34 @@ pub async fn manager_ids(db: &impl ConnectionTrait, incubator_id: i64) -> Result
         .await
 }
 
+/// A tenant and who hears about its affairs: the user whose application admitted it and
+/// the administrators of its organization (if registered), each once.
+pub async fn tenant_contacts(
+    db: &impl ConnectionTrait,
+    tenant_id: i64,
+) -> Result<Option<(Tenant, Vec<i64>)>, DbErr> {
+    let Some(t) = tenant::Entity::find_by_id(tenant_id).one(db).await? else {
+        return Ok(None);
+    };
+    let mut to: Vec<i64> = application::Entity::find_by_id(t.application_id)
+        .one(db)
+        .await?
+        .map(|a| a.applicant_id)
+        .into_iter()
+        .collect();
+    if let Some(org) = t.org_id {
+        to.extend(
+            crate::orgs::admins_of_many(db, &[org])
+                .await?
+                .remove(&org)
+                .unwrap_or_default(),
+        );
+    }
+    to.sort_unstable();
+    to.dedup();
+    Ok(Some((t, to)))
+}
+
 /// Whether the user manages the incubator.
 pub async fn is_manager(
     db: &impl ConnectionTrait,
@@ -845,7 +873,8 @@ pub async fn residents_of(
 }
 
 /// The tenants in residence of an incubator a user acts for: the group whose application
-/// they made, or an organization among `org_ids` (the ones they belong to). Two queries.
+/// they made, or an organization among `org_ids` (the ones they belong to). One query (the
+/// applications as a subquery: it runs on every space request).
 pub async fn tenants_acting_for(
     db: &impl ConnectionTrait,
     incubator_id: i64,
@@ -853,22 +882,15 @@ pub async fn tenants_acting_for(
     org_ids: &[i64],
 ) -> Result<Vec<Tenant>, DbErr> {
     use sea_orm::Condition;
-    let apps: Vec<i64> = application::Entity::find()
-        .select_only()
+    use sea_orm::sea_query::Query;
+    let apps = Query::select()
         .column(application::Column::Id)
-        .filter(application::Column::IncubatorId.eq(incubator_id))
-        .filter(application::Column::ApplicantId.eq(user_id))
-        .filter(application::Column::State.eq(AppState::Admitted.code()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    if apps.is_empty() && org_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let mut who = Condition::any();
-    if !apps.is_empty() {
-        who = who.add(tenant::Column::ApplicationId.is_in(apps));
-    }
+        .from(application::Entity)
+        .and_where(application::Column::IncubatorId.eq(incubator_id))
+        .and_where(application::Column::ApplicantId.eq(user_id))
+        .and_where(application::Column::State.eq(AppState::Admitted.code()))
+        .to_owned();
+    let mut who = Condition::any().add(tenant::Column::ApplicationId.in_subquery(apps));
     if !org_ids.is_empty() {
         who = who.add(tenant::Column::OrgId.is_in(org_ids.iter().copied()));
     }

@@ -3,13 +3,15 @@
 //! the same transaction, so an agreement on a space already taken is refused exactly like
 //! an allocation (by the check, and by the database's no-overlap rule). It moves only
 //! through `rules::AgreementState::apply`, each move a conditional update with its audit
-//! entry; an early exit ends the allocation on the exit day.
+//! entry and an inbox notice to the other side; an early exit ends the allocation on the
+//! exit day.
 
 use sea_orm::{DatabaseConnection, DbErr};
 
 use super::model::{self, Agreement};
 use super::rules::{AgreementDraft, AgreementState, AgreementStep, AllocationDraft};
-use super::{Clash, audit};
+use super::{Clash, Taken, audit};
+use crate::inbox::{Kind, Params};
 use crate::kernel::money::Fen;
 
 /// Drafts an agreement (a renewal of `renews` when given) and allocates its space, with the
@@ -21,11 +23,15 @@ pub async fn draft(
     renews: Option<i64>,
     actor: i64,
     now: i64,
-) -> Result<Result<i64, Clash>, DbErr> {
+) -> Result<Result<i64, Taken>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::claim_open(&*txn, d.space.resource_id).await? {
+        drop(txn);
+        return Ok(Err(Taken::Retired));
+    }
     if let Some(c) = super::allocation_clash(&*txn, &d.space).await? {
         txn.commit().await?;
-        return Ok(Err(c));
+        return Ok(Err(c.into()));
     }
     let allocation = match model::insert_allocation(&*txn, &d.space, actor, now).await {
         Ok(id) => id,
@@ -38,7 +44,7 @@ pub async fn draft(
                     ends_at: d.space.ends_at,
                     tenant_id: None,
                 });
-            return Ok(Err(c));
+            return Ok(Err(c.into()));
         }
         Err(e) => return Err(e),
     };
@@ -63,8 +69,47 @@ pub async fn draft(
         }),
     )
     .await?;
+    tell(
+        &*txn,
+        (id, incubator_id, d.space.tenant_id),
+        AgreementState::Draft,
+        actor,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Ok(id))
+}
+
+/// Tells the other side that an agreement is now `to`: the tenant's contacts when a
+/// manager acted, the incubator's managers when the tenant did (never the actor).
+async fn tell(
+    db: &impl sea_orm::ConnectionTrait,
+    (id, incubator_id, tenant_id): (i64, i64, i64),
+    to: AgreementState,
+    actor: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    let Some((tenant, contacts)) = crate::incubators::tenant_contacts(db, tenant_id).await? else {
+        return Ok(());
+    };
+    let inc = crate::incubators::get(db, incubator_id)
+        .await?
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let mut recipients = if to == AgreementState::Accepted {
+        crate::incubators::manager_ids(db, incubator_id).await?
+    } else {
+        contacts
+    };
+    recipients.retain(|u| *u != actor);
+    let params = Params::new()
+        .text("id", id.to_string())
+        .text("incubator", inc)
+        .text("tenant", tenant.name)
+        .label("step", format!("space.agreement_state.{}", to.code()))
+        .link(format!("/agreements/{id}"));
+    crate::inbox::notify(db, &recipients, Kind::TenancyAgreement, &params, now).await
 }
 
 /// The tenant accepts, or a manager countersigns: the new state, or `None` when the state
@@ -95,6 +140,7 @@ pub async fn take_step(
         serde_json::json!({ "from": from.code(), "to": to.code() }),
     )
     .await?;
+    tell(&*txn, (a.id, a.incubator_id, a.tenant_id), to, actor, now).await?;
     txn.commit().await?;
     Ok(Some(to))
 }
@@ -129,6 +175,7 @@ pub async fn exit(
         serde_json::json!({ "exit_at": at, "reason": reason, "allocation": a.allocation_id }),
     )
     .await?;
+    tell(&*txn, (a.id, a.incubator_id, a.tenant_id), to, actor, now).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -142,7 +189,7 @@ pub async fn renew(
     fee: Fen,
     actor: i64,
     now: i64,
-) -> Result<Result<i64, Clash>, DbErr> {
+) -> Result<Result<i64, Taken>, DbErr> {
     let Some(old) = model::allocation(db, a.allocation_id).await? else {
         return Err(DbErr::RecordNotFound("allocation".into()));
     };

@@ -12,8 +12,10 @@
 //! refuses (two concurrent writers on PostgreSQL) is answered the same way, naming the row
 //! that won. Every change has its audit entry in its transaction. Tenancy agreements
 //! (`agreements`) give their space through an allocation made in their transaction.
-//! May call: `audit`, `incubators` (managers and tenants, through its face), `web`
-//! (routes, views).
+//! Resources are edited (kind fixed) and retired, never deleted: a retired resource keeps
+//! its history and takes no new hold, checked inside the hold's transaction under a shared
+//! row lock. May call: `audit`, `inbox`, `incubators` (managers, tenants and their
+//! contacts, through its face), `web` (routes, views).
 
 pub mod agreements;
 pub mod model;
@@ -67,6 +69,21 @@ pub struct Clash {
     pub tenant_id: Option<i64>,
 }
 
+/// Why a new allocation or booking was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// It overlaps this hold.
+    Clash(Clash),
+    /// The resource was retired.
+    Retired,
+}
+
+impl From<Clash> for Taken {
+    fn from(c: Clash) -> Self {
+        Taken::Clash(c)
+    }
+}
+
 /// Adds a resource to an incubator, with its audit entry.
 pub async fn add_resource(
     db: &DatabaseConnection,
@@ -93,6 +110,78 @@ pub async fn add_resource(
     .await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// Writes a resource's new name, capacity, hours and windows, with its audit entry (before
+/// and after). Holds already made stay; the new values bind new bookings.
+pub async fn edit_resource(
+    db: &DatabaseConnection,
+    r: &Resource,
+    d: &ResourceDraft,
+    actor: i64,
+    now: i64,
+) -> Result<(), DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    model::update_resource(&*txn, r.id, d, now).await?;
+    audit(
+        &*txn,
+        now,
+        actor,
+        "space_resource",
+        r.id,
+        "edited",
+        serde_json::json!({
+            "before": {
+                "name": r.name, "capacity": r.capacity, "opens_min": r.opens_min,
+                "closes_min": r.closes_min, "advance_days": r.advance_days,
+                "cancel_hours": r.cancel_hours,
+            },
+            "after": {
+                "name": d.name, "capacity": d.capacity, "opens_min": d.opens_min,
+                "closes_min": d.closes_min, "advance_days": d.advance_days,
+                "cancel_hours": d.cancel_hours,
+            },
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Retires a resource, with its audit entry; refused with the number of active holds that
+/// have not ended yet (they are cancelled or ended first), and a no-op if already retired.
+///
+/// The retirement is written before the holds are counted, and a new hold first reads the
+/// resource's row under a shared lock ([`model::claim_open`]), so on PostgreSQL the two
+/// wait for each other: a hold racing a retirement either is counted here or is refused.
+pub async fn retire_resource(
+    db: &DatabaseConnection,
+    r: &Resource,
+    actor: i64,
+    now: i64,
+) -> Result<Result<(), u64>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::retire_resource(&*txn, r.id, now).await? {
+        txn.commit().await?;
+        return Ok(Ok(()));
+    }
+    let left = model::holds_after(&*txn, r.id, now).await?;
+    if left > 0 {
+        drop(txn);
+        return Ok(Err(left));
+    }
+    audit(
+        &*txn,
+        now,
+        actor,
+        "space_resource",
+        r.id,
+        "retired",
+        serde_json::json!({ "name": r.name }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(()))
 }
 
 pub(crate) async fn allocation_clash(
@@ -135,11 +224,15 @@ pub async fn allocate(
     d: &AllocationDraft,
     actor: i64,
     now: i64,
-) -> Result<Result<i64, Clash>, DbErr> {
+) -> Result<Result<i64, Taken>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::claim_open(&*txn, d.resource_id).await? {
+        drop(txn);
+        return Ok(Err(Taken::Retired));
+    }
     if let Some(c) = allocation_clash(&*txn, d).await? {
         txn.commit().await?;
-        return Ok(Err(c));
+        return Ok(Err(c.into()));
     }
     let id = match model::insert_allocation(&*txn, d, actor, now).await {
         Ok(id) => id,
@@ -152,7 +245,7 @@ pub async fn allocate(
                 ends_at: d.ends_at,
                 tenant_id: None,
             });
-            return Ok(Err(c));
+            return Ok(Err(c.into()));
         }
         Err(e) => return Err(e),
     };
@@ -181,11 +274,15 @@ pub async fn book(
     d: &BookingDraft,
     actor: i64,
     now: i64,
-) -> Result<Result<i64, Clash>, DbErr> {
+) -> Result<Result<i64, Taken>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
+    if !model::claim_open(&*txn, r.id).await? {
+        drop(txn);
+        return Ok(Err(Taken::Retired));
+    }
     if let Some(c) = booking_clash(&*txn, r.id, d).await? {
         txn.commit().await?;
-        return Ok(Err(c));
+        return Ok(Err(c.into()));
     }
     let id = match model::insert_booking(&*txn, r.id, d, actor, now).await {
         Ok(id) => id,
@@ -197,7 +294,7 @@ pub async fn book(
                 ends_at: d.ends_at,
                 tenant_id: None,
             });
-            return Ok(Err(c));
+            return Ok(Err(c.into()));
         }
         Err(e) => return Err(e),
     };

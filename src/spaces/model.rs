@@ -3,7 +3,7 @@
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, QueryOrder};
+use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
 
 use super::rules::{AllocationDraft, BookingDraft, HoldState, ResourceDraft, ResourceKind};
 
@@ -38,6 +38,8 @@ pub mod resource {
         pub created_at: i64,
         /// Unix seconds.
         pub updated_at: i64,
+        /// Unix seconds; set once retired (no new bookings or allocations).
+        pub retired_at: Option<i64>,
     }
 
     /// None navigated.
@@ -47,6 +49,11 @@ pub mod resource {
     impl ActiveModelBehavior for ActiveModel {}
 
     impl Model {
+        /// Whether a manager retired it.
+        pub fn retired(&self) -> bool {
+            self.retired_at.is_some()
+        }
+
         /// Its kind (an unreadable code reads as a shared room, which allocates nothing).
         pub fn kind(&self) -> super::ResourceKind {
             super::ResourceKind::parse(&self.kind).unwrap_or(super::ResourceKind::Shared)
@@ -198,6 +205,72 @@ pub async fn insert_resource(
     .insert(db)
     .await?
     .id)
+}
+
+/// Writes a resource's editable fields (its kind stays: holds were made for it).
+pub async fn update_resource(
+    db: &impl ConnectionTrait,
+    id: i64,
+    d: &ResourceDraft,
+    now: i64,
+) -> Result<(), DbErr> {
+    resource::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        name: Set(d.name.clone()),
+        capacity: Set(d.capacity),
+        opens_min: Set(d.opens_min),
+        closes_min: Set(d.closes_min),
+        advance_days: Set(d.advance_days),
+        cancel_hours: Set(d.cancel_hours),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .map(|_| ())
+}
+
+/// Retires a resource unless it already is; false when it was.
+pub async fn retire_resource(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<bool, DbErr> {
+    let r = resource::Entity::update_many()
+        .col_expr(resource::Column::RetiredAt, Expr::value(now))
+        .col_expr(resource::Column::UpdatedAt, Expr::value(now))
+        .filter(resource::Column::Id.eq(id))
+        .filter(resource::Column::RetiredAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Whether a resource still takes holds, read with a shared row lock: a new hold calls it
+/// first in its transaction, so on PostgreSQL a retirement (which updates the row) waits
+/// for holds in flight and they wait for it, while holds never wait for each other. SQLite
+/// serializes writers anyway and has no row locks.
+pub async fn claim_open(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(resource::Entity::find_by_id(id)
+        .filter(resource::Column::RetiredAt.is_null())
+        .lock_shared()
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// How many active allocations and bookings of a resource end after `now`.
+pub async fn holds_after(db: &impl ConnectionTrait, id: i64, now: i64) -> Result<u64, DbErr> {
+    let active = HoldState::Active.code();
+    let a = allocation::Entity::find()
+        .filter(allocation::Column::ResourceId.eq(id))
+        .filter(allocation::Column::State.eq(active))
+        .filter(allocation::Column::EndsAt.gt(now))
+        .count(db)
+        .await?;
+    let b = booking::Entity::find()
+        .filter(booking::Column::ResourceId.eq(id))
+        .filter(booking::Column::State.eq(active))
+        .filter(booking::Column::EndsAt.gt(now))
+        .count(db)
+        .await?;
+    Ok(a + b)
 }
 
 /// Active allocations of these resources overlapping `[from, to)`, by start.

@@ -9,13 +9,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::Markup;
 
-use super::Clash;
 use super::model::{self, Agreement, Booking, Resource};
 use super::rules::{
     self, AgreementForm, AgreementStep, AllocationForm, BookingForm, ExitForm, RenewForm,
     ResourceForm, ResourceKind,
 };
 use super::views::{self, AgreementFailed, AgreementPage, Failed, ResourcePage, SpacePage};
+use super::{Clash, Taken};
 use crate::accounts::{Action, Role, may, require};
 use crate::incubators::{Incubator, Tenant};
 use crate::kernel::Lang;
@@ -89,6 +89,14 @@ async fn tenant_names(st: &St, incubator_id: i64) -> AppResult<HashMap<i64, Stri
         .into_iter()
         .map(|t| (t.id, t.name))
         .collect())
+}
+
+/// Why a new hold was refused: the resource was retired, or the hold it clashes with.
+fn taken_message(t: &Taken, allocated: bool, names: &HashMap<i64, String>, lang: Lang) -> String {
+    match t {
+        Taken::Retired => lang.t("space.err.retired"),
+        Taken::Clash(c) => clash_message(c, allocated, names, lang),
+    }
 }
 
 /// The message naming the hold a new one clashes with.
@@ -220,7 +228,7 @@ pub async fn allocate(
     )?;
     let allocatable: Vec<i64> = resources
         .iter()
-        .filter(|r| r.kind().allocated())
+        .filter(|r| r.kind().allocated() && !r.retired())
         .map(|r| r.id)
         .collect();
     let tenants: Vec<i64> = residents.iter().map(|t| t.id).collect();
@@ -230,7 +238,7 @@ pub async fn allocate(
             Ok(_) => Ok(d.resource_id),
             Err(c) => {
                 let names = tenant_names(&st, i.id).await?;
-                Err(one("from", clash_message(&c, true, &names, ctx.lang)))
+                Err(one("from", taken_message(&c, true, &names, ctx.lang)))
             }
         },
     };
@@ -304,7 +312,7 @@ async fn resource_page(
         &rules::week_windows(monday, kind, r.opens_min, r.closes_min),
     );
     let manager = may(ctx.actor(), rel.manage());
-    let may_book = kind == ResourceKind::Shared && may(ctx.actor(), rel.book());
+    let may_book = kind == ResourceKind::Shared && !r.retired() && may(ctx.actor(), rel.book());
     let me = ctx.actor().map(|a| a.user_id).unwrap_or(0);
     let cancellable: Vec<i64> = bookings
         .iter()
@@ -358,6 +366,97 @@ pub async fn show(
     resource_page(&st, &mut ctx, (&r, &i, &rel), week, &Failed::None).await
 }
 
+/// A resource whose incubator the signed-in user manages; 404 for everyone else who may
+/// see it (like a missing id).
+async fn managed(st: &St, ctx: &Ctx, id: &str) -> AppResult<(Resource, Incubator, Rel)> {
+    let (r, i, rel) = seen(st, ctx, id).await?;
+    if !may(ctx.actor(), rel.manage()) {
+        return Err(AppError::NotFound);
+    }
+    Ok((r, i, rel))
+}
+
+/// `POST /space/{id}/edit`: a manager renames a resource or changes its capacity, hours
+/// and windows (its kind stays). Holds already made stay; new ones follow the new values.
+pub async fn edit_resource(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(mut f): Form<ResourceForm>,
+) -> AppResult<Response> {
+    let (r, i, rel) = managed(&st, &ctx, &id).await?;
+    let uid = ctx.require_user()?.actor.user_id;
+    f.kind = r.kind.clone();
+    let res = if r.retired() {
+        Err(one("name", ctx.t("space.err.retired")))
+    } else {
+        rules::validate_resource(&f, ctx.lang)
+    };
+    match res {
+        Ok(d) => {
+            super::edit_resource(&st.db, &r, &d, uid, st.clock.now()).await?;
+            ctx.set_flash("success", ctx.t("space.resource_saved"))
+                .await?;
+            Ok(see_other(&format!("/space/{}", r.id)))
+        }
+        Err(e) => Ok(unprocessable(
+            resource_page(&st, &mut ctx, (&r, &i, &rel), None, &Failed::Edit(&f, &e)).await?,
+        )),
+    }
+}
+
+/// `POST /space/{id}/retire`: a manager retires a resource after confirmation; refused
+/// while it has allocations or bookings still to come.
+pub async fn retire_resource(
+    State(st): State<St>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<ConfirmForm>,
+) -> AppResult<Response> {
+    let (r, i, rel) = managed(&st, &ctx, &id).await?;
+    let uid = ctx.require_user()?.actor.user_id;
+    let lang = ctx.lang;
+    let back = format!("/space/{}", r.id);
+    if r.retired() {
+        ctx.set_flash("info", lang.t("space.already_retired"))
+            .await?;
+        return Ok(see_other(&back));
+    }
+    if !crate::web::confirm::confirmed(&f.confirm) {
+        let csrf = ctx.ensure_csrf().await?;
+        let args = [("resource", r.name.as_str())];
+        let page = crate::web::confirm::page(
+            &ctx,
+            &crate::web::confirm::Confirm {
+                title: &lang.tf("space.confirm_retire.title", &args),
+                consequences: &[lang.tf("space.confirm_retire.what", &args)],
+                action: &format!("/space/{}/retire", r.id),
+                fields: &[],
+                button: &lang.t("space.confirm_retire.button"),
+                cancel: &back,
+            },
+            &csrf,
+        );
+        return Ok(page.into_response());
+    }
+    match super::retire_resource(&st.db, &r, uid, st.clock.now()).await? {
+        Ok(()) => {
+            ctx.set_flash("success", lang.t("space.resource_retired"))
+                .await?;
+            Ok(see_other(&back))
+        }
+        Err(left) => {
+            let e = one(
+                "retire",
+                lang.tf("space.err.holds_left", &[("count", &left.to_string())]),
+            );
+            Ok(unprocessable(
+                resource_page(&st, &mut ctx, (&r, &i, &rel), None, &Failed::Retire(&e)).await?,
+            ))
+        }
+    }
+}
+
 /// `POST /space/{id}/bookings`: a tenant (or a manager) books the shared room.
 pub async fn book(
     State(st): State<St>,
@@ -381,7 +480,9 @@ pub async fn book(
     } else {
         rel.tenants.iter().map(|t| t.id).collect()
     };
-    let res = if r.kind() != ResourceKind::Shared {
+    let res = if r.retired() {
+        Err(one("date", ctx.t("space.err.retired")))
+    } else if r.kind() != ResourceKind::Shared {
         Err(one("date", ctx.t("space.err.not_bookable")))
     } else {
         match rules::validate_booking(&f, &r.window(), &tenants, manager, now, ctx.lang) {
@@ -390,7 +491,7 @@ pub async fn book(
                 Ok(_) => Ok(d.starts_at),
                 Err(c) => {
                     let names = tenant_names(&st, i.id).await?;
-                    Err(one("start", clash_message(&c, false, &names, ctx.lang)))
+                    Err(one("start", taken_message(&c, false, &names, ctx.lang)))
                 }
             },
         }
@@ -520,7 +621,7 @@ async fn agreement_draft(
     )?;
     let allocatable: Vec<i64> = resources
         .iter()
-        .filter(|r| r.kind().allocated())
+        .filter(|r| r.kind().allocated() && !r.retired())
         .map(|r| r.id)
         .collect();
     let tenants: Vec<i64> = residents.iter().map(|t| t.id).collect();
@@ -546,7 +647,7 @@ pub async fn draft_agreement(
                 Ok(id) => Ok(id),
                 Err(c) => {
                     let names = tenant_names(&st, i.id).await?;
-                    Err(one("g_from", clash_message(&c, true, &names, ctx.lang)))
+                    Err(one("g_from", taken_message(&c, true, &names, ctx.lang)))
                 }
             }
         }
@@ -705,7 +806,7 @@ pub async fn renew(
                     Ok(id) => Ok(id),
                     Err(c) => {
                         let names = tenant_names(&st, s.i.id).await?;
-                        Err(one("to", clash_message(&c, true, &names, ctx.lang)))
+                        Err(one("to", taken_message(&c, true, &names, ctx.lang)))
                     }
                 }
             }

@@ -33,6 +33,10 @@ pub enum Failed<'a> {
     Cancel(&'a FieldErrors),
     /// A new tenancy agreement.
     Agreement(&'a AgreementForm, &'a FieldErrors),
+    /// A resource's edit.
+    Edit(&'a ResourceForm, &'a FieldErrors),
+    /// A resource's retirement (holds still to come).
+    Retire(&'a FieldErrors),
 }
 
 /// Everything an incubator's space page shows.
@@ -73,6 +77,31 @@ fn percent(bp: i64) -> String {
     format!("{}.{}%", bp / 100, (bp % 100) / 10)
 }
 
+/// The fields of a resource's form past its name and kind (adding and editing).
+fn resource_fields(lang: Lang, f: &ResourceForm, e: &FieldErrors) -> Markup {
+    html! {
+        (input("number", "capacity", &lang.t("space.capacity"), &f.capacity,
+            Some(&lang.tf("space.capacity_hint", &[("max", &limits::CAPACITY.to_string())])), e, true))
+        (input("time", "opens", &lang.t("space.opens"), &f.opens, Some(&lang.t("space.step_hint")), e, true))
+        (input("time", "closes", &lang.t("space.closes"), &f.closes, None, e, true))
+        (input("number", "advance_days", &lang.t("space.advance_days"), &f.advance_days, None, e, true))
+        (input("number", "cancel_hours", &lang.t("space.cancel_hours"), &f.cancel_hours, None, e, true))
+    }
+}
+
+/// A resource's values as its edit form shows them.
+pub fn resource_form(r: &Resource) -> ResourceForm {
+    ResourceForm {
+        name: r.name.clone(),
+        kind: r.kind.clone(),
+        capacity: r.capacity.to_string(),
+        opens: format_hm(r.opens_min),
+        closes: format_hm(r.closes_min),
+        advance_days: r.advance_days.to_string(),
+        cancel_hours: r.cancel_hours.to_string(),
+    }
+}
+
 /// An incubator's resources and allocations; for its managers, the forms to add a resource
 /// and to allocate a room or desk.
 pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> Markup {
@@ -90,7 +119,8 @@ pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                     th { (lang.t("space.capacity")) } th { (lang.t("space.hours")) }
                 } }
                 tbody { @for r in p.resources { tr {
-                    td { a href=(format!("/space/{}", r.id)) { (r.name) } }
+                    td { a href=(format!("/space/{}", r.id)) { (r.name) }
+                        @if r.retired() { " " span.badge.badge-retired { (lang.t("space.retired")) } } }
                     td { (r.kind().label(lang)) }
                     td.num { (r.capacity) }
                     td { @if r.kind().allocated() { span.muted { (lang.t("space.by_day")) } } @else { (hours(r)) } }
@@ -142,7 +172,7 @@ pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                 form.form method="post" action=(format!("/incubators/{}/agreements", p.i.id)) {
                     (csrf_field(csrf))
                     (select("g_resource", &lang.t("space.resource"),
-                        &p.resources.iter().filter(|r| r.kind().allocated())
+                        &p.resources.iter().filter(|r| r.kind().allocated() && !r.retired())
                             .map(|r| (r.id.to_string(), format!("{} ({})", r.name, r.kind().label(lang)))).collect::<Vec<_>>(),
                         &gf.g_resource, Some(&lang.t("form.choose_one")), ge))
                     (select("g_tenant", &lang.t("space.tenant"),
@@ -175,12 +205,7 @@ pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                     (select("kind", &lang.t("space.kind_label"),
                         &ResourceKind::ALL.iter().map(|k| (k.code().to_string(), k.label(lang))).collect::<Vec<_>>(),
                         &rf.kind, Some(&lang.t("form.choose_one")), re))
-                    (input("number", "capacity", &lang.t("space.capacity"), &rf.capacity,
-                        Some(&lang.tf("space.capacity_hint", &[("max", &limits::CAPACITY.to_string())])), re, true))
-                    (input("time", "opens", &lang.t("space.opens"), &rf.opens, Some(&lang.t("space.step_hint")), re, true))
-                    (input("time", "closes", &lang.t("space.closes"), &rf.closes, None, re, true))
-                    (input("number", "advance_days", &lang.t("space.advance_days"), &rf.advance_days, None, re, true))
-                    (input("number", "cancel_hours", &lang.t("space.cancel_hours"), &rf.cancel_hours, None, re, true))
+                    (resource_fields(lang, &rf, re))
                     div.actions { button.btn.btn-primary type="submit" { (lang.t("space.add_resource")) } }
                 }
             }
@@ -194,7 +219,7 @@ pub fn space(lang: Lang, p: &SpacePage<'_>, failed: &Failed<'_>, csrf: &str) -> 
                 form.form method="post" action=(format!("/incubators/{}/space/allocations", p.i.id)) {
                     (csrf_field(csrf))
                     (select("resource_id", &lang.t("space.resource"),
-                        &p.resources.iter().filter(|r| r.kind().allocated())
+                        &p.resources.iter().filter(|r| r.kind().allocated() && !r.retired())
                             .map(|r| (r.id.to_string(), format!("{} ({})", r.name, r.kind().label(lang)))).collect::<Vec<_>>(),
                         &af.resource_id, Some(&lang.t("form.choose_one")), ae))
                     (select("tenant_id", &lang.t("space.tenant"),
@@ -261,6 +286,13 @@ pub fn resource(lang: Lang, p: &ResourcePage<'_>, failed: &Failed<'_>, csrf: &st
     html! {
         h1.page-title { (r.name) }
         p { a href=(format!("/incubators/{}/space", p.i.id)) { (lang.tf("space.title", &[("name", &p.i.name)])) } }
+        @if let Some(at) = r.retired_at {
+            p.notice.notice-warn { (lang.tf("space.retired_on", &[("date", &format_date(shanghai_date(at)))])) }
+        }
+        // A booking refused where there is no form to show it next to (a retired room).
+        @if let (false, Failed::Booking(_, e)) = (p.may_book, failed) {
+            @for (_, m) in &e.0 { p.error-msg role="alert" { (m) } }
+        }
         dl.props {
             dt { (lang.t("space.kind_label")) } dd { (kind.label(lang)) }
             dt { (lang.t("space.capacity")) } dd { (r.capacity) }
@@ -366,6 +398,35 @@ pub fn resource(lang: Lang, p: &ResourcePage<'_>, failed: &Failed<'_>, csrf: &st
                         Some(&lang.tf("space.capacity_of", &[("capacity", &r.capacity.to_string())])), be, true))
                     (input("text", "purpose", &lang.t("space.purpose"), &bf.purpose, None, be, true))
                     div.actions { button.btn.btn-primary type="submit" { (lang.t("space.book")) } }
+                }
+            }
+        }
+        @if p.manager && !r.retired() {
+            @let (ef, ee) = match failed {
+                Failed::Edit(f, e) => ((*f).clone(), *e),
+                _ => (resource_form(r), &none),
+            };
+            section.section id="edit-resource" {
+                h2 { (lang.t("space.edit_resource")) }
+                p.hint { (lang.t("space.edit_hint")) }
+                (error_summary(ee, lang))
+                form.form method="post" action=(format!("/space/{}/edit", r.id)) {
+                    (csrf_field(csrf))
+                    (input("text", "name", &lang.t("space.name"), &ef.name, None, ee, true))
+                    (resource_fields(lang, &ef, ee))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("space.save_resource")) } }
+                }
+            }
+            section.section id="retire-resource" {
+                h2 { (lang.t("space.retire")) }
+                p.hint { (lang.t("space.retire_hint")) }
+                @if let Failed::Retire(e) = failed {
+                    (error_summary(e, lang))
+                    @if let Some(m) = e.get("retire") { p.error-msg id="retire" { (m) } }
+                }
+                form.form method="post" action=(format!("/space/{}/retire", r.id)) {
+                    (csrf_field(csrf))
+                    div.actions { button.btn.btn-danger type="submit" { (lang.t("space.retire")) } }
                 }
             }
         }

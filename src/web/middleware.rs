@@ -10,7 +10,7 @@ use tower_sessions::Session;
 
 use super::i18n::query_lang;
 use super::layout::{Chrome, error_page};
-use super::{AppState, keys, without_lang};
+use super::{AppState, FLASH_COOKIE, Flash, FlashSlot, keys, without_lang};
 use crate::accounts::CurrentUser;
 use crate::kernel::Lang;
 use crate::kernel::error::ErrorKind;
@@ -315,4 +315,42 @@ mod compression_tests {
             &ext
         ));
     }
+}
+
+/// The flash message a request carries in its cookie, if it reads.
+pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<Flash> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == FLASH_COOKIE)
+        .and_then(|(_, v)| serde_urlencoded::from_str::<Flash>(v).ok())
+}
+
+/// Carries flash messages in a short-lived cookie: gives each request a [`FlashSlot`], sets
+/// the cookie from what the handler left there, and clears it once a page (a GET) has read
+/// it. The message is a form-encoded kind and text: nothing secret, shown only to the
+/// browser that holds it (and escaped like every text), so it is not signed.
+pub async fn flash_cookie(State(secure): State<bool>, mut req: Request, next: Next) -> Response {
+    let slot = FlashSlot::default();
+    let shown = req.method() == axum::http::Method::GET && flash_from(req.headers()).is_some();
+    req.extensions_mut().insert(slot.clone());
+    let mut res = next.run(req).await;
+    let attrs = format!(
+        "; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let cookie = match slot.take() {
+        Some(f) => serde_urlencoded::to_string(&f)
+            .ok()
+            .map(|v| format!("{FLASH_COOKIE}={v}{attrs}; Max-Age=300")),
+        None if shown => Some(format!("{FLASH_COOKIE}={attrs}; Max-Age=0")),
+        None => None,
+    };
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }

@@ -41,8 +41,31 @@ pub mod keys {
     pub const FLASH: &str = "flash";
 }
 
+/// The cookie a flash message travels in from a form's answer to the next page.
+pub const FLASH_COOKIE: &str = "cb_flash";
+
+/// Where a handler leaves the flash message for [`middleware::flash_cookie`] to put in a
+/// cookie on the way out. A cookie, not the session: a flash then costs no session write
+/// on the post nor on the page that shows it (two writer turns per form, which a booking
+/// or bid burst queues behind).
+#[derive(Debug, Clone, Default)]
+pub struct FlashSlot(std::sync::Arc<std::sync::Mutex<Option<Flash>>>);
+
+impl FlashSlot {
+    fn put(&self, f: Flash) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = Some(f);
+        }
+    }
+
+    /// The message left, if any.
+    pub fn take(&self) -> Option<Flash> {
+        self.0.lock().ok().and_then(|mut g| g.take())
+    }
+}
+
 /// A one-shot message shown at the top of the next page.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Flash {
     /// `success`, `error` or `info`.
     pub kind: String,
@@ -71,6 +94,8 @@ pub struct Ctx {
     pub client_ip: Option<String>,
     /// Who runs the site, for the footer.
     pub site: std::sync::Arc<config::SiteInfo>,
+    /// Where [`Ctx::set_flash`] leaves its message (absent outside the app's layers).
+    pub flash_slot: Option<FlashSlot>,
 }
 
 impl Ctx {
@@ -99,18 +124,24 @@ impl Ctx {
         Ok(t)
     }
 
-    /// Leaves a message for the next page.
+    /// Leaves a message for the next page (in a cookie; in the session only where the
+    /// cookie layer is absent).
     pub async fn set_flash(&self, kind: &str, text: String) -> AppResult<()> {
-        self.session
-            .insert(
-                keys::FLASH,
-                Flash {
-                    kind: kind.into(),
-                    text,
-                },
-            )
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))
+        let f = Flash {
+            kind: kind.into(),
+            text,
+        };
+        match &self.flash_slot {
+            Some(slot) => {
+                slot.put(f);
+                Ok(())
+            }
+            None => self
+                .session
+                .insert(keys::FLASH, f)
+                .await
+                .map_err(|e| AppError::Internal(e.to_string())),
+        }
     }
 
     /// The signed-in user or "log in first".
@@ -154,10 +185,7 @@ impl FromRequestParts<AppState> for Ctx {
                 .await
                 .map_err(session_err)?;
             if parts.method == Method::GET {
-                flash = session
-                    .remove::<Flash>(keys::FLASH)
-                    .await
-                    .map_err(session_err)?;
+                flash = middleware::flash_from(&parts.headers);
             }
         }
         // From the configured source (the socket, or a trusted proxy's header); a request
@@ -176,6 +204,7 @@ impl FromRequestParts<AppState> for Ctx {
             query: without_lang(parts.uri.query()),
             client_ip,
             site: state.config.site.clone(),
+            flash_slot: parts.extensions.get::<FlashSlot>().cloned(),
         })
     }
 }
