@@ -45,6 +45,7 @@ mod search;
 mod spaces;
 mod spot_ratios;
 mod targets;
+mod two_factor;
 mod vetting;
 mod weight;
 mod zombies;
