@@ -71,7 +71,13 @@
 //!   their password at `/me/password`, throttled like the log-in. Forgotten passwords
 //!   (`/password/forgot`, issue 11): the same answer for any e-mail, throttled per e-mail and
 //!   per address, a 30-minute single-use link mailed through `inbox::queue_mail` in the
-//!   request's transaction (older links spent). Calls `orgs`/`units` for
+//!   request's transaction (older links spent). Two-factor sign-in (`two_factor.rs`,
+//!   `two_factor_model.rs`, `two_factor_rules.rs`; `/me/two-factor`, `/login/two-factor`):
+//!   TOTP through `totp-rs` with ±1 step, a code's step recorded by a conditional update so
+//!   no code works twice, the secret sealed (`kernel::seal`), ten recovery codes kept as
+//!   SHA-256 only, wrong codes under the log-in throttle, enrolment first for the roles in
+//!   `CIVICBRIDGE_REQUIRE_2FA_ROLES` (`web::middleware::enrol_first`), audited; a password
+//!   reset leaves it on. Calls `orgs`/`units` for
 //!   memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
 //!   attempts with their e-mail, evaluator replacements, verification and claim

@@ -163,6 +163,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         )
         .map_err(anyhow::Error::msg)?;
     }
+    if let Ok(s) = std::env::var("CIVICBRIDGE_REQUIRE_2FA_ROLES") {
+        config.require_2fa_roles =
+            civicbridge::accounts::two_factor_rules::parse_required_roles(&s)
+                .map_err(anyhow::Error::msg)?;
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_COMPLAINT_DAYS") {
         config.complaints =
             civicbridge::complaints::TimeLimits::parse(&s).map_err(anyhow::Error::msg)?;

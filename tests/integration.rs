@@ -46,6 +46,7 @@ mod spaces;
 mod spot_ratios;
 mod targets;
 mod tender_documents;
+mod two_factor;
 mod vetting;
 mod weight;
 mod zombies;

@@ -8,7 +8,10 @@
 //! administrator, and `orgs`/`units` will not make an administrator a member); every role
 //! grant and revocation carries a reason, is in the audit log and in the inboxes of the user
 //! and the other administrators, in the same transaction. Sign-up answers the same whether or
-//! not the e-mail is registered. May call: `orgs` and `units` (memberships), `audit`,
+//! not the e-mail is registered. Two-factor sign-in (`two_factor*.rs`): a TOTP secret sealed
+//! with the key outside the database, a code accepted once (its time step recorded by a
+//! conditional update), recovery codes kept as hashes only; a password reset leaves it on.
+//! May call: `orgs` and `units` (memberships), `audit`,
 //! `inbox`, `web` (pages).
 
 pub mod model;
@@ -16,6 +19,9 @@ pub mod policy;
 pub mod routes;
 pub mod rules;
 pub mod store;
+pub mod two_factor;
+pub mod two_factor_model;
+pub mod two_factor_rules;
 pub mod views;
 
 use argon2::Argon2;
@@ -686,9 +692,22 @@ impl LoginAttempt {
     /// The password was right: the attempt no longer counts, and the e-mail's earlier
     /// failures are forgotten (the address keeps its own).
     pub async fn succeeded(self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        self.finish(db, true).await
+    }
+
+    /// The password was right but a second factor is still to come: this attempt no longer
+    /// counts, yet the e-mail's earlier failures stay (wrong codes among them), so typing the
+    /// password again is no way to reset the count of wrong codes.
+    pub async fn password_only(self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        self.finish(db, false).await
+    }
+
+    async fn finish(self, db: &DatabaseConnection, clear: bool) -> Result<(), DbErr> {
         let txn = crate::kernel::db::begin_write(db).await?;
         model::forget_failures(&*txn, &self.reserved).await?;
-        model::clear_failures(&*txn, &self.email_subject).await?;
+        if clear {
+            model::clear_failures(&*txn, &self.email_subject).await?;
+        }
         txn.commit().await
     }
 }

@@ -9,6 +9,8 @@ use maud::Markup;
 use super::rules::{
     self, PasswordForm, ResetForm, RoleForm, SignupForm, StatusForm, UsersQuery, safe_next,
 };
+use super::two_factor::{self, Used};
+use super::two_factor_rules::{self as tf_rules, CodeRefusal};
 use super::{Action, model, require, views};
 use crate::kernel::error::{AppError, AppResult, FieldErrors};
 use crate::web::AppState;
@@ -191,10 +193,15 @@ pub async fn login(
                 Some(u) if u.disabled_at.is_some() => {
                     (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.disabled"))
                 }
+                Some(u) if super::two_factor::is_on(&st.db, u.id).await? => {
+                    attempt.password_only(&st.db).await?;
+                    begin_second_step(&mut ctx, u.id, &email, &next, now).await?;
+                    return Ok(see_other("/login/two-factor"));
+                }
                 Some(u) => {
                     attempt.succeeded(&st.db).await?;
                     sign_in(&mut ctx, u.id).await?;
-                    return Ok(see_other(&next));
+                    return after_sign_in(&st, &mut ctx, u.id, &next).await;
                 }
                 // Already counted when the attempt began.
                 None => (StatusCode::UNPROCESSABLE_ENTITY, ctx.t("login.failed")),
@@ -674,4 +681,301 @@ pub async fn forgot(
     }
     let body = views::forgot_sent(ctx.lang, &email);
     Ok(layout::page(&ctx, &ctx.t("forgot.title"), body).into_response())
+}
+
+/// A sign-in whose password was right, waiting in the session for its second factor: no
+/// user id is in the session until the code is right.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct PendingSignIn {
+    user_id: i64,
+    email: String,
+    next: String,
+    /// When the password was right (Unix seconds, the injectable clock).
+    at: i64,
+}
+
+/// Starts the second step of a sign-in: a new session id (no fixation), the waiting sign-in.
+async fn begin_second_step(
+    ctx: &mut Ctx,
+    user_id: i64,
+    email: &str,
+    next: &str,
+    now: i64,
+) -> AppResult<()> {
+    ctx.session.cycle_id().await.map_err(session_err)?;
+    ctx.session
+        .insert(
+            keys::PENDING_2FA,
+            PendingSignIn {
+                user_id,
+                email: email.to_string(),
+                next: next.to_string(),
+                at: now,
+            },
+        )
+        .await
+        .map_err(session_err)
+}
+
+/// Where a fully signed-in user goes: to enrolment first when their role requires a
+/// second factor they have not set up (the session remembers, so every other page sends
+/// them there too), else where they were going.
+async fn after_sign_in(
+    st: &AppState,
+    ctx: &mut Ctx,
+    user_id: i64,
+    next: &str,
+) -> AppResult<Response> {
+    if !st.config.require_2fa_roles.is_empty() {
+        let roles = model::roles_of(&st.db, user_id).await?;
+        if tf_rules::required_for(&roles, &st.config.require_2fa_roles)
+            && !two_factor::is_on(&st.db, user_id).await?
+        {
+            ctx.session
+                .insert(keys::ENROL_FIRST, true)
+                .await
+                .map_err(session_err)?;
+            ctx.set_flash("info", ctx.t("two_factor.required")).await?;
+            return Ok(see_other("/me/two-factor"));
+        }
+    }
+    Ok(see_other(next))
+}
+
+/// The waiting sign-in of this session, while it is fresh.
+async fn pending_sign_in(ctx: &Ctx, now: i64) -> AppResult<Option<PendingSignIn>> {
+    let p = ctx
+        .session
+        .get::<PendingSignIn>(keys::PENDING_2FA)
+        .await
+        .map_err(session_err)?;
+    Ok(p.filter(|p| tf_rules::pending_alive(p.at, now)))
+}
+
+/// A form with one code field (the second step, enrolment's confirmation).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The second step's page: the code form while a sign-in waits, else where to start over.
+async fn second_step_page(
+    ctx: &mut Ctx,
+    waiting: bool,
+    e: &FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::second_step(ctx.lang, waiting, e, &csrf);
+    Ok((
+        status,
+        layout::page(ctx, &ctx.t("two_factor.step_title"), body),
+    )
+        .into_response())
+}
+
+/// `GET /login/two-factor`: asks for the code (or a recovery code) after a right password.
+pub async fn second_step_form(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Response> {
+    let waiting = pending_sign_in(&ctx, st.clock.now()).await?.is_some();
+    second_step_page(&mut ctx, waiting, &FieldErrors::default(), StatusCode::OK).await
+}
+
+/// `POST /login/two-factor`: a right code (its step not used before) or an unused recovery
+/// code finishes the sign-in; a wrong one counts against the e-mail and the address like a
+/// wrong password (the same throttle), and comes back with its message (422).
+pub async fn second_step(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
+    let now = st.clock.now();
+    let Some(p) = pending_sign_in(&ctx, now).await? else {
+        return second_step_page(&mut ctx, false, &FieldErrors::default(), StatusCode::OK).await;
+    };
+    let refuse = |lang: crate::kernel::Lang, r: CodeRefusal| {
+        let mut e = FieldErrors::default();
+        e.add("code", r.label(lang));
+        e
+    };
+    if tf_rules::parse_entered(&f.code).is_none() {
+        let e = refuse(ctx.lang, CodeRefusal::Malformed);
+        return second_step_page(&mut ctx, true, &e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let Ok(attempt) = begin_attempt(&st, &ctx, &p.email, now).await? else {
+        let mut e = FieldErrors::default();
+        e.add("code", ctx.t("two_factor.throttled"));
+        return second_step_page(&mut ctx, true, &e, StatusCode::TOO_MANY_REQUESTS).await;
+    };
+    match two_factor::verify(&st.db, &st.seal, p.user_id, &f.code, now).await? {
+        Ok(used) => {
+            attempt.succeeded(&st.db).await?;
+            ctx.session
+                .remove::<PendingSignIn>(keys::PENDING_2FA)
+                .await
+                .map_err(session_err)?;
+            sign_in(&mut ctx, p.user_id).await?;
+            if let Used::Recovery { left } = used {
+                let text = ctx
+                    .lang
+                    .tf("two_factor.recovery_used", &[("left", &left.to_string())]);
+                ctx.set_flash("info", text).await?;
+            }
+            Ok(see_other(&p.next))
+        }
+        // The attempt stays counted.
+        Err(r) => {
+            let e = refuse(ctx.lang, r);
+            second_step_page(&mut ctx, true, &e, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+    }
+}
+
+/// The two-factor page for the signed-in user, with a form's errors (422 when there are).
+async fn two_factor_view(st: &AppState, ctx: &mut Ctx, e: &FieldErrors) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let (uid, email) = (user.actor.user_id, user.email.clone());
+    let required = tf_rules::required_for(&user.actor.roles, &st.config.require_2fa_roles);
+    let status = two_factor::status(&st.db, &st.seal, uid).await?;
+    let csrf = ctx.ensure_csrf().await?;
+    let body = views::two_factor(
+        ctx.lang,
+        &views::TwoFactorView {
+            status: &status,
+            email: &email,
+            required,
+        },
+        e,
+        &csrf,
+    );
+    let code = if e.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((code, layout::page(ctx, &ctx.t("two_factor.title"), body)).into_response())
+}
+
+/// `GET /me/two-factor`: whether two-factor sign-in is on; setting it up (the secret and its
+/// QR code until the first code confirms it); switching it off.
+pub async fn two_factor_page(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Response> {
+    two_factor_view(&st, &mut ctx, &FieldErrors::default()).await
+}
+
+/// `POST /me/two-factor/setup`: a new secret, waiting for its first code.
+pub async fn two_factor_setup(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
+    let uid = ctx.require_user()?.actor.user_id;
+    if !two_factor::start_enrolment(&st.db, &st.seal, uid, st.clock.now()).await? {
+        ctx.set_flash("info", ctx.t("two_factor.already_on"))
+            .await?;
+    }
+    Ok(see_other("/me/two-factor"))
+}
+
+/// `POST /me/two-factor/enable`: a current code switches it on; the recovery codes are
+/// shown on the answer, once.
+pub async fn two_factor_enable(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<CodeForm>,
+) -> AppResult<Response> {
+    let uid = ctx.require_user()?.actor.user_id;
+    match two_factor::confirm_enrolment(&st.db, &st.seal, uid, &f.code, st.clock.now()).await? {
+        Ok(codes) => {
+            ctx.session
+                .remove::<bool>(keys::ENROL_FIRST)
+                .await
+                .map_err(session_err)?;
+            let body = views::recovery_codes(ctx.lang, &codes);
+            Ok(layout::page(&ctx, &ctx.t("two_factor.codes_title"), body).into_response())
+        }
+        Err(r) => {
+            let mut e = FieldErrors::default();
+            e.add("code", r.label(ctx.lang));
+            two_factor_view(&st, &mut ctx, &e).await
+        }
+    }
+}
+
+/// Switching two-factor sign-in off: a current code (or a recovery code), or the password.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct DisableForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /me/two-factor/disable`: needs a current code or the password, checked under the
+/// log-in throttle; the secret and recovery codes go, audited. A user whose role requires a
+/// second factor is sent to enrol again.
+pub async fn two_factor_disable(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<DisableForm>,
+) -> AppResult<Response> {
+    let user = ctx.require_user()?;
+    let (uid, email) = (user.actor.user_id, user.email.clone());
+    let required = tf_rules::required_for(&user.actor.roles, &st.config.require_2fa_roles);
+    let now = st.clock.now();
+    if !two_factor::is_on(&st.db, uid).await? {
+        ctx.set_flash("info", ctx.t("two_factor.already_off"))
+            .await?;
+        return Ok(see_other("/me/two-factor"));
+    }
+    let mut e = FieldErrors::default();
+    if f.code.trim().is_empty() && f.password.is_empty() {
+        e.add("code", ctx.t("two_factor.disable_needs"));
+        return two_factor_view(&st, &mut ctx, &e).await;
+    }
+    if f.password.len() > rules::PASSWORD_MAX {
+        e.add(
+            "password",
+            ctx.lang.tf(
+                "form.too_long",
+                &[("max", &rules::PASSWORD_MAX.to_string())],
+            ),
+        );
+        return two_factor_view(&st, &mut ctx, &e).await;
+    }
+    if !f.code.trim().is_empty() && tf_rules::parse_entered(&f.code).is_none() {
+        e.add("code", CodeRefusal::Malformed.label(ctx.lang));
+        return two_factor_view(&st, &mut ctx, &e).await;
+    }
+    let Ok(attempt) = begin_attempt(&st, &ctx, &email, now).await? else {
+        e.add("code", ctx.t("two_factor.throttled"));
+        return two_factor_view(&st, &mut ctx, &e).await;
+    };
+    if !f.code.trim().is_empty() {
+        if let Err(r) = two_factor::verify(&st.db, &st.seal, uid, &f.code, now).await? {
+            e.add("code", r.label(ctx.lang));
+            return two_factor_view(&st, &mut ctx, &e).await;
+        }
+    } else {
+        use sea_orm::EntityTrait;
+        let hash = model::user::Entity::find_by_id(uid)
+            .one(&st.db)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .password_hash;
+        let password = f.password.clone();
+        let ok = tokio::task::spawn_blocking(move || super::verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if !ok {
+            e.add("password", ctx.t("password.current_wrong"));
+            return two_factor_view(&st, &mut ctx, &e).await;
+        }
+    }
+    attempt.succeeded(&st.db).await?;
+    two_factor::disable(&st.db, uid, now).await?;
+    if required {
+        ctx.session
+            .insert(keys::ENROL_FIRST, true)
+            .await
+            .map_err(session_err)?;
+    }
+    ctx.set_flash("success", ctx.t("two_factor.disabled"))
+        .await?;
+    Ok(see_other("/me/two-factor"))
 }

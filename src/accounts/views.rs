@@ -372,3 +372,114 @@ pub fn forgot_sent(lang: Lang, email: &str) -> Markup {
         }
     }
 }
+
+/// What the two-factor page shows.
+pub struct TwoFactorView<'a> {
+    /// Where it stands.
+    pub status: &'a super::two_factor::Status,
+    /// The account, for the authenticator app's label.
+    pub email: &'a str,
+    /// Whether the user's role requires it.
+    pub required: bool,
+}
+
+/// A QR code of `text` as an inline SVG (no script, no `style` attribute), or nothing when
+/// it does not fit a QR code.
+fn qr_svg(text: &str) -> Option<maud::PreEscaped<String>> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    // Inline in HTML: the XML declaration goes.
+    let start = svg.find("<svg")?;
+    Some(maud::PreEscaped(svg[start..].to_string()))
+}
+
+/// `/me/two-factor`: off (set it up), waiting (the secret as a QR code, as text and as the
+/// otpauth URI, and the form for the first code), or on (the recovery codes left, and
+/// switching it off with a code or the password).
+pub fn two_factor(lang: Lang, v: &TwoFactorView<'_>, e: &FieldErrors, csrf: &str) -> Markup {
+    use super::two_factor::Status;
+    use super::two_factor_rules as tf;
+    html! {
+        div.auth-box id="two-factor" {
+            h1.page-title { (lang.t("two_factor.title")) }
+            @if v.required { p.flash.flash-info id="two-factor-required" { (lang.t("two_factor.required")) } }
+            (error_summary(e, lang))
+            @match v.status {
+                Status::Off => {
+                    p id="two-factor-off" { (lang.t("two_factor.off")) }
+                    p { (lang.t("two_factor.intro")) }
+                    form.form method="post" action="/me/two-factor/setup" {
+                        (csrf_field(csrf))
+                        div.actions { button.btn.btn-primary type="submit" { (lang.t("two_factor.setup")) } }
+                    }
+                }
+                Status::Pending { secret } => {
+                    @let uri = tf::generator(secret, v.email).and_then(|g| g.to_url().ok()).unwrap_or_default();
+                    p { (lang.t("two_factor.scan")) }
+                    @if let Some(svg) = qr_svg(&uri) { div.qr-code role="img" aria-label=(lang.t("two_factor.qr_label")) { (svg) } }
+                    p { (lang.t("two_factor.type_secret")) }
+                    p { code id="totp-secret" { (tf::secret_for_display(secret)) } }
+                    details {
+                        summary { (lang.t("two_factor.uri")) }
+                        p { code id="totp-uri" { (uri) } }
+                    }
+                    form.form method="post" action="/me/two-factor/enable" novalidate {
+                        (csrf_field(csrf))
+                        (input("text", "code", &lang.t("two_factor.code"), "", Some(&lang.t("two_factor.code_hint")), e, true))
+                        div.actions { button.btn.btn-primary type="submit" { (lang.t("two_factor.enable")) } }
+                    }
+                }
+                Status::On { since, recovery_left } => {
+                    p id="two-factor-on" { (lang.tf("two_factor.on", &[("since", &crate::kernel::clock::format_local(*since))])) }
+                    p id="recovery-left" { (lang.tf("two_factor.recovery_left", &[("left", &recovery_left.to_string())])) }
+                    h2 { (lang.t("two_factor.disable_title")) }
+                    p { (lang.t("two_factor.disable_hint")) }
+                    form.form method="post" action="/me/two-factor/disable" novalidate {
+                        (csrf_field(csrf))
+                        (input("text", "code", &lang.t("two_factor.code_or_recovery"), "", None, e, false))
+                        (input("password", "password", &lang.t("two_factor.or_password"), "", None, e, false))
+                        div.actions { button.btn.btn-danger type="submit" { (lang.t("two_factor.disable")) } }
+                    }
+                }
+            }
+            p { a href="/me/settings" { (lang.t("mail_settings.title")) } }
+        }
+    }
+}
+
+/// The recovery codes, shown once, right after two-factor sign-in is switched on.
+pub fn recovery_codes(lang: Lang, codes: &[String]) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("two_factor.codes_title")) }
+            p.flash.flash-success { (lang.t("two_factor.enabled")) }
+            p { (lang.t("two_factor.codes_hint")) }
+            ol id="recovery-codes" { @for c in codes { li { code { (c) } } } }
+            p { a.btn.btn-primary href="/me" { (lang.t("two_factor.codes_done")) } }
+        }
+    }
+}
+
+/// `/login/two-factor`: the code (or a recovery code) after a right password; when no
+/// sign-in waits (expired, or never begun), where to start again.
+pub fn second_step(lang: Lang, waiting: bool, e: &FieldErrors, csrf: &str) -> Markup {
+    html! {
+        div.auth-box {
+            h1.page-title { (lang.t("two_factor.step_title")) }
+            @if waiting {
+                p { (lang.t("two_factor.step_hint")) }
+                (error_summary(e, lang))
+                form.form method="post" action="/login/two-factor" novalidate {
+                    (csrf_field(csrf))
+                    (input("text", "code", &lang.t("two_factor.code_or_recovery"), "", None, e, true))
+                    div.actions { button.btn.btn-primary type="submit" { (lang.t("two_factor.step_submit")) } }
+                }
+            } @else {
+                p id="step-expired" { (lang.t("two_factor.step_expired")) " " a href="/login" { (lang.t("login.title")) } }
+            }
+        }
+    }
+}

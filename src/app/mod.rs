@@ -47,8 +47,8 @@ pub fn router(state: AppState) -> Router {
         state.clock.clone(),
     ));
     // Layers run outermost-last: compression → page ETags → security headers → language → error pages → body limit →
-    // panic guard → sessions → who is signed in (for error pages) → flash cookie → CSRF →
-    // handler. The
+    // panic guard → sessions → enrolment first (a role that requires a second factor) → who
+    // is signed in (for error pages) → flash cookie → CSRF → handler. The
     // headers are outermost so that the error pages, which replace the inner response, carry
     // them too. The client address source is an extension `web::Ctx` reads; the site's operator
     // is one the error pages read for their footer.
@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
             mw::flash_cookie,
         ))
         .layer(from_fn_with_state(state, mw::error_viewer))
+        .layer(from_fn(mw::enrol_first))
         .layer(sessions)
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(DefaultBodyLimit::max(limit))

@@ -233,6 +233,32 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .get("/me/password", SignedIn, accounts::routes::password_form)
     .post("/me/password", SignedIn, accounts::routes::change_password)
     .get(
+        "/login/two-factor",
+        Public,
+        accounts::routes::second_step_form,
+    )
+    .post("/login/two-factor", Public, accounts::routes::second_step)
+    .get(
+        "/me/two-factor",
+        SignedIn,
+        accounts::routes::two_factor_page,
+    )
+    .post(
+        "/me/two-factor/setup",
+        SignedIn,
+        accounts::routes::two_factor_setup,
+    )
+    .post(
+        "/me/two-factor/enable",
+        SignedIn,
+        accounts::routes::two_factor_enable,
+    )
+    .post(
+        "/me/two-factor/disable",
+        SignedIn,
+        accounts::routes::two_factor_disable,
+    )
+    .get(
         "/password/reset/{token}",
         Public,
         accounts::routes::reset_form,

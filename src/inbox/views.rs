@@ -83,6 +83,11 @@ pub fn settings(
             (select("lang", &lang.t("mail_settings.lang"), &langs, &f.lang, None, e))
             div.actions { button.btn.btn-primary type="submit" { (lang.t("mail_settings.submit")) } }
         }
+        section id="two-factor" {
+            h2 { (lang.t("two_factor.title")) }
+            p { (lang.t("two_factor.settings_hint")) }
+            a.btn.btn-secondary href="/me/two-factor" { (lang.t("two_factor.manage")) }
+        }
         p { a href="/me/notifications" { (lang.t("inbox.title")) } }
     }
 }

@@ -97,6 +97,9 @@ pub struct Config {
     pub mail: Option<crate::kernel::mail::MailSettings>,
     /// Who runs the site, for every page's footer.
     pub site: Arc<SiteInfo>,
+    /// The platform roles that must sign in with a second factor
+    /// (`CIVICBRIDGE_REQUIRE_2FA_ROLES`, role codes separated by commas; default none).
+    pub require_2fa_roles: Vec<crate::accounts::Role>,
 }
 
 /// Who runs this site, shown in every page's footer; a line only when it is configured,
@@ -168,6 +171,7 @@ impl Default for Config {
             api_rate_window_secs: 60,
             mail: None,
             site: Arc::new(SiteInfo::default()),
+            require_2fa_roles: Vec::new(),
         }
     }
 }

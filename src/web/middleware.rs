@@ -56,6 +56,28 @@ pub struct ErrorViewer {
     csrf: Option<String>,
 }
 
+/// Inside the session layer: a session marked at sign-in as "enrol first" (its user's role
+/// requires two-factor sign-in, not yet set up) is sent to `/me/two-factor` from every page
+/// but enrolment itself, log-out, static files, health checks and the public API, until
+/// enrolment is confirmed.
+pub async fn enrol_first(req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let exempt = path.starts_with("/me/two-factor")
+        || path == "/logout"
+        || path.starts_with("/static/")
+        || path.starts_with("/api/")
+        || path == "/healthz"
+        || path == "/readyz";
+    if !exempt
+        && req.headers().contains_key(header::COOKIE)
+        && let Some(session) = req.extensions().get::<Session>()
+        && let Ok(Some(true)) = session.get::<bool>(keys::ENROL_FIRST).await
+    {
+        return super::see_other("/me/two-factor");
+    }
+    next.run(req).await
+}
+
 /// Inside the session layer: on an error response that the error layer will replace, looks
 /// up the signed-in user (one session read, usually cached, and one query) and attaches it.
 /// Only error pages pay for it (not the API's JSON errors), and only requests with a cookie;

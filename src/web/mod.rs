@@ -39,6 +39,11 @@ pub mod keys {
     pub const CSRF: &str = "csrf";
     /// A one-shot message for the next page.
     pub const FLASH: &str = "flash";
+    /// A sign-in whose password was right, waiting for its second factor (no user id yet).
+    pub const PENDING_2FA: &str = "pending_2fa";
+    /// Set at sign-in for a user whose role requires two-factor sign-in and who has not
+    /// enrolled: every page but enrolment sends them there.
+    pub const ENROL_FIRST: &str = "enrol_first";
 }
 
 /// The cookie a flash message travels in from a form's answer to the next page.
