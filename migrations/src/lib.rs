@@ -197,12 +197,12 @@ mod m0471_index_mail_queue_due;
 mod m0472_create_mail_settings;
 mod m0480_create_proposal_files;
 mod m0481_index_proposal_files_proposal;
-mod m0530_create_tender_documents;
-mod m0531_index_tender_documents_tender;
-mod m0540_add_space_resources_retired_at;
 mod m0520_create_user_totp;
 mod m0521_create_recovery_codes;
 mod m0522_index_recovery_codes_user_hash;
+mod m0530_create_tender_documents;
+mod m0531_index_tender_documents_tender;
+mod m0540_add_space_resources_retired_at;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -402,12 +402,12 @@ impl MigratorTrait for Migrator {
             Box::new(m0472_create_mail_settings::Migration),
             Box::new(m0480_create_proposal_files::Migration),
             Box::new(m0481_index_proposal_files_proposal::Migration),
-            Box::new(m0530_create_tender_documents::Migration),
-            Box::new(m0531_index_tender_documents_tender::Migration),
-            Box::new(m0540_add_space_resources_retired_at::Migration),
             Box::new(m0520_create_user_totp::Migration),
             Box::new(m0521_create_recovery_codes::Migration),
             Box::new(m0522_index_recovery_codes_user_hash::Migration),
+            Box::new(m0530_create_tender_documents::Migration),
+            Box::new(m0531_index_tender_documents_tender::Migration),
+            Box::new(m0540_add_space_resources_retired_at::Migration),
         ]
     }
 }
