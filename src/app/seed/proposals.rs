@@ -304,7 +304,7 @@ fn plan_pdf(title: &str) -> anyhow::Result<Vec<u8>> {
             ("第四季度".into(), "居民议事会，形成服务总结".into()),
         ]),
     ];
-    Ok(render(&doc).map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))?)
+    render(&doc).map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))
 }
 
 /// Attachments for the demo proposals that may still take them (the draft and the one asked
