@@ -454,7 +454,9 @@
 //!   claimant's admitted group inside the approval's transaction).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
-//!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]).
+//!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]; files
+//!   — brand and incubator photos, proposal attachments — stored after the rows, by `main`,
+//!   which knows the data directory).
 //!   Routes under `/api/v1/` sit in their own sub-router wrapped by the API's layers, are
 //!   GET only, and each is described in the OpenAPI 3.1 document ([`app::openapi`]: utoipa
 //!   from the handlers' `#[utoipa::path]` and typed structs; `/api/v1/openapi.json` and the

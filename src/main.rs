@@ -297,6 +297,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         state.clock.now(),
                     )
                     .await?;
+                    civicbridge::app::seed::proposals::files(
+                        &state.db,
+                        &state.config.data_dir,
+                        state.clock.now(),
+                    )
+                    .await?;
                     civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
                     state.search.needs_rebuild = true;
@@ -444,6 +450,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 state.clock.now(),
             )
             .await?;
+            let files = civicbridge::app::seed::proposals::files(
+                &state.db,
+                &state.config.data_dir,
+                state.clock.now(),
+            )
+            .await?;
+            println!("demo proposal attachments: {files}");
             civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
             reindex(&state).await?;
             println!(

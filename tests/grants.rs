@@ -17,7 +17,7 @@ use civicbridge::philanthropy::proposal_rules::{
     ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
 };
 use civicbridge::philanthropy::proposals as ops;
-use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
+use civicbridge::philanthropy::rules::CallDraft;
 
 const DAY: i64 = 86_400;
 
@@ -33,57 +33,16 @@ struct Setup {
 /// signed in.
 async fn setup(app: &TestApp) -> Setup {
     let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
     let buyer_id = app.user("buyer@example.org", &[]).await;
-    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
-        .await
-        .unwrap();
+    let unit = common::unit_with_buyer(app, buyer_id).await;
     let admin_id = app.user("admin@org.example", &[]).await;
     let org = app.org(admin_id, 1, "新城区阳光养老服务中心").await;
     let d = CallDraft {
-        organizer: Organizer {
-            kind: OrganizerKind::Unit,
-            id: unit,
-        },
-        title: "新城区社区公益创投大赛".into(),
-        theme: "支持社区社会组织开展为老服务。".into(),
-        domains: vec!["elderly".into()],
-        places: vec!["150100".into()],
-        applicants: vec![Applicant::Registered, Applicant::Preparing],
-        pool: Fen(10_000_000),
-        max_grant: Fen(5_000_000),
-        cofund_bp: 1000,
-        opens_at: T0 - DAY,
-        closes_at: T0 + 30 * DAY,
-        reviewers: 3,
-        rubric: vec![("项目设计".into(), 100)],
         tranches: vec![6_000, 4_000],
         reports: vec![6, 12],
-        two_stage: false,
-        sealed: false,
-        admin_cap_bp: None,
+        ..common::call_draft(unit)
     };
-    let call = civicbridge::philanthropy::create(db, &d, buyer_id, T0 - 2 * DAY)
-        .await
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, call)
-        .await
-        .unwrap()
-        .unwrap();
-    civicbridge::philanthropy::publish(db, &c, buyer_id, T0 - 2 * DAY)
-        .await
-        .unwrap()
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, call)
-        .await
-        .unwrap()
-        .unwrap();
+    let c = common::published_call(app, &d, buyer_id, T0 - 2 * DAY).await;
     let line = |c: &str, i: &str, y: i64| BudgetLine {
         category: c.into(),
         item: i.into(),

@@ -10,8 +10,6 @@ use crate::common;
 use crate::common::{Client, PW, T0, TestApp};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
-use civicbridge::kernel::money::Fen;
-use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
 
 const DAY: i64 = 86_400;
 
@@ -80,60 +78,15 @@ fn stored(app: &TestApp) -> usize {
         .unwrap_or(0)
 }
 
-/// A published call of a new unit, open for a month; (organizer's client, buyer id, call).
+/// A published call of a new unit, open for a month, one reviewer; (organizer's client,
+/// buyer id, call).
 async fn setup(app: &TestApp) -> (Client, i64, civicbridge::philanthropy::Call) {
-    let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    let buyer_id = app.user("buyer@example.org", &[]).await;
-    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
-        .await
-        .unwrap();
-    let mut buyer = app.client();
-    buyer.login("buyer@example.org", PW).await;
-    let d = CallDraft {
-        organizer: Organizer {
-            kind: OrganizerKind::Unit,
-            id: unit,
-        },
-        title: "新城区社区公益创投大赛".into(),
-        theme: "支持社区社会组织开展为老服务。".into(),
-        domains: vec!["elderly".into()],
-        places: vec!["150100".into()],
-        applicants: vec![Applicant::Registered, Applicant::Preparing],
-        pool: Fen(10_000_000),
-        max_grant: Fen(5_000_000),
-        cofund_bp: 1000,
-        opens_at: T0 - DAY,
-        closes_at: T0 + 30 * DAY,
+    let (buyer, buyer_id, unit) = common::call_organizer(app).await;
+    let d = civicbridge::philanthropy::CallDraft {
         reviewers: 1,
-        rubric: vec![("项目设计".into(), 100)],
-        tranches: vec![10_000],
-        reports: vec![12],
-        two_stage: false,
-        sealed: false,
-        admin_cap_bp: None,
+        ..common::call_draft(unit)
     };
-    let id = civicbridge::philanthropy::create(db, &d, buyer_id, T0 - 2 * DAY)
-        .await
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap();
-    civicbridge::philanthropy::publish(db, &c, buyer_id, T0 - 2 * DAY)
-        .await
-        .unwrap()
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let c = common::published_call(app, &d, buyer_id, T0 - 2 * DAY).await;
     (buyer, buyer_id, c)
 }
 

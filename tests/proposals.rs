@@ -16,7 +16,7 @@ use civicbridge::philanthropy::proposal_rules::{
     ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
 };
 use civicbridge::philanthropy::proposals as ops;
-use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
+use civicbridge::philanthropy::rules::CallDraft;
 
 const DAY: i64 = 86_400;
 
@@ -25,21 +25,7 @@ type Fields = Vec<(&'static str, String)>;
 
 /// A unit in Hohhot with a buyer signed in; returns (client, buyer id, unit id).
 async fn unit_buyer(app: &TestApp) -> (Client, i64, i64) {
-    let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    let id = app.user("buyer@example.org", &[]).await;
-    civicbridge::units::model::add_member(db, unit, id, T0)
-        .await
-        .unwrap();
-    let mut c = app.client();
-    c.login("buyer@example.org", PW).await;
-    (c, id, unit)
+    common::call_organizer(app).await
 }
 
 /// Publishes a call of `unit` whose window is `[opens, closes)`; returns it.
@@ -51,45 +37,13 @@ async fn call(
     closes: i64,
     sealed: bool,
 ) -> civicbridge::philanthropy::Call {
-    let db = &app.state.db;
     let d = CallDraft {
-        organizer: Organizer {
-            kind: OrganizerKind::Unit,
-            id: unit,
-        },
-        title: "新城区社区公益创投大赛".into(),
-        theme: "支持社区社会组织开展为老服务。".into(),
-        domains: vec!["elderly".into()],
-        places: vec!["150100".into()],
-        applicants: vec![Applicant::Registered, Applicant::Preparing],
-        pool: Fen(10_000_000),
-        max_grant: Fen(5_000_000),
-        cofund_bp: 1000,
         opens_at: opens,
         closes_at: closes,
-        reviewers: 3,
-        rubric: vec![("项目设计".into(), 100)],
-        tranches: vec![10_000],
-        reports: vec![12],
-        two_stage: false,
         sealed,
-        admin_cap_bp: None,
+        ..common::call_draft(unit)
     };
-    let id = civicbridge::philanthropy::create(db, &d, buyer, T0 - 2 * DAY)
-        .await
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap();
-    civicbridge::philanthropy::publish(db, &c, buyer, T0 - 2 * DAY)
-        .await
-        .unwrap()
-        .unwrap();
-    civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap()
+    common::published_call(app, &d, buyer, T0 - 2 * DAY).await
 }
 
 /// A good application of organization `org` as repeated form fields: lines of 55 000 yuan

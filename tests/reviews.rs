@@ -15,7 +15,7 @@ use civicbridge::philanthropy::proposal_rules::{
     ApplicantChoice, BudgetLine, Outcome, ProposalDraft, ScreenItem, Step, StepDraft,
 };
 use civicbridge::philanthropy::proposals as ops;
-use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
+use civicbridge::philanthropy::rules::CallDraft;
 
 const DAY: i64 = 86_400;
 
@@ -31,61 +31,18 @@ struct Setup {
 
 async fn setup(app: &TestApp) -> Setup {
     let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    let buyer_id = app.user("buyer@example.org", &[]).await;
-    civicbridge::units::model::add_member(db, unit, buyer_id, T0)
-        .await
-        .unwrap();
-    let mut buyer = app.client();
-    buyer.login("buyer@example.org", PW).await;
+    let (buyer, buyer_id, unit) = common::call_organizer(app).await;
     let d = CallDraft {
-        organizer: Organizer {
-            kind: OrganizerKind::Unit,
-            id: unit,
-        },
-        title: "新城区社区公益创投大赛".into(),
-        theme: "支持社区社会组织开展为老服务。".into(),
-        domains: vec!["elderly".into()],
-        places: vec!["150100".into()],
-        applicants: vec![Applicant::Registered, Applicant::Preparing],
-        pool: Fen(10_000_000),
-        max_grant: Fen(5_000_000),
         cofund_bp: 0,
-        opens_at: T0 - DAY,
-        closes_at: T0 + 30 * DAY,
         reviewers: 2,
         rubric: vec![
             ("需求分析".into(), 30),
             ("项目设计".into(), 40),
             ("机构能力".into(), 30),
         ],
-        tranches: vec![10_000],
-        reports: vec![12],
-        two_stage: false,
-        sealed: false,
-        admin_cap_bp: None,
+        ..common::call_draft(unit)
     };
-    let id = civicbridge::philanthropy::create(db, &d, buyer_id, T0 - DAY)
-        .await
-        .unwrap();
-    let c = civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap();
-    civicbridge::philanthropy::publish(db, &c, buyer_id, T0 - DAY)
-        .await
-        .unwrap()
-        .unwrap();
-    let call = civicbridge::philanthropy::get(db, id)
-        .await
-        .unwrap()
-        .unwrap();
+    let call = common::published_call(app, &d, buyer_id, T0 - DAY).await;
     let owner = app.user("owner@example.org", &[]).await;
     let org = app.org(owner, 1, "新城区助老服务中心").await;
     let draft = ProposalDraft {

@@ -34,18 +34,7 @@ fn tender_form(unit: i64, deadline: i64) -> rules::TenderForm {
 }
 
 async fn unit_with_buyer(app: &TestApp, buyer: i64) -> i64 {
-    let db = &app.state.db;
-    let unit = civicbridge::units::model::create(
-        db,
-        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
-        T0,
-    )
-    .await
-    .unwrap();
-    civicbridge::units::model::add_member(db, unit, buyer, T0)
-        .await
-        .unwrap();
-    unit
+    common::unit_with_buyer(app, buyer).await
 }
 
 /// Posts the claim form (multipart, the token in its first part, as the page's form sends it).

@@ -555,6 +555,90 @@ pub async fn buyer(app: &TestApp) -> (Client, i64) {
     (c, unit)
 }
 
+/// 新城区民政局, a purchasing unit in Hohhot (150100) whose member is `buyer`; its id.
+pub async fn unit_with_buyer(app: &TestApp, buyer: i64) -> i64 {
+    let db = &app.state.db;
+    let unit = civicbridge::units::model::create(
+        db,
+        &civicbridge::units::rules::draft("新城区民政局", "150100").unwrap(),
+        T0,
+    )
+    .await
+    .unwrap();
+    civicbridge::units::model::add_member(db, unit, buyer, T0)
+        .await
+        .unwrap();
+    unit
+}
+
+/// `buyer@example.org` acting for [`unit_with_buyer`]'s unit, signed in after joining it:
+/// (client, buyer id, unit id).
+pub async fn call_organizer(app: &TestApp) -> (Client, i64, i64) {
+    let id = app.user("buyer@example.org", &[]).await;
+    let unit = unit_with_buyer(app, id).await;
+    let mut c = app.client();
+    c.login("buyer@example.org", PW).await;
+    (c, id, unit)
+}
+
+/// The venture-philanthropy call the tests start from: `unit`'s 新城区社区公益创投大赛 for
+/// elderly care in Hohhot, registered and preparing applicants, a pool of 100 000 yuan,
+/// at most 50 000 a grant, 10% co-funding, open from a day before `T0` for a month, three
+/// reviewers on one criterion, one tranche and a report at 12 months. Tests change fields.
+pub fn call_draft(unit: i64) -> civicbridge::philanthropy::CallDraft {
+    use civicbridge::kernel::money::Fen;
+    use civicbridge::philanthropy::rules::{Applicant, Organizer, OrganizerKind};
+    const DAY: i64 = 86_400;
+    civicbridge::philanthropy::CallDraft {
+        organizer: Organizer {
+            kind: OrganizerKind::Unit,
+            id: unit,
+        },
+        title: "新城区社区公益创投大赛".into(),
+        theme: "支持社区社会组织开展为老服务。".into(),
+        domains: vec!["elderly".into()],
+        places: vec!["150100".into()],
+        applicants: vec![Applicant::Registered, Applicant::Preparing],
+        pool: Fen(10_000_000),
+        max_grant: Fen(5_000_000),
+        cofund_bp: 1000,
+        opens_at: T0 - DAY,
+        closes_at: T0 + 30 * DAY,
+        reviewers: 3,
+        rubric: vec![("项目设计".into(), 100)],
+        tranches: vec![10_000],
+        reports: vec![12],
+        two_stage: false,
+        sealed: false,
+        admin_cap_bp: None,
+    }
+}
+
+/// Creates and publishes the call `d` by `buyer` at `at`; returns it as stored.
+pub async fn published_call(
+    app: &TestApp,
+    d: &civicbridge::philanthropy::CallDraft,
+    buyer: i64,
+    at: i64,
+) -> civicbridge::philanthropy::Call {
+    let db = &app.state.db;
+    let id = civicbridge::philanthropy::create(db, d, buyer, at)
+        .await
+        .unwrap();
+    let c = civicbridge::philanthropy::get(db, id)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::philanthropy::publish(db, &c, buyer, at)
+        .await
+        .unwrap()
+        .unwrap();
+    civicbridge::philanthropy::get(db, id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 /// A valid tender form for `unit` (clock at T0 = 2026-11-27 20:00 Shanghai): an open tender
 /// of 500,000 yuan for elderly care in Xincheng, bids until 2026-12-15 09:30, two criteria
 /// (40 + 30, price 30) and three milestones (30/40/30).

@@ -5,7 +5,9 @@
 //! carries its audit entries and notices. Running it again adds nothing (the call's
 //! proposals are counted first).
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
 
 use crate::kernel::money::Fen;
 use crate::philanthropy::model::call;
@@ -285,4 +287,82 @@ async fn review(
         let _ = crate::reviews::save_sheet(db, a.id, *ev, &sheet, *submit, t + 60).await?;
     }
     Ok(())
+}
+
+/// A demo project plan as a PDF (through `kernel::pdf`, so it opens in any viewer).
+fn plan_pdf(title: &str) -> anyhow::Result<Vec<u8>> {
+    use crate::kernel::pdf::{Block, Document, render};
+    let mut doc = Document::new(format!("{title}实施方案"), "zh-CN");
+    doc.blocks = vec![
+        Block::Title(format!("{title}实施方案")),
+        Block::Heading("一、项目背景".into()),
+        Block::Paragraph("社区老人和儿童约200人，日常照料和课后看护需求集中。".into()),
+        Block::Heading("二、实施计划".into()),
+        Block::Table(vec![
+            ("第一季度".into(), "招募志愿者，开展需求调研".into()),
+            ("第二、三季度".into(), "每周两次社区活动，入户探访".into()),
+            ("第四季度".into(), "居民议事会，形成服务总结".into()),
+        ]),
+    ];
+    render(&doc).map_err(|e| anyhow::anyhow!("demo plan: {e:?}"))
+}
+
+/// Attachments for the demo proposals that may still take them (the draft and the one asked
+/// for more information), through `philanthropy::proposals::attach_file` so they are typed,
+/// stored and audited like uploads: a project plan (PDF) on both and a photo of the activity
+/// site (PNG) on the second. Proposals that already have files are left alone, so running it
+/// again adds nothing. Returns how many files it attached.
+pub async fn files(
+    db: &DatabaseConnection,
+    data_dir: &std::path::Path,
+    now: i64,
+) -> anyhow::Result<usize> {
+    let Some(c) = call::Entity::find()
+        .filter(call::Column::Title.eq(OPEN_CALL))
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let editable = proposal::Entity::find()
+        .filter(proposal::Column::CallId.eq(c.id))
+        .filter(proposal::Column::State.is_in(["draft", "more_info"]))
+        .order_by_asc(proposal::Column::Id)
+        .all(db)
+        .await?;
+    let mut made = 0;
+    for (n, p) in editable.iter().enumerate() {
+        if !crate::philanthropy::proposal_model::live_files(db, p.id)
+            .await?
+            .is_empty()
+        {
+            continue;
+        }
+        let mut docs = vec![(format!("{}实施方案.pdf", p.title), plan_pdf(&p.title)?)];
+        if n % 2 == 1 {
+            docs.push((
+                "活动场地照片.png".to_string(),
+                super::brands::demo_photo(u32::try_from(n).unwrap_or(0)),
+            ));
+        }
+        for (name, bytes) in docs {
+            match ops::attach_file(
+                db,
+                data_dir,
+                &c,
+                p,
+                &name,
+                &bytes,
+                p.applicant_id,
+                now,
+                crate::kernel::Lang::Zh,
+            )
+            .await?
+            {
+                Ok(_) => made += 1,
+                Err(r) => anyhow::bail!("demo attachment {name} refused: {r:?}"),
+            }
+        }
+    }
+    Ok(made)
 }
