@@ -268,6 +268,44 @@ pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response<Bo
     crate::kernel::error::AppError::Internal("panic".into()).into_response()
 }
 
+/// The flash message a request carries in its cookie, if it reads.
+pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<Flash> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == FLASH_COOKIE)
+        .and_then(|(_, v)| serde_urlencoded::from_str::<Flash>(v).ok())
+}
+
+/// Carries flash messages in a short-lived cookie: gives each request a [`FlashSlot`], sets
+/// the cookie from what the handler left there, and clears it once a page (a GET) has read
+/// it. The message is a form-encoded kind and text: nothing secret, shown only to the
+/// browser that holds it (and escaped like every text), so it is not signed.
+pub async fn flash_cookie(State(secure): State<bool>, mut req: Request, next: Next) -> Response {
+    let slot = FlashSlot::default();
+    let shown = req.method() == axum::http::Method::GET && flash_from(req.headers()).is_some();
+    req.extensions_mut().insert(slot.clone());
+    let mut res = next.run(req).await;
+    let attrs = format!(
+        "; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    );
+    let cookie = match slot.take() {
+        Some(f) => serde_urlencoded::to_string(&f)
+            .ok()
+            .map(|v| format!("{FLASH_COOKIE}={v}{attrs}; Max-Age=300")),
+        None if shown => Some(format!("{FLASH_COOKIE}={attrs}; Max-Age=0")),
+        None => None,
+    };
+    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
 #[cfg(test)]
 mod compression_tests {
     use super::compressible;
@@ -337,42 +375,4 @@ mod compression_tests {
             &ext
         ));
     }
-}
-
-/// The flash message a request carries in its cookie, if it reads.
-pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<Flash> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == FLASH_COOKIE)
-        .and_then(|(_, v)| serde_urlencoded::from_str::<Flash>(v).ok())
-}
-
-/// Carries flash messages in a short-lived cookie: gives each request a [`FlashSlot`], sets
-/// the cookie from what the handler left there, and clears it once a page (a GET) has read
-/// it. The message is a form-encoded kind and text: nothing secret, shown only to the
-/// browser that holds it (and escaped like every text), so it is not signed.
-pub async fn flash_cookie(State(secure): State<bool>, mut req: Request, next: Next) -> Response {
-    let slot = FlashSlot::default();
-    let shown = req.method() == axum::http::Method::GET && flash_from(req.headers()).is_some();
-    req.extensions_mut().insert(slot.clone());
-    let mut res = next.run(req).await;
-    let attrs = format!(
-        "; Path=/; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    );
-    let cookie = match slot.take() {
-        Some(f) => serde_urlencoded::to_string(&f)
-            .ok()
-            .map(|v| format!("{FLASH_COOKIE}={v}{attrs}; Max-Age=300")),
-        None if shown => Some(format!("{FLASH_COOKIE}={attrs}; Max-Age=0")),
-        None => None,
-    };
-    if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
 }
