@@ -867,6 +867,203 @@ async fn workspace_lists_and_seed_checks() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// A milestone paid in two parts through the buyer's form: the part leaves it accepted with
+/// what remains shown and offered, more than remains or nothing is refused with the typed
+/// values kept and nothing written, the last part pays it; the supplier's administrator is
+/// told of each payment, the public page lists both, and the tender's summary adds them up.
+#[tokio::test]
+async fn a_milestone_is_paid_in_parts() {
+    let app = TestApp::new().await;
+    let mut f = fixture(&app).await;
+    let page = format!("/contracts/{}", f.contract);
+    sign_both(&app, &mut f).await;
+    f.supplier.get(&page).await;
+    ok_post(
+        &app,
+        &mut f.supplier,
+        &mpath(f.contract, &f.ms, 0, "report"),
+        &[("report", REPORT)],
+    )
+    .await;
+    f.buyer.get(&page).await;
+    ok_post(
+        &app,
+        &mut f.buyer,
+        &mpath(f.contract, &f.ms, 0, "accept"),
+        &[],
+    )
+    .await;
+    let pay = mpath(f.contract, &f.ms, 0, "payment");
+
+    // The form offers the whole amount; the buyer pays a third of it.
+    let r = f.buyer.get(&page).await;
+    assert_eq!(r.value("input[name=amount]").as_deref(), Some("30000.00"));
+    let r = f
+        .buyer
+        .post(
+            &pay,
+            &[
+                ("amount", "10,000"),
+                ("paid_on", "2026-11-27"),
+                ("reference", "GK-2026-0001"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".error-msg"));
+    assert_eq!(milestone_state(&app, f.ms[0]).await, "accepted");
+    let r = f.buyer.get(&page).await;
+    assert!(
+        r.text(".flash").contains("¥20,000.00"),
+        "{}",
+        r.text(".flash")
+    );
+    let row = r.text(&format!("#milestone-{} td.payments", f.ms[0]));
+    assert!(
+        row.contains("¥10,000.00") && row.contains("已付 ¥10,000.00，尚余 ¥20,000.00"),
+        "{row}"
+    );
+    assert_eq!(r.value("input[name=amount]").as_deref(), Some("20000.00"));
+
+    // More than remains, nothing, or less than nothing: 422, typed values kept, nothing written.
+    let before = (audit_count(&app).await, app.count("payments").await);
+    for (amount, needle) in [
+        ("20000.01", "¥20,000.01"),
+        ("0", "大于零"),
+        ("-1", "请输入金额"),
+    ] {
+        let r = f
+            .buyer
+            .post(
+                &pay,
+                &[
+                    ("amount", amount),
+                    ("paid_on", "2026-11-27"),
+                    ("reference", "GK-2026-0002"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{amount}");
+        let msg = r.text(".field.has-error .error-msg");
+        assert!(msg.contains(needle), "{amount}: {msg}");
+        assert_eq!(r.value("input[name=amount]").as_deref(), Some(amount));
+        assert_eq!(
+            r.value("input[name=reference]").as_deref(),
+            Some("GK-2026-0002")
+        );
+    }
+    assert_eq!(
+        (audit_count(&app).await, app.count("payments").await),
+        before
+    );
+    // The English form says the same in English.
+    let r = f
+        .buyer
+        .post(
+            &format!("{pay}?lang=en"),
+            &[
+                ("amount", "20000.01"),
+                ("paid_on", "2026-11-27"),
+                ("reference", "GK-2026-0002"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-msg").contains("remains to be paid"),
+        "{}",
+        r.text(".error-msg")
+    );
+
+    // The rest pays the milestone.
+    ok_post(
+        &app,
+        &mut f.buyer,
+        &pay,
+        &[
+            ("amount", "20000.00"),
+            ("paid_on", "2026-11-27"),
+            ("reference", "GK-2026-0002"),
+        ],
+    )
+    .await;
+    assert_eq!(milestone_state(&app, f.ms[0]).await, "paid");
+    assert_eq!(app.count("payments").await, 2);
+    let r = f
+        .buyer
+        .post(
+            &pay,
+            &[
+                ("amount", "1"),
+                ("paid_on", "2026-11-27"),
+                ("reference", "GK-3"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a paid milestone takes no more"
+    );
+    assert_eq!(app.count("payments").await, 2);
+
+    // The public page lists both parts; the timeline names the part payment.
+    let r = app.client().get(&page).await;
+    let row = r.text(&format!("#milestone-{} td.payments", f.ms[0]));
+    assert!(
+        row.contains("¥10,000.00") && row.contains("¥20,000.00"),
+        "{row}"
+    );
+    assert!(
+        !row.contains("GK-2026"),
+        "references are for the parties: {row}"
+    );
+    assert!(r.text("table.timeline").contains("登记部分付款"));
+    let summary = contracts::summary_for_tender(&app.state.db, f.tender)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        summary.milestones[0].paid,
+        Some((Fen(3_000_000), time::macros::date!(2026 - 11 - 27)))
+    );
+    // The supplier's administrator was told of each payment, with what remained.
+    let r = f.supplier.get("/me/notifications").await;
+    let inbox = r.text("main");
+    assert!(
+        inbox.contains("¥10,000.00") && inbox.contains("¥20,000.00"),
+        "{inbox}"
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS v FROM user_notifications WHERE kind = 'milestone_paid'"
+        )
+        .await,
+        "2"
+    );
+}
+
+/// The payments invariant can fail: a milestone marked paid without its payments.
+#[tokio::test]
+async fn a_milestone_paid_without_payments_breaks_the_invariant() {
+    let app = TestApp::new().await;
+    let f = fixture(&app).await;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE contract_milestones SET state = 'paid' WHERE id = {}",
+            f.ms[1]
+        ))
+        .await
+        .unwrap();
+    crate::invariants::only_broken(
+        app,
+        crate::common::Invariant::Payments,
+        &format!("[{}]", f.ms[1]),
+    )
+    .await;
+}
+
 /// Both sides signing at the same instant, and the same payment recorded twice at once:
 /// the contract row lock serializes them, so the contract is activated exactly once and the
 /// milestone paid exactly once.
@@ -919,7 +1116,7 @@ async fn concurrent_changes_serialize() {
     let (a, b) = (a.unwrap(), b.unwrap());
     assert!(a.is_ok() != b.is_ok(), "exactly one payment: {a:?} {b:?}");
     assert_eq!(app.count("payments").await, 1);
-    // A wrong amount is refused by the operation itself, not only by the form.
+    // More than remains is refused by the operation itself, not only by the form.
     let m2 = f.ms[1];
     contracts::submit_report(db, f.contract, m2, REPORT, owner, T0)
         .await
@@ -930,17 +1127,38 @@ async fn concurrent_changes_serialize() {
         .unwrap()
         .unwrap();
     let wrong = contracts::rules::PaymentDraft {
-        amount: Fen(1),
-        ..draft
+        amount: Fen(3_000_001),
+        ..draft.clone()
     };
     assert_eq!(
         contracts::record_payment(db, f.contract, m2, &wrong, buyer, T0)
             .await
             .unwrap(),
-        Err(contracts::Refused::AmountMismatch {
-            expected: Fen(3_000_000)
+        Err(contracts::Refused::OverPaid {
+            remaining: Fen(3_000_000)
         })
     );
+    // Two parts recorded at once that do not both fit: one is taken, the other is refused
+    // naming what remains after the first; the milestone stays unpaid.
+    let part = contracts::rules::PaymentDraft {
+        amount: Fen(2_000_000),
+        ..draft
+    };
+    let (a, b) = tokio::join!(
+        contracts::record_payment(db, f.contract, m2, &part, buyer, T0),
+        contracts::record_payment(db, f.contract, m2, &part, buyer, T0),
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert!(a.is_ok() != b.is_ok(), "exactly one part: {a:?} {b:?}");
+    let refused = if a.is_ok() { b } else { a };
+    assert_eq!(
+        refused,
+        Err(contracts::Refused::OverPaid {
+            remaining: Fen(1_000_000)
+        })
+    );
+    assert_eq!(milestone_state(&app, m2).await, "accepted");
+    assert_eq!(app.count("payments").await, 2);
     // A milestone of this contract cannot be reached through another contract's id.
     let missing = contracts::accept_milestone(db, f.contract + 1, m2, buyer, T0).await;
     assert!(missing.is_err(), "{missing:?}");

@@ -12,7 +12,7 @@ async fn sql(app: &TestApp, sql: &str) {
 
 /// Asserts that exactly `broken` fails, with a message containing `needle`, and that
 /// dropping the app then panics with it too.
-async fn only_broken(app: TestApp, broken: Invariant, needle: &str) {
+pub(crate) async fn only_broken(app: TestApp, broken: Invariant, needle: &str) {
     for inv in Invariant::ALL {
         let r = app.check(inv).await;
         if inv == broken {

@@ -202,6 +202,8 @@ mod m0521_create_recovery_codes;
 mod m0522_index_recovery_codes_user_hash;
 mod m0530_create_tender_documents;
 mod m0531_index_tender_documents_tender;
+mod m0532_payments_milestone_not_unique;
+mod m0533_index_payments_milestone;
 mod m0540_add_space_resources_retired_at;
 
 /// Runs the migrations in order.
@@ -407,6 +409,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0522_index_recovery_codes_user_hash::Migration),
             Box::new(m0530_create_tender_documents::Migration),
             Box::new(m0531_index_tender_documents_tender::Migration),
+            Box::new(m0532_payments_milestone_not_unique::Migration),
+            Box::new(m0533_index_payments_milestone::Migration),
             Box::new(m0540_add_space_resources_retired_at::Migration),
         ]
     }

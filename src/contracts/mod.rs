@@ -64,10 +64,10 @@ pub enum Refused {
     Blocked(SigningBlock),
     /// Completion needs every milestone paid; this many are not.
     Unpaid(usize),
-    /// A payment must be exactly the milestone amount.
-    AmountMismatch {
-        /// The milestone amount.
-        expected: Fen,
+    /// A payment is more than what remains of its milestone's amount (or nothing).
+    OverPaid {
+        /// What remains to be paid.
+        remaining: Fen,
     },
     /// The milestone does not belong to the contract.
     NoSuchMilestone,
@@ -81,9 +81,9 @@ impl Refused {
             Refused::Milestone(e) => e.message(lang),
             Refused::Blocked(b) => b.message(lang),
             Refused::Unpaid(n) => lang.tf("contract.err.unpaid", &[("n", &n.to_string())]),
-            Refused::AmountMismatch { expected } => lang.tf(
-                "contract.err.amount_exact",
-                &[("expected", &expected.to_string())],
+            Refused::OverPaid { remaining } => lang.tf(
+                "contract.err.overpaid",
+                &[("remaining", &remaining.to_string())],
             ),
             Refused::NoSuchMilestone => lang.t("contract.err.no_milestone"),
         }
@@ -572,8 +572,60 @@ pub async fn return_milestone(
     Ok(Ok(()))
 }
 
-/// The buyer records the offline payment of an accepted milestone: exactly its amount.
-/// Returns the payment id.
+/// Puts a notice in the inboxes of the supplier organization's administrators, about this
+/// contract: `params` plus the unit's name (`unit`), the tender's title (`tender`) and the
+/// contract's page. In the caller's transaction.
+async fn tell_supplier(
+    db: &impl ConnectionTrait,
+    c: &Contract,
+    kind: crate::inbox::Kind,
+    params: crate::inbox::Params,
+    now: i64,
+) -> Result<(), DbErr> {
+    let admins: Vec<i64> = crate::orgs::member_roles(db, c.org_id)
+        .await?
+        .into_iter()
+        .filter(|(_, r)| *r == crate::accounts::OrgRole::Admin)
+        .map(|(u, _)| u)
+        .collect();
+    let unit = crate::units::get(db, c.unit_id)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let tender = crate::procurement::get(db, c.tender_id)
+        .await?
+        .map(|t| t.title)
+        .unwrap_or_default();
+    let params = params
+        .text("unit", unit)
+        .text("tender", tender)
+        .link(format!("/contracts/{}", c.id));
+    crate::inbox::notify(db, &admins, kind, &params, now).await
+}
+
+/// What has been paid on a milestone so far: the sum of its payments.
+pub async fn milestone_paid(db: &impl ConnectionTrait, milestone_id: i64) -> Result<Fen, DbErr> {
+    let rows = payment::Entity::find()
+        .filter(payment::Column::MilestoneId.eq(milestone_id))
+        .all(db)
+        .await?;
+    Ok(Fen(rows.iter().map(|p| p.amount_fen).sum()))
+}
+
+/// A recorded payment: its id and what remains of the milestone afterwards (nothing: the
+/// milestone is paid).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recorded {
+    /// The payment's key.
+    pub id: i64,
+    /// What remains to be paid on the milestone.
+    pub remaining: Fen,
+}
+
+/// The buyer records an offline payment of an accepted milestone: the whole amount, or a part
+/// of it ([`rules::payment_event`]); the milestone is paid when its payments add up to its
+/// amount, and they never add up to more. The sum is read after the contract's row is taken,
+/// so two payments recorded at once cannot both fit the same remainder.
 pub async fn record_payment(
     db: &DatabaseConnection,
     contract_id: i64,
@@ -581,19 +633,24 @@ pub async fn record_payment(
     p: &PaymentDraft,
     actor: i64,
     now: i64,
-) -> OpResult<i64> {
+) -> OpResult<Recorded> {
     let txn = crate::kernel::db::begin_write(db).await?;
     let c = lock(&*txn, contract_id).await?;
-    let (m, to) =
+    let (m, _) =
         match milestone_step(&*txn, &c, milestone_id, MilestoneEvent::RecordPayment).await? {
             Ok(x) => x,
             Err(r) => return Ok(Err(r)),
         };
-    if p.amount.0 != m.amount_fen {
-        return Ok(Err(Refused::AmountMismatch {
-            expected: Fen(m.amount_fen),
-        }));
-    }
+    let paid = milestone_paid(&*txn, m.id).await?;
+    let amount = Fen(m.amount_fen);
+    let event = match rules::payment_event(amount, paid, p.amount) {
+        Ok(e) => e,
+        Err(remaining) => return Ok(Err(Refused::OverPaid { remaining })),
+    };
+    let to = match milestone_state(&m).apply(event, state_of(&c)) {
+        Ok(to) => to,
+        Err(e) => return Ok(Err(Refused::Milestone(e))),
+    };
     let pay = payment::ActiveModel {
         contract_id: Set(c.id),
         milestone_id: Set(m.id),
@@ -606,16 +663,32 @@ pub async fn record_payment(
     }
     .insert(&*txn)
     .await?;
+    let remaining = Fen(amount.0 - paid.0 - p.amount.0);
+    let params = crate::inbox::Params::new()
+        .text("milestone", m.name.clone())
+        .text("amount", p.amount.to_string())
+        .text("remaining", remaining.to_string());
+    tell_supplier(&*txn, &c, crate::inbox::Kind::MilestonePaid, params, now).await?;
     let mut detail = milestone_detail(&m);
     detail["amount_fen"] = serde_json::json!(p.amount.0);
     detail["paid_on"] = serde_json::json!(p.paid_on.to_string());
-    let mut am: contract_milestone::ActiveModel = m.into();
-    am.state = Set(to.code().to_string());
-    am.update(&*txn).await?;
-    log(&*txn, c.id, "payment_recorded", Some(actor), now, detail).await?;
+    detail["remaining_fen"] = serde_json::json!(remaining.0);
+    if to != milestone_state(&m) {
+        let mut am: contract_milestone::ActiveModel = m.into();
+        am.state = Set(to.code().to_string());
+        am.update(&*txn).await?;
+    }
+    let action = match event {
+        MilestoneEvent::RecordPartPayment => "part_payment_recorded",
+        _ => "payment_recorded",
+    };
+    log(&*txn, c.id, action, Some(actor), now, detail).await?;
     record_release(&*txn, c.id, crate::opendata::Tag::Implementation, now).await?;
     txn.commit().await?;
-    Ok(Ok(pay.id))
+    Ok(Ok(Recorded {
+        id: pay.id,
+        remaining,
+    }))
 }
 
 /// The buyer completes an active contract whose milestones are all paid, with a rating
@@ -717,30 +790,12 @@ pub async fn terminate(
         )
         .await?;
     }
-    let admins: Vec<i64> = crate::orgs::member_roles(&*txn, c.org_id)
-        .await?
-        .into_iter()
-        .filter(|(_, r)| *r == crate::accounts::OrgRole::Admin)
-        .map(|(u, _)| u)
-        .collect();
-    let unit = crate::units::get(&*txn, c.unit_id)
-        .await?
-        .map(|u| u.name)
-        .unwrap_or_default();
-    let tender = crate::procurement::get(&*txn, c.tender_id)
-        .await?
-        .map(|t| t.title)
-        .unwrap_or_default();
-    let params = crate::inbox::Params::new()
-        .text("unit", unit)
-        .text("tender", tender)
-        .text("reason", reason)
-        .link(format!("/contracts/{}", c.id));
-    crate::inbox::notify(
+    let params = crate::inbox::Params::new().text("reason", reason);
+    tell_supplier(
         &*txn,
-        &admins,
+        &c,
         crate::inbox::Kind::ContractTerminated,
-        &params,
+        params,
         now,
     )
     .await?;

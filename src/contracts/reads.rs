@@ -27,7 +27,8 @@ pub struct MilestoneSummary {
     pub state: MilestoneState,
     /// Amount.
     pub amount: Fen,
-    /// The payment: amount and day.
+    /// What was paid (the sum of its payments: a milestone may be paid in parts) and the
+    /// day of the latest payment; `None` before any.
     pub paid: Option<(Fen, time::Date)>,
 }
 
@@ -59,10 +60,13 @@ fn summarize(ms: &[Milestone], ps: &[Payment]) -> Vec<MilestoneSummary> {
             percent_bp: m.percent_bp,
             state: milestone_state(m),
             amount: Fen(m.amount_fen),
-            paid: ps
-                .iter()
-                .find(|p| p.milestone_id == m.id)
-                .map(|p| (Fen(p.amount_fen), p.paid_on)),
+            paid: ps.iter().filter(|p| p.milestone_id == m.id).fold(
+                None,
+                |acc: Option<(Fen, time::Date)>, p| match acc {
+                    None => Some((Fen(p.amount_fen), p.paid_on)),
+                    Some((sum, day)) => Some((Fen(sum.0 + p.amount_fen), day.max(p.paid_on))),
+                },
+            ),
         })
         .collect()
 }

@@ -261,9 +261,10 @@ pub async fn payment(
         return conflict(&st, &mut ctx, c.id, r).await;
     }
     let accepted_on = crate::kernel::clock::shanghai_date(m.decided_at.unwrap_or(c.created_at));
+    let paid = super::milestone_paid(&st.db, m.id).await?;
     let draft = rules::validate_payment(
         &f,
-        crate::kernel::money::Fen(m.amount_fen),
+        crate::kernel::money::Fen(m.amount_fen - paid.0),
         accepted_on,
         st.clock.today(),
         ctx.lang,
@@ -276,6 +277,15 @@ pub async fn payment(
         }
     };
     match super::record_payment(&st.db, c.id, m.id, &draft, uid, st.clock.now()).await? {
+        Ok(r) if r.remaining.0 > 0 => {
+            st.matching.invalidate();
+            let msg = ctx.lang.tf(
+                "contract.part_payment_recorded",
+                &[("remaining", &r.remaining.to_string())],
+            );
+            ctx.set_flash("success", msg).await?;
+            Ok(see_other(&format!("/contracts/{}", c.id)))
+        }
         Ok(_) => done(&st, &ctx, c.id, "contract.payment_recorded").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }

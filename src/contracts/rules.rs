@@ -149,8 +149,11 @@ code_enum! {
         Accept = "accept",
         /// The buyer sends the report back.
         Return = "return",
-        /// The buyer records the payment.
+        /// The buyer records the payment that settles the milestone (the last part, or the
+        /// whole amount at once).
         RecordPayment = "record_payment",
+        /// The buyer records a part payment; some of the amount is still to be paid.
+        RecordPartPayment = "record_part_payment",
     }
 }
 
@@ -206,6 +209,7 @@ impl MilestoneState {
             (S::Submitted, E::Accept) => Ok(S::Accepted),
             (S::Submitted, E::Return) => Ok(S::Returned),
             (S::Accepted, E::RecordPayment) => Ok(S::Paid),
+            (S::Accepted, E::RecordPartPayment) => Ok(S::Accepted),
             _ => Err(IllegalMilestoneTransition::Illegal { from: self, event }),
         }
     }
@@ -218,6 +222,21 @@ impl MilestoneState {
             }
             MilestoneState::Accepted | MilestoneState::Paid => "met",
         }
+    }
+}
+
+/// Which event a payment of `this` is on a milestone of `amount` of which `paid` is paid
+/// already: the one that settles it ([`MilestoneEvent::RecordPayment`]) or a part
+/// ([`MilestoneEvent::RecordPartPayment`]). `Err(remaining)` when it is nothing or more than
+/// what remains — the sum of a milestone's payments never exceeds its amount.
+pub fn payment_event(amount: Fen, paid: Fen, this: Fen) -> Result<MilestoneEvent, Fen> {
+    let remaining = Fen(amount.0.saturating_sub(paid.0).max(0));
+    if this.0 <= 0 || this.0 > remaining.0 {
+        Err(remaining)
+    } else if this == remaining {
+        Ok(MilestoneEvent::RecordPayment)
+    } else {
+        Ok(MilestoneEvent::RecordPartPayment)
     }
 }
 
@@ -367,7 +386,7 @@ pub struct PaymentForm {
 /// A valid payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentDraft {
-    /// Exactly the milestone amount.
+    /// More than nothing, at most what remains of the milestone amount.
     pub amount: Fen,
     /// When it was paid.
     pub paid_on: Date,
@@ -383,12 +402,13 @@ fn parse_date(s: &str) -> Option<Date> {
     .ok()
 }
 
-/// Validates a payment: the amount equals the milestone amount exactly; the date is not in
-/// the future and not before the day the milestone was accepted; the reference has 2–100
+/// Validates a payment: the amount is more than nothing and at most `remaining` (what is
+/// left of the milestone amount: a milestone may be paid in parts); the date is not in the
+/// future and not before the day the milestone was accepted; the reference has 2–100
 /// characters.
 pub fn validate_payment(
     f: &PaymentForm,
-    expected: Fen,
+    remaining: Fen,
     accepted_on: Date,
     today: Date,
     lang: Lang,
@@ -397,12 +417,13 @@ pub fn validate_payment(
     let amount = Fen::parse_yuan(&f.amount);
     match amount {
         None => e.add("amount", lang.t("contract.err.amount")),
-        Some(a) if a != expected => e.add(
+        Some(a) if a.0 <= 0 => e.add("amount", lang.t("contract.err.amount_zero")),
+        Some(a) if a > remaining => e.add(
             "amount",
             lang.tf(
-                "contract.err.amount_mismatch",
+                "contract.err.amount_over",
                 &[
-                    ("expected", &expected.to_string()),
+                    ("remaining", &remaining.to_string()),
                     ("given", &a.to_string()),
                 ],
             ),
@@ -433,7 +454,7 @@ pub fn validate_payment(
         lang,
     );
     e.into_result(PaymentDraft {
-        amount: amount.unwrap_or(expected),
+        amount: amount.unwrap_or(remaining),
         paid_on: paid_on.unwrap_or(today),
         reference: reference.to_string(),
     })
@@ -607,6 +628,7 @@ mod tests {
             (S::Submitted, E::Accept, S::Accepted),
             (S::Submitted, E::Return, S::Returned),
             (S::Accepted, E::RecordPayment, S::Paid),
+            (S::Accepted, E::RecordPartPayment, S::Accepted),
         ];
         for &c in ContractState::ALL {
             for &s in S::ALL {
@@ -632,7 +654,7 @@ mod tests {
             }
         }
         assert_eq!(S::ALL.len(), 5);
-        assert_eq!(E::ALL.len(), 4);
+        assert_eq!(E::ALL.len(), 5);
     }
 
     #[test]
@@ -736,6 +758,53 @@ mod tests {
     }
 
     #[test]
+    fn payments_settle_a_milestone_in_parts() {
+        use MilestoneEvent as E;
+        let amount = Fen(10_000);
+        assert_eq!(
+            payment_event(amount, Fen(0), Fen(10_000)),
+            Ok(E::RecordPayment)
+        );
+        assert_eq!(
+            payment_event(amount, Fen(0), Fen(4_000)),
+            Ok(E::RecordPartPayment)
+        );
+        assert_eq!(
+            payment_event(amount, Fen(4_000), Fen(5_999)),
+            Ok(E::RecordPartPayment)
+        );
+        assert_eq!(
+            payment_event(amount, Fen(4_000), Fen(6_000)),
+            Ok(E::RecordPayment)
+        );
+        assert_eq!(
+            payment_event(amount, Fen(9_999), Fen(1)),
+            Ok(E::RecordPayment)
+        );
+        // More than remains, nothing or less than nothing: refused, naming what remains.
+        assert_eq!(
+            payment_event(amount, Fen(4_000), Fen(6_001)),
+            Err(Fen(6_000))
+        );
+        assert_eq!(payment_event(amount, Fen(0), Fen(10_001)), Err(Fen(10_000)));
+        assert_eq!(payment_event(amount, Fen(0), Fen(0)), Err(Fen(10_000)));
+        assert_eq!(payment_event(amount, Fen(0), Fen(-1)), Err(Fen(10_000)));
+        assert_eq!(payment_event(amount, amount, Fen(1)), Err(Fen(0)));
+        // A ledger already over its amount (never written, but not trusted) remains nothing.
+        assert_eq!(payment_event(amount, Fen(10_500), Fen(1)), Err(Fen(0)));
+        // Every sequence of accepted parts ends exactly at the amount.
+        let parts = [Fen(1), Fen(2_499), Fen(2_500), Fen(5_000)];
+        let mut paid = Fen(0);
+        let mut state = MilestoneState::Accepted;
+        for p in parts {
+            let e = payment_event(amount, paid, p).unwrap();
+            state = state.apply(e, ContractState::Active).unwrap();
+            paid = Fen(paid.0 + p.0);
+        }
+        assert_eq!((paid, state), (amount, MilestoneState::Paid));
+    }
+
+    #[test]
     fn payment_validation() {
         let d = pay("30,000.50", "2026-11-20", " GK-2026-001 ").unwrap();
         assert_eq!(
@@ -747,6 +816,25 @@ mod tests {
             }
         );
         assert!(pay("￥30000.5", "2026-11-27", "ab").is_ok());
+        // A part is fine; nothing, or more than remains, is not.
+        assert_eq!(
+            pay("10,000", "2026-11-20", "GK").unwrap().amount,
+            Fen(1_000_000)
+        );
+        assert_eq!(pay("0.01", "2026-11-20", "GK").unwrap().amount, Fen(1));
+        for nothing in ["0", "0.00"] {
+            let e = pay(nothing, "2026-11-20", "GK").unwrap_err();
+            assert_eq!(
+                e.get("amount"),
+                Some(Lang::En.t("contract.err.amount_zero").as_str())
+            );
+        }
+        assert!(
+            pay("-5", "2026-11-20", "GK")
+                .unwrap_err()
+                .get("amount")
+                .is_some()
+        );
         let e = pay("30000.51", "2026-11-20", "GK").unwrap_err();
         let m = e.get("amount").unwrap();
         assert!(m.contains("¥30,000.50") && m.contains("¥30,000.51"), "{m}");
@@ -784,7 +872,7 @@ mod tests {
                 .get("reference")
                 .is_some()
         );
-        let e = pay("1", "x", "").unwrap_err();
+        let e = pay("0", "x", "").unwrap_err();
         assert_eq!(e.0.len(), 3);
     }
 

@@ -221,8 +221,14 @@ fn basics(lang: Lang, d: &PageData) -> Markup {
     }
 }
 
-fn payment_of<'a>(d: &'a PageData, m: &Milestone) -> Option<&'a Payment> {
-    d.payments.iter().find(|p| p.milestone_id == m.id)
+fn payments_of<'a>(d: &'a PageData, m: &Milestone) -> impl Iterator<Item = &'a Payment> {
+    let id = m.id;
+    d.payments.iter().filter(move |p| p.milestone_id == id)
+}
+
+/// What has been paid on a milestone (the sum of its payments).
+fn paid_on_milestone(d: &PageData, m: &Milestone) -> Fen {
+    Fen(payments_of(d, m).map(|p| p.amount_fen).sum())
 }
 
 fn milestones_section(
@@ -252,11 +258,22 @@ fn milestones_section(
                             td.num { (percent(m.percent_bp)) }
                             td.num { (Fen(m.amount_fen)) }
                             td { (milestone_badge(milestone_state(m), lang)) }
-                            td {
-                                @if let Some(p) = payment_of(d, m) {
-                                    (Fen(p.amount_fen)) " · " (p.paid_on)
-                                    @if v.private { br; span.muted { (lang.t("contract.reference")) ": " (p.reference) } }
-                                } @else { span.muted { "—" } }
+                            td.payments {
+                                @let paid = paid_on_milestone(d, m);
+                                @for p in payments_of(d, m) {
+                                    div.payment {
+                                        (Fen(p.amount_fen)) " · " (p.paid_on)
+                                        @if v.private { br; span.muted { (lang.t("contract.reference")) ": " (p.reference) } }
+                                    }
+                                }
+                                @if paid.0 == 0 {
+                                    span.muted { "—" }
+                                } @else if paid.0 < m.amount_fen {
+                                    div.paid-so-far.muted { (lang.tf("contract.paid_so_far", &[
+                                        ("paid", &paid.to_string()),
+                                        ("remaining", &Fen(m.amount_fen - paid.0).to_string()),
+                                    ])) }
+                                }
                             }
                         }
                     }
@@ -339,13 +356,21 @@ fn milestone_panel(
                     }
                 }
                 @if can_pay {
-                    @let empty = PaymentForm { paid_on: v.today.to_string(), ..Default::default() };
+                    @let remaining = Fen(m.amount_fen - paid_on_milestone(d, m).0);
+                    @let empty = PaymentForm {
+                        amount: remaining.to_input(),
+                        paid_on: v.today.to_string(),
+                        ..Default::default()
+                    };
                     @let f = match open { Open::Payment(id, f) if id == m.id => f, _ => &empty };
                     form.form method="post" action=(format!("{base}/payment")) {
                         (csrf_field(csrf))
                         h4 { (lang.t("contract.record_payment")) }
                         (text_in(&prefix, "text", "amount", &lang.t("contract.pay_amount"), &f.amount,
-                            Some(&lang.tf("contract.pay_amount_hint", &[("amount", &Fen(m.amount_fen).to_string())])),
+                            Some(&lang.tf("contract.pay_amount_hint", &[
+                                ("amount", &Fen(m.amount_fen).to_string()),
+                                ("remaining", &remaining.to_string()),
+                            ])),
                             err(m.id, "amount")))
                         (text_in(&prefix, "date", "paid_on", &lang.t("contract.paid_on"), &f.paid_on, None,
                             err(m.id, "paid_on")))

@@ -102,6 +102,9 @@ code_enum! {
         /// A tenancy agreement moved on (drafted or renewed, accepted, countersigned, ended
         /// early), to the other side.
         TenancyAgreement = "tenancy_agreement",
+        /// The buyer recorded a payment (whole or part) of a contract milestone, to the
+        /// supplier's administrators.
+        MilestonePaid = "milestone_paid",
     }
 }
 

@@ -59,10 +59,18 @@ pub enum Invariant {
     Outbox,
     /// The maintained 30% target ledger equals its GROUP BY recomputation from the contracts.
     Ledger,
+    /// No contract milestone's payments add up to more than its amount, and a milestone is
+    /// marked paid exactly when they add up to all of it (payments may come in parts).
+    Payments,
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 3] = [Invariant::Audit, Invariant::Outbox, Invariant::Ledger];
+    pub const ALL: [Invariant; 4] = [
+        Invariant::Audit,
+        Invariant::Outbox,
+        Invariant::Ledger,
+        Invariant::Payments,
+    ];
 }
 
 /// One application under test.
@@ -505,6 +513,31 @@ pub async fn check(
                 Err(format!(
                     "Ledger: the 30% target ledger differs from its recomputation from the \
                      contracts\n  maintained: {kept:?}\n  recomputed: {again:?}"
+                ))
+            }
+        }
+        Invariant::Payments => {
+            use sea_orm::{ConnectionTrait, Statement};
+            let sql = "SELECT m.id AS id FROM contract_milestones m \
+                 LEFT JOIN payments p ON p.milestone_id = m.id \
+                 GROUP BY m.id, m.amount_fen, m.state \
+                 HAVING COALESCE(SUM(p.amount_fen), 0) > m.amount_fen \
+                 OR (m.state = 'paid') <> (COUNT(p.id) > 0 AND COALESCE(SUM(p.amount_fen), 0) = m.amount_fen) \
+                 ORDER BY m.id";
+            let rows = db
+                .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .map_err(dberr)?;
+            let ids: Vec<i64> = rows
+                .iter()
+                .filter_map(|r| r.try_get::<i64>("", "id").ok())
+                .collect();
+            if rows.is_empty() {
+                Ok(())
+            } else {
+                Err(format!(
+                    "Payments: milestone(s) {ids:?} paid beyond their amount, or marked paid \
+                     other than when their payments add up to it"
                 ))
             }
         }
