@@ -1,7 +1,8 @@
 //! A milestone may be paid in parts (issue 11): `payments.milestone_id` loses the UNIQUE it
 //! was created with. PostgreSQL drops the named constraint. SQLite cannot drop a column
 //! constraint, so the table is rebuilt with the same columns and keys (built by the same
-//! schema statements as m0024, so the types match) and the rows copied, ids kept.
+//! schema statements as m0024, so the types match) and the rows copied, ids kept, all in one
+//! transaction.
 
 use sea_orm_migration::prelude::sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
@@ -80,6 +81,13 @@ async fn rebuild(m: &SchemaManager<'_>, unique_milestone: bool) -> Result<(), Db
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// In one transaction on every backend: on SQLite the rebuild's statements would otherwise
+    /// each commit alone (and may run on different pooled connections), so a failure half-way
+    /// would leave the copy beside the original.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         match m.get_connection().get_database_backend() {
             DatabaseBackend::Postgres => {
