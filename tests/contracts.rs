@@ -1043,6 +1043,194 @@ async fn a_milestone_is_paid_in_parts() {
     );
 }
 
+const PDF: &[u8] =
+    b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+const PE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xFF\xFF\x00\x00This program cannot be run in DOS mode.";
+
+/// How many report files are stored under the data directory.
+fn stored(app: &TestApp) -> usize {
+    std::fs::read_dir(app.state.config.data_dir.join("milestone-files"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// Files attached to a delivery report: the supplier attaches them while the report may
+/// change (a refused file: 422 with the message at the file field, nothing stored), takes one
+/// off, submits; the parties and a regulator download them, anyone else gets "not found"
+/// (anonymous visitors: log in); once submitted the files are part of the report, and a
+/// returned report takes files again.
+#[tokio::test]
+async fn delivery_reports_carry_files() {
+    let app = TestApp::new().await;
+    let mut f = fixture(&app).await;
+    let page = format!("/contracts/{}", f.contract);
+    sign_both(&app, &mut f).await;
+    let files = mpath(f.contract, &f.ms, 0, "files");
+
+    // The supplier's page has the upload form; the buyer's does not.
+    let r = f.supplier.get(&page).await;
+    assert_eq!(
+        r.count(&format!(
+            "form[action='{files}'][enctype='multipart/form-data']"
+        )),
+        1
+    );
+    assert_eq!(
+        f.buyer
+            .get(&page)
+            .await
+            .count(&format!("form[action='{files}']")),
+        0
+    );
+
+    // A program disguised as a PDF, or no file: 422 at the field, nothing written.
+    let before = (audit_count(&app).await, stored(&app));
+    let r = f.supplier.upload(&files, &[], "签到表.pdf", PE).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        !r.text(".field.has-error .error-msg").is_empty(),
+        "{}",
+        r.body
+    );
+    let r = f.supplier.upload(&files, &[], "", b"").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!((audit_count(&app).await, stored(&app)), before);
+    assert_eq!(app.count("milestone_files").await, 0);
+
+    // Two files attached, one taken off again.
+    for name in ["签到表.pdf", "服务记录.pdf"] {
+        let r = f.supplier.upload(&files, &[], name, PDF).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text(".error-msg"));
+    }
+    assert_eq!(stored(&app), 2);
+    let r = f.supplier.get(&page).await;
+    let listed = r.text("ul.report-files");
+    assert!(
+        listed.contains("签到表.pdf") && listed.contains("服务记录.pdf"),
+        "{listed}"
+    );
+    let ids: Vec<i64> = {
+        use sea_orm::{EntityTrait, QueryOrder};
+        civicbridge::contracts::model::milestone_file::Entity::find()
+            .order_by_asc(civicbridge::contracts::model::milestone_file::Column::Id)
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|x| x.id)
+            .collect()
+    };
+    ok_post(
+        &app,
+        &mut f.supplier,
+        &format!("{files}/{}/remove", ids[1]),
+        &[],
+    )
+    .await;
+    let r = f.supplier.get(&page).await;
+    assert!(!r.text("ul.report-files").contains("服务记录.pdf"));
+    // The buyer may not take files off, nor attach them.
+    let r = f
+        .buyer
+        .post(&format!("{files}/{}/remove", ids[0]), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = f.buyer.upload(&files, &[], "x.pdf", PDF).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Submitted: the files are part of the report, no longer changed.
+    ok_post(
+        &app,
+        &mut f.supplier,
+        &mpath(f.contract, &f.ms, 0, "report"),
+        &[("report", REPORT)],
+    )
+    .await;
+    let r = f.supplier.upload(&files, &[], "迟到.pdf", PDF).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = f
+        .supplier
+        .post(&format!("{files}/{}/remove", ids[0]), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(stored(&app), 2, "a refused file is not kept");
+
+    // Who downloads: the parties and a regulator; anyone else "not found", anonymous: log in.
+    let one = format!("{files}/{}", ids[0]);
+    for c in [&mut f.buyer, &mut f.supplier] {
+        let r = c.get(&one).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            r.headers[axum::http::header::CONTENT_TYPE],
+            "application/pdf"
+        );
+        assert_eq!(r.body.as_bytes(), PDF);
+    }
+    let (mut regulator, _) = app
+        .signed_in("regulator@example.org", &[Role::Regulator])
+        .await;
+    assert_eq!(regulator.get(&one).await.status, StatusCode::OK);
+    let (mut stranger, _) = app.signed_in("stranger@example.org", &[]).await;
+    for path in [
+        one.clone(),
+        format!("{files}/{}", ids[1]),
+        format!("{files}/999"),
+        format!(
+            "/contracts/{}/milestones/{}/files/{}",
+            f.contract, f.ms[1], ids[0]
+        ),
+    ] {
+        assert_eq!(
+            stranger.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // A file taken off is no longer served, even to the parties.
+    assert_eq!(
+        f.buyer.get(&format!("{files}/{}", ids[1])).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = app.client().get(&one).await;
+    assert!(r.location().is_some_and(|l| l.starts_with("/login")));
+    // The public page lists no files.
+    assert_eq!(app.client().get(&page).await.count("ul.report-files"), 0);
+    assert_eq!(stranger.get(&page).await.count("ul.report-files"), 0);
+
+    // Returned: the report takes files again.
+    f.buyer.get(&page).await;
+    ok_post(
+        &app,
+        &mut f.buyer,
+        &mpath(f.contract, &f.ms, 0, "return"),
+        &[("reason", "请补充服务对象签字的签到表原件扫描件。")],
+    )
+    .await;
+    f.supplier.get(&page).await;
+    let r = f
+        .supplier
+        .upload(&files, &[], "签到表（补）.pdf", PDF)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS v FROM milestone_files WHERE removed_at IS NULL"
+        )
+        .await,
+        "2"
+    );
+    // Each change was audited, out of the public timeline.
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS v FROM audit_events WHERE action LIKE 'report_file_%' AND public = false"
+        )
+        .await,
+        "4"
+    );
+}
+
 /// The payments invariant can fail: a milestone marked paid without its payments.
 #[tokio::test]
 async fn a_milestone_paid_without_payments_breaks_the_invariant() {

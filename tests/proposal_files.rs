@@ -8,8 +8,7 @@
 use crate::common;
 
 use crate::common::{Client, PW, T0, TestApp};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 
 const DAY: i64 = 86_400;
 
@@ -42,33 +41,8 @@ fn docx() -> Vec<u8> {
 
 /// Sends the page's upload form: the CSRF token first, then the file.
 async fn upload(c: &mut Client, pid: i64, name: &str, bytes: &[u8]) -> common::Resp {
-    let boundary = "----cb-proposal-files";
-    let token = c.csrf.clone().unwrap_or_default();
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/proposals/{pid}/files"))
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.request(req).await
+    c.upload(&format!("/proposals/{pid}/files"), &[], name, bytes)
+        .await
 }
 
 /// How many files are stored under the data directory's proposal folder.

@@ -8,8 +8,7 @@
 use crate::common;
 
 use crate::common::{Client, T0, TestApp};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 
 const DAY: i64 = 86_400;
 
@@ -27,43 +26,8 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> common::Resp {
-    let boundary = "----cb-tender-documents";
-    let token = c.csrf.clone().unwrap_or_default();
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n"
-    );
-    for (k, v) in fields {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    let mut body = body.into_bytes();
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-             Content-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/tenders/{tid}/documents"))
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.request(req).await
+    c.upload(&format!("/tenders/{tid}/documents"), fields, name, bytes)
+        .await
 }
 
 /// How many files are stored under the data directory's tender documents folder.

@@ -204,6 +204,8 @@ mod m0530_create_tender_documents;
 mod m0531_index_tender_documents_tender;
 mod m0532_payments_milestone_not_unique;
 mod m0533_index_payments_milestone;
+mod m0534_create_milestone_files;
+mod m0535_index_milestone_files_contract;
 mod m0540_add_space_resources_retired_at;
 
 /// Runs the migrations in order.
@@ -411,6 +413,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0531_index_tender_documents_tender::Migration),
             Box::new(m0532_payments_milestone_not_unique::Migration),
             Box::new(m0533_index_payments_milestone::Migration),
+            Box::new(m0534_create_milestone_files::Migration),
+            Box::new(m0535_index_milestone_files_contract::Migration),
             Box::new(m0540_add_space_resources_retired_at::Migration),
         ]
     }

@@ -500,6 +500,24 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         contracts::routes::payment,
     )
     .post(
+        "/contracts/{id}/milestones/{mid}/files",
+        ContractSupplier,
+        contracts::routes::upload_report_file.layer(axum::extract::DefaultBodyLimit::max(
+            crate::app::UPLOAD_LIMIT,
+        )),
+    )
+    .post(
+        "/contracts/{id}/milestones/{mid}/files/{fid}/remove",
+        ContractSupplier,
+        contracts::routes::remove_report_file,
+    )
+    // For whoever sees the report; anyone else: "not found".
+    .get(
+        "/contracts/{id}/milestones/{mid}/files/{fid}",
+        SignedIn,
+        contracts::routes::download_report_file,
+    )
+    .post(
         "/contracts/{id}/complete",
         ContractBuyer,
         contracts::routes::complete,

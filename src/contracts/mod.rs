@@ -1,6 +1,7 @@
 //! Contracts (政府购买服务合同): the contract created at award, its two signatures, its
 //! payment milestones (delivery report → acceptance or return → offline payment), its
-//! completion with the buyer's rating, and the supplier's track record.
+//! completion with the buyer's rating, and the supplier's track record; files attached to
+//! delivery reports (`files`).
 //!
 //! Invariants: every change goes through [`rules::ContractState::apply`] or
 //! [`rules::MilestoneState::apply`], runs in one transaction that first locks the contract
@@ -13,6 +14,7 @@
 //! activation and termination), `inbox` (termination notices), `web` (from `routes` and
 //! `views` only).
 
+mod files;
 pub mod model;
 mod reads;
 pub mod routes;
@@ -30,6 +32,11 @@ use crate::kernel::Lang;
 use crate::kernel::money::{Fen, split_by_bp};
 pub use crate::procurement::ContractSeed;
 use crate::procurement::SigningBlock;
+/// Files attached to milestone reports.
+pub use files::{
+    FILES_FOLDER, FileRefusal, MAX_FILES, attach_report_file, remove_report_file, report_file,
+    report_file_bytes, report_files,
+};
 use model::{Contract, Milestone, Payment, contract, contract_milestone, payment};
 pub use reads::{BuyerTask, BuyerTodo, buyer_todo};
 pub use reads::{CompletedContract, completed_by_ids, completed_of_org};

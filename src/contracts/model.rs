@@ -107,7 +107,7 @@ pub mod payment {
         pub id: i64,
         /// Contract.
         pub contract_id: i64,
-        /// Milestone (one payment each).
+        /// Milestone (one payment, or several parts adding up to its amount).
         pub milestone_id: i64,
         /// Amount in fen.
         pub amount_fen: i64,
@@ -128,8 +128,52 @@ pub mod payment {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// `milestone_files`
+pub mod milestone_file {
+    use sea_orm::entity::prelude::*;
+
+    /// A file the supplier attached to a milestone's delivery report.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+    #[sea_orm(table_name = "milestone_files")]
+    pub struct Model {
+        /// Key.
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Contract.
+        pub contract_id: i64,
+        /// Milestone.
+        pub milestone_id: i64,
+        /// Random hex name of the stored file under `milestone-files/`.
+        #[serde(skip)]
+        pub file_key: String,
+        /// The name it was uploaded under (cleaned).
+        pub name: String,
+        /// Media type decided by its content.
+        pub mime: String,
+        /// Bytes.
+        pub size: i64,
+        /// SHA-256, hex.
+        pub sha256: String,
+        /// The supplier's user who attached it.
+        pub uploaded_by: i64,
+        /// Unix seconds.
+        pub uploaded_at: i64,
+        /// When it was taken off (null: attached).
+        pub removed_at: Option<i64>,
+        /// Who took it off.
+        pub removed_by: Option<i64>,
+    }
+
+    /// None navigated.
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub use contract::Model as Contract;
 pub use contract_milestone::Model as Milestone;
+pub use milestone_file::Model as MilestoneFile;
 pub use payment::Model as Payment;
 
 /// Signed, non-terminated contract value of one unit in one year, by supplier kind: a row of

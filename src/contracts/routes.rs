@@ -40,6 +40,16 @@ fn user_id(ctx: &Ctx) -> AppResult<i64> {
     Ok(ctx.require_user()?.actor.user_id)
 }
 
+/// Whether the viewer sees delivery reports, return reasons and report files: the two parties
+/// (and the supplier's members) and regulators.
+fn sees_reports(ctx: &Ctx, c: &Contract) -> bool {
+    let actor = ctx.actor();
+    may(actor, Action::ContractBuyer(c.unit_id))
+        || may(actor, Action::ContractSupplier(c.org_id))
+        || may(actor, Action::ViewOrgBids(c.org_id))
+        || actor.is_some_and(|a| a.has(Role::Regulator))
+}
+
 /// Renders the contract page for the current viewer, with one form possibly reopened.
 async fn render(
     st: &AppState,
@@ -51,10 +61,7 @@ async fn render(
     let actor = ctx.actor();
     let buyer = may(actor, Action::ContractBuyer(c.unit_id));
     let supplier = may(actor, Action::ContractSupplier(c.org_id));
-    let private = buyer
-        || supplier
-        || may(actor, Action::ViewOrgBids(c.org_id))
-        || actor.is_some_and(|a| a.has(Role::Regulator));
+    let private = sees_reports(ctx, c);
     let may_sign = state_of(c) == super::ContractState::Pending
         && ((buyer && c.buyer_signed_at.is_none()) || (supplier && c.org_signed_at.is_none()));
     let block = if may_sign {
@@ -71,6 +78,11 @@ async fn render(
     };
     let milestones = super::milestones(&st.db, c.id).await?;
     let payments = super::payments(&st.db, c.id).await?;
+    let files = if private {
+        super::report_files(&st.db, c.id).await?
+    } else {
+        Vec::new()
+    };
     let timeline = crate::audit::timeline(&st.db, "contract", c.id, true).await?;
     let unit = crate::units::get(&st.db, c.unit_id).await?;
     let org = crate::orgs::get(&st.db, c.org_id).await?;
@@ -82,6 +94,7 @@ async fn render(
         org_name: org.as_ref().map(|(o, _)| o.name.as_str()),
         milestones: &milestones,
         payments: &payments,
+        files: &files,
         timeline: &timeline,
     };
     let viewer = Viewer {
@@ -423,4 +436,111 @@ pub async fn terminate(
         Ok(()) => done(&st, &ctx, c.id, "contract.terminated").await,
         Err(r) => conflict(&st, &mut ctx, c.id, r).await,
     }
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/files` (multipart: `_csrf`, `file`) — the supplier
+/// attaches a file to a milestone's delivery report while the report may still change. A
+/// refused file comes back on the page (422) with the message next to the file field;
+/// nothing is stored.
+pub async fn upload_report_file(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid)): Path<(String, String)>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractSupplier(c.org_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    if let Err(r) = precheck(&c, &m, MilestoneEvent::SubmitReport) {
+        return conflict(&st, &mut ctx, c.id, r).await;
+    }
+    let lang = ctx.lang;
+    let res = match mp {
+        Err(_) => Err(lang.t("bid.err.no_file")),
+        Ok(mut mp) => match crate::web::extract::read_file_field(&mut mp, lang).await {
+            Err(m) => Err(m),
+            Ok(None) => Err(lang.t("bid.err.no_file")),
+            Ok(Some((name, bytes))) => super::attach_report_file(
+                &st.db,
+                &st.config.data_dir,
+                c.id,
+                m.id,
+                &name,
+                &bytes,
+                uid,
+                st.clock.now(),
+                lang,
+            )
+            .await?
+            .map_err(|r| r.message(lang)),
+        },
+    };
+    match res {
+        Ok(_) => {
+            ctx.set_flash("success", ctx.t("contract.file_attached"))
+                .await?;
+            Ok(see_other(&format!("/contracts/{}#m{}", c.id, m.id)))
+        }
+        Err(msg) => {
+            let mut e = FieldErrors::default();
+            e.add("file", msg);
+            let page = render(&st, &mut ctx, &c, Open::File(m.id), &e).await?;
+            Ok(unprocessable(page))
+        }
+    }
+}
+
+/// `POST /contracts/{id}/milestones/{mid}/files/{fid}/remove` — the supplier takes a file off
+/// a report that may still change.
+pub async fn remove_report_file(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path((id, mid, fid)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    let uid = user_id(&ctx)?;
+    let c = load(&st, &id).await?;
+    require(ctx.actor(), Action::ContractSupplier(c.org_id))?;
+    let m = load_milestone(&st, &c, &mid).await?;
+    let fid = parse_id(&fid)?;
+    if super::report_file(&st.db, c.id, m.id, fid).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    match super::remove_report_file(&st.db, c.id, m.id, fid, uid, st.clock.now()).await? {
+        Ok(()) => {
+            ctx.set_flash("success", ctx.t("contract.file_removed"))
+                .await?;
+            Ok(see_other(&format!("/contracts/{}#m{}", c.id, m.id)))
+        }
+        Err(super::FileRefusal::Closed(r)) => conflict(&st, &mut ctx, c.id, r).await,
+        Err(_) => Err(AppError::NotFound),
+    }
+}
+
+/// `GET /contracts/{id}/milestones/{mid}/files/{fid}` — a report file, for whoever sees the
+/// report (the parties and regulators); anyone else gets "not found", like a missing id.
+pub async fn download_report_file(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Path((id, mid, fid)): Path<(String, String, String)>,
+) -> AppResult<Response> {
+    ctx.require_user()?;
+    let c = load(&st, &id).await?;
+    if !sees_reports(&ctx, &c) {
+        return Err(AppError::NotFound);
+    }
+    let mid = parse_id(&mid)?;
+    let f = super::report_file(&st.db, c.id, mid, parse_id(&fid)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = super::report_file_bytes(&st.config.data_dir, &f)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading a report file: {e}")))?
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::web::private_download(
+        "report",
+        &f.name,
+        f.mime.clone(),
+        bytes,
+    ))
 }

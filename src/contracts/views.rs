@@ -5,12 +5,12 @@
 use maud::{Markup, html};
 use time::Date;
 
-use super::model::{Contract, Milestone, Payment};
+use super::model::{Contract, Milestone, MilestoneFile, Payment};
 use super::rules::{
     CompletionForm, ContractState, MilestoneState, PaymentForm, ReportForm, ReturnForm,
     TerminationForm,
 };
-use super::{ContractListItem, ContractSummary, milestone_state, stars, state_of};
+use super::{ContractListItem, ContractSummary, MAX_FILES, milestone_state, stars, state_of};
 use crate::audit::Event;
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
@@ -50,6 +50,8 @@ pub enum Open<'a> {
     Return(i64, &'a ReturnForm),
     /// A payment of a milestone.
     Payment(i64, &'a PaymentForm),
+    /// A file for a milestone's report (the message is under `file`).
+    File(i64),
     /// The completion.
     Complete(&'a CompletionForm),
     /// The early termination.
@@ -70,6 +72,8 @@ pub struct PageData<'a> {
     pub milestones: &'a [Milestone],
     /// Payments.
     pub payments: &'a [Payment],
+    /// Files attached to the milestones' reports (only for those who see reports).
+    pub files: &'a [MilestoneFile],
     /// Public audit entries, oldest first.
     pub timeline: &'a [Event],
 }
@@ -303,12 +307,15 @@ fn milestone_panel(
         v.supplier && active && matches!(ms, MilestoneState::Scheduled | MilestoneState::Returned);
     let can_decide = v.buyer && active && ms == MilestoneState::Submitted;
     let can_pay = v.buyer && active && ms == MilestoneState::Accepted;
-    let show_report = v.private && m.report.is_some();
+    let files: Vec<&MilestoneFile> = d.files.iter().filter(|f| f.milestone_id == m.id).collect();
+    let show_report = v.private && (m.report.is_some() || !files.is_empty());
     let show_reason = v.private && m.return_reason.is_some();
     let csrf = v.csrf.unwrap_or_default();
     let err = |mid: i64, field: &str| -> Option<&str> {
         match open {
-            Open::Report(id, _) | Open::Return(id, _) | Open::Payment(id, _) if id == mid => {
+            Open::Report(id, _) | Open::Return(id, _) | Open::Payment(id, _) | Open::File(id)
+                if id == mid =>
+            {
                 errors.get(field)
             }
             _ => None,
@@ -325,6 +332,25 @@ fn milestone_panel(
                         @for para in m.report.as_deref().unwrap_or_default().split('\n').filter(|p| !p.trim().is_empty()) {
                             p { (para) }
                         }
+                        @if !files.is_empty() {
+                            ul.report-files {
+                                @for f in &files {
+                                    li {
+                                        a href=(format!("{base}/files/{}", f.id)) { (f.name) }
+                                        " " span.muted { (crate::kernel::files::size_label(f.size)) }
+                                        @if can_report {
+                                            form.inline method="post" action=(format!("{base}/files/{}/remove", f.id)) {
+                                                (csrf_field(csrf))
+                                                button.btn.btn-danger type="submit"
+                                                    aria-label=(lang.tf("contract.remove_file_named", &[("name", &f.name)])) {
+                                                    (lang.t("contract.remove_file"))
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
                 @if show_reason {
@@ -334,6 +360,19 @@ fn milestone_panel(
                     }
                 }
                 @if can_report {
+                    form.form method="post" enctype="multipart/form-data" action=(format!("{base}/files")) novalidate {
+                        (csrf_field(csrf))
+                        @let fid = format!("{prefix}-file");
+                        div.field.has-error[err(m.id, "file").is_some()] {
+                            label for=(fid) { (lang.t("contract.report_file")) }
+                            input type="file" id=(fid) name="file"
+                                aria-describedby=(format!("{fid}-hint"))
+                                aria-invalid=[err(m.id, "file").map(|_| "true")];
+                            p.hint id=(format!("{fid}-hint")) { (lang.tf("contract.report_file_hint", &[("max", &MAX_FILES.to_string())])) }
+                            @if let Some(e) = err(m.id, "file") { p.error-msg id=(format!("{fid}-error")) { (e) } }
+                        }
+                        div.actions { button.btn type="submit" { (lang.t("contract.attach_file")) } }
+                    }
                     @let value = match open { Open::Report(id, f) if id == m.id => f.report.as_str(), _ => "" };
                     form.form method="post" action=(format!("{base}/report")) {
                         (csrf_field(csrf))

@@ -394,6 +394,22 @@ pub fn clean_file_name(s: &str) -> String {
     }
 }
 
+/// A size in words people read: bytes, KB or MB with one decimal (1 KB = 1024 bytes).
+pub fn size_label(bytes: i64) -> String {
+    const KB: i64 = 1024;
+    if bytes < KB {
+        format!("{bytes} B")
+    } else if bytes < KB * KB {
+        format!("{}.{} KB", bytes / KB, bytes % KB * 10 / KB)
+    } else {
+        format!(
+            "{}.{} MB",
+            bytes / (KB * KB),
+            bytes % (KB * KB) * 10 / (KB * KB)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -945,17 +945,8 @@ impl FileRef {
     }
 }
 
-/// A size for people: bytes, KB or MB with one decimal.
-pub fn size_label(bytes: i64) -> String {
-    if bytes < 1024 {
-        format!("{bytes} B")
-    } else if bytes < 1024 * 1024 {
-        format!("{}.{} KB", bytes / 1024, bytes % 1024 * 10 / 1024)
-    } else {
-        let mb = 1024 * 1024;
-        format!("{}.{} MB", bytes / mb, bytes % mb * 10 / mb)
-    }
-}
+/// A size for people (kept here for the views that import it from the rules).
+pub use crate::kernel::files::size_label;
 
 /// Whether the applicant may attach or take off files in this state: while a draft, and
 /// while more information is requested.

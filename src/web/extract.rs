@@ -90,6 +90,41 @@ pub fn strict_pairs(query: &str) -> Option<Vec<(String, String)>> {
         .flatten()
 }
 
+/// What a file-only multipart upload carried (its `file` part; other parts are skipped): the file (its cleaned name and at most
+/// `MAX_FILE_BYTES + 1` bytes), if one was chosen.
+pub async fn read_file_field(
+    mp: &mut axum::extract::Multipart,
+    lang: crate::kernel::Lang,
+) -> Result<Option<(String, Vec<u8>)>, String> {
+    use crate::kernel::files::{MAX_FILE_BYTES, clean_file_name};
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            lang.tf("upload.err.size", &[("max", "5 MB")])
+        } else {
+            lang.t("bid.err.upload")
+        }
+    };
+    let mut file = None;
+    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = clean_file_name(field.file_name().unwrap_or(""));
+        let mut buf: Vec<u8> = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            let room = MAX_FILE_BYTES + 1 - buf.len();
+            buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if buf.len() > MAX_FILE_BYTES {
+                break;
+            }
+        }
+        if !(name.is_empty() && buf.is_empty()) {
+            file = Some((name, buf));
+        }
+    }
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

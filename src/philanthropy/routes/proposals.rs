@@ -822,41 +822,6 @@ pub async fn workspace_section(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
     Ok(views::workspace(ctx.lang, &rows, &titles))
 }
 
-/// What a multipart upload carried: the file (its cleaned name and at most
-/// `MAX_FILE_BYTES + 1` bytes), if one was chosen.
-async fn read_file_field(
-    mp: &mut axum::extract::Multipart,
-    lang: crate::kernel::Lang,
-) -> Result<Option<(String, Vec<u8>)>, String> {
-    use crate::kernel::files::{MAX_FILE_BYTES, clean_file_name};
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            lang.tf("upload.err.size", &[("max", "5 MB")])
-        } else {
-            lang.t("bid.err.upload")
-        }
-    };
-    let mut file = None;
-    while let Some(mut field) = mp.next_field().await.map_err(broken)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name = clean_file_name(field.file_name().unwrap_or(""));
-        let mut buf: Vec<u8> = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            let room = MAX_FILE_BYTES + 1 - buf.len();
-            buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
-            if buf.len() > MAX_FILE_BYTES {
-                break;
-            }
-        }
-        if !(name.is_empty() && buf.is_empty()) {
-            file = Some((name, buf));
-        }
-    }
-    Ok(file)
-}
-
 /// `POST /proposals/{id}/files` (multipart: `_csrf`, `file`): the applicant attaches a file
 /// to a draft or to a proposal asked for more information. A refused file comes back on the
 /// page (422) with a message naming it, and nothing is stored. Anyone but the applicant gets
@@ -875,7 +840,7 @@ pub async fn upload_file(
     let lang = ctx.lang;
     let res = match mp {
         Err(_) => Err(lang.t("bid.err.no_file")),
-        Ok(mut mp) => match read_file_field(&mut mp, lang).await {
+        Ok(mut mp) => match crate::web::extract::read_file_field(&mut mp, lang).await {
             Err(m) => Err(m),
             Ok(None) => Err(lang.t("bid.err.no_file")),
             Ok(Some((name, bytes))) => ops::attach_file(
