@@ -24,7 +24,8 @@
 //! counted on `/targets/brands` and found in `/search/brands`). The brand flow has to move time
 //! past a nomination window and a notice period, which the binary (on the system clock) cannot:
 //! it serves a [`common::TestApp`]'s router in-process, on a real port, with the test's fixed
-//! clock, and advances that clock between steps.
+//! clock, and advances that clock between steps. Issue 13's venture-philanthropy flow, from
+//! call to completed grant, is in `browser_grants.rs`, on the helpers here.
 //!
 //! Needs `chromium` and `chromedriver`; without them the tests are skipped, except under
 //! `CI=true`, where their absence is a failure.
@@ -54,7 +55,7 @@ const DEMO_PASSWORD: &str = "demo-password";
 const ORG_NAME: &str = "测试养老服务中心";
 
 /// A child process killed (and reaped) when dropped.
-struct KillOnDrop(Child);
+pub(crate) struct KillOnDrop(Child);
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
@@ -185,7 +186,7 @@ fn screenshot_dir() -> PathBuf {
     target.join("screenshots")
 }
 
-async fn screenshot(c: &Client, dir: &Path, name: &str) -> anyhow::Result<()> {
+pub(crate) async fn screenshot(c: &Client, dir: &Path, name: &str) -> anyhow::Result<()> {
     let png = c.screenshot().await?;
     let path = dir.join(name);
     std::fs::write(&path, png).with_context(|| format!("write {}", path.display()))?;
@@ -193,7 +194,10 @@ async fn screenshot(c: &Client, dir: &Path, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wait_for(c: &Client, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+pub(crate) async fn wait_for(
+    c: &Client,
+    css: &str,
+) -> anyhow::Result<fantoccini::elements::Element> {
     match c
         .wait()
         .at_most(PAGE_WAIT)
@@ -208,7 +212,7 @@ async fn wait_for(c: &Client, css: &str) -> anyhow::Result<fantoccini::elements:
     }
 }
 
-async fn type_into(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
+pub(crate) async fn type_into(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
     c.find(Locator::Css(css))
         .await
         .with_context(|| format!("find `{css}`"))?
@@ -217,7 +221,7 @@ async fn type_into(c: &Client, css: &str, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("type into `{css}`"))
 }
 
-async fn text_of(c: &Client, css: &str) -> anyhow::Result<String> {
+pub(crate) async fn text_of(c: &Client, css: &str) -> anyhow::Result<String> {
     Ok(wait_for(c, css).await?.text().await?)
 }
 
@@ -237,7 +241,7 @@ async fn csp_violations(c: &Client) -> anyhow::Result<Vec<serde_json::Value>> {
 }
 
 /// Fails if the current page broke its Content-Security-Policy.
-async fn no_violations(c: &Client, what: &str) -> anyhow::Result<()> {
+pub(crate) async fn no_violations(c: &Client, what: &str) -> anyhow::Result<()> {
     let v = csp_violations(c).await?;
     ensure!(
         v.is_empty(),
@@ -697,12 +701,12 @@ fn capabilities(
 }
 
 /// A demo server, chromedriver and the browser to drive, for one test.
-struct Harness {
-    base: String,
+pub(crate) struct Harness {
+    pub(crate) base: String,
     driver_url: String,
     chromium: PathBuf,
-    shots: PathBuf,
-    tmp: tempfile::TempDir,
+    pub(crate) shots: PathBuf,
+    pub(crate) tmp: tempfile::TempDir,
     // Dropped last: the processes outlive the sessions that use them. No server process when
     // the test serves the application itself (see [`serve_in_process`]).
     _driver: KillOnDrop,
@@ -711,7 +715,7 @@ struct Harness {
 
 /// Chromium and chromedriver, or `None` after saying why the test is skipped (a failure
 /// under `CI=true`).
-fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
+pub(crate) fn tools_or_skip() -> Option<(PathBuf, PathBuf)> {
     match tools() {
         Ok(t) => Some(t),
         Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
@@ -737,7 +741,7 @@ impl Harness {
     }
 
     /// Starts chromedriver for a server already answering at `base`.
-    fn around(
+    pub(crate) fn around(
         (chromium, driver): (PathBuf, PathBuf),
         tmp: tempfile::TempDir,
         server: Option<KillOnDrop>,
@@ -758,7 +762,7 @@ impl Harness {
     }
 
     /// A new browser session with its own profile.
-    async fn client(&self, profile: &str, javascript: bool) -> Client {
+    pub(crate) async fn client(&self, profile: &str, javascript: bool) -> Client {
         let profile_dir = self.tmp.path().join(profile);
         std::fs::create_dir_all(&profile_dir).expect("create profile directory");
         ClientBuilder::new(HttpConnector::new())
@@ -774,7 +778,7 @@ impl Harness {
     }
 
     /// Closes the session, then fails with the server's log if `outcome` is an error.
-    async fn judge(&self, client: Client, what: &str, outcome: anyhow::Result<()>) {
+    pub(crate) async fn judge(&self, client: Client, what: &str, outcome: anyhow::Result<()>) {
         // Close the session before judging, so a failure does not leave Chromium running.
         let closed = client.close().await;
         if let Err(e) = outcome {
@@ -1039,7 +1043,12 @@ async fn log_in(c: &Client, base: &str, email: &str) -> anyhow::Result<()> {
 }
 
 /// Logs in through the form with `password`.
-async fn log_in_with(c: &Client, base: &str, email: &str, password: &str) -> anyhow::Result<()> {
+pub(crate) async fn log_in_with(
+    c: &Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<()> {
     c.goto(&format!("{base}/login")).await?;
     wait_for(c, r#"form[action="/login"]"#).await?;
     type_into(c, "input[name=email]", email).await?;
@@ -1059,7 +1068,7 @@ async fn log_in_with(c: &Client, base: &str, email: &str, password: &str) -> any
 }
 
 /// Logs out through the account menu's form.
-async fn log_out(c: &Client, base: &str) -> anyhow::Result<()> {
+pub(crate) async fn log_out(c: &Client, base: &str) -> anyhow::Result<()> {
     c.goto(&format!("{base}/")).await?;
     wait_for(c, "details.user-menu summary")
         .await?
@@ -1074,7 +1083,7 @@ async fn log_out(c: &Client, base: &str) -> anyhow::Result<()> {
 }
 
 /// The `href` of every element matching `css` on the current page.
-async fn hrefs(c: &Client, css: &str) -> anyhow::Result<Vec<String>> {
+pub(crate) async fn hrefs(c: &Client, css: &str) -> anyhow::Result<Vec<String>> {
     let v = c
         .execute(
             "return [...document.querySelectorAll(arguments[0])].map(a => a.getAttribute('href'));",
@@ -1261,7 +1270,7 @@ async fn layout_on_phones_and_desktop() {
 
 /// Sets a form control's value (dates, times, numbers and selects alike, whatever the
 /// browser's locale would make typing them).
-async fn set_value(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
+pub(crate) async fn set_value(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
     wait_for(c, css).await?;
     c.execute(
         "document.querySelector(arguments[0]).value = arguments[1];",
@@ -1274,7 +1283,7 @@ async fn set_value(c: &Client, css: &str, value: &str) -> anyhow::Result<()> {
 
 /// Clicks a submit button and waits until the next page has loaded (the old page's marker
 /// is gone and the new one is complete).
-async fn submit(c: &Client, button: &str) -> anyhow::Result<()> {
+pub(crate) async fn submit(c: &Client, button: &str) -> anyhow::Result<()> {
     c.execute("window.__before_submit = true;", vec![]).await?;
     wait_for(c, button)
         .await?
@@ -1301,7 +1310,7 @@ async fn submit(c: &Client, button: &str) -> anyhow::Result<()> {
 }
 
 /// The current page has no form errors.
-async fn no_form_errors(c: &Client, what: &str) -> anyhow::Result<()> {
+pub(crate) async fn no_form_errors(c: &Client, what: &str) -> anyhow::Result<()> {
     let errors = c
         .execute(
             "return [...document.querySelectorAll('.error-msg, .form-errors')].map(e => e.textContent.trim()).join(' | ');",
@@ -1523,7 +1532,7 @@ async fn incubator_apply_to_graduate_flow() {
 /// Serves `app`'s own router on a free port of this test's runtime, so the pages the browser
 /// drives read the test's fixed clock, which the test moves past a nomination window and a
 /// notice period (the binary reads the system clock, and nothing in production sets it).
-async fn serve_in_process(app: &common::TestApp) -> String {
+pub(crate) async fn serve_in_process(app: &common::TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind an ephemeral port");
@@ -1541,7 +1550,7 @@ async fn serve_in_process(app: &common::TestApp) -> String {
 }
 
 /// Sets the `n`-th (from 0) control matching `css`.
-async fn set_nth(c: &Client, css: &str, n: usize, value: &str) -> anyhow::Result<()> {
+pub(crate) async fn set_nth(c: &Client, css: &str, n: usize, value: &str) -> anyhow::Result<()> {
     let done = c
         .execute(
             "const e = document.querySelectorAll(arguments[0])[arguments[1]];
@@ -1556,7 +1565,7 @@ async fn set_nth(c: &Client, css: &str, n: usize, value: &str) -> anyhow::Result
 }
 
 /// The current path, after checking the page shows no form errors.
-async fn path_after(c: &Client, what: &str) -> anyhow::Result<String> {
+pub(crate) async fn path_after(c: &Client, what: &str) -> anyhow::Result<String> {
     no_form_errors(c, what).await?;
     Ok(c.current_url().await?.path().to_string())
 }

@@ -11,6 +11,7 @@ mod batching;
 mod bidders;
 mod brands;
 mod browser;
+mod browser_grants;
 mod calls;
 mod complaints;
 mod confirm;

@@ -140,9 +140,9 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
         section.section id="tranches" {
             h2 { (lang.t("grant.tranches")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { "#" } th { (lang.t("grant.amount")) } th { (lang.t("grant.paid_on")) } th { (lang.t("grant.reference")) } } }
+                thead { tr { th.ordinal { "#" } th.num { (lang.t("grant.amount")) } th { (lang.t("grant.paid_on")) } th { (lang.t("grant.reference")) } } }
                 tbody { @for t in pg.tranches { tr {
-                    td { (t.number) } td.num { (Fen(t.amount_fen)) }
+                    td.ordinal { (t.number) } td.num { (Fen(t.amount_fen)) }
                     td { @match &t.paid_on {
                         Some(d) => (d),
                         None => {
@@ -180,9 +180,9 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
         section.section id="reports" {
             h2 { (lang.t("grant.reports")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { "#" } th { (lang.t("grant.due")) } th { (lang.t("grant.report_state_h")) } th { (lang.t("grant.spent")) } th { (lang.t("grant.narrative")) } } }
+                thead { tr { th.ordinal { "#" } th { (lang.t("grant.due")) } th { (lang.t("grant.report_state_h")) } th.num { (lang.t("grant.spent")) } th { (lang.t("grant.narrative")) } } }
                 tbody { @for r in pg.reports { tr.report id=(format!("report-{}", r.number)) {
-                    td { (r.number) @if r.is_final { " " span.muted { (lang.t("grant.final")) } } }
+                    td.ordinal { (r.number) @if r.is_final { " " span.muted { (lang.t("grant.final")) } } }
                     td { (day(r.due_at)) }
                     td.report-state { (r.state().label(lang)) @if let Some(why) = &r.reason { @if r.state() == ReportState::Returned { " — " (why) } } }
                     td.num { @if let Some(s) = r.spent_fen { (Fen(s)) } }
@@ -233,7 +233,7 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
         section.section id="outcomes" {
             h2 { (lang.t("grant.outcomes")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { (lang.t("grant.indicator")) } th { (lang.t("grant.planned")) } th { (lang.t("grant.achieved_final")) } } }
+                thead { tr { th { (lang.t("grant.indicator")) } th.num { (lang.t("grant.planned")) } th.num { (lang.t("grant.achieved_final")) } } }
                 tbody { @for (i, o) in outcomes.iter().enumerate() { tr {
                     td { (o.indicator) } td.num { (o.target) }
                     td.num.achieved { @if let Some(a) = achieved.get(i) { (a) } }
@@ -255,7 +255,7 @@ pub fn show(lang: Lang, pg: &GrantPage<'_>, failed: &Failed<'_>, csrf: &str) -> 
         section.section id="budget" {
             h2 { (lang.t("grant.budget")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { (lang.t("grant.category")) } th { (lang.t("grant.item")) } th { (lang.t("grant.amount")) } } }
+                thead { tr { th { (lang.t("grant.category")) } th { (lang.t("grant.item")) } th.num { (lang.t("grant.amount")) } } }
                 tbody { @for b in &budget { tr {
                     td { (BudgetCategory::parse(&b.category).map(|c| c.label(lang)).unwrap_or_default()) }
                     td { (b.item) } td.num { (b.amount) }

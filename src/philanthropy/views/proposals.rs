@@ -358,14 +358,14 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
         section.section id="outcomes-table" {
             h2 { (lang.t("proposal.outcomes")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { (lang.t("proposal.indicator")) } th { (lang.t("proposal.target")) } } }
+                thead { tr { th { (lang.t("proposal.indicator")) } th.num { (lang.t("proposal.target")) } } }
                 tbody { @for o in &outcomes { tr { td { (o.indicator) } td.num { (o.target) } } } }
             } }
         }
         section.section id="budget-table" {
             h2 { (lang.t("proposal.budget_lines")) }
             div.table-wrap { table.data-table {
-                thead { tr { th { (lang.t("proposal.category")) } th { (lang.t("proposal.item")) } th { (lang.t("proposal.amount")) } } }
+                thead { tr { th { (lang.t("proposal.category")) } th { (lang.t("proposal.item")) } th.num { (lang.t("proposal.amount")) } } }
                 tbody { @for b in &budget { tr {
                     td { (BudgetCategory::parse(&b.category).map(|c| c.label(lang)).unwrap_or_default()) }
                     td { (b.item) } td.num { (b.amount) }
@@ -562,20 +562,20 @@ pub fn list(
                 (csrf_field(csrf))
                 div.table-wrap.has-error[e.get("ids").is_some()] id="ids" { table.data-table.proposals-table {
                     thead { tr {
-                        th { span.visually-hidden { (lang.t("proposal.select")) } }
+                        th.select-cell { span.visually-hidden { (lang.t("proposal.select")) } }
                         th { (lang.t("proposal.title")) } th { (lang.t("proposal.applicant")) }
-                        th { (lang.t("proposal.state_label")) } th { (lang.t("proposal.requested")) }
-                        th { (lang.t("proposal.approved_amount")) } th { (lang.t("proposal.submitted_at")) }
-                        th { (lang.t("review.total")) } th { (lang.t("review.submitted_count")) } th { (lang.t("review.missing")) }
+                        th { (lang.t("proposal.state_label")) } th.num { (lang.t("proposal.requested")) }
+                        th.num { (lang.t("proposal.approved_amount")) } th { (lang.t("proposal.submitted_at")) }
+                        th.num { (lang.t("review.total")) } th { (lang.t("review.submitted_count")) } th { (lang.t("review.missing")) }
                     } }
                     tbody { @for p in rows {
                         tr id=(format!("proposal-{}", p.id)) {
-                            td { @if p.state() == ProposalState::Determination {
+                            td.select-cell { @if p.state() == ProposalState::Determination {
                                 input type="checkbox" name="ids" value=(p.id) checked[f.ids.iter().any(|i| i.trim() == p.id.to_string())]
                                     aria-label=(lang.tf("proposal.select_one", &[("title", &p.title)]));
                             } }
-                            td { a href=(format!("/proposals/{}", p.id)) { (p.title) } }
-                            td { (p.name) }
+                            td.wide-cell { a href=(format!("/proposals/{}", p.id)) { (p.title) } }
+                            td.wide-cell { (p.name) }
                             td { (state_badge(p.state(), lang)) }
                             td.num { (Fen(p.requested_fen)) }
                             td.num { @if let Some(a) = p.approved_fen { (Fen(a)) } }
