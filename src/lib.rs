@@ -140,11 +140,15 @@
 //! - [`contracts`] — contracts created at award: [`contracts::award`] opens the award's
 //!   transaction, calls `procurement::award_in` and creates the contract in it (one
 //!   direction only); signatures (refused during the standstill or with an unanswered
-//!   challenge), milestones, offline payments, completion with a rating, early termination
+//!   challenge), milestones, offline payments (in parts; their sum never exceeds the
+//!   milestone, which is paid exactly when they add up to it), files attached to delivery
+//!   reports (`files.rs`: seen by the parties and regulators only), completion with a rating, early termination
 //!   by the buyer with a public reason (out of the 30% ledger and the supplier's
 //!   administrators notified in the same transaction). Keeps supplier kind and value for the
 //!   30% share. Offers the buyer's to-do list what the units' contracts wait for
-//!   (`buyer_todo`: signatures, reports to accept, accepted milestones to pay). Calls `audit`, `procurement`, `orgs`, `units`, `targets`, `inbox`.
+//!   (`buyer_todo`: signatures, reports to accept, accepted milestones to pay). Calls `audit`,
+//!   `procurement`, `orgs`, `units`, `targets`, `inbox` (payment and termination notices),
+//!   `kernel::files`.
 //! - [`matching`] — who fits which tender, with reasons: eligibility rules reused from
 //!   `procurement`, six scored parts with configurable weights, an in-memory snapshot of all
 //!   organizations (`matching::Env`, no web state), invitations, recommended tenders; the
