@@ -456,25 +456,21 @@ pub async fn upload_report_file(
         return conflict(&st, &mut ctx, c.id, r).await;
     }
     let lang = ctx.lang;
-    let res = match mp {
-        Err(_) => Err(lang.t("bid.err.no_file")),
-        Ok(mut mp) => match crate::web::extract::read_file_field(&mut mp, lang).await {
-            Err(m) => Err(m),
-            Ok(None) => Err(lang.t("bid.err.no_file")),
-            Ok(Some((name, bytes))) => super::attach_report_file(
-                &st.db,
-                &st.config.data_dir,
-                c.id,
-                m.id,
-                &name,
-                &bytes,
-                uid,
-                st.clock.now(),
-                lang,
-            )
-            .await?
-            .map_err(|r| r.message(lang)),
-        },
+    let res = match crate::web::extract::one_file(mp, lang).await {
+        Err(m) => Err(m),
+        Ok((name, bytes)) => super::attach_report_file(
+            &st.db,
+            &st.config.data_dir,
+            c.id,
+            m.id,
+            &name,
+            &bytes,
+            uid,
+            st.clock.now(),
+            lang,
+        )
+        .await?
+        .map_err(|r| r.message(lang)),
     };
     match res {
         Ok(_) => {

@@ -125,6 +125,20 @@ pub async fn read_file_field(
     Ok(file)
 }
 
+/// The one file a file-only upload form must carry: its name and bytes, or the message for
+/// the file field (no multipart body, no file chosen, or a broken or oversized body).
+pub async fn one_file(
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+    lang: crate::kernel::Lang,
+) -> Result<(String, Vec<u8>), String> {
+    match mp {
+        Err(_) => Err(lang.t("bid.err.no_file")),
+        Ok(mut mp) => read_file_field(&mut mp, lang)
+            .await?
+            .ok_or_else(|| lang.t("bid.err.no_file")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -838,25 +838,21 @@ pub async fn upload_file(
     }
     let uid = ctx.require_user()?.actor.user_id;
     let lang = ctx.lang;
-    let res = match mp {
-        Err(_) => Err(lang.t("bid.err.no_file")),
-        Ok(mut mp) => match crate::web::extract::read_file_field(&mut mp, lang).await {
-            Err(m) => Err(m),
-            Ok(None) => Err(lang.t("bid.err.no_file")),
-            Ok(Some((name, bytes))) => ops::attach_file(
-                &st.db,
-                &st.config.data_dir,
-                &s.c,
-                &s.p,
-                &name,
-                &bytes,
-                uid,
-                st.clock.now(),
-                lang,
-            )
-            .await?
-            .map_err(|r| r.message(lang)),
-        },
+    let res = match crate::web::extract::one_file(mp, lang).await {
+        Err(m) => Err(m),
+        Ok((name, bytes)) => ops::attach_file(
+            &st.db,
+            &st.config.data_dir,
+            &s.c,
+            &s.p,
+            &name,
+            &bytes,
+            uid,
+            st.clock.now(),
+            lang,
+        )
+        .await?
+        .map_err(|r| r.message(lang)),
     };
     match res {
         Ok(_) => {
