@@ -336,6 +336,7 @@ async fn main() {
         tranches: vec![10_000],
         reports: vec![12],
         two_stage: false,
+        full_closes_at: None,
         sealed: false,
         admin_cap_bp: None,
     };

@@ -185,7 +185,10 @@
 //!   by an eligible applicant with a clean credit record, both read in the writing
 //!   transaction after taking the call's row; one state machine
 //!   (`ProposalState::apply`: draft → submitted → screening → more information → expert
-//!   review → determination → approved | rejected, with reverts), numbered revisions with a
+//!   review → determination → approved | rejected, with reverts; in a two-stage call a
+//!   concept note first — `concept` → `invited` | `declined`, the invited full proposal sent
+//!   until the call's `full_closes_at`, the `stage` column telling concept from full),
+//!   numbered revisions with a
 //!   line diff, attachments (`proposal_files`: typed by `kernel::files`, at most five, stored
 //!   under the data directory, changed only while a draft or asked for more information
 //!   inside the window, marked when taken off so each revision keeps and diffs its files,

@@ -56,6 +56,8 @@ fn good(organizer: &str) -> Vec<(&'static str, String)> {
         ("closes_at", "2026-12-27T17:00".into()),
         ("reviewers", "3".into()),
         ("two_stage", "1".into()),
+        // A two-stage call's full proposals are due after the window (issue 13).
+        ("full_closes_at", "2027-01-27T17:00".into()),
     ];
     for (n, w) in [("需求分析", "40"), ("项目设计", "60")] {
         v.push(("criterion_name", n.into()));

@@ -48,6 +48,7 @@ mod spot_ratios;
 mod targets;
 mod tender_documents;
 mod two_factor;
+mod two_stage;
 mod vetting;
 mod weight;
 mod zombies;

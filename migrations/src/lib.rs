@@ -197,6 +197,8 @@ mod m0471_index_mail_queue_due;
 mod m0472_create_mail_settings;
 mod m0480_create_proposal_files;
 mod m0481_index_proposal_files_proposal;
+mod m0500_add_calls_full_closes_at;
+mod m0501_add_proposals_stage;
 mod m0520_create_user_totp;
 mod m0521_create_recovery_codes;
 mod m0522_index_recovery_codes_user_hash;
@@ -406,6 +408,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0472_create_mail_settings::Migration),
             Box::new(m0480_create_proposal_files::Migration),
             Box::new(m0481_index_proposal_files_proposal::Migration),
+            Box::new(m0500_add_calls_full_closes_at::Migration),
+            Box::new(m0501_add_proposals_stage::Migration),
             Box::new(m0520_create_user_totp::Migration),
             Box::new(m0521_create_recovery_codes::Migration),
             Box::new(m0522_index_recovery_codes_user_hash::Migration),

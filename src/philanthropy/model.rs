@@ -67,6 +67,8 @@ pub mod call {
         pub updated_at: i64,
         /// Cap on a proposal's administrative share, basis points (none: the platform's).
         pub admin_cap_bp: Option<i32>,
+        /// A two-stage call's full-proposal deadline, Unix seconds (none for one stage).
+        pub full_closes_at: Option<i64>,
     }
 
     /// None navigated.
@@ -101,6 +103,7 @@ fn fill(a: &mut call::ActiveModel, d: &CallDraft, now: i64) {
     a.two_stage = Set(d.two_stage);
     a.sealed = Set(d.sealed);
     a.admin_cap_bp = Set(d.admin_cap_bp);
+    a.full_closes_at = Set(d.full_closes_at);
     a.updated_at = Set(now);
 }
 

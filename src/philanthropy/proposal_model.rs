@@ -6,7 +6,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, QueryOrder, QuerySelect};
 
 use super::model::call;
-use super::proposal_rules::{Content, ProposalState};
+use super::proposal_rules::{Content, ProposalState, Stage};
 
 /// `proposals`
 pub mod proposal {
@@ -75,6 +75,8 @@ pub mod proposal {
         pub withdrawn_at: Option<i64>,
         /// The applicant's reason for withdrawing it.
         pub withdrawal_reason: Option<String>,
+        /// `Stage::code()`: a concept note or a full proposal.
+        pub stage: String,
     }
 
     /// None navigated.
@@ -87,6 +89,11 @@ pub mod proposal {
         /// Its state (an unreadable code reads as a draft, which only the applicant sees).
         pub fn state(&self) -> super::ProposalState {
             super::ProposalState::parse(&self.state).unwrap_or(super::ProposalState::Draft)
+        }
+
+        /// Its stage (an unreadable code reads as a full proposal, the one-stage case).
+        pub fn stage(&self) -> super::Stage {
+            super::Stage::parse(&self.stage).unwrap_or(super::Stage::Full)
         }
     }
 }
@@ -158,6 +165,32 @@ pub async fn lock_open_call(
         .filter(call::Column::State.eq(super::CallState::Published.code()))
         .filter(call::Column::OpensAt.lte(now))
         .filter(call::Column::ClosesAt.gt(now))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1)
+}
+
+/// Takes the call's turn for a two-stage call's full proposals: the call published or
+/// closed (not cancelled), opened, and `now` before `deadline` (the full-proposal deadline,
+/// from the call's row, which no longer changes once published). False otherwise.
+pub async fn lock_full_window(
+    db: &impl ConnectionTrait,
+    call_id: i64,
+    deadline: i64,
+    now: i64,
+) -> Result<bool, DbErr> {
+    if now >= deadline {
+        return Ok(false);
+    }
+    Ok(call::Entity::update_many()
+        .col_expr(call::Column::UpdatedAt, Expr::col(call::Column::UpdatedAt))
+        .filter(call::Column::Id.eq(call_id))
+        .filter(call::Column::State.is_in([
+            super::CallState::Published.code(),
+            super::CallState::Closed.code(),
+        ]))
+        .filter(call::Column::OpensAt.lte(now))
         .exec(db)
         .await?
         .rows_affected
@@ -298,12 +331,14 @@ pub async fn withdraw(
 }
 
 /// Inserts a proposal.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert(
     db: &impl ConnectionTrait,
     call_id: i64,
     applicant: i64,
     f: &Fields,
     state: ProposalState,
+    stage: Stage,
     revision: i32,
     now: i64,
 ) -> Result<i64, DbErr> {
@@ -337,6 +372,7 @@ pub async fn insert(
         decided_at: Set(None),
         withdrawn_at: Set(None),
         withdrawal_reason: Set(None),
+        stage: Set(stage.code().to_string()),
         ..Default::default()
     }
     .insert(db)
@@ -382,9 +418,9 @@ pub async fn rewrite(
     if from == ProposalState::Draft && to != ProposalState::Draft {
         q = q.col_expr(C::SubmittedAt, Expr::value(now));
     }
-    if from == ProposalState::MoreInfo && to != ProposalState::MoreInfo {
-        // The request was answered: its message no longer stands over the proposal (the
-        // audit entry keeps it).
+    if matches!(from, ProposalState::MoreInfo | ProposalState::Invited) && to != from {
+        // The request (or the invitation) was answered: its message no longer stands over
+        // the proposal (the audit entry keeps it).
         q = q.col_expr(C::Message, Expr::value(Option::<String>::None));
     }
     Ok(q.filter(C::Id.eq(id))
@@ -406,6 +442,8 @@ pub struct StepWrite {
     pub approved: Option<Option<i64>>,
     /// A determination was made.
     pub decided: bool,
+    /// The stage it moves to (an invited concept note becomes a full proposal).
+    pub stage: Option<Stage>,
 }
 
 /// Moves a proposal from `from` to `to`; false when it was no longer in `from`.
@@ -432,6 +470,9 @@ pub async fn set_state(
     }
     if w.decided {
         q = q.col_expr(C::DecidedAt, Expr::value(now));
+    }
+    if let Some(s) = w.stage {
+        q = q.col_expr(C::Stage, Expr::value(s.code()));
     }
     Ok(q.filter(C::Id.eq(id))
         .filter(C::State.eq(from.code()))
@@ -494,8 +535,9 @@ pub async fn revisions(
         .await
 }
 
-/// The titles and applicants' names of a call's proposals (no drafts, none withdrawn), for
-/// the public list of an unsealed (or closed) call, in submission order.
+/// The titles and applicants' names of a call's proposals (no drafts, none withdrawn, no
+/// concept notes nor full proposals not yet sent), for the public list of an unsealed (or
+/// closed) call, in submission order.
 pub async fn public_list(
     db: &impl ConnectionTrait,
     call_id: i64,
@@ -505,10 +547,13 @@ pub async fn public_list(
         .column(proposal::Column::Title)
         .column(proposal::Column::Name)
         .filter(proposal::Column::CallId.eq(call_id))
-        .filter(
-            proposal::Column::State
-                .is_not_in([ProposalState::Draft.code(), ProposalState::Withdrawn.code()]),
-        )
+        .filter(proposal::Column::State.is_not_in([
+            ProposalState::Draft.code(),
+            ProposalState::Withdrawn.code(),
+            ProposalState::Concept.code(),
+            ProposalState::Invited.code(),
+            ProposalState::Declined.code(),
+        ]))
         .order_by_asc(proposal::Column::SubmittedAt)
         .order_by_asc(proposal::Column::Id)
         .into_tuple()

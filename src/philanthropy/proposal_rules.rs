@@ -42,6 +42,14 @@ code_enum! {
     ProposalState => "proposal.state" {
         /// Being written by the applicant; nobody else sees it.
         Draft = "draft",
+        /// A two-stage call's concept note, sent; waiting for the organizer to invite a
+        /// full proposal or decline.
+        Concept = "concept",
+        /// The concept note was invited: the applicant writes the full proposal (until the
+        /// call's full-proposal deadline).
+        Invited = "invited",
+        /// The concept note was declined, with a message to the applicant (final).
+        Declined = "declined",
         /// Sent; waiting for the organizer.
         Submitted = "submitted",
         /// The organizer checks eligibility against the checklist.
@@ -88,6 +96,64 @@ code_enum! {
         Reopen = "reopen",
         /// The applicant withdraws it before determination (with a reason).
         Withdraw = "withdraw",
+        /// The applicant sends a concept note (a two-stage call's first stage).
+        SubmitConcept = "submit_concept",
+        /// The organizer invites a full proposal from a concept note.
+        Invite = "invite",
+        /// The organizer declines a concept note (with a message).
+        Decline = "decline",
+    }
+}
+
+code_enum! {
+    /// Which stage a proposal is in. A one-stage call's proposals are full proposals from
+    /// the start; a two-stage call's start as concept notes and become full proposals when
+    /// the organizer invites them.
+    Stage => "proposal.stage" {
+        /// A concept note: title, summary, place and the grant asked; outcomes and budget
+        /// lines optional.
+        Concept = "concept",
+        /// A full proposal: everything the form asks.
+        Full = "full",
+    }
+}
+
+impl Stage {
+    /// The stage a new proposal to a call starts in.
+    pub fn first(two_stage: bool) -> Stage {
+        if two_stage {
+            Stage::Concept
+        } else {
+            Stage::Full
+        }
+    }
+
+    /// The applicant's step that sends a draft in this stage.
+    pub fn submit_step(self) -> Step {
+        match self {
+            Stage::Concept => Step::SubmitConcept,
+            Stage::Full => Step::Submit,
+        }
+    }
+}
+
+/// Until when a proposal in `stage` may be written and sent: the call's window for a
+/// concept note and for any proposal of a one-stage call, the full-proposal deadline for a
+/// two-stage call's full proposals (the window's close where none was stored).
+pub fn deadline(stage: Stage, two_stage: bool, closes_at: i64, full_closes_at: Option<i64>) -> i64 {
+    match (stage, two_stage) {
+        (Stage::Full, true) => full_closes_at.unwrap_or(closes_at).max(closes_at),
+        _ => closes_at,
+    }
+}
+
+/// The message key that says why the applicant may not change a proposal in this state: a
+/// concept note not (yet) invited, a declined one, or any other state past writing.
+pub fn not_editable_key(state: ProposalState) -> &'static str {
+    match state {
+        ProposalState::Concept => "proposal.err.not_invited",
+        ProposalState::Declined => "proposal.err.declined",
+        _ => "proposal.err.not_editable",
     }
 }
 
@@ -147,12 +213,18 @@ impl StepError {
 impl Step {
     /// Whether the applicant takes this step (all others are the organizer's).
     pub fn by_applicant(self) -> bool {
-        matches!(self, Step::Submit | Step::Resubmit | Step::Withdraw)
+        matches!(
+            self,
+            Step::Submit | Step::Resubmit | Step::Withdraw | Step::SubmitConcept
+        )
     }
 
     /// Whether the organizer must write a message to the applicant with it.
     pub fn needs_message(self) -> bool {
-        matches!(self, Step::RequestInfo | Step::Reject | Step::Reopen)
+        matches!(
+            self,
+            Step::RequestInfo | Step::Reject | Step::Reopen | Step::Decline
+        )
     }
 
     /// The steps the organizer may choose from in a state, in the order shown.
@@ -177,6 +249,12 @@ impl ProposalState {
         use ProposalState as S;
         Ok(match (self, step) {
             (S::Draft, Step::Submit) => S::Submitted,
+            // Two stages: the concept note, the organizer's invitation or decline, then the
+            // invited full proposal joins the one-stage flow as submitted.
+            (S::Draft, Step::SubmitConcept) => S::Concept,
+            (S::Concept, Step::Invite) => S::Invited,
+            (S::Concept, Step::Decline) => S::Declined,
+            (S::Invited, Step::Submit) => S::Submitted,
             (S::MoreInfo, Step::Resubmit) => match return_to {
                 Some(r @ (S::Screening | S::ExpertReview | S::Determination)) => r,
                 _ => S::Screening,
@@ -197,10 +275,16 @@ impl ProposalState {
             (S::Approved | S::Rejected, Step::Reopen) => S::Determination,
             // The applicant withdraws while the organizer has not come to a decision; once
             // determination is reached it is too late (a draft is simply not submitted).
-            (S::Submitted | S::Screening | S::MoreInfo | S::ExpertReview, Step::Withdraw) => {
-                S::Withdrawn
-            }
-            (S::Determination | S::Approved | S::Rejected, Step::Withdraw) => {
+            (
+                S::Concept
+                | S::Invited
+                | S::Submitted
+                | S::Screening
+                | S::MoreInfo
+                | S::ExpertReview,
+                Step::Withdraw,
+            ) => S::Withdrawn,
+            (S::Determination | S::Approved | S::Rejected | S::Declined, Step::Withdraw) => {
                 return Err(StepError::Decided);
             }
             _ => return Err(StepError::Illegal),
@@ -212,9 +296,13 @@ impl ProposalState {
         self != ProposalState::Draft
     }
 
-    /// Whether the applicant may change its content: a draft, or when asked for more.
+    /// Whether the applicant may change its content: a draft, an invited concept note
+    /// (the full proposal being written), or when asked for more.
     pub fn editable(self) -> bool {
-        matches!(self, ProposalState::Draft | ProposalState::MoreInfo)
+        matches!(
+            self,
+            ProposalState::Draft | ProposalState::Invited | ProposalState::MoreInfo
+        )
     }
 
     /// Whether its applicant may still withdraw it.
@@ -222,9 +310,12 @@ impl ProposalState {
         self.apply(Step::Withdraw, false, None).is_ok()
     }
 
-    /// Whether a decision has been made.
+    /// Whether a decision has been made (a declined concept note's included).
     pub fn is_final(self) -> bool {
-        matches!(self, ProposalState::Approved | ProposalState::Rejected)
+        matches!(
+            self,
+            ProposalState::Approved | ProposalState::Rejected | ProposalState::Declined
+        )
     }
 }
 
@@ -383,7 +474,7 @@ pub fn place_within(place: &str, call_places: &[String]) -> bool {
     })
 }
 
-/// The budget rules, given valid lines: the lines add up to the total, the co-funding is
+/// The budget rules, given valid lines: the lines (if any) add up to the total, the co-funding is
 /// below the total and meets the call's ratio, the grant asked is within the maximum, the
 /// administrative lines within the cap. Messages go to `e` by field.
 pub fn check_budget(
@@ -395,7 +486,8 @@ pub fn check_budget(
     e: &mut FieldErrors,
 ) {
     let sum: i128 = lines.iter().map(|l| i128::from(l.amount.0)).sum();
-    if sum != i128::from(total.0) {
+    // No lines at all (a concept note's optional budget): only the amounts are checked.
+    if !lines.is_empty() && sum != i128::from(total.0) {
         let shown = Fen(i64::try_from(sum).unwrap_or(i64::MAX));
         e.add(
             "total",
@@ -463,14 +555,30 @@ fn at(v: &[String], i: usize) -> &str {
     v.get(i).map(String::as_str).unwrap_or("")
 }
 
-/// Validates a proposal against the call's terms. `admin_of` are the organizations the user
-/// administers.
+/// Validates a (full) proposal against the call's terms. `admin_of` are the organizations
+/// the user administers.
 pub fn validate_proposal(
     f: &ProposalForm,
     admin_of: &[i64],
     terms: &CallTerms,
     lang: Lang,
 ) -> Result<ProposalDraft, FieldErrors> {
+    validate_for(f, admin_of, terms, Stage::Full, lang)
+}
+
+/// Validates a proposal in its stage. A concept note needs who applies, the title, the
+/// plan in summary, who benefits, the place and the amounts (total and co-funding: the grant
+/// asked, within the call's maximum and co-funding ratio); outcomes and budget lines are
+/// optional, and checked like a full proposal's when given (lines adding up to the total,
+/// administration under the cap).
+pub fn validate_for(
+    f: &ProposalForm,
+    admin_of: &[i64],
+    terms: &CallTerms,
+    stage: Stage,
+    lang: Lang,
+) -> Result<ProposalDraft, FieldErrors> {
+    let full = stage == Stage::Full;
     let mut e = FieldErrors::default();
     let applicant = match f.kind.trim() {
         "org" => match f.org_id.trim().parse::<i64>() {
@@ -559,7 +667,7 @@ pub fn validate_proposal(
         }
     }
     if e.get("outcomes").is_none() {
-        if outcomes.is_empty() {
+        if outcomes.is_empty() && full {
             e.add("outcomes", lang.t("proposal.err.no_outcomes"));
         } else if outcomes.len() > limits::ROWS {
             e.add("outcomes", lang.t("proposal.err.rows"));
@@ -600,7 +708,7 @@ pub fn validate_proposal(
         }
     }
     if e.get("budget").is_none() {
-        if budget.is_empty() {
+        if budget.is_empty() && full {
             e.add("budget", lang.t("proposal.err.no_budget"));
         } else if budget.len() > limits::ROWS {
             e.add("budget", lang.t("proposal.err.rows"));
@@ -838,7 +946,7 @@ pub struct BatchForm {
     /// Proposal ids ticked.
     #[serde(default)]
     pub ids: Vec<String>,
-    /// `approve` or `reject`.
+    /// `approve` or `reject`; for concept notes `invite` or `decline`.
     #[serde(default)]
     pub decision: String,
     /// The message to every applicant (required to reject).
@@ -846,8 +954,8 @@ pub struct BatchForm {
     pub message: String,
 }
 
-/// Validates a batch determination: at least one proposal, a decision, a message to reject.
-/// Each approval grants the amount asked.
+/// Validates a batch determination: at least one proposal, a decision, a message to reject
+/// or decline. Each approval grants the amount asked.
 pub fn validate_batch(f: &BatchForm, lang: Lang) -> Result<(Vec<i64>, Step, String), FieldErrors> {
     let mut e = FieldErrors::default();
     let mut ids: Vec<i64> = Vec::new();
@@ -870,6 +978,8 @@ pub fn validate_batch(f: &BatchForm, lang: Lang) -> Result<(Vec<i64>, Step, Stri
     let step = match f.decision.trim() {
         "approve" => Some(Step::Approve),
         "reject" => Some(Step::Reject),
+        "invite" => Some(Step::Invite),
+        "decline" => Some(Step::Decline),
         _ => {
             e.add("decision", lang.t("proposal.err.decision"));
             None
@@ -883,7 +993,7 @@ pub fn validate_batch(f: &BatchForm, lang: Lang) -> Result<(Vec<i64>, Step, Stri
         Kind::Multi,
         limits::MESSAGE,
         lang,
-    ) && step == Some(Step::Reject)
+    ) && step.is_some_and(Step::needs_message)
         && message.chars().count() < 2
     {
         e.add("message", lang.t("proposal.err.message"));
@@ -948,10 +1058,10 @@ impl FileRef {
 /// A size for people (kept here for the views that import it from the rules).
 pub use crate::kernel::files::size_label;
 
-/// Whether the applicant may attach or take off files in this state: while a draft, and
-/// while more information is requested.
+/// Whether the applicant may attach or take off files in this state: while a draft, while
+/// the invited full proposal is written, and while more information is requested.
 pub fn files_editable(s: ProposalState) -> bool {
-    matches!(s, ProposalState::Draft | ProposalState::MoreInfo)
+    s.editable()
 }
 
 /// One line of a comparison.
@@ -1134,6 +1244,13 @@ mod tests {
             (S::Screening, Step::Withdraw, S::Withdrawn),
             (S::MoreInfo, Step::Withdraw, S::Withdrawn),
             (S::ExpertReview, Step::Withdraw, S::Withdrawn),
+            // Two stages.
+            (S::Draft, Step::SubmitConcept, S::Concept),
+            (S::Concept, Step::Invite, S::Invited),
+            (S::Concept, Step::Decline, S::Declined),
+            (S::Concept, Step::Withdraw, S::Withdrawn),
+            (S::Invited, Step::Submit, S::Submitted),
+            (S::Invited, Step::Withdraw, S::Withdrawn),
         ];
         for &from in ProposalState::ALL {
             for &step in Step::ALL {
@@ -1148,6 +1265,146 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn two_stages_concept_then_invited_full_proposal() {
+        use ProposalState as S;
+        // A one-stage call's proposals are full from the start; a two-stage call's start
+        // as concept notes, sent with their own step.
+        assert_eq!(Stage::first(false), Stage::Full);
+        assert_eq!(Stage::first(true), Stage::Concept);
+        assert_eq!(Stage::Concept.submit_step(), Step::SubmitConcept);
+        assert_eq!(Stage::Full.submit_step(), Step::Submit);
+        let mut s = S::Draft;
+        for (step, to) in [
+            (Step::SubmitConcept, S::Concept),
+            (Step::Invite, S::Invited),
+            (Step::Submit, S::Submitted),
+            (Step::Screen, S::Screening),
+        ] {
+            s = s.apply(step, true, None).unwrap();
+            assert_eq!(s, to, "{step:?}");
+        }
+        // The organizer's choice on a concept note is invite or decline; never expert
+        // review, screening or a determination.
+        assert_eq!(
+            Step::for_organizer(S::Concept),
+            vec![Step::Invite, Step::Decline]
+        );
+        for step in [
+            Step::Screen,
+            Step::ToReview,
+            Step::Approve,
+            Step::Reject,
+            Step::ToDetermination,
+        ] {
+            assert_eq!(
+                S::Concept.apply(step, true, None),
+                Err(StepError::Illegal),
+                "{step:?}"
+            );
+        }
+        // Invitation and decline only for concept notes; the full proposal is sent only
+        // once invited.
+        for &from in ProposalState::ALL {
+            assert_eq!(
+                from.apply(Step::Invite, true, None).is_ok(),
+                from == S::Concept
+            );
+            assert_eq!(
+                from.apply(Step::Decline, true, None).is_ok(),
+                from == S::Concept
+            );
+            assert_eq!(
+                from.apply(Step::SubmitConcept, true, None).is_ok(),
+                from == S::Draft
+            );
+        }
+        for s in [S::Concept, S::Declined, S::Withdrawn] {
+            assert!(!s.editable() && s.apply(Step::Submit, true, None).is_err());
+        }
+        assert!(Step::for_organizer(S::Invited).is_empty());
+        assert!(Step::for_organizer(S::Declined).is_empty());
+        assert!(S::Declined.is_final() && S::Concept.visible_to_organizer());
+        assert!(Step::Decline.needs_message() && !Step::Invite.needs_message());
+        assert!(Step::SubmitConcept.by_applicant());
+        assert!(!Step::Invite.by_applicant() && !Step::Decline.by_applicant());
+    }
+
+    #[test]
+    fn deadlines_follow_the_stage() {
+        let (closes, full) = (1_000, 5_000);
+        assert_eq!(deadline(Stage::Concept, true, closes, Some(full)), closes);
+        assert_eq!(deadline(Stage::Full, true, closes, Some(full)), full);
+        assert_eq!(deadline(Stage::Full, false, closes, None), closes);
+        assert_eq!(deadline(Stage::Full, false, closes, Some(full)), closes);
+        // A two-stage call stored without a second deadline keeps the window's.
+        assert_eq!(deadline(Stage::Full, true, closes, None), closes);
+        assert_eq!(deadline(Stage::Full, true, closes, Some(10)), closes);
+    }
+
+    #[test]
+    fn refusals_to_edit_say_why() {
+        assert_eq!(
+            not_editable_key(ProposalState::Concept),
+            "proposal.err.not_invited"
+        );
+        assert_eq!(
+            not_editable_key(ProposalState::Declined),
+            "proposal.err.declined"
+        );
+        for s in [ProposalState::Submitted, ProposalState::Approved] {
+            assert_eq!(not_editable_key(s), "proposal.err.not_editable");
+        }
+    }
+
+    #[test]
+    fn a_concept_note_needs_less_than_a_full_proposal() {
+        let mut f = good();
+        f.outcome_indicator.clear();
+        f.outcome_target.clear();
+        f.budget_category.clear();
+        f.budget_item.clear();
+        f.budget_amount.clear();
+        let d = validate_for(&f, &[7], &terms(), Stage::Concept, L).unwrap();
+        assert!(d.outcomes.is_empty() && d.budget.is_empty());
+        assert_eq!(d.requested(), Fen(4_900_000));
+        let e = validate_for(&f, &[7], &terms(), Stage::Full, L).unwrap_err();
+        assert!(e.get("outcomes").is_some() && e.get("budget").is_some());
+        // The amounts still count: within the maximum and the co-funding ratio.
+        let mut over = f.clone();
+        over.cofund = "1000".into();
+        let e = validate_for(&over, &[7], &terms(), Stage::Concept, L).unwrap_err();
+        assert!(e.get("total").is_some(), "{e:?}");
+        let mut low = f.clone();
+        low.cofund = "100".into();
+        low.total = "5000".into();
+        let e = validate_for(&low, &[7], &terms(), Stage::Concept, L).unwrap_err();
+        assert!(e.get("cofund").is_some(), "{e:?}");
+        // Lines given must add up, as in a full proposal.
+        let mut g = good();
+        g.total = "60000".into();
+        let e = validate_for(&g, &[7], &terms(), Stage::Concept, L).unwrap_err();
+        assert!(e.get("total").is_some());
+        for field in ["title", "plan", "beneficiaries"] {
+            let mut h = f.clone();
+            match field {
+                "title" => h.title = String::new(),
+                "plan" => h.plan = "短".into(),
+                _ => h.beneficiaries = String::new(),
+            }
+            let e = validate_for(&h, &[7], &terms(), Stage::Concept, L).unwrap_err();
+            assert!(e.get(field).is_some(), "{field}");
+        }
+        let mut h = f.clone();
+        h.total = String::new();
+        assert!(
+            validate_for(&h, &[7], &terms(), Stage::Concept, L)
+                .unwrap_err()
+                .get("total")
+                .is_some()
+        );
     }
 
     #[test]
@@ -1193,10 +1450,13 @@ mod tests {
             assert_eq!(s.visible_to_organizer(), s != ProposalState::Draft);
             assert_eq!(
                 s.editable(),
-                matches!(s, ProposalState::Draft | ProposalState::MoreInfo)
+                matches!(
+                    s,
+                    ProposalState::Draft | ProposalState::Invited | ProposalState::MoreInfo
+                )
             );
         }
-        assert_eq!(Step::ALL.iter().filter(|s| s.by_applicant()).count(), 3);
+        assert_eq!(Step::ALL.iter().filter(|s| s.by_applicant()).count(), 4);
         assert!(Step::for_organizer(ProposalState::Withdrawn).is_empty());
     }
 
@@ -1223,8 +1483,15 @@ mod tests {
         use ProposalState as S;
         for &s in ProposalState::ALL {
             let expected = match s {
-                S::Submitted | S::Screening | S::MoreInfo | S::ExpertReview => Ok(S::Withdrawn),
-                S::Determination | S::Approved | S::Rejected => Err(StepError::Decided),
+                S::Concept
+                | S::Invited
+                | S::Submitted
+                | S::Screening
+                | S::MoreInfo
+                | S::ExpertReview => Ok(S::Withdrawn),
+                S::Determination | S::Approved | S::Rejected | S::Declined => {
+                    Err(StepError::Decided)
+                }
                 S::Draft | S::Withdrawn => Err(StepError::Illegal),
             };
             assert_eq!(s.apply(Step::Withdraw, true, None), expected, "{s:?}");
@@ -1461,12 +1728,12 @@ mod tests {
             let e = validate_step(&f("approve", "", amount), req, L).unwrap_err();
             assert!(e.get("amount").is_some(), "{amount}");
         }
-        for step in ["reject", "request_info", "reopen"] {
+        for step in ["reject", "request_info", "reopen", "decline"] {
             let e = validate_step(&f(step, " ", ""), req, L).unwrap_err();
             assert!(e.get("message").is_some(), "{step}");
             assert!(validate_step(&f(step, "请补充预算说明", ""), req, L).is_ok());
         }
-        for step in ["submit", "resubmit", "nope"] {
+        for step in ["submit", "resubmit", "submit_concept", "withdraw", "nope"] {
             let e = validate_step(&f(step, "x", ""), req, L).unwrap_err();
             assert!(e.get("step").is_some(), "{step}");
         }
@@ -1502,6 +1769,19 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.get("ids").is_some() && e.get("decision").is_some());
+        // Concept notes: invite, or decline with a message.
+        let f = |d: &str, m: &str| BatchForm {
+            ids: vec!["5".into()],
+            decision: d.into(),
+            message: m.into(),
+        };
+        assert_eq!(validate_batch(&f("invite", ""), L).unwrap().1, Step::Invite);
+        let e = validate_batch(&f("decline", " "), L).unwrap_err();
+        assert!(e.get("message").is_some());
+        assert_eq!(
+            validate_batch(&f("decline", "与主题不符"), L).unwrap().1,
+            Step::Decline
+        );
     }
 
     #[test]
@@ -1588,11 +1868,14 @@ mod tests {
     }
 
     #[test]
-    fn files_are_editable_while_draft_or_more_info_only() {
+    fn files_are_editable_while_draft_invited_or_more_info_only() {
         for s in ProposalState::ALL {
             assert_eq!(
                 files_editable(*s),
-                matches!(s, ProposalState::Draft | ProposalState::MoreInfo),
+                matches!(
+                    s,
+                    ProposalState::Draft | ProposalState::Invited | ProposalState::MoreInfo
+                ),
                 "{s:?}"
             );
         }

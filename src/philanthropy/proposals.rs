@@ -5,6 +5,9 @@
 //! read from the registry in that transaction; an organization applies once per call; every
 //! submission keeps a numbered revision; every state change goes through
 //! `ProposalState::apply` as a conditional update; approvals never exceed the call's pool.
+//! In a two-stage call a proposal starts as a concept note, sent inside the window; the
+//! organizer invites or declines it, and the invited full proposal is written and sent
+//! until the call's full-proposal deadline (`lock_window`), then follows the one-stage flow.
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
@@ -12,7 +15,8 @@ use super::model::Call;
 use super::proposal_model::{self as model, Fields, Proposal, StepWrite};
 use super::proposal_rules::{
     ApplicantChoice, CallTerms, Content, FileRef, Ineligible, MAX_FILES, OrgStanding,
-    ProposalDraft, ProposalState, Step, StepDraft, StepError, checklist_met, eligible,
+    ProposalDraft, ProposalState, Stage, Step, StepDraft, StepError, checklist_met, deadline,
+    eligible, not_editable_key,
 };
 use super::rules::{Applicant, unwrap_codes};
 use crate::inbox::{Kind, Params};
@@ -36,11 +40,37 @@ pub fn accepted(c: &Call) -> Vec<Applicant> {
         .collect()
 }
 
+/// Until when a proposal in `stage` to this call may be written and sent.
+pub fn deadline_of(c: &Call, stage: Stage) -> i64 {
+    deadline(stage, c.two_stage, c.closes_at, c.full_closes_at)
+}
+
+/// Takes the call's turn if a proposal in `stage` may be written now: the call's window
+/// for concept notes and one-stage proposals, the full-proposal deadline for a two-stage
+/// call's full proposals. False otherwise.
+pub async fn lock_window(
+    db: &impl ConnectionTrait,
+    c: &Call,
+    stage: Stage,
+    now: i64,
+) -> Result<bool, DbErr> {
+    if c.two_stage && stage == Stage::Full {
+        model::lock_full_window(db, c.id, deadline_of(c, stage), now).await
+    } else {
+        model::lock_open_call(db, c.id, now).await
+    }
+}
+
 /// Why a save or submission was refused (nothing was written).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyRefusal {
     /// The call is not taking applications now.
     Window,
+    /// The full-proposal deadline (Unix seconds) has passed.
+    FullDeadline(i64),
+    /// The proposal is not editable in this state (the message says why: a concept note not
+    /// invited, a declined one, or past writing).
+    State(ProposalState),
     /// The applicant may not apply.
     Ineligible(Ineligible),
     /// The organization is not in the registry.
@@ -60,6 +90,14 @@ impl ApplyRefusal {
     pub fn field(&self, lang: crate::kernel::Lang) -> (&'static str, String) {
         match self {
             ApplyRefusal::Window => ("window", lang.t("proposal.err.window")),
+            ApplyRefusal::FullDeadline(at) => (
+                "window",
+                lang.tf(
+                    "proposal.err.full_deadline",
+                    &[("date", &crate::kernel::clock::display_instant(*at))],
+                ),
+            ),
+            ApplyRefusal::State(s) => ("kind", lang.t(not_editable_key(*s))),
             // A kind the call does not take is about who applies; credit and verification
             // about the organization chosen.
             ApplyRefusal::Ineligible(i @ Ineligible::Kind) => ("kind", i.message(lang)),
@@ -206,8 +244,9 @@ pub async fn apply(
     d: &ProposalDraft,
     now: i64,
 ) -> Result<Result<i64, ApplyRefusal>, DbErr> {
+    let stage = Stage::first(c.two_stage);
     let txn = crate::kernel::db::begin_write(db).await?;
-    if !model::lock_open_call(&*txn, c.id, now).await? {
+    if !lock_window(&*txn, c, stage, now).await? {
         txn.commit().await?;
         return Ok(Err(ApplyRefusal::Window));
     }
@@ -219,11 +258,15 @@ pub async fn apply(
         }
     };
     let (state, revision) = if d.submit {
-        (ProposalState::Submitted, 1)
+        let Ok(to) = ProposalState::Draft.apply(stage.submit_step(), false, None) else {
+            txn.commit().await?;
+            return Ok(Err(ApplyRefusal::NotEditable));
+        };
+        (to, 1)
     } else {
         (ProposalState::Draft, 0)
     };
-    let id = model::insert(&*txn, c.id, applicant, &f, state, revision, now).await?;
+    let id = model::insert(&*txn, c.id, applicant, &f, state, stage, revision, now).await?;
     if d.submit {
         model::insert_revision(&*txn, id, 1, &f.content, applicant, now).await?;
     }
@@ -232,10 +275,14 @@ pub async fn apply(
         now,
         applicant,
         id,
-        if d.submit { "submitted" } else { "drafted" },
+        match (d.submit, stage) {
+            (false, _) => "drafted",
+            (true, Stage::Concept) => "concept_submitted",
+            (true, Stage::Full) => "submitted",
+        },
         serde_json::json!({
             "call": c.id, "title": f.content.title, "name": f.name,
-            "requested_fen": d.requested().0, "revision": revision,
+            "requested_fen": d.requested().0, "revision": revision, "stage": stage.code(),
         }),
     )
     .await?;
@@ -256,19 +303,43 @@ pub async fn revise(
     d: &ProposalDraft,
     now: i64,
 ) -> Result<Result<ProposalState, ApplyRefusal>, DbErr> {
+    let stage = p.stage();
     let txn = crate::kernel::db::begin_write(db).await?;
-    if !model::lock_open_call(&*txn, c.id, now).await? {
+    if !lock_window(&*txn, c, stage, now).await? {
         txn.commit().await?;
-        return Ok(Err(ApplyRefusal::Window));
+        return Ok(Err(if c.two_stage && stage == Stage::Full {
+            ApplyRefusal::FullDeadline(deadline_of(c, stage))
+        } else {
+            ApplyRefusal::Window
+        }));
     }
     let Some(p) = model::get(&*txn, p.id).await? else {
         txn.commit().await?;
         return Ok(Err(ApplyRefusal::NotEditable));
     };
     let from = p.state();
+    if p.stage() != stage || !from.editable() {
+        txn.commit().await?;
+        return Ok(Err(ApplyRefusal::State(from)));
+    }
     let to = match (from, d.submit) {
-        (ProposalState::Draft | ProposalState::MoreInfo, false) => from,
-        (ProposalState::Draft, true) => ProposalState::Submitted,
+        (_, false) => from,
+        // A draft goes as its stage's submission; an invited concept note's full proposal
+        // joins the one-stage flow as submitted.
+        (ProposalState::Draft, true) | (ProposalState::Invited, true) => {
+            let step = if from == ProposalState::Draft {
+                stage.submit_step()
+            } else {
+                Step::Submit
+            };
+            match from.apply(step, false, None) {
+                Ok(s) => s,
+                Err(_) => {
+                    txn.commit().await?;
+                    return Ok(Err(ApplyRefusal::State(from)));
+                }
+            }
+        }
         (ProposalState::MoreInfo, true) => {
             let back = p.return_to.as_deref().and_then(ProposalState::parse);
             match from.apply(Step::Resubmit, false, back) {
@@ -305,7 +376,9 @@ pub async fn revise(
     }
     let action = match (from, d.submit) {
         (_, false) => "draft_saved",
+        (ProposalState::Draft, true) if stage == Stage::Concept => "concept_submitted",
         (ProposalState::Draft, true) => "submitted",
+        (ProposalState::Invited, true) => "full_submitted",
         _ => "revised",
     };
     audit(
@@ -316,7 +389,7 @@ pub async fn revise(
         action,
         serde_json::json!({
             "from": from.code(), "to": to.code(), "revision": revision,
-            "title": f.content.title, "requested_fen": d.requested().0,
+            "title": f.content.title, "requested_fen": d.requested().0, "stage": stage.code(),
         }),
     )
     .await?;
@@ -415,6 +488,8 @@ async fn step_in(
             _ => None,
         },
         decided: to.is_final(),
+        // An invited concept note's applicant now writes the full proposal.
+        stage: (step == Step::Invite).then_some(Stage::Full),
     };
     if !model::set_state(txn, p.id, from, to, &w, now).await? {
         return Ok(Err(StepRefusal::Stale));
@@ -704,7 +779,7 @@ async fn attach_row(
     lang: crate::kernel::Lang,
 ) -> Result<Result<i64, FileRefusal>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    if !model::lock_open_call(&*txn, c.id, now).await? {
+    if !lock_window(&*txn, c, p.stage(), now).await? {
         return Ok(Err(FileRefusal::Window));
     }
     if !model::lock_in_states(&*txn, p.id, &EDITABLE, now).await? {
@@ -746,7 +821,11 @@ async fn attach_row(
 }
 
 /// The states in which files may change.
-const EDITABLE: [ProposalState; 2] = [ProposalState::Draft, ProposalState::MoreInfo];
+const EDITABLE: [ProposalState; 3] = [
+    ProposalState::Draft,
+    ProposalState::Invited,
+    ProposalState::MoreInfo,
+];
 
 /// The applicant takes a file off a draft or a proposal asked for more information, inside
 /// the call's window. The row is marked and the stored file kept: the revisions submitted
@@ -760,7 +839,7 @@ pub async fn remove_file(
     now: i64,
 ) -> Result<Result<(), FileRefusal>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    if !model::lock_open_call(&*txn, c.id, now).await? {
+    if !lock_window(&*txn, c, p.stage(), now).await? {
         return Ok(Err(FileRefusal::Window));
     }
     if !model::lock_in_states(&*txn, p.id, &EDITABLE, now).await? {

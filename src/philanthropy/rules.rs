@@ -207,6 +207,9 @@ pub struct CallForm {
     /// `1`: concept note first, then invited full proposals.
     #[serde(default)]
     pub two_stage: String,
+    /// A two-stage call's full-proposal deadline, `datetime-local` in Asia/Shanghai time.
+    #[serde(default)]
+    pub full_closes_at: String,
     /// `1`: applications hidden until the window closes.
     #[serde(default)]
     pub sealed: String,
@@ -250,6 +253,9 @@ pub struct CallDraft {
     pub reports: Vec<i16>,
     /// Two stages.
     pub two_stage: bool,
+    /// A two-stage call's full-proposal deadline, after the window's close (none for one
+    /// stage).
+    pub full_closes_at: Option<i64>,
     /// Sealed round.
     pub sealed: bool,
     /// Cap on a proposal's administrative share in basis points (none: the platform's).
@@ -378,6 +384,24 @@ pub fn validate_call(
         (_, Some(c)) if c <= now => e.add("closes_at", lang.t("call.err.window_past")),
         _ => {}
     }
+    // The full-proposal deadline counts only for a two-stage call, and must come after the
+    // concept notes' window.
+    let two_stage = f.two_stage.trim() == "1";
+    let full_closes_at = if two_stage {
+        match (parse_local(&f.full_closes_at), closes) {
+            (None, _) => {
+                e.add("full_closes_at", lang.t("call.err.full_closes_at"));
+                None
+            }
+            (Some(full), Some(c)) if full <= c => {
+                e.add("full_closes_at", lang.t("call.err.full_after_window"));
+                None
+            }
+            (full, _) => full,
+        }
+    } else {
+        None
+    };
     let reviewers = f
         .reviewers
         .trim()
@@ -513,7 +537,8 @@ pub fn validate_call(
         rubric,
         tranches,
         reports,
-        two_stage: f.two_stage.trim() == "1",
+        two_stage,
+        full_closes_at,
         sealed: f.sealed.trim() == "1",
         admin_cap_bp,
     })
@@ -692,9 +717,31 @@ mod tests {
             tranche: vec!["50".into(), "30".into(), "20".into(), "".into()],
             report_month: vec!["6".into(), "12".into(), "".into()],
             two_stage: "1".into(),
+            full_closes_at: "2027-01-31T17:00".into(),
             sealed: String::new(),
             admin_cap: String::new(),
         }
+    }
+
+    #[test]
+    fn a_two_stage_call_needs_a_full_deadline_after_the_window() {
+        let d = validate_call(&good(), &units(), NOW, Lang::En).unwrap();
+        assert_eq!(
+            d.full_closes_at.map(format_local).unwrap(),
+            "2027-01-31T17:00"
+        );
+        for bad in ["", "x", "2026-12-31T17:00", "2026-12-15T09:00"] {
+            let mut f = good();
+            f.full_closes_at = bad.into();
+            let e = validate_call(&f, &units(), NOW, Lang::En).unwrap_err();
+            assert!(e.get("full_closes_at").is_some(), "{bad:?}: {e:?}");
+        }
+        // One stage: the second deadline is not kept, whatever was typed.
+        let mut f = good();
+        f.two_stage = String::new();
+        f.full_closes_at = "nonsense".into();
+        let d = validate_call(&f, &units(), NOW, Lang::En).unwrap();
+        assert_eq!(d.full_closes_at, None);
     }
 
     #[test]

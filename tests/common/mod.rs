@@ -642,6 +642,7 @@ pub fn call_draft(unit: i64) -> civicbridge::philanthropy::CallDraft {
         tranches: vec![10_000],
         reports: vec![12],
         two_stage: false,
+        full_closes_at: None,
         sealed: false,
         admin_cap_bp: None,
     }

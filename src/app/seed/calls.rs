@@ -86,6 +86,8 @@ pub async fn run(db: &DatabaseConnection, actor: i64, now: i64) -> Result<usize,
             tranches: vec![4000, 4000, 2000],
             reports: vec![6, 12],
             two_stage: !closed,
+            // The invited applicants of the open call have a month after its window closes.
+            full_closes_at: (!closed).then_some(closes + 30 * DAY),
             sealed: closed,
             admin_cap_bp: None,
         };

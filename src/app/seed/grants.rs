@@ -104,6 +104,7 @@ pub async fn run(
             applicant,
             &f,
             ProposalState::Determination,
+            crate::philanthropy::proposal_rules::Stage::Full,
             1,
             applied,
         )
@@ -114,6 +115,7 @@ pub async fn run(
             message: Some("同意立项。".into()),
             approved: Some(Some(4_300_000)),
             decided: true,
+            stage: None,
         };
         pm::set_state(
             db,

@@ -1,9 +1,12 @@
-//! Demo applications to the open demo call, one in every state (draft, submitted, screening
-//! with a revision, more information requested, expert review, determination, approved for
-//! less than asked, rejected, withdrawn by its applicant while screened), made by the demo organization user for community groups in
-//! preparation and moved on by the demo buyer, through `philanthropy`'s operations so each
-//! carries its audit entries and notices. Running it again adds nothing (the call's
-//! proposals are counted first).
+//! Demo applications to the open demo call, one in every state, made by the demo
+//! organization user for community groups in preparation and moved on by the demo buyer,
+//! through `philanthropy`'s operations so each carries its audit entries and notices. The
+//! open call has two stages: a concept note still a draft, one awaiting the organizer, one
+//! invited whose full proposal is being written, one declined with a message, and the
+//! invited ones whose full proposals went on (submitted, screening with a revision, more
+//! information requested, expert review, determination, approved for less than asked,
+//! rejected, withdrawn by its applicant while screened). Running it again adds nothing
+//! (the call's proposals are counted first).
 
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -34,6 +37,9 @@ fn draft(n: usize, place: &str, submit: bool) -> ProposalDraft {
         "丁香社区议事会",
         "托克托县文化志愿服务队",
         "满都海社区手工坊",
+        "海东路社区志愿服务队",
+        "成吉思汗大街少年足球小组",
+        "攸攸板镇乡村振兴互助组",
     ];
     let name = names[n % names.len()];
     let line = |c: &str, item: &str, yuan: i64| BudgetLine {
@@ -105,8 +111,10 @@ pub async fn run(
         .map(|i| i.code().to_string())
         .collect();
     // Each plan: whether it is submitted, then the organizer's steps (with a revision after
-    // a request for more information where `revise` is set).
-    let plans: [(bool, &[Step], bool); 10] = [
+    // a request for more information where `revise` is set). In a two-stage call each is a
+    // concept note first, invited (and its full proposal submitted) before those steps,
+    // except the last three (below).
+    let plans: [(bool, &[Step], bool); 13] = [
         (false, &[], false),
         (true, &[], false),
         (true, &[Step::Screen, Step::RequestInfo], true),
@@ -131,16 +139,44 @@ pub async fn run(
         (true, &[Step::Screen, Step::ToReview], false),
         // Withdrawn by its applicant while being screened (below).
         (true, &[Step::Screen], false),
+        // Two stages: a concept note awaiting, one invited whose full proposal is
+        // being written, one declined.
+        (true, &[], false),
+        (true, &[Step::Invite], false),
+        (true, &[Step::Decline], false),
     ];
     let evaluators = evaluators(db, now).await?;
     let mut made = 0;
     for (n, (submit, steps, revise)) in plans.into_iter().enumerate() {
         let mut t = now - 6 * DAY + (n as i64) * 3_600;
-        let d = draft(n, &place, submit);
+        let mut d = draft(n, &place, submit);
+        // A concept note leaves out the optional outcomes and budget lines.
+        if c.two_stage {
+            d.outcomes.clear();
+            d.budget.clear();
+        }
         let Ok(id) = ops::apply(db, &c, applicant, &d, t).await? else {
             continue;
         };
         made += 1;
+        // Two stages: the concept notes of the full flow are invited, and their applicants
+        // submit the full proposals (the same content, completed) before the organizer's
+        // steps; the last three stay in the first stage.
+        if c.two_stage && submit && (1..=9).contains(&n) {
+            let invite = StepDraft {
+                step: Step::Invite,
+                message: "项目概要符合本次创投方向，请提交完整方案。".to_string(),
+                amount: None,
+            };
+            if let Some(p) = crate::philanthropy::proposal_model::get(db, id).await? {
+                let _ = ops::take_step(db, &c, &p, &invite, organizer, t + 120).await?;
+            }
+            if let Some(p) = crate::philanthropy::proposal_model::get(db, id).await? {
+                let full = draft(n, &place, true);
+                let _ = ops::revise(db, &c, &p, applicant, &full, t + 240).await?;
+            }
+            t += 300;
+        }
         for step in steps {
             t += 600;
             let Some(p) = crate::philanthropy::proposal_model::get(db, id).await? else {
@@ -152,6 +188,11 @@ pub async fn run(
             let (message, amount) = match step {
                 Step::RequestInfo => ("请补充活动场地的落实情况和志愿者招募计划。", None),
                 Step::Reject => ("项目与本次创投主题关联不够紧密，欢迎下次申报。", None),
+                Step::Invite => ("项目概要符合本次创投方向，请提交完整方案。", None),
+                Step::Decline => (
+                    "项目概要与本次创投重点支持的为老和儿童服务关联不够紧密，本次不邀请提交完整方案。",
+                    None,
+                ),
                 // Approved for less than asked.
                 Step::Approve => ("同意立项，活动物资预算核减。", Some(4_800_000)),
                 _ => ("", None),

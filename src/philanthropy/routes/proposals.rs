@@ -14,7 +14,8 @@ use crate::kernel::money::Fen;
 use crate::philanthropy::model::Call;
 use crate::philanthropy::proposal_model::{self as model, Proposal};
 use crate::philanthropy::proposal_rules::{
-    self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, Step, StepForm, WithdrawForm,
+    self as rules, BatchForm, ProposalForm, ProposalState, ScreenItem, Stage, Step, StepForm,
+    WithdrawForm,
 };
 use crate::philanthropy::proposals as ops;
 use crate::philanthropy::reviewing;
@@ -115,7 +116,18 @@ pub async fn apply_form(
     apply_page(&st, &mut ctx, &c, &f, &FieldErrors::default()).await
 }
 
-fn window_errors(ctx: &Ctx, c: &Call, now: i64) -> Option<FieldErrors> {
+/// Why a proposal in `stage` may not be written now: outside the call's window, or for a
+/// two-stage call's full proposal, after the full-proposal deadline (or the call cancelled).
+fn window_errors(ctx: &Ctx, c: &Call, stage: Stage, now: i64) -> Option<FieldErrors> {
+    if c.two_stage && stage == Stage::Full {
+        let state = crate::philanthropy::state_of(c);
+        if !matches!(state, CallState::Published | CallState::Closed) {
+            return Some(one("window", ctx.t("proposal.err.window")));
+        }
+        return (now >= ops::deadline_of(c, stage))
+            .then(|| ops::ApplyRefusal::FullDeadline(ops::deadline_of(c, stage)).field(ctx.lang))
+            .map(|(f, m)| one(f, m));
+    }
     (crate::philanthropy::phase_of(c, now) != Phase::Open)
         .then(|| one("window", ctx.t("proposal.err.window")))
 }
@@ -133,9 +145,10 @@ pub async fn apply(
     let c = load_call(&st, &ctx, &id).await?;
     let now = st.clock.now();
     let orgs: Vec<i64> = admin_orgs(&st, &ctx).await?.iter().map(|o| o.0).collect();
-    let res = match window_errors(&ctx, &c, now) {
+    let stage = Stage::first(c.two_stage);
+    let res = match window_errors(&ctx, &c, stage, now) {
         Some(e) => Err(e),
-        None => match rules::validate_proposal(&f, &orgs, &terms(&st, &c), ctx.lang) {
+        None => match rules::validate_for(&f, &orgs, &terms(&st, &c), stage, ctx.lang) {
             Err(e) => Err(e),
             Ok(d) => ops::apply(&st.db, &c, uid, &d, now).await?.map_err(|r| {
                 let (field, m) = r.field(ctx.lang);
@@ -146,7 +159,11 @@ pub async fn apply(
     match res {
         Ok(pid) => {
             let key = if f.action.trim() == "submit" {
-                "proposal.submitted"
+                if stage == Stage::Concept {
+                    "proposal.concept_submitted"
+                } else {
+                    "proposal.submitted"
+                }
             } else {
                 "proposal.draft_saved"
             };
@@ -436,12 +453,15 @@ pub async fn edit(
     let uid = ctx.require_user()?.actor.user_id;
     let now = st.clock.now();
     let orgs: Vec<i64> = admin_orgs(&st, &ctx).await?.iter().map(|o| o.0).collect();
+    let stage = s.p.stage();
+    // A concept note not (yet) invited, a declined one, or one past writing: refused with
+    // the reason, nothing written.
     let res = if !s.p.state().editable() {
-        Err(one("kind", ctx.t("proposal.err.not_editable")))
-    } else if let Some(e) = window_errors(&ctx, &s.c, now) {
+        Err(one("kind", ctx.t(rules::not_editable_key(s.p.state()))))
+    } else if let Some(e) = window_errors(&ctx, &s.c, stage, now) {
         Err(e)
     } else {
-        match rules::validate_proposal(&f, &orgs, &terms(&st, &s.c), ctx.lang) {
+        match rules::validate_for(&f, &orgs, &terms(&st, &s.c), stage, ctx.lang) {
             Err(e) => Err(e),
             Ok(d) => ops::revise(&st.db, &s.c, &s.p, uid, &d, now)
                 .await?
@@ -453,10 +473,12 @@ pub async fn edit(
     };
     match res {
         Ok(to) => {
-            let key = if to == ProposalState::Draft || to == ProposalState::MoreInfo {
-                "proposal.draft_saved"
-            } else {
-                "proposal.submitted"
+            let key = match to {
+                ProposalState::Draft | ProposalState::Invited | ProposalState::MoreInfo => {
+                    "proposal.draft_saved"
+                }
+                ProposalState::Concept => "proposal.concept_submitted",
+                _ => "proposal.submitted",
             };
             ctx.set_flash("success", ctx.t(key)).await?;
             Ok(see_other(&format!("/proposals/{}", s.p.id)))
@@ -753,7 +775,7 @@ pub async fn decide_batch(
             match ops::determine_batch(&st.db, &c, &ids, step, &message, uid, st.clock.now())
                 .await?
             {
-                Ok(n) => Ok(n),
+                Ok(n) => Ok((n, step)),
                 Err((r, failed)) => {
                     let ids: Vec<String> = failed.iter().map(|i| format!("#{i}")).collect();
                     Err(one(
@@ -768,23 +790,36 @@ pub async fn decide_batch(
         }
     };
     match res {
-        Ok(n) => {
+        Ok((n, step)) => {
             ctx.set_flash(
                 "success",
                 ctx.lang.tf("proposal.batch_done", &[("n", &n.to_string())]),
             )
             .await?;
             Ok(see_other(&format!(
-                "/calls/{}/proposals?state=determination",
-                c.id
+                "/calls/{}/proposals?state={}",
+                c.id,
+                batch_state(step).code()
             )))
         }
         Err(e) => {
-            let state = Some(ProposalState::Determination);
+            // The list the batch was chosen from: concept notes or those awaiting
+            // determination.
+            let step = Step::parse(f.decision.trim()).unwrap_or(Step::Approve);
+            let state = Some(batch_state(step));
             Ok(unprocessable(
                 list_page(&st, &mut ctx, &c, state, &f, &e).await?,
             ))
         }
+    }
+}
+
+/// The state a batch decides from: concept notes for an invitation or a decline, those
+/// awaiting determination otherwise.
+fn batch_state(step: Step) -> ProposalState {
+    match step {
+        Step::Invite | Step::Decline => ProposalState::Concept,
+        _ => ProposalState::Determination,
     }
 }
 
@@ -795,7 +830,9 @@ pub async fn call_section(st: &AppState, ctx: &Ctx, c: &Call) -> AppResult<Marku
     let now = st.clock.now();
     let phase = crate::philanthropy::phase_of(c, now);
     let organizer = super::acts_for(ctx, crate::philanthropy::organizer_of(c));
-    let hidden = c.sealed && phase != Phase::Closed;
+    // A sealed round stays sealed until its last deadline: for two stages, the full
+    // proposals'.
+    let hidden = c.sealed && (phase != Phase::Closed || now < ops::deadline_of(c, Stage::Full));
     let public = if hidden || phase == Phase::Draft {
         vec![]
     } else {

@@ -191,6 +191,9 @@ pub fn show(
                     dt { (lang.t("call.reviewers")) } dd { (c.reviewers) }
                     dt { (lang.t("call.stages")) }
                     dd { (lang.t(if c.two_stage { "call.two_stage_yes" } else { "call.two_stage_no" })) }
+                    @if let (true, Some(full)) = (c.two_stage, c.full_closes_at) {
+                        dt { (lang.t("call.full_closes_at")) } dd.full-closes-at { (display_instant(full)) }
+                    }
                     dt { (lang.t("call.sealed")) }
                     dd { (lang.t(if c.sealed { "call.sealed_yes" } else { "call.sealed_no" })) }
                 }
@@ -317,6 +320,7 @@ pub fn call_form(
                     }
                 }))
                 (checks("two_stage", &lang.t("call.stages"), &[("1".to_string(), lang.t("call.two_stage_yes"))], std::slice::from_ref(&f.two_stage), &none))
+                (input("datetime-local", "full_closes_at", &lang.t("call.full_closes_at"), &f.full_closes_at, Some(&lang.t("call.full_closes_at_hint")), e, false))
                 (checks("sealed", &lang.t("call.sealed"), &[("1".to_string(), lang.t("call.sealed_yes"))], std::slice::from_ref(&f.sealed), &none))
             }
             fieldset {
@@ -393,6 +397,7 @@ pub fn form_from(c: &Call) -> CallForm {
         } else {
             String::new()
         },
+        full_closes_at: c.full_closes_at.map(format_local).unwrap_or_default(),
         sealed: if c.sealed { "1".into() } else { String::new() },
         admin_cap: c.admin_cap_bp.map(percent_input).unwrap_or_default(),
     }

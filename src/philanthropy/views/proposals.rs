@@ -15,7 +15,8 @@ use crate::philanthropy::model::Call;
 use crate::philanthropy::proposal_model::{Proposal, ProposalFile, Revision};
 use crate::philanthropy::proposal_rules::{
     BatchForm, BudgetCategory, BudgetLine, CallTerms, DiffLine, MAX_FILES, Outcome, ProposalForm,
-    ProposalState, ScreenItem, Step, StepForm, WithdrawForm, files_editable, size_label,
+    ProposalState, ScreenItem, Stage, Step, StepForm, WithdrawForm, deadline, files_editable,
+    size_label,
 };
 use crate::philanthropy::rules::percent_input;
 use crate::philanthropy::views::reviewing::{ReviewerForm, board_section, list_cells};
@@ -116,12 +117,20 @@ fn terms_hint(lang: Lang, t: &CallTerms) -> String {
     )
 }
 
-/// The fields of a proposal (new, draft or revision). `orgs`: the organizations the user
-/// administers, with the registry's name and USCC.
+/// A proposal's stage as a badge.
+pub fn stage_badge(s: Stage, lang: Lang) -> Markup {
+    html! { span class=(format!("badge badge-stage-{}", s.code())) { (s.label(lang)) } }
+}
+
+/// The fields of a proposal (new, draft or revision) in its stage: a concept note's
+/// outcomes and budget lines are optional. `orgs`: the organizations the user administers,
+/// with the registry's name and USCC.
+#[allow(clippy::too_many_arguments)]
 fn fields(
     lang: Lang,
     c: &Call,
     phase: Phase,
+    stage: Stage,
     t: &CallTerms,
     f: &ProposalForm,
     e: &FieldErrors,
@@ -156,11 +165,25 @@ fn fields(
         .max(f.budget_category.len())
         .max(FORM_ROWS + 1);
     let partner_rows = f.partner_uscc.len().max(2);
+    let optional = |hint: String| -> String {
+        if stage == Stage::Concept {
+            format!("{hint} {}", lang.t("proposal.concept_optional"))
+        } else {
+            hint
+        }
+    };
     html! {
         div.field.has-error[e.get("window").is_some()] id="window" {
             p { strong { (lang.t("call.window")) } " "
                 (display_instant(c.opens_at)) " – " (display_instant(c.closes_at)) " "
                 span class=(format!("badge badge-call-{}", phase.code())) { (phase.label(lang)) } }
+            @if let (true, Some(full)) = (c.two_stage, c.full_closes_at) {
+                p { strong { (lang.t("call.full_closes_at")) } " " (display_instant(full)) }
+            }
+            @if c.two_stage {
+                p.hint.stage-hint id="stage-hint" { (stage_badge(stage, lang)) " "
+                    (lang.t(if stage == Stage::Concept { "proposal.concept_hint" } else { "proposal.full_hint" })) }
+            }
             @if let Some(m) = e.get("window") { p.error-msg id="window-error" { (m) } }
         }
         fieldset {
@@ -184,7 +207,7 @@ fn fields(
             p.hint { (lang.t("proposal.place_hint")) }
             (division_picker("p_", lang, &f.p_league, &f.p_county, &f.p_township, true, e))
         }
-        (list_field("outcomes", &lang.t("proposal.outcomes"), &lang.t("proposal.outcomes_hint"), e, html! {
+        (list_field("outcomes", &lang.t("proposal.outcomes"), &optional(lang.t("proposal.outcomes_hint")), e, html! {
             table.form-table {
                 thead { tr { th { (lang.t("proposal.indicator")) } th { (lang.t("proposal.target")) } } }
                 tbody { @for i in 0..outcome_rows { tr {
@@ -193,7 +216,7 @@ fn fields(
                 } } }
             }
         }))
-        (list_field("budget", &lang.t("proposal.budget_lines"), &terms_hint(lang, t), e, html! {
+        (list_field("budget", &lang.t("proposal.budget_lines"), &optional(terms_hint(lang, t)), e, html! {
             table.form-table {
                 thead { tr { th { (lang.t("proposal.category")) } th { (lang.t("proposal.item")) } th { (lang.t("proposal.amount_yuan")) } } }
                 tbody { @for i in 0..budget_rows {
@@ -244,7 +267,7 @@ pub fn apply_page(
         (error_summary(e, lang))
         form.form.proposal-form method="post" action=(format!("/calls/{}/apply", c.id)) novalidate {
             (csrf_field(csrf))
-            (fields(lang, c, phase, t, f, e, orgs))
+            (fields(lang, c, phase, Stage::first(c.two_stage), t, f, e, orgs))
         }
     }
 }
@@ -325,6 +348,25 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
                 div.flash.flash-info role="note" id="organizer-message" { strong { (lang.t("proposal.message")) ": " } span.prewrap { (m) } }
             }
         }
+        @match state {
+            ProposalState::Concept => div.flash.flash-info role="note" id="concept-note" {
+                (lang.t("proposal.concept_waiting"))
+            },
+            ProposalState::Invited => div.flash.flash-info role="note" id="invited-note" {
+                (lang.tf("proposal.invited_note", &[("date", &display_instant(deadline(Stage::Full, pg.c.two_stage, pg.c.closes_at, pg.c.full_closes_at)))]))
+            },
+            ProposalState::Declined => div.flash.flash-info role="note" id="declined-note" {
+                (lang.t("proposal.declined_note"))
+            },
+            _ => {},
+        }
+        // The applicant's refused draft or full proposal on a proposal that may not be
+        // written (no form to show it next to).
+        @if let Failed::Edit(_, e) = failed {
+            @if !state.editable() {
+                @for (_, m) in &e.0 { p.error-msg id="edit-error" role="alert" { (m) } }
+            }
+        }
         @if state == ProposalState::Withdrawn {
             div.flash.flash-info role="note" id="withdrawn" {
                 p { (lang.tf("proposal.withdrawn_note", &[("date", &p.withdrawn_at.map(display_instant).unwrap_or_default())])) }
@@ -346,6 +388,9 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
                     None => { (p.name) " " span.muted { (lang.t("proposal.kind.group")) } },
                 }
                 @if let Some(u) = &p.uscc { " " span.muted { (lang.t("proposal.uscc")) " " (u) } }
+            }
+            @if pg.c.two_stage {
+                dt { (lang.t("proposal.stage_label")) } dd.stage { (stage_badge(p.stage(), lang)) }
             }
             dt { (lang.t("proposal.place")) } dd { (regions().path(&p.place, lang)) }
             dt { (lang.t("proposal.plan")) } dd.prewrap { (p.plan) }
@@ -391,11 +436,16 @@ pub fn show(lang: Lang, pg: &ProposalPage<'_>, failed: &Failed<'_>, csrf: &str) 
         }
         @if pg.editor && state.editable() {
             section.section id="revise" {
-                h2 { (lang.t(if state == ProposalState::Draft { "proposal.edit_draft" } else { "proposal.revise" })) }
+                h2 { (lang.t(match state {
+                    ProposalState::Draft if p.stage() == Stage::Concept => "proposal.edit_concept",
+                    ProposalState::Draft => "proposal.edit_draft",
+                    ProposalState::Invited => "proposal.write_full",
+                    _ => "proposal.revise",
+                })) }
                 (error_summary(ee, lang))
                 form.form.proposal-form method="post" action=(format!("/proposals/{}/edit", p.id)) novalidate {
                     (csrf_field(csrf))
-                    (fields(lang, pg.c, pg.phase, pg.terms, ef, ee, pg.orgs))
+                    (fields(lang, pg.c, pg.phase, p.stage(), pg.terms, ef, ee, pg.orgs))
                 }
             }
         }
@@ -540,6 +590,19 @@ pub fn list(
     let deciding = rows
         .iter()
         .any(|p| p.state() == ProposalState::Determination);
+    // Concept notes are invited or declined, alone or in a batch (never sent to experts).
+    let inviting = rows.iter().any(|p| p.state() == ProposalState::Concept);
+    let mut decisions = Vec::new();
+    if deciding {
+        decisions.push(("approve".to_string(), lang.t("proposal.step.approve")));
+        decisions.push(("reject".to_string(), lang.t("proposal.step.reject")));
+    }
+    if inviting {
+        decisions.push(("invite".to_string(), lang.t("proposal.step.invite")));
+        decisions.push(("decline".to_string(), lang.t("proposal.step.decline")));
+    }
+    let batchable =
+        |s: ProposalState| matches!(s, ProposalState::Determination | ProposalState::Concept);
     html! {
         h1.page-title { (lang.tf("proposal.list_title", &[("title", &c.title)])) }
         p { a href=(format!("/calls/{}", c.id)) { (c.title) } }
@@ -564,18 +627,20 @@ pub fn list(
                     thead { tr {
                         th.select-cell { span.visually-hidden { (lang.t("proposal.select")) } }
                         th { (lang.t("proposal.title")) } th { (lang.t("proposal.applicant")) }
+                        @if c.two_stage { th { (lang.t("proposal.stage_label")) } }
                         th { (lang.t("proposal.state_label")) } th.num { (lang.t("proposal.requested")) }
                         th.num { (lang.t("proposal.approved_amount")) } th { (lang.t("proposal.submitted_at")) }
                         th.num { (lang.t("review.total")) } th { (lang.t("review.submitted_count")) } th { (lang.t("review.missing")) }
                     } }
                     tbody { @for p in rows {
                         tr id=(format!("proposal-{}", p.id)) {
-                            td.select-cell { @if p.state() == ProposalState::Determination {
+                            td.select-cell { @if batchable(p.state()) {
                                 input type="checkbox" name="ids" value=(p.id) checked[f.ids.iter().any(|i| i.trim() == p.id.to_string())]
                                     aria-label=(lang.tf("proposal.select_one", &[("title", &p.title)]));
                             } }
                             td.wide-cell { a href=(format!("/proposals/{}", p.id)) { (p.title) } }
                             td.wide-cell { (p.name) }
+                            @if c.two_stage { td.stage { (stage_badge(p.stage(), lang)) } }
                             td { (state_badge(p.state(), lang)) }
                             td.num { (Fen(p.requested_fen)) }
                             td.num { @if let Some(a) = p.approved_fen { (Fen(a)) } }
@@ -585,12 +650,13 @@ pub fn list(
                     } }
                 } }
                 @if let Some(m) = e.get("ids") { p.error-msg id="ids-error" { (m) } }
-                @if deciding {
+                @if !decisions.is_empty() {
                     fieldset.batch id="batch" {
                         legend { (lang.t("proposal.batch")) }
                         p.hint { (lang.t("proposal.batch_hint")) }
+                        @if inviting { p.hint { (lang.t("proposal.batch_concept_hint")) } }
                         (select("decision", &lang.t("proposal.decision"),
-                            &[("approve".to_string(), lang.t("proposal.step.approve")), ("reject".to_string(), lang.t("proposal.step.reject"))],
+                            &decisions,
                             &f.decision, Some(&lang.t("form.choose_one")), e))
                         (textarea("message", &lang.t("proposal.message"), &f.message, Some(&lang.t("proposal.message_hint")), e))
                         div.actions { button.btn.btn-primary type="submit" { (lang.t("proposal.batch_button")) } }
