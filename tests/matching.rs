@@ -198,6 +198,30 @@ async fn completed_contract(app: &TestApp, tender_id: i64, org: i64) {
         ),
     )
     .await;
+    // A paid milestone has its payment, as recording one would leave it.
+    use civicbridge::contracts::model::{contract, payment};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let c = contract::Entity::find()
+        .filter(contract::Column::TenderId.eq(tid))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    for m in civicbridge::contracts::milestones(db, c.id).await.unwrap() {
+        payment::ActiveModel {
+            contract_id: Set(c.id),
+            milestone_id: Set(m.id),
+            amount_fen: Set(m.amount_fen),
+            paid_on: Set(time::macros::date!(2026 - 10 - 20)),
+            reference: Set("GK-TEST-1".into()),
+            recorded_by: Set(None),
+            at: Set(T0 - 38 * DAY),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
 }
 
 fn rows_of(r: &common::Resp, table: &str) -> Vec<i64> {
