@@ -6,9 +6,10 @@
 //! draft, a tenth not yet scored), two tenths in determination — then the organizer's list
 //! page `/calls/{id}/proposals` with its live score totals is fetched over HTTP on loopback
 //! from the server running in this process, signed in as the call's organizer: all
-//! applications and each state filter, 40 requests each, one at a time. Prints p50, p99 and
-//! max per filter and over all, and checks every page answers 200 with as many rows as the
-//! database holds.
+//! applications and each state filter, its first page and its last (the deepest offset), 40
+//! requests each, one at a time. Prints p50, p99 and max per page and over all, and checks
+//! every page answers 200 with as many rows as the page holds and the list's count as the
+//! database has it.
 //!
 //! `cargo bench --bench applications_list` (SQLite in a temporary directory) or
 //! `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cb_bench cargo bench --bench
@@ -387,8 +388,8 @@ async fn main() {
         "organizer's list /calls/{call}/proposals on {backend}, {n} applications, {requests} requests per filter:"
     );
     let mut everything = Vec::new();
+    let size = civicbridge::philanthropy::proposal_rules::LIST_PAGE_SIZE as i64;
     for filter in FILTERS {
-        let path = format!("/calls/{call}/proposals?state={filter}");
         let expected = scalar(
             &db,
             &format!(
@@ -401,29 +402,45 @@ async fn main() {
             ),
         )
         .await;
-        // One warm-up request, checked: every row is on the page.
-        let (status, _, body) = send(&http, get(path.clone())).await;
-        assert_eq!(status, 200, "{path}");
-        let rows = body.matches("<tr id=\"proposal-").count() as i64;
-        assert_eq!(rows, expected, "{path}: rows on the page");
-        let mut lat = Vec::new();
-        for _ in 0..requests {
-            let t = Instant::now();
-            let (status, _, _) = send(&http, get(path.clone())).await;
-            lat.push(t.elapsed());
+        // The first page and the last (the deepest offset), each checked once: as many rows
+        // as the page holds, and the count of the whole list as the database has it.
+        let pages = (expected.max(1) + size - 1) / size;
+        for (page, rows_expected) in [
+            (1, expected.min(size)),
+            (pages, expected - size * (pages - 1)),
+        ] {
+            let path = format!("/calls/{call}/proposals?state={filter}&page={page}");
+            let (status, _, body) = send(&http, get(path.clone())).await;
             assert_eq!(status, 200, "{path}");
+            let rows = body.matches("<tr id=\"proposal-").count() as i64;
+            assert_eq!(rows, rows_expected, "{path}: rows on the page");
+            assert!(
+                body.contains(&format!("共{expected}份申报"))
+                    || body.contains(&format!("{expected} applications")),
+                "{path}: the count of the whole list"
+            );
+            let mut lat = Vec::new();
+            for _ in 0..requests {
+                let t = Instant::now();
+                let (status, _, _) = send(&http, get(path.clone())).await;
+                lat.push(t.elapsed());
+                assert_eq!(status, 200, "{path}");
+            }
+            lat.sort();
+            println!(
+                "  state={:<14} page {:>3}/{:<3} rows {:>3} of {:>5}  {:>5} KB  p50 {:>6.1} ms  p99 {:>6.1} ms  max {:>6.1} ms",
+                if filter.is_empty() { "(all)" } else { filter },
+                page,
+                pages,
+                rows,
+                expected,
+                body.len() / 1024,
+                ms(percentile(&lat, 0.50)),
+                ms(percentile(&lat, 0.99)),
+                ms(*lat.last().unwrap())
+            );
+            everything.extend(lat);
         }
-        lat.sort();
-        println!(
-            "  state={:<14} rows {:>5}  {:>7} KB  p50 {:>7.1} ms  p99 {:>7.1} ms  max {:>7.1} ms",
-            if filter.is_empty() { "(all)" } else { filter },
-            rows,
-            body.len() / 1024,
-            ms(percentile(&lat, 0.50)),
-            ms(percentile(&lat, 0.99)),
-            ms(*lat.last().unwrap())
-        );
-        everything.extend(lat);
     }
     everything.sort();
     println!(

@@ -606,6 +606,75 @@ async fn batch_determination_is_all_or_none() {
 }
 
 #[tokio::test]
+async fn the_organizers_list_comes_in_pages() {
+    use civicbridge::philanthropy::proposal_rules::LIST_PAGE_SIZE;
+    let app = TestApp::new().await;
+    let (mut buyer, buyer_id, unit) = unit_buyer(&app).await;
+    let db = &app.state.db;
+    let c = call(&app, unit, buyer_id, T0 - DAY, T0 + 10 * DAY, false).await;
+    let author = app.user("author@example.org", &[]).await;
+    let n = LIST_PAGE_SIZE as usize + 3;
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let id = ops::apply(db, &c, author, &group_draft(&format!("第{i}小组")), T0 + i as i64)
+            .await
+            .unwrap()
+            .unwrap();
+        ids.push(id);
+    }
+    // Three of them are screened: the filter pages its own rows.
+    let screen = StepDraft {
+        step: Step::Screen,
+        message: String::new(),
+        amount: None,
+    };
+    for id in &ids[..3] {
+        let p = proposal(&app, *id).await;
+        ops::take_step(db, &c, &p, &screen, buyer_id, T0)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    let list = format!("/calls/{}/proposals", c.id);
+    let first = buyer.get(&list).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(
+        first.count(".proposals-table tbody tr"),
+        LIST_PAGE_SIZE as usize
+    );
+    assert!(first.text(".result-count").contains(&n.to_string()));
+    assert!(first.count(&format!("#proposal-{}", ids[0])) == 1);
+    assert!(first.count("nav.pagination") == 1);
+    // The second page holds the rest, oldest submission first; the pager links keep the
+    // filter.
+    let second = buyer.get(&format!("{list}?page=2")).await;
+    assert_eq!(second.count(".proposals-table tbody tr"), 3);
+    for id in &ids[n - 3..] {
+        assert!(second.count(&format!("#proposal-{id}")) == 1);
+    }
+    assert!(second.count(&format!("#proposal-{}", ids[0])) == 0);
+    // Past the end, or not a number: the last page, or the first.
+    assert_eq!(
+        buyer
+            .get(&format!("{list}?page=99"))
+            .await
+            .count(".proposals-table tbody tr"),
+        3
+    );
+    let typed = buyer.get(&format!("{list}?page=%3Cb%3E")).await;
+    assert_eq!(typed.status, StatusCode::OK);
+    assert_eq!(
+        typed.count(".proposals-table tbody tr"),
+        LIST_PAGE_SIZE as usize
+    );
+    let screened = buyer.get(&format!("{list}?state=screening")).await;
+    assert_eq!(screened.count(".proposals-table tbody tr"), 3);
+    assert!(screened.count("nav.pagination") == 0);
+    assert!(screened.text(".result-count").contains('3'));
+    app.check_invariants().await.unwrap();
+}
+
+#[tokio::test]
 async fn the_call_sets_the_cap_and_who_may_apply() {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let app = TestApp::new().await;

@@ -242,12 +242,14 @@ pub async fn org_has_one(
         > 0)
 }
 
-/// A call's proposals the organizer sees (no drafts), optionally in one state, oldest
-/// submission first.
+/// A page of a call's proposals the organizer sees (no drafts), optionally in one state,
+/// oldest submission first: `limit` rows from `offset`.
 pub async fn of_call(
     db: &impl ConnectionTrait,
     call_id: i64,
     state: Option<ProposalState>,
+    offset: u64,
+    limit: u64,
 ) -> Result<Vec<Proposal>, DbErr> {
     let mut q = proposal::Entity::find()
         .filter(proposal::Column::CallId.eq(call_id))
@@ -257,6 +259,8 @@ pub async fn of_call(
     }
     q.order_by_asc(proposal::Column::SubmittedAt)
         .order_by_asc(proposal::Column::Id)
+        .offset(offset)
+        .limit(limit)
         .all(db)
         .await
 }

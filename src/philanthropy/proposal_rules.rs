@@ -952,6 +952,22 @@ pub struct BatchForm {
     /// The message to every applicant (required to reject).
     #[serde(default)]
     pub message: String,
+    /// The page of the list the proposals were ticked on (shown again on an error).
+    #[serde(default)]
+    pub page: String,
+}
+
+/// Rows per page of the organizer's list of a call's proposals.
+pub const LIST_PAGE_SIZE: u64 = 50;
+
+/// The page asked for in a list's query, as typed: a number from 1, anything else 1; past
+/// the last page, the last (`pages` is at least 1).
+pub fn page_number(typed: &str, pages: u64) -> u64 {
+    typed
+        .trim()
+        .parse::<u64>()
+        .unwrap_or(1)
+        .clamp(1, pages.max(1))
 }
 
 /// Validates a batch determination: at least one proposal, a decision, a message to reject
@@ -1169,6 +1185,19 @@ mod tests {
     use super::*;
 
     const L: Lang = Lang::En;
+
+    #[test]
+    fn a_typed_page_is_a_number_within_the_pages() {
+        assert_eq!(page_number("", 3), 1);
+        assert_eq!(page_number("2", 3), 2);
+        assert_eq!(page_number(" 3 ", 3), 3);
+        assert_eq!(page_number("9", 3), 3);
+        assert_eq!(page_number("0", 3), 1);
+        assert_eq!(page_number("-1", 3), 1);
+        assert_eq!(page_number("two", 3), 1);
+        assert_eq!(page_number("99999999999999999999999", 3), 1);
+        assert_eq!(page_number("4", 0), 1);
+    }
 
     fn terms() -> CallTerms {
         CallTerms {
@@ -1745,6 +1774,7 @@ mod tests {
             ids: vec!["3".into(), "4".into(), "3".into()],
             decision: "approve".into(),
             message: String::new(),
+            page: String::new(),
         };
         assert_eq!(
             validate_batch(&f, L).unwrap(),
@@ -1774,6 +1804,7 @@ mod tests {
             ids: vec!["5".into()],
             decision: d.into(),
             message: m.into(),
+            ..Default::default()
         };
         assert_eq!(validate_batch(&f("invite", ""), L).unwrap().1, Step::Invite);
         let e = validate_batch(&f("decline", " "), L).unwrap_err();

@@ -701,6 +701,9 @@ pub struct ListQuery {
     /// A [`ProposalState`] code (blank: every state but drafts).
     #[serde(default)]
     pub state: String,
+    /// The page, from 1 (anything else: the first).
+    #[serde(default)]
+    pub page: String,
 }
 
 async fn list_page(
@@ -708,15 +711,31 @@ async fn list_page(
     ctx: &mut Ctx,
     c: &Call,
     state: Option<ProposalState>,
+    page: &str,
     f: &BatchForm,
     e: &FieldErrors,
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
-    let (rows, counts, approved) = tokio::try_join!(
-        model::of_call(&st.db, c.id, state),
+    let (counts, approved) = tokio::try_join!(
         model::counts_of_call(&st.db, c.id),
         model::approved_total(&st.db, c.id),
     )?;
+    // The grouped counts hold the total of the list as filtered: no second count query.
+    let total: i64 = counts
+        .iter()
+        .filter(|(code, _)| state.is_none_or(|s| s.code() == code))
+        .map(|(_, n)| *n)
+        .sum();
+    let pages = (total.max(0) as u64).div_ceil(rules::LIST_PAGE_SIZE);
+    let page = rules::page_number(page, pages);
+    let rows = model::of_call(
+        &st.db,
+        c.id,
+        state,
+        (page - 1) * rules::LIST_PAGE_SIZE,
+        rules::LIST_PAGE_SIZE,
+    )
+    .await?;
     // Live review totals and who is missing, for the whole list in a few IN queries.
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let boards = crate::reviews::boards(&st.db, SubjectKind::Proposal, &ids).await?;
@@ -727,6 +746,7 @@ async fn list_page(
         &counts,
         Fen(approved),
         state,
+        (page, pages, total),
         &boards,
         f,
         e,
@@ -753,6 +773,7 @@ pub async fn list(
         &mut ctx,
         &c,
         state,
+        &q.page,
         &BatchForm::default(),
         &FieldErrors::default(),
     )
@@ -808,7 +829,7 @@ pub async fn decide_batch(
             let step = Step::parse(f.decision.trim()).unwrap_or(Step::Approve);
             let state = Some(batch_state(step));
             Ok(unprocessable(
-                list_page(&st, &mut ctx, &c, state, &f, &e).await?,
+                list_page(&st, &mut ctx, &c, state, &f.page, &f, &e).await?,
             ))
         }
     }

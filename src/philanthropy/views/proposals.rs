@@ -22,6 +22,7 @@ use crate::philanthropy::rules::percent_input;
 use crate::philanthropy::views::reviewing::{ReviewerForm, board_section, list_cells};
 use crate::regions::{Level, regions};
 use crate::web::forms::{csrf_field, division_picker, error_summary, input, select, textarea};
+use crate::web::pager::pager;
 
 /// Rows of outcomes, budget lines and co-applicants the form offers at least.
 pub const FORM_ROWS: usize = 4;
@@ -565,6 +566,7 @@ pub fn list(
     counts: &[(String, i64)],
     approved: Fen,
     state: Option<ProposalState>,
+    (page, pages, total): (u64, u64, i64),
     boards: &HashMap<i64, crate::reviews::Board>,
     f: &BatchForm,
     e: &FieldErrors,
@@ -617,12 +619,13 @@ pub fn list(
                 a.reset href=(format!("/calls/{}/proposals", c.id)) { (lang.t("form.reset")) }
             }
         }
-        p.result-count { (lang.tf("proposal.count", &[("n", &rows.len().to_string())])) }
+        p.result-count { (lang.tf("proposal.count", &[("n", &total.to_string())])) }
         (error_summary(e, lang))
         @if rows.is_empty() { div.empty { (lang.t("proposal.none")) } }
         @else {
             form method="post" action=(format!("/calls/{}/proposals/decide", c.id)) novalidate {
                 (csrf_field(csrf))
+                input type="hidden" name="page" value=(page);
                 div.table-wrap.has-error[e.get("ids").is_some()] id="ids" { table.data-table.proposals-table {
                     thead { tr {
                         th.select-cell { span.visually-hidden { (lang.t("proposal.select")) } }
@@ -650,6 +653,7 @@ pub fn list(
                     } }
                 } }
                 @if let Some(m) = e.get("ids") { p.error-msg id="ids-error" { (m) } }
+                (pager(lang, page, pages, |n| format!("/calls/{}/proposals?state={}&page={n}", c.id, state.map_or("", |s| s.code()))))
                 @if !decisions.is_empty() {
                     fieldset.batch id="batch" {
                         legend { (lang.t("proposal.batch")) }
