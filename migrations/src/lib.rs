@@ -209,6 +209,8 @@ mod m0533_index_payments_milestone;
 mod m0534_create_milestone_files;
 mod m0535_index_milestone_files_contract;
 mod m0540_add_space_resources_retired_at;
+mod m0541_index_proposals_call_submitted;
+mod m0542_index_proposals_call_state_submitted;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -420,6 +422,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0534_create_milestone_files::Migration),
             Box::new(m0535_index_milestone_files_contract::Migration),
             Box::new(m0540_add_space_resources_retired_at::Migration),
+            Box::new(m0541_index_proposals_call_submitted::Migration),
+            Box::new(m0542_index_proposals_call_state_submitted::Migration),
         ]
     }
 }

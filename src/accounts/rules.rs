@@ -211,10 +211,9 @@ pub struct UsersQuery {
 /// Users per page of the administrator's list.
 pub const USERS_PER_PAGE: u64 = 50;
 
-/// The page number asked for, at least 1 and at most `pages` (1 when there are none).
+/// The page number asked for, at least 1 and at most the last (1 when there are none).
 pub fn page_number(asked: &str, total: u64, per_page: u64) -> u64 {
-    let pages = total.div_ceil(per_page).max(1);
-    asked.trim().parse::<u64>().unwrap_or(1).clamp(1, pages)
+    crate::kernel::text::page_number(asked, total, per_page)
 }
 
 /// Whether text could be a reset link's secret (64 lower-case hex digits); anything else is

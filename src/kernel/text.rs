@@ -98,9 +98,30 @@ pub fn checked(value: &str, kind: Kind, max: usize, lang: Lang) -> Result<(), St
     refusal(value, kind, max).map_or(Ok(()), |r| Err(r.message(lang)))
 }
 
+/// A page number as typed in a list's query: a number from 1, anything else 1; past the last
+/// page (of `total` rows, `per_page` a page), the last; 1 when there are none.
+pub fn page_number(asked: &str, total: u64, per_page: u64) -> u64 {
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    asked.trim().parse::<u64>().unwrap_or(1).clamp(1, pages)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_page_is_a_number_within_the_pages() {
+        assert_eq!(page_number("", 0, 50), 1);
+        assert_eq!(page_number("3", 0, 50), 1);
+        assert_eq!(page_number("2", 51, 50), 2);
+        assert_eq!(page_number(" 2 ", 51, 50), 2);
+        assert_eq!(page_number("3", 100, 50), 2);
+        assert_eq!(page_number("0", 100, 50), 1);
+        assert_eq!(page_number("-1", 100, 50), 1);
+        assert_eq!(page_number("two", 100, 50), 1);
+        assert_eq!(page_number("99999999999999999999999", 100, 50), 1);
+        assert_eq!(page_number("2", 100, 0), 1);
+    }
 
     #[test]
     fn controls_by_kind() {

@@ -960,16 +960,6 @@ pub struct BatchForm {
 /// Rows per page of the organizer's list of a call's proposals.
 pub const LIST_PAGE_SIZE: u64 = 50;
 
-/// The page asked for in a list's query, as typed: a number from 1, anything else 1; past
-/// the last page, the last (`pages` is at least 1).
-pub fn page_number(typed: &str, pages: u64) -> u64 {
-    typed
-        .trim()
-        .parse::<u64>()
-        .unwrap_or(1)
-        .clamp(1, pages.max(1))
-}
-
 /// Validates a batch determination: at least one proposal, a decision, a message to reject
 /// or decline. Each approval grants the amount asked.
 pub fn validate_batch(f: &BatchForm, lang: Lang) -> Result<(Vec<i64>, Step, String), FieldErrors> {
@@ -1186,18 +1176,6 @@ mod tests {
 
     const L: Lang = Lang::En;
 
-    #[test]
-    fn a_typed_page_is_a_number_within_the_pages() {
-        assert_eq!(page_number("", 3), 1);
-        assert_eq!(page_number("2", 3), 2);
-        assert_eq!(page_number(" 3 ", 3), 3);
-        assert_eq!(page_number("9", 3), 3);
-        assert_eq!(page_number("0", 3), 1);
-        assert_eq!(page_number("-1", 3), 1);
-        assert_eq!(page_number("two", 3), 1);
-        assert_eq!(page_number("99999999999999999999999", 3), 1);
-        assert_eq!(page_number("4", 0), 1);
-    }
 
     fn terms() -> CallTerms {
         CallTerms {

@@ -726,8 +726,9 @@ async fn list_page(
         .filter(|(code, _)| state.is_none_or(|s| s.code() == code))
         .map(|(_, n)| *n)
         .sum();
-    let pages = (total.max(0) as u64).div_ceil(rules::LIST_PAGE_SIZE);
-    let page = rules::page_number(page, pages);
+    let total_rows = u64::try_from(total).unwrap_or(0);
+    let page = crate::kernel::text::page_number(page, total_rows, rules::LIST_PAGE_SIZE);
+    let pages = total_rows.div_ceil(rules::LIST_PAGE_SIZE);
     let rows = model::of_call(
         &st.db,
         c.id,
