@@ -387,3 +387,150 @@ async fn switching_off_needs_a_code_or_the_password() {
     let (_, r) = password_step(&app, "fay@example.org", PW).await;
     assert_eq!(r.location(), Some("/me"));
 }
+
+#[tokio::test]
+async fn new_recovery_codes_replace_the_old_after_a_code_or_the_password() {
+    let app = TestApp::new().await;
+    let (mut c, uid) = app.signed_in("gus@example.org", &[]).await;
+    let (_, old) = enrol(&app, &mut c).await;
+    let page = c.get("/me/two-factor").await;
+    assert_eq!(page.count("form[action='/me/two-factor/recovery']"), 1);
+    // Neither a code nor the password: refused next to the field, nothing replaced.
+    let r = c.post("/me/two-factor/recovery", &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#regen_code-error"), 1);
+    let r = c
+        .post("/me/two-factor/recovery", &[("regen_password", "wrong one")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#regen_password-error"), 1);
+    let r = c
+        .post("/me/two-factor/recovery", &[("regen_code", "12")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("#regen_code-error"), 1);
+    assert_eq!(audited(&app, "recovery_codes_regenerated").await, 0);
+    // The password: ten new codes, shown once; the old ones are gone.
+    let r = c
+        .post("/me/two-factor/recovery", &[("regen_password", PW)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.count("#codes-regenerated"), 1);
+    let new = shown_codes(&r);
+    assert_eq!(new.len(), tf::RECOVERY_CODES);
+    assert!(new.iter().all(|n| !old.contains(n)));
+    assert_eq!(audited(&app, "recovery_codes_regenerated").await, 1);
+    assert_eq!(app.count("recovery_codes").await, tf::RECOVERY_CODES as i64);
+    // An old code no longer signs in; a new one does, once.
+    let (mut s, _) = password_step(&app, "gus@example.org", PW).await;
+    s.get("/login/two-factor").await;
+    let r = s.post("/login/two-factor", &[("code", &old[0])]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = s.post("/login/two-factor", &[("code", &new[0])]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // A recovery code proves the owner too (and is spent with the rest).
+    let r = c
+        .post("/me/two-factor/recovery", &[("regen_code", &new[1])])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(shown_codes(&r).iter().all(|n| !new.contains(n)));
+    assert_eq!(audited(&app, "recovery_codes_regenerated").await, 2);
+    // Off: nothing to regenerate.
+    civicbridge::accounts::two_factor::disable(&app.state.db, uid, app.clock().now())
+        .await
+        .unwrap();
+    let r = c
+        .post("/me/two-factor/recovery", &[("regen_password", PW)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.count("recovery_codes").await, 0);
+}
+
+#[tokio::test]
+async fn an_administrator_resets_a_lost_second_factor_with_a_reason_after_confirming() {
+    let app = TestApp::new().await;
+    let (mut user, uid) = app.signed_in("hal@example.org", &[]).await;
+    enrol(&app, &mut user).await;
+    let (mut admin, admin_id) = app.signed_in("root@example.org", &[Role::Admin]).await;
+    let list = admin.get("/admin/users?q=hal%40example.org").await;
+    let action = format!("/admin/users/{uid}/two-factor/reset");
+    assert_eq!(list.count(&format!("form[action='{action}']")), 1);
+    assert_eq!(list.count(&format!("#user-{uid} .two-factor-on")), 1);
+    // Only an administrator; anyone else is refused and nothing changes.
+    let r = user.post(&action, &[("reason", "我自己")]).await;
+    assert!(
+        r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND,
+        "{}",
+        r.status
+    );
+    // A reason is required; what was typed stays.
+    let r = admin.post(&action, &[("reason", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count(&format!("#user-{uid} .two-factor-form .error-msg")), 1);
+    // The first post asks for confirmation and changes nothing.
+    let reason = "本人到场核验身份证，手机遗失";
+    let r = admin.post(&action, &[("reason", reason)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(reason));
+    assert_eq!(r.count(&format!("form[action='{action}'] input[name=confirm]")), 1);
+    assert!(
+        civicbridge::accounts::two_factor::is_on(&app.state.db, uid)
+            .await
+            .unwrap()
+    );
+    let r = admin
+        .post(&action, &[("reason", reason), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !civicbridge::accounts::two_factor::is_on(&app.state.db, uid)
+            .await
+            .unwrap()
+    );
+    assert_eq!(app.count("recovery_codes").await, 0);
+    assert_eq!(audited(&app, "two_factor_reset").await, 1);
+    {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = &app.state.db;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT actor_id, entity_id FROM audit_events WHERE action = 'two_factor_reset'",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get::<Option<i64>>("", "actor_id").unwrap(), Some(admin_id));
+        assert_eq!(row.try_get::<i64>("", "entity_id").unwrap(), uid);
+    }
+    // The user signs in with the password alone.
+    let (_, r) = password_step(&app, "hal@example.org", PW).await;
+    assert_eq!(r.location(), Some("/me"));
+    // Again: nothing left to reset, said so; an unknown user is 404.
+    let r = admin
+        .post(&action, &[("reason", reason), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(audited(&app, "two_factor_reset").await, 1);
+    let r = admin
+        .post(
+            "/admin/users/999999/two-factor/reset",
+            &[("reason", reason), ("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Never the administrator's own: no form on their row, and the post is refused.
+    enrol(&app, &mut admin).await;
+    let own = format!("/admin/users/{admin_id}/two-factor/reset");
+    let list = admin.get("/admin/users?q=root%40example.org").await;
+    assert_eq!(list.count(&format!("form[action='{own}']")), 0);
+    let r = admin
+        .post(&own, &[("reason", reason), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        civicbridge::accounts::two_factor::is_on(&app.state.db, admin_id)
+            .await
+            .unwrap()
+    );
+}

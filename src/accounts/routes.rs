@@ -251,6 +251,8 @@ async fn users_page(
     let total = model::count_users(&st.db, &query.q).await?;
     let page = rules::page_number(&query.page, total, per);
     let list = model::list_users(&st.db, &query.q, (page - 1) * per, per).await?;
+    let ids: Vec<i64> = list.iter().map(|(u, _)| u.id).collect();
+    let two_factor = two_factor::on_among(&st.db, &ids).await?;
     let body = views::users(
         ctx.lang,
         &views::UserList {
@@ -260,6 +262,7 @@ async fn users_page(
             page,
             pages: total.div_ceil(per).max(1),
             me: ctx.user.as_ref().map(|u| u.actor.user_id).unwrap_or(0),
+            two_factor: &two_factor,
         },
         &csrf,
         failed,
@@ -366,6 +369,97 @@ async fn confirm_disable(
             action: &action,
             fields: &[("disable", "1"), ("reason", reason)],
             button: &lang.t("confirm.disable.button"),
+            cancel: "/admin/users",
+        },
+        &csrf,
+    ))
+}
+
+/// `POST /admin/users/{id}/two-factor/reset`: switches off the two-factor sign-in of a user
+/// who lost the authenticator and the recovery codes, with a reason, after a confirmation
+/// page; never the administrator's own.
+pub async fn reset_two_factor(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Path(id): Path<String>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    require(ctx.actor(), Action::ManageUsers)?;
+    let actor = ctx.require_user()?.actor.user_id;
+    let user = find_user(&st, &id).await?;
+    let failed = |e: FieldErrors| (user.id, e);
+    let outcome = match rules::validate_reason(&f.reason, ctx.lang) {
+        Err(m) => {
+            let mut e = FieldErrors::default();
+            e.add("reason", m);
+            Err(failed(e))
+        }
+        Ok(reason) => {
+            if !crate::web::confirm::confirmed(&f.confirm) {
+                return Ok(confirm_two_factor_reset(&mut ctx, &user, &reason)
+                    .await?
+                    .into_response());
+            }
+            match two_factor::reset_by_admin(&st.db, user.id, actor, &reason, st.clock.now())
+                .await?
+            {
+                Ok(done) => Ok(done),
+                Err(super::DisableRefusal::OwnAccount) => {
+                    let mut e = FieldErrors::default();
+                    e.add("reason", ctx.t("users.refused.own_two_factor"));
+                    Err(failed(e))
+                }
+            }
+        }
+    };
+    match outcome {
+        Ok(done) => {
+            let (kind, key) = if done {
+                ("success", "users.two_factor_reset_done")
+            } else {
+                ("info", "duties.unchanged")
+            };
+            ctx.set_flash(kind, ctx.t(key)).await?;
+            Ok(see_other(&format!(
+                "/admin/users?q={}",
+                crate::web::middleware::urlencode(&user.email)
+            )))
+        }
+        Err((uid, e)) => Ok(unprocessable(
+            users_page(
+                &st,
+                &mut ctx,
+                &only(&user),
+                Some((uid, views::Failed::TwoFactor(&f, &e))),
+            )
+            .await?,
+        )),
+    }
+}
+
+/// The confirmation page of resetting a user's second factor.
+async fn confirm_two_factor_reset(
+    ctx: &mut Ctx,
+    user: &model::user::Model,
+    reason: &str,
+) -> AppResult<Markup> {
+    let lang = ctx.lang;
+    let who = format!("{} <{}>", user.display_name, user.email);
+    let consequences = [
+        lang.tf("confirm.two_factor_reset.what", &[("user", &who)]),
+        lang.t("confirm.two_factor_reset.identity"),
+        lang.tf("confirm.grant.recorded", &[("reason", reason)]),
+    ];
+    let csrf = ctx.ensure_csrf().await?;
+    let action = format!("/admin/users/{}/two-factor/reset", user.id);
+    Ok(crate::web::confirm::page(
+        ctx,
+        &crate::web::confirm::Confirm {
+            title: &lang.tf("confirm.two_factor_reset.title", &[("user", &who)]),
+            consequences: &consequences,
+            action: &action,
+            fields: &[("reason", reason)],
+            button: &lang.t("confirm.two_factor_reset.button"),
             cancel: "/admin/users",
         },
         &csrf,
@@ -886,7 +980,7 @@ pub async fn two_factor_enable(
                 .remove::<bool>(keys::ENROL_FIRST)
                 .await
                 .map_err(session_err)?;
-            let body = views::recovery_codes(ctx.lang, &codes);
+            let body = views::recovery_codes(ctx.lang, &codes, false);
             Ok(layout::page(&ctx, &ctx.t("two_factor.codes_title"), body).into_response())
         }
         Err(r) => {
@@ -906,6 +1000,102 @@ pub struct DisableForm {
     password: String,
 }
 
+/// Proof that the signed-in owner is at the keyboard before a change to their second factor:
+/// a current code (or a recovery code, then spent), or the password, checked under the
+/// log-in throttle. The errors name the form's two fields (`fields`: code, password).
+async fn prove_owner(
+    st: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    password: &str,
+    (code_field, password_field): (&str, &str),
+) -> AppResult<Result<(), FieldErrors>> {
+    let user = ctx.require_user()?;
+    let (uid, email) = (user.actor.user_id, user.email.clone());
+    let now = st.clock.now();
+    let mut e = FieldErrors::default();
+    if code.trim().is_empty() && password.is_empty() {
+        e.add(code_field, ctx.t("two_factor.disable_needs"));
+        return Ok(Err(e));
+    }
+    if password.len() > rules::PASSWORD_MAX {
+        e.add(
+            password_field,
+            ctx.lang.tf(
+                "form.too_long",
+                &[("max", &rules::PASSWORD_MAX.to_string())],
+            ),
+        );
+        return Ok(Err(e));
+    }
+    if !code.trim().is_empty() && tf_rules::parse_entered(code).is_none() {
+        e.add(code_field, CodeRefusal::Malformed.label(ctx.lang));
+        return Ok(Err(e));
+    }
+    let Ok(attempt) = begin_attempt(st, ctx, &email, now).await? else {
+        e.add(code_field, ctx.t("two_factor.throttled"));
+        return Ok(Err(e));
+    };
+    if !code.trim().is_empty() {
+        if let Err(r) = two_factor::verify(&st.db, &st.seal, uid, code, now).await? {
+            e.add(code_field, r.label(ctx.lang));
+            return Ok(Err(e));
+        }
+    } else {
+        use sea_orm::EntityTrait;
+        let hash = model::user::Entity::find_by_id(uid)
+            .one(&st.db)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .password_hash;
+        let password = password.to_string();
+        let ok = tokio::task::spawn_blocking(move || super::verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        if !ok {
+            e.add(password_field, ctx.t("password.current_wrong"));
+            return Ok(Err(e));
+        }
+    }
+    attempt.succeeded(&st.db).await?;
+    Ok(Ok(()))
+}
+
+/// New recovery codes: a current code (or a recovery code) or the password, as for
+/// switching off; the fields have their own names, beside the switching-off form's.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RegenerateForm {
+    #[serde(default)]
+    regen_code: String,
+    #[serde(default)]
+    regen_password: String,
+}
+
+/// `POST /me/two-factor/recovery`: replaces the recovery codes (the old ones stop working),
+/// after a current code or the password; the new codes are shown on the answer, once.
+pub async fn regenerate_recovery(
+    State(st): State<AppState>,
+    mut ctx: Ctx,
+    Form(f): Form<RegenerateForm>,
+) -> AppResult<Response> {
+    let uid = ctx.require_user()?.actor.user_id;
+    if !two_factor::is_on(&st.db, uid).await? {
+        ctx.set_flash("info", ctx.t("two_factor.already_off"))
+            .await?;
+        return Ok(see_other("/me/two-factor"));
+    }
+    let fields = ("regen_code", "regen_password");
+    if let Err(e) = prove_owner(&st, &ctx, &f.regen_code, &f.regen_password, fields).await? {
+        return two_factor_view(&st, &mut ctx, &e).await;
+    }
+    let Some(codes) = two_factor::regenerate_recovery(&st.db, uid, st.clock.now()).await? else {
+        // Switched off by a parallel request meanwhile.
+        return Ok(see_other("/me/two-factor"));
+    };
+    let body = views::recovery_codes(ctx.lang, &codes, true);
+    Ok(layout::page(&ctx, &ctx.t("two_factor.codes_title"), body).into_response())
+}
+
 /// `POST /me/two-factor/disable`: needs a current code or the password, checked under the
 /// log-in throttle; the secret and recovery codes go, audited. A user whose role requires a
 /// second factor is sent to enrol again.
@@ -915,7 +1105,7 @@ pub async fn two_factor_disable(
     Form(f): Form<DisableForm>,
 ) -> AppResult<Response> {
     let user = ctx.require_user()?;
-    let (uid, email) = (user.actor.user_id, user.email.clone());
+    let uid = user.actor.user_id;
     let required = tf_rules::required_for(&user.actor.roles, &st.config.require_2fa_roles);
     let now = st.clock.now();
     if !two_factor::is_on(&st.db, uid).await? {
@@ -923,51 +1113,9 @@ pub async fn two_factor_disable(
             .await?;
         return Ok(see_other("/me/two-factor"));
     }
-    let mut e = FieldErrors::default();
-    if f.code.trim().is_empty() && f.password.is_empty() {
-        e.add("code", ctx.t("two_factor.disable_needs"));
+    if let Err(e) = prove_owner(&st, &ctx, &f.code, &f.password, ("code", "password")).await? {
         return two_factor_view(&st, &mut ctx, &e).await;
     }
-    if f.password.len() > rules::PASSWORD_MAX {
-        e.add(
-            "password",
-            ctx.lang.tf(
-                "form.too_long",
-                &[("max", &rules::PASSWORD_MAX.to_string())],
-            ),
-        );
-        return two_factor_view(&st, &mut ctx, &e).await;
-    }
-    if !f.code.trim().is_empty() && tf_rules::parse_entered(&f.code).is_none() {
-        e.add("code", CodeRefusal::Malformed.label(ctx.lang));
-        return two_factor_view(&st, &mut ctx, &e).await;
-    }
-    let Ok(attempt) = begin_attempt(&st, &ctx, &email, now).await? else {
-        e.add("code", ctx.t("two_factor.throttled"));
-        return two_factor_view(&st, &mut ctx, &e).await;
-    };
-    if !f.code.trim().is_empty() {
-        if let Err(r) = two_factor::verify(&st.db, &st.seal, uid, &f.code, now).await? {
-            e.add("code", r.label(ctx.lang));
-            return two_factor_view(&st, &mut ctx, &e).await;
-        }
-    } else {
-        use sea_orm::EntityTrait;
-        let hash = model::user::Entity::find_by_id(uid)
-            .one(&st.db)
-            .await?
-            .ok_or(AppError::NotFound)?
-            .password_hash;
-        let password = f.password.clone();
-        let ok = tokio::task::spawn_blocking(move || super::verify_password(&password, &hash))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        if !ok {
-            e.add("password", ctx.t("password.current_wrong"));
-            return two_factor_view(&st, &mut ctx, &e).await;
-        }
-    }
-    attempt.succeeded(&st.db).await?;
     two_factor::disable(&st.db, uid, now).await?;
     if required {
         ctx.session

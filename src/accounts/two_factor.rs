@@ -114,30 +114,130 @@ pub async fn confirm_enrolment(
         txn.commit().await?;
         return Ok(Err(CodeRefusal::Wrong));
     }
-    let codes: Vec<String> = (0..rules::RECOVERY_CODES)
-        .map(|_| rules::recovery_code(&rand::random()))
-        .collect();
-    let hashes: Vec<String> = codes
-        .iter()
-        .filter_map(|c| rules::normalize_recovery(c))
-        .map(|n| rules::recovery_hash(user_id, &n))
-        .collect();
+    let (codes, hashes) = new_recovery_codes(user_id);
     model::replace_recovery(&*txn, user_id, &hashes, now).await?;
-    crate::audit::append(
+    audit(
         &*txn,
-        crate::audit::Entry {
-            at: now,
-            actor_id: Some(user_id),
-            entity: "user",
-            entity_id: user_id,
-            action: "two_factor_enabled",
-            detail: serde_json::json!({ "user": user_id, "recovery_codes": codes.len() }),
-            public: false,
-        },
+        now,
+        user_id,
+        user_id,
+        "two_factor_enabled",
+        serde_json::json!({ "user": user_id, "recovery_codes": codes.len() }),
     )
     .await?;
     txn.commit().await?;
     Ok(Ok(codes))
+}
+
+/// New recovery codes, shown once: [`rules::RECOVERY_CODES`] random codes whose hashes are
+/// all that is kept.
+fn new_recovery_codes(user_id: i64) -> (Vec<String>, Vec<String>) {
+    let codes: Vec<String> = (0..rules::RECOVERY_CODES)
+        .map(|_| rules::recovery_code(&rand::random()))
+        .collect();
+    let hashes = codes
+        .iter()
+        .filter_map(|c| rules::normalize_recovery(c))
+        .map(|n| rules::recovery_hash(user_id, &n))
+        .collect();
+    (codes, hashes)
+}
+
+/// An audit entry of a user's two-factor sign-in (never public).
+async fn audit(
+    db: &impl sea_orm::ConnectionTrait,
+    now: i64,
+    actor: i64,
+    user_id: i64,
+    action: &'static str,
+    detail: serde_json::Value,
+) -> Result<(), DbErr> {
+    crate::audit::append(
+        db,
+        crate::audit::Entry {
+            at: now,
+            actor_id: Some(actor),
+            entity: "user",
+            entity_id: user_id,
+            action,
+            detail,
+            public: false,
+        },
+    )
+    .await
+}
+
+/// Replaces a user's recovery codes with new ones (the caller checked a current code or the
+/// password): the old ones, used or not, stop working; audited in the same transaction.
+/// `None` when two-factor sign-in is not on.
+pub async fn regenerate_recovery(
+    db: &DatabaseConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<Option<Vec<String>>, DbErr> {
+    let txn = crate::kernel::db::begin_write(db).await?;
+    super::lock_user(&*txn, user_id).await?;
+    if !model::is_on(&*txn, user_id).await? {
+        txn.commit().await?;
+        return Ok(None);
+    }
+    let (codes, hashes) = new_recovery_codes(user_id);
+    model::replace_recovery(&*txn, user_id, &hashes, now).await?;
+    audit(
+        &*txn,
+        now,
+        user_id,
+        user_id,
+        "recovery_codes_regenerated",
+        serde_json::json!({ "user": user_id, "recovery_codes": codes.len() }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Some(codes))
+}
+
+/// An administrator switches off the two-factor sign-in of a user who lost both the
+/// authenticator and the recovery codes (after checking who they are by another channel):
+/// the secret and the codes go, audited with the administrator and the reason, in one
+/// transaction. Refused for the administrator's own account (a stolen administrator session
+/// must not shed its own second factor: the owner uses a recovery code or the password on
+/// `/me/two-factor`). `Ok(false)` when it was not on.
+pub async fn reset_by_admin(
+    db: &DatabaseConnection,
+    user_id: i64,
+    admin: i64,
+    reason: &str,
+    now: i64,
+) -> Result<Result<bool, super::DisableRefusal>, DbErr> {
+    if user_id == admin {
+        return Ok(Err(super::DisableRefusal::OwnAccount));
+    }
+    let txn = crate::kernel::db::begin_write(db).await?;
+    super::lock_user(&*txn, user_id).await?;
+    if !model::is_on(&*txn, user_id).await? {
+        txn.commit().await?;
+        return Ok(Ok(false));
+    }
+    model::remove(&*txn, user_id).await?;
+    audit(
+        &*txn,
+        now,
+        admin,
+        user_id,
+        "two_factor_reset",
+        serde_json::json!({ "user": user_id, "reason": reason }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(true))
+}
+
+/// Which of these users have two-factor sign-in on.
+pub async fn on_among(
+    db: &DatabaseConnection,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    model::on_among(db, ids).await
 }
 
 /// What a second factor was.
@@ -191,17 +291,13 @@ pub async fn verify(
             let hash = rules::recovery_hash(user_id, &normalized);
             if model::spend_recovery(&*txn, user_id, &hash, now).await? {
                 let left = model::recovery_left(&*txn, user_id).await?;
-                crate::audit::append(
+                audit(
                     &*txn,
-                    crate::audit::Entry {
-                        at: now,
-                        actor_id: Some(user_id),
-                        entity: "user",
-                        entity_id: user_id,
-                        action: "recovery_code_used",
-                        detail: serde_json::json!({ "user": user_id, "left": left }),
-                        public: false,
-                    },
+                    now,
+                    user_id,
+                    user_id,
+                    "recovery_code_used",
+                    serde_json::json!({ "user": user_id, "left": left }),
                 )
                 .await?;
                 Ok(Used::Recovery { left })
@@ -225,17 +321,13 @@ pub async fn disable(db: &DatabaseConnection, user_id: i64, now: i64) -> Result<
         return Ok(false);
     }
     model::remove(&*txn, user_id).await?;
-    crate::audit::append(
+    audit(
         &*txn,
-        crate::audit::Entry {
-            at: now,
-            actor_id: Some(user_id),
-            entity: "user",
-            entity_id: user_id,
-            action: "two_factor_disabled",
-            detail: serde_json::json!({ "user": user_id }),
-            public: false,
-        },
+        now,
+        user_id,
+        user_id,
+        "two_factor_disabled",
+        serde_json::json!({ "user": user_id }),
     )
     .await?;
     txn.commit().await?;

@@ -205,3 +205,23 @@ pub async fn recovery_left(db: &impl ConnectionTrait, user_id: i64) -> Result<u6
         .count(db)
         .await
 }
+
+/// Which of these users have two-factor sign-in on, in one IN query (the administrator's
+/// list of a page of users).
+pub async fn on_among(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashSet<i64>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let on: Vec<i64> = user_totp::Entity::find()
+        .select_only()
+        .column(user_totp::Column::UserId)
+        .filter(user_totp::Column::UserId.is_in(ids.iter().copied()))
+        .filter(user_totp::Column::EnabledAt.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(on.into_iter().collect())
+}

@@ -122,6 +122,8 @@ pub enum Failed<'a> {
     Role(&'a RoleForm, &'a FieldErrors),
     /// The disable/enable form.
     Status(&'a StatusForm, &'a FieldErrors),
+    /// The two-factor reset form.
+    TwoFactor(&'a StatusForm, &'a FieldErrors),
 }
 
 /// One page of the administrator's user list.
@@ -138,18 +140,23 @@ pub struct UserList<'a> {
     pub pages: u64,
     /// The administrator looking (their own row has no disable button).
     pub me: i64,
+    /// The users on this page with two-factor sign-in on (their rows offer a reset).
+    pub two_factor: &'a std::collections::HashSet<i64>,
 }
 
 /// Administrator's user list: a search by e-mail or name, 50 a page; each user's status and
 /// roles, a form to grant or revoke one role with a reason, one to disable (with a reason,
-/// confirmed on the next page) or re-enable the account, and one to issue a password-reset
-/// link. `failed` is the row whose form came back with errors, with what was typed.
+/// confirmed on the next page) or re-enable the account, one to issue a password-reset
+/// link, and for a user with two-factor sign-in on one to reset it (with a reason, confirmed
+/// on the next page). `failed` is the row whose form came back with errors, as typed.
 pub fn users(lang: Lang, l: &UserList, csrf: &str, failed: Option<(i64, Failed)>) -> Markup {
     let none = FieldErrors::default();
     let blank = RoleForm::default();
     let blank_status = StatusForm::default();
     let summary = match &failed {
-        Some((_, Failed::Role(_, e))) | Some((_, Failed::Status(_, e))) => Some(*e),
+        Some((_, Failed::Role(_, e)))
+        | Some((_, Failed::Status(_, e)))
+        | Some((_, Failed::TwoFactor(_, e))) => Some(*e),
         None => None,
     };
     let href = |p: u64| {
@@ -200,6 +207,9 @@ pub fn users(lang: Lang, l: &UserList, csrf: &str, failed: Option<(i64, Failed)>
                             span.muted { (crate::kernel::clock::display_instant(at)) " · " (u.disabled_reason) }
                         } @else {
                             span.badge { (lang.t("users.active")) }
+                        }
+                        @if l.two_factor.contains(&u.id) {
+                            " " span.badge.two-factor-on { (lang.t("users.two_factor_on")) }
                         }
                     }
                     td.roles { @for r in roles { span.badge.badge-role data-role=(r.code()) { (r.label(lang)) } " " } }
@@ -252,6 +262,22 @@ pub fn users(lang: Lang, l: &UserList, csrf: &str, failed: Option<(i64, Failed)>
                         form.inline.reset-form method="post" action=(format!("/admin/users/{}/reset-link", u.id)) {
                             (csrf_field(csrf))
                             button.btn.btn-secondary type="submit" { (lang.t("users.reset_link")) }
+                        }
+                        @if l.two_factor.contains(&u.id) && u.id != l.me {
+                            @let (tf, te) = match &failed {
+                                Some((id, Failed::TwoFactor(f, e))) if *id == u.id => (*f, *e),
+                                _ => (&blank_status, &none),
+                            };
+                            form.inline.two-factor-form method="post" action=(format!("/admin/users/{}/two-factor/reset", u.id)) {
+                                (csrf_field(csrf))
+                                label.visually-hidden for=(format!("tf-reason-{}", u.id)) { (lang.t("users.two_factor_reason")) }
+                                input id=(format!("tf-reason-{}", u.id)) type="text" name="reason" value=(tf.reason)
+                                    maxlength="500" placeholder=(lang.t("users.two_factor_reason"))
+                                    aria-invalid=[te.get("reason").map(|_| "true")];
+                                " "
+                                button.btn.btn-danger type="submit" { (lang.t("users.two_factor_reset")) }
+                                @for (_, m) in &te.0 { p.error-msg { (m) } }
+                            }
                         }
                     }
                 }
@@ -443,6 +469,14 @@ pub fn two_factor(lang: Lang, v: &TwoFactorView<'_>, e: &FieldErrors, csrf: &str
                         (input("password", "password", &lang.t("two_factor.or_password"), "", None, e, false))
                         div.actions { button.btn.btn-danger type="submit" { (lang.t("two_factor.disable")) } }
                     }
+                    h2 { (lang.t("two_factor.regenerate_title")) }
+                    p { (lang.t("two_factor.regenerate_hint")) }
+                    form.form method="post" action="/me/two-factor/recovery" novalidate {
+                        (csrf_field(csrf))
+                        (input("text", "regen_code", &lang.t("two_factor.code_or_recovery"), "", None, e, false))
+                        (input("password", "regen_password", &lang.t("two_factor.or_password"), "", None, e, false))
+                        div.actions { button.btn.btn-secondary type="submit" { (lang.t("two_factor.regenerate")) } }
+                    }
                 }
             }
             p { a href="/me/settings" { (lang.t("mail_settings.title")) } }
@@ -450,12 +484,17 @@ pub fn two_factor(lang: Lang, v: &TwoFactorView<'_>, e: &FieldErrors, csrf: &str
     }
 }
 
-/// The recovery codes, shown once, right after two-factor sign-in is switched on.
-pub fn recovery_codes(lang: Lang, codes: &[String]) -> Markup {
+/// The recovery codes, shown once: right after two-factor sign-in is switched on, or after
+/// new ones replaced the old (`regenerated`).
+pub fn recovery_codes(lang: Lang, codes: &[String], regenerated: bool) -> Markup {
     html! {
         div.auth-box {
             h1.page-title { (lang.t("two_factor.codes_title")) }
-            p.flash.flash-success { (lang.t("two_factor.enabled")) }
+            @if regenerated {
+                p.flash.flash-success id="codes-regenerated" { (lang.t("two_factor.regenerated")) }
+            } @else {
+                p.flash.flash-success { (lang.t("two_factor.enabled")) }
+            }
             p { (lang.t("two_factor.codes_hint")) }
             ol id="recovery-codes" { @for c in codes { li { code { (c) } } } }
             p { a.btn.btn-primary href="/me" { (lang.t("two_factor.codes_done")) } }

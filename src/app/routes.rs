@@ -230,6 +230,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         Admin,
         accounts::routes::issue_reset,
     )
+    .post(
+        "/admin/users/{id}/two-factor/reset",
+        Admin,
+        accounts::routes::reset_two_factor,
+    )
     .get("/me/password", SignedIn, accounts::routes::password_form)
     .post("/me/password", SignedIn, accounts::routes::change_password)
     .get(
@@ -257,6 +262,11 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
         "/me/two-factor/disable",
         SignedIn,
         accounts::routes::two_factor_disable,
+    )
+    .post(
+        "/me/two-factor/recovery",
+        SignedIn,
+        accounts::routes::regenerate_recovery,
     )
     .get(
         "/password/reset/{token}",
