@@ -616,10 +616,16 @@ async fn the_organizers_list_comes_in_pages() {
     let n = LIST_PAGE_SIZE as usize + 3;
     let mut ids = Vec::new();
     for i in 0..n {
-        let id = ops::apply(db, &c, author, &group_draft(&format!("第{i}小组")), T0 + i as i64)
-            .await
-            .unwrap()
-            .unwrap();
+        let id = ops::apply(
+            db,
+            &c,
+            author,
+            &group_draft(&format!("第{i}小组")),
+            T0 + i as i64,
+        )
+        .await
+        .unwrap()
+        .unwrap();
         ids.push(id);
     }
     // Three of them are screened: the filter pages its own rows.

@@ -400,7 +400,10 @@ async fn new_recovery_codes_replace_the_old_after_a_code_or_the_password() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.count("#regen_code-error"), 1);
     let r = c
-        .post("/me/two-factor/recovery", &[("regen_password", "wrong one")])
+        .post(
+            "/me/two-factor/recovery",
+            &[("regen_password", "wrong one")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.count("#regen_password-error"), 1);
@@ -466,13 +469,19 @@ async fn an_administrator_resets_a_lost_second_factor_with_a_reason_after_confir
     // A reason is required; what was typed stays.
     let r = admin.post(&action, &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.count(&format!("#user-{uid} .two-factor-form .error-msg")), 1);
+    assert_eq!(
+        r.count(&format!("#user-{uid} .two-factor-form .error-msg")),
+        1
+    );
     // The first post asks for confirmation and changes nothing.
     let reason = "本人到场核验身份证，手机遗失";
     let r = admin.post(&action, &[("reason", reason)]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains(reason));
-    assert_eq!(r.count(&format!("form[action='{action}'] input[name=confirm]")), 1);
+    assert_eq!(
+        r.count(&format!("form[action='{action}'] input[name=confirm]")),
+        1
+    );
     assert!(
         civicbridge::accounts::two_factor::is_on(&app.state.db, uid)
             .await
@@ -500,7 +509,10 @@ async fn an_administrator_resets_a_lost_second_factor_with_a_reason_after_confir
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.try_get::<Option<i64>>("", "actor_id").unwrap(), Some(admin_id));
+        assert_eq!(
+            row.try_get::<Option<i64>>("", "actor_id").unwrap(),
+            Some(admin_id)
+        );
         assert_eq!(row.try_get::<i64>("", "entity_id").unwrap(), uid);
     }
     // The user signs in with the password alone.

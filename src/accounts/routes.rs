@@ -1008,7 +1008,7 @@ async fn prove_owner(
     ctx: &Ctx,
     code: &str,
     password: &str,
-    (code_field, password_field): (&str, &str),
+    (code_field, password_field): (&'static str, &'static str),
 ) -> AppResult<Result<(), FieldErrors>> {
     let user = ctx.require_user()?;
     let (uid, email) = (user.actor.user_id, user.email.clone());

@@ -4,7 +4,7 @@
 
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, Condition, PaginatorTrait};
+use sea_orm::{ActiveValue::Set, Condition, PaginatorTrait, QuerySelect};
 
 /// `user_totp`
 pub mod user_totp {

@@ -120,7 +120,8 @@ mod tests {
         assert_eq!(page_number("-1", 100, 50), 1);
         assert_eq!(page_number("two", 100, 50), 1);
         assert_eq!(page_number("99999999999999999999999", 100, 50), 1);
-        assert_eq!(page_number("2", 100, 0), 1);
+        // No division by zero: a page size of 0 counts as 1.
+        assert_eq!(page_number("2", 100, 0), 2);
     }
 
     #[test]

@@ -1176,7 +1176,6 @@ mod tests {
 
     const L: Lang = Lang::En;
 
-
     fn terms() -> CallTerms {
         CallTerms {
             max_grant: Fen(5_000_000),
