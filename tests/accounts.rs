@@ -408,3 +408,94 @@ async fn changing_a_password_needs_the_current_one_and_spends_reset_links() {
     );
     app.check_invariants().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_new_password_ends_every_other_session() {
+    let app = TestApp::new().await;
+    let (mut here, uid) = app.signed_in("twice@example.org", &[]).await;
+    // The same account signed in on a second device, and on a third.
+    let mut there = app.client();
+    there.login("twice@example.org", PW).await;
+    let mut third = app.client();
+    third.login("twice@example.org", PW).await;
+    for c in [&mut here, &mut there, &mut third] {
+        assert_eq!(c.get("/me").await.status, StatusCode::OK);
+    }
+    let r = here
+        .post(
+            "/me/password",
+            &[
+                ("current_password", PW),
+                ("password", "a fresh long secret"),
+                ("password_confirm", "a fresh long secret"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // The device that changed it stays signed in; the others are signed out.
+    assert_eq!(here.get("/me").await.status, StatusCode::OK);
+    let r = there.get("/me").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.location().unwrap_or("").starts_with("/login"),
+        "{:?}",
+        r.location()
+    );
+    // A form posted from the old session is refused like a signed-out one, nothing written.
+    let before = audited(&app, "password_changed").await;
+    let r = there
+        .post(
+            "/me/password",
+            &[
+                ("current_password", "a fresh long secret"),
+                ("password", "the attacker's own"),
+                ("password_confirm", "the attacker's own"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        r.location().unwrap_or("").starts_with("/login"),
+        "{:?}",
+        r.location()
+    );
+    assert_eq!(audited(&app, "password_changed").await, before);
+    assert_eq!(
+        try_login(&app, "twice@example.org", "the attacker's own")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Signing in again with the new password works on that device.
+    there
+        .login("twice@example.org", "a fresh long secret")
+        .await;
+    assert_eq!(there.get("/me").await.status, StatusCode::OK);
+
+    // A reset by link ends every session, the one that changed it before included.
+    let (mut admin, _) = app.signed_in("root@example.org", &[Role::Admin]).await;
+    admin.get("/admin/users").await;
+    let link = admin
+        .post(&format!("/admin/users/{uid}/reset-link"), &[])
+        .await
+        .value("#reset-link")
+        .unwrap();
+    let mut visitor = app.client();
+    visitor.get(&link).await;
+    let r = visitor
+        .post(
+            &link,
+            &[
+                ("password", "reset by the owner"),
+                ("password_confirm", "reset by the owner"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for c in [&mut here, &mut there, &mut third] {
+        assert_eq!(c.get("/me").await.status, StatusCode::SEE_OTHER);
+    }
+    // The administrator's own session is untouched.
+    assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
+    app.check_invariants().await.unwrap();
+}

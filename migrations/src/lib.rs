@@ -211,6 +211,7 @@ mod m0535_index_milestone_files_contract;
 mod m0540_add_space_resources_retired_at;
 mod m0541_index_proposals_call_submitted;
 mod m0542_index_proposals_call_state_submitted;
+mod m0546_add_users_session_epoch;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -424,6 +425,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0540_add_space_resources_retired_at::Migration),
             Box::new(m0541_index_proposals_call_submitted::Migration),
             Box::new(m0542_index_proposals_call_state_submitted::Migration),
+            Box::new(m0546_add_users_session_epoch::Migration),
         ]
     }
 }

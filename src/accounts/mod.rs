@@ -57,6 +57,9 @@ pub struct CurrentUser {
     pub units: Vec<(i64, String)>,
     /// Unread notices in the user's inbox.
     pub unread: i64,
+    /// The account's session epoch: a session signed in under another value no longer
+    /// counts (a password change or reset raised it).
+    pub session_epoch: i64,
 }
 
 /// Hashes a password with argon2id and a random salt.
@@ -113,9 +116,11 @@ pub async fn load_current_user(
     // only its own tables).
     let sql = format!(
         "SELECT 'user' AS kind, id AS id, display_name AS name, email AS extra FROM users WHERE id = {} AND disabled_at IS NULL \
+         UNION ALL SELECT 'epoch', session_epoch, '', '' FROM users WHERE id = {} \
          UNION ALL SELECT 'role', user_id, role, '' FROM user_roles WHERE user_id = {} \
          UNION ALL {} UNION ALL {} UNION ALL {} ORDER BY 1, 2",
         p(1),
+        p(6),
         p(2),
         crate::orgs::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(3)),
         crate::units::MEMBERSHIP_ROWS_SQL.replace("{user}", &p(4)),
@@ -131,11 +136,13 @@ pub async fn load_current_user(
                 user_id.into(),
                 user_id.into(),
                 user_id.into(),
+                user_id.into(),
             ],
         ))
         .await?;
     let mut user = None;
     let mut unread = 0;
+    let mut session_epoch = 0;
     let (mut roles, mut orgs, mut units) = (Vec::new(), Vec::new(), Vec::new());
     for r in rows {
         let kind: String = r.try_get("", "kind")?;
@@ -147,6 +154,7 @@ pub async fn load_current_user(
             "role" => roles.extend(Role::parse(&name)),
             "org" => orgs.extend(OrgRole::parse(&extra).map(|role| (id, name, role))),
             "inbox" => unread = id,
+            "epoch" => session_epoch = id,
             _ => units.push((id, name)),
         }
     }
@@ -169,7 +177,13 @@ pub async fn load_current_user(
         orgs,
         units,
         unread,
+        session_epoch,
     }))
+}
+
+/// The session epoch a new session of the user signs in under.
+pub async fn session_epoch(db: &DatabaseConnection, user_id: i64) -> Result<i64, DbErr> {
+    model::session_epoch(db, user_id).await
 }
 
 /// Creates a user with roles in one transaction.

@@ -28,6 +28,9 @@ pub mod user {
         pub disabled_at: Option<i64>,
         /// The administrator's reason (empty while active).
         pub disabled_reason: String,
+        /// Raised by a password change or reset: a session signed in under a lower value
+        /// no longer counts (m0546).
+        pub session_epoch: i64,
     }
 
     /// No relations are navigated through sea-orm; queries join explicitly.
@@ -368,14 +371,29 @@ pub async fn set_password_hash(
     user_id: i64,
     hash: &str,
 ) -> Result<(), DbErr> {
-    user::ActiveModel {
-        id: Set(user_id),
-        password_hash: Set(hash.to_string()),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    // A new password ends every session signed in with the old one.
+    user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash))
+        .col_expr(
+            user::Column::SessionEpoch,
+            Expr::col(user::Column::SessionEpoch).add(1),
+        )
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
     Ok(())
+}
+
+/// The session epoch of a user (0 for none such).
+pub async fn session_epoch(db: &impl ConnectionTrait, user_id: i64) -> Result<i64, DbErr> {
+    let e: Option<i64> = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::SessionEpoch)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(e.unwrap_or(0))
 }
 
 /// Marks every unused reset link of a user used at `now` (a link was used, or the password

@@ -20,11 +20,17 @@ fn session_err(e: tower_sessions::session::Error) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-/// Starts a signed-in session: a new session id (no fixation), the user id, a new CSRF token.
-async fn sign_in(ctx: &mut Ctx, user_id: i64) -> AppResult<()> {
+/// Starts a signed-in session: a new session id (no fixation), the user id and the account's
+/// session epoch (a later password change ends it), a new CSRF token.
+async fn sign_in(st: &AppState, ctx: &mut Ctx, user_id: i64) -> AppResult<()> {
+    let epoch = super::session_epoch(&st.db, user_id).await?;
     ctx.session.cycle_id().await.map_err(session_err)?;
     ctx.session
         .insert(keys::USER_ID, user_id)
+        .await
+        .map_err(session_err)?;
+    ctx.session
+        .insert(keys::EPOCH, epoch)
         .await
         .map_err(session_err)?;
     let t = crate::web::csrf::new_token();
@@ -200,7 +206,7 @@ pub async fn login(
                 }
                 Some(u) => {
                     attempt.succeeded(&st.db).await?;
-                    sign_in(&mut ctx, u.id).await?;
+                    sign_in(&st, &mut ctx, u.id).await?;
                     return after_sign_in(&st, &mut ctx, u.id, &next).await;
                 }
                 // Already counted when the attempt began.
@@ -616,6 +622,14 @@ pub async fn change_password(
     attempt.succeeded(&st.db).await?;
     let hash = hash_blocking(new).await?;
     super::change_password(&st.db, user_id, &hash, now).await?;
+    // Every other session of the account has ended; this one goes on under a new id and the
+    // new epoch.
+    let epoch = super::session_epoch(&st.db, user_id).await?;
+    ctx.session.cycle_id().await.map_err(session_err)?;
+    ctx.session
+        .insert(keys::EPOCH, epoch)
+        .await
+        .map_err(session_err)?;
     ctx.set_flash("success", ctx.t("password.changed")).await?;
     Ok(see_other("/me"))
 }
@@ -908,7 +922,7 @@ pub async fn second_step(
                 .remove::<PendingSignIn>(keys::PENDING_2FA)
                 .await
                 .map_err(session_err)?;
-            sign_in(&mut ctx, p.user_id).await?;
+            sign_in(&st, &mut ctx, p.user_id).await?;
             if let Used::Recovery { left } = used {
                 let text = ctx
                     .lang

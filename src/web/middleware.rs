@@ -93,8 +93,7 @@ pub async fn error_viewer(State(state): State<AppState>, req: Request, next: Nex
         && status != StatusCode::UNAUTHORIZED
         && !renders_own_error(&res);
     if let (true, Some(session)) = (replaced, session)
-        && let Ok(Some(uid)) = session.get::<i64>(keys::USER_ID).await
-        && let Ok(Some(user)) = crate::accounts::load_current_user(&state.db, uid).await
+        && let Ok(Some(user)) = super::session_user(&state.db, &session).await
     {
         let csrf = session.get::<String>(keys::CSRF).await.ok().flatten();
         res.extensions_mut().insert(ErrorViewer { user, csrf });

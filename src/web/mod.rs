@@ -35,6 +35,9 @@ use crate::kernel::error::{AppError, AppResult};
 pub mod keys {
     /// The signed-in user's id.
     pub const USER_ID: &str = "uid";
+    /// The account's session epoch when this session signed in (absent: 0). A password
+    /// change or reset raises the account's, which ends every session stamped lower.
+    pub const EPOCH: &str = "epoch";
     /// The CSRF token bound to the session.
     pub const CSRF: &str = "csrf";
     /// A one-shot message for the next page.
@@ -155,6 +158,31 @@ impl Ctx {
     }
 }
 
+/// The signed-in user of a session: the account of its user id, unless disabled, or signed
+/// in under an older session epoch (its password changed since: the session no longer
+/// counts, as if signed out).
+pub async fn session_user(
+    db: &sea_orm::DatabaseConnection,
+    session: &Session,
+) -> AppResult<Option<CurrentUser>> {
+    let Some(uid) = session
+        .get::<i64>(keys::USER_ID)
+        .await
+        .map_err(session_err)?
+    else {
+        return Ok(None);
+    };
+    let Some(user) = crate::accounts::load_current_user(db, uid).await? else {
+        return Ok(None);
+    };
+    let epoch = session
+        .get::<i64>(keys::EPOCH)
+        .await
+        .map_err(session_err)?
+        .unwrap_or(0);
+    Ok((epoch == user.session_epoch).then_some(user))
+}
+
 fn session_err(e: tower_sessions::session::Error) -> AppError {
     AppError::Internal(e.to_string())
 }
@@ -178,13 +206,7 @@ impl FromRequestParts<AppState> for Ctx {
         // Only a request that carries a cookie can have a session: skip the store otherwise,
         // which keeps anonymous public pages free of database round trips for sessions.
         if parts.headers.contains_key(axum::http::header::COOKIE) {
-            if let Some(uid) = session
-                .get::<i64>(keys::USER_ID)
-                .await
-                .map_err(session_err)?
-            {
-                user = crate::accounts::load_current_user(&state.db, uid).await?;
-            }
+            user = session_user(&state.db, &session).await?;
             csrf = session
                 .get::<String>(keys::CSRF)
                 .await
