@@ -68,7 +68,9 @@
 //!   disable an account (reason, confirmation, audited; its sessions end because
 //!   `load_current_user` skips disabled rows) and issue single-use reset links (only the
 //!   SHA-256 of the secret stored, a day's expiry, spent by any password change); users change
-//!   their password at `/me/password`, throttled like the log-in. Forgotten passwords
+//!   their password at `/me/password`, throttled like the log-in; a new password (changed or
+//!   reset) raises `users.session_epoch`, ending every session signed in under the old value
+//!   (`web::session_user` compares). Forgotten passwords
 //!   (`/password/forgot`, issue 11): the same answer for any e-mail, throttled per e-mail and
 //!   per address, a 30-minute single-use link mailed through `inbox::queue_mail` in the
 //!   request's transaction (older links spent). Two-factor sign-in (`two_factor.rs`,
@@ -77,7 +79,8 @@
 //!   no code works twice, the secret sealed (`kernel::seal`), ten recovery codes kept as
 //!   SHA-256 only, wrong codes under the log-in throttle, enrolment first for the roles in
 //!   `CIVICBRIDGE_REQUIRE_2FA_ROLES` (`web::middleware::enrol_first`), audited; a password
-//!   reset leaves it on. Calls `orgs`/`units` for
+//!   reset leaves it on; new recovery codes on demand; an administrator's reset of a lost
+//!   second factor (reason, confirmation, audited, never their own). Calls `orgs`/`units` for
 //!   memberships, `audit`, `inbox`.
 //! - [`inbox`] — notices addressed to one user (membership and role changes, sign-up
 //!   attempts with their e-mail, evaluator replacements, verification and claim
