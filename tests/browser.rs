@@ -16,7 +16,11 @@
 //! at 1280 px the header's brand, navigation, search and user area share one row; every page
 //! starts with a skip link to `#main`, has one banner, main and footer landmark, named
 //! navigation landmarks and no repeated id; axe-core (vendored) finds no violation of any
-//! impact; the 404 page keeps the full, signed-in header.
+//! impact; the 404 page keeps the full, signed-in header. The walks include the notices (the
+//! list, a correction and a termination notice), the forgotten-password form, the
+//! organization user's settings, two-factor page, own sealed bid before the deadline and a
+//! proposal with files, and the bid's receipt; a notice's printable view is checked without
+//! the site frame (one main, no repeated id, no sideways scroll, axe-core).
 //!
 //! `incubator_apply_to_graduate_flow` runs issue 12's incubator flow on the demo data, and
 //! `brand_create_to_recognized_flow` issue 14's brand flow (create a brand with a photo →
@@ -843,6 +847,19 @@ if (twice.length) problems.push('ids used more than once: ' + twice.join(', '));
 return problems;
 "##;
 
+/// The rules of a printable view (a notice's): the document alone, so no
+/// header, navigation or footer — one `main#main` and no repeated id.
+const PRINTABLE_RULES: &str = r##"
+const problems = [];
+if (document.querySelectorAll('main#main').length !== 1) problems.push('not one main#main');
+if (document.querySelectorAll('header, nav, footer').length) problems.push('a header, navigation or footer on a printable view');
+const seen = {};
+for (const e of document.querySelectorAll('[id]')) seen[e.id] = (seen[e.id] || 0) + 1;
+const twice = Object.keys(seen).filter(k => seen[k] > 1);
+if (twice.length) problems.push('ids used more than once: ' + twice.join(', '));
+return problems;
+"##;
+
 /// At a phone width: the page's width against the window's, and the elements that stick
 /// out of the window without being inside a box that scrolls.
 const SIDEWAYS: &str = r##"
@@ -1161,6 +1178,33 @@ async fn walk(
     Ok(())
 }
 
+/// Printable views (no site frame): at both phone widths, in both languages, no sideways
+/// scroll, the printable rules, no CSP violation and no axe-core violation.
+async fn walk_printable(c: &Client, base: &str, who: &str, pages: &[String]) -> anyhow::Result<()> {
+    for lang in ["zh-CN", "en"] {
+        // `?lang=` sets the cookie the printable views follow.
+        visit(c, base, &format!("/?lang={lang}")).await?;
+        for width in PHONES {
+            set_width(c, width).await?;
+            for path in pages {
+                c.goto(&format!("{base}{path}")).await?;
+                wait_for(c, "main#main").await?;
+                let what = format!("{path} ({who}, {lang}, {width} px)");
+                let problems = c.execute(PRINTABLE_RULES, vec![]).await?;
+                ensure!(problems == json!([]), "{what}: {problems}");
+                no_violations(c, &what).await?;
+                no_sideways_scroll(c, &what).await?;
+                if width == PHONES[0] {
+                    accessible(c, &what).await?;
+                }
+            }
+        }
+    }
+    set_width(c, DESKTOP).await?;
+    c.goto(&format!("{base}/?lang=zh-CN")).await?;
+    Ok(())
+}
+
 async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()> {
     // The pages anyone may see: home, the lists, an organization, the dashboard, search, a
     // contract, and a tender in every public state (the buyer's own draft comes below).
@@ -1195,6 +1239,16 @@ async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
     }
     let contracted = public[public.len() - 4].clone();
     public.push(first_href(c, base, &contracted, r#"main a[href^="/contracts/"]"#).await?);
+    // The notices (a list by type, a correction with its old and new deadline, a termination
+    // with its reason) and the forgotten-password form.
+    public.push("/notices".into());
+    let mut notices = Vec::new();
+    for kind in ["correction", "termination"] {
+        let path = format!("/notices?type={kind}");
+        notices.push(first_href(c, base, &path, "main a.notice-title").await?);
+    }
+    public.extend(notices.iter().cloned());
+    public.push("/password/forgot".into());
 
     // An attempt to sign up with the buyer's e-mail leaves the buyer an unread notice, so
     // the header below carries the badge.
@@ -1214,6 +1268,8 @@ async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
 
     axe_can_fail(c, base).await?;
     walk(c, base, shots, "visitor", false, &public).await?;
+    let printable: Vec<String> = notices.iter().map(|n| format!("{n}/print")).collect();
+    walk_printable(c, base, "visitor", &printable).await?;
 
     log_in(c, base, "admin@demo.civicbridge.cn").await?;
     let admin: Vec<String> = ["/me", "/admin/users", "/me/notifications"]
@@ -1243,13 +1299,41 @@ async fn layout_flows(c: &Client, base: &str, shots: &Path) -> anyhow::Result<()
         r#"main table a[href^="/tenders/"]"#,
     )
     .await?;
+    // Its own sealed bid on the open tender, before the deadline (and the bid's receipt).
+    let own_bid = first_href(c, base, &format!("{open}/bid"), "main a.bid-content").await?;
+    // A proposal of its own with files attached (the demo attaches them to the editable ones).
+    c.goto(&format!("{base}/me")).await?;
+    wait_for(c, "main#main").await?;
+    let mut proposal = None;
+    for p in hrefs(c, r#"main a[href^="/proposals/"]"#).await? {
+        c.goto(&format!("{base}{p}")).await?;
+        wait_for(c, "main#main").await?;
+        if !c
+            .find_all(Locator::Css(r#"main a[href*="/files/"]"#))
+            .await?
+            .is_empty()
+        {
+            proposal = Some(p);
+            break;
+        }
+    }
+    let proposal = proposal.context("no proposal of the demo organization user has files")?;
     walk(
         c,
         base,
         shots,
         "org",
         true,
-        &["/me".into(), format!("{open}/bid")],
+        &[
+            "/me".into(),
+            "/me/settings".into(),
+            "/me/two-factor".into(),
+            own_bid.clone(),
+            // The receipt prints from the ordinary page (print CSS hides the site frame).
+            format!("{own_bid}/receipt"),
+            proposal,
+            format!("{open}/bid"),
+        ],
     )
     .await?;
     log_out(c, base).await

@@ -218,6 +218,12 @@ async fn both_sides_sign_and_the_contract_becomes_active() {
     for amount in ["¥30,000.00", "¥40,000.01"] {
         assert!(ms.contains(amount), "{ms}");
     }
+    // The row number is a narrow ordinal column, not the generic first column's 9em.
+    assert_eq!(
+        r.count("table.milestones td.ordinal:first-child"),
+        r.count("table.milestones tbody tr")
+    );
+    assert_eq!(r.count("table.milestones th.ordinal:first-child"), 1);
     assert_eq!(
         r.count("form[action$='/sign']"),
         0,

@@ -1980,7 +1980,10 @@ async fn every_page_is_translated_in_both_languages() {
     let made = civicbridge::app::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
         .await
         .unwrap();
-    assert_eq!(made, 9, "one demo tender in each state");
+    assert_eq!(
+        made, 10,
+        "one demo tender in each state and one whose contract was terminated"
+    );
     assert_eq!(
         civicbridge::app::seed::vetting::run(db, app.clock().now())
             .await

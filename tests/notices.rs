@@ -69,7 +69,12 @@ async fn demo_with_every_type() -> TestApp {
     .await
     .unwrap()
     .unwrap();
-    let contracted = tenders.iter().find(|t| t.state == "contracted").unwrap();
+    // The first contracted tender (the demo's last one had its contract terminated already).
+    let contracted = tenders
+        .iter()
+        .filter(|t| t.state == "contracted")
+        .min_by_key(|t| t.id)
+        .unwrap();
     let contract = civicbridge::contracts::of_tender(db, contracted.id)
         .await
         .unwrap()
@@ -79,6 +84,57 @@ async fn demo_with_every_type() -> TestApp {
         .unwrap()
         .unwrap();
     app
+}
+
+/// The demo as `serve --demo` seeds it (one tender per state here), nothing added: over HTTP,
+/// `/notices?type=…` lists at least one notice of every type, and the first of each has a
+/// page, a printable view and a PDF; the correction names the extended deadline and the
+/// termination its public reason.
+#[tokio::test]
+async fn the_demo_alone_has_a_notice_of_every_type() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    civicbridge::app::seed::run(db, app.clock(), 60, 3, false)
+        .await
+        .unwrap();
+    civicbridge::app::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
+        .await
+        .unwrap();
+    let mut c = app.client();
+    for k in NoticeKind::ALL {
+        let code = k.code();
+        let r = c.get(&format!("/notices?type={code}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let ids = listed(&r);
+        assert!(!ids.is_empty(), "no {code} notice in the demo");
+        assert_eq!(
+            r.count(&format!(".notice-item .badge-notice-{code}")),
+            ids.len(),
+            "{code}: only that type is listed"
+        );
+        let page = c.get(&format!("/notices/{}", ids[0])).await;
+        assert_eq!(page.status, StatusCode::OK, "{code}");
+        let print = c.get(&format!("/notices/{}/print", ids[0])).await;
+        assert_eq!(print.status, StatusCode::OK, "{code}");
+        assert_eq!(print.text(".notice-facts"), page.text(".notice-facts"));
+        let pdf = c.get(&format!("/notices/{}.pdf", ids[0])).await.pdf_text();
+        let facts = page.text(".notice-facts");
+        match k {
+            NoticeKind::Correction => {
+                assert!(page.text("h1").contains("更正公告"), "{}", page.text("h1"));
+                assert!(facts.contains("投标截止时间延长三天"), "{facts}");
+                assert!(facts.contains("更正后投标截止时间"), "{facts}");
+                assert!(pdf.contains("投标截止时间延长三天"), "{pdf}");
+            }
+            NoticeKind::Termination => {
+                assert!(page.text("h1").contains("终止公告"), "{}", page.text("h1"));
+                assert!(facts.contains("相继离职"), "{facts}");
+                assert!(pdf.contains("终止公告"), "{pdf}");
+            }
+            _ => {}
+        }
+    }
+    app.check_invariants().await.unwrap();
 }
 
 #[tokio::test]

@@ -131,7 +131,10 @@ async fn demo(app: &TestApp) {
     let made = civicbridge::app::seed::procurement::run(db, &app.state.seal, app.clock().now(), 1)
         .await
         .unwrap();
-    assert_eq!(made, 9, "one demo tender in each state");
+    assert_eq!(
+        made, 10,
+        "one demo tender in each state and one whose contract was terminated"
+    );
 }
 
 /// The demo's tenders in every state (published, opened, under evaluation, awarded,
@@ -158,7 +161,12 @@ async fn every_state_of_the_demo_validates_against_the_ocds_schemas() {
     .await
     .unwrap()
     .unwrap();
-    let contracted = tenders.iter().find(|t| t.state == "contracted").unwrap();
+    // The first contracted tender (the demo's last one had its contract terminated already).
+    let contracted = tenders
+        .iter()
+        .filter(|t| t.state == "contracted")
+        .min_by_key(|t| t.id)
+        .unwrap();
     let contract = civicbridge::contracts::of_tender(db, contracted.id)
         .await
         .unwrap()
@@ -238,14 +246,16 @@ async fn every_state_of_the_demo_validates_against_the_ocds_schemas() {
         let one = one.json();
         assert!(errors(&validator("release-package-schema.json"), &one).is_empty());
         if t.state == "contracted" {
+            // Both terminated: the demo's own and the one terminated above, each with its
+            // public reason.
             let k = &compiled["contracts"][0];
             assert_eq!(k["status"], "terminated");
-            assert!(
-                k["description"]
-                    .as_str()
-                    .unwrap()
-                    .contains("服务机构无法继续履约")
-            );
+            let reason = if t.id == contracted.id {
+                "服务机构无法继续履约"
+            } else {
+                "相继离职"
+            };
+            assert!(k["description"].as_str().unwrap().contains(reason));
         }
         if t.state == "completed" {
             let k = &compiled["contracts"][0];
@@ -268,7 +278,10 @@ async fn every_state_of_the_demo_validates_against_the_ocds_schemas() {
         }
         records += 1;
     }
-    assert_eq!(records, 8, "every demo tender but the draft");
+    assert_eq!(
+        records, 9,
+        "every demo tender but the draft (the terminated contract's included)"
+    );
 
     // The bulk files: every line a release that validates, all of them there.
     civicbridge::app::jobs::write_ocds_bulk(&app.state)

@@ -247,7 +247,7 @@ fn milestones_section(
             h2 { (lang.t("contract.milestones")) }
             div.table-wrap { table.data-table.milestones {
                 thead { tr {
-                    th.num { "#" }
+                    th.num.ordinal { "#" }
                     th { (lang.t("contract.m_name")) }
                     th.num { (lang.t("contract.m_share")) }
                     th.num { (lang.t("contract.m_amount")) }
@@ -257,7 +257,8 @@ fn milestones_section(
                 tbody {
                     @for m in d.milestones {
                         tr id=(format!("milestone-{}", m.id)) {
-                            td.num { (m.position) }
+                            // `ordinal`: not the generic first column's width on a phone.
+                            td.num.ordinal { (m.position) }
                             td { (m.name) }
                             td.num { (percent(m.percent_bp)) }
                             td.num { (Fen(m.amount_fen)) }
@@ -559,11 +560,11 @@ pub fn summary(lang: Lang, s: &ContractSummary) -> Markup {
             }
             div.table-wrap { table.data-table {
                 thead { tr {
-                    th.num { "#" } th { (lang.t("contract.m_name")) } th.num { (lang.t("contract.m_amount")) }
+                    th.num.ordinal { "#" } th { (lang.t("contract.m_name")) } th.num { (lang.t("contract.m_amount")) }
                     th { (lang.t("contract.m_state")) } th { (lang.t("contract.m_payment")) }
                 } }
                 tbody { @for m in &s.milestones { tr {
-                    td.num { (m.position) }
+                    td.num.ordinal { (m.position) }
                     td { (m.name) }
                     td.num { (m.amount) }
                     td { (milestone_badge(m.state, lang)) }

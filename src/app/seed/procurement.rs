@@ -1,8 +1,10 @@
 //! Demo procurement history: tenders of the demo buyer's unit in every state — drafts,
-//! open calls with questions and sealed bids, opened, under evaluation, awarded (standstill
-//! running, with a challenge), contracted (milestones under way), completed (rated),
-//! cancelled and unsuccessful — made through the same operations the web interface uses, at
-//! instants in the past, so the audit log and every page have real content.
+//! open calls with questions and sealed bids (the first one amended: its deadline extended),
+//! opened, under evaluation, awarded (standstill running, with a challenge), contracted
+//! (milestones under way), completed (rated), cancelled and unsuccessful — plus one contract
+//! terminated early, made through the same operations the web interface uses, at instants in
+//! the past, so the audit log, every page and `/notices` (a notice of every type) have real
+//! content.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -87,7 +89,8 @@ fn err(r: impl std::fmt::Debug) -> DbErr {
     DbErr::Custom(format!("demo procurement: {r:?}"))
 }
 
-/// Creates `per_state` tenders in each state (skips if the unit already has tenders).
+/// Creates `per_state` tenders in each state and one more whose contract was terminated
+/// (skips if the unit already has tenders). Returns the number of tenders made.
 pub async fn run(
     db: &DatabaseConnection,
     seal: &SealKey,
@@ -200,6 +203,11 @@ pub async fn run(
             make(&mut c, state, project, round).await?;
             made += 1;
         }
+    }
+    // After the rounds, so the tenders above (and their random draws) stay as they were.
+    if per_state > 0 {
+        make(&mut c, "terminated", PROJECTS[3], 0).await?;
+        made += 1;
     }
     Ok(made)
 }
@@ -321,6 +329,11 @@ async fn make(
     )
     .await?
     .map_err(err)?;
+    let t = if target == "published" && round == 0 {
+        amend_deadline(c, &t, start + 6 * 3600).await?
+    } else {
+        t
+    };
     if target == "cancelled" {
         procurement::cancel(
             c.db,
@@ -507,7 +520,7 @@ async fn make(
             contracts::record_payment(c.db, contract.id, m.id, &p, c.buyer, at + 2 * DAY)
                 .await?
                 .map_err(err)?;
-        } else if i == done {
+        } else if i == done && target != "terminated" {
             contracts::submit_report(
                 c.db,
                 contract.id,
@@ -532,7 +545,55 @@ async fn make(
         .await?
         .map_err(err)?;
     }
+    if target == "terminated" {
+        terminate(c, contract.id, signed + 30 * DAY).await?;
+    }
     Ok(())
+}
+
+/// The buyer extends an open tender's bid deadline by three days (a correction notice),
+/// checked as the amendment form checks it. Returns the tender as amended.
+async fn amend_deadline(
+    c: &Ctx<'_>,
+    t: &procurement::model::tender::Model,
+    at: i64,
+) -> Result<procurement::model::tender::Model, DbErr> {
+    let new_bid = t.bid_deadline + 3 * DAY;
+    rules::check_amendment(
+        at,
+        t.enquiry_deadline,
+        t.bid_deadline,
+        t.enquiry_deadline,
+        new_bid,
+        Lang::Zh,
+    )
+    .map_err(err)?;
+    let summary = rules::check_text(
+        "应潜在供应商要求，投标截止时间延长三天，以便各机构完成服务对象走访和方案编制；其他内容不变。",
+        5,
+        rules::limits::AMENDMENT,
+        Lang::Zh,
+    )
+    .map_err(err)?;
+    procurement::amend(c.db, t, t.enquiry_deadline, new_bid, &summary, c.buyer, at)
+        .await?
+        .map_err(err)?;
+    procurement::get(c.db, t.id)
+        .await?
+        .ok_or_else(|| err("tender"))
+}
+
+/// The buyer terminates an active contract early with a public reason (a termination
+/// notice), checked as the termination form checks it.
+async fn terminate(c: &Ctx<'_>, contract_id: i64, at: i64) -> Result<(), DbErr> {
+    let form = contracts::rules::TerminationForm {
+        reason: "服务机构项目负责人和两名持证社会工作者相继离职，无法按合同约定继续提供服务。经双方协商一致，合同提前终止，已验收部分按约付款，其余款项不再支付。".into(),
+        confirm: "1".into(),
+    };
+    let reason = contracts::rules::validate_termination(&form, Lang::Zh).map_err(err)?;
+    contracts::terminate(c.db, contract_id, &reason, c.buyer, at)
+        .await?
+        .map_err(err)
 }
 
 #[cfg(test)]
