@@ -454,7 +454,7 @@ async fn confirm_two_factor_reset(
     let consequences = [
         lang.tf("confirm.two_factor_reset.what", &[("user", &who)]),
         lang.t("confirm.two_factor_reset.identity"),
-        lang.tf("confirm.grant.recorded", &[("reason", reason)]),
+        lang.tf("confirm.two_factor_reset.recorded", &[("reason", reason)]),
     ];
     let csrf = ctx.ensure_csrf().await?;
     let action = format!("/admin/users/{}/two-factor/reset", user.id);
