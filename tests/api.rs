@@ -305,7 +305,7 @@ async fn get_answers_carry_an_etag_and_304_when_unchanged() {
     civicbridge::app::seed::run(&app.state.db, app.clock(), 3, 9, false)
         .await
         .unwrap();
-    app.state.org_counts.invalidate();
+    app.state.org_counts.invalidate(&app.state.db).await;
     let r = c.request(again(tag.clone())).await;
     assert_eq!(r.status, StatusCode::OK, "a new organization tops the list");
     assert_ne!(header_str(&r, "etag"), tag);

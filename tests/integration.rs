@@ -25,6 +25,7 @@ mod http;
 mod hygiene;
 mod incubators;
 mod inspections;
+mod instances;
 mod invariants;
 mod kpis;
 mod layers;

@@ -465,7 +465,7 @@ async fn the_snapshot_reads_track_record_and_capacity_from_contracts() {
         .await
         .unwrap();
     assert!(std::sync::Arc::ptr_eq(&snap, &again));
-    app.state.matching.invalidate();
+    app.state.matching.invalidate(&app.state.db).await;
     let fresh = civicbridge::matching::candidates(&civicbridge::matching::routes::env(&app.state))
         .await
         .unwrap();

@@ -212,6 +212,8 @@ mod m0540_add_space_resources_retired_at;
 mod m0541_index_proposals_call_submitted;
 mod m0542_index_proposals_call_state_submitted;
 mod m0546_add_users_session_epoch;
+mod m0547_create_job_claims;
+mod m0548_create_cache_generations;
 
 /// Runs the migrations in order.
 pub struct Migrator;
@@ -426,6 +428,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0541_index_proposals_call_submitted::Migration),
             Box::new(m0542_index_proposals_call_state_submitted::Migration),
             Box::new(m0546_add_users_session_epoch::Migration),
+            Box::new(m0547_create_job_claims::Migration),
+            Box::new(m0548_create_cache_generations::Migration),
         ]
     }
 }

@@ -1,7 +1,11 @@
 //! Background jobs, in one place. Each job is one function that does one round of its work and
 //! returns, so tests call it directly with a fixed clock; [`spawn_all`] only runs the rounds on
 //! timers. Every job is idempotent: running a round twice, or on two instances at once, does no
-//! harm (the rows they act on are claimed by conditional updates or keyed writes).
+//! harm (the rows they act on are claimed by conditional updates or keyed writes). Still, with
+//! several instances on one database each round runs once: every timer's tick is claimed in
+//! `job_claims` (`kernel::instances::claim_tick`) and only the instance that wins it runs the
+//! round; the search outbox, polled continuously, is delivered by the one instance holding its
+//! lease (`kernel::instances::hold_lease`), so each change reaches the engine once.
 
 use std::time::Duration;
 
@@ -9,6 +13,7 @@ use sea_orm::DbErr;
 
 use crate::accounts::DbSessionStore;
 use crate::kernel::clock::Clock;
+use crate::kernel::instances;
 use crate::search::Kind;
 use crate::web::AppState;
 
@@ -294,90 +299,107 @@ pub async fn search_round(st: &AppState, job: &mut SearchJob) -> bool {
 
 /// Runs every job on its timer for the life of the process.
 pub fn spawn_all(state: &AppState) {
-    every(state, Duration::from_secs(3600), |st| async move {
-        if let Err(e) = delete_expired_sessions(&st).await {
-            tracing::warn!(error = %e, "could not delete expired sessions");
-        }
-    });
-    every(state, Duration::from_secs(15), |st| async move {
-        match open_due_tenders(&st).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
-            Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
-        }
-    });
+    every(
+        state,
+        "expire_sessions",
+        Duration::from_secs(3600),
+        |st| async move {
+            if let Err(e) = delete_expired_sessions(&st).await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        },
+    );
+    every(
+        state,
+        "open_due_tenders",
+        Duration::from_secs(15),
+        |st| async move {
+            match open_due_tenders(&st).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(opened = n, "tenders opened at their deadline"),
+                Err(e) => tracing::warn!(error = %e, "opening due tenders failed; will retry"),
+            }
+        },
+    );
     // Every ten minutes, the first at start: a year's file follows its releases within ten
     // minutes; an unchanged year is not rewritten.
-    every(state, Duration::from_secs(600), |st| async move {
-        match write_ocds_bulk(&st).await {
-            Ok(years) if years.is_empty() => {}
-            Ok(years) => tracing::info!(?years, "OCDS bulk files written"),
-            Err(e) => tracing::warn!(error = %e, "writing the OCDS bulk files failed; will retry"),
-        }
-    });
-    every(state, Duration::from_secs(60), |st| async move {
-        match close_due_calls(&st).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(closed = n, "calls closed at the end of their window"),
-            Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
-        }
-    });
-    every(state, Duration::from_secs(60), |st| async move {
-        match close_due_campaigns(&st).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(closed = n, "campaigns closed at the end of their plan"),
-            Err(e) => tracing::warn!(error = %e, "closing due campaigns failed; will retry"),
-        }
-    });
+    every(
+        state,
+        "ocds_bulk",
+        Duration::from_secs(600),
+        |st| async move {
+            match write_ocds_bulk(&st).await {
+                Ok(years) if years.is_empty() => {}
+                Ok(years) => tracing::info!(?years, "OCDS bulk files written"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "writing the OCDS bulk files failed; will retry")
+                }
+            }
+        },
+    );
+    every(
+        state,
+        "close_due_calls",
+        Duration::from_secs(60),
+        |st| async move {
+            match close_due_calls(&st).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(closed = n, "calls closed at the end of their window"),
+                Err(e) => tracing::warn!(error = %e, "closing due calls failed; will retry"),
+            }
+        },
+    );
+    every(
+        state,
+        "close_due_campaigns",
+        Duration::from_secs(60),
+        |st| async move {
+            match close_due_campaigns(&st).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(closed = n, "campaigns closed at the end of their plan"),
+                Err(e) => tracing::warn!(error = %e, "closing due campaigns failed; will retry"),
+            }
+        },
+    );
     // Daily at 02:00 Asia/Shanghai, the quiet hours, not at start (a fresh demo or a new
     // rule gives its notices at night): a listing ends within a day of its ground going
     // away (well within five working days), and the events run the engine at once anyway.
-    let st = state.clone();
-    tokio::spawn(async move {
-        loop {
-            let wait = secs_until_daily(st.clock.now(), CREDIT_RUN_AT);
-            tokio::time::sleep(Duration::from_secs(wait)).await;
-            match evaluate_credit(&st).await {
-                Ok(s) => tracing::info!(?s, "credit rules evaluated"),
-                Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
-            }
-            match detect_zombies(&st).await {
-                Ok(s) => tracing::info!(?s, "zombie criteria evaluated"),
-                Err(e) => tracing::warn!(error = %e, "zombie run failed; will retry tomorrow"),
-            }
+    daily(state, "credit_run", CREDIT_RUN_AT, |st| async move {
+        match evaluate_credit(&st).await {
+            Ok(s) => tracing::info!(?s, "credit rules evaluated"),
+            Err(e) => tracing::warn!(error = %e, "credit run failed; will retry tomorrow"),
+        }
+        match detect_zombies(&st).await {
+            Ok(s) => tracing::info!(?s, "zombie criteria evaluated"),
+            Err(e) => tracing::warn!(error = %e, "zombie run failed; will retry tomorrow"),
         }
     });
     // Nightly at 03:00 Asia/Shanghai, after the day's webhooks: the ledger against Stripe.
-    let st = state.clone();
-    tokio::spawn(async move {
-        loop {
-            let wait = secs_until_daily(st.clock.now(), RECONCILE_AT);
-            tokio::time::sleep(Duration::from_secs(wait)).await;
-            match reconcile_payments(&st).await {
-                Ok(n) => tracing::info!(differences = n, "donations reconciled with Stripe"),
-                Err(e) => tracing::warn!(error = %e, "reconciliation failed; will retry tomorrow"),
-            }
+    daily(state, "reconcile_payments", RECONCILE_AT, |st| async move {
+        match reconcile_payments(&st).await {
+            Ok(n) => tracing::info!(differences = n, "donations reconciled with Stripe"),
+            Err(e) => tracing::warn!(error = %e, "reconciliation failed; will retry tomorrow"),
         }
     });
     // Daily at 09:00 Asia/Shanghai, when the recipients' staff read their notices; each
     // reminder goes out once whenever the round runs.
-    let st = state.clone();
-    tokio::spawn(async move {
-        loop {
-            let wait = secs_until_daily(st.clock.now(), GRANT_REMINDERS_AT);
-            tokio::time::sleep(Duration::from_secs(wait)).await;
+    daily(
+        state,
+        "grant_reminders",
+        GRANT_REMINDERS_AT,
+        |st| async move {
             match send_grant_reminders(&st).await {
                 Ok(n) => tracing::info!(sent = n, "grant report reminders sent"),
                 Err(e) => tracing::warn!(error = %e, "grant reminders failed; will retry tomorrow"),
             }
-        }
-    });
+        },
+    );
     // Every ten seconds while mail is configured: the queue written with the notices.
     if let Some(settings) = state.config.mail.clone() {
         match crate::kernel::mail::Smtp::new(&settings) {
             Ok(smtp) => {
                 let smtp = std::sync::Arc::new(smtp);
-                every(state, Duration::from_secs(10), move |st| {
+                every(state, "send_mail", Duration::from_secs(10), move |st| {
                     let smtp = smtp.clone();
                     let from = settings.from.clone();
                     async move {
@@ -394,17 +416,27 @@ pub fn spawn_all(state: &AppState) {
             }
         }
     }
-    every(state, Duration::from_secs(1), |st| async move {
-        if let Err(e) = chain_audit(&st).await {
-            tracing::warn!(error = %e, "audit chaining failed; will retry");
-        }
-    });
+    every(
+        state,
+        "chain_audit",
+        Duration::from_secs(1),
+        |st| async move {
+            if let Err(e) = chain_audit(&st).await {
+                tracing::warn!(error = %e, "audit chaining failed; will retry");
+            }
+        },
+    );
     // Hourly, the first at start: a removed tail shows against any published checkpoint.
-    every(state, Duration::from_secs(3600), |st| async move {
-        if let Err(e) = checkpoint_audit(&st).await {
-            tracing::warn!(error = %e, "audit checkpoint failed; will retry");
-        }
-    });
+    every(
+        state,
+        "checkpoint_audit",
+        Duration::from_secs(3600),
+        |st| async move {
+            if let Err(e) = checkpoint_audit(&st).await {
+                tracing::warn!(error = %e, "audit checkpoint failed; will retry");
+            }
+        },
+    );
     // The rooms that enqueue have no handle on this job, so it polls: right away while a full
     // batch was waiting, else every half second.
     let st = state.clone();
@@ -413,8 +445,16 @@ pub fn spawn_all(state: &AppState) {
             tokio::time::sleep(Duration::from_secs(5)).await;
         }
         let mut job = SearchJob::new(&st);
+        let me = instances::instance_id();
         loop {
-            if !search_round(&st, &mut job).await {
+            let now = st.clock.now();
+            let held = instances::hold_lease(&st.db, "search_outbox", me, SEARCH_LEASE_SECS, now)
+                .await
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "search outbox: could not renew the lease");
+                    false
+                });
+            if !held || !search_round(&st, &mut job).await {
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
         }
@@ -437,21 +477,61 @@ fn secs_until_daily(now: i64, at: i64) -> u64 {
     u64::try_from(if wait == 0 { 86_400 } else { wait }).unwrap_or(86_400)
 }
 
-/// Runs `round` every `period` (the first right away).
-fn every<F, Fut>(state: &AppState, period: Duration, round: F)
+/// Runs `round` every `period` (the first right away) — on the one instance that claims each
+/// period first: ticks are the periods since the epoch, the same on every instance.
+fn every<F, Fut>(state: &AppState, job: &'static str, period: Duration, round: F)
+where
+    F: Fn(AppState) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let st = state.clone();
+    let secs = i64::try_from(period.as_secs().max(1)).unwrap_or(i64::MAX);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(period);
+        loop {
+            tick.tick().await;
+            let now = st.clock.now();
+            if claimed(&st, job, now.div_euclid(secs), now).await {
+                round(st.clone()).await;
+            }
+        }
+    });
+}
+
+/// Whether this instance won `tick` of `job` (a database error skips the tick, logged).
+async fn claimed(st: &AppState, job: &str, tick: i64, now: i64) -> bool {
+    let me = instances::instance_id();
+    match instances::claim_tick(&st.db, job, tick, me, now).await {
+        Ok(won) => won,
+        Err(e) => {
+            tracing::warn!(job, error = %e, "could not claim the job's tick; skipped");
+            false
+        }
+    }
+}
+
+/// Runs `round` daily at `at` (seconds after midnight, Asia/Shanghai), not at start, on the
+/// one instance that claims the day first.
+fn daily<F, Fut>(state: &AppState, job: &'static str, at: i64, round: F)
 where
     F: Fn(AppState) -> Fut + Send + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let st = state.clone();
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(period);
         loop {
-            tick.tick().await;
-            round(st.clone()).await;
+            let wait = secs_until_daily(st.clock.now(), at);
+            tokio::time::sleep(Duration::from_secs(wait)).await;
+            let now = st.clock.now();
+            if claimed(&st, job, (now + 8 * 3600).div_euclid(86_400), now).await {
+                round(st.clone()).await;
+            }
         }
     });
 }
+
+/// How long the search outbox's lease lasts unless renewed (each round renews it).
+const SEARCH_LEASE_SECS: i64 = 15;
 
 #[cfg(test)]
 mod tests {

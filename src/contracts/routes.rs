@@ -124,7 +124,7 @@ async fn conflict(st: &AppState, ctx: &mut Ctx, id: i64, r: Refused) -> AppResul
 /// After a change: a message and back to the page. The change may alter a supplier's track
 /// record or capacity, so this server's matching snapshot is dropped.
 async fn done(st: &AppState, ctx: &Ctx, id: i64, key: &str) -> AppResult<Response> {
-    st.matching.invalidate();
+    st.matching.invalidate(&st.db).await;
     ctx.set_flash("success", ctx.t(key)).await?;
     Ok(see_other(&format!("/contracts/{id}")))
 }
@@ -291,7 +291,7 @@ pub async fn payment(
     };
     match super::record_payment(&st.db, c.id, m.id, &draft, uid, st.clock.now()).await? {
         Ok(r) if r.remaining.0 > 0 => {
-            st.matching.invalidate();
+            st.matching.invalidate(&st.db).await;
             let msg = ctx.lang.tf(
                 "contract.part_payment_recorded",
                 &[("remaining", &r.remaining.to_string())],

@@ -754,7 +754,7 @@ pub async fn decide(
         Ok((step, to)) => {
             if step == Step::Admit {
                 // A new resident changes what matching reads.
-                st.matching.invalidate();
+                st.matching.invalidate(&st.db).await;
             }
             ctx.set_flash(
                 "success",

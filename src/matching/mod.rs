@@ -27,30 +27,36 @@ pub mod views;
 
 pub use rules::MatchingWeights;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::kernel::clock::Clock;
-use crate::orgs::CountCache;
 use crate::procurement::Tender;
 use rules::{Assessment, Candidate, Ranking, Score, assess, rank};
 
 type Slot = Option<(u64, u64, Instant, Arc<Vec<Candidate>>)>;
 
-/// The organizations snapshot, one per application state.
+/// The generation's name in `cache_generations` (`kernel::instances`).
+pub const GENERATION: &str = "matching";
+
+/// The organizations snapshot, one per application state. It is reused while neither its
+/// own shared generation nor the organization totals' moved (writes through any instance
+/// move them) and its time-to-live has not run out.
 #[derive(Debug, Default)]
 pub struct Cache {
-    generation: AtomicU64,
     slot: Mutex<Slot>,
 }
 
 impl Cache {
-    /// Forgets the snapshot (after writes that change what matching reads).
-    pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+    /// Forgets the snapshot on every instance (after committed writes that change what
+    /// matching reads). A failure is logged: the write stands and the time-to-live bounds
+    /// the staleness.
+    pub async fn invalidate(&self, db: &impl sea_orm::ConnectionTrait) {
+        if let Err(e) = crate::kernel::instances::bump(db, GENERATION).await {
+            tracing::warn!(error = %e, "could not raise the matching snapshot's generation");
+        }
     }
 }
 
@@ -66,9 +72,6 @@ pub struct Env<'a> {
     pub weights: &'a MatchingWeights,
     /// The snapshot.
     pub cache: &'a Cache,
-    /// The organization list's count cache: every organization write through this server
-    /// moves its generation, which makes the snapshot stale as well.
-    pub org_counts: &'a CountCache,
     /// How long a snapshot is reused (`matching_cache_secs`).
     pub ttl: Duration,
     /// How many months after graduation an organization still counts as incubated
@@ -78,8 +81,9 @@ pub struct Env<'a> {
 
 /// The snapshot of every organization, from the cache when fresh.
 pub async fn candidates(env: &Env<'_>) -> Result<Arc<Vec<Candidate>>, DbErr> {
-    let generation = env.cache.generation.load(Ordering::SeqCst);
-    let orgs_generation = env.org_counts.generation();
+    let [generation, orgs_generation] =
+        crate::kernel::instances::generations(env.db, [GENERATION, crate::orgs::COUNTS_GENERATION])
+            .await?;
     if let Ok(slot) = env.cache.slot.lock()
         && let Some((g, og, at, snap)) = slot.as_ref()
         && *g == generation

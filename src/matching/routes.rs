@@ -45,7 +45,6 @@ pub fn env(st: &AppState) -> super::Env<'_> {
         clock: &st.clock,
         weights: &st.config.matching,
         cache: &st.matching,
-        org_counts: &st.org_counts,
         ttl: std::time::Duration::from_secs(st.config.matching_cache_secs),
         alumni_months: st.config.incubated_after_graduation_months,
     }

@@ -29,6 +29,7 @@ pub use members::{MemberChange, add_member, remove_member};
 /// The administrators of many organizations at once (batched notices).
 pub use model::admins_of_many;
 pub use model::counts::Cache as CountCache;
+pub use model::counts::GENERATION as COUNTS_GENERATION;
 /// The members of an organization with their roles (conflict-of-interest checks).
 pub use model::member_roles;
 /// Claims and the regulator's queue, read for the workspace.

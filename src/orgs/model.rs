@@ -205,41 +205,52 @@ pub use organization::Model as Org;
 
 /// Totals of the public list per filter, kept for a few seconds: counting a league's
 /// thousands of index entries was most of the list's database work (measured: 2,700 →
-/// 4,200 req/s). Writes through this server bump the generation, which empties the cache at
-/// once; writes by other instances show within the time-to-live. Rows are always read fresh.
+/// 4,200 req/s). A write to organizations through any instance raises the shared generation
+/// (`kernel::instances`), which every instance reads before it reuses a total, so no
+/// instance answers from a total another instance's write made stale. The time-to-live
+/// bounds what changes without a write (ratings lapsing by date). Rows are always read fresh.
 pub mod counts {
     use std::collections::HashMap;
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicU64, Ordering};
     use std::time::{Duration, Instant};
+
+    use sea_orm::{ConnectionTrait, DbErr};
+
+    use crate::kernel::instances;
 
     const TTL: Duration = Duration::from_secs(5);
     const MAX_ENTRIES: usize = 10_000;
 
+    /// The generation's name in `cache_generations`.
+    pub const GENERATION: &str = "org_counts";
+
     /// The cache, one per application state.
     #[derive(Debug, Default)]
     pub struct Cache {
-        generation: AtomicU64,
         map: Mutex<HashMap<String, (u64, Instant, u64)>>,
     }
 
     impl Cache {
-        /// The current generation (read before counting, so a write during the count is
-        /// not lost).
-        pub fn generation(&self) -> u64 {
-            self.generation.load(Ordering::SeqCst)
+        /// The current shared generation (read before counting, so a write during the count
+        /// is not lost).
+        pub async fn generation(&self, db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+            Ok(instances::generations(db, [GENERATION]).await?[0])
         }
 
-        /// Forgets every cached total: call after any write to organizations.
-        pub fn invalidate(&self) {
-            self.generation.fetch_add(1, Ordering::SeqCst);
+        /// Forgets every cached total on every instance: call after any committed write to
+        /// organizations. A failure is logged, not returned: the write stands, and the
+        /// time-to-live still bounds the staleness.
+        pub async fn invalidate(&self, db: &impl ConnectionTrait) {
+            if let Err(e) = instances::bump(db, GENERATION).await {
+                tracing::warn!(error = %e, "could not raise the organization totals' generation");
+            }
         }
 
-        /// A fresh cached total.
-        pub fn get(&self, key: &str) -> Option<u64> {
+        /// A fresh cached total, given the current generation.
+        pub fn get(&self, key: &str, current: u64) -> Option<u64> {
             let map = self.map.lock().ok()?;
             let (generation, at, n) = map.get(key)?;
-            (*generation == self.generation() && at.elapsed() < TTL).then_some(*n)
+            (*generation == current && at.elapsed() < TTL).then_some(*n)
         }
 
         /// Stores a total counted under `generation`.
@@ -305,10 +316,10 @@ pub async fn list(
         "{:?}|{:?}|{:?}|{:?}|{:?}|{today}",
         f.league, f.county, f.kind, f.domain, f.min_rating
     );
-    let total = match cache.get(&key) {
+    let generation = cache.generation(db).await?;
+    let total = match cache.get(&key, generation) {
         Some(n) => n,
         None => {
-            let generation = cache.generation();
             let n = organization::Entity::find()
                 .filter(cond.clone())
                 .count(db)

@@ -189,7 +189,7 @@ pub async fn create(
     match draft {
         Ok(d) => {
             let id = super::create(&st.db, &d, user_id, st.clock.now()).await?;
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("org.created")).await?;
             let mut res = see_other(&format!("/orgs/{id}"));
             // For the page that wraps this handler (rooms that follow a registration).
@@ -248,7 +248,7 @@ pub async fn update(
     match draft {
         Ok(d) => {
             super::update(&st.db, o.id, &d, st.clock.now()).await?;
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("org.saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -398,7 +398,7 @@ pub async fn set_rating(
         Ok((decision, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
             super::set_rating(&st.db, &o, decision, &reason, uid, st.clock.now()).await?;
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("org.rating_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -429,7 +429,7 @@ pub async fn set_credit(
         Ok((status, reason)) => {
             let uid = ctx.require_user()?.actor.user_id;
             super::set_credit(&st.db, &o, status, &reason, uid, st.clock.now()).await?;
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("org.credit_saved")).await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
         }
@@ -646,8 +646,7 @@ pub async fn verify(
     };
     match outcome {
         Ok(v) => {
-            st.org_counts.invalidate();
-            st.matching.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t(&format!("org.verify.saved.{}", v.code())))
                 .await?;
             Ok(see_other(&format!("/orgs/{}", o.id)))
@@ -932,8 +931,7 @@ pub async fn decide_claim(
     };
     match outcome {
         Ok(s) => {
-            st.org_counts.invalidate();
-            st.matching.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t(&format!("org.claim.saved.{}", s.code())))
                 .await?;
             Ok(see_other(&format!("/orgs/{}/claims/{}", o.id, c.id)))

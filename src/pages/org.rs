@@ -31,7 +31,7 @@ pub async fn register(
     let res = crate::orgs::routes::create(State(st.clone()), ctx, form).await?;
     if let Some(r) = res.extensions().get::<crate::orgs::Registered>().copied() {
         match crate::incubators::link_registered_group(&st.db, r.id, r.by, st.clock.now()).await {
-            Ok(linked) if !linked.is_empty() => st.matching.invalidate(),
+            Ok(linked) if !linked.is_empty() => st.matching.invalidate(&st.db).await,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, org = r.id, "linking an incubated group failed"),
         }

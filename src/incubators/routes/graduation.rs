@@ -214,7 +214,7 @@ pub async fn decide(
         Ok(d) => {
             let key = if d == Decision::Graduate {
                 // The organization's incubation reason now names its graduation.
-                st.matching.invalidate();
+                st.matching.invalidate(&st.db).await;
                 "graduation.graduated_flash"
             } else {
                 "graduation.not_yet_flash"

@@ -338,7 +338,7 @@ pub async fn answer(
     };
     match outcome {
         Ok(()) => {
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("credit.answered")).await?;
             Ok(see_other(&format!("/orgs/{}/credit/cases/{}", o.id, c.id)))
         }
@@ -384,7 +384,7 @@ pub async fn record_finding(
                 &st.config.regulation,
             )
             .await?;
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("credit.finding_recorded"))
                 .await?;
             Ok(see_other(&format!("/orgs/{}/credit#findings", o.id)))
@@ -440,7 +440,7 @@ pub async fn resolve_finding(
     };
     match outcome {
         Ok(()) => {
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("credit.finding_resolved"))
                 .await?;
             Ok(see_other(&format!("/orgs/{}/credit#findings", o.id)))
@@ -476,6 +476,6 @@ pub async fn on_event(st: &AppState, org_id: i64) {
     {
         tracing::warn!(error = %e, org = org_id, "credit rules after an event failed");
     } else {
-        st.org_counts.invalidate();
+        st.org_counts.invalidate(&st.db).await;
     }
 }

@@ -213,7 +213,7 @@ pub async fn decide(
     match outcome {
         Ok(()) => {
             // The registration may have ended: counts and eligibility read it afresh.
-            st.org_counts.invalidate();
+            st.org_counts.invalidate(&st.db).await;
             ctx.set_flash("success", ctx.t("zombie.decided")).await?;
             Ok(see_other(&format!("/orgs/{}/zombie/{}", o.id, c.id)))
         }
