@@ -119,6 +119,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         site: std::sync::Arc::new(civicbridge::web::config::SiteInfo::from_env()),
         ..Config::default()
     };
+    if let Ok(s) = std::env::var("CIVICBRIDGE_DB_MAX_CONNECTIONS") {
+        config.db_max_connections = Some(
+            s.trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (2..=1000).contains(n))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "CIVICBRIDGE_DB_MAX_CONNECTIONS must be a number from 2 to 1000"
+                    )
+                })?,
+        );
+    }
     if let Ok(s) = std::env::var("CIVICBRIDGE_CLIENT_IP_SOURCE") {
         config.client_ip_source =
             civicbridge::web::config::parse_client_ip_source(&s).map_err(anyhow::Error::msg)?;

@@ -32,6 +32,7 @@ mod layers;
 mod layout;
 mod mail;
 mod matching;
+mod multi;
 mod notices;
 mod opendata;
 mod oracle;

@@ -120,7 +120,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
     if config.mail.is_some() {
         crate::kernel::mail::switch_on();
     }
-    let db = crate::kernel::db::connect(&url).await?;
+    let db = crate::kernel::db::connect_with(&url, config.db_max_connections).await?;
     crate::kernel::db::migrate(&db).await?;
     crate::audit::start(&db, &audit_keys, clock.now()).await?;
     let seal = crate::kernel::seal::SealKey::load(config.seal_key.as_deref(), &config.data_dir)?;

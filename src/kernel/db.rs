@@ -6,9 +6,21 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 
-/// Opens a pool. SQLite gets WAL (readers never block the writer), foreign keys and a busy
-/// timeout, so concurrent requests wait for the write lock instead of failing.
+/// Connections a PostgreSQL pool opens at most unless configured: one instance's burst.
+/// Several instances on one server each keep their own pool, so a deployment of N sets
+/// `CIVICBRIDGE_DB_MAX_CONNECTIONS` to fit N pools under the server's `max_connections`.
+pub const PG_MAX_CONNECTIONS: u32 = 48;
+
+/// Opens a pool with the default size (see [`connect_with`]).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// Opens a pool of at most `max` connections on PostgreSQL ([`PG_MAX_CONNECTIONS`] when
+/// `None`). SQLite gets WAL (readers never block the writer), foreign keys and a busy
+/// timeout, so concurrent requests wait for the write lock instead of failing; its pool
+/// stays small whatever `max` says (one writer at a time anyway).
+pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
@@ -22,7 +34,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .create_if_missing(true)
         });
     } else {
-        opts.max_connections(48).min_connections(1);
+        opts.max_connections(max.unwrap_or(PG_MAX_CONNECTIONS).max(2))
+            .min_connections(1);
     }
     Database::connect(opts).await
 }

@@ -50,6 +50,10 @@ pub struct Config {
     /// `MEILISEARCH_INDEX_PREFIX`: index names start with it (several deployments or test
     /// runs can share one server).
     pub search_index_prefix: String,
+    /// `CIVICBRIDGE_DB_MAX_CONNECTIONS`: the most PostgreSQL connections this instance's pool
+    /// opens (`None`: `kernel::db::PG_MAX_CONNECTIONS`). Several instances on one server need
+    /// their pools together under its `max_connections`.
+    pub db_max_connections: Option<u32>,
     /// `CIVICBRIDGE_MATCHING_WEIGHTS`: how the matching score weighs its parts.
     pub matching: crate::matching::MatchingWeights,
     /// How long a matching snapshot of the organizations may be reused, in seconds
@@ -155,6 +159,7 @@ impl Default for Config {
             meilisearch_url: None,
             meilisearch_api_key: None,
             search_index_prefix: "civicbridge_".to_string(),
+            db_max_connections: None,
             matching: Default::default(),
             matching_cache_secs: 10,
             incubated_after_graduation_months: crate::incubators::DEFAULT_ALUMNI_MONTHS,
