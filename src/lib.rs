@@ -45,7 +45,10 @@
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
 //! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
-//! searchable record's change, enqueued in the writing transaction), `pdf` (simple
+//! searchable record's change, enqueued in the writing transaction), `instances` (what several
+//! server processes on one database agree on: a job tick claimed by exactly one of them in
+//! `job_claims`, a lease with one holder, cache generations in `cache_generations` read
+//! before a cached value is reused and raised after a write commits), `pdf` (simple
 //! documents — title, paragraphs, label/value tables, a footer — to PDF bytes with `krilla`,
 //! the embedded GB2312 subset of Noto Sans CJK SC subset again per document), `photos` (the one
 //! photo pipeline: typed by content, decoded under limits, turned upright, re-encoded
@@ -464,7 +467,8 @@
 //!   claimant's admitted group inside the approval's transaction).
 //! - [`app`] — the route table with each route's declared access ([`app::routes`], checked
 //!   by the route × role test), the middleware stack, start-up, the background jobs
-//!   ([`app::jobs`]: each a function tests call directly) and demo data ([`app::seed`]; files
+//!   ([`app::jobs`]: each a function tests call directly; on a timer each tick runs on the one
+//!   instance that claims it) and demo data ([`app::seed`]; files
 //!   — brand and incubator photos, proposal attachments — stored after the rows, by `main`,
 //!   which knows the data directory).
 //!   Routes under `/api/v1/` sit in their own sub-router wrapped by the API's layers, are
