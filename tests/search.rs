@@ -2837,3 +2837,156 @@ async fn brand_search_pages_and_api() {
         f.app.check_invariants().await.unwrap();
     }
 }
+
+/// A full reindex builds beside the live index and swaps in one step (issue 18 point 3):
+/// while it runs, searches answer from the old index, never from an empty or half-built one.
+#[tokio::test]
+async fn a_rebuild_swaps_in_one_step_and_never_answers_half_built() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let b = backend(&f.app);
+        let all = ORGS.len() as u64;
+        assert_eq!(b.count(Kind::Orgs).await.unwrap(), all, "{name}");
+        let sun = f.orgs["sun"];
+        let rebuild = b.rebuild_start(Kind::Orgs).await.unwrap();
+        let (docs, _) = search::model::documents(
+            &f.app.state.db,
+            Kind::Orgs,
+            &[sun],
+            f.app.state.clock.today(),
+        )
+        .await
+        .unwrap();
+        b.rebuild_apply(Kind::Orgs, &rebuild, docs).await.unwrap();
+        // Half-built: the live index still answers with everything.
+        assert_eq!(b.count(Kind::Orgs).await.unwrap(), all, "{name}");
+        assert_eq!(
+            find(&f, Kind::Orgs, &req("海勃湾区环保志愿者协会"))
+                .await
+                .hits[0]["id"],
+            f.orgs["green"],
+            "{name}"
+        );
+        b.rebuild_finish(Kind::Orgs, &rebuild, T0).await.unwrap();
+        // Swapped: exactly what was rebuilt.
+        assert_eq!(b.count(Kind::Orgs).await.unwrap(), 1, "{name}");
+        assert_eq!(
+            ids(&find(&f, Kind::Orgs, &req("")).await),
+            vec![sun],
+            "{name}"
+        );
+        // A whole reindex the same way puts everything back.
+        let n = search::reindex(&f.app.state.db, b.as_ref(), Kind::Orgs, T0, 2, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(n, all, "{name}");
+        assert_eq!(b.count(Kind::Orgs).await.unwrap(), all, "{name}");
+        drain(&f.app, T0).await;
+        f.app.check_invariants().await.unwrap();
+    }
+}
+
+/// `civicbridge reindex` beside a running server (embedded engine): the server keeps
+/// answering from its index, takes up the rebuilt one on its next search round, and a change
+/// it delivered to the old index during the rebuild is delivered again to the new one.
+#[tokio::test]
+async fn reindex_runs_beside_a_running_server_and_loses_no_change() {
+    let f = fixture("embedded", Config::default()).await;
+    let server = backend(&f.app);
+    let db = &f.app.state.db;
+    let dir = f.app.state.config.data_dir.join("search");
+    // The server has written (it holds its indexes' writer locks).
+    drain(&f.app, T0).await;
+
+    // 1. The command line, while the server runs.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_civicbridge"));
+    cmd.arg("--data-dir")
+        .arg(&f.app.state.config.data_dir)
+        .arg("reindex")
+        .env_remove("DATABASE_URL")
+        .env_remove("MEILISEARCH_URL")
+        .env("CIVICBRIDGE_AUDIT_KEY", common::AUDIT_KEY)
+        .env("CIVICBRIDGE_CHECKPOINT_KEY", common::CHECKPOINT_KEY);
+    if let Some(url) = &f.app.state.config.database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("{} records", ORGS.len())),
+        "{stdout}"
+    );
+    // The server still answers from the index it has…
+    assert_eq!(server.count(Kind::Orgs).await.unwrap(), ORGS.len() as u64);
+    // …and takes up the new one on its next round.
+    assert_eq!(
+        search::refresh(db, server.as_ref()).await.unwrap(),
+        Kind::ALL.len()
+    );
+    assert_eq!(
+        search::refresh(db, server.as_ref()).await.unwrap(),
+        0,
+        "once"
+    );
+    assert_eq!(server.count(Kind::Orgs).await.unwrap(), ORGS.len() as u64);
+    assert_eq!(
+        find(&f, Kind::Orgs, &req("海勃湾区环保志愿者协会"))
+            .await
+            .hits[0]["id"],
+        f.orgs["green"]
+    );
+
+    // 2. A change while a rebuild runs in another process: the server delivers it to the
+    // index it has; the rebuild read the record before the change.
+    let other = search::embedded::Embedded::open(&dir).unwrap();
+    let rebuild = other.rebuild_start(Kind::Orgs).await.unwrap();
+    let ids_all: Vec<i64> = f.orgs.values().copied().collect();
+    let (docs, _) = search::model::documents(db, Kind::Orgs, &ids_all, f.app.state.clock.today())
+        .await
+        .unwrap();
+    other
+        .rebuild_apply(Kind::Orgs, &rebuild, docs)
+        .await
+        .unwrap();
+    let (o, _) = civicbridge::orgs::model::get(db, f.orgs["rural"])
+        .await
+        .unwrap()
+        .unwrap();
+    let d = OrgDraft {
+        name: "赤峰市草原生态保护基金会".into(),
+        domains: vec!["environment".into()],
+        intro: "保护草原生态。".into(),
+        ..redraft(&o, OrgKind::Foundation)
+    };
+    civicbridge::orgs::update(db, o.id, &d, T0 + 10)
+        .await
+        .unwrap();
+    drain(&f.app, T0 + 10).await;
+    other
+        .rebuild_finish(Kind::Orgs, &rebuild, T0 + 5)
+        .await
+        .unwrap();
+    drop(other);
+    assert_eq!(search::refresh(db, server.as_ref()).await.unwrap(), 1);
+    drain(&f.app, T0 + 10).await;
+    assert_eq!(
+        ids(&find(&f, Kind::Orgs, &req("草原生态")).await),
+        vec![o.id],
+        "the change made during the rebuild is in the new index"
+    );
+    // Only the live directories are left.
+    let mut dirs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), Kind::ALL.len(), "{dirs:?}");
+    f.app.check_invariants().await.unwrap();
+}

@@ -274,6 +274,10 @@ impl SearchJob {
 pub async fn search_round(st: &AppState, job: &mut SearchJob) -> bool {
     let now = st.clock.now();
     let today = st.clock.today();
+    // An index rebuilt by `civicbridge reindex` beside this server goes live here.
+    if let Err(e) = crate::search::refresh(&st.db, st.search.backend().as_ref()).await {
+        tracing::warn!(error = %e, "search: taking up a rebuilt index failed");
+    }
     if today > job.swept_to {
         let to = today + time::Duration::days(1);
         match crate::search::enqueue_lapsed_ratings(&st.db, job.swept_to, to, now).await {

@@ -12,11 +12,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use sha2::{Digest, Sha256};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
+use tantivy::directory::Directory as _;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
@@ -72,8 +73,41 @@ struct KindIndex {
 
 /// The embedded search engine.
 pub struct Embedded {
-    kinds: HashMap<Kind, Arc<KindIndex>>,
+    dir: PathBuf,
+    /// Each kind's live index and the name of its directory under `dir`.
+    kinds: HashMap<Kind, RwLock<(String, Arc<KindIndex>)>>,
+    /// Indexes being rebuilt beside the live ones, by directory name.
+    rebuilding: Mutex<HashMap<String, Arc<KindIndex>>>,
+    expand: bool,
     fresh: bool,
+}
+
+/// The file naming a kind's live index directory (and, after a rebuild, the instant the
+/// rebuild began): replaced by a rename, so readers see the old name or the new, never half.
+fn pointer_path(dir: &Path, kind: Kind) -> PathBuf {
+    dir.join(format!("{}.current", kind.uid()))
+}
+
+/// The live directory's name and the rebuild's start, from the pointer (the kind's own
+/// name and no start when there is none: an index built before rebuilds swapped).
+fn read_pointer(dir: &Path, kind: Kind) -> (String, Option<i64>) {
+    let text = std::fs::read_to_string(pointer_path(dir, kind)).unwrap_or_default();
+    let mut lines = text.lines();
+    let name = lines
+        .next()
+        .map(str::trim)
+        .filter(|n| {
+            n.starts_with(kind.uid()) && !n.contains('/') && !n.contains("..") && !n.is_empty()
+        })
+        .unwrap_or(kind.uid())
+        .to_string();
+    (name, lines.next().and_then(|l| l.trim().parse().ok()))
+}
+
+fn write_pointer(dir: &Path, kind: Kind, name: &str, since: i64) -> Result<(), SearchError> {
+    let tmp = dir.join(format!("{}.current.{}", kind.uid(), std::process::id()));
+    std::fs::write(&tmp, format!("{name}\n{since}\n")).map_err(err)?;
+    std::fs::rename(&tmp, pointer_path(dir, kind)).map_err(err)
 }
 
 fn facet_name(attr: &str) -> String {
@@ -329,6 +363,36 @@ impl KindIndex {
             Ok(())
         })?;
         self.reader.reload().map_err(err)
+    }
+
+    /// Adds documents to an index being rebuilt (fresh: nothing to replace), without
+    /// committing: the rebuild commits once, at the end.
+    fn add_only(&self, docs: &[Document]) -> Result<(), SearchError> {
+        let docs: Vec<TantivyDocument> = docs
+            .iter()
+            .map(|d| self.to_doc(d))
+            .collect::<Result<_, _>>()?;
+        self.with_writer(|w| {
+            for doc in docs {
+                w.add_document(doc).map_err(err)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Commits what was added and lets the reader see it.
+    fn commit(&self) -> Result<(), SearchError> {
+        self.with_writer(|w| w.commit().map(|_| ()).map_err(err))?;
+        self.reader.reload().map_err(err)
+    }
+
+    /// Lets go of the writer (and its lock on the directory): the index was swapped out.
+    fn retire(&self) {
+        if let Ok(mut guard) = self.writer.lock()
+            && let Some(w) = guard.take()
+        {
+            let _ = w.wait_merging_threads();
+        }
     }
 
     fn clear(&self) -> Result<(), SearchError> {
@@ -730,11 +794,15 @@ impl Embedded {
         let mut fresh = false;
         for kind in Kind::ALL {
             let def = kind.def();
-            let path: PathBuf = dir.join(kind.uid());
+            let (mut name, _) = read_pointer(dir, kind);
             let stamp = dir.join(format!("{}.definition", kind.uid()));
             let want = fingerprint(def);
             let have = std::fs::read_to_string(&stamp).unwrap_or_default();
-            if have.trim() != want || !path.join("meta.json").exists() {
+            if have.trim() != want || !dir.join(&name).join("meta.json").exists() {
+                // A new definition starts over in the kind's own directory.
+                let _ = std::fs::remove_file(pointer_path(dir, kind));
+                name = kind.uid().to_string();
+                let path = dir.join(&name);
                 if path.exists() {
                     std::fs::remove_dir_all(&path).map_err(err)?;
                 }
@@ -743,16 +811,40 @@ impl Embedded {
                 std::fs::write(&stamp, &want).map_err(err)?;
                 fresh = true;
             }
-            let index = Index::open_in_dir(&path).map_err(|e| {
-                SearchError::Engine(format!(
-                    "cannot open the search index in {} ({e}); is another CivicBridge process \
-                     using it?",
-                    path.display()
-                ))
-            })?;
-            kinds.insert(kind, Arc::new(KindIndex::new(def, index, expand)?));
+            let index = open_index(&dir.join(&name))?;
+            let k = Arc::new(KindIndex::new(def, index, expand)?);
+            kinds.insert(kind, RwLock::new((name, k)));
         }
-        Ok(Embedded { kinds, fresh })
+        Ok(Embedded {
+            dir: dir.to_path_buf(),
+            kinds,
+            rebuilding: Mutex::new(HashMap::new()),
+            expand,
+            fresh,
+        })
+    }
+
+    /// Puts `next` (directory `name`) live for `kind` and retires the index it replaces,
+    /// deleting its directory (searches still holding it finish on their open files).
+    fn swap(&self, kind: Kind, name: String, next: Arc<KindIndex>) {
+        let Ok(mut live) = self.kinds[&kind].write() else {
+            return;
+        };
+        let (old_name, old) = std::mem::replace(&mut *live, (name, next));
+        drop(live);
+        old.retire();
+        // Another process (the server, while `civicbridge reindex` runs beside it) may still
+        // write to the old index: then its writer's lock is taken, and that process deletes
+        // the directory when it swaps too.
+        let free = old
+            .index
+            .directory()
+            .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK)
+            .is_ok();
+        drop(old);
+        if free {
+            let _ = std::fs::remove_dir_all(self.dir.join(old_name));
+        }
     }
 
     /// Whether any index was created empty when opened (so it needs a rebuild).
@@ -761,8 +853,37 @@ impl Embedded {
     }
 
     fn kind(&self, kind: Kind) -> Arc<KindIndex> {
-        self.kinds[&kind].clone()
+        match self.kinds[&kind].read() {
+            Ok(live) => live.1.clone(),
+            Err(poisoned) => poisoned.into_inner().1.clone(),
+        }
     }
+
+    fn live_name(&self, kind: Kind) -> String {
+        match self.kinds[&kind].read() {
+            Ok(live) => live.0.clone(),
+            Err(poisoned) => poisoned.into_inner().0.clone(),
+        }
+    }
+
+    fn rebuilt(&self, name: &str) -> Result<Arc<KindIndex>, SearchError> {
+        self.rebuilding
+            .lock()
+            .map_err(|_| err("rebuilds poisoned"))?
+            .get(name)
+            .cloned()
+            .ok_or_else(|| SearchError::Invalid(format!("no rebuild named {name}")))
+    }
+}
+
+fn open_index(path: &Path) -> Result<Index, SearchError> {
+    Index::open_in_dir(path).map_err(|e| {
+        SearchError::Engine(format!(
+            "cannot open the search index in {} ({e}); is another CivicBridge process \
+             using it?",
+            path.display()
+        ))
+    })
 }
 
 async fn blocking<T: Send + 'static>(
@@ -803,5 +924,70 @@ impl Backend for Embedded {
 
     async fn count(&self, kind: Kind) -> Result<u64, SearchError> {
         Ok(self.kind(kind).reader.searcher().num_docs())
+    }
+
+    async fn rebuild_start(&self, kind: Kind) -> Result<String, SearchError> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let name = format!("{}-{nanos:x}{:04x}", kind.uid(), rand::random::<u16>());
+        let path = self.dir.join(&name);
+        let (def, expand) = (kind.def(), self.expand);
+        let k = blocking(move || {
+            std::fs::create_dir_all(&path).map_err(err)?;
+            let index = Index::create_in_dir(&path, schema_for(def)).map_err(err)?;
+            KindIndex::new(def, index, expand)
+        })
+        .await?;
+        self.rebuilding
+            .lock()
+            .map_err(|_| err("rebuilds poisoned"))?
+            .insert(name.clone(), Arc::new(k));
+        Ok(name)
+    }
+
+    async fn rebuild_apply(
+        &self,
+        _kind: Kind,
+        rebuild: &str,
+        docs: Vec<Document>,
+    ) -> Result<(), SearchError> {
+        let k = self.rebuilt(rebuild)?;
+        blocking(move || k.add_only(&docs)).await
+    }
+
+    async fn rebuild_finish(
+        &self,
+        kind: Kind,
+        rebuild: &str,
+        since: i64,
+    ) -> Result<(), SearchError> {
+        let k = self.rebuilt(rebuild)?;
+        let committed = k.clone();
+        blocking(move || committed.commit()).await?;
+        // The pointer first: another process that reads it opens a complete index.
+        write_pointer(&self.dir, kind, rebuild, since)?;
+        self.rebuilding
+            .lock()
+            .map_err(|_| err("rebuilds poisoned"))?
+            .remove(rebuild);
+        self.swap(kind, rebuild.to_string(), k);
+        Ok(())
+    }
+
+    async fn refresh(&self) -> Result<Vec<(Kind, i64)>, SearchError> {
+        let mut swapped = Vec::new();
+        for kind in Kind::ALL {
+            let (name, since) = read_pointer(&self.dir, kind);
+            if name == self.live_name(kind) || !self.dir.join(&name).join("meta.json").exists() {
+                continue;
+            }
+            let (path, def, expand) = (self.dir.join(&name), kind.def(), self.expand);
+            let k = blocking(move || KindIndex::new(def, open_index(&path)?, expand)).await?;
+            self.swap(kind, name, Arc::new(k));
+            swapped.push((kind, since.unwrap_or(0)));
+        }
+        Ok(swapped)
     }
 }

@@ -198,6 +198,70 @@ impl Backend for Meili {
         Ok(out)
     }
 
+    async fn rebuild_start(&self, kind: Kind) -> Result<String, SearchError> {
+        self.ensure_prepared().await?;
+        let def = kind.def();
+        let uid = format!("{}__rebuild", self.uid(kind));
+        // A rebuild that died half-way left its index: start that one over.
+        let info = self.client.delete_index(&uid).await.map_err(err)?;
+        let _ = self.wait(info).await;
+        let info = self
+            .client
+            .create_index(&uid, Some(&def.ext.primary_key))
+            .await
+            .map_err(err)?;
+        self.wait(info).await?;
+        let settings: Settings = serde_json::from_value(def.settings.clone())
+            .map_err(|e| SearchError::Invalid(format!("{}: {e}", kind.uid())))?;
+        let info = self
+            .client
+            .index(&uid)
+            .set_settings(&settings)
+            .await
+            .map_err(err)?;
+        self.wait(info).await?;
+        Ok(uid)
+    }
+
+    async fn rebuild_apply(
+        &self,
+        kind: Kind,
+        rebuild: &str,
+        docs: Vec<Document>,
+    ) -> Result<(), SearchError> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let info = self
+            .client
+            .index(rebuild)
+            .add_or_replace(&docs, Some(&kind.def().ext.primary_key))
+            .await
+            .map_err(err)?;
+        self.wait(info).await
+    }
+
+    async fn rebuild_finish(
+        &self,
+        kind: Kind,
+        rebuild: &str,
+        _since: i64,
+    ) -> Result<(), SearchError> {
+        // Meilisearch swaps the two names in one task; the old documents end under the
+        // rebuild's name, which is then deleted.
+        let info = self
+            .client
+            .swap_indexes([&meilisearch_sdk::client::SwapIndexes {
+                indexes: (self.uid(kind), rebuild.to_string()),
+                rename: None,
+            }])
+            .await
+            .map_err(err)?;
+        self.wait(info).await?;
+        let info = self.client.delete_index(rebuild).await.map_err(err)?;
+        self.wait(info).await
+    }
+
     async fn count(&self, kind: Kind) -> Result<u64, SearchError> {
         self.ensure_prepared().await?;
         let stats = self

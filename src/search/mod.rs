@@ -62,6 +62,39 @@ pub trait Backend: Send + Sync {
     async fn search(&self, kind: Kind, req: &Request) -> Result<Found, SearchError>;
     /// Documents in the index of a kind.
     async fn count(&self, kind: Kind) -> Result<u64, SearchError>;
+    /// Starts rebuilding a kind into a new, empty index beside the live one, which goes on
+    /// answering searches; returns the new index's name. (The default, for engines that
+    /// cannot, empties the live index.)
+    async fn rebuild_start(&self, kind: Kind) -> Result<String, SearchError> {
+        self.clear(kind).await.map(|_| String::new())
+    }
+    /// Adds documents to the index being rebuilt.
+    async fn rebuild_apply(
+        &self,
+        kind: Kind,
+        rebuild: &str,
+        docs: Vec<Document>,
+    ) -> Result<(), SearchError> {
+        let _ = rebuild;
+        self.apply(kind, docs, vec![]).await
+    }
+    /// Puts the rebuilt index live in one step (searches see the old index or the new,
+    /// never an empty or half-built one) and drops the old. `since` is when the rebuild
+    /// began: changes from then on are delivered again ([`reindex`]).
+    async fn rebuild_finish(
+        &self,
+        kind: Kind,
+        rebuild: &str,
+        since: i64,
+    ) -> Result<(), SearchError> {
+        let _ = (kind, rebuild, since);
+        Ok(())
+    }
+    /// Takes up indexes another process swapped in (`civicbridge reindex` beside a running
+    /// server): the kinds swapped, each with when its rebuild began.
+    async fn refresh(&self) -> Result<Vec<(Kind, i64)>, SearchError> {
+        Ok(Vec::new())
+    }
 }
 
 /// The engine in use, shared by the server's handlers and jobs.
@@ -298,7 +331,7 @@ pub async fn reindex(
     mut progress: impl FnMut(u64),
 ) -> anyhow::Result<u64> {
     backend.prepare().await?;
-    backend.clear(kind).await?;
+    let rebuild = backend.rebuild_start(kind).await?;
     let today = crate::kernel::clock::shanghai_date(now);
     let mut after = 0i64;
     let mut done = 0u64;
@@ -306,12 +339,26 @@ pub async fn reindex(
         let ids = model::ids_after(db, kind, after, batch).await?;
         let Some(&last) = ids.last() else { break };
         let (docs, _) = model::documents(db, kind, &ids, today).await?;
-        backend.apply(kind, docs, vec![]).await?;
+        backend.rebuild_apply(kind, &rebuild, docs).await?;
         done += ids.len() as u64;
         after = last;
         progress(done);
     }
+    backend.rebuild_finish(kind, &rebuild, now).await?;
+    // A record changed while its batch was already read reached the old index only.
+    model::requeue_since(db, kind, now).await?;
     Ok(done)
+}
+
+/// Takes up indexes another process rebuilt and swapped in, and delivers again what changed
+/// since each rebuild began (this process may have delivered it to the old index).
+pub async fn refresh(db: &DatabaseConnection, backend: &dyn Backend) -> anyhow::Result<usize> {
+    let swapped = backend.refresh().await?;
+    for (kind, since) in &swapped {
+        tracing::info!(kind = kind.code(), "took up a rebuilt search index");
+        model::requeue_since(db, *kind, *since).await?;
+    }
+    Ok(swapped.len())
 }
 
 #[cfg(test)]

@@ -30,6 +30,38 @@ pub async fn due(
         .await
 }
 
+/// Queues again, as pending rows, every record of `kind` whose change was queued at or after
+/// `since` (a rebuild began then: such a change may have reached only the index it replaced).
+/// Returns the rows added.
+pub async fn requeue_since(
+    db: &impl ConnectionTrait,
+    kind: Kind,
+    since: i64,
+) -> Result<u64, DbErr> {
+    let ids: Vec<i64> = outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::RecordId)
+        .distinct()
+        .filter(outbox::Column::Kind.eq(kind.code()))
+        .filter(outbox::Column::CreatedAt.gte(since))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for chunk in ids.chunks(500) {
+        outbox::Entity::insert_many(chunk.iter().map(|id| outbox::ActiveModel {
+            kind: sea_orm::Set(kind.code().to_string()),
+            record_id: sea_orm::Set(*id),
+            created_at: sea_orm::Set(since),
+            attempts: sea_orm::Set(0),
+            next_attempt_at: sea_orm::Set(since),
+            ..Default::default()
+        }))
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(ids.len() as u64)
+}
+
 /// Marks rows delivered.
 pub async fn mark_done(db: &impl ConnectionTrait, ids: &[i64], now: i64) -> Result<(), DbErr> {
     for chunk in ids.chunks(500) {
