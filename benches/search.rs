@@ -6,6 +6,12 @@
 //! must not double p99). With `MEILISEARCH_URL` set, the same runs against that
 //! Meilisearch server too (always with its synonyms).
 //!
+//! The full reindex is also compared with raw tantivy on the same documents in the same run
+//! (issue 18 point 3: at most 3× its time): each document's text attributes as jieba-tokenized
+//! tantivy text fields and the whole document stored, one writer with the engine's memory and
+//! threads, one commit — what tantivy itself costs, without the database reads, the bigram
+//! and thesaurus fields, facets and sort keys the engine adds.
+//!
 //! `cargo bench --bench search` (or `ORGS=… TENDERS=… ROUNDS=…` to change the sizes).
 
 use std::time::{Duration, Instant};
@@ -275,6 +281,71 @@ async fn measure(
     }
 }
 
+/// Every document of every kind, read as the reindex reads them (not timed).
+async fn all_documents(state: &civicbridge::web::AppState) -> Vec<search::Document> {
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let mut after = 0;
+        loop {
+            let ids = search::model::ids_after(&state.db, kind, after, 5000)
+                .await
+                .unwrap();
+            let Some(&last) = ids.last() else { break };
+            let (docs, _) = search::model::documents(&state.db, kind, &ids, state.clock.today())
+                .await
+                .unwrap();
+            out.extend(docs);
+            after = last;
+        }
+    }
+    out
+}
+
+/// Raw tantivy on `docs`: seconds to index them (see the module's doc).
+fn raw_tantivy(docs: &[search::Document]) -> f64 {
+    use tantivy::schema::{IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let mut attrs: Vec<String> = Vec::new();
+    for d in docs {
+        for (k, v) in d {
+            if v.is_string() && !attrs.contains(k) {
+                attrs.push(k.clone());
+            }
+        }
+    }
+    let mut sb = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("jieba")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields: Vec<_> = attrs
+        .iter()
+        .map(|a| (a.clone(), sb.add_text_field(a, text.clone())))
+        .collect();
+    let source = sb.add_text_field("_source", STORED);
+    let index = tantivy::Index::create_in_dir(dir.path(), sb.build()).unwrap();
+    index.tokenizers().register(
+        "jieba",
+        tantivy::tokenizer::TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new()).build(),
+    );
+    let started = Instant::now();
+    let mut w: tantivy::IndexWriter = index.writer_with_num_threads(2, 60_000_000).unwrap();
+    for d in docs {
+        let mut doc = tantivy::TantivyDocument::default();
+        for (a, f) in &fields {
+            if let Some(v) = d.get(a).and_then(|v| v.as_str()) {
+                doc.add_text(*f, v);
+            }
+        }
+        doc.add_text(source, serde_json::to_string(d).unwrap());
+        w.add_document(doc).unwrap();
+    }
+    w.commit().unwrap();
+    w.wait_merging_threads().unwrap();
+    started.elapsed().as_secs_f64()
+}
+
 async fn run(
     name: &str,
     backend: &dyn Backend,
@@ -302,6 +373,16 @@ async fn run(
         "{name:<12} full reindex   {total:>7} records in {secs:>6.2} s = {:>8.0} docs/s",
         total as f64 / secs
     );
+    if name == "embedded" {
+        let docs = all_documents(state).await;
+        let raw = tokio::task::block_in_place(|| raw_tantivy(&docs));
+        println!(
+            "{name:<12} raw tantivy    {:>7} documents in {raw:>6.2} s: the reindex takes {:.2}× \
+             (target ≤ 3×)",
+            docs.len(),
+            secs / raw
+        );
+    }
     measure(name, backend, queries, rounds, &[false, true]).await;
 }
 
