@@ -201,10 +201,9 @@ impl Backend for Meili {
     async fn rebuild_start(&self, kind: Kind) -> Result<String, SearchError> {
         self.ensure_prepared().await?;
         let def = kind.def();
-        let uid = format!("{}__rebuild", self.uid(kind));
-        // A rebuild that died half-way left its index: start that one over.
-        let info = self.client.delete_index(&uid).await.map_err(err)?;
-        let _ = self.wait(info).await;
+        // Named apart, so two instances rebuilding at once (both found the index empty at
+        // start) do not write into one another's.
+        let uid = format!("{}__rebuild_{:08x}", self.uid(kind), rand::random::<u32>());
         let info = self
             .client
             .create_index(&uid, Some(&def.ext.primary_key))
