@@ -333,21 +333,41 @@ pub async fn reindex(
     backend.prepare().await?;
     let rebuild = backend.rebuild_start(kind).await?;
     let today = crate::kernel::clock::shanghai_date(now);
-    let mut after = 0i64;
     let mut done = 0u64;
-    loop {
-        let ids = model::ids_after(db, kind, after, batch).await?;
-        let Some(&last) = ids.last() else { break };
-        let (docs, _) = model::documents(db, kind, &ids, today).await?;
-        backend.rebuild_apply(kind, &rebuild, docs).await?;
-        done += ids.len() as u64;
-        after = last;
+    // The next batch is read from the database while the engine takes this one: the reads
+    // wait on the database's threads, the engine on its own.
+    let mut pending = read_batch(db, kind, 0, batch, today).await?;
+    while let Some((last, n, docs)) = pending {
+        let (next, applied) = tokio::join!(
+            read_batch(db, kind, last, batch, today),
+            backend.rebuild_apply(kind, &rebuild, docs)
+        );
+        applied?;
+        done += n;
         progress(done);
+        pending = next?;
     }
     backend.rebuild_finish(kind, &rebuild, now).await?;
     // A record changed while its batch was already read reached the old index only.
     model::requeue_since(db, kind, now).await?;
     Ok(done)
+}
+
+/// The batch of `kind` after `after`: its last key, its size and its documents; `None` past
+/// the end.
+async fn read_batch(
+    db: &DatabaseConnection,
+    kind: Kind,
+    after: i64,
+    batch: u64,
+    today: time::Date,
+) -> Result<Option<(i64, u64, Vec<Document>)>, DbErr> {
+    let ids = model::ids_after(db, kind, after, batch).await?;
+    let Some(&last) = ids.last() else {
+        return Ok(None);
+    };
+    let (docs, _) = model::documents(db, kind, &ids, today).await?;
+    Ok(Some((last, ids.len() as u64, docs)))
 }
 
 /// Takes up indexes another process rebuilt and swapped in, and delivers again what changed
