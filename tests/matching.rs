@@ -471,3 +471,35 @@ async fn the_snapshot_reads_track_record_and_capacity_from_contracts() {
         .unwrap();
     assert_eq!(fresh.iter().find(|c| c.org_id == org).unwrap().staff, 40);
 }
+
+/// Requests that find the snapshot stale together build it once and share it (issue 18: 64
+/// cold workspaces each built their own, 2 GB together, none finished).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_that_miss_the_snapshot_together_build_it_once() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner@example.org", &[]).await;
+    for n in 1..=5 {
+        app.org(owner, n, &format!("第{n}社会工作服务中心")).await;
+    }
+    let state = app.state.clone();
+    let tasks: Vec<_> = (0..12)
+        .map(|_| {
+            let st = state.clone();
+            tokio::spawn(async move {
+                civicbridge::matching::candidates(&civicbridge::matching::routes::env(&st))
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut snaps = Vec::new();
+    for t in tasks {
+        snaps.push(t.await.unwrap());
+    }
+    assert_eq!(snaps[0].len(), 5);
+    assert!(
+        snaps.iter().all(|s| std::sync::Arc::ptr_eq(s, &snaps[0])),
+        "one snapshot built and shared"
+    );
+    app.check_invariants().await.unwrap();
+}
