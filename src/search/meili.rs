@@ -59,6 +59,19 @@ impl Meili {
         }
     }
 
+    /// Applies the kind's definition to the index `uid`.
+    async fn configure(&self, uid: &str, kind: Kind) -> Result<(), SearchError> {
+        let settings: Settings = serde_json::from_value(kind.def().settings.clone())
+            .map_err(|e| SearchError::Invalid(format!("{}: {e}", kind.uid())))?;
+        let info = self
+            .client
+            .index(uid)
+            .set_settings(&settings)
+            .await
+            .map_err(err)?;
+        self.wait(info).await
+    }
+
     async fn ensure_prepared(&self) -> Result<(), SearchError> {
         self.prepared
             .get_or_try_init(|| async {
@@ -80,15 +93,7 @@ impl Meili {
                             return Err(SearchError::Engine(content.error.to_string()));
                         }
                     }
-                    let settings: Settings = serde_json::from_value(def.settings.clone())
-                        .map_err(|e| SearchError::Invalid(format!("{}: {e}", kind.uid())))?;
-                    let info = self
-                        .client
-                        .index(&uid)
-                        .set_settings(&settings)
-                        .await
-                        .map_err(err)?;
-                    self.wait(info).await?;
+                    self.configure(&uid, kind).await?;
                 }
                 Ok(())
             })
@@ -210,15 +215,7 @@ impl Backend for Meili {
             .await
             .map_err(err)?;
         self.wait(info).await?;
-        let settings: Settings = serde_json::from_value(def.settings.clone())
-            .map_err(|e| SearchError::Invalid(format!("{}: {e}", kind.uid())))?;
-        let info = self
-            .client
-            .index(&uid)
-            .set_settings(&settings)
-            .await
-            .map_err(err)?;
-        self.wait(info).await?;
+        self.configure(&uid, kind).await?;
         Ok(uid)
     }
 
