@@ -10,18 +10,14 @@
 //! `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cb_bench cargo bench --bench space_bookings`
 //! (an empty database: the migrations run first).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use axum::body::Body;
-use axum::http::{Request, header};
 use civicbridge::incubators::{self, rules as irules};
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::clock::Clock;
 use civicbridge::spaces::rules::{ResourceDraft, ResourceKind};
 use civicbridge::web::config::Config;
-use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -30,81 +26,9 @@ const TENANTS: usize = 20;
 const REQUESTS: usize = 200;
 const PASSWORD: &str = "bench-password";
 
-type Http = Client<HttpConnector, Body>;
-
-struct Session {
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-fn find_csrf(html: &str) -> Option<String> {
-    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
-    Some(html[i..].split('"').next()?.to_string())
-}
-
-async fn send(http: &Http, req: Request<Body>) -> (u16, Vec<String>, String) {
-    let res = http.request(req).await.expect("request");
-    let status = res.status().as_u16();
-    let cookies = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").to_string())
-        .collect();
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes())
-        .to_string();
-    (status, cookies, body)
-}
-
-impl Session {
-    async fn login(http: &Http, base: &str, email: &str) -> Session {
-        let (_, cookies, body) = send(
-            http,
-            Request::get(format!("{base}/login"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-        let mut s = Session {
-            base: base.to_string(),
-            cookie: cookies.join("; "),
-            csrf: find_csrf(&body).expect("csrf"),
-        };
-        let form = serde_urlencoded::to_string([
-            ("email", email),
-            ("password", PASSWORD),
-            ("_csrf", &s.csrf),
-        ])
-        .unwrap();
-        let (status, cookies, _) = send(http, s.post("/login", form)).await;
-        assert_eq!(status, 303, "log-in of {email}");
-        s.cookie = cookies.join("; ");
-        let (_, _, body) = send(http, s.get("/me")).await;
-        s.csrf = find_csrf(&body).expect("csrf after log-in");
-        s
-    }
-
-    fn get(&self, path: &str) -> Request<Body> {
-        Request::get(format!("{}{path}", self.base))
-            .header(header::COOKIE, &self.cookie)
-            .body(Body::empty())
-            .unwrap()
-    }
-
-    fn post(&self, path: &str, form: String) -> Request<Body> {
-        Request::post(format!("{}{path}", self.base))
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap()
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
+#[path = "common/http.rs"]
+mod session_http;
+use session_http::{Http, Session, percentile, send};
 
 async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> i64 {
     db.query_one_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -254,7 +178,7 @@ async fn main() {
     let mut sessions = Vec::new();
     for email in &emails {
         sessions.push(std::sync::Arc::new(
-            Session::login(&http, &base, email).await,
+            Session::login(&http, &base, email, PASSWORD).await,
         ));
     }
     // The next five days in Asia/Shanghai: within the advance window, in the future.

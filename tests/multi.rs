@@ -15,95 +15,22 @@
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::http::{Request, header};
+use axum::http::Request;
 use civicbridge::accounts::OrgRole;
 use civicbridge::kernel::Lang;
 use civicbridge::kernel::clock::Clock;
 use civicbridge::procurement::{self, rules};
 use civicbridge::web::config::Config;
-use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-
-type Http = Client<HttpConnector, Body>;
 
 const PASSWORD: &str = "multi-instance-password";
 const BIDDERS: usize = 12;
 
-struct Session {
-    base: String,
-    cookie: String,
-    csrf: String,
-}
-
-fn find_csrf(html: &str) -> Option<String> {
-    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
-    Some(html[i..].split('"').next()?.to_string())
-}
-
-async fn send(http: &Http, req: Request<Body>) -> (u16, Vec<String>, String) {
-    let res = http.request(req).await.expect("request through the proxy");
-    let status = res.status().as_u16();
-    let cookies = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").to_string())
-        .collect();
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes())
-        .to_string();
-    (status, cookies, body)
-}
-
-impl Session {
-    /// Signs in through the proxy: the log-in page, the log-in and the workspace are three
-    /// requests, so they reach different instances, which share the session.
-    async fn login(http: &Http, base: &str, email: &str) -> Session {
-        let (_, cookies, body) = send(
-            http,
-            Request::get(format!("{base}/login"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-        let mut s = Session {
-            base: base.to_string(),
-            cookie: cookies.join("; "),
-            csrf: find_csrf(&body).expect("csrf"),
-        };
-        let form = serde_urlencoded::to_string([
-            ("email", email),
-            ("password", PASSWORD),
-            ("_csrf", &s.csrf),
-        ])
-        .unwrap();
-        let (status, cookies, _) = send(http, s.post("/login", form)).await;
-        assert_eq!(status, 303, "log-in of {email}");
-        s.cookie = cookies.join("; ");
-        let (status, _, body) = send(http, s.get("/me")).await;
-        assert_eq!(status, 200, "the session works on another instance");
-        s.csrf = find_csrf(&body).expect("csrf after log-in");
-        s
-    }
-
-    fn get(&self, path: &str) -> Request<Body> {
-        Request::get(format!("{}{path}", self.base))
-            .header(header::COOKIE, &self.cookie)
-            .body(Body::empty())
-            .unwrap()
-    }
-
-    fn post(&self, path: &str, form: String) -> Request<Body> {
-        Request::post(format!("{}{path}", self.base))
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap()
-    }
-}
+#[path = "../benches/common/http.rs"]
+mod session_http;
+use session_http::{Http, Session, send};
 
 async fn scalar(db: &DatabaseConnection, sql: String) -> i64 {
     let row = db
@@ -262,7 +189,7 @@ async fn three_instances_behind_a_proxy_behave_as_one() {
     let mut orgs = Vec::new();
     for n in 0..BIDDERS {
         let (email, org) = bidder(&db, run, n, "150100", "150102").await;
-        sessions.push(Session::login(&http, &base, &email).await);
+        sessions.push(Session::login(&http, &base, &email, PASSWORD).await);
         orgs.push(org);
     }
     // The deadline, moved close: the first half bid well before it, the second half
@@ -387,7 +314,7 @@ async fn three_instances_behind_a_proxy_behave_as_one() {
     civicbridge::accounts::create_user(&db, &founder, &hash, "founder", &[], run)
         .await
         .unwrap();
-    let s = Session::login(&http, &base, &founder).await;
+    let s = Session::login(&http, &base, &founder, PASSWORD).await;
     let name = format!("多实例新登记社会工作服务中心{run}");
     let form = serde_urlencoded::to_string([
         ("name", name.as_str()),
