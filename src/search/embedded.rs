@@ -927,11 +927,7 @@ impl Backend for Embedded {
     }
 
     async fn rebuild_start(&self, kind: Kind) -> Result<String, SearchError> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let name = format!("{}-{nanos:x}{:04x}", kind.uid(), rand::random::<u16>());
+        let name = format!("{}-{:016x}", kind.uid(), rand::random::<u64>());
         let path = self.dir.join(&name);
         let (def, expand) = (kind.def(), self.expand);
         let k = blocking(move || {
