@@ -29,9 +29,7 @@ use civicbridge::philanthropy::proposals as ops;
 use civicbridge::philanthropy::rules::{Applicant, CallDraft, Organizer, OrganizerKind};
 use civicbridge::reviews::{Mark, Recommendation, Sheet};
 use civicbridge::web::config::Config;
-use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
@@ -48,56 +46,13 @@ const FILTERS: [&str; 5] = [
     "determination",
 ];
 
-type Http = Client<HttpConnector, Body>;
+#[path = "common/http.rs"]
+mod session_http;
+use session_http::{Http, Session, percentile, send};
 
-fn find_csrf(html: &str) -> Option<String> {
-    let i = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
-    Some(html[i..].split('"').next()?.to_string())
-}
-
-async fn send(http: &Http, req: Request<Body>) -> (u16, Vec<String>, String) {
-    let res = http.request(req).await.expect("request");
-    let status = res.status().as_u16();
-    let cookies = res
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").to_string())
-        .collect();
-    let body = String::from_utf8_lossy(&res.into_body().collect().await.expect("body").to_bytes())
-        .to_string();
-    (status, cookies, body)
-}
-
-/// The session cookie of `email`, logged in through the form.
+/// The session cookie of `email`, signed in through the form.
 async fn login(http: &Http, base: &str, email: &str) -> String {
-    let (_, cookies, body) = send(
-        http,
-        Request::get(format!("{base}/login"))
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    let csrf = find_csrf(&body).expect("csrf");
-    let form =
-        serde_urlencoded::to_string([("email", email), ("password", PASSWORD), ("_csrf", &csrf)])
-            .unwrap();
-    let (status, cookies, _) = send(
-        http,
-        Request::post(format!("{base}/login"))
-            .header(header::COOKIE, cookies.join("; "))
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(status, 303, "log-in of {email}");
-    cookies.join("; ")
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+    Session::login(http, base, email, PASSWORD).await.cookie
 }
 
 fn ms(d: Duration) -> f64 {
