@@ -291,6 +291,59 @@ async fn the_workspace_loads_bids_and_contracts_of_all_the_users_orgs_at_once() 
     }
 }
 
+/// An organization that has bid in more tenders than the workspace shows costs the workspace
+/// no more than the rows it shows: it lists the latest 50 bids, newest first, and the query
+/// reads only those (issue 18: the demo organization bids in every seeded tender, and `/me`
+/// used to read all its bids and all their tenders to show 50).
+#[tokio::test]
+async fn the_workspace_reads_only_the_latest_bids() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    let u = unit(&app, "新城区民政局").await;
+    let org = app.org(owner, 1, "阳光养老服务中心").await;
+    for n in 1..=55i64 {
+        let id = tender(&app, u, buyer, &format!("社区服务项目{n:02}"), true).await;
+        let t = procurement::get(&app.state.db, id)
+            .await
+            .unwrap()
+            .unwrap();
+        procurement::submit_bid(
+            &app.state.db,
+            &app.state.seal,
+            &t,
+            org,
+            Fen(30_000_000 + n),
+            "组建由持证社工和护理员组成的专业团队，每周上门探访。",
+            owner,
+            T0 + n,
+            app.clock().today(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    }
+    let (mut c, log) = app.counted_client();
+    c.login("owner@example.org", PW).await;
+    log.clear();
+    let r = c.get("/me").await;
+    assert_eq!(r.status, 200);
+    let titles: Vec<String> = r
+        .doc()
+        .select(&scraper::Selector::parse("#ws-bids tbody tr td:nth-child(1)").unwrap())
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    let expected: Vec<String> = (6..=55).rev().map(|n| format!("社区服务项目{n:02}")).collect();
+    assert_eq!(titles, expected);
+    let bid_reads: Vec<String> = log
+        .statements()
+        .into_iter()
+        .filter(|s| s.contains("FROM \"bids\"") && s.contains("\"org_id\" IN"))
+        .collect();
+    assert_eq!(bid_reads.len(), 1, "{bid_reads:?}");
+    assert!(bid_reads[0].contains("LIMIT"), "{}", bid_reads[0]);
+}
+
 /// The unread count in the header of every signed-in page comes in the one query that loads
 /// the signed-in user (issue 10): no extra round trip per page, and it shows the number.
 #[tokio::test]

@@ -579,32 +579,25 @@ pub async fn awards_of_tenders(
         .collect())
 }
 
-/// The bids of one organization (any state), newest first, with their tenders.
-pub async fn bids_of_org(
-    db: &impl ConnectionTrait,
-    org_id: i64,
-) -> Result<Vec<(bid::Model, tender::Model)>, DbErr> {
-    bids_of_orgs(db, &[org_id]).await
-}
-
-/// The bids of some organizations (any state) with their tenders, in two queries (the bids,
-/// then their tenders by `IN`): grouped by organization in the order of `org_ids`, each
-/// organization's newest first — what calling [`bids_of_org`] for each in turn and
-/// concatenating gives. A bid whose tender is gone is left out.
-pub async fn bids_of_orgs(
+/// The latest `limit` bids of some organizations (any state), newest submission first, with
+/// their tenders, in two queries (the bids, then their tenders by `IN`). The workspace shows
+/// only the latest, so an organization that bid in thousands of tenders costs no more than
+/// one that bid in `limit`. A bid whose tender is gone is left out.
+pub async fn latest_bids_of_orgs(
     db: &impl ConnectionTrait,
     org_ids: &[i64],
+    limit: u64,
 ) -> Result<Vec<(bid::Model, tender::Model)>, DbErr> {
     if org_ids.is_empty() {
         return Ok(vec![]);
     }
-    let mut bids = bid::Entity::find()
+    let bids = bid::Entity::find()
         .filter(bid::Column::OrgId.is_in(org_ids.iter().copied()))
+        .order_by_desc(bid::Column::SubmittedAt)
         .order_by_desc(bid::Column::Id)
+        .limit(limit)
         .all(db)
         .await?;
-    // Stable: newest first within each organization.
-    bids.sort_by_key(|b| org_ids.iter().position(|o| *o == b.org_id));
     let mut tender_ids: Vec<i64> = bids.iter().map(|b| b.tender_id).collect();
     tender_ids.sort_unstable();
     tender_ids.dedup();

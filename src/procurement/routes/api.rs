@@ -409,6 +409,9 @@ pub async fn api_show(
 // ---------------------------------------------------------------------------------------
 // Workspace
 
+/// How many of the organizations' latest bids the workspace lists.
+const WORKSPACE_BIDS: u64 = 50;
+
 /// The procurement panels of the `/me` page: the buyer's tenders by state, open tenders the
 /// user's organizations may bid on, their bids with receipts, and tenders to score.
 pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
@@ -459,9 +462,8 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             .map(|(org_id, _, _)| *org_id)
             .filter(|org_id| names.contains_key(org_id))
             .collect();
-        // One query for the bids of all those organizations and one for their tenders, in
-        // the order the per-organization loop gave.
-        let mut bids: Vec<_> = crate::procurement::bids_of_orgs(db, &visible)
+        // The latest bids of all those organizations and their tenders, in two queries.
+        let bids: Vec<_> = crate::procurement::latest_bids_of_orgs(db, &visible, WORKSPACE_BIDS)
             .await?
             .into_iter()
             .map(|(b, t)| {
@@ -472,8 +474,6 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
                 (b, t, name)
             })
             .collect();
-        bids.sort_by_key(|(b, _, _)| std::cmp::Reverse(b.submitted_at));
-        bids.truncate(50);
         // Won or lost: the awards of those tenders in one `IN` query.
         let tender_ids: Vec<i64> = bids.iter().map(|(_, t, _)| t.id).collect();
         let awards = crate::procurement::awards_of_tenders(db, &tender_ids).await?;
