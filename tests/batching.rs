@@ -304,10 +304,7 @@ async fn the_workspace_reads_only_the_latest_bids() {
     let org = app.org(owner, 1, "阳光养老服务中心").await;
     for n in 1..=55i64 {
         let id = tender(&app, u, buyer, &format!("社区服务项目{n:02}"), true).await;
-        let t = procurement::get(&app.state.db, id)
-            .await
-            .unwrap()
-            .unwrap();
+        let t = procurement::get(&app.state.db, id).await.unwrap().unwrap();
         procurement::submit_bid(
             &app.state.db,
             &app.state.seal,
@@ -333,7 +330,10 @@ async fn the_workspace_reads_only_the_latest_bids() {
         .select(&scraper::Selector::parse("#ws-bids tbody tr td:nth-child(1)").unwrap())
         .map(|e| e.text().collect::<String>())
         .collect();
-    let expected: Vec<String> = (6..=55).rev().map(|n| format!("社区服务项目{n:02}")).collect();
+    let expected: Vec<String> = (6..=55)
+        .rev()
+        .map(|n| format!("社区服务项目{n:02}"))
+        .collect();
     assert_eq!(titles, expected);
     let bid_reads: Vec<String> = log
         .statements()

@@ -167,6 +167,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
             crate::pages::org::grants,
         ]),
         ready: Default::default(),
+        probe: Default::default(),
     })
 }
 

@@ -165,3 +165,69 @@ pub async fn begin_snapshot(
         }
     }
 }
+
+/// How long one answer of the database to the health probe stands for the next ones.
+pub const PROBE_FRESH: Duration = Duration::from_secs(1);
+
+/// The database's answer to the health probe, shared by the probes of one process: at most
+/// one `SELECT 1` a second whatever the probe rate, and probes that arrive while one runs
+/// wait for its answer instead of queueing their own. A failure is remembered as long as a
+/// success, so probes during an outage answer at once rather than each waiting out the
+/// pool's acquire timeout.
+#[derive(Default)]
+pub struct Probe {
+    last: std::sync::Mutex<Option<(std::time::Instant, Result<(), String>)>>,
+    running: tokio::sync::Mutex<()>,
+}
+
+impl Probe {
+    /// The last answer if it is younger than [`PROBE_FRESH`].
+    fn fresh(&self) -> Option<Result<(), String>> {
+        let last = self.last.lock().ok()?;
+        let (at, answer) = last.as_ref()?;
+        (at.elapsed() < PROBE_FRESH).then(|| answer.clone())
+    }
+
+    /// Whether the database answers: from the last probe when fresh, else one `SELECT 1`.
+    pub async fn check(&self, db: &DatabaseConnection) -> Result<(), String> {
+        use sea_orm::ConnectionTrait;
+        if let Some(answer) = self.fresh() {
+            return answer;
+        }
+        let _turn = self.running.lock().await;
+        if let Some(answer) = self.fresh() {
+            return answer;
+        }
+        let answer = db
+            .execute_unprepared("SELECT 1")
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some((std::time::Instant::now(), answer.clone()));
+        }
+        answer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One answer stands for a second, then the database is asked again: a probe after the
+    /// pool is closed still answers from the last success, and the next after a second
+    /// reports the failure — which is then remembered too.
+    #[tokio::test]
+    async fn a_probe_answer_stands_for_a_second() {
+        let db = connect("sqlite::memory:").await.unwrap();
+        let probe = Probe::default();
+        let answers = futures_util::future::join_all((0..16).map(|_| probe.check(&db))).await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+        db.clone().close().await.unwrap();
+        assert_eq!(probe.check(&db).await, Ok(()));
+        tokio::time::sleep(PROBE_FRESH).await;
+        let failed = probe.check(&db).await;
+        assert!(failed.is_err(), "{failed:?}");
+        assert_eq!(probe.check(&db).await, failed);
+    }
+}

@@ -41,6 +41,8 @@ pub struct AppState {
     /// Set once the search indexes are built (or found built) at start; `/readyz` answers
     /// 503 before, so a load balancer sends no traffic to an instance whose search is empty.
     pub ready: Arc<std::sync::atomic::AtomicBool>,
+    /// The database's last answer to `/healthz` and `/readyz`, reused for a second.
+    pub probe: Arc<crate::kernel::db::Probe>,
 }
 
 /// A section of a tender page for its buyers: given the tender and the form token, its markup.
