@@ -4,7 +4,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use sea_orm::ConnectionTrait;
 
 use crate::kernel::Lang;
 use crate::kernel::error::AppResult;
