@@ -169,7 +169,9 @@ proc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 child_ticks() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
 
 mem() {
-    grep -E '^(VmRSS|VmHWM)' "/proc/$1/status" | tr -s ' \t' ' ' | paste -sd ' ' -
+    # RssAnon is the heap; RssFile is mapped files (the search index, the binary), pages the
+    # kernel can drop and read again.
+    grep -E '^(VmRSS|VmHWM|RssAnon|RssFile)' "/proc/$1/status" | tr -s ' \t' ' ' | paste -sd ' ' -
 }
 echo "memory after start: $(mem "$SERVER_PID")"
 
