@@ -255,7 +255,7 @@ async fn users_page(
     let per = rules::USERS_PER_PAGE;
     // Counted first so an out-of-range page number lands on the last page.
     let total = model::count_users(&st.db, &query.q).await?;
-    let page = rules::page_number(&query.page, total, per);
+    let page = crate::kernel::text::page_number(&query.page, total, per);
     let list = model::list_users(&st.db, &query.q, (page - 1) * per, per).await?;
     let ids: Vec<i64> = list.iter().map(|(u, _)| u.id).collect();
     let two_factor = two_factor::on_among(&st.db, &ids).await?;
