@@ -411,7 +411,8 @@ async fn on_user_end(
 
 /// `POST /admin/users/{id}/two-factor/reset`: switches off the two-factor sign-in of a user
 /// who lost the authenticator and the recovery codes, with a reason, after a confirmation
-/// page; never the administrator's own.
+/// page; never the administrator's own. A user without a second factor gets a 422 that says
+/// so, not a confirmation page.
 pub async fn reset_two_factor(
     State(st): State<AppState>,
     mut ctx: Ctx,
@@ -421,7 +422,10 @@ pub async fn reset_two_factor(
     require(ctx.actor(), Action::ManageUsers)?;
     let actor = ctx.require_user()?.actor.user_id;
     let user = find_user(&st, &id).await?;
+    // Nothing to reset: said so (422) instead of a confirmation page, nothing written.
+    let off = || FieldErrors(vec![("reason", ctx.t("users.two_factor_off"))]);
     let outcome = match rules::validate_reason(&f.reason, ctx.lang) {
+        _ if !two_factor::is_on(&st.db, user.id).await? => Err(off()),
         Err(m) => Err(FieldErrors(vec![("reason", m)])),
         Ok(reason) => {
             if !crate::web::confirm::confirmed(&f.confirm) {
@@ -443,7 +447,8 @@ pub async fn reset_two_factor(
                 .await?
             {
                 Ok(true) => Ok(("success", "users.two_factor_reset_done")),
-                Ok(false) => Ok(("info", "duties.unchanged")),
+                // Switched off since the page was shown (by its owner or another administrator).
+                Ok(false) => Err(off()),
                 Err(super::DisableRefusal::OwnAccount) => Err(FieldErrors(vec![(
                     "reason",
                     ctx.t("users.refused.own_two_factor"),
