@@ -11,6 +11,7 @@ use crate::common::{self, PW, Resp, TestApp};
 use axum::http::StatusCode;
 use civicbridge::accounts::Role;
 use civicbridge::accounts::two_factor_rules as tf;
+use civicbridge::kernel::Lang;
 
 /// The audit entries of an action, by SQL.
 async fn audited(app: &TestApp, action: &str) -> i64 {
@@ -20,6 +21,24 @@ async fn audited(app: &TestApp, action: &str) -> i64 {
         .query_one_raw(Statement::from_string(
             db.get_database_backend(),
             format!("SELECT COUNT(*) AS n FROM audit_events WHERE action = '{action}'"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+/// How many notices of a kind are in a user's inbox, by SQL.
+async fn inbox(app: &TestApp, user: i64, kind: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let db = &app.state.db;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT COUNT(*) AS n FROM user_notifications \
+                 WHERE user_id = {user} AND kind = '{kind}'"
+            ),
         ))
         .await
         .unwrap()
@@ -498,6 +517,13 @@ async fn an_administrator_resets_a_lost_second_factor_with_a_reason_after_confir
     );
     assert_eq!(app.count("recovery_codes").await, 0);
     assert_eq!(audited(&app, "two_factor_reset").await, 1);
+    // The user hears of it, with who did it and why; no one else does.
+    assert_eq!(inbox(&app, uid, "two_factor_reset").await, 1);
+    assert_eq!(inbox(&app, admin_id, "two_factor_reset").await, 0);
+    let mine = user.get("/me/notifications").await;
+    assert_eq!(mine.status, StatusCode::OK);
+    assert!(mine.body.contains(reason), "{}", mine.body);
+    assert!(mine.body.contains("root@example.org"), "{}", mine.body);
     {
         use sea_orm::{ConnectionTrait, Statement};
         let db = &app.state.db;
@@ -518,12 +544,36 @@ async fn an_administrator_resets_a_lost_second_factor_with_a_reason_after_confir
     // The user signs in with the password alone.
     let (_, r) = password_step(&app, "hal@example.org", PW).await;
     assert_eq!(r.location(), Some("/me"));
-    // Again: nothing left to reset, said so; an unknown user is 404.
+    // Again: nothing left to reset. No confirmation page and no form on the row, but a 422
+    // that says so, in the administrator's language; nothing written, no second notice.
+    let list = admin.get("/admin/users?q=hal%40example.org").await;
+    assert_eq!(list.count(&format!("form[action='{action}']")), 0);
+    let r = admin.post(&action, &[("reason", reason)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.count("input[name=confirm]"), 0);
+    assert!(
+        r.text(".error-summary")
+            .contains(&Lang::Zh.t("users.two_factor_off")),
+        "{}",
+        r.body
+    );
+    let r = admin
+        .post(&format!("{action}?lang=en"), &[("reason", reason)])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text(".error-summary")
+            .contains(&Lang::En.t("users.two_factor_off")),
+        "{}",
+        r.body
+    );
     let r = admin
         .post(&action, &[("reason", reason), ("confirm", "1")])
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(audited(&app, "two_factor_reset").await, 1);
+    assert_eq!(inbox(&app, uid, "two_factor_reset").await, 1);
+    // An unknown user is 404.
     let r = admin
         .post(
             "/admin/users/999999/two-factor/reset",

@@ -255,7 +255,7 @@ async fn users_page(
     let per = rules::USERS_PER_PAGE;
     // Counted first so an out-of-range page number lands on the last page.
     let total = model::count_users(&st.db, &query.q).await?;
-    let page = rules::page_number(&query.page, total, per);
+    let page = crate::kernel::text::page_number(&query.page, total, per);
     let list = model::list_users(&st.db, &query.q, (page - 1) * per, per).await?;
     let ids: Vec<i64> = list.iter().map(|(u, _)| u.id).collect();
     let two_factor = two_factor::on_among(&st.db, &ids).await?;
@@ -306,84 +306,113 @@ pub async fn set_status(
     require(ctx.actor(), Action::ManageUsers)?;
     let actor = ctx.require_user()?.actor.user_id;
     let user = find_user(&st, &id).await?;
-    let refuse = |e: FieldErrors| (user.id, e);
     let outcome = match rules::validate_status(&f, ctx.lang) {
-        Err(e) => Err(refuse(e)),
+        Err(e) => Err(e),
         Ok(reason) => {
             if let Some(r) = &reason
                 && !crate::web::confirm::confirmed(&f.confirm)
             {
-                return Ok(confirm_disable(&mut ctx, &user, r).await?.into_response());
+                let lang = ctx.lang;
+                let on = OnUser {
+                    title: "confirm.disable.title",
+                    consequences: [
+                        lang.tf("confirm.disable.what", &[("user", &who(&user))]),
+                        lang.t("confirm.disable.kept"),
+                        lang.tf("confirm.grant.recorded", &[("reason", r)]),
+                    ],
+                    route: "status",
+                    fields: &[("disable", "1"), ("reason", r)],
+                    button: "confirm.disable.button",
+                };
+                return on.ask(&mut ctx, &user).await;
             }
             match super::set_disabled(&st.db, user.id, reason.as_deref(), actor, st.clock.now())
                 .await?
             {
-                Ok(changed) => Ok((changed, reason.is_some())),
-                Err(refusal) => {
-                    let mut e = FieldErrors::default();
-                    e.add("reason", refusal.label(ctx.lang));
-                    Err(refuse(e))
-                }
+                Ok(changed) => Ok(match (changed, reason.is_some()) {
+                    (false, _) => ("info", "duties.unchanged"),
+                    (true, true) => ("success", "users.disabled_done"),
+                    (true, false) => ("success", "users.enabled_done"),
+                }),
+                Err(refusal) => Err(FieldErrors(vec![("reason", refusal.label(ctx.lang))])),
             }
         }
     };
+    on_user_end(&st, &mut ctx, &user, &f, outcome, |f, e| {
+        views::Failed::Status(f, e)
+    })
+    .await
+}
+
+/// An administrator's action on one user's account that a confirmation page precedes: the
+/// page's locale keys and words, and the form values it carries to the user's `route`.
+struct OnUser<'a> {
+    /// The heading's key (with `%{user}`).
+    title: &'a str,
+    /// What will happen, in words.
+    consequences: [String; 3],
+    /// The route under `/admin/users/{id}/`.
+    route: &'a str,
+    /// The form's values carried over.
+    fields: &'a [(&'a str, &'a str)],
+    /// The final button's key.
+    button: &'a str,
+}
+
+impl OnUser<'_> {
+    /// The confirmation page of this action on `user`, cancelled back to the user list.
+    async fn ask(&self, ctx: &mut Ctx, user: &model::user::Model) -> AppResult<Response> {
+        let lang = ctx.lang;
+        let action = format!("/admin/users/{}/{}", user.id, self.route);
+        crate::web::confirm::ask(
+            ctx,
+            &crate::web::confirm::Confirm {
+                title: &lang.tf(self.title, &[("user", &who(user))]),
+                consequences: &self.consequences,
+                action: &action,
+                fields: self.fields,
+                button: &lang.t(self.button),
+                cancel: "/admin/users",
+            },
+        )
+        .await
+    }
+}
+
+/// A user as the confirmation pages name them: display name and e-mail.
+fn who(user: &model::user::Model) -> String {
+    format!("{} <{}>", user.display_name, user.email)
+}
+
+/// How an administrator's post on a user's account ends: the flash (kind, key) and back to
+/// the list narrowed to the user, or (422) that list with the row's form as typed and its
+/// errors.
+async fn on_user_end(
+    st: &AppState,
+    ctx: &mut Ctx,
+    user: &model::user::Model,
+    f: &StatusForm,
+    outcome: Result<(&str, &str), FieldErrors>,
+    failed: for<'x> fn(&'x StatusForm, &'x FieldErrors) -> views::Failed<'x>,
+) -> AppResult<Response> {
     match outcome {
-        Ok((changed, disabled)) => {
-            let (kind, key) = match (changed, disabled) {
-                (false, _) => ("info", "duties.unchanged"),
-                (true, true) => ("success", "users.disabled_done"),
-                (true, false) => ("success", "users.enabled_done"),
-            };
+        Ok((kind, key)) => {
             ctx.set_flash(kind, ctx.t(key)).await?;
             Ok(see_other(&format!(
                 "/admin/users?q={}",
                 crate::web::middleware::urlencode(&user.email)
             )))
         }
-        Err((uid, e)) => Ok(unprocessable(
-            users_page(
-                &st,
-                &mut ctx,
-                &only(&user),
-                Some((uid, views::Failed::Status(&f, &e))),
-            )
-            .await?,
+        Err(e) => Ok(unprocessable(
+            users_page(st, ctx, &only(user), Some((user.id, failed(f, &e)))).await?,
         )),
     }
 }
 
-/// The confirmation page of disabling an account.
-async fn confirm_disable(
-    ctx: &mut Ctx,
-    user: &model::user::Model,
-    reason: &str,
-) -> AppResult<Markup> {
-    let lang = ctx.lang;
-    let who = format!("{} <{}>", user.display_name, user.email);
-    let consequences = [
-        lang.tf("confirm.disable.what", &[("user", &who)]),
-        lang.t("confirm.disable.kept"),
-        lang.tf("confirm.grant.recorded", &[("reason", reason)]),
-    ];
-    let csrf = ctx.ensure_csrf().await?;
-    let action = format!("/admin/users/{}/status", user.id);
-    Ok(crate::web::confirm::page(
-        ctx,
-        &crate::web::confirm::Confirm {
-            title: &lang.tf("confirm.disable.title", &[("user", &who)]),
-            consequences: &consequences,
-            action: &action,
-            fields: &[("disable", "1"), ("reason", reason)],
-            button: &lang.t("confirm.disable.button"),
-            cancel: "/admin/users",
-        },
-        &csrf,
-    ))
-}
-
 /// `POST /admin/users/{id}/two-factor/reset`: switches off the two-factor sign-in of a user
 /// who lost the authenticator and the recovery codes, with a reason, after a confirmation
-/// page; never the administrator's own.
+/// page; never the administrator's own. A user without a second factor gets a 422 that says
+/// so, not a confirmation page.
 pub async fn reset_two_factor(
     State(st): State<AppState>,
     mut ctx: Ctx,
@@ -393,83 +422,44 @@ pub async fn reset_two_factor(
     require(ctx.actor(), Action::ManageUsers)?;
     let actor = ctx.require_user()?.actor.user_id;
     let user = find_user(&st, &id).await?;
-    let failed = |e: FieldErrors| (user.id, e);
+    // Nothing to reset: said so (422) instead of a confirmation page, nothing written.
+    let off = || FieldErrors(vec![("reason", ctx.t("users.two_factor_off"))]);
     let outcome = match rules::validate_reason(&f.reason, ctx.lang) {
-        Err(m) => {
-            let mut e = FieldErrors::default();
-            e.add("reason", m);
-            Err(failed(e))
-        }
+        _ if !two_factor::is_on(&st.db, user.id).await? => Err(off()),
+        Err(m) => Err(FieldErrors(vec![("reason", m)])),
         Ok(reason) => {
             if !crate::web::confirm::confirmed(&f.confirm) {
-                return Ok(confirm_two_factor_reset(&mut ctx, &user, &reason)
-                    .await?
-                    .into_response());
+                let lang = ctx.lang;
+                let on = OnUser {
+                    title: "confirm.two_factor_reset.title",
+                    consequences: [
+                        lang.tf("confirm.two_factor_reset.what", &[("user", &who(&user))]),
+                        lang.t("confirm.two_factor_reset.identity"),
+                        lang.tf("confirm.two_factor_reset.recorded", &[("reason", &reason)]),
+                    ],
+                    route: "two-factor/reset",
+                    fields: &[("reason", &reason)],
+                    button: "confirm.two_factor_reset.button",
+                };
+                return on.ask(&mut ctx, &user).await;
             }
             match two_factor::reset_by_admin(&st.db, user.id, actor, &reason, st.clock.now())
                 .await?
             {
-                Ok(done) => Ok(done),
-                Err(super::DisableRefusal::OwnAccount) => {
-                    let mut e = FieldErrors::default();
-                    e.add("reason", ctx.t("users.refused.own_two_factor"));
-                    Err(failed(e))
-                }
+                Ok(true) => Ok(("success", "users.two_factor_reset_done")),
+                // Switched off since the page was shown (by its owner or another administrator).
+                Ok(false) => Err(off()),
+                Err(super::DisableRefusal::OwnAccount) => Err(FieldErrors(vec![(
+                    "reason",
+                    ctx.t("users.refused.own_two_factor"),
+                )])),
             }
         }
     };
-    match outcome {
-        Ok(done) => {
-            let (kind, key) = if done {
-                ("success", "users.two_factor_reset_done")
-            } else {
-                ("info", "duties.unchanged")
-            };
-            ctx.set_flash(kind, ctx.t(key)).await?;
-            Ok(see_other(&format!(
-                "/admin/users?q={}",
-                crate::web::middleware::urlencode(&user.email)
-            )))
-        }
-        Err((uid, e)) => Ok(unprocessable(
-            users_page(
-                &st,
-                &mut ctx,
-                &only(&user),
-                Some((uid, views::Failed::TwoFactor(&f, &e))),
-            )
-            .await?,
-        )),
-    }
-}
-
-/// The confirmation page of resetting a user's second factor.
-async fn confirm_two_factor_reset(
-    ctx: &mut Ctx,
-    user: &model::user::Model,
-    reason: &str,
-) -> AppResult<Markup> {
-    let lang = ctx.lang;
-    let who = format!("{} <{}>", user.display_name, user.email);
-    let consequences = [
-        lang.tf("confirm.two_factor_reset.what", &[("user", &who)]),
-        lang.t("confirm.two_factor_reset.identity"),
-        lang.tf("confirm.two_factor_reset.recorded", &[("reason", reason)]),
-    ];
-    let csrf = ctx.ensure_csrf().await?;
-    let action = format!("/admin/users/{}/two-factor/reset", user.id);
-    Ok(crate::web::confirm::page(
-        ctx,
-        &crate::web::confirm::Confirm {
-            title: &lang.tf("confirm.two_factor_reset.title", &[("user", &who)]),
-            consequences: &consequences,
-            action: &action,
-            fields: &[("reason", reason)],
-            button: &lang.t("confirm.two_factor_reset.button"),
-            cancel: "/admin/users",
-        },
-        &csrf,
-    ))
+    on_user_end(&st, &mut ctx, &user, &f, outcome, |f, e| {
+        views::Failed::TwoFactor(f, e)
+    })
+    .await
 }
 
 /// A user by the id in a path (404 for anything else).

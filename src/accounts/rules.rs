@@ -211,11 +211,6 @@ pub struct UsersQuery {
 /// Users per page of the administrator's list.
 pub const USERS_PER_PAGE: u64 = 50;
 
-/// The page number asked for, at least 1 and at most the last (1 when there are none).
-pub fn page_number(asked: &str, total: u64, per_page: u64) -> u64 {
-    crate::kernel::text::page_number(asked, total, per_page)
-}
-
 /// Whether text could be a reset link's secret (64 lower-case hex digits); anything else is
 /// refused without a look-up.
 pub fn plausible_reset_token(token: &str) -> bool {
@@ -963,18 +958,6 @@ mod tests {
                 .get("disable")
                 .is_some()
         );
-    }
-
-    #[test]
-    fn page_numbers_stay_within_the_list() {
-        assert_eq!(page_number("", 0, 50), 1);
-        assert_eq!(page_number("3", 0, 50), 1);
-        assert_eq!(page_number("2", 51, 50), 2);
-        assert_eq!(page_number("3", 100, 50), 2);
-        assert_eq!(page_number("0", 100, 50), 1);
-        assert_eq!(page_number("-1", 100, 50), 1);
-        assert_eq!(page_number("abc", 100, 50), 1);
-        assert_eq!(page_number("99999999999999999999999", 100, 50), 1);
     }
 
     #[test]

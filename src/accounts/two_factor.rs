@@ -199,7 +199,7 @@ pub async fn regenerate_recovery(
 /// An administrator switches off the two-factor sign-in of a user who lost both the
 /// authenticator and the recovery codes (after checking who they are by another channel):
 /// the secret and the codes go, audited with the administrator and the reason, in one
-/// transaction. Refused for the administrator's own account (a stolen administrator session
+/// transaction, with a notice to the user. Refused for the administrator's own account (a stolen administrator session
 /// must not shed its own second factor: the owner uses a recovery code or the password on
 /// `/me/two-factor`). `Ok(false)` when it was not on.
 pub async fn reset_by_admin(
@@ -226,6 +226,20 @@ pub async fn reset_by_admin(
         user_id,
         "two_factor_reset",
         serde_json::json!({ "user": user_id, "reason": reason }),
+    )
+    .await?;
+    // The owner hears of it (in their inbox, and by mail when mail is on): a reset they did
+    // not ask for is a sign that someone else is at the account.
+    let (_, by) = super::names_of_pair(&*txn, user_id, admin).await?;
+    crate::inbox::notify(
+        &*txn,
+        &[user_id],
+        crate::inbox::Kind::TwoFactorReset,
+        &crate::inbox::Params::new()
+            .text("by", by)
+            .text("reason", reason)
+            .link("/me/two-factor"),
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -105,6 +105,9 @@ code_enum! {
         /// The buyer recorded a payment (whole or part) of a contract milestone, to the
         /// supplier's administrators.
         MilestonePaid = "milestone_paid",
+        /// A platform administrator reset the recipient's two-factor sign-in, with the
+        /// reason (to the recipient only).
+        TwoFactorReset = "two_factor_reset",
     }
 }
 

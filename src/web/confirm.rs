@@ -5,10 +5,12 @@
 //! in hidden fields to a final button labelled with the action, next to a cancel link. So a
 //! one-click post (an old form, a forged link) never acts, and no JavaScript is needed.
 
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
 use super::forms::csrf_field;
 use super::{Ctx, layout};
+use crate::kernel::error::AppResult;
 
 /// The form field the final button sets.
 pub const FIELD: &str = "confirm";
@@ -58,4 +60,11 @@ pub fn page(ctx: &Ctx, c: &Confirm, csrf: &str) -> Markup {
         }
     };
     layout::page(ctx, c.title, body)
+}
+
+/// The answer to an action's post that lacked `confirm=1`: the confirmation page (status
+/// 200, nothing written), with the session's CSRF token for its form.
+pub async fn ask(ctx: &mut Ctx, c: &Confirm<'_>) -> AppResult<Response> {
+    let csrf = ctx.ensure_csrf().await?;
+    Ok(page(ctx, c, &csrf).into_response())
 }

@@ -642,7 +642,8 @@ pub fn workspace(lang: Lang, w: &Workspace) -> Markup {
                     } }
                     tbody { @for (b, t, org, outcome) in bids { tr {
                         td { a href=(format!("/tenders/{}/bid", t.id)) { (t.title) } }
-                        td { (org) }
+                        // A name keeps a readable width on a phone; the box scrolls.
+                        td.wide-cell { (org) }
                         td { (bid_state_badge(&b.state, lang)) }
                         td { (b.revision) }
                         td { (display_instant(b.submitted_at)) }
