@@ -119,6 +119,10 @@ async fn a_disabled_account_is_signed_out_and_cannot_log_in() {
         r.value(".confirm-form input[name=reason]").as_deref(),
         Some("已离职，账号停用")
     );
+    // Disabling notifies no one, and the page promises nothing of the kind.
+    let main = r.text("main");
+    assert!(main.contains("本次停用连同理由记入审计日志"), "{main}");
+    assert!(!main.contains("通知"), "{main}");
     assert_eq!(victim.get("/me").await.status, StatusCode::OK);
     assert_eq!(audited(&app, "user_disabled").await, 0);
 

@@ -3,7 +3,7 @@
 //! callback and counted per table, and the pages still show every row in its place. They run
 //! on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
-use crate::common::{PW, T0, TestApp};
+use crate::common::{PW, Resp, T0, TestApp};
 use civicbridge::accounts::{OrgRole, Role};
 use civicbridge::kernel::money::Fen;
 use civicbridge::procurement::{self, rules};
@@ -342,6 +342,89 @@ async fn the_workspace_reads_only_the_latest_bids() {
         .collect();
     assert_eq!(bid_reads.len(), 1, "{bid_reads:?}");
     assert!(bid_reads[0].contains("LIMIT"), "{}", bid_reads[0]);
+}
+
+/// The workspace lists the 20 latest contracts of the user's units and organizations and
+/// links to `/me/contracts`, which pages through all of them, newest first, 50 a page; a
+/// user with none sees none of anyone else's.
+#[tokio::test]
+async fn the_workspace_lists_the_latest_contracts_and_pages_the_rest() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    app.user("stranger@example.org", &[]).await;
+    let u = unit(&app, "新城区民政局").await;
+    let org = app.org(owner, 1, "阳光养老服务中心").await;
+    for n in 1..=55u32 {
+        let t = tender(&app, u, buyer, &format!("合同项目{n:02}"), false).await;
+        civicbridge::contracts::model::contract::ActiveModel {
+            tender_id: Set(t),
+            unit_id: Set(u),
+            org_id: Set(org),
+            value_fen: Set(10_000_000),
+            supplier_is_social: Set(true),
+            division_code: Set("150102".into()),
+            state: Set("pending".into()),
+            created_at: Set(T0),
+            ..Default::default()
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    let titles = |r: &Resp| -> Vec<String> {
+        r.doc()
+            .select(&scraper::Selector::parse("table.data-table tbody tr td:nth-child(1)").unwrap())
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let newest = |from: u32, n: u32| -> Vec<String> {
+        (from - n + 1..=from)
+            .rev()
+            .map(|i| format!("合同项目{i:02}"))
+            .collect()
+    };
+    let (mut c, log) = app.counted_client();
+    c.login("owner@example.org", PW).await;
+    log.clear();
+    let r = c.get("/me").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(log.on("contracts"), 1);
+    let shown: Vec<String> = r
+        .doc()
+        .select(&scraper::Selector::parse("#my-contracts tbody tr td:nth-child(1)").unwrap())
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect();
+    assert_eq!(shown, newest(55, 20));
+    assert!(
+        r.body
+            .contains(r#"<a class="all-contracts" href="/me/contracts">"#),
+        "{}",
+        r.text("#my-contracts")
+    );
+    let r = c.get("/me/contracts").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(titles(&r), newest(55, 50));
+    assert!(
+        r.text(".contracts-total").contains("55"),
+        "{}",
+        r.text("main")
+    );
+    assert!(r.body.contains("href=\"/me/contracts?page=2\""));
+    let r = c.get("/me/contracts?page=2").await;
+    assert_eq!(titles(&r), newest(5, 5));
+    // Past the last page: the last; nonsense: the first.
+    assert_eq!(titles(&c.get("/me/contracts?page=9").await), newest(5, 5));
+    assert_eq!(titles(&c.get("/me/contracts?page=x").await), newest(55, 50));
+    let r = c.get("/me/contracts?lang=en").await;
+    assert!(r.text(".contracts-total").contains("55 contracts"));
+    // Someone else's contracts are not theirs to see.
+    let mut s = app.client();
+    s.login("stranger@example.org", PW).await;
+    let r = s.get("/me/contracts").await;
+    assert_eq!(r.status, 200);
+    assert!(titles(&r).is_empty());
+    assert!(!r.body.contains("合同项目"));
 }
 
 /// The unread count in the header of every signed-in page comes in the one query that loads

@@ -843,8 +843,38 @@ async fn workspace_lists_and_seed_checks() {
         (of_org[0].milestones_paid, of_org[0].milestones_total),
         (0, 3)
     );
-    assert_eq!(contracts::of_units(db, &[unit]).await.unwrap(), of_org);
-    assert!(contracts::of_units(db, &[]).await.unwrap().is_empty());
+    assert_eq!(
+        contracts::of_parties(db, &[unit], &[], 0, 50)
+            .await
+            .unwrap(),
+        of_org
+    );
+    assert_eq!(
+        contracts::of_parties(db, &[], &[f.org], 0, 50)
+            .await
+            .unwrap(),
+        of_org
+    );
+    // A contract of both the unit and the organization is listed once.
+    assert_eq!(
+        contracts::of_parties(db, &[unit], &[f.org], 0, 50)
+            .await
+            .unwrap(),
+        of_org
+    );
+    assert_eq!(
+        contracts::count_of_parties(db, &[unit], &[f.org])
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        contracts::of_parties(db, &[], &[], 0, 50)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(contracts::count_of_parties(db, &[], &[]).await.unwrap(), 0);
     assert!(contracts::of_org(db, f.org + 1).await.unwrap().is_empty());
     let t = contracts::track_record(db, f.org).await.unwrap();
     assert_eq!(t, contracts::TrackRecord::default(), "nothing signed yet");

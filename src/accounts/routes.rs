@@ -318,7 +318,8 @@ pub async fn set_status(
                     consequences: [
                         lang.tf("confirm.disable.what", &[("user", &who(&user))]),
                         lang.t("confirm.disable.kept"),
-                        lang.tf("confirm.grant.recorded", &[("reason", r)]),
+                        // Not the grant's sentence: disabling notifies no one.
+                        lang.tf("confirm.disable.recorded", &[("reason", r)]),
                     ],
                     route: "status",
                     fields: &[("disable", "1"), ("reason", r)],

@@ -214,6 +214,7 @@ pub fn table() -> (Router<AppState>, Vec<RouteInfo>) {
     .post("/login", Public, accounts::routes::login)
     .post("/logout", Public, accounts::routes::logout)
     .get("/me", SignedIn, pages::me::me)
+    .get("/me/contracts", SignedIn, pages::me::contracts)
     .get("/me/notifications", SignedIn, inbox::routes::list)
     .post("/me/notifications/read", SignedIn, inbox::routes::mark_read)
     .get("/me/settings", SignedIn, inbox::routes::settings)

@@ -41,8 +41,8 @@ use model::{Contract, Milestone, Payment, contract, contract_milestone, payment}
 pub use reads::{BuyerTask, BuyerTodo, buyer_todo};
 pub use reads::{CompletedContract, completed_by_ids, completed_of_org};
 pub use reads::{
-    ContractListItem, ContractSummary, MilestoneSummary, TrackRecord, of_org, of_orgs, of_units,
-    summary_for_tender, track_record,
+    ContractListItem, ContractSummary, MilestoneSummary, TrackRecord, count_of_parties, of_org,
+    of_parties, summary_for_tender, track_record,
 };
 use rules::{
     ContractEvent, IllegalContractTransition, IllegalMilestoneTransition, MilestoneEvent,

@@ -182,40 +182,50 @@ pub async fn of_org(
     list_items(db, rows).await
 }
 
-/// The contracts of some organizations (as supplier) in one query: grouped by organization
-/// in the order of `org_ids`, each organization's newest first — what calling [`of_org`] for
-/// each in turn and concatenating gives.
-pub async fn of_orgs(
-    db: &impl ConnectionTrait,
-    org_ids: &[i64],
-) -> Result<Vec<ContractListItem>, DbErr> {
-    if org_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut rows = contract::Entity::find()
-        .filter(contract::Column::OrgId.is_in(org_ids.iter().copied()))
-        .order_by_desc(contract::Column::Id)
-        .all(db)
-        .await?;
-    // Stable: newest first within each organization.
-    rows.sort_by_key(|c| org_ids.iter().position(|o| *o == c.org_id));
-    list_items(db, rows).await
+/// Which contracts are the user's: those of the purchasing units they buy for and of the
+/// organizations they belong to.
+fn of_parties_filter(unit_ids: &[i64], org_ids: &[i64]) -> sea_orm::Condition {
+    sea_orm::Condition::any()
+        .add(contract::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .add(contract::Column::OrgId.is_in(org_ids.iter().copied()))
 }
 
-/// The contracts of some purchasing units (as buyer), newest first.
-pub async fn of_units(
+/// A page of the contracts of some purchasing units (as buyer) and organizations (as
+/// supplier), newest first, in one query for the contracts: `limit` from `offset`.
+pub async fn of_parties(
     db: &impl ConnectionTrait,
     unit_ids: &[i64],
+    org_ids: &[i64],
+    offset: u64,
+    limit: u64,
 ) -> Result<Vec<ContractListItem>, DbErr> {
-    if unit_ids.is_empty() {
+    use sea_orm::QuerySelect;
+    if unit_ids.is_empty() && org_ids.is_empty() {
         return Ok(Vec::new());
     }
     let rows = contract::Entity::find()
-        .filter(contract::Column::UnitId.is_in(unit_ids.iter().copied()))
+        .filter(of_parties_filter(unit_ids, org_ids))
         .order_by_desc(contract::Column::Id)
+        .offset(offset)
+        .limit(limit)
         .all(db)
         .await?;
     list_items(db, rows).await
+}
+
+/// How many contracts [`of_parties`] pages through.
+pub async fn count_of_parties(
+    db: &impl ConnectionTrait,
+    unit_ids: &[i64],
+    org_ids: &[i64],
+) -> Result<u64, DbErr> {
+    if unit_ids.is_empty() && org_ids.is_empty() {
+        return Ok(0);
+    }
+    contract::Entity::find()
+        .filter(of_parties_filter(unit_ids, org_ids))
+        .count(db)
+        .await
 }
 
 /// What an organization's contracts say about it.

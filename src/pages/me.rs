@@ -12,7 +12,7 @@ use maud::Markup;
 use crate::accounts::{Action, Role, require};
 use crate::kernel::error::AppResult;
 use crate::orgs::{CLAIM_DUE_WORKING_DAYS, ClaimState, RATING_EXPIRY_WINDOW_DAYS};
-use crate::web::{AppState, Ctx, layout};
+use crate::web::{AppState, Ctx, Query, layout};
 
 /// How many entries each list of the regulator's queue shows (the counts cover all).
 const QUEUE_ROWS: u64 = 20;
@@ -172,13 +172,14 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
             (c, n)
         })
         .collect();
-    // The units' contracts, then the organizations' (in membership order), as two lists.
+    // The latest contracts of the user's units and organizations, newest first; one more
+    // than shown tells whether `/me/contracts` has the rest.
     let org_ids: Vec<i64> = u.actor.orgs.iter().map(|(org, _)| *org).collect();
-    let (mut contracts, of_orgs) = tokio::try_join!(
-        crate::contracts::of_units(&st.db, &u.actor.units),
-        crate::contracts::of_orgs(&st.db, &org_ids),
-    )?;
-    contracts.extend(of_orgs);
+    let mut contracts =
+        crate::contracts::of_parties(&st.db, &u.actor.units, &org_ids, 0, WORKSPACE_CONTRACTS + 1)
+            .await?;
+    let more_contracts = contracts.len() as u64 > WORKSPACE_CONTRACTS;
+    contracts.truncate(WORKSPACE_CONTRACTS as usize);
     let matching = crate::matching::routes::workspace_sections(&st, &mut ctx).await?;
     let calls = crate::philanthropy::routes::workspace_sections(&st, &ctx).await?;
     let incubators = crate::incubators::routes::workspace_section(&st, &ctx).await?;
@@ -214,11 +215,60 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
             div.panel id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }
                 (crate::contracts::views::list_table(ctx.lang, &contracts))
+                @if more_contracts {
+                    p { a.all-contracts href="/me/contracts" { (ctx.t("contract.all_mine")) } }
+                }
             }
         }
     };
     let body = crate::accounts::views::workspace(ctx.lang, u, &events, sections);
     Ok(layout::page(&ctx, &ctx.t("nav.me"), body))
+}
+
+/// How many contracts the workspace lists; `/me/contracts` pages through all of them.
+const WORKSPACE_CONTRACTS: u64 = 20;
+/// Contracts a page of `/me/contracts`.
+const CONTRACTS_PER_PAGE: u64 = 50;
+
+/// The query of `/me/contracts`.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ContractsQuery {
+    /// 1-based page; anything else is page 1.
+    #[serde(default)]
+    pub page: String,
+}
+
+/// `GET /me/contracts`: every contract of the user's purchasing units (as buyer) and
+/// organizations (as supplier), newest first, a page at a time.
+pub async fn contracts(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ContractsQuery>,
+) -> AppResult<Markup> {
+    require(ctx.actor(), Action::ViewWorkspace)?;
+    let u = ctx.require_user()?;
+    let org_ids: Vec<i64> = u.actor.orgs.iter().map(|(org, _)| *org).collect();
+    let total = crate::contracts::count_of_parties(&st.db, &u.actor.units, &org_ids).await?;
+    let page = crate::kernel::text::page_number(&q.page, total, CONTRACTS_PER_PAGE);
+    let items = crate::contracts::of_parties(
+        &st.db,
+        &u.actor.units,
+        &org_ids,
+        (page - 1) * CONTRACTS_PER_PAGE,
+        CONTRACTS_PER_PAGE,
+    )
+    .await?;
+    let pages = total.div_ceil(CONTRACTS_PER_PAGE);
+    let title = ctx.t("contract.my_contracts");
+    let body = maud::html! {
+        p { a href="/me" { (ctx.t("nav.me")) } }
+        h1 { (title) }
+        p.muted.contracts-total { (ctx.lang.tf("contract.total_n", &[("n", &total.to_string())])) }
+        @if items.is_empty() { p.muted { (ctx.t("contract.none_mine")) } }
+        @else { (crate::contracts::views::list_table(ctx.lang, &items)) }
+        (crate::web::pager::pager(ctx.lang, page, pages, |p| format!("/me/contracts?page={p}")))
+    };
+    Ok(layout::page(&ctx, &title, body))
 }
 
 #[cfg(test)]
