@@ -56,7 +56,7 @@ pub const INVITE: &str = "invite";
 /// domains from `orgs`, track record and capacity from `contracts`' per-supplier tallies.
 /// `now` and `alumni_months` decide which graduates still count as incubated.
 pub async fn candidates(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::StreamTrait),
     now: i64,
     alumni_months: u32,
 ) -> Result<Vec<Candidate>, DbErr> {

@@ -766,7 +766,7 @@ pub struct DrillPage {
 /// with accepted reports when `None`, else last year): four queries however many
 /// organizations there are.
 pub async fn drill_page(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::StreamTrait),
     year: Option<i32>,
     level: &drill::Level,
     now: i64,
