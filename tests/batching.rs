@@ -417,7 +417,7 @@ async fn the_workspace_lists_the_latest_contracts_and_pages_the_rest() {
     assert_eq!(titles(&c.get("/me/contracts?page=9").await), newest(5, 5));
     assert_eq!(titles(&c.get("/me/contracts?page=x").await), newest(55, 50));
     let r = c.get("/me/contracts?lang=en").await;
-    assert!(r.text(".contracts-total").contains("55 contracts"));
+    assert!(r.text(".contracts-total").contains("55 in all"));
     // Someone else's contracts are not theirs to see.
     let mut s = app.client();
     s.login("stranger@example.org", PW).await;
