@@ -72,6 +72,24 @@ async fn bid(app: &TestApp, tender: i64, org: i64, user: i64, price: i64) {
     .unwrap();
 }
 
+/// A pending contract of `org` with `unit` on tender `t`.
+async fn contract(app: &TestApp, t: i64, u: i64, org: i64) {
+    civicbridge::contracts::model::contract::ActiveModel {
+        tender_id: Set(t),
+        unit_id: Set(u),
+        org_id: Set(org),
+        value_fen: Set(10_000_000),
+        supplier_is_social: Set(true),
+        division_code: Set("150102".into()),
+        state: Set("pending".into()),
+        created_at: Set(T0),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn the_tender_lists_name_the_units_of_60_tenders_in_one_query() {
     let app = TestApp::new().await;
@@ -253,20 +271,7 @@ async fn the_workspace_loads_bids_and_contracts_of_all_the_users_orgs_at_once() 
         bid(&app, open, org, member, 30_000_000 + i64::from(n)).await;
         // A contract of the organization, on a tender of its own.
         let t = tender(&app, u, buyer, &format!("合同项目{n:02}"), false).await;
-        civicbridge::contracts::model::contract::ActiveModel {
-            tender_id: Set(t),
-            unit_id: Set(u),
-            org_id: Set(org),
-            value_fen: Set(10_000_000),
-            supplier_is_social: Set(true),
-            division_code: Set("150102".into()),
-            state: Set("pending".into()),
-            created_at: Set(T0),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        contract(&app, t, u, org).await;
         orgs.push(name);
     }
     let (mut c, log) = app.counted_client();
@@ -357,20 +362,7 @@ async fn the_workspace_lists_the_latest_contracts_and_pages_the_rest() {
     let org = app.org(owner, 1, "阳光养老服务中心").await;
     for n in 1..=55u32 {
         let t = tender(&app, u, buyer, &format!("合同项目{n:02}"), false).await;
-        civicbridge::contracts::model::contract::ActiveModel {
-            tender_id: Set(t),
-            unit_id: Set(u),
-            org_id: Set(org),
-            value_fen: Set(10_000_000),
-            supplier_is_social: Set(true),
-            division_code: Set("150102".into()),
-            state: Set("pending".into()),
-            created_at: Set(T0),
-            ..Default::default()
-        }
-        .insert(&app.state.db)
-        .await
-        .unwrap();
+        contract(&app, t, u, org).await;
     }
     let titles = |r: &Resp| -> Vec<String> {
         r.doc()
