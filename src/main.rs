@@ -318,7 +318,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     .await?;
                     civicbridge::app::seed::credit::run(&state.db, state.clock.now()).await?;
                     // Seeding writes in bulk, past the outbox: build the index afresh.
-                    state.search.needs_rebuild = true;
+                    state = state.with(|s| s.search.needs_rebuild = true);
                 }
                 println!(
                     "Demo accounts (password: {}):",

@@ -151,7 +151,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         config.meilisearch_api_key.as_deref(),
         &config.search_index_prefix,
     )?;
-    Ok(AppState {
+    Ok(AppState::new(crate::web::SharedState {
         db,
         clock,
         config: Arc::new(config),
@@ -168,7 +168,7 @@ pub async fn init(config: Config, clock: Clock) -> anyhow::Result<AppState> {
         ]),
         ready: Default::default(),
         probe: Default::default(),
-    })
+    }))
 }
 
 /// Serves until Ctrl-C / SIGTERM.

@@ -19,7 +19,9 @@ pub mod photos;
 mod state;
 
 pub use extract::{Form, Query};
-pub use state::{AppState, ProfileSection, SESSION_COOKIE, TenderSection, UPLOAD_LIMIT};
+pub use state::{
+    AppState, ProfileSection, SESSION_COOKIE, SharedState, TenderSection, UPLOAD_LIMIT,
+};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

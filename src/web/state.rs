@@ -13,9 +13,38 @@ use crate::kernel::clock::Clock;
 use crate::kernel::error::AppResult;
 use crate::web::config::Config;
 
-/// What every handler can reach.
+/// What every handler can reach: one shared allocation, so that cloning it for each request
+/// (axum clones the state into every handler and extractor) is one reference count, not a
+/// dozen. The profile of a request without a session showed the field-by-field clone and drop
+/// at 9% of its CPU.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+impl AppState {
+    /// The state over these parts.
+    pub fn new(shared: SharedState) -> Self {
+        Self(Arc::new(shared))
+    }
+
+    /// A copy of this state with `change` applied to its parts (for start-up and tests: the
+    /// running server's handlers share one state and never change it).
+    pub fn with(&self, change: impl FnOnce(&mut SharedState)) -> Self {
+        let mut shared = (*self.0).clone();
+        change(&mut shared);
+        Self::new(shared)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Clone)]
+pub struct SharedState {
     /// Connection pool.
     pub db: DatabaseConnection,
     /// The clock.

@@ -155,10 +155,11 @@ impl TestApp {
     /// statement it runs (sea-orm's metric callback), and that log.
     pub fn counted_client(&self) -> (Client, SqlLog) {
         let log = SqlLog::default();
-        let mut state = self.state.clone();
         let sink = log.clone();
-        state.db.set_metric_callback(move |info| {
-            sink.0.lock().unwrap().push(info.statement.sql.clone());
+        let state = self.state.with(|s| {
+            s.db.set_metric_callback(move |info| {
+                sink.0.lock().unwrap().push(info.statement.sql.clone());
+            })
         });
         let client = Client {
             router: app::router(state),
