@@ -97,7 +97,15 @@ impl TestApp {
             .get_or_insert_with(|| CHECKPOINT_KEY.into());
         config.database_url = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => Some(fresh_pg_database(&admin_url).await),
-            _ => None,
+            _ => {
+                std::fs::create_dir_all(&config.data_dir).expect("data dir");
+                std::fs::write(
+                    config.data_dir.join("civicbridge.db"),
+                    sqlite_template().await,
+                )
+                .expect("copy the migrated database");
+                None
+            }
         };
         let state = app::init(config, Clock::fixed(T0)).await.expect("app init");
         let router = app::router(state.clone());
@@ -730,9 +738,65 @@ pub async fn publish(b: &mut Client, unit: i64, title: &str) -> i64 {
     id
 }
 
+/// A SQLite database with every migration applied, made once per test process: each test
+/// starts from a copy of its bytes instead of running hundreds of migrations again (most of
+/// a short test's time in a debug build). The app still runs `migrate` at start, which finds
+/// nothing pending, so a migration that fails still fails every test.
+async fn sqlite_template() -> &'static [u8] {
+    static TEMPLATE: tokio::sync::OnceCell<Vec<u8>> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let file = dir.path().join("template.db");
+            let url = format!("sqlite://{}?mode=rwc", file.display());
+            let db = civicbridge::kernel::db::connect(&url)
+                .await
+                .expect("template database");
+            civicbridge::kernel::db::migrate(&db)
+                .await
+                .expect("migrate the template");
+            // Everything into the main file, so its bytes alone are the database.
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await
+                .expect("checkpoint the template");
+            db.close().await.expect("close the template");
+            std::fs::read(&file).expect("read the template")
+        })
+        .await
+}
+
+/// The name of a PostgreSQL database with every migration applied, made once per test
+/// process; each test's database is created from it (`CREATE DATABASE … TEMPLATE`), for the
+/// same reason as [`sqlite_template`]. Its name starts like the tests' own, so CI's sweep of
+/// leftover test databases drops it too.
+async fn pg_template(admin_url: &str) -> &'static str {
+    static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    TEMPLATE
+        .get_or_init(|| async {
+            let name = new_pg_database(admin_url, "template", None).await;
+            let db = civicbridge::kernel::db::connect(&pg_url(admin_url, &name))
+                .await
+                .expect("template database");
+            civicbridge::kernel::db::migrate(&db)
+                .await
+                .expect("migrate the template");
+            // A template takes no connections while it is copied.
+            db.close().await.expect("close the template");
+            name
+        })
+        .await
+}
+
 async fn fresh_pg_database(admin_url: &str) -> String {
+    let template = pg_template(admin_url).await;
+    let name = new_pg_database(admin_url, "db", Some(template)).await;
+    pg_url(admin_url, &name)
+}
+
+/// Creates a database named for this process (optionally copied from `template`).
+async fn new_pg_database(admin_url: &str, what: &str, template: Option<&str>) -> String {
     let name = format!(
-        "cb_test_{}_{}_{}",
+        "cb_test_{}_{}_{what}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst),
         rand::random::<u32>()
@@ -740,11 +804,26 @@ async fn fresh_pg_database(admin_url: &str) -> String {
     let admin = Database::connect(admin_url)
         .await
         .expect("TEST_DATABASE_URL must point at a reachable PostgreSQL");
+    let from = template.map_or(String::new(), |t| format!(" TEMPLATE {t}"));
     admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .execute_unprepared(&format!("CREATE DATABASE {name}{from}"))
         .await
         .expect("create test database");
+    // A test's database is thrown away: a commit need not wait for the disk (what it sees
+    // and when is unchanged; only a crash could lose its last commits). Most of a test's
+    // time on PostgreSQL was those waits.
+    admin
+        .execute_unprepared(&format!(
+            "ALTER DATABASE {name} SET synchronous_commit = off"
+        ))
+        .await
+        .expect("set up test database");
     admin.close().await.ok();
+    name
+}
+
+/// The URL of database `name` on the server of `admin_url`.
+fn pg_url(admin_url: &str, name: &str) -> String {
     let base = admin_url
         .rsplit_once('/')
         .map(|(b, _)| b)
