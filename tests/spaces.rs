@@ -1102,3 +1102,50 @@ async fn managers_edit_and_retire_resources() {
     assert_eq!(audited(&app, "space_resource").await, 5);
     app.check_invariants().await.unwrap();
 }
+
+/// A booking refused for a clash names the tenant holding the room and shows the week page
+/// again, reading the incubator's tenants once for both (the burst benchmark's refusal path).
+#[tokio::test]
+async fn a_refused_booking_reads_the_tenant_names_once() {
+    let app = TestApp::new().await;
+    let mut w = world(&app).await;
+    let (room, _) = room_and_desk(&app, &mut w).await;
+    let page = format!("/space/{room}");
+    w.tenant.get(&page).await;
+    let to_book = format!("{page}/bookings");
+    let r = post(
+        &mut w.tenant,
+        &to_book,
+        &booking("2026-12-01", "09:00", "10:30", "6"),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text(".form-errors")
+    );
+    let (mut c, log) = app.counted_client();
+    c.cookies = w.tenant.cookies.clone();
+    c.csrf = w.tenant.csrf.clone();
+    log.clear();
+    let r = post(
+        &mut c,
+        &to_book,
+        &booking("2026-12-01", "10:00", "11:30", "6"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.text("#start-error").contains("青城助老团队"),
+        "the clash names its tenant: {}",
+        r.text("#start-error")
+    );
+    assert!(
+        r.text("main").contains("09:00"),
+        "the week shows the booking"
+    );
+    // One read for who the user acts for, one for the names of the clash and the page.
+    assert_eq!(log.on("incubator_tenants"), 2, "{:#?}", log.statements());
+    assert_eq!(app.count("space_bookings").await, 1);
+}

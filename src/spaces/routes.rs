@@ -276,12 +276,15 @@ async fn seen(st: &St, ctx: &Ctx, id: &str) -> AppResult<(Resource, Incubator, R
     Ok((r, i, rel))
 }
 
+/// The resource's week page; `names` are the incubator's tenant names when the caller has
+/// read them already (a refused booking names the clash from them), so they are read once.
 async fn resource_page(
     st: &St,
     ctx: &mut Ctx,
     (r, i, rel): (&Resource, &Incubator, &Rel),
     week: Option<time::Date>,
     failed: &Failed<'_>,
+    names: Option<HashMap<i64, String>>,
 ) -> AppResult<Markup> {
     let csrf = ctx.ensure_csrf().await?;
     let now = st.clock.now();
@@ -290,7 +293,10 @@ async fn resource_page(
     let from = rules::day_start(days[0]);
     let to = rules::day_start(days[6] + time::Duration::days(1));
     let kind = r.kind();
-    let names = tenant_names(st, i.id).await?;
+    let names = match names {
+        Some(n) => n,
+        None => tenant_names(st, i.id).await?,
+    };
     let (allocations, bookings) = if kind.allocated() {
         (
             model::allocations_between(&st.db, &[r.id], from, to).await?,
@@ -363,7 +369,7 @@ pub async fn show(
 ) -> AppResult<Markup> {
     let (r, i, rel) = seen(&st, &ctx, &id).await?;
     let week = rules::parse_date(&q.week);
-    resource_page(&st, &mut ctx, (&r, &i, &rel), week, &Failed::None).await
+    resource_page(&st, &mut ctx, (&r, &i, &rel), week, &Failed::None, None).await
 }
 
 /// A resource whose incubator the signed-in user manages; 404 for everyone else who may
@@ -400,7 +406,15 @@ pub async fn edit_resource(
             Ok(see_other(&format!("/space/{}", r.id)))
         }
         Err(e) => Ok(unprocessable(
-            resource_page(&st, &mut ctx, (&r, &i, &rel), None, &Failed::Edit(&f, &e)).await?,
+            resource_page(
+                &st,
+                &mut ctx,
+                (&r, &i, &rel),
+                None,
+                &Failed::Edit(&f, &e),
+                None,
+            )
+            .await?,
         )),
     }
 }
@@ -451,7 +465,15 @@ pub async fn retire_resource(
                 lang.tf("space.err.holds_left", &[("count", &left.to_string())]),
             );
             Ok(unprocessable(
-                resource_page(&st, &mut ctx, (&r, &i, &rel), None, &Failed::Retire(&e)).await?,
+                resource_page(
+                    &st,
+                    &mut ctx,
+                    (&r, &i, &rel),
+                    None,
+                    &Failed::Retire(&e),
+                    None,
+                )
+                .await?,
             ))
         }
     }
@@ -480,6 +502,8 @@ pub async fn book(
     } else {
         rel.tenants.iter().map(|t| t.id).collect()
     };
+    // A clash is named from the tenants' names, which the page shown with it reuses.
+    let mut names = None;
     let res = if r.retired() {
         Err(one("date", ctx.t("space.err.retired")))
     } else if r.kind() != ResourceKind::Shared {
@@ -490,8 +514,8 @@ pub async fn book(
             Ok(d) => match super::book(&st.db, &r, &d, uid, now).await? {
                 Ok(_) => Ok(d.starts_at),
                 Err(c) => {
-                    let names = tenant_names(&st, i.id).await?;
-                    Err(one("start", taken_message(&c, false, &names, ctx.lang)))
+                    let known = names.insert(tenant_names(&st, i.id).await?);
+                    Err(one("start", taken_message(&c, false, known, ctx.lang)))
                 }
             },
         }
@@ -514,6 +538,7 @@ pub async fn book(
                     (&r, &i, &rel),
                     week,
                     &Failed::Booking(&f, &e),
+                    names,
                 )
                 .await?,
             ))
@@ -579,7 +604,15 @@ pub async fn cancel(
         );
         let week = Some(shanghai_date(b.starts_at));
         return Ok(unprocessable(
-            resource_page(&st, &mut ctx, (&r, &i, &rel), week, &Failed::Cancel(&e)).await?,
+            resource_page(
+                &st,
+                &mut ctx,
+                (&r, &i, &rel),
+                week,
+                &Failed::Cancel(&e),
+                None,
+            )
+            .await?,
         ));
     }
     if !crate::web::confirm::confirmed(&f.confirm) {
