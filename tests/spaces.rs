@@ -26,6 +26,18 @@ async fn post_owned(c: &mut Client, path: &str, fields: &[(&'static str, String)
 }
 
 /// The id at the end of a redirect's location (before any query).
+/// Posts a form that must be accepted (303); a refusal fails with the form's errors.
+async fn accepted(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> common::Resp {
+    let r = post(c, path, fields).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{path}: {}",
+        r.text(".form-errors")
+    );
+    r
+}
+
 fn id_in(r: &common::Resp) -> i64 {
     let l = r.location().expect("a redirect");
     let path = l.split('?').next().unwrap();
@@ -131,18 +143,12 @@ async fn room_and_desk(app: &TestApp, w: &mut World) -> (i64, i64) {
     let base = format!("/incubators/{}/space", w.incubator);
     let r = w.manager.get(&base).await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = post(
+    let r = accepted(
         &mut w.manager,
         &format!("{base}/resources"),
         &resource_fields("一号会议室", "shared", "10"),
     )
     .await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text(".form-errors")
-    );
     let room = id_in(&r);
     let r = post(
         &mut w.manager,
@@ -328,18 +334,12 @@ async fn managers_allocate_tenants_book_and_bad_input_writes_nothing() {
         0,
         "nothing written by bad input"
     );
-    let r = post(
+    accepted(
         &mut w.tenant,
         &to_book,
         &booking("2026-12-01", "09:00", "10:30", "6"),
     )
     .await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text(".form-errors")
-    );
     assert_eq!(app.count("space_bookings").await, 1);
     // Touching ends do not clash; overlapping ones are named.
     let r = post(
@@ -829,18 +829,12 @@ async fn agreements_are_accepted_countersigned_renewed_and_ended_early() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "ends before it starts"
     );
-    let r = post(
+    let r = accepted(
         &mut w.manager,
         &format!("{page}/renew"),
         &[("to", "2028-11-30"), ("fee", "600")],
     )
     .await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text(".form-errors")
-    );
     let renewal = id_in(&r);
     let n = spaces::model::agreement(&app.state.db, renewal)
         .await
@@ -973,18 +967,12 @@ async fn managers_edit_and_retire_resources() {
 
     // The tenant books for next week; retiring is refused while it is to come.
     w.tenant.get(&page).await;
-    let r = post(
+    accepted(
         &mut w.tenant,
         &format!("{page}/bookings"),
         &booking("2026-12-09", "09:00", "10:00", "5"),
     )
     .await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text(".form-errors")
-    );
     let retire = format!("{page}/retire");
     w.manager.get(&page).await;
     let r = post(&mut w.manager, &retire, &[]).await;
@@ -1113,18 +1101,12 @@ async fn a_refused_booking_reads_the_tenant_names_once() {
     let page = format!("/space/{room}");
     w.tenant.get(&page).await;
     let to_book = format!("{page}/bookings");
-    let r = post(
+    accepted(
         &mut w.tenant,
         &to_book,
         &booking("2026-12-01", "09:00", "10:30", "6"),
     )
     .await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        r.text(".form-errors")
-    );
     let (mut c, log) = app.counted_client();
     c.cookies = w.tenant.cookies.clone();
     c.csrf = w.tenant.csrf.clone();
