@@ -25,7 +25,6 @@ async fn post_owned(c: &mut Client, path: &str, fields: &[(&'static str, String)
     c.post(path, &f).await
 }
 
-/// The id at the end of a redirect's location (before any query).
 /// Posts a form that must be accepted (303); a refusal fails with the form's errors.
 async fn accepted(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> common::Resp {
     let r = post(c, path, fields).await;
@@ -38,6 +37,14 @@ async fn accepted(c: &mut Client, path: &str, fields: &[(&str, &str)]) -> common
     r
 }
 
+/// Makes `to` send `from`'s session cookie and form token (another connection of the same
+/// browser).
+fn same_session(to: &mut Client, from: &Client) {
+    to.cookies = from.cookies.clone();
+    to.csrf = from.csrf.clone();
+}
+
+/// The id at the end of a redirect's location (before any query).
 fn id_in(r: &common::Resp) -> i64 {
     let l = r.location().expect("a redirect");
     let path = l.split('?').next().unwrap();
@@ -501,8 +508,7 @@ async fn fifty_concurrent_overlapping_requests_one_wins() {
     let (room, desk) = room_and_desk(&app, &mut w).await;
     let clone = |c: &Client| {
         let mut n = app.client();
-        n.cookies = c.cookies.clone();
-        n.csrf = c.csrf.clone();
+        same_session(&mut n, c);
         n
     };
     // Make sure both sessions hold a token.
@@ -1108,8 +1114,7 @@ async fn a_refused_booking_reads_the_tenant_names_once() {
     )
     .await;
     let (mut c, log) = app.counted_client();
-    c.cookies = w.tenant.cookies.clone();
-    c.csrf = w.tenant.csrf.clone();
+    same_session(&mut c, &w.tenant);
     log.clear();
     let r = post(
         &mut c,

@@ -97,16 +97,13 @@ impl TestApp {
             .get_or_insert_with(|| CHECKPOINT_KEY.into());
         config.database_url = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => Some(fresh_pg_database(&admin_url).await),
-            _ => {
-                std::fs::create_dir_all(&config.data_dir).expect("data dir");
-                std::fs::write(
-                    config.data_dir.join("civicbridge.db"),
-                    sqlite_template().await,
-                )
-                .expect("copy the migrated database");
-                None
-            }
+            _ => None,
         };
+        // SQLite: the database file the app is about to open starts as the migrated template.
+        if let Some(file) = civicbridge::kernel::db::sqlite_path(&config.effective_database_url()) {
+            std::fs::create_dir_all(&config.data_dir).expect("data dir");
+            std::fs::write(file, sqlite_template().await).expect("copy the migrated database");
+        }
         let state = app::init(config, Clock::fixed(T0)).await.expect("app init");
         let router = app::router(state.clone());
         TestApp {
