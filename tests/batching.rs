@@ -457,3 +457,59 @@ async fn the_unread_count_comes_in_the_query_that_loads_the_user() {
         with_count[0]
     );
 }
+
+/// The workspace's open tenders are looked for a page at a time among the 300 that close
+/// soonest, without reading all 300: an organization still sees the tenders it may bid on
+/// when more than a page of tenders it may not bid on (other cities only) close before them,
+/// at most ten of them, soonest first, and none of the others.
+#[tokio::test]
+async fn the_workspace_finds_open_tenders_behind_a_page_it_may_not_bid_on() {
+    let app = TestApp::new().await;
+    let buyer = app.user("buyer@example.org", &[]).await;
+    let owner = app.user("owner@example.org", &[]).await;
+    app.org(owner, 1, "青城社工服务中心").await; // Hohhot (150100)
+    let u = unit(&app, "新城区民政局").await;
+    let form = |title: String, deadline: i64, leagues: Vec<String>| rules::TenderForm {
+        unit_id: u.to_string(),
+        title,
+        description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
+        domain: "elderly".into(),
+        t_league: "150100".into(),
+        budget: "500000".into(),
+        method: "open_tender".into(),
+        eval_method: "lowest_price".into(),
+        price_weight: "30".into(),
+        criterion_name: vec!["服务方案".into()],
+        criterion_weight: vec!["40".into()],
+        allowed_leagues: leagues,
+        enquiry_deadline: rules::format_local(deadline - DAY),
+        bid_deadline: rules::format_local(deadline),
+        contract_months: "12".into(),
+        milestone_name: vec!["启动".into(), "结项".into()],
+        milestone_percent: vec!["40".into(), "60".into()],
+        ..Default::default()
+    };
+    // 35 tenders only Baotou's organizations may bid on close first, then 12 open to all.
+    for i in 0..35 {
+        let f = form(
+            format!("包头限定项目{i:02}"),
+            T0 + 5 * DAY + i * 60,
+            vec!["150200".into()],
+        );
+        app.publish_tender(u, buyer, &f).await;
+    }
+    for i in 0..12 {
+        let f = form(format!("可投标项目{i:02}"), T0 + 10 * DAY + i * 60, vec![]);
+        app.publish_tender(u, buyer, &f).await;
+    }
+    let mut c = app.client();
+    c.login("owner@example.org", PW).await;
+    let r = c.get("/me").await;
+    assert_eq!(r.status, 200);
+    let open = r.text("#ws-open-tenders");
+    for i in 0..12 {
+        let title = format!("可投标项目{i:02}");
+        assert_eq!(open.contains(&title), i < 10, "{title} in {open}");
+    }
+    assert!(!open.contains("包头限定项目"), "{open}");
+}

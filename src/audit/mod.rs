@@ -193,6 +193,13 @@ pub async fn chain_pending(db: &DatabaseConnection, keys: &AuditKeys) -> Result<
         };
         after_id = last.id;
         let (mut seq, mut prev) = (head.seq, head.last_hash.clone());
+        // One UPDATE links the whole batch (three CASEs over the ids): the chainer holds the
+        // writers' turn, and a statement per entry made every write wait behind a burst's
+        // worth of links.
+        let mut seqs = sea_orm::sea_query::CaseStatement::new();
+        let mut prevs = sea_orm::sea_query::CaseStatement::new();
+        let mut hashes = sea_orm::sea_query::CaseStatement::new();
+        let mut linked = Vec::new();
         for e in &pending {
             let Some(mac) = e.mac.as_deref().filter(|_| mac_ok(keys, e)) else {
                 tracing::warn!(
@@ -204,15 +211,22 @@ pub async fn chain_pending(db: &DatabaseConnection, keys: &AuditKeys) -> Result<
             };
             seq += 1;
             let hash = rules::link_hash(keys.mac(), seq, &prev, mac);
-            model::event::Entity::update_many()
-                .col_expr(model::event::Column::ChainSeq, Expr::value(seq))
-                .col_expr(model::event::Column::PrevHash, Expr::value(prev.clone()))
-                .col_expr(model::event::Column::Hash, Expr::value(hash.clone()))
-                .filter(model::event::Column::Id.eq(e.id))
-                .exec(&*txn)
-                .await?;
+            let this = || model::event::Column::Id.eq(e.id);
+            seqs = seqs.case(this(), Expr::value(seq));
+            prevs = prevs.case(this(), Expr::value(prev.clone()));
+            hashes = hashes.case(this(), Expr::value(hash.clone()));
+            linked.push(e.id);
             prev = hash;
             total += 1;
+        }
+        if !linked.is_empty() {
+            model::event::Entity::update_many()
+                .col_expr(model::event::Column::ChainSeq, seqs.into())
+                .col_expr(model::event::Column::PrevHash, prevs.into())
+                .col_expr(model::event::Column::Hash, hashes.into())
+                .filter(model::event::Column::Id.is_in(linked))
+                .exec(&*txn)
+                .await?;
         }
         if seq != head.seq {
             model::head::Entity::update_many()

@@ -37,7 +37,9 @@ pub use model::{
     ClaimSummary, claim_times, claims_in_state, claims_of_user, count_in_verification,
     in_verification, ratings_expiring,
 };
-pub use model::{MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events};
+pub use model::{
+    MEMBER_ID_ROWS_SQL, MEMBERSHIP_ROWS_SQL, Org, get, memberships_of, name_of, recent_events,
+};
 pub use reads::{OrgStats, lookup, row, stats};
 pub use rules::{
     AuthorityLevel, CreditStatus, DOMAINS, DecisionForm, Ended, OrgDraft, OrgForm, OrgKind,

@@ -516,6 +516,12 @@ pub const MEMBERSHIP_ROWS_SQL: &str = "SELECT 'org' AS kind, m.org_id AS id, o.n
      m.role AS extra FROM org_members m JOIN organizations o ON o.id = m.org_id \
      WHERE m.user_id = {user}";
 
+/// The user ids of an organization's members as one `SELECT` of rows `('member', user id)`,
+/// its organization-id parameter written `{org}`: procurement's conflict-of-interest check
+/// reads them in the same round trip as the tender's buyers and evaluators.
+pub const MEMBER_ID_ROWS_SQL: &str =
+    "SELECT 'member' AS kind, user_id AS id FROM org_members WHERE org_id = {org}";
+
 /// The organizations a user belongs to: id, name, role.
 pub async fn memberships_of(
     db: &impl ConnectionTrait,

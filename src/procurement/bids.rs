@@ -212,30 +212,44 @@ pub(super) async fn write_sealed(
 }
 
 /// Conflicts of interest that bar an organization from a tender: one of its members buys for
-/// the tender's unit, or evaluates the tender.
+/// the tender's unit, or evaluates the tender. One round trip: the members, the unit's buyers
+/// and the tender's evaluators as rows of one `UNION ALL`, whose SQL on their tables `orgs`
+/// and `units` provide; the decision is [`rules::conflict_of_interest`].
 pub async fn bid_conflict(
     db: &impl ConnectionTrait,
     t: &tender::Model,
     org_id: i64,
 ) -> Result<Option<Refusal>, DbErr> {
-    let members: Vec<i64> = crate::orgs::member_roles(db, org_id)
-        .await?
-        .into_iter()
-        .map(|(u, _)| u)
-        .collect();
-    if members.is_empty() {
-        return Ok(None);
-    }
-    let buyers = crate::units::buyer_ids(db, t.unit_id).await?;
-    if members.iter().any(|m| buyers.contains(m)) {
-        return Ok(Some(Refusal::BidderIsBuyer));
-    }
-    let evaluating = evaluator::Entity::find()
-        .filter(evaluator::Column::TenderId.eq(t.id))
-        .filter(evaluator::Column::UserId.is_in(members))
-        .count(db)
+    let backend = db.get_database_backend();
+    let p = |n: u32| match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
+    };
+    let sql = format!(
+        "{} UNION ALL {} UNION ALL SELECT 'evaluator' AS kind, user_id AS id \
+         FROM tender_evaluators WHERE tender_id = {}",
+        crate::orgs::MEMBER_ID_ROWS_SQL.replace("{org}", &p(1)),
+        crate::units::BUYER_ID_ROWS_SQL.replace("{unit}", &p(2)),
+        p(3),
+    );
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            [org_id.into(), t.unit_id.into(), t.id.into()],
+        ))
         .await?;
-    Ok((evaluating > 0).then_some(Refusal::BidderIsEvaluator))
+    let mut people = rules::Involved::default();
+    for r in rows {
+        let kind: String = r.try_get("", "kind")?;
+        let id: i64 = r.try_get("", "id")?;
+        match kind.as_str() {
+            "member" => people.members.push(id),
+            "buyer" => people.buyers.push(id),
+            _ => people.evaluators.push(id),
+        }
+    }
+    Ok(rules::conflict_of_interest(&people))
 }
 
 /// Submits or revises the organization's bid. Eligibility and conflicts of interest are
@@ -253,11 +267,15 @@ pub async fn submit_bid(
     now: i64,
     today: time::Date,
 ) -> OpResult<Receipt> {
-    let why = why_ineligible(db, t, org_id, today).await?;
+    // Two independent reads, on two connections at once.
+    let (why, conflict) = tokio::try_join!(
+        why_ineligible(db, t, org_id, today),
+        bid_conflict(db, t, org_id)
+    )?;
     if !why.is_empty() {
         return Ok(Err(Refusal::Ineligible(why)));
     }
-    if let Some(conflict) = bid_conflict(db, t, org_id).await? {
+    if let Some(conflict) = conflict {
         return Ok(Err(conflict));
     }
     let txn = crate::kernel::db::begin_write(db).await?;

@@ -147,6 +147,7 @@ pub async fn tenders_of_units(
 pub async fn open_for_bids(
     db: &impl ConnectionTrait,
     now: i64,
+    offset: u64,
     limit: u64,
 ) -> Result<Vec<tender::Model>, DbErr> {
     tender::Entity::find()
@@ -154,6 +155,7 @@ pub async fn open_for_bids(
         .filter(tender::Column::BidDeadline.gt(now))
         .order_by_asc(tender::Column::BidDeadline)
         .order_by_asc(tender::Column::Id)
+        .offset(offset)
         .limit(limit)
         .all(db)
         .await

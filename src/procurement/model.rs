@@ -488,12 +488,19 @@ use sea_orm::{
     QuerySelect,
 };
 
-/// Tenders open for bids at `now` (published, deadline still ahead), by id.
+/// Tenders open for bids at `now` (published, deadline still ahead), by id, **without their
+/// descriptions** (left empty): matching scores every open tender for each workspace, and
+/// the descriptions were most of the bytes it read and decoded.
 pub async fn open_tenders(
     db: &impl ConnectionTrait,
     now: i64,
 ) -> Result<Vec<tender::Model>, DbErr> {
+    use sea_orm::Iterable;
+    use sea_orm::sea_query::Expr;
     tender::Entity::find()
+        .select_only()
+        .columns(tender::Column::iter().filter(|c| !matches!(c, tender::Column::Description)))
+        .column_as(Expr::val(""), tender::Column::Description)
         .filter(tender::Column::State.eq(super::TenderState::Published.code()))
         .filter(tender::Column::BidDeadline.gt(now))
         .order_by_asc(tender::Column::Id)

@@ -123,6 +123,67 @@ pub fn too_few_bids(reason: &str) -> Option<(u32, u32)> {
     Some((valid.parse().ok()?, needed.parse().ok()?))
 }
 
+/// The people around a bid whose overlap is a conflict of interest: the bidding
+/// organization's members, the buying unit's buyers and the tender's evaluators (user ids).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Involved {
+    /// The organization's members, any role.
+    pub members: Vec<i64>,
+    /// The unit's buyers.
+    pub buyers: Vec<i64>,
+    /// The tender's evaluators.
+    pub evaluators: Vec<i64>,
+}
+
+/// A conflict of interest that bars the organization from the tender (separation of duties):
+/// one of its members buys for the unit (checked first), or evaluates the tender.
+pub fn conflict_of_interest(p: &Involved) -> Option<super::Refusal> {
+    let shares = |others: &[i64]| p.members.iter().any(|m| others.contains(m));
+    if shares(&p.buyers) {
+        Some(super::Refusal::BidderIsBuyer)
+    } else if shares(&p.evaluators) {
+        Some(super::Refusal::BidderIsEvaluator)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod conflict_tests {
+    use super::*;
+    use crate::procurement::Refusal;
+
+    fn involved(members: &[i64], buyers: &[i64], evaluators: &[i64]) -> Involved {
+        Involved {
+            members: members.to_vec(),
+            buyers: buyers.to_vec(),
+            evaluators: evaluators.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_member_who_buys_or_evaluates_bars_the_bid() {
+        assert_eq!(conflict_of_interest(&involved(&[1, 2], &[3], &[4])), None);
+        assert_eq!(
+            conflict_of_interest(&involved(&[1, 2], &[2], &[])),
+            Some(Refusal::BidderIsBuyer)
+        );
+        assert_eq!(
+            conflict_of_interest(&involved(&[1, 2], &[], &[7, 1])),
+            Some(Refusal::BidderIsEvaluator)
+        );
+        // Both: the buyer's conflict is named.
+        assert_eq!(
+            conflict_of_interest(&involved(&[5], &[5], &[5])),
+            Some(Refusal::BidderIsBuyer)
+        );
+        // Nobody in the organization: nothing to conflict.
+        assert_eq!(conflict_of_interest(&involved(&[], &[1], &[1])), None);
+        // Buyers who evaluate are not the bidder's concern.
+        assert_eq!(conflict_of_interest(&involved(&[9], &[1], &[1])), None);
+    }
+}
+
 #[cfg(test)]
 mod reason_tests {
     use super::*;

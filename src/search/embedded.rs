@@ -24,7 +24,7 @@ use tantivy::query::{
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value as _,
 };
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer};
 use tantivy::{
     DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, SegmentReader,
     TantivyDocument, Term,
@@ -282,16 +282,22 @@ impl KindIndex {
             let syn = self.fields.syn.iter().find(|(a, _, _)| a == attr);
             for v in values(attr) {
                 let text = rules::normalize(&as_text(v));
-                if let Some((_, syn, _)) = syn {
-                    let tokens: Vec<String> = rules::index_tokens(&text)
-                        .into_iter()
-                        .map(|(_, _, t)| t)
-                        .collect();
-                    for class in def.classes.classes_in(&tokens) {
-                        doc.add_text(*syn, class);
-                    }
+                let Some((_, syn, _)) = syn else {
+                    doc.add_text(*field, text);
+                    continue;
+                };
+                // Segmented once: the classes are read off the tokens tantivy then indexes
+                // as they are (jieba is most of an index build's time).
+                let tokens = rules::index_token_stream(&text);
+                let words: Vec<&str> = tokens
+                    .iter()
+                    .filter(|t| rules::is_word_token(t))
+                    .map(|t| t.text.as_str())
+                    .collect();
+                for class in def.classes.classes_in(&words) {
+                    doc.add_text(*syn, class);
                 }
-                doc.add_text(*field, text);
+                doc.add_pre_tokenized_text(*field, PreTokenizedString { text, tokens });
             }
         }
         for (attr, field) in &self.fields.exact {

@@ -658,6 +658,26 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// Every token the index tokenizer makes of text, punctuation and spaces included, exactly as
+/// tantivy would index them (positions, offsets). Text already [`normalize`]d yields tokens
+/// already normalized. The embedded engine indexes these as pre-tokenized text and reads the
+/// thesaurus classes off the same tokens, so a document's text is segmented once.
+pub fn index_token_stream(text: &str) -> Vec<tantivy::tokenizer::Token> {
+    let mut tok = index_tokenizer();
+    let mut stream = tok.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+/// Whether an index token is a word (not punctuation or space): only words are ever queried
+/// or counted for the thesaurus classes.
+pub fn is_word_token(t: &tantivy::tokenizer::Token) -> bool {
+    is_wordlike(&t.text)
+}
+
 /// Tokens of text as the index stores them (search mode, normalized), with byte ranges.
 pub fn index_tokens(text: &str) -> Vec<(usize, usize, String)> {
     let mut tok = index_tokenizer();

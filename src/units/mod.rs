@@ -14,7 +14,7 @@ pub mod routes;
 pub mod rules;
 pub mod views;
 
-pub use model::{MEMBERSHIP_ROWS_SQL, memberships_of};
+pub use model::{BUYER_ID_ROWS_SQL, MEMBERSHIP_ROWS_SQL, memberships_of};
 pub use model::{count, get};
 
 pub use buyers::{add_buyer, remove_buyer};

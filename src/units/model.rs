@@ -160,6 +160,11 @@ pub const MEMBERSHIP_ROWS_SQL: &str = "SELECT 'unit' AS kind, m.unit_id AS id, u
      '' AS extra FROM unit_members m JOIN purchasing_units u ON u.id = m.unit_id \
      WHERE m.user_id = {user}";
 
+/// The user ids of a unit's buyers as one `SELECT` of rows `('buyer', user id)`, its unit-id
+/// parameter written `{unit}` (see `orgs::MEMBER_ID_ROWS_SQL`).
+pub const BUYER_ID_ROWS_SQL: &str =
+    "SELECT 'buyer' AS kind, user_id AS id FROM unit_members WHERE unit_id = {unit}";
+
 /// The units a user buys for: id, name.
 pub async fn memberships_of(
     db: &impl ConnectionTrait,

@@ -105,18 +105,14 @@ pub async fn error_viewer(State(state): State<AppState>, req: Request, next: Nex
 /// body limit (413) or the router's fallback (404) — as an HTML page in the request's
 /// language, or as JSON under `/api/`. "Log in first" becomes a redirect to the log-in page.
 pub async fn render_errors(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_string();
-    let path_and_query = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_default();
-    let lang = query_lang(req.uri().query()).unwrap_or_else(|| Lang::from_headers(req.headers()));
+    // Kept for the error page only, so a request that succeeds pays no copy: the URI's clone
+    // shares its bytes, and the language is the one [`language`] resolved (outside this layer).
+    let uri = req.uri().clone();
+    let lang = req.extensions().get::<Lang>().copied();
     let site = req
         .extensions()
         .get::<std::sync::Arc<super::config::SiteInfo>>()
-        .cloned()
-        .unwrap_or_default();
+        .cloned();
     let res = next.run(req).await;
     let status = res.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -126,9 +122,13 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
     if renders_own_error(&res) {
         return res;
     }
+    let lang = lang.unwrap_or_else(|| query_lang(uri.query()).unwrap_or_default());
+    let site = site.unwrap_or_default();
+    let path = uri.path();
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or_default();
     let api = path.starts_with("/api/");
     if status == StatusCode::UNAUTHORIZED && !api {
-        let next = urlencode(&path_and_query);
+        let next = urlencode(path_and_query);
         return Redirect::to(&format!("/login?next={next}")).into_response();
     }
     let (title, message) = describe(lang, status, kind.as_ref().and_then(|k| k.message.clone()));
@@ -138,7 +138,7 @@ pub async fn render_errors(req: Request, next: Next) -> Response {
         lang,
         user: viewer.map(|v| &v.user),
         csrf: viewer.and_then(|v| v.csrf.as_deref()),
-        path: &path,
+        path,
         other_lang_href: format!(
             "{path}?{query}{}lang={}",
             if query.is_empty() { "" } else { "&" },
@@ -288,15 +288,17 @@ pub async fn flash_cookie(State(secure): State<bool>, mut req: Request, next: Ne
     let shown = req.method() == axum::http::Method::GET && flash_from(req.headers()).is_some();
     req.extensions_mut().insert(slot.clone());
     let mut res = next.run(req).await;
-    let attrs = format!(
-        "; Path=/; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    );
+    let attrs = || {
+        format!(
+            "; Path=/; HttpOnly; SameSite=Lax{}",
+            if secure { "; Secure" } else { "" }
+        )
+    };
     let cookie = match slot.take() {
         Some(f) => serde_urlencoded::to_string(&f)
             .ok()
-            .map(|v| format!("{FLASH_COOKIE}={v}{attrs}; Max-Age=300")),
-        None if shown => Some(format!("{FLASH_COOKIE}={attrs}; Max-Age=0")),
+            .map(|v| format!("{FLASH_COOKIE}={v}{}; Max-Age=300", attrs())),
+        None if shown => Some(format!("{FLASH_COOKIE}={}; Max-Age=0", attrs())),
         None => None,
     };
     if let Some(v) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {

@@ -411,6 +411,11 @@ pub async fn api_show(
 
 /// How many of the organizations' latest bids the workspace lists.
 const WORKSPACE_BIDS: u64 = 50;
+/// Open tenders the workspace suggests, looked for among the first [`OPEN_LOOKED_AT`] to
+/// close, read [`OPEN_PAGE`] at a time.
+const OPEN_SHOWN: usize = 10;
+const OPEN_LOOKED_AT: u64 = 300;
+const OPEN_PAGE: u64 = 30;
 
 /// The procurement panels of the `/me` page: the buyer's tenders by state, open tenders the
 /// user's organizations may bid on, their bids with receipts, and tenders to score.
@@ -432,19 +437,28 @@ pub async fn workspace_sections(st: &AppState, ctx: &Ctx) -> AppResult<Markup> {
             .iter()
             .filter_map(|(id, name)| by_id.remove(id).map(|f| (name.clone(), f)))
             .collect();
+        // The first ten open tenders one of the organizations may bid on, among the 300 that
+        // close soonest, read a page at a time: usually the first page has them, and each
+        // row carries its description.
         let mut open = Vec::new();
-        for t in list::open_for_bids(db, now, 300).await? {
-            let el = crate::procurement::eligibility_of(&t);
-            let names: Vec<String> = facts
-                .iter()
-                .filter(|(_, f)| rules::eligibility(&el, f, today).is_empty())
-                .map(|(n, _)| n.clone())
-                .collect();
-            if !names.is_empty() {
-                open.push((t, names));
-                if open.len() == 10 {
-                    break;
+        let mut offset = 0;
+        while open.len() < OPEN_SHOWN && offset < OPEN_LOOKED_AT {
+            let page = list::open_for_bids(db, now, offset, OPEN_PAGE).await?;
+            let last_page = (page.len() as u64) < OPEN_PAGE;
+            offset += OPEN_PAGE;
+            for t in page {
+                let el = crate::procurement::eligibility_of(&t);
+                let names: Vec<String> = facts
+                    .iter()
+                    .filter(|(_, f)| rules::eligibility(&el, f, today).is_empty())
+                    .map(|(n, _)| n.clone())
+                    .collect();
+                if !names.is_empty() && open.len() < OPEN_SHOWN {
+                    open.push((t, names));
                 }
+            }
+            if last_page {
+                break;
             }
         }
         w.open = Some(open);
