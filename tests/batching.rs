@@ -22,10 +22,9 @@ async fn unit(app: &TestApp, name: &str) -> i64 {
     .unwrap()
 }
 
-/// A tender of `unit` drafted by `buyer`, published when `publish`; bids close in ten days.
-async fn tender(app: &TestApp, unit: i64, buyer: i64, title: &str, publish: bool) -> i64 {
-    let deadline = T0 + 10 * DAY;
-    let f = rules::TenderForm {
+/// The form of a tender of `unit` whose bids close at `deadline`.
+fn tender_form(unit: i64, title: &str, deadline: i64) -> rules::TenderForm {
+    rules::TenderForm {
         unit_id: unit.to_string(),
         title: title.into(),
         description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
@@ -43,8 +42,14 @@ async fn tender(app: &TestApp, unit: i64, buyer: i64, title: &str, publish: bool
         milestone_name: vec!["启动".into(), "结项".into()],
         milestone_percent: vec!["40".into(), "60".into()],
         ..Default::default()
-    };
-    let id = app.draft_tender(unit, buyer, &f).await;
+    }
+}
+
+/// A tender of `unit` drafted by `buyer`, published when `publish`; bids close in ten days.
+async fn tender(app: &TestApp, unit: i64, buyer: i64, title: &str, publish: bool) -> i64 {
+    let id = app
+        .draft_tender(unit, buyer, &tender_form(unit, title, T0 + 10 * DAY))
+        .await;
     if publish {
         app.publish_draft(id, buyer).await;
     }
@@ -469,37 +474,16 @@ async fn the_workspace_finds_open_tenders_behind_a_page_it_may_not_bid_on() {
     let owner = app.user("owner@example.org", &[]).await;
     app.org(owner, 1, "青城社工服务中心").await; // Hohhot (150100)
     let u = unit(&app, "新城区民政局").await;
-    let form = |title: String, deadline: i64, leagues: Vec<String>| rules::TenderForm {
-        unit_id: u.to_string(),
-        title,
-        description: "为辖区内高龄、独居老人提供助餐、助洁和探访服务。".into(),
-        domain: "elderly".into(),
-        t_league: "150100".into(),
-        budget: "500000".into(),
-        method: "open_tender".into(),
-        eval_method: "lowest_price".into(),
-        price_weight: "30".into(),
-        criterion_name: vec!["服务方案".into()],
-        criterion_weight: vec!["40".into()],
-        allowed_leagues: leagues,
-        enquiry_deadline: rules::format_local(deadline - DAY),
-        bid_deadline: rules::format_local(deadline),
-        contract_months: "12".into(),
-        milestone_name: vec!["启动".into(), "结项".into()],
-        milestone_percent: vec!["40".into(), "60".into()],
-        ..Default::default()
-    };
     // 35 tenders only Baotou's organizations may bid on close first, then 12 open to all.
     for i in 0..35 {
-        let f = form(
-            format!("包头限定项目{i:02}"),
-            T0 + 5 * DAY + i * 60,
-            vec!["150200".into()],
-        );
+        let f = rules::TenderForm {
+            allowed_leagues: vec!["150200".into()],
+            ..tender_form(u, &format!("包头限定项目{i:02}"), T0 + 5 * DAY + i * 60)
+        };
         app.publish_tender(u, buyer, &f).await;
     }
     for i in 0..12 {
-        let f = form(format!("可投标项目{i:02}"), T0 + 10 * DAY + i * 60, vec![]);
+        let f = tender_form(u, &format!("可投标项目{i:02}"), T0 + 10 * DAY + i * 60);
         app.publish_tender(u, buyer, &f).await;
     }
     let mut c = app.client();
