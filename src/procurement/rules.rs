@@ -189,6 +189,19 @@ mod reason_tests {
     use super::*;
 
     #[test]
+    fn a_listed_organization_is_told_which_list_once() {
+        // The list's label already says "list" (名录 / 名单).
+        assert_eq!(
+            Ineligible::Credit(CreditStatus::Abnormal).message(Lang::En),
+            "The organization is on the Abnormal-activity list and may not bid"
+        );
+        assert_eq!(
+            Ineligible::Credit(CreditStatus::Dishonest).message(Lang::Zh),
+            "该机构被列入严重违法失信名单，不能投标"
+        );
+    }
+
+    #[test]
     fn the_opening_reason_reads_back() {
         assert_eq!(too_few_bids(&too_few_bids_reason(1, 3)), Some((1, 3)));
         assert_eq!(too_few_bids(&too_few_bids_reason(0, 1)), Some((0, 1)));
