@@ -270,8 +270,8 @@
 //!   steps within opening hours and the advance and cancellation windows, a week calendar
 //!   (plain table) with occupancy per resource. No two active allocations or bookings of a
 //!   resource overlap, kept by the database (PostgreSQL exclusion constraints with
-//!   `btree_gist`, SQLite triggers) and checked first inside the write so the 422 names the
-//!   clash. Tenancy agreements (`agreements`: term, space, services, obligations, monthly
+//!   `btree_gist`, SQLite triggers): an allocation checks first inside its write, a booking
+//!   is one conditional insert that the rule refuses, and either 422 names the clash. Tenancy agreements (`agreements`: term, space, services, obligations, monthly
 //!   fee in fen) hold their space by an allocation made in their transaction and move
 //!   through `rules::AgreementState::apply` (drafted by a manager, accepted by the tenant,
 //!   countersigned; renewal; early exit freeing the space from the exit day), each move an

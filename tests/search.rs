@@ -2990,3 +2990,26 @@ async fn reindex_runs_beside_a_running_server_and_loses_no_change() {
     assert_eq!(dirs.len(), Kind::ALL.len(), "{dirs:?}");
     f.app.check_invariants().await.unwrap();
 }
+
+/// `settle` waits for the embedded index's background merges and leaves their result on
+/// disk, so a command that rebuilt the index exits with it merged: twelve commits make twelve
+/// segments, which tantivy's merge policy merges; after `settle` the index read back from its
+/// directory holds fewer segments, and still every document.
+#[tokio::test]
+async fn settle_leaves_the_embedded_index_merged_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = search::embedded::Embedded::open(dir.path()).unwrap();
+    e.prepare().await.unwrap();
+    for id in 1..=12_i64 {
+        let mut d = Document::new();
+        d.insert("id".into(), id.into());
+        d.insert("name".into(), format!("测试志愿者协会{id}").into());
+        e.apply(Kind::Orgs, vec![d], vec![]).await.unwrap();
+    }
+    e.settle().await.unwrap();
+    drop(e);
+    let index = tantivy::Index::open_in_dir(dir.path().join(Kind::Orgs.uid())).unwrap();
+    let segments = index.searchable_segment_metas().unwrap();
+    assert!(segments.len() < 12, "{} segments", segments.len());
+    assert_eq!(segments.iter().map(|s| s.num_docs()).sum::<u32>(), 12);
+}

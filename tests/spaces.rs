@@ -611,23 +611,24 @@ async fn the_database_refuses_overlaps_written_around_the_checks() {
         attendees: 1,
         purpose: "直接写入".into(),
     };
-    let first = spaces::model::insert_booking(db, room, &b(0, 4), by, T0)
-        .await
-        .unwrap();
-    let e = spaces::model::insert_booking(db, room, &b(3, 5), by, T0)
-        .await
-        .unwrap_err();
+    let insert = |d: rules::BookingDraft| async move {
+        spaces::model::insert_booking_if_open(db, room, &d, by, T0).await
+    };
+    let first = insert(b(0, 4)).await.unwrap().expect("the room is open");
+    let e = insert(b(3, 5)).await.unwrap_err();
     assert!(
         spaces::model::is_overlap(&e, spaces::model::BOOKINGS_NO_OVERLAP),
         "{e}"
     );
-    spaces::model::insert_booking(db, room, &b(4, 6), by, T0)
+    insert(b(4, 6))
         .await
-        .expect("touching ends");
+        .expect("touching ends")
+        .expect("the room is open");
     assert!(spaces::model::cancel_booking(db, first, T0).await.unwrap());
-    spaces::model::insert_booking(db, room, &b(1, 3), by, T0)
+    insert(b(1, 3))
         .await
-        .expect("a cancelled booking holds nothing");
+        .expect("a cancelled booking holds nothing")
+        .expect("the room is open");
     let a = |s: i64, e: i64| rules::AllocationDraft {
         resource_id: desk,
         tenant_id: w.tenant_id,
@@ -649,6 +650,75 @@ async fn the_database_refuses_overlaps_written_around_the_checks() {
         .expect("the next day is free");
     assert_eq!(app.count("space_bookings").await, 3);
     assert_eq!(app.count("space_allocations").await, 2);
+    // A retired room takes no booking, even one written around the checks: the insert
+    // itself requires the room open.
+    assert!(spaces::model::retire_resource(db, room, T0).await.unwrap());
+    assert_eq!(insert(b(8, 10)).await.unwrap(), None);
+    assert_eq!(app.count("space_bookings").await, 3);
+    app.check_invariants().await.unwrap();
+}
+
+/// A booking racing the retirement of its room: either the booking is stored and the
+/// retirement refused (it counts the booking), or the room is retired and the booking
+/// refused — never a retired room holding a booking still to come. On PostgreSQL the
+/// booking's insert reads the room under a shared lock, which the retirement's update waits
+/// for; on SQLite the two take turns.
+#[tokio::test]
+async fn a_booking_racing_a_retirement_never_outlives_it() {
+    let app = TestApp::new().await;
+    let w = world(&app).await;
+    let db = &app.state.db;
+    let room = |n: usize| spaces::rules::ResourceDraft {
+        name: format!("竞速会议室{n}"),
+        kind: spaces::rules::ResourceKind::Shared,
+        capacity: 10,
+        opens_min: 8 * 60,
+        closes_min: 18 * 60,
+        advance_days: 30,
+        cancel_hours: 2,
+    };
+    let d = rules::BookingDraft {
+        tenant_id: Some(w.tenant_id),
+        starts_at: T0 + 86_400,
+        ends_at: T0 + 86_400 + 3_600,
+        attendees: 2,
+        purpose: "竞速".into(),
+    };
+    let (mut booked, mut retired) = (0, 0);
+    for n in 0..12 {
+        let id = spaces::add_resource(db, w.incubator, &room(n), w.manager_id, T0)
+            .await
+            .unwrap();
+        let r = spaces::resource(db, id).await.unwrap().unwrap();
+        // Each goes first in turn (on SQLite the first one polled takes the writers' turn).
+        let book = spaces::book(db, &r, &d, w.founder, T0);
+        let retire = spaces::retire_resource(db, &r, w.manager_id, T0);
+        let (b, x) = if n % 2 == 0 {
+            tokio::join!(book, retire)
+        } else {
+            let (x, b) = tokio::join!(retire, book);
+            (b, x)
+        };
+        let (b, x) = (b.unwrap(), x.unwrap());
+        let now = spaces::resource(db, id).await.unwrap().unwrap();
+        let held = spaces::bookings_between(db, &[id], T0, T0 + 2 * 86_400)
+            .await
+            .unwrap();
+        match (b, x) {
+            (Ok(_), Err(1)) => {
+                assert!(!now.retired());
+                assert_eq!(held.len(), 1);
+                booked += 1;
+            }
+            (Err(spaces::Taken::Retired), Ok(())) => {
+                assert!(now.retired());
+                assert!(held.is_empty());
+                retired += 1;
+            }
+            other => panic!("round {n}: {other:?}"),
+        }
+    }
+    assert_eq!(booked + retired, 12);
     app.check_invariants().await.unwrap();
 }
 

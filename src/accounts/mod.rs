@@ -104,13 +104,7 @@ pub async fn load_current_user(
 ) -> Result<Option<CurrentUser>, DbErr> {
     use sea_orm::{ConnectionTrait, Statement};
     let backend = db.get_database_backend();
-    let p = |n: u32| {
-        if backend == sea_orm::DatabaseBackend::Postgres {
-            format!("${n}")
-        } else {
-            "?".to_string()
-        }
-    };
+    let p = |n| crate::kernel::db::placeholder(backend, n);
     // One round trip for what every signed-in request needs: the user, its roles, its
     // memberships and its unread count, whose SQL the owning rooms provide (accounts reads
     // only its own tables).

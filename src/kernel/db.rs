@@ -81,6 +81,16 @@ pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     (!path.is_empty() && !path.starts_with(":memory:")).then(|| path.into())
 }
 
+/// The `n`th (from 1) bind placeholder of hand-written SQL on this backend: `$n` on
+/// PostgreSQL, `?` on SQLite (whose placeholders bind in order). For statements assembled
+/// from several rooms' SQL fragments, such as [`crate::accounts::load_current_user`]'s.
+pub fn placeholder(backend: sea_orm::DatabaseBackend, n: u32) -> String {
+    match backend {
+        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_string(),
+    }
+}
+
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
@@ -213,6 +223,14 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_on_postgresql_and_positional_on_sqlite() {
+        use sea_orm::DatabaseBackend::{Postgres, Sqlite};
+        assert_eq!(placeholder(Postgres, 1), "$1");
+        assert_eq!(placeholder(Postgres, 12), "$12");
+        assert_eq!(placeholder(Sqlite, 3), "?");
+    }
 
     /// One answer stands for a second, then the database is asked again: a probe after the
     /// pool is closed still answers from the last success, and the next after a second

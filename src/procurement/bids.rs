@@ -221,10 +221,7 @@ pub async fn bid_conflict(
     org_id: i64,
 ) -> Result<Option<Refusal>, DbErr> {
     let backend = db.get_database_backend();
-    let p = |n: u32| match backend {
-        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
-        _ => "?".to_string(),
-    };
+    let p = |n| crate::kernel::db::placeholder(backend, n);
     let sql = format!(
         "{} UNION ALL {} UNION ALL SELECT 'evaluator' AS kind, user_id AS id \
          FROM tender_evaluators WHERE tender_id = {}",

@@ -392,7 +392,8 @@ impl KindIndex {
         self.reader.reload().map_err(err)
     }
 
-    /// Lets go of the writer (and its lock on the directory): the index was swapped out.
+    /// Lets go of the writer (and its lock on the directory) once its merges are done: the
+    /// index was swapped out, or the process is about to exit ([`Backend::settle`]).
     fn retire(&self) {
         if let Ok(mut guard) = self.writer.lock()
             && let Some(w) = guard.take()
@@ -975,6 +976,19 @@ impl Backend for Embedded {
             .map_err(|_| err("rebuilds poisoned"))?
             .remove(rebuild);
         self.swap(kind, rebuild.to_string(), k);
+        Ok(())
+    }
+
+    async fn settle(&self) -> Result<(), SearchError> {
+        for kind in Kind::ALL {
+            let k = self.kind(kind);
+            // Letting go of the writer waits for its merges; the next write opens another.
+            blocking(move || {
+                k.retire();
+                Ok(())
+            })
+            .await?;
+        }
         Ok(())
     }
 

@@ -95,6 +95,13 @@ pub trait Backend: Send + Sync {
     async fn refresh(&self) -> Result<Vec<(Kind, i64)>, SearchError> {
         Ok(Vec::new())
     }
+    /// Waits until the engine's own background work on its indexes is done (the embedded
+    /// index's segment merges after a rebuild), for a command about to exit: its rebuild is
+    /// then left merged on disk, instead of the next server to open it merging it at start
+    /// (the largest memory spike of a server that starts on a freshly seeded index).
+    async fn settle(&self) -> Result<(), SearchError> {
+        Ok(())
+    }
 }
 
 /// The engine in use, shared by the server's handlers and jobs.

@@ -680,16 +680,11 @@ pub fn is_word_token(t: &tantivy::tokenizer::Token) -> bool {
 
 /// Tokens of text as the index stores them (search mode, normalized), with byte ranges.
 pub fn index_tokens(text: &str) -> Vec<(usize, usize, String)> {
-    let mut tok = index_tokenizer();
-    let mut stream = tok.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let t = stream.token();
-        if is_wordlike(&t.text) {
-            out.push((t.offset_from, t.offset_to, normalize(&t.text)));
-        }
-    }
-    out
+    index_token_stream(text)
+        .into_iter()
+        .filter(is_word_token)
+        .map(|t| (t.offset_from, t.offset_to, normalize(&t.text)))
+        .collect()
 }
 
 /// One word of a query and the ways it may match: itself or a synonym, each as the tokens

@@ -268,6 +268,11 @@ pub async fn allocate(
 
 /// Books a shared room (the caller validated the draft against the room and the booker),
 /// with its audit entry; refused with the clashing booking when the time overlaps one.
+///
+/// The insert is the check: the database's no-overlap rule refuses a clash and the insert
+/// itself requires the room open, so a booking that goes through costs one statement before
+/// its audit entry (SQLite's writers wait for each other on it). The clash is read only to
+/// name it, after the refused transaction is gone.
 pub async fn book(
     db: &DatabaseConnection,
     r: &Resource,
@@ -276,19 +281,16 @@ pub async fn book(
     now: i64,
 ) -> Result<Result<i64, Taken>, DbErr> {
     let txn = crate::kernel::db::begin_write(db).await?;
-    if !model::claim_open(&*txn, r.id).await? {
-        drop(txn);
-        return Ok(Err(Taken::Retired));
-    }
-    if let Some(c) = booking_clash(&*txn, r.id, d).await? {
-        txn.commit().await?;
-        return Ok(Err(c.into()));
-    }
-    let id = match model::insert_booking(&*txn, r.id, d, actor, now).await {
-        Ok(id) => id,
-        Err(e) if model::is_overlap(&e, model::BOOKINGS_NO_OVERLAP) => {
-            // As in `allocate`: the database refused a concurrent overlap.
+    let id = match model::insert_booking_if_open(&*txn, r.id, d, actor, now).await {
+        Ok(Some(id)) => id,
+        Ok(None) => {
             drop(txn);
+            return Ok(Err(Taken::Retired));
+        }
+        Err(e) if model::is_overlap(&e, model::BOOKINGS_NO_OVERLAP) => {
+            drop(txn);
+            // A booking that has since been cancelled leaves nothing to name: the range
+            // itself is named then.
             let c = booking_clash(db, r.id, d).await?.unwrap_or(Clash {
                 starts_at: d.starts_at,
                 ends_at: d.ends_at,

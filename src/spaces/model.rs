@@ -242,10 +242,11 @@ pub async fn retire_resource(db: &impl ConnectionTrait, id: i64, now: i64) -> Re
     Ok(r.rows_affected == 1)
 }
 
-/// Whether a resource still takes holds, read with a shared row lock: a new hold calls it
-/// first in its transaction, so on PostgreSQL a retirement (which updates the row) waits
-/// for holds in flight and they wait for it, while holds never wait for each other. SQLite
-/// serializes writers anyway and has no row locks.
+/// Whether a resource still takes holds, read with a shared row lock: a new allocation
+/// calls it first in its transaction (a booking's insert reads the row under the same
+/// lock), so on PostgreSQL a retirement (which updates the row) waits for holds in flight
+/// and they wait for it, while holds never wait for each other. SQLite serializes writers
+/// anyway and has no row locks.
 pub async fn claim_open(db: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     Ok(resource::Entity::find_by_id(id)
         .filter(resource::Column::RetiredAt.is_null())
@@ -340,30 +341,62 @@ pub async fn insert_allocation(
     .id)
 }
 
-/// Inserts an active booking (the database refuses an overlap: see [`is_overlap`]).
-pub async fn insert_booking(
+/// Inserts an active booking if the resource is still open, in one statement, and returns
+/// its id; `None` when the resource was retired. The database refuses an overlap (see
+/// [`is_overlap`]), so nothing is read first. On PostgreSQL the resource's row is read under
+/// a shared lock, as [`claim_open`] does, so a booking and a retirement of its resource wait
+/// for each other.
+pub async fn insert_booking_if_open(
     db: &impl ConnectionTrait,
     resource_id: i64,
     d: &BookingDraft,
     by: i64,
     now: i64,
-) -> Result<i64, DbErr> {
-    Ok(booking::ActiveModel {
-        resource_id: Set(resource_id),
-        tenant_id: Set(d.tenant_id),
-        booked_by: Set(by),
-        starts_at: Set(d.starts_at),
-        ends_at: Set(d.ends_at),
-        attendees: Set(d.attendees),
-        purpose: Set(d.purpose.clone()),
-        state: Set(HoldState::Active.code().to_string()),
-        created_at: Set(now),
-        cancelled_at: Set(None),
-        ..Default::default()
+) -> Result<Option<i64>, DbErr> {
+    use booking::Column as C;
+    use sea_orm::sea_query::{LockType, Query};
+    let open = Query::select()
+        .expr(Expr::val(1))
+        .from(resource::Entity)
+        .and_where(resource::Column::Id.eq(resource_id))
+        .and_where(resource::Column::RetiredAt.is_null())
+        .lock(LockType::Share)
+        .to_owned();
+    let row = Query::select()
+        .exprs([
+            Expr::val(resource_id),
+            Expr::val(d.tenant_id),
+            Expr::val(by),
+            Expr::val(d.starts_at),
+            Expr::val(d.ends_at),
+            Expr::val(d.attendees),
+            Expr::val(d.purpose.clone()),
+            Expr::val(HoldState::Active.code()),
+            Expr::val(now),
+        ])
+        .and_where(Expr::exists(open))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(booking::Entity)
+        .columns([
+            C::ResourceId,
+            C::TenantId,
+            C::BookedBy,
+            C::StartsAt,
+            C::EndsAt,
+            C::Attendees,
+            C::Purpose,
+            C::State,
+            C::CreatedAt,
+        ])
+        .select_from(row)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .returning_col(C::Id)
+        .to_owned();
+    match db.query_one(&insert).await? {
+        Some(r) => Ok(Some(r.try_get_by_index::<i64>(0)?)),
+        None => Ok(None),
     }
-    .insert(db)
-    .await?
-    .id)
 }
 
 /// One booking.
