@@ -1556,6 +1556,49 @@ async fn reindex_rebuilds_from_the_database() {
     }
 }
 
+/// A rebuild carries every change queued before it began, so it marks those rows delivered
+/// instead of leaving them for the server to index again (after `civicbridge seed`,
+/// thousands at the next start); a change queued after it began is still delivered.
+#[tokio::test]
+async fn reindex_marks_delivered_what_it_carries() {
+    for (name, config) in backends() {
+        let f = fixture(name, config).await;
+        let db = &f.app.state.db;
+        let b = backend(&f.app);
+        let (o, _) = civicbridge::orgs::model::get(db, f.orgs["rural"])
+            .await
+            .unwrap()
+            .unwrap();
+        let d = OrgDraft {
+            name: "赤峰市草原生态保护基金会".into(),
+            domains: vec!["environment".into()],
+            intro: "保护草原生态。".into(),
+            ..redraft(&o, OrgKind::Foundation)
+        };
+        civicbridge::orgs::update(db, o.id, &d, T0 + 10)
+            .await
+            .unwrap();
+        assert!(pending(&f.app).await > 0, "{name}: the change is queued");
+        search::reindex(db, b.as_ref(), Kind::Orgs, T0 + 20, 100, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(pending(&f.app).await, 0, "{name}: carried by the rebuild");
+        assert_eq!(
+            ids(&find(&f, Kind::Orgs, &req("草原生态")).await),
+            vec![o.id],
+            "{name}"
+        );
+        // Queued at or after the rebuild's start: delivered again, as before.
+        search::reindex(db, b.as_ref(), Kind::Orgs, T0 + 10, 100, |_| {})
+            .await
+            .unwrap();
+        assert!(pending(&f.app).await > 0, "{name}: requeued");
+        let d = drain(&f.app, T0 + 30).await;
+        assert_eq!(d.failed, 0, "{name}");
+        assert_eq!(pending(&f.app).await, 0, "{name}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The pages and the API, as a user reaches them.
 

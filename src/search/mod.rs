@@ -339,6 +339,9 @@ pub async fn reindex(
 ) -> anyhow::Result<u64> {
     backend.prepare().await?;
     let rebuild = backend.rebuild_start(kind).await?;
+    // Read before any record: what they announce is in the records the rebuild reads next,
+    // so the server need not deliver them again (after a seed, thousands of them).
+    let covered = model::pending_ids(db, kind).await?;
     let today = crate::kernel::clock::shanghai_date(now);
     let mut done = 0u64;
     // The next batch is read from the database while the engine takes this one: the reads
@@ -355,6 +358,7 @@ pub async fn reindex(
         pending = next?;
     }
     backend.rebuild_finish(kind, &rebuild, now).await?;
+    model::mark_done(db, &covered, now).await?;
     // A record changed while its batch was already read reached the old index only.
     model::requeue_since(db, kind, now).await?;
     Ok(done)

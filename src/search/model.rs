@@ -62,6 +62,20 @@ pub async fn requeue_since(
     Ok(ids.len() as u64)
 }
 
+/// The pending rows of `kind`, as committed now. A rebuild that reads its records after
+/// this carries every change these rows announce, so it marks them delivered when it is
+/// done ([`super::reindex`]); rows still uncommitted now are not among them.
+pub async fn pending_ids(db: &impl ConnectionTrait, kind: Kind) -> Result<Vec<i64>, DbErr> {
+    outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::Id)
+        .filter(outbox::Column::Kind.eq(kind.code()))
+        .filter(outbox::Column::DoneAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// Marks rows delivered.
 pub async fn mark_done(db: &impl ConnectionTrait, ids: &[i64], now: i64) -> Result<(), DbErr> {
     for chunk in ids.chunks(500) {
