@@ -375,6 +375,9 @@
 //!   attributes, never displayed, never matched by words) — the same steps on both engines.
 //!   `tests/relevance/queries.toml` is the labelled relevance set the conformance suite
 //!   scores both engines on. `/search/suggest` feeds the header box's suggestions.
+//!   Ratings lapse without a write, so `sweep_lapsed_ratings` queues them; its mark
+//!   (`RATING_SWEEP`, a `kernel::instances` claim row) is kept by the sweep and by a full
+//!   rebuild of the organizations, and only moves forward.
 //! - [`brands`] — brand service projects an organization's administrators keep (name,
 //!   domain, places, year started, people served, outcomes, partners, story, photos) and
 //!   the evidence the platform vouches for: the organization's completed contracts, linked

@@ -2029,7 +2029,7 @@ async fn brand_flow(
         "the drill-down: {drill}"
     );
     // The search index follows the outbox, as the server's search job delivers it.
-    let mut job = civicbridge::app::jobs::SearchJob::new(&app.state);
+    let mut job = civicbridge::app::jobs::SearchJob::default();
     while civicbridge::app::jobs::search_round(&app.state, &mut job).await {}
     c.goto(&format!("{base}/search/brands")).await?;
     let facet = wait_for(c, "#search-filters a[href*='recognized=yes']").await?;

@@ -250,32 +250,14 @@ pub async fn build_missing_indexes(st: &AppState) -> Option<u64> {
 }
 
 /// Where the search job stands between rounds.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct SearchJob {
-    /// Ratings lapsing before this day have been re-indexed.
-    pub swept_to: time::Date,
-    /// Whether `swept_to` was brought up to the watermark an earlier process left.
-    pub resumed: bool,
+    /// Ratings lapsing before this day have been re-indexed; `None` until read from the mark
+    /// an earlier process, instance or rebuild left ([`crate::search::RATING_SWEEP`]).
+    pub swept_to: Option<time::Date>,
     /// When delivered outbox rows were last pruned (Unix seconds).
     pub last_prune: i64,
 }
-
-impl SearchJob {
-    /// A job that sweeps the last year's lapsed ratings, or from where the last sweep of any
-    /// earlier process or instance ended ([`RATING_SWEEP`]), whichever is later.
-    pub fn new(st: &AppState) -> SearchJob {
-        SearchJob {
-            swept_to: st.clock.today() - time::Duration::days(366),
-            resumed: false,
-            last_prune: 0,
-        }
-    }
-}
-
-/// The claim row whose mark is the Julian day the lapsed-rating sweep has reached: kept in
-/// the database, so a restarted server does not re-index a year of lapses (3,599 of 100,000
-/// demo organizations, at every start) that an earlier one already swept.
-pub const RATING_SWEEP: &str = "search_rating_sweep";
 
 /// One round of the search job: re-indexes organizations whose rating lapsed since the last
 /// sweep (nobody wrote to them), delivers one batch of the outbox, prunes delivered rows hourly.
@@ -287,31 +269,19 @@ pub async fn search_round(st: &AppState, job: &mut SearchJob) -> bool {
     if let Err(e) = crate::search::refresh(&st.db, st.search.backend().as_ref()).await {
         tracing::warn!(error = %e, "search: taking up a rebuilt index failed");
     }
-    if today > job.swept_to && !job.resumed {
-        match instances::claim_of(&st.db, RATING_SWEEP).await {
-            Ok(mark) => {
-                job.resumed = true;
-                let left = mark.and_then(|(_, day)| {
-                    time::Date::from_julian_day(i32::try_from(day).ok()?).ok()
-                });
-                job.swept_to = job.swept_to.max(left.unwrap_or(job.swept_to));
+    let from = match job.swept_to {
+        Some(day) => Ok(day),
+        None => crate::search::rating_sweep_mark(&st.db, today).await,
+    };
+    match from {
+        Ok(from) if from <= today => {
+            match crate::search::sweep_lapsed_ratings(&st.db, from, today, now).await {
+                Ok(to) => job.swept_to = Some(to),
+                Err(e) => tracing::warn!(error = %e, "search: lapsed-rating sweep failed"),
             }
-            Err(e) => tracing::warn!(error = %e, "search: reading the sweep's watermark failed"),
         }
-    }
-    if today > job.swept_to && job.resumed {
-        let to = today + time::Duration::days(1);
-        match crate::search::enqueue_lapsed_ratings(&st.db, job.swept_to, to, now).await {
-            Ok(_) => {
-                job.swept_to = to;
-                let me = instances::instance_id();
-                let day = i64::from(to.to_julian_day());
-                if let Err(e) = instances::claim_tick(&st.db, RATING_SWEEP, day, me, now).await {
-                    tracing::warn!(error = %e, "search: recording the sweep's watermark failed");
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "search: lapsed-rating sweep failed"),
-        }
+        Ok(from) => job.swept_to = Some(from),
+        Err(e) => tracing::warn!(error = %e, "search: reading the sweep's mark failed"),
     }
     let full = match crate::search::drain_once(&st.db, st.search.backend().as_ref(), now).await {
         Ok(d) => d.rows as u64 >= crate::search::BATCH,
@@ -476,7 +446,7 @@ pub fn spawn_all(state: &AppState) {
         while build_missing_indexes(&st).await.is_none() {
             tokio::time::sleep(Duration::from_secs(5)).await;
         }
-        let mut job = SearchJob::new(&st);
+        let mut job = SearchJob::default();
         let me = instances::instance_id();
         loop {
             let now = st.clock.now();
