@@ -99,6 +99,14 @@ impl TestApp {
             Ok(admin_url) if !admin_url.is_empty() => Some(fresh_pg_database(&admin_url).await),
             _ => None,
         };
+        if config.database_url.is_some() {
+            // Two tests run at once on one PostgreSQL server (100 connections by default),
+            // some with a second instance: pools of the default 48 do not fit. Two crawls
+            // each grew theirs to 48 (a sequential crawl's connections come back to the
+            // pool a moment after each query), and the end-of-test check then timed out
+            // waiting for a connection. Sized as a deployment must size its instances.
+            config.db_max_connections.get_or_insert(TEST_PG_POOL);
+        }
         // SQLite: the database file the app is about to open starts as the migrated template.
         if let Some(file) = civicbridge::kernel::db::sqlite_path(&config.effective_database_url()) {
             std::fs::create_dir_all(&config.data_dir).expect("data dir");
@@ -783,6 +791,10 @@ async fn pg_template(admin_url: &str) -> &'static str {
         })
         .await
 }
+
+/// Connections in a test app's pool on PostgreSQL: four of them (two tests at once, each with
+/// up to two instances) fit the server's default 100 with room for the checks.
+const TEST_PG_POOL: u32 = 16;
 
 async fn fresh_pg_database(admin_url: &str) -> String {
     let template = pg_template(admin_url).await;
