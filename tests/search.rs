@@ -2018,7 +2018,11 @@ async fn the_search_job_sweeps_a_lapse_once_across_restarts() {
     );
     let written = org_rows(&f.app, o.id, T0).await;
     run_search_job(&f.app, &mut job).await;
-    assert_eq!(org_rows(&f.app, o.id, T0).await, written, "still valid today");
+    assert_eq!(
+        org_rows(&f.app, o.id, T0).await,
+        written,
+        "still valid today"
+    );
     // Tomorrow it has lapsed: queued once, and the facet follows.
     f.app.state.clock.advance(86_400);
     let day2 = f.app.state.clock.now();
@@ -2062,7 +2066,11 @@ async fn a_rebuild_of_the_organizations_leaves_the_sweeps_mark() {
             .await
             .unwrap();
     }
-    assert_eq!(pending(&f.app).await, 0, "the rebuild delivered what it carries");
+    assert_eq!(
+        pending(&f.app).await,
+        0,
+        "the rebuild delivered what it carries"
+    );
     let mut job = civicbridge::app::jobs::SearchJob::default();
     run_search_job(&f.app, &mut job).await;
     assert_eq!(
