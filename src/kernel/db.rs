@@ -25,6 +25,7 @@ pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnect
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
+        sqlite_without_memory_statistics();
         opts.max_connections(8).min_connections(1);
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
@@ -38,6 +39,35 @@ pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnect
             .min_connections(1);
     }
     Database::connect(opts).await
+}
+
+/// Turns SQLite's memory statistics off, once per process, before its first connection.
+///
+/// With them on (SQLite's default), every allocation SQLite makes takes one process-wide
+/// mutex to count itself, so the pool's connection threads queue on each other: in a profile
+/// of `/me` under load (README, issue 18), that mutex and its wake-ups were about a third of
+/// the server's samples. SQLite's documentation recommends them off
+/// (`SQLITE_DEFAULT_MEMSTATUS=0`); nothing here reads them.
+fn sqlite_without_memory_statistics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: `SQLITE_CONFIG_MEMSTATUS` takes one `int`. Every SQLite connection of this
+        // process is opened by `connect_with`, after this `Once` completed, so no other thread
+        // is inside SQLite while it configures. Had SQLite been initialized already, it would
+        // refuse (`SQLITE_MISUSE`) and change nothing, which leaves the statistics on.
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_config(
+                libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS,
+                0 as std::ffi::c_int,
+            )
+        };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(
+                rc,
+                "SQLite's memory statistics stay on (SQLite already started)"
+            );
+        }
+    });
 }
 
 /// Creates the data directory if needed and keeps it private to the server's user (0700 on
@@ -223,6 +253,27 @@ impl Probe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// SQLite counts nothing once a pool was opened here: its high-water mark of memory stays
+    /// 0 after real work (with statistics on, as SQLite starts, it is the bytes it used).
+    #[tokio::test]
+    async fn sqlite_runs_without_memory_statistics() {
+        use sea_orm::ConnectionTrait;
+        let db = connect("sqlite::memory:").await.unwrap();
+        db.execute_unprepared(
+            "CREATE TABLE t (v TEXT); \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) \
+             INSERT INTO t SELECT printf('%0500d', i) FROM n",
+        )
+        .await
+        .unwrap();
+        // SAFETY: reads SQLite's memory high-water mark; no other effect.
+        let mark = unsafe { libsqlite3_sys::sqlite3_memory_highwater(0) };
+        assert_eq!(
+            mark, 0,
+            "SQLite counted {mark} bytes: its statistics are on"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_on_postgresql_and_positional_on_sqlite() {
