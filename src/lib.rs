@@ -41,7 +41,8 @@
 //! form [`kernel::error::FieldErrors`]), `i18n` ([`kernel::Lang`] and translation), `mail`
 //! (SMTP settings from the environment, the [`kernel::mail::Transport`] trait with `lettre`'s
 //! SMTP over rustls and an in-memory one for tests, the process-wide on switch), `db`
-//! (connection, migrations, [`kernel::db::begin_write`] — the one way to begin a write,
+//! (connection, with SQLite's memory statistics off for the process, whose lock every
+//! SQLite allocation took; migrations, [`kernel::db::begin_write`] — the one way to begin a write,
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
 //! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
