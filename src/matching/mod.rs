@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 use sea_orm::{DatabaseConnection, DbErr};
 
 use crate::kernel::clock::Clock;
-use crate::procurement::Tender;
+use crate::procurement::{OpenTender, Tender};
 use rules::{Assessment, Candidate, Ranking, Score, assess, rank};
 
 type Slot = Option<(u64, u64, Instant, Arc<Vec<Candidate>>)>;
@@ -171,13 +171,13 @@ pub async fn recommended(
     env: &Env<'_>,
     org_id: i64,
     n: usize,
-) -> Result<Vec<(Tender, Score)>, DbErr> {
+) -> Result<Vec<(OpenTender, Score)>, DbErr> {
     let candidates = candidates(env).await?;
     let Ok(i) = candidates.binary_search_by_key(&org_id, |c| c.org_id) else {
         return Ok(vec![]);
     };
-    let tenders = model::open_tenders(env.db, env.clock.now()).await?;
-    let profiles: Vec<rules::TenderProfile> = tenders.iter().map(model::profile).collect();
+    let tenders = crate::procurement::open_tender_facts(env.db, env.clock.now()).await?;
+    let profiles: Vec<rules::TenderProfile> = tenders.iter().map(model::open_profile).collect();
     let top = rules::recommend(&candidates[i], &profiles, env.clock.today(), env.weights, n);
     Ok(top
         .into_iter()

@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::rules::{Candidate, TenderProfile, domain_bit};
 use crate::orgs::{CreditStatus, OrgKind};
-use crate::procurement::{OrgFacts, Tender};
+use crate::procurement::{OpenTender, OrgFacts, Tender};
 
 /// `notifications`
 pub mod notification {
@@ -122,6 +122,18 @@ pub fn profile(t: &Tender) -> TenderProfile {
         tender_id: t.id,
         title: t.title.clone(),
         rules: crate::procurement::eligibility_of(t),
+        domain_bit: domain_bit(&t.domain),
+        league: t.league_code.clone(),
+        county: t.county_code.clone(),
+    }
+}
+
+/// What matching needs of an open tender, from the columns recommendations read.
+pub fn open_profile(t: &OpenTender) -> TenderProfile {
+    TenderProfile {
+        tender_id: t.id,
+        title: t.title.clone(),
+        rules: crate::procurement::open_eligibility(t),
         domain_bit: domain_bit(&t.domain),
         league: t.league_code.clone(),
         county: t.county_code.clone(),

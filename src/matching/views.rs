@@ -7,7 +7,7 @@ use super::model::Invitation;
 use super::rules::{Assessment, Candidate, Exclusion, Ranking, Score};
 use crate::kernel::Lang;
 use crate::kernel::clock::display_instant;
-use crate::procurement::Tender;
+use crate::procurement::{OpenTender, Tender};
 use crate::regions::regions;
 use crate::web::forms::{csrf_field, error_summary, input};
 
@@ -168,7 +168,7 @@ pub fn workspace(
     csrf: &str,
     invitations: &[Invitation],
     unread: u64,
-    recommended: &[(String, Vec<(Tender, Score)>)],
+    recommended: &[(String, Vec<(OpenTender, Score)>)],
 ) -> Markup {
     html! {
         div.panel id="invitations" {

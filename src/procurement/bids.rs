@@ -120,16 +120,29 @@ pub async fn org_facts_of(
 
 /// The tender's eligibility rules.
 pub fn eligibility_of(t: &tender::Model) -> rules::Eligibility {
+    eligibility_from(t.min_grade, t.social_only, &t.allowed_leagues, t.min_years)
+}
+
+/// An open tender's eligibility rules, as [`eligibility_of`] reads them from a whole row.
+pub fn open_eligibility(t: &super::model::OpenTender) -> rules::Eligibility {
+    eligibility_from(t.min_grade, t.social_only, &t.allowed_leagues, t.min_years)
+}
+
+fn eligibility_from(
+    min_grade: Option<i16>,
+    social_only: bool,
+    allowed_leagues: &str,
+    min_years: i16,
+) -> rules::Eligibility {
     rules::Eligibility {
-        min_grade: t.min_grade,
-        social_only: t.social_only,
-        allowed_leagues: t
-            .allowed_leagues
+        min_grade,
+        social_only,
+        allowed_leagues: allowed_leagues
             .split(',')
             .filter(|s| !s.is_empty())
             .map(str::to_string)
             .collect(),
-        min_years: t.min_years,
+        min_years,
     }
 }
 

@@ -56,7 +56,8 @@ pub use model::titles_by_ids as tender_titles_by_ids;
 /// A tender row, as other rooms receive it from the loaders below.
 /// Tender reads for other rooms: open tenders, a batch by id, ids and count for rebuilds.
 pub use model::{
-    open_tenders, tender_count, tender_ids_after, tender_ids_in_league, tenders_by_ids,
+    OpenTender, open_tender_facts, open_tenders, tender_count, tender_ids_after,
+    tender_ids_in_league, tenders_by_ids,
 };
 /// Working-day arithmetic (the challenge period's), for other deadlines counted alike.
 pub use scoring::add_working_days;

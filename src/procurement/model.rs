@@ -508,6 +508,59 @@ pub async fn open_tenders(
         .await
 }
 
+/// What matching reads of an open tender to score it for an organization: its eligibility,
+/// domain and place, and the title it is listed by.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct OpenTender {
+    /// Key.
+    pub id: i64,
+    /// Title.
+    pub title: String,
+    /// Service domain code.
+    pub domain: String,
+    /// League/city of the place.
+    pub league_code: Option<String>,
+    /// Banner/county of the place.
+    pub county_code: Option<String>,
+    /// Minimum rating grade.
+    pub min_grade: Option<i16>,
+    /// Set aside for social organizations.
+    pub social_only: bool,
+    /// Comma-separated league/city codes; empty = anywhere.
+    pub allowed_leagues: String,
+    /// Minimum whole years since registration.
+    pub min_years: i16,
+}
+
+/// [`OpenTender`]s at `now` (published, deadline still ahead), by id: the nine columns
+/// recommendations score. An organization's workspace ranks every open tender on each
+/// visit, and decoding whole rows was a fifth of that page's time in its profile.
+pub async fn open_tender_facts(
+    db: &impl ConnectionTrait,
+    now: i64,
+) -> Result<Vec<OpenTender>, DbErr> {
+    use tender::Column as C;
+    tender::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Title,
+            C::Domain,
+            C::LeagueCode,
+            C::CountyCode,
+            C::MinGrade,
+            C::SocialOnly,
+            C::AllowedLeagues,
+            C::MinYears,
+        ])
+        .filter(C::State.eq(super::TenderState::Published.code()))
+        .filter(C::BidDeadline.gt(now))
+        .order_by_asc(C::Id)
+        .into_model::<OpenTender>()
+        .all(db)
+        .await
+}
+
 /// The tenders with these ids, in one query, in no particular order; ids without a row are
 /// left out. Callers pass batches of at most a few thousand ids.
 pub async fn tenders_by_ids(

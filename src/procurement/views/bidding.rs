@@ -626,7 +626,7 @@ pub fn workspace(lang: Lang, w: &Workspace) -> Markup {
             }
         }
         @if let Some(bids) = &w.bids {
-            div.panel id="ws-bids" {
+            div.panel.wide id="ws-bids" {
                 h2 { (lang.t("ws.my_bids")) }
                 @if bids.is_empty() { p.muted { (lang.t("ws.no_bids")) } }
                 @else { div.table-wrap { table.data-table {
