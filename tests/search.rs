@@ -3164,3 +3164,50 @@ async fn settle_leaves_the_embedded_index_merged_on_disk() {
     assert!(segments.len() < 12, "{} segments", segments.len());
     assert_eq!(segments.iter().map(|s| s.num_docs()).sum::<u32>(), 12);
 }
+
+/// While a missing index is being built at start, an empty answer says nothing about the
+/// records: the pages say that results are still coming (in both languages) instead of
+/// "nothing matches", and say it no more once the build is done.
+#[tokio::test]
+async fn search_pages_say_the_index_is_being_built_until_it_is() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner@building.test", &[]).await;
+    let org = app.org(owner, 1, "青山区夕阳红养老服务中心").await;
+    app.state.search.set_building(true);
+    let mut c = app.client();
+    let q = common::enc("夕阳红");
+    let r = c.get(&format!("/search/orgs?q={q}")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text(".index-building").contains("正在建立"), "{}", r.body);
+    assert_eq!(
+        r.count(".no-results"),
+        0,
+        "no dead end claimed while building"
+    );
+    let r = c.get(&format!("/search?q={q}&lang=en")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.text(".index-building").contains("still being built"));
+    assert!(!r.body.contains("Nothing matches."), "{}", r.body);
+
+    assert!(
+        civicbridge::app::jobs::build_missing_indexes(&app.state)
+            .await
+            .is_some()
+    );
+    assert!(!app.state.search.building(), "the build ends the notice");
+    drain(&app, app.clock().now()).await;
+    let r = c.get(&format!("/search/orgs?q={q}")).await;
+    assert_eq!(r.count(".index-building"), 0);
+    assert_eq!(r.count(".search-hit"), 1, "{}", r.body);
+    assert!(r.body.contains(&format!("/orgs/{org}")));
+    let r = c
+        .get(&format!("/search/orgs?q={}", common::enc("没有这个词汇")))
+        .await;
+    // The client kept the English it asked for above.
+    assert!(
+        r.text(".no-results").contains("Nothing matches"),
+        "{}",
+        r.body
+    );
+    app.check_invariants().await.unwrap();
+}

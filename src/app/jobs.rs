@@ -222,6 +222,7 @@ pub async fn build_missing_indexes(st: &AppState) -> Option<u64> {
             }
         };
         if st.search.needs_rebuild || empty {
+            st.search.set_building(true);
             let r = crate::search::reindex(
                 &st.db,
                 st.search.backend().as_ref(),
@@ -243,6 +244,7 @@ pub async fn build_missing_indexes(st: &AppState) -> Option<u64> {
             }
         }
     }
+    st.search.set_building(false);
     if ok {
         st.ready.store(true, std::sync::atomic::Ordering::Release);
     }

@@ -112,6 +112,9 @@ pub struct Search {
     backend: Arc<dyn Backend>,
     /// Set when the embedded index was created empty and must be rebuilt from the database.
     pub needs_rebuild: bool,
+    /// Set while this instance builds a missing index at start: the pages then say that
+    /// results are still coming instead of "nothing matches".
+    building: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Search {
@@ -120,7 +123,19 @@ impl Search {
         Search {
             backend,
             needs_rebuild,
+            building: Arc::default(),
         }
+    }
+
+    /// Whether a missing index is being built (results may be incomplete).
+    pub fn building(&self) -> bool {
+        self.building.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks the start or the end of building the missing indexes.
+    pub fn set_building(&self, building: bool) {
+        self.building
+            .store(building, std::sync::atomic::Ordering::Release);
     }
 
     /// Opens the configured engine: Meilisearch when `meilisearch_url` is set (and not

@@ -104,6 +104,7 @@ async fn kind_page(
             page,
             per_page: rules::PER_PAGE,
             errors: &errors,
+            building: st.search.building(),
         },
         ctx.lang,
     );
@@ -157,6 +158,7 @@ pub async fn all(
         &tokens,
         &results,
         &errors,
+        st.search.building(),
         ctx.lang,
     );
     Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))

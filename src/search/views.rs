@@ -39,6 +39,8 @@ pub struct KindPage<'a> {
     pub per_page: usize,
     /// Parameters that could not be used.
     pub errors: &'a [ParamError],
+    /// The index is still being built ([`super::Search::building`]).
+    pub building: bool,
 }
 
 fn get<'a>(params: &'a [(String, String)], name: &str) -> &'a str {
@@ -451,8 +453,11 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                         a href=(href(kind, &[], &[("q", p.text)])) { (lang.t("search.clear_filters")) }
                     }
                 }
+                @if p.building {
+                    (building(lang))
+                }
                 @if p.found.hits.is_empty() {
-                    (no_results(kind, p, &active, lang))
+                    @if !p.building { (no_results(kind, p, &active, lang)) }
                 } @else {
                     ol.search-hits start=(rules::page_offset(p.page, p.per_page) + 1) {
                         @for h in &p.found.hits {
@@ -463,6 +468,14 @@ pub fn kind_page(p: &KindPage<'_>, lang: Lang) -> Markup {
                 (pager(lang, p.page as u64, pages as u64, |n| href(kind, p.params, &[("page", &n.to_string())])))
             }
         }
+    }
+}
+
+/// Said instead of "nothing matches" while the index is being built (a fresh server's first
+/// minute), when an empty answer says nothing about the records.
+fn building(lang: Lang) -> Markup {
+    html! {
+        p.notice.index-building role="status" { (lang.t("search.building")) }
     }
 }
 
@@ -508,6 +521,7 @@ pub fn all_page(
     tokens: &[String],
     results: &[(Kind, Found)],
     errors: &[ParamError],
+    building: bool,
     lang: Lang,
 ) -> Markup {
     let params = vec![("q".to_string(), q.to_string())];
@@ -518,6 +532,7 @@ pub fn all_page(
         div id="search-results" {
             (param_errors(errors, lang))
             (place_chip(None, &params, place, lang))
+            @if building { (self::building(lang)) }
             @for (kind, found) in results {
                 section.section.search-group {
                     h2 {
@@ -528,7 +543,7 @@ pub fn all_page(
                         p.notice.close-matches role="note" { (lang.tf("search.close_matches", &[("q", q)])) }
                     }
                     @if found.hits.is_empty() {
-                        p.muted { (lang.t("search.none")) }
+                        @if !building { p.muted { (lang.t("search.none")) } }
                     } @else {
                         ol.search-hits {
                             @for h in &found.hits {
