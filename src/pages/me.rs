@@ -212,7 +212,7 @@ pub async fn me(State(st): State<AppState>, mut ctx: Ctx) -> AppResult<Markup> {
             }
         }
         @if !contracts.is_empty() {
-            div.panel id="my-contracts" {
+            div.panel.wide id="my-contracts" {
                 h2 { (ctx.t("contract.my_contracts")) }
                 (crate::contracts::views::list_table(ctx.lang, &contracts))
                 @if more_contracts {
