@@ -152,13 +152,15 @@ pub async fn all(
     tokens.sort();
     tokens.dedup();
     let body = views::all_page(
-        &text,
-        place.as_ref(),
-        &close,
-        &tokens,
-        &results,
-        &errors,
-        st.search.building(),
+        &views::AllPage {
+            q: &text,
+            place: place.as_ref(),
+            close: &close,
+            tokens: &tokens,
+            results: &results,
+            errors: &errors,
+            building: st.search.building(),
+        },
         ctx.lang,
     );
     Ok(layout::page(&ctx, &ctx.t("search.title.all"), body))

@@ -513,17 +513,35 @@ fn no_results(kind: Kind, p: &KindPage<'_>, active: &[(&str, &str)], lang: Lang)
     }
 }
 
+/// What the page across kinds shows.
+pub struct AllPage<'a> {
+    /// The query text.
+    pub q: &'a str,
+    /// The place the query named, searched as a filter rather than as words.
+    pub place: Option<&'a PlaceHint>,
+    /// Kinds whose results come from a fallback (close matches).
+    pub close: &'a [Kind],
+    /// Highlight tokens of the query.
+    pub tokens: &'a [String],
+    /// The best few of each kind.
+    pub results: &'a [(Kind, Found)],
+    /// Parameters that could not be used.
+    pub errors: &'a [ParamError],
+    /// The index is still being built ([`super::Search::building`]).
+    pub building: bool,
+}
+
 /// The page across kinds: the best few of each with a link to the full list.
-pub fn all_page(
-    q: &str,
-    place: Option<&PlaceHint>,
-    close: &[Kind],
-    tokens: &[String],
-    results: &[(Kind, Found)],
-    errors: &[ParamError],
-    building: bool,
-    lang: Lang,
-) -> Markup {
+pub fn all_page(p: &AllPage<'_>, lang: Lang) -> Markup {
+    let AllPage {
+        q,
+        place,
+        close,
+        tokens,
+        results,
+        errors,
+        building,
+    } = *p;
     let params = vec![("q".to_string(), q.to_string())];
     html! {
         h1.page-title { (lang.t("search.title.all")) }
