@@ -1722,6 +1722,22 @@ async fn search_pages_work_without_javascript() {
             0,
             "{name}"
         );
+        // Nor into the sort form, the facet links or the pager: the next click would
+        // report them again.
+        assert_eq!(r.count("input[name='rating'], input[value='budget']"), 0);
+        // (The language switch shows the same page, errors and all, in the other language.)
+        let links: Vec<String> = r
+            .doc()
+            .select(&scraper::Selector::parse("main a[href]").unwrap())
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect();
+        assert!(links.iter().any(|h| h.contains("league=")), "{links:?}");
+        assert!(
+            !links
+                .iter()
+                .any(|h| h.contains("rating=9A") || h.contains("page=x") || h.contains("budget")),
+            "{name}: {links:?}"
+        );
         let long = "养".repeat(150);
         let r = c
             .get(&format!("/search/tenders?q={}", common::enc(&long)))

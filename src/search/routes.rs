@@ -67,6 +67,7 @@ async fn kind_page(
     params: &[(String, String)],
 ) -> AppResult<Markup> {
     let (mut req, page, errors) = rules::parse_params(kind, params, rules::PER_PAGE);
+    let params = &rules::carried_params(kind, params);
     let typed = req.text.clone();
     let place = places::understand(&mut req, params);
     // No dead end: when the words find nothing, names that sound like them (a homophone slip

@@ -1131,6 +1131,28 @@ pub fn parse_params(
     (req, page, errors)
 }
 
+/// The parameters a result page carries into its links and forms: those [`parse_params`]
+/// used, and any it does not read (the query, the language). A facet, sort or page value it
+/// left out (and reported) would otherwise ride along into every next click and be
+/// reported again each time.
+pub fn carried_params(kind: Kind, params: &[(String, String)]) -> Vec<(String, String)> {
+    params
+        .iter()
+        .filter(|(k, v)| {
+            let v = v.trim();
+            match k.as_str() {
+                "sort" => v.is_empty() || v == "relevance" || kind.def().sort_of(v).is_some(),
+                "page" => {
+                    v.is_empty() || v.parse::<usize>().is_ok_and(|n| (1..=10_000).contains(&n))
+                }
+                k if facets_of(kind).any(|(p, _)| p == k) => v.is_empty() || valid_value(k, v),
+                _ => true,
+            }
+        })
+        .cloned()
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1778,5 +1800,39 @@ mod tests {
             assert_eq!(facets_of(k).count(), k.def().ext.facets.len());
         }
         assert_eq!(sorts_of(Kind::Tenders)[0], "relevance");
+    }
+
+    #[test]
+    fn a_page_carries_only_the_parameters_it_used() {
+        let p = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let given = p(&[
+            ("q", "养老"),
+            ("rating", "9A"),
+            ("rating", "3A"),
+            ("league", "150100"),
+            ("county", "<script>"),
+            ("sort", "budget"),
+            ("page", "x"),
+            ("lang", "en"),
+        ]);
+        assert_eq!(
+            carried_params(Kind::Orgs, &given),
+            p(&[
+                ("q", "养老"),
+                ("rating", "3A"),
+                ("league", "150100"),
+                ("lang", "en")
+            ])
+        );
+        // The same values are sound on the kind that has them.
+        let tenders = p(&[("sort", "budget"), ("page", "2"), ("state", "published")]);
+        assert_eq!(carried_params(Kind::Tenders, &tenders), tenders);
+        let wrong = p(&[("state", "draft"), ("page", "0"), ("sort", "rating")]);
+        assert!(carried_params(Kind::Tenders, &wrong).is_empty());
     }
 }
