@@ -378,7 +378,10 @@
 //!   scores both engines on. `/search/suggest` feeds the header box's suggestions.
 //!   Ratings lapse without a write, so `sweep_lapsed_ratings` queues them; its mark
 //!   (`RATING_SWEEP`, a `kernel::instances` claim row) is kept by the sweep and by a full
-//!   rebuild of the organizations, and only moves forward.
+//!   rebuild of the organizations, and only moves forward. `Search::building` is set while
+//!   a missing index is built at start (from before the first request when the embedded
+//!   index is fresh), and the pages then say so instead of "nothing matches"; a result
+//!   page carries into its links only the parameters it used (`rules::carried_params`).
 //! - [`brands`] — brand service projects an organization's administrators keep (name,
 //!   domain, places, year started, people served, outcomes, partners, story, photos) and
 //!   the evidence the platform vouches for: the organization's completed contracts, linked

@@ -3227,3 +3227,26 @@ async fn search_pages_say_the_index_is_being_built_until_it_is() {
     );
     app.check_invariants().await.unwrap();
 }
+
+/// A server on a fresh embedded index says that it is building from its first request on:
+/// the flag is set before the jobs are spawned, not only once the build task first runs,
+/// and the build clears it.
+#[tokio::test]
+async fn a_server_on_a_fresh_index_says_so_before_the_build_task_runs() {
+    let app = TestApp::new().await;
+    assert!(
+        app.state.search.needs_rebuild,
+        "a test app starts on a fresh index"
+    );
+    assert!(!app.state.search.building());
+    civicbridge::app::jobs::spawn_all(&app.state);
+    // Nothing spawned has run yet: this test's runtime has one thread and has not yielded.
+    assert!(app.state.search.building());
+    let mut waited = 0;
+    while app.state.search.building() && waited < 600 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert!(!app.state.search.building(), "the build clears it");
+    app.check_invariants().await.unwrap();
+}

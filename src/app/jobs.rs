@@ -444,6 +444,11 @@ pub fn spawn_all(state: &AppState) {
     // The rooms that enqueue have no handle on this job, so it polls: right away while a full
     // batch was waiting, else every half second.
     let st = state.clone();
+    // A fresh embedded index is known to be empty before the first request is served: say
+    // so from the start, not only once the task below begins building.
+    if st.search.needs_rebuild {
+        st.search.set_building(true);
+    }
     tokio::spawn(async move {
         while build_missing_indexes(&st).await.is_none() {
             tokio::time::sleep(Duration::from_secs(5)).await;
