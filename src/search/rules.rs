@@ -1081,15 +1081,12 @@ pub fn parse_params(
     }
     let page = match get("page").filter(|p| !p.is_empty()) {
         None => 1,
-        Some(p) => match p.parse::<usize>() {
-            Ok(n) if (1..=10_000).contains(&n) => n,
-            _ => {
-                errors.push(ParamError::Page(p.to_string()));
-                1
-            }
-        },
+        Some(p) => page_value(p).unwrap_or_else(|| {
+            errors.push(ParamError::Page(p.to_string()));
+            1
+        }),
     };
-    let sort = match get("sort").filter(|s| !s.is_empty() && *s != "relevance") {
+    let sort = match get("sort").filter(|s| !sort_is_relevance(s)) {
         None => None,
         Some(s) => match kind.def().sort_of(s) {
             Some((attr, desc)) => Some((attr.to_string(), desc)),
@@ -1131,6 +1128,16 @@ pub fn parse_params(
     (req, page, errors)
 }
 
+/// A page number as `page=` may give it: 1 to 10,000.
+fn page_value(v: &str) -> Option<usize> {
+    v.parse::<usize>().ok().filter(|n| (1..=10_000).contains(n))
+}
+
+/// `sort=` asks for the default order (none given, or relevance by name).
+fn sort_is_relevance(v: &str) -> bool {
+    v.is_empty() || v == "relevance"
+}
+
 /// The parameters a result page carries into its links and forms: those [`parse_params`]
 /// used, and any it does not read (the query, the language). A facet, sort or page value it
 /// left out (and reported) would otherwise ride along into every next click and be
@@ -1141,10 +1148,8 @@ pub fn carried_params(kind: Kind, params: &[(String, String)]) -> Vec<(String, S
         .filter(|(k, v)| {
             let v = v.trim();
             match k.as_str() {
-                "sort" => v.is_empty() || v == "relevance" || kind.def().sort_of(v).is_some(),
-                "page" => {
-                    v.is_empty() || v.parse::<usize>().is_ok_and(|n| (1..=10_000).contains(&n))
-                }
+                "sort" => sort_is_relevance(v) || kind.def().sort_of(v).is_some(),
+                "page" => v.is_empty() || page_value(v).is_some(),
                 k if facets_of(kind).any(|(p, _)| p == k) => v.is_empty() || valid_value(k, v),
                 _ => true,
             }
