@@ -118,17 +118,10 @@ pub async fn candidates(
 
 /// What matching needs of a tender row.
 pub fn profile(t: &Tender) -> TenderProfile {
-    TenderProfile {
-        tender_id: t.id,
-        title: t.title.clone(),
-        rules: crate::procurement::eligibility_of(t),
-        domain_bit: domain_bit(&t.domain),
-        league: t.league_code.clone(),
-        county: t.county_code.clone(),
-    }
+    open_profile(&OpenTender::from(t))
 }
 
-/// What matching needs of an open tender, from the columns recommendations read.
+/// What matching needs of a tender, from the columns recommendations read.
 pub fn open_profile(t: &OpenTender) -> TenderProfile {
     TenderProfile {
         tender_id: t.id,

@@ -532,6 +532,22 @@ pub struct OpenTender {
     pub min_years: i16,
 }
 
+impl From<&tender::Model> for OpenTender {
+    fn from(t: &tender::Model) -> OpenTender {
+        OpenTender {
+            id: t.id,
+            title: t.title.clone(),
+            domain: t.domain.clone(),
+            league_code: t.league_code.clone(),
+            county_code: t.county_code.clone(),
+            min_grade: t.min_grade,
+            social_only: t.social_only,
+            allowed_leagues: t.allowed_leagues.clone(),
+            min_years: t.min_years,
+        }
+    }
+}
+
 /// [`OpenTender`]s at `now` (published, deadline still ahead), by id: the nine columns
 /// recommendations score. An organization's workspace ranks every open tender on each
 /// visit, and decoding whole rows was a fifth of that page's time in its profile.
