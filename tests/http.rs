@@ -2551,6 +2551,28 @@ async fn data_directory_database_and_key_are_private() {
     assert_eq!(civicbridge::kernel::db::sqlite_path("postgres://x/y"), None);
 }
 
+/// The app's pool does not ping a connection each time it hands one out (sqlx's default,
+/// which doubles the round trips of every statement outside a transaction): on SQLite never,
+/// on PostgreSQL only a connection that sat idle long enough to have been dropped.
+#[tokio::test]
+async fn the_pool_hands_out_connections_without_a_ping_each_time() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    let per_use = match sea_orm::ConnectionTrait::get_database_backend(db) {
+        sea_orm::DatabaseBackend::Sqlite => db
+            .get_sqlite_connection_pool()
+            .options()
+            .get_test_before_acquire(),
+        _ => db
+            .get_postgres_connection_pool()
+            .options()
+            .get_test_before_acquire(),
+    };
+    assert!(!per_use, "the pool pings before every use");
+    // Still working after that: a page that reads through the pool answers.
+    assert_eq!(app.client().get("/incubators").await.status, StatusCode::OK);
+}
+
 /// Fifty wrong passwords at once on one account: the throttle's decision and the failure it
 /// records are one step, so no more than the limit get their password checked and the rest are
 /// told to wait; the right password after them is refused too (the account is locked for a

@@ -20,13 +20,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// `None`). SQLite gets WAL (readers never block the writer), foreign keys and a busy
 /// timeout, so concurrent requests wait for the write lock instead of failing; its pool
 /// stays small whatever `max` says (one writer at a time anyway).
+///
+/// Neither pool pings a connection each time it hands one out (sqlx's default): that doubled
+/// the round trips of every statement run outside a transaction — on SQLite one more
+/// hand-off to the connection's thread, on PostgreSQL one more trip to the server. An
+/// in-process SQLite connection cannot go stale, so it is never pinged; a PostgreSQL
+/// connection idle for [`PG_PING_AFTER_IDLE`] may have been dropped by the server or a
+/// proxy, so only such a one is.
 pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false)
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         sqlite_without_memory_statistics();
-        opts.max_connections(8).min_connections(1);
+        opts.max_connections(8)
+            .min_connections(1)
+            .test_before_acquire(false);
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
@@ -36,10 +45,15 @@ pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnect
         });
     } else {
         opts.max_connections(max.unwrap_or(PG_MAX_CONNECTIONS).max(2))
-            .min_connections(1);
+            .min_connections(1)
+            .test_before_acquire_if_idle_for(PG_PING_AFTER_IDLE);
     }
     Database::connect(opts).await
 }
+
+/// How long a PostgreSQL connection may sit idle in the pool before it is pinged on its next
+/// use (see [`connect_with`]).
+pub const PG_PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// Turns SQLite's memory statistics off, once per process, before its first connection.
 ///
