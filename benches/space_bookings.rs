@@ -5,6 +5,9 @@
 //! 10:00–11:30), so exactly one of each pair may win. Reports throughput and latency
 //! percentiles (target p99 ≤ 100 ms) and proves from the database that no two active
 //! bookings of a room overlap, that every acknowledged booking is stored and nothing else.
+//! Two bursts: the first on a server that has just started (its pool grows during the burst,
+//! nothing is prepared yet), the second, on other days, right after it on the same server,
+//! warm as one that has been serving; both are reported and both must hold the rules.
 //!
 //! `cargo bench --bench space_bookings` (SQLite in a temporary directory) or
 //! `DATABASE_URL=postgres://postgres@127.0.0.1:5432/cb_bench cargo bench --bench space_bookings`
@@ -181,52 +184,11 @@ async fn main() {
             Session::login(&http, &base, email, PASSWORD).await,
         ));
     }
-    // The next five days in Asia/Shanghai: within the advance window, in the future.
-    let today = time::OffsetDateTime::now_utc()
-        .to_offset(time::macros::offset!(+8))
-        .date();
-    // Request j: room j % 20; k = j / 20 picks the day (k % 5) and the slot (k < 5:
-    // 09:00–10:30, else 10:00–11:30, overlapping the first) — 100 pairs, one winner each.
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for j in 0..REQUESTS {
-        let (room, k) = (rooms[j % ROOMS], j / ROOMS);
-        let s = sessions[(j + k) % TENANTS].clone();
-        let http = http.clone();
-        let date = (today + time::Duration::days(1 + (k % 5) as i64)).to_string();
-        let (start, end) = if k < 5 {
-            ("09:00", "10:30")
-        } else {
-            ("10:00", "11:30")
-        };
-        tasks.push(tokio::spawn(async move {
-            let form = serde_urlencoded::to_string([
-                ("date", date.as_str()),
-                ("start", start),
-                ("end", end),
-                ("attendees", "5"),
-                ("purpose", "项目例会"),
-                ("_csrf", s.csrf.as_str()),
-            ])
-            .unwrap();
-            let t0 = Instant::now();
-            let (status, _, body) =
-                send(&http, s.post(&format!("/space/{room}/bookings"), form)).await;
-            (t0.elapsed(), status, body)
-        }));
-    }
-    let (mut lat, mut acknowledged, mut clashes, mut other) = (Vec::new(), 0i64, 0i64, Vec::new());
-    for t in tasks {
-        let (d, status, body) = t.await.unwrap();
-        lat.push(d);
-        match status {
-            303 => acknowledged += 1,
-            422 if body.contains("冲突") => clashes += 1,
-            s => other.push(s),
-        }
-    }
-    let elapsed = started.elapsed();
-    lat.sort();
+    // Two bursts, each on five days of its own: the first on a server that has just started
+    // (a pool of one connection that grows during the burst, nothing prepared, a fresh heap),
+    // the second right after it on the same server, warm as one that has been serving is.
+    let cold = burst(&http, &sessions, &rooms, 1).await;
+    let warm = burst(&http, &sessions, &rooms, 8).await;
     let ids = rooms
         .iter()
         .map(|r| r.to_string())
@@ -253,31 +215,121 @@ async fn main() {
     println!(
         "booking burst on {backend}: {REQUESTS} concurrent requests, {TENANTS} tenants, {ROOMS} rooms, 5 days"
     );
-    println!("  elapsed        {:.3} s", elapsed.as_secs_f64());
-    println!(
-        "  throughput     {:.0} requests/s",
-        REQUESTS as f64 / elapsed.as_secs_f64()
-    );
-    for (name, p) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99)] {
-        println!(
-            "  latency {name}    {:.1} ms",
-            percentile(&lat, p).as_secs_f64() * 1000.0
-        );
+    for (name, b) in [
+        ("cold (first burst)", &cold),
+        ("warm (second burst)", &warm),
+    ] {
+        b.print(name);
     }
-    println!(
-        "  latency max    {:.1} ms",
-        lat.last().unwrap().as_secs_f64() * 1000.0
-    );
-    println!("  acknowledged   {acknowledged}");
-    println!("  refused (clash named) {clashes}");
     println!("  stored         {stored}");
     println!("  overlaps       {overlaps}");
+    let other: Vec<u16> = [&cold, &warm]
+        .iter()
+        .flat_map(|b| b.other.iter().copied())
+        .collect();
+    let acknowledged = cold.acknowledged + warm.acknowledged;
+    for b in [&cold, &warm] {
+        assert_eq!(
+            b.acknowledged,
+            (REQUESTS / 2) as i64,
+            "one booking of each overlapping pair"
+        );
+    }
     assert!(other.is_empty(), "unexpected statuses: {other:?}");
     assert_eq!(overlaps, 0, "no two active bookings of a room overlap");
     assert_eq!(acknowledged, stored, "every acknowledged booking is stored");
-    assert_eq!(
-        acknowledged,
-        (REQUESTS / 2) as i64,
-        "one booking of each overlapping pair"
-    );
+}
+
+/// One burst's outcome: latencies (sorted), answers by kind, wall time.
+struct Burst {
+    elapsed: std::time::Duration,
+    lat: Vec<std::time::Duration>,
+    acknowledged: i64,
+    clashes: i64,
+    other: Vec<u16>,
+}
+
+impl Burst {
+    fn print(&self, name: &str) {
+        println!("  {name}");
+        println!("    elapsed        {:.3} s", self.elapsed.as_secs_f64());
+        println!(
+            "    throughput     {:.0} requests/s",
+            REQUESTS as f64 / self.elapsed.as_secs_f64()
+        );
+        for (p_name, p) in [("p50", 0.50), ("p90", 0.90), ("p99", 0.99)] {
+            println!(
+                "    latency {p_name}    {:.1} ms",
+                percentile(&self.lat, p).as_secs_f64() * 1000.0
+            );
+        }
+        println!(
+            "    latency max    {:.1} ms",
+            self.lat.last().unwrap().as_secs_f64() * 1000.0
+        );
+        println!("    acknowledged   {}", self.acknowledged);
+        println!("    refused (clash named) {}", self.clashes);
+    }
+}
+
+/// Fires the 200 booking requests at once, on the five days from `first_day` days ahead in
+/// Asia/Shanghai (within the rooms' advance window, in the future). Request j: room j % 20;
+/// k = j / 20 picks the day (k % 5) and the slot (k < 5: 09:00–10:30, else 10:00–11:30,
+/// overlapping the first) — 100 pairs, one winner each.
+async fn burst(
+    http: &Http,
+    sessions: &[std::sync::Arc<Session>],
+    rooms: &[i64],
+    first_day: i64,
+) -> Burst {
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(time::macros::offset!(+8))
+        .date();
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for j in 0..REQUESTS {
+        let (room, k) = (rooms[j % ROOMS], j / ROOMS);
+        let s = sessions[(j + k) % TENANTS].clone();
+        let http = http.clone();
+        let date = (today + time::Duration::days(first_day + (k % 5) as i64)).to_string();
+        let (start, end) = if k < 5 {
+            ("09:00", "10:30")
+        } else {
+            ("10:00", "11:30")
+        };
+        tasks.push(tokio::spawn(async move {
+            let form = serde_urlencoded::to_string([
+                ("date", date.as_str()),
+                ("start", start),
+                ("end", end),
+                ("attendees", "5"),
+                ("purpose", "项目例会"),
+                ("_csrf", s.csrf.as_str()),
+            ])
+            .unwrap();
+            let t0 = Instant::now();
+            let (status, _, body) =
+                send(&http, s.post(&format!("/space/{room}/bookings"), form)).await;
+            (t0.elapsed(), status, body)
+        }));
+    }
+    let mut b = Burst {
+        elapsed: Default::default(),
+        lat: Vec::new(),
+        acknowledged: 0,
+        clashes: 0,
+        other: Vec::new(),
+    };
+    for t in tasks {
+        let (d, status, body) = t.await.unwrap();
+        b.lat.push(d);
+        match status {
+            303 => b.acknowledged += 1,
+            422 if body.contains("冲突") => b.clashes += 1,
+            s => b.other.push(s),
+        }
+    }
+    b.elapsed = started.elapsed();
+    b.lat.sort();
+    b
 }
