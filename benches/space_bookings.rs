@@ -213,7 +213,7 @@ async fn main() {
     )
     .await;
     println!(
-        "booking burst on {backend}: {REQUESTS} concurrent requests, {TENANTS} tenants, {ROOMS} rooms, 5 days"
+        "booking bursts on {backend}: {REQUESTS} concurrent requests each, {TENANTS} tenants, {ROOMS} rooms, 5 days each"
     );
     for (name, b) in [
         ("cold (first burst)", &cold),
@@ -241,6 +241,7 @@ async fn main() {
 }
 
 /// One burst's outcome: latencies (sorted), answers by kind, wall time.
+#[derive(Default)]
 struct Burst {
     elapsed: std::time::Duration,
     lat: Vec<std::time::Duration>,
@@ -313,13 +314,7 @@ async fn burst(
             (t0.elapsed(), status, body)
         }));
     }
-    let mut b = Burst {
-        elapsed: Default::default(),
-        lat: Vec::new(),
-        acknowledged: 0,
-        clashes: 0,
-        other: Vec::new(),
-    };
+    let mut b = Burst::default();
     for t in tasks {
         let (d, status, body) = t.await.unwrap();
         b.lat.push(d);
