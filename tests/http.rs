@@ -2573,6 +2573,55 @@ async fn the_pool_hands_out_connections_without_a_ping_each_time() {
     assert_eq!(app.client().get("/incubators").await.status, StatusCode::OK);
 }
 
+/// On SQLite a statement is planned once and then reused whatever values are bound to it:
+/// one with a bound `LIMIT` (as every sea-orm `.one()` has) is not parsed and planned again
+/// on each run with another value, which SQLite does unless told to keep its plans.
+#[tokio::test]
+async fn sqlite_keeps_a_statements_plan_whatever_values_are_bound() {
+    let app = TestApp::new().await;
+    let db = &app.state.db;
+    if sea_orm::ConnectionTrait::get_database_backend(db) != sea_orm::DatabaseBackend::Sqlite {
+        println!("skipped: about SQLite's connections, and this run is on PostgreSQL");
+        return;
+    }
+    app.user("plans@example.org", &[]).await;
+    const SQL: &str = "SELECT id FROM users WHERE id > ? ORDER BY id LIMIT ?";
+    let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
+    for limit in [1_i64, 2, 3, 1] {
+        let rows = sea_orm::sqlx::query(SQL)
+            .bind(0_i64)
+            .bind(limit)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1, "the one user, whatever the limit");
+    }
+    let mut handle = conn.lock_handle().await.unwrap();
+    let raw = handle.as_raw_handle().as_ptr();
+    let mut found = None;
+    // SAFETY: the connection is locked for this thread's use; the statements walked are its
+    // own, alive while it is, and only read.
+    unsafe {
+        let mut st = libsqlite3_sys::sqlite3_next_stmt(raw, std::ptr::null_mut());
+        while !st.is_null() {
+            let sql = std::ffi::CStr::from_ptr(libsqlite3_sys::sqlite3_sql(st)).to_string_lossy();
+            if sql == SQL {
+                let stat = |op| libsqlite3_sys::sqlite3_stmt_status(st, op, 0);
+                found = Some((
+                    stat(libsqlite3_sys::SQLITE_STMTSTATUS_RUN),
+                    stat(libsqlite3_sys::SQLITE_STMTSTATUS_REPREPARE),
+                ));
+            }
+            st = libsqlite3_sys::sqlite3_next_stmt(raw, st);
+        }
+    }
+    assert_eq!(
+        found,
+        Some((4, 0)),
+        "(runs, plans made again) of the statement kept in the connection's cache"
+    );
+}
+
 /// Fifty wrong passwords at once on one account: the throttle's decision and the failure it
 /// records are one step, so no more than the limit get their password checked and the rest are
 /// told to wait; the right password after them is refused too (the account is locked for a

@@ -33,6 +33,7 @@ pub async fn connect_with(url: &str, max: Option<u32>) -> Result<DatabaseConnect
         .acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         sqlite_without_memory_statistics();
+        sqlite_plans_whatever_the_bound_values();
         opts.max_connections(8)
             .min_connections(1)
             .test_before_acquire(false);
@@ -82,6 +83,54 @@ fn sqlite_without_memory_statistics() {
             );
         }
     });
+}
+
+/// Has SQLite plan each statement once whatever values are bound to it (its query planner
+/// stability guarantee, `SQLITE_DBCONFIG_ENABLE_QPSG`), on every connection this process
+/// opens: registered once, as a hook SQLite runs when it opens a connection.
+///
+/// Without it SQLite plans some statements around their bound values, a `LIMIT ?` above
+/// all, and then throws the plan away and parses and plans the statement again whenever
+/// another value is bound to it, which is on every run. sea-orm binds the `LIMIT 1` of every
+/// `.one()` (a session, a user, a room: several per request), so the statement cache saved
+/// nothing on them: in a profile of the booking burst (README, issue 12) those re-preparings
+/// were about a ninth of the connection threads' time. The plans given up were for a bound
+/// `LIKE` pattern, a partial index matched through a bound value and a bound `LIMIT`; the
+/// queries here either do not have those or gain nothing from them.
+fn sqlite_plans_whatever_the_bound_values() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: the entry point has the signature SQLite calls it with; registering one is
+        // thread-safe and touches no connection.
+        let rc = unsafe { libsqlite3_sys::sqlite3_auto_extension(Some(stable_plans)) };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(
+                rc,
+                "SQLite re-plans statements per bound value (hook refused)"
+            );
+        }
+    });
+}
+
+/// The hook of [`sqlite_plans_whatever_the_bound_values`], run by SQLite on each new
+/// connection before it is handed out.
+unsafe extern "C" fn stable_plans(
+    db: *mut libsqlite3_sys::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const libsqlite3_sys::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    // SAFETY: `db` is the connection being opened, on this thread; ENABLE_QPSG takes an
+    // `int` (1: on) and an `int*` for the resulting setting, which may be null.
+    unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        );
+    }
+    // The connection works either way (only slower): never refuse to open it.
+    libsqlite3_sys::SQLITE_OK
 }
 
 /// Creates the data directory if needed and keeps it private to the server's user (0700 on
