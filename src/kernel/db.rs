@@ -193,9 +193,37 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// async lock before `BEGIN`: SQLite admits one writer at a time anyway, and queueing here
 /// (FIFO, no polling) is much fairer and faster under a burst than letting connections
 /// collide and back off in SQLite's busy handler. PostgreSQL needs no such lock.
+///
+/// A write transaction dropped without a commit (refused by a rule, or left by `?`) is
+/// rolled back before the turn passes on. Dropping a sea-orm transaction only queues its
+/// `ROLLBACK` on the connection, and the next writer's `BEGIN IMMEDIATE` on another
+/// connection could run first, find SQLite's write lock still taken and sleep in the busy
+/// handler (a millisecond and more) with the turn in hand; half the requests of a booking
+/// burst are refused clashes, so that happened often enough to matter.
 pub struct WriteTxn {
-    txn: sea_orm::DatabaseTransaction,
-    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+    /// Always `Some` until [`WriteTxn::commit`] or drop takes it.
+    txn: Option<sea_orm::DatabaseTransaction>,
+    turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+impl Drop for WriteTxn {
+    fn drop(&mut self) {
+        let (Some(txn), Some(turn)) = (self.txn.take(), self.turn.take()) else {
+            return; // committed, or on PostgreSQL: dropping the transaction rolls it back
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    if let Err(e) = txn.rollback().await {
+                        tracing::warn!(error = %e, "rolling back a dropped write transaction");
+                    }
+                    drop(turn);
+                });
+            }
+            // Outside a runtime nothing could await the rollback: queue it as sea-orm does.
+            Err(_) => drop((txn, turn)),
+        }
+    }
 }
 
 static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -204,14 +232,19 @@ impl std::ops::Deref for WriteTxn {
     type Target = sea_orm::DatabaseTransaction;
 
     fn deref(&self) -> &Self::Target {
-        &self.txn
+        self.txn
+            .as_ref()
+            .expect("a write transaction is open until its commit or drop")
     }
 }
 
 impl WriteTxn {
     /// Commits and gives the turn to the next writer.
-    pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+    pub async fn commit(mut self) -> Result<(), DbErr> {
+        match self.txn.take() {
+            Some(txn) => txn.commit().await,
+            None => Ok(()),
+        }
     }
 }
 
@@ -220,7 +253,7 @@ impl WriteTxn {
 /// without losing the others). The outer transaction still holds the writers' turn.
 pub async fn savepoint(txn: &WriteTxn) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     use sea_orm::TransactionTrait;
-    txn.txn.begin().await
+    (**txn).begin().await
 }
 
 /// Begins a write transaction (see [`WriteTxn`]).
@@ -238,13 +271,13 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
                 ..TransactionOptions::default()
             };
             Ok(WriteTxn {
-                txn: db.begin_with_options(options).await?,
-                _turn: Some(turn),
+                txn: Some(db.begin_with_options(options).await?),
+                turn: Some(turn),
             })
         }
         _ => Ok(WriteTxn {
-            txn: db.begin().await?,
-            _turn: None,
+            txn: Some(db.begin().await?),
+            turn: None,
         }),
     }
 }
