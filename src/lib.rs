@@ -42,7 +42,9 @@
 //! (SMTP settings from the environment, the [`kernel::mail::Transport`] trait with `lettre`'s
 //! SMTP over rustls and an in-memory one for tests, the process-wide on switch), `db`
 //! (connection, with SQLite's memory statistics off for the process, whose lock every
-//! SQLite allocation took; migrations, [`kernel::db::begin_write`] — the one way to begin a write,
+//! SQLite allocation took, and each SQLite connection keeping a statement's plan whatever
+//! values are bound; migrations, [`kernel::db::begin_write`] — the one way to begin a write,
+//! whose writer turn on SQLite passes on only after a dropped transaction rolled back —
 //! `begin_snapshot` for consistent reads), `seal` (XChaCha20-Poly1305 with a key outside the
 //! database; salted receipt commitments), `audit_keys` (the audit HMAC key and the
 //! checkpoint Ed25519 key, outside the database, installed once per process), `outbox` (a
