@@ -371,6 +371,44 @@ mod tests {
         );
     }
 
+    /// A write transaction dropped without a commit keeps the writers' turn until its
+    /// rollback has run: right after the drop no other writer may begin, the next one that
+    /// waits for the turn gets it, and nothing of the dropped write is left.
+    #[tokio::test]
+    async fn a_dropped_write_keeps_the_turn_until_it_rolled_back() {
+        use sea_orm::ConnectionTrait;
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = connect(&url).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (v INTEGER PRIMARY KEY)")
+            .await
+            .unwrap();
+        let txn = begin_write(&db).await.unwrap();
+        txn.execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        drop(txn);
+        // No await since the drop: the rollback, spawned on this single-threaded runtime,
+        // has not run, so the turn must still be taken.
+        assert!(
+            SQLITE_WRITER.try_lock().is_err(),
+            "the turn passed on before the rollback"
+        );
+        let next = begin_write(&db).await.unwrap();
+        next.execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        next.commit().await.unwrap();
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT v FROM t",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1, "only the committed row");
+    }
+
     #[test]
     fn placeholders_are_numbered_on_postgresql_and_positional_on_sqlite() {
         use sea_orm::DatabaseBackend::{Postgres, Sqlite};
